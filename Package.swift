@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers, each importing only the one below it:
+/// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain) → parledger (thin CLI).
+let package = Package(
+    name: "ParLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .executable(name: "parledger", targets: ["parledger"]),
+        .executable(name: "ledger-workload", targets: ["ledger-workload"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "LMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "parledger",
+            dependencies: [
+                "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ledger-workload",
+            dependencies: [
+                "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB"]),
+        .testTarget(
+            name: "ParLedgerCLITests",
+            dependencies: ["Ledger", "LMDB", "parledger", "ledger-workload"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

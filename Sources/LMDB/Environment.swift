@@ -1,0 +1,188 @@
+import CLMDB
+import Glibc
+
+/// How an `Environment` is opened.
+public struct EnvironmentOptions: Sendable {
+    /// The map size to start with; the map doubles when a write needs more room.
+    public var initialMapSize: Int = 64 << 20
+    /// The largest the map may grow to; a write beyond it fails with `LMDBError.mapFull`.
+    public var maximumMapSize: Int = 1 << 40
+    /// How many named databases the environment may hold.
+    public var maximumDatabases: UInt32 = 32
+    /// How many read transactions may be open at once, across all processes.
+    public var maximumReaders: UInt32 = 126
+    /// Open without the right to write.
+    public var readOnly: Bool = false
+
+    public init() {}
+}
+
+/// A handle on a named database inside an environment; cheap to copy, valid as long as its environment.
+public struct Database: Sendable, Hashable {
+    let handle: MDB_dbi
+    /// The name the database was opened with.
+    public let name: String
+}
+
+/// An LMDB environment (one directory holding `data.mdb` and `lock.mdb`).
+///
+/// It owns the C handle and frees it when released. Transactions are reached only through
+/// `read(_:)` and `write(_:)`, whose closures run synchronously on the calling thread; a transaction
+/// and every byte it returns belong to that closure. All write transactions of one process are
+/// serialized here; LMDB serializes writers across processes.
+///
+/// Opened with `MDB_NOTLS`, so that read transactions are not tied to a thread (Swift tasks move).
+/// Stale reader slots left by killed processes are cleared at open. A write that fills the map is
+/// aborted, the map grows, and the whole write is run again; a map grown by another process is
+/// adopted when the next transaction starts.
+public final class Environment: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let options: EnvironmentOptions
+    /// Taken exclusively by each write transaction of this process.
+    private let writers = ReadWriteLock()
+    /// Shared by every transaction of this process; taken exclusively to change the map size.
+    private let mapLock = ReadWriteLock()
+
+    /// The directory this environment lives in.
+    public let path: String
+    /// How many stale reader slots of dead processes were cleared when this environment opened.
+    public let staleReadersCleared: Int
+
+    /// Opens (creating the files if needed) the environment in the existing directory `path`.
+    ///
+    /// - Throws: `LMDBError` (`.noSuchFile`, `.notADirectory`, `.permissionDenied`, `.invalid` for
+    ///   a file that is not an LMDB environment, `.versionMismatch`).
+    public init(path: String, options: EnvironmentOptions = EnvironmentOptions()) throws(LMDBError) {
+        var created: OpaquePointer?
+        try check(mdb_env_create(&created), "mdb_env_create")
+        guard let env = created else { throw LMDBError(code: ENOMEM, operation: "mdb_env_create") }
+        var cleared: Int32 = 0
+        do {
+            try check(mdb_env_set_maxdbs(env, options.maximumDatabases), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, options.maximumReaders), "mdb_env_set_maxreaders")
+            try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            try check(mdb_env_open(env, path, flags, 0o640), "opening the LMDB environment at \(path)")
+            try check(mdb_reader_check(env, &cleared), "mdb_reader_check")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.handle = env
+        self.options = options
+        self.path = path
+        self.staleReadersCleared = Int(cleared)
+    }
+
+    deinit {
+        mdb_env_close(handle)
+    }
+
+    /// The current size of the memory map, in bytes.
+    public var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Opens a named database, creating it when `create` is true.
+    ///
+    /// Opened in a transaction of its own that is committed, so the handle stays valid for the
+    /// environment's lifetime.
+    /// - Throws: `LMDBError.notFound` when it does not exist and `create` is false.
+    public func database(named name: String, create: Bool = true) throws -> Database {
+        if options.readOnly {
+            return try mapLock.withSharedLock {
+                let txn = try beginTransaction(flags: UInt32(MDB_RDONLY))
+                let database: Database
+                do {
+                    database = try Transaction(txn).openDatabase(named: name, create: false)
+                } catch {
+                    mdb_txn_abort(txn)
+                    throw error
+                }
+                try check(mdb_txn_commit(txn), "opening database '\(name)'")
+                return database
+            }
+        }
+        return try write { try $0.openDatabase(named: name, create: create) }
+    }
+
+    /// Runs `body` in a read-only transaction over a consistent snapshot.
+    ///
+    /// The transaction and everything read through it are valid only during `body`.
+    public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
+        while true {
+            do {
+                return try mapLock.withSharedLock {
+                    let txn = try beginTransaction(flags: UInt32(MDB_RDONLY))
+                    defer { mdb_txn_abort(txn) }
+                    return try body(Transaction(txn))
+                }
+            } catch LMDBError.mapResized {
+                try adoptMapGrownElsewhere()
+            }
+        }
+    }
+
+    /// Runs `body` in a write transaction: committed (durably) when `body` returns, aborted when it throws.
+    ///
+    /// When the map fills up the transaction is aborted, the map grows, and `body` runs again from
+    /// the start, so `body` must not have effects outside the transaction.
+    /// - Throws: whatever `body` throws; `LMDBError.mapFull` when `maximumMapSize` is reached.
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try writers.withExclusiveLock {
+            while true {
+                var mapWasFull = false
+                do {
+                    return try mapLock.withSharedLock {
+                        let txn = try beginTransaction(flags: 0)
+                        let transaction = WriteTransaction(txn)
+                        do {
+                            let result = try body(transaction)
+                            transaction.isFinished = true
+                            try check(mdb_txn_commit(txn), "committing a write transaction")
+                            return result
+                        } catch {
+                            mapWasFull = transaction.mapWasFull
+                            if !transaction.isFinished { mdb_txn_abort(txn) }
+                            throw error
+                        }
+                    }
+                } catch LMDBError.mapResized {
+                    try adoptMapGrownElsewhere()
+                } catch where mapWasFull || LMDBError.mapFull ~= error {
+                    try growMap()
+                }
+            }
+        }
+    }
+
+    private func beginTransaction(flags: UInt32) throws(LMDBError) -> OpaquePointer {
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(handle, nil, flags, &txn), "mdb_txn_begin")
+        guard let txn else { throw LMDBError(code: ENOMEM, operation: "mdb_txn_begin") }
+        return txn
+    }
+
+    private func growMap() throws(LMDBError) {
+        try mapLock.withExclusiveLock { () throws(LMDBError) in
+            let current = mapSize
+            guard current < options.maximumMapSize else {
+                throw LMDBError(
+                    code: MDB_MAP_FULL,
+                    operation: "the map reached its limit of \(options.maximumMapSize) bytes"
+                )
+            }
+            let grown = min(max(current * 2, current + (1 << 20)), options.maximumMapSize)
+            try check(mdb_env_set_mapsize(handle, grown), "growing the map to \(grown) bytes")
+        }
+    }
+
+    private func adoptMapGrownElsewhere() throws(LMDBError) {
+        try mapLock.withExclusiveLock { () throws(LMDBError) in
+            try check(mdb_env_set_mapsize(handle, 0), "adopting the map size set by another process")
+        }
+    }
+}

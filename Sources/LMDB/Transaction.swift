@@ -1,0 +1,155 @@
+import CLMDB
+
+/// A read transaction: a consistent snapshot of every database of the environment.
+///
+/// Valid only inside the `Environment.read(_:)` or `write(_:)` closure that provided it. Bytes it
+/// returns are copies that outlive it.
+public class Transaction {
+    let handle: OpaquePointer
+
+    init(_ handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    /// Opens a named database inside this transaction.
+    func openDatabase(named name: String, create: Bool) throws(LMDBError) -> Database {
+        var dbi: MDB_dbi = 0
+        let flags = create ? UInt32(MDB_CREATE) : 0
+        try check(mdb_dbi_open(handle, name, flags, &dbi), "opening database '\(name)'")
+        return Database(handle: dbi, name: name)
+    }
+
+    /// The value stored under `key`, or nil.
+    public func value(for key: [UInt8], in database: Database) throws(LMDBError) -> [UInt8]? {
+        var keyValue = MDB_val()
+        var found = MDB_val()
+        let rc = key.withUnsafeBytes { keyBytes in
+            keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_get(handle, database.handle, &keyValue, &found)
+        }
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc, "reading from '\(database.name)'")
+        return copyBytes(found)
+    }
+
+    /// How many entries `database` holds.
+    public func count(of database: Database) throws(LMDBError) -> Int {
+        var stat = MDB_stat()
+        try check(mdb_stat(handle, database.handle, &stat), "mdb_stat of '\(database.name)'")
+        return stat.ms_entries
+    }
+
+    /// Runs `body` with a cursor over `database`; the cursor is closed when `body` returns.
+    public func withCursor<T>(on database: Database, _ body: (Cursor) throws -> T) throws -> T {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, database.handle, &cursor), "opening a cursor on '\(database.name)'")
+        guard let cursor else { throw LMDBError.notFound }
+        defer { mdb_cursor_close(cursor) }
+        return try body(Cursor(cursor, database: database))
+    }
+}
+
+/// A write transaction: reads see its own writes; committed or aborted by `Environment.write(_:)`.
+public final class WriteTransaction: Transaction {
+    /// Set when a write hit `MDB_MAP_FULL`, so the environment grows the map and retries.
+    var mapWasFull = false
+    /// Set once the transaction has been committed or aborted.
+    var isFinished = false
+
+    /// How `put` treats existing keys.
+    public struct PutOptions: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        /// The key is larger than every key in the database (fast path; `keyExists` otherwise).
+        public static let append = PutOptions(rawValue: UInt32(MDB_APPEND))
+        /// Fail with `LMDBError.keyExists` rather than overwrite.
+        public static let noOverwrite = PutOptions(rawValue: UInt32(MDB_NOOVERWRITE))
+    }
+
+    /// Stores `value` under `key`.
+    public func put(_ value: [UInt8], for key: [UInt8], in database: Database, options: PutOptions = []) throws(LMDBError) {
+        let rc = key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var dataValue = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                return mdb_put(handle, database.handle, &keyValue, &dataValue, options.rawValue)
+            }
+        }
+        if rc == MDB_MAP_FULL { mapWasFull = true }
+        try check(rc, "writing to '\(database.name)'")
+    }
+
+    /// Removes `key`; returns false when it was not there.
+    @discardableResult
+    public func delete(_ key: [UInt8], in database: Database) throws(LMDBError) -> Bool {
+        let rc = key.withUnsafeBytes { keyBytes in
+            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_del(handle, database.handle, &keyValue, nil)
+        }
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "deleting from '\(database.name)'")
+        return true
+    }
+
+    /// Removes every entry of `database`, keeping the database itself.
+    public func removeAll(from database: Database) throws(LMDBError) {
+        try check(mdb_drop(handle, database.handle, 0), "emptying '\(database.name)'")
+    }
+}
+
+/// One key and its value, copied out of the map.
+public struct Entry: Sendable, Equatable {
+    public let key: [UInt8]
+    public let value: [UInt8]
+}
+
+/// A position in a database, in key order. Valid only inside `Transaction.withCursor(on:_:)`.
+public final class Cursor {
+    private let handle: OpaquePointer
+    private let database: Database
+
+    init(_ handle: OpaquePointer, database: Database) {
+        self.handle = handle
+        self.database = database
+    }
+
+    /// The entry with the smallest key.
+    public func first() throws(LMDBError) -> Entry? { try move(MDB_FIRST) }
+    /// The entry with the largest key.
+    public func last() throws(LMDBError) -> Entry? { try move(MDB_LAST) }
+    /// The entry after the current one.
+    public func next() throws(LMDBError) -> Entry? { try move(MDB_NEXT) }
+    /// The entry before the current one.
+    public func previous() throws(LMDBError) -> Entry? { try move(MDB_PREV) }
+
+    /// The first entry whose key is greater than or equal to `key`.
+    public func seek(atLeast key: [UInt8]) throws(LMDBError) -> Entry? {
+        var keyValue = MDB_val()
+        var dataValue = MDB_val()
+        let rc = key.withUnsafeBytes { keyBytes in
+            keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_cursor_get(handle, &keyValue, &dataValue, MDB_SET_RANGE)
+        }
+        return try entry(rc, keyValue, dataValue)
+    }
+
+    private func move(_ operation: MDB_cursor_op) throws(LMDBError) -> Entry? {
+        var keyValue = MDB_val()
+        var dataValue = MDB_val()
+        let rc = mdb_cursor_get(handle, &keyValue, &dataValue, operation)
+        return try entry(rc, keyValue, dataValue)
+    }
+
+    private func entry(_ rc: Int32, _ key: MDB_val, _ value: MDB_val) throws(LMDBError) -> Entry? {
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc, "moving a cursor on '\(database.name)'")
+        return Entry(key: copyBytes(key), value: copyBytes(value))
+    }
+}
+
+/// Copies the bytes an `MDB_val` points at, which are valid only until the transaction ends.
+@inline(__always)
+func copyBytes(_ value: MDB_val) -> [UInt8] {
+    guard value.mv_size > 0, let data = value.mv_data else { return [] }
+    return [UInt8](UnsafeRawBufferPointer(start: data, count: value.mv_size))
+}

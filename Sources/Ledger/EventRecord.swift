@@ -1,0 +1,116 @@
+/// The stored form of an event in the `events` database (the key is the big-endian sequence number).
+///
+/// Layout, version 1: `0x01`, stream version (UInt64), schema version (UInt32), recorded-at in
+/// milliseconds (Int64), previous hash (32 bytes), hash (32 bytes), then stream, type, actor, command,
+/// causation, correlation and payload, each as a UInt32 length and UTF-8 bytes. Integers are big-endian.
+enum EventRecord {
+    static let formatVersion: UInt8 = 1
+
+    static func encode(_ event: RecordedEvent) -> [UInt8] {
+        var out: [UInt8] = [formatVersion]
+        out.reserveCapacity(event.payload.count + 200)
+        appendInteger(event.streamVersion, to: &out)
+        appendInteger(UInt32(truncatingIfNeeded: event.schemaVersion), to: &out)
+        appendInteger(UInt64(bitPattern: event.recordedAt.millisecondsSinceEpoch), to: &out)
+        out.append(contentsOf: event.previousHash.bytes)
+        out.append(contentsOf: event.hash.bytes)
+        for field in [event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID] {
+            appendField(Array(field.utf8), to: &out)
+        }
+        appendField(event.payload, to: &out)
+        return out
+    }
+
+    /// Decodes a stored record; the reason in the error says what is wrong with it.
+    static func decode(_ bytes: [UInt8], sequence: UInt64) throws(LedgerError) -> RecordedEvent {
+        var reader = ByteReader(bytes: bytes)
+        do throws(ByteReader.Malformed) {
+            guard try reader.byte() == formatVersion else {
+                throw ByteReader.Malformed(reason: "unknown record format \(bytes.first ?? 0)")
+            }
+            let streamVersion = try reader.integer(UInt64.self)
+            let schemaVersion = Int(try reader.integer(UInt32.self))
+            let recordedAt = Int64(bitPattern: try reader.integer(UInt64.self))
+            let previous = EventHash(unchecked: try reader.bytes(32))
+            let hash = EventHash(unchecked: try reader.bytes(32))
+            let stream = try reader.text()
+            let type = try reader.text()
+            let actor = try reader.text()
+            let command = try reader.text()
+            let causation = try reader.text()
+            let correlation = try reader.text()
+            let payload = try reader.field()
+            guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "trailing bytes after the payload") }
+            return RecordedEvent(
+                sequence: sequence, stream: stream, streamVersion: streamVersion, type: type,
+                schemaVersion: schemaVersion, payload: payload, actor: actor,
+                recordedAt: Timestamp(millisecondsSinceEpoch: recordedAt), commandID: command,
+                causationID: causation, correlationID: correlation, previousHash: previous, hash: hash
+            )
+        } catch {
+            throw .corruptEvent(sequence: sequence, reason: error.reason)
+        }
+    }
+
+    private static func appendField(_ field: [UInt8], to out: inout [UInt8]) {
+        appendInteger(UInt32(field.count), to: &out)
+        out.append(contentsOf: field)
+    }
+}
+
+/// Big-endian encoding of fixed-width integers, as LMDB keys and record fields use it.
+func appendInteger<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+    var bigEndian = value.bigEndian
+    withUnsafeBytes(of: &bigEndian) { out.append(contentsOf: $0) }
+}
+
+/// The big-endian bytes of `value`.
+func bigEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+    var out: [UInt8] = []
+    appendInteger(value, to: &out)
+    return out
+}
+
+/// Reads fields of stored records, refusing to run past the end.
+struct ByteReader {
+    struct Malformed: Error {
+        let reason: String
+    }
+
+    let bytes: [UInt8]
+    private(set) var offset = 0
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func byte() throws(Malformed) -> UInt8 {
+        try bytes(1)[0]
+    }
+
+    mutating func bytes(_ count: Int) throws(Malformed) -> [UInt8] {
+        guard count >= 0, bytes.count - offset >= count else {
+            throw Malformed(reason: "truncated at byte \(offset) (wanted \(count) more of \(bytes.count - offset))")
+        }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(Malformed) -> T {
+        try bytes(MemoryLayout<T>.size).reduce(T.zero) { $0 << 8 | T($1) }
+    }
+
+    mutating func field() throws(Malformed) -> [UInt8] {
+        try bytes(Int(try integer(UInt32.self)))
+    }
+
+    mutating func text() throws(Malformed) -> String {
+        let start = offset
+        guard let text = String(validating: try field(), as: UTF8.self) else {
+            throw Malformed(reason: "invalid UTF-8 in the field at byte \(start)")
+        }
+        return text
+    }
+}

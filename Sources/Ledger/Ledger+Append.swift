@@ -1,0 +1,161 @@
+public import LMDB
+
+extension Ledger {
+    /// Appends one command's events in one durable write transaction.
+    ///
+    /// A command whose id is already recorded appends nothing and returns the events it appended
+    /// the first time.
+    /// - Throws: `LedgerError` (`.invalidCommand`, `.wrongExpectedVersion`, `.commandIDReused`,
+    ///   `.storage`); when it throws, nothing was appended.
+    @discardableResult
+    public func append(_ command: Command) throws -> AppendResult {
+        try append(batch: [command])[0]
+    }
+
+    /// Appends many commands in one durable write transaction: all of them or, when any is refused,
+    /// none. Used for imports.
+    @discardableResult
+    public func append(batch commands: [Command]) throws -> [AppendResult] {
+        try append(batch: commands) { _, _ in }
+    }
+
+    /// Appends many commands in one write transaction, calling `apply` for each newly recorded event
+    /// inside that transaction, so that a module built on the ledger keeps its own databases (for
+    /// instance projections) in step with the events. When `apply` throws, nothing is appended.
+    @discardableResult
+    public func append(
+        batch commands: [Command],
+        apply: (RecordedEvent, WriteTransaction) throws -> Void
+    ) throws -> [AppendResult] {
+        for command in commands { try validate(command) }
+        let recordedAt = clock.now()
+        return try storage("appending to the ledger") {
+            try environment.write { txn in
+                var head = try readHead(txn)
+                var results: [AppendResult] = []
+                results.reserveCapacity(commands.count)
+                for command in commands {
+                    let result = try appendOne(command, at: recordedAt, head: &head, txn: txn)
+                    if !result.wasAlreadyRecorded {
+                        for event in result.events { try apply(event, txn) }
+                    }
+                    results.append(result)
+                }
+                var headValue = bigEndianBytes(head.count)
+                headValue.append(contentsOf: head.hash.bytes)
+                try txn.put(headValue, for: Layout.headKey, in: meta)
+                return results
+            }
+        }
+    }
+
+    private func appendOne(
+        _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, txn: WriteTransaction
+    ) throws -> AppendResult {
+        let commandKey = Array(command.id.utf8)
+        let digest = command.digest
+        if let recorded = try txn.value(for: commandKey, in: commands) {
+            guard recorded.count == 44, Array(recorded[12..<44]) == digest.bytes else {
+                throw LedgerError.commandIDReused(id: command.id)
+            }
+            var reader = ByteReader(bytes: recorded)
+            let first = try reader.integer(UInt64.self)
+            let count = try reader.integer(UInt32.self)
+            let earlier = try (first..<first + UInt64(count)).map { sequence in
+                guard let bytes = try txn.value(for: bigEndianBytes(sequence), in: events) else {
+                    throw LedgerError.corruptEvent(sequence: sequence, reason: "recorded for command '\(command.id)' but missing")
+                }
+                return try EventRecord.decode(bytes, sequence: sequence)
+            }
+            return AppendResult(events: earlier, wasAlreadyRecorded: true)
+        }
+        for (stream, expected) in command.expectedVersions.sorted(by: { $0.key < $1.key }) {
+            let actual = try streamVersion(stream, in: txn)
+            guard expected.admits(actual) else {
+                throw LedgerError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual)
+            }
+        }
+        var recorded: [RecordedEvent] = []
+        recorded.reserveCapacity(command.events.count)
+        let firstSequence = head.count + 1
+        let correlation = command.correlationID ?? command.id
+        for draft in command.events {
+            let sequence = head.count + 1
+            let streamVersion = try streamVersion(draft.stream, in: txn) + 1
+            let payload = CanonicalJSON.encode(draft.payload)
+            let hash = EventHash.of(RecordedEvent.envelope(
+                sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
+                schemaVersion: draft.schemaVersion, payload: payload, actor: command.actor, recordedAt: recordedAt,
+                commandID: command.id, causationID: command.id, correlationID: correlation,
+                previousHash: head.hash, hash: nil
+            ))
+            let event = RecordedEvent(
+                sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
+                schemaVersion: draft.schemaVersion, payload: payload, actor: command.actor, recordedAt: recordedAt,
+                commandID: command.id, causationID: command.id, correlationID: correlation,
+                previousHash: head.hash, hash: hash
+            )
+            let sequenceKey = bigEndianBytes(sequence)
+            try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
+            try txn.put(sequenceKey, for: streamIndexKey(draft.stream, streamVersion), in: streams, options: .noOverwrite)
+            try txn.put(bigEndianBytes(streamVersion), for: Array(draft.stream.utf8), in: streamHeads)
+            head = LedgerHead(count: sequence, hash: hash)
+            recorded.append(event)
+        }
+        var commandValue = bigEndianBytes(firstSequence)
+        appendInteger(UInt32(recorded.count), to: &commandValue)
+        commandValue.append(contentsOf: digest.bytes)
+        try txn.put(commandValue, for: commandKey, in: commands, options: .noOverwrite)
+        return AppendResult(events: recorded, wasAlreadyRecorded: false)
+    }
+
+    private func validate(_ command: Command) throws {
+        func refuse(_ reason: String) -> LedgerError { .invalidCommand(reason: reason) }
+        try checkIdentifier(command.id, "command id", maximumBytes: 128)
+        try checkIdentifier(command.actor, "actor", maximumBytes: 128)
+        if let correlation = command.correlationID { try checkIdentifier(correlation, "correlation id", maximumBytes: 128) }
+        guard !command.events.isEmpty else { throw refuse("command '\(command.id)' has no events") }
+        for (position, draft) in command.events.enumerated() {
+            let place = "event \(position + 1) of command '\(command.id)'"
+            try checkIdentifier(draft.stream, "stream of \(place)", maximumBytes: 256)
+            try checkIdentifier(draft.type, "type of \(place)", maximumBytes: 128)
+            guard draft.type.utf8.allSatisfy({ $0.isTypeNameByte }) else {
+                throw refuse("type '\(draft.type)' of \(place) must use only ASCII letters, digits, '.', '-' and '_'")
+            }
+            guard draft.schemaVersion >= 1 else { throw refuse("schema version of \(place) must be at least 1") }
+            guard case .object = draft.payload else { throw refuse("payload of \(place) must be a JSON object") }
+        }
+        for stream in command.expectedVersions.keys {
+            try checkIdentifier(stream, "stream named in an expected version", maximumBytes: 256)
+        }
+    }
+
+    private func checkIdentifier(_ text: String, _ what: String, maximumBytes: Int) throws {
+        guard !text.isEmpty else { throw LedgerError.invalidCommand(reason: "\(what) is empty") }
+        guard text.utf8.count <= maximumBytes else {
+            throw LedgerError.invalidCommand(reason: "\(what) is longer than \(maximumBytes) bytes")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw LedgerError.invalidCommand(reason: "\(what) contains a control character")
+        }
+    }
+
+    func streamIndexKey(_ stream: String, _ version: UInt64) -> [UInt8] {
+        var key = Array(stream.utf8)
+        key.append(0)
+        appendInteger(version, to: &key)
+        return key
+    }
+}
+
+extension UInt8 {
+    fileprivate var isTypeNameByte: Bool {
+        switch self {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import LMDB
+
+/// The ledger's last position: how many events it holds and the hash of the last one.
+public struct LedgerHead: Sendable, Hashable {
+    public let count: UInt64
+    public let hash: EventHash
+}
+
+extension Ledger {
+    /// The current head (an empty ledger has count 0 and the genesis hash).
+    public func head() throws -> LedgerHead {
+        try storage("reading the ledger head") { try environment.read { try readHead($0) } }
+    }
+
+    /// Up to `limit` events from sequence number `start` on, in order.
+    public func events(from start: UInt64 = 1, limit: Int = .max) throws -> [RecordedEvent] {
+        var found: [RecordedEvent] = []
+        try forEachEvent(from: start) { event in
+            found.append(event)
+            return found.count < limit
+        }
+        return found
+    }
+
+    /// Calls `body` with each event from `start` on, in order, inside one consistent snapshot,
+    /// until `body` returns false.
+    public func forEachEvent(from start: UInt64 = 1, _ body: (RecordedEvent) throws -> Bool) throws {
+        try storage("reading events") {
+            try environment.read { txn in
+                try txn.withCursor(on: events) { cursor in
+                    var entry = try cursor.seek(atLeast: bigEndianBytes(max(start, 1)))
+                    while let current = entry {
+                        let event = try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key))
+                        guard try body(event) else { return }
+                        entry = try cursor.next()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The event at `sequence`, or nil.
+    public func event(at sequence: UInt64) throws -> RecordedEvent? {
+        try storage("reading event \(sequence)") {
+            try environment.read { txn in
+                try txn.value(for: bigEndianBytes(sequence), in: events).map {
+                    try EventRecord.decode($0, sequence: sequence)
+                }
+            }
+        }
+    }
+
+    /// The events of one stream, in stream order.
+    public func events(inStream stream: String) throws -> [RecordedEvent] {
+        let stream = stream.nfc
+        return try storage("reading stream '\(stream)'") {
+            try environment.read { txn in
+                var found: [RecordedEvent] = []
+                let prefix = Array(stream.utf8) + [0]
+                try txn.withCursor(on: streams) { cursor in
+                    var entry = try cursor.seek(atLeast: prefix)
+                    while let current = entry, current.key.starts(with: prefix) {
+                        let sequence = try sequenceNumber(current.value)
+                        guard let bytes = try txn.value(for: current.value, in: events) else {
+                            throw LedgerError.corruptEvent(sequence: sequence, reason: "indexed in stream '\(stream)' but missing")
+                        }
+                        found.append(try EventRecord.decode(bytes, sequence: sequence))
+                        entry = try cursor.next()
+                    }
+                }
+                return found
+            }
+        }
+    }
+
+    /// The version of `stream`'s last event; 0 when the stream has none.
+    public func streamVersion(_ stream: String) throws -> UInt64 {
+        try storage("reading stream '\(stream)'") { try environment.read { try streamVersion(stream.nfc, in: $0) } }
+    }
+
+    func streamVersion(_ stream: String, in txn: Transaction) throws -> UInt64 {
+        guard let bytes = try txn.value(for: Array(stream.utf8), in: streamHeads) else { return 0 }
+        return try sequenceNumber(bytes)
+    }
+
+    func readHead(_ txn: Transaction) throws -> LedgerHead {
+        guard let bytes = try txn.value(for: Layout.headKey, in: meta) else {
+            return LedgerHead(count: 0, hash: .genesis)
+        }
+        var reader = ByteReader(bytes: bytes)
+        guard bytes.count == 40, let count = try? reader.integer(UInt64.self),
+            let hash = EventHash(bytes: Array(bytes[8...]))
+        else {
+            throw LedgerError.notALedger(path: path, reason: "its head record is damaged")
+        }
+        return LedgerHead(count: count, hash: hash)
+    }
+
+    func sequenceNumber(_ key: [UInt8]) throws -> UInt64 {
+        guard key.count == 8 else {
+            throw LedgerError.notALedger(path: path, reason: "a sequence number of \(key.count) bytes is stored")
+        }
+        return key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+}

@@ -1,0 +1,139 @@
+public import LMDB
+import Foundation
+
+/// How a ledger is opened.
+public struct LedgerOptions: Sendable {
+    /// Where recorded-at times come from.
+    public var clock: any LedgerClock = SystemClock()
+    /// Map sizes and limits of the underlying LMDB environment.
+    public var storage = EnvironmentOptions()
+
+    public init() {}
+}
+
+/// The append-only, hash-chained event log, stored in one LMDB environment.
+///
+/// It knows nothing of what the events mean. It owns: the global sequence (gap-free, from 1), the
+/// hash chain, streams with optimistic concurrency, and command idempotency. Each command's events
+/// are appended in one durable write transaction, so a crash leaves either all of them or none.
+///
+/// Named databases: `events` (sequence → record), `streams` (stream ‖ 0x00 ‖ version → sequence),
+/// `stream-heads` (stream → version), `commands` (command id → first sequence, count, digest),
+/// `meta` (format marker and head).
+public final class Ledger: Sendable {
+    /// Names of the LMDB databases; public so that tests and tools can inspect the raw storage.
+    public enum Layout {
+        public static let events = "events"
+        public static let streams = "streams"
+        public static let streamHeads = "stream-heads"
+        public static let commands = "commands"
+        public static let meta = "meta"
+        static let all = [events, streams, streamHeads, commands, meta]
+        static let formatKey = Array("format".utf8)
+        static let headKey = Array("head".utf8)
+        static let formatMarker = Array("parledger-ledger/1".utf8)
+    }
+
+    /// The directory holding the ledger.
+    public let path: String
+    /// The LMDB environment, for modules that keep their own databases in the same transactions.
+    public let environment: Environment
+    let events: Database
+    let streams: Database
+    let streamHeads: Database
+    let commands: Database
+    let meta: Database
+    let clock: any LedgerClock
+
+    private init(path: String, environment: Environment, clock: any LedgerClock) throws {
+        self.path = path
+        self.environment = environment
+        self.clock = clock
+        events = try environment.database(named: Layout.events, create: false)
+        streams = try environment.database(named: Layout.streams, create: false)
+        streamHeads = try environment.database(named: Layout.streamHeads, create: false)
+        commands = try environment.database(named: Layout.commands, create: false)
+        meta = try environment.database(named: Layout.meta, create: false)
+    }
+
+    /// Creates a new, empty ledger in `path` (created if missing).
+    ///
+    /// - Throws: `LedgerError.alreadyInitialized` when `path` already holds a ledger.
+    public static func create(at path: String, options: LedgerOptions = LedgerOptions()) throws -> Ledger {
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw LedgerError.notALedger(path: path, reason: "it is a file, not a directory") }
+            if files.fileExists(atPath: dataFile(path)) {
+                _ = try open(at: path, options: options)
+                throw LedgerError.alreadyInitialized(path: path)
+            }
+        } else {
+            do {
+                try files.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw LedgerError.storage(operation: "creating the directory \(path)", error: LMDBError(code: errno))
+            }
+        }
+        let environment = try openEnvironment(path, options)
+        try storage("initialising the ledger") {
+            for name in Layout.all { _ = try environment.database(named: name, create: true) }
+            let meta = try environment.database(named: Layout.meta, create: false)
+            try environment.write { txn in
+                try txn.put(Layout.formatMarker, for: Layout.formatKey, in: meta, options: .noOverwrite)
+            }
+        }
+        return try Ledger(path: path, environment: environment, clock: options.clock)
+    }
+
+    /// Opens the existing ledger in `path`.
+    ///
+    /// - Throws: `LedgerError.noLedger` when nothing is there, `.notALedger` for anything else.
+    public static func open(at path: String, options: LedgerOptions = LedgerOptions()) throws -> Ledger {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LedgerError.noLedger(path: path)
+        }
+        guard isDirectory.boolValue else { throw LedgerError.notALedger(path: path, reason: "it is a file, not a directory") }
+        guard FileManager.default.fileExists(atPath: dataFile(path)) else { throw LedgerError.noLedger(path: path) }
+        let environment = try openEnvironment(path, options)
+        let marker: [UInt8]?
+        do {
+            let meta = try environment.database(named: Layout.meta, create: false)
+            marker = try environment.read { try $0.value(for: Layout.formatKey, in: meta) }
+        } catch LMDBError.notFound {
+            marker = nil
+        } catch let error as LMDBError {
+            throw LedgerError.storage(operation: "opening the ledger at \(path)", error: error)
+        }
+        guard marker == Layout.formatMarker else {
+            throw LedgerError.notALedger(path: path, reason: "it is an LMDB environment without the ParLedger format marker")
+        }
+        return try storage("opening the ledger at \(path)") {
+            try Ledger(path: path, environment: environment, clock: options.clock)
+        }
+    }
+
+    private static func dataFile(_ path: String) -> String {
+        (path as NSString).appendingPathComponent("data.mdb")
+    }
+
+    private static func openEnvironment(_ path: String, _ options: LedgerOptions) throws -> Environment {
+        do {
+            return try Environment(path: path, options: options.storage)
+        } catch where error == .invalid || error == .versionMismatch {
+            throw LedgerError.notALedger(path: path, reason: "its data file is not an LMDB environment (\(error.message))")
+        } catch {
+            throw LedgerError.storage(operation: "opening the ledger at \(path)", error: error)
+        }
+    }
+}
+
+/// Runs `body`, turning storage-layer errors into `LedgerError.storage` and letting others through.
+func storage<T>(_ operation: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as LMDBError {
+        throw LedgerError.storage(operation: operation(), error: error)
+    }
+}

@@ -1,0 +1,71 @@
+public import LMDB
+
+/// Everything the ledger refuses or cannot do, with a message that says what and where, and a hint
+/// that says what to do.
+public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No ledger exists at the path.
+    case noLedger(path: String)
+    /// The path exists but is not a ParLedger ledger (or not an LMDB environment at all).
+    case notALedger(path: String, reason: String)
+    /// `init` on a directory that already holds a ledger.
+    case alreadyInitialized(path: String)
+    /// The storage layer failed (I/O, permissions, full disk, map limit).
+    case storage(operation: String, error: LMDBError)
+    /// A command is malformed; nothing was appended.
+    case invalidCommand(reason: String)
+    /// A stream is not at the version the command expected; nothing was appended.
+    case wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: UInt64)
+    /// The command id is already recorded for a different command; nothing was appended.
+    case commandIDReused(id: String)
+    /// A stored event cannot be decoded.
+    case corruptEvent(sequence: UInt64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noLedger(let path):
+            "no ledger at \(path)"
+        case .notALedger(let path, let reason):
+            "\(path) is not a ParLedger ledger: \(reason)"
+        case .alreadyInitialized(let path):
+            "a ledger already exists at \(path)"
+        case .storage(let operation, let error):
+            "\(operation) failed: \(error.message)"
+        case .invalidCommand(let reason):
+            "invalid command: \(reason); nothing was appended"
+        case .wrongExpectedVersion(let stream, let expected, let actual):
+            "stream '\(stream)' is at version \(actual), the command expected \(expected); nothing was appended"
+        case .commandIDReused(let id):
+            "command id '\(id)' was already used for a different command; nothing was appended"
+        case .corruptEvent(let sequence, let reason):
+            "event \(sequence) is corrupt: \(reason)"
+        }
+    }
+
+    /// What the user can do about it.
+    public var hint: String? {
+        switch self {
+        case .noLedger:
+            "create one with 'parledger init', or point --ledger (or PARLEDGER_DIR) at an existing one"
+        case .notALedger:
+            "point --ledger at a directory created by 'parledger init'"
+        case .alreadyInitialized:
+            "use the existing ledger, or choose another directory"
+        case .storage(_, let error) where error == .mapFull:
+            "the ledger reached its size limit; free disk space or raise the limit"
+        case .storage(_, let error) where error == .noSpace:
+            "the disk is full; free space and retry (nothing was appended)"
+        case .storage(_, let error) where error == .permissionDenied:
+            "check the permissions of the ledger directory"
+        case .storage:
+            nil
+        case .invalidCommand:
+            "correct the input and retry"
+        case .wrongExpectedVersion:
+            "read the stream again and decide on the new state before retrying"
+        case .commandIDReused:
+            "give each new command a new id"
+        case .corruptEvent:
+            "run 'parledger verify' and restore the ledger from a verified copy"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// An event as the ledger recorded it: its place in the global sequence and in its stream, who
+/// recorded it and when, and the hash chain that seals it.
+public struct RecordedEvent: Sendable, Hashable {
+    /// Global position, from 1, with no gaps.
+    public let sequence: UInt64
+    public let stream: String
+    /// Position within the stream, from 1.
+    public let streamVersion: UInt64
+    public let type: String
+    public let schemaVersion: Int
+    /// The payload in canonical JSON (RFC 8785).
+    public let payload: [UInt8]
+    public let actor: String
+    public let recordedAt: Timestamp
+    /// The id of the command that appended this event.
+    public let commandID: String
+    /// What caused this event: the command's id.
+    public let causationID: String
+    /// The workflow this event belongs to.
+    public let correlationID: String
+    /// The hash of the event before this one (`EventHash.genesis` for the first).
+    public let previousHash: EventHash
+    /// SHA-256 of `canonicalEnvelope()`.
+    public let hash: EventHash
+
+    /// The payload as a value.
+    public var payloadValue: JSONValue {
+        get throws { try JSONParser.parse(payload) }
+    }
+
+    /// The bytes the hash covers: the canonical JSON (RFC 8785) object
+    /// `{"actor","causation","command","correlation","payload","prev","recordedAt","schemaVersion",
+    /// "seq","stream","streamVersion","type"}` with `prev` in hex and `payload` embedded as an object.
+    /// With `includingHash`, a `hash` member is added: the form exported as JSON Lines.
+    public func canonicalEnvelope(includingHash: Bool = false) -> [UInt8] {
+        Self.envelope(
+            sequence: sequence, stream: stream, streamVersion: streamVersion, type: type,
+            schemaVersion: schemaVersion, payload: payload, actor: actor, recordedAt: recordedAt,
+            commandID: commandID, causationID: causationID, correlationID: correlationID,
+            previousHash: previousHash, hash: includingHash ? hash : nil
+        )
+    }
+
+    static func envelope(
+        sequence: UInt64, stream: String, streamVersion: UInt64, type: String, schemaVersion: Int,
+        payload: [UInt8], actor: String, recordedAt: Timestamp, commandID: String, causationID: String,
+        correlationID: String, previousHash: EventHash, hash: EventHash?
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.count + 400)
+        func member(_ key: StaticString, first: Bool = false) {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        member("actor", first: true)
+        CanonicalJSON.writeString(actor, into: &out)
+        member("causation")
+        CanonicalJSON.writeString(causationID, into: &out)
+        member("command")
+        CanonicalJSON.writeString(commandID, into: &out)
+        member("correlation")
+        CanonicalJSON.writeString(correlationID, into: &out)
+        if let hash {
+            member("hash")
+            CanonicalJSON.writeString(hash.hex, into: &out)
+        }
+        member("payload")
+        out.append(contentsOf: payload)
+        member("prev")
+        CanonicalJSON.writeString(previousHash.hex, into: &out)
+        member("recordedAt")
+        CanonicalJSON.writeString(recordedAt.iso8601, into: &out)
+        member("schemaVersion")
+        out.append(contentsOf: String(schemaVersion).utf8)
+        member("seq")
+        out.append(contentsOf: String(sequence).utf8)
+        member("stream")
+        CanonicalJSON.writeString(stream, into: &out)
+        member("streamVersion")
+        out.append(contentsOf: String(streamVersion).utf8)
+        member("type")
+        CanonicalJSON.writeString(type, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// Appends synthetic commands to a ledger and reports each one as soon as it is committed.
+///
+/// A driver for crash, concurrency and load tests: it prints `committed SEQ` (the command's last
+/// sequence number) on standard output, flushed, after each durable commit, so that a test that
+/// kills it knows exactly which events must have survived.
+@main
+struct LedgerWorkload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger-workload",
+        abstract: "Append synthetic commands to a ledger, reporting each commit (for tests and benchmarks)."
+    )
+
+    @Option(help: "The ledger directory (created when missing).")
+    var ledger: String
+
+    @Option(help: "How many commands to append; 0 appends until the process is stopped.")
+    var commands: Int = 100
+
+    @Option(help: "Events per command.")
+    var eventsPerCommand: Int = 1
+
+    @Option(help: "Command ids are PREFIX-N, so that concurrent writers never collide.")
+    var prefix: String = "workload"
+
+    func run() throws {
+        let target: Ledger
+        do {
+            target = try Ledger.open(at: ledger)
+        } catch LedgerError.noLedger {
+            target = try Ledger.create(at: ledger)
+        }
+        var number = 0
+        while commands == 0 || number < commands {
+            number += 1
+            let events = (1...eventsPerCommand).map { index in
+                EventDraft(
+                    stream: "\(prefix)/\(number % 7)",
+                    type: "WorkloadEvent",
+                    payload: .object(["n": .integer(Int64(number)), "i": .integer(Int64(index)), "note": .text("Sở Nội vụ")])
+                )
+            }
+            let result = try target.append(Command(id: "\(prefix)-\(number)", actor: "workload", events: events))
+            if let last = result.events.last {
+                FileHandle.standardOutput.write(Data("committed \(last.sequence)\n".utf8))
+            }
+        }
+    }
+}

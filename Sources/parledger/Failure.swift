@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import LMDB
+import Ledger
+
+/// The documented exit codes of `parledger` beyond 0 (success) and 64 (usage).
+enum ExitStatus {
+    static let verificationFailed = ExitCode(1)
+    static let refused = ExitCode(2)
+    static let unavailable = ExitCode(3)
+}
+
+/// A refusal detected by the CLI itself (a file it cannot read, a value it cannot parse).
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    let hint: String?
+
+    init(_ description: String, hint: String? = nil) {
+        self.description = description
+        self.hint = hint
+    }
+}
+
+/// Runs a command's body, printing any failure as `error:` and `hint:` lines on standard error and
+/// turning it into the documented exit code.
+func reportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as LedgerError {
+        printError(error.description, hint: error.hint)
+        switch error {
+        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized:
+            throw ExitStatus.refused
+        case .noLedger, .notALedger, .storage, .corruptEvent:
+            throw ExitStatus.unavailable
+        }
+    } catch let error as InputError {
+        printError(error.description, hint: error.hint)
+        throw ExitStatus.refused
+    } catch let error as LMDBError {
+        printError(error.message, hint: nil)
+        throw ExitStatus.unavailable
+    }
+}
+
+func printError(_ message: String, hint: String?) {
+    var text = "error: \(message)\n"
+    if let hint { text += "hint: \(hint)\n" }
+    FileHandle.standardError.write(Data(text.utf8))
+}
