@@ -26,12 +26,17 @@ struct LedgerWorkload: ParsableCommand {
     @Option(help: "Command ids are PREFIX-N, so that concurrent writers never collide.")
     var prefix: String = "workload"
 
+    @Option(help: "The map size to open with, in bytes; small values make writers grow the map.")
+    var initialMapSize: Int?
+
     func run() throws {
+        var options = LedgerOptions()
+        if let initialMapSize { options.storage.initialMapSize = initialMapSize }
         let target: Ledger
         do {
-            target = try Ledger.open(at: ledger)
+            target = try Ledger.open(at: ledger, options: options)
         } catch LedgerError.noLedger {
-            target = try Ledger.create(at: ledger)
+            target = try Ledger.create(at: ledger, options: options)
         }
         var number = 0
         while commands == 0 || number < commands {

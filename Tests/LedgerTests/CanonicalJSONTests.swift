@@ -1,0 +1,94 @@
+import Ledger
+import Testing
+
+@Suite struct CanonicalJSONTests {
+    private func canonical(_ value: JSONValue) -> String {
+        String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
+    }
+
+    @Test func objectMembersAreSortedAndWhitespaceRemoved() throws {
+        let value = try JSONParser.parse(#"{ "b": [1, 2, {"z": null, "a": true}], "a": "x" }"#)
+        #expect(canonical(value) == #"{"a":"x","b":[1,2,{"a":true,"z":null}]}"#)
+    }
+
+    @Test func keysAreOrderedByUTF16CodeUnitsAsRFC8785Requires() {
+        // U+1F600 is D83D DE00 in UTF-16, so it sorts before U+E000 although its scalar value is larger.
+        let value = JSONValue.object(["\u{E000}": .integer(1), "\u{1F600}": .integer(2), "a": .integer(3)])
+        #expect(canonical(value) == "{\"a\":3,\"\u{1F600}\":2,\"\u{E000}\":1}")
+    }
+
+    @Test func stringsEscapeOnlyWhatJSONRequires() {
+        let value = JSONValue.string("quote \" backslash \\ tab \t newline \n bell \u{07} slash / Sở")
+        #expect(canonical(value) == #""quote \" backslash \\ tab \t newline \n bell \u0007 slash / Sở""#)
+    }
+
+    @Test func decomposedVietnameseIsNormalisedToNFCSoBothSpellingsHashAlike() throws {
+        let decomposed = "So\u{031B}\u{0309} Ta\u{0300}i chi\u{0301}nh"
+        let composed = "Sở Tài chính"
+        #expect(decomposed.unicodeScalars.count != composed.unicodeScalars.count)
+        let parsed = try JSONParser.parse("{\"name\":\"\(decomposed)\"}")
+        #expect(CanonicalJSON.encode(parsed) == CanonicalJSON.encode(.object(["name": .text(composed)])))
+        #expect(CanonicalJSON.encode(.text(decomposed)) == Array("\"\(composed)\"".utf8))
+    }
+
+    @Test func integersAreWrittenInPlainDecimal() throws {
+        #expect(canonical(try JSONParser.parse("[0, -7, 9007199254740991]")) == "[0,-7,9007199254740991]")
+    }
+}
+
+@Suite struct JSONParserTests {
+    private func reason(_ text: String) -> JSONParseError? {
+        do {
+            _ = try JSONParser.parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func fractionalNumbersAreRefusedWithAHintToUseDecimalStrings() {
+        let error = reason(#"{"points": 1.5}"#)
+        #expect(error?.reason.contains("write decimals such as points as strings") == true)
+        #expect(error?.column == 12)
+    }
+
+    @Test func exponentsAndOutOfRangeIntegersAreRefused() {
+        #expect(reason("1e3") != nil)
+        #expect(reason("9007199254740992")?.reason.contains("out of range") == true)
+    }
+
+    @Test func duplicateKeysAreRefused() {
+        #expect(reason(#"{"a":1,"a":2}"#)?.reason == #"duplicate key "a""#)
+    }
+
+    @Test func invalidUTF8IsRefusedWithItsByteOffset() {
+        let bytes: [UInt8] = Array(#"{"name":"S"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+        do {
+            _ = try JSONParser.parse(bytes)
+        } catch {
+            #expect(error.reason == "the text is not valid UTF-8 (byte offset 10)")
+        }
+    }
+
+    @Test func loneSurrogateEscapesAreRefusedButPairsAreDecoded() throws {
+        #expect(reason(#""\ud800""#)?.reason.contains("lone surrogate") == true)
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("\u{1F600}"))
+    }
+
+    @Test func errorsGiveLineAndColumn() {
+        let error = reason("{\n  \"a\": 1,\n  \"b\": tru\n}")
+        #expect(error?.line == 3)
+        #expect(error?.column == 8)
+    }
+
+    @Test func trailingDataAndUnterminatedInputAreRefused() {
+        #expect(reason("{} {}")?.reason == "unexpected data after the JSON value")
+        #expect(reason(#"{"a": "b"#)?.reason == "unterminated string")
+        #expect(reason("")?.reason == "unexpected end of input")
+    }
+
+    @Test func escapesAreDecoded() throws {
+        #expect(try JSONParser.parse(#""a\/b\n\u00e9""#) == .string("a/b\né"))
+    }
+}
