@@ -36,6 +36,7 @@ public struct LMDBError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let corrupted = LMDBError(code: MDB_CORRUPTED)
     public static let badValueSize = LMDBError(code: MDB_BAD_VALSIZE)
     public static let noSpace = LMDBError(code: ENOSPC)
+    public static let ioError = LMDBError(code: EIO)
     public static let permissionDenied = LMDBError(code: EACCES)
     public static let noSuchFile = LMDBError(code: ENOENT)
     public static let notADirectory = LMDBError(code: ENOTDIR)

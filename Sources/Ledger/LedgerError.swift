@@ -52,8 +52,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "use the existing ledger, or choose another directory"
         case .storage(_, let error) where error == .mapFull:
             "the ledger reached its size limit; free disk space or raise the limit"
-        case .storage(_, let error) where error == .noSpace:
-            "the disk is full; free space and retry (nothing was appended)"
+        case .storage(_, let error) where error == .noSpace || error == .ioError:
+            "the disk is full or failing; nothing was appended: free space, retry, then run 'parledger verify'"
         case .storage(_, let error) where error == .permissionDenied:
             "check the permissions of the ledger directory"
         case .storage:

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the real binaries built next to the test bundle, as a user would.
+enum CLI {
+    /// The directory holding the built products (`parledger`, `ledger-workload`).
+    static let productsDirectory: URL = {
+        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        candidates.append(Bundle.main.bundleURL)
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("parledger").path) {
+            return candidate
+        }
+        return candidates[0]
+    }()
+
+    static func executable(_ name: String) -> URL {
+        productsDirectory.appendingPathComponent(name)
+    }
+
+    /// What one run printed and how it ended.
+    struct Outcome {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    /// Runs `parledger` (or another product) to completion.
+    static func run(_ arguments: [String], program: String = "parledger", environment: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable(program)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "PARLEDGER_DIR")
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData, as: UTF8.self)
+        )
+    }
+
+    /// Starts a product in the background with its standard output written to `outputFile`.
+    static func start(_ arguments: [String], program: String, outputFile: String) throws -> Process {
+        FileManager.default.createFile(atPath: outputFile, contents: nil)
+        let process = Process()
+        process.executableURL = executable(program)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The sequence numbers a workload reported as committed in complete lines of `outputFile`.
+    static func committedSequences(in outputFile: String) throws -> [UInt64] {
+        let text = try String(contentsOfFile: outputFile, encoding: .utf8)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { line in
+            line.hasPrefix("committed ") ? UInt64(line.dropFirst("committed ".count)) : nil
+        }
+    }
+}
+
+/// A fresh directory per test, removed afterwards.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    var ledgerPath: String { path + "/ledger" }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
