@@ -2,13 +2,15 @@
 import PackageDescription
 
 /// Layers, each importing only the one below it:
-/// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain) → parledger (thin CLI).
+/// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
+/// → PARIndex (the PAR domain) → parledger (thin CLI).
 let package = Package(
     name: "ParLedger",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "PARIndex", targets: ["PARIndex"]),
         .executable(name: "parledger", targets: ["parledger"]),
         .executable(name: "ledger-workload", targets: ["ledger-workload"]),
     ],
@@ -30,10 +32,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "PARIndex", dependencies: ["Ledger"]),
         .executableTarget(
             name: "parledger",
             dependencies: [
                 "Ledger",
+                "PARIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,9 +50,10 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB"]),
+        .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger"]),
         .testTarget(
             name: "ParLedgerCLITests",
-            dependencies: ["Ledger", "LMDB", "parledger", "ledger-workload"]
+            dependencies: ["Ledger", "LMDB", "PARIndex", "parledger", "ledger-workload"]
         ),
     ]
 )

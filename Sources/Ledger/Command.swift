@@ -53,8 +53,8 @@ public struct Command: Sendable, Hashable {
     public var events: [EventDraft]
     /// Per stream, what its version must be before this command appends.
     public var expectedVersions: [String: ExpectedVersion]
-    /// The workflow this command belongs to; the command's own id when nil.
-    public var correlationID: String?
+    /// The workflow this command belongs to; the command's own id unless given.
+    public var correlationID: String
 
     public init(
         id: String,
@@ -67,28 +67,50 @@ public struct Command: Sendable, Hashable {
         self.actor = actor.nfc
         self.events = events
         self.expectedVersions = Dictionary(uniqueKeysWithValues: expectedVersions.map { ($0.key.nfc, $0.value) })
-        self.correlationID = correlationID?.nfc
+        self.correlationID = (correlationID ?? id).nfc
+        self.signature = nil
     }
 
-    /// The canonical description of what this command asks for; a repeat of its id must match it.
-    var digest: EventHash {
-        let expectations = expectedVersions.mapValues { expected -> JSONValue in
-            switch expected {
-            case .any: .string("any")
-            case .noStream: .string("none")
-            case .exactly(let version): .integer(Int64(version))
-            }
+    /// Who signed the command; the ledger refuses unsigned commands.
+    public var signature: CommandSignature?
+
+    /// The bytes an actor signs: the canonical JSON of
+    /// `{"actor","correlation","events":[{"payload","schemaVersion","stream","type"}…],"id","ledger"}`,
+    /// where `ledger` is the id of the ledger the command is meant for (so it cannot be replayed on
+    /// another). Everything in it is recorded in the command's events, so it can be rebuilt from them.
+    public func signingBytes(ledgerID: String) -> [UInt8] {
+        Self.signingBytes(
+            id: id, actor: actor, correlationID: correlationID, ledgerID: ledgerID,
+            events: events.map { ($0.stream, $0.type, $0.schemaVersion, CanonicalJSON.encode($0.payload)) }
+        )
+    }
+
+    /// The signing bytes from the parts events record, with payloads already in canonical JSON.
+    static func signingBytes(
+        id: String, actor: String, correlationID: String, ledgerID: String,
+        events: [(stream: String, type: String, schemaVersion: Int, payload: [UInt8])]
+    ) -> [UInt8] {
+        var out = Array(#"{"actor":"#.utf8)
+        CanonicalJSON.writeString(actor, into: &out)
+        out.append(contentsOf: #","correlation":"#.utf8)
+        CanonicalJSON.writeString(correlationID, into: &out)
+        out.append(contentsOf: #","events":["#.utf8)
+        for (index, event) in events.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"payload":"#.utf8)
+            out.append(contentsOf: event.payload)
+            out.append(contentsOf: #","schemaVersion":\#(event.schemaVersion),"stream":"#.utf8)
+            CanonicalJSON.writeString(event.stream, into: &out)
+            out.append(contentsOf: #","type":"#.utf8)
+            CanonicalJSON.writeString(event.type, into: &out)
+            out.append(UInt8(ascii: "}"))
         }
-        let drafts = events.map { draft -> JSONValue in
-            .object([
-                "stream": .string(draft.stream), "type": .string(draft.type),
-                "schemaVersion": .integer(Int64(draft.schemaVersion)), "payload": draft.payload,
-            ])
-        }
-        return EventHash.of(CanonicalJSON.encode(.object([
-            "actor": .string(actor), "correlation": correlationID.map(JSONValue.string) ?? .null,
-            "events": .array(drafts), "expect": .object(expectations),
-        ])))
+        out.append(contentsOf: #"],"id":"#.utf8)
+        CanonicalJSON.writeString(id, into: &out)
+        out.append(contentsOf: #","ledger":"#.utf8)
+        CanonicalJSON.writeString(ledgerID, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }
 

@@ -2,7 +2,7 @@
 ///
 /// Layout, version 1: `0x01`, stream version (UInt64), schema version (UInt32), recorded-at in
 /// milliseconds (Int64), previous hash (32 bytes), hash (32 bytes), then stream, type, actor, command,
-/// causation, correlation and payload, each as a UInt32 length and UTF-8 bytes. Integers are big-endian.
+/// causation, correlation, key id, signature and payload, each as a UInt32 length and UTF-8 bytes. Integers are big-endian.
 enum EventRecord {
     static let formatVersion: UInt8 = 1
 
@@ -14,9 +14,10 @@ enum EventRecord {
         appendInteger(UInt64(bitPattern: event.recordedAt.millisecondsSinceEpoch), to: &out)
         out.append(contentsOf: event.previousHash.bytes)
         out.append(contentsOf: event.hash.bytes)
-        for field in [event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID] {
+        for field in [event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID, event.keyID] {
             appendField(Array(field.utf8), to: &out)
         }
+        appendField(event.signature, to: &out)
         appendField(event.payload, to: &out)
         return out
     }
@@ -39,13 +40,16 @@ enum EventRecord {
             let command = try reader.text()
             let causation = try reader.text()
             let correlation = try reader.text()
+            let keyID = try reader.text()
+            let signature = try reader.field()
             let payload = try reader.field()
             guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "trailing bytes after the payload") }
             return RecordedEvent(
                 sequence: sequence, stream: stream, streamVersion: streamVersion, type: type,
                 schemaVersion: schemaVersion, payload: payload, actor: actor,
                 recordedAt: Timestamp(millisecondsSinceEpoch: recordedAt), commandID: command,
-                causationID: causation, correlationID: correlation, previousHash: previous, hash: hash
+                causationID: causation, correlationID: correlation, keyID: keyID,
+                signature: signature, previousHash: previous, hash: hash
             )
         } catch {
             throw .corruptEvent(sequence: sequence, reason: error.reason)

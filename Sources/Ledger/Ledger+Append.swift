@@ -53,7 +53,8 @@ extension Ledger {
         _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, txn: WriteTransaction
     ) throws -> AppendResult {
         let commandKey = Array(command.id.utf8)
-        let digest = command.digest
+        let signingBytes = command.signingBytes(ledgerID: id)
+        let digest = EventHash.of(signingBytes)
         if let recorded = try txn.value(for: commandKey, in: commands) {
             guard recorded.count == 44, Array(recorded[12..<44]) == digest.bytes else {
                 throw LedgerError.commandIDReused(id: command.id)
@@ -69,6 +70,7 @@ extension Ledger {
             }
             return AppendResult(events: earlier, wasAlreadyRecorded: true)
         }
+        let signer = try authenticate(command, signingBytes: signingBytes, next: head.count + 1, in: txn)
         for (stream, expected) in command.expectedVersions.sorted(by: { $0.key < $1.key }) {
             let actual = try streamVersion(stream, in: txn)
             guard expected.admits(actual) else {
@@ -78,22 +80,24 @@ extension Ledger {
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(command.events.count)
         let firstSequence = head.count + 1
-        let correlation = command.correlationID ?? command.id
+        let correlation = command.correlationID
+        let signature = command.signature?.value ?? []
         for draft in command.events {
             let sequence = head.count + 1
+            if ActorEvent.types.contains(draft.type) { try applyActorEvent(draft, at: sequence, in: txn) }
             let streamVersion = try streamVersion(draft.stream, in: txn) + 1
             let payload = CanonicalJSON.encode(draft.payload)
             let hash = EventHash.of(RecordedEvent.envelope(
                 sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
-                schemaVersion: draft.schemaVersion, payload: payload, actor: command.actor, recordedAt: recordedAt,
+                schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
                 commandID: command.id, causationID: command.id, correlationID: correlation,
-                previousHash: head.hash, hash: nil
+                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: nil
             ))
             let event = RecordedEvent(
                 sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
-                schemaVersion: draft.schemaVersion, payload: payload, actor: command.actor, recordedAt: recordedAt,
+                schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
                 commandID: command.id, causationID: command.id, correlationID: correlation,
-                previousHash: head.hash, hash: hash
+                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: hash
             )
             let sequenceKey = bigEndianBytes(sequence)
             try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
@@ -113,7 +117,7 @@ extension Ledger {
         func refuse(_ reason: String) -> LedgerError { .invalidCommand(reason: reason) }
         try checkIdentifier(command.id, "command id", maximumBytes: 128)
         try checkIdentifier(command.actor, "actor", maximumBytes: 128)
-        if let correlation = command.correlationID { try checkIdentifier(correlation, "correlation id", maximumBytes: 128) }
+        try checkIdentifier(command.correlationID, "correlation id", maximumBytes: 128)
         guard !command.events.isEmpty else { throw refuse("command '\(command.id)' has no events") }
         for (position, draft) in command.events.enumerated() {
             let place = "event \(position + 1) of command '\(command.id)'"

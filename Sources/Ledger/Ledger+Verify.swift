@@ -20,67 +20,43 @@ public struct VerificationReport: Sendable {
 extension Ledger {
     /// Walks the whole chain in one snapshot: sequence numbers without gaps, each record decodable,
     /// each previous-hash link, each hash recomputed from the event's contents, stream versions
-    /// without gaps, the stream index complete, and the recorded head equal to the last event.
+    /// without gaps, every command's signature checked against the key its actor held at that
+    /// position (actors are replayed from their events along the way), the stream index complete,
+    /// and the recorded head equal to the last event.
     ///
     /// - Parameter progress: called now and then with (events checked, events expected).
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
         try storage("verifying the ledger") {
             try environment.read { txn in
                 let head = try readHead(txn)
-                var expected: UInt64 = 1
-                var previous = EventHash.genesis
-                var streamVersions: [String: UInt64] = [:]
-                func report(_ problem: VerificationProblem?) -> VerificationReport {
-                    VerificationReport(eventCount: expected - 1, headHash: previous, problem: problem)
-                }
+                var walk = ChainWalk(ledgerID: id)
                 let found: VerificationProblem? = try txn.withCursor(on: events) { cursor in
                     var entry = try cursor.first()
                     while let current = entry {
-                        guard current.key.count == 8 else {
-                            return VerificationProblem(sequence: expected, reason: "a key of \(current.key.count) bytes is stored where a sequence number belongs")
+                        if let problem = try walk.check(key: current.key, record: current.value, sequenceNumber: sequenceNumber) {
+                            return problem
                         }
-                        let sequence = try sequenceNumber(current.key)
-                        if sequence != expected {
-                            return VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)")
-                        }
-                        let event: RecordedEvent
-                        do {
-                            event = try EventRecord.decode(current.value, sequence: sequence)
-                        } catch LedgerError.corruptEvent(_, let reason) {
-                            return VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)")
-                        }
-                        if event.previousHash != previous {
-                            return VerificationProblem(sequence: sequence, reason: "its previous-hash link \(event.previousHash.hex.prefix(16))… does not match the hash of event \(sequence - 1) (\(previous.hex.prefix(16))…)")
-                        }
-                        let computed = EventHash.of(event.canonicalEnvelope())
-                        if computed != event.hash {
-                            return VerificationProblem(sequence: sequence, reason: "its contents do not match its stored hash (stored \(event.hash.hex.prefix(16))…, computed \(computed.hex.prefix(16))…)")
-                        }
-                        let streamVersion = (streamVersions[event.stream] ?? 0) + 1
-                        if event.streamVersion != streamVersion {
-                            return VerificationProblem(sequence: sequence, reason: "it claims version \(event.streamVersion) of stream '\(event.stream)', expected \(streamVersion)")
-                        }
-                        streamVersions[event.stream] = streamVersion
-                        previous = event.hash
-                        expected += 1
-                        if sequence % 10_000 == 0 { progress?(sequence, head.count) }
+                        if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
                         entry = try cursor.next()
                     }
-                    return nil
+                    return walk.finishCommand()
+                }
+                func report(_ problem: VerificationProblem?) -> VerificationReport {
+                    VerificationReport(eventCount: walk.checked, headHash: walk.previous, problem: problem)
                 }
                 if let found { return report(found) }
-                let count = expected - 1
+                let count = walk.checked
                 if head.count > count {
-                    return report(VerificationProblem(sequence: expected, reason: "missing: the ledger head records \(head.count) events, only \(count) are stored"))
+                    return report(VerificationProblem(sequence: count + 1, reason: "missing: the ledger head records \(head.count) events, only \(count) are stored"))
                 }
-                if head.count < count || head.hash != previous {
+                if head.count < count || head.hash != walk.previous {
                     return report(VerificationProblem(sequence: count, reason: "the recorded head (\(head.count) events, \(head.hash.hex.prefix(16))…) does not match the last stored event"))
                 }
                 let indexed = try txn.count(of: streams)
                 if indexed != Int(count) {
                     return report(VerificationProblem(sequence: count, reason: "the stream index holds \(indexed) entries for \(count) events"))
                 }
-                for (stream, version) in streamVersions {
+                for (stream, version) in walk.streamVersions {
                     let recorded = try streamVersion(stream, in: txn)
                     if recorded != version {
                         return report(VerificationProblem(sequence: count, reason: "stream '\(stream)' is recorded at version \(recorded) but has \(version) events"))
@@ -90,5 +66,107 @@ extension Ledger {
                 return report(nil)
             }
         }
+    }
+}
+
+/// The state of one pass over the chain: where it is, the hash to link to, stream versions, the
+/// actors as of this position, and the events of the command being read.
+struct ChainWalk {
+    let ledgerID: String
+    private(set) var checked: UInt64 = 0
+    private(set) var previous = EventHash.genesis
+    private(set) var streamVersions: [String: UInt64] = [:]
+    private var actors: [String: ActorRecord] = [:]
+    private var command: [RecordedEvent] = []
+
+    init(ledgerID: String) {
+        self.ledgerID = ledgerID
+    }
+
+    /// Checks the next stored entry; returns the first problem it shows, if any.
+    mutating func check(
+        key: [UInt8], record: [UInt8], sequenceNumber: ([UInt8]) throws -> UInt64
+    ) throws -> VerificationProblem? {
+        let expected = checked + 1
+        guard key.count == 8 else {
+            return finishCommand() ?? VerificationProblem(sequence: expected, reason: "a key of \(key.count) bytes is stored where a sequence number belongs")
+        }
+        let sequence = try sequenceNumber(key)
+        if sequence != expected {
+            return finishCommand() ?? VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)")
+        }
+        let event: RecordedEvent
+        switch Result(catching: { () throws(LedgerError) in try EventRecord.decode(record, sequence: sequence) }) {
+        case .success(let decoded):
+            event = decoded
+        case .failure(let error):
+            let reason = if case .corruptEvent(_, let why) = error { why } else { error.description }
+            return finishCommand() ?? VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)")
+        }
+        if let first = command.first, first.commandID != event.commandID, let problem = finishCommand() {
+            return problem
+        }
+        if event.previousHash != previous {
+            return VerificationProblem(sequence: sequence, reason: "its previous-hash link \(event.previousHash.hex.prefix(16))… does not match the hash of event \(sequence - 1) (\(previous.hex.prefix(16))…)")
+        }
+        let computed = EventHash.of(event.canonicalEnvelope())
+        if computed != event.hash {
+            return VerificationProblem(sequence: sequence, reason: "its contents do not match its stored hash (stored \(event.hash.hex.prefix(16))…, computed \(computed.hex.prefix(16))…)")
+        }
+        let streamVersion = (streamVersions[event.stream] ?? 0) + 1
+        if event.streamVersion != streamVersion {
+            return VerificationProblem(sequence: sequence, reason: "it claims version \(event.streamVersion) of stream '\(event.stream)', expected \(streamVersion)")
+        }
+        streamVersions[event.stream] = streamVersion
+        previous = event.hash
+        checked = sequence
+        command.append(event)
+        return nil
+    }
+
+    /// Checks the signature of the command whose events were just read, then replays its actor events.
+    mutating func finishCommand() -> VerificationProblem? {
+        guard let first = command.first else { return nil }
+        defer { command.removeAll(keepingCapacity: true) }
+        for event in command.dropFirst()
+        where event.actor != first.actor || event.keyID != first.keyID || event.signature != first.signature
+            || event.correlationID != first.correlationID {
+            return VerificationProblem(sequence: event.sequence, reason: "it disagrees with the rest of command '\(first.commandID)' on who signed it")
+        }
+        let message = Command.signingBytes(
+            id: first.commandID, actor: first.actor, correlationID: first.correlationID, ledgerID: ledgerID,
+            events: command.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
+        )
+        do {
+            let actorEvents = try command.filter { ActorEvent.types.contains($0.type) }.map { event in
+                (event.sequence, EventDraft(stream: event.stream, type: event.type, schemaVersion: event.schemaVersion, payload: try event.payloadValue))
+            }
+            let signer: ActorRecord
+            if let known = actors[first.actor] {
+                signer = known
+            } else if actors.isEmpty, command.count == 1,
+                let enrolment = Ledger.bootstrapEnrolment(actor: first.actor, events: actorEvents.map(\.1)) {
+                signer = try ActorEvent.apply(enrolment, at: first.sequence, to: nil)
+            } else {
+                return VerificationProblem(sequence: first.sequence, reason: "command '\(first.commandID)' is signed by unknown actor '\(first.actor)'")
+            }
+            try Ledger.checkSignature(
+                CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, message: message, by: signer
+            )
+            for (sequence, draft) in actorEvents {
+                let subject = try ActorEvent.subject(of: draft)
+                actors[subject] = try ActorEvent.apply(draft, at: sequence, to: actors[subject])
+            }
+        } catch let error as LedgerError {
+            let reason: String
+            switch error {
+            case .signatureRefused(let why), .invalidCommand(let why): reason = why
+            default: reason = error.description
+            }
+            return VerificationProblem(sequence: first.sequence, reason: "command '\(first.commandID)': \(reason)")
+        } catch {
+            return VerificationProblem(sequence: first.sequence, reason: "command '\(first.commandID)': \(error)")
+        }
+        return nil
     }
 }

@@ -3,12 +3,16 @@ import Foundation
 
 /// How a ledger is opened.
 public struct LedgerOptions: Sendable {
+    /// Who may issue which commands (the domain decides).
+    public var policy: any AuthorizationPolicy
     /// Where recorded-at times come from.
     public var clock: any LedgerClock = SystemClock()
     /// Map sizes and limits of the underlying LMDB environment.
     public var storage = EnvironmentOptions()
 
-    public init() {}
+    public init(policy: any AuthorizationPolicy) {
+        self.policy = policy
+    }
 }
 
 /// The append-only, hash-chained event log, stored in one LMDB environment.
@@ -17,9 +21,13 @@ public struct LedgerOptions: Sendable {
 /// hash chain, streams with optimistic concurrency, and command idempotency. Each command's events
 /// are appended in one durable write transaction, so a crash leaves either all of them or none.
 ///
+/// Every command must be signed by an enrolled, active actor with its current key, and allowed by
+/// the `AuthorizationPolicy`; actors themselves are events (`ActorEvent`). The first command of a
+/// new ledger is the self-signed enrolment of its first actor.
+///
 /// Named databases: `events` (sequence → record), `streams` (stream ‖ 0x00 ‖ version → sequence),
 /// `stream-heads` (stream → version), `commands` (command id → first sequence, count, digest),
-/// `meta` (format marker and head).
+/// `actors` (actor id → record), `keys` (key id → actor id), `meta` (format marker, ledger id, head).
 public final class Ledger: Sendable {
     /// Names of the LMDB databases; public so that tests and tools can inspect the raw storage.
     public enum Layout {
@@ -27,8 +35,11 @@ public final class Ledger: Sendable {
         public static let streams = "streams"
         public static let streamHeads = "stream-heads"
         public static let commands = "commands"
+        public static let actors = "actors"
+        public static let keys = "keys"
         public static let meta = "meta"
-        static let all = [events, streams, streamHeads, commands, meta]
+        static let all = [events, streams, streamHeads, commands, actors, keys, meta]
+        static let ledgerIDKey = Array("ledger-id".utf8)
         static let formatKey = Array("format".utf8)
         static let headKey = Array("head".utf8)
         static let formatMarker = Array("parledger-ledger/1".utf8)
@@ -36,30 +47,43 @@ public final class Ledger: Sendable {
 
     /// The directory holding the ledger.
     public let path: String
+    /// A random id given at creation; commands are signed for one ledger id and refused by others.
+    public let id: String
     /// The LMDB environment, for modules that keep their own databases in the same transactions.
     public let environment: Environment
     let events: Database
     let streams: Database
     let streamHeads: Database
     let commands: Database
+    let actors: Database
+    let keys: Database
     let meta: Database
     let clock: any LedgerClock
+    let policy: any AuthorizationPolicy
 
-    private init(path: String, environment: Environment, clock: any LedgerClock) throws {
+    private init(path: String, environment: Environment, options: LedgerOptions) throws {
         self.path = path
         self.environment = environment
-        self.clock = clock
+        self.clock = options.clock
+        self.policy = options.policy
         events = try environment.database(named: Layout.events, create: false)
         streams = try environment.database(named: Layout.streams, create: false)
         streamHeads = try environment.database(named: Layout.streamHeads, create: false)
         commands = try environment.database(named: Layout.commands, create: false)
+        actors = try environment.database(named: Layout.actors, create: false)
+        keys = try environment.database(named: Layout.keys, create: false)
         meta = try environment.database(named: Layout.meta, create: false)
+        let meta = meta
+        guard let storedID = try environment.read({ try $0.value(for: Layout.ledgerIDKey, in: meta) }) else {
+            throw LedgerError.notALedger(path: path, reason: "it has no ledger id")
+        }
+        id = String(decoding: storedID, as: UTF8.self)
     }
 
     /// Creates a new, empty ledger in `path` (created if missing).
     ///
     /// - Throws: `LedgerError.alreadyInitialized` when `path` already holds a ledger.
-    public static func create(at path: String, options: LedgerOptions = LedgerOptions()) throws -> Ledger {
+    public static func create(at path: String, options: LedgerOptions) throws -> Ledger {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -81,15 +105,16 @@ public final class Ledger: Sendable {
             let meta = try environment.database(named: Layout.meta, create: false)
             try environment.write { txn in
                 try txn.put(Layout.formatMarker, for: Layout.formatKey, in: meta, options: .noOverwrite)
+                try txn.put(Array(UUID().uuidString.lowercased().utf8), for: Layout.ledgerIDKey, in: meta, options: .noOverwrite)
             }
         }
-        return try Ledger(path: path, environment: environment, clock: options.clock)
+        return try Ledger(path: path, environment: environment, options: options)
     }
 
     /// Opens the existing ledger in `path`.
     ///
     /// - Throws: `LedgerError.noLedger` when nothing is there, `.notALedger` for anything else.
-    public static func open(at path: String, options: LedgerOptions = LedgerOptions()) throws -> Ledger {
+    public static func open(at path: String, options: LedgerOptions) throws -> Ledger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LedgerError.noLedger(path: path)
@@ -110,7 +135,7 @@ public final class Ledger: Sendable {
             throw LedgerError.notALedger(path: path, reason: "it is an LMDB environment without the ParLedger format marker")
         }
         return try storage("opening the ledger at \(path)") {
-            try Ledger(path: path, environment: environment, clock: options.clock)
+            try Ledger(path: path, environment: environment, options: options)
         }
     }
 

@@ -17,6 +17,11 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: UInt64)
     /// The command id is already recorded for a different command; nothing was appended.
     case commandIDReused(id: String)
+    /// The command's signer is unknown, suspended, not using its current key, or the signature is false;
+    /// nothing was appended.
+    case signatureRefused(reason: String)
+    /// The actor's roles or scope do not allow the command; nothing was appended.
+    case notPermitted(reason: String)
     /// A stored event cannot be decoded.
     case corruptEvent(sequence: UInt64, reason: String)
 
@@ -36,6 +41,10 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "stream '\(stream)' is at version \(actual), the command expected \(expected); nothing was appended"
         case .commandIDReused(let id):
             "command id '\(id)' was already used for a different command; nothing was appended"
+        case .signatureRefused(let reason):
+            "signature refused: \(reason); nothing was appended"
+        case .notPermitted(let reason):
+            "not permitted: \(reason); nothing was appended"
         case .corruptEvent(let sequence, let reason):
             "event \(sequence) is corrupt: \(reason)"
         }
@@ -64,6 +73,10 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "read the stream again and decide on the new state before retrying"
         case .commandIDReused:
             "give each new command a new id"
+        case .signatureRefused:
+            "sign with your current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' lists an actor's keys"
+        case .notPermitted:
+            "ask the secretariat for the role this needs, or have the actor who holds it issue the command"
         case .corruptEvent:
             "run 'parledger verify' and restore the ledger from a verified copy"
         }

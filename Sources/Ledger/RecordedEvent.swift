@@ -1,3 +1,5 @@
+import Foundation
+
 /// An event as the ledger recorded it: its place in the global sequence and in its stream, who
 /// recorded it and when, and the hash chain that seals it.
 public struct RecordedEvent: Sendable, Hashable {
@@ -18,6 +20,10 @@ public struct RecordedEvent: Sendable, Hashable {
     public let causationID: String
     /// The workflow this event belongs to.
     public let correlationID: String
+    /// The id of the key that signed the command.
+    public let keyID: String
+    /// The actor's Ed25519 signature over the command's `signingBytes(ledgerID:)`.
+    public let signature: [UInt8]
     /// The hash of the event before this one (`EventHash.genesis` for the first).
     public let previousHash: EventHash
     /// SHA-256 of `canonicalEnvelope()`.
@@ -29,22 +35,23 @@ public struct RecordedEvent: Sendable, Hashable {
     }
 
     /// The bytes the hash covers: the canonical JSON (RFC 8785) object
-    /// `{"actor","causation","command","correlation","payload","prev","recordedAt","schemaVersion",
-    /// "seq","stream","streamVersion","type"}` with `prev` in hex and `payload` embedded as an object.
+    /// `{"actor","causation","command","correlation","keyId","payload","prev","recordedAt","schemaVersion",
+    /// "seq","signature","stream","streamVersion","type"}` with `prev` in hex, `signature` in base64 and
+    /// `payload` embedded as an object.
     /// With `includingHash`, a `hash` member is added: the form exported as JSON Lines.
     public func canonicalEnvelope(includingHash: Bool = false) -> [UInt8] {
         Self.envelope(
             sequence: sequence, stream: stream, streamVersion: streamVersion, type: type,
             schemaVersion: schemaVersion, payload: payload, actor: actor, recordedAt: recordedAt,
             commandID: commandID, causationID: causationID, correlationID: correlationID,
-            previousHash: previousHash, hash: includingHash ? hash : nil
+            keyID: keyID, signature: signature, previousHash: previousHash, hash: includingHash ? hash : nil
         )
     }
 
     static func envelope(
         sequence: UInt64, stream: String, streamVersion: UInt64, type: String, schemaVersion: Int,
         payload: [UInt8], actor: String, recordedAt: Timestamp, commandID: String, causationID: String,
-        correlationID: String, previousHash: EventHash, hash: EventHash?
+        correlationID: String, keyID: String, signature: [UInt8], previousHash: EventHash, hash: EventHash?
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(payload.count + 400)
@@ -66,6 +73,8 @@ public struct RecordedEvent: Sendable, Hashable {
             member("hash")
             CanonicalJSON.writeString(hash.hex, into: &out)
         }
+        member("keyId")
+        CanonicalJSON.writeString(keyID, into: &out)
         member("payload")
         out.append(contentsOf: payload)
         member("prev")
@@ -76,6 +85,8 @@ public struct RecordedEvent: Sendable, Hashable {
         out.append(contentsOf: String(schemaVersion).utf8)
         member("seq")
         out.append(contentsOf: String(sequence).utf8)
+        member("signature")
+        CanonicalJSON.writeString(Data(signature).base64EncodedString(), into: &out)
         member("stream")
         CanonicalJSON.writeString(stream, into: &out)
         member("streamVersion")

@@ -9,16 +9,18 @@ struct AppendCommand: ParsableCommand {
         discussion: """
             The payload is a JSON object; decimals such as points are written as strings.
 
+            The command is signed with --key (or $PARLEDGER_KEY) and recorded for the actor owning
+            that key, if that actor's roles allow the event type.
+
             Example:
-              parledger append --actor so-noi-vu --stream unit/so-tai-chinh/2019 \\
-                --type SelfScoreRecorded --payload '{"criterion":"1.1","points":"1.5"}'
+              parledger append --key so-tai-chinh.key --stream 2019/so-tai-chinh \\
+                --type SelfScoreRecorded --payload '{"unit":"so-tai-chinh","criterion":"1.1","points":"1.5"}'
             """
     )
 
     @OptionGroup var location: LedgerLocation
 
-    @Option(help: "The actor recording the event.")
-    var actor: String
+    @OptionGroup var signing: SigningOptions
 
     @Option(help: "The stream to append to.")
     var stream: String
@@ -31,9 +33,6 @@ struct AppendCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Read the payload from this UTF-8 JSON file.", valueName: "file"))
     var payloadFile: String?
-
-    @Option(help: "The command id (idempotency key); a new random id when omitted.")
-    var commandID: String?
 
     @Option(help: ArgumentHelp("Refuse unless the stream is at this version ('none' for a new stream).", valueName: "version"))
     var expectVersion: String?
@@ -73,12 +72,9 @@ struct AppendCommand: ParsableCommand {
                 expected[stream] = UInt64(expectVersion).map(ExpectedVersion.exactly) ?? .noStream
             }
             let ledger = try location.open()
-            let result = try ledger.append(Command(
-                id: commandID ?? UUID().uuidString.lowercased(),
-                actor: actor,
-                events: [EventDraft(stream: stream, type: type, payload: value)],
-                expectedVersions: expected
-            ))
+            let result = try signing.issue(
+                [EventDraft(stream: stream, type: type, payload: value)], to: ledger, expectedVersions: expected
+            )
             for event in result.events {
                 if json {
                     print(String(decoding: event.canonicalEnvelope(includingHash: true), as: UTF8.self))

@@ -29,11 +29,14 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as LedgerError {
         printError(error.description, hint: error.hint)
         switch error {
-        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized:
+        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized, .signatureRefused, .notPermitted:
             throw ExitStatus.refused
         case .noLedger, .notALedger, .storage, .corruptEvent:
             throw ExitStatus.unavailable
         }
+    } catch let error as KeyFile.Problem {
+        printError(error.description, hint: error.hint)
+        throw ExitStatus.refused
     } catch let error as InputError {
         printError(error.description, hint: error.hint)
         throw ExitStatus.refused

@@ -18,8 +18,4 @@ struct LedgerLocation: ParsableArguments {
         }
         return "parledger-data"
     }
-
-    func open() throws -> Ledger {
-        try Ledger.open(at: path)
-    }
 }

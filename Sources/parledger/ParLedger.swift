@@ -8,15 +8,20 @@ struct ParLedger: ParsableCommand {
         abstract: "An append-only, hash-chained audit ledger for scoring the PAR Index, on LMDB.",
         discussion: """
             The ledger directory comes from --ledger DIR, else $PARLEDGER_DIR, else ./parledger-data.
+            Commands that append are signed with your private key: --key FILE, else $PARLEDGER_KEY.
 
             Exit codes:
               0   success
               1   verification found a problem (the first bad event is named)
-              2   refused: the input or the command breaks a rule; nothing was appended
+              2   refused: bad input, a broken rule, a role or scope that does not allow it, an
+                  unknown actor, a revoked or rotated-out key, a false signature; nothing was appended
               3   the ledger cannot be used (missing, not a ledger, storage failure)
               64  the command line itself is wrong (see the usage)
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, AppendCommand.self, LogCommand.self, VerifyCommand.self]
+        subcommands: [
+            InitCommand.self, KeygenCommand.self, ActorCommand.self, AppendCommand.self, LogCommand.self,
+            VerifyCommand.self,
+        ]
     )
 }

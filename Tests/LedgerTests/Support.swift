@@ -38,15 +38,43 @@ func draft(_ stream: String = "unit/so-noi-vu/2019", _ points: String = "1.5", c
     EventDraft(stream: stream, type: "SelfScoreRecorded", payload: .object(["criterion": .text(criterion), "points": .text(points)]))
 }
 
-func command(_ id: String, actor: String = "so-noi-vu", _ events: [EventDraft]) -> Command {
-    Command(id: id, actor: actor, events: events)
+/// Lets every enrolled, active actor with a valid signature append anything: the ledger's own
+/// checks (identity, signatures, streams) are what these tests exercise.
+struct PermitAll: AuthorizationPolicy {
+    func authorize(_ command: Command, by actor: ActorRecord) throws {}
 }
 
-/// A ledger with `count` single-event commands in it.
-func ledgerWith(_ count: Int, in directory: TemporaryDirectory) throws -> Ledger {
-    let ledger = try Ledger.create(at: directory.ledgerPath)
-    for index in 1...count {
-        try ledger.append(command("c\(index)", [draft("unit/\(index % 3)", "\(index).25")]))
+/// A new ledger whose first event enrols the actor `so-noi-vu`, whose key signs the fixture's commands.
+struct Fixture {
+    let ledger: Ledger
+    let key: SigningKey
+    static let actor = "so-noi-vu"
+
+    init(in directory: TemporaryDirectory, options: LedgerOptions = LedgerOptions(policy: PermitAll())) throws {
+        ledger = try Ledger.create(at: directory.ledgerPath, options: options)
+        key = SigningKey()
+        let enrolment = ActorEvent.enrolment(
+            actor: Self.actor, name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: key.publicKey
+        )
+        try ledger.append(key.sign(Command(id: "enrol", actor: Self.actor, events: [enrolment]), forLedger: ledger.id))
     }
-    return ledger
+
+    /// A command of the fixture's actor, signed with its key.
+    func command(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) -> Command {
+        key.sign(Command(id: id, actor: Self.actor, events: events, expectedVersions: expected), forLedger: ledger.id)
+    }
+
+    @discardableResult
+    func append(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) throws -> AppendResult {
+        try ledger.append(command(id, events, expecting: expected))
+    }
+
+    /// Adds `count` single-event commands (events 2 … count + 1).
+    func appendScores(_ count: Int) throws {
+        for index in 1...count {
+            try append("c\(index)", [draft("unit/\(index % 3)", "\(index).25")])
+        }
+    }
 }
+
+let permitAll = LedgerOptions(policy: PermitAll())

@@ -1,5 +1,5 @@
 import LMDB
-import Ledger
+@testable import Ledger
 import Testing
 
 /// Changes made beneath the ledger, through raw LMDB, must be caught by `verify`.
@@ -11,14 +11,14 @@ import Testing
     /// Builds a 10-event ledger, closes it, runs `tamper` on the raw environment, and verifies.
     private func verifyAfter(_ tamper: (WriteTransaction, Database, Database) throws -> Void) throws -> VerificationReport {
         let directory = try TemporaryDirectory()
-        do { _ = try ledgerWith(10, in: directory) }
+        do { try Fixture(in: directory).appendScores(9) }
         do {
             let environment = try Environment(path: directory.ledgerPath)
             let events = try environment.database(named: Ledger.Layout.events, create: false)
             let meta = try environment.database(named: Ledger.Layout.meta, create: false)
             try environment.write { try tamper($0, events, meta) }
         }
-        return try Ledger.open(at: directory.ledgerPath).verify()
+        return try Ledger.open(at: directory.ledgerPath, options: permitAll).verify()
     }
 
     @Test func anUntouchedLedgerVerifies() throws {
@@ -41,7 +41,7 @@ import Testing
 
     @Test func everySingleByteFlipAnywhereInARecordIsDetectedAtThatEvent() throws {
         let directory = try TemporaryDirectory()
-        do { _ = try ledgerWith(4, in: directory) }
+        do { try Fixture(in: directory).appendScores(3) }
         let original: [UInt8] = try {
             let environment = try Environment(path: directory.ledgerPath)
             let events = try environment.database(named: Ledger.Layout.events, create: false)
@@ -55,7 +55,7 @@ import Testing
                 changed[position] ^= 0x01
                 try environment.write { try $0.put(changed, for: key(3), in: events) }
             }
-            let problem = try Ledger.open(at: directory.ledgerPath).verify().problem
+            let problem = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify().problem
             #expect(problem?.sequence == 3, "a flip at byte \(position) was not pinned to event 3")
         }
     }
@@ -94,5 +94,93 @@ import Testing
         let report = try verifyAfter { txn, events, _ in try txn.put([1, 2, 3], for: key(2), in: events) }
         #expect(report.problem?.sequence == 2)
         #expect(report.problem?.reason.contains("cannot be read") == true)
+    }
+
+    /// Rewrites event `sequence` with `change` applied and re-links every later event, as someone
+    /// with write access to the files could: the hash chain is consistent again afterwards.
+    private func rewriteChain(
+        _ directory: TemporaryDirectory, from sequence: UInt64, _ change: (RecordedEvent) -> RecordedEvent
+    ) throws {
+        let environment = try Environment(path: directory.ledgerPath)
+        let events = try environment.database(named: Ledger.Layout.events, create: false)
+        let meta = try environment.database(named: Ledger.Layout.meta, create: false)
+        try environment.write { txn in
+            var previous = try EventRecord.decode(try #require(try txn.value(for: key(sequence - 1), in: events)), sequence: sequence - 1).hash
+            var current = sequence
+            while let bytes = try txn.value(for: key(current), in: events) {
+                var event = try EventRecord.decode(bytes, sequence: current)
+                if current == sequence { event = change(event) }
+                event = event.relinked(after: previous)
+                try txn.put(EventRecord.encode(event), for: key(current), in: events)
+                previous = event.hash
+                current += 1
+            }
+            try txn.put(key(current - 1) + previous.bytes, for: Array("head".utf8), in: meta)
+        }
+    }
+
+    @Test func aForgedSignatureIsNamedEvenWhenTheChainWasRecomputed() throws {
+        let directory = try TemporaryDirectory()
+        do { try Fixture(in: directory).appendScores(9) }
+        try rewriteChain(directory, from: 6) { event in
+            var signature = event.signature
+            signature[10] ^= 0xFF
+            return event.with(signature: signature)
+        }
+        let problem = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify().problem
+        #expect(problem?.sequence == 6)
+        #expect(problem?.reason.contains("does not verify") == true)
+    }
+
+    @Test func aChangedPayloadWithARecomputedChainFailsItsSignature() throws {
+        let directory = try TemporaryDirectory()
+        do { try Fixture(in: directory).appendScores(9) }
+        try rewriteChain(directory, from: 4) { event in
+            event.with(payload: CanonicalJSON.encode(.object(["criterion": .string("1.1"), "points": .string("9.99")])))
+        }
+        let problem = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify().problem
+        #expect(problem?.sequence == 4)
+        #expect(problem?.reason.contains("signature of command 'c3' does not verify") == true)
+    }
+
+    @Test func anEventSignedByAnotherKeyIsNamed() throws {
+        let directory = try TemporaryDirectory()
+        do { try Fixture(in: directory).appendScores(5) }
+        let intruder = SigningKey()
+        try rewriteChain(directory, from: 3) { event in
+            let message = Command.signingBytes(
+                id: event.commandID, actor: event.actor, correlationID: event.correlationID, ledgerID: "",
+                events: [(event.stream, event.type, event.schemaVersion, event.payload)]
+            )
+            return event.with(signature: intruder.signature(for: message), keyID: intruder.publicKey.id)
+        }
+        let problem = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify().problem
+        #expect(problem?.sequence == 3)
+        #expect(problem?.reason.contains("is not a key of 'so-noi-vu'") == true)
+    }
+}
+
+extension RecordedEvent {
+    func with(payload: [UInt8]? = nil, signature: [UInt8]? = nil, keyID: String? = nil) -> RecordedEvent {
+        RecordedEvent(
+            sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
+            payload: payload ?? self.payload, actor: actor, recordedAt: recordedAt, commandID: commandID,
+            causationID: causationID, correlationID: correlationID, keyID: keyID ?? self.keyID,
+            signature: signature ?? self.signature, previousHash: previousHash, hash: hash
+        )
+    }
+
+    func relinked(after previous: EventHash) -> RecordedEvent {
+        let unsealed = RecordedEvent(
+            sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
+            payload: payload, actor: actor, recordedAt: recordedAt, commandID: commandID, causationID: causationID,
+            correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previous, hash: .genesis
+        )
+        return RecordedEvent(
+            sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
+            payload: payload, actor: actor, recordedAt: recordedAt, commandID: commandID, causationID: causationID,
+            correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previous,
+            hash: EventHash.of(unsealed.canonicalEnvelope())
+        )
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import PARIndex
 import Testing
 
 /// Runs the real binaries built next to the test bundle, as a user would.
@@ -80,6 +82,18 @@ final class TemporaryDirectory {
     }
 
     var ledgerPath: String { path + "/ledger" }
+    var secretariatKey: String { path + "/secretariat.key" }
+
+    /// Runs `parledger init` here; the secretariat's key is `secretariatKey`.
+    func initLedger() throws {
+        let outcome = try CLI.run(["init", "--ledger", ledgerPath, "--key-out", secretariatKey])
+        try #require(outcome.status == 0, "init failed: \(outcome.error)")
+    }
+
+    /// Opens the ledger in-process, as the CLI does.
+    func openLedger() throws -> Ledger {
+        try Ledger.open(at: ledgerPath, options: LedgerOptions(policy: PARPolicy()))
+    }
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)

@@ -1,0 +1,77 @@
+import Foundation
+import Glibc
+
+/// Reads and writes private key files: two lines, `parledger-ed25519-private-key` and the base64 of
+/// the 32-byte seed; written with mode 0600 and refused when group or others may read them.
+/// The matching `.pub` file holds the base64 public key on one line.
+public enum KeyFile {
+    static let header = "parledger-ed25519-private-key"
+
+    /// Why a key file was refused.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        public let description: String
+        public let hint: String
+    }
+
+    /// Writes `key` to `path` (mode 0600, never overwriting) and its public key to `path.pub`.
+    public static func write(_ key: SigningKey, to path: String) throws(Problem) {
+        try create(path, mode: 0o600, contents: "\(header)\n\(Data(key.seed).base64EncodedString())\n")
+        try create(path + ".pub", mode: 0o644, contents: key.publicKey.base64 + "\n")
+    }
+
+    /// Reads the private key at `path`, refusing a file that others may read.
+    public static func read(_ path: String) throws(Problem) -> SigningKey {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw Problem(description: "cannot read the key file \(path): \(String(cString: strerror(errno)))",
+                          hint: "give the private key with --key FILE or PARLEDGER_KEY")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw Problem(description: "the key file \(path) is readable by others (mode \(String(mode, radix: 8)))",
+                          hint: "restrict it with: chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw Problem(description: "cannot read the key file \(path)", hint: "check its permissions")
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        guard lines.count == 2, lines[0] == header, let seed = Data(base64Encoded: lines[1]),
+            let key = SigningKey(seed: Array(seed))
+        else {
+            throw Problem(description: "\(path) is not a ParLedger private key file",
+                          hint: "create one with 'parledger keygen --out FILE'")
+        }
+        return key
+    }
+
+    /// Reads a public key given as a `.pub` file or as base64 text.
+    public static func readPublicKey(_ fileOrBase64: String) throws(Problem) -> PublicKey {
+        if let data = FileManager.default.contents(atPath: fileOrBase64) {
+            guard let key = PublicKey(base64: String(decoding: data, as: UTF8.self)) else {
+                throw Problem(description: "\(fileOrBase64) does not hold a base64 Ed25519 public key",
+                              hint: "use the .pub file written by 'parledger keygen'")
+            }
+            return key
+        }
+        guard let key = PublicKey(base64: fileOrBase64) else {
+            throw Problem(description: "'\(fileOrBase64)' is neither a readable file nor a base64 Ed25519 public key",
+                          hint: "use the .pub file written by 'parledger keygen'")
+        }
+        return key
+    }
+
+    private static func create(_ path: String, mode: mode_t, contents: String) throws(Problem) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw Problem(description: "cannot create \(path): \(reason)",
+                          hint: errno == EEXIST ? "choose another file name; existing keys are never overwritten" : "check the directory")
+        }
+        defer { close(descriptor) }
+        fchmod(descriptor, mode)
+        let bytes = Array(contents.utf8)
+        guard Glibc.write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
+            throw Problem(description: "cannot write \(path): \(String(cString: strerror(errno)))", hint: "check the disk")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+/// The `--key` option of every command that appends: the private key that signs the command.
+struct SigningOptions: ParsableArguments {
+    @Option(
+        name: .customLong("key"),
+        help: ArgumentHelp("Your private key file (default: $PARLEDGER_KEY).", valueName: "file")
+    )
+    var keyFile: String?
+
+    @Option(help: "The command id (idempotency key); a new random id when omitted.")
+    var commandID: String?
+
+    /// Loads the key, refusing a file others may read.
+    func loadKey() throws -> SigningKey {
+        guard let path = keyFile ?? ProcessInfo.processInfo.environment["PARLEDGER_KEY"], !path.isEmpty else {
+            throw InputError("no signing key given", hint: "pass --key FILE or set PARLEDGER_KEY; create a key with 'parledger keygen --out FILE'")
+        }
+        return try KeyFile.read(path)
+    }
+
+    /// Signs `events` as one command of the actor owning the key and appends them.
+    func issue(
+        _ events: [EventDraft], to ledger: Ledger, expectedVersions: [String: ExpectedVersion] = [:]
+    ) throws -> AppendResult {
+        let key = try loadKey()
+        guard let signer = try ledger.actor(owning: key.publicKey) else {
+            throw InputError("the key \(key.publicKey.id) belongs to no actor of this ledger",
+                             hint: "the secretariat enrols actors with 'parledger actor add'; check --key")
+        }
+        let command = Command(
+            id: commandID ?? UUID().uuidString.lowercased(), actor: signer.id, events: events,
+            expectedVersions: expectedVersions
+        )
+        return try ledger.append(key.sign(command, forLedger: ledger.id))
+    }
+}
+
+extension LedgerLocation {
+    /// Opens the ledger under the PAR Index's authorization policy.
+    func open() throws -> Ledger {
+        try Ledger.open(at: path, options: LedgerOptions(policy: PARPolicy()))
+    }
+}
