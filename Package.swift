@@ -48,12 +48,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB"]),
-        .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
+        .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "TestSupport"]),
         .testTarget(
             name: "ParLedgerCLITests",
-            dependencies: ["Ledger", "LMDB", "PARIndex", "parledger", "ledger-workload"]
+            dependencies: ["Ledger", "LMDB", "PARIndex", "TestSupport", "parledger", "ledger-workload"]
         ),
     ]
 )

@@ -1,20 +1,8 @@
 import Foundation
 import LMDB
 import Testing
+import TestSupport
 
-/// A fresh directory per test, removed afterwards.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("lmdb-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
 
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

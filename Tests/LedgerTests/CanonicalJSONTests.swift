@@ -1,5 +1,6 @@
 import Ledger
 import Testing
+import TestSupport
 
 @Suite struct CanonicalJSONTests {
     private func canonical(_ value: JSONValue) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Testing
+import TestSupport
 
 @Suite struct IdentityTests {
     /// A fixture with a second actor, `officer`, enrolled by the secretariat.

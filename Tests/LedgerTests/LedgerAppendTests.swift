@@ -2,6 +2,7 @@ import Foundation
 import LMDB
 @testable import Ledger
 import Testing
+import TestSupport
 
 @Suite struct LedgerAppendTests {
     @Test func eventsGetGapFreeSequenceNumbersAndEachLinksToThePreviousHash() throws {

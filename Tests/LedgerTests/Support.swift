@@ -1,21 +1,7 @@
 import Foundation
 import Ledger
+import TestSupport
 
-/// A fresh directory per test, removed afterwards.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    var ledgerPath: String { path + "/ledger" }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
 
 /// A clock that returns a fixed time, one millisecond later at each reading.
 final class SteppingClock: LedgerClock, @unchecked Sendable {

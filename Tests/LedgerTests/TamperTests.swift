@@ -1,6 +1,7 @@
 import LMDB
 @testable import Ledger
 import Testing
+import TestSupport
 
 /// Changes made beneath the ledger, through raw LMDB, must be caught by `verify`.
 @Suite struct TamperTests {

@@ -1,5 +1,6 @@
 import Ledger
 import Testing
+import TestSupport
 
 @Suite struct TimestampTests {
     @Test func iso8601RoundTripsWithMilliseconds() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import PARIndex
 import Testing
+import TestSupport
 
 /// Runs the real binaries built next to the test bundle, as a user would.
 enum CLI {
@@ -72,16 +73,7 @@ enum CLI {
     }
 }
 
-/// A fresh directory per test, removed afterwards.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    var ledgerPath: String { path + "/ledger" }
+extension TemporaryDirectory {
     var secretariatKey: String { path + "/secretariat.key" }
 
     /// Runs `parledger init` here; the secretariat's key is `secretariatKey`.
@@ -93,9 +85,5 @@ final class TemporaryDirectory {
     /// Opens the ledger in-process, as the CLI does.
     func openLedger() throws -> Ledger {
         try Ledger.open(at: ledgerPath, options: LedgerOptions(policy: PARPolicy()))
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
     }
 }

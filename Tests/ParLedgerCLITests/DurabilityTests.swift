@@ -2,6 +2,7 @@ import Foundation
 import LMDB
 import Ledger
 import Testing
+import TestSupport
 
 /// Real processes, real LMDB directories: kills, concurrent writers, tampering, a full disk.
 @Suite(.serialized) struct DurabilityTests {
