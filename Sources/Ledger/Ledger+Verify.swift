@@ -22,7 +22,8 @@ extension Ledger {
     /// each previous-hash link, each hash recomputed from the event's contents, stream versions
     /// without gaps, every command's signature checked against the key its actor held at that
     /// position (actors are replayed from their events along the way), the stream index complete,
-    /// and the recorded head equal to the last event.
+    /// the stored actor records equal to the replayed ones, and the recorded head equal to the last
+    /// event.
     ///
     /// - Parameter progress: called now and then with (events checked, events expected).
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
@@ -62,6 +63,12 @@ extension Ledger {
                         return report(VerificationProblem(sequence: count, reason: "stream '\(stream)' is recorded at version \(recorded) but has \(version) events"))
                     }
                 }
+                for (id, replayed) in walk.actors where try actorRecord(id, in: txn) != replayed {
+                    return report(VerificationProblem(sequence: replayed.lastChangedAt, reason: "the stored record of actor '\(id)' does not match its events"))
+                }
+                if try txn.count(of: actors) != walk.actors.count {
+                    return report(VerificationProblem(sequence: count, reason: "the actors database holds actors that no event enrolled"))
+                }
                 progress?(count, head.count)
                 return report(nil)
             }
@@ -76,7 +83,7 @@ struct ChainWalk {
     private(set) var checked: UInt64 = 0
     private(set) var previous = EventHash.genesis
     private(set) var streamVersions: [String: UInt64] = [:]
-    private var actors: [String: ActorRecord] = [:]
+    private(set) var actors: [String: ActorRecord] = [:]
     private var command: [RecordedEvent] = []
 
     init(ledgerID: String) {

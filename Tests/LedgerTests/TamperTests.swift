@@ -185,3 +185,22 @@ extension RecordedEvent {
         )
     }
 }
+
+@Suite struct ActorTamperTests {
+    @Test func anActorRecordRewrittenBeneathTheLedgerIsDetected() throws {
+        let directory = try TemporaryDirectory()
+        do { try Fixture(in: directory).appendScores(3) }
+        do {
+            let environment = try Environment(path: directory.ledgerPath)
+            let actors = try environment.database(named: Ledger.Layout.actors, create: false)
+            try environment.write { txn in
+                var record = try ActorRecord(stored: try #require(try txn.value(for: Array(Fixture.actor.utf8), in: actors)))
+                record.currentKey = SigningKey().publicKey
+                try txn.put(record.stored, for: Array(Fixture.actor.utf8), in: actors)
+            }
+        }
+        let problem = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify().problem
+        #expect(problem?.sequence == 1)
+        #expect(problem?.reason == "the stored record of actor 'so-noi-vu' does not match its events")
+    }
+}
