@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PARIndex", dependencies: ["Ledger"]),
+        .target(name: "PARIndex", dependencies: ["Ledger", "LMDB"]),
         .executableTarget(
             name: "parledger",
             dependencies: [

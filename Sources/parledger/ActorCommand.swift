@@ -34,7 +34,7 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
-                let ledger = try location.open()
+                let ledger = try location.openScoring()
                 let grant = RoleGrant(role: role, scope: scope)
                 let result = try signing.issue([ActorEvent.enrolment(actor: id, name: name, grant: grant, publicKey: key)], to: ledger)
                 print("Enrolled '\(id)' (\(name)) as \(grant) with key \(key.id) at event \(result.events[0].sequence)")
@@ -52,7 +52,7 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let actors = try location.open().allActors()
+                let actors = try location.openScoring().ledger.allActors()
                 if json {
                     print(String(decoding: CanonicalJSON.encode(.array(actors.map(\.json))), as: UTF8.self))
                     return
@@ -76,7 +76,7 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                guard let actor = try location.open().actor(id) else {
+                guard let actor = try location.openScoring().ledger.actor(id) else {
                     throw InputError("no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
                 }
                 if json {
@@ -110,7 +110,7 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let grant = RoleGrant(role: role, scope: scope)
-                _ = try signing.issue([ActorEvent.role(grant, of: id, granted: true)], to: try location.open())
+                _ = try signing.issue([ActorEvent.role(grant, of: id, granted: true)], to: try location.openScoring())
                 print("Granted \(grant) to '\(id)'")
             }
         }
@@ -143,10 +143,11 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let ledger = try location.open()
+                let scoring = try location.openScoring()
+                let ledger = scoring.ledger
                 if let role {
                     let grant = RoleGrant(role: role, scope: scope)
-                    _ = try signing.issue([ActorEvent.role(grant, of: id, granted: false)], to: ledger)
+                    _ = try signing.issue([ActorEvent.role(grant, of: id, granted: false)], to: scoring)
                     print("Revoked \(grant) from '\(id)'")
                     return
                 }
@@ -156,7 +157,7 @@ struct ActorCommand: ParsableCommand {
                 guard let key = actor.currentKey else {
                     throw InputError("'\(id)' has no current key to revoke", hint: "give it a new key with 'parledger actor rotate-key'")
                 }
-                _ = try signing.issue([ActorEvent.revocation(of: id, keyID: key.id, reason: reason ?? "")], to: ledger)
+                _ = try signing.issue([ActorEvent.revocation(of: id, keyID: key.id, reason: reason ?? "")], to: scoring)
                 print("Revoked key \(key.id) of '\(id)'")
             }
         }
@@ -182,7 +183,7 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
-                _ = try signing.issue([ActorEvent.rotation(of: id, to: key)], to: try location.open())
+                _ = try signing.issue([ActorEvent.rotation(of: id, to: key)], to: try location.openScoring())
                 print("'\(id)' now signs with key \(key.id)")
             }
         }
@@ -200,7 +201,7 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                _ = try signing.issue([ActorEvent.suspension(of: id, reason: reason)], to: try location.open())
+                _ = try signing.issue([ActorEvent.suspension(of: id, reason: reason)], to: try location.openScoring())
                 print("Suspended '\(id)'")
             }
         }

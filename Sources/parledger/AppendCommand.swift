@@ -71,7 +71,7 @@ struct AppendCommand: ParsableCommand {
             if let expectVersion {
                 expected[stream] = UInt64(expectVersion).map(ExpectedVersion.exactly) ?? .noStream
             }
-            let ledger = try location.open()
+            let ledger = try location.openScoring()
             let result = try signing.issue(
                 [EventDraft(stream: stream, type: type, payload: value)], to: ledger, expectedVersions: expected
             )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LMDB
 import Ledger
+import PARIndex
 
 /// The documented exit codes of `parledger` beyond 0 (success) and 64 (usage).
 enum ExitStatus {
@@ -34,6 +35,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
         case .noLedger, .notALedger, .storage, .corruptEvent:
             throw ExitStatus.unavailable
         }
+    } catch let error as RuleViolation {
+        printError(error.description, hint: "see the rules in 'parledger --help' and correct the command")
+        throw ExitStatus.refused
     } catch let error as KeyFile.Problem {
         printError(error.description, hint: error.hint)
         throw ExitStatus.refused

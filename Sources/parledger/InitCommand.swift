@@ -33,14 +33,15 @@ struct InitCommand: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: keyOut) else {
                 throw InputError("\(keyOut) already exists", hint: "choose another --key-out; existing keys are never overwritten")
             }
-            let ledger = try Ledger.create(at: location.path, options: LedgerOptions(policy: PARPolicy()))
+            let scoring = try ScoringLedger.create(at: location.path)
+            let ledger = scoring.ledger
             let key = SigningKey()
             try KeyFile.write(key, to: keyOut)
             let enrolment = ActorEvent.enrolment(
                 actor: actor, name: name, grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: key.publicKey
             )
             let command = Command(id: "enrol-\(actor)", actor: actor, events: [enrolment])
-            try ledger.append(key.sign(command, forLedger: ledger.id))
+            try scoring.append(key.sign(command, forLedger: ledger.id))
             print("Created a ledger in \(ledger.path) (id \(ledger.id))")
             print("Enrolled the secretariat '\(actor)' (\(name)) with key \(key.publicKey.id)")
             print("Private key: \(keyOut) (keep it safe); public key: \(keyOut).pub")

@@ -20,7 +20,7 @@ struct ParLedger: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, KeygenCommand.self, ActorCommand.self, AppendCommand.self, LogCommand.self,
+            InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, AppendCommand.self, LogCommand.self,
             VerifyCommand.self,
         ]
     )

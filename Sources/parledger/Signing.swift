@@ -22,26 +22,24 @@ struct SigningOptions: ParsableArguments {
         return try KeyFile.read(path)
     }
 
-    /// Signs `events` as one command of the actor owning the key and appends them.
+    /// Signs `events` as one command of the actor owning the key and appends them, with every
+    /// scoring rule checked.
     func issue(
-        _ events: [EventDraft], to ledger: Ledger, expectedVersions: [String: ExpectedVersion] = [:]
+        _ events: [EventDraft], to scoring: ScoringLedger, expectedVersions: [String: ExpectedVersion] = [:]
     ) throws -> AppendResult {
         let key = try loadKey()
-        guard let signer = try ledger.actor(owning: key.publicKey) else {
+        guard try scoring.ledger.actor(owning: key.publicKey) != nil else {
             throw InputError("the key \(key.publicKey.id) belongs to no actor of this ledger",
                              hint: "the secretariat enrols actors with 'parledger actor add'; check --key")
         }
-        let command = Command(
-            id: commandID ?? UUID().uuidString.lowercased(), actor: signer.id, events: events,
-            expectedVersions: expectedVersions
-        )
-        return try ledger.append(key.sign(command, forLedger: ledger.id))
+        return try scoring.issue(events, by: key, commandID: commandID ?? UUID().uuidString.lowercased(),
+                                 expectedVersions: expectedVersions)
     }
 }
 
 extension LedgerLocation {
-    /// Opens the ledger under the PAR Index's authorization policy.
-    func open() throws -> Ledger {
-        try Ledger.open(at: path, options: LedgerOptions(policy: PARPolicy()))
+    /// Opens the ledger as a PAR Index ledger (roles policy, scoring rules and projections).
+    func openScoring() throws -> ScoringLedger {
+        try ScoringLedger.open(at: path)
     }
 }

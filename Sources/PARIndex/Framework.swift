@@ -1,0 +1,133 @@
+import Foundation
+public import Ledger
+
+/// The kinds of unit a province scores, each on its own table and ranked separately.
+public enum UnitKind: String, Sendable, CaseIterable, Codable {
+    /// Cơ quan chuyên môn thuộc UBND tỉnh (Bảng 1).
+    case department
+    /// UBND huyện, thị xã, thành phố (Bảng 2).
+    case district
+}
+
+/// How a criterion is scored: by the unit and the council, or by the sociological survey (ĐTXHH).
+public enum ScoringMethod: String, Sendable {
+    case assessed
+    case survey
+}
+
+/// One row of a scoring table: a field (lĩnh vực), criterion (tiêu chí) or sub-criterion.
+public struct Criterion: Sendable, Hashable {
+    public let code: String
+    public let title: String
+    public let maxPoints: Points
+    /// Set on leaves only; parents are the sum of their children.
+    public let method: ScoringMethod?
+    public let children: [Criterion]
+
+    public init(code: String, title: String, maxPoints: Points, method: ScoringMethod?, children: [Criterion]) {
+        self.code = code
+        self.title = title.nfc
+        self.maxPoints = maxPoints
+        self.method = method
+        self.children = children
+    }
+
+    public var isLeaf: Bool { children.isEmpty }
+
+    /// This criterion and everything below it, depth first.
+    public var allCriteria: [Criterion] { [self] + children.flatMap(\.allCriteria) }
+}
+
+/// A classification band: at least `minimumPercent` per cent of the maximum earns `name`.
+public struct ClassBand: Sendable, Hashable {
+    public let name: String
+    public let minimumPercent: Points
+}
+
+/// What a province decides beyond the table: class bands, commendation thresholds, the direction
+/// appraisal may move a score, the spot-check share, and how many decimals results are published with.
+public struct ScoringSettings: Sendable, Hashable {
+    /// Highest band first.
+    public let classes: [ClassBand]
+    /// Below this index: no commendation at provincial level or above.
+    public let provincialCommendationPercent: Points
+    /// A field below this share of its maximum has the same consequence.
+    public let fieldMinimumPercent: Points
+    /// Below this index: no commendation at any level.
+    public let anyCommendationPercent: Points
+    /// Whether the appraisal council may raise a self-score (districts) or only lower it (departments).
+    public let appraisalMayRaise: Bool
+    /// The share of units spot-checked at least, in per cent.
+    public let spotCheckPercent: Points
+    public let publishedDecimals: Int
+
+    /// Điện Biên's rules (QĐ 1026/QĐ-UBND, 2019) for `kind`.
+    public static func dienBien(for kind: UnitKind) -> ScoringSettings {
+        ScoringSettings(
+            classes: [
+                ClassBand(name: "Rất tốt", minimumPercent: Points(hundredths: 9_000)),
+                ClassBand(name: "Tốt", minimumPercent: Points(hundredths: 7_000)),
+                ClassBand(name: "Trung bình", minimumPercent: Points(hundredths: 5_000)),
+                ClassBand(name: "Yếu", minimumPercent: Points(hundredths: 4_000)),
+                ClassBand(name: "Kém", minimumPercent: .zero),
+            ],
+            provincialCommendationPercent: Points(hundredths: 7_000),
+            fieldMinimumPercent: Points(hundredths: 5_000),
+            anyCommendationPercent: Points(hundredths: 5_000),
+            appraisalMayRaise: kind == .district,
+            spotCheckPercent: Points(hundredths: 1_000),
+            publishedDecimals: 2
+        )
+    }
+
+    /// The band a share falls in.
+    public func classify(_ share: Share) -> String {
+        classes.first { share.isAtLeast(percent: $0.minimumPercent) }?.name ?? classes.last?.name ?? ""
+    }
+}
+
+/// A scoring table with its settings: what a cycle scores its units on.
+///
+/// Its id is the SHA-256 of its canonical JSON, so a cycle that names a framework names exactly
+/// that content, and changing a framework makes a new one.
+public struct Framework: Sendable, Hashable {
+    public let name: String
+    public let unitKind: UnitKind
+    /// Where it comes from, in words (document, table, corrections).
+    public let source: String
+    /// The assessed and survey maxima the source document states.
+    public let statedAssessed: Points
+    public let statedSurvey: Points
+    public let settings: ScoringSettings
+    /// The fields, in order.
+    public let fields: [Criterion]
+
+    public init(
+        name: String, unitKind: UnitKind, source: String, statedAssessed: Points, statedSurvey: Points,
+        settings: ScoringSettings, fields: [Criterion]
+    ) {
+        self.name = name.nfc
+        self.unitKind = unitKind
+        self.source = source.nfc
+        self.statedAssessed = statedAssessed
+        self.statedSurvey = statedSurvey
+        self.settings = settings
+        self.fields = fields
+    }
+
+    /// The framework's id: SHA-256 of its canonical JSON, in hex.
+    public var id: String { EventHash.of(CanonicalJSON.encode(json)).hex }
+
+    /// Every criterion by code.
+    public var criteriaByCode: [String: Criterion] {
+        Dictionary(fields.flatMap(\.allCriteria).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The leaves (what is actually scored), in order.
+    public var leaves: [Criterion] { fields.flatMap(\.allCriteria).filter(\.isLeaf) }
+
+    /// The code of the field a criterion belongs to.
+    public static func field(of code: String) -> String {
+        String(code.split(separator: ".").first ?? Substring(code))
+    }
+}

@@ -1,0 +1,162 @@
+/// One row of a scoring table as printed: its code, title, maximum, whether it is marked ĐTXHH,
+/// and the source line of its code (nil for a row read from a JSON framework).
+public struct TableRow: Sendable, Hashable {
+    public var code: String
+    public var title: String
+    public var maxPoints: Points
+    public var isSurvey: Bool
+    public var line: Int?
+
+    public init(code: String, title: String, maxPoints: Points, isSurvey: Bool, line: Int?) {
+        self.code = code
+        self.title = title
+        self.maxPoints = maxPoints
+        self.isSurvey = isSurvey
+        self.line = line
+    }
+}
+
+/// One thing wrong with a scoring table: the row's code, its source line, and what is wrong.
+public struct FrameworkDefect: Sendable, Hashable, CustomStringConvertible {
+    public let code: String
+    public let line: Int?
+    public let problem: String
+
+    public var description: String {
+        "\(code)\(line.map { " (line \($0))" } ?? ""): \(problem)"
+    }
+}
+
+/// Checks a table row by row: well-formed, unique codes in order, every parent equal to the sum of
+/// its children, the survey mark only on leaves, a total of 100, and the assessed/survey split the
+/// document states. A table with any defect is refused.
+public enum FrameworkValidator {
+    public static let total = Points(hundredths: 10_000)
+
+    public static func defects(
+        in rows: [TableRow], printedTotal: Points? = nil, statedAssessed: Points, statedSurvey: Points
+    ) -> [FrameworkDefect] {
+        var defects: [FrameworkDefect] = []
+        func report(_ row: TableRow, _ problem: String) {
+            defects.append(FrameworkDefect(code: row.code, line: row.line, problem: problem))
+        }
+        var firstLine: [String: TableRow] = [:]
+        var previous: [Int]?
+        for row in rows {
+            let parts = row.code.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
+            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }), parts.allSatisfy({ $0 != nil }) else {
+                report(row, "malformed code (expected numbers joined by dots, such as 5.10.1)")
+                continue
+            }
+            let numbers = parts.compactMap { $0 }
+            if let first = firstLine[row.code] {
+                report(row, "duplicate code: \(row.code) already stands\(first.line.map { " at line \($0)" } ?? " earlier") (\(first.title.prefix(50)))")
+            } else {
+                firstLine[row.code] = row
+            }
+            let allowed = allowedSuccessors(of: previous)
+            if !allowed.contains(numbers) {
+                let expected = allowed.map { $0.map(String.init).joined(separator: ".") }.joined(separator: " or ")
+                let after = previous.map { "after \($0.map(String.init).joined(separator: "."))" } ?? "first"
+                report(row, "out of order: \(after), expected \(expected)")
+            }
+            previous = numbers
+            if row.maxPoints.hundredths <= 0 { report(row, "its maximum must be more than 0") }
+        }
+        let childrenByParent = Dictionary(grouping: rows.filter { $0.code.contains(".") }) { row in
+            String(row.code[..<(row.code.lastIndex(of: ".") ?? row.code.endIndex)])
+        }
+        for row in rows where firstLine[row.code] == row {
+            guard let children = childrenByParent[row.code] else { continue }
+            let sum = children.map(\.maxPoints).sum()
+            if sum != row.maxPoints {
+                let listed = children.map { "\($0.code)\($0.line.map { "@\($0)" } ?? "")=\($0.maxPoints)" }.joined(separator: " + ")
+                report(row, "printed maximum \(row.maxPoints) but its children add up to \(sum) (\(listed))")
+            }
+            if row.isSurvey {
+                report(row, "marked ĐTXHH (survey) but it has children; only leaves are scored by survey")
+            }
+        }
+        let fields = rows.filter { !$0.code.contains(".") }
+        let fieldSum = fields.map(\.maxPoints).sum()
+        if fieldSum != total {
+            defects.append(FrameworkDefect(code: "total", line: nil, problem: "the fields add up to \(fieldSum), not 100"))
+        }
+        if let printedTotal, printedTotal != fieldSum {
+            defects.append(FrameworkDefect(code: "total", line: nil, problem: "printed total \(printedTotal) but the fields add up to \(fieldSum)"))
+        }
+        let leaves = rows.filter { childrenByParent[$0.code] == nil }
+        let survey = leaves.filter(\.isSurvey).map(\.maxPoints).sum()
+        let assessed = leaves.filter { !$0.isSurvey }.map(\.maxPoints).sum()
+        if survey != statedSurvey || assessed != statedAssessed {
+            defects.append(FrameworkDefect(
+                code: "split", line: nil,
+                problem: "the leaves give \(assessed) assessed + \(survey) survey points; the document states \(statedAssessed) + \(statedSurvey)"
+            ))
+        }
+        return defects
+    }
+
+    /// The codes that may follow `previous`: its first child, its next sibling, or the next sibling
+    /// of one of its ancestors.
+    private static func allowedSuccessors(of previous: [Int]?) -> [[Int]] {
+        guard let previous else { return [[1]] }
+        var allowed = [previous + [1]]
+        for depth in stride(from: previous.count, through: 1, by: -1) {
+            var sibling = Array(previous.prefix(depth))
+            sibling[depth - 1] += 1
+            allowed.append(sibling)
+        }
+        return allowed
+    }
+
+    /// The rows of a framework, depth first, as `defects(in:)` reads them.
+    public static func rows(of framework: Framework) -> [TableRow] {
+        framework.fields.flatMap(\.allCriteria).map {
+            TableRow(code: $0.code, title: $0.title, maxPoints: $0.maxPoints, isSurvey: $0.method == .survey, line: nil)
+        }
+    }
+
+    /// Everything wrong with a framework document, including leaves without a method.
+    public static func defects(in framework: Framework) -> [FrameworkDefect] {
+        var found = defects(in: rows(of: framework), statedAssessed: framework.statedAssessed, statedSurvey: framework.statedSurvey)
+        for criterion in framework.fields.flatMap(\.allCriteria) {
+            if criterion.isLeaf && criterion.method == nil {
+                found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "a leaf needs a method (assessed or survey)"))
+            }
+            if !criterion.isLeaf && criterion.method != nil {
+                found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "only leaves have a method"))
+            }
+            for child in criterion.children where !child.code.hasPrefix(criterion.code + ".") {
+                found.append(FrameworkDefect(code: child.code, line: nil, problem: "stands under \(criterion.code) but its code does not start with \(criterion.code)."))
+            }
+        }
+        let bands = framework.settings.classes.map(\.minimumPercent)
+        if bands != bands.sorted(by: >) || bands.last != .zero {
+            found.append(FrameworkDefect(code: "settings", line: nil, problem: "classes must go from the highest band down to one starting at 0%"))
+        }
+        return found
+    }
+
+    /// Builds the criteria tree from rows that have no defects.
+    static func tree(from rows: [TableRow]) -> [Criterion] {
+        func build(_ slice: ArraySlice<TableRow>, parent: String?) -> [Criterion] {
+            var result: [Criterion] = []
+            var index = slice.startIndex
+            while index < slice.endIndex {
+                let row = slice[index]
+                let prefix = row.code + "."
+                var end = index + 1
+                while end < slice.endIndex, slice[end].code.hasPrefix(prefix) { end += 1 }
+                let children = build(slice[(index + 1)..<end], parent: row.code)
+                result.append(Criterion(
+                    code: row.code, title: row.title, maxPoints: row.maxPoints,
+                    method: children.isEmpty ? (row.isSurvey ? .survey : .assessed) : nil, children: children
+                ))
+                index = end
+            }
+            return result
+        }
+        return build(rows[...], parent: nil)
+    }
+}

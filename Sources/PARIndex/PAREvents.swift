@@ -1,0 +1,176 @@
+import Foundation
+public import Ledger
+
+/// Evidence cited by a score: a document's name and the SHA-256 of its content.
+public struct EvidenceCitation: Codable, Sendable, Hashable {
+    public let name: String
+    public let sha256: String
+
+    public init(name: String, sha256: String) {
+        self.name = name.nfc
+        self.sha256 = sha256
+    }
+}
+
+/// A unit scored in a cycle.
+public struct CycleUnit: Codable, Sendable, Hashable {
+    public let id: String
+    public let name: String
+    public let kind: UnitKind
+
+    public init(id: String, name: String, kind: UnitKind) {
+        self.id = id.nfc
+        self.name = name.nfc
+        self.kind = kind
+    }
+}
+
+/// The payloads of the PAR events, one type per event type; points travel as decimal strings.
+public enum PARPayload {
+    public struct FrameworkRegistered: Codable, Sendable {
+        public let id: String
+    }
+
+    public struct CycleOpened: Codable, Sendable, Hashable {
+        public let cycle: String
+        public let name: String
+        public let year: Int
+        /// Framework id per unit kind (`department`, `district`).
+        public let frameworks: [String: String]
+        public let units: [CycleUnit]
+        /// Self-assessments are refused after this moment (ISO 8601, UTC) unless extended for a unit.
+        public let selfAssessmentDeadline: String
+        /// The cycle this one is compared with (the year before).
+        public let previousCycle: String?
+
+        public init(cycle: String, name: String, year: Int, frameworks: [UnitKind: String], units: [CycleUnit],
+                    selfAssessmentDeadline: Timestamp, previousCycle: String?) {
+            self.cycle = cycle.nfc
+            self.name = name.nfc
+            self.year = year
+            self.frameworks = Dictionary(uniqueKeysWithValues: frameworks.map { ($0.key.rawValue, $0.value) })
+            self.units = units
+            self.selfAssessmentDeadline = selfAssessmentDeadline.iso8601
+            self.previousCycle = previousCycle?.nfc
+        }
+    }
+
+    public struct DeadlineExtended: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let until: String
+        public let reason: String
+    }
+
+    public struct SelfScoreRecorded: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        public let points: String
+        public let evidence: [EvidenceCitation]
+        public let explanation: String?
+    }
+
+    public struct NotApplicableMarked: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        public let legalBasis: String
+    }
+
+    /// For SelfAssessmentSubmitted and AppraisalConcluded.
+    public struct UnitStep: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+    }
+
+    public struct AppraisalScoreRecorded: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        public let points: String
+        public let reason: String?
+        public let evidence: [EvidenceCitation]?
+    }
+
+    public struct SpotCheckDrawn: Codable, Sendable {
+        public let cycle: String
+        public let kind: UnitKind
+        /// The ledger head hash when the draw was made (the previous hash of this event).
+        public let seed: String
+        public let algorithm: String
+        public let sampleSize: Int
+        public let drawn: [String]
+        /// Units the committee added by name, beyond the draw.
+        public let added: [String]
+    }
+
+    public struct SpotCheckScoreRecorded: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        /// recognise, not-recognise, raise or lower.
+        public let decision: String
+        public let points: String?
+        public let reason: String?
+    }
+
+    public struct SurveyScore: Codable, Sendable, Hashable {
+        public let criterion: String
+        public let points: String
+    }
+
+    public struct SurveyScoresImported: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let scores: [SurveyScore]
+        /// SHA-256 of the imported file.
+        public let source: String
+    }
+
+    public struct UnitExcludedFromRanking: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let reason: String
+    }
+
+    public struct ResultsPublished: Codable, Sendable {
+        public let cycle: String
+        public let decision: String
+        public let date: String
+        /// SHA-256 of the canonical published results.
+        public let resultsHash: String
+    }
+
+    public struct CorrectionRecorded: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        public let points: String
+        public let decision: String
+        public let reason: String
+    }
+}
+
+/// Builds the drafts of PAR events, in their streams: `framework/<id>`, `cycle/<cycle>` and
+/// `cycle/<cycle>/unit/<unit>`.
+public enum PAREvents {
+    public static func cycleStream(_ cycle: String) -> String { "cycle/\(cycle.nfc)" }
+    public static func unitStream(_ cycle: String, _ unit: String) -> String { "cycle/\(cycle.nfc)/unit/\(unit.nfc)" }
+
+    /// The draft of `payload` as an event of `type` in `stream`.
+    public static func draft(_ type: String, _ stream: String, _ payload: some Encodable) -> EventDraft {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding these payload types (strings, integers, arrays) does not fail.
+        let data = (try? encoder.encode(payload)) ?? Data("{}".utf8)
+        let value = (try? JSONParser.parse(Array(data))) ?? .object([:])
+        return EventDraft(stream: stream, type: type, payload: value)
+    }
+
+    /// The draft registering `framework`: its id and its whole content.
+    public static func frameworkRegistered(_ framework: Framework) -> EventDraft {
+        EventDraft(stream: "framework/\(framework.id)", type: PAREventType.frameworkRegistered,
+                   payload: .object(["id": .string(framework.id), "framework": framework.json]))
+    }
+}

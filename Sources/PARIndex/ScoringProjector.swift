@@ -1,0 +1,491 @@
+import Foundation
+import LMDB
+import Ledger
+
+/// Applies PAR events to the projections, inside the write transaction that appends them, after
+/// checking every rule of the cycle against the state before the event. The same code rebuilds the
+/// projections from the events, so a rebuild writes exactly what the live appends wrote.
+///
+/// Databases: `par-frameworks` (id → framework JSON), `par-cycles` (cycle → `CycleRecord`),
+/// `par-units` (cycle ‖ 0 ‖ unit → `UnitRecord`), `par-scores` (cycle ‖ 0 ‖ unit ‖ 0 ‖ criterion →
+/// `CriterionScore`).
+final class ScoringProjector: @unchecked Sendable {
+    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores"]
+
+    let frameworksDB: Database
+    let cyclesDB: Database
+    let unitsDB: Database
+    let scoresDB: Database
+    private let cacheLock = NSLock()
+    private var frameworkCache: [String: Framework] = [:]
+
+    init(environment: Environment) throws {
+        frameworksDB = try environment.database(named: "par-frameworks")
+        cyclesDB = try environment.database(named: "par-cycles")
+        unitsDB = try environment.database(named: "par-units")
+        scoresDB = try environment.database(named: "par-scores")
+    }
+
+    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB] }
+
+    func forgetCachedFrameworks() {
+        cacheLock.lock()
+        frameworkCache = [:]
+        cacheLock.unlock()
+    }
+
+    // MARK: Reading state
+
+    func framework(_ id: String, in txn: Transaction) throws -> Framework? {
+        cacheLock.lock()
+        let cached = frameworkCache[id]
+        cacheLock.unlock()
+        if let cached { return cached }
+        guard let bytes = try txn.value(for: Array(id.utf8), in: frameworksDB) else { return nil }
+        let framework = try Framework(json: try JSONParser.parse(bytes))
+        cacheLock.lock()
+        frameworkCache[id] = framework
+        cacheLock.unlock()
+        return framework
+    }
+
+    func cycle(_ id: String, in txn: Transaction) throws -> CycleRecord? {
+        try txn.value(for: Array(id.utf8), in: cyclesDB).map { try StateCoding.decode(CycleRecord.self, $0) }
+    }
+
+    func unitRecord(_ cycle: String, _ unit: String, in txn: Transaction) throws -> UnitRecord? {
+        try txn.value(for: Self.key(cycle, unit), in: unitsDB).map { try StateCoding.decode(UnitRecord.self, $0) }
+    }
+
+    func score(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> CriterionScore {
+        try txn.value(for: Self.key(cycle, unit, criterion), in: scoresDB).map { try StateCoding.decode(CriterionScore.self, $0) }
+            ?? CriterionScore()
+    }
+
+    /// Every criterion score of a unit, by criterion code.
+    func scores(_ cycle: String, _ unit: String, in txn: Transaction) throws -> [String: CriterionScore] {
+        let prefix = Self.key(cycle, unit) + [0]
+        return try txn.withCursor(on: scoresDB) { cursor in
+            var found: [String: CriterionScore] = [:]
+            var entry = try cursor.seek(atLeast: prefix)
+            while let current = entry, current.key.starts(with: prefix) {
+                let code = String(decoding: current.key.dropFirst(prefix.count), as: UTF8.self)
+                found[code] = try StateCoding.decode(CriterionScore.self, current.value)
+                entry = try cursor.next()
+            }
+            return found
+        }
+    }
+
+    static func key(_ parts: String...) -> [UInt8] {
+        Array(parts.map { Array($0.utf8) }.joined(separator: [0]))
+    }
+
+    // MARK: Applying events
+
+    func apply(_ event: RecordedEvent, in txn: WriteTransaction) throws {
+        switch event.type {
+        case PAREventType.frameworkRegistered: try registerFramework(event, txn)
+        case PAREventType.cycleOpened: try openCycle(event, txn)
+        case PAREventType.deadlineExtended: try extendDeadline(event, txn)
+        case PAREventType.selfScoreRecorded: try recordSelfScore(event, txn)
+        case PAREventType.notApplicableMarked: try markNotApplicable(event, txn)
+        case PAREventType.selfAssessmentSubmitted: try submit(event, txn)
+        case PAREventType.appraisalScoreRecorded: try recordAppraisal(event, txn)
+        case PAREventType.appraisalConcluded: try concludeAppraisal(event, txn)
+        case PAREventType.spotCheckDrawn: try drawSpotCheck(event, txn)
+        case PAREventType.spotCheckScoreRecorded: try recordSpotCheck(event, txn)
+        case PAREventType.surveyScoresImported: try importSurvey(event, txn)
+        case PAREventType.unitExcludedFromRanking: try exclude(event, txn)
+        case PAREventType.resultsPublished: try publish(event, txn)
+        case PAREventType.correctionRecorded: try correct(event, txn)
+        default: return
+        }
+    }
+
+    private func payload<T: Decodable>(_ type: T.Type, _ event: RecordedEvent) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(event.payload))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw RuleViolation("\(event.type) needs '\(key.stringValue)'")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw RuleViolation("\(event.type): '\(path)' has the wrong type")
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw RuleViolation("\(event.type): '\(path)' is not valid (\(context.debugDescription))")
+        }
+    }
+
+    private func mark(_ event: RecordedEvent, points: Points?, reason: String? = nil,
+                      evidence: [EvidenceCitation]? = nil, decision: String? = nil) -> Mark {
+        Mark(points: points?.description, actor: event.actor, sequence: event.sequence, at: event.recordedAt.iso8601,
+             reason: reason, evidence: evidence, decision: decision)
+    }
+
+    private func put(_ value: some Encodable, _ key: [UInt8], _ database: Database, _ txn: WriteTransaction) throws {
+        try txn.put(try StateCoding.encode(value), for: key, in: database)
+    }
+
+    private func registerFramework(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let value = try event.payloadValue
+        guard let document = value["framework"], let id = value["id"]?.stringValue else {
+            throw RuleViolation("FrameworkRegistered needs 'id' and 'framework'")
+        }
+        let framework: Framework
+        do {
+            framework = try Framework(json: document)
+        } catch {
+            throw RuleViolation("the framework is malformed: \(error)")
+        }
+        let defects = FrameworkValidator.defects(in: framework)
+        guard defects.isEmpty else {
+            throw RuleViolation("the framework has defects: " + defects.map(\.description).joined(separator: "; "))
+        }
+        guard framework.id == id else { throw RuleViolation("the framework's content hash is \(framework.id), not \(id)") }
+        guard try txn.value(for: Array(id.utf8), in: frameworksDB) == nil else {
+            throw RuleViolation("framework \(id) is already registered")
+        }
+        try txn.put(CanonicalJSON.encode(framework.json), for: Array(id.utf8), in: frameworksDB)
+    }
+
+    private func openCycle(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let opened = try payload(PARPayload.CycleOpened.self, event)
+        guard event.stream == PAREvents.cycleStream(opened.cycle) else {
+            throw RuleViolation("CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
+        }
+        guard !opened.cycle.isEmpty, !opened.cycle.contains("\u{0}") else { throw RuleViolation("the cycle needs an id") }
+        guard try cycle(opened.cycle, in: txn) == nil else { throw RuleViolation("cycle '\(opened.cycle)' is already open") }
+        guard Timestamp(iso8601: opened.selfAssessmentDeadline) != nil else {
+            throw RuleViolation("the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
+        }
+        guard !opened.units.isEmpty else { throw RuleViolation("cycle '\(opened.cycle)' has no units") }
+        var seen = Set<String>()
+        for unit in opened.units {
+            guard !unit.id.isEmpty, !unit.id.contains("\u{0}"), !unit.name.isEmpty else { throw RuleViolation("every unit needs an id and a name") }
+            guard seen.insert(unit.id).inserted else { throw RuleViolation("unit '\(unit.id)' is listed twice") }
+            guard let frameworkID = opened.frameworks[unit.kind.rawValue] else {
+                throw RuleViolation("unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
+            }
+            guard let framework = try framework(frameworkID, in: txn) else {
+                throw RuleViolation("framework \(frameworkID) is not registered; register it first")
+            }
+            guard framework.unitKind == unit.kind else {
+                throw RuleViolation("framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
+            }
+        }
+        if let previous = opened.previousCycle, try cycle(previous, in: txn) == nil {
+            throw RuleViolation("the previous cycle '\(previous)' does not exist")
+        }
+        try put(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), Array(opened.cycle.utf8), cyclesDB, txn)
+        for unit in opened.units { try put(UnitRecord(), Self.key(opened.cycle, unit.id), unitsDB, txn) }
+    }
+
+    /// The cycle and unit an event is about, checked: the cycle exists and is not published (unless
+    /// `afterPublication`), the unit belongs to it, and the event is in the unit's stream.
+    private func context(_ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: Transaction,
+                         afterPublication: Bool = false) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
+        guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+        guard let unit = cycle.unit(unitID), let record = try unitRecord(cycleID, unitID, in: txn) else {
+            throw RuleViolation("unit '\(unitID)' is not part of cycle '\(cycleID)'")
+        }
+        if afterPublication {
+            guard cycle.publication != nil else {
+                throw RuleViolation("cycle '\(cycleID)' is not published; change scores through the normal stages")
+            }
+        } else if let publication = cycle.publication {
+            throw RuleViolation("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
+        }
+        guard event.stream == PAREvents.unitStream(cycleID, unitID) else {
+            throw RuleViolation("\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'")
+        }
+        guard let frameworkID = cycle.frameworkID(for: unit.kind), let framework = try framework(frameworkID, in: txn) else {
+            throw RuleViolation("cycle '\(cycleID)' has no framework for \(unit.kind.rawValue)s")
+        }
+        return (cycle, unit, record, framework)
+    }
+
+    private func leaf(_ code: String, of framework: Framework, method: ScoringMethod?, unit: String) throws -> Criterion {
+        guard let criterion = framework.criteriaByCode[code] else {
+            throw RuleViolation("unknown criterion '\(code)' for \(unit) (framework \(framework.id.prefix(12)))")
+        }
+        guard criterion.isLeaf else {
+            throw RuleViolation("criterion \(code) is the sum of its sub-criteria; score \(criterion.children.map(\.code).joined(separator: ", ")) instead")
+        }
+        if let method, criterion.method != method {
+            throw RuleViolation(method == .assessed
+                ? "criterion \(code) is scored by the sociological survey (ĐTXHH), not by the unit or the council"
+                : "criterion \(code) is not a survey criterion")
+        }
+        return criterion
+    }
+
+    private func points(_ text: String, for criterion: Criterion, unit: String) throws -> Points {
+        let value: Points
+        do {
+            value = try Points(parsing: text)
+        } catch {
+            throw RuleViolation("\(unit), criterion \(criterion.code): \(error)")
+        }
+        guard value <= criterion.maxPoints else {
+            throw RuleViolation("\(unit), criterion \(criterion.code): \(value) points is more than its maximum of \(criterion.maxPoints)")
+        }
+        return value
+    }
+
+    private func checkDeadline(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ unitID: String) throws {
+        let deadline = Timestamp(iso8601: unit.deadlineExtendedUntil ?? cycle.opened.selfAssessmentDeadline)
+        if let deadline, event.recordedAt > deadline {
+            throw RuleViolation("the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension")
+        }
+    }
+
+    private func extendDeadline(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let extended = try payload(PARPayload.DeadlineExtended.self, event)
+        let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
+        guard let until = Timestamp(iso8601: extended.until), let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline else {
+            throw RuleViolation("an extension must be an ISO 8601 UTC time after the deadline \(cycle.opened.selfAssessmentDeadline)")
+        }
+        guard !extended.reason.isEmpty else { throw RuleViolation("an extension needs a reason") }
+        var unit = unitState
+        unit.deadlineExtendedUntil = until.iso8601
+        try put(unit, Self.key(extended.cycle, extended.unit), unitsDB, txn)
+    }
+
+    private func recordSelfScore(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let recorded = try payload(PARPayload.SelfScoreRecorded.self, event)
+        let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation("'\(recorded.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, recorded.unit)
+        let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        let value = try points(recorded.points, for: criterion, unit: recorded.unit)
+        let explanation = recorded.explanation?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
+            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed")
+        }
+        for citation in recorded.evidence where EventHash(hex: citation.sha256) == nil || citation.name.isEmpty {
+            throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
+        }
+        var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        guard score.notApplicable == nil else {
+            throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable")
+        }
+        score.selfScore = mark(event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
+        try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
+    }
+
+    private func markNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let marked = try payload(PARPayload.NotApplicableMarked.self, event)
+        let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation("'\(marked.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, marked.unit)
+        guard let criterion = framework.criteriaByCode[marked.criterion] else {
+            throw RuleViolation("unknown criterion '\(marked.criterion)' for \(marked.unit)")
+        }
+        guard !marked.legalBasis.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RuleViolation("a not-applicable mark needs its legal basis")
+        }
+        let leaves = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }
+        guard !leaves.isEmpty else { throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit") }
+        for leaf in leaves {
+            var score = try score(marked.cycle, marked.unit, leaf.code, in: txn)
+            score.selfScore = nil
+            score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
+            try put(score, Self.key(marked.cycle, marked.unit, leaf.code), scoresDB, txn)
+        }
+    }
+
+    private func submit(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let step = try payload(PARPayload.UnitStep.self, event)
+        let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        var unit = unitState
+        guard unit.stage == .selfAssessment else { throw RuleViolation("'\(step.unit)' has already submitted its self-assessment") }
+        try checkDeadline(event, cycle, unit, step.unit)
+        let scores = try scores(step.cycle, step.unit, in: txn)
+        let missing = framework.leaves.filter { $0.method == .assessed }
+            .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
+        guard missing.isEmpty else {
+            throw RuleViolation("'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))")
+        }
+        unit.stage = .submitted
+        try put(unit, Self.key(step.cycle, step.unit), unitsDB, txn)
+    }
+
+    private func recordAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, event)
+        let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        switch unit.stage {
+        case .selfAssessment: throw RuleViolation("'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
+        case .appraised: throw RuleViolation("the appraisal of '\(recorded.unit)' is concluded")
+        case .submitted: break
+        }
+        let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        let value = try points(recorded.points, for: criterion, unit: recorded.unit)
+        var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        guard score.notApplicable == nil else { throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable") }
+        let selfPoints = score.selfScore?.value ?? .zero
+        if !framework.settings.appraisalMayRaise && value > selfPoints {
+            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)")
+        }
+        let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if value != selfPoints && reason.isEmpty {
+            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): adjusting \(selfPoints) to \(value) needs a reason")
+        }
+        score.appraised = mark(event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
+                               decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
+        try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
+    }
+
+    private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let step = try payload(PARPayload.UnitStep.self, event)
+        var (_, _, unit, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        guard unit.stage == .submitted else {
+            throw RuleViolation(unit.stage == .appraised ? "the appraisal of '\(step.unit)' is already concluded"
+                                                        : "'\(step.unit)' has not submitted its self-assessment yet")
+        }
+        for leaf in framework.leaves where leaf.method == .assessed {
+            var score = try score(step.cycle, step.unit, leaf.code, in: txn)
+            guard score.notApplicable == nil, score.appraised == nil else { continue }
+            score.appraised = mark(event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was concluded",
+                                   decision: "recognise")
+            try put(score, Self.key(step.cycle, step.unit, leaf.code), scoresDB, txn)
+        }
+        unit.stage = .appraised
+        try put(unit, Self.key(step.cycle, step.unit), unitsDB, txn)
+    }
+
+    private func drawSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let drawn = try payload(PARPayload.SpotCheckDrawn.self, event)
+        guard var cycle = try cycle(drawn.cycle, in: txn) else { throw RuleViolation("no cycle '\(drawn.cycle)'") }
+        guard cycle.publication == nil else { throw RuleViolation("cycle '\(drawn.cycle)' is published") }
+        guard event.stream == PAREvents.cycleStream(drawn.cycle) else {
+            throw RuleViolation("SpotCheckDrawn belongs in the stream '\(PAREvents.cycleStream(drawn.cycle))'")
+        }
+        guard cycle.draws[drawn.kind.rawValue] == nil else {
+            throw RuleViolation("the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; 'spotcheck redraw' re-checks it")
+        }
+        let units = cycle.opened.units.filter { $0.kind == drawn.kind }.map(\.id)
+        guard !units.isEmpty else { throw RuleViolation("cycle '\(drawn.cycle)' has no \(drawn.kind.rawValue)s") }
+        var pending: [String] = []
+        for id in units where try unitRecord(drawn.cycle, id, in: txn)?.stage != .appraised { pending.append(id) }
+        guard pending.isEmpty else {
+            throw RuleViolation("the spot-check is drawn after appraisal; not yet concluded: \(pending.joined(separator: ", "))")
+        }
+        guard let frameworkID = cycle.frameworkID(for: drawn.kind), let framework = try framework(frameworkID, in: txn) else {
+            throw RuleViolation("no framework for \(drawn.kind.rawValue)s")
+        }
+        let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
+        guard drawn.seed == event.previousHash.hex else {
+            throw RuleViolation("the draw's seed must be the ledger head hash at the moment of the draw (\(event.previousHash.hex)); draw again")
+        }
+        guard drawn.algorithm == SpotCheckDraw.algorithm, drawn.sampleSize == size else {
+            throw RuleViolation("the draw must use \(SpotCheckDraw.algorithm) with a sample of \(size) (ceil(\(framework.settings.spotCheckPercent)% of \(units.count)))")
+        }
+        let expected = SpotCheckDraw.draw(seed: event.previousHash.bytes, units: units, size: size)
+        guard drawn.drawn == expected else {
+            throw RuleViolation("the drawn units \(drawn.drawn) are not what the seed gives (\(expected))")
+        }
+        for added in drawn.added {
+            guard units.contains(added) else { throw RuleViolation("added unit '\(added)' is not a \(drawn.kind.rawValue) of the cycle") }
+            guard !expected.contains(added) else { throw RuleViolation("added unit '\(added)' was already drawn") }
+        }
+        let sample = expected + drawn.added
+        cycle.draws[drawn.kind.rawValue] = CycleRecord.DrawRecord(units: sample, sequence: event.sequence)
+        try put(cycle, Array(drawn.cycle.utf8), cyclesDB, txn)
+        for id in sample {
+            guard var record = try unitRecord(drawn.cycle, id, in: txn) else { continue }
+            record.spotChecked = true
+            try put(record, Self.key(drawn.cycle, id), unitsDB, txn)
+        }
+    }
+
+    private func recordSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let recorded = try payload(PARPayload.SpotCheckScoreRecorded.self, event)
+        let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        guard unit.spotChecked else { throw RuleViolation("'\(recorded.unit)' is not in the spot-check sample") }
+        let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        guard score.notApplicable == nil else { throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable") }
+        let appraised = score.appraised?.value ?? .zero
+        let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let value: Points
+        switch recorded.decision {
+        case "recognise":
+            value = appraised
+        case "not-recognise":
+            value = .zero
+        case "raise", "lower":
+            guard let text = recorded.points else { throw RuleViolation("a spot-check that raises or lowers needs the new points") }
+            value = try points(text, for: criterion, unit: recorded.unit)
+            guard recorded.decision == "raise" ? value > appraised : value < appraised else {
+                throw RuleViolation("\(recorded.unit), criterion \(criterion.code): '\(recorded.decision)' from the appraised \(appraised) cannot give \(value)")
+            }
+        default:
+            throw RuleViolation("a spot-check decision is recognise, not-recognise, raise or lower, not '\(recorded.decision)'")
+        }
+        if recorded.decision != "recognise" && reason.isEmpty {
+            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a spot-check that does not recognise the appraisal needs a reason")
+        }
+        score.spotCheck = mark(event, points: value, reason: reason.isEmpty ? nil : reason, decision: recorded.decision)
+        try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
+    }
+
+    private func importSurvey(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let imported = try payload(PARPayload.SurveyScoresImported.self, event)
+        let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit, txn)
+        for row in imported.scores {
+            let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
+            var score = try score(imported.cycle, imported.unit, criterion.code, in: txn)
+            score.survey = mark(event, points: try points(row.points, for: criterion, unit: imported.unit), reason: "survey file \(imported.source.prefix(16))…")
+            try put(score, Self.key(imported.cycle, imported.unit, criterion.code), scoresDB, txn)
+        }
+    }
+
+    private func exclude(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let excluded = try payload(PARPayload.UnitExcludedFromRanking.self, event)
+        var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
+        guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
+        unit.excludedFromRanking = excluded.reason
+        try put(unit, Self.key(excluded.cycle, excluded.unit), unitsDB, txn)
+    }
+
+    private func publish(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let published = try payload(PARPayload.ResultsPublished.self, event)
+        guard var cycle = try cycle(published.cycle, in: txn) else { throw RuleViolation("no cycle '\(published.cycle)'") }
+        guard event.stream == PAREvents.cycleStream(published.cycle) else {
+            throw RuleViolation("ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'")
+        }
+        guard cycle.publication == nil else { throw RuleViolation("cycle '\(published.cycle)' is already published") }
+        guard !published.decision.isEmpty, !published.date.isEmpty else { throw RuleViolation("a publication needs its decision number and date") }
+        var pending: [String] = []
+        for unit in cycle.opened.units where try unitRecord(published.cycle, unit.id, in: txn)?.stage != .appraised { pending.append(unit.id) }
+        guard pending.isEmpty else { throw RuleViolation("results are published after appraisal; not yet concluded: \(pending.joined(separator: ", "))") }
+        for kind in Set(cycle.opened.units.map(\.kind)) where cycle.draws[kind.rawValue] == nil {
+            throw RuleViolation("the spot-check of \(kind.rawValue)s has not been drawn")
+        }
+        let results = try CycleResults.compute(cycle: cycle, projector: self, txn: txn)
+        guard results.hash == published.resultsHash else {
+            throw RuleViolation("the published results hash \(published.resultsHash.prefix(16))… does not match the results the events give (\(results.hash.prefix(16))…)")
+        }
+        cycle.publication = CycleRecord.PublicationRecord(decision: published.decision, date: published.date,
+                                                          resultsHash: published.resultsHash, sequence: event.sequence)
+        try put(cycle, Array(published.cycle.utf8), cyclesDB, txn)
+    }
+
+    private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let corrected = try payload(PARPayload.CorrectionRecorded.self, event)
+        let (_, _, _, framework) = try context(event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)
+        let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)
+        guard !corrected.decision.isEmpty, !corrected.reason.isEmpty else {
+            throw RuleViolation("a correction cites the decision that orders it and gives a reason")
+        }
+        var score = try score(corrected.cycle, corrected.unit, criterion.code, in: txn)
+        score.correction = mark(event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
+                                reason: corrected.reason, decision: corrected.decision)
+        try put(score, Self.key(corrected.cycle, corrected.unit, criterion.code), scoresDB, txn)
+    }
+}
