@@ -29,6 +29,10 @@ public struct CycleUnit: Codable, Sendable, Hashable {
 public enum PARPayload {
     public struct FrameworkRegistered: Codable, Sendable {
         public let id: String
+
+        public init(id: String) {
+            self.id = id.nfc
+        }
     }
 
     public struct CycleOpened: Codable, Sendable, Hashable {
@@ -60,6 +64,13 @@ public enum PARPayload {
         public let unit: String
         public let until: String
         public let reason: String
+
+        public init(cycle: String, unit: String, until: String, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.until = until.nfc
+            self.reason = reason.nfc
+        }
     }
 
     public struct SelfScoreRecorded: Codable, Sendable {
@@ -69,6 +80,15 @@ public enum PARPayload {
         public let points: String
         public let evidence: [EvidenceCitation]
         public let explanation: String?
+
+        public init(cycle: String, unit: String, criterion: String, points: String, evidence: [EvidenceCitation], explanation: String?) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.points = points.nfc
+            self.evidence = evidence
+            self.explanation = explanation?.nfc
+        }
     }
 
     public struct NotApplicableMarked: Codable, Sendable {
@@ -76,12 +96,24 @@ public enum PARPayload {
         public let unit: String
         public let criterion: String
         public let legalBasis: String
+
+        public init(cycle: String, unit: String, criterion: String, legalBasis: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.legalBasis = legalBasis.nfc
+        }
     }
 
     /// For SelfAssessmentSubmitted and AppraisalConcluded.
     public struct UnitStep: Codable, Sendable {
         public let cycle: String
         public let unit: String
+
+        public init(cycle: String, unit: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+        }
     }
 
     public struct AppraisalScoreRecorded: Codable, Sendable {
@@ -91,6 +123,15 @@ public enum PARPayload {
         public let points: String
         public let reason: String?
         public let evidence: [EvidenceCitation]?
+
+        public init(cycle: String, unit: String, criterion: String, points: String, reason: String?, evidence: [EvidenceCitation]?) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.points = points.nfc
+            self.reason = reason?.nfc
+            self.evidence = evidence
+        }
     }
 
     public struct SpotCheckDrawn: Codable, Sendable {
@@ -103,6 +144,16 @@ public enum PARPayload {
         public let drawn: [String]
         /// Units the committee added by name, beyond the draw.
         public let added: [String]
+
+        public init(cycle: String, kind: UnitKind, seed: String, algorithm: String, sampleSize: Int, drawn: [String], added: [String]) {
+            self.cycle = cycle.nfc
+            self.kind = kind
+            self.seed = seed.nfc
+            self.algorithm = algorithm.nfc
+            self.sampleSize = sampleSize
+            self.drawn = drawn
+            self.added = added
+        }
     }
 
     public struct SpotCheckScoreRecorded: Codable, Sendable {
@@ -113,11 +164,25 @@ public enum PARPayload {
         public let decision: String
         public let points: String?
         public let reason: String?
+
+        public init(cycle: String, unit: String, criterion: String, decision: String, points: String?, reason: String?) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.decision = decision.nfc
+            self.points = points?.nfc
+            self.reason = reason?.nfc
+        }
     }
 
     public struct SurveyScore: Codable, Sendable, Hashable {
         public let criterion: String
         public let points: String
+
+        public init(criterion: String, points: String) {
+            self.criterion = criterion.nfc
+            self.points = points.nfc
+        }
     }
 
     public struct SurveyScoresImported: Codable, Sendable {
@@ -126,12 +191,25 @@ public enum PARPayload {
         public let scores: [SurveyScore]
         /// SHA-256 of the imported file.
         public let source: String
+
+        public init(cycle: String, unit: String, scores: [SurveyScore], source: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.scores = scores
+            self.source = source.nfc
+        }
     }
 
     public struct UnitExcludedFromRanking: Codable, Sendable {
         public let cycle: String
         public let unit: String
         public let reason: String
+
+        public init(cycle: String, unit: String, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.reason = reason.nfc
+        }
     }
 
     public struct ResultsPublished: Codable, Sendable {
@@ -140,6 +218,13 @@ public enum PARPayload {
         public let date: String
         /// SHA-256 of the canonical published results.
         public let resultsHash: String
+
+        public init(cycle: String, decision: String, date: String, resultsHash: String) {
+            self.cycle = cycle.nfc
+            self.decision = decision.nfc
+            self.date = date.nfc
+            self.resultsHash = resultsHash.nfc
+        }
     }
 
     public struct CorrectionRecorded: Codable, Sendable {
@@ -149,6 +234,15 @@ public enum PARPayload {
         public let points: String
         public let decision: String
         public let reason: String
+
+        public init(cycle: String, unit: String, criterion: String, points: String, decision: String, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.points = points.nfc
+            self.decision = decision.nfc
+            self.reason = reason.nfc
+        }
     }
 }
 

@@ -46,6 +46,8 @@ public struct UnitRecord: Codable, Sendable, Hashable {
     public var deadlineExtendedUntil: String?
     public var excludedFromRanking: String?
     public var spotChecked = false
+
+    public init() {}
 }
 
 /// The projection of one cycle.

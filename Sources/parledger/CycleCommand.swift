@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct CycleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycle",
+        abstract: "Open and inspect yearly scoring cycles (secretariat).",
+        subcommands: [Open.self, Show.self, Extend.self, Exclude.self]
+    )
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open a cycle from a JSON file: id, name, year, frameworks, units, deadline.",
+            discussion: """
+                The file: {"cycle":"dien-bien-2019","name":"Chỉ số CCHC năm 2019","year":2019,
+                "frameworks":{"department":"<id>","district":"<id>"},
+                "units":[{"id":"so-tai-chinh","name":"Sở Tài chính","kind":"department"}, …],
+                "selfAssessmentDeadline":"2020-01-14T16:59:59.999Z" (default: end of 14 January of the
+                next year, Vietnam time), "previousCycle":"dien-bien-2018" (optional)}
+
+                Example:
+                  parledger cycle open --file cycle-2019.json --key so-noi-vu.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Option(help: ArgumentHelp("The cycle description (JSON).", valueName: "file")) var file: String
+
+        func run() throws {
+            try reportingFailures {
+                let json = try readJSON(file)
+                guard let year = json["year"]?.integerValue else { throw InputError("\(file): 'year' must be an integer") }
+                var document = json
+                if case .object(var members) = json, members["selfAssessmentDeadline"] == nil {
+                    members["selfAssessmentDeadline"] = .string("\(year + 1)-01-14T16:59:59.999Z")
+                    document = .object(members)
+                }
+                let opened: PARPayload.CycleOpened
+                do {
+                    opened = try JSONDecoder().decode(PARPayload.CycleOpened.self, from: Data(CanonicalJSON.encode(document)))
+                } catch {
+                    throw InputError("\(file) does not describe a cycle: \(error)", hint: "see 'parledger cycle open --help' for the fields")
+                }
+                let scoring = try location.openScoring()
+                _ = try signing.issue([PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(opened.cycle), opened)], to: scoring)
+                print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(opened.selfAssessmentDeadline)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a cycle: frameworks, deadline, each unit's stage, draws, publication.",
+            discussion: "Example:\n  parledger cycle show dien-bien-2019"
+        )
+        @OptionGroup var location: LedgerLocation
+        @Argument(help: "The cycle id.") var cycle: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let scoring = try location.openScoring()
+                guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
+                var units: [(CycleUnit, UnitRecord)] = []
+                for unit in record.opened.units { units.append((unit, try scoring.unitRecord(cycle: cycle, unit: unit.id) ?? UnitRecord())) }
+                if json {
+                    let value: JSONValue = .object([
+                        "cycle": .string(record.opened.cycle), "name": .string(record.opened.name), "year": .integer(Int64(record.opened.year)),
+                        "frameworks": .object(record.opened.frameworks.mapValues(JSONValue.string)),
+                        "selfAssessmentDeadline": .string(record.opened.selfAssessmentDeadline),
+                        "published": record.publication.map { .object(["decision": .string($0.decision), "date": .string($0.date), "resultsHash": .string($0.resultsHash)]) } ?? .null,
+                        "units": .array(units.map { unit, state in
+                            .object(["id": .string(unit.id), "name": .string(unit.name), "kind": .string(unit.kind.rawValue),
+                                     "stage": .string(state.stage.rawValue), "spotChecked": .bool(state.spotChecked)])
+                        }),
+                    ])
+                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                    return
+                }
+                print("Cycle \(record.opened.cycle): \(record.opened.name) (\(record.opened.year)), opened by \(record.openedBy) at event \(record.openedAt)")
+                for (kind, id) in record.opened.frameworks.sorted(by: { $0.key < $1.key }) { print("Framework for \(kind)s: \(id)") }
+                print("Self-assessment deadline: \(record.opened.selfAssessmentDeadline)")
+                if let publication = record.publication {
+                    print("Published by decision \(publication.decision) of \(publication.date) (event \(publication.sequence)), results \(publication.resultsHash)")
+                }
+                for (unit, state) in units {
+                    let flags = [state.spotChecked ? "spot-checked" : nil, state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
+                    print("  \(unit.id)\t\(unit.kind.rawValue)\t\(state.stage.rawValue)\t\(unit.name)\(flags.isEmpty ? "" : "\t" + flags.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    struct Extend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Extend one unit's self-assessment deadline.",
+            discussion: "Example:\n  parledger cycle extend dien-bien-2019 huyen-muong-nhe --until 2020-01-31T16:59:59Z --reason \"lũ quét\" --key so-noi-vu.key"
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Option(help: "The new deadline (ISO 8601, UTC).") var until: String
+        @Option(help: "Why.") var reason: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.DeadlineExtended(cycle: cycle, unit: unit, until: until, reason: reason)
+                _ = try signing.issue([PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                print("Extended the self-assessment deadline of '\(unit)' to \(until)")
+            }
+        }
+    }
+
+    struct Exclude: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score a unit but leave it out of the ranking, with the reason.",
+            discussion: "Example:\n  parledger cycle exclude dien-bien-2019 so-ngoai-vu --reason \"thành lập trong năm\" --key so-noi-vu.key"
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Option(help: "Why.") var reason: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.UnitExcludedFromRanking(cycle: cycle, unit: unit, reason: reason)
+                _ = try signing.issue([PAREvents.draft(PAREventType.unitExcludedFromRanking, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                print("'\(unit)' is scored but not ranked in '\(cycle)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Ledger
+import PARIndex
+
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Publish a cycle's results by decision of the provincial People's Committee (secretariat).",
+        discussion: """
+            The publication records the SHA-256 of the canonical results (scores, indexes, classes,
+            ranks); from then on only corrections citing a decision change the cycle.
+
+            Example:
+              parledger publish dien-bien-2019 --decision 640/QĐ-UBND --date 2020-05-29 --key so-noi-vu.key
+            """
+    )
+    @OptionGroup var location: LedgerLocation
+    @OptionGroup var signing: SigningOptions
+    @Argument(help: "The cycle id.") var cycle: String
+    @Option(help: "The decision number.") var decision: String
+    @Option(help: "The decision's date (YYYY-MM-DD).") var date: String
+
+    func run() throws {
+        try reportingFailures {
+            let scoring = try location.openScoring()
+            let results = try scoring.results(cycle: cycle)
+            let payload = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: date, resultsHash: results.hash)
+            let result = try signing.issue([PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle), payload)], to: scoring)
+            print("Published '\(cycle)' by decision \(decision) of \(date) (event \(result.events[0].sequence)); results \(results.hash)")
+        }
+    }
+}
+
+struct CorrectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Correct a published score, citing the decision that orders it (secretariat).",
+        discussion: "Example:\n  parledger correct dien-bien-2019 so-y-te 3.4.1 2 --decision 812/QĐ-UBND --reason \"Phúc khảo: hồ sơ trễ hạn do lỗi hệ thống\" --key so-noi-vu.key"
+    )
+    @OptionGroup var location: LedgerLocation
+    @OptionGroup var signing: SigningOptions
+    @Argument(help: "The cycle id.") var cycle: String
+    @Argument(help: "The unit id.") var unit: String
+    @Argument(help: "The criterion code.") var criterion: String
+    @Argument(help: "The corrected points.") var points: String
+    @Option(help: "The decision that orders the correction.") var decision: String
+    @Option(help: "Why.") var reason: String
+
+    func run() throws {
+        try reportingFailures {
+            let payload = PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, decision: decision, reason: reason)
+            let result = try signing.issue([PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+            print("Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "A unit's self-assessment: scores, not-applicable marks, submission (unit officers).",
+        subcommands: [SelfScore.self, NotApplicable.self, Submit.self]
+    )
+
+    struct SelfScore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "self",
+            abstract: "Record a self-score for one criterion, citing evidence or explaining it.",
+            discussion: """
+                --evidence FILE cites a document by its SHA-256 (repeatable); without evidence a full
+                --explanation of how the score was computed is required.
+
+                Example:
+                  parledger score self dien-bien-2019 so-tai-chinh 1.1.1 1 --evidence ke-hoach-cchc-2019.pdf --key officer.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Argument(help: "The criterion code, e.g. 1.1.1.") var criterion: String
+        @Argument(help: "The points, e.g. 1,5 or 0.25.") var points: String
+        @Option(help: ArgumentHelp("A document cited as evidence (repeatable).", valueName: "file")) var evidence: [String] = []
+        @Option(help: "How the score was computed (required without evidence).") var explanation: String?
+
+        func run() throws {
+            try reportingFailures {
+                let citations = try evidence.map(cite)
+                let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points,
+                                                           evidence: citations, explanation: explanation)
+                let result = try signing.issue([PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events[0].sequence))")
+            }
+        }
+    }
+
+    struct NotApplicable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "na",
+            abstract: "Mark a criterion not applicable this year, with its legal basis.",
+            discussion: "Example:\n  parledger score na dien-bien-2019 so-tai-chinh 2.1 --legal-basis \"Không được giao xây dựng VBQPPL năm 2019\" --key officer.key"
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Argument(help: "The criterion code.") var criterion: String
+        @Option(help: "The regulation that exempts the unit.") var legalBasis: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis)
+                _ = try signing.issue([PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                print("Criterion \(criterion) of \(unit) is not applicable (\(legalBasis))")
+            }
+        }
+    }
+
+    struct Submit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Submit the unit's self-assessment for appraisal (every criterion scored or not applicable).",
+            discussion: "Example:\n  parledger score submit dien-bien-2019 so-tai-chinh --key officer.key"
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.UnitStep(cycle: cycle, unit: unit)
+                _ = try signing.issue([PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                print("Submitted the self-assessment of \(unit)")
+            }
+        }
+    }
+}
+
+/// A citation of a document: its file name and the SHA-256 of its content.
+func cite(_ file: String) throws -> EvidenceCitation {
+    guard let data = FileManager.default.contents(atPath: file) else {
+        throw InputError("cannot read the evidence file \(file)", hint: "check the path")
+    }
+    return EvidenceCitation(name: (file as NSString).lastPathComponent, sha256: EventHash.of(Array(data)).hex)
+}
+
+struct AppraiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "appraise",
+        abstract: "Appraise a submitted self-assessment (council members): recognise or adjust, then conclude.",
+        discussion: """
+            Departments' scores may only be recognised or lowered; districts' may be adjusted either
+            way. Every adjustment needs --reason. --conclude ends the unit's appraisal; criteria not
+            appraised by then are recognised as self-scored.
+
+            Example:
+              parledger appraise dien-bien-2019 so-tai-chinh 1.1.1 0.5 --reason "Kế hoạch ban hành muộn" --key council.key
+              parledger appraise dien-bien-2019 so-tai-chinh --conclude --key council.key
+            """
+    )
+    @OptionGroup var location: LedgerLocation
+    @OptionGroup var signing: SigningOptions
+    @Argument(help: "The cycle id.") var cycle: String
+    @Argument(help: "The unit id.") var unit: String
+    @Argument(help: "The criterion code.") var criterion: String?
+    @Argument(help: "The appraised points.") var points: String?
+    @Option(help: "Why the score was adjusted.") var reason: String?
+    @Option(help: ArgumentHelp("A document cited (repeatable).", valueName: "file")) var evidence: [String] = []
+    @Flag(help: "Conclude the unit's appraisal.") var conclude = false
+
+    func validate() throws {
+        guard conclude == (criterion == nil && points == nil), conclude || (criterion != nil && points != nil) else {
+            throw ValidationError("Give CRITERION and POINTS, or --conclude alone.")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let scoring = try location.openScoring()
+            let stream = PAREvents.unitStream(cycle, unit)
+            if conclude {
+                _ = try signing.issue([PAREvents.draft(PAREventType.appraisalConcluded, stream, PARPayload.UnitStep(cycle: cycle, unit: unit))], to: scoring)
+                print("Concluded the appraisal of \(unit)")
+                return
+            }
+            let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: points ?? "",
+                                                            reason: reason, evidence: evidence.isEmpty ? nil : try evidence.map(cite))
+            _ = try signing.issue([PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
+            print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")
+        }
+    }
+}
