@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// A PAR ledger with one enrolled actor per role; unit officers act for `so-tai-chinh`.
-private struct Province {
+private struct RoleFixture {
     let ledger: Ledger
     var keys: [String: SigningKey] = [:]
 
@@ -59,7 +59,7 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
 @Suite struct PARPolicyTests {
     @Test func eachRoleMayRecordExactlyItsOwnWork() throws {
         let directory = try TemporaryDirectory()
-        let province = try Province(in: directory)
+        let province = try RoleFixture(in: directory)
         try province.append(by: "so-noi-vu", [event(PAREventType.cycleOpened, unit: nil)])
         try province.append(by: "can-bo-tai-chinh", [event(PAREventType.selfScoreRecorded)])
         try province.append(by: "can-bo-tai-chinh", [event(PAREventType.selfAssessmentSubmitted)])
@@ -72,25 +72,25 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
     }
 
     @Test func aUnitOfficerActingForAnotherUnitIsRefused() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let reason = try province.refusal(by: "can-bo-tai-chinh", [event(PAREventType.selfScoreRecorded, unit: "so-y-te")])
         #expect(reason == "'can-bo-tai-chinh' acts for so-tai-chinh only, not for 'so-y-te' (SelfScoreRecorded)")
     }
 
     @Test func aUnitOfficerAppraisingIsRefused() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let reason = try province.refusal(by: "can-bo-tai-chinh", [event(PAREventType.appraisalScoreRecorded)])
         #expect(reason?.contains("may not record AppraisalScoreRecorded; that needs the role council-member") == true)
     }
 
     @Test func aCouncilMemberPublishingIsRefused() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let reason = try province.refusal(by: "hoi-dong", [event(PAREventType.resultsPublished, unit: nil)])
         #expect(reason?.contains("'hoi-dong' (council-member) may not record ResultsPublished; that needs the role secretariat") == true)
     }
 
     @Test func onlyTheSecretariatEnrolsActors() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let enrolment = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "auditor", scope: nil), publicKey: SigningKey().publicKey)
         for actor in ["can-bo-tai-chinh", "hoi-dong", "ban-chi-dao", "nha-thau", "kiem-toan"] {
             let reason = try province.refusal(by: actor, [enrolment])
@@ -101,19 +101,19 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
     }
 
     @Test func anAuditorAppendsNothing() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         for type in PARPolicy.roleForEventType.keys.sorted() {
             #expect(try province.refusal(by: "kiem-toan", [event(type)]) != nil, "\(type)")
         }
     }
 
     @Test func unknownEventTypesAreRefused() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         #expect(try province.refusal(by: "so-noi-vu", [event("ScoreQuietlyChanged")]) == "'ScoreQuietlyChanged' is not an event type of the PAR ledger")
     }
 
     @Test func rolesMustBePARRolesAndUnitOfficersNeedAUnit() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let key = SigningKey().publicKey
         let unknown = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "mayor", scope: nil), publicKey: key)
         #expect(try province.refusal(by: "so-noi-vu", [unknown])?.hasPrefix("unknown role 'mayor'") == true)
@@ -122,7 +122,7 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
     }
 
     @Test func anActorMayRotateItsOwnKeyButNotAnothers() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let reason = try province.refusal(by: "hoi-dong", [ActorEvent.rotation(of: "ban-chi-dao", to: SigningKey().publicKey)])
         #expect(reason?.contains("needs the role secretariat") == true)
         let newKey = SigningKey().publicKey
@@ -131,7 +131,7 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
     }
 
     @Test func aGrantedRoleTakesEffectAndARevokedOneStops() throws {
-        let province = try Province(in: try TemporaryDirectory())
+        let province = try RoleFixture(in: try TemporaryDirectory())
         let grant = RoleGrant(role: "council-member", scope: nil)
         try province.append(by: "so-noi-vu", [ActorEvent.role(grant, of: "kiem-toan", granted: true)])
         try province.append(by: "kiem-toan", [event(PAREventType.appraisalScoreRecorded)])

@@ -1,0 +1,179 @@
+import Foundation
+import Ledger
+import PARIndex
+import Testing
+import TestSupport
+
+/// The repository's own files (frameworks, source documents), found from this file's location.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func file(_ path: String) -> String { root.appendingPathComponent(path).path }
+
+    static func framework(_ name: String) throws -> Framework {
+        let data = try #require(FileManager.default.contents(atPath: file("schemas/frameworks/\(name).json")))
+        return try Framework(json: try JSONParser.parse(Array(data)))
+    }
+}
+
+/// A clock the test moves: each reading is one millisecond after the last, from `start`.
+final class TestClock: LedgerClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Int64
+
+    init(_ start: String) {
+        current = Timestamp(iso8601: start)?.millisecondsSinceEpoch ?? 0
+    }
+
+    func now() -> Timestamp {
+        lock.lock()
+        defer { lock.unlock() }
+        current += 1
+        return Timestamp(millisecondsSinceEpoch: current)
+    }
+
+    func set(_ time: String) {
+        lock.lock()
+        current = Timestamp(iso8601: time)?.millisecondsSinceEpoch ?? current
+        lock.unlock()
+    }
+}
+
+/// A province's PAR ledger in a temporary directory: the secretariat, one officer per unit, a
+/// council member, a steering committee member and the survey contractor, both Điện Biên
+/// frameworks registered, and a cycle opened with `departments` and `districts` units.
+final class Province {
+    let directory: TemporaryDirectory
+    let clock = TestClock("2020-01-05T02:00:00Z")
+    let scoring: ScoringLedger
+    let departments: Framework
+    let districts: Framework
+    let cycle = "dien-bien-2019"
+    private(set) var keys: [String: SigningKey] = [:]
+    private var commandCount = 0
+    let units: [CycleUnit]
+
+    init(departments departmentCount: Int = 20, districts districtCount: Int = 10) throws {
+        directory = try TemporaryDirectory()
+        scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock)
+        departments = try Repository.framework("dien-bien-2019-departments")
+        districts = try Repository.framework("dien-bien-2019-districts")
+        units = (1...departmentCount).map { CycleUnit(id: String(format: "d%02d", $0), name: "Sở số \($0)", kind: .department) }
+            + (1...max(districtCount, 1)).prefix(districtCount).map { CycleUnit(id: String(format: "h%02d", $0), name: "Huyện số \($0)", kind: .district) }
+        let secretariat = SigningKey()
+        keys["so-noi-vu"] = secretariat
+        let enrolment = ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: secretariat.publicKey)
+        try scoring.append(secretariat.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), forLedger: scoring.ledger.id))
+        var enrolments = [
+            enrol("hoi-dong", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil), enrol("nha-thau", .surveyContractor, nil),
+        ]
+        for unit in units { enrolments.append(enrol("can-bo-\(unit.id)", .unitOfficer, unit.id)) }
+        try issue(by: "so-noi-vu", enrolments + [PAREvents.frameworkRegistered(departments), PAREvents.frameworkRegistered(districts)])
+        let opened = PARPayload.CycleOpened(
+            cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
+            frameworks: [.department: departments.id, .district: districts.id], units: units,
+            selfAssessmentDeadline: Timestamp(iso8601: "2020-01-14T16:59:59.999Z")!, previousCycle: nil
+        )
+        try issue(by: "so-noi-vu", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
+    }
+
+    private func enrol(_ id: String, _ role: Role, _ scope: String?) -> EventDraft {
+        let key = SigningKey()
+        keys[id] = key
+        return ActorEvent.enrolment(actor: id, name: id, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: key.publicKey)
+    }
+
+    func framework(of unit: String) -> Framework { unit.hasPrefix("d") ? departments : districts }
+
+    func officer(_ unit: String) -> String { "can-bo-\(unit)" }
+
+    @discardableResult
+    func issue(by actor: String, _ events: [EventDraft]) throws -> AppendResult {
+        commandCount += 1
+        let key = try #require(keys[actor])
+        return try scoring.issue(events, by: key, commandID: "command-\(commandCount)")
+    }
+
+    /// Issues `events` and returns the reason they were refused, checking that nothing was appended.
+    func refusal(by actor: String, _ events: [EventDraft]) throws -> String? {
+        let before = try scoring.ledger.head()
+        defer { #expect((try? scoring.ledger.head()) == before, "a refused command appended events") }
+        do {
+            try issue(by: actor, events)
+            return nil
+        } catch let violation as RuleViolation {
+            return violation.reason
+        } catch let LedgerError.notPermitted(reason) {
+            return reason
+        }
+    }
+
+    // MARK: Drafts
+
+    func selfScore(_ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil) -> EventDraft {
+        let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit)-\(criterion).pdf", sha256: EventHash.of(Array("\(unit) \(criterion)".utf8)).hex)] : []
+        return PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit),
+                               PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations, explanation: explanation))
+    }
+
+    func notApplicable(_ unit: String, _ criterion: String) -> EventDraft {
+        PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit),
+                        PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019"))
+    }
+
+    func submit(_ unit: String) -> EventDraft {
+        PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
+    }
+
+    func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng") -> EventDraft {
+        PAREvents.draft(PAREventType.appraisalScoreRecorded, PAREvents.unitStream(cycle, unit),
+                        PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: nil))
+    }
+
+    func conclude(_ unit: String) -> EventDraft {
+        PAREvents.draft(PAREventType.appraisalConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
+    }
+
+    func spotCheck(_ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil) -> EventDraft {
+        PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit),
+                        PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason))
+    }
+
+    func survey(_ unit: String, _ scores: [(String, String)]) -> EventDraft {
+        PAREvents.draft(PAREventType.surveyScoresImported, PAREvents.unitStream(cycle, unit),
+                        PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) }, source: String(repeating: "a", count: 64)))
+    }
+
+    func publish(hash: String? = nil) throws -> EventDraft {
+        PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle),
+                        PARPayload.ResultsPublished(cycle: cycle, decision: "640/QĐ-UBND", date: "2020-05-29", resultsHash: try hash ?? scoring.results(cycle: cycle).hash))
+    }
+
+    // MARK: Whole stages
+
+    func assessedLeaves(of unit: String) -> [Criterion] { framework(of: unit).leaves.filter { $0.method == .assessed } }
+
+    /// Every assessed criterion at its maximum, except those under `notApplicable`, then submission.
+    func selfAssessFully(_ unit: String, notApplicable codes: [String] = []) throws {
+        let excluded = Set(codes.flatMap { code in framework(of: unit).criteriaByCode[code]?.allCriteria.map(\.code) ?? [] })
+        let scores = assessedLeaves(of: unit).filter { !excluded.contains($0.code) }.map { selfScore(unit, $0.code, $0.maxPoints.description) }
+        try issue(by: officer(unit), codes.map { notApplicable(unit, $0) } + scores + [submit(unit)])
+    }
+
+    /// The council lowers the first `count` applicable assessed criteria to 0, then concludes.
+    func appraiseLowering(_ unit: String, count: Int, skipping codes: Set<String> = []) throws {
+        let lowered = assessedLeaves(of: unit).filter { !codes.contains($0.code) }.prefix(count).map { appraise(unit, $0.code, "0") }
+        try issue(by: "hoi-dong", lowered + [conclude(unit)])
+    }
+
+    func surveyFully(_ unit: String, except zeroed: Set<String> = []) throws {
+        let rows = framework(of: unit).leaves.filter { $0.method == .survey }.map { ($0.code, zeroed.contains($0.code) ? "0" : $0.maxPoints.description) }
+        try issue(by: "nha-thau", [survey(unit, rows)])
+    }
+
+    func draw(_ kind: UnitKind) throws -> [String] {
+        let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: [])
+        try issue(by: "ban-chi-dao", [draft])
+        return try #require(try scoring.cycle(cycle)?.draws[kind.rawValue]?.units)
+    }
+}
