@@ -12,6 +12,13 @@ public enum SeedTableImporter {
         public let code: String?
         public let survey: Bool?
         public let reason: String
+
+        public init(line: Int, code: String?, survey: Bool?, reason: String) {
+            self.line = line
+            self.code = code
+            self.survey = survey
+            self.reason = reason
+        }
     }
 
     /// What an import produced.
@@ -29,7 +36,7 @@ public enum SeedTableImporter {
     public static func importTable(
         _ number: Int, from text: String, corrections: [Correction] = []
     ) throws(ReadError) -> Outcome {
-        let lines = text.nfc.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.nfc.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         let kind: UnitKind = number == 1 ? .department : .district
         let (rows, printedTotal, title) = try readRows(table: number, lines: lines)
         let corrected = try apply(corrections, to: rows)

@@ -20,7 +20,7 @@ public enum SurveyImport {
         guard let text = String(validating: content, as: UTF8.self) else {
             return .failure(SurveyImportError(rows: [BadRow(line: 1, problem: "the file is not valid UTF-8")]))
         }
-        let lines = text.nfc.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        let lines = text.nfc.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         guard let header = lines.first, splitFields(header).map({ $0.lowercased() }) == ["unit", "criterion", "points"] else {
             return .failure(SurveyImportError(rows: [BadRow(line: 1, problem: "the first line must be the header unit,criterion,points")]))
         }

@@ -45,21 +45,34 @@ struct ScoreCommand: ParsableCommand {
     struct NotApplicable: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "na",
-            abstract: "Mark a criterion not applicable this year, with its legal basis.",
-            discussion: "Example:\n  parledger score na dien-bien-2019 so-tai-chinh 2.1 --legal-basis \"Không được giao xây dựng VBQPPL năm 2019\" --key officer.key"
+            abstract: "Mark criteria not applicable this year, with their legal basis (one command).",
+            discussion: """
+                A criterion with sub-criteria marks all of its assessed sub-criteria; the unit's maximum
+                drops by their points.
+
+                Example:
+                  parledger score na dien-bien-2019 so-tai-chinh 2.1 --legal-basis "Không được giao xây dựng VBQPPL năm 2019" --key officer.key
+                """
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
         @Argument(help: "The cycle id.") var cycle: String
         @Argument(help: "The unit id.") var unit: String
-        @Argument(help: "The criterion code.") var criterion: String
+        @Argument(help: "The criterion codes.") var criteria: [String]
         @Option(help: "The regulation that exempts the unit.") var legalBasis: String
+
+        func validate() throws {
+            guard !criteria.isEmpty else { throw ValidationError("Name at least one criterion.") }
+        }
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis)
-                _ = try signing.issue([PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
-                print("Criterion \(criterion) of \(unit) is not applicable (\(legalBasis))")
+                let drafts = criteria.map { criterion in
+                    PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit),
+                                    PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis))
+                }
+                _ = try signing.issue(drafts, to: try location.openScoring())
+                print("Not applicable for \(unit): \(criteria.joined(separator: ", ")) (\(legalBasis))")
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import PARIndex
 import Testing
+import TestSupport
 
 /// A whole yearly cycle of 20 departments and 10 districts, with results checked by hand.
 @Suite struct FullCycleTests {

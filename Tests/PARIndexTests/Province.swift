@@ -4,12 +4,7 @@ import PARIndex
 import Testing
 import TestSupport
 
-/// The repository's own files (frameworks, source documents), found from this file's location.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func file(_ path: String) -> String { root.appendingPathComponent(path).path }
-
+extension Repository {
     static func framework(_ name: String) throws -> Framework {
         let data = try #require(FileManager.default.contents(atPath: file("schemas/frameworks/\(name).json")))
         return try Framework(json: try JSONParser.parse(Array(data)))

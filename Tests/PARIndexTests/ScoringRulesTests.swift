@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import PARIndex
 import Testing
+import TestSupport
 
 /// Every rule of the cycle refuses with a clear reason and appends nothing.
 @Suite struct ScoringRulesTests {

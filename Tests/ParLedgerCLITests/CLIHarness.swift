@@ -87,3 +87,33 @@ extension TemporaryDirectory {
         try Ledger.open(at: ledgerPath, options: LedgerOptions(policy: PARPolicy()))
     }
 }
+
+extension TemporaryDirectory {
+    static let cycle = "dien-bien-2019"
+
+    /// `initLedger`, both Điện Biên frameworks registered, and the cycle `dien-bien-2019` opened
+    /// with two departments (so-tai-chinh, so-y-te) and one district (huyen-muong-cha).
+    func initCycle() throws {
+        try initLedger()
+        var ids: [String: String] = [:]
+        for kind in ["departments", "districts"] {
+            let file = Repository.file("schemas/frameworks/dien-bien-2019-\(kind).json")
+            let registered = try CLI.run(["framework", "register", file, "--ledger", ledgerPath, "--key", secretariatKey])
+            try #require(registered.status == 0, "register \(kind): \(registered.error)")
+            let words = registered.output.split(separator: " ")
+            ids[kind] = words.count > 2 ? String(words[2]) : ""
+        }
+        let cycleFile = path + "/cycle.json"
+        let description = """
+            {"cycle":"\(Self.cycle)","name":"Chỉ số CCHC năm 2019","year":2019,
+             "frameworks":{"department":"\(ids["departments"] ?? "")","district":"\(ids["districts"] ?? "")"},
+             "units":[{"id":"so-tai-chinh","name":"Sở Tài chính","kind":"department"},
+                      {"id":"so-y-te","name":"Sở Y tế","kind":"department"},
+                      {"id":"huyen-muong-cha","name":"Huyện Mường Chà","kind":"district"}],
+             "selfAssessmentDeadline":"2099-01-14T16:59:59.999Z"}
+            """
+        try Data(description.utf8).write(to: URL(fileURLWithPath: cycleFile))
+        let opened = try CLI.run(["cycle", "open", "--file", cycleFile, "--ledger", ledgerPath, "--key", secretariatKey])
+        try #require(opened.status == 0, "cycle open: \(opened.error)")
+    }
+}

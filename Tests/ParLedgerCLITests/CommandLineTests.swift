@@ -4,25 +4,25 @@ import Testing
 import TestSupport
 
 @Suite struct CommandLineTests {
-    @Test func initAppendLogAndVerifyWorkEndToEnd() throws {
+    private let departments = Repository.file("schemas/frameworks/dien-bien-2019-departments.json")
+
+    @Test func initRegisterLogAndVerifyWorkEndToEnd() throws {
         let directory = try TemporaryDirectory()
         let ledger = ["--ledger", directory.ledgerPath]
         let created = try CLI.run(["init"] + ledger + ["--key-out", directory.secretariatKey])
         #expect(created.status == 0)
         #expect(created.output.contains("Enrolled the secretariat 'so-noi-vu' (Sở Nội vụ) with key "))
-        let appended = try CLI.run(["append"] + ledger + [
-            "--key", directory.secretariatKey, "--stream", "cycle/2019", "--type", "CycleOpened",
-            "--payload", #"{"year":2019,"ghi_chu":"Sở Nội vụ mở kỳ đánh giá"}"#,
-        ])
-        #expect(appended.status == 0)
-        #expect(appended.output.hasPrefix("Event 2 CycleOpened on cycle/2019 #1, hash "))
+        let registered = try CLI.run(["framework", "register", departments, "--key", directory.secretariatKey] + ledger)
+        #expect(registered.status == 0)
+        #expect(registered.output.hasPrefix("Registered framework "))
         let log = try CLI.run(["log", "--json"] + ledger)
         #expect(log.status == 0)
         let lines = log.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         let envelope = try JSONParser.parse(lines[1])
         #expect(envelope["actor"] == .string("so-noi-vu"))
-        #expect(envelope["payload"]?["ghi_chu"] == .string("Sở Nội vụ mở kỳ đánh giá"))
+        #expect(envelope["type"] == .string("FrameworkRegistered"))
+        #expect(envelope["payload"]?["framework"]?["criteria"]?.arrayValue?.first?["title"] == .string("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"))
         let verified = try CLI.run(["verify"] + ledger)
         #expect(verified.status == 0)
         #expect(verified.output == "OK: 2 events, head \(envelope["hash"]?.stringValue ?? "?")\n")
@@ -38,48 +38,35 @@ import TestSupport
 
     @Test func theSameCommandIDTwiceAppendsOnce() throws {
         let directory = try TemporaryDirectory()
-        let arguments = ["append", "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--stream", "s",
-                         "--type", "CycleOpened", "--payload", "{}", "--command-id", "cmd-42"]
         try directory.initLedger()
+        let arguments = ["framework", "register", departments, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
+                         "--command-id", "register-departments"]
         #expect(try CLI.run(arguments).status == 0)
         let repeated = try CLI.run(arguments)
         #expect(repeated.status == 0)
-        #expect(repeated.output.contains("already recorded by this command id; nothing appended"))
+        #expect(repeated.output.contains("(already registered)"))
         #expect(try directory.openLedger().head().count == 2)
     }
 
-    @Test func aWrongExpectedVersionIsRefusedWithExitCode2() throws {
+    @Test func aFileThatIsNotUTF8IsRefusedAndNothingIsAppended() throws {
         let directory = try TemporaryDirectory()
         try directory.initLedger()
-        let base = ["append", "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--stream", "s",
-                    "--type", "CycleOpened", "--payload", "{}"]
-        #expect(try CLI.run(base + ["--expect-version", "none"]).status == 0)
-        let refused = try CLI.run(base + ["--expect-version", "none"])
-        #expect(refused.status == 2)
-        #expect(refused.error.contains("stream 's' is at version 1, the command expected no stream; nothing was appended"))
-        #expect(try directory.openLedger().head().count == 2)
-    }
-
-    @Test func aPayloadFileThatIsNotUTF8IsRefusedAndNothingIsAppended() throws {
-        let directory = try TemporaryDirectory()
-        try directory.initLedger()
-        let file = directory.path + "/payload.json"
+        let file = directory.path + "/cycle.json"
         try Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0x53, 0xE1, 0xBB, 0x22, 0x7D]).write(to: URL(fileURLWithPath: file))
-        let refused = try CLI.run(["append", "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
-                                   "--stream", "s", "--type", "CycleOpened", "--payload-file", file])
+        let refused = try CLI.run(["cycle", "open", "--file", file, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey])
         #expect(refused.status == 2)
-        #expect(refused.error.contains("payload.json is not acceptable JSON"))
-        #expect(refused.error.contains("not valid UTF-8 (byte offset 7)"))
+        #expect(refused.error.contains("cycle.json: line 1, column 8: the text is not valid UTF-8 (byte offset 7)"))
         #expect(try directory.openLedger().head().count == 1)
     }
 
-    @Test func malformedPayloadsAreRefusedWithLineAndColumn() throws {
+    @Test func malformedJSONIsRefusedWithLineAndColumn() throws {
         let directory = try TemporaryDirectory()
         try directory.initLedger()
-        let refused = try CLI.run(["append", "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
-                                   "--stream", "s", "--type", "CycleOpened", "--payload", "{\n\"points\": 1.5}"])
+        let file = directory.path + "/cycle.json"
+        try Data("{\n\"year\": 2019.5}".utf8).write(to: URL(fileURLWithPath: file))
+        let refused = try CLI.run(["cycle", "open", "--file", file, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey])
         #expect(refused.status == 2)
-        #expect(refused.error.contains("line 2, column 11: only integers are allowed"))
+        #expect(refused.error.contains("line 2, column 9: only integers are allowed"))
         #expect(try directory.openLedger().head().count == 1)
     }
 
@@ -128,14 +115,17 @@ import TestSupport
     }
 
     @Test func badCommandLinesPrintUsageAndExit64() throws {
-        let outcome = try CLI.run(["append", "--stream", "s", "--type", "T"])
+        let outcome = try CLI.run(["appraise", "dien-bien-2019", "so-y-te", "1.2", "--conclude"])
         #expect(outcome.status == 64)
-        #expect(outcome.error.contains("Give exactly one of --payload and --payload-file."))
+        #expect(outcome.error.contains("Give CRITERION and POINTS, or --conclude alone."))
     }
 
     @Test func everyCommandHasHelpWithAnExample() throws {
-        let commands = ["init", "keygen", "append", "log", "verify", "actor add", "actor list", "actor show", "actor grant",
-                        "actor revoke", "actor rotate-key", "actor suspend"]
+        let commands = ["init", "keygen", "log", "verify", "actor add", "actor list", "actor show", "actor grant",
+                        "actor revoke", "actor rotate-key", "actor suspend", "framework import", "framework validate",
+                        "framework register", "framework list", "framework show", "cycle open", "cycle show", "cycle extend",
+                        "cycle exclude", "score self", "score na", "score submit", "appraise", "spotcheck draw", "spotcheck score",
+                        "spotcheck redraw", "survey import", "publish", "correct", "scores", "ranking", "rebuild"]
         for command in commands {
             let help = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)

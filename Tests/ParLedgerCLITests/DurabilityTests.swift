@@ -109,8 +109,8 @@ import TestSupport
         let committed = try CLI.committedSequences(in: outputFile)
         #expect(!committed.isEmpty)
 
-        let append = try CLI.run(["append", "--ledger", ledger, "--key", directory.secretariatKey, "--stream", "s", "--type", "CycleOpened",
-                                  "--payload", #"{"text":"\#(String(repeating: "x", count: 60_000))"}"#])
+        let append = try CLI.run(["framework", "register", Repository.file("schemas/frameworks/dien-bien-2019-districts.json"),
+                                  "--ledger", ledger, "--key", directory.secretariatKey])
         #expect(append.status == 3)
         #expect(append.error.contains("error: appending to the ledger failed"))
         #expect(append.error.contains("hint: the disk is full or failing; nothing was appended"))
