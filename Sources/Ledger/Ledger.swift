@@ -9,6 +9,8 @@ public struct LedgerOptions: Sendable {
     public var clock: any LedgerClock = SystemClock()
     /// Map sizes and limits of the underlying LMDB environment.
     public var storage = EnvironmentOptions()
+    /// The id a new ledger gets; random unless given (a reproducible demo gives one).
+    public var newLedgerID: String?
 
     public init(policy: any AuthorizationPolicy) {
         self.policy = policy
@@ -105,7 +107,8 @@ public final class Ledger: Sendable {
             let meta = try environment.database(named: Layout.meta, create: false)
             try environment.write { txn in
                 try txn.put(Layout.formatMarker, for: Layout.formatKey, in: meta, options: .noOverwrite)
-                try txn.put(Array(UUID().uuidString.lowercased().utf8), for: Layout.ledgerIDKey, in: meta, options: .noOverwrite)
+                let id = options.newLedgerID ?? UUID().uuidString.lowercased()
+                try txn.put(Array(id.utf8), for: Layout.ledgerIDKey, in: meta, options: .noOverwrite)
             }
         }
         return try Ledger(path: path, environment: environment, options: options)

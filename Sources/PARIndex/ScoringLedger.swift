@@ -20,8 +20,10 @@ public final class ScoringLedger: Sendable {
         return options
     }
 
-    public static func create(at path: String, clock: any LedgerClock = SystemClock()) throws -> ScoringLedger {
-        try ScoringLedger(ledger: Ledger.create(at: path, options: options(clock: clock)))
+    public static func create(at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil) throws -> ScoringLedger {
+        var options = options(clock: clock)
+        options.newLedgerID = ledgerID
+        return try ScoringLedger(ledger: Ledger.create(at: path, options: options))
     }
 
     public static func open(at path: String, clock: any LedgerClock = SystemClock()) throws -> ScoringLedger {

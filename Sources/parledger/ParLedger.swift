@@ -20,7 +20,7 @@ struct ParLedger: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, CycleCommand.self,
+            DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, CycleCommand.self,
             ScoreCommand.self, AppraiseCommand.self, SpotCheckCommand.self, SurveyCommand.self, PublishCommand.self,
             CorrectCommand.self, ScoresCommand.self, RankingCommand.self, RebuildCommand.self,
             LogCommand.self, VerifyCommand.self,

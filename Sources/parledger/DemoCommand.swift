@@ -1,0 +1,383 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run two realistic yearly cycles (2019, 2020) of Điện Biên province on a new ledger.",
+        discussion: """
+            Creates DIR/ledger with actors for every role (their keys in DIR/keys), registers both
+            frameworks, and runs each cycle end to end: self-assessments with evidence files
+            (DIR/evidence), appraisal adjustments with reasons, the 10% spot-check draw, the survey
+            import, publication, and a correction after publication. It prints both rankings with
+            the change on the year before, the trace of one adjusted score, and the verification.
+            The same seed gives the same ledger, hash for hash.
+
+            Example:
+              parledger demo --dir parledger-demo
+              parledger ranking --cycle dien-bien-2020 --ledger parledger-demo/ledger
+            """
+    )
+
+    @Option(help: ArgumentHelp("Where to create the demo (must not exist).", valueName: "dir")) var dir = "parledger-demo"
+    @Option(help: ArgumentHelp("The frameworks directory.", valueName: "dir")) var frameworks = "schemas/frameworks"
+    @Option(help: "The pseudo-random seed.") var seed: UInt64 = 2019
+    @Flag(help: "Do not show progress.") var quiet = false
+
+    func run() throws {
+        try reportingFailures {
+            guard !FileManager.default.fileExists(atPath: dir) else {
+                throw InputError("\(dir) already exists", hint: "remove it, or choose another --dir")
+            }
+            var loaded: [UnitKind: Framework] = [:]
+            for (kind, name) in [(UnitKind.department, "departments"), (.district, "districts")] {
+                let file = (frameworks as NSString).appendingPathComponent("dien-bien-2019-\(name).json")
+                guard FileManager.default.fileExists(atPath: file) else {
+                    throw InputError("cannot find \(file)", hint: "run the demo from the repository's root, or pass --frameworks DIR")
+                }
+                loaded[kind] = try loadFramework(file)
+            }
+            let scenario = try DemoScenario(directory: dir, seed: seed, frameworks: loaded, progress: ProgressReporter("demo", quiet: quiet))
+            try scenario.run()
+        }
+    }
+}
+
+/// A clock the demo sets to each step's date.
+final class ScriptedClock: LedgerClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Int64 = 0
+
+    func now() -> Timestamp {
+        lock.lock()
+        defer { lock.unlock() }
+        current += 1_000
+        return Timestamp(millisecondsSinceEpoch: current)
+    }
+
+    func set(_ iso8601: String) {
+        lock.lock()
+        current = Timestamp(iso8601: iso8601)?.millisecondsSinceEpoch ?? current
+        lock.unlock()
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so the same seed gives the same demo.
+struct DemoRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A whole number in 0..<bound.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    /// True with `percent` per cent chance.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+
+    /// A multiple of 0.25 between `low`% and 100% of `max`.
+    mutating func part(of max: Points, from low: Int) -> Points {
+        let percent = Int64(low + below(101 - low))
+        return Points(hundredths: max.hundredths * percent / 100 / 25 * 25)
+    }
+}
+
+/// Điện Biên's units and the two demo cycles, driven through the library as the actors would.
+final class DemoScenario {
+    static let departments = [
+        ("so-noi-vu", "Sở Nội vụ"), ("so-tu-phap", "Sở Tư pháp"), ("so-ke-hoach-dau-tu", "Sở Kế hoạch và Đầu tư"),
+        ("so-tai-chinh", "Sở Tài chính"), ("so-cong-thuong", "Sở Công Thương"),
+        ("so-nong-nghiep", "Sở Nông nghiệp và Phát triển nông thôn"), ("so-giao-thong-van-tai", "Sở Giao thông vận tải"),
+        ("so-xay-dung", "Sở Xây dựng"), ("so-tai-nguyen-moi-truong", "Sở Tài nguyên và Môi trường"),
+        ("so-thong-tin-truyen-thong", "Sở Thông tin và Truyền thông"), ("so-lao-dong", "Sở Lao động - Thương binh và Xã hội"),
+        ("so-van-hoa", "Sở Văn hóa, Thể thao và Du lịch"), ("so-khoa-hoc-cong-nghe", "Sở Khoa học và Công nghệ"),
+        ("so-giao-duc-dao-tao", "Sở Giáo dục và Đào tạo"), ("so-y-te", "Sở Y tế"), ("thanh-tra-tinh", "Thanh tra tỉnh"),
+        ("ban-dan-toc", "Ban Dân tộc"), ("so-ngoai-vu", "Sở Ngoại vụ"),
+    ]
+    static let districts = [
+        ("tp-dien-bien-phu", "Thành phố Điện Biên Phủ"), ("tx-muong-lay", "Thị xã Mường Lay"), ("huyen-dien-bien", "Huyện Điện Biên"),
+        ("huyen-dien-bien-dong", "Huyện Điện Biên Đông"), ("huyen-muong-ang", "Huyện Mường Ảng"), ("huyen-muong-cha", "Huyện Mường Chà"),
+        ("huyen-muong-nhe", "Huyện Mường Nhé"), ("huyen-nam-po", "Huyện Nậm Pồ"), ("huyen-tua-chua", "Huyện Tủa Chùa"),
+        ("huyen-tuan-giao", "Huyện Tuần Giáo"),
+    ]
+    static let appraisalReasons = [
+        "Tài liệu kiểm chứng chưa đầy đủ", "Báo cáo gửi chậm so với quy định", "Kết quả thực hiện chưa đạt kế hoạch đề ra",
+        "Văn bản ban hành chưa đúng thể thức", "Số liệu không khớp với báo cáo của Sở Nội vụ",
+    ]
+
+    let directory: String
+    let frameworks: [UnitKind: Framework]
+    let clock = ScriptedClock()
+    let scoring: ScoringLedger
+    let progress: ProgressReporter
+    private var random: DemoRandom
+    private var keys: [String: SigningKey] = [:]
+    private var commands = 0
+    private let seed: UInt64
+    private var traced: (cycle: String, unit: String, criterion: String)?
+
+    init(directory: String, seed: UInt64, frameworks: [UnitKind: Framework], progress: ProgressReporter) throws {
+        self.directory = directory
+        self.seed = seed
+        self.frameworks = frameworks
+        self.progress = progress
+        random = DemoRandom(seed: seed)
+        for sub in ["keys", "evidence"] {
+            try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
+        }
+        clock.set("2019-12-02T01:00:00Z")
+        scoring = try ScoringLedger.create(at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)")
+    }
+
+    var units: [CycleUnit] {
+        Self.departments.map { CycleUnit(id: $0.0, name: $0.1, kind: .department) }
+            + Self.districts.map { CycleUnit(id: $0.0, name: $0.1, kind: .district) }
+    }
+
+    func run() throws {
+        print("ParLedger demo: Điện Biên province, cycles 2019 and 2020 (seed \(seed))")
+        try enrolEveryone()
+        for year in [2019, 2020] { try runCycle(year) }
+        progress.finish()
+        try printRankings(cycle: "dien-bien-2020")
+        try printTrace()
+        let report = try scoring.ledger.verify()
+        print("\n$ parledger verify --ledger \(directory)/ledger")
+        print(report.problem.map { "FAILED: \($0)" } ?? "OK: \(report.eventCount) events, head \(report.headHash.hex)")
+        print("\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys. Try:")
+        print("  parledger ranking --cycle dien-bien-2019 --ledger \(directory)/ledger")
+        print("  parledger scores dien-bien-2020 huyen-muong-nhe --ledger \(directory)/ledger")
+    }
+
+    // MARK: Actors
+
+    private func key(for actor: String) throws -> SigningKey {
+        if let key = keys[actor] { return key }
+        let seedBytes = EventHash.of(Array("parledger-demo|\(seed)|\(actor)".utf8)).bytes
+        guard let key = SigningKey(seed: seedBytes) else { throw InputError("cannot derive a key for \(actor)") }
+        try KeyFile.write(key, to: "\(directory)/keys/\(actor).key")
+        keys[actor] = key
+        return key
+    }
+
+    @discardableResult
+    private func issue(_ actor: String, _ events: [EventDraft]) throws -> AppendResult {
+        commands += 1
+        return try scoring.issue(events, by: try key(for: actor), commandID: "demo-\(seed)-\(commands)")
+    }
+
+    private func enrolEveryone() throws {
+        let secretariat = try key(for: "so-noi-vu-thuong-truc")
+        let enrolment = ActorEvent.enrolment(actor: "so-noi-vu-thuong-truc", name: "Sở Nội vụ (thường trực Ban Chỉ đạo CCHC)",
+                                             grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: secretariat.publicKey)
+        try scoring.append(secretariat.sign(Command(id: "demo-\(seed)-enrol", actor: "so-noi-vu-thuong-truc", events: [enrolment]), forLedger: scoring.ledger.id))
+        var events = [
+            try enrol("hoi-dong-tham-dinh", "Hội đồng thẩm định tỉnh", .councilMember, nil),
+            try enrol("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh", .steeringCommittee, nil),
+            try enrol("nha-thau-dtxhh", "Đơn vị điều tra xã hội học độc lập", .surveyContractor, nil),
+            try enrol("kiem-toan", "Kiểm toán viên", .auditor, nil),
+        ]
+        for unit in units { events.append(try enrol("can-bo-\(unit.id)", "Cán bộ CCHC \(unit.name)", .unitOfficer, unit.id)) }
+        try issue("so-noi-vu-thuong-truc", events)
+        try issue("so-noi-vu-thuong-truc", frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map(PAREvents.frameworkRegistered))
+        print("Enrolled \(events.count + 1) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)")
+    }
+
+    private func enrol(_ id: String, _ name: String, _ role: Role, _ scope: String?) throws -> EventDraft {
+        ActorEvent.enrolment(actor: id, name: name, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: try key(for: id).publicKey)
+    }
+
+    // MARK: A cycle
+
+    private func runCycle(_ year: Int) throws {
+        let cycle = "dien-bien-\(year)"
+        let next = year + 1
+        let before = try scoring.ledger.head().count
+        clock.set("\(year)-12-05T02:00:00Z")
+        let opened = PARPayload.CycleOpened(
+            cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year,
+            frameworks: frameworks.mapValues(\.id), units: units,
+            selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z") ?? Timestamp(millisecondsSinceEpoch: 0),
+            previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil
+        )
+        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
+
+        clock.set("\(next)-01-06T02:00:00Z")
+        for (index, unit) in units.enumerated() {
+            try selfAssess(cycle, unit, year: year, late: unit.id == "huyen-muong-nhe")
+            progress.update(UInt64(index + 1), of: UInt64(units.count * 3))
+        }
+        clock.set("\(next)-02-20T02:00:00Z")
+        var adjustments = 0
+        for (index, unit) in units.enumerated() {
+            adjustments += try appraise(cycle, unit)
+            progress.update(UInt64(units.count + index + 1), of: UInt64(units.count * 3))
+        }
+        clock.set("\(next)-03-25T02:00:00Z")
+        let surveyRows = try importSurvey(cycle)
+        clock.set("\(next)-04-10T02:00:00Z")
+        var sampled: [String] = []
+        for kind in UnitKind.allCases {
+            let draw = try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: [])
+            try issue("ban-chi-dao-cchc", [draw])
+            sampled += try scoring.cycle(cycle)?.draws[kind.rawValue]?.units ?? []
+        }
+        for unit in sampled { try spotCheck(cycle, unit) }
+        progress.update(UInt64(units.count * 3), of: UInt64(units.count * 3))
+        clock.set("\(next)-05-29T02:00:00Z")
+        let decision = "\(year == 2019 ? 642 : 587)/QĐ-UBND"
+        let published = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: "\(next)-05-29", resultsHash: try scoring.results(cycle: cycle).hash)
+        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle), published)])
+        var corrected = ""
+        if year == 2019 {
+            clock.set("\(next)-06-16T02:00:00Z")
+            corrected = try correctOneScore(cycle)
+        }
+        progress.finish()
+        let events = try scoring.ledger.head().count - before
+        print("\nCycle \(cycle): \(units.count) units, \(events) events; \(adjustments) appraisal adjustments; \(surveyRows) survey scores; "
+              + "spot-checked \(sampled.joined(separator: ", ")); published by decision \(decision)\(corrected)")
+    }
+
+    private func selfAssess(_ cycle: String, _ unit: CycleUnit, year: Int, late: Bool) throws {
+        guard let framework = frameworks[unit.kind] else { return }
+        let quality = 30 + random.below(70)
+        let exempt = unit.id == "ban-dan-toc" ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
+        var events: [EventDraft] = exempt.isEmpty ? [] : [PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit.id),
+            PARPayload.NotApplicableMarked(cycle: cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)"))]
+        for leaf in framework.leaves where leaf.method == .assessed && !exempt.contains(leaf.code) {
+            let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
+            var evidence: [EvidenceCitation] = []
+            var explanation: String?
+            if random.chance(85) {
+                let name = "\(unit.id)-\(year)-\(leaf.code).txt"
+                let content = "Tài liệu kiểm chứng \(leaf.code) (\(leaf.title)) của \(unit.name), năm \(year)\n"
+                try Data(content.utf8).write(to: URL(fileURLWithPath: "\(directory)/evidence/\(name)"))
+                evidence = [EvidenceCitation(name: name, sha256: EventHash.of(Array(content.utf8)).hex)]
+            } else {
+                explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
+            }
+            events.append(PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit.id),
+                                          PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description,
+                                                                       evidence: evidence, explanation: explanation)))
+        }
+        if late {
+            clock.set("\(year + 1)-01-20T02:00:00Z")
+            try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(cycle, unit.id),
+                PARPayload.DeadlineExtended(cycle: cycle, unit: unit.id, until: "\(year + 1)-01-31T16:59:59Z", reason: "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện"))])
+        }
+        events.append(PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
+        try issue("can-bo-\(unit.id)", events)
+        if late { clock.set("\(year + 1)-01-06T02:00:00Z") }
+    }
+
+    private func appraise(_ cycle: String, _ unit: CycleUnit) throws -> Int {
+        let scores = try scoring.scores(cycle: cycle, unit: unit.id)
+        var events: [EventDraft] = []
+        for (criterion, score) in scores where criterion.method == .assessed && score.notApplicable == nil && random.chance(10) {
+            let selfPoints = score.selfScore?.value ?? .zero
+            var appraised = random.part(of: selfPoints, from: 0)
+            if unit.kind == .district && selfPoints < criterion.maxPoints && random.chance(30) { appraised = criterion.maxPoints }
+            guard appraised != selfPoints else { continue }
+            let reason = appraised > selfPoints ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
+                                                : Self.appraisalReasons[random.below(Self.appraisalReasons.count)]
+            events.append(PAREvents.draft(PAREventType.appraisalScoreRecorded, PAREvents.unitStream(cycle, unit.id),
+                                          PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit.id, criterion: criterion.code,
+                                                                            points: appraised.description, reason: reason, evidence: nil)))
+            if traced == nil && appraised < selfPoints { traced = (cycle, unit.id, criterion.code) }
+        }
+        events.append(PAREvents.draft(PAREventType.appraisalConcluded, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
+        try issue("hoi-dong-tham-dinh", events)
+        return events.count - 1
+    }
+
+    private func importSurvey(_ cycle: String) throws -> Int {
+        var events: [EventDraft] = []
+        var rows = 0
+        for unit in units {
+            guard let framework = frameworks[unit.kind] else { continue }
+            let scores = framework.leaves.filter { $0.method == .survey }.map { leaf in
+                PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
+            }
+            rows += scores.count
+            events.append(PAREvents.draft(PAREventType.surveyScoresImported, PAREvents.unitStream(cycle, unit.id),
+                                          PARPayload.SurveyScoresImported(cycle: cycle, unit: unit.id, scores: scores,
+                                                                          source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex)))
+        }
+        try issue("nha-thau-dtxhh", events)
+        return rows
+    }
+
+    private func spotCheck(_ cycle: String, _ unit: String) throws {
+        let candidates = try scoring.scores(cycle: cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }
+        guard candidates.count >= 3 else { return }
+        var events: [EventDraft] = []
+        for (index, (criterion, score)) in candidates.prefix(3).enumerated() {
+            let appraised = score.appraised?.value ?? .zero
+            let lower = index == 2 && appraised.hundredths >= 25
+            events.append(PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit),
+                PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
+                                                  points: lower ? (appraised - Points(hundredths: 25)).description : nil,
+                                                  reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)))
+        }
+        try issue("ban-chi-dao-cchc", events)
+    }
+
+    private func correctOneScore(_ cycle: String) throws -> String {
+        let unit = "so-y-te"
+        guard let (criterion, score) = try scoring.scores(cycle: cycle, unit: unit).first(where: {
+            $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
+        }) else { return "" }
+        let points = criterion.maxPoints
+        _ = score
+        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(cycle, unit),
+            PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion.code, points: points.description,
+                                          decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định"))])
+        return "; then corrected \(unit) \(criterion.code) to \(points) by decision 815/QĐ-UBND"
+    }
+
+    // MARK: Output
+
+    private func printRankings(cycle: String) throws {
+        let results = try scoring.results(cycle: cycle)
+        let previous = Dictionary(uniqueKeysWithValues: try scoring.results(cycle: "dien-bien-2019").units.map { ($0.unit.id, $0) })
+        for kind in UnitKind.allCases {
+            print("\n$ parledger ranking --cycle \(cycle) --kind \(kind.rawValue)")
+            print("rank\tindex %\tchange\tplaces\tclass\tunit")
+            for result in results.units where result.unit.kind == kind {
+                var change = ""
+                var places = ""
+                if let before = previous[result.unit.id] {
+                    let delta = Points(parsing: result.indexText, or: .zero) - Points(parsing: before.indexText, or: .zero)
+                    change = (delta.hundredths >= 0 ? "+" : "") + delta.formatted(decimals: 2)
+                    let moved = (before.rank ?? 0) - (result.rank ?? 0)
+                    places = moved > 0 ? "+\(moved)" : "\(moved)"
+                }
+                print("\(result.rank.map(String.init) ?? "-")\t\(result.indexText)\t\(change)\t\(places)\t\(result.className)\t\(result.unit.name)")
+            }
+        }
+    }
+
+    private func printTrace() throws {
+        guard let traced else { return }
+        let score = try scoring.scores(cycle: traced.cycle, unit: traced.unit).first { $0.0.code == traced.criterion }
+        guard let (criterion, marks) = score else { return }
+        print("\n$ parledger scores \(traced.cycle) \(traced.unit)   (criterion \(criterion.code): \(criterion.title), max \(criterion.maxPoints))")
+        for (stage, mark) in [("self-score", marks.selfScore), ("appraisal", marks.appraised), ("spot-check", marks.spotCheck), ("correction", marks.correction)] {
+            guard let mark else { continue }
+            var line = "  event \(mark.sequence)  \(mark.at)  \(stage) \(mark.points ?? "-") by \(mark.actor)"
+            if let reason = mark.reason { line += " — \(reason)" }
+            if let evidence = mark.evidence?.first { line += " [evidence \(evidence.name) \(evidence.sha256.prefix(12))…]" }
+            print(line)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Ledger
+import PARIndex
+import Testing
+import TestSupport
+
+@Suite struct DemoTests {
+    @Test func theDemoRunsTwoPublishedCyclesThatVerifyRebuildAndRepeatExactly() throws {
+        let directory = try TemporaryDirectory()
+        let frameworks = Repository.file("schemas/frameworks")
+        let first = try CLI.run(["demo", "--dir", directory.path + "/one", "--frameworks", frameworks, "--quiet"])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("Cycle dien-bien-2019: 28 units"))
+        #expect(first.output.contains("Cycle dien-bien-2020: 28 units"))
+        #expect(first.output.contains("then corrected so-y-te"))
+        #expect(first.output.contains("$ parledger ranking --cycle dien-bien-2020 --kind district"))
+
+        let ledger = directory.path + "/one/ledger"
+        let scoring = try ScoringLedger.open(at: ledger)
+        let report = try scoring.ledger.verify()
+        #expect(report.isIntact)
+        #expect(report.eventCount > 4_000)
+        #expect(first.output.contains("OK: \(report.eventCount) events, head \(report.headHash.hex)"))
+        for year in [2019, 2020] {
+            let cycle = try #require(try scoring.cycle("dien-bien-\(year)"))
+            #expect(cycle.publication != nil)
+            #expect(cycle.draws["department"]?.units.count == 2)
+            #expect(cycle.draws["district"]?.units.count == 1)
+        }
+        let published2020 = try scoring.cycle("dien-bien-2020")?.publication?.resultsHash
+        #expect(try scoring.results(cycle: "dien-bien-2020").hash == published2020)
+        let before = try scoring.projectionDigest()
+        try scoring.rebuild()
+        #expect(try scoring.projectionDigest() == before)
+        #expect(try scoring.results(cycle: "dien-bien-2020").hash == published2020)
+
+        let second = try CLI.run(["demo", "--dir", directory.path + "/two", "--frameworks", frameworks, "--quiet"])
+        #expect(second.output.replacingOccurrences(of: directory.path + "/two", with: "DIR")
+                == first.output.replacingOccurrences(of: directory.path + "/one", with: "DIR"))
+        let again = try CLI.run(["demo", "--dir", directory.path + "/one", "--frameworks", frameworks])
+        #expect(again.status == 2)
+        #expect(again.error.contains("already exists"))
+    }
+}
