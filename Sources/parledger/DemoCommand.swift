@@ -371,7 +371,7 @@ final class DemoScenario {
         guard let traced else { return }
         let score = try scoring.scores(cycle: traced.cycle, unit: traced.unit).first { $0.0.code == traced.criterion }
         guard let (criterion, marks) = score else { return }
-        print("\n$ parledger scores \(traced.cycle) \(traced.unit)   (criterion \(criterion.code): \(criterion.title), max \(criterion.maxPoints))")
+        print("\n$ parledger scores \(traced.cycle) \(traced.unit)   (criterion \(criterion.code): \(criterion.title.prefix(70))…, max \(criterion.maxPoints))")
         for (stage, mark) in [("self-score", marks.selfScore), ("appraisal", marks.appraised), ("spot-check", marks.spotCheck), ("correction", marks.correction)] {
             guard let mark else { continue }
             var line = "  event \(mark.sequence)  \(mark.at)  \(stage) \(mark.points ?? "-") by \(mark.actor)"
