@@ -130,9 +130,10 @@ public final class Environment: @unchecked Sendable {
     ///
     /// When the map fills up the transaction is aborted, the map grows, and `body` runs again from
     /// the start, so `body` must not have effects outside the transaction.
-    /// - Throws: whatever `body` throws; `LMDBError.mapFull` when `maximumMapSize` is reached.
+    /// - Throws: whatever `body` throws; `LMDBError.mapFull` when `maximumMapSize` is reached; an
+    ///   `EDEADLK` error when called inside another write transaction on the same thread.
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        try writers.withExclusiveLock {
+        try writers.withExclusiveLockUnlessHeld {
             while true {
                 var mapWasFull = false
                 do {

@@ -21,6 +21,16 @@ final class ReadWriteLock: @unchecked Sendable {
         return try body()
     }
 
+    /// Like `withExclusiveLock`, but refuses (with `EDEADLK`) when this thread already holds the lock.
+    func withExclusiveLockUnlessHeld<T>(_ body: () throws -> T) throws -> T {
+        let rc = pthread_rwlock_wrlock(lock)
+        guard rc == 0 else {
+            throw LMDBError(code: rc, operation: "a write transaction was started inside another on the same thread")
+        }
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+
     func withExclusiveLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }

@@ -51,7 +51,7 @@ private func hexValue(_ digit: UInt8) -> UInt8? {
 }
 
 /// Bytes as lowercase hex digits.
-func hexString(_ bytes: some Sequence<UInt8>) -> String {
+public func hexString(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     for byte in bytes {

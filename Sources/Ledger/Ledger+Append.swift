@@ -103,6 +103,7 @@ extension Ledger {
             try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
             try txn.put(sequenceKey, for: streamIndexKey(draft.stream, streamVersion), in: streams, options: .noOverwrite)
             try txn.put(bigEndianBytes(streamVersion), for: Array(draft.stream.utf8), in: streamHeads)
+            try appendMerkleLeaf(hash, index: sequence - 1, in: txn)
             head = LedgerHead(count: sequence, hash: hash)
             recorded.append(event)
         }

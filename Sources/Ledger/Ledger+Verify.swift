@@ -21,7 +21,8 @@ extension Ledger {
     /// Walks the whole chain in one snapshot: sequence numbers without gaps, each record decodable,
     /// each previous-hash link, each hash recomputed from the event's contents, stream versions
     /// without gaps, every command's signature checked against the key its actor held at that
-    /// position (actors are replayed from their events along the way), the stream index complete,
+    /// position (actors are replayed from their events along the way), every stored Merkle node
+    /// (RFC 9162) recomputed from its children, the stream index complete,
     /// the stored actor records equal to the replayed ones, and the recorded head equal to the last
     /// event.
     ///
@@ -35,6 +36,9 @@ extension Ledger {
                     var entry = try cursor.first()
                     while let current = entry {
                         if let problem = try walk.check(key: current.key, record: current.value, sequenceNumber: sequenceNumber) {
+                            return problem
+                        }
+                        if let problem = try checkMerkleNodes(afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn) {
                             return problem
                         }
                         if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
@@ -73,6 +77,33 @@ extension Ledger {
                 return report(nil)
             }
         }
+    }
+}
+
+extension Ledger {
+    /// Checks the stored Merkle leaf of event `index + 1` and every subtree node it completes.
+    fileprivate func checkMerkleNodes(afterLeaf index: UInt64, eventHash: EventHash, in txn: Transaction) throws -> VerificationProblem? {
+        func stored(_ level: UInt8, _ position: UInt64) throws -> [UInt8]? {
+            try txn.value(for: Self.merkleKey(level: level, index: position), in: merkle)
+        }
+        var node = MerkleTree.leafHash(eventHash.bytes)
+        guard try stored(0, index) == node else {
+            return VerificationProblem(sequence: index + 1, reason: "its Merkle leaf is missing or does not match its hash")
+        }
+        var level: UInt8 = 0
+        var position = index
+        while position & 1 == 1 {
+            guard let left = try stored(level, position - 1) else {
+                return VerificationProblem(sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
+            }
+            node = MerkleTree.nodeHash(left, node)
+            level += 1
+            position >>= 1
+            guard try stored(level, position) == node else {
+                return VerificationProblem(sequence: index + 1, reason: "the Merkle node \(level)/\(position) does not match its children")
+            }
+        }
+        return nil
     }
 }
 

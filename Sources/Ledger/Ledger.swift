@@ -29,7 +29,8 @@ public struct LedgerOptions: Sendable {
 ///
 /// Named databases: `events` (sequence → record), `streams` (stream ‖ 0x00 ‖ version → sequence),
 /// `stream-heads` (stream → version), `commands` (command id → first sequence, count, digest),
-/// `actors` (actor id → record), `keys` (key id → actor id), `meta` (format marker, ledger id, head).
+/// `actors` (actor id → record), `keys` (key id → actor id), `merkle` (complete subtree hashes),
+/// `meta` (format marker, ledger id, head).
 public final class Ledger: Sendable {
     /// Names of the LMDB databases; public so that tests and tools can inspect the raw storage.
     public enum Layout {
@@ -39,8 +40,9 @@ public final class Ledger: Sendable {
         public static let commands = "commands"
         public static let actors = "actors"
         public static let keys = "keys"
+        public static let merkle = "merkle"
         public static let meta = "meta"
-        static let all = [events, streams, streamHeads, commands, actors, keys, meta]
+        static let all = [events, streams, streamHeads, commands, actors, keys, merkle, meta]
         static let ledgerIDKey = Array("ledger-id".utf8)
         static let formatKey = Array("format".utf8)
         static let headKey = Array("head".utf8)
@@ -59,6 +61,7 @@ public final class Ledger: Sendable {
     let commands: Database
     let actors: Database
     let keys: Database
+    let merkle: Database
     let meta: Database
     let clock: any LedgerClock
     let policy: any AuthorizationPolicy
@@ -74,6 +77,7 @@ public final class Ledger: Sendable {
         commands = try environment.database(named: Layout.commands, create: false)
         actors = try environment.database(named: Layout.actors, create: false)
         keys = try environment.database(named: Layout.keys, create: false)
+        merkle = try environment.database(named: Layout.merkle, create: false)
         meta = try environment.database(named: Layout.meta, create: false)
         let meta = meta
         guard let storedID = try environment.read({ try $0.value(for: Layout.ledgerIDKey, in: meta) }) else {

@@ -75,6 +75,21 @@ public final class ScoringLedger: Sendable {
         try ledger.environment.read { try projector.cycle(id.nfc, in: $0) }
     }
 
+    /// Every cycle, by id.
+    public func cycles() throws -> [CycleRecord] {
+        try ledger.environment.read { txn in
+            try txn.withCursor(on: projector.cyclesDB) { cursor in
+                var found: [CycleRecord] = []
+                var entry = try cursor.first()
+                while let current = entry {
+                    found.append(try StateCoding.decode(CycleRecord.self, current.value))
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
+    }
+
     public func unitRecord(cycle: String, unit: String) throws -> UnitRecord? {
         try ledger.environment.read { try projector.unitRecord(cycle.nfc, unit.nfc, in: $0) }
     }

@@ -163,3 +163,22 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         }
     }
 }
+
+@Suite struct NestedWriteTests {
+    @Test func aWriteInsideAnotherWriteOnTheSameThreadIsRefusedNotDeadlocked() throws {
+        let directory = try TemporaryDirectory()
+        let environment = try Environment(path: directory.path)
+        let database = try environment.database(named: "things")
+        do {
+            try environment.write { txn in
+                try txn.put([1], for: [1], in: database)
+                _ = try environment.database(named: "other")
+            }
+            Issue.record("a nested write was accepted")
+        } catch let error as LMDBError {
+            #expect(error.code == EDEADLK)
+            #expect(error.message.contains("inside another on the same thread"))
+        }
+        #expect(try environment.read { try $0.count(of: database) } == 0)
+    }
+}

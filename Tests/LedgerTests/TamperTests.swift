@@ -97,14 +97,16 @@ import TestSupport
         #expect(report.problem?.reason.contains("cannot be read") == true)
     }
 
-    /// Rewrites event `sequence` with `change` applied and re-links every later event, as someone
-    /// with write access to the files could: the hash chain is consistent again afterwards.
+    /// Rewrites event `sequence` with `change` applied, re-links every later event and recomputes
+    /// the Merkle tree, as someone with write access to the files could: the hash chain and the tree
+    /// are consistent again afterwards, and only the signatures can tell.
     private func rewriteChain(
         _ directory: TemporaryDirectory, from sequence: UInt64, _ change: (RecordedEvent) -> RecordedEvent
     ) throws {
         let environment = try Environment(path: directory.ledgerPath)
         let events = try environment.database(named: Ledger.Layout.events, create: false)
         let meta = try environment.database(named: Ledger.Layout.meta, create: false)
+        let merkle = try environment.database(named: Ledger.Layout.merkle, create: false)
         try environment.write { txn in
             var previous = try EventRecord.decode(try #require(try txn.value(for: key(sequence - 1), in: events)), sequence: sequence - 1).hash
             var current = sequence
@@ -117,6 +119,22 @@ import TestSupport
                 current += 1
             }
             try txn.put(key(current - 1) + previous.bytes, for: Array("head".utf8), in: meta)
+            try txn.removeAll(from: merkle)
+            var nodes: [[UInt8]: [UInt8]] = [:]
+            for sequence in 1..<current {
+                let event = try EventRecord.decode(try #require(try txn.value(for: key(sequence), in: events)), sequence: sequence)
+                var node = MerkleTree.leafHash(event.hash.bytes)
+                var level: UInt8 = 0
+                var position = sequence - 1
+                nodes[Ledger.merkleKey(level: 0, index: position)] = node
+                while position & 1 == 1 {
+                    node = MerkleTree.nodeHash(try #require(nodes[Ledger.merkleKey(level: level, index: position - 1)]), node)
+                    level += 1
+                    position >>= 1
+                    nodes[Ledger.merkleKey(level: level, index: position)] = node
+                }
+            }
+            for (nodeKey, value) in nodes { try txn.put(value, for: nodeKey, in: merkle) }
         }
     }
 

@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+/// The origin line of a ledger's checkpoints.
+func checkpointOrigin(_ ledger: Ledger) -> String { "parledger/\(ledger.id)" }
+
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Signed checkpoints of the event log (C2SP tlog-checkpoint in a C2SP signed note).",
+        subcommands: [Create.self, Verify.self, VerifierKey.self],
+        defaultSubcommand: Create.self
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a checkpoint of the whole ledger with a secretariat key.",
+            discussion: """
+                The body: origin (parledger/<ledger id>), tree size, base64 RFC 9162 root hash, then one
+                line 'parledger-results <cycle> <sha256>' per published cycle (the hash its publication
+                attested). The signature line uses the origin as the key name.
+
+                Example:
+                  parledger checkpoint --key so-noi-vu.key --out checkpoint.txt
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Option(help: ArgumentHelp("Write the checkpoint here (default: standard output).", valueName: "file")) var out: String?
+
+        func run() throws {
+            try reportingFailures {
+                let scoring = try location.openScoring()
+                let ledger = scoring.ledger
+                let key = try signing.loadKey()
+                guard let signer = try ledger.actor(owning: key.publicKey), signer.status == .active,
+                    signer.currentKey == key.publicKey, signer.holds(Role.secretariat.rawValue)
+                else {
+                    throw InputError("checkpoints are signed with the current key of an active secretariat actor",
+                                     hint: "use the secretariat's key (--key)")
+                }
+                let note = try signedCheckpoint(scoring, key: key)
+                if let out {
+                    try note.write(toFile: out, atomically: true, encoding: .utf8)
+                    print("Wrote a checkpoint of \(try ledger.head().count) events to \(out)")
+                    print("Verifier key: \(NoteVerifierKey(name: checkpointOrigin(ledger), publicKey: key.publicKey))")
+                } else {
+                    print(note, terminator: "")
+                }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify any C2SP signed note with an Ed25519 verifier key; show the checkpoint it holds.",
+            discussion: """
+                With --ledger (or $PARLEDGER_DIR set), also checks that the ledger's tree of that size has
+                the checkpoint's root.
+
+                Example:
+                  parledger checkpoint verify checkpoint.txt --key "parledger/…+1a2b3c4d+AaBb…"
+                """
+        )
+        @Argument(help: "The signed note.") var file: String
+        @Option(name: .customLong("key"), help: "The verifier key (name+hash+base64).") var verifierKey: String
+        @Option(name: .customLong("ledger"), help: ArgumentHelp("Also compare with this ledger.", valueName: "dir")) var ledgerDirectory: String?
+
+        func run() throws {
+            try reportingFailures {
+                let key = try NoteVerifierKey(parsing: verifierKey)
+                let text = try SignedNote.open(try readText(file), verifier: key)
+                guard let checkpoint = try? Checkpoint(parsing: text) else {
+                    print("OK: a valid signature by \(key.name); the note is not a checkpoint:")
+                    print(text, terminator: "")
+                    return
+                }
+                print("OK: checkpoint signed by \(key.name)")
+                print("origin \(checkpoint.origin), tree size \(checkpoint.size), root \(hexString(checkpoint.rootHash))")
+                for line in checkpoint.extensions { print(line) }
+                if let ledgerDirectory {
+                    let ledger = try ScoringLedger.open(at: ledgerDirectory).ledger
+                    let (_, root) = try ledger.treeRoot(size: checkpoint.size)
+                    guard root == checkpoint.rootHash, checkpoint.origin == checkpointOrigin(ledger) else {
+                        print("MISMATCH: the ledger's tree of \(checkpoint.size) events has root \(hexString(root))")
+                        throw ExitStatus.verificationFailed
+                    }
+                    print("The ledger's tree of \(checkpoint.size) events has this root.")
+                }
+            }
+        }
+    }
+
+    struct VerifierKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verifier-key",
+            abstract: "Print the note verifier key of an actor's current key for this ledger's checkpoints.",
+            discussion: "Example:\n  parledger checkpoint verifier-key so-noi-vu"
+        )
+        @OptionGroup var location: LedgerLocation
+        @Argument(help: "The actor's id.") var actor: String
+
+        func run() throws {
+            try reportingFailures {
+                let ledger = try location.openScoring().ledger
+                guard let record = try ledger.actor(actor), let key = record.currentKey else {
+                    throw InputError("actor '\(actor)' has no current key in this ledger", hint: "'parledger actor list' shows the actors")
+                }
+                print(NoteVerifierKey(name: checkpointOrigin(ledger), publicKey: key))
+            }
+        }
+    }
+}
+
+/// A checkpoint of the whole ledger, signed by `key`, with each published cycle's results hash.
+func signedCheckpoint(_ scoring: ScoringLedger, key: SigningKey) throws -> String {
+    let (size, root) = try scoring.ledger.treeRoot()
+    let extensions = try scoring.cycles().compactMap { cycle in
+        cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" }
+    }
+    let checkpoint = Checkpoint(origin: checkpointOrigin(scoring.ledger), size: size, rootHash: root, extensions: extensions)
+    return SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: key)
+}
+
+struct ProveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prove",
+        abstract: "RFC 9162 inclusion and consistency proofs over the event log.",
+        subcommands: [Inclusion.self, Consistency.self]
+    )
+
+    struct Inclusion: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove that event SEQ is in the tree of SIZE events (default: all).",
+            discussion: "The leaf is SHA-256(0x00 ‖ the event's hash); leaf index = SEQ − 1.\n\nExample:\n  parledger prove inclusion 2147 --json"
+        )
+        @OptionGroup var location: LedgerLocation
+        @Argument(help: "The event's sequence number.") var sequence: UInt64
+        @Option(help: "The tree size (default: the whole ledger).") var size: UInt64?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let ledger = try location.openScoring().ledger
+                let (treeSize, proof) = try ledger.inclusionProof(sequence: sequence, size: size)
+                let (_, root) = try ledger.treeRoot(size: treeSize)
+                guard let event = try ledger.event(at: sequence) else { throw InputError("no event \(sequence)") }
+                let leaf = MerkleTree.leafHash(event.hash.bytes)
+                let value: JSONValue = .object([
+                    "type": .string("inclusion"), "leafIndex": .integer(Int64(sequence - 1)), "treeSize": .integer(Int64(treeSize)),
+                    "eventHash": .string(event.hash.hex), "leafHash": .string(hexString(leaf)), "rootHash": .string(hexString(root)),
+                    "proof": .array(proof.map { .string(hexString($0)) }),
+                ])
+                if json {
+                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                } else {
+                    print("Event \(sequence) (leaf \(sequence - 1)) in the tree of \(treeSize) events")
+                    print("leaf \(hexString(leaf))\nroot \(hexString(root))")
+                    for (index, hash) in proof.enumerated() { print("  \(index + 1). \(hexString(hash))") }
+                    let ok = MerkleTree.verifyInclusion(leafHash: leaf, index: sequence - 1, size: treeSize, proof: proof, root: root)
+                    print(ok ? "The proof verifies (RFC 9162 §2.1.3.2)." : "The proof does NOT verify.")
+                }
+            }
+        }
+    }
+
+    struct Consistency: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove that the tree of OLD events is a prefix of the tree of NEW events (default: all).",
+            discussion: "Example:\n  parledger prove consistency 2400 --json"
+        )
+        @OptionGroup var location: LedgerLocation
+        @Argument(help: "The older tree size.") var oldSize: UInt64
+        @Argument(help: "The newer tree size (default: the whole ledger).") var newSize: UInt64?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let ledger = try location.openScoring().ledger
+                let (size, proof) = try ledger.consistencyProof(oldSize: oldSize, newSize: newSize)
+                let (_, oldRoot) = try ledger.treeRoot(size: oldSize)
+                let (_, newRoot) = try ledger.treeRoot(size: size)
+                if json {
+                    let value: JSONValue = .object([
+                        "type": .string("consistency"), "oldSize": .integer(Int64(oldSize)), "newSize": .integer(Int64(size)),
+                        "oldRootHash": .string(hexString(oldRoot)), "newRootHash": .string(hexString(newRoot)),
+                        "proof": .array(proof.map { .string(hexString($0)) }),
+                    ])
+                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                } else {
+                    print("Tree of \(oldSize) events (root \(hexString(oldRoot))) within the tree of \(size) (root \(hexString(newRoot)))")
+                    for (index, hash) in proof.enumerated() { print("  \(index + 1). \(hexString(hash))") }
+                    let ok = MerkleTree.verifyConsistency(oldSize: oldSize, newSize: size, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
+                    print(ok ? "The proof verifies (RFC 9162 §2.1.4.2)." : "The proof does NOT verify.")
+                }
+            }
+        }
+    }
+}
