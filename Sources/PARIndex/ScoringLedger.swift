@@ -100,14 +100,16 @@ public final class ScoringLedger: Sendable {
 
     /// Every leaf criterion of a unit's framework with its projection, in framework order.
     public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
-        try ledger.environment.read { txn in
-            guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
-            guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
-                let framework = try projector.framework(frameworkID, in: txn)
-            else { throw RuleViolation("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
-            let scores = try projector.scores(cycleID.nfc, unitID.nfc, in: txn)
-            return framework.leaves.map { ($0, scores[$0.code] ?? CriterionScore()) }
-        }
+        try ledger.environment.read { txn in try Self.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
+    }
+
+    static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: Transaction) throws -> [(Criterion, CriterionScore)] {
+        guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+        guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
+            let framework = try projector.framework(frameworkID, in: txn)
+        else { throw RuleViolation("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
+        let scores = try projector.scores(cycleID.nfc, unitID.nfc, in: txn)
+        return framework.leaves.map { ($0, scores[$0.code] ?? CriterionScore()) }
     }
 
     /// The cycle's results as the events give them now.

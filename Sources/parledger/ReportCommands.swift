@@ -7,16 +7,17 @@ struct ScoresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scores",
         abstract: "A unit's scores per criterion: maximum, self, appraised, spot-check, survey, effective, and who set it.",
-        discussion: "Example:\n  parledger scores dien-bien-2019 so-tai-chinh\n  parledger scores dien-bien-2019 so-tai-chinh --json"
+        discussion: "Example:\n  parledger scores dien-bien-2019 so-tai-chinh\n  parledger scores dien-bien-2019 so-tai-chinh --at 2147 --json"
     )
     @OptionGroup var location: LedgerLocation
     @Argument(help: "The cycle id.") var cycle: String
     @Argument(help: "The unit id.") var unit: String
+    @OptionGroup var at: AtOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingFailures {
-            let scoring = try location.openScoring()
+            let scoring = try at.reader(try location.openScoring())
             let rows = try scoring.scores(cycle: cycle, unit: unit)
             let result = try scoring.results(cycle: cycle).units.first { $0.unit.id == unit.nfc }
             func mark(_ value: Mark?) -> JSONValue {
@@ -84,11 +85,12 @@ struct RankingCommand: ParsableCommand {
     @Option(help: "The cycle id.") var cycle: String
     @Option(help: "Only department or district.") var kind: UnitKind?
     @Option(help: ArgumentHelp("Also write the ranking as CSV.", valueName: "file")) var csv: String?
+    @OptionGroup var at: AtOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingFailures {
-            let scoring = try location.openScoring()
+            let scoring = try at.reader(try location.openScoring())
             guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
             let units = try scoring.results(cycle: cycle).units.filter { kind == nil || $0.unit.kind == kind }
             var previous: [String: UnitResult] = [:]

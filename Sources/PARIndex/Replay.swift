@@ -1,0 +1,167 @@
+import Foundation
+import LMDB
+public import Ledger
+
+/// The projections as they stood after a given event, computed from the events into a scratch LMDB
+/// environment that is removed with the snapshot; the live projections are never touched.
+public final class ProjectionSnapshot: @unchecked Sendable {
+    /// The last event applied.
+    public let sequence: UInt64
+    let environment: Environment
+    let projector: ScoringProjector
+    private let directory: String
+
+    init(sequence: UInt64, environment: Environment, projector: ScoringProjector, directory: String) {
+        self.sequence = sequence
+        self.environment = environment
+        self.projector = projector
+        self.directory = directory
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    public func cycle(_ id: String) throws -> CycleRecord? {
+        try environment.read { try projector.cycle(id.nfc, in: $0) }
+    }
+
+    public func results(cycle cycleID: String) throws -> CycleResults {
+        try environment.read { txn in
+            guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
+                throw RuleViolation("no cycle '\(cycleID)' as of event \(sequence)")
+            }
+            return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
+        }
+    }
+
+    public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
+        try environment.read { txn in try ScoringLedger.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
+    }
+}
+
+/// One event in the history of a score or of a unit's total.
+public struct TraceEntry: Sendable {
+    public let event: RecordedEvent
+    /// What the event did, in words (self-score, appraisal, spot-check, survey, correction, …).
+    public let stage: String
+    public let before: String
+    public let after: String
+    public let reason: String?
+    public let evidence: [EvidenceCitation]
+}
+
+extension ScoringLedger {
+    /// The projections as of event `sequence` (the whole ledger when nil), replayed from the events.
+    public func snapshot(through sequence: UInt64? = nil) throws -> ProjectionSnapshot {
+        try replay(through: sequence) { _, _, _ in }
+    }
+
+    /// The sequence number of the last event recorded at or before `time`.
+    public func lastSequence(atOrBefore time: Timestamp) throws -> UInt64 {
+        var last: UInt64 = 0
+        try ledger.forEachEvent { event in
+            guard event.recordedAt <= time else { return false }
+            last = event.sequence
+            return true
+        }
+        return last
+    }
+
+    /// Every event that changed one criterion of a unit (or, without a criterion, the unit's points
+    /// or applicable maximum), with the value before and after, up to event `sequence`.
+    public func trace(cycle cycleID: String, unit unitID: String, criterion code: String?, through sequence: UInt64? = nil) throws -> [TraceEntry] {
+        let cycle = cycleID.nfc
+        let unit = unitID.nfc
+        let stream = PAREvents.unitStream(cycle, unit)
+        var entries: [TraceEntry] = []
+        var before: (value: String, score: CriterionScore?)?
+        _ = try replay(through: sequence) { event, projector, txn in
+            if event.stream != stream { return }
+            let after = try Self.traceValue(cycle: cycle, unit: unit, criterion: code, projector: projector, txn: txn)
+            let previous = before ?? ("-", nil)
+            before = after
+            guard after.value != previous.value || after.score != previous.score else { return }
+            let (stage, mark) = Self.describe(event, after.score, code)
+            entries.append(TraceEntry(event: event, stage: stage, before: previous.value, after: after.value,
+                                      reason: mark?.reason, evidence: mark?.evidence ?? []))
+        } before: { event, projector, txn in
+            if event.stream == stream && before == nil {
+                before = try Self.traceValue(cycle: cycle, unit: unit, criterion: code, projector: projector, txn: txn)
+            }
+        }
+        return entries
+    }
+
+    private static func traceValue(cycle: String, unit: String, criterion: String?, projector: ScoringProjector, txn: Transaction) throws -> (value: String, score: CriterionScore?) {
+        guard let record = try projector.cycle(cycle, in: txn), let member = record.unit(unit),
+            let frameworkID = record.frameworkID(for: member.kind), let framework = try projector.framework(frameworkID, in: txn)
+        else { return ("-", nil) }
+        if let criterion {
+            guard let leaf = framework.criteriaByCode[criterion] else { throw RuleViolation("unknown criterion '\(criterion)' for \(unit)") }
+            let score = try projector.score(cycle, unit, criterion, in: txn)
+            if score.notApplicable != nil && score.correction == nil { return ("n/a", score) }
+            return (score.effective(method: leaf.method ?? .assessed)?.points ?? "-", score)
+        }
+        let result = try CycleResults.compute(cycle: record, projector: projector, txn: txn).units.first { $0.unit.id == unit }
+        guard let result else { return ("-", nil) }
+        return ("\(result.points)/\(result.maxPoints) (\(result.indexText)%)", nil)
+    }
+
+    private static func describe(_ event: RecordedEvent, _ score: CriterionScore?, _ criterion: String?) -> (String, Mark?) {
+        switch event.type {
+        case PAREventType.selfScoreRecorded: ("self-score", score?.selfScore)
+        case PAREventType.notApplicableMarked: ("not applicable", score?.notApplicable)
+        case PAREventType.selfAssessmentSubmitted: ("submission", nil)
+        case PAREventType.appraisalScoreRecorded: ("appraisal", score?.appraised)
+        case PAREventType.appraisalConcluded: ("appraisal concluded", score?.appraised)
+        case PAREventType.spotCheckScoreRecorded: ("spot-check", score?.spotCheck)
+        case PAREventType.surveyScoresImported: ("survey", score?.survey)
+        case PAREventType.correctionRecorded: ("correction", score?.correction)
+        default: (event.type, nil)
+        }
+    }
+
+    /// Replays events 1 … `sequence` into a scratch environment, calling `before` and `after` around
+    /// each event inside the replay's write transaction.
+    func replay(
+        through sequence: UInt64?,
+        after: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void,
+        before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
+    ) throws -> ProjectionSnapshot {
+        let last = min(sequence ?? .max, try ledger.head().count)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parledger-replay-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            let environment = try Environment(path: directory)
+            let scratch = try ScoringProjector(environment: environment)
+            var next: UInt64 = 1
+            while next <= last {
+                let batch = try ledger.events(from: next, limit: Int(min(5_000, last - next + 1)))
+                if batch.isEmpty { break }
+                try environment.write { txn in
+                    for event in batch {
+                        try before(event, scratch, txn)
+                        try scratch.apply(event, in: txn)
+                        try after(event, scratch, txn)
+                    }
+                }
+                next += UInt64(batch.count)
+            }
+            return ProjectionSnapshot(sequence: last, environment: environment, projector: scratch, directory: directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+}
+
+/// What the read commands need, from the live projections or from a replayed snapshot.
+public protocol ProjectionReading {
+    func cycle(_ id: String) throws -> CycleRecord?
+    func results(cycle: String) throws -> CycleResults
+    func scores(cycle: String, unit: String) throws -> [(Criterion, CriterionScore)]
+}
+
+extension ScoringLedger: ProjectionReading {}
+extension ProjectionSnapshot: ProjectionReading {}

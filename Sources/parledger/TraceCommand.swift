@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+/// The `--at SEQ|ISO-TIME` option of the read commands: the state as of that event, replayed.
+struct AtOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Show the state as of this event number or ISO 8601 UTC time (replayed from the events).", valueName: "seq|time"))
+    var at: String?
+
+    func validate() throws {
+        if let at, UInt64(at) == nil, Timestamp(iso8601: at) == nil {
+            throw ValidationError("--at takes an event number or an ISO 8601 UTC time such as 2020-02-21T00:00:00Z.")
+        }
+    }
+
+    /// The live projections, or a snapshot replayed up to `--at`.
+    func reader(_ scoring: ScoringLedger) throws -> any ProjectionReading {
+        guard let sequence = try sequence(scoring) else { return scoring }
+        return try scoring.snapshot(through: sequence)
+    }
+
+    func sequence(_ scoring: ScoringLedger) throws -> UInt64? {
+        guard let at else { return nil }
+        if let number = UInt64(at) { return number }
+        guard let time = Timestamp(iso8601: at) else { return nil }
+        return try scoring.lastSequence(atOrBefore: time)
+    }
+}
+
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Every event that changed a unit's score on one criterion (or its total): who, when, old → new, why, evidence.",
+        discussion: """
+            Without CRITERION the trace follows the unit's points, applicable maximum and index. The
+            history is replayed from the events; the live projections are not used.
+
+            Example:
+              parledger trace so-noi-vu 3.3.1 --cycle dien-bien-2019
+              parledger trace so-noi-vu --cycle dien-bien-2019 --at 2020-03-01T00:00:00Z --json
+            """
+    )
+    @OptionGroup var location: LedgerLocation
+    @Argument(help: "The unit id.") var unit: String
+    @Argument(help: "The criterion code.") var criterion: String?
+    @Option(help: "The cycle id.") var cycle: String
+    @OptionGroup var at: AtOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let scoring = try location.openScoring()
+            let entries = try scoring.trace(cycle: cycle, unit: unit, criterion: criterion, through: try at.sequence(scoring))
+            var roles: [String: String] = [:]
+            for actor in Set(entries.map(\.event.actor)) {
+                roles[actor] = try scoring.ledger.actor(actor)?.grants.map(\.description).joined(separator: ", ") ?? "?"
+            }
+            if json {
+                let value: JSONValue = .array(entries.map { entry in
+                    .object([
+                        "sequence": .integer(Int64(entry.event.sequence)), "recordedAt": .string(entry.event.recordedAt.iso8601),
+                        "actor": .string(entry.event.actor), "role": .string(roles[entry.event.actor] ?? ""), "stage": .string(entry.stage),
+                        "type": .string(entry.event.type), "before": .string(entry.before), "after": .string(entry.after),
+                        "reason": entry.reason.map(JSONValue.string) ?? .null,
+                        "evidence": .array(entry.evidence.map { .object(["name": .string($0.name), "sha256": .string($0.sha256)]) }),
+                        "eventHash": .string(entry.event.hash.hex),
+                    ])
+                })
+                print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                return
+            }
+            print("Trace of \(unit)\(criterion.map { " criterion \($0)" } ?? " (points / applicable maximum)") in \(cycle)")
+            print(["seq", "time", "actor (role)", "stage", "old → new", "reason", "evidence", "event hash"].joined(separator: "\t"))
+            for entry in entries {
+                print([String(entry.event.sequence), entry.event.recordedAt.iso8601, "\(entry.event.actor) (\(roles[entry.event.actor] ?? ""))",
+                       entry.stage, "\(entry.before) → \(entry.after)", entry.reason ?? "",
+                       entry.evidence.map { "\($0.name) \($0.sha256.prefix(12))…" }.joined(separator: "; "),
+                       String(entry.event.hash.hex.prefix(16)) + "…"].joined(separator: "\t"))
+            }
+            if entries.isEmpty { print("No event changed it.") }
+        }
+    }
+}
