@@ -246,6 +246,24 @@ public enum PARPayload {
     }
 }
 
+extension PARPayload {
+    /// A document (tài liệu kiểm chứng) stored content-addressed beside the ledger.
+    public struct EvidenceAdded: Codable, Sendable {
+        public let sha256: String
+        public let name: String
+        public let size: Int
+        /// The unit the document is about, when it is about one (a unit officer's must be).
+        public let unit: String?
+
+        public init(sha256: String, name: String, size: Int, unit: String?) {
+            self.sha256 = sha256
+            self.name = name.nfc
+            self.size = size
+            self.unit = unit?.nfc
+        }
+    }
+}
+
 /// Builds the drafts of PAR events, in their streams: `framework/<id>`, `cycle/<cycle>` and
 /// `cycle/<cycle>/unit/<unit>`.
 public enum PAREvents {
@@ -260,6 +278,11 @@ public enum PAREvents {
         let data = (try? encoder.encode(payload)) ?? Data("{}".utf8)
         let value = (try? JSONParser.parse(Array(data))) ?? .object([:])
         return EventDraft(stream: stream, type: type, payload: value)
+    }
+
+    /// The draft recording a stored document, in the stream `evidence/<sha256>`.
+    public static func evidenceAdded(_ payload: PARPayload.EvidenceAdded) -> EventDraft {
+        draft(PAREventType.evidenceAdded, "evidence/\(payload.sha256)", payload)
     }
 
     /// The draft registering `framework`: its id and its whole content.

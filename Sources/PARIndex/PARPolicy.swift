@@ -28,16 +28,25 @@ public struct PARPolicy: AuthorizationPolicy {
         PAREventType.surveyScoresImported: .surveyContractor,
     ]
 
+    /// Who may add evidence: everyone who scores, appraises, spot-checks or publishes.
+    public static let evidenceRoles: [Role] = [.unitOfficer, .councilMember, .steeringCommittee, .secretariat]
+
     public init() {}
 
     public func authorize(_ command: Command, by actor: ActorRecord) throws {
         for draft in command.events {
             try checkGrantIsValid(draft)
             if draft.type == ActorEvent.keyRotated, draft.payload["actor"]?.stringValue == actor.id { continue }
-            guard let role = Self.roleForEventType[draft.type] else {
+            let roles: [Role]
+            if draft.type == PAREventType.evidenceAdded {
+                roles = Self.evidenceRoles
+            } else if let role = Self.roleForEventType[draft.type] {
+                roles = [role]
+            } else {
                 throw LedgerError.notPermitted(reason: "'\(draft.type)' is not an event type of the PAR ledger")
             }
-            let grants = actor.grants.filter { $0.role == role.rawValue }
+            let grants = actor.grants.filter { grant in roles.contains { $0.rawValue == grant.role } }
+            let role = roles[0]
             guard !grants.isEmpty else {
                 throw LedgerError.notPermitted(reason: "'\(actor.id)' (\(describe(actor))) may not record \(draft.type); that needs the role \(role.rawValue)")
             }

@@ -33,4 +33,5 @@ public enum PAREventType {
     public static let spotCheckDrawn = "SpotCheckDrawn"
     public static let spotCheckScoreRecorded = "SpotCheckScoreRecorded"
     public static let surveyScoresImported = "SurveyScoresImported"
+    public static let evidenceAdded = "EvidenceAdded"
 }

@@ -8,14 +8,15 @@ public import Ledger
 ///
 /// Databases: `par-frameworks` (id → framework JSON), `par-cycles` (cycle → `CycleRecord`),
 /// `par-units` (cycle ‖ 0 ‖ unit → `UnitRecord`), `par-scores` (cycle ‖ 0 ‖ unit ‖ 0 ‖ criterion →
-/// `CriterionScore`).
+/// `CriterionScore`), `par-evidence` (sha256 → `EvidenceAdded`).
 final class ScoringProjector: @unchecked Sendable {
-    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores"]
+    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence"]
 
     let frameworksDB: Database
     let cyclesDB: Database
     let unitsDB: Database
     let scoresDB: Database
+    let evidenceDB: Database
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
 
@@ -24,9 +25,10 @@ final class ScoringProjector: @unchecked Sendable {
         cyclesDB = try environment.database(named: "par-cycles")
         unitsDB = try environment.database(named: "par-units")
         scoresDB = try environment.database(named: "par-scores")
+        evidenceDB = try environment.database(named: "par-evidence")
     }
 
-    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB] }
+    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB] }
 
     func forgetCachedFrameworks() {
         cacheLock.lock()
@@ -99,6 +101,7 @@ final class ScoringProjector: @unchecked Sendable {
         case PAREventType.unitExcludedFromRanking: try exclude(event, txn)
         case PAREventType.resultsPublished: try publish(event, txn)
         case PAREventType.correctionRecorded: try correct(event, txn)
+        case PAREventType.evidenceAdded: try addEvidence(event, txn)
         default: return
         }
     }
@@ -125,6 +128,31 @@ final class ScoringProjector: @unchecked Sendable {
 
     private func put(_ value: some Encodable, _ key: [UInt8], _ database: Database, _ txn: WriteTransaction) throws {
         try txn.put(try StateCoding.encode(value), for: key, in: database)
+    }
+
+    private func addEvidence(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let added = try payload(PARPayload.EvidenceAdded.self, event)
+        guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
+            throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
+        }
+        guard event.stream == "evidence/\(added.sha256)" else {
+            throw RuleViolation("EvidenceAdded belongs in the stream 'evidence/\(added.sha256)'")
+        }
+        if try txn.value(for: Array(added.sha256.utf8), in: evidenceDB) == nil {
+            try put(added, Array(added.sha256.utf8), evidenceDB, txn)
+        }
+    }
+
+    /// Refuses citations of documents that were never added.
+    private func checkCited(_ citations: [EvidenceCitation], _ txn: Transaction) throws {
+        for citation in citations {
+            guard EventHash(hex: citation.sha256) != nil, !citation.name.isEmpty else {
+                throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
+            }
+            guard try txn.value(for: Array(citation.sha256.utf8), in: evidenceDB) != nil else {
+                throw RuleViolation("evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add it with 'parledger evidence add'")
+            }
+        }
     }
 
     private func registerFramework(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -265,9 +293,7 @@ final class ScoringProjector: @unchecked Sendable {
         guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed")
         }
-        for citation in recorded.evidence where EventHash(hex: citation.sha256) == nil || citation.name.isEmpty {
-            throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
-        }
+        try checkCited(recorded.evidence, txn)
         var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
         guard score.notApplicable == nil else {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable")
@@ -331,6 +357,7 @@ final class ScoringProjector: @unchecked Sendable {
         if !framework.settings.appraisalMayRaise && value > selfPoints {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)")
         }
+        try checkCited(recorded.evidence ?? [], txn)
         let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if value != selfPoints && reason.isEmpty {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): adjusting \(selfPoints) to \(value) needs a reason")

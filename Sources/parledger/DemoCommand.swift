@@ -9,8 +9,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run two realistic yearly cycles (2019, 2020) of Điện Biên province on a new ledger.",
         discussion: """
             Creates DIR/ledger with actors for every role (their keys in DIR/keys), registers both
-            frameworks, and runs each cycle end to end: self-assessments with evidence files
-            (DIR/evidence), appraisal adjustments with reasons, the 10% spot-check draw, the survey
+            frameworks, and runs each cycle end to end: self-assessments with evidence documents
+            (written to DIR/documents, stored by hash in DIR/ledger/evidence), appraisal adjustments with reasons, the 10% spot-check draw, the survey
             import, publication, and a correction after publication. It prints both rankings with
             the change on the year before, the trace of one adjusted score, and the verification.
             The same seed gives the same ledger, hash for hash.
@@ -119,6 +119,7 @@ final class DemoScenario {
     let clock = ScriptedClock()
     let scoring: ScoringLedger
     let progress: ProgressReporter
+    let evidenceStore: EvidenceStore
     private var random: DemoRandom
     private var keys: [String: SigningKey] = [:]
     private var commands = 0
@@ -131,11 +132,12 @@ final class DemoScenario {
         self.frameworks = frameworks
         self.progress = progress
         random = DemoRandom(seed: seed)
-        for sub in ["keys", "evidence"] {
+        for sub in ["keys", "documents"] {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
         clock.set("2019-12-02T01:00:00Z")
         scoring = try ScoringLedger.create(at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)")
+        evidenceStore = EvidenceStore(ledger: scoring.ledger)
     }
 
     var units: [CycleUnit] {
@@ -259,10 +261,12 @@ final class DemoScenario {
             var evidence: [EvidenceCitation] = []
             var explanation: String?
             if random.chance(85) {
-                let name = "\(unit.id)-\(year)-\(leaf.code).txt"
+                let file = "\(directory)/documents/\(unit.id)-\(year)-\(leaf.code).txt"
                 let content = "Tài liệu kiểm chứng \(leaf.code) (\(leaf.title)) của \(unit.name), năm \(year)\n"
-                try Data(content.utf8).write(to: URL(fileURLWithPath: "\(directory)/evidence/\(name)"))
-                evidence = [EvidenceCitation(name: name, sha256: EventHash.of(Array(content.utf8)).hex)]
+                try Data(content.utf8).write(to: URL(fileURLWithPath: file))
+                let added = try evidenceStore.store(file, unit: unit.id)
+                events.append(PAREvents.evidenceAdded(added))
+                evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
             } else {
                 explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }

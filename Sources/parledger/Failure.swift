@@ -38,6 +38,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as RuleViolation {
         printError(error.description, hint: "see the rules in 'parledger --help' and correct the command")
         throw ExitStatus.refused
+    } catch let error as EvidenceStore.Problem {
+        printError(error.description, hint: "check the path; nothing was appended")
+        throw ExitStatus.refused
     } catch let error as NoteVerifierKey.Problem {
         printError(error.description, hint: "check the note and the verifier key")
         throw ExitStatus.verificationFailed

@@ -22,7 +22,7 @@ struct ParLedger: ParsableCommand {
         subcommands: [
             DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, CycleCommand.self,
             ScoreCommand.self, AppraiseCommand.self, SpotCheckCommand.self, SurveyCommand.self, PublishCommand.self,
-            CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, RebuildCommand.self,
+            CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self, RebuildCommand.self,
             CheckpointCommand.self, ProveCommand.self, LogCommand.self, VerifyCommand.self,
         ]
     )

@@ -15,8 +15,8 @@ struct ScoreCommand: ParsableCommand {
             commandName: "self",
             abstract: "Record a self-score for one criterion, citing evidence or explaining it.",
             discussion: """
-                --evidence FILE cites a document by its SHA-256 (repeatable); without evidence a full
-                --explanation of how the score was computed is required.
+                --evidence FILE stores the document beside the ledger and cites it by its SHA-256
+                (repeatable); without evidence a full --explanation of how the score was computed is required.
 
                 Example:
                   parledger score self dien-bien-2019 so-tai-chinh 1.1.1 1 --evidence ke-hoach-cchc-2019.pdf --key officer.key
@@ -33,11 +33,12 @@ struct ScoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let citations = try evidence.map(cite)
+                let scoring = try location.openScoring()
+                let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)
                 let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points,
                                                            evidence: citations, explanation: explanation)
-                let result = try signing.issue([PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
-                print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events[0].sequence))")
+                let result = try signing.issue(added + [PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: scoring)
+                print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events.last?.sequence ?? 0))")
             }
         }
     }
@@ -97,14 +98,6 @@ struct ScoreCommand: ParsableCommand {
     }
 }
 
-/// A citation of a document: its file name and the SHA-256 of its content.
-func cite(_ file: String) throws -> EvidenceCitation {
-    guard let data = FileManager.default.contents(atPath: file) else {
-        throw InputError("cannot read the evidence file \(file)", hint: "check the path")
-    }
-    return EvidenceCitation(name: (file as NSString).lastPathComponent, sha256: EventHash.of(Array(data)).hex)
-}
-
 struct AppraiseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appraise",
@@ -144,9 +137,10 @@ struct AppraiseCommand: ParsableCommand {
                 print("Concluded the appraisal of \(unit)")
                 return
             }
+            let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)
             let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: points ?? "",
-                                                            reason: reason, evidence: evidence.isEmpty ? nil : try evidence.map(cite))
-            _ = try signing.issue([PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
+                                                            reason: reason, evidence: citations.isEmpty ? nil : citations)
+            _ = try signing.issue(added + [PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
             print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")
         }
     }

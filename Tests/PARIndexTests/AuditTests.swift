@@ -35,7 +35,7 @@ import TestSupport
         #expect(trace.map(\.before) == ["-", "3"])
         #expect(trace.map(\.after) == ["3", "2"])
         #expect(trace[0].event.actor == "can-bo-d02")
-        #expect(trace[0].evidence.first?.name == "tlkc-d02-1.2.pdf")
+        #expect(trace[0].evidence.first?.name == "tlkc-d02.pdf")
         #expect(trace[1].event.sequence == appraisal)
         #expect(trace[1].event.actor == "hoi-dong")
         #expect(trace[1].reason == "Thiếu một báo cáo quý")

@@ -76,7 +76,7 @@ import TestSupport
         let lowered = try #require(scores["1.1.1"])
         #expect(lowered.selfScore?.points == "1")
         #expect(lowered.selfScore?.actor == "can-bo-d02")
-        #expect(lowered.selfScore?.evidence?.first?.name == "tlkc-d02-1.1.1.pdf")
+        #expect(lowered.selfScore?.evidence?.first?.name == "tlkc-d02.pdf")
         #expect(lowered.appraised?.points == "0")
         #expect(lowered.appraised?.actor == "hoi-dong")
         #expect(lowered.appraised?.reason == "Thiếu tài liệu kiểm chứng")

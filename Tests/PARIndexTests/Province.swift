@@ -63,7 +63,8 @@ final class Province {
             enrol("hoi-dong", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil), enrol("nha-thau", .surveyContractor, nil),
         ]
         for unit in units { enrolments.append(enrol("can-bo-\(unit.id)", .unitOfficer, unit.id)) }
-        try issue(by: "so-noi-vu", enrolments + [PAREvents.frameworkRegistered(departments), PAREvents.frameworkRegistered(districts)])
+        let documents = units.map { PAREvents.evidenceAdded(PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id)) }
+        try issue(by: "so-noi-vu", enrolments + [PAREvents.frameworkRegistered(departments), PAREvents.frameworkRegistered(districts)] + documents)
         let opened = PARPayload.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
             frameworks: [.department: departments.id, .district: districts.id], units: units,
@@ -71,6 +72,9 @@ final class Province {
         )
         try issue(by: "so-noi-vu", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
     }
+
+    /// The document each unit's self-scores cite (registered when the province is set up).
+    static func evidenceHash(_ unit: String) -> String { EventHash.of(Array("tài liệu kiểm chứng \(unit)".utf8)).hex }
 
     private func enrol(_ id: String, _ role: Role, _ scope: String?) -> EventDraft {
         let key = SigningKey()
@@ -106,7 +110,7 @@ final class Province {
     // MARK: Drafts
 
     func selfScore(_ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil) -> EventDraft {
-        let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit)-\(criterion).pdf", sha256: EventHash.of(Array("\(unit) \(criterion)".utf8)).hex)] : []
+        let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit).pdf", sha256: Self.evidenceHash(unit))] : []
         return PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit),
                                PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations, explanation: explanation))
     }

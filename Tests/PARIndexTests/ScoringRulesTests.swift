@@ -18,6 +18,10 @@ import TestSupport
             (p.selfScore("d01", "1.1", "1"), "criterion 1.1 is the sum of its sub-criteria; score 1.1.1, 1.1.2 instead"),
             (p.selfScore("d01", "2.5.1", "1"), "criterion 2.5.1 is scored by the sociological survey (ĐTXHH)"),
             (p.selfScore("d01", "1.2", "3", evidence: false), "a self-score needs evidence or a written explanation"),
+            (PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(p.cycle, "d01"),
+                             PARPayload.SelfScoreRecorded(cycle: p.cycle, unit: "d01", criterion: "1.2", points: "3",
+                                                          evidence: [EvidenceCitation(name: "ghost.pdf", sha256: String(repeating: "ab", count: 32))], explanation: nil)),
+             "evidence 'ghost.pdf' (abababababababab…) was never added"),
         ]
         for (draft, expected) in cases {
             let reason = try p.refusal(by: p.officer("d01"), [draft])

@@ -146,3 +146,31 @@ import TestSupport
         #expect(imported.output == String(decoding: shipped, as: UTF8.self))
     }
 }
+
+@Suite struct EvidenceCommandLineTests {
+    @Test func evidenceIsStoredByHashAndASwappedFileIsDetected() throws {
+        let directory = try TemporaryDirectory()
+        try directory.initCycle()
+        let officer = directory.path + "/officer.key"
+        _ = try CLI.run(["keygen", "--out", officer])
+        _ = try CLI.run(["actor", "add", "can-bo", "--name", "Cán bộ", "--role", "unit-officer", "--scope", "so-y-te",
+                         "--public-key", officer + ".pub", "--ledger", directory.ledgerPath, "--key", directory.secretariatKey])
+        let document = directory.path + "/ke-hoach.pdf"
+        try Data("Kế hoạch CCHC 2019".utf8).write(to: URL(fileURLWithPath: document))
+        let hash = EventHash.of(Array("Kế hoạch CCHC 2019".utf8)).hex
+
+        let otherUnit = try CLI.run(["evidence", "add", document, "--unit", "so-tai-chinh", "--ledger", directory.ledgerPath, "--key", officer])
+        #expect(otherUnit.status == 2)
+        #expect(otherUnit.error.contains("acts for so-y-te only"))
+        let added = try CLI.run(["evidence", "add", document, "--unit", "so-y-te", "--ledger", directory.ledgerPath, "--key", officer])
+        #expect(added.status == 0)
+        #expect(added.output.hasPrefix(hash))
+        #expect(FileManager.default.fileExists(atPath: directory.ledgerPath + "/evidence/" + hash))
+        #expect(try CLI.run(["evidence", "check", "--ledger", directory.ledgerPath]).output == "OK: 1 documents match their recorded hashes\n")
+
+        try Data("Kế hoạch đã bị sửa".utf8).write(to: URL(fileURLWithPath: directory.ledgerPath + "/evidence/" + hash))
+        let swapped = try CLI.run(["evidence", "check", "--ledger", directory.ledgerPath])
+        #expect(swapped.status == 1)
+        #expect(swapped.output.contains("FAILED: ke-hoach.pdf (\(hash)): its stored copy now hashes to"))
+    }
+}

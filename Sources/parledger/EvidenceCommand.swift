@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct EvidenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evidence",
+        abstract: "Evidence documents (tài liệu kiểm chứng), stored by SHA-256 beside the ledger.",
+        subcommands: [Add.self, List.self, Check.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store documents and record who added them (one signed command).",
+            discussion: "Unit officers name their unit with --unit.\n\nExample:\n  parledger evidence add ke-hoach-cchc-2019.pdf bao-cao-quy-4.pdf --unit so-tai-chinh --key officer.key"
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The documents.") var files: [String]
+        @Option(help: "The unit the documents are about.") var unit: String?
+
+        func run() throws {
+            try reportingFailures {
+                let scoring = try location.openScoring()
+                let store = EvidenceStore(ledger: scoring.ledger)
+                let added = try files.map { try store.store($0, unit: unit) }
+                _ = try signing.issue(added.map(PAREvents.evidenceAdded), to: scoring)
+                for item in added { print("\(item.sha256)  \(item.name) (\(item.size) bytes)") }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the documents added to the ledger.",
+                                                        discussion: "Example:\n  parledger evidence list --json")
+        @OptionGroup var location: LedgerLocation
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let items = try location.openScoring().evidence()
+                if json {
+                    let value: JSONValue = .array(items.map {
+                        .object(["sha256": .string($0.sha256), "name": .string($0.name), "size": .integer(Int64($0.size)),
+                                 "unit": $0.unit.map(JSONValue.string) ?? .null])
+                    })
+                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                    return
+                }
+                for item in items { print("\(item.sha256)\t\(item.size)\t\(item.unit ?? "-")\t\(item.name)") }
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-hash every stored document against the hash the ledger recorded.",
+                                                        discussion: "Example:\n  parledger evidence check")
+        @OptionGroup var location: LedgerLocation
+
+        func run() throws {
+            try reportingFailures {
+                let scoring = try location.openScoring()
+                let store = EvidenceStore(ledger: scoring.ledger)
+                let items = try scoring.evidence()
+                let problems = items.compactMap { item in store.check(item.sha256).map { "\(item.name) (\(item.sha256)): \($0)" } }
+                for problem in problems { print("FAILED: \(problem)") }
+                if !problems.isEmpty { throw ExitStatus.verificationFailed }
+                print("OK: \(items.count) documents match their recorded hashes")
+            }
+        }
+    }
+}
+
+/// Stores `files` and returns the EvidenceAdded drafts and the citations a score makes of them.
+func storeEvidence(_ files: [String], unit: String, in scoring: ScoringLedger) throws -> ([EventDraft], [EvidenceCitation]) {
+    let store = EvidenceStore(ledger: scoring.ledger)
+    let added = try files.map { try store.store($0, unit: unit) }
+    return (added.map(PAREvents.evidenceAdded), added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
+}
