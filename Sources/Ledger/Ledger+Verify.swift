@@ -107,17 +107,19 @@ extension Ledger {
     }
 }
 
-/// The state of one pass over the chain: where it is, the hash to link to, stream versions, the
-/// actors as of this position, and the events of the command being read.
-struct ChainWalk {
-    let ledgerID: String
-    private(set) var checked: UInt64 = 0
-    private(set) var previous = EventHash.genesis
+/// One pass over the chain, event by event: sequence numbers without gaps, previous-hash links,
+/// each hash recomputed, stream versions, and every command's signature checked against the key
+/// its actor held at that position (actors replayed along the way). Used by `Ledger.verify()` and by
+/// verifiers of exported bundles.
+public struct ChainWalk {
+    public let ledgerID: String
+    public private(set) var checked: UInt64 = 0
+    public private(set) var previous = EventHash.genesis
     private(set) var streamVersions: [String: UInt64] = [:]
-    private(set) var actors: [String: ActorRecord] = [:]
+    public private(set) var actors: [String: ActorRecord] = [:]
     private var command: [RecordedEvent] = []
 
-    init(ledgerID: String) {
+    public init(ledgerID: String) {
         self.ledgerID = ledgerID
     }
 
@@ -133,13 +135,20 @@ struct ChainWalk {
         if sequence != expected {
             return finishCommand() ?? VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)")
         }
-        let event: RecordedEvent
         switch Result(catching: { () throws(LedgerError) in try EventRecord.decode(record, sequence: sequence) }) {
         case .success(let decoded):
-            event = decoded
+            return check(decoded)
         case .failure(let error):
             let reason = if case .corruptEvent(_, let why) = error { why } else { error.description }
             return finishCommand() ?? VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)")
+        }
+    }
+
+    /// Checks the next event, already decoded (from the ledger or from an exported bundle).
+    public mutating func check(_ event: RecordedEvent) -> VerificationProblem? {
+        let sequence = event.sequence
+        if sequence != checked + 1 {
+            return finishCommand() ?? VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(sequence)")
         }
         if let first = command.first, first.commandID != event.commandID, let problem = finishCommand() {
             return problem
@@ -162,8 +171,9 @@ struct ChainWalk {
         return nil
     }
 
-    /// Checks the signature of the command whose events were just read, then replays its actor events.
-    mutating func finishCommand() -> VerificationProblem? {
+    /// Checks the signature of the command whose events were just read, then replays its actor
+    /// events; call it once more after the last event.
+    public mutating func finishCommand() -> VerificationProblem? {
         guard let first = command.first else { return nil }
         defer { command.removeAll(keepingCapacity: true) }
         for event in command.dropFirst()

@@ -130,6 +130,16 @@ extension ScoringLedger {
         before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
     ) throws -> ProjectionSnapshot {
         let last = min(sequence ?? .max, try ledger.head().count)
+        return try Self.replay(count: last, events: { try ledger.events(from: $0, limit: $1) }, after: after, before: before)
+    }
+
+    /// Replays `count` events, read in batches from `events(start, limit)`, into a scratch environment.
+    static func replay(
+        count last: UInt64,
+        events: (UInt64, Int) throws -> [RecordedEvent],
+        after: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void,
+        before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
+    ) throws -> ProjectionSnapshot {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parledger-replay-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
@@ -137,7 +147,7 @@ extension ScoringLedger {
             let scratch = try ScoringProjector(environment: environment)
             var next: UInt64 = 1
             while next <= last {
-                let batch = try ledger.events(from: next, limit: Int(min(5_000, last - next + 1)))
+                let batch = try events(next, Int(min(5_000, last - next + 1)))
                 if batch.isEmpty { break }
                 try environment.write { txn in
                     for event in batch {

@@ -23,7 +23,7 @@ struct ParLedger: ParsableCommand {
             DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, CycleCommand.self,
             ScoreCommand.self, AppraiseCommand.self, SpotCheckCommand.self, SurveyCommand.self, PublishCommand.self,
             CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self, RebuildCommand.self,
-            CheckpointCommand.self, ProveCommand.self, LogCommand.self, VerifyCommand.self,
+            CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self, LogCommand.self, VerifyCommand.self,
         ]
     )
 }
