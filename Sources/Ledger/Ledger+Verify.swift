@@ -133,7 +133,7 @@ public struct ChainWalk {
         }
         let sequence = try sequenceNumber(key)
         if sequence != expected {
-            return finishCommand() ?? VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)")
+            return VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)")
         }
         switch Result(catching: { () throws(LedgerError) in try EventRecord.decode(record, sequence: sequence) }) {
         case .success(let decoded):
@@ -148,7 +148,7 @@ public struct ChainWalk {
     public mutating func check(_ event: RecordedEvent) -> VerificationProblem? {
         let sequence = event.sequence
         if sequence != checked + 1 {
-            return finishCommand() ?? VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(sequence)")
+            return VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(sequence)")
         }
         if let first = command.first, first.commandID != event.commandID, let problem = finishCommand() {
             return problem

@@ -117,7 +117,7 @@ public enum CertifiedBundle {
                 } catch {
                     throw Failure(reason: "events.jsonl line \(index + 1): \(error)")
                 }
-                if let problem = walk.check(event) { throw Failure(reason: "events.jsonl line \(index + 1), \(problem)") }
+                if let problem = walk.check(event) { throw Failure(reason: "events.jsonl, \(problem)") }
                 events.append(event)
                 if event.sequence % 10_000 == 0 { progress?(event.sequence, UInt64(lines.count)) }
             }
