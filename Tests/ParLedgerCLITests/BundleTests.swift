@@ -37,20 +37,39 @@ private final class DemoBundle: @unchecked Sendable {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: bundle + "/events.jsonl"))
     }
 
-    /// Runs the verifier on a tampered copy and returns what it printed.
-    private func verifyTampered(_ tamper: (String) throws -> Void) throws -> CLI.Outcome {
-        let (holder, bundle) = try DemoBundle.shared.get().copy()
-        try tamper(bundle)
-        let outcome = try CLI.run(["verify-bundle", bundle, "--quiet"])
-        _ = holder
-        return outcome
+    /// What both verifiers (`parledger verify-bundle` and tools/verify_bundle.py) printed, together.
+    private struct Verdicts {
+        let swift: CLI.Outcome
+        let python: CLI.Outcome
+
+        /// Both refused (exit code 1) and both printed `text`.
+        func bothRefuse(containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            for (name, outcome) in [("verify-bundle", swift), ("verify_bundle.py", python)] {
+                #expect(outcome.status == 1, "\(name) exit \(outcome.status): \(outcome.output)\(outcome.error)", sourceLocation: sourceLocation)
+                #expect(outcome.output.contains("FAILED: " + text) || outcome.output.contains(text), "\(name): \(outcome.output)", sourceLocation: sourceLocation)
+            }
+        }
     }
 
-    @Test func anExportedBundleVerifies() throws {
-        let outcome = try CLI.run(["verify-bundle", try DemoBundle.shared.get().bundle, "--quiet"])
+    /// Runs both verifiers on a tampered copy.
+    private func verifyTampered(_ tamper: (String) throws -> Void) throws -> Verdicts {
+        let (holder, bundle) = try DemoBundle.shared.get().copy()
+        try tamper(bundle)
+        let verdicts = Verdicts(swift: try CLI.run(["verify-bundle", bundle, "--quiet"]), python: try CLI.runPythonVerifier(bundle))
+        _ = holder
+        return verdicts
+    }
+
+    @Test func anExportedBundleVerifiesWithBothVerifiers() throws {
+        let bundle = try DemoBundle.shared.get().bundle
+        let outcome = try CLI.run(["verify-bundle", bundle, "--quiet"])
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.hasSuffix("OK: the bundle verifies\n"))
         #expect(outcome.output.contains("2 publications follow from them: dien-bien-2019, dien-bien-2020"))
+        let python = try CLI.runPythonVerifier(bundle)
+        #expect(python.status == 0, "\(python.output)\(python.error)")
+        #expect(python.output.hasSuffix("OK: the bundle verifies\n"))
+        #expect(python.output.contains("indexes, classes and rankings recomputed independently; 2 publications follow from the events"))
     }
 
     @Test func aChangedPointValueIsNamed() throws {
@@ -62,8 +81,7 @@ private final class DemoBundle: @unchecked Sendable {
             changed = index + 1
             try write(all, to: bundle)
         }
-        #expect(outcome.status == 1)
-        #expect(outcome.output.contains("FAILED: events.jsonl, event \(changed): its contents do not match its stored hash"))
+        outcome.bothRefuse(containing: "events.jsonl, event \(changed): its contents do not match its stored hash")
     }
 
     @Test func aDeletedEventIsNamed() throws {
@@ -72,7 +90,7 @@ private final class DemoBundle: @unchecked Sendable {
             all.remove(at: 99)
             try write(all, to: bundle)
         }
-        #expect(outcome.output.contains("FAILED: events.jsonl, event 100: missing: the next event is 101"))
+        outcome.bothRefuse(containing: "events.jsonl, event 100: missing: the next event is 101")
     }
 
     @Test func twoSwappedEventsAreNamed() throws {
@@ -81,7 +99,7 @@ private final class DemoBundle: @unchecked Sendable {
             all.swapAt(199, 200)
             try write(all, to: bundle)
         }
-        #expect(outcome.output.contains("FAILED: events.jsonl, event 200: missing: the next event is 201"))
+        outcome.bothRefuse(containing: "events.jsonl, event 200: missing: the next event is 201")
     }
 
     @Test func aForgedCommandSignatureIsNamedEvenWithARecomputedChain() throws {
@@ -113,8 +131,9 @@ private final class DemoBundle: @unchecked Sendable {
             }
             try write(all, to: bundle)
         }
-        #expect(outcome.status == 1)
-        #expect(outcome.output.contains("FAILED: events.jsonl, event \(first + 1): command '\(forgedCommand)': the signature of command '\(forgedCommand)' does not verify with key"))
+        outcome.bothRefuse(containing: "events.jsonl, event \(first + 1): command '\(forgedCommand)': the signature")
+        #expect(outcome.swift.output.contains("does not verify with key"))
+        #expect(outcome.python.output.contains("the signature does not verify"))
     }
 
     @Test func aForgedCheckpointIsRefused() throws {
@@ -124,7 +143,7 @@ private final class DemoBundle: @unchecked Sendable {
             lines[1] = String((UInt64(lines[1]) ?? 0) + 1)
             try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: bundle + "/checkpoint.txt"))
         }
-        #expect(outcome.output.contains("FAILED: checkpoint.txt: the signature by parledger/dien-bien-demo-2019 does not verify"))
+        outcome.bothRefuse(containing: "checkpoint.txt: the signature by parledger/dien-bien-demo-2019 does not verify")
     }
 
     @Test func anEvidenceFileSwappedForAnotherIsNamed() throws {
@@ -135,8 +154,8 @@ private final class DemoBundle: @unchecked Sendable {
             let other = try #require(FileManager.default.contents(atPath: bundle + "/evidence/" + files[1]))
             try other.write(to: URL(fileURLWithPath: bundle + "/evidence/" + name))
         }
-        #expect(outcome.output.contains("FAILED: evidence/\(name) ("))
-        #expect(outcome.output.contains("its content hashes to"))
+        outcome.bothRefuse(containing: "evidence/\(name) (")
+        outcome.bothRefuse(containing: "its content hashes to")
     }
 
     @Test func aPublishedRankingThatDoesNotFollowFromTheEventsIsNamed() throws {
@@ -145,6 +164,6 @@ private final class DemoBundle: @unchecked Sendable {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             try Data(text.replacingOccurrences(of: "\"rank\":1,", with: "\"rank\":2,").utf8).write(to: URL(fileURLWithPath: path))
         }
-        #expect(outcome.output.contains("FAILED: results/dien-bien-2019.json: the published results do not follow from the events"))
+        outcome.bothRefuse(containing: "results/dien-bien-2019.json: the published results do not follow from the events")
     }
 }

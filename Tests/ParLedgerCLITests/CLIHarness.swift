@@ -28,10 +28,16 @@ enum CLI {
         let error: String
     }
 
-    /// Runs `parledger` (or another product) to completion.
-    static func run(_ arguments: [String], program: String = "parledger", environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs the independent Python verifier of bundles (tools/verify_bundle.py) to completion.
+    static func runPythonVerifier(_ bundle: String) throws -> Outcome {
+        try run(["python3", Repository.file("tools/verify_bundle.py"), bundle], executable: URL(fileURLWithPath: "/usr/bin/env"))
+    }
+
+    /// Runs `parledger` (or another product, or `executable`) to completion.
+    static func run(_ arguments: [String], program: String = "parledger", environment: [String: String] = [:],
+                    executable explicit: URL? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable(program)
+        process.executableURL = explicit ?? executable(program)
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "PARLEDGER_DIR")
