@@ -12,7 +12,7 @@ extension Ledger {
             try environment.read { txn in
                 let head = try readHead(txn).count
                 let n = size ?? head
-                guard n <= head else { throw LedgerError.invalidCommand(reason: "the ledger holds \(head) events, not \(n)") }
+                guard n <= head else { throw LedgerError.outOfRange(reason: "the ledger holds \(head) events, not \(n)") }
                 return (n, try MerkleTree.hash(start: 0, size: n, subtree: storedSubtree(txn)))
             }
         }
@@ -25,7 +25,7 @@ extension Ledger {
                 let head = try readHead(txn).count
                 let n = size ?? head
                 guard sequence >= 1, sequence <= n, n <= head else {
-                    throw LedgerError.invalidCommand(reason: "event \(sequence) is not in a tree of \(n) events")
+                    throw LedgerError.outOfRange(reason: "event \(sequence) is not in a tree of \(n) events")
                 }
                 return (n, try MerkleTree.inclusionProof(index: sequence - 1, size: n, subtree: storedSubtree(txn)))
             }
@@ -39,7 +39,7 @@ extension Ledger {
                 let head = try readHead(txn).count
                 let n = newSize ?? head
                 guard oldSize >= 1, oldSize <= n, n <= head else {
-                    throw LedgerError.invalidCommand(reason: "no consistency proof from \(oldSize) to \(n) events on a ledger of \(head)")
+                    throw LedgerError.outOfRange(reason: "no consistency proof from \(oldSize) to \(n) events on a ledger of \(head)")
                 }
                 return (n, try MerkleTree.consistencyProof(oldSize: oldSize, newSize: n, subtree: storedSubtree(txn)))
             }

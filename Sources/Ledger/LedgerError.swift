@@ -22,6 +22,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case signatureRefused(reason: String)
     /// The actor's roles or scope do not allow the command; nothing was appended.
     case notPermitted(reason: String)
+    /// A read asked for events or tree sizes the ledger does not have.
+    case outOfRange(reason: String)
     /// A stored event cannot be decoded.
     case corruptEvent(sequence: UInt64, reason: String)
 
@@ -45,6 +47,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "signature refused: \(reason); nothing was appended"
         case .notPermitted(let reason):
             "not permitted: \(reason); nothing was appended"
+        case .outOfRange(let reason):
+            reason
         case .corruptEvent(let sequence, let reason):
             "event \(sequence) is corrupt: \(reason)"
         }
@@ -77,6 +81,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "sign with your current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' lists an actor's keys"
         case .notPermitted:
             "ask the secretariat for the role this needs, or have the actor who holds it issue the command"
+        case .outOfRange:
+            "'parledger log' and 'parledger verify' show the ledger's events and size"
         case .corruptEvent:
             "run 'parledger verify' and restore the ledger from a verified copy"
         }

@@ -12,7 +12,8 @@ struct DemoCommand: ParsableCommand {
             frameworks, and runs each cycle end to end: self-assessments with evidence documents
             (written to DIR/documents, stored by hash in DIR/ledger/evidence), appraisal adjustments with reasons, the 10% spot-check draw, the survey
             import, publication, and a correction after publication. It prints both rankings with
-            the change on the year before, the trace of one adjusted score, and the verification.
+            the change on the year before, the trace of one adjusted score, the verification, and the
+            export and verification of a certified bundle (DIR/bundle).
             The same seed gives the same ledger, hash for hash.
 
             Example:
@@ -155,9 +156,11 @@ final class DemoScenario {
         let report = try scoring.ledger.verify()
         print("\n$ parledger verify --ledger \(directory)/ledger")
         print(report.problem.map { "FAILED: \($0)" } ?? "OK: \(report.eventCount) events, head \(report.headHash.hex)")
-        print("\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys. Try:")
+        try exportAndVerifyBundle()
+        print("\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle. Try:")
         print("  parledger ranking --cycle dien-bien-2019 --ledger \(directory)/ledger")
-        print("  parledger scores dien-bien-2020 huyen-muong-nhe --ledger \(directory)/ledger")
+        print("  parledger trace huyen-muong-nhe --cycle dien-bien-2020 --ledger \(directory)/ledger")
+        print("  python3 tools/verify_bundle.py \(directory)/bundle")
     }
 
     // MARK: Actors
@@ -369,6 +372,19 @@ final class DemoScenario {
                 print("\(result.rank.map(String.init) ?? "-")\t\(result.indexText)\t\(change)\t\(places)\t\(result.className)\t\(result.unit.name)")
             }
         }
+    }
+
+    private func exportAndVerifyBundle() throws {
+        let key = try key(for: "so-noi-vu-thuong-truc")
+        let note = try signedCheckpoint(scoring, key: key)
+        let verifier = NoteVerifierKey(name: checkpointOrigin(scoring.ledger), publicKey: key.publicKey).description
+        print("\n$ parledger export \(directory)/bundle --with-evidence --key \(directory)/keys/so-noi-vu-thuong-truc.key")
+        let summary = try CertifiedBundle.export(scoring, to: "\(directory)/bundle", checkpoint: note, verifierKey: verifier, withEvidence: true)
+        print("Exported \(summary.events) events in \(summary.files) files; checkpoint root \(summary.rootHash)")
+        print("\n$ parledger verify-bundle \(directory)/bundle")
+        let report = try CertifiedBundle.verify("\(directory)/bundle")
+        for check in report.checks { print("ok  \(check)") }
+        print(report.problem.map { "FAILED: \($0)" } ?? "OK: the bundle verifies")
     }
 
     private func printTrace() throws {

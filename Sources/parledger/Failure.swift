@@ -30,7 +30,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as LedgerError {
         printError(error.description, hint: error.hint)
         switch error {
-        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized, .signatureRefused, .notPermitted:
+        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized, .signatureRefused, .notPermitted, .outOfRange:
             throw ExitStatus.refused
         case .noLedger, .notALedger, .storage, .corruptEvent:
             throw ExitStatus.unavailable

@@ -125,7 +125,9 @@ import TestSupport
                         "actor revoke", "actor rotate-key", "actor suspend", "framework import", "framework validate",
                         "framework register", "framework list", "framework show", "cycle open", "cycle show", "cycle extend",
                         "cycle exclude", "score self", "score na", "score submit", "appraise", "spotcheck draw", "spotcheck score",
-                        "spotcheck redraw", "survey import", "publish", "correct", "scores", "ranking", "rebuild"]
+                        "spotcheck redraw", "survey import", "publish", "correct", "scores", "ranking", "rebuild", "trace",
+                        "evidence add", "evidence list", "evidence check", "checkpoint create", "checkpoint verify",
+                        "checkpoint verifier-key", "prove inclusion", "prove consistency", "export", "verify-bundle", "demo"]
         for command in commands {
             let help = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
