@@ -22,7 +22,8 @@ struct DemoCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Where to create the demo (must not exist).", valueName: "dir")) var dir = "parledger-demo"
+    @Option(name: [.customLong("dir"), .customLong("ledger")], help: ArgumentHelp("Where to create the demo (must not exist); the ledger goes in DIR/ledger.", valueName: "dir"))
+    var dir = "parledger-demo"
     @Option(help: ArgumentHelp("The frameworks directory.", valueName: "dir")) var frameworks = "schemas/frameworks"
     @Option(help: "The pseudo-random seed.") var seed: UInt64 = 2019
     @Flag(help: "Do not show progress.") var quiet = false
