@@ -78,7 +78,7 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .commandIDReused:
             "give each new command a new id"
         case .signatureRefused:
-            "sign with your current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' lists an actor's keys"
+            "an enrolled, active actor signs with its current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' shows its status and keys"
         case .notPermitted:
             "ask the secretariat for the role this needs, or have the actor who holds it issue the command"
         case .outOfRange:
