@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// A moment in UTC with millisecond precision, written as ISO 8601 (`2020-01-14T09:30:00.000Z`).
@@ -87,5 +88,33 @@ public struct SystemClock: LedgerClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}
+
+/// A clock that its owner moves: each reading is `step` milliseconds after the previous one, the
+/// first one `step` after the time it was started or last set. Reproducible runs (the demo) and
+/// tests inject it.
+public final class ManualClock: LedgerClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Int64
+    private let step: Int64
+
+    public init(start: Timestamp, step: Int64 = 1) {
+        current = start.millisecondsSinceEpoch
+        self.step = step
+    }
+
+    public func now() -> Timestamp {
+        lock.lock()
+        defer { lock.unlock() }
+        current += step
+        return Timestamp(millisecondsSinceEpoch: current)
+    }
+
+    /// Readings continue from `time`.
+    public func set(_ time: Timestamp) {
+        lock.lock()
+        current = time.millisecondsSinceEpoch
+        lock.unlock()
     }
 }

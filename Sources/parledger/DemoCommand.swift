@@ -47,25 +47,6 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// A clock the demo sets to each step's date.
-final class ScriptedClock: LedgerClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Int64 = 0
-
-    func now() -> Timestamp {
-        lock.lock()
-        defer { lock.unlock() }
-        current += 1_000
-        return Timestamp(millisecondsSinceEpoch: current)
-    }
-
-    func set(_ iso8601: String) {
-        lock.lock()
-        current = Timestamp(iso8601: iso8601)?.millisecondsSinceEpoch ?? current
-        lock.unlock()
-    }
-}
-
 /// A small deterministic generator (SplitMix64), so the same seed gives the same demo.
 struct DemoRandom {
     private var state: UInt64
@@ -93,6 +74,12 @@ struct DemoRandom {
     }
 }
 
+/// The moment `iso8601` names; the demo's dates are written correctly, so a wrong one is a bug.
+private func at(_ iso8601: String) -> Timestamp {
+    guard let time = Timestamp(iso8601: iso8601) else { preconditionFailure("malformed demo date \(iso8601)") }
+    return time
+}
+
 /// Điện Biên's units and the two demo cycles, driven through the library as the actors would.
 final class DemoScenario {
     static let departments = [
@@ -118,7 +105,7 @@ final class DemoScenario {
 
     let directory: String
     let frameworks: [UnitKind: Framework]
-    let clock = ScriptedClock()
+    let clock = ManualClock(start: Timestamp(millisecondsSinceEpoch: 0), step: 1_000)
     let scoring: ScoringLedger
     let progress: ProgressReporter
     let evidenceStore: EvidenceStore
@@ -137,7 +124,7 @@ final class DemoScenario {
         for sub in ["keys", "documents"] {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
-        clock.set("2019-12-02T01:00:00Z")
+        clock.set(at("2019-12-02T01:00:00Z"))
         scoring = try ScoringLedger.create(at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)")
         evidenceStore = EvidenceStore(ledger: scoring.ledger)
     }
@@ -208,7 +195,7 @@ final class DemoScenario {
         let cycle = "dien-bien-\(year)"
         let next = year + 1
         let before = try scoring.ledger.head().count
-        clock.set("\(year)-12-05T02:00:00Z")
+        clock.set(at("\(year)-12-05T02:00:00Z"))
         let opened = PARPayload.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year,
             frameworks: frameworks.mapValues(\.id), units: units,
@@ -217,20 +204,20 @@ final class DemoScenario {
         )
         try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
 
-        clock.set("\(next)-01-06T02:00:00Z")
+        clock.set(at("\(next)-01-06T02:00:00Z"))
         for (index, unit) in units.enumerated() {
             try selfAssess(cycle, unit, year: year, late: unit.id == "huyen-muong-nhe")
             progress.update(UInt64(index + 1), of: UInt64(units.count * 3))
         }
-        clock.set("\(next)-02-20T02:00:00Z")
+        clock.set(at("\(next)-02-20T02:00:00Z"))
         var adjustments = 0
         for (index, unit) in units.enumerated() {
             adjustments += try appraise(cycle, unit)
             progress.update(UInt64(units.count + index + 1), of: UInt64(units.count * 3))
         }
-        clock.set("\(next)-03-25T02:00:00Z")
+        clock.set(at("\(next)-03-25T02:00:00Z"))
         let surveyRows = try importSurvey(cycle)
-        clock.set("\(next)-04-10T02:00:00Z")
+        clock.set(at("\(next)-04-10T02:00:00Z"))
         var sampled: [String] = []
         for kind in UnitKind.allCases {
             let draw = try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: [])
@@ -239,13 +226,13 @@ final class DemoScenario {
         }
         for unit in sampled { try spotCheck(cycle, unit) }
         progress.update(UInt64(units.count * 3), of: UInt64(units.count * 3))
-        clock.set("\(next)-05-29T02:00:00Z")
+        clock.set(at("\(next)-05-29T02:00:00Z"))
         let decision = "\(year == 2019 ? 642 : 587)/QĐ-UBND"
         let published = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: "\(next)-05-29", resultsHash: try scoring.results(cycle: cycle).hash)
         try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle), published)])
         var corrected = ""
         if year == 2019 {
-            clock.set("\(next)-06-16T02:00:00Z")
+            clock.set(at("\(next)-06-16T02:00:00Z"))
             corrected = try correctOneScore(cycle)
         }
         progress.finish()
@@ -279,13 +266,13 @@ final class DemoScenario {
                                                                        evidence: evidence, explanation: explanation)))
         }
         if late {
-            clock.set("\(year + 1)-01-20T02:00:00Z")
+            clock.set(at("\(year + 1)-01-20T02:00:00Z"))
             try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(cycle, unit.id),
                 PARPayload.DeadlineExtended(cycle: cycle, unit: unit.id, until: "\(year + 1)-01-31T16:59:59Z", reason: "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện"))])
         }
         events.append(PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
         try issue("can-bo-\(unit.id)", events)
-        if late { clock.set("\(year + 1)-01-06T02:00:00Z") }
+        if late { clock.set(at("\(year + 1)-01-06T02:00:00Z")) }
     }
 
     private func appraise(_ cycle: String, _ unit: CycleUnit) throws -> Int {

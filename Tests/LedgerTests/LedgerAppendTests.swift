@@ -138,7 +138,7 @@ import TestSupport
     @Test func recordedTimeComesFromTheInjectedClock() throws {
         let directory = try TemporaryDirectory()
         var options = permitAll
-        options.clock = SteppingClock(start: try #require(Timestamp(iso8601: "2020-01-14T09:30:00Z")))
+        options.clock = ManualClock(start: try #require(Timestamp(iso8601: "2020-01-14T09:30:00Z")))
         let fixture = try Fixture(in: directory, options: options)
         let event = try fixture.append("c", [draft()]).events[0]
         #expect(event.recordedAt.iso8601 == "2020-01-14T09:30:00.002Z")

@@ -3,23 +3,6 @@ import Ledger
 import TestSupport
 
 
-/// A clock that returns a fixed time, one millisecond later at each reading.
-final class SteppingClock: LedgerClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Int64
-
-    init(start: Timestamp) {
-        current = start.millisecondsSinceEpoch
-    }
-
-    func now() -> Timestamp {
-        lock.lock()
-        defer { lock.unlock() }
-        current += 1
-        return Timestamp(millisecondsSinceEpoch: current)
-    }
-}
-
 func draft(_ stream: String = "unit/so-noi-vu/2019", _ points: String = "1.5", criterion: String = "1.1") -> EventDraft {
     EventDraft(stream: stream, type: "SelfScoreRecorded", payload: .object(["criterion": .text(criterion), "points": .text(points)]))
 }

@@ -11,35 +11,12 @@ extension Repository {
     }
 }
 
-/// A clock the test moves: each reading is one millisecond after the last, from `start`.
-final class TestClock: LedgerClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Int64
-
-    init(_ start: String) {
-        current = Timestamp(iso8601: start)?.millisecondsSinceEpoch ?? 0
-    }
-
-    func now() -> Timestamp {
-        lock.lock()
-        defer { lock.unlock() }
-        current += 1
-        return Timestamp(millisecondsSinceEpoch: current)
-    }
-
-    func set(_ time: String) {
-        lock.lock()
-        current = Timestamp(iso8601: time)?.millisecondsSinceEpoch ?? current
-        lock.unlock()
-    }
-}
-
 /// A province's PAR ledger in a temporary directory: the secretariat, one officer per unit, a
 /// council member, a steering committee member and the survey contractor, both Điện Biên
 /// frameworks registered, and a cycle opened with `departments` and `districts` units.
 final class Province {
     let directory: TemporaryDirectory
-    let clock = TestClock("2020-01-05T02:00:00Z")
+    let clock = ManualClock(start: Timestamp(iso8601: "2020-01-05T02:00:00Z")!)
     let scoring: ScoringLedger
     let departments: Framework
     let districts: Framework

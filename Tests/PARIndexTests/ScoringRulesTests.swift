@@ -58,7 +58,7 @@ import TestSupport
 
     @Test func theDeadlineRefusesLateSelfAssessmentUnlessExtended() throws {
         let p = try province()
-        p.clock.set("2020-01-15T03:00:00Z")
+        p.clock.set(try #require(Timestamp(iso8601: "2020-01-15T03:00:00Z")))
         #expect(try p.refusal(by: p.officer("d01"), [p.selfScore("d01", "1.2", "3")])?.contains("the self-assessment deadline for 'd01' passed at 2020-01-14T16:59:59.999Z") == true)
         let extension_ = PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(p.cycle, "d01"),
                                          PARPayload.DeadlineExtended(cycle: p.cycle, unit: "d01", until: "2020-01-31T16:59:59Z", reason: "Lũ quét"))
