@@ -1,6 +1,6 @@
 import Foundation
 import LMDB
-public import Ledger
+import Ledger
 
 /// A certified history: a directory that anyone can verify offline, without the ledger (FORMAT.md).
 ///
@@ -162,7 +162,7 @@ public enum CertifiedBundle {
             checks.append("\(registered.count) evidence documents\(withEvidence ? ", each file matching its hash" : " listed (files not included)")")
 
             var attested: [String: String] = [:]
-            let snapshot = try ScoringLedger.replay(count: count, events: { start, limit in Array(events[Int(start - 1)..<min(events.count, Int(start - 1) + limit)]) },
+            _ = try ScoringLedger.replay(count: count, events: { start, limit in Array(events[Int(start - 1)..<min(events.count, Int(start - 1) + limit)]) },
                                                     after: { _, _, _ in }, before: { event, projector, txn in
                 guard event.type == PAREventType.resultsPublished,
                     let published = try? JSONDecoder().decode(PARPayload.ResultsPublished.self, from: Data(event.payload)),
@@ -174,7 +174,6 @@ public enum CertifiedBundle {
                 }
                 attested[published.cycle] = published.resultsHash
             })
-            _ = snapshot
             for (cycle, hash) in attested.sorted(by: { $0.key < $1.key }) {
                 let file = "results/\(cycle).json"
                 guard EventHash.of(try read(file)).hex == hash else {

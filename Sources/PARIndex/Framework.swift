@@ -1,5 +1,5 @@
 import Foundation
-public import Ledger
+import Ledger
 
 /// The kinds of unit a province scores, each on its own table and ranked separately.
 public enum UnitKind: String, Sendable, CaseIterable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
 import LMDB
-public import Ledger
+import Ledger
 
 /// Applies PAR events to the projections, inside the write transaction that appends them, after
 /// checking every rule of the cycle against the state before the event. The same code rebuilds the

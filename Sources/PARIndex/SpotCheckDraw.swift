@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// The documented, re-drawable spot-check draw: units ordered by SHA-256(seed ‖ unit id), where the
 /// seed is the 32 bytes of the ledger head hash at the moment of the draw and the unit id is UTF-8

@@ -329,11 +329,10 @@ final class DemoScenario {
 
     private func correctOneScore(_ cycle: String) throws -> String {
         let unit = "so-y-te"
-        guard let (criterion, score) = try scoring.scores(cycle: cycle, unit: unit).first(where: {
+        guard let (criterion, _) = try scoring.scores(cycle: cycle, unit: unit).first(where: {
             $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
         }) else { return "" }
         let points = criterion.maxPoints
-        _ = score
         try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(cycle, unit),
             PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion.code, points: points.description,
                                           decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định"))])

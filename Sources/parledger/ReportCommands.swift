@@ -115,7 +115,9 @@ struct RankingCommand: ParsableCommand {
             }
             if let csv {
                 let text = ([header] + lines).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-                FileManager.default.createFile(atPath: csv, contents: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8))
+                guard FileManager.default.createFile(atPath: csv, contents: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)) else {
+                    throw InputError("cannot write \(csv)", hint: "check the directory and its permissions")
+                }
             }
             if json {
                 let value: JSONValue = .array(units.map { result in

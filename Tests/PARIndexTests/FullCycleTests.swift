@@ -15,11 +15,10 @@ import TestSupport
         for unit in province.units {
             try province.selfAssessFully(unit.id, notApplicable: unit.id == "d05" ? ["2.1"] : [])
         }
-        for (index, unit) in province.units.enumerated() {
+        for unit in province.units {
             let number = Int(unit.id.dropFirst()) ?? 0
             let count = unit.kind == .department ? (unit.id == "d20" ? 18 : number - 1) : 2 * (number - 1)
             try province.appraiseLowering(unit.id, count: count, skipping: unit.id == "d05" ? ["2.1.1", "2.1.2"] : [])
-            _ = index
         }
         for unit in province.units {
             try province.surveyFully(unit.id, except: unit.id == "h10" ? ["8.2"] : [])

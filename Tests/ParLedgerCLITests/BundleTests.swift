@@ -54,10 +54,10 @@ private final class DemoBundle: @unchecked Sendable {
     /// Runs both verifiers on a tampered copy.
     private func verifyTampered(_ tamper: (String) throws -> Void) throws -> Verdicts {
         let (holder, bundle) = try DemoBundle.shared.get().copy()
-        try tamper(bundle)
-        let verdicts = Verdicts(swift: try CLI.run(["verify-bundle", bundle, "--quiet"]), python: try CLI.runPythonVerifier(bundle))
-        _ = holder
-        return verdicts
+        return try withExtendedLifetime(holder) {
+            try tamper(bundle)
+            return Verdicts(swift: try CLI.run(["verify-bundle", bundle, "--quiet"]), python: try CLI.runPythonVerifier(bundle))
+        }
     }
 
     @Test func anExportedBundleVerifiesWithBothVerifiers() throws {

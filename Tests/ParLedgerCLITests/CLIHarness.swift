@@ -60,7 +60,7 @@ enum CLI {
 
     /// Starts a product in the background with its standard output written to `outputFile`.
     static func start(_ arguments: [String], program: String, outputFile: String) throws -> Process {
-        FileManager.default.createFile(atPath: outputFile, contents: nil)
+        guard FileManager.default.createFile(atPath: outputFile, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let process = Process()
         process.executableURL = executable(program)
         process.arguments = arguments

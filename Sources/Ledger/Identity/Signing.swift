@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 import Foundation
 
 /// An Ed25519 public key and the short id that names it in commands and events.
