@@ -100,6 +100,9 @@ public struct Checkpoint: Sendable, Hashable {
     public let rootHash: [UInt8]
     public let extensions: [String]
 
+    /// The origin line of a ParLedger ledger's checkpoints: `parledger/<ledger id>`.
+    public static func origin(ledgerID: String) -> String { "parledger/\(ledgerID)" }
+
     public init(origin: String, size: UInt64, rootHash: [UInt8], extensions: [String] = []) {
         self.origin = origin
         self.size = size

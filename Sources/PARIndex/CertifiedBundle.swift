@@ -137,7 +137,7 @@ public enum CertifiedBundle {
             }
             let signers = walk.actors.values.filter { $0.status == .active && $0.holds(Role.secretariat.rawValue) && $0.currentKey == verifier.publicKey }
             guard !signers.isEmpty else { throw Failure(reason: "checkpoint.txt: its key is not the current key of an active secretariat actor") }
-            guard checkpoint.origin == "parledger/\(ledgerID)", checkpoint.size == count, checkpoint.rootHash == root else {
+            guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID), checkpoint.size == count, checkpoint.rootHash == root else {
                 throw Failure(reason: "checkpoint.txt: it commits to \(checkpoint.size) events with root \(hexString(checkpoint.rootHash)), the events give \(count) with root \(hexString(root))")
             }
             checks.append("checkpoint signed by \(signers.map(\.id).sorted().joined(separator: ", ")) (secretariat): \(count) events, RFC 9162 root \(hexString(root))")

@@ -120,6 +120,17 @@ public final class ScoringLedger: Sendable {
         }
     }
 
+    /// A C2SP checkpoint of the whole ledger signed by `key`, with one `parledger-results <cycle>
+    /// <hash>` line per published cycle (the hash its publication attested).
+    public func signedCheckpoint(key: SigningKey) throws -> String {
+        let (size, root) = try ledger.treeRoot()
+        let extensions = try cycles().compactMap { cycle in
+            cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" }
+        }
+        let checkpoint = Checkpoint(origin: Checkpoint.origin(ledgerID: ledger.id), size: size, rootHash: root, extensions: extensions)
+        return SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: key)
+    }
+
     // MARK: Rebuilding
 
     /// Recomputes every projection from the events, in batches of write transactions.

@@ -3,9 +3,6 @@ import Foundation
 import Ledger
 import PARIndex
 
-/// The origin line of a ledger's checkpoints.
-func checkpointOrigin(_ ledger: Ledger) -> String { "parledger/\(ledger.id)" }
-
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
@@ -41,11 +38,11 @@ struct CheckpointCommand: ParsableCommand {
                     throw InputError("checkpoints are signed with the current key of an active secretariat actor",
                                      hint: "use the secretariat's key (--key)")
                 }
-                let note = try signedCheckpoint(scoring, key: key)
+                let note = try scoring.signedCheckpoint(key: key)
                 if let out {
                     try note.write(toFile: out, atomically: true, encoding: .utf8)
                     print("Wrote a checkpoint of \(try ledger.head().count) events to \(out)")
-                    print("Verifier key: \(NoteVerifierKey(name: checkpointOrigin(ledger), publicKey: key.publicKey))")
+                    print("Verifier key: \(NoteVerifierKey(name: Checkpoint.origin(ledgerID: ledger.id), publicKey: key.publicKey))")
                 } else {
                     print(note, terminator: "")
                 }
@@ -83,7 +80,7 @@ struct CheckpointCommand: ParsableCommand {
                 if let ledgerDirectory {
                     let ledger = try ScoringLedger.open(at: ledgerDirectory).ledger
                     let (_, root) = try ledger.treeRoot(size: checkpoint.size)
-                    guard root == checkpoint.rootHash, checkpoint.origin == checkpointOrigin(ledger) else {
+                    guard root == checkpoint.rootHash, checkpoint.origin == Checkpoint.origin(ledgerID: ledger.id) else {
                         print("MISMATCH: the ledger's tree of \(checkpoint.size) events has root \(hexString(root))")
                         throw ExitStatus.verificationFailed
                     }
@@ -108,20 +105,10 @@ struct CheckpointCommand: ParsableCommand {
                 guard let record = try ledger.actor(actor), let key = record.currentKey else {
                     throw InputError("actor '\(actor)' has no current key in this ledger", hint: "'parledger actor list' shows the actors")
                 }
-                print(NoteVerifierKey(name: checkpointOrigin(ledger), publicKey: key))
+                print(NoteVerifierKey(name: Checkpoint.origin(ledgerID: ledger.id), publicKey: key))
             }
         }
     }
-}
-
-/// A checkpoint of the whole ledger, signed by `key`, with each published cycle's results hash.
-func signedCheckpoint(_ scoring: ScoringLedger, key: SigningKey) throws -> String {
-    let (size, root) = try scoring.ledger.treeRoot()
-    let extensions = try scoring.cycles().compactMap { cycle in
-        cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" }
-    }
-    let checkpoint = Checkpoint(origin: checkpointOrigin(scoring.ledger), size: size, rootHash: root, extensions: extensions)
-    return SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: key)
 }
 
 struct ProveCommand: ParsableCommand {

@@ -363,8 +363,8 @@ final class DemoScenario {
 
     private func exportAndVerifyBundle() throws {
         let key = try key(for: "so-noi-vu-thuong-truc")
-        let note = try signedCheckpoint(scoring, key: key)
-        let verifier = NoteVerifierKey(name: checkpointOrigin(scoring.ledger), publicKey: key.publicKey).description
+        let note = try scoring.signedCheckpoint(key: key)
+        let verifier = NoteVerifierKey(name: Checkpoint.origin(ledgerID: scoring.ledger.id), publicKey: key.publicKey).description
         print("\n$ parledger export \(directory)/bundle --with-evidence --key \(directory)/keys/so-noi-vu-thuong-truc.key")
         let summary = try CertifiedBundle.export(scoring, to: "\(directory)/bundle", checkpoint: note, verifierKey: verifier, withEvidence: true)
         print("Exported \(summary.events) events in \(summary.files) files; checkpoint root \(summary.rootHash)")
@@ -376,14 +376,11 @@ final class DemoScenario {
 
     private func printTrace() throws {
         guard let traced else { return }
-        let score = try scoring.scores(cycle: traced.cycle, unit: traced.unit).first { $0.0.code == traced.criterion }
-        guard let (criterion, marks) = score else { return }
-        print("\n$ parledger scores \(traced.cycle) \(traced.unit)   (criterion \(criterion.code): \(criterion.title.prefix(70))…, max \(criterion.maxPoints))")
-        for (stage, mark) in [("self-score", marks.selfScore), ("appraisal", marks.appraised), ("spot-check", marks.spotCheck), ("correction", marks.correction)] {
-            guard let mark else { continue }
-            var line = "  event \(mark.sequence)  \(mark.at)  \(stage) \(mark.points ?? "-") by \(mark.actor)"
-            if let reason = mark.reason { line += " — \(reason)" }
-            if let evidence = mark.evidence?.first { line += " [evidence \(evidence.name) \(evidence.sha256.prefix(12))…]" }
+        print("\n$ parledger trace \(traced.unit) \(traced.criterion) --cycle \(traced.cycle)")
+        for entry in try scoring.trace(cycle: traced.cycle, unit: traced.unit, criterion: traced.criterion) {
+            var line = "  event \(entry.event.sequence)  \(entry.event.recordedAt)  \(entry.stage) \(entry.before) → \(entry.after) by \(entry.event.actor)"
+            if let reason = entry.reason { line += " — \(reason)" }
+            if let evidence = entry.evidence.first { line += " [evidence \(evidence.name) \(evidence.sha256.prefix(12))…]" }
             print(line)
         }
     }

@@ -31,8 +31,8 @@ struct ExportCommand: ParsableCommand {
             else {
                 throw InputError("a bundle's checkpoint is signed with the current key of an active secretariat actor", hint: "use the secretariat's key (--key)")
             }
-            let note = try signedCheckpoint(scoring, key: key)
-            let verifier = NoteVerifierKey(name: checkpointOrigin(scoring.ledger), publicKey: key.publicKey).description
+            let note = try scoring.signedCheckpoint(key: key)
+            let verifier = NoteVerifierKey(name: Checkpoint.origin(ledgerID: scoring.ledger.id), publicKey: key.publicKey).description
             let progress = ProgressReporter("exporting", quiet: quiet)
             let summary = try CertifiedBundle.export(scoring, to: out, checkpoint: note, verifierKey: verifier,
                                                      withEvidence: withEvidence, progress: progress.update)
