@@ -79,6 +79,13 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
+    /// The score of a criterion that is not marked not applicable; a marked one refuses the event.
+    private func applicableScore(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> CriterionScore {
+        let current = try score(cycle, unit, criterion, in: txn)
+        guard current.notApplicable == nil else { throw RuleViolation("\(unit), criterion \(criterion) is marked not applicable") }
+        return current
+    }
+
     static func key(_ parts: String...) -> [UInt8] {
         Array(parts.map { Array($0.utf8) }.joined(separator: [0]))
     }
@@ -294,10 +301,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed")
         }
         try checkCited(recorded.evidence, txn)
-        var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
-        guard score.notApplicable == nil else {
-            throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable")
-        }
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         score.selfScore = mark(event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
         try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
     }
@@ -351,8 +355,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
         let value = try points(recorded.points, for: criterion, unit: recorded.unit)
-        var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
-        guard score.notApplicable == nil else { throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable") }
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         let selfPoints = score.selfScore?.value ?? .zero
         if !framework.settings.appraisalMayRaise && value > selfPoints {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)")
@@ -435,8 +438,7 @@ final class ScoringProjector: @unchecked Sendable {
         let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         guard unit.spotChecked else { throw RuleViolation("'\(recorded.unit)' is not in the spot-check sample") }
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
-        var score = try score(recorded.cycle, recorded.unit, criterion.code, in: txn)
-        guard score.notApplicable == nil else { throw RuleViolation("\(recorded.unit), criterion \(criterion.code) is marked not applicable") }
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         let appraised = score.appraised?.value ?? .zero
         let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let value: Points
