@@ -15,7 +15,7 @@ enum EventRecord {
         out.append(contentsOf: event.previousHash.bytes)
         out.append(contentsOf: event.hash.bytes)
         for field in [event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID, event.keyID] {
-            appendField(Array(field.utf8), to: &out)
+            appendField(field.utf8, to: &out)
         }
         appendField(event.signature, to: &out)
         appendField(event.payload, to: &out)
@@ -56,65 +56,89 @@ enum EventRecord {
         }
     }
 
-    private static func appendField(_ field: [UInt8], to out: inout [UInt8]) {
-        appendInteger(UInt32(field.count), to: &out)
-        out.append(contentsOf: field)
-    }
 }
 
-/// Big-endian encoding of fixed-width integers, as LMDB keys and record fields use it.
-func appendInteger<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+/// Appends a field as ByteReader's `field()` reads it: a big-endian UInt32 length, then the bytes.
+public func appendField(_ field: some Collection<UInt8>, to out: inout [UInt8]) {
+    appendInteger(UInt32(field.count), to: &out)
+    out.append(contentsOf: field)
+}
+
+/// Big-endian encoding of fixed-width integers, as LMDB keys and record fields use it; public for
+/// the stored records of modules built on the ledger.
+public func appendInteger<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
     var bigEndian = value.bigEndian
     withUnsafeBytes(of: &bigEndian) { out.append(contentsOf: $0) }
 }
 
 /// The big-endian bytes of `value`.
-func bigEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+public func bigEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
     var out: [UInt8] = []
     appendInteger(value, to: &out)
     return out
 }
 
-/// Reads fields of stored records, refusing to run past the end.
-struct ByteReader {
-    struct Malformed: Error {
-        let reason: String
+/// Reads fields of stored records (the ledger's and those of modules built on it), refusing to run
+/// past the end.
+public struct ByteReader {
+    /// What is wrong with the bytes, with the offset where it went wrong.
+    public struct Malformed: Error {
+        public let reason: String
+
+        public init(reason: String) {
+            self.reason = reason
+        }
     }
 
     let bytes: [UInt8]
     private(set) var offset = 0
 
-    init(bytes: [UInt8]) {
+    public init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    var isAtEnd: Bool { offset == bytes.count }
+    public var isAtEnd: Bool { offset == bytes.count }
 
-    mutating func byte() throws(Malformed) -> UInt8 {
-        try bytes(1)[0]
+    public mutating func byte() throws(Malformed) -> UInt8 {
+        try need(1)
+        defer { offset += 1 }
+        return bytes[offset]
     }
 
-    mutating func bytes(_ count: Int) throws(Malformed) -> [UInt8] {
-        guard count >= 0, bytes.count - offset >= count else {
-            throw Malformed(reason: "truncated at byte \(offset) (wanted \(count) more of \(bytes.count - offset))")
-        }
+    public mutating func bytes(_ count: Int) throws(Malformed) -> [UInt8] {
+        try need(count)
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }
 
-    mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(Malformed) -> T {
-        try bytes(MemoryLayout<T>.size).reduce(T.zero) { $0 << 8 | T($1) }
+    public mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(Malformed) -> T {
+        try need(MemoryLayout<T>.size)
+        var value = T.zero
+        for index in offset..<offset + MemoryLayout<T>.size { value = value << 8 | T(bytes[index]) }
+        offset += MemoryLayout<T>.size
+        return value
     }
 
-    mutating func field() throws(Malformed) -> [UInt8] {
+    private func need(_ count: Int) throws(Malformed) {
+        guard count >= 0, bytes.count - offset >= count else {
+            throw Malformed(reason: "truncated at byte \(offset) (wanted \(count) more of \(bytes.count - offset))")
+        }
+    }
+
+    /// A field written as a UInt32 length and its bytes.
+    public mutating func field() throws(Malformed) -> [UInt8] {
         try bytes(Int(try integer(UInt32.self)))
     }
 
-    mutating func text() throws(Malformed) -> String {
+    /// A field holding UTF-8 text.
+    public mutating func text() throws(Malformed) -> String {
         let start = offset
-        guard let text = String(validating: try field(), as: UTF8.self) else {
+        let count = Int(try integer(UInt32.self))
+        try need(count)
+        guard let text = String(validating: bytes[offset..<offset + count], as: UTF8.self) else {
             throw Malformed(reason: "invalid UTF-8 in the field at byte \(start)")
         }
+        offset += count
         return text
     }
 }

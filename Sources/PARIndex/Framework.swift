@@ -101,6 +101,10 @@ public struct Framework: Sendable, Hashable {
     public let settings: ScoringSettings
     /// The fields, in order.
     public let fields: [Criterion]
+    /// Every criterion by code (kept, not recomputed: the rules look criteria up on every event).
+    public let criteriaByCode: [String: Criterion]
+    /// The leaves (what is actually scored), in order.
+    public let leaves: [Criterion]
 
     public init(
         name: String, unitKind: UnitKind, source: String, statedAssessed: Points, statedSurvey: Points,
@@ -113,18 +117,13 @@ public struct Framework: Sendable, Hashable {
         self.statedSurvey = statedSurvey
         self.settings = settings
         self.fields = fields
+        let all = fields.flatMap(\.allCriteria)
+        criteriaByCode = Dictionary(all.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        leaves = all.filter(\.isLeaf)
     }
 
     /// The framework's id: SHA-256 of its canonical JSON, in hex.
     public var id: String { EventHash.of(CanonicalJSON.encode(json)).hex }
-
-    /// Every criterion by code.
-    public var criteriaByCode: [String: Criterion] {
-        Dictionary(fields.flatMap(\.allCriteria).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// The leaves (what is actually scored), in order.
-    public var leaves: [Criterion] { fields.flatMap(\.allCriteria).filter(\.isLeaf) }
 
     /// The code of the field a criterion belongs to.
     public static func field(of code: String) -> String {

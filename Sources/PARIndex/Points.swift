@@ -23,6 +23,10 @@ public struct Points: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Reads "2", "1,5", "0.25"; refuses signs, more than two decimals, and anything else.
     public init(parsing text: String) throws(ParseError) {
+        if let plain = Self.plainDecimal(text.utf8) {
+            hundredths = plain
+            return
+        }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: trimmed.contains(",") ? "," : ".", omittingEmptySubsequences: false)
         guard !trimmed.isEmpty, parts.count <= 2, let whole = parts.first, !whole.isEmpty,
@@ -39,6 +43,36 @@ public struct Points: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
         fraction += String(repeating: "0", count: 2 - fraction.count)
         hundredths = (Int64(whole) ?? 0) * 100 + (Int64(fraction) ?? 0)
+    }
+
+    /// The hundredths of a text made only of digits with at most one separator and two decimals
+    /// (what stored points always are); nil for anything else, which the full parser then judges.
+    private static func plainDecimal(_ bytes: String.UTF8View) -> Int64? {
+        var whole: Int64 = 0
+        var wholeDigits = 0
+        var fraction: Int64 = 0
+        var fractionDigits = 0
+        var separated = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                if separated {
+                    fractionDigits += 1
+                    fraction = fraction * 10 + digit
+                } else {
+                    wholeDigits += 1
+                    whole = whole * 10 + digit
+                }
+            case UInt8(ascii: "."), UInt8(ascii: ","):
+                guard !separated else { return nil }
+                separated = true
+            default:
+                return nil
+            }
+        }
+        guard wholeDigits > 0, wholeDigits <= 9, fractionDigits <= 2, !separated || fractionDigits > 0 else { return nil }
+        return whole * 100 + (fractionDigits == 1 ? fraction * 10 : fraction)
     }
 
     /// The shortest exact decimal: "2", "1.5", "0.25".

@@ -19,6 +19,9 @@ final class ScoringProjector: @unchecked Sendable {
     let evidenceDB: Database
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
+    /// Decoded cycle records with the bytes they were decoded from: a record is decoded again only
+    /// when its stored bytes changed (every event reads its cycle; cycles change a few times).
+    private var cycleCache: [String: (bytes: [UInt8], record: CycleRecord)] = [:]
 
     init(environment: Environment) throws {
         frameworksDB = try environment.database(named: "par-frameworks")
@@ -52,16 +55,24 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     func cycle(_ id: String, in txn: Transaction) throws -> CycleRecord? {
-        try txn.value(for: Array(id.utf8), in: cyclesDB).map { try StateCoding.decode(CycleRecord.self, $0) }
+        guard let bytes = try txn.value(for: Array(id.utf8), in: cyclesDB) else { return nil }
+        cacheLock.lock()
+        let cached = cycleCache[id]
+        cacheLock.unlock()
+        if let cached, cached.bytes == bytes { return cached.record }
+        let record = try StateCoding.decode(CycleRecord.self, bytes)
+        cacheLock.lock()
+        cycleCache[id] = (bytes, record)
+        cacheLock.unlock()
+        return record
     }
 
     func unitRecord(_ cycle: String, _ unit: String, in txn: Transaction) throws -> UnitRecord? {
-        try txn.value(for: Self.key(cycle, unit), in: unitsDB).map { try StateCoding.decode(UnitRecord.self, $0) }
+        try txn.value(for: Self.key(cycle, unit), in: unitsDB).map(StateCoding.decodeUnit)
     }
 
     func score(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> CriterionScore {
-        try txn.value(for: Self.key(cycle, unit, criterion), in: scoresDB).map { try StateCoding.decode(CriterionScore.self, $0) }
-            ?? CriterionScore()
+        try txn.value(for: Self.key(cycle, unit, criterion), in: scoresDB).map(StateCoding.decodeScore) ?? CriterionScore()
     }
 
     /// Every criterion score of a unit, by criterion code.
@@ -72,7 +83,7 @@ final class ScoringProjector: @unchecked Sendable {
             var entry = try cursor.seek(atLeast: prefix)
             while let current = entry, current.key.starts(with: prefix) {
                 let code = String(decoding: current.key.dropFirst(prefix.count), as: UTF8.self)
-                found[code] = try StateCoding.decode(CriterionScore.self, current.value)
+                found[code] = try StateCoding.decodeScore(current.value)
                 entry = try cursor.next()
             }
             return found
@@ -133,8 +144,16 @@ final class ScoringProjector: @unchecked Sendable {
              reason: reason, evidence: evidence, decision: decision)
     }
 
-    private func put(_ value: some Encodable, _ key: [UInt8], _ database: Database, _ txn: WriteTransaction) throws {
-        try txn.put(try StateCoding.encode(value), for: key, in: database)
+    private func putScore(_ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String, _ txn: WriteTransaction) throws {
+        try txn.put(StateCoding.encode(score), for: Self.key(cycle, unit, criterion), in: scoresDB)
+    }
+
+    private func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String, _ txn: WriteTransaction) throws {
+        try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit), in: unitsDB)
+    }
+
+    private func putCycle(_ record: CycleRecord, _ txn: WriteTransaction) throws {
+        try txn.put(try StateCoding.encode(record), for: Array(record.opened.cycle.utf8), in: cyclesDB)
     }
 
     private func addEvidence(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -146,7 +165,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("EvidenceAdded belongs in the stream 'evidence/\(added.sha256)'")
         }
         if try txn.value(for: Array(added.sha256.utf8), in: evidenceDB) == nil {
-            try put(added, Array(added.sha256.utf8), evidenceDB, txn)
+            try txn.put(try StateCoding.encode(added), for: Array(added.sha256.utf8), in: evidenceDB)
         }
     }
 
@@ -212,8 +231,8 @@ final class ScoringProjector: @unchecked Sendable {
         if let previous = opened.previousCycle, try cycle(previous, in: txn) == nil {
             throw RuleViolation("the previous cycle '\(previous)' does not exist")
         }
-        try put(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), Array(opened.cycle.utf8), cyclesDB, txn)
-        for unit in opened.units { try put(UnitRecord(), Self.key(opened.cycle, unit.id), unitsDB, txn) }
+        try putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), txn)
+        for unit in opened.units { try putUnit(UnitRecord(), opened.cycle, unit.id, txn) }
     }
 
     /// The cycle and unit an event is about, checked: the cycle exists and is not published (unless
@@ -284,7 +303,7 @@ final class ScoringProjector: @unchecked Sendable {
         guard !extended.reason.isEmpty else { throw RuleViolation("an extension needs a reason") }
         var unit = unitState
         unit.deadlineExtendedUntil = until.iso8601
-        try put(unit, Self.key(extended.cycle, extended.unit), unitsDB, txn)
+        try putUnit(unit, extended.cycle, extended.unit, txn)
     }
 
     private func recordSelfScore(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -303,7 +322,7 @@ final class ScoringProjector: @unchecked Sendable {
         try checkCited(recorded.evidence, txn)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         score.selfScore = mark(event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
-        try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
+        try putScore(score, recorded.cycle, recorded.unit, criterion.code, txn)
     }
 
     private func markNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -325,7 +344,7 @@ final class ScoringProjector: @unchecked Sendable {
             var score = try score(marked.cycle, marked.unit, leaf.code, in: txn)
             score.selfScore = nil
             score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
-            try put(score, Self.key(marked.cycle, marked.unit, leaf.code), scoresDB, txn)
+            try putScore(score, marked.cycle, marked.unit, leaf.code, txn)
         }
     }
 
@@ -342,7 +361,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))")
         }
         unit.stage = .submitted
-        try put(unit, Self.key(step.cycle, step.unit), unitsDB, txn)
+        try putUnit(unit, step.cycle, step.unit, txn)
     }
 
     private func recordAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -367,7 +386,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         score.appraised = mark(event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
                                decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
-        try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
+        try putScore(score, recorded.cycle, recorded.unit, criterion.code, txn)
     }
 
     private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -382,10 +401,10 @@ final class ScoringProjector: @unchecked Sendable {
             guard score.notApplicable == nil, score.appraised == nil else { continue }
             score.appraised = mark(event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was concluded",
                                    decision: "recognise")
-            try put(score, Self.key(step.cycle, step.unit, leaf.code), scoresDB, txn)
+            try putScore(score, step.cycle, step.unit, leaf.code, txn)
         }
         unit.stage = .appraised
-        try put(unit, Self.key(step.cycle, step.unit), unitsDB, txn)
+        try putUnit(unit, step.cycle, step.unit, txn)
     }
 
     private func drawSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -425,11 +444,11 @@ final class ScoringProjector: @unchecked Sendable {
         }
         let sample = expected + drawn.added
         cycle.draws[drawn.kind.rawValue] = CycleRecord.DrawRecord(units: sample, sequence: event.sequence)
-        try put(cycle, Array(drawn.cycle.utf8), cyclesDB, txn)
+        try putCycle(cycle, txn)
         for id in sample {
             guard var record = try unitRecord(drawn.cycle, id, in: txn) else { continue }
             record.spotChecked = true
-            try put(record, Self.key(drawn.cycle, id), unitsDB, txn)
+            try putUnit(record, drawn.cycle, id, txn)
         }
     }
 
@@ -460,7 +479,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a spot-check that does not recognise the appraisal needs a reason")
         }
         score.spotCheck = mark(event, points: value, reason: reason.isEmpty ? nil : reason, decision: recorded.decision)
-        try put(score, Self.key(recorded.cycle, recorded.unit, criterion.code), scoresDB, txn)
+        try putScore(score, recorded.cycle, recorded.unit, criterion.code, txn)
     }
 
     private func importSurvey(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -470,7 +489,7 @@ final class ScoringProjector: @unchecked Sendable {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
             var score = try score(imported.cycle, imported.unit, criterion.code, in: txn)
             score.survey = mark(event, points: try points(row.points, for: criterion, unit: imported.unit), reason: "survey file \(imported.source.prefix(16))…")
-            try put(score, Self.key(imported.cycle, imported.unit, criterion.code), scoresDB, txn)
+            try putScore(score, imported.cycle, imported.unit, criterion.code, txn)
         }
     }
 
@@ -479,7 +498,7 @@ final class ScoringProjector: @unchecked Sendable {
         var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
         guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
         unit.excludedFromRanking = excluded.reason
-        try put(unit, Self.key(excluded.cycle, excluded.unit), unitsDB, txn)
+        try putUnit(unit, excluded.cycle, excluded.unit, txn)
     }
 
     private func publish(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -502,7 +521,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         cycle.publication = CycleRecord.PublicationRecord(decision: published.decision, date: published.date,
                                                           resultsHash: published.resultsHash, sequence: event.sequence)
-        try put(cycle, Array(published.cycle.utf8), cyclesDB, txn)
+        try putCycle(cycle, txn)
     }
 
     private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -515,6 +534,6 @@ final class ScoringProjector: @unchecked Sendable {
         var score = try score(corrected.cycle, corrected.unit, criterion.code, in: txn)
         score.correction = mark(event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
                                 reason: corrected.reason, decision: corrected.decision)
-        try put(score, Self.key(corrected.cycle, corrected.unit, criterion.code), scoresDB, txn)
+        try putScore(score, corrected.cycle, corrected.unit, criterion.code, txn)
     }
 }
