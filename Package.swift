@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PARIndex", targets: ["PARIndex"]),
         .executable(name: "parledger", targets: ["parledger"]),
         .executable(name: "ledger-workload", targets: ["ledger-workload"]),
+        .executable(name: "parledger-bench", targets: ["parledger-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -45,6 +46,14 @@ let package = Package(
             name: "ledger-workload",
             dependencies: [
                 "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "parledger-bench",
+            dependencies: [
+                "Ledger",
+                "PARIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

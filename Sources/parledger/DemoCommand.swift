@@ -47,33 +47,6 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so the same seed gives the same demo.
-struct DemoRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A whole number in 0..<bound.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    /// True with `percent` per cent chance.
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-    /// A multiple of 0.25 between `low`% and 100% of `max`.
-    mutating func part(of max: Points, from low: Int) -> Points {
-        let percent = Int64(low + below(101 - low))
-        return Points(hundredths: max.hundredths * percent / 100 / 25 * 25)
-    }
-}
-
 /// The moment `iso8601` names; the demo's dates are written correctly, so a wrong one is a bug.
 private func at(_ iso8601: String) -> Timestamp {
     guard let time = Timestamp(iso8601: iso8601) else { preconditionFailure("malformed demo date \(iso8601)") }
@@ -109,7 +82,7 @@ final class DemoScenario {
     let scoring: ScoringLedger
     let progress: ProgressReporter
     let evidenceStore: EvidenceStore
-    private var random: DemoRandom
+    private var random: SyntheticRandom
     private var keys: [String: SigningKey] = [:]
     private var commands = 0
     private let seed: UInt64
@@ -120,7 +93,7 @@ final class DemoScenario {
         self.seed = seed
         self.frameworks = frameworks
         self.progress = progress
-        random = DemoRandom(seed: seed)
+        random = SyntheticRandom(seed: seed)
         for sub in ["keys", "documents"] {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
