@@ -79,9 +79,14 @@ public struct Command: Sendable, Hashable {
     /// where `ledger` is the id of the ledger the command is meant for (so it cannot be replayed on
     /// another). Everything in it is recorded in the command's events, so it can be rebuilt from them.
     public func signingBytes(ledgerID: String) -> [UInt8] {
+        signingBytes(ledgerID: ledgerID, payloads: events.map { CanonicalJSON.encode($0.payload) })
+    }
+
+    /// The signing bytes with the events' payloads already in canonical JSON, in order.
+    func signingBytes(ledgerID: String, payloads: [[UInt8]]) -> [UInt8] {
         Self.signingBytes(
             id: id, actor: actor, correlationID: correlationID, ledgerID: ledgerID,
-            events: events.map { ($0.stream, $0.type, $0.schemaVersion, CanonicalJSON.encode($0.payload)) }
+            events: zip(events, payloads).map { ($0.stream, $0.type, $0.schemaVersion, $1) }
         )
     }
 

@@ -53,7 +53,8 @@ extension Ledger {
         _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, txn: WriteTransaction
     ) throws -> AppendResult {
         let commandKey = Array(command.id.utf8)
-        let signingBytes = command.signingBytes(ledgerID: id)
+        let payloads = command.events.map { CanonicalJSON.encode($0.payload) }
+        let signingBytes = command.signingBytes(ledgerID: id, payloads: payloads)
         let digest = EventHash.of(signingBytes)
         if let recorded = try txn.value(for: commandKey, in: commands) {
             guard recorded.count == 44, Array(recorded[12..<44]) == digest.bytes else {
@@ -82,11 +83,10 @@ extension Ledger {
         let firstSequence = head.count + 1
         let correlation = command.correlationID
         let signature = command.signature?.value ?? []
-        for draft in command.events {
+        for (draft, payload) in zip(command.events, payloads) {
             let sequence = head.count + 1
             if ActorEvent.types.contains(draft.type) { try applyActorEvent(draft, at: sequence, in: txn) }
             let streamVersion = try streamVersion(draft.stream, in: txn) + 1
-            let payload = CanonicalJSON.encode(draft.payload)
             let hash = EventHash.of(RecordedEvent.envelope(
                 sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
                 schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
@@ -140,7 +140,8 @@ extension Ledger {
         guard text.utf8.count <= maximumBytes else {
             throw LedgerError.invalidCommand(reason: "\(what) is longer than \(maximumBytes) bytes")
         }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        let isPlainASCII = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        guard isPlainASCII || !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw LedgerError.invalidCommand(reason: "\(what) contains a control character")
         }
     }

@@ -70,9 +70,13 @@ extension ScoringLedger {
 
     /// Every event that changed one criterion of a unit (or, without a criterion, the unit's points
     /// or applicable maximum), with the value before and after, up to event `sequence`.
+    ///
+    /// One criterion's history is read from the `par-score-history` projection (a few reads, however
+    /// long the ledger); a unit's total is recomputed by replaying the ledger.
     public func trace(cycle cycleID: String, unit unitID: String, criterion code: String?, through sequence: UInt64? = nil) throws -> [TraceEntry] {
         let cycle = cycleID.nfc
         let unit = unitID.nfc
+        if let code { return try criterionTrace(cycle: cycle, unit: unit, criterion: code.nfc, through: sequence ?? .max) }
         let stream = PAREvents.unitStream(cycle, unit)
         var entries: [TraceEntry] = []
         var before: (value: String, score: CriterionScore?)?
@@ -89,6 +93,33 @@ extension ScoringLedger {
             if event.stream == stream && before == nil {
                 before = try Self.traceValue(cycle: cycle, unit: unit, criterion: code, projector: projector, txn: txn)
             }
+        }
+        return entries
+    }
+
+    private func criterionTrace(cycle: String, unit: String, criterion code: String, through last: UInt64) throws -> [TraceEntry] {
+        let (leaf, history) = try ledger.environment.read { txn -> (Criterion?, [(sequence: UInt64, score: CriterionScore)]) in
+            guard let record = try projector.cycle(cycle, in: txn), let member = record.unit(unit),
+                let frameworkID = record.frameworkID(for: member.kind), let framework = try projector.framework(frameworkID, in: txn)
+            else { return (nil, []) }
+            guard let leaf = framework.criteriaByCode[code] else { throw RuleViolation("unknown criterion '\(code)' for \(unit)") }
+            let history = try projector.history(cycle, unit, code, in: txn)
+            if try history.isEmpty && projector.score(cycle, unit, code, in: txn) != CriterionScore() {
+                throw RuleViolation("this ledger's projections have no score history yet; run 'parledger rebuild' once")
+            }
+            return (leaf, history)
+        }
+        guard let leaf else { return [] }
+        var before = "-"
+        var entries: [TraceEntry] = []
+        for (sequence, score) in history where sequence <= last {
+            guard let event = try ledger.event(at: sequence) else {
+                throw RuleViolation("the score history names event \(sequence), which the ledger does not hold; run 'parledger verify'")
+            }
+            let after = score.notApplicable != nil && score.correction == nil ? "n/a" : score.effective(method: leaf.method ?? .assessed)?.points ?? "-"
+            let (stage, mark) = Self.describe(event, score, code)
+            entries.append(TraceEntry(event: event, stage: stage, before: before, after: after, reason: mark?.reason, evidence: mark?.evidence ?? []))
+            before = after
         }
         return entries
     }

@@ -8,15 +8,18 @@ import Ledger
 ///
 /// Databases: `par-frameworks` (id → framework JSON), `par-cycles` (cycle → `CycleRecord`),
 /// `par-units` (cycle ‖ 0 ‖ unit → `UnitRecord`), `par-scores` (cycle ‖ 0 ‖ unit ‖ 0 ‖ criterion →
-/// `CriterionScore`), `par-evidence` (sha256 → `EvidenceAdded`).
+/// `CriterionScore`), `par-evidence` (sha256 → `EvidenceAdded`), `par-score-history` (cycle ‖ 0 ‖
+/// unit ‖ 0 ‖ criterion ‖ 0 ‖ big-endian sequence → the `CriterionScore` that event left), which
+/// lets a trace read one criterion's history without replaying the ledger.
 final class ScoringProjector: @unchecked Sendable {
-    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence"]
+    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history"]
 
     let frameworksDB: Database
     let cyclesDB: Database
     let unitsDB: Database
     let scoresDB: Database
     let evidenceDB: Database
+    let historyDB: Database
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
     /// Decoded cycle records with the bytes they were decoded from: a record is decoded again only
@@ -29,9 +32,10 @@ final class ScoringProjector: @unchecked Sendable {
         unitsDB = try environment.database(named: "par-units")
         scoresDB = try environment.database(named: "par-scores")
         evidenceDB = try environment.database(named: "par-evidence")
+        historyDB = try environment.database(named: "par-score-history")
     }
 
-    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB] }
+    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB] }
 
     func forgetCachedFrameworks() {
         cacheLock.lock()
@@ -84,6 +88,21 @@ final class ScoringProjector: @unchecked Sendable {
             while let current = entry, current.key.starts(with: prefix) {
                 let code = String(decoding: current.key.dropFirst(prefix.count), as: UTF8.self)
                 found[code] = try StateCoding.decodeScore(current.value)
+                entry = try cursor.next()
+            }
+            return found
+        }
+    }
+
+    /// Every score a criterion has had, with the sequence number of the event that set it, in order.
+    func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> [(sequence: UInt64, score: CriterionScore)] {
+        let prefix = Self.key(cycle, unit, criterion) + [0]
+        return try txn.withCursor(on: historyDB) { cursor in
+            var found: [(UInt64, CriterionScore)] = []
+            var entry = try cursor.seek(atLeast: prefix)
+            while let current = entry, current.key.starts(with: prefix), current.key.count == prefix.count + 8 {
+                let sequence = current.key.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                found.append((sequence, try StateCoding.decodeScore(current.value)))
                 entry = try cursor.next()
             }
             return found
@@ -144,8 +163,13 @@ final class ScoringProjector: @unchecked Sendable {
              reason: reason, evidence: evidence, decision: decision)
     }
 
-    private func putScore(_ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String, _ txn: WriteTransaction) throws {
-        try txn.put(StateCoding.encode(score), for: Self.key(cycle, unit, criterion), in: scoresDB)
+    /// Stores a criterion's score, and the same score in its history under the event that set it.
+    private func putScore(_ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String,
+                          _ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let key = Self.key(cycle, unit, criterion)
+        let stored = StateCoding.encode(score)
+        try txn.put(stored, for: key, in: scoresDB)
+        try txn.put(stored, for: key + [0] + bigEndianBytes(event.sequence), in: historyDB)
     }
 
     private func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String, _ txn: WriteTransaction) throws {
@@ -165,7 +189,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("EvidenceAdded belongs in the stream 'evidence/\(added.sha256)'")
         }
         if try txn.value(for: Array(added.sha256.utf8), in: evidenceDB) == nil {
-            try txn.put(try StateCoding.encode(added), for: Array(added.sha256.utf8), in: evidenceDB)
+            try txn.put(event.payload, for: Array(added.sha256.utf8), in: evidenceDB)
         }
     }
 
@@ -322,7 +346,7 @@ final class ScoringProjector: @unchecked Sendable {
         try checkCited(recorded.evidence, txn)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         score.selfScore = mark(event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
-        try putScore(score, recorded.cycle, recorded.unit, criterion.code, txn)
+        try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
     }
 
     private func markNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -344,7 +368,7 @@ final class ScoringProjector: @unchecked Sendable {
             var score = try score(marked.cycle, marked.unit, leaf.code, in: txn)
             score.selfScore = nil
             score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
-            try putScore(score, marked.cycle, marked.unit, leaf.code, txn)
+            try putScore(score, marked.cycle, marked.unit, leaf.code, event, txn)
         }
     }
 
@@ -386,7 +410,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         score.appraised = mark(event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
                                decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
-        try putScore(score, recorded.cycle, recorded.unit, criterion.code, txn)
+        try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
     }
 
     private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -401,7 +425,7 @@ final class ScoringProjector: @unchecked Sendable {
             guard score.notApplicable == nil, score.appraised == nil else { continue }
             score.appraised = mark(event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was concluded",
                                    decision: "recognise")
-            try putScore(score, step.cycle, step.unit, leaf.code, txn)
+            try putScore(score, step.cycle, step.unit, leaf.code, event, txn)
         }
         unit.stage = .appraised
         try putUnit(unit, step.cycle, step.unit, txn)
@@ -479,7 +503,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a spot-check that does not recognise the appraisal needs a reason")
         }
         score.spotCheck = mark(event, points: value, reason: reason.isEmpty ? nil : reason, decision: recorded.decision)
-        try putScore(score, recorded.cycle, recorded.unit, criterion.code, txn)
+        try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
     }
 
     private func importSurvey(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -489,7 +513,7 @@ final class ScoringProjector: @unchecked Sendable {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
             var score = try score(imported.cycle, imported.unit, criterion.code, in: txn)
             score.survey = mark(event, points: try points(row.points, for: criterion, unit: imported.unit), reason: "survey file \(imported.source.prefix(16))…")
-            try putScore(score, imported.cycle, imported.unit, criterion.code, txn)
+            try putScore(score, imported.cycle, imported.unit, criterion.code, event, txn)
         }
     }
 
@@ -534,6 +558,6 @@ final class ScoringProjector: @unchecked Sendable {
         var score = try score(corrected.cycle, corrected.unit, criterion.code, in: txn)
         score.correction = mark(event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
                                 reason: corrected.reason, decision: corrected.decision)
-        try putScore(score, corrected.cycle, corrected.unit, criterion.code, txn)
+        try putScore(score, corrected.cycle, corrected.unit, criterion.code, event, txn)
     }
 }
