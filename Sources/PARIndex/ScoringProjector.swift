@@ -10,9 +10,10 @@ import Ledger
 /// `par-units` (cycle ‖ 0 ‖ unit → `UnitRecord`), `par-scores` (cycle ‖ 0 ‖ unit ‖ 0 ‖ criterion →
 /// `CriterionScore`), `par-evidence` (sha256 → `EvidenceAdded`), `par-score-history` (cycle ‖ 0 ‖
 /// unit ‖ 0 ‖ criterion ‖ 0 ‖ big-endian sequence → the `CriterionScore` that event left), which
-/// lets a trace read one criterion's history without replaying the ledger.
+/// lets a trace read one criterion's history without replaying the ledger, and `par-cycle-versions`
+/// (cycle → big-endian sequence of the event that last wrote its record).
 final class ScoringProjector: @unchecked Sendable {
-    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history"]
+    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history", "par-cycle-versions"]
 
     let frameworksDB: Database
     let cyclesDB: Database
@@ -20,11 +21,14 @@ final class ScoringProjector: @unchecked Sendable {
     let scoresDB: Database
     let evidenceDB: Database
     let historyDB: Database
+    let cycleVersionsDB: Database
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
-    /// Decoded cycle records with the bytes they were decoded from: a record is decoded again only
-    /// when its stored bytes changed (every event reads its cycle; cycles change a few times).
-    private var cycleCache: [String: (bytes: [UInt8], record: CycleRecord)] = [:]
+    /// Decoded cycle records by the version they were decoded at (the sequence number of the event
+    /// that last wrote the record, kept in `par-cycle-versions`): every event reads its cycle, whose
+    /// record lists every unit and changes a few times a cycle, so it is decoded only when it changed.
+    /// A version written by a transaction that was then aborted is never read, so it cannot match.
+    private var cycleCache: [String: (version: [UInt8], record: CycleRecord)] = [:]
 
     init(environment: Environment) throws {
         frameworksDB = try environment.database(named: "par-frameworks")
@@ -33,9 +37,10 @@ final class ScoringProjector: @unchecked Sendable {
         scoresDB = try environment.database(named: "par-scores")
         evidenceDB = try environment.database(named: "par-evidence")
         historyDB = try environment.database(named: "par-score-history")
+        cycleVersionsDB = try environment.database(named: "par-cycle-versions")
     }
 
-    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB] }
+    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB] }
 
     func forgetCachedFrameworks() {
         cacheLock.lock()
@@ -59,15 +64,19 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     func cycle(_ id: String, in txn: Transaction) throws -> CycleRecord? {
-        guard let bytes = try txn.value(for: Array(id.utf8), in: cyclesDB) else { return nil }
+        let key = Array(id.utf8)
+        let version = try txn.value(for: key, in: cycleVersionsDB)
         cacheLock.lock()
         let cached = cycleCache[id]
         cacheLock.unlock()
-        if let cached, cached.bytes == bytes { return cached.record }
+        if let cached, let version, cached.version == version { return cached.record }
+        guard let bytes = try txn.value(for: key, in: cyclesDB) else { return nil }
         let record = try StateCoding.decode(CycleRecord.self, bytes)
-        cacheLock.lock()
-        cycleCache[id] = (bytes, record)
-        cacheLock.unlock()
+        if let version {
+            cacheLock.lock()
+            cycleCache[id] = (version, record)
+            cacheLock.unlock()
+        }
         return record
     }
 
@@ -176,8 +185,10 @@ final class ScoringProjector: @unchecked Sendable {
         try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit), in: unitsDB)
     }
 
-    private func putCycle(_ record: CycleRecord, _ txn: WriteTransaction) throws {
-        try txn.put(try StateCoding.encode(record), for: Array(record.opened.cycle.utf8), in: cyclesDB)
+    private func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let key = Array(record.opened.cycle.utf8)
+        try txn.put(try StateCoding.encode(record), for: key, in: cyclesDB)
+        try txn.put(bigEndianBytes(event.sequence), for: key, in: cycleVersionsDB)
     }
 
     private func addEvidence(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -255,7 +266,7 @@ final class ScoringProjector: @unchecked Sendable {
         if let previous = opened.previousCycle, try cycle(previous, in: txn) == nil {
             throw RuleViolation("the previous cycle '\(previous)' does not exist")
         }
-        try putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), txn)
+        try putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event, txn)
         for unit in opened.units { try putUnit(UnitRecord(), opened.cycle, unit.id, txn) }
     }
 
@@ -468,7 +479,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         let sample = expected + drawn.added
         cycle.draws[drawn.kind.rawValue] = CycleRecord.DrawRecord(units: sample, sequence: event.sequence)
-        try putCycle(cycle, txn)
+        try putCycle(cycle, event, txn)
         for id in sample {
             guard var record = try unitRecord(drawn.cycle, id, in: txn) else { continue }
             record.spotChecked = true
@@ -545,7 +556,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         cycle.publication = CycleRecord.PublicationRecord(decision: published.decision, date: published.date,
                                                           resultsHash: published.resultsHash, sequence: event.sequence)
-        try putCycle(cycle, txn)
+        try putCycle(cycle, event, txn)
     }
 
     private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
