@@ -43,6 +43,20 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// The ledger head a signer saw when signing a command: the command must land after it, so the log
+/// operator cannot move it before what its signer had seen (FORMAT.md, Events).
+public struct CommandBasis: Sendable, Hashable {
+    /// The number of events the signer saw (0 on an empty ledger).
+    public let sequence: UInt64
+    /// The hash of event `sequence` (`EventHash.genesis` for 0).
+    public let hash: EventHash
+
+    public init(sequence: UInt64, hash: EventHash) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+}
+
 /// One intention of one actor, appended as a whole in one write transaction or not at all.
 ///
 /// Its `id` is an idempotency key kept forever: appending a command whose id is already in the
@@ -69,15 +83,22 @@ public struct Command: Sendable, Hashable {
         self.expectedVersions = Dictionary(uniqueKeysWithValues: expectedVersions.map { ($0.key.nfc, $0.value) })
         self.correlationID = (correlationID ?? id).nfc
         self.signature = nil
+        self.signedAt = nil
+        self.basis = nil
     }
 
     /// Who signed the command; the ledger refuses unsigned commands.
     public var signature: CommandSignature?
+    /// When the signer signed it, by the signer's clock; set by `SigningKey.sign`.
+    public var signedAt: Timestamp?
+    /// The head the signer saw; set by `SigningKey.sign`.
+    public var basis: CommandBasis?
 
     /// The bytes an actor signs: the canonical JSON of
-    /// `{"actor","correlation","events":[{"payload","schemaVersion","stream","type"}…],"id","ledger"}`,
-    /// where `ledger` is the id of the ledger the command is meant for (so it cannot be replayed on
-    /// another). Everything in it is recorded in the command's events, so it can be rebuilt from them.
+    /// `{"actor","basis":{"hash","seq"},"correlation","events":[{"payload","schemaVersion","stream","type"}…],
+    /// "id","ledger","signedAt"}`, where `ledger` is the id of the ledger the command is meant for (so it
+    /// cannot be replayed on another). Everything in it is recorded in the command's events, so it can
+    /// be rebuilt from them. Commands of ledgers from before format 2 had neither `basis` nor `signedAt`.
     public func signingBytes(ledgerID: String) -> [UInt8] {
         signingBytes(ledgerID: ledgerID, payloads: events.map { CanonicalJSON.encode($0.payload) })
     }
@@ -85,18 +106,23 @@ public struct Command: Sendable, Hashable {
     /// The signing bytes with the events' payloads already in canonical JSON, in order.
     func signingBytes(ledgerID: String, payloads: [[UInt8]]) -> [UInt8] {
         Self.signingBytes(
-            id: id, actor: actor, correlationID: correlationID, ledgerID: ledgerID,
+            id: id, actor: actor, correlationID: correlationID, ledgerID: ledgerID, signedAt: signedAt, basis: basis,
             events: zip(events, payloads).map { ($0.stream, $0.type, $0.schemaVersion, $1) }
         )
     }
 
     /// The signing bytes from the parts events record, with payloads already in canonical JSON.
     static func signingBytes(
-        id: String, actor: String, correlationID: String, ledgerID: String,
+        id: String, actor: String, correlationID: String, ledgerID: String, signedAt: Timestamp?, basis: CommandBasis?,
         events: [(stream: String, type: String, schemaVersion: Int, payload: [UInt8])]
     ) -> [UInt8] {
         var out = Array(#"{"actor":"#.utf8)
         CanonicalJSON.writeString(actor, into: &out)
+        if let basis {
+            out.append(contentsOf: #","basis":{"hash":"#.utf8)
+            CanonicalJSON.writeString(basis.hash.hex, into: &out)
+            out.append(contentsOf: #","seq":\#(basis.sequence)}"#.utf8)
+        }
         out.append(contentsOf: #","correlation":"#.utf8)
         CanonicalJSON.writeString(correlationID, into: &out)
         out.append(contentsOf: #","events":["#.utf8)
@@ -114,6 +140,10 @@ public struct Command: Sendable, Hashable {
         CanonicalJSON.writeString(id, into: &out)
         out.append(contentsOf: #","ledger":"#.utf8)
         CanonicalJSON.writeString(ledgerID, into: &out)
+        if let signedAt {
+            out.append(contentsOf: #","signedAt":"#.utf8)
+            CanonicalJSON.writeString(signedAt.iso8601, into: &out)
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -2,16 +2,25 @@
 ///
 /// Layout, version 1: `0x01`, stream version (UInt64), schema version (UInt32), recorded-at in
 /// milliseconds (Int64), previous hash (32 bytes), hash (32 bytes), then stream, type, actor, command,
-/// causation, correlation, key id, signature and payload, each as a UInt32 length and UTF-8 bytes. Integers are big-endian.
+/// causation, correlation, key id, signature and payload, each as a UInt32 length and UTF-8 bytes.
+/// Version 2 (events signed with a time and a basis) adds, after recorded-at: signed-at in
+/// milliseconds (Int64), the basis sequence (UInt64) and the basis hash (32 bytes). Integers are big-endian.
 enum EventRecord {
-    static let formatVersion: UInt8 = 1
+    static let legacyFormatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
 
     static func encode(_ event: RecordedEvent) -> [UInt8] {
-        var out: [UInt8] = [formatVersion]
-        out.reserveCapacity(event.payload.count + 200)
+        let signed = event.signedAt.flatMap { time in event.basis.map { (time, $0) } }
+        var out: [UInt8] = [signed == nil ? legacyFormatVersion : formatVersion]
+        out.reserveCapacity(event.payload.count + 250)
         appendInteger(event.streamVersion, to: &out)
         appendInteger(UInt32(truncatingIfNeeded: event.schemaVersion), to: &out)
         appendInteger(UInt64(bitPattern: event.recordedAt.millisecondsSinceEpoch), to: &out)
+        if let (signedAt, basis) = signed {
+            appendInteger(UInt64(bitPattern: signedAt.millisecondsSinceEpoch), to: &out)
+            appendInteger(basis.sequence, to: &out)
+            out.append(contentsOf: basis.hash.bytes)
+        }
         out.append(contentsOf: event.previousHash.bytes)
         out.append(contentsOf: event.hash.bytes)
         for field in [event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID, event.keyID] {
@@ -26,12 +35,20 @@ enum EventRecord {
     static func decode(_ bytes: [UInt8], sequence: UInt64) throws(LedgerError) -> RecordedEvent {
         var reader = ByteReader(bytes: bytes)
         do throws(ByteReader.Malformed) {
-            guard try reader.byte() == formatVersion else {
-                throw ByteReader.Malformed(reason: "unknown record format \(bytes.first ?? 0)")
+            let version = try reader.byte()
+            guard version == formatVersion || version == legacyFormatVersion else {
+                throw ByteReader.Malformed(reason: "unknown record format \(version)")
             }
             let streamVersion = try reader.integer(UInt64.self)
             let schemaVersion = Int(try reader.integer(UInt32.self))
             let recordedAt = Int64(bitPattern: try reader.integer(UInt64.self))
+            var signedAt: Timestamp?
+            var basis: CommandBasis?
+            if version == formatVersion {
+                signedAt = Timestamp(millisecondsSinceEpoch: Int64(bitPattern: try reader.integer(UInt64.self)))
+                let basisSequence = try reader.integer(UInt64.self)
+                basis = CommandBasis(sequence: basisSequence, hash: EventHash(unchecked: try reader.bytes(32)))
+            }
             let previous = EventHash(unchecked: try reader.bytes(32))
             let hash = EventHash(unchecked: try reader.bytes(32))
             let stream = try reader.text()
@@ -49,7 +66,7 @@ enum EventRecord {
                 schemaVersion: schemaVersion, payload: payload, actor: actor,
                 recordedAt: Timestamp(millisecondsSinceEpoch: recordedAt), commandID: command,
                 causationID: causation, correlationID: correlation, keyID: keyID,
-                signature: signature, previousHash: previous, hash: hash
+                signature: signature, previousHash: previous, hash: hash, signedAt: signedAt, basis: basis
             )
         } catch {
             throw .corruptEvent(sequence: sequence, reason: error.reason)

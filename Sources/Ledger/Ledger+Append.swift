@@ -28,10 +28,11 @@ extension Ledger {
         apply: (RecordedEvent, WriteTransaction) throws -> Void
     ) throws -> [AppendResult] {
         for command in commands { try validate(command) }
-        let recordedAt = clock.now()
+        let now = clock.now()
         return try storage("appending to the ledger") {
             try environment.write { txn in
                 var head = try readHead(txn)
+                let recordedAt = max(now, try lastRecordedAt(head, txn))
                 var results: [AppendResult] = []
                 results.reserveCapacity(commands.count)
                 for command in commands {
@@ -72,6 +73,13 @@ extension Ledger {
             return AppendResult(events: earlier, wasAlreadyRecorded: true)
         }
         let signer = try authenticate(command, signingBytes: signingBytes, next: head.count + 1, in: txn)
+        if let signedAt = command.signedAt, let basis = command.basis,
+            let problem = try CommandPlacement.problem(
+                signedAt: signedAt, basis: basis, recordedAt: recordedAt, firstSequence: head.count + 1,
+                hashAt: { try hash(at: $0, txn) })
+        {
+            throw LedgerError.outOfPlace(reason: problem)
+        }
         for (stream, expected) in command.expectedVersions.sorted(by: { $0.key < $1.key }) {
             let actual = try streamVersion(stream, in: txn)
             guard expected.admits(actual) else {
@@ -91,13 +99,15 @@ extension Ledger {
                 sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
                 schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
                 commandID: command.id, causationID: command.id, correlationID: correlation,
-                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: nil
+                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: nil,
+                signedAt: command.signedAt, basis: command.basis
             ))
             let event = RecordedEvent(
                 sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
                 schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
                 commandID: command.id, causationID: command.id, correlationID: correlation,
-                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: hash
+                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: hash,
+                signedAt: command.signedAt, basis: command.basis
             )
             let sequenceKey = bigEndianBytes(sequence)
             try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
@@ -120,6 +130,9 @@ extension Ledger {
         try checkIdentifier(command.actor, "actor", maximumBytes: 128)
         try checkIdentifier(command.correlationID, "correlation id", maximumBytes: 128)
         guard !command.events.isEmpty else { throw refuse("command '\(command.id)' has no events") }
+        guard command.signedAt != nil, command.basis != nil else {
+            throw refuse("command '\(command.id)' is signed without a time and the head its signer saw (signing format 2)")
+        }
         for (position, draft) in command.events.enumerated() {
             let place = "event \(position + 1) of command '\(command.id)'"
             try checkIdentifier(draft.stream, "stream of \(place)", maximumBytes: 256)
@@ -144,6 +157,26 @@ extension Ledger {
         guard isPlainASCII || !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw LedgerError.invalidCommand(reason: "\(what) contains a control character")
         }
+    }
+
+    /// `command` signed by `key` for this ledger, now, having seen the ledger's current head.
+    public func sign(_ command: Command, with key: SigningKey) throws -> Command {
+        let head = try head()
+        return key.sign(command, forLedger: id, basis: CommandBasis(sequence: head.count, hash: head.hash), at: clock.now())
+    }
+
+    /// The hash of event `sequence`, read inside `txn`.
+    private func hash(at sequence: UInt64, _ txn: Transaction) throws -> EventHash? {
+        guard let bytes = try txn.value(for: bigEndianBytes(sequence), in: events) else { return nil }
+        return try EventRecord.decode(bytes, sequence: sequence).hash
+    }
+
+    /// When the last event was recorded (the epoch on an empty ledger): recorded times never go back.
+    private func lastRecordedAt(_ head: LedgerHead, _ txn: Transaction) throws -> Timestamp {
+        guard head.count > 0, let bytes = try txn.value(for: bigEndianBytes(head.count), in: events) else {
+            return Timestamp(millisecondsSinceEpoch: 0)
+        }
+        return try EventRecord.decode(bytes, sequence: head.count).recordedAt
     }
 
     func streamIndexKey(_ stream: String, _ version: UInt64) -> [UInt8] {

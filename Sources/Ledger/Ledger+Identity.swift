@@ -91,6 +91,17 @@ extension Ledger {
     /// Applies an actor event to the `actors` and `keys` databases in the append's transaction.
     func applyActorEvent(_ draft: EventDraft, at sequence: UInt64, in txn: WriteTransaction) throws {
         let subject = try ActorEvent.subject(of: draft)
+        if draft.type == ActorEvent.enrolled {
+            try ActorEvent.checkNameIsDistinct(draft, from: try txn.withCursor(on: actors) { cursor in
+                var names: [String] = []
+                var entry = try cursor.first()
+                while let current = entry {
+                    names.append(try ActorRecord(stored: current.value).name)
+                    entry = try cursor.next()
+                }
+                return names
+            })
+        }
         let updated = try ActorEvent.apply(draft, at: sequence, to: try actorRecord(subject, in: txn))
         try txn.put(updated.stored, for: Array(subject.utf8), in: actors)
         if let key = updated.currentKey {

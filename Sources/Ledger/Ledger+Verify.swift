@@ -2,8 +2,27 @@ import LMDB
 
 /// The first thing `verify` found wrong, named by the sequence number where it shows.
 public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
+    /// What kind of check failed; a bundle verifier reports it as its verdict code (FORMAT.md, Verdicts).
+    public enum Kind: String, Sendable {
+        /// Sequence numbers, previous-hash links, hashes, stream versions, the order of recorded times.
+        case chain
+        /// The command's signer, key or signature.
+        case signature
+        /// The command's basis or signing time (`CommandPlacement`).
+        case command
+        /// A rule of the authorization policy or of the actors' events.
+        case rule
+    }
+
     public let sequence: UInt64
     public let reason: String
+    public let kind: Kind
+
+    public init(sequence: UInt64, reason: String, kind: Kind = .chain) {
+        self.sequence = sequence
+        self.reason = reason
+        self.kind = kind
+    }
 
     public var description: String { "event \(sequence): \(reason)" }
 }
@@ -31,7 +50,7 @@ extension Ledger {
         try storage("verifying the ledger") {
             try environment.read { txn in
                 let head = try readHead(txn)
-                var walk = ChainWalk(ledgerID: id)
+                var walk = ChainWalk(ledgerID: id, policy: policy)
                 let found: VerificationProblem? = try txn.withCursor(on: events) { cursor in
                     var entry = try cursor.first()
                     while let current = entry {
@@ -108,19 +127,32 @@ extension Ledger {
 }
 
 /// One pass over the chain, event by event: sequence numbers without gaps, previous-hash links,
-/// each hash recomputed, stream versions, and every command's signature checked against the key
-/// its actor held at that position (actors replayed along the way). Used by `Ledger.verify()` and by
-/// verifiers of exported bundles.
+/// each hash recomputed, stream versions, recorded times that never go back, and for every command
+/// its signature against the key its actor held at that position (actors replayed along the way),
+/// its basis and signing time (`CommandPlacement`), and, given a policy, who may record what. Used by
+/// `Ledger.verify()` and by verifiers of exported bundles.
 public struct ChainWalk {
     public let ledgerID: String
+    private let policy: (any AuthorizationPolicy)?
     public private(set) var checked: UInt64 = 0
     public private(set) var previous = EventHash.genesis
     private(set) var streamVersions: [String: UInt64] = [:]
     public private(set) var actors: [String: ActorRecord] = [:]
+    /// Every event's hash so far, by sequence - 1: a command's basis names one of them.
+    private var hashes: [EventHash] = []
+    private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
+    private var sawSignedCommand = false
     private var command: [RecordedEvent] = []
 
-    public init(ledgerID: String) {
+    public init(ledgerID: String, policy: (any AuthorizationPolicy)? = nil) {
         self.ledgerID = ledgerID
+        self.policy = policy
+    }
+
+    /// Whether `event` starts a command other than the one being read: the caller may then call
+    /// `finishCommand()` before `check(_:)`, to see the previous command's problems first.
+    public func startsNewCommand(_ event: RecordedEvent) -> Bool {
+        command.first.map { $0.commandID != event.commandID } ?? false
     }
 
     /// Checks the next stored entry; returns the first problem it shows, if any.
@@ -147,11 +179,11 @@ public struct ChainWalk {
     /// Checks the next event, already decoded (from the ledger or from an exported bundle).
     public mutating func check(_ event: RecordedEvent) -> VerificationProblem? {
         let sequence = event.sequence
+        if startsNewCommand(event), let problem = finishCommand() {
+            return problem
+        }
         if sequence != checked + 1 {
             return VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(sequence)")
-        }
-        if let first = command.first, first.commandID != event.commandID, let problem = finishCommand() {
-            return problem
         }
         if event.previousHash != previous {
             return VerificationProblem(sequence: sequence, reason: "its previous-hash link \(event.previousHash.hex.prefix(16))… does not match the hash of event \(sequence - 1) (\(previous.hex.prefix(16))…)")
@@ -164,57 +196,92 @@ public struct ChainWalk {
         if event.streamVersion != streamVersion {
             return VerificationProblem(sequence: sequence, reason: "it claims version \(event.streamVersion) of stream '\(event.stream)', expected \(streamVersion)")
         }
+        if event.recordedAt < lastRecordedAt {
+            return VerificationProblem(sequence: sequence, reason: "it is recorded at \(event.recordedAt.iso8601), before the event preceding it (\(lastRecordedAt.iso8601))")
+        }
         streamVersions[event.stream] = streamVersion
         previous = event.hash
+        lastRecordedAt = event.recordedAt
         checked = sequence
+        hashes.append(event.hash)
         command.append(event)
         return nil
     }
 
-    /// Checks the signature of the command whose events were just read, then replays its actor
-    /// events; call it once more after the last event.
+    /// Checks the command whose events were just read: its signature, its basis and signing time,
+    /// and the policy; then replays its actor events. Call it once more after the last event.
     public mutating func finishCommand() -> VerificationProblem? {
         guard let first = command.first else { return nil }
         defer { command.removeAll(keepingCapacity: true) }
+        func problem(_ reason: String, _ kind: VerificationProblem.Kind, at sequence: UInt64? = nil) -> VerificationProblem {
+            VerificationProblem(sequence: sequence ?? first.sequence, reason: "command '\(first.commandID)': \(reason)", kind: kind)
+        }
         for event in command.dropFirst()
         where event.actor != first.actor || event.keyID != first.keyID || event.signature != first.signature
-            || event.correlationID != first.correlationID {
-            return VerificationProblem(sequence: event.sequence, reason: "it disagrees with the rest of command '\(first.commandID)' on who signed it")
+            || event.correlationID != first.correlationID || event.signedAt != first.signedAt || event.basis != first.basis {
+            return VerificationProblem(sequence: event.sequence, reason: "it disagrees with the rest of command '\(first.commandID)' on who signed it, when or on what basis", kind: .signature)
         }
         let message = Command.signingBytes(
             id: first.commandID, actor: first.actor, correlationID: first.correlationID, ledgerID: ledgerID,
+            signedAt: first.signedAt, basis: first.basis,
             events: command.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
         )
+        let drafts: [EventDraft]
         do {
-            let actorEvents = try command.filter { ActorEvent.types.contains($0.type) }.map { event in
-                (event.sequence, EventDraft(stream: event.stream, type: event.type, schemaVersion: event.schemaVersion, payload: try event.payloadValue))
+            drafts = try command.map { event in
+                EventDraft(stream: event.stream, type: event.type, schemaVersion: event.schemaVersion, payload: try event.payloadValue)
             }
-            let signer: ActorRecord
+        } catch {
+            return problem("a payload cannot be read: \(error)", .chain)
+        }
+        let signer: ActorRecord
+        do {
             if let known = actors[first.actor] {
                 signer = known
-            } else if actors.isEmpty, command.count == 1,
-                let enrolment = Ledger.bootstrapEnrolment(actor: first.actor, events: actorEvents.map(\.1)) {
+            } else if actors.isEmpty, command.count == 1, let enrolment = Ledger.bootstrapEnrolment(actor: first.actor, events: drafts) {
                 signer = try ActorEvent.apply(enrolment, at: first.sequence, to: nil)
             } else {
-                return VerificationProblem(sequence: first.sequence, reason: "command '\(first.commandID)' is signed by unknown actor '\(first.actor)'")
+                return problem("it is signed by unknown actor '\(first.actor)'", .signature)
             }
-            try Ledger.checkSignature(
-                CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, message: message, by: signer
-            )
-            for (sequence, draft) in actorEvents {
-                let subject = try ActorEvent.subject(of: draft)
-                actors[subject] = try ActorEvent.apply(draft, at: sequence, to: actors[subject])
-            }
-        } catch let error as LedgerError {
-            let reason: String
-            switch error {
-            case .signatureRefused(let why), .invalidCommand(let why): reason = why
-            default: reason = error.description
-            }
-            return VerificationProblem(sequence: first.sequence, reason: "command '\(first.commandID)': \(reason)")
+            try Ledger.checkSignature(CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, message: message, by: signer)
         } catch {
-            return VerificationProblem(sequence: first.sequence, reason: "command '\(first.commandID)': \(error)")
+            return problem(Self.reason(error), .signature)
+        }
+        switch (first.signedAt, first.basis) {
+        case (let signedAt?, let basis?):
+            sawSignedCommand = true
+            let known = hashes
+            if let why = CommandPlacement.problem(signedAt: signedAt, basis: basis, recordedAt: first.recordedAt, firstSequence: first.sequence,
+                                                  hashAt: { known.indices.contains(Int($0) - 1) ? known[Int($0) - 1] : nil }) {
+                return problem(why, .command)
+            }
+        default:
+            if sawSignedCommand {
+                return problem("it is signed without a time and a basis, after commands that had them", .command)
+            }
+        }
+        do {
+            if let policy {
+                var signed = Command(id: first.commandID, actor: first.actor, events: drafts, correlationID: first.correlationID)
+                signed.signature = CommandSignature(keyID: first.keyID, value: first.signature)
+                try policy.authorize(signed, by: signer)
+            }
+            for (event, draft) in zip(command, drafts) where ActorEvent.types.contains(draft.type) {
+                let subject = try ActorEvent.subject(of: draft)
+                try ActorEvent.checkNameIsDistinct(draft, from: actors.values.map(\.name))
+                actors[subject] = try ActorEvent.apply(draft, at: event.sequence, to: actors[subject])
+            }
+        } catch {
+            return problem(Self.reason(error), .rule)
         }
         return nil
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        guard let error = error as? LedgerError else { return "\(error)" }
+        switch error {
+        case .signatureRefused(let why), .invalidCommand(let why), .notPermitted(let why), .outOfPlace(let why): return why
+        default: return error.description
+        }
     }
 }

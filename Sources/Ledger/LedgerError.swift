@@ -22,6 +22,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case signatureRefused(reason: String)
     /// The actor's roles or scope do not allow the command; nothing was appended.
     case notPermitted(reason: String)
+    /// The command's basis (the head its signer saw) or its signing time does not fit where it would
+    /// land; nothing was appended.
+    case outOfPlace(reason: String)
     /// A read asked for events or tree sizes the ledger does not have.
     case outOfRange(reason: String)
     /// A stored event cannot be decoded.
@@ -47,6 +50,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "signature refused: \(reason); nothing was appended"
         case .notPermitted(let reason):
             "not permitted: \(reason); nothing was appended"
+        case .outOfPlace(let reason):
+            "command refused: \(reason); nothing was appended"
         case .outOfRange(let reason):
             reason
         case .corruptEvent(let sequence, let reason):
@@ -79,6 +84,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "give each new command a new id"
         case .signatureRefused:
             "an enrolled, active actor signs with its current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' shows its status and keys"
+        case .outOfPlace:
+            "sign the command again against the ledger's current head, with a correct clock"
         case .notPermitted:
             "ask the secretariat for the role this needs, or have the actor who holds it issue the command"
         case .outOfRange:

@@ -28,6 +28,36 @@ public struct RecordedEvent: Sendable, Hashable {
     public let previousHash: EventHash
     /// SHA-256 of `canonicalEnvelope()`.
     public let hash: EventHash
+    /// When the signer signed the command, by its own clock; nil for events of ledgers from before
+    /// format 2 (FORMAT.md).
+    public let signedAt: Timestamp?
+    /// The head the signer saw when signing; nil for events from before format 2.
+    public let basis: CommandBasis?
+
+    public init(
+        sequence: UInt64, stream: String, streamVersion: UInt64, type: String, schemaVersion: Int, payload: [UInt8],
+        actor: String, recordedAt: Timestamp, commandID: String, causationID: String, correlationID: String,
+        keyID: String, signature: [UInt8], previousHash: EventHash, hash: EventHash,
+        signedAt: Timestamp? = nil, basis: CommandBasis? = nil
+    ) {
+        self.sequence = sequence
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+        self.actor = actor
+        self.recordedAt = recordedAt
+        self.commandID = commandID
+        self.causationID = causationID
+        self.correlationID = correlationID
+        self.keyID = keyID
+        self.signature = signature
+        self.previousHash = previousHash
+        self.hash = hash
+        self.signedAt = signedAt
+        self.basis = basis
+    }
 
     /// The payload as a value.
     public var payloadValue: JSONValue {
@@ -44,14 +74,16 @@ public struct RecordedEvent: Sendable, Hashable {
             sequence: sequence, stream: stream, streamVersion: streamVersion, type: type,
             schemaVersion: schemaVersion, payload: payload, actor: actor, recordedAt: recordedAt,
             commandID: commandID, causationID: causationID, correlationID: correlationID,
-            keyID: keyID, signature: signature, previousHash: previousHash, hash: includingHash ? hash : nil
+            keyID: keyID, signature: signature, previousHash: previousHash, hash: includingHash ? hash : nil,
+            signedAt: signedAt, basis: basis
         )
     }
 
     static func envelope(
         sequence: UInt64, stream: String, streamVersion: UInt64, type: String, schemaVersion: Int,
         payload: [UInt8], actor: String, recordedAt: Timestamp, commandID: String, causationID: String,
-        correlationID: String, keyID: String, signature: [UInt8], previousHash: EventHash, hash: EventHash?
+        correlationID: String, keyID: String, signature: [UInt8], previousHash: EventHash, hash: EventHash?,
+        signedAt: Timestamp?, basis: CommandBasis?
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(payload.count + 400)
@@ -63,6 +95,12 @@ public struct RecordedEvent: Sendable, Hashable {
         }
         member("actor", first: true)
         CanonicalJSON.writeString(actor, into: &out)
+        if let basis {
+            member("basis")
+            out.append(contentsOf: #"{"hash":"#.utf8)
+            CanonicalJSON.writeString(basis.hash.hex, into: &out)
+            out.append(contentsOf: #","seq":\#(basis.sequence)}"#.utf8)
+        }
         member("causation")
         CanonicalJSON.writeString(causationID, into: &out)
         member("command")
@@ -87,6 +125,10 @@ public struct RecordedEvent: Sendable, Hashable {
         out.append(contentsOf: String(sequence).utf8)
         member("signature")
         CanonicalJSON.writeString(Data(signature).base64EncodedString(), into: &out)
+        if let signedAt {
+            member("signedAt")
+            CanonicalJSON.writeString(signedAt.iso8601, into: &out)
+        }
         member("stream")
         CanonicalJSON.writeString(stream, into: &out)
         member("streamVersion")
@@ -115,12 +157,22 @@ extension RecordedEvent {
         }
         guard let recordedAt = Timestamp(iso8601: try text("recordedAt")) else { throw .invalidCommand(reason: "the event's recordedAt is not ISO 8601") }
         guard let signature = Data(base64Encoded: try text("signature")) else { throw .invalidCommand(reason: "the event's signature is not base64") }
+        var signedAt: Timestamp?
+        var basis: CommandBasis?
+        if value["signedAt"] != nil || value["basis"] != nil {
+            guard let time = Timestamp(iso8601: try text("signedAt")) else { throw .invalidCommand(reason: "the event's signedAt is not ISO 8601") }
+            guard let seen = value["basis"], let basisHash = seen["hash"]?.stringValue.flatMap(EventHash.init(hex:)),
+                let basisSequence = seen["seq"]?.integerValue, basisSequence >= 0
+            else { throw .invalidCommand(reason: "the event's basis is not {\"hash\": 64 hex digits, \"seq\": a number}") }
+            signedAt = time
+            basis = CommandBasis(sequence: UInt64(basisSequence), hash: basisHash)
+        }
         self.init(
             sequence: UInt64(try number("seq")), stream: try text("stream"), streamVersion: UInt64(try number("streamVersion")),
             type: try text("type"), schemaVersion: Int(try number("schemaVersion")), payload: CanonicalJSON.encode(payload),
             actor: try text("actor"), recordedAt: recordedAt, commandID: try text("command"), causationID: try text("causation"),
             correlationID: try text("correlation"), keyID: try text("keyId"), signature: Array(signature),
-            previousHash: previous, hash: hash
+            previousHash: previous, hash: hash, signedAt: signedAt, basis: basis
         )
     }
 }

@@ -51,7 +51,7 @@ public final class ScoringLedger: Sendable {
             throw LedgerError.signatureRefused(reason: "the key \(key.publicKey.id) belongs to no actor of this ledger")
         }
         let command = Command(id: commandID, actor: signer.id, events: events, expectedVersions: expectedVersions)
-        return try append(key.sign(command, forLedger: ledger.id))
+        return try append(try ledger.sign(command, with: key))
     }
 
     // MARK: Reading

@@ -46,7 +46,7 @@ struct LedgerWorkload: ParsableCommand {
                 actor: "workload", name: "Synthetic workload", grant: RoleGrant(role: "secretariat", scope: nil),
                 publicKey: signingKey.publicKey
             )
-            try target.append(signingKey.sign(Command(id: "enrol-workload", actor: "workload", events: [enrolment]), forLedger: target.id))
+            try target.append(try target.sign(Command(id: "enrol-workload", actor: "workload", events: [enrolment]), with: signingKey))
         }
         guard let actor = try target.actor(owning: signingKey.publicKey) else {
             throw ValidationError("the key \(signingKey.publicKey.id) belongs to no actor of \(ledger)")
@@ -62,7 +62,7 @@ struct LedgerWorkload: ParsableCommand {
                 )
             }
             let command = Command(id: "\(prefix)-\(number)", actor: actor.id, events: events)
-            let result = try target.append(signingKey.sign(command, forLedger: target.id))
+            let result = try target.append(try target.sign(command, with: signingKey))
             if let last = result.events.last {
                 FileHandle.standardOutput.write(Data("committed \(last.sequence)\n".utf8))
             }

@@ -83,25 +83,25 @@ struct Durable: ParsableCommand {
         let secretariat = SigningKey()
         let officer = SigningKey()
         let unit = CycleUnit(id: "so-tai-chinh", name: "Sở Tài chính", kind: .department)
-        try scoring.append(secretariat.sign(Command(id: "enrol", actor: "so-noi-vu", events: [
+        try scoring.append(try scoring.ledger.sign(Command(id: "enrol", actor: "so-noi-vu", events: [
             ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: secretariat.publicKey),
-        ]), forLedger: scoring.ledger.id))
+        ]), with: secretariat))
         let opened = PARPayload.CycleOpened(cycle: "bench", name: "Benchmark", year: 2019, frameworks: [.department: framework.id], units: [unit],
                                             selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
                                             previousCycle: nil)
-        try scoring.append(secretariat.sign(Command(id: "setup", actor: "so-noi-vu", events: [
+        try scoring.append(try scoring.ledger.sign(Command(id: "setup", actor: "so-noi-vu", events: [
             ActorEvent.enrolment(actor: "can-bo", name: "Cán bộ Sở Tài chính", grant: RoleGrant(role: Role.unitOfficer.rawValue, scope: unit.id), publicKey: officer.publicKey),
             PAREvents.frameworkRegistered(framework),
             PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream("bench"), opened),
-        ]), forLedger: scoring.ledger.id))
+        ]), with: secretariat))
         let leaves = framework.leaves.filter { $0.method == .assessed }
-        let commands = (0..<events).map { index in
+        let commands = try (0..<events).map { index in
             let leaf = leaves[index % leaves.count]
             let payload = PARPayload.SelfScoreRecorded(cycle: "bench", unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
                                                        evidence: [], explanation: "Bản tự chấm lần \(index / leaves.count + 1)")
-            return officer.sign(Command(id: "self-\(index)", actor: "can-bo", events: [
+            return try scoring.ledger.sign(Command(id: "self-\(index)", actor: "can-bo", events: [
                 PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream("bench", unit.id), payload),
-            ]), forLedger: scoring.ledger.id)
+            ]), with: officer)
         }
         let start = ContinuousClock.now
         for command in commands { try scoring.append(command) }

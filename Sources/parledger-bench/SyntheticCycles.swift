@@ -64,7 +64,7 @@ final class SyntheticCycles {
         let secretariat = key(for: Self.secretariat)
         let first = ActorEvent.enrolment(actor: Self.secretariat, name: "Sở Nội vụ", grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil),
                                          publicKey: secretariat.publicKey)
-        try scoring.append(secretariat.sign(Command(id: "bench-enrol", actor: Self.secretariat, events: [first]), forLedger: scoring.ledger.id))
+        try scoring.append(try scoring.ledger.sign(Command(id: "bench-enrol", actor: Self.secretariat, events: [first]), with: secretariat))
         var events = [
             enrolment(Self.council, "Hội đồng thẩm định", .councilMember, nil),
             enrolment(Self.steeringCommittee, "Ban Chỉ đạo CCHC", .steeringCommittee, nil),
@@ -72,21 +72,21 @@ final class SyntheticCycles {
         ]
         events += units.map { enrolment("can-bo-\($0.id)", "Cán bộ CCHC \($0.name)", .unitOfficer, $0.id) }
         events += frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map(PAREvents.frameworkRegistered)
-        try scoring.append(sign(Self.secretariat, events))
+        try scoring.append(try sign(Self.secretariat, events))
     }
 
     private func enrolment(_ id: String, _ name: String, _ role: Role, _ scope: String?) -> EventDraft {
         ActorEvent.enrolment(actor: id, name: name, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: key(for: id).publicKey)
     }
 
-    private func sign(_ actor: String, _ events: [EventDraft]) -> Command {
+    private func sign(_ actor: String, _ events: [EventDraft]) throws -> Command {
         commands += 1
-        return key(for: actor).sign(Command(id: "bench-\(commands)", actor: actor, events: events), forLedger: scoring.ledger.id)
+        return try scoring.ledger.sign(Command(id: "bench-\(commands)", actor: actor, events: events), with: key(for: actor))
     }
 
     /// Queues a signed command, appending the queue first when this command would overfill the batch.
     private func issue(_ actor: String, _ events: [EventDraft]) throws {
-        let command = sign(actor, events)
+        let command = try sign(actor, events)
         if pendingEvents > 0 && pendingEvents + events.count > batchEvents { try flush() }
         pending.append(command)
         pendingEvents += events.count

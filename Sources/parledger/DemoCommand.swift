@@ -145,7 +145,7 @@ final class DemoScenario {
         let secretariat = try key(for: "so-noi-vu-thuong-truc")
         let enrolment = ActorEvent.enrolment(actor: "so-noi-vu-thuong-truc", name: "Sở Nội vụ (thường trực Ban Chỉ đạo CCHC)",
                                              grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: secretariat.publicKey)
-        try scoring.append(secretariat.sign(Command(id: "demo-\(seed)-enrol", actor: "so-noi-vu-thuong-truc", events: [enrolment]), forLedger: scoring.ledger.id))
+        try scoring.append(try scoring.ledger.sign(Command(id: "demo-\(seed)-enrol", actor: "so-noi-vu-thuong-truc", events: [enrolment]), with: secretariat))
         var events = [
             try enrol("hoi-dong-tham-dinh", "Hội đồng thẩm định tỉnh", .councilMember, nil),
             try enrol("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh", .steeringCommittee, nil),
@@ -178,8 +178,10 @@ final class DemoScenario {
         try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
 
         clock.set(at("\(next)-01-06T02:00:00Z"))
-        for (index, unit) in units.enumerated() {
-            try selfAssess(cycle, unit, year: year, late: unit.id == "huyen-muong-nhe")
+        let lateUnit = "huyen-muong-nhe"
+        let onTimeFirst = units.filter { $0.id != lateUnit } + units.filter { $0.id == lateUnit }
+        for (index, unit) in onTimeFirst.enumerated() {
+            try selfAssess(cycle, unit, year: year, late: unit.id == lateUnit)
             progress.update(UInt64(index + 1), of: UInt64(units.count * 3))
         }
         clock.set(at("\(next)-02-20T02:00:00Z"))
@@ -245,7 +247,6 @@ final class DemoScenario {
         }
         events.append(PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
         try issue("can-bo-\(unit.id)", events)
-        if late { clock.set(at("\(year + 1)-01-06T02:00:00Z")) }
     }
 
     private func appraise(_ cycle: String, _ unit: CycleUnit) throws -> Int {

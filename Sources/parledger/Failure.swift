@@ -30,7 +30,8 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as LedgerError {
         printError(error.description, hint: error.hint)
         switch error {
-        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized, .signatureRefused, .notPermitted, .outOfRange:
+        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized, .signatureRefused, .notPermitted, .outOfPlace,
+            .outOfRange:
             throw ExitStatus.refused
         case .noLedger, .notALedger, .storage, .corruptEvent:
             throw ExitStatus.unavailable

@@ -41,7 +41,7 @@ struct InitCommand: ParsableCommand {
                 actor: actor, name: name, grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: key.publicKey
             )
             let command = Command(id: "enrol-\(actor)", actor: actor, events: [enrolment])
-            try scoring.append(key.sign(command, forLedger: ledger.id))
+            try scoring.append(try ledger.sign(command, with: key))
             print("Created a ledger in \(ledger.path) (id \(ledger.id))")
             print("Enrolled the secretariat '\(actor)' (\(name)) with key \(key.publicKey.id)")
             print("Private key: \(keyOut) (keep it safe); public key: \(keyOut).pub")

@@ -16,7 +16,7 @@ import TestSupport
     }
 
     private func officerCommand(_ id: String, _ key: SigningKey, _ ledger: Ledger) -> Command {
-        key.sign(Command(id: id, actor: "officer", events: [draft("so-tai-chinh/2019")]), forLedger: ledger.id)
+        try ledger.sign(Command(id: id, actor: "officer", events: [draft("so-tai-chinh/2019")]), with: key)
     }
 
     private func expectRefusal(_ ledger: Ledger, _ command: Command, containing text: String) throws {
@@ -45,7 +45,7 @@ import TestSupport
         let fixture = try Fixture(in: directory)
         let stranger = SigningKey()
         let enrolment = ActorEvent.enrolment(actor: "stranger", name: "X", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: stranger.publicKey)
-        try expectRefusal(fixture.ledger, stranger.sign(Command(id: "self", actor: "stranger", events: [enrolment]), forLedger: fixture.ledger.id),
+        try expectRefusal(fixture.ledger, try fixture.ledger.sign(Command(id: "self", actor: "stranger", events: [enrolment]), with: stranger),
                           containing: "unknown actor 'stranger'")
     }
 
@@ -53,7 +53,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
         let stranger = SigningKey()
-        try expectRefusal(fixture.ledger, stranger.sign(Command(id: "x", actor: "nobody", events: [draft()]), forLedger: fixture.ledger.id),
+        try expectRefusal(fixture.ledger, try fixture.ledger.sign(Command(id: "x", actor: "nobody", events: [draft()]), with: stranger),
                           containing: "unknown actor 'nobody'")
     }
 
@@ -74,14 +74,16 @@ import TestSupport
     @Test func aCommandSignedForAnotherLedgerIsRefused() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
-        let replayed = fixture.key.sign(Command(id: "x", actor: Fixture.actor, events: [draft()]), forLedger: "another-ledger")
+        let head = try fixture.ledger.head()
+        let replayed = fixture.key.sign(Command(id: "x", actor: Fixture.actor, events: [draft()]), forLedger: "another-ledger",
+                                        basis: CommandBasis(sequence: head.count, hash: head.hash), at: SystemClock().now())
         try expectRefusal(fixture.ledger, replayed, containing: "does not verify")
     }
 
     @Test func anotherActorsKeyIsRefused() throws {
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
-        let impersonation = officerKey.sign(Command(id: "x", actor: Fixture.actor, events: [draft()]), forLedger: fixture.ledger.id)
+        let impersonation = try fixture.ledger.sign(Command(id: "x", actor: Fixture.actor, events: [draft()]), with: officerKey)
         try expectRefusal(fixture.ledger, impersonation, containing: "is not a key of 'so-noi-vu'")
     }
 
@@ -90,10 +92,8 @@ import TestSupport
         let (fixture, oldKey) = try withOfficer(directory)
         try fixture.ledger.append(officerCommand("before", oldKey, fixture.ledger))
         let newKey = SigningKey()
-        try fixture.ledger.append(oldKey.sign(
-            Command(id: "rotate", actor: "officer", events: [ActorEvent.rotation(of: "officer", to: newKey.publicKey)]),
-            forLedger: fixture.ledger.id
-        ))
+        try fixture.ledger.append(try fixture.ledger.sign(
+            Command(id: "rotate", actor: "officer", events: [ActorEvent.rotation(of: "officer", to: newKey.publicKey)]), with: oldKey))
         try expectRefusal(fixture.ledger, officerCommand("old", oldKey, fixture.ledger), containing: "was rotated out at event")
         try fixture.ledger.append(officerCommand("new", newKey, fixture.ledger))
         let report = try fixture.ledger.verify()

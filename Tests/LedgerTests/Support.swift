@@ -25,12 +25,12 @@ struct Fixture {
         let enrolment = ActorEvent.enrolment(
             actor: Self.actor, name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: key.publicKey
         )
-        try ledger.append(key.sign(Command(id: "enrol", actor: Self.actor, events: [enrolment]), forLedger: ledger.id))
+        try ledger.append(try ledger.sign(Command(id: "enrol", actor: Self.actor, events: [enrolment]), with: key))
     }
 
     /// A command of the fixture's actor, signed with its key.
     func command(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) -> Command {
-        key.sign(Command(id: id, actor: Self.actor, events: events, expectedVersions: expected), forLedger: ledger.id)
+        try ledger.sign(Command(id: id, actor: Self.actor, events: events, expectedVersions: expected), with: key)
     }
 
     @discardableResult

@@ -13,7 +13,7 @@ private struct RoleFixture {
         let secretariat = SigningKey()
         keys["so-noi-vu"] = secretariat
         let enrolment = ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: secretariat.publicKey)
-        try ledger.append(secretariat.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), forLedger: ledger.id))
+        try ledger.append(try ledger.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), with: secretariat))
         let members: [(String, Role, String?)] = [
             ("can-bo-tai-chinh", .unitOfficer, "so-tai-chinh"),
             ("hoi-dong", .councilMember, nil),
@@ -32,7 +32,7 @@ private struct RoleFixture {
     func append(by actor: String, _ events: [EventDraft]) throws -> AppendResult {
         let key = try #require(keys[actor])
         let command = Command(id: "command-\(try ledger.head().count + 1)", actor: actor, events: events)
-        return try ledger.append(key.sign(command, forLedger: ledger.id))
+        return try ledger.append(try ledger.sign(command, with: key))
     }
 
     /// The reason the ledger refuses `events` from `actor`, after checking that nothing was appended.

@@ -35,7 +35,7 @@ final class Province {
         let secretariat = SigningKey()
         keys["so-noi-vu"] = secretariat
         let enrolment = ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: secretariat.publicKey)
-        try scoring.append(secretariat.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), forLedger: scoring.ledger.id))
+        try scoring.append(try scoring.ledger.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), with: secretariat))
         var enrolments = [
             enrol("hoi-dong", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil), enrol("nha-thau", .surveyContractor, nil),
         ]

@@ -106,6 +106,16 @@ public enum ActorEvent {
         return actor
     }
 
+    /// Refuses an enrolment whose display name equals, or differs only in case from, the name of an
+    /// actor already enrolled (`names` are theirs).
+    static func checkNameIsDistinct(_ draft: EventDraft, from names: some Sequence<String>) throws {
+        guard draft.type == ActorEvent.enrolled, let name = draft.payload["name"]?.stringValue else { return }
+        let skeleton = DisplayName.skeleton(name)
+        if let existing = names.first(where: { DisplayName.skeleton($0) == skeleton }) {
+            throw LedgerError.invalidCommand(reason: "the name '\(name)' is confusable with the name of an enrolled actor, '\(existing)'")
+        }
+    }
+
     /// The record after `draft` (an actor event at `sequence`) applies to `record`.
     ///
     /// - Throws: `LedgerError.invalidCommand` when the event does not fit the record.
@@ -128,6 +138,10 @@ public enum ActorEvent {
         }
         if draft.type == ActorEvent.enrolled {
             guard record == nil else { throw LedgerError.invalidCommand(reason: "actor '\(actor)' is already enrolled") }
+            if let problem = Slug.problem(actor, "actor") { throw LedgerError.invalidCommand(reason: problem) }
+            if let problem = DisplayName.problem(try text("name"), "actor '\(actor)'") {
+                throw LedgerError.invalidCommand(reason: problem)
+            }
             return ActorRecord(
                 id: actor, name: try text("name"), grants: [try grant()], currentKey: try key(),
                 retiredKeys: [:], status: .active, lastChangedAt: sequence

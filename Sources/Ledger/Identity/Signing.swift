@@ -60,12 +60,15 @@ public struct SigningKey: Sendable {
         Array(try! privateKey.signature(for: message))
     }
 
-    /// `command`, signed for the ledger `ledgerID` by this key.
-    public func sign(_ command: Command, forLedger ledgerID: String) -> Command {
+    /// `command`, signed by this key for the ledger `ledgerID` at `time`, having seen the head `basis`.
+    /// `Ledger.sign(_:with:)` fills in the basis and time from the ledger itself.
+    public func sign(_ command: Command, forLedger ledgerID: String, basis: CommandBasis, at time: Timestamp) -> Command {
         var signed = command
+        signed.basis = basis
+        signed.signedAt = time
         signed.signature = CommandSignature(
             keyID: publicKey.id,
-            value: signature(for: command.signingBytes(ledgerID: ledgerID))
+            value: signature(for: signed.signingBytes(ledgerID: ledgerID))
         )
         return signed
     }
