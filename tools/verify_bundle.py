@@ -1,53 +1,179 @@
 #!/usr/bin/env python3
-"""Independent verifier of ParLedger certified bundles, written from FORMAT.md.
+"""Independent verifier of ParLedger certified bundles, format parledger-bundle/2 (FORMAT.md).
 
-Usage: tools/verify_bundle.py BUNDLE_DIR
+Usage: python3 tools/verify_bundle.py BUNDLE [--trust POLICY] [--receipt RECEIPT] [--quiet]
 
-Checks the hash chain, every command signature against the key its actor held at that point, the
-RFC 9162 Merkle root against the C2SP signed checkpoint, the evidence files, recomputes every
-cycle's results (points, indexes, classes, eligibility, ranks) from the events, and checks that each
-publication and each results/<cycle>.json follows from them. Prints the checks that passed and the
-first bad item; exits 0 when the bundle verifies, 1 when it does not, 2 on usage errors.
-Needs Python 3.9+ and the `cryptography` package (Ed25519).
+In the order of FORMAT.md, Verdicts, stopping at the first failure: the trust policy; the
+directory (file types, paths, sizes; nothing is followed, nothing outside the bundle is opened);
+the C2SP checkpoint and its signature by the trusted log key; the manifest bound to the checkpoint,
+with every file's size and SHA-256; the events, streamed line by line (strict canonical JSON, the
+hash chain, stream versions, clock order, genesis, every command's signature, basis and times, and
+every rule of the cycle, roles and scopes replayed event by event); the Merkle root and the
+manifest's counts; the frameworks, evidence, results (recomputed with exact integer arithmetic)
+and actors files; with --receipt, a signer's receipt.
+
+Prints `ok  <check>` per stage, then `OK: the bundle verifies` (exit 0); or
+`FAILED [<code>] <message>` (exit 1; 2 for an unreadable trust policy or receipt); without --trust
+and otherwise fine, `UNTRUSTED: …` (exit 4). Needs Python 3.11 and `cryptography` (Ed25519).
 """
 
 import base64
+import datetime
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
+import unicodedata
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+KIB, MIB = 1024, 1024 * 1024
+MAX_DEPTH = 64
+MAX_INTEGER = 2**53 - 1
+ZERO_HASH = "0" * 64
 
-class Bad(Exception):
-    """The first bad item of the bundle."""
+SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?")
+CODE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){0,5}")
+POINTS = re.compile(r"(0|[1-9][0-9]{0,5})(\.[0-9]?[1-9])?")
+HEX64 = re.compile(r"[0-9a-f]{64}")
+TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+DEADLINE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z")
+NAME_PUNCTUATION = set(".,-()/&':; ")
+# Unicode White_Space: what "blank" means (Swift's .whitespacesAndNewlines).
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+
+FILE_ROWS = [  # (pattern, size limit); directories only frameworks, results, evidence
+    (re.compile(r"manifest\.json"), 64 * MIB),
+    (re.compile(r"checkpoint\.txt"), 64 * KIB),
+    (re.compile(r"verifier-key\.txt"), 4 * KIB),
+    (re.compile(r"events\.jsonl"), None),
+    (re.compile(r"frameworks/[0-9a-f]{64}\.json"), 16 * MIB),
+    (re.compile(r"actors\.json"), 64 * MIB),
+    (re.compile(r"evidence\.json"), 64 * MIB),
+    (re.compile(r"evidence/[0-9a-f]{64}"), 64 * MIB),
+    (re.compile(r"results/" + SLUG.pattern + r"\.json"), 16 * MIB),
+]
+DIRECTORIES = ("frameworks", "results", "evidence")
+EVENT_LINE_LIMIT = MIB
+RECEIPT_LIMIT = 64 * MIB
+POLICY_LIMIT = 64 * KIB
 
 
-def canonical(value):
-    """RFC 8785 canonical JSON for the JSON ParLedger writes (integers, strings, BMP keys)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+class Failure(Exception):
+    """The first failed check: a verdict code of FORMAT.md and a message naming where."""
+
+    def __init__(self, code, message, exit_code=1):
+        super().__init__(f"[{code}] {message}")
+        self.code, self.message, self.exit_code = code, message, exit_code
+
+
+# ---- strict JSON (FORMAT.md, Strict JSON) -----------------------------------------------------------
+
+def utf16_key(text):
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def _object(pairs):
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate member name")
+    return dict(sorted(pairs, key=lambda pair: utf16_key(pair[0])))
+
+
+def _integer(text):
+    if text == "-0" or len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_INTEGER:
+        raise ValueError(f"integer {text[:20]} is -0 or out of range")
+    return int(text)
+
+
+def _refuse_float(text):
+    raise ValueError(f"number {text[:20]} is not an integer")
+
+
+def _refuse_constant(text):
+    raise ValueError(f"{text} is not JSON")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_int=_integer, parse_float=_refuse_float,
+                            parse_constant=_refuse_constant)
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(data):
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+        elif token in (b"]", b"}"):
+            depth -= 1
+
+
+def _check_strings(value):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds a lone surrogate") from None
+        if not unicodedata.is_normalized("NFC", value):
+            raise ValueError(f"string {value[:40]!r} is not NFC")
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key)
+            _check_strings(item)
+
+
+def parse_json(data, where):
+    """The value of a strict JSON document (bytes); Failure('parse') for anything else."""
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            raise ValueError("it starts with a byte-order mark")
+        text = data.decode("utf-8")
+        _check_depth(data)
+        value = _DECODER.decode(text)
+        _check_strings(value)
+        return value
+    except (ValueError, RecursionError) as error:
+        raise Failure("parse", f"{where}: not strict JSON: {error}") from None
+
+
+def _sorted(value):
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value, key=utf16_key)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def canonical(value, presorted=False):
+    """RFC 8785 canonical JSON (integers only); `presorted` for values parse_json built."""
+    return json.dumps(value if presorted else _sorted(value), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def verify_signature(public_key, signature, message):
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
-        return True
-    except (InvalidSignature, ValueError):
-        return False
+# ---- small text rules (FORMAT.md, Ids and names) ----------------------------------------------------
+
+def is_slug(value):
+    return isinstance(value, str) and SLUG.fullmatch(value) is not None
 
 
-# ---- exact points (hundredths of a point) ---------------------------------------------------
+def is_points(value):
+    return isinstance(value, str) and POINTS.fullmatch(value) is not None
+
 
 def hundredths(text):
     whole, _, fraction = text.partition(".")
-    if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
-        raise Bad(f"'{text}' is not a number of points")
     return int(whole) * 100 + int((fraction + "00")[:2])
 
 
@@ -55,381 +181,1403 @@ def points_text(value):
     whole, fraction = divmod(value, 100)
     if fraction == 0:
         return str(whole)
-    if fraction % 10 == 0:
-        return f"{whole}.{fraction // 10}"
-    return f"{whole}.{fraction:02d}"
+    return f"{whole}.{fraction // 10}" if fraction % 10 == 0 else f"{whole}.{fraction:02d}"
 
 
-def at_least(part, whole, percent):
-    """part/whole >= percent% (percent in hundredths of a per cent); exact."""
-    return whole <= 0 or part * 10000 >= percent * whole
+def is_blank(text):
+    return text.strip(WHITE_SPACE) == ""
 
 
-def percent_text(part, whole, decimals):
-    if whole <= 0:
-        return points_text(0) if decimals == 0 else "0." + "0" * decimals
-    unit = {0: 100, 1: 10, 2: 1}[decimals]
-    rounded = (2 * part * 10000 + unit * whole) // (2 * unit * whole) * unit
-    whole_part, fraction = divmod(rounded, 100)
-    if decimals == 0:
-        return str(whole_part)
-    if decimals == 1:
-        return f"{whole_part}.{fraction // 10}"
-    return f"{whole_part}.{fraction:02d}"
+def display_name_problem(name):
+    if not isinstance(name, str) or not 1 <= len(name) <= 200:
+        return "must be 1 to 200 characters"
+    if name != name.strip(" ") or "  " in name:
+        return "has leading, trailing or doubled spaces"
+    for char in name:
+        if 0x370 <= ord(char) <= 0x3FF or 0x400 <= ord(char) <= 0x52F:
+            return f"holds the Greek or Cyrillic character U+{ord(char):04X}"
+        category = unicodedata.category(char)
+        if not (category[0] in "LM" or category == "Nd" or char in NAME_PUNCTUATION):
+            return f"holds the character U+{ord(char):04X}"
+    return None
 
 
-# ---- actors ----------------------------------------------------------------------------------
+def fold(name):
+    return unicodedata.normalize("NFC", name.lower())
+
+
+def is_hex(value, length):
+    return isinstance(value, str) and len(value) == length and all(c in "0123456789abcdef" for c in value)
+
+
+def parse_time(text, pattern=TIME):
+    """Milliseconds since the epoch of an ISO 8601 UTC time, or None."""
+    if not isinstance(text, str) or pattern.fullmatch(text) is None:
+        return None
+    try:
+        moment = datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    millis = int(text[20:23]) if len(text) == 24 else 0
+    return (int(moment.timestamp()) * 1000) + millis
+
 
 def key_id(raw):
     return hashlib.sha256(raw).digest()[:16].hex()
 
 
-def apply_actor_event(actors, event):
-    payload, kind, seq = event["payload"], event["type"], event["seq"]
-    actor = payload.get("actor")
-    if not actor or event["stream"] != f"actor/{actor}":
-        raise Bad(f"event {seq}: malformed {kind}")
-    record = actors.get(actor)
-    if kind == "ActorEnrolled":
-        if record is not None:
-            raise Bad(f"event {seq}: actor '{actor}' is already enrolled")
-        grant = {"role": payload["role"]}
-        if "scope" in payload:
-            grant["scope"] = payload["scope"]
-        actors[actor] = {"id": actor, "name": payload["name"], "grants": [grant], "key": base64.b64decode(payload["publicKey"]),
-                         "retired": {}, "status": "active", "last": seq}
-        return
-    if record is None:
-        raise Bad(f"event {seq}: actor '{actor}' is not enrolled")
-    if kind in ("RoleGranted", "RoleRevoked"):
-        grant = {"role": payload["role"]}
-        if "scope" in payload:
-            grant["scope"] = payload["scope"]
-        if kind == "RoleGranted":
-            record["grants"].append(grant)
-            record["grants"].sort(key=lambda g: (g["role"], g.get("scope", "")))
+def fingerprint(raw):
+    text = key_id(raw)
+    return " ".join(text[i:i + 4] for i in range(0, 32, 4))
+
+
+def verify_ed25519(public_key, signature, message):
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+def decode_base64(text, length=None):
+    """Bytes of canonical standard base64 text (of `length` bytes when given), or None."""
+    if not isinstance(text, str) or not text.isascii():
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    if base64.b64encode(raw).decode() != text or (length is not None and len(raw) != length):
+        return None
+    return raw
+
+
+# ---- note verifier keys, signed notes, checkpoints (C2SP) --------------------------------------------
+
+def parse_verifier_key(text):
+    """(name, key hash bytes, raw public key) of `<name>+<8 hex>+<base64(0x01 ‖ key)>`, or None."""
+    parts = text.split("+", 2)
+    if len(parts) != 3 or not parts[0] or not is_hex(parts[1], 8):
+        return None
+    material = decode_base64(parts[2], 33)
+    if material is None or material[0] != 1:
+        return None
+    name, raw = parts[0], material[1:]
+    if hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4].hex() != parts[1]:
+        return None
+    return name, bytes.fromhex(parts[1]), raw
+
+
+def split_note(note):
+    """(text, [(name, 68-byte blob)]) of a C2SP signed note, or None when malformed."""
+    if not note.endswith("\n"):
+        return None
+    split = note.rfind("\n\n", 0, len(note) - 1)
+    if split < 0:
+        return None
+    text, signatures = note[:split + 1], []
+    for line in note[split + 2:-1].split("\n"):
+        fields = line[2:].split(" ") if line.startswith("— ") else []
+        blob = decode_base64(fields[1], 68) if len(fields) == 2 and fields[0] else None
+        if blob is None:
+            return None
+        signatures.append((fields[0], blob))
+    return text, signatures
+
+
+def note_signed_by(text, signatures, key):
+    name, key_hash, raw = key
+    return any(signer == name and blob[:4] == key_hash and verify_ed25519(raw, blob[4:], text.encode())
+               for signer, blob in signatures)
+
+
+def parse_checkpoint(text):
+    """(origin, size, root, results lines, manifest hash) of a bundle checkpoint text, or None."""
+    lines = text.split("\n")[:-1]
+    if len(lines) < 4 or not lines[0] or not re.fullmatch(r"0|[1-9][0-9]{0,19}", lines[1]):
+        return None
+    root = decode_base64(lines[2], 32)
+    last = re.fullmatch(r"parledger-manifest ([0-9a-f]{64})", lines[-1])
+    if root is None or last is None:
+        return None
+    results = []
+    for line in lines[3:-1]:
+        match = re.fullmatch(r"parledger-results (" + SLUG.pattern + r") ([0-9a-f]{64})", line)
+        if match is None:
+            return None
+        results.append((match.group(1), match.group(3)))
+    return lines[0], int(lines[1]), root, results, last.group(1)
+
+
+# ---- the trust policy -----------------------------------------------------------------------------
+
+def parse_trust_policy(data):
+    """The trust policy as a dict; Failure('trust-policy', exit 2) when malformed."""
+    def refuse(message):
+        raise Failure("trust-policy", message, exit_code=2)
+    if len(data) > POLICY_LIMIT:
+        refuse("the policy is over 64 KiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        refuse("the policy is not UTF-8")
+    policy, witnesses, seen, started = {}, [], set(), False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("#") or line.strip(" \t") == "":
+            continue
+        where = f"line {number}"
+        if line in seen:
+            refuse(f"{where}: repeated line")
+        seen.add(line)
+        if not started:
+            if line != "parledger-trust-policy/1":
+                refuse(f"{where}: the first line must be parledger-trust-policy/1")
+            started = True
+            continue
+        word, _, value = line.partition(" ")
+        if word in ("ledger", "genesis", "log", "quorum") and word in policy:
+            refuse(f"{where}: a second '{word}' line")
+        if word == "ledger" and is_slug(value):
+            policy["ledger"] = value
+        elif word == "genesis" and is_hex(value, 64):
+            policy["genesis"] = value
+        elif word == "log" and parse_verifier_key(value) is not None:
+            policy["log"] = parse_verifier_key(value)
+        elif word == "witness" and parse_verifier_key(value) is not None:
+            witnesses.append(parse_verifier_key(value))
+        elif word == "quorum" and re.fullmatch(r"0|[1-9][0-9]{0,5}", value):
+            policy["quorum"] = int(value)
         else:
-            record["grants"].remove(grant)
-    elif kind == "KeyRotated":
-        if record["key"] is not None:
-            record["retired"][key_id(record["key"])] = f"rotated out at event {seq}"
-        record["key"] = base64.b64decode(payload["publicKey"])
-    elif kind == "KeyRevoked":
-        record["retired"][payload["keyId"]] = f"revoked at event {seq}: {payload['reason']}"
-        record["key"] = None
-    elif kind == "ActorSuspended":
-        record["status"] = "suspended"
-    record["last"] = seq
+            refuse(f"{where}: not a policy line: {line[:80]!r}")
+    for word in ("ledger", "genesis", "log", "quorum"):
+        if word not in policy:
+            refuse(f"the policy has no '{word}' line")
+    if policy["log"][0] != f"parledger/{policy['ledger']}":
+        refuse(f"the log key's name is {policy['log'][0]!r}, not 'parledger/{policy['ledger']}'")
+    if policy["quorum"] > len(witnesses):
+        refuse(f"quorum {policy['quorum']} is more than the {len(witnesses)} witnesses")
+    policy["witnesses"] = witnesses
+    return policy
 
 
-def actor_json(record):
-    value = {"id": record["id"], "name": record["name"], "status": record["status"], "lastChangedAt": record["last"],
-             "retiredKeys": record["retired"], "grants": record["grants"]}
-    if record["key"] is not None:
-        value["currentKey"] = {"id": key_id(record["key"]), "publicKey": base64.b64encode(record["key"]).decode()}
+# ---- files ----------------------------------------------------------------------------------------
+
+def read_regular(path, limit, code, exit_code):
+    """The bytes of a regular file given on the command line; Failure(code) otherwise."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise Failure(code, f"{path}: not a regular file", exit_code)
+        if info.st_size > limit:
+            raise Failure(code, f"{path}: larger than {limit} bytes", exit_code)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise Failure(code, f"{path}: cannot be read ({error.strerror})", exit_code) from None
+    if len(data) > limit:
+        raise Failure(code, f"{path}: larger than {limit} bytes", exit_code)
+    return data
+
+
+class Bundle:
+    """The bundle directory: its regular files by relative path, opened without following links."""
+
+    def __init__(self, path):
+        try:
+            self.root = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as error:
+            raise Failure("missing-file", f"{path}: cannot open the bundle directory ({error.strerror})") from None
+        self.files = {}
+        for name in sorted(os.listdir(self.root)):
+            self._entry(self.root, "", name)
+        for required in ("manifest.json", "checkpoint.txt", "verifier-key.txt"):
+            if required not in self.files:
+                raise Failure("missing-file", f"{required} is missing")
+
+    def _entry(self, directory, prefix, name):
+        info = os.lstat(name, dir_fd=directory)
+        path = prefix + name
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            raise Failure("file-type", f"{path}: not a regular file or directory (symlink, FIFO, device or socket)")
+        if stat.S_ISDIR(info.st_mode):
+            if prefix or name not in DIRECTORIES:
+                raise Failure("unexpected-file", f"{path}/: unexpected directory")
+            sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=directory)
+            try:
+                for child in sorted(os.listdir(sub)):
+                    self._entry(sub, path + "/", child)
+            finally:
+                os.close(sub)
+            return
+        limit = file_limit(path)
+        if limit is False:
+            raise Failure("unexpected-file", f"{path}: unexpected file")
+        if limit is not None and info.st_size > limit:
+            raise Failure("file-too-large", f"{path}: {info.st_size} bytes, more than its limit of {limit}")
+        self.files[path] = info.st_size
+
+    def open(self, path):
+        """A binary file object of a regular file found by the scan, refusing anything else."""
+        directory, _, name = path.rpartition("/")
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        parent = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self.root) if directory else None
+        try:
+            descriptor = os.open(name, flags, dir_fd=self.root if parent is None else parent)
+        except OSError as error:
+            raise Failure("missing-file", f"{path}: cannot be opened ({error.strerror})") from None
+        finally:
+            if parent is not None:
+                os.close(parent)
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(descriptor)
+            raise Failure("file-type", f"{path}: not a regular file")
+        return os.fdopen(descriptor, "rb")
+
+    def read(self, path):
+        limit = file_limit(path)
+        with self.open(path) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise Failure("file-too-large", f"{path}: more than its limit of {limit} bytes")
+        return data
+
+    def digest(self, path):
+        """(size, sha256 hex) of a file, read in chunks."""
+        hasher, size = hashlib.sha256(), 0
+        with self.open(path) as handle:
+            while chunk := handle.read(MIB):
+                hasher.update(chunk)
+                size += len(chunk)
+        return size, hasher.hexdigest()
+
+
+def file_limit(path):
+    """The size limit of a bundle path (None: no limit), or False when no row matches it."""
+    for pattern, limit in FILE_ROWS:
+        if pattern.fullmatch(path):
+            return limit
+    return False
+
+
+# ---- Merkle tree (RFC 9162) -----------------------------------------------------------------------
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def leaf_hash(event_hash):
+    return hashlib.sha256(b"\x00" + event_hash).digest()
+
+
+class Frontier:
+    """The RFC 9162 root of leaves appended one at a time, keeping only the complete subtrees."""
+
+    def __init__(self):
+        self.stack, self.size = [], 0
+
+    def append(self, leaf):
+        self.stack.append(leaf)
+        self.size += 1
+        size = self.size
+        while size % 2 == 0:
+            right = self.stack.pop()
+            self.stack.append(node_hash(self.stack.pop(), right))
+            size //= 2
+
+    def root(self):
+        if not self.stack:
+            return hashlib.sha256(b"").digest()
+        root = self.stack[-1]
+        for left in reversed(self.stack[:-1]):
+            root = node_hash(left, root)
+        return root
+
+
+def root_from_inclusion(index, size, leaf, proof):
+    """The root an RFC 9162 inclusion proof leads to (section 2.1.3.2), or None."""
+    if index >= size:
+        return None
+    fn, sn, node = index, size - 1, leaf
+    for sibling in proof:
+        if sn == 0:
+            return None
+        if fn % 2 == 1 or fn == sn:
+            node = node_hash(sibling, node)
+            if fn % 2 == 0:
+                while fn % 2 == 0 and fn != 0:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            node = node_hash(node, sibling)
+        fn, sn = fn >> 1, sn >> 1
+    return node if sn == 0 else None
+
+
+# ---- actors ---------------------------------------------------------------------------------------
+
+ROLES = ("unit-officer", "council-member", "steering-committee", "survey-contractor", "secretariat", "auditor")
+ACTOR_EVENTS = ("ActorEnrolled", "RoleGranted", "RoleRevoked", "KeyRotated", "KeyRevoked", "ActorSuspended")
+ROLE_FOR_TYPE = dict(
+    {kind: "secretariat" for kind in ACTOR_EVENTS},
+    FrameworkRegistered="secretariat", CycleOpened="secretariat", DeadlineExtended="secretariat",
+    UnitExcludedFromRanking="secretariat", ResultsPublished="secretariat", CorrectionRecorded="secretariat",
+    SelfScoreRecorded="unit-officer", NotApplicableMarked="unit-officer", SelfAssessmentSubmitted="unit-officer",
+    AppraisalScoreRecorded="council-member", AppraisalConcluded="council-member",
+    SpotCheckDrawn="steering-committee", SpotCheckScoreRecorded="steering-committee",
+    SurveyScoresImported="survey-contractor",
+)
+EVIDENCE_ROLES = ("unit-officer", "council-member", "steering-committee", "secretariat")
+
+
+class RuleBroken(Exception):
+    """An event breaks a rule of the cycle (FORMAT.md, Rules of the cycle)."""
+
+
+def need(condition, reason):
+    if not condition:
+        raise RuleBroken(reason)
+
+
+def member(payload, name, kind, optional=False):
+    """A payload member of JSON type `kind` (str, int, list, dict, bool); None when optional and absent or null."""
+    value = payload.get(name)
+    if value is None and optional:
+        return None
+    need(value is not None, f"the payload needs '{name}'")
+    need(isinstance(value, kind) and not (kind is int and isinstance(value, bool)), f"'{name}' has the wrong type")
     return value
 
 
-ACTOR_EVENTS = {"ActorEnrolled", "RoleGranted", "RoleRevoked", "KeyRotated", "KeyRevoked", "ActorSuspended"}
+def points_member(payload, name, optional=False):
+    value = member(payload, name, str, optional)
+    need(value is None or is_points(value), f"'{name}' {value!r} is not points in canonical form")
+    return value
 
 
-def check_command(command, actors, ledger_id):
-    first = command[0]
-    for event in command[1:]:
-        if any(event[k] != first[k] for k in ("actor", "keyId", "signature", "correlation")):
-            raise Bad(f"events.jsonl, event {event['seq']}: it disagrees with the rest of command '{first['command']}' on who signed it")
-    message = canonical({"actor": first["actor"], "correlation": first["correlation"], "id": first["command"], "ledger": ledger_id,
-                         "events": [{"payload": e["payload"], "schemaVersion": e["schemaVersion"], "stream": e["stream"], "type": e["type"]} for e in command]})
-    signer = actors.get(first["actor"])
-    if signer is None and not actors and len(command) == 1 and first["type"] == "ActorEnrolled" and first["payload"].get("actor") == first["actor"]:
-        signer = {"status": "active", "key": base64.b64decode(first["payload"]["publicKey"]), "retired": {}}
-    where = f"events.jsonl, event {first['seq']}: command '{first['command']}'"
-    if signer is None:
-        raise Bad(f"{where}: signed by unknown actor '{first['actor']}'")
-    if signer["status"] != "active":
-        raise Bad(f"{where}: actor '{first['actor']}' is suspended")
-    if signer["key"] is None or key_id(signer["key"]) != first["keyId"]:
-        raise Bad(f"{where}: key {first['keyId']} is not the current key of '{first['actor']}'")
-    if not verify_signature(signer["key"], base64.b64decode(first["signature"]), message):
-        raise Bad(f"{where}: the signature does not verify")
-    for event in command:
-        if event["type"] in ACTOR_EVENTS:
-            apply_actor_event(actors, event)
+def grant_of(payload):
+    role = member(payload, "role", str)
+    scope = member(payload, "scope", str, optional=True)
+    return {"role": role} if scope is None else {"role": role, "scope": scope}
 
 
-# ---- Merkle tree and signed notes (RFC 9162, C2SP) -------------------------------------------
-
-def merkle_root(leaves):
-    if not leaves:
-        return hashlib.sha256(b"").digest()
-    if len(leaves) == 1:
-        return leaves[0]
-    k = 1
-    while k << 1 < len(leaves):
-        k <<= 1
-    return hashlib.sha256(b"\x01" + merkle_root(leaves[:k]) + merkle_root(leaves[k:])).digest()
-
-
-def open_note(note, verifier_key):
-    name, key_hash, material = verifier_key.split("+", 2)
-    raw = base64.b64decode(material)
-    if raw[0] != 1 or len(raw) != 33:
-        raise Bad("verifier-key.txt is not an Ed25519 note verifier key")
-    public_key = raw[1:]
-    if hashlib.sha256(name.encode() + b"\n\x01" + public_key).digest()[:4].hex() != key_hash:
-        raise Bad("verifier-key.txt: its key hash does not match its key")
-    split = note.rfind("\n\n")
-    if split < 0:
-        raise Bad("checkpoint.txt: not a signed note")
-    text = note[: split + 1]
-    for line in note[split + 2:].splitlines():
-        if not line.startswith("— "):
-            raise Bad("checkpoint.txt: malformed signature line")
-        signer, blob = line[2:].split(" ")
-        blob = base64.b64decode(blob)
-        if signer == name and blob[:4].hex() == key_hash and verify_signature(public_key, blob[4:], text.encode()):
-            return text, name, public_key
-    raise Bad(f"checkpoint.txt: the signature by {name} does not verify")
-
-
-# ---- scoring ---------------------------------------------------------------------------------
-
-def leaves_of(criterion):
-    if "children" in criterion:
-        for child in criterion["children"]:
-            yield from leaves_of(child)
-    else:
-        yield criterion
-
-
-def find(criteria, code):
-    for criterion in criteria:
-        if criterion["code"] == code:
-            return criterion
-        found = find(criterion.get("children", []), code)
-        if found:
-            return found
-    return None
-
-
-class Scoring:
-    """The projections FORMAT.md defines, recomputed from the events."""
+class Actors:
+    """Actors as the events define them; the records actors.json holds."""
 
     def __init__(self):
-        self.frameworks, self.cycles, self.marks, self.excluded = {}, {}, {}, {}
+        self.records, self.key_owner, self.names = {}, {}, {}
 
-    def mark(self, cycle, unit, code):
-        return self.marks.setdefault((cycle, unit, code), {})
-
-    def framework_of(self, cycle, unit):
-        record = self.cycles[cycle]
-        kind = next(u["kind"] for u in record["units"] if u["id"] == unit)
-        return self.frameworks[record["frameworks"][kind]]
+    def enrolment_signer(self, event):
+        """The signer of the first command: the record its own enrolment would make."""
+        payload = event["payload"]
+        raw = decode_base64(payload.get("publicKey"), 32)
+        if raw is None or not isinstance(payload.get("role"), str):
+            return None
+        return {"status": "active", "key": raw, "retired": {}, "grants": [grant_of(payload)]}
 
     def apply(self, event):
-        kind, p = event["type"], event["payload"]
-        if kind == "FrameworkRegistered":
-            self.frameworks[p["id"]] = p["framework"]
-        elif kind == "CycleOpened":
-            self.cycles[p["cycle"]] = p
-        elif kind == "SelfScoreRecorded":
-            self.mark(p["cycle"], p["unit"], p["criterion"])["self"] = hundredths(p["points"])
-        elif kind == "NotApplicableMarked":
-            criterion = find(self.framework_of(p["cycle"], p["unit"])["criteria"], p["criterion"])
-            for leaf in leaves_of(criterion):
-                if leaf["method"] == "assessed":
-                    marks = self.mark(p["cycle"], p["unit"], leaf["code"])
-                    marks.pop("self", None)
-                    marks["na"] = True
-        elif kind == "AppraisalScoreRecorded":
-            self.mark(p["cycle"], p["unit"], p["criterion"])["appraised"] = hundredths(p["points"])
-        elif kind == "AppraisalConcluded":
-            for field in self.framework_of(p["cycle"], p["unit"])["criteria"]:
-                for leaf in leaves_of(field):
-                    marks = self.mark(p["cycle"], p["unit"], leaf["code"])
-                    if leaf["method"] == "assessed" and not marks.get("na") and "appraised" not in marks:
-                        marks["appraised"] = marks.get("self", 0)
-        elif kind == "SpotCheckScoreRecorded":
-            marks = self.mark(p["cycle"], p["unit"], p["criterion"])
-            decision = p["decision"]
-            marks["spot"] = marks.get("appraised", 0) if decision == "recognise" else 0 if decision == "not-recognise" else hundredths(p["points"])
-        elif kind == "SurveyScoresImported":
-            for row in p["scores"]:
-                self.mark(p["cycle"], p["unit"], row["criterion"])["survey"] = hundredths(row["points"])
-        elif kind == "CorrectionRecorded":
-            self.mark(p["cycle"], p["unit"], p["criterion"])["correction"] = hundredths(p["points"])
-        elif kind == "UnitExcludedFromRanking":
-            self.excluded[(p["cycle"], p["unit"])] = p["reason"]
+        payload, kind, seq = event["payload"], event["type"], event["seq"]
+        actor = member(payload, "actor", str)
+        need(event["stream"] == f"actor/{actor}", f"{kind} for '{actor}' belongs in the stream 'actor/{actor}'")
+        record = self.records.get(actor)
+        if kind == "ActorEnrolled":
+            self.enrol(actor, payload, seq, record)
+            return
+        need(record is not None, f"actor '{actor}' is not enrolled")
+        if kind == "RoleGranted":
+            grant = grant_of(payload)
+            need(grant not in record["grants"], f"actor '{actor}' already holds {grant}")
+            record["grants"].append(grant)
+            record["grants"].sort(key=lambda g: (g["role"], g.get("scope", "")))
+        elif kind == "RoleRevoked":
+            grant = grant_of(payload)
+            need(grant in record["grants"], f"actor '{actor}' does not hold {grant}")
+            record["grants"].remove(grant)
+        elif kind == "KeyRotated":
+            raw = self.new_key(actor, payload)
+            need(raw != record["key"] and key_id(raw) not in record["retired"], f"key {key_id(raw)} was already used by '{actor}'")
+            if record["key"] is not None:
+                record["retired"][key_id(record["key"])] = f"rotated out at event {seq}"
+            record["key"] = raw
+            self.key_owner[key_id(raw)] = actor
+        elif kind == "KeyRevoked":
+            revoked = member(payload, "keyId", str)
+            reason = member(payload, "reason", str)
+            need(revoked != "" and reason != "", "KeyRevoked needs a non-empty keyId and reason")
+            need(record["key"] is not None and key_id(record["key"]) == revoked, f"key {revoked} is not the current key of '{actor}'")
+            record["retired"][revoked] = f"revoked at event {seq}: {reason}"
+            record["key"] = None
+        else:
+            need(member(payload, "reason", str) != "", "ActorSuspended needs a non-empty reason")
+            need(record["status"] == "active", f"actor '{actor}' is already suspended")
+            record["status"] = "suspended"
+        record["last"] = seq
 
+    def enrol(self, actor, payload, seq, record):
+        need(record is None, f"actor '{actor}' is already enrolled")
+        need(is_slug(actor), f"actor id '{actor}' is not a slug")
+        name = member(payload, "name", str)
+        problem = display_name_problem(name)
+        need(problem is None, f"the name {name!r} {problem}")
+        clash = self.names.get(fold(name))
+        need(clash is None, f"the name {name!r} is confusable with the name of actor '{clash}'")
+        grant = grant_of(payload)
+        raw = self.new_key(actor, payload)
+        self.records[actor] = {"id": actor, "name": name, "grants": [grant], "key": raw, "retired": {},
+                               "status": "active", "last": seq}
+        self.names[fold(name)] = actor
+        self.key_owner[key_id(raw)] = actor
+
+    def new_key(self, actor, payload):
+        raw = decode_base64(member(payload, "publicKey", str), 32)
+        need(raw is not None, "the publicKey is not the base64 of a 32-byte Ed25519 key")
+        owner = self.key_owner.get(key_id(raw))
+        need(owner is None or owner == actor, f"key {key_id(raw)} already belongs to '{owner}'")
+        return raw
+
+    def json(self):
+        def one(record):
+            value = {"id": record["id"], "name": record["name"], "status": record["status"], "lastChangedAt": record["last"],
+                     "retiredKeys": record["retired"], "grants": record["grants"]}
+            if record["key"] is not None:
+                value["currentKey"] = {"id": key_id(record["key"]), "publicKey": base64.b64encode(record["key"]).decode()}
+            return value
+        return [one(self.records[actor]) for actor in sorted(self.records)]
+
+
+def check_grant(payload):
+    role = member(payload, "role", str)
+    need(role in ROLES, f"unknown role '{role}'")
+    need(role != "unit-officer" or member(payload, "scope", str, optional=True) is not None,
+         "the role unit-officer needs a scope naming its unit")
+
+
+def authorize(event, signer, signer_id):
+    """Refuses an event its signer's grants (as before the command) do not allow (FORMAT.md, roles table)."""
+    kind, payload = event["type"], event["payload"]
+    if kind in ("ActorEnrolled", "RoleGranted"):
+        check_grant(payload)
+    if kind == "KeyRotated" and payload.get("actor") == signer_id:
+        return
+    roles = EVIDENCE_ROLES if kind == "EvidenceAdded" else (ROLE_FOR_TYPE[kind],) if kind in ROLE_FOR_TYPE else None
+    need(roles is not None, f"'{kind}' is not an event type of the PAR ledger")
+    grants = [g for g in signer["grants"] if g["role"] in roles]
+    need(grants, f"'{signer_id}' may not record {kind}; that needs the role {roles[0]}")
+    unit = payload.get("unit") if isinstance(payload.get("unit"), str) else None
+    need(any(g.get("scope") is None or g.get("scope") == unit for g in grants),
+         f"'{signer_id}' may not record {kind} for {unit or 'all units'} (its grants are scoped)")
+
+
+# ---- frameworks -----------------------------------------------------------------------------------
+
+FRAMEWORK_MEMBERS = {"format", "name", "unitKind", "source", "stated", "settings", "criteria"}
+SETTINGS_MEMBERS = {"classes", "provincialCommendationPercent", "fieldMinimumPercent", "anyCommendationPercent",
+                    "appraisal", "spotCheckPercent", "publishedDecimals"}
+PERCENTS = ("provincialCommendationPercent", "fieldMinimumPercent", "anyCommendationPercent", "spotCheckPercent")
+
+
+def exact_object(value, members, where):
+    need(isinstance(value, dict) and set(value) == set(members), f"{where} must have exactly the members {sorted(members)}")
+
+
+def nonempty(value, where):
+    need(isinstance(value, str) and value != "", f"{where} must be a non-empty string")
+
+
+def points_of(value, where):
+    need(is_points(value), f"{where} must be points in canonical form")
+    return hundredths(value)
+
+
+def check_framework(document):
+    """The leaves of a valid framework document in its normal form; RuleBroken naming the defect."""
+    exact_object(document, FRAMEWORK_MEMBERS, "the framework")
+    need(document["format"] == "parledger-framework/1", "the framework's format must be parledger-framework/1")
+    need(document["unitKind"] in ("department", "district"), "unitKind must be department or district")
+    nonempty(document["name"], "name")
+    nonempty(document["source"], "source")
+    exact_object(document["stated"], {"assessed", "survey"}, "stated")
+    stated = {k: points_of(document["stated"][k], f"stated.{k}") for k in ("assessed", "survey")}
+    check_settings(document["settings"])
+    need(isinstance(document["criteria"], list), "criteria must be an array")
+    rows = []
+    for index, field in enumerate(document["criteria"]):
+        collect_rows(field, f"criteria[{index}]", None, rows)
+    check_rows(rows, stated)
+    return rows
+
+
+def check_settings(settings):
+    exact_object(settings, SETTINGS_MEMBERS, "settings")
+    classes = settings["classes"]
+    need(isinstance(classes, list) and classes, "settings.classes must list at least one class")
+    bands = []
+    for index, band in enumerate(classes):
+        exact_object(band, {"name", "minimumPercent"}, f"settings.classes[{index}]")
+        nonempty(band["name"], f"settings.classes[{index}].name")
+        bands.append(points_of(band["minimumPercent"], f"settings.classes[{index}].minimumPercent"))
+    need(bands == sorted(bands, reverse=True) and bands[-1] == 0, "classes must go from the highest band down to one starting at 0%")
+    need(settings["appraisal"] in ("adjust", "lower-only"), "settings.appraisal must be adjust or lower-only")
+    need(settings["publishedDecimals"] in (0, 1, 2) and not isinstance(settings["publishedDecimals"], bool),
+         "settings.publishedDecimals must be 0, 1 or 2")
+    for name in PERCENTS:
+        points_of(settings[name], f"settings.{name}")
+
+
+def collect_rows(criterion, where, parent, rows):
+    need(isinstance(criterion, dict), f"{where} must be an object")
+    allowed = {"code", "title", "maxPoints", "method", "children"}
+    need({"code", "title", "maxPoints"} <= set(criterion) <= allowed, f"{where} has members other than {sorted(allowed)}")
+    code = criterion["code"]
+    need(isinstance(code, str) and CODE.fullmatch(code) and all(p[0] != "0" for p in code.split(".")),
+         f"{where}.code {code!r} is not a criterion code (numbers from 1, without leading zeros, joined by dots)")
+    nonempty(criterion["title"], f"{where}.title")
+    maximum = points_of(criterion["maxPoints"], f"{where}.maxPoints")
+    children = criterion.get("children")
+    need(children is None or (isinstance(children, list) and children), f"{where}.children must be a non-empty array")
+    method = criterion.get("method")
+    if children is None:
+        need(method in ("assessed", "survey"), f"{code}: a leaf needs a method (assessed or survey)")
+    else:
+        need(method is None, f"{code}: only leaves have a method")
+    need(parent is None or code.startswith(parent + "."), f"{code}: stands under {parent} but its code does not start with {parent}.")
+    row = {"code": code, "max": maximum, "method": method, "children": [], "parent": parent}
+    rows.append(row)
+    for index, child in enumerate(children or []):
+        row["children"].append(len(rows))
+        collect_rows(child, f"{where}.children[{index}]", code, rows)
+
+
+def check_rows(rows, stated):
+    previous, seen = None, set()
+    for row in rows:
+        numbers = [int(part) for part in row["code"].split(".")]
+        need(row["code"] not in seen, f"{row['code']}: duplicate code")
+        seen.add(row["code"])
+        need(numbers in successors(previous), f"{row['code']}: out of order after {previous}")
+        previous = numbers
+        need(row["max"] > 0, f"{row['code']}: its maximum must be more than 0")
+        if row["children"]:
+            total = sum(rows[i]["max"] for i in row["children"])
+            need(total == row["max"], f"{row['code']}: maximum {points_text(row['max'])} but its children add up to {points_text(total)}")
+    fields = sum(row["max"] for row in rows if row["parent"] is None)
+    need(fields == 10000, f"the fields add up to {points_text(fields)}, not 100")
+    leaves = [row for row in rows if not row["children"]]
+    survey = sum(row["max"] for row in leaves if row["method"] == "survey")
+    assessed = sum(row["max"] for row in leaves if row["method"] == "assessed")
+    need((assessed, survey) == (stated["assessed"], stated["survey"]),
+         f"the leaves give {points_text(assessed)} assessed + {points_text(survey)} survey points; "
+         f"the document states {points_text(stated['assessed'])} + {points_text(stated['survey'])}")
+
+
+def successors(previous):
+    if previous is None:
+        return [[1]]
+    allowed = [previous + [1]]
+    for depth in range(len(previous), 0, -1):
+        allowed.append(previous[:depth - 1] + [previous[depth - 1] + 1])
+    return allowed
+
+
+class Framework:
+    """A registered framework: criteria by code, leaves in order, fields and settings."""
+
+    def __init__(self, document, rows):
+        self.kind = document["unitKind"]
+        self.settings = document["settings"]
+        self.by_code = {row["code"]: row for row in rows}
+        self.rows = rows
+        self.leaves = [row for row in rows if not row["children"]]
+        self.fields = [(row["code"], self.leaves_under(row)) for row in rows if row["parent"] is None]
+
+    def leaves_under(self, row):
+        if not row["children"]:
+            return [row]
+        return [leaf for i in row["children"] for leaf in self.leaves_under(self.rows[i])]
+
+
+# ---- the rules of the cycle -----------------------------------------------------------------------
+
+DECISIONS = ("recognise", "not-recognise", "raise", "lower")
+SPOT_CHECK_ALGORITHM = "sha256(seed||unit)-ascending/v1"
+
+
+class Cycle:
+    def __init__(self, opened, units):
+        self.opened, self.units = opened, units  # units: id -> {"name", "kind"}
+        self.deadline = parse_time(opened["selfAssessmentDeadline"], DEADLINE)
+        self.stage, self.extended, self.excluded, self.checked = {}, {}, {}, set()
+        self.scores = {}  # (unit, code) -> {"self", "na", "appraised", "spot", "survey", "correction"}
+        self.draws, self.published = set(), False
+
+
+class Rules:
+    """The PAR state the rules need, replayed event by event, and the results it gives."""
+
+    def __init__(self):
+        self.frameworks, self.cycles, self.evidence, self.published = {}, {}, {}, {}
+
+    def apply(self, event):
+        handler = getattr(self, "on_" + event["type"], None)
+        if handler is not None:
+            handler(event, event["payload"])
+
+    # -- helpers
+    def context(self, event, payload, after_publication=False):
+        cycle_id, unit_id = member(payload, "cycle", str), member(payload, "unit", str)
+        cycle = self.cycles.get(cycle_id)
+        need(cycle is not None, f"no cycle '{cycle_id}'")
+        need(unit_id in cycle.units, f"unit '{unit_id}' is not part of cycle '{cycle_id}'")
+        if after_publication:
+            need(cycle.published, f"cycle '{cycle_id}' is not published; change scores through the normal stages")
+        else:
+            need(not cycle.published, f"cycle '{cycle_id}' is published; only a correction can change it")
+        stream = f"cycle/{cycle_id}/unit/{unit_id}"
+        need(event["stream"] == stream, f"{event['type']} belongs in the stream '{stream}'")
+        framework = self.frameworks[cycle.opened["frameworks"][cycle.units[unit_id]["kind"]]]
+        return cycle, unit_id, framework
+
+    @staticmethod
+    def leaf(framework, code, method, unit):
+        row = framework.by_code.get(code)
+        need(row is not None, f"unknown criterion '{code}' for {unit}")
+        need(not row["children"], f"criterion {code} is the sum of its sub-criteria")
+        need(method is None or row["method"] == method,
+             f"criterion {code} is scored by the survey" if method == "assessed" else f"criterion {code} is not a survey criterion")
+        return row
+
+    @staticmethod
+    def within(row, text, unit):
+        value = hundredths(text)
+        need(value <= row["max"], f"{unit}, criterion {row['code']}: {text} points is more than its maximum of {points_text(row['max'])}")
+        return value
+
+    @staticmethod
+    def in_self_assessment(cycle, unit, event):
+        need(cycle.stage.get(unit, "self-assessment") == "self-assessment", f"'{unit}' has already submitted its self-assessment")
+        deadline = cycle.extended.get(unit, cycle.deadline)
+        need(parse_time(event["recordedAt"]) <= deadline, f"the self-assessment deadline for '{unit}' has passed")
+
+    def check_cited(self, citations):
+        need(isinstance(citations, list), "'evidence' has the wrong type")
+        for citation in citations:
+            need(isinstance(citation, dict), "an evidence citation must be an object")
+            name, digest = member(citation, "name", str), member(citation, "sha256", str)
+            need(name != "" and is_hex(digest, 64), f"evidence '{name}' needs a name and a SHA-256 of 64 hex digits")
+            need(digest in self.evidence, f"evidence '{name}' ({digest[:16]}…) was never added")
+
+    @staticmethod
+    def applicable(cycle, unit, code):
+        score = cycle.scores.setdefault((unit, code), {})
+        need("na" not in score, f"{unit}, criterion {code} is marked not applicable")
+        return score
+
+    # -- events
+    def on_EvidenceAdded(self, event, payload):
+        digest, name = member(payload, "sha256", str), member(payload, "name", str)
+        size, unit = member(payload, "size", int), member(payload, "unit", str, optional=True)
+        need(is_hex(digest, 64) and name != "" and size >= 0, "evidence needs a name, a size and a SHA-256 of 64 hex digits")
+        need(event["stream"] == f"evidence/{digest}", f"EvidenceAdded belongs in the stream 'evidence/{digest}'")
+        self.evidence.setdefault(digest, {"name": name, "sha256": digest, "size": size, "unit": unit})
+
+    def on_FrameworkRegistered(self, event, payload):
+        identifier = member(payload, "id", str)
+        need("framework" in payload, "the payload needs 'framework'")
+        rows = check_framework(payload["framework"])
+        digest = sha256(canonical(payload["framework"], presorted=True))
+        need(digest == identifier, f"the framework's content hash is {digest}, not {identifier}")
+        need(identifier not in self.frameworks, f"framework {identifier} is already registered")
+        need(event["stream"] == f"framework/{identifier}", f"FrameworkRegistered belongs in the stream 'framework/{identifier}'")
+        self.frameworks[identifier] = Framework(payload["framework"], rows)
+
+    def on_CycleOpened(self, event, payload):
+        cycle_id, _name = member(payload, "cycle", str), member(payload, "name", str)
+        member(payload, "year", int)
+        kinds, units = member(payload, "frameworks", dict), member(payload, "units", list)
+        deadline = member(payload, "selfAssessmentDeadline", str)
+        previous = member(payload, "previousCycle", str, optional=True)
+        need(all(isinstance(v, str) for v in kinds.values()), "'frameworks' has the wrong type")
+        for unit in units:
+            need(isinstance(unit, dict), "'units' has the wrong type")
+            member(unit, "id", str), member(unit, "name", str)
+            need(member(unit, "kind", str) in ("department", "district"), "a unit's kind is department or district")
+        need(event["stream"] == f"cycle/{cycle_id}", f"CycleOpened belongs in the stream 'cycle/{cycle_id}'")
+        need(is_slug(cycle_id), f"cycle id '{cycle_id}' is not a slug")
+        need(cycle_id not in self.cycles, f"cycle '{cycle_id}' is already open")
+        need(parse_time(deadline, DEADLINE) is not None, f"the self-assessment deadline '{deadline}' is not an ISO 8601 UTC time")
+        need(units, f"cycle '{cycle_id}' has no units")
+        listed, names = {}, {}
+        for unit in units:
+            need(is_slug(unit["id"]), f"unit id '{unit['id']}' is not a slug")
+            problem = display_name_problem(unit["name"])
+            need(problem is None, f"the name {unit['name']!r} of unit '{unit['id']}' {problem}")
+            need(unit["id"] not in listed, f"unit '{unit['id']}' is listed twice")
+            clash = names.get(fold(unit["name"]))
+            need(clash is None, f"the name of unit '{unit['id']}' is confusable with the name of unit '{clash}'")
+            names[fold(unit["name"])] = unit["id"]
+            identifier = kinds.get(unit["kind"])
+            need(identifier is not None, f"unit '{unit['id']}' is a {unit['kind']} but the cycle names no framework for that kind")
+            need(identifier in self.frameworks, f"framework {identifier} is not registered")
+            need(self.frameworks[identifier].kind == unit["kind"], f"framework {identifier} does not score {unit['kind']}s")
+            listed[unit["id"]] = {"name": unit["name"], "kind": unit["kind"]}
+        need(previous is None or previous in self.cycles, f"the previous cycle '{previous}' does not exist")
+        self.cycles[cycle_id] = Cycle(payload, listed)
+
+    def on_DeadlineExtended(self, event, payload):
+        until, reason = member(payload, "until", str), member(payload, "reason", str)
+        cycle, unit, _ = self.context(event, payload)
+        moment = parse_time(until, DEADLINE)
+        need(moment is not None and moment > cycle.deadline, "an extension must be an ISO 8601 UTC time after the deadline")
+        need(reason != "", "an extension needs a reason")
+        cycle.extended[unit] = moment
+
+    def on_SelfScoreRecorded(self, event, payload):
+        code, text = member(payload, "criterion", str), points_member(payload, "points")
+        citations = member(payload, "evidence", list)
+        explanation = member(payload, "explanation", str, optional=True) or ""
+        cycle, unit, framework = self.context(event, payload)
+        self.in_self_assessment(cycle, unit, event)
+        row = self.leaf(framework, code, "assessed", unit)
+        value = self.within(row, text, unit)
+        need(citations or not is_blank(explanation), f"{unit}, criterion {code}: a self-score needs evidence or a written explanation")
+        self.check_cited(citations)
+        self.applicable(cycle, unit, code)["self"] = value
+
+    def on_NotApplicableMarked(self, event, payload):
+        code, basis = member(payload, "criterion", str), member(payload, "legalBasis", str)
+        cycle, unit, framework = self.context(event, payload)
+        self.in_self_assessment(cycle, unit, event)
+        row = framework.by_code.get(code)
+        need(row is not None, f"unknown criterion '{code}' for {unit}")
+        need(not is_blank(basis), "a not-applicable mark needs its legal basis")
+        leaves = [leaf for leaf in framework.leaves_under(row) if leaf["method"] == "assessed"]
+        need(leaves, f"criterion {code} is scored by the survey, not by the unit")
+        for leaf in leaves:
+            score = cycle.scores.setdefault((unit, leaf["code"]), {})
+            score.pop("self", None)
+            score["na"] = True
+
+    def on_SelfAssessmentSubmitted(self, event, payload):
+        cycle, unit, framework = self.context(event, payload)
+        self.in_self_assessment(cycle, unit, event)
+        missing = [leaf["code"] for leaf in framework.leaves if leaf["method"] == "assessed"
+                   and not ({"self", "na"} & set(cycle.scores.get((unit, leaf["code"]), {})))]
+        need(not missing, f"'{unit}' cannot submit: {len(missing)} criteria are neither scored nor marked not applicable ({', '.join(missing[:8])})")
+        cycle.stage[unit] = "submitted"
+
+    def on_AppraisalScoreRecorded(self, event, payload):
+        code, text = member(payload, "criterion", str), points_member(payload, "points")
+        reason = member(payload, "reason", str, optional=True) or ""
+        citations = member(payload, "evidence", list, optional=True) or []
+        cycle, unit, framework = self.context(event, payload)
+        stage = cycle.stage.get(unit, "self-assessment")
+        need(stage != "self-assessment", f"'{unit}' has not submitted its self-assessment yet")
+        need(stage != "appraised", f"the appraisal of '{unit}' is concluded")
+        row = self.leaf(framework, code, "assessed", unit)
+        value = self.within(row, text, unit)
+        score = self.applicable(cycle, unit, code)
+        own = score.get("self", 0)
+        need(framework.settings["appraisal"] == "adjust" or value <= own,
+             f"{unit}, criterion {code}: the council may only recognise or lower the self-score {points_text(own)}")
+        self.check_cited(citations)
+        need(value == own or not is_blank(reason), f"{unit}, criterion {code}: adjusting {points_text(own)} to {text} needs a reason")
+        score["appraised"] = value
+
+    def on_AppraisalConcluded(self, event, payload):
+        cycle, unit, framework = self.context(event, payload)
+        need(cycle.stage.get(unit, "self-assessment") == "submitted", f"'{unit}' is not submitted, or its appraisal is already concluded")
+        for leaf in framework.leaves:
+            score = cycle.scores.setdefault((unit, leaf["code"]), {})
+            if leaf["method"] == "assessed" and "na" not in score and "appraised" not in score:
+                score["appraised"] = score.get("self", 0)
+        cycle.stage[unit] = "appraised"
+
+    def on_SpotCheckDrawn(self, event, payload):
+        previous_hash = event["prev"]
+        cycle_id, kind = member(payload, "cycle", str), member(payload, "kind", str)
+        need(kind in ("department", "district"), "'kind' is department or district")
+        seed, algorithm = member(payload, "seed", str), member(payload, "algorithm", str)
+        size = member(payload, "sampleSize", int)
+        drawn, added = member(payload, "drawn", list), member(payload, "added", list)
+        need(all(isinstance(u, str) for u in drawn + added), "'drawn' and 'added' list unit ids")
+        cycle = self.cycles.get(cycle_id)
+        need(cycle is not None, f"no cycle '{cycle_id}'")
+        need(not cycle.published, f"cycle '{cycle_id}' is published")
+        need(event["stream"] == f"cycle/{cycle_id}", f"SpotCheckDrawn belongs in the stream 'cycle/{cycle_id}'")
+        need(kind not in cycle.draws, f"the spot-check of {kind}s in '{cycle_id}' was already drawn")
+        units = [u for u, info in cycle.units.items() if info["kind"] == kind]
+        need(units, f"cycle '{cycle_id}' has no {kind}s")
+        pending = [u for u in units if cycle.stage.get(u) != "appraised"]
+        need(not pending, f"the spot-check is drawn after appraisal; not yet concluded: {', '.join(pending)}")
+        percent = hundredths(self.frameworks[cycle.opened["frameworks"][kind]].settings["spotCheckPercent"])
+        expected_size = (len(units) * percent + 9999) // 10000
+        need(seed == previous_hash, f"the draw's seed must be the hash of the event before it ({previous_hash})")
+        need(algorithm == SPOT_CHECK_ALGORITHM and size == expected_size,
+             f"the draw must use {SPOT_CHECK_ALGORITHM} with a sample of {expected_size}")
+        seed_bytes = bytes.fromhex(previous_hash)
+        expected = sorted(units, key=lambda u: hashlib.sha256(seed_bytes + u.encode()).digest())[:expected_size]
+        need(drawn == expected, f"the drawn units {drawn} are not what the seed gives ({expected})")
+        for unit in added:
+            need(unit in units, f"added unit '{unit}' is not a {kind} of the cycle")
+            need(unit not in expected, f"added unit '{unit}' was already drawn")
+        cycle.draws.add(kind)
+        cycle.checked.update(expected + added)
+
+    def on_SpotCheckScoreRecorded(self, event, payload):
+        code, decision = member(payload, "criterion", str), member(payload, "decision", str)
+        text = points_member(payload, "points", optional=True)
+        reason = member(payload, "reason", str, optional=True) or ""
+        cycle, unit, framework = self.context(event, payload)
+        need(unit in cycle.checked, f"'{unit}' is not in the spot-check sample")
+        row = self.leaf(framework, code, "assessed", unit)
+        score = self.applicable(cycle, unit, code)
+        appraised = score.get("appraised", 0)
+        if decision == "recognise":
+            value = appraised
+        elif decision == "not-recognise":
+            value = 0
+        elif decision in ("raise", "lower"):
+            need(text is not None, "a spot-check that raises or lowers needs the new points")
+            value = self.within(row, text, unit)
+            need(value > appraised if decision == "raise" else value < appraised,
+                 f"{unit}, criterion {code}: '{decision}' from the appraised {points_text(appraised)} cannot give {text}")
+        else:
+            raise RuleBroken(f"a spot-check decision is recognise, not-recognise, raise or lower, not '{decision}'")
+        need(decision == "recognise" or not is_blank(reason), f"{unit}, criterion {code}: a spot-check that does not recognise the appraisal needs a reason")
+        score["spot"] = value
+
+    def on_SurveyScoresImported(self, event, payload):
+        rows = member(payload, "scores", list)
+        member(payload, "source", str)
+        for row in rows:
+            need(isinstance(row, dict), "'scores' has the wrong type")
+            member(row, "criterion", str), points_member(row, "points")
+        cycle, unit, framework = self.context(event, payload)
+        for row in rows:
+            leaf = self.leaf(framework, row["criterion"], "survey", unit)
+            value = self.within(leaf, row["points"], unit)
+            cycle.scores.setdefault((unit, leaf["code"]), {})["survey"] = value
+
+    def on_UnitExcludedFromRanking(self, event, payload):
+        reason = member(payload, "reason", str)
+        cycle, unit, _ = self.context(event, payload)
+        need(reason != "", "leaving a unit out of the ranking needs a reason")
+        cycle.excluded[unit] = reason
+
+    def on_ResultsPublished(self, event, payload):
+        cycle_id, decision = member(payload, "cycle", str), member(payload, "decision", str)
+        date, attested = member(payload, "date", str), member(payload, "resultsHash", str)
+        cycle = self.cycles.get(cycle_id)
+        need(cycle is not None, f"no cycle '{cycle_id}'")
+        need(event["stream"] == f"cycle/{cycle_id}", f"ResultsPublished belongs in the stream 'cycle/{cycle_id}'")
+        need(not cycle.published, f"cycle '{cycle_id}' is already published")
+        need(decision != "" and date != "", "a publication needs its decision number and date")
+        pending = [u for u in cycle.units if cycle.stage.get(u) != "appraised"]
+        need(not pending, f"results are published after appraisal; not yet concluded: {', '.join(pending)}")
+        for kind in sorted({info["kind"] for info in cycle.units.values()}):
+            need(kind in cycle.draws, f"the spot-check of {kind}s has not been drawn")
+        computed = sha256(canonical(self.results(cycle_id)))
+        need(computed == attested, f"the published results hash {attested[:16]}… does not match the results the events give ({computed[:16]}…)")
+        cycle.published = True
+        self.published[cycle_id] = attested
+
+    def on_CorrectionRecorded(self, event, payload):
+        code, text = member(payload, "criterion", str), points_member(payload, "points")
+        decision, reason = member(payload, "decision", str), member(payload, "reason", str)
+        cycle, unit, framework = self.context(event, payload, after_publication=True)
+        row = self.leaf(framework, code, None, unit)
+        need(decision != "" and reason != "", "a correction cites the decision that orders it and gives a reason")
+        cycle.scores.setdefault((unit, code), {})["correction"] = self.within(row, text, unit)
+
+    # -- results (FORMAT.md, Scores, results and publication)
     def results(self, cycle_id):
-        cycle = self.cycles[cycle_id]
-        computed = []
+        cycle, computed = self.cycles[cycle_id], []
         for kind in ("department", "district"):
-            units = [u for u in cycle["units"] if u["kind"] == kind]
-            if not units or kind not in cycle["frameworks"]:
+            units = [u for u, info in cycle.units.items() if info["kind"] == kind]
+            if not units:
                 continue
-            framework = self.frameworks[cycle["frameworks"][kind]]
-            settings = framework["settings"]
-            rows = []
-            for unit in units:
-                fields = []
-                for field in framework["criteria"]:
-                    points = maximum = 0
-                    for leaf in leaves_of(field):
-                        marks = self.marks.get((cycle_id, unit["id"], leaf["code"]), {})
-                        if marks.get("na") and "correction" not in marks:
-                            continue
-                        maximum += hundredths(leaf["maxPoints"])
-                        if "correction" in marks:
-                            points += marks["correction"]
-                        elif leaf["method"] == "survey":
-                            points += marks.get("survey", 0)
-                        else:
-                            points += marks.get("spot", marks.get("appraised", marks.get("self", 0)))
-                    fields.append({"code": field["code"], "points": points, "maxPoints": maximum})
-                rows.append((unit, fields, sum(f["points"] for f in fields), sum(f["maxPoints"] for f in fields)))
-            ranked = [(p, m) for (u, _, p, m) in rows if (cycle_id, u["id"]) not in self.excluded]
-            for unit, fields, points, maximum in rows:
-                excluded = self.excluded.get((cycle_id, unit["id"]))
-                rank = None if excluded is not None else 1 + sum(1 for (p, m) in ranked if p * maximum > points * m)
-                class_name = next((band["name"] for band in settings["classes"]
-                                   if at_least(points, maximum, hundredths(band["minimumPercent"]))), settings["classes"][-1]["name"])
-                provincial = at_least(points, maximum, hundredths(settings["provincialCommendationPercent"])) and all(
-                    at_least(f["points"], f["maxPoints"], hundredths(settings["fieldMinimumPercent"])) for f in fields if f["maxPoints"] > 0)
-                computed.append({
-                    "unit": unit["id"], "name": unit["name"], "kind": kind, "points": points_text(points), "maxPoints": points_text(maximum),
-                    "index": percent_text(points, maximum, settings["publishedDecimals"]), "class": class_name, "rank": rank,
-                    "excludedFromRanking": excluded,
-                    "fields": [{"code": f["code"], "points": points_text(f["points"]), "maxPoints": points_text(f["maxPoints"])} for f in fields],
-                    "eligibility": {"provincialCommendation": provincial, "headExcellentRating": provincial,
-                                    "anyCommendation": at_least(points, maximum, hundredths(settings["anyCommendationPercent"]))},
-                })
+            framework = self.frameworks[cycle.opened["frameworks"][kind]]
+            rows = [(unit, self.unit_fields(cycle, unit, framework)) for unit in units]
+            totals = {unit: (sum(f[1] for f in fields), sum(f[2] for f in fields)) for unit, fields in rows}
+            ranked = [totals[u] for u in units if u not in cycle.excluded]
+            for unit, fields in rows:
+                computed.append(self.unit_result(cycle, unit, kind, fields, totals[unit], ranked, framework.settings))
         computed.sort(key=lambda r: (r["kind"] != "department", r["rank"] if r["rank"] is not None else sys.maxsize, r["unit"]))
         return {"cycle": cycle_id, "units": computed}
 
+    @staticmethod
+    def unit_fields(cycle, unit, framework):
+        fields = []
+        for code, leaves in framework.fields:
+            points = maximum = 0
+            for leaf in leaves:
+                score = cycle.scores.get((unit, leaf["code"]), {})
+                if "na" in score and "correction" not in score:
+                    continue
+                maximum += leaf["max"]
+                if "correction" in score:
+                    points += score["correction"]
+                elif leaf["method"] == "survey":
+                    points += score.get("survey", 0)
+                else:
+                    points += score.get("spot", score.get("appraised", score.get("self", 0)))
+            fields.append((code, points, maximum))
+        return fields
 
-# ---- the bundle --------------------------------------------------------------------------------
+    @staticmethod
+    def unit_result(cycle, unit, kind, fields, total, ranked, settings):
+        points, maximum = total
+        excluded = cycle.excluded.get(unit)
+        rank = None if excluded is not None else 1 + sum(1 for p, m in ranked if p * maximum > points * m)
+        band = next((b["name"] for b in settings["classes"] if reaches(points, maximum, b["minimumPercent"])), settings["classes"][-1]["name"])
+        provincial = reaches(points, maximum, settings["provincialCommendationPercent"]) and all(
+            reaches(p, m, settings["fieldMinimumPercent"]) for _, p, m in fields if m > 0)
+        return {
+            "unit": unit, "name": cycle.units[unit]["name"], "kind": kind, "points": points_text(points),
+            "maxPoints": points_text(maximum), "index": percent_text(points, maximum, settings["publishedDecimals"]),
+            "class": band, "rank": rank, "excludedFromRanking": excluded,
+            "fields": [{"code": c, "points": points_text(p), "maxPoints": points_text(m)} for c, p, m in fields],
+            "eligibility": {"provincialCommendation": provincial, "headExcellentRating": provincial,
+                            "anyCommendation": reaches(points, maximum, settings["anyCommendationPercent"])},
+        }
 
-def verify(bundle):
-    checks = []
 
-    def read(path):
-        try:
-            with open(os.path.join(bundle, path), "rb") as handle:
-                return handle.read()
-        except OSError:
-            raise Bad(f"{path} is missing")
+def reaches(part, whole, percent):
+    """part/whole >= percent% (percent as canonical points), exactly; true when whole is 0."""
+    return whole <= 0 or part * 10000 >= hundredths(percent) * whole
 
-    def load(path):
-        try:
-            return json.loads(read(path).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as error:
-            raise Bad(f"{path}: {error}")
 
-    manifest = load("manifest.json")
-    if manifest.get("format") != "parledger-bundle/1":
-        raise Bad("manifest.json is not a parledger-bundle/1 manifest")
-    ledger_id = manifest["ledgerId"]
+def percent_text(part, whole, decimals):
+    """part/whole in per cent, rounded half-up to `decimals` (0 to 2) decimals, exactly."""
+    step = {0: 100, 1: 10, 2: 1}[decimals]
+    rounded = 0 if whole <= 0 else (2 * part * 10000 + step * whole) // (2 * step * whole) * step
+    whole_part, fraction = divmod(rounded, 100)
+    return str(whole_part) if decimals == 0 else f"{whole_part}.{fraction // 10}" if decimals == 1 else f"{whole_part}.{fraction:02d}"
 
-    events, actors, command, streams = [], {}, [], {}
-    previous = "0" * 64
-    for number, line in enumerate(read("events.jsonl").decode("utf-8").splitlines(), start=1):
-        try:
-            event = json.loads(line)
-        except ValueError as error:
-            raise Bad(f"events.jsonl line {number}: {error}")
-        seq = event.get("seq")
-        expected = len(events) + 1
+
+# ---- events ---------------------------------------------------------------------------------------
+
+ENVELOPE_V1 = {"actor": str, "causation": str, "command": str, "correlation": str, "hash": str, "keyId": str,
+               "payload": dict, "prev": str, "recordedAt": str, "schemaVersion": int, "seq": int,
+               "signature": str, "stream": str, "streamVersion": int, "type": str}
+ENVELOPE_V2 = dict(ENVELOPE_V1, basis=dict, signedAt=str)
+SIGNED_TOGETHER = ("actor", "keyId", "signature", "correlation", "signedAt", "basis")
+
+
+def read_event_lines(handle):
+    """(line number, bytes without its newline) of each line of events.jsonl, read with a bounded readline."""
+    number = 0
+    while True:
+        line = handle.readline(EVENT_LINE_LIMIT + 2)
+        if not line:
+            return
+        number += 1
+        where = f"events.jsonl line {number}"
+        if not line.endswith(b"\n"):
+            if len(line) > EVENT_LINE_LIMIT:
+                raise Failure("parse", f"{where}: longer than 1 MiB")
+            raise Failure("parse", f"{where}: the last line does not end in a newline")
+        if len(line) > EVENT_LINE_LIMIT + 1:
+            raise Failure("parse", f"{where}: longer than 1 MiB")
+        if line == b"\n":
+            raise Failure("parse", f"{where}: empty line")
+        yield number, line[:-1]
+
+
+def parse_event(line, number):
+    """The event object of one line: strict, canonical, with the members of a v1 or v2 envelope."""
+    where = f"events.jsonl line {number}"
+    event = parse_json(line, where)
+    if not isinstance(event, dict):
+        raise Failure("parse", f"{where}: not a JSON object")
+    if canonical(event, presorted=True) != line:
+        raise Failure("parse", f"{where}: not byte for byte the canonical JSON of its object")
+    shape = ENVELOPE_V2 if "signedAt" in event or "basis" in event else ENVELOPE_V1
+    if set(event) != set(shape) or any(not isinstance(event[k], t) or isinstance(event[k], bool) for k, t in shape.items()):
+        raise Failure("parse", f"{where}: not an event envelope (members {sorted(shape)} with their types)")
+    problems = [not is_hex(event["hash"], 64), not is_hex(event["prev"], 64), parse_time(event["recordedAt"]) is None,
+                event["seq"] < 1, event["streamVersion"] < 1, event["schemaVersion"] < 1]
+    if shape is ENVELOPE_V2:
+        basis = event["basis"]
+        problems += [parse_time(event["signedAt"]) is None, set(basis) != {"hash", "seq"}, not is_hex(basis.get("hash"), 64),
+                     not isinstance(basis.get("seq"), int) or isinstance(basis.get("seq"), bool) or basis.get("seq", -1) < 0]
+    if any(problems):
+        raise Failure("parse", f"{where}: a member of the envelope is malformed")
+    return event
+
+
+def signing_bytes(command, ledger_id):
+    first = command[0]
+    message = {"actor": first["actor"], "correlation": first["correlation"], "id": first["command"], "ledger": ledger_id,
+               "events": [{"payload": e["payload"], "schemaVersion": e["schemaVersion"], "stream": e["stream"], "type": e["type"]}
+                          for e in command]}
+    if "signedAt" in first:
+        message["basis"], message["signedAt"] = first["basis"], first["signedAt"]
+    return canonical(message)
+
+
+class EventWalk:
+    """One pass over events.jsonl: chain, commands, signatures, basis and times, rules."""
+
+    def __init__(self, ledger_id, genesis, manifest_ledger):
+        self.ledger_id, self.genesis, self.manifest_ledger = ledger_id, genesis, manifest_ledger
+        self.actors, self.rules, self.frontier = Actors(), Rules(), Frontier()
+        self.hashes = bytearray()  # 32 bytes per event, for bases and receipts
+        self.streams, self.command = {}, []
+        self.previous, self.last_time, self.signed_since = ZERO_HASH, None, None
+
+    def add(self, event):
+        seq = event["seq"]
+        expected = self.frontier.size + 1
         if seq != expected:
-            raise Bad(f"events.jsonl, event {expected}: missing: the next event is {seq}")
-        if command and command[0]["command"] != event["command"]:
-            check_command(command, actors, ledger_id)
-            command = []
-        if event["prev"] != previous:
-            raise Bad(f"events.jsonl, event {seq}: its previous-hash link does not match the hash of event {seq - 1}")
+            raise Failure("chain", f"event {expected}: missing (the line holds event {seq})")
+        if self.command and self.command[0]["command"] != event["command"]:
+            self.finish_command()
+        self.check_chain(event)
+        self.command.append(event)
+
+    def check_chain(self, event):
+        seq = event["seq"]
+        if event["prev"] != self.previous:
+            raise Failure("chain", f"event {seq}: its prev does not match the hash of event {seq - 1}")
         body = {k: v for k, v in event.items() if k != "hash"}
-        if sha256(canonical(body)) != event["hash"]:
-            raise Bad(f"events.jsonl, event {seq}: its contents do not match its stored hash")
-        version = streams.get(event["stream"], 0) + 1
+        if sha256(canonical(body, presorted=True)) != event["hash"]:
+            raise Failure("chain", f"event {seq}: its contents do not match its hash")
+        version = self.streams.get(event["stream"], 0) + 1
         if event["streamVersion"] != version:
-            raise Bad(f"events.jsonl, event {seq}: it claims version {event['streamVersion']} of stream '{event['stream']}', expected {version}")
-        streams[event["stream"]] = version
-        previous = event["hash"]
-        command.append(event)
-        events.append(event)
-    if command:
-        check_command(command, actors, ledger_id)
-    checks.append(f"{len(events)} events: hash chain intact, every hash recomputed, every command signature valid for the key its actor held")
+            raise Failure("chain", f"event {seq}: version {event['streamVersion']} of stream '{event['stream']}', expected {version}")
+        moment = parse_time(event["recordedAt"])
+        if self.last_time is not None and moment < self.last_time:
+            raise Failure("chain", f"event {seq}: recordedAt {event['recordedAt']} is before the previous event's")
+        if "signedAt" in event:
+            self.signed_since = self.signed_since or seq
+        elif self.signed_since is not None:
+            raise Failure("command", f"event {seq}: no signedAt and basis after event {self.signed_since} had them")
+        if seq == 1:
+            self.check_genesis(event)
+        self.streams[event["stream"]] = version
+        self.previous, self.last_time = event["hash"], moment
+        self.hashes += bytes.fromhex(event["hash"])
+        self.frontier.append(leaf_hash(bytes.fromhex(event["hash"])))
 
-    root = merkle_root([hashlib.sha256(b"\x00" + bytes.fromhex(e["hash"])).digest() for e in events])
-    text, name, public_key = open_note(read("checkpoint.txt").decode("utf-8"), read("verifier-key.txt").decode("utf-8").strip())
-    signers = sorted(a["id"] for a in actors.values()
-                     if a["status"] == "active" and a["key"] == public_key and any(g["role"] == "secretariat" for g in a["grants"]))
-    if not signers:
-        raise Bad("checkpoint.txt: its key is not the current key of an active secretariat actor")
-    lines = text.splitlines()
-    if lines[0] != f"parledger/{ledger_id}" or lines[1] != str(len(events)) or base64.b64decode(lines[2]) != root:
-        raise Bad(f"checkpoint.txt: it commits to {lines[1]} events with root {base64.b64decode(lines[2]).hex()}, "
-                  f"the events give {len(events)} with root {root.hex()}")
-    checks.append(f"checkpoint signed by {', '.join(signers)} (secretariat): {len(events)} events, RFC 9162 root {root.hex()}")
+    def check_genesis(self, event):
+        if self.genesis is not None and event["hash"] != self.genesis:
+            raise Failure("ledger", f"event 1: its hash {event['hash']} is not the trust policy's genesis {self.genesis}")
+        if self.manifest_ledger != self.ledger_id:
+            raise Failure("ledger", f"event 1: manifest.json names ledger {self.manifest_ledger!r}, the checkpoint {self.ledger_id!r}")
 
-    registered = {}
-    for event in events:
-        if event["type"] == "EvidenceAdded":
-            registered.setdefault(event["payload"]["sha256"], event["payload"])
-    listed = [{"name": p["name"], "sha256": p["sha256"], "size": p["size"], "unit": p.get("unit")} for _, p in sorted(registered.items())]
-    if load("evidence.json") != listed:
-        raise Bad("evidence.json does not list exactly the documents the events added")
-    if manifest.get("withEvidence"):
-        for sha in sorted(registered):
-            actual = sha256(read(f"evidence/{sha}"))
-            if actual != sha:
-                raise Bad(f"evidence/{sha} ({registered[sha]['name']}): its content hashes to {actual}")
-    checks.append(f"{len(registered)} evidence documents" + (", each file matching its hash" if manifest.get("withEvidence") else " listed"))
+    def finish_command(self):
+        command, self.command = self.command, []
+        if not command:
+            return
+        first = command[0]
+        where = f"event {first['seq']}: command '{first['command']}'"
+        for event in command[1:]:
+            if any(event.get(k) != first.get(k) for k in SIGNED_TOGETHER):
+                raise Failure("signature", f"event {event['seq']}: it disagrees with the rest of command '{first['command']}' on who signed it")
+        signer = self.check_signature(command, where)
+        self.check_basis_and_times(command, where)
+        self.check_rules(command, signer)
 
-    scoring, attested = Scoring(), {}
-    for event in events:
-        if event["type"] == "ResultsPublished":
-            published = event["payload"]
-            computed = sha256(canonical(scoring.results(published["cycle"])))
-            if computed != published["resultsHash"]:
-                raise Bad(f"event {event['seq']}: the publication of {published['cycle']} attests results {published['resultsHash'][:16]}…, "
-                          f"the events give {computed[:16]}…")
-            attested[published["cycle"]] = computed
-        scoring.apply(event)
-    for cycle, digest in sorted(attested.items()):
-        if sha256(read(f"results/{cycle}.json")) != digest:
-            raise Bad(f"results/{cycle}.json: the published results do not follow from the events")
-        if f"parledger-results {cycle} {digest}" not in lines[3:]:
-            raise Bad(f"checkpoint.txt does not carry the results hash of {cycle}")
-    checks.append(f"indexes, classes and rankings recomputed independently; {len(attested)} publications follow from the events: {', '.join(sorted(attested))}")
+    def check_signature(self, command, where):
+        first = command[0]
+        if first["seq"] == 1:
+            bootstrap = len(command) == 1 and first["type"] == "ActorEnrolled" and first["payload"].get("actor") == first["actor"]
+            signer = self.actors.enrolment_signer(first) if bootstrap else None
+            if signer is None:
+                raise Failure("signature", f"{where}: the first command must be one ActorEnrolled of its own signer")
+        else:
+            signer = self.actors.records.get(first["actor"])
+        if signer is None:
+            raise Failure("signature", f"{where}: signed by unknown actor '{first['actor']}'")
+        if signer["status"] != "active":
+            raise Failure("signature", f"{where}: actor '{first['actor']}' is suspended")
+        if signer["key"] is None or key_id(signer["key"]) != first["keyId"]:
+            raise Failure("signature", f"{where}: key {first['keyId']} is not the current key of '{first['actor']}'")
+        signature = decode_base64(first["signature"], 64)
+        if signature is None or not verify_ed25519(signer["key"], signature, signing_bytes(command, self.ledger_id)):
+            raise Failure("signature", f"{where}: the signature does not verify")
+        return signer
 
-    if load("actors.json") != [actor_json(actors[k]) for k in sorted(actors)]:
-        raise Bad("actors.json does not match the actors the events define")
-    for path, digest in sorted(manifest["files"].items()):
-        if sha256(read(path)) != digest:
-            raise Bad(f"manifest.json: {path} does not match its listed hash")
-    checks.append("actors and manifest match")
-    return checks
+    def check_basis_and_times(self, command, where):
+        first = command[0]
+        if "signedAt" not in first:
+            return
+        basis = first["basis"]
+        if basis["seq"] >= first["seq"]:
+            raise Failure("command", f"{where}: its basis {basis['seq']} is not before its first event")
+        seen = ZERO_HASH if basis["seq"] == 0 else self.hashes[32 * (basis["seq"] - 1):32 * basis["seq"]].hex()
+        if basis["hash"] != seen:
+            raise Failure("command", f"{where}: its basis hash is not the hash of event {basis['seq']}")
+        signed = parse_time(first["signedAt"])
+        for event in command:
+            if not signed - 5 * 60_000 <= parse_time(event["recordedAt"]) <= signed + 15 * 60_000:
+                raise Failure("command", f"event {event['seq']}: recorded at {event['recordedAt']}, more than 5 minutes before "
+                                         f"or 15 minutes after its signing at {first['signedAt']}")
+
+    def check_rules(self, command, signer):
+        event = None
+        try:
+            for event in command:
+                authorize(event, signer, command[0]["actor"])
+            for event in command:
+                (self.actors if event["type"] in ACTOR_EVENTS else self.rules).apply(event)
+        except RuleBroken as broken:
+            raise Failure("rule", f"event {event['seq']} ({event['type']}): {broken}") from None
+
+
+# ---- the verifier ---------------------------------------------------------------------------------
+
+class Verifier:
+    def __init__(self, path, policy, quiet):
+        self.path, self.policy, self.quiet = path, policy, quiet
+
+    def ok(self, check):
+        if not self.quiet:
+            print(f"ok  {check}")
+
+    def run(self, receipt_path):
+        self.bundle = Bundle(self.path)
+        self.ok(f"{len(self.bundle.files)} files, every one a regular file at an expected path within its size limit")
+        self.check_checkpoint()
+        self.check_manifest()
+        self.walk_events()
+        self.check_counts()
+        self.check_frameworks()
+        self.check_evidence()
+        self.check_results()
+        self.check_actors()
+        if receipt_path is not None:
+            self.check_receipt(receipt_path)
+
+    def open_checkpoint(self, data, key, code):
+        try:
+            note = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Failure("checkpoint", "checkpoint.txt: not UTF-8") from None
+        split = split_note(note)
+        parsed = split and parse_checkpoint(split[0])
+        if not parsed:
+            raise Failure("checkpoint", "checkpoint.txt: not a C2SP signed bundle checkpoint")
+        if not note_signed_by(split[0], split[1], key):
+            raise Failure(code, f"checkpoint.txt: no valid signature by the log key {key[0]}")
+        return split, parsed
+
+    def check_checkpoint(self):
+        data = self.bundle.read("checkpoint.txt")
+        if self.policy is not None:
+            self.key = self.policy["log"]
+            split, parsed = self.open_checkpoint(data, self.key, "log-key")
+            cosigners = {w[2] for w in self.policy["witnesses"] if note_signed_by(split[0], split[1], w)}
+            if len(cosigners) < self.policy["quorum"]:
+                raise Failure("log-key", f"checkpoint.txt: {len(cosigners)} witnesses cosign it, the policy needs {self.policy['quorum']}")
+        else:
+            text = self.bundle.read("verifier-key.txt")
+            key = parse_verifier_key(text[:-1].decode("utf-8", "replace")) if text.endswith(b"\n") else None
+            if key is None:
+                raise Failure("checkpoint", "verifier-key.txt: not a note verifier key and a newline")
+            self.key = key
+            split, parsed = self.open_checkpoint(data, key, "checkpoint")
+        origin, self.size, self.root, self.results_lines, self.manifest_hash = parsed
+        if not origin.startswith("parledger/") or not is_slug(origin[len("parledger/"):]) or origin != self.key[0]:
+            raise Failure("ledger", f"checkpoint.txt: its origin {origin!r} is not the log key's name {self.key[0]!r}")
+        self.ledger_id = origin[len("parledger/"):]
+        self.ok(f"checkpoint signed by the log key {fingerprint(self.key[2])}: {self.size} events of ledger {self.ledger_id}")
+
+    def check_manifest(self):
+        data = self.bundle.read("manifest.json")
+        if sha256(data) != self.manifest_hash:
+            raise Failure("manifest", "manifest.json: its hash is not the one on the checkpoint's parledger-manifest line")
+        manifest = parse_json(data, "manifest.json")
+        members = {"eventCount": int, "files": dict, "format": str, "genesisHash": str, "headHash": str,
+                   "ledgerId": str, "rootHash": str, "withEvidence": bool}
+        if not isinstance(manifest, dict) or set(manifest) != set(members) or any(
+                not isinstance(manifest[k], t) or (t is int and isinstance(manifest[k], bool)) for k, t in members.items()):
+            raise Failure("manifest", f"manifest.json: not a manifest (members {sorted(members)} with their types)")
+        if manifest["format"] != "parledger-bundle/2":
+            raise Failure("manifest", f"manifest.json: format {manifest['format']!r}, not parledger-bundle/2")
+        files = manifest["files"]
+        for path in sorted(files):
+            if path in ("manifest.json", "checkpoint.txt") or file_limit(path) is False:
+                raise Failure("path", f"manifest.json: {path!r} is not a path of a bundle file")
+            entry = files[path]
+            if not (isinstance(entry, dict) and set(entry) == {"sha256", "size"} and is_hex(entry["sha256"], 64)
+                    and isinstance(entry["size"], int) and not isinstance(entry["size"], bool) and entry["size"] >= 0):
+                raise Failure("manifest", f"manifest.json: the entry of {path} is not {{sha256, size}}")
+        present = set(self.bundle.files) - {"manifest.json", "checkpoint.txt"}
+        for path in sorted(set(files) - present):
+            raise Failure("missing-file", f"{path} is listed in manifest.json but missing")
+        for path in sorted(present - set(files)):
+            raise Failure("unexpected-file", f"{path} is not listed in manifest.json")
+        for path in sorted(files):
+            if self.bundle.files[path] != files[path]["size"]:
+                raise Failure("manifest", f"{path}: {self.bundle.files[path]} bytes, manifest.json says {files[path]['size']}")
+            size, digest = self.bundle.digest(path)
+            if size != files[path]["size"] or digest != files[path]["sha256"]:
+                raise Failure("manifest", f"{path}: its SHA-256 or size does not match manifest.json")
+        self.manifest = manifest
+        self.ok(f"manifest bound to the checkpoint; {len(files)} files, each with its size and SHA-256")
+
+    def walk_events(self):
+        walk = EventWalk(self.ledger_id, self.policy["genesis"] if self.policy else None, self.manifest["ledgerId"])
+        with self.bundle.open("events.jsonl") as handle:
+            for number, line in read_event_lines(handle):
+                walk.add(parse_event(line, number))
+        walk.finish_command()
+        if walk.frontier.size == 0:
+            raise Failure("ledger", "events.jsonl: no event 1")
+        self.walk = walk
+        self.ok(f"{walk.frontier.size} events: canonical lines, hash chain, stream versions, clock order, genesis, "
+                f"every command's signature, basis and times, every role and rule of the cycle")
+
+    def check_counts(self):
+        walk, manifest = self.walk, self.manifest
+        root = walk.frontier.root()
+        if walk.frontier.size != self.size or root != self.root:
+            raise Failure("checkpoint", f"checkpoint.txt: {self.size} events with root {self.root.hex()}; "
+                                        f"the events give {walk.frontier.size} with root {root.hex()}")
+        given = {"eventCount": walk.frontier.size, "headHash": walk.previous, "genesisHash": walk.hashes[:32].hex(), "rootHash": root.hex()}
+        for name, value in given.items():
+            if manifest[name] != value:
+                raise Failure("manifest", f"manifest.json: {name} {manifest[name]!r}, the events give {value!r}")
+        self.ok(f"RFC 9162 root {root.hex()} of {walk.frontier.size} events matches the checkpoint and the manifest")
+
+    def present(self, directory):
+        return sorted(path for path in self.bundle.files if path.startswith(directory + "/"))
+
+    def check_frameworks(self):
+        registered = self.walk.rules.frameworks
+        expected = sorted(f"frameworks/{identifier}.json" for identifier in registered)
+        if self.present("frameworks") != expected:
+            raise Failure("framework", "frameworks/ does not hold exactly the registered frameworks")
+        for path in expected:
+            if sha256(self.bundle.read(path)) != path[len("frameworks/"):-len(".json")]:
+                raise Failure("framework", f"{path}: its content is not the framework registered under that id")
+        self.ok(f"{len(expected)} frameworks, exactly the registered ones")
+
+    def check_evidence(self):
+        documents = [self.walk.rules.evidence[digest] for digest in sorted(self.walk.rules.evidence)]
+        data = self.bundle.read("evidence.json")
+        parse_json(data, "evidence.json")
+        if data != canonical(documents):
+            raise Failure("evidence", "evidence.json does not list exactly the documents the events added")
+        expected = [f"evidence/{d['sha256']}" for d in documents] if self.manifest["withEvidence"] else []
+        if self.present("evidence") != expected:
+            raise Failure("evidence", "evidence/ does not hold exactly the documents evidence.json lists"
+                          if expected else "evidence/ holds files but the manifest's withEvidence is false")
+        for document, path in zip(documents, expected):
+            size, digest = self.bundle.digest(path)
+            if digest != document["sha256"] or size != document["size"]:
+                raise Failure("evidence", f"{path} ({document['name']}): its content does not have that hash and size")
+        self.ok(f"{len(documents)} evidence documents" + (", each file matching its hash and size" if expected else " listed"))
+
+    def check_results(self):
+        published = self.walk.rules.published
+        if self.present("results") != sorted(f"results/{cycle}.json" for cycle in published):
+            raise Failure("results", "results/ does not hold exactly the published cycles")
+        for cycle in sorted(published):
+            data = self.bundle.read(f"results/{cycle}.json")
+            parse_json(data, f"results/{cycle}.json")
+            if sha256(data) != published[cycle]:
+                raise Failure("results", f"results/{cycle}.json: not the results its publication attested")
+        if self.results_lines != sorted(published.items()):
+            raise Failure("results", "checkpoint.txt: its parledger-results lines are not exactly the published cycles and hashes")
+        self.ok(f"results recomputed exactly; {len(published)} publications follow from the events: {', '.join(sorted(published))}")
+
+    def check_actors(self):
+        data = self.bundle.read("actors.json")
+        parse_json(data, "actors.json")
+        if data != canonical(self.walk.actors.json()):
+            raise Failure("actors", "actors.json does not match the actors the events define")
+        self.ok(f"{len(self.walk.actors.records)} actors match their events")
+
+    def check_receipt(self, path):
+        data = read_regular(path, RECEIPT_LIMIT, "receipt", 2)
+        try:
+            receipt = parse_json(data, path)
+        except Failure as failure:
+            raise Failure("receipt", failure.message, 2) from None
+        members = {"checkpoint", "command", "events", "format", "ledgerId"}
+        if not isinstance(receipt, dict) or set(receipt) != members or receipt["format"] != "parledger-receipt/1" \
+                or not isinstance(receipt["checkpoint"], str) or not isinstance(receipt["command"], str) or not isinstance(receipt["events"], list) or not receipt["events"] \
+                or canonical(receipt) != data:
+            raise Failure("receipt", f"{path}: not a parledger-receipt/1", 2)
+        if receipt["ledgerId"] != self.ledger_id:
+            raise Failure("receipt", f"{path}: ledger {receipt['ledgerId']!r}, the bundle's is {self.ledger_id!r}")
+        split = split_note(receipt["checkpoint"])
+        lines = split[0].split("\n")[:-1] if split else []
+        root = decode_base64(lines[2], 32) if len(lines) >= 3 else None
+        if root is None or lines[0] != f"parledger/{self.ledger_id}" or not re.fullmatch(r"0|[1-9][0-9]{0,19}", lines[1]):
+            raise Failure("receipt", f"{path}: its checkpoint is not a C2SP checkpoint of this ledger")
+        if not note_signed_by(split[0], split[1], self.key):
+            raise Failure("receipt", f"{path}: its checkpoint is not signed by the log key")
+        size = int(lines[1])
+        for entry in receipt["events"]:
+            self.check_receipt_event(path, entry, size, root)
+        if size > self.walk.frontier.size or prefix_root(self.walk.hashes, size) != root:
+            raise Failure("receipt", f"{path}: the bundle's first {size} events do not have the receipt's root")
+        self.ok(f"receipt of command {receipt['command']!r}: its {len(receipt['events'])} events are in the bundle where it says")
+
+    def check_receipt_event(self, path, entry, size, root):
+        ok = isinstance(entry, dict) and set(entry) == {"hash", "proof", "seq"} and is_hex(entry["hash"], 64) \
+            and isinstance(entry["seq"], int) and entry["seq"] >= 1 and isinstance(entry["proof"], list) \
+            and all(is_hex(p, 64) for p in entry["proof"])
+        if not ok:
+            raise Failure("receipt", f"{path}: malformed event entry", 2)
+        seq, leaf = entry["seq"], leaf_hash(bytes.fromhex(entry["hash"]))
+        if root_from_inclusion(seq - 1, size, leaf, [bytes.fromhex(p) for p in entry["proof"]]) != root:
+            raise Failure("receipt", f"{path}: the inclusion proof of event {seq} does not lead to its checkpoint's root")
+        if seq > self.walk.frontier.size or self.walk.hashes[32 * (seq - 1):32 * seq].hex() != entry["hash"]:
+            raise Failure("receipt", f"{path}: event {seq} of the bundle is not the receipt's event {entry['hash'][:16]}…")
+
+
+def prefix_root(hashes, size):
+    """The RFC 9162 root of the first `size` events, from their 32-byte hashes."""
+    frontier = Frontier()
+    for index in range(size):
+        frontier.append(leaf_hash(bytes(hashes[32 * index:32 * index + 32])))
+    return frontier.root()
+
+
+def parse_arguments(arguments):
+    options, positional, index = {"--trust": None, "--receipt": None, "--quiet": False}, [], 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if argument == "--quiet":
+            options["--quiet"] = True
+        elif argument in ("--trust", "--receipt") and index + 1 < len(arguments):
+            options[argument] = arguments[index + 1]
+            index += 1
+        elif argument.startswith("-") and argument != "-":
+            return None
+        else:
+            positional.append(argument)
+        index += 1
+    return (positional[0], options) if len(positional) == 1 else None
 
 
 def main(arguments):
-    if len(arguments) != 1 or arguments[0] in ("-h", "--help"):
+    parsed = parse_arguments(arguments)
+    if parsed is None:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    checks = []
+    bundle, options = parsed
+    verifier = None
     try:
-        checks = verify(arguments[0])
-        for check in checks:
-            print(f"ok  {check}")
-        print("OK: the bundle verifies")
-        return 0
-    except Bad as problem:
-        print(f"FAILED: {problem}")
-        return 1
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        print(f"FAILED: the bundle is malformed ({type(error).__name__}: {error})")
-        return 1
+        policy = None
+        if options["--trust"] is not None:
+            policy = parse_trust_policy(read_regular(options["--trust"], POLICY_LIMIT, "trust-policy", 2))
+        verifier = Verifier(bundle, policy, options["--quiet"])
+        verifier.run(options["--receipt"])
+    except Failure as failure:
+        print(f"FAILED [{failure.code}] {failure.message}")
+        return failure.exit_code
+    if policy is None:
+        print("UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint "
+              f"{fingerprint(verifier.key[2])}; compare it with the one the province publishes")
+        return 4
+    print("OK: the bundle verifies")
+    return 0
 
 
 if __name__ == "__main__":

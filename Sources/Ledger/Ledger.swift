@@ -11,6 +11,8 @@ public struct LedgerOptions: Sendable {
     public var storage = EnvironmentOptions()
     /// The id a new ledger gets; random unless given (a reproducible demo gives one).
     public var newLedgerID: String?
+    /// The log key a new ledger gets; random unless given (a reproducible demo gives one).
+    public var newLogKey: SigningKey?
 
     public init(policy: any AuthorizationPolicy) {
         self.policy = policy
@@ -105,13 +107,16 @@ public final class Ledger: Sendable {
                 throw LedgerError.storage(operation: "creating the directory \(path)", error: LMDBError(code: errno))
             }
         }
+        let id = options.newLedgerID ?? UUID().uuidString.lowercased()
+        if let problem = Slug.problem(id, "ledger id") { throw LedgerError.invalidCommand(reason: problem) }
+        let logKeyPath = (path as NSString).appendingPathComponent(logKeyFileName)
+        if !files.fileExists(atPath: logKeyPath) { try KeyFile.write(options.newLogKey ?? SigningKey(), to: logKeyPath) }
         let environment = try openEnvironment(path, options)
         try storage("initialising the ledger") {
             for name in Layout.all { _ = try environment.database(named: name, create: true) }
             let meta = try environment.database(named: Layout.meta, create: false)
             try environment.write { txn in
                 try txn.put(Layout.formatMarker, for: Layout.formatKey, in: meta, options: .noOverwrite)
-                let id = options.newLedgerID ?? UUID().uuidString.lowercased()
                 try txn.put(Array(id.utf8), for: Layout.ledgerIDKey, in: meta, options: .noOverwrite)
             }
         }

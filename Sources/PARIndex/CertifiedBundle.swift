@@ -1,16 +1,43 @@
 import Foundation
 import LMDB
-import Ledger
+public import Ledger
+
+/// The verdict of a bundle check: passed, or the first failure with its code (FORMAT.md, Verdicts).
+public enum BundleVerdict {
+    /// Why a bundle was refused; the same codes in every verifier.
+    public enum Code: String, Sendable {
+        case trustPolicy = "trust-policy"
+        case logKey = "log-key"
+        case ledger
+        case quorum
+        case fileType = "file-type"
+        case unexpectedFile = "unexpected-file"
+        case missingFile = "missing-file"
+        case fileTooLarge = "file-too-large"
+        case path
+        case manifest
+        case parse
+        case checkpoint
+        case chain
+        case signature
+        case command
+        case rule
+        case framework
+        case results
+        case evidence
+        case actors
+        case receipt
+    }
+}
 
 /// A certified history: a directory that anyone can verify offline, without the ledger (FORMAT.md).
 ///
-/// `events.jsonl` (every event's canonical envelope with its hash), `frameworks/<id>.json`,
-/// `actors.json`, `evidence.json` (and `evidence/<sha256>` files with evidence), `results/<cycle>.json`
-/// (each published cycle's results as its publication attested), `checkpoint.txt` (a C2SP signed
-/// checkpoint by the secretariat), `verifier-key.txt`, and `manifest.json` (format, ledger id and the
-/// SHA-256 of every other file).
+/// `events.jsonl`, `frameworks/<id>.json`, `actors.json`, `evidence.json` (and `evidence/<sha256>`
+/// files with evidence), `results/<cycle>.json`, `verifier-key.txt`, `manifest.json` (the SHA-256 and
+/// size of every other file) and `checkpoint.txt`, a checkpoint signed by the log key that carries the
+/// manifest's hash, so that one signature covers every byte.
 public enum CertifiedBundle {
-    public static let format = "parledger-bundle/1"
+    public static let format = "parledger-bundle/2"
 
     /// What an export wrote.
     public struct Summary: Sendable {
@@ -19,33 +46,75 @@ public enum CertifiedBundle {
         public let files: Int
     }
 
-    /// Writes the bundle of the whole ledger to `directory` (which must not exist).
+    /// Writes the bundle of the whole ledger to `directory`, which must not exist: first into a
+    /// directory beside it, renamed into place only when complete, so a failed export leaves nothing.
     public static func export(
-        _ scoring: ScoringLedger, to directory: String, checkpoint: String, verifierKey: String, withEvidence: Bool,
-        progress: ((UInt64, UInt64) -> Void)? = nil
+        _ scoring: ScoringLedger, to directory: String, withEvidence: Bool, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> Summary {
         let files = FileManager.default
         guard !files.fileExists(atPath: directory) else { throw RuleViolation("\(directory) already exists; export into a new directory") }
+        for cycle in try scoring.cycles() where !Slug.isValid(cycle.opened.cycle) {
+            throw RuleViolation("cycle '\(cycle.opened.cycle)' has an id that cannot name a file; this ledger cannot be exported as format 2")
+        }
+        let parent = (directory as NSString).deletingLastPathComponent
+        let staging = (parent.isEmpty ? "." : parent) + "/.\((directory as NSString).lastPathComponent).partial-\(UUID().uuidString.lowercased())"
+        do {
+            let summary = try write(scoring, into: staging, withEvidence: withEvidence, progress: progress)
+            try files.moveItem(atPath: staging, toPath: directory)
+            return summary
+        } catch {
+            try? files.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    private static func write(
+        _ scoring: ScoringLedger, into directory: String, withEvidence: Bool, progress: ((UInt64, UInt64) -> Void)?
+    ) throws -> Summary {
+        let files = FileManager.default
         for sub in ["frameworks", "results"] + (withEvidence ? ["evidence"] : []) {
             try files.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
-        var written: [String: String] = [:]
+        var listed: [String: JSONValue] = [:]
+        func record(_ path: String, sha256: String, size: Int) {
+            listed[path] = .object(["sha256": .string(sha256), "size": .integer(Int64(size))])
+        }
         func write(_ path: String, _ bytes: [UInt8]) throws {
             try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/\(path)"))
-            written[path] = EventHash.of(bytes).hex
+            record(path, sha256: EventHash.of(bytes).hex, size: bytes.count)
         }
         let head = try scoring.ledger.head()
-        var events: [UInt8] = []
+        guard let first = try scoring.ledger.event(at: 1) else { throw RuleViolation("the ledger has no events to export") }
+        guard FileManager.default.createFile(atPath: "\(directory)/\(BundleFiles.events)", contents: nil),
+            let output = FileHandle(forWritingAtPath: "\(directory)/\(BundleFiles.events)")
+        else { throw RuleViolation("cannot create \(directory)/\(BundleFiles.events)") }
+        var hasher = SHA256Stream()
+        var size = 0
+        var pending: [UInt8] = []
         try scoring.ledger.forEachEvent { event in
-            events += event.canonicalEnvelope(includingHash: true) + [0x0A]
+            guard event.sequence <= head.count else { return false }
+            pending += event.canonicalEnvelope(includingHash: true)
+            pending.append(0x0A)
+            if pending.count >= 1 << 20 {
+                hasher.update(pending)
+                size += pending.count
+                try output.write(contentsOf: pending)
+                pending.removeAll(keepingCapacity: true)
+            }
             if event.sequence % 10_000 == 0 { progress?(event.sequence, head.count) }
             return true
         }
-        try write("events.jsonl", events)
+        hasher.update(pending)
+        size += pending.count
+        try output.write(contentsOf: pending)
+        try output.synchronize()
+        try output.close()
+        record(BundleFiles.events, sha256: hasher.finish(), size: size)
+
         for framework in try scoring.frameworks() { try write("frameworks/\(framework.id).json", CanonicalJSON.encode(framework.json)) }
-        try write("actors.json", CanonicalJSON.encode(.array(try scoring.ledger.allActors().map(\.json))))
+        try write(BundleFiles.actors, CanonicalJSON.encode(.array(try scoring.ledger.allActors().map(\.json))))
         let evidence = try scoring.evidence()
-        try write("evidence.json", CanonicalJSON.encode(.array(evidence.map(evidenceJSON))))
+        try write(BundleFiles.evidenceList, CanonicalJSON.encode(.array(evidence.map(evidenceJSON))))
         if withEvidence {
             let store = EvidenceStore(ledger: scoring.ledger)
             for item in evidence {
@@ -60,144 +129,25 @@ public enum CertifiedBundle {
             let published = try scoring.snapshot(through: publication.sequence - 1).results(cycle: cycle.opened.cycle)
             try write("results/\(cycle.opened.cycle).json", CanonicalJSON.encode(published.json))
         }
-        try write("checkpoint.txt", Array(checkpoint.utf8))
-        try write("verifier-key.txt", Array((verifierKey + "\n").utf8))
-        let (_, root) = try scoring.ledger.treeRoot()
-        let manifest: JSONValue = .object([
+        try write(BundleFiles.verifierKey, Array((try scoring.ledger.logVerifierKey().description + "\n").utf8))
+        let (_, root) = try scoring.ledger.treeRoot(size: head.count)
+        let manifest = CanonicalJSON.encode(.object([
             "format": .string(format), "ledgerId": .string(scoring.ledger.id), "eventCount": .integer(Int64(head.count)),
-            "headHash": .string(head.hash.hex), "rootHash": .string(hexString(root)), "withEvidence": .bool(withEvidence),
-            "files": .object(written.mapValues(JSONValue.string)),
-        ])
-        try Data(CanonicalJSON.encode(manifest)).write(to: URL(fileURLWithPath: "\(directory)/manifest.json"))
+            "headHash": .string(head.hash.hex), "genesisHash": .string(first.hash.hex), "rootHash": .string(hexString(root)),
+            "withEvidence": .bool(withEvidence), "files": .object(listed),
+        ]))
+        try Data(manifest).write(to: URL(fileURLWithPath: "\(directory)/\(BundleFiles.manifest)"))
+        let (checkpoint, note) = try scoring.signedCheckpoint(extra: ["parledger-manifest \(EventHash.of(manifest).hex)"])
+        guard checkpoint.size == head.count else {
+            throw RuleViolation("the ledger grew while it was being exported; export again")
+        }
+        try Data(note.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(BundleFiles.checkpoint)"))
         progress?(head.count, head.count)
-        return Summary(events: head.count, rootHash: hexString(root), files: written.count + 1)
+        return Summary(events: head.count, rootHash: hexString(root), files: listed.count + 2)
     }
 
     static func evidenceJSON(_ item: PARPayload.EvidenceAdded) -> JSONValue {
         .object(["sha256": .string(item.sha256), "name": .string(item.name), "size": .integer(Int64(item.size)),
                  "unit": item.unit.map(JSONValue.string) ?? .null])
-    }
-
-    /// What verifying a bundle found: the checks passed, or the first bad item.
-    public struct Report: Sendable {
-        public let events: UInt64
-        public let checks: [String]
-        public let problem: String?
-    }
-
-    private struct Failure: Error {
-        let reason: String
-    }
-
-    /// Verifies the bundle in `directory`: chain, signatures, Merkle root, checkpoint, evidence, and
-    /// every publication recomputed from the events. Stops at the first bad item and names it.
-    public static func verify(_ directory: String, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Report {
-        var checks: [String] = []
-        var count: UInt64 = 0
-        do {
-            func read(_ path: String) throws -> [UInt8] {
-                guard let data = FileManager.default.contents(atPath: "\(directory)/\(path)") else { throw Failure(reason: "\(path) is missing") }
-                return Array(data)
-            }
-            func json(_ path: String) throws -> JSONValue {
-                do { return try JSONParser.parse(try read(path)) } catch let error as JSONParseError { throw Failure(reason: "\(path): \(error)") }
-            }
-            let manifest = try json("manifest.json")
-            guard manifest["format"]?.stringValue == format, let ledgerID = manifest["ledgerId"]?.stringValue else {
-                throw Failure(reason: "manifest.json is not a \(format) manifest")
-            }
-
-            var walk = ChainWalk(ledgerID: ledgerID)
-            var events: [RecordedEvent] = []
-            let lines = try read("events.jsonl").split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
-            for (index, line) in lines.enumerated() {
-                let event: RecordedEvent
-                do {
-                    event = try RecordedEvent(envelope: try JSONParser.parse(Array(line)))
-                } catch {
-                    throw Failure(reason: "events.jsonl line \(index + 1): \(error)")
-                }
-                if let problem = walk.check(event) { throw Failure(reason: "events.jsonl, \(problem)") }
-                events.append(event)
-                if event.sequence % 10_000 == 0 { progress?(event.sequence, UInt64(lines.count)) }
-            }
-            if let problem = walk.finishCommand() { throw Failure(reason: "events.jsonl, \(problem)") }
-            count = UInt64(events.count)
-            checks.append("\(count) events: hash chain intact, every hash recomputed, every command signature valid for the key its actor held")
-
-            let leaves = events.map { MerkleTree.leafHash($0.hash.bytes) }
-            let root = try MerkleTree.hash(start: 0, size: count, subtree: MerkleTree.inMemory(leaves))
-            let verifier: NoteVerifierKey
-            let checkpoint: Checkpoint
-            do {
-                verifier = try NoteVerifierKey(parsing: String(decoding: try read("verifier-key.txt"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-                checkpoint = try Checkpoint(parsing: try SignedNote.open(String(decoding: try read("checkpoint.txt"), as: UTF8.self), verifier: verifier))
-            } catch let error as NoteVerifierKey.Problem {
-                throw Failure(reason: "checkpoint.txt: \(error.description)")
-            }
-            let signers = walk.actors.values.filter { $0.status == .active && $0.holds(Role.secretariat.rawValue) && $0.currentKey == verifier.publicKey }
-            guard !signers.isEmpty else { throw Failure(reason: "checkpoint.txt: its key is not the current key of an active secretariat actor") }
-            guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID), checkpoint.size == count, checkpoint.rootHash == root else {
-                throw Failure(reason: "checkpoint.txt: it commits to \(checkpoint.size) events with root \(hexString(checkpoint.rootHash)), the events give \(count) with root \(hexString(root))")
-            }
-            checks.append("checkpoint signed by \(signers.map(\.id).sorted().joined(separator: ", ")) (secretariat): \(count) events, RFC 9162 root \(hexString(root))")
-
-            var registered: [String: PARPayload.EvidenceAdded] = [:]
-            for event in events where event.type == PAREventType.evidenceAdded {
-                if let added = try? JSONDecoder().decode(PARPayload.EvidenceAdded.self, from: Data(event.payload)), registered[added.sha256] == nil {
-                    registered[added.sha256] = added
-                }
-            }
-            let listed = try json("evidence.json")
-            guard listed == .array(registered.keys.sorted().compactMap { registered[$0] }.map(evidenceJSON)) else {
-                throw Failure(reason: "evidence.json does not list exactly the documents the events added")
-            }
-            let withEvidence = manifest["withEvidence"] == .bool(true)
-            for sha in registered.keys.sorted() where withEvidence {
-                let bytes = try read("evidence/\(sha)")
-                guard EventHash.of(bytes).hex == sha else {
-                    throw Failure(reason: "evidence/\(sha) (\(registered[sha]?.name ?? "")): its content hashes to \(EventHash.of(bytes).hex)")
-                }
-            }
-            checks.append("\(registered.count) evidence documents\(withEvidence ? ", each file matching its hash" : " listed (files not included)")")
-
-            var attested: [String: String] = [:]
-            _ = try ScoringLedger.replay(count: count, events: { start, limit in Array(events[Int(start - 1)..<min(events.count, Int(start - 1) + limit)]) },
-                                                    after: { _, _, _ in }, before: { event, projector, txn in
-                guard event.type == PAREventType.resultsPublished,
-                    let published = try? JSONDecoder().decode(PARPayload.ResultsPublished.self, from: Data(event.payload)),
-                    let cycle = try projector.cycle(published.cycle, in: txn)
-                else { return }
-                let results = try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
-                guard results.hash == published.resultsHash else {
-                    throw Failure(reason: "event \(event.sequence): the publication of \(published.cycle) attests results \(published.resultsHash.prefix(16))…, the events give \(results.hash.prefix(16))…")
-                }
-                attested[published.cycle] = published.resultsHash
-            })
-            for (cycle, hash) in attested.sorted(by: { $0.key < $1.key }) {
-                let file = "results/\(cycle).json"
-                guard EventHash.of(try read(file)).hex == hash else {
-                    throw Failure(reason: "\(file): the published results do not follow from the events (the publication attests \(hash.prefix(16))…)")
-                }
-                guard checkpoint.extensions.contains("parledger-results \(cycle) \(hash)") else {
-                    throw Failure(reason: "checkpoint.txt does not carry the results hash of \(cycle)")
-                }
-            }
-            checks.append("every projection recomputed from the events; \(attested.count) publications follow from them: \(attested.keys.sorted().joined(separator: ", "))")
-
-            guard try json("actors.json") == .array(walk.actors.keys.sorted().compactMap { walk.actors[$0]?.json }) else {
-                throw Failure(reason: "actors.json does not match the actors the events define")
-            }
-            guard case .object(let listedFiles)? = manifest["files"] else { throw Failure(reason: "manifest.json lists no files") }
-            for (path, value) in listedFiles.sorted(by: { $0.key < $1.key }) {
-                guard EventHash.of(try read(path)).hex == value.stringValue else { throw Failure(reason: "manifest.json: \(path) does not match its listed hash") }
-            }
-            checks.append("actors and manifest match")
-            return Report(events: count, checks: checks, problem: nil)
-        } catch let failure as Failure {
-            return Report(events: count, checks: checks, problem: failure.reason)
-        } catch let violation as RuleViolation {
-            return Report(events: count, checks: checks, problem: "the events break a rule when recomputed: \(violation.reason)")
-        }
     }
 }

@@ -118,9 +118,22 @@ public enum FrameworkValidator {
     }
 
     /// Everything wrong with a framework document, including leaves without a method.
+    /// Whether `code` follows the grammar of criterion codes, `^[1-9][0-9]{0,2}(\.[1-9][0-9]{0,2}){0,5}$`
+    /// (FORMAT.md): 1 to 6 numbers from 1 to 999 without leading zeros, joined by dots.
+    public static func isCriterionCode(_ code: String) -> Bool {
+        let parts = code.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...6).contains(parts.count)
+            && parts.allSatisfy { part in
+                (1...3).contains(part.utf8.count) && part.utf8.first != UInt8(ascii: "0") && part.utf8.allSatisfy { (48...57).contains($0) }
+            }
+    }
+
     public static func defects(in framework: Framework) -> [FrameworkDefect] {
         var found = defects(in: rows(of: framework), statedAssessed: framework.statedAssessed, statedSurvey: framework.statedSurvey)
         for criterion in framework.fields.flatMap(\.allCriteria) {
+            if !isCriterionCode(criterion.code) {
+                found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "a code is 1 to 6 numbers from 1 to 999, without leading zeros, joined by dots"))
+            }
             if criterion.isLeaf && criterion.method == nil {
                 found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "a leaf needs a method (assessed or survey)"))
             }

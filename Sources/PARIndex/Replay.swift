@@ -197,6 +197,97 @@ extension ScoringLedger {
     }
 }
 
+/// Projections folded from events that arrive in order, into a scratch LMDB environment removed with
+/// it: how a bundle verifier re-checks every rule of the cycle without a ledger.
+final class ScratchProjection {
+    private let directory: String
+    let environment: Environment
+    let projector: ScoringProjector
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("parledger-replay-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            environment = try Environment(path: directory)
+            projector = try ScoringProjector(environment: environment)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// An event that breaks a rule of the cycle.
+    struct Broken: Error {
+        let sequence: UInt64
+        let reason: String
+    }
+
+    /// Applies `events` in one write transaction, every rule checked against the state before each.
+    /// - Throws: `Broken` naming the first event that breaks a rule.
+    func apply(_ events: [RecordedEvent]) throws {
+        guard !events.isEmpty else { return }
+        try environment.write { txn in
+            for event in events {
+                do {
+                    try projector.apply(event, in: txn)
+                } catch let violation as RuleViolation {
+                    throw Broken(sequence: event.sequence, reason: violation.reason)
+                }
+            }
+        }
+    }
+
+    /// Every registered framework's canonical JSON, by id.
+    func frameworkFiles() throws -> [String: [UInt8]] {
+        try environment.read { txn in
+            try txn.withCursor(on: projector.frameworksDB) { cursor in
+                var found: [String: [UInt8]] = [:]
+                var entry = try cursor.first()
+                while let current = entry {
+                    found[String(decoding: current.key, as: UTF8.self)] = current.value
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
+    }
+
+    /// Every document added, in sha256 order.
+    func evidence() throws -> [PARPayload.EvidenceAdded] {
+        try environment.read { txn in
+            try txn.withCursor(on: projector.evidenceDB) { cursor in
+                var found: [PARPayload.EvidenceAdded] = []
+                var entry = try cursor.first()
+                while let current = entry {
+                    found.append(try StateCoding.decode(PARPayload.EvidenceAdded.self, current.value))
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
+    }
+
+    /// Every published cycle's attested results hash, by cycle.
+    func publications() throws -> [String: String] {
+        try environment.read { txn in
+            try txn.withCursor(on: projector.cyclesDB) { cursor in
+                var found: [String: String] = [:]
+                var entry = try cursor.first()
+                while let current = entry {
+                    let record = try StateCoding.decode(CycleRecord.self, current.value)
+                    if let publication = record.publication { found[record.opened.cycle] = publication.resultsHash }
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
+    }
+}
+
 /// What the read commands need, from the live projections or from a replayed snapshot.
 public protocol ProjectionReading {
     func cycle(_ id: String) throws -> CycleRecord?

@@ -20,9 +20,12 @@ public final class ScoringLedger: Sendable {
         return options
     }
 
-    public static func create(at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil) throws -> ScoringLedger {
+    public static func create(
+        at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil, logKey: SigningKey? = nil
+    ) throws -> ScoringLedger {
         var options = options(clock: clock)
         options.newLedgerID = ledgerID
+        options.newLogKey = logKey
         return try ScoringLedger(ledger: Ledger.create(at: path, options: options))
     }
 
@@ -120,15 +123,16 @@ public final class ScoringLedger: Sendable {
         }
     }
 
-    /// A C2SP checkpoint of the whole ledger signed by `key`, with one `parledger-results <cycle>
-    /// <hash>` line per published cycle (the hash its publication attested).
-    public func signedCheckpoint(key: SigningKey) throws -> String {
-        let (size, root) = try ledger.treeRoot()
-        let extensions = try cycles().compactMap { cycle in
-            cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" }
-        }
-        let checkpoint = Checkpoint(origin: Checkpoint.origin(ledgerID: ledger.id), size: size, rootHash: root, extensions: extensions)
-        return SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: key)
+    /// One `parledger-results <cycle> <hash>` line per published cycle (the hash its publication
+    /// attested), as checkpoints carry them.
+    public func resultsLines() throws -> [String] {
+        try cycles().compactMap { cycle in cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" } }
+    }
+
+    /// A C2SP checkpoint of the whole ledger with its results lines and `extra` lines, signed with the
+    /// log key.
+    public func signedCheckpoint(extra: [String] = []) throws -> (checkpoint: Checkpoint, note: String) {
+        try ledger.signedCheckpoint(extensions: try resultsLines() + extra)
     }
 
     // MARK: Rebuilding

@@ -232,6 +232,10 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("the framework has defects: " + defects.map(\.description).joined(separator: "; "))
         }
         guard framework.id == id else { throw RuleViolation("the framework's content hash is \(framework.id), not \(id)") }
+        guard CanonicalJSON.encode(framework.json) == CanonicalJSON.encode(document) else {
+            throw RuleViolation("the framework is not written in its normal form (canonical points, only the members of a framework)")
+        }
+        guard event.stream == "framework/\(id)" else { throw RuleViolation("FrameworkRegistered belongs in the stream 'framework/\(id)'") }
         guard try txn.value(for: Array(id.utf8), in: frameworksDB) == nil else {
             throw RuleViolation("framework \(id) is already registered")
         }
@@ -243,16 +247,22 @@ final class ScoringProjector: @unchecked Sendable {
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
             throw RuleViolation("CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
         }
-        guard !opened.cycle.isEmpty, !opened.cycle.contains("\u{0}") else { throw RuleViolation("the cycle needs an id") }
+        if let problem = Slug.problem(opened.cycle, "cycle") { throw RuleViolation(problem) }
         guard try cycle(opened.cycle, in: txn) == nil else { throw RuleViolation("cycle '\(opened.cycle)' is already open") }
         guard Timestamp(iso8601: opened.selfAssessmentDeadline) != nil else {
             throw RuleViolation("the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
         }
         guard !opened.units.isEmpty else { throw RuleViolation("cycle '\(opened.cycle)' has no units") }
         var seen = Set<String>()
+        var names: [String: String] = [:]
         for unit in opened.units {
-            guard !unit.id.isEmpty, !unit.id.contains("\u{0}"), !unit.name.isEmpty else { throw RuleViolation("every unit needs an id and a name") }
+            if let problem = Slug.problem(unit.id, "unit") ?? DisplayName.problem(unit.name, "unit '\(unit.id)'") {
+                throw RuleViolation(problem)
+            }
             guard seen.insert(unit.id).inserted else { throw RuleViolation("unit '\(unit.id)' is listed twice") }
+            if let other = names.updateValue(unit.id, forKey: DisplayName.skeleton(unit.name)) {
+                throw RuleViolation("the name of unit '\(unit.id)' is confusable with the name of unit '\(other)'")
+            }
             guard let frameworkID = opened.frameworks[unit.kind.rawValue] else {
                 throw RuleViolation("unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
             }
@@ -263,7 +273,7 @@ final class ScoringProjector: @unchecked Sendable {
                 throw RuleViolation("framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
             }
         }
-        if let previous = opened.previousCycle, try cycle(previous, in: txn) == nil {
+        if let previous = opened.previousCycle, try !Slug.isValid(previous) || cycle(previous, in: txn) == nil {
             throw RuleViolation("the previous cycle '\(previous)' does not exist")
         }
         try putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event, txn)
@@ -315,6 +325,9 @@ final class ScoringProjector: @unchecked Sendable {
             value = try Points(parsing: text)
         } catch {
             throw RuleViolation("\(unit), criterion \(criterion.code): \(error)")
+        }
+        guard value.description == text else {
+            throw RuleViolation("\(unit), criterion \(criterion.code): the points '\(text)' are not written in their one form '\(value)'")
         }
         guard value <= criterion.maxPoints else {
             throw RuleViolation("\(unit), criterion \(criterion.code): \(value) points is more than its maximum of \(criterion.maxPoints)")

@@ -13,36 +13,28 @@ struct CheckpointCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign a checkpoint of the whole ledger with a secretariat key.",
+            abstract: "Sign a checkpoint of the whole ledger with the log key.",
             discussion: """
                 The body: origin (parledger/<ledger id>), tree size, base64 RFC 9162 root hash, then one
                 line 'parledger-results <cycle> <sha256>' per published cycle (the hash its publication
-                attested). The signature line uses the origin as the key name.
+                attested). The signature line uses the origin as the key name; the key is the ledger's
+                own log key (log.key beside the ledger), which the trust policy names.
 
                 Example:
-                  parledger checkpoint --key so-noi-vu.key --out checkpoint.txt
+                  parledger checkpoint --out checkpoint.txt
                 """
         )
         @OptionGroup var location: LedgerLocation
-        @OptionGroup var signing: SigningOptions
         @Option(help: ArgumentHelp("Write the checkpoint here (default: standard output).", valueName: "file")) var out: String?
 
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let ledger = scoring.ledger
-                let key = try signing.loadKey()
-                guard let signer = try ledger.actor(owning: key.publicKey), signer.status == .active,
-                    signer.currentKey == key.publicKey, signer.holds(Role.secretariat.rawValue)
-                else {
-                    throw InputError("checkpoints are signed with the current key of an active secretariat actor",
-                                     hint: "use the secretariat's key (--key)")
-                }
-                let note = try scoring.signedCheckpoint(key: key)
+                let (checkpoint, note) = try scoring.signedCheckpoint()
                 if let out {
                     try note.write(toFile: out, atomically: true, encoding: .utf8)
-                    print("Wrote a checkpoint of \(try ledger.head().count) events to \(out)")
-                    print("Verifier key: \(NoteVerifierKey(name: Checkpoint.origin(ledgerID: ledger.id), publicKey: key.publicKey))")
+                    print("Wrote a checkpoint of \(checkpoint.size) events to \(out)")
+                    print("Verifier key: \(try scoring.ledger.logVerifierKey())")
                 } else {
                     print(note, terminator: "")
                 }
@@ -93,19 +85,14 @@ struct CheckpointCommand: ParsableCommand {
     struct VerifierKey: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verifier-key",
-            abstract: "Print the note verifier key of an actor's current key for this ledger's checkpoints.",
-            discussion: "Example:\n  parledger checkpoint verifier-key so-noi-vu"
+            abstract: "Print the note verifier key of the ledger's log key, which signs its checkpoints.",
+            discussion: "Example:\n  parledger checkpoint verifier-key --ledger dien-bien"
         )
         @OptionGroup var location: LedgerLocation
-        @Argument(help: "The actor's id.") var actor: String
 
         func run() throws {
             try reportingFailures {
-                let ledger = try location.openScoring().ledger
-                guard let record = try ledger.actor(actor), let key = record.currentKey else {
-                    throw InputError("actor '\(actor)' has no current key in this ledger", hint: "'parledger actor list' shows the actors")
-                }
-                print(NoteVerifierKey(name: Checkpoint.origin(ledgerID: ledger.id), publicKey: key))
+                print(try location.openScoring().ledger.logVerifierKey())
             }
         }
     }

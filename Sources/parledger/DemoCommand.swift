@@ -98,7 +98,9 @@ final class DemoScenario {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
         clock.set(at("2019-12-02T01:00:00Z"))
-        scoring = try ScoringLedger.create(at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)")
+        let logSeed = EventHash.of(Array("parledger-demo|\(seed)|log-key".utf8)).bytes
+        scoring = try ScoringLedger.create(at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)",
+                                          logKey: SigningKey(seed: logSeed))
         evidenceStore = EvidenceStore(ledger: scoring.ledger)
     }
 
@@ -121,7 +123,7 @@ final class DemoScenario {
         print("\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle. Try:")
         print("  parledger ranking --cycle dien-bien-2019 --ledger \(directory)/ledger")
         print("  parledger trace huyen-muong-nhe --cycle dien-bien-2020 --ledger \(directory)/ledger")
-        print("  python3 tools/verify_bundle.py \(directory)/bundle")
+        print("  python3 tools/verify_bundle.py \(directory)/bundle --trust \(directory)/trust-policy.txt")
     }
 
     // MARK: Actors
@@ -336,16 +338,17 @@ final class DemoScenario {
     }
 
     private func exportAndVerifyBundle() throws {
-        let key = try key(for: "so-noi-vu-thuong-truc")
-        let note = try scoring.signedCheckpoint(key: key)
-        let verifier = NoteVerifierKey(name: Checkpoint.origin(ledgerID: scoring.ledger.id), publicKey: key.publicKey).description
-        print("\n$ parledger export \(directory)/bundle --with-evidence --key \(directory)/keys/so-noi-vu-thuong-truc.key")
-        let summary = try CertifiedBundle.export(scoring, to: "\(directory)/bundle", checkpoint: note, verifierKey: verifier, withEvidence: true)
+        let policy = try scoring.ledger.trustPolicy()
+        print("\n$ parledger trust-policy --ledger \(directory)/ledger --out \(directory)/trust-policy.txt")
+        try policy.text.write(toFile: "\(directory)/trust-policy.txt", atomically: true, encoding: .utf8)
+        print("Wrote the trust policy of ledger \(policy.ledgerID); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))")
+        print("\n$ parledger export \(directory)/bundle --with-evidence")
+        let summary = try CertifiedBundle.export(scoring, to: "\(directory)/bundle", withEvidence: true)
         print("Exported \(summary.events) events in \(summary.files) files; checkpoint root \(summary.rootHash)")
-        print("\n$ parledger verify-bundle \(directory)/bundle")
-        let report = try CertifiedBundle.verify("\(directory)/bundle")
+        print("\n$ parledger verify-bundle \(directory)/bundle --trust \(directory)/trust-policy.txt")
+        let report = BundleVerifier.verify("\(directory)/bundle", policy: policy)
         for check in report.checks { print("ok  \(check)") }
-        print(report.problem.map { "FAILED: \($0)" } ?? "OK: the bundle verifies")
+        print(report.failure.map { "FAILED [\($0.code.rawValue)] \($0.message)" } ?? "OK: the bundle verifies")
     }
 
     private func printTrace() throws {

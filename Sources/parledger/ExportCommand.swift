@@ -8,16 +8,17 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a certified history that anyone can verify offline (see FORMAT.md).",
         discussion: """
-            Signs a fresh checkpoint with the secretariat's key and writes the events, frameworks,
-            actors, evidence manifest (documents too with --with-evidence), published results,
-            checkpoint and verifier key into OUT (which must not exist).
+            Writes the events, frameworks, actors, evidence manifest (documents too with
+            --with-evidence), published results, the log's verifier key and a manifest of every file
+            into OUT (which must not exist), and a checkpoint signed with the ledger's log key that
+            binds the manifest. The bundle is written beside OUT and moved into place only when
+            complete. Verify it against the province's trust policy ('parledger trust-policy').
 
             Example:
-              parledger export bundle-2020 --with-evidence --key so-noi-vu.key
+              parledger export bundle-2020 --with-evidence
             """
     )
     @OptionGroup var location: LedgerLocation
-    @OptionGroup var signing: SigningOptions
     @Argument(help: "The bundle directory to create.") var out: String
     @Flag(help: "Include the evidence documents themselves.") var withEvidence = false
     @Flag(help: "Do not show progress.") var quiet = false
@@ -25,20 +26,11 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let scoring = try location.openScoring()
-            let key = try signing.loadKey()
-            guard let signer = try scoring.ledger.actor(owning: key.publicKey), signer.status == .active,
-                signer.currentKey == key.publicKey, signer.holds(Role.secretariat.rawValue)
-            else {
-                throw InputError("a bundle's checkpoint is signed with the current key of an active secretariat actor", hint: "use the secretariat's key (--key)")
-            }
-            let note = try scoring.signedCheckpoint(key: key)
-            let verifier = NoteVerifierKey(name: Checkpoint.origin(ledgerID: scoring.ledger.id), publicKey: key.publicKey).description
             let progress = ProgressReporter("exporting", quiet: quiet)
-            let summary = try CertifiedBundle.export(scoring, to: out, checkpoint: note, verifierKey: verifier,
-                                                     withEvidence: withEvidence, progress: progress.update)
+            let summary = try CertifiedBundle.export(scoring, to: out, withEvidence: withEvidence, progress: progress.update)
             progress.finish()
             print("Exported \(summary.events) events in \(summary.files) files to \(out)")
-            print("Checkpoint root \(summary.rootHash), verifier key \(verifier)")
+            print("Checkpoint root \(summary.rootHash), log key fingerprint \(TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey))")
         }
     }
 }
@@ -46,30 +38,58 @@ struct ExportCommand: ParsableCommand {
 struct VerifyBundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-bundle",
-        abstract: "Verify an exported bundle without the ledger; name the first bad item.",
+        abstract: "Verify an exported bundle without the ledger, against a trust policy; name the first bad item.",
         discussion: """
-            Checks the hash chain, every command signature, the Merkle root against the signed
-            checkpoint, the evidence files, and recomputes every projection from the events to check
-            that each publication's results follow from them. Exit code 1 when anything fails.
+            Checks every file of the bundle against the manifest and the manifest against the
+            checkpoint signed by the log key the trust policy names, then the hash chain, every
+            command's signature, basis and signing time, every rule of the cycle replayed event by
+            event, the Merkle root, and every framework, evidence, results and actors file. With
+            --receipt, also that the receipt's events are still in their place.
+
+            Prints 'FAILED [code] …' with a code of FORMAT.md (Verdicts). Exit codes: 0 verified
+            against the trust policy; 1 a check failed; 4 every check passed but no --trust was
+            given, so the bundle's authenticity is not established; 2 the trust policy or receipt
+            cannot be read.
 
             Example:
-              parledger verify-bundle bundle-2020
+              parledger verify-bundle bundle-2020 --trust trust-policy.txt
             """
     )
     @Argument(help: "The bundle directory.") var bundle: String
+    @Option(help: ArgumentHelp("The trust policy the province publishes.", valueName: "file")) var trust: String?
+    @Option(help: ArgumentHelp("A receipt to check against the bundle (needs --trust).", valueName: "file")) var receipt: String?
     @Flag(help: "Do not show progress.") var quiet = false
 
     func run() throws {
-        try reportingFailures {
-            let progress = ProgressReporter("verifying", quiet: quiet)
-            let report = try CertifiedBundle.verify(bundle, progress: progress.update)
-            progress.finish()
-            for check in report.checks { print("ok  \(check)") }
-            if let problem = report.problem {
-                print("FAILED: \(problem)")
-                throw ExitStatus.verificationFailed
-            }
-            print("OK: the bundle verifies")
+        let policy: TrustPolicy?
+        let held: Receipt?
+        do {
+            policy = try trust.map { path throws(TrustPolicy.Problem) in try TrustPolicy(file: path) }
+        } catch {
+            print("FAILED [\(BundleVerdict.Code.trustPolicy.rawValue)] \(error.description)")
+            throw ExitStatus.refused
         }
+        do {
+            held = try receipt.map { path throws(Receipt.Problem) in try Receipt(file: path) }
+        } catch {
+            print("FAILED [\(BundleVerdict.Code.receipt.rawValue)] \(error.description)")
+            throw ExitStatus.refused
+        }
+        if held != nil && policy == nil {
+            throw ValidationError("--receipt needs --trust: a receipt is checked against the trusted log key")
+        }
+        let progress = ProgressReporter("verifying", quiet: quiet)
+        let report = BundleVerifier.verify(bundle, policy: policy, receipt: held, progress: progress.update)
+        progress.finish()
+        for check in report.checks { print("ok  \(check)") }
+        if let failure = report.failure {
+            print("FAILED [\(failure.code.rawValue)] \(failure.message)")
+            throw ExitStatus.verificationFailed
+        }
+        if let fingerprint = report.untrustedFingerprint {
+            print("UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint \(fingerprint); compare it with the one the province publishes")
+            throw ExitStatus.untrusted
+        }
+        print("OK: the bundle verifies")
     }
 }

@@ -9,6 +9,8 @@ enum ExitStatus {
     static let verificationFailed = ExitCode(1)
     static let refused = ExitCode(2)
     static let unavailable = ExitCode(3)
+    /// A bundle checked without a trust policy: consistent, but its authenticity is not established.
+    static let untrusted = ExitCode(4)
 }
 
 /// A refusal detected by the CLI itself (a file it cannot read, a value it cannot parse).
@@ -48,6 +50,12 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as KeyFile.Problem {
         printError(error.description, hint: error.hint)
         throw ExitStatus.refused
+    } catch let error as TrustPolicy.Problem {
+        printError(error.description, hint: "use the trust policy file the province publishes ('parledger trust-policy' prints it)")
+        throw ExitStatus.refused
+    } catch let error as Receipt.Problem {
+        printError(error.description, hint: nil)
+        throw ExitStatus.verificationFailed
     } catch let error as InputError {
         printError(error.description, hint: error.hint)
         throw ExitStatus.refused

@@ -16,6 +16,7 @@ struct ParLedger: ParsableCommand {
               2   refused: bad input, a broken rule, a role or scope that does not allow it, an
                   unknown actor, a revoked or rotated-out key, a false signature; nothing was appended
               3   the ledger cannot be used (missing, not a ledger, storage failure)
+              4   a bundle was checked without a trust policy: consistent, authenticity not established
               64  the command line itself is wrong (see the usage)
             """,
         version: "0.1.0",
@@ -23,7 +24,8 @@ struct ParLedger: ParsableCommand {
             DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, CycleCommand.self,
             ScoreCommand.self, AppraiseCommand.self, SpotCheckCommand.self, SurveyCommand.self, PublishCommand.self,
             CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self, RebuildCommand.self,
-            CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self, LogCommand.self, VerifyCommand.self,
+            CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self, TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
+            VerifyCommand.self,
         ]
     )
 }

@@ -11,10 +11,11 @@ struct ProgressReporter {
         self.isEnabled = !quiet && isatty(STDERR_FILENO) == 1
     }
 
+    /// Shows `done` of `total`, or `done` alone when the total is not known (0).
     func update(_ done: UInt64, of total: UInt64) {
         guard isEnabled else { return }
-        let percent = total == 0 ? 100 : done * 100 / total
-        FileHandle.standardError.write(Data("\r\(label) \(done)/\(total) (\(percent)%)".utf8))
+        let text = total == 0 ? "\r\(label) \(done)" : "\r\(label) \(done)/\(total) (\(done * 100 / total)%)"
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     func finish() {

@@ -14,6 +14,9 @@ struct SigningOptions: ParsableArguments {
     @Option(help: "The command id (idempotency key); a new random id when omitted.")
     var commandID: String?
 
+    @Option(help: ArgumentHelp("Write the command's receipt here: keep it to prove later that the log still holds it.", valueName: "file"))
+    var receiptOut: String?
+
     /// Loads the key, refusing a file others may read.
     func loadKey() throws -> SigningKey {
         guard let path = keyFile ?? ProcessInfo.processInfo.environment["PARLEDGER_KEY"], !path.isEmpty else {
@@ -32,8 +35,16 @@ struct SigningOptions: ParsableArguments {
             throw InputError("the key \(key.publicKey.id) belongs to no actor of this ledger",
                              hint: "the secretariat enrols actors with 'parledger actor add'; check --key")
         }
-        return try scoring.issue(events, by: key, commandID: commandID ?? UUID().uuidString.lowercased(),
-                                 expectedVersions: expectedVersions)
+        if let receiptOut, FileManager.default.fileExists(atPath: receiptOut) {
+            throw InputError("\(receiptOut) already exists", hint: "choose another --receipt-out; receipts are never overwritten")
+        }
+        let id = commandID ?? UUID().uuidString.lowercased()
+        let result = try scoring.issue(events, by: key, commandID: id, expectedVersions: expectedVersions)
+        if let receiptOut {
+            let receipt = try Receipt.issue(for: result.events, commandID: id, by: scoring.ledger)
+            try Data(CanonicalJSON.encode(receipt.json)).write(to: URL(fileURLWithPath: receiptOut), options: .withoutOverwriting)
+        }
+        return result
     }
 }
 

@@ -134,7 +134,11 @@ public enum ActorEvent {
             return key
         }
         func grant() throws -> RoleGrant {
-            RoleGrant(role: try text("role"), scope: draft.payload["scope"]?.stringValue)
+            let scope = draft.payload["scope"]
+            guard scope == nil || scope?.stringValue != nil else {
+                throw LedgerError.invalidCommand(reason: "the scope of \(draft.type) for '\(actor)' must be a unit id")
+            }
+            return RoleGrant(role: try text("role"), scope: scope?.stringValue)
         }
         if draft.type == ActorEvent.enrolled {
             guard record == nil else { throw LedgerError.invalidCommand(reason: "actor '\(actor)' is already enrolled") }

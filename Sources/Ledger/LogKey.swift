@@ -1,0 +1,44 @@
+import Foundation
+
+extension Ledger {
+    /// The file beside the ledger's data that holds the log's own checkpoint key.
+    public static let logKeyFileName = "log.key"
+
+    /// The log's own Ed25519 key: it signs checkpoints, receipts and bundles (FORMAT.md, Trust). It is
+    /// no person's key, so it can never sign a person's command. A ledger made before log keys existed
+    /// gets one here, the first time it is asked for.
+    ///
+    /// - Throws: `KeyFile.Problem` when the key file cannot be read or created.
+    public func logKey() throws -> SigningKey {
+        let path = (self.path as NSString).appendingPathComponent(Self.logKeyFileName)
+        if FileManager.default.fileExists(atPath: path) { return try KeyFile.read(path) }
+        do {
+            try KeyFile.write(SigningKey(), to: path)
+        } catch {
+            // Another process may have created it first; its key is the log's key then.
+            guard FileManager.default.fileExists(atPath: path) else { throw error }
+        }
+        return try KeyFile.read(path)
+    }
+
+    /// The note verifier key of the log key, named by the checkpoint origin.
+    public func logVerifierKey() throws -> NoteVerifierKey {
+        NoteVerifierKey(name: Checkpoint.origin(ledgerID: id), publicKey: try logKey().publicKey)
+    }
+
+    /// A C2SP checkpoint of the first `size` events (all when nil), with `extensions` lines, signed
+    /// with the log key.
+    public func signedCheckpoint(size: UInt64? = nil, extensions: [String] = []) throws -> (checkpoint: Checkpoint, note: String) {
+        let (treeSize, root) = try treeRoot(size: size)
+        let checkpoint = Checkpoint(origin: Checkpoint.origin(ledgerID: id), size: treeSize, rootHash: root, extensions: extensions)
+        return (checkpoint, SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: try logKey()))
+    }
+
+    /// The trust policy a province publishes for this ledger: its id, its first event and its log key.
+    public func trustPolicy() throws -> TrustPolicy {
+        guard let first = try event(at: 1) else {
+            throw LedgerError.outOfRange(reason: "the ledger has no events yet; its trust policy names its first event")
+        }
+        return TrustPolicy(ledgerID: id, genesis: first.hash, log: try logVerifierKey())
+    }
+}

@@ -1,0 +1,127 @@
+import Crypto
+
+/// What a verifier trusts, published by the province outside any bundle (FORMAT.md, Trust comes from
+/// outside the bundle): the ledger's id, the hash of its first event, the log's checkpoint key, and
+/// witness keys with a quorum. A verifier never trusts a key it found in what it verifies.
+public struct TrustPolicy: Sendable, Hashable {
+    public static let header = "parledger-trust-policy/1"
+    public static let maximumBytes = 64 * 1024
+
+    public let ledgerID: String
+    public let genesis: EventHash
+    public let log: NoteVerifierKey
+    public let witnesses: [NoteVerifierKey]
+    public let quorum: Int
+
+    public init(ledgerID: String, genesis: EventHash, log: NoteVerifierKey, witnesses: [NoteVerifierKey] = [], quorum: Int = 0) {
+        self.ledgerID = ledgerID
+        self.genesis = genesis
+        self.log = log
+        self.witnesses = witnesses
+        self.quorum = quorum
+    }
+
+    /// Why a trust policy file was refused.
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the policy file at `path` (a regular file of at most 64 KiB).
+    public init(file path: String) throws(Problem) {
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(path, limit: Self.maximumBytes) } catch { throw Problem(description: error.description) }
+        try self.init(parsing: bytes)
+    }
+
+    /// Reads a policy, refusing anything the format does not allow.
+    public init(parsing bytes: [UInt8]) throws(Problem) {
+        guard bytes.count <= Self.maximumBytes else { throw Problem(description: "the trust policy is larger than 64 KiB") }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw Problem(description: "the trust policy is not UTF-8") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+            .filter { !$0.trimmingSpaces.isEmpty && !$0.trimmingSpaces.hasPrefix("#") }
+        guard lines.first?.trimmingSpaces == Self.header else {
+            throw Problem(description: "the trust policy does not start with '\(Self.header)'")
+        }
+        lines.removeFirst()
+        var ledgerID: String?
+        var genesis: EventHash?
+        var log: NoteVerifierKey?
+        var witnesses: [NoteVerifierKey] = []
+        var quorum: Int?
+        for (number, line) in lines.enumerated() {
+            let parts = line.trimmingSpaces.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            func refuse(_ why: String) -> Problem { Problem(description: "trust policy item \(number + 1) ('\(line)'): \(why)") }
+            guard parts.count == 2 else { throw refuse("expected a keyword and one value") }
+            func key() throws(Problem) -> NoteVerifierKey {
+                do { return try NoteVerifierKey(parsing: parts[1]) } catch { throw refuse(error.description) }
+            }
+            switch parts[0] {
+            case "ledger":
+                guard ledgerID == nil else { throw refuse("a second ledger line") }
+                guard Slug.isValid(parts[1]) else { throw refuse("not a ledger id") }
+                ledgerID = parts[1]
+            case "genesis":
+                guard genesis == nil else { throw refuse("a second genesis line") }
+                guard let hash = EventHash(hex: parts[1]) else { throw refuse("not 64 lowercase hex digits") }
+                genesis = hash
+            case "log":
+                guard log == nil else { throw refuse("a second log line") }
+                log = try key()
+            case "witness":
+                let witness = try key()
+                guard !witnesses.contains(witness) else { throw refuse("the same witness twice") }
+                witnesses.append(witness)
+            case "quorum":
+                guard quorum == nil else { throw refuse("a second quorum line") }
+                guard let value = Int(parts[1]), value >= 0, String(value) == parts[1] else { throw refuse("not a number") }
+                quorum = value
+            default:
+                throw refuse("unknown keyword '\(parts[0])'")
+            }
+        }
+        guard let ledgerID, let genesis, let log, let quorum else {
+            throw Problem(description: "the trust policy needs one ledger, genesis, log and quorum line each")
+        }
+        guard log.name == Checkpoint.origin(ledgerID: ledgerID) else {
+            throw Problem(description: "the log key is named '\(log.name)', not '\(Checkpoint.origin(ledgerID: ledgerID))'")
+        }
+        guard quorum <= witnesses.count else {
+            throw Problem(description: "the quorum \(quorum) is more than the \(witnesses.count) witnesses named")
+        }
+        self.init(ledgerID: ledgerID, genesis: genesis, log: log, witnesses: witnesses, quorum: quorum)
+    }
+
+    /// The policy as the file the province publishes.
+    public var text: String {
+        var lines = [
+            Self.header,
+            "# ParLedger trust policy: verify a certified bundle of this ledger against it, never against",
+            "# a key found in the bundle. Log key fingerprint: \(Self.fingerprint(of: log.publicKey))",
+            "ledger \(ledgerID)",
+            "genesis \(genesis.hex)",
+            "log \(log)",
+        ]
+        lines += witnesses.map { "witness \($0)" }
+        lines.append("quorum \(quorum)")
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// The fingerprint people compare by eye: the first 16 bytes of SHA-256 of the raw public key, in
+    /// hex groups of four.
+    public static func fingerprint(of key: PublicKey) -> String {
+        let hex = key.id
+        return stride(from: 0, to: hex.count, by: 4).map { offset in
+            let start = hex.index(hex.startIndex, offsetBy: offset)
+            return String(hex[start..<hex.index(start, offsetBy: 4)])
+        }.joined(separator: " ")
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+public import Ledger
+
+/// Verifies a certified bundle (FORMAT.md, Verdicts): its layout, the checkpoint against the trust
+/// policy, the manifest that binds every file to it, every event's chain, signature, placement and
+/// rules of the cycle, the Merkle root, and every derived file. Stops at the first failure and
+/// names it with its verdict code; a receipt, when given, is checked against the bundle last.
+public struct BundleVerifier {
+    /// What verifying found.
+    public struct Report: Sendable {
+        /// The checks that passed, in order.
+        public let checks: [String]
+        /// The first failure, or nil when every check passed.
+        public let failure: (code: BundleVerdict.Code, message: String)?
+        /// Without a trust policy: the fingerprint of the log key found in the bundle, which a person
+        /// compares with the one the province publishes.
+        public let untrustedFingerprint: String?
+    }
+
+    private struct Failure: Error {
+        let code: BundleVerdict.Code
+        let message: String
+    }
+
+    let directory: String
+    let policy: TrustPolicy?
+    let receipt: Receipt?
+    let progress: ((UInt64, UInt64) -> Void)?
+    private var checks: [String] = []
+
+    public init(directory: String, policy: TrustPolicy?, receipt: Receipt? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) {
+        self.directory = directory
+        self.policy = policy
+        self.receipt = receipt
+        self.progress = progress
+    }
+
+    public static func verify(
+        _ directory: String, policy: TrustPolicy?, receipt: Receipt? = nil, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) -> Report {
+        var verifier = BundleVerifier(directory: directory, policy: policy, receipt: receipt, progress: progress)
+        do {
+            let fingerprint = try verifier.run()
+            return Report(checks: verifier.checks, failure: nil, untrustedFingerprint: policy == nil ? fingerprint : nil)
+        } catch let failure as Failure {
+            return Report(checks: verifier.checks, failure: (failure.code, failure.message), untrustedFingerprint: nil)
+        } catch let refusal as BundleFiles.Refusal {
+            return Report(checks: verifier.checks, failure: (refusal.code, refusal.message), untrustedFingerprint: nil)
+        } catch {
+            return Report(checks: verifier.checks, failure: (.parse, "\(error)"), untrustedFingerprint: nil)
+        }
+    }
+
+    /// Runs every check; returns the fingerprint of the log key the checkpoint was verified with.
+    private mutating func run() throws -> String {
+        let present = try BundleFiles.inventory(of: directory)
+        checks.append("\(present.count) files, each a regular file within its size limit")
+
+        let (checkpoint, logKey) = try openCheckpoint()
+        let manifestBytes = try BundleFiles.read(directory, BundleFiles.manifest)
+        let manifest = try readManifest(manifestBytes, checkpoint: checkpoint, present: present)
+        checks.append("checkpoint signed by the log key \(TrustPolicy.fingerprint(of: logKey.publicKey))\(policy == nil ? " found in the bundle" : " of the trust policy"); manifest bound to it covers every file")
+
+        let replay = try replayEvents(ledgerID: manifest.ledgerID)
+        let count = UInt64(replay.hashes.count)
+        checks.append("\(count) events: hash chain intact, every signature valid for the key its actor held, every command in its place, every rule of the cycle re-checked")
+
+        let leaves = replay.hashes.map { MerkleTree.leafHash($0.bytes) }
+        let root = try MerkleTree.hash(start: 0, size: count, subtree: MerkleTree.inMemory(leaves))
+        guard checkpoint.size == count, checkpoint.rootHash == root else {
+            throw Failure(code: .checkpoint, message: "checkpoint.txt commits to \(checkpoint.size) events with root \(hexString(checkpoint.rootHash)); the events give \(count) with root \(hexString(root))")
+        }
+        guard manifest.eventCount == count, manifest.headHash == replay.hashes.last?.hex, manifest.genesisHash == replay.hashes.first?.hex,
+            manifest.rootHash == hexString(root)
+        else { throw Failure(code: .manifest, message: "manifest.json: its event count, head, genesis or root hash is not what the events give") }
+        checks.append("RFC 9162 root \(hexString(root)) of \(count) events matches the checkpoint")
+
+        try checkDerivedFiles(replay, present: present, manifest: manifest, checkpoint: checkpoint)
+
+        if let receipt, let policy {
+            do {
+                try receipt.verify(against: policy, eventHashes: replay.hashes)
+            } catch {
+                throw Failure(code: .receipt, message: "receipt of command '\(receipt.commandID)': \(error.description)")
+            }
+            checks.append("the receipt of command '\(receipt.commandID)' holds: its events are still in place")
+        }
+        return TrustPolicy.fingerprint(of: logKey.publicKey)
+    }
+
+    // MARK: Checkpoint and manifest
+
+    private func openCheckpoint() throws -> (Checkpoint, NoteVerifierKey) {
+        let note = String(decoding: try BundleFiles.read(directory, BundleFiles.checkpoint), as: UTF8.self)
+        let key: NoteVerifierKey
+        if let policy {
+            key = policy.log
+        } else {
+            let text = String(decoding: try BundleFiles.read(directory, BundleFiles.verifierKey), as: UTF8.self)
+            do {
+                key = try NoteVerifierKey(parsing: text.trimmingCharacters(in: .newlines))
+            } catch {
+                throw Failure(code: .checkpoint, message: "verifier-key.txt: \(error.description)")
+            }
+        }
+        let text: String
+        do {
+            text = try SignedNote.open(note, verifier: key)
+        } catch {
+            throw Failure(code: policy == nil ? .checkpoint : .logKey,
+                          message: "checkpoint.txt is not signed by the \(policy == nil ? "key in verifier-key.txt" : "trust policy's log key") (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)")
+        }
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint(parsing: text) } catch { throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)") }
+        if let policy, checkpoint.origin != Checkpoint.origin(ledgerID: policy.ledgerID) {
+            throw Failure(code: .ledger, message: "checkpoint.txt is for '\(checkpoint.origin)', the trust policy for ledger '\(policy.ledgerID)'")
+        }
+        return (checkpoint, key)
+    }
+
+    private struct Manifest {
+        let ledgerID: String
+        let eventCount: UInt64
+        let headHash: String
+        let genesisHash: String
+        let rootHash: String
+        let withEvidence: Bool
+    }
+
+    private func readManifest(_ bytes: [UInt8], checkpoint: Checkpoint, present: [String: Int]) throws -> Manifest {
+        let bound = checkpoint.extensions.filter { $0.hasPrefix("parledger-manifest ") }
+        guard bound == ["parledger-manifest \(EventHash.of(bytes).hex)"] else {
+            throw Failure(code: .manifest, message: "manifest.json is not the manifest the checkpoint signs (its hash is \(EventHash.of(bytes).hex))")
+        }
+        let value = try strictJSON(bytes, BundleFiles.manifest)
+        guard value["format"]?.stringValue == CertifiedBundle.format, let ledgerID = value["ledgerId"]?.stringValue,
+            let eventCount = value["eventCount"]?.integerValue, eventCount >= 0,
+            let headHash = value["headHash"]?.stringValue, let genesisHash = value["genesisHash"]?.stringValue,
+            let rootHash = value["rootHash"]?.stringValue, case .bool(let withEvidence)? = value["withEvidence"],
+            case .object(let files)? = value["files"], value.objectCount == 8
+        else { throw Failure(code: .manifest, message: "manifest.json is not a \(CertifiedBundle.format) manifest") }
+        if let policy, ledgerID != policy.ledgerID {
+            throw Failure(code: .ledger, message: "manifest.json is for ledger '\(ledgerID)', the trust policy for '\(policy.ledgerID)'")
+        }
+        guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID) else {
+            throw Failure(code: .ledger, message: "manifest.json is for ledger '\(ledgerID)', the checkpoint for '\(checkpoint.origin)'")
+        }
+        for path in files.keys.sorted() {
+            guard BundleFiles.limit(of: path) != nil, path != BundleFiles.manifest, path != BundleFiles.checkpoint else {
+                throw Failure(code: .path, message: "manifest.json lists '\(path)', which is not a path a bundle may hold")
+            }
+        }
+        let expected = Set(present.keys).subtracting([BundleFiles.manifest, BundleFiles.checkpoint])
+        if let missing = Set(files.keys).subtracting(expected).sorted().first {
+            throw Failure(code: .missingFile, message: "\(missing) is listed in manifest.json but missing")
+        }
+        if let extra = expected.subtracting(files.keys).sorted().first {
+            throw Failure(code: .unexpectedFile, message: "\(extra) is not listed in manifest.json")
+        }
+        for (path, listing) in files.sorted(by: { $0.key < $1.key }) {
+            guard let sha256 = listing["sha256"]?.stringValue, let size = listing["size"]?.integerValue, listing.objectCount == 2 else {
+                throw Failure(code: .manifest, message: "manifest.json: the entry of \(path) is not {\"sha256\", \"size\"}")
+            }
+            let actual = try BundleFiles.digest(directory, path)
+            guard actual.sha256 == sha256, Int64(actual.size) == size else {
+                throw Failure(code: .manifest, message: "\(path) does not match manifest.json (listed \(size) bytes, \(sha256.prefix(16))…; found \(actual.size) bytes, \(actual.sha256.prefix(16))…)")
+            }
+        }
+        return Manifest(ledgerID: ledgerID, eventCount: UInt64(eventCount), headHash: headHash, genesisHash: genesisHash,
+                        rootHash: rootHash, withEvidence: withEvidence)
+    }
+
+    private func strictJSON(_ bytes: [UInt8], _ path: String) throws -> JSONValue {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch { throw Failure(code: .parse, message: "\(path): \(error)") }
+        guard CanonicalJSON.encode(value) == bytes else {
+            throw Failure(code: .parse, message: "\(path) is not canonical JSON in NFC")
+        }
+        return value
+    }
+
+    // MARK: Events
+
+    private struct Replay {
+        var hashes: [EventHash] = []
+        var actors: [String: ActorRecord] = [:]
+        let projection: ScratchProjection
+    }
+
+    /// Streams `events.jsonl`: each line parsed strictly, each command's signature, placement and
+    /// rules checked when it ends (before the next event's chain), every rule of the cycle replayed.
+    private func replayEvents(ledgerID: String) throws -> Replay {
+        var reader = try EventLineReader(directory: directory)
+        defer { reader.close() }
+        var walk = ChainWalk(ledgerID: ledgerID, policy: PARPolicy())
+        let projection = try ScratchProjection()
+        var pending: [RecordedEvent] = []
+        var command: [RecordedEvent] = []
+        var hashes: [EventHash] = []
+
+        func applyPending() throws {
+            do {
+                try projection.apply(pending)
+            } catch let broken as ScratchProjection.Broken {
+                throw Failure(code: .rule, message: "event \(broken.sequence): \(broken.reason)")
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        func fail(_ problem: VerificationProblem) throws -> Never {
+            try applyPending()
+            let code: BundleVerdict.Code = switch problem.kind {
+            case .chain: .chain
+            case .signature: .signature
+            case .command: .command
+            case .rule: .rule
+            }
+            throw Failure(code: code, message: "event \(problem.sequence): \(problem.reason)")
+        }
+        func finishCommand() throws {
+            if let problem = walk.finishCommand() { try fail(problem) }
+            pending += command
+            command.removeAll(keepingCapacity: true)
+            if pending.count >= 5_000 { try applyPending() }
+        }
+
+        while let line = try reader.next() {
+            let event: RecordedEvent
+            do {
+                let value = try JSONParser.parse(Array(line))
+                guard CanonicalJSON.encode(value).elementsEqual(line) else {
+                    throw Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber) is not canonical JSON in NFC")
+                }
+                event = try RecordedEvent(envelope: value)
+            } catch let failure as Failure {
+                try applyPending()
+                throw failure
+            } catch {
+                try applyPending()
+                throw Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber): \(error)")
+            }
+            if walk.startsNewCommand(event) { try finishCommand() }
+            if let problem = walk.check(event) { try fail(problem) }
+            if event.sequence == 1, let policy, event.hash != policy.genesis {
+                throw Failure(code: .ledger, message: "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)")
+            }
+            hashes.append(event.hash)
+            command.append(event)
+            if event.sequence % 10_000 == 0 { progress?(event.sequence, 0) }
+        }
+        try finishCommand()
+        try applyPending()
+        guard !hashes.isEmpty else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
+        return Replay(hashes: hashes, actors: walk.actors, projection: projection)
+    }
+
+    // MARK: Derived files
+
+    private mutating func checkDerivedFiles(_ replay: Replay, present: [String: Int], manifest: Manifest, checkpoint: Checkpoint) throws {
+        let frameworks = try replay.projection.frameworkFiles()
+        let frameworkFiles = Set(present.keys.filter { $0.hasPrefix("frameworks/") })
+        guard frameworkFiles == Set(frameworks.keys.map { "frameworks/\($0).json" }) else {
+            throw Failure(code: .framework, message: "frameworks/ does not hold exactly the \(frameworks.count) registered frameworks")
+        }
+        for (id, bytes) in frameworks.sorted(by: { $0.key < $1.key }) where try BundleFiles.read(directory, "frameworks/\(id).json") != bytes {
+            throw Failure(code: .framework, message: "frameworks/\(id).json is not the framework the events registered")
+        }
+
+        let evidence = try replay.projection.evidence()
+        guard try BundleFiles.read(directory, BundleFiles.evidenceList) == CanonicalJSON.encode(.array(evidence.map(CertifiedBundle.evidenceJSON))) else {
+            throw Failure(code: .evidence, message: "evidence.json does not list exactly the documents the events added")
+        }
+        let evidenceFiles = Set(present.keys.filter { $0.hasPrefix("evidence/") })
+        let expectedEvidence = manifest.withEvidence ? Set(evidence.map { "evidence/\($0.sha256)" }) : []
+        guard evidenceFiles == expectedEvidence else {
+            throw Failure(code: .evidence, message: "evidence/ does not hold exactly the \(expectedEvidence.count) documents evidence.json lists")
+        }
+        let sizes = Dictionary(evidence.map { ("evidence/\($0.sha256)", $0.size) }, uniquingKeysWith: { first, _ in first })
+        for path in evidenceFiles.sorted() {
+            let digest = try BundleFiles.digest(directory, path)
+            guard "evidence/\(digest.sha256)" == path, sizes[path] == digest.size else {
+                throw Failure(code: .evidence, message: "\(path): its content hashes to \(digest.sha256) with \(digest.size) bytes")
+            }
+        }
+        checks.append("\(frameworks.count) frameworks and \(evidence.count) evidence documents\(manifest.withEvidence ? ", each file matching its hash" : " listed (files not included)")")
+
+        let published = try replay.projection.publications()
+        let resultFiles = Set(present.keys.filter { $0.hasPrefix("results/") })
+        guard resultFiles == Set(published.keys.map { "results/\($0).json" }) else {
+            throw Failure(code: .results, message: "results/ does not hold exactly the \(published.count) published cycles")
+        }
+        for (cycle, hash) in published.sorted(by: { $0.key < $1.key }) {
+            guard try BundleFiles.digest(directory, "results/\(cycle).json").sha256 == hash else {
+                throw Failure(code: .results, message: "results/\(cycle).json: the published results do not follow from the events (the publication attests \(hash.prefix(16))…)")
+            }
+        }
+        let lines = checkpoint.extensions.filter { $0.hasPrefix("parledger-results ") }
+        guard lines == published.sorted(by: { $0.key < $1.key }).map({ "parledger-results \($0.key) \($0.value)" }) else {
+            throw Failure(code: .results, message: "checkpoint.txt does not carry exactly the results hashes of the published cycles")
+        }
+        checks.append("\(published.count) publications follow from the events: \(published.keys.sorted().joined(separator: ", "))")
+
+        guard try BundleFiles.read(directory, BundleFiles.actors) == CanonicalJSON.encode(.array(replay.actors.keys.sorted().compactMap { replay.actors[$0]?.json })) else {
+            throw Failure(code: .actors, message: "actors.json does not match the actors the events define")
+        }
+        checks.append("actors.json matches the actors the events define")
+    }
+}
+
+extension JSONValue {
+    fileprivate var objectCount: Int {
+        if case .object(let members) = self { return members.count }
+        return -1
+    }
+}

@@ -1,0 +1,466 @@
+"""Tests of tools/verify_bundle.py: a seeded mutation fuzz of the strict JSON parser and the event-line
+reader, the trust-policy parser, the canonical points rule, and whole bundles built here by hand.
+
+Run: python3 -m unittest tools/test_verify_bundle.py
+"""
+
+import base64
+import contextlib
+import hashlib
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import verify_bundle as vb  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+
+LEDGER = "test-ledger"
+
+
+def private_key(name):
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(name.encode()).digest())
+
+
+def raw_public(key):
+    return key.public_key().public_bytes_raw()
+
+
+def vkey(name, key):
+    raw = raw_public(key)
+    key_hash = hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
+    material = base64.b64encode(b"\x01" + raw).decode()
+    return f"{name}+{key_hash.hex()}+{material}", key_hash
+
+
+def sign_note(text, name, key):
+    _, key_hash = vkey(name, key)
+    return text + "\n— " + name + " " + base64.b64encode(key_hash + key.sign(text.encode())).decode() + "\n"
+
+
+def mth(leaves):
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return vb.node_hash(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def inclusion_path(index, leaves):
+    if len(leaves) == 1:
+        return []
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    if index < k:
+        return inclusion_path(index, leaves[:k]) + [mth(leaves[k:])]
+    return inclusion_path(index - k, leaves[k:]) + [mth(leaves[:k])]
+
+
+FRAMEWORK = {
+    "format": "parledger-framework/1", "name": "Test table", "unitKind": "department", "source": "hand-made",
+    "stated": {"assessed": "60", "survey": "40"},
+    "settings": {"classes": [{"name": "Tốt", "minimumPercent": "70"}, {"name": "Kém", "minimumPercent": "0"}],
+                 "provincialCommendationPercent": "70", "fieldMinimumPercent": "50", "anyCommendationPercent": "50",
+                 "appraisal": "lower-only", "spotCheckPercent": "10", "publishedDecimals": 2},
+    "criteria": [
+        {"code": "1", "title": "Field one", "maxPoints": "60", "children": [
+            {"code": "1.1", "title": "A", "maxPoints": "40", "method": "assessed"},
+            {"code": "1.2", "title": "B", "maxPoints": "20", "method": "assessed"}]},
+        {"code": "2", "title": "Survey", "maxPoints": "40", "method": "survey"},
+    ],
+}
+FRAMEWORK_ID = vb.sha256(vb.canonical(FRAMEWORK))
+DOCUMENT = "Báo cáo CCHC năm 2019".encode()
+DOCUMENT_SHA = vb.sha256(DOCUMENT)
+
+
+class BundleBuilder:
+    """Appends signed v2 commands, replays them with the verifier's rules, and exports a bundle."""
+
+    def __init__(self):
+        self.events, self.hashes, self.log = [], [], private_key("log")
+        self.time = 1575248400000  # 2019-12-02T01:00:00Z
+        self.rules, self.actors, self.commands = vb.Rules(), vb.Actors(), 0
+
+    def stamp(self):
+        seconds, millis = divmod(self.time, 1000)
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
+
+    def issue(self, actor, drafts, check=True):
+        self.time += 1000
+        self.commands += 1
+        key = private_key(actor)
+        head = len(self.events)
+        basis = {"hash": self.events[-1]["hash"] if self.events else vb.ZERO_HASH, "seq": head}
+        signed_at, command = self.stamp(), f"cmd-{self.commands}"
+        message = vb.canonical({"actor": actor, "basis": basis, "correlation": command, "id": command, "ledger": LEDGER,
+                                "signedAt": signed_at, "events": [dict(d, schemaVersion=1) for d in drafts]})
+        signature = base64.b64encode(key.sign(message)).decode()
+        recorded = []
+        for draft in drafts:
+            stream = draft["stream"]
+            event = {"actor": actor, "basis": basis, "causation": command, "command": command, "correlation": command,
+                     "keyId": vb.key_id(raw_public(key)), "payload": draft["payload"],
+                     "prev": self.events[-1]["hash"] if self.events else vb.ZERO_HASH, "recordedAt": signed_at,
+                     "schemaVersion": 1, "seq": len(self.events) + 1, "signature": signature, "signedAt": signed_at,
+                     "stream": stream, "streamVersion": sum(1 for e in self.events if e["stream"] == stream) + 1,
+                     "type": draft["type"]}
+            event["hash"] = vb.sha256(vb.canonical(event))
+            self.events.append(event)
+            recorded.append(event)
+        for event in recorded:
+            try:
+                (self.actors if event["type"] in vb.ACTOR_EVENTS else self.rules).apply(vb.parse_json(vb.canonical(event), "built"))
+            except vb.RuleBroken:
+                if check:
+                    raise
+        return recorded
+
+    def enrol(self, actor, name, role, scope=None):
+        payload = {"actor": actor, "name": name, "role": role, "publicKey": base64.b64encode(raw_public(private_key(actor))).decode()}
+        if scope:
+            payload["scope"] = scope
+        return {"stream": f"actor/{actor}", "type": "ActorEnrolled", "payload": payload}
+
+    def cycle(self):
+        unit = lambda u, t, p: {"stream": f"cycle/c2019/unit/{u}", "type": t, "payload": dict(p, cycle="c2019", unit=u)}  # noqa: E731
+        self.issue("sec", [self.enrol("sec", "Sở Nội vụ thường trực", "secretariat")])
+        self.issue("sec", [self.enrol("officer-a", "Cán bộ A", "unit-officer", "unit-a"),
+                           self.enrol("officer-b", "Cán bộ B", "unit-officer", "unit-b"),
+                           self.enrol("council", "Hội đồng thẩm định", "council-member"),
+                           self.enrol("steering", "Ban Chỉ đạo", "steering-committee"),
+                           self.enrol("survey", "Đơn vị khảo sát", "survey-contractor")])
+        self.issue("sec", [{"stream": f"framework/{FRAMEWORK_ID}", "type": "FrameworkRegistered",
+                            "payload": {"id": FRAMEWORK_ID, "framework": FRAMEWORK}}])
+        self.issue("sec", [{"stream": "cycle/c2019", "type": "CycleOpened", "payload": {
+            "cycle": "c2019", "name": "Chỉ số CCHC 2019", "year": 2019, "frameworks": {"department": FRAMEWORK_ID},
+            "units": [{"id": "unit-a", "name": "Sở Tư pháp", "kind": "department"},
+                      {"id": "unit-b", "name": "Sở Y tế", "kind": "department"}],
+            "selfAssessmentDeadline": "2020-01-15T00:00:00Z"}}])
+        self.issue("officer-a", [
+            {"stream": f"evidence/{DOCUMENT_SHA}", "type": "EvidenceAdded",
+             "payload": {"sha256": DOCUMENT_SHA, "name": "bao-cao.pdf", "size": len(DOCUMENT), "unit": "unit-a"}},
+            unit("unit-a", "SelfScoreRecorded", {"criterion": "1.1", "points": "30", "evidence": [{"name": "bao-cao.pdf", "sha256": DOCUMENT_SHA}]}),
+            unit("unit-a", "SelfScoreRecorded", {"criterion": "1.2", "points": "17.5", "evidence": [], "explanation": "Tự tính"}),
+            unit("unit-a", "SelfAssessmentSubmitted", {})])
+        self.issue("officer-b", [
+            unit("unit-b", "SelfScoreRecorded", {"criterion": "1.1", "points": "35.25", "evidence": [], "explanation": "Tự tính"}),
+            unit("unit-b", "NotApplicableMarked", {"criterion": "1.2", "legalBasis": "Quyết định 1026"}),
+            unit("unit-b", "SelfAssessmentSubmitted", {})])
+        self.issue("council", [
+            unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1", "points": "25", "reason": "Thiếu tài liệu"}),
+            unit("unit-a", "AppraisalConcluded", {}), unit("unit-b", "AppraisalConcluded", {})])
+        seed = self.events[-1]["hash"]
+        drawn = sorted(["unit-a", "unit-b"], key=lambda u: hashlib.sha256(bytes.fromhex(seed) + u.encode()).digest())[:1]
+        self.issue("steering", [{"stream": "cycle/c2019", "type": "SpotCheckDrawn", "payload": {
+            "cycle": "c2019", "kind": "department", "seed": seed, "algorithm": vb.SPOT_CHECK_ALGORITHM,
+            "sampleSize": 1, "drawn": drawn, "added": []}}])
+        self.issue("steering", [unit(drawn[0], "SpotCheckScoreRecorded", {"criterion": "1.1", "decision": "lower", "points": "20",
+                                                                           "reason": "Phúc tra"})])
+        self.issue("survey", [unit(u, "SurveyScoresImported", {"scores": [{"criterion": "2", "points": "30.5"}], "source": "f" * 64})
+                              for u in ("unit-a", "unit-b")])
+        results = vb.sha256(vb.canonical(self.rules.results("c2019")))
+        self.issue("sec", [{"stream": "cycle/c2019", "type": "ResultsPublished", "payload": {
+            "cycle": "c2019", "decision": "QĐ 1/2020", "date": "2020-04-01", "resultsHash": results}}])
+        self.results = {"c2019": vb.canonical(self.rules.results("c2019"))}
+        self.issue("sec", [unit("unit-b", "CorrectionRecorded", {"criterion": "2", "points": "31", "decision": "QĐ 2/2020", "reason": "Kiến nghị"})])
+        return self
+
+    def export(self, directory):
+        files = {"events.jsonl": b"".join(vb.canonical(e) + b"\n" for e in self.events),
+                 f"frameworks/{FRAMEWORK_ID}.json": vb.canonical(FRAMEWORK),
+                 "actors.json": vb.canonical(self.actors.json()),
+                 "evidence.json": vb.canonical([self.rules.evidence[d] for d in sorted(self.rules.evidence)]),
+                 f"evidence/{DOCUMENT_SHA}": DOCUMENT,
+                 "verifier-key.txt": (vkey(f"parledger/{LEDGER}", self.log)[0] + "\n").encode()}
+        files.update({f"results/{cycle}.json": data for cycle, data in self.results.items()})
+        leaves = [vb.leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
+        manifest = vb.canonical({"eventCount": len(self.events), "format": "parledger-bundle/2", "genesisHash": self.events[0]["hash"],
+                                 "headHash": self.events[-1]["hash"], "ledgerId": LEDGER, "rootHash": mth(leaves).hex(),
+                                 "withEvidence": True,
+                                 "files": {p: {"sha256": vb.sha256(d), "size": len(d)} for p, d in files.items()}})
+        text = f"parledger/{LEDGER}\n{len(self.events)}\n{base64.b64encode(mth(leaves)).decode()}\n"
+        text += "".join(f"parledger-results {c} {vb.sha256(d)}\n" for c, d in sorted(self.results.items()))
+        text += f"parledger-manifest {vb.sha256(manifest)}\n"
+        files["manifest.json"], files["checkpoint.txt"] = manifest, sign_note(text, f"parledger/{LEDGER}", self.log).encode()
+        for path, data in files.items():
+            os.makedirs(os.path.join(directory, os.path.dirname(path)), exist_ok=True)
+            with open(os.path.join(directory, path), "wb") as handle:
+                handle.write(data)
+        return directory
+
+    def policy(self):
+        return (f"# test\nparledger-trust-policy/1\nledger {LEDGER}\ngenesis {self.events[0]['hash']}\n"
+                f"log {vkey(f'parledger/{LEDGER}', self.log)[0]}\nquorum 0\n")
+
+    def receipt(self, seqs):
+        leaves = [vb.leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
+        text = f"parledger/{LEDGER}\n{len(leaves)}\n{base64.b64encode(mth(leaves)).decode()}\n"
+        return vb.canonical({"checkpoint": sign_note(text, f"parledger/{LEDGER}", self.log), "command": "cmd-1",
+                             "format": "parledger-receipt/1", "ledgerId": LEDGER,
+                             "events": [{"hash": self.events[s - 1]["hash"], "seq": s,
+                                         "proof": [p.hex() for p in inclusion_path(s - 1, leaves)]} for s in seqs]})
+
+
+def run(arguments):
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        code = vb.main(arguments)
+    return code, output.getvalue()
+
+
+class BundleTests(unittest.TestCase):
+    def setUp(self):
+        self.temporary = tempfile.TemporaryDirectory()
+        self.addCleanup(self.temporary.cleanup)
+        self.builder = BundleBuilder().cycle()
+
+    def export(self, builder=None):
+        directory = os.path.join(self.temporary.name, f"bundle-{len(os.listdir(self.temporary.name))}")
+        (builder or self.builder).export(directory)
+        policy = os.path.join(self.temporary.name, f"policy-{len(os.listdir(self.temporary.name))}.txt")
+        with open(policy, "w") as handle:
+            handle.write((builder or self.builder).policy())
+        return directory, policy
+
+    def assertFails(self, arguments, code, exit_code=1):
+        status, output = run(arguments)
+        self.assertEqual(status, exit_code, output)
+        self.assertIn(f"FAILED [{code}]", output)
+
+    def test_valid_bundle_verifies(self):
+        bundle, policy = self.export()
+        status, output = run([bundle, "--trust", policy])
+        self.assertEqual(status, 0, output)
+        self.assertTrue(output.endswith("OK: the bundle verifies\n"))
+
+    def test_without_policy_untrusted(self):
+        bundle, _ = self.export()
+        status, output = run([bundle])
+        self.assertEqual(status, 4, output)
+        self.assertIn("UNTRUSTED: authenticity not established", output)
+        self.assertIn(vb.fingerprint(raw_public(self.builder.log)), output)
+
+    def test_receipt(self):
+        bundle, policy = self.export()
+        receipt = os.path.join(self.temporary.name, "receipt.json")
+        with open(receipt, "wb") as handle:
+            handle.write(self.builder.receipt([2, 3]))
+        self.assertEqual(run([bundle, "--trust", policy, "--receipt", receipt])[0], 0)
+        forged = self.builder.receipt([2])
+        with open(receipt, "wb") as handle:
+            handle.write(forged.replace(b'"seq":2', b'"seq":3'))
+        self.assertFails([bundle, "--trust", policy, "--receipt", receipt], "receipt")
+        self.assertFails([bundle, "--trust", policy, "--receipt", receipt + ".missing"], "receipt", 2)
+
+    def test_fifo_and_symlink_refused(self):
+        bundle, policy = self.export()
+        os.mkfifo(os.path.join(bundle, "results", "x.json"))
+        self.assertFails([bundle, "--trust", policy], "file-type")
+        os.remove(os.path.join(bundle, "results", "x.json"))
+        os.symlink("../../outside", os.path.join(bundle, "results", "x.json"))
+        self.assertFails([bundle, "--trust", policy], "file-type")
+
+    def test_unexpected_and_missing_files(self):
+        bundle, policy = self.export()
+        with open(os.path.join(bundle, "notes.txt"), "w") as handle:
+            handle.write("x")
+        self.assertFails([bundle, "--trust", policy], "unexpected-file")
+        os.remove(os.path.join(bundle, "notes.txt"))
+        os.remove(os.path.join(bundle, "actors.json"))
+        self.assertFails([bundle, "--trust", policy], "missing-file")
+
+    def test_wrong_log_key_and_genesis(self):
+        bundle, policy = self.export()
+        other = BundleBuilder()
+        other.log = private_key("another log")
+        with open(policy, "w") as handle:
+            handle.write(self.builder.policy().replace(vkey(f"parledger/{LEDGER}", self.builder.log)[0],
+                                                       vkey(f"parledger/{LEDGER}", other.log)[0]))
+        self.assertFails([bundle, "--trust", policy], "log-key")
+        with open(policy, "w") as handle:
+            handle.write(self.builder.policy().replace(self.builder.events[0]["hash"], "a" * 64))
+        self.assertFails([bundle, "--trust", policy], "ledger")
+
+    def test_tampered_file_caught_by_manifest(self):
+        bundle, policy = self.export()
+        with open(os.path.join(bundle, "actors.json"), "ab") as handle:
+            handle.write(b" ")
+        self.assertFails([bundle, "--trust", policy], "manifest")
+
+    def test_rules(self):
+        unit_b = lambda t, p: {"stream": "cycle/c2019/unit/unit-b", "type": t, "payload": dict(p, cycle="c2019", unit="unit-b")}  # noqa: E731
+        cases = [
+            ("officer-a", [unit_b("SelfScoreRecorded", {"criterion": "1.1", "points": "1", "evidence": [], "explanation": "x"})]),
+            ("sec", [unit_b("CorrectionRecorded", {"criterion": "1.1", "points": "2,5", "decision": "d", "reason": "r"})]),
+            ("sec", [unit_b("CorrectionRecorded", {"criterion": "1.1", "points": "41", "decision": "d", "reason": "r"})]),
+            ("sec", [self.builder.enrol("new-actor", "sở tư pháp", "auditor"), self.builder.enrol("other", "Sở  Y tế", "auditor")]),
+            ("sec", [self.builder.enrol("x", "Сергей", "auditor")]),
+            ("council", [unit_b("AppraisalConcluded", {})]),
+        ]
+        for actor, drafts in cases:
+            builder = BundleBuilder().cycle()
+            builder.issue(actor, drafts, check=False)
+            bundle, policy = self.export(builder)
+            with self.subTest(drafts=drafts):
+                self.assertFails([bundle, "--trust", policy], "rule")
+
+
+class TrustPolicyTests(unittest.TestCase):
+    def setUp(self):
+        self.good = BundleBuilder().cycle().policy()
+
+    def test_good_policy(self):
+        policy = vb.parse_trust_policy(self.good.encode())
+        self.assertEqual(policy["ledger"], LEDGER)
+        self.assertEqual(policy["quorum"], 0)
+
+    def test_bad_policies(self):
+        lines = self.good.split("\n")
+        bad = [
+            self.good.replace("parledger-trust-policy/1", "parledger-trust-policy/2"),
+            self.good + "ledger other\n",
+            self.good + "quorum 0\n",
+            self.good + "quorum 1\n",
+            self.good.replace("quorum 0", "quorum 1"),
+            self.good.replace("quorum 0\n", ""),
+            self.good.replace(f"ledger {LEDGER}", "ledger Bad_Id"),
+            self.good.replace("genesis ", "genesis  "),
+            self.good.replace(f"ledger {LEDGER}", "ledger other-ledger"),  # log key name no longer matches
+            "\n".join(lines[:2] + ["unknown line"] + lines[2:]),
+            self.good.replace("\n", "\r\n"),
+            self.good + "#" * (64 * 1024),
+        ]
+        for text in bad:
+            with self.subTest(text=text[:200]):
+                with self.assertRaises(vb.Failure) as caught:
+                    vb.parse_trust_policy(text.encode())
+                self.assertEqual((caught.exception.code, caught.exception.exit_code), ("trust-policy", 2))
+        with self.assertRaises(vb.Failure):
+            vb.parse_trust_policy(b"\xff" + self.good.encode())
+
+
+class PointsTests(unittest.TestCase):
+    def test_canonical_points(self):
+        for text in ("0", "2", "10", "2.5", "0.75", "0.05", "999999", "999999.99", "1.01"):
+            self.assertTrue(vb.is_points(text), text)
+        for text in ("", "00", "01", "2.50", "2.0", "0.0", ".5", "5.", "2,5", " 1.5", "1.5 ", "-1", "+1", "1e2",
+                     "1000000", "1.234", "١", "1.5\n", 1, None):
+            self.assertFalse(vb.is_points(text), repr(text))
+
+    def test_exact_arithmetic(self):
+        self.assertEqual(vb.hundredths("0.05"), 5)
+        self.assertEqual(vb.points_text(1250), "12.5")
+        self.assertEqual(vb.percent_text(2, 3, 2), "66.67")
+        self.assertEqual(vb.percent_text(1, 8, 1), "12.5")
+        self.assertEqual(vb.percent_text(1, 200, 0), "1")  # 0.5% rounds half up
+        self.assertEqual(vb.percent_text(0, 0, 2), "0.00")
+
+
+class FuzzTests(unittest.TestCase):
+    """Mutations must parse or raise Failure: never another exception, a hang, or a slow parse."""
+
+    SEED, ROUNDS, BUDGET = 2019, 2500, 2.0
+
+    @classmethod
+    def setUpClass(cls):
+        builder = BundleBuilder().cycle()
+        cls.line = vb.canonical(builder.events[4])
+        directory = tempfile.mkdtemp()
+        builder.export(directory)
+        with open(os.path.join(directory, "manifest.json"), "rb") as handle:
+            cls.manifest = handle.read()
+
+    def mutate(self, rng, data):
+        choice = rng.randrange(10) if data else 8
+        position = rng.randrange(len(data) + 1)
+        if choice == 0:
+            flipped = bytearray(data)
+            flipped[min(position, len(data) - 1)] ^= 1 << rng.randrange(8)
+            return bytes(flipped)
+        if choice == 1:
+            return data[:position]
+        if choice == 2:
+            depth = rng.choice([63, 64, 65, 1000, 200000])
+            return data[:position] + b"[" * depth + b"1" + b"]" * depth + data[position:]
+        if choice == 3:
+            return data[:position] + rng.choice([b"1e400", b"12345678901234567890", b"9" * 5000, b"-0", b"1.0", b"NaN",
+                                                 b"Infinity", b"9007199254740992", b"-9007199254740991"]) + data[position:]
+        if choice == 4:
+            return b"\xef\xbb\xbf" + data
+        if choice == 5:
+            return data[:position] + rng.choice([b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x82", b'"\\ud800"']) + data[position:]
+        if choice == 6:
+            return data.replace(b'{"', b'{"actor":"x","', 1)
+        if choice == 7:
+            return data[:position] + rng.choice([b'"e\xcc\x81"', b"\x00", b"\n", b" ", b'"\\u0000"']) + data[position:]
+        if choice == 8:
+            return data[:position] + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 8))) + data[position:]
+        return data[position:]
+
+    def check(self, function, data):
+        started = time.monotonic()
+        try:
+            function(data)
+        except vb.Failure:
+            pass
+        self.assertLess(time.monotonic() - started, self.BUDGET, data[:80])
+
+    def test_parse_json_fuzz(self):
+        rng = random.Random(self.SEED)
+        for source in (self.line, self.manifest):
+            for _ in range(self.ROUNDS):
+                data = source
+                for _ in range(rng.randrange(1, 4)):
+                    data = self.mutate(rng, data)
+                self.check(lambda d: vb.parse_json(d, "fuzz"), data)
+
+    def test_event_line_reader_fuzz(self):
+        rng = random.Random(self.SEED + 1)
+
+        def read_all(data):
+            for number, line in vb.read_event_lines(io.BufferedReader(io.BytesIO(data))):
+                vb.parse_event(line, number)
+
+        for _ in range(self.ROUNDS):
+            data = self.line + b"\n"
+            for _ in range(rng.randrange(1, 4)):
+                data = self.mutate(rng, data)
+            self.check(read_all, data)
+
+    def test_valid_line_parses(self):
+        event = vb.parse_event(self.line, 1)
+        self.assertEqual(vb.canonical(event, presorted=True), self.line)
+        with self.assertRaises(vb.Failure):
+            vb.parse_event(self.line.replace(b'{"actor"', b'{ "actor"'), 1)
+
+    def test_endless_line_is_bounded(self):
+        class Endless(io.RawIOBase):
+            def readable(self):
+                return True
+
+            def readinto(self, buffer):
+                buffer[:] = b"a" * len(buffer)
+                return len(buffer)
+
+        started = time.monotonic()
+        with self.assertRaises(vb.Failure) as caught:
+            list(vb.read_event_lines(io.BufferedReader(Endless())))
+        self.assertIn("longer than 1 MiB", caught.exception.message)
+        self.assertLess(time.monotonic() - started, self.BUDGET)
+
+    def test_unterminated_and_empty_lines(self):
+        for data in (self.line, self.line + b"\n\n", b"\n" + self.line + b"\n"):
+            with self.assertRaises(vb.Failure):
+                list(vb.read_event_lines(io.BufferedReader(io.BytesIO(data))))
+
+
+if __name__ == "__main__":
+    unittest.main()
