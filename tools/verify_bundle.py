@@ -294,19 +294,19 @@ def note_signed_by(text, signatures, key):
 def parse_checkpoint(text):
     """(origin, size, root, results lines, manifest hash) of a bundle checkpoint text, or None."""
     lines = text.split("\n")[:-1]
-    if len(lines) < 4 or not lines[0] or not re.fullmatch(r"0|[1-9][0-9]{0,19}", lines[1]):
+    if len(lines) < 3 or not lines[0] or not re.fullmatch(r"0|[1-9][0-9]{0,19}", lines[1]):
         return None
     root = decode_base64(lines[2], 32)
     last = re.fullmatch(r"parledger-manifest ([0-9a-f]{64})", lines[-1])
-    if root is None or last is None:
+    if root is None:
         return None
     results = []
-    for line in lines[3:-1]:
+    for line in lines[3:-1] if last else lines[3:]:
         match = re.fullmatch(r"parledger-results (" + SLUG.pattern + r") ([0-9a-f]{64})", line)
         if match is None:
             return None
         results.append((match.group(1), match.group(3)))
-    return lines[0], int(lines[1]), root, results, last.group(1)
+    return lines[0], int(lines[1]), root, results, last.group(1) if last else None
 
 
 # ---- the trust policy -----------------------------------------------------------------------------
@@ -1356,11 +1356,11 @@ class Verifier:
         except UnicodeDecodeError:
             raise Failure("checkpoint", "checkpoint.txt: not UTF-8") from None
         split = split_note(note)
-        parsed = split and parse_checkpoint(split[0])
-        if not parsed:
-            raise Failure("checkpoint", "checkpoint.txt: not a C2SP signed bundle checkpoint")
-        if not note_signed_by(split[0], split[1], key):
+        if not split or not note_signed_by(split[0], split[1], key):
             raise Failure(code, f"checkpoint.txt: no valid signature by the log key {key[0]}")
+        parsed = parse_checkpoint(split[0])
+        if not parsed:
+            raise Failure("checkpoint", "checkpoint.txt: not a C2SP bundle checkpoint")
         return split, parsed
 
     def check_checkpoint(self):
@@ -1386,7 +1386,7 @@ class Verifier:
 
     def check_manifest(self):
         data = self.bundle.read("manifest.json")
-        if sha256(data) != self.manifest_hash:
+        if self.manifest_hash is None or sha256(data) != self.manifest_hash:
             raise Failure("manifest", "manifest.json: its hash is not the one on the checkpoint's parledger-manifest line")
         manifest = parse_json(data, "manifest.json")
         members = {"eventCount": int, "files": dict, "format": str, "genesisHash": str, "headHash": str,

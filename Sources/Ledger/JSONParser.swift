@@ -193,7 +193,11 @@ public struct JSONParser {
             throw error("only integers are allowed; write decimals such as points as strings (\"1.25\")")
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let number = Int64(text), abs(number) <= JSONValue.maximumInteger else {
+        guard text != "-0" else {
+            index = start
+            throw error("-0 is not an integer the ledger writes")
+        }
+        guard let number = Int64(text), number.magnitude <= JSONValue.maximumInteger.magnitude else {
             index = start
             throw error("integer \(text) is out of range (at most ±\(JSONValue.maximumInteger))")
         }

@@ -56,7 +56,11 @@ extension Ledger {
         let commandKey = Array(command.id.utf8)
         let payloads = command.events.map { CanonicalJSON.encode($0.payload) }
         let signingBytes = command.signingBytes(ledgerID: id, payloads: payloads)
-        let digest = EventHash.of(signingBytes)
+        var unsigned = command
+        unsigned.signedAt = nil
+        unsigned.basis = nil
+        // A retry signed again (later, on a newer head) is the same command: the digest leaves both out.
+        let digest = EventHash.of(unsigned.signingBytes(ledgerID: id, payloads: payloads))
         if let recorded = try txn.value(for: commandKey, in: commands) {
             guard recorded.count == 44, Array(recorded[12..<44]) == digest.bytes else {
                 throw LedgerError.commandIDReused(id: command.id)
@@ -130,7 +134,7 @@ extension Ledger {
         try checkIdentifier(command.actor, "actor", maximumBytes: 128)
         try checkIdentifier(command.correlationID, "correlation id", maximumBytes: 128)
         guard !command.events.isEmpty else { throw refuse("command '\(command.id)' has no events") }
-        guard command.signedAt != nil, command.basis != nil else {
+        guard command.signature == nil || (command.signedAt != nil && command.basis != nil) else {
             throw refuse("command '\(command.id)' is signed without a time and the head its signer saw (signing format 2)")
         }
         for (position, draft) in command.events.enumerated() {

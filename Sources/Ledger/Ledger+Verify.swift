@@ -50,7 +50,7 @@ extension Ledger {
         try storage("verifying the ledger") {
             try environment.read { txn in
                 let head = try readHead(txn)
-                var walk = ChainWalk(ledgerID: id, policy: policy)
+                var walk = ChainWalk(ledgerID: id)
                 let found: VerificationProblem? = try txn.withCursor(on: events) { cursor in
                     var entry = try cursor.first()
                     while let current = entry {

@@ -112,6 +112,15 @@ public struct BundleVerifier {
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(parsing: text) } catch { throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)") }
+        for (index, line) in checkpoint.extensions.enumerated() {
+            let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let isResults = words.count == 3 && words[0] == "parledger-results" && Slug.isValid(words[1]) && BundleFiles.isHex64(words[2])
+            let isManifest = words.count == 2 && words[0] == "parledger-manifest" && BundleFiles.isHex64(words[1])
+                && index == checkpoint.extensions.count - 1
+            guard isResults || isManifest else {
+                throw Failure(code: .checkpoint, message: "checkpoint.txt: '\(line)' is not a results line or, last, the manifest line")
+            }
+        }
         if let policy, checkpoint.origin != Checkpoint.origin(ledgerID: policy.ledgerID) {
             throw Failure(code: .ledger, message: "checkpoint.txt is for '\(checkpoint.origin)', the trust policy for ledger '\(policy.ledgerID)'")
         }

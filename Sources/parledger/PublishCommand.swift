@@ -48,7 +48,7 @@ struct CorrectCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let payload = PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, decision: decision, reason: reason)
+            let payload = PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision, reason: reason)
             let result = try signing.issue([PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
             print("Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))")
         }

@@ -35,7 +35,7 @@ struct ScoreCommand: ParsableCommand {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)
-                let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points,
+                let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
                                                            evidence: citations, explanation: explanation)
                 let result = try signing.issue(added + [PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: scoring)
                 print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events.last?.sequence ?? 0))")
@@ -138,7 +138,7 @@ struct AppraiseCommand: ParsableCommand {
                 return
             }
             let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)
-            let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: points ?? "",
+            let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
                                                             reason: reason, evidence: citations.isEmpty ? nil : citations)
             _ = try signing.issue(added + [PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
             print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")

@@ -55,7 +55,7 @@ struct SpotCheckCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason)
+                let payload = PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: try points.map(canonicalPoints), reason: reason)
                 _ = try signing.issue([PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
                 print("Spot-check of \(criterion) for \(unit): \(decision)\(points.map { " to \($0)" } ?? "")")
             }

@@ -15,7 +15,7 @@ import TestSupport
         return (fixture, officerKey)
     }
 
-    private func officerCommand(_ id: String, _ key: SigningKey, _ ledger: Ledger) -> Command {
+    private func officerCommand(_ id: String, _ key: SigningKey, _ ledger: Ledger) throws -> Command {
         try ledger.sign(Command(id: id, actor: "officer", events: [draft("so-tai-chinh/2019")]), with: key)
     }
 
@@ -66,7 +66,7 @@ import TestSupport
     @Test func aSignatureThatDoesNotMatchTheCommandIsRefused() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
-        var tampered = fixture.command("x", [draft("s", "1")])
+        var tampered = try fixture.command("x", [draft("s", "1")])
         tampered.events = [draft("s", "2")]
         try expectRefusal(fixture.ledger, tampered, containing: "does not verify")
     }
@@ -90,12 +90,12 @@ import TestSupport
     @Test func afterARotationTheOldKeyIsRefusedTheNewOneAcceptedAndOldEventsStillVerify() throws {
         let directory = try TemporaryDirectory()
         let (fixture, oldKey) = try withOfficer(directory)
-        try fixture.ledger.append(officerCommand("before", oldKey, fixture.ledger))
+        try fixture.ledger.append(try officerCommand("before", oldKey, fixture.ledger))
         let newKey = SigningKey()
         try fixture.ledger.append(try fixture.ledger.sign(
             Command(id: "rotate", actor: "officer", events: [ActorEvent.rotation(of: "officer", to: newKey.publicKey)]), with: oldKey))
-        try expectRefusal(fixture.ledger, officerCommand("old", oldKey, fixture.ledger), containing: "was rotated out at event")
-        try fixture.ledger.append(officerCommand("new", newKey, fixture.ledger))
+        try expectRefusal(fixture.ledger, try officerCommand("old", oldKey, fixture.ledger), containing: "was rotated out at event")
+        try fixture.ledger.append(try officerCommand("new", newKey, fixture.ledger))
         let report = try fixture.ledger.verify()
         #expect(report.isIntact)
         #expect(report.eventCount == 5)
@@ -105,10 +105,10 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
         try fixture.append("revoke", [ActorEvent.revocation(of: "officer", keyID: officerKey.publicKey.id, reason: "máy bị mất")])
-        try expectRefusal(fixture.ledger, officerCommand("after", officerKey, fixture.ledger), containing: "was revoked at event 3: máy bị mất")
+        try expectRefusal(fixture.ledger, try officerCommand("after", officerKey, fixture.ledger), containing: "was revoked at event 3: máy bị mất")
         let replacement = SigningKey()
         try fixture.append("new-key", [ActorEvent.rotation(of: "officer", to: replacement.publicKey)])
-        try fixture.ledger.append(officerCommand("after-new-key", replacement, fixture.ledger))
+        try fixture.ledger.append(try officerCommand("after-new-key", replacement, fixture.ledger))
         #expect(try fixture.ledger.verify().isIntact)
     }
 
@@ -116,7 +116,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
         try fixture.append("suspend", [ActorEvent.suspension(of: "officer", reason: "chuyển công tác")])
-        try expectRefusal(fixture.ledger, officerCommand("x", officerKey, fixture.ledger), containing: "actor 'officer' is suspended")
+        try expectRefusal(fixture.ledger, try officerCommand("x", officerKey, fixture.ledger), containing: "actor 'officer' is suspended")
         #expect(try fixture.ledger.actor("officer")?.status == .suspended)
     }
 

@@ -39,7 +39,7 @@ import TestSupport
         let events = try fixture.append("import", [draft("a"), draft("b")]).events
         let message = Command.signingBytes(
             id: events[0].commandID, actor: events[0].actor, correlationID: events[0].correlationID,
-            ledgerID: fixture.ledger.id, events: events.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
+            ledgerID: fixture.ledger.id, signedAt: events[0].signedAt, basis: events[0].basis, events: events.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
         )
         #expect(fixture.key.publicKey.verifies(events[0].signature, of: message))
         #expect(events.allSatisfy { $0.signature == events[0].signature && $0.keyID == fixture.key.publicKey.id })
@@ -93,11 +93,11 @@ import TestSupport
     @Test func aBatchIsAllOrNothing() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
-        let good = fixture.command("good", [draft("s")])
-        let stale = fixture.command("stale", [draft("s")], expecting: ["s": .exactly(5)])
+        let good = try fixture.command("good", [draft("s")])
+        let stale = try fixture.command("stale", [draft("s")], expecting: ["s": .exactly(5)])
         #expect(throws: LedgerError.self) { try fixture.ledger.append(batch: [good, stale]) }
         #expect(try fixture.ledger.head().count == 1)
-        let results = try fixture.ledger.append(batch: (1...50).map { fixture.command("row-\($0)", [draft("s")]) })
+        let results = try fixture.ledger.append(batch: (1...50).map { try fixture.command("row-\($0)", [draft("s")]) })
         #expect(results.count == 50)
         #expect(try fixture.ledger.head().count == 51)
     }
@@ -106,14 +106,14 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
         let malformed: [(Command, String)] = [
-            (fixture.command("", [draft()]), "command id is empty"),
+            (try fixture.command("", [draft()]), "command id is empty"),
             (Command(id: "c", actor: "", events: [draft()]), "actor is empty"),
-            (fixture.command("c", []), "has no events"),
-            (fixture.command("c", [EventDraft(stream: "s", type: "Bad Type!", payload: .object([:]))]), "must use only ASCII letters"),
-            (fixture.command("c", [EventDraft(stream: "", type: "T", payload: .object([:]))]), "stream of event 1"),
-            (fixture.command("c", [EventDraft(stream: "s\u{0}x", type: "T", payload: .object([:]))]), "control character"),
-            (fixture.command("c", [EventDraft(stream: "s", type: "T", schemaVersion: 0, payload: .object([:]))]), "schema version"),
-            (fixture.command("c", [EventDraft(stream: "s", type: "T", payload: .array([]))]), "must be a JSON object"),
+            (try fixture.command("c", []), "has no events"),
+            (try fixture.command("c", [EventDraft(stream: "s", type: "Bad Type!", payload: .object([:]))]), "must use only ASCII letters"),
+            (try fixture.command("c", [EventDraft(stream: "", type: "T", payload: .object([:]))]), "stream of event 1"),
+            (try fixture.command("c", [EventDraft(stream: "s\u{0}x", type: "T", payload: .object([:]))]), "control character"),
+            (try fixture.command("c", [EventDraft(stream: "s", type: "T", schemaVersion: 0, payload: .object([:]))]), "schema version"),
+            (try fixture.command("c", [EventDraft(stream: "s", type: "T", payload: .array([]))]), "must be a JSON object"),
         ]
         for (bad, expected) in malformed {
             do {
@@ -141,7 +141,9 @@ import TestSupport
         options.clock = ManualClock(start: try #require(Timestamp(iso8601: "2020-01-14T09:30:00Z")))
         let fixture = try Fixture(in: directory, options: options)
         let event = try fixture.append("c", [draft()]).events[0]
-        #expect(event.recordedAt.iso8601 == "2020-01-14T09:30:00.002Z")
+        // Each command reads the clock twice: when it is signed, and when it is recorded.
+        #expect(event.signedAt?.iso8601 == "2020-01-14T09:30:00.003Z")
+        #expect(event.recordedAt.iso8601 == "2020-01-14T09:30:00.004Z")
     }
 
     @Test func eventsSurviveReopeningTheLedger() throws {
@@ -179,7 +181,7 @@ import TestSupport
         let fixture = try Fixture(in: directory, options: options)
         let big = String(repeating: "Chỉ số cải cách hành chính ", count: 40)
         try fixture.ledger.append(batch: (1...500).map { index in
-            fixture.command("c\(index)", [EventDraft(stream: "s", type: "T", payload: .object(["text": .text(big)]))])
+            try fixture.command("c\(index)", [EventDraft(stream: "s", type: "T", payload: .object(["text": .text(big)]))])
         })
         #expect(fixture.ledger.environment.mapSize > 128 << 10)
         #expect(try fixture.ledger.verify().eventCount == 501)
@@ -196,7 +198,7 @@ import TestSupport
         let big = String(repeating: "x", count: 2_000)
         do {
             try fixture.ledger.append(batch: (1...500).map {
-                fixture.command("c\($0)", [EventDraft(stream: "s", type: "T", payload: .object(["t": .text(big)]))])
+                try fixture.command("c\($0)", [EventDraft(stream: "s", type: "T", payload: .object(["t": .text(big)]))])
             })
             Issue.record("a write beyond the map limit succeeded")
         } catch let error as LedgerError {

@@ -29,7 +29,7 @@ struct Fixture {
     }
 
     /// A command of the fixture's actor, signed with its key.
-    func command(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) -> Command {
+    func command(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) throws -> Command {
         try ledger.sign(Command(id: id, actor: Self.actor, events: events, expectedVersions: expected), with: key)
     }
 

@@ -169,7 +169,7 @@ import TestSupport
         try rewriteChain(directory, from: 3) { event in
             let message = Command.signingBytes(
                 id: event.commandID, actor: event.actor, correlationID: event.correlationID, ledgerID: "",
-                events: [(event.stream, event.type, event.schemaVersion, event.payload)]
+                signedAt: event.signedAt, basis: event.basis, events: [(event.stream, event.type, event.schemaVersion, event.payload)]
             )
             return event.with(signature: intruder.signature(for: message), keyID: intruder.publicKey.id)
         }
@@ -185,7 +185,7 @@ extension RecordedEvent {
             sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
             payload: payload ?? self.payload, actor: actor, recordedAt: recordedAt, commandID: commandID,
             causationID: causationID, correlationID: correlationID, keyID: keyID ?? self.keyID,
-            signature: signature ?? self.signature, previousHash: previousHash, hash: hash
+            signature: signature ?? self.signature, previousHash: previousHash, hash: hash, signedAt: signedAt, basis: basis
         )
     }
 
@@ -193,13 +193,14 @@ extension RecordedEvent {
         let unsealed = RecordedEvent(
             sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
             payload: payload, actor: actor, recordedAt: recordedAt, commandID: commandID, causationID: causationID,
-            correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previous, hash: .genesis
+            correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previous, hash: .genesis,
+            signedAt: signedAt, basis: basis
         )
         return RecordedEvent(
             sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
             payload: payload, actor: actor, recordedAt: recordedAt, commandID: commandID, causationID: causationID,
             correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previous,
-            hash: EventHash.of(unsealed.canonicalEnvelope())
+            hash: EventHash.of(unsealed.canonicalEnvelope()), signedAt: signedAt, basis: basis
         )
     }
 }

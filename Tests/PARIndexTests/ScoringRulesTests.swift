@@ -14,6 +14,8 @@ import TestSupport
             (p.selfScore("d01", "1.1.1", "1.5"), "1.5 points is more than its maximum of 1"),
             (p.selfScore("d01", "1.1.2", "1.255"), "points have at most two decimals"),
             (p.selfScore("d01", "1.1.2", "-1"), "is not a number of points"),
+            (p.selfScore("d01", "1.1.2", "1,5"), "the points '1,5' are not written in their one form '1.5'"),
+            (p.selfScore("d01", "1.1.2", "0.50"), "the points '0.50' are not written in their one form '0.5'"),
             (p.selfScore("d01", "9.9", "1"), "unknown criterion '9.9'"),
             (p.selfScore("d01", "1.1", "1"), "criterion 1.1 is the sum of its sub-criteria; score 1.1.1, 1.1.2 instead"),
             (p.selfScore("d01", "2.5.1", "1"), "criterion 2.5.1 is scored by the sociological survey (ĐTXHH)"),
@@ -27,7 +29,7 @@ import TestSupport
             let reason = try p.refusal(by: p.officer("d01"), [draft])
             #expect(reason?.contains(expected) == true, "\(reason ?? "accepted"): expected \(expected)")
         }
-        try p.issue(by: p.officer("d01"), [p.selfScore("d01", "1.1.2", "1,5"), p.selfScore("d01", "1.2", "2.25", evidence: false, explanation: "9/12 báo cáo đúng hạn")])
+        try p.issue(by: p.officer("d01"), [p.selfScore("d01", "1.1.2", "1.5"), p.selfScore("d01", "1.2", "2.25", evidence: false, explanation: "9/12 báo cáo đúng hạn")])
     }
 
     @Test func stagesRunInOrder() throws {

@@ -29,8 +29,9 @@ enum CLI {
     }
 
     /// Runs the independent Python verifier of bundles (tools/verify_bundle.py) to completion.
-    static func runPythonVerifier(_ bundle: String) throws -> Outcome {
-        try run(["python3", Repository.file("tools/verify_bundle.py"), bundle], executable: URL(fileURLWithPath: "/usr/bin/env"))
+    static func runPythonVerifier(_ bundle: String, trust: String? = nil, receipt: String? = nil) throws -> Outcome {
+        let options = (trust.map { ["--trust", $0] } ?? []) + (receipt.map { ["--receipt", $0] } ?? [])
+        return try run(["python3", Repository.file("tools/verify_bundle.py"), bundle] + options, executable: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
     /// Runs `parledger` (or another product, or `executable`) to completion.

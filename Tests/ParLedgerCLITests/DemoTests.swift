@@ -14,9 +14,9 @@ import TestSupport
         #expect(first.output.contains("Cycle dien-bien-2020: 28 units"))
         #expect(first.output.contains("then corrected so-y-te"))
         #expect(first.output.contains("$ parledger ranking --cycle dien-bien-2020 --kind district"))
-        #expect(first.output.contains("2 publications follow from them: dien-bien-2019, dien-bien-2020"))
+        #expect(first.output.contains("2 publications follow from the events: dien-bien-2019, dien-bien-2020"))
         #expect(first.output.contains("OK: the bundle verifies"))
-        let python = try CLI.runPythonVerifier(directory.path + "/one/bundle")
+        let python = try CLI.runPythonVerifier(directory.path + "/one/bundle", trust: directory.path + "/one/trust-policy.txt")
         #expect(python.status == 0, "\(python.output)\(python.error)")
 
         let ledger = directory.path + "/one/ledger"

@@ -1,0 +1,1316 @@
+#!/usr/bin/env python3
+"""The attack corpus of certified bundles (FORMAT.md, format parledger-bundle/2).
+
+Usage:
+  tools/bundle_corpus.py make  [--parledger PATH]           regenerate Tests/BundleCorpus
+  tools/bundle_corpus.py check [--parledger PATH] [--only ID]  run both verifiers on every case
+
+`make` builds a tiny but complete ledger with the real CLI in a temporary directory (actors for
+every role, two tiny frameworks, one cycle of 10 units: self-scores with evidence and explanations,
+a not-applicable mark, submissions, appraisal, the spot-check draw and scores, the survey import,
+publication, two corrections), exports it, writes its trust policy and receipts, and then derives
+one bundle per case: unsigned edits, forgeries with fresh keys, and insider edits by the holder of
+the log key, who re-signs the checkpoint and recomputes hashes, chain, Merkle root and manifest
+(signing and hashing written here from FORMAT.md, with the `cryptography` package for Ed25519).
+Where a case says an actor signed, the actor's real key of the tiny ledger was used. The private
+keys are thrown away with the temporary directory.
+
+`check` runs `parledger verify-bundle` and `python3 tools/verify_bundle.py` on every case (60 s
+each), compares exit code, `FAILED [<code>]` and, when `expectSeq` is set, `event <seq>` in the
+message (or `line <seq>` for a parse failure) with cases.json, prints a Markdown table and
+`N passed, M failed`, and exits 1 on any mismatch, crash or time-out.
+"""
+
+import argparse
+import base64
+import copy
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "Tests", "BundleCorpus")
+INPUTS = os.path.join(CORPUS, "inputs")
+DEFAULT_PARLEDGER = os.path.join(".build", "debug", "parledger")
+TIMEOUT = 60
+ZERO = "0" * 64
+
+
+# ---- primitives, from FORMAT.md ---------------------------------------------------------------
+
+def canonical(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def b64(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+def crypto():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives import serialization
+    return Ed25519PrivateKey, serialization
+
+
+def new_key():
+    Ed25519PrivateKey, _ = crypto()
+    return Ed25519PrivateKey.generate()
+
+
+def read_key_file(path):
+    Ed25519PrivateKey, _ = crypto()
+    lines = open(path, encoding="utf-8").read().split()
+    if lines[0] != "parledger-ed25519-private-key":
+        raise SystemExit(f"{path}: not a parledger key file")
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(lines[1]))
+
+
+def raw_public(key):
+    _, serialization = crypto()
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id(raw):
+    return hashlib.sha256(raw).digest()[:16].hex()
+
+
+def note_verifier_key(name, raw):
+    key_hash = hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
+    material = b64(b"\x01" + raw)
+    return f"{name}+{key_hash.hex()}+{material}"
+
+
+def sign_note(text, name, key):
+    raw = raw_public(key)
+    key_hash = hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
+    return text + "\n— " + name + " " + b64(key_hash + key.sign(text.encode("utf-8"))) + "\n"
+
+
+def leaf_hash(event_hash_hex):
+    return hashlib.sha256(b"\x00" + bytes.fromhex(event_hash_hex)).digest()
+
+
+def mth(leaves):
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k << 1 < len(leaves):
+        k <<= 1
+    return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
+
+
+def inclusion_path(m, leaves):
+    """RFC 9162 §2.1.3.1 PATH(m, D[n])."""
+    if len(leaves) <= 1:
+        return []
+    k = 1
+    while k << 1 < len(leaves):
+        k <<= 1
+    if m < k:
+        return inclusion_path(m, leaves[:k]) + [mth(leaves[k:])]
+    return inclusion_path(m - k, leaves[k:]) + [mth(leaves[:k])]
+
+
+def parse_time(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+
+
+def format_time(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def shift_time(text, milliseconds):
+    return format_time(parse_time(text) + datetime.timedelta(milliseconds=milliseconds))
+
+
+# ---- the ledger as commands ---------------------------------------------------------------------
+
+ENVELOPE_OWN = ("causation", "payload", "recordedAt", "schemaVersion", "stream", "type")
+
+
+class Command:
+    """A maximal run of events with the same command id, as FORMAT.md defines it."""
+
+    def __init__(self, events):
+        first = events[0]
+        self.id = first["command"]
+        self.actor = first["actor"]
+        self.key_id = first["keyId"]
+        self.correlation = first["correlation"]
+        self.signed_at = first.get("signedAt")
+        self.basis = first.get("basis")
+        self.signature = first["signature"]
+        self.events = [{k: copy.deepcopy(e[k]) for k in ENVELOPE_OWN if k in e} for e in events]
+        self.first_prev = first.get("prev")
+        self.resign = False        # sign again (with key, else the real key of key_id)
+        self.key = None
+        self.auto_basis = True     # when re-signing: the head before the command
+        self.sign_ledger = None    # sign for another ledger id
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+    @property
+    def types(self):
+        return [e["type"] for e in self.events]
+
+
+def group_commands(events):
+    commands, run = [], []
+    for event in events:
+        if run and run[0]["command"] != event["command"]:
+            commands.append(Command(run))
+            run = []
+        run.append(event)
+    if run:
+        commands.append(Command(run))
+    return commands
+
+
+def signing_bytes(command, basis, ledger_id):
+    body = {"actor": command.actor, "correlation": command.correlation, "id": command.id,
+            "ledger": command.sign_ledger or ledger_id,
+            "events": [{"payload": e["payload"], "schemaVersion": e["schemaVersion"], "stream": e["stream"], "type": e["type"]}
+                       for e in command.events]}
+    if command.signed_at is not None:
+        body["signedAt"] = command.signed_at
+        body["basis"] = basis
+    return canonical(body)
+
+
+def spot_check_order(seed_hex, units):
+    seed = bytes.fromhex(seed_hex)
+    return sorted(units, key=lambda unit: hashlib.sha256(seed + unicodedata.normalize("NFC", unit).encode()).digest())
+
+
+def serialize(commands, ledger_id, keys, redraw=False):
+    """The envelopes of `commands` in order: seq, prev, stream versions and hashes recomputed; the
+    commands marked `resign` signed again (with the basis they now see unless told otherwise).
+    With `redraw`, a re-signed spot-check draw whose seed was its previous hash is drawn again on
+    its new previous hash and later spot-check scores follow the drawn units."""
+    events, streams, previous = [], {}, ZERO
+    cycles, retarget = {}, {}
+    for command in commands:
+        if command.resign:
+            if command.auto_basis:
+                command.basis = {"hash": events[-1]["hash"] if events else ZERO, "seq": len(events)}
+            if redraw:
+                for draft in command.events:
+                    payload = draft["payload"]
+                    if draft["type"] == "CycleOpened":
+                        cycles[payload["cycle"]] = payload
+                    if draft["type"] == "SpotCheckDrawn" and len(command.events) == 1 and payload.get("seed") == command.first_prev:
+                        units = [u["id"] for u in cycles[payload["cycle"]]["units"] if u["kind"] == payload["kind"]]
+                        drawn = spot_check_order(previous, units)[: payload["sampleSize"]]
+                        for old, new in zip(payload["drawn"], drawn):
+                            retarget[(payload["cycle"], old)] = new
+                        payload["seed"], payload["drawn"] = previous, drawn
+                    if draft["type"] == "SpotCheckScoreRecorded" and (payload["cycle"], payload["unit"]) in retarget:
+                        unit = retarget[(payload["cycle"], payload["unit"])]
+                        payload["unit"] = unit
+                        draft["stream"] = f"cycle/{payload['cycle']}/unit/{unit}"
+            key = command.key or keys[command.key_id]
+            command.key_id = key_id(raw_public(key))
+            command.signature = b64(key.sign(signing_bytes(command, command.basis, ledger_id)))
+        for draft in command.events:
+            version = streams.get(draft["stream"], 0) + 1
+            streams[draft["stream"]] = version
+            event = {"actor": command.actor, "command": command.id, "correlation": command.correlation,
+                     "keyId": command.key_id, "prev": previous, "seq": len(events) + 1, "signature": command.signature,
+                     "streamVersion": version}
+            for k in ENVELOPE_OWN:
+                if k in draft:
+                    event[k] = draft[k]
+            if command.signed_at is not None:
+                event["signedAt"] = command.signed_at
+                event["basis"] = command.basis
+            event["hash"] = sha(canonical({k: v for k, v in event.items() if k != "hash"}))
+            previous = event["hash"]
+            events.append(event)
+    return events
+
+
+def events_bytes(events):
+    return b"".join(canonical(e) + b"\n" for e in events)
+
+
+# ---- bundles as {path: bytes} ------------------------------------------------------------------
+
+def load_tree(directory):
+    files = {}
+    for base, _, names in os.walk(directory):
+        for name in names:
+            full = os.path.join(base, name)
+            files[os.path.relpath(full, directory).replace(os.sep, "/")] = open(full, "rb").read()
+    return files
+
+
+def save_tree(files, directory):
+    for path, data in sorted(files.items()):
+        full = os.path.join(directory, *path.split("/"))
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as handle:
+            handle.write(data)
+
+
+def with_evidence(files):
+    try:
+        return json.loads(files["manifest.json"])["withEvidence"]
+    except (KeyError, ValueError, TypeError):
+        return any(p.startswith("evidence/") for p in files)
+
+
+class Ledger:
+    """The genuine ledger's bundle, keys and commands, and the insider's tools to reseal a bundle."""
+
+    def __init__(self, files, keys, log_key, manifest_newline):
+        self.files = files
+        self.keys = keys
+        self.log_key = log_key
+        self.manifest_newline = manifest_newline
+        manifest = json.loads(files["manifest.json"])
+        self.ledger_id = manifest["ledgerId"]
+        self.origin = f"parledger/{self.ledger_id}"
+        self.events = [json.loads(line) for line in files["events.jsonl"].decode().splitlines()]
+        self.commands = group_commands(self.events)
+
+    def commands_copy(self):
+        return [c.copy() for c in self.commands]
+
+    def index_of(self, predicate, start=0, last=False):
+        found = [i for i, c in enumerate(self.commands) if i >= start and predicate(c)]
+        if not found:
+            raise SystemExit("the genuine ledger lacks a command the corpus needs")
+        return found[-1] if last else found[0]
+
+    def first_seq(self, index, commands=None):
+        commands = commands or self.commands
+        return 1 + sum(len(c.events) for c in commands[:index])
+
+    def build(self, commands, resign_from=None, redraw=False, keys=None):
+        if resign_from is not None:
+            for command in commands[resign_from:]:
+                command.resign = True
+        return serialize(commands, self.ledger_id, keys or self.keys, redraw=redraw)
+
+    def seal(self, files, events=None, *, leaf_hashes=None, manifest=None, manifest_edit=None, manifest_bytes=None,
+             lines_edit=None, key=None, name=None, ledger_id=None):
+        """Rewrite manifest.json and checkpoint.txt the way the log key's holder would."""
+        files = dict(files)
+        ledger_id = ledger_id or self.ledger_id
+        if events is not None:
+            files["events.jsonl"] = events_bytes(events)
+        if leaf_hashes is None:
+            parsed = [json.loads(line) for line in files["events.jsonl"].decode().splitlines()]
+            leaf_hashes = [e["hash"] for e in parsed]
+            published = {}
+            for e in parsed:
+                if e["type"] == "ResultsPublished":
+                    published.setdefault(e["payload"]["cycle"], e["payload"]["resultsHash"])
+        else:
+            published = {p["cycle"]: p["resultsHash"] for p in
+                         (e["payload"] for e in self.events if e["type"] == "ResultsPublished")}
+        root = mth([leaf_hash(h) for h in leaf_hashes])
+        if manifest_bytes is None:
+            body = manifest or {
+                "eventCount": len(leaf_hashes),
+                "files": {p: {"sha256": sha(d), "size": len(d)} for p, d in sorted(files.items())
+                          if p not in ("manifest.json", "checkpoint.txt")},
+                "format": "parledger-bundle/2",
+                "genesisHash": leaf_hashes[0] if leaf_hashes else ZERO,
+                "headHash": leaf_hashes[-1] if leaf_hashes else ZERO,
+                "ledgerId": ledger_id,
+                "rootHash": root.hex(),
+                "withEvidence": with_evidence(files),
+            }
+            if manifest_edit:
+                body = manifest_edit(body) or body
+            manifest_bytes = canonical(body) + (b"\n" if self.manifest_newline else b"")
+        files["manifest.json"] = manifest_bytes
+        lines = [f"parledger/{ledger_id}", str(len(leaf_hashes)), b64(root)]
+        lines += [f"parledger-results {cycle} {digest}" for cycle, digest in sorted(published.items())]
+        lines.append(f"parledger-manifest {sha(manifest_bytes)}")
+        if lines_edit:
+            lines = lines_edit(lines) or lines
+        text = "".join(line + "\n" for line in lines)
+        files["checkpoint.txt"] = sign_note(text, name or f"parledger/{ledger_id}", key or self.log_key).encode()
+        return files
+
+    def receipt(self, events, command_id, key=None, ledger_id=None):
+        """The receipt the log gives the signer of `command_id`, right after its events."""
+        ledger_id = ledger_id or self.ledger_id
+        mine = [e for e in events if e["command"] == command_id]
+        size = mine[-1]["seq"]
+        leaves = [leaf_hash(e["hash"]) for e in events[:size]]
+        # The CLI's receipts carry no parledger-results lines (FORMAT.md leaves them unsaid for receipts).
+        lines = [f"parledger/{ledger_id}", str(size), b64(mth(leaves))]
+        text = "".join(line + "\n" for line in lines)
+        note = sign_note(text, f"parledger/{ledger_id}", key or self.log_key)
+        body = {"checkpoint": note, "command": command_id, "format": "parledger-receipt/1", "ledgerId": ledger_id,
+                "events": [{"hash": e["hash"], "proof": [p.hex() for p in inclusion_path(e["seq"] - 1, leaves)], "seq": e["seq"]}
+                           for e in mine]}
+        return canonical(body)
+
+    def policy(self, genesis, log_key, ledger_id=None):
+        ledger_id = ledger_id or self.ledger_id
+        raw = raw_public(log_key)
+        fingerprint = " ".join(key_id(raw)[i:i + 4] for i in range(0, 32, 4))
+        return ("parledger-trust-policy/1\n"
+                "# ParLedger trust policy: verify a certified bundle of this ledger against it, never against\n"
+                f"# a key found in the bundle. Log key fingerprint: {fingerprint}\n"
+                f"ledger {ledger_id}\ngenesis {genesis}\nlog {note_verifier_key(f'parledger/{ledger_id}', raw)}\nquorum 0\n").encode()
+
+
+# ---- make: the tiny ledger with the real CLI ----------------------------------------------------
+
+DEPARTMENTS = [("so-tai-chinh", "Sở Tài chính"), ("so-y-te", "Sở Y tế"), ("so-tu-phap", "Sở Tư pháp"),
+               ("so-xay-dung", "Sở Xây dựng")]
+DISTRICTS = [("huyen-tuan-giao", "Huyện Tuần Giáo"), ("huyen-muong-cha", "Huyện Mường Chà"),
+             ("huyen-muong-nhe", "Huyện Mường Nhé"), ("huyen-dien-bien", "Huyện Điện Biên")]
+DEPARTMENT_LEAVES = [("1.1", 35), ("1.2.1", 20), ("1.2.2", 20)]
+DISTRICT_LEAVES = [("1.1", 35), ("1.2", 35)]
+CYCLE = "tiny-2025"
+
+
+class CLI:
+    def __init__(self, parledger, work):
+        self.parledger = parledger
+        self.work = work
+        self.ledger = os.path.join(work, "ledger")
+        self.keys = os.path.join(work, "keys")
+        self.helps = {}
+        os.makedirs(self.keys)
+
+    def help(self, *words):
+        if words not in self.helps:
+            done = subprocess.run([self.parledger, *words, "--help"], capture_output=True, text=True)
+            self.helps[words] = done.stdout + done.stderr
+        return self.helps[words]
+
+    def run(self, *args, key=None, receipt=None, ledger=True):
+        command = [self.parledger, *args]
+        if ledger:
+            command += ["--ledger", self.ledger if ledger is True else ledger]
+        if key:
+            command += ["--key", os.path.join(self.keys, key + ".key")]
+        if receipt:
+            command += ["--receipt-out", receipt]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.work)
+        if done.returncode != 0:
+            shown = " ".join(os.path.relpath(a, self.work) if a.startswith(self.work) else a for a in command[1:])
+            raise SystemExit(f"parledger {shown} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+
+def build_ledger(cli, evidence_dir):
+    """The tiny cycle, command by command, with the real CLI. Returns the receipts kept."""
+    receipts = {}
+    rdir = os.path.join(cli.work, "receipts")
+    os.makedirs(rdir)
+
+    def receipt(name):
+        if "--receipt-out" not in cli.help("score", "self"):
+            print(f"warning: this parledger has no --receipt-out; receipt {name} not kept", file=sys.stderr)
+            return None
+        receipts[name] = os.path.join(rdir, name + ".json")
+        return receipts[name]
+
+    init_args = ["init", "--key-out", os.path.join(cli.keys, "so-noi-vu.key"), "--actor", "so-noi-vu", "--name", "Sở Nội vụ"]
+    if "--ledger-id" in cli.help("init"):
+        init_args += ["--ledger-id", "tiny-par-ledger"]
+    cli.run(*init_args)
+    actors = [("hd-thanh-vien-1", "Nguyễn Văn An (Hội đồng thẩm định)", "council-member", None),
+              ("hd-thanh-vien-2", "Trần Thị Bình (Hội đồng thẩm định)", "council-member", None),
+              ("bcd-cchc", "Ban Chỉ đạo CCHC tỉnh", "steering-committee", None),
+              ("vien-xa-hoi-hoc", "Viện Xã hội học", "survey-contractor", None)]
+    actors += [(f"cb-{unit}", f"Cán bộ {name}", "unit-officer", unit) for unit, name in DEPARTMENTS + DISTRICTS]
+    for actor, name, role, scope in actors:
+        cli.run("keygen", "--out", os.path.join(cli.keys, actor + ".key"), ledger=False)
+        args = ["actor", "add", actor, "--name", name, "--role", role, "--public-key", os.path.join(cli.keys, actor + ".key.pub")]
+        if scope:
+            args += ["--scope", scope]
+        cli.run(*args, key="so-noi-vu", receipt=receipt("actor-add") if actor == "bcd-cchc" else None)
+    ids = {}
+    for kind, name in (("department", "tiny-departments.json"), ("district", "tiny-districts.json")):
+        path = os.path.join(INPUTS, name)
+        out = cli.run("framework", "validate", path, ledger=False)
+        ids[kind] = re.search(r"id ([0-9a-f]{64})", out).group(1)
+        cli.run("framework", "register", path, key="so-noi-vu")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    deadline = (now + datetime.timedelta(days=3)).replace(hour=16, minute=59, second=59, microsecond=999000)
+    cycle = {"cycle": CYCLE, "name": "Chỉ số CCHC thu nhỏ (bộ kiểm thử)", "year": now.year,
+             "frameworks": ids, "selfAssessmentDeadline": format_time(deadline),
+             "units": [{"id": u, "name": n, "kind": "department"} for u, n in DEPARTMENTS] +
+                      [{"id": u, "name": n, "kind": "district"} for u, n in DISTRICTS]}
+    cycle_file = os.path.join(cli.work, "cycle.json")
+    open(cycle_file, "w", encoding="utf-8").write(json.dumps(cycle, ensure_ascii=False))
+    cli.run("cycle", "open", "--file", cycle_file, key="so-noi-vu")
+
+    def document(name, text):
+        path = os.path.join(evidence_dir, name)
+        open(path, "w", encoding="utf-8").write(text)
+        return path
+
+    # Self-assessment: evidence added first for one unit, cited by --evidence for others, explanations elsewhere.
+    plan = document("ke-hoach-cchc-so-tai-chinh.txt", "Kế hoạch CCHC năm của Sở Tài chính (bản chụp).\n")
+    cli.run("evidence", "add", plan, "--unit", "so-tai-chinh", key="cb-so-tai-chinh")
+    for index, (unit, _) in enumerate(DEPARTMENTS + DISTRICTS):
+        leaves = DEPARTMENT_LEAVES if index < len(DEPARTMENTS) else DISTRICT_LEAVES
+        for number, (code, maximum) in enumerate(leaves):
+            if unit == "so-y-te" and code.startswith("1.2."):
+                if code == "1.2.1":
+                    cli.run("score", "na", CYCLE, unit, "1.2", "--legal-basis", "Không có đơn vị trực thuộc phải kiểm tra trong năm",
+                            key=f"cb-{unit}")
+                continue
+            points = str(maximum - (index + number) % 4) if (index + number) % 3 else f"{maximum - 3}.5"
+            args = ["score", "self", CYCLE, unit, code, points]
+            if unit == "so-tai-chinh" and code == "1.1":
+                args += ["--evidence", plan]
+            elif number == 0 and index % 2 == 0:
+                args += ["--evidence", document(f"tlkc-{unit}-{code}.txt", f"Tài liệu kiểm chứng {unit} {code}.\n")]
+            else:
+                args += ["--explanation", f"Tự chấm {code}: {number + 8}/{number + 10} nhiệm vụ hoàn thành đúng hạn"]
+            cli.run(*args, key=f"cb-{unit}", receipt=receipt("self-score") if unit == "so-tu-phap" and code == "1.2.1" else None)
+        cli.run("score", "submit", CYCLE, unit, key=f"cb-{unit}")
+    # Appraisal: departments only down, districts either way; every adjustment with a reason.
+    minutes = document("bien-ban-tham-dinh.txt", "Biên bản thẩm định của Hội đồng.\n")
+    cli.run("appraise", CYCLE, "so-tai-chinh", "1.2.2", "10", "--reason", "Chưa công khai đủ thủ tục", "--evidence", minutes,
+            key="hd-thanh-vien-1")
+    cli.run("appraise", CYCLE, "so-xay-dung", "1.1", "5.5", "--reason", "Kế hoạch ban hành chậm", key="hd-thanh-vien-1")
+    cli.run("appraise", CYCLE, "huyen-muong-cha", "1.2", "35", "--reason", "Tỷ lệ hồ sơ trực tuyến cao hơn tự chấm",
+            key="hd-thanh-vien-2")
+    cli.run("appraise", CYCLE, "huyen-muong-nhe", "1.2", "12", "--reason", "Hai báo cáo quý nộp muộn", key="hd-thanh-vien-2")
+    for unit, _ in DEPARTMENTS:
+        cli.run("appraise", CYCLE, unit, "--conclude", key="hd-thanh-vien-1")
+    for unit, _ in DISTRICTS:
+        cli.run("appraise", CYCLE, unit, "--conclude", key="hd-thanh-vien-2")
+    # Spot-check: the draw per kind, a score on each drawn unit (recognised, so that a re-drawn forgery keeps the results).
+    for kind in ("department", "district"):
+        cli.run("spotcheck", "draw", CYCLE, "--kind", kind, key="bcd-cchc")
+    draws = [json.loads(line) for line in cli.run("log", "--json").splitlines()]
+    draws = [e["payload"] for e in draws if e["type"] == "SpotCheckDrawn"]
+    for draw in draws:
+        for unit in draw["drawn"][:1]:
+            cli.run("spotcheck", "score", CYCLE, unit, "1.1", "--decision", "recognise", key="bcd-cchc")
+    # Survey, publication, corrections.
+    survey = os.path.join(cli.work, "dtxhh.csv")
+    rows = ["unit,criterion,points"] + [f"{u},2.1,{20 - i}" for i, (u, _) in enumerate(DEPARTMENTS)] + \
+           [f"{u},2.1,{25 - i}.5" for i, (u, _) in enumerate(DISTRICTS)]
+    open(survey, "w", encoding="utf-8").write("\n".join(rows) + "\n")
+    cli.run("survey", "import", CYCLE, survey, "--quiet", key="vien-xa-hoi-hoc")
+    cli.run("publish", CYCLE, "--decision", "642/QĐ-UBND", "--date", now.strftime("%Y-%m-%d"), key="so-noi-vu",
+            receipt=receipt("publish"))
+    cli.run("correct", CYCLE, "so-y-te", "1.1", "9", "--decision", "815/QĐ-UBND", "--reason", "Phúc khảo kế hoạch CCHC",
+            key="so-noi-vu", receipt=receipt("correction-1"))
+    cli.run("correct", CYCLE, "huyen-dien-bien", "1.2", "18", "--decision", "816/QĐ-UBND", "--reason", "Phúc khảo một cửa",
+            key="so-noi-vu", receipt=receipt("correction-2"))
+    return receipts
+
+
+def export(cli, out, with_evidence):
+    args = ["export", out, "--quiet"]
+    if with_evidence:
+        args.append("--with-evidence")
+    if "--key" in cli.help("export"):
+        cli.run(*args, key="so-noi-vu")
+    else:
+        cli.run(*args)
+
+
+# ---- the cases -----------------------------------------------------------------------------------
+
+class Corpus:
+    def __init__(self):
+        self.cases = []
+        self.trees = {}
+
+    def add(self, case_id, description, files, exit_code, code, seq=None, trust="genuine", receipt=None, extra=None,
+            runtime=None, runtime_path=None, parse_line=False):
+        if any(c["id"] == case_id for c in self.cases):
+            raise SystemExit(f"duplicate case id {case_id}")
+        case = {"id": case_id, "description": description, "expectExit": exit_code, "expectCode": code}
+        if seq is not None:
+            case["expectSeq"] = seq
+        if parse_line:
+            case["expectSeqMayBeLine"] = True
+        case["trust"] = trust
+        if receipt:
+            case["receipt"] = receipt
+        if runtime:
+            case["makeAtRunTime"] = runtime
+            case["runTimePath"] = runtime_path
+        self.cases.append(case)
+        self.trees[case_id] = (files, extra or {})
+
+
+def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
+    # Most cases start from the bundle without evidence files (smaller); the evidence cases from the one with them.
+    GE = g.files
+    G = genuine_noev
+    ev = g.events
+    n = len(ev)
+    cid = ev[-1]["command"]
+
+    def seq_of(predicate, last=False):
+        hits = [e["seq"] for e in ev if predicate(e)]
+        return hits[-1] if last else hits[0]
+
+    # --- genuine, trust ---
+    corpus.add("genuine", "the genuine bundle with its evidence files, verified against the genuine trust policy", GE, 0, None)
+    corpus.add("genuine-no-evidence", "the genuine bundle exported without evidence files (withEvidence false)", genuine_noev, 0, None)
+    corpus.add("genuine-no-trust", "the genuine bundle without --trust: every check passes, authenticity not established", G, 4, None,
+               trust="none")
+    corpus.add("genuine-receipt", "the genuine bundle with the CLI receipt of the first correction", G, 0, None,
+               receipt="receipt.json", extra={"receipt.json": receipts["correction-1"]})
+    corpus.add("other-ledger-policy", "the genuine bundle checked against the genuine trust policy of another ledger", G, 1,
+               "log-key", trust="trust-policy.txt", extra={"trust-policy.txt": other_policy})
+    wrong_genesis = genesis.replace(f"genesis {ev[0]['hash']}".encode(), f"genesis {sha(b'another first event')}".encode())
+    corpus.add("policy-genesis-mismatch", "the genuine bundle against a policy naming another genesis hash", G, 1, "ledger", seq=1,
+               trust="trust-policy.txt", extra={"trust-policy.txt": wrong_genesis})
+    policy_lines = genesis.decode().splitlines(keepends=True)
+    bad_policies = {
+        "policy-unknown-line": ("a trust policy with an unknown line", genesis + b"mirror https://example.org/\n"),
+        "policy-repeated-ledger": ("a trust policy with its ledger line twice",
+                                   genesis + next(l for l in policy_lines if l.startswith("ledger ")).encode()),
+        "policy-log-name": ("a trust policy whose log key is not named parledger/<ledger id>",
+                            "".join(l if not l.startswith("log ") else
+                                    "log " + note_verifier_key("parledger/another-ledger", raw_public(g.log_key)) + "\n"
+                                    for l in policy_lines).encode()),
+        "policy-quorum": ("a trust policy asking for a quorum of 1 with no witness",
+                          genesis.replace(b"quorum 0", b"quorum 1")),
+        "policy-oversized": ("a trust policy over 64 KiB (comment lines)", genesis + b"# " + b"x" * 66000 + b"\n"),
+    }
+    for case_id, (description, policy) in bad_policies.items():
+        corpus.add(case_id, description, G, 2, "trust-policy", trust="trust-policy.txt", extra={"trust-policy.txt": policy})
+    corpus.add("policy-missing", "--trust names a file that does not exist", G, 2, "trust-policy", trust="no-such-policy.txt")
+    corpus.add("receipt-missing", "--receipt names a file that does not exist", G, 2, "receipt", receipt="no-such-receipt.json")
+
+    # --- forgeries from scratch ---
+    fresh = {}
+    forged = g.commands_copy()
+    for command in forged:
+        fresh.setdefault(command.actor, new_key())
+    for command in forged:
+        command.key = fresh[command.actor]
+        for draft in command.events:
+            if draft["type"] == "ActorEnrolled":
+                draft["payload"]["publicKey"] = b64(raw_public(fresh[draft["payload"]["actor"]]))
+    forged_events = g.build(forged, resign_from=0, redraw=True)
+    actors_text = G["actors.json"].decode()
+    for e in ev:
+        if e["type"] == "ActorEnrolled":
+            old = base64.b64decode(e["payload"]["publicKey"])
+            new = raw_public(fresh[e["payload"]["actor"]])
+            actors_text = actors_text.replace(b64(old), b64(new)).replace(key_id(old), key_id(new))
+    fresh_log = new_key()
+    forged_files = dict(G)
+    forged_files["actors.json"] = actors_text.encode()
+    forged_files["verifier-key.txt"] = (note_verifier_key(g.origin, raw_public(fresh_log)) + "\n").encode()
+    forged_files = g.seal(forged_files, forged_events, key=fresh_log)
+    forged_policy = g.policy(forged_events[0]["hash"], fresh_log)
+    corpus.add("forged-fresh-keys", "a bundle forged from scratch: fresh keys for every actor and a fresh log key", forged_files, 1,
+               "log-key")
+    corpus.add("forged-fresh-keys-other-policy", "the forged bundle against the genuine trust policy of another ledger",
+               forged_files, 1, "log-key", trust="trust-policy.txt", extra={"trust-policy.txt": other_policy})
+    corpus.add("forged-own-policy", "control: the forged bundle against its own policy verifies (trust comes from outside)",
+               forged_files, 0, None, trust="trust-policy.txt", extra={"trust-policy.txt": forged_policy})
+    insider_genesis = dict(forged_files, **{"verifier-key.txt": G["verifier-key.txt"]})
+    insider_genesis = g.seal(insider_genesis, forged_events)
+    corpus.add("insider-new-genesis", "the log key's holder rewrites history from event 1 with fresh actor keys and signs it with "
+               "the real log key", insider_genesis, 1, "ledger", seq=1)
+
+    # --- the checkpoint ---
+    other_key = new_key()
+    corpus.add("checkpoint-other-key", "checkpoint.txt re-signed by another key under the log's name", g.seal(G, key=other_key), 1,
+               "log-key")
+    unsigned = dict(G)
+    unsigned["checkpoint.txt"] = G["checkpoint.txt"].split(b"\n\n")[0] + b"\n"
+    corpus.add("checkpoint-unsigned", "checkpoint.txt with its signature lines removed", unsigned, 1, "log-key")
+    corpus.add("checkpoint-origin", "the insider signs a checkpoint whose origin names another ledger (key name unchanged)",
+               g.seal(G, lines_edit=lambda l: [f"parledger/another-ledger"] + l[1:], name=g.origin), 1, "ledger")
+    corpus.add("checkpoint-size", "the insider signs a checkpoint claiming one event fewer (root unchanged)",
+               g.seal(G, lines_edit=lambda l: [l[0], str(n - 1)] + l[2:]), 1, "checkpoint")
+    corpus.add("checkpoint-results-missing", "the insider signs a checkpoint without the parledger-results line",
+               g.seal(G, lines_edit=lambda l: [x for x in l if not x.startswith("parledger-results ")]), 1, "results")
+    corpus.add("manifest-not-bound", "the insider signs a checkpoint without the parledger-manifest line",
+               g.seal(G, lines_edit=lambda l: [x for x in l if not x.startswith("parledger-manifest ")]), 1, "manifest")
+    big = dict(G)
+    big["checkpoint.txt"] = G["checkpoint.txt"] + b"\n".join([b"\xe2\x80\x94 pad " + b64(os.urandom(68)).encode()] * 700) + b"\n"
+    corpus.add("checkpoint-oversized", "checkpoint.txt over 64 KiB (700 extra signature lines)", big, 1, "file-too-large")
+
+    # --- unsigned edits (nobody re-signs) ---
+    def edited(path, transform):
+        files = dict(G)
+        files[path] = transform(G[path])
+        if files[path] == G[path]:
+            raise SystemExit(f"corpus: an edit of {path} changed nothing")
+        return files
+
+    framework = next(p for p in sorted(G) if p.startswith("frameworks/") and b'"unitKind":"department"' in G[p])
+    results = sorted(p for p in G if p.startswith("results/"))[0]
+    evidence_file = sorted(p for p in GE if p.startswith("evidence/"))[0]
+    corpus.add("edit-framework", "a framework file edited (a maximum raised), nothing re-signed",
+               edited(framework, lambda d: d.replace(b'"maxPoints":"20"', b'"maxPoints":"22"', 1)), 1, "manifest")
+    results_doc = json.loads(G[results])
+    results_doc["units"][0]["points"] = "99.5"
+    corpus.add("edit-results", "a results file made up (a unit's points changed)",
+               edited(results, lambda d: canonical(results_doc) + (b"\n" if d.endswith(b"\n") else b"")), 1, "manifest")
+    corpus.add("edit-evidence-file", "an evidence document changed", dict(GE, **{evidence_file: GE[evidence_file] + b"sua doi\n"}),
+               1, "manifest")
+    corpus.add("edit-evidence-json", "evidence.json changed (a document renamed)",
+               edited("evidence.json", lambda d: d.replace(b".txt", b".pdf", 1)), 1, "manifest")
+    corpus.add("edit-actors-json", "actors.json changed (a display name)",
+               edited("actors.json", lambda d: d.replace("Viện Xã hội học".encode(), "Viện Khảo sát".encode())), 1, "manifest")
+    corpus.add("edit-verifier-key", "verifier-key.txt replaced by another key",
+               edited("verifier-key.txt", lambda d: (note_verifier_key(g.origin, raw_public(other_key)) + "\n").encode()), 1,
+               "manifest")
+    corpus.add("edit-manifest-counts", "manifest.json with a false eventCount, checkpoint not re-signed",
+               edited("manifest.json", lambda d: d.replace(f'"eventCount":{n}'.encode(), f'"eventCount":{n + 1}'.encode())), 1,
+               "manifest")
+    corpus.add("edit-events-unsigned", "events.jsonl edited (a correction's points), nothing re-signed",
+               edited("events.jsonl", lambda d: d.replace(b'"points":"9"', b'"points":"10"')), 1, "manifest")
+    extra = dict(G)
+    extra["notes.txt"] = b"not part of a bundle\n"
+    corpus.add("extra-file", "an extra file notes.txt at the top", extra, 1, "unexpected-file")
+    extra = dict(GE)
+    extra["evidence/" + sha(b"unlisted")] = b"unlisted"
+    corpus.add("extra-evidence", "an evidence file with a well-formed name that the manifest does not list", extra, 1,
+               "unexpected-file")
+    missing = dict(GE)
+    del missing[evidence_file]
+    corpus.add("missing-evidence", "an evidence file the manifest lists is missing", missing, 1, "missing-file")
+    missing = dict(G)
+    del missing["verifier-key.txt"]
+    corpus.add("missing-verifier-key", "verifier-key.txt is missing", missing, 1, "missing-file")
+    missing = dict(G)
+    del missing["checkpoint.txt"]
+    corpus.add("missing-checkpoint", "checkpoint.txt is missing", missing, 1, "missing-file")
+    corpus.add("symlink-actors", "actors.json is a symlink to a copy outside the bundle (made at run time)", G, 1, "file-type",
+               runtime="symlink", runtime_path="actors.json")
+    corpus.add("fifo-evidence-json", "evidence.json is a FIFO nobody writes to (made at run time; must not hang)", G, 1,
+               "file-type", runtime="fifo", runtime_path="evidence.json")
+    corpus.add("devzero-events", "events.jsonl is a link to the character device /dev/zero (made at run time)", G, 1,
+               "file-type", runtime="devzero", runtime_path="events.jsonl")
+    corpus.add("chardev-actors", "actors.json is a character device node (mknod 1,5 when permitted, else a link to /dev/zero; "
+               "made at run time)", G, 1, "file-type", runtime="chardev", runtime_path="actors.json")
+    corpus.add("directory-actors", "actors.json is an empty directory (made at run time): directories are allowed only as "
+               "frameworks, results, evidence, so it is refused by name", G, 1, "unexpected-file",
+               runtime="directory", runtime_path="actors.json")
+    corpus.add("sparse-evidence", "an evidence file grown to 65 MiB (sparse, made at run time)", GE, 1, "file-too-large",
+               runtime="sparse", runtime_path=evidence_file)
+
+    # --- paths in the manifest (manifest re-bound by the insider) ---
+    def with_path(bad):
+        def edit(body):
+            body["files"][bad] = {"sha256": sha(b"x"), "size": 1}
+        return g.seal(G, manifest_edit=edit)
+    for case_id, bad in (("path-dotdot", "../x"), ("path-absolute", "/actors.json"), ("path-framework-escape", "frameworks/../../x"),
+                         ("path-backslash", "frameworks\\" + framework.split("/")[1]), ("path-empty-component", "results//x.json")):
+        corpus.add(case_id, f"the manifest lists the path {bad!r} (re-bound and re-signed)", with_path(bad), 1, "path")
+
+    # --- the manifest's own content (re-bound) ---
+    corpus.add("manifest-false-count", "the insider binds a manifest whose eventCount is one too many", g.seal(
+        G, manifest_edit=lambda b: b.update(eventCount=n + 1)), 1, "manifest")
+    corpus.add("manifest-false-size", "the insider binds a manifest listing a wrong size for actors.json", g.seal(
+        G, manifest_edit=lambda b: b["files"]["actors.json"].update(size=len(G["actors.json"]) + 1)), 1, "manifest")
+    corpus.add("manifest-lists-absent", "the insider binds a manifest listing a file that is not there", g.seal(
+        G, manifest_edit=lambda b: b["files"].update({"results/another-cycle.json": {"sha256": sha(b""), "size": 0}})), 1,
+        "missing-file")
+    corpus.add("manifest-other-ledger", "the insider binds a manifest naming another ledger id", g.seal(
+        G, manifest_edit=lambda b: b.update(ledgerId="another-ledger")), 1, "ledger")
+    # files the manifest covers, changed by the insider who re-binds the manifest (step 7 of §Verdicts)
+    dep_framework = json.loads(G[framework])
+    dep_framework["name"] += " (sửa)"
+    corpus.add("framework-rebound", "a framework file edited (its name) and re-bound in the manifest by the insider",
+               g.seal(dict(G, **{framework: canonical(dep_framework)})), 1, "framework")
+    corpus.add("evidence-json-rebound", "evidence.json with a document renamed, re-bound by the insider",
+               g.seal(dict(G, **{"evidence.json": G["evidence.json"].replace(b".txt", b".pdf", 1)})), 1, "evidence")
+    corpus.add("evidence-file-rebound", "an evidence document changed and re-bound by the insider (its name is no longer its hash)",
+               g.seal(dict(GE, **{evidence_file: GE[evidence_file] + b"sua doi\n"})), 1, "evidence")
+    corpus.add("evidence-file-dropped-rebound", "withEvidence true, one listed document removed from the bundle and the manifest",
+               g.seal({p: d for p, d in GE.items() if p != evidence_file}), 1, "evidence")
+    corpus.add("results-rebound", "a results file made up and re-bound by the insider (the checkpoint keeps the attested hash)",
+               g.seal(dict(G, **{results: canonical(results_doc) + (b"\n" if G[results].endswith(b"\n") else b"")})), 1, "results")
+    corpus.add("actors-rebound", "actors.json with a display name changed, re-bound by the insider",
+               g.seal(dict(G, **{"actors.json": G["actors.json"].replace("Viện Xã hội học".encode(), "Viện Khảo sát".encode())})),
+               1, "actors")
+    manifest_text = G["manifest.json"]
+    for case_id, description, data in (
+            ("manifest-duplicate-key", "manifest.json with a duplicate member name",
+             manifest_text.replace(b'{"eventCount"', f'{{"eventCount":{n},"eventCount"'.encode(), 1)),
+            ("manifest-bom", "manifest.json starting with a byte-order mark", b"\xef\xbb\xbf" + manifest_text),
+            ("manifest-exponent", "manifest.json with eventCount written 1e400",
+             manifest_text.replace(f'"eventCount":{n}'.encode(), b'"eventCount":1e400')),
+            ("manifest-deep", "manifest.json nested 100000 arrays deep",
+             manifest_text.replace(b'"withEvidence":', b'"deep":' + b"[" * 100000 + b"]" * 100000 + b',"withEvidence":')),
+            ("manifest-invalid-utf8", "manifest.json with an invalid UTF-8 byte in the ledger id",
+             manifest_text.replace(f'"ledgerId":"{g.ledger_id}'.encode(), f'"ledgerId":"{g.ledger_id}'.encode() + b"\xff")),
+    ):
+        corpus.add(case_id, description + " (bound and re-signed by the insider)", g.seal(G, manifest_bytes=data), 1, "parse")
+
+    # --- insider edits of the history ---
+    leaf_hashes = [e["hash"] for e in ev]
+
+    def reseal_events(events):
+        return g.seal(G, events)
+
+    cmds = g.commands
+    # drop a command in the middle: an appraisal adjustment
+    i = g.index_of(lambda c: c.types == ["AppraisalScoreRecorded"])
+    dropped = g.commands_copy()
+    del dropped[i]
+    events = g.build(dropped)
+    corpus.add("drop-command", "the insider drops an appraisal adjustment; the next command's basis names the dropped head",
+               reseal_events(events), 1, "command", seq=g.first_seq(i))
+    # drop the last command: consistent on its own, caught by the signer's receipt
+    dropped = g.commands_copy()[:-1]
+    events = g.build(dropped)
+    corpus.add("drop-last", "the insider drops the last command (a correction): the bundle alone cannot tell", reseal_events(events),
+               0, None)
+    corpus.add("drop-last-receipt", "the insider drops the last command; its signer's CLI receipt is checked", reseal_events(events),
+               1, "receipt", receipt="receipt.json", extra={"receipt.json": receipts["correction-2"]})
+    # reorder two adjacent commands
+    i = g.index_of(lambda c: c.types == ["SelfAssessmentSubmitted"])
+    swapped = g.commands_copy()
+    swapped[i - 1], swapped[i] = swapped[i], swapped[i - 1]
+    events = g.build(swapped)
+    corpus.add("reorder-commands", "the insider swaps a self-score and the submission after it; the submission lands before its "
+               "basis", reseal_events(events), 1, "command", seq=g.first_seq(i - 1))
+    # move: two concurrent corrections (same basis), swapped; only the receipt catches it
+    concurrent = g.commands_copy()
+    last, before = concurrent[-1], concurrent[-2]
+    last.resign, last.auto_basis = True, False
+    last.basis = copy.deepcopy(before.basis)
+    events = g.build(concurrent)
+    receipt_before = g.receipt(events, before.id)
+    moved = [c.copy() for c in concurrent]
+    moved[-1], moved[-2] = moved[-2], moved[-1]
+    moved[-1].events[0]["recordedAt"], moved[-2].events[0]["recordedAt"] = \
+        concurrent[-1].events[0]["recordedAt"], concurrent[-2].events[0]["recordedAt"]
+    moved_events = g.build(moved)
+    corpus.add("move-command", "two corrections signed on the same head; the insider swaps them: the bundle alone cannot tell",
+               reseal_events(moved_events), 0, None)
+    corpus.add("move-command-receipt", "the swapped corrections, with the receipt the log gave the first signer",
+               reseal_events(moved_events), 1, "receipt", receipt="receipt.json", extra={"receipt.json": receipt_before})
+    corpus.add("move-receipt-control", "control: the unswapped concurrent corrections with the same receipt", reseal_events(events),
+               0, None, receipt="receipt.json", extra={"receipt.json": receipt_before})
+    # receipts
+    corpus.add("receipt-other-key", "a receipt whose checkpoint is signed by another key", G, 1, "receipt", receipt="receipt.json",
+               extra={"receipt.json": g.receipt(ev, cid, key=other_key)})
+    bad_receipt = json.loads(receipts["correction-1"])
+    bad_receipt["events"][0]["hash"] = sha(b"another event")
+    corpus.add("receipt-not-json", "a receipt file that is not JSON (a truncated receipt)", G, 2, "receipt", receipt="receipt.json",
+               extra={"receipt.json": receipts["correction-1"][:100]})
+    corpus.add("receipt-wrong-hash", "a receipt naming its event with another hash", G, 1, "receipt", receipt="receipt.json",
+               extra={"receipt.json": canonical(bad_receipt)})
+    # times
+    i = len(cmds) - 1
+    late = g.commands_copy()
+    late[i].events[0]["recordedAt"] = shift_time(late[i].signed_at, 16 * 60 * 1000)
+    corpus.add("held-back", "the insider records the last command 16 minutes after it was signed",
+               reseal_events(g.build(late)), 1, "command", seq=g.first_seq(i))
+    back = g.commands_copy()
+    for command in back[i:]:
+        command.signed_at = shift_time(command.signed_at, 6 * 60 * 1000)
+        command.resign = True
+    corpus.add("backdated", "recordedAt 6 minutes before signedAt (the actor's later signing time re-signed with its real key)",
+               reseal_events(g.build(back)), 1, "command", seq=g.first_seq(i))
+    backwards = g.commands_copy()
+    backwards[i].events[0]["recordedAt"] = shift_time(ev[g.first_seq(i) - 2]["recordedAt"], -1)
+    backwards[i].signed_at = min(backwards[i].signed_at, backwards[i].events[0]["recordedAt"])
+    backwards[i].resign = True
+    corpus.add("recorded-backwards", "recordedAt one millisecond before the previous event's", reseal_events(g.build(backwards)), 1,
+               "chain", seq=g.first_seq(i))
+    # signatures
+    other = g.commands_copy()
+    other[i].sign_ledger, other[i].resign = "another-ledger", True
+    corpus.add("signed-for-other-ledger", "the last command signed by the secretariat's real key for another ledger id",
+               reseal_events(g.build(other)), 1, "signature", seq=g.first_seq(i))
+    forged_payload = g.commands_copy()
+    forged_payload[i].events[0]["payload"]["points"] = "5"
+    corpus.add("payload-edited", "the insider changes a correction's points and recomputes hash, chain and root",
+               reseal_events(g.build(forged_payload)), 1, "signature", seq=g.first_seq(i))
+    stranger = g.commands_copy()
+    stranger[i].key, stranger[i].resign = new_key(), True
+    corpus.add("unknown-key", "the last command signed by a key the secretariat never had", reseal_events(g.build(stranger)), 1,
+               "signature", seq=g.first_seq(i))
+    chain = [dict(e) for e in ev]
+    chain[-1] = dict(chain[-1], payload=dict(chain[-1]["payload"], points="5"))
+    corpus.add("hash-not-recomputed", "the insider changes the last event's points without recomputing its hash",
+               g.seal(G, chain, leaf_hashes=leaf_hashes), 1, "chain", seq=n)
+    version = g.build(g.commands_copy())
+    version[-1] = dict(version[-1], streamVersion=version[-1]["streamVersion"] + 1)
+    version[-1]["hash"] = sha(canonical({k: v for k, v in version[-1].items() if k != "hash"}))
+    corpus.add("stream-version", "the last event claims the wrong version of its stream", g.seal(G, version), 1, "chain", seq=n)
+
+    # --- well-signed commands that break a rule (the right actor's real key) ---
+    def inject(case_id, description, at, actor, drafts, code="rule", after_shift_ms=None, times=None):
+        commands = g.commands_copy()
+        previous = commands[at - 1]
+        when = times or previous.events[-1]["recordedAt"]
+        key = g.keys[g.actor_keys[actor]]
+        template = commands[at - 1]
+        command_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "parledger-bundle-corpus/" + case_id))
+        command = Command([dict(actor=actor, command=command_id, keyId=key_id(raw_public(key)), signedAt=when, basis=None,
+                                signature="", prev=None,
+                                correlation=command_id if template.correlation == template.id else template.correlation)])
+        command.events = []
+        for (s, t, p) in drafts:
+            draft = dict(recordedAt=when, schemaVersion=1, stream=s, type=t, payload=p)
+            if "causation" in template.events[0]:
+                draft["causation"] = command_id if template.events[0]["causation"] == template.id else template.events[0]["causation"]
+            command.events.append(draft)
+        command.key = key
+        commands.insert(at, command)
+        if after_shift_ms:
+            for later in commands[at + 1:]:
+                later.signed_at = shift_time(later.signed_at, after_shift_ms)
+                for draft in later.events:
+                    draft["recordedAt"] = shift_time(draft["recordedAt"], after_shift_ms)
+        events = g.build(commands, resign_from=at)
+        corpus.add(case_id, description, reseal_events(events), 1, code, seq=g.first_seq(at, commands))
+
+    unit_stream = lambda unit: f"cycle/{CYCLE}/unit/{unit}"
+    def self_score(unit, code, points, **more):
+        payload = {"cycle": CYCLE, "unit": unit, "criterion": code, "points": points, "evidence": [],
+                   "explanation": "Tự chấm theo báo cáo năm"}
+        payload.update(more)
+        return (unit_stream(unit), "SelfScoreRecorded", payload)
+
+    def cmd_index(types, unit=None, last=False):
+        return g.index_of(lambda c: c.types[-1] in types and (unit is None or c.events[-1]["payload"].get("unit") == unit), last=last)
+
+    submit_tg = cmd_index(["SelfAssessmentSubmitted"], "huyen-tuan-giao")
+    first_submit = cmd_index(["SelfAssessmentSubmitted"])
+    inject("officer-other-unit", "a unit officer self-scores another unit (before that unit submits)", first_submit,
+           "cb-so-tai-chinh", [self_score("huyen-tuan-giao", "1.1", "10")])
+    inject("secretariat-self-score", "the secretariat records a self-score", first_submit, "so-noi-vu",
+           [self_score("so-tai-chinh", "1.1", "8")])
+    inject("self-score-after-submission", "a unit officer self-scores after the unit's submission", first_submit + 1,
+           "cb-so-tai-chinh", [self_score("so-tai-chinh", "1.1", "8")])
+    deadline = next(e["payload"]["selfAssessmentDeadline"] for e in ev if e["type"] == "CycleOpened")
+    ms_after = int((parse_time(deadline) - parse_time(cmds[submit_tg - 1].events[-1]["recordedAt"])).total_seconds() * 1000) + 60000
+    inject("self-score-after-deadline", "a self-score signed and recorded one minute after the deadline (later commands moved on "
+           "and re-signed)", submit_tg, "cb-huyen-tuan-giao", [self_score("huyen-tuan-giao", "1.1", "10")],
+           after_shift_ms=ms_after + 1000, times=shift_time(deadline, 60000))
+    for case_id, description, points_or_code in (
+            ("points-over-max", "a self-score of 36 on a criterion worth 35", ("1.1", "36")),
+            ("points-three-decimals", "a self-score of 2.125 (three decimals)", ("1.1", "2.125")),
+            ("points-comma", "a self-score written \"2,5\" (not the canonical form)", ("1.1", "2,5")),
+            ("criterion-unknown", "a self-score on criterion 9.9, not in the framework", ("9.9", "1")),
+            ("criterion-survey", "a self-score on the survey criterion 2.1", ("2.1", "5"))):
+        inject(case_id, description, submit_tg, "cb-huyen-tuan-giao", [self_score("huyen-tuan-giao", *points_or_code)])
+    inject("criterion-parent", "a self-score on the parent criterion 1.2 of a department", first_submit, "cb-so-tai-chinh",
+           [self_score("so-tai-chinh", "1.2", "5")])
+    inject("self-score-no-evidence", "a self-score with neither evidence nor explanation", submit_tg, "cb-huyen-tuan-giao",
+           [(unit_stream("huyen-tuan-giao"), "SelfScoreRecorded",
+             {"cycle": CYCLE, "unit": "huyen-tuan-giao", "criterion": "1.1", "points": "10", "evidence": []})])
+    commands = g.commands_copy()
+    suspend = Command([dict(actor="so-noi-vu", command=str(uuid.uuid5(uuid.NAMESPACE_URL, "parledger-bundle-corpus/suspend")),
+                            keyId=g.actor_keys["so-noi-vu"], signedAt=commands[submit_tg - 1].events[-1]["recordedAt"], basis=None,
+                            signature="", prev=None, correlation="x", causation="x", schemaVersion=1,
+                            recordedAt=commands[submit_tg - 1].events[-1]["recordedAt"], stream="actor/cb-huyen-tuan-giao",
+                            type="ActorSuspended", payload={"actor": "cb-huyen-tuan-giao", "reason": "Chuyển công tác"})])
+    suspend.correlation = suspend.events[0]["causation"] = suspend.id
+    commands.insert(submit_tg, suspend)
+    late_score = commands[submit_tg - 1].copy()
+    late_score.id = late_score.correlation = str(uuid.uuid5(uuid.NAMESPACE_URL, "parledger-bundle-corpus/suspended-score"))
+    late_score.events[0]["causation"] = late_score.id
+    late_score.signed_at = late_score.events[0]["recordedAt"] = suspend.signed_at
+    commands.insert(submit_tg + 1, late_score)
+    assert late_score.actor == "cb-huyen-tuan-giao" and late_score.types == ["SelfScoreRecorded"]
+    corpus.add("suspended-actor", "a unit officer signs a self-score after the secretariat suspended it (its real key)",
+               reseal_events(g.build(commands, resign_from=submit_tg)), 1, "signature", seq=g.first_seq(submit_tg + 1, commands))
+    first_conclude = cmd_index(["AppraisalConcluded"])
+    self_points = {}
+    for e in ev:
+        if e["type"] == "SelfScoreRecorded":
+            self_points[(e["payload"]["unit"], e["payload"]["criterion"])] = e["payload"]["points"]
+    inject("council-raises-department", "a council member raises a department's self-score (departments: lower only)", first_conclude,
+           "hd-thanh-vien-1", [(unit_stream("so-tu-phap"), "AppraisalScoreRecorded",
+                                {"cycle": CYCLE, "unit": "so-tu-phap", "criterion": "1.1", "points": "35", "reason": "Đạt đủ"})])
+    assert self_points[("so-tu-phap", "1.1")] != "35"
+    inject("appraisal-no-reason", "a council member adjusts a district's score without a reason", first_conclude, "hd-thanh-vien-2",
+           [(unit_stream("huyen-dien-bien"), "AppraisalScoreRecorded",
+             {"cycle": CYCLE, "unit": "huyen-dien-bien", "criterion": "1.2", "points": "1"})])
+    draw_index = cmd_index(["SpotCheckDrawn"])
+    draw = cmds[draw_index].events[0]["payload"]
+    kind_units = [u for u, _ in (DEPARTMENTS if draw["kind"] == "department" else DISTRICTS)]
+    for case_id, description, change in (
+            ("draw-sample-size", "a spot-check draw of 0 units (10% of 5 needs 1)", dict(sampleSize=0, drawn=[])),
+            ("draw-wrong-units", "a spot-check draw naming a unit the re-draw does not give",
+             dict(drawn=[next(u for u in kind_units if u not in draw["drawn"])])),
+            ("draw-wrong-seed", "a spot-check draw whose seed is not the head hash before it", dict(seed=sha(b"chosen seed")))):
+        commands = g.commands_copy()
+        commands[draw_index].events[0]["payload"].update(change)
+        corpus.add(case_id, description + " (signed by the steering committee's real key)",
+                   reseal_events(g.build(commands, resign_from=draw_index)), 1, "rule", seq=g.first_seq(draw_index))
+    inject("spot-check-by-council", "a council member records a spot-check score", draw_index + 2, "hd-thanh-vien-1",
+           [(unit_stream(draw["drawn"][0]), "SpotCheckScoreRecorded",
+             {"cycle": CYCLE, "unit": draw["drawn"][0], "criterion": "1.1", "decision": "recognise"})])
+    undrawn = next(u for u in kind_units if u not in draw["drawn"])
+    inject("spot-check-undrawn", "a spot-check score on a unit that was not drawn", draw_index + 2, "bcd-cchc",
+           [(unit_stream(undrawn), "SpotCheckScoreRecorded",
+             {"cycle": CYCLE, "unit": undrawn, "criterion": "1.1", "decision": "not-recognise", "reason": "Thiếu TLKC"})])
+    publish_index = cmd_index(["ResultsPublished"])
+    commands = g.commands_copy()
+    made_up = canonical(results_doc) + (b"\n" if G[results].endswith(b"\n") else b"")
+    commands[publish_index].events[0]["payload"]["resultsHash"] = sha(made_up)
+    files = dict(G)
+    files[results] = made_up
+    corpus.add("publication-wrong-hash", "a publication attesting made-up results (results file and checkpoint line agree with it; "
+               "signed by the secretariat's real key)", g.seal(files, g.build(commands, resign_from=publish_index)), 1, "rule",
+               seq=g.first_seq(publish_index))
+    publication = cmds[publish_index].events[0]
+    inject("second-publication", "a second publication of the same cycle", publish_index + 1, "so-noi-vu",
+           [(publication["stream"], "ResultsPublished", dict(publication["payload"], decision="900/QĐ-UBND"))])
+    correction = cmds[-1].events[0]
+    inject("correction-before-publication", "a correction recorded before the publication", publish_index, "so-noi-vu",
+           [(correction["stream"], "CorrectionRecorded", dict(correction["payload"], points="17"))])
+    inject("survey-after-publication", "a survey import after the publication", publish_index + 1, "vien-xa-hoi-hoc",
+           [(unit_stream("so-y-te"), "SurveyScoresImported",
+             {"cycle": CYCLE, "unit": "so-y-te", "scores": [{"criterion": "2.1", "points": "25"}], "source": sha(b"late survey")})])
+    end = len(cmds)
+    cycle_payload = next(e["payload"] for e in ev if e["type"] == "CycleOpened")
+    inject("cycle-id-traversal", "a cycle opened with the id ../../x", end, "so-noi-vu",
+           [("cycle/../../x", "CycleOpened", dict(cycle_payload, cycle="../../x"))])
+    inject("unit-name-cyrillic", "a cycle whose unit name has a Cyrillic о (U+043E)", end, "so-noi-vu",
+           [("cycle/tiny-2026", "CycleOpened", dict(cycle_payload, cycle="tiny-2026", units=[
+               dict(cycle_payload["units"][0], name="Sở Tài \u0441hính")]))])
+    enrol = next(e for e in ev if e["type"] == "ActorEnrolled" and e["actor"] == "so-noi-vu" and e["payload"]["actor"] != "so-noi-vu")
+    spare = new_key()
+    g.keys[key_id(raw_public(spare))] = spare
+    for case_id, description, name in (
+            ("actor-name-zero-width", "an actor enrolled with a zero-width space in its name", "Lê Văn\u200bCường"),
+            ("actor-name-cyrillic", "an actor enrolled with a Cyrillic look-alike (а, U+0430) in its name", "Lê Văn Cаường"),
+            ("actor-name-confusable", "an actor enrolled with a name confusable with another actor's (case only)",
+             "BAN CHỈ ĐẠO CCHC TỈNH")):
+        payload = dict(enrol["payload"], actor="le-van-cuong", name=name, publicKey=b64(raw_public(spare)))
+        payload.pop("scope", None)
+        payload["role"] = "council-member"
+        inject(case_id, description, end, "so-noi-vu", [("actor/le-van-cuong", "ActorEnrolled", payload)])
+    inject("actor-id-not-slug", "an actor enrolled with the id Le_Van", end, "so-noi-vu",
+           [("actor/Le_Van", "ActorEnrolled", dict({k: v for k, v in enrol["payload"].items() if k != "scope"}, actor="Le_Van",
+                                                    name="Lê Văn Cường", role="council-member", publicKey=b64(raw_public(spare))))])
+
+    # --- events.jsonl parser edge cases (bound and re-signed by the insider; the line is the k-th) ---
+    k = seq_of(lambda e: e["type"] == "CycleOpened")
+    lines = G["events.jsonl"].split(b"\n")[:-1]
+
+    def with_line(data):
+        out = list(lines)
+        out[k - 1] = data
+        return b"\n".join(out) + b"\n"
+
+    line = lines[k - 1]
+    name_nfc = "Sở Tài chính".encode()
+    parse_cases = [
+        ("jsonl-int-min", "schemaVersion written -9223372036854775808", with_line(line.replace(b'"schemaVersion":1', b'"schemaVersion":-9223372036854775808'))),
+        ("jsonl-exponent", "schemaVersion written 1e400", with_line(line.replace(b'"schemaVersion":1', b'"schemaVersion":1e400'))),
+        ("jsonl-fraction", "schemaVersion written 1.0", with_line(line.replace(b'"schemaVersion":1', b'"schemaVersion":1.0'))),
+        ("jsonl-nan", "schemaVersion written NaN", with_line(line.replace(b'"schemaVersion":1', b'"schemaVersion":NaN'))),
+        ("jsonl-deep", "a payload member nested 100000 arrays deep",
+         with_line(line.replace(b'"payload":{', b'"payload":{"deep":' + b"[" * 100000 + b"]" * 100000 + b",", 1))),
+        ("jsonl-65-deep", "a payload member nested 65 arrays deep (the limit is 64)",
+         with_line(line.replace(b'"payload":{', b'"payload":{"deep":' + b"[" * 65 + b"]" * 65 + b",", 1))),
+        ("jsonl-invalid-utf8", "an invalid UTF-8 byte inside a unit name", with_line(line.replace(name_nfc, name_nfc + b"\xc3\x28", 1))),
+        ("jsonl-duplicate-key", "a duplicate member name (type twice)", with_line(line.replace(b'"type":', b'"type":"CycleOpened","type":', 1))),
+        ("jsonl-spaces", "the line with spaces after colons and commas (not canonical)",
+         with_line(json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False).encode())),
+        ("jsonl-lone-surrogate", "a unit name holding the lone surrogate escape \\ud800",
+         with_line(line.replace(name_nfc, b"S\\ud800", 1))),
+        ("jsonl-not-nfc", "a unit name in NFD (decomposed), not NFC",
+         with_line(line.replace(name_nfc, unicodedata.normalize("NFD", "Sở Tài chính").encode(), 1))),
+        ("jsonl-empty-line", "an empty line before event k", b"\n".join(lines[:k - 1] + [b""] + lines[k - 1:]) + b"\n"),
+    ]
+    for case_id, description, data in parse_cases:
+        files = dict(G)
+        files["events.jsonl"] = data
+        corpus.add(case_id, f"events.jsonl, event {k}: {description} (bound and re-signed by the insider)",
+                   g.seal(files, leaf_hashes=leaf_hashes), 1, "parse", seq=k,
+                   parse_line=True)
+    files = dict(G)
+    files["events.jsonl"] = b"\xef\xbb\xbf" + G["events.jsonl"]
+    corpus.add("jsonl-bom", "events.jsonl starting with a byte-order mark (bound and re-signed)", g.seal(files, leaf_hashes=leaf_hashes),
+               1, "parse", seq=1, parse_line=True)
+    files = dict(G)
+    files["events.jsonl"] = G["events.jsonl"][:-1]
+    corpus.add("jsonl-unterminated", "the last line of events.jsonl without its \\n (bound and re-signed; never dropped)",
+               g.seal(files, leaf_hashes=leaf_hashes), 1, "parse", seq=n, parse_line=True)
+    long = g.commands_copy()
+    long[-1].events[0]["payload"]["reason"] = "Phúc khảo " + "x" * (1024 * 1024 + 10)
+    corpus.add("jsonl-long-line", "the last event's line over 1 MiB (a 1 MiB reason, signed by the secretariat's real key)",
+               reseal_events(g.build(long, resign_from=len(long) - 1)), 1, "parse", seq=n, parse_line=True)
+
+
+def make(arguments):
+    parledger = os.path.abspath(arguments.parledger)
+    if not os.access(parledger, os.X_OK):
+        raise SystemExit(f"no parledger at {arguments.parledger}")
+    work = tempfile.mkdtemp(prefix="bundle-corpus-")
+    try:
+        cli = CLI(parledger, work)
+        evidence_dir = os.path.join(work, "documents")
+        os.makedirs(evidence_dir)
+        print("building the tiny ledger with the CLI …", file=sys.stderr)
+        receipt_paths = build_ledger(cli, evidence_dir)
+        with_ev, without_ev = os.path.join(work, "bundle"), os.path.join(work, "bundle-no-evidence")
+        export(cli, with_ev, True)
+        export(cli, without_ev, False)
+        other = os.path.join(work, "other-ledger")
+        other_args = ["init", "--key-out", os.path.join(cli.keys, "other.key")]
+        if "--ledger-id" in cli.help("init"):
+            other_args += ["--ledger-id", "another-ledger"]
+        cli.run(*other_args, ledger=other)
+        has_policy = "USAGE: parledger trust-policy" in cli.help("trust-policy")
+        if has_policy:
+            policy = cli.run("trust-policy").encode()
+            other_policy = cli.run("trust-policy", ledger=other).encode()
+        else:
+            print("warning: this parledger has no trust-policy command; the corpus writes the policies itself", file=sys.stderr)
+        receipts = {name: open(path, "rb").read() for name, path in receipt_paths.items()}
+
+        keys = {}
+        for name in os.listdir(cli.keys):
+            if name.endswith(".key"):
+                key = read_key_file(os.path.join(cli.keys, name))
+                keys[key_id(raw_public(key))] = key
+        log_key = read_key_file(os.path.join(cli.ledger, "log.key"))
+        files = load_tree(with_ev)
+        g = Ledger(files, keys, log_key, files["manifest.json"].endswith(b"\n"))
+        g.actor_keys = {c.actor: c.key_id for c in g.commands}
+        if not has_policy:
+            policy = g.policy(g.events[0]["hash"], log_key)
+            other_log = read_key_file(os.path.join(other, "log.key")) if os.path.exists(os.path.join(other, "log.key")) else new_key()
+            other_policy = g.policy(sha(b"another genesis"), other_log, ledger_id="another-ledger")
+        for name in ("self-score", "publish", "correction-1", "correction-2", "actor-add"):
+            if name not in receipts:
+                command = {"self-score": lambda c: c.types == ["SelfScoreRecorded"] and c.events[0]["payload"]["unit"] == "so-tu-phap",
+                           "publish": lambda c: c.types == ["ResultsPublished"], "actor-add": lambda c: c.actor == "so-noi-vu",
+                           "correction-1": lambda c: c.types == ["CorrectionRecorded"],
+                           "correction-2": lambda c: c.types == ["CorrectionRecorded"]}[name]
+                index = g.index_of(command, last=name == "correction-2")
+                print(f"warning: receipt {name} written by the corpus, not the CLI", file=sys.stderr)
+                receipts[name] = g.receipt(g.events, g.commands[index].id)
+        problems = self_test(g, files, load_tree(without_ev), policy, receipts)
+        for problem in problems:
+            print(f"SELF-TEST: {problem}", file=sys.stderr)
+
+        corpus = Corpus()
+        make_cases(g, corpus, load_tree(without_ev), receipts, other_policy, policy)
+        if os.path.isdir(os.path.join(CORPUS, "cases")):
+            shutil.rmtree(os.path.join(CORPUS, "cases"))
+        with open(os.path.join(CORPUS, "trust-policy.txt"), "wb") as handle:
+            handle.write(policy)
+        saved = {}
+        for case in corpus.cases:
+            tree, extra = corpus.trees[case["id"]]
+            directory = os.path.join(CORPUS, "cases", case["id"])
+            fingerprint = sha(canonical(sorted([p, sha(d)] for p, d in tree.items())))
+            if fingerprint in saved:
+                # byte for byte the bundle of an earlier case: shared, to keep the corpus small
+                case["bundleOf"] = saved[fingerprint]
+            else:
+                saved[fingerprint] = case["id"]
+                save_tree(tree, os.path.join(directory, "bundle"))
+            os.makedirs(directory, exist_ok=True)
+            for name, data in extra.items():
+                open(os.path.join(directory, name), "wb").write(data)
+        with open(os.path.join(CORPUS, "cases.json"), "w", encoding="utf-8") as handle:
+            json.dump(corpus.cases, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+        print(f"{len(corpus.cases)} cases written to Tests/BundleCorpus ({len(g.events)} events in the base bundle)")
+        return 1 if problems else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def self_test(g, files, noev, policy, receipts):
+    """The corpus's signing and hashing must reproduce what the CLI wrote, byte for byte."""
+    problems = []
+    again = g.build(g.commands_copy(), resign_from=0)
+    if events_bytes(again) != files["events.jsonl"]:
+        bad = next(i for i, (a, b) in enumerate(zip(again, g.events)) if a != b)
+        problems.append(f"re-signing the genuine commands does not give the CLI's events.jsonl (first difference at event {bad + 1}: "
+                        f"{sorted(k for k in set(again[bad]) | set(g.events[bad]) if again[bad].get(k) != g.events[bad].get(k))})")
+    for label, tree in (("with evidence", files), ("without evidence", noev)):
+        resealed = g.seal(tree)
+        for path in ("manifest.json", "checkpoint.txt"):
+            if resealed[path] != tree[path]:
+                problems.append(f"{path} ({label}) differs from the CLI's:\n  CLI:    {tree[path][:600]!r}\n  corpus: {resealed[path][:600]!r}")
+    mine = g.policy(g.events[0]["hash"], g.log_key)
+    strip = lambda text: [l for l in text.decode().splitlines() if l.strip() and not l.startswith("#")]
+    if strip(mine) != strip(policy):
+        problems.append(f"trust policy differs from the CLI's: {strip(policy)} vs {strip(mine)}")
+    for name, data in receipts.items():
+        try:
+            command = json.loads(data)["command"]
+            size = json.loads(data)["events"][-1]["seq"]
+        except (ValueError, KeyError, IndexError) as error:
+            problems.append(f"receipt {name} unreadable: {error}")
+            continue
+        mine = g.receipt(g.events[:size], command)
+        if mine != data:
+            problems.append(f"receipt {name} differs from the CLI's:\n  CLI:    {data[:700]!r}\n  corpus: {mine[:700]!r}")
+    return problems
+
+
+# ---- check -------------------------------------------------------------------------------------------
+
+CRASH_MARKERS = ("Traceback (most recent call last)", "Fatal error", "fatalError", "Program crashed", "Segmentation fault",
+                 "Illegal instruction")
+
+
+def prepare(case, work):
+    """The bundle to verify: the committed one, or a copy with the run-time file type made."""
+    source = os.path.join(CORPUS, "cases", case.get("bundleOf", case["id"]), "bundle")
+    kind = case.get("makeAtRunTime")
+    if not kind:
+        return source
+    bundle = os.path.join(work, "bundle")
+    shutil.copytree(source, bundle, symlinks=True)
+    target = os.path.join(bundle, *case["runTimePath"].split("/"))
+    if kind == "sparse":
+        with open(target, "r+b") as handle:
+            handle.truncate(65 * 1024 * 1024 + 1)
+        return bundle
+    outside = os.path.join(work, "outside-" + os.path.basename(target))
+    shutil.move(target, outside)
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        os.symlink(os.path.relpath(outside, os.path.dirname(target)), target)
+    elif kind == "devzero":
+        os.symlink("/dev/zero", target)
+    elif kind == "chardev":
+        try:
+            os.mknod(target, 0o644 | stat.S_IFCHR, os.makedev(1, 5))
+        except (PermissionError, OSError):
+            os.symlink("/dev/zero", target)
+    elif kind == "directory":
+        os.mkdir(target)
+    else:
+        raise SystemExit(f"{case['id']}: unknown makeAtRunTime {kind}")
+    return bundle
+
+
+def run_verifier(command):
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, cwd=ROOT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return {"exit": None, "code": None, "output": "", "crash": "timeout"}
+    output = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
+    match = re.search(r"FAILED \[([A-Za-z0-9-]+)\]", output)
+    crash = None
+    if done.returncode < 0 or done.returncode in (132, 133, 134, 136, 139):
+        crash = f"signal/exit {done.returncode}"
+    elif any(marker in output for marker in CRASH_MARKERS):
+        crash = "crash"
+    return {"exit": done.returncode, "code": match.group(1) if match else None, "output": output, "crash": crash,
+            "message": output[match.start():].splitlines()[0] if match else ""}
+
+
+def judge(case, result):
+    if result["crash"]:
+        return False, result["crash"]
+    shown = f"{result['exit']} {result['code'] or '-'}"
+    ok = result["exit"] == case["expectExit"]
+    if case.get("expectCode") is not None and result["code"] != case["expectCode"]:
+        ok = False
+    if ok and case.get("expectSeq") is not None:
+        seq = case["expectSeq"]
+        words = "(event|line)" if case.get("expectSeqMayBeLine") else "event"
+        if not re.search(rf"\b{words} {seq}\b", result["message"]):
+            ok = False
+            shown += " (seq?)"
+    return ok, shown
+
+
+def check(arguments):
+    parledger = os.path.abspath(arguments.parledger)
+    cases = json.load(open(os.path.join(CORPUS, "cases.json"), encoding="utf-8"))
+    if arguments.only:
+        cases = [c for c in cases if c["id"] in arguments.only.split(",")]
+        if not cases:
+            raise SystemExit(f"no case {arguments.only}")
+    print("| case | expected | Swift | Python |")
+    print("|---|---|---|---|")
+    passed = failed = 0
+    details = []
+    for case in cases:
+        directory = os.path.join(CORPUS, "cases", case["id"])
+        work = tempfile.mkdtemp(prefix="bundle-check-")
+        try:
+            bundle = prepare(case, work)
+            options = []
+            trust = case.get("trust", "genuine")
+            if trust == "genuine":
+                options += ["--trust", os.path.join(CORPUS, "trust-policy.txt")]
+            elif trust != "none":
+                options += ["--trust", os.path.join(directory, trust)]
+            if case.get("receipt"):
+                options += ["--receipt", os.path.join(directory, case["receipt"])]
+            swift = run_verifier([parledger, "verify-bundle", bundle, *options])
+            python = run_verifier(["python3", os.path.join("tools", "verify_bundle.py"), bundle, *options])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        expected = f"{case['expectExit']} {case.get('expectCode') or '-'}" + (f" @{case['expectSeq']}" if case.get("expectSeq") else "")
+        cells = []
+        all_ok = True
+        for name, result in (("Swift", swift), ("Python", python)):
+            ok, shown = judge(case, result)
+            all_ok &= ok
+            cells.append(shown if ok else f"**{shown}** ✗")
+            if not ok or arguments.show:
+                lines = result["output"].strip().splitlines()
+                said = result.get("message") or (lines[-1] if lines else result["crash"] or "no output")
+                details.append(f"{case['id']} [{name}] {'' if ok else '✗ '}{said[:300]}")
+        if all_ok and (swift["exit"], swift["code"]) != (python["exit"], python["code"]):
+            all_ok = False
+        passed += all_ok
+        failed += not all_ok
+        print(f"| {case['id']} | {expected} | {cells[0]} | {cells[1]} |")
+    print()
+    print(f"{passed} passed, {failed} failed")
+    if details and (arguments.verbose or arguments.show):
+        print()
+        for line in details:
+            print(f"- {line}")
+    return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="action", required=True)
+    for name in ("make", "check"):
+        command = sub.add_parser(name)
+        command.add_argument("--parledger", default=DEFAULT_PARLEDGER)
+        if name == "check":
+            command.add_argument("--only", help="a case id, or several separated by commas")
+            command.add_argument("--verbose", "-v", action="store_true", help="print the first line of each failing verdict")
+            command.add_argument("--show", action="store_true", help="print the FAILED line of every verdict")
+    arguments = parser.parse_args()
+    if arguments.parledger == DEFAULT_PARLEDGER:
+        arguments.parledger = os.path.join(ROOT, DEFAULT_PARLEDGER)
+    arguments.parledger = os.path.abspath(arguments.parledger)
+    os.chdir(ROOT)
+    return make(arguments) if arguments.action == "make" else check(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
