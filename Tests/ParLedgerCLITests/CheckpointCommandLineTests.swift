@@ -4,15 +4,17 @@ import Testing
 import TestSupport
 
 @Suite struct CheckpointCommandLineTests {
-    @Test func aCheckpointIsSignedByTheSecretariatAndVerifiesAgainstTheLedger() throws {
+    @Test func aCheckpointIsSignedByTheLogKeyThatTheTrustPolicyNames() throws {
         let directory = try TemporaryDirectory()
         try directory.initCycle()
         let ledger = ["--ledger", directory.ledgerPath]
         let file = directory.path + "/checkpoint.txt"
-        let created = try CLI.run(["checkpoint", "--key", directory.secretariatKey, "--out", file] + ledger)
+        let created = try CLI.run(["checkpoint", "--out", file] + ledger)
         #expect(created.status == 0, "\(created.error)")
-        let key = try CLI.run(["checkpoint", "verifier-key", "so-noi-vu"] + ledger).output.trimmingCharacters(in: .newlines)
+        let key = try CLI.run(["checkpoint", "verifier-key"] + ledger).output.trimmingCharacters(in: .newlines)
         #expect(created.output.contains("Verifier key: \(key)"))
+        let policy = try CLI.run(["trust-policy"] + ledger).output
+        #expect(policy.contains("\nlog \(key)\n"))
         let verified = try CLI.run(["checkpoint", "verify", file, "--key", key] + ledger)
         #expect(verified.status == 0, "\(verified.output)\(verified.error)")
         #expect(verified.output.contains("OK: checkpoint signed by parledger/"))
@@ -23,10 +25,18 @@ import TestSupport
         let forged = try CLI.run(["checkpoint", "verify", file, "--key", key])
         #expect(forged.status == 1)
         #expect(forged.error.contains("does not verify"))
+    }
 
-        _ = try CLI.run(["keygen", "--out", directory.path + "/other.key"])
-        let notSecretariat = try CLI.run(["checkpoint", "--key", directory.path + "/other.key"] + ledger)
-        #expect(notSecretariat.status == 2)
+    @Test func aLedgerWithoutALogKeyGetsOneOnFirstUseAndItsPolicyNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        try directory.initLedger()
+        try FileManager.default.removeItem(atPath: directory.ledgerPath + "/log.key")
+        try FileManager.default.removeItem(atPath: directory.ledgerPath + "/log.key.pub")
+        let policy = try CLI.run(["trust-policy", "--ledger", directory.ledgerPath])
+        #expect(policy.status == 0, "\(policy.error)")
+        #expect(FileManager.default.fileExists(atPath: directory.ledgerPath + "/log.key"))
+        let again = try CLI.run(["trust-policy", "--ledger", directory.ledgerPath])
+        #expect(again.output == policy.output)
     }
 
     @Test func checkpointVerifyAcceptsGosReferenceSignedNote() throws {

@@ -127,7 +127,8 @@ import TestSupport
                         "cycle exclude", "score self", "score na", "score submit", "appraise", "spotcheck draw", "spotcheck score",
                         "spotcheck redraw", "survey import", "publish", "correct", "scores", "ranking", "rebuild", "trace",
                         "evidence add", "evidence list", "evidence check", "checkpoint create", "checkpoint verify",
-                        "checkpoint verifier-key", "prove inclusion", "prove consistency", "export", "verify-bundle", "demo"]
+                        "checkpoint verifier-key", "prove inclusion", "prove consistency", "export", "verify-bundle", "trust-policy",
+                        "receipt verify", "demo"]
         for command in commands {
             let help = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
