@@ -45,16 +45,6 @@ public struct EvidenceStore: Sendable {
 extension ScoringLedger {
     /// Every document added to the ledger, by hash.
     public func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try ledger.environment.read { txn in
-            try txn.withCursor(on: projector.evidenceDB) { cursor in
-                var found: [PARPayload.EvidenceAdded] = []
-                var entry = try cursor.first()
-                while let current = entry {
-                    found.append(try StateCoding.decode(PARPayload.EvidenceAdded.self, current.value))
-                    entry = try cursor.next()
-                }
-                return found
-            }
-        }
+        try ledger.environment.read { try projector.allEvidence(in: $0) }
     }
 }

@@ -243,48 +243,18 @@ final class ScratchProjection {
 
     /// Every registered framework's canonical JSON, by id.
     func frameworkFiles() throws -> [String: [UInt8]] {
-        try environment.read { txn in
-            try txn.withCursor(on: projector.frameworksDB) { cursor in
-                var found: [String: [UInt8]] = [:]
-                var entry = try cursor.first()
-                while let current = entry {
-                    found[String(decoding: current.key, as: UTF8.self)] = current.value
-                    entry = try cursor.next()
-                }
-                return found
-            }
-        }
+        Dictionary(uniqueKeysWithValues: try environment.read { try projector.allFrameworkJSON(in: $0) }.map { ($0.id, $0.json) })
     }
 
     /// Every document added, in sha256 order.
     func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try environment.read { txn in
-            try txn.withCursor(on: projector.evidenceDB) { cursor in
-                var found: [PARPayload.EvidenceAdded] = []
-                var entry = try cursor.first()
-                while let current = entry {
-                    found.append(try StateCoding.decode(PARPayload.EvidenceAdded.self, current.value))
-                    entry = try cursor.next()
-                }
-                return found
-            }
-        }
+        try environment.read { try projector.allEvidence(in: $0) }
     }
 
     /// Every published cycle's attested results hash, by cycle.
     func publications() throws -> [String: String] {
-        try environment.read { txn in
-            try txn.withCursor(on: projector.cyclesDB) { cursor in
-                var found: [String: String] = [:]
-                var entry = try cursor.first()
-                while let current = entry {
-                    let record = try StateCoding.decode(CycleRecord.self, current.value)
-                    if let publication = record.publication { found[record.opened.cycle] = publication.resultsHash }
-                    entry = try cursor.next()
-                }
-                return found
-            }
-        }
+        let cycles = try environment.read { try projector.allCycles(in: $0) }
+        return Dictionary(uniqueKeysWithValues: cycles.compactMap { cycle in cycle.publication.map { (cycle.opened.cycle, $0.resultsHash) } })
     }
 }
 

@@ -61,17 +61,7 @@ public final class ScoringLedger: Sendable {
 
     /// Every registered framework.
     public func frameworks() throws -> [Framework] {
-        try ledger.environment.read { txn in
-            try txn.withCursor(on: projector.frameworksDB) { cursor in
-                var found: [Framework] = []
-                var entry = try cursor.first()
-                while let current = entry {
-                    found.append(try Framework(json: try JSONParser.parse(current.value)))
-                    entry = try cursor.next()
-                }
-                return found
-            }
-        }
+        try ledger.environment.read { try projector.allFrameworkJSON(in: $0) }.map { try Framework(json: try JSONParser.parse($0.json)) }
     }
 
     public func cycle(_ id: String) throws -> CycleRecord? {
@@ -80,17 +70,7 @@ public final class ScoringLedger: Sendable {
 
     /// Every cycle, by id.
     public func cycles() throws -> [CycleRecord] {
-        try ledger.environment.read { txn in
-            try txn.withCursor(on: projector.cyclesDB) { cursor in
-                var found: [CycleRecord] = []
-                var entry = try cursor.first()
-                while let current = entry {
-                    found.append(try StateCoding.decode(CycleRecord.self, current.value))
-                    entry = try cursor.next()
-                }
-                return found
-            }
-        }
+        try ledger.environment.read { try projector.allCycles(in: $0) }
     }
 
     public func unitRecord(cycle: String, unit: String) throws -> UnitRecord? {

@@ -103,6 +103,34 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
+    /// Every entry of `database` in key order, decoded by `decode`.
+    private func all<T>(_ database: Database, in txn: Transaction, _ decode: ([UInt8], [UInt8]) throws -> T) throws -> [T] {
+        try txn.withCursor(on: database) { cursor in
+            var found: [T] = []
+            var entry = try cursor.first()
+            while let current = entry {
+                found.append(try decode(current.key, current.value))
+                entry = try cursor.next()
+            }
+            return found
+        }
+    }
+
+    /// Every registered framework's canonical JSON with its id, in id order.
+    func allFrameworkJSON(in txn: Transaction) throws -> [(id: String, json: [UInt8])] {
+        try all(frameworksDB, in: txn) { (String(decoding: $0, as: UTF8.self), $1) }
+    }
+
+    /// Every cycle, in id order.
+    func allCycles(in txn: Transaction) throws -> [CycleRecord] {
+        try all(cyclesDB, in: txn) { try StateCoding.decode(CycleRecord.self, $1) }
+    }
+
+    /// Every document added, in hash order.
+    func allEvidence(in txn: Transaction) throws -> [PARPayload.EvidenceAdded] {
+        try all(evidenceDB, in: txn) { try StateCoding.decode(PARPayload.EvidenceAdded.self, $1) }
+    }
+
     /// Every score a criterion has had, with the sequence number of the event that set it, in order.
     func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> [(sequence: UInt64, score: CriterionScore)] {
         let prefix = Self.key(cycle, unit, criterion) + [0]
