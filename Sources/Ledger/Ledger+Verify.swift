@@ -138,6 +138,8 @@ public struct ChainWalk {
     public private(set) var previous = EventHash.genesis
     private(set) var streamVersions: [String: UInt64] = [:]
     public private(set) var actors: [String: ActorRecord] = [:]
+    /// Which actor each key ever enrolled or rotated to belongs to: a key is one actor's only.
+    private var keyOwners: [String: String] = [:]
     /// Every event's hash so far, by sequence - 1: a command's basis names one of them.
     private var hashes: [EventHash] = []
     private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
@@ -269,7 +271,14 @@ public struct ChainWalk {
             for (event, draft) in zip(command, drafts) where ActorEvent.types.contains(draft.type) {
                 let subject = try ActorEvent.subject(of: draft)
                 try ActorEvent.checkNameIsDistinct(draft, from: actors.values.map(\.name))
-                actors[subject] = try ActorEvent.apply(draft, at: event.sequence, to: actors[subject])
+                let updated = try ActorEvent.apply(draft, at: event.sequence, to: actors[subject])
+                if let key = updated.currentKey {
+                    if let owner = keyOwners[key.id], owner != subject {
+                        throw LedgerError.invalidCommand(reason: "key \(key.id) already belongs to '\(owner)'")
+                    }
+                    keyOwners[key.id] = subject
+                }
+                actors[subject] = updated
             }
         } catch {
             return problem(Self.reason(error), .rule)
