@@ -57,4 +57,20 @@ public enum RegularFile {
         }
         return bytes
     }
+
+    /// Creates `path` with `contents` and `mode`, never overwriting, synced to disk.
+    public static func create(_ path: String, mode: UInt32, contents: String) throws(Problem) {
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard descriptor >= 0 else {
+            throw Problem(kind: .notRegular, description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(descriptor) }
+        fchmod(descriptor, mode_t(mode))
+        let bytes = Array(contents.utf8)
+        guard Glibc.write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw Problem(kind: .notRegular, description: "cannot write \(path): \(reason)")
+        }
+    }
 }

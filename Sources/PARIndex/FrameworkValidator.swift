@@ -144,6 +144,10 @@ public enum FrameworkValidator {
                 found.append(FrameworkDefect(code: child.code, line: nil, problem: "stands under \(criterion.code) but its code does not start with \(criterion.code)."))
             }
         }
+        if framework.settings.spotCheckPercent < Points(hundredths: 1_000) || framework.settings.spotCheckPercent > Points(hundredths: 10_000) {
+            found.append(FrameworkDefect(code: "settings", line: nil,
+                                         problem: "the spot-check covers at least 10% of units (and at most 100%), not \(framework.settings.spotCheckPercent)%"))
+        }
         let bands = framework.settings.classes.map(\.minimumPercent)
         if bands != bands.sorted(by: >) || bands.last != .zero {
             found.append(FrameworkDefect(code: "settings", line: nil, problem: "classes must go from the highest band down to one starting at 0%"))

@@ -46,9 +46,11 @@ public enum PARPayload {
         public let selfAssessmentDeadline: String
         /// The cycle this one is compared with (the year before).
         public let previousCycle: String?
+        /// The dates a publication decision may bear; Q2 of the year after `year` when not given.
+        public let publicationWindow: DateWindow?
 
         public init(cycle: String, name: String, year: Int, frameworks: [UnitKind: String], units: [CycleUnit],
-                    selfAssessmentDeadline: Timestamp, previousCycle: String?) {
+                    selfAssessmentDeadline: Timestamp, previousCycle: String?, publicationWindow: DateWindow? = nil) {
             self.cycle = cycle.nfc
             self.name = name.nfc
             self.year = year
@@ -56,6 +58,98 @@ public enum PARPayload {
             self.units = units
             self.selfAssessmentDeadline = selfAssessmentDeadline.iso8601
             self.previousCycle = previousCycle?.nfc
+            self.publicationWindow = publicationWindow
+        }
+
+        /// The window publication dates must fall in: the one given, or April to June of the next year.
+        public var effectivePublicationWindow: DateWindow {
+            publicationWindow ?? DateWindow(from: String(format: "%04d-04-01", year + 1), until: String(format: "%04d-06-30", year + 1))
+        }
+    }
+
+    /// A span of calendar dates, both ends included, written `YYYY-MM-DD`.
+    public struct DateWindow: Codable, Sendable, Hashable {
+        public let from: String
+        public let until: String
+
+        public init(from: String, until: String) {
+            self.from = from
+            self.until = until
+        }
+
+        /// Whether `date` (`YYYY-MM-DD`) is a real date within the window.
+        public func contains(_ date: String) -> Bool {
+            Self.isDate(date) && from <= date && date <= until
+        }
+
+        /// Whether `text` is a real calendar date written `YYYY-MM-DD`.
+        public static func isDate(_ text: String) -> Bool {
+            Timestamp(iso8601: text + "T00:00:00Z") != nil && text.utf8.count == 10
+        }
+    }
+
+    /// The secretariat names a council member's fields for a cycle, and whether they chair it.
+    public struct CouncilMemberAssigned: Codable, Sendable, Hashable {
+        public let cycle: String
+        public let actor: String
+        /// Field codes (top-level criteria) per unit kind (`department`, `district`).
+        public let fields: [String: [String]]
+        public let chair: Bool
+
+        public init(cycle: String, actor: String, fields: [UnitKind: [String]], chair: Bool) {
+            self.cycle = cycle.nfc
+            self.actor = actor.nfc
+            self.fields = Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) })
+            self.chair = chair
+        }
+    }
+
+    /// The council refuses a unit's not-applicable claim: the criterion is scored again.
+    public struct NotApplicableRejected: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        public let reason: String
+
+        public init(cycle: String, unit: String, criterion: String, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.reason = reason.nfc
+        }
+    }
+
+    /// The chair reopens a sealed appraisal, with the reason.
+    public struct AppraisalReopened: Codable, Sendable {
+        public let cycle: String
+        public let unit: String
+        public let reason: String
+
+        public init(cycle: String, unit: String, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.reason = reason.nfc
+        }
+    }
+
+    /// An event about a whole cycle and nothing more (AppraisalClosed).
+    public struct CycleStep: Codable, Sendable {
+        public let cycle: String
+
+        public init(cycle: String) {
+            self.cycle = cycle.nfc
+        }
+    }
+
+    /// The steering committee commits to the secret of its spot-check draw before appraisal opens.
+    public struct SpotCheckSeedCommitted: Codable, Sendable {
+        public let cycle: String
+        /// SHA-256 of the 32-byte secret, in hex.
+        public let commitment: String
+
+        public init(cycle: String, commitment: String) {
+            self.cycle = cycle.nfc
+            self.commitment = commitment
         }
     }
 
@@ -137,7 +231,10 @@ public enum PARPayload {
     public struct SpotCheckDrawn: Codable, Sendable {
         public let cycle: String
         public let kind: UnitKind
-        /// The ledger head hash when the draw was made (the previous hash of this event).
+        /// The secret the committee committed to before appraisal opened (64 hex), revealed now.
+        public let secret: String
+        /// SHA-256(secret ‖ hash of the AppraisalClosed event), in hex: fixed before anyone could
+        /// know the appraised results, and by nothing appended since.
         public let seed: String
         public let algorithm: String
         public let sampleSize: Int
@@ -145,9 +242,11 @@ public enum PARPayload {
         /// Units the committee added by name, beyond the draw.
         public let added: [String]
 
-        public init(cycle: String, kind: UnitKind, seed: String, algorithm: String, sampleSize: Int, drawn: [String], added: [String]) {
+        public init(cycle: String, kind: UnitKind, secret: String, seed: String, algorithm: String, sampleSize: Int,
+                    drawn: [String], added: [String]) {
             self.cycle = cycle.nfc
             self.kind = kind
+            self.secret = secret
             self.seed = seed.nfc
             self.algorithm = algorithm.nfc
             self.sampleSize = sampleSize

@@ -167,10 +167,16 @@ final class ScoringProjector: @unchecked Sendable {
         case PAREventType.selfScoreRecorded: try recordSelfScore(event, txn)
         case PAREventType.notApplicableMarked: try markNotApplicable(event, txn)
         case PAREventType.selfAssessmentSubmitted: try submit(event, txn)
+        case PAREventType.councilMemberAssigned: try assignCouncilMember(event, txn)
+        case PAREventType.spotCheckSeedCommitted: try commitSpotCheckSeed(event, txn)
         case PAREventType.appraisalScoreRecorded: try recordAppraisal(event, txn)
+        case PAREventType.notApplicableRejected: try rejectNotApplicable(event, txn)
         case PAREventType.appraisalConcluded: try concludeAppraisal(event, txn)
+        case PAREventType.appraisalReopened: try reopenAppraisal(event, txn)
+        case PAREventType.appraisalClosed: try closeAppraisal(event, txn)
         case PAREventType.spotCheckDrawn: try drawSpotCheck(event, txn)
         case PAREventType.spotCheckScoreRecorded: try recordSpotCheck(event, txn)
+        case PAREventType.spotCheckConcluded: try concludeSpotCheck(event, txn)
         case PAREventType.surveyScoresImported: try importSurvey(event, txn)
         case PAREventType.unitExcludedFromRanking: try exclude(event, txn)
         case PAREventType.resultsPublished: try publish(event, txn)
@@ -301,6 +307,11 @@ final class ScoringProjector: @unchecked Sendable {
                 throw RuleViolation("framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
             }
         }
+        if let window = opened.publicationWindow {
+            guard PARPayload.DateWindow.isDate(window.from), PARPayload.DateWindow.isDate(window.until), window.from <= window.until else {
+                throw RuleViolation("the publication window needs two dates YYYY-MM-DD, the first not after the second")
+            }
+        }
         if let previous = opened.previousCycle, try !Slug.isValid(previous) || cycle(previous, in: txn) == nil {
             throw RuleViolation("the previous cycle '\(previous)' does not exist")
         }
@@ -399,6 +410,15 @@ final class ScoringProjector: @unchecked Sendable {
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         score.selfScore = mark(event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
+        try noteSelfAssessor(event, unit, recorded.cycle, recorded.unit, txn)
+    }
+
+    /// Remembers who self-assessed a unit: that person may not appraise or spot-check it.
+    private func noteSelfAssessor(_ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: WriteTransaction) throws {
+        guard !unit.selfAssessedBy.contains(event.actor) else { return }
+        var updated = unit
+        updated.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        try putUnit(updated, cycle, unitID, txn)
     }
 
     private func markNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -422,6 +442,7 @@ final class ScoringProjector: @unchecked Sendable {
             score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
             try putScore(score, marked.cycle, marked.unit, leaf.code, event, txn)
         }
+        try noteSelfAssessor(event, unit, marked.cycle, marked.unit, txn)
     }
 
     private func submit(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -437,22 +458,96 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))")
         }
         unit.stage = .submitted
+        if !unit.selfAssessedBy.contains(event.actor) { unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted() }
         try putUnit(unit, step.cycle, step.unit, txn)
+    }
+
+    // MARK: The council
+
+    private func assignCouncilMember(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let assigned = try payload(PARPayload.CouncilMemberAssigned.self, event)
+        var cycle = try openCycleRecord(event, assigned.cycle, txn)
+        if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
+        guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
+        for (kindName, codes) in assigned.fields.sorted(by: { $0.key < $1.key }) {
+            guard let kind = UnitKind(rawValue: kindName), let frameworkID = cycle.frameworkID(for: kind),
+                let framework = try framework(frameworkID, in: txn)
+            else { throw RuleViolation("cycle '\(assigned.cycle)' scores no \(kindName)s") }
+            let fieldCodes = Set(framework.fields.map(\.code))
+            guard !codes.isEmpty, Set(codes).count == codes.count, codes.allSatisfy(fieldCodes.contains) else {
+                throw RuleViolation("the fields of \(kindName)s are \(framework.fields.map(\.code).joined(separator: ", ")); each at most once, not \(codes)")
+            }
+        }
+        cycle.council[assigned.actor] = assigned
+        try putCycle(cycle, event, txn)
+    }
+
+    /// The cycle of a cycle-wide event (in the cycle's stream), open and not published.
+    private func openCycleRecord(_ event: RecordedEvent, _ cycleID: String, _ txn: Transaction) throws -> CycleRecord {
+        guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+        guard event.stream == PAREvents.cycleStream(cycleID) else {
+            throw RuleViolation("\(event.type) belongs in the stream '\(PAREvents.cycleStream(cycleID))'")
+        }
+        if let publication = cycle.publication {
+            throw RuleViolation("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
+        }
+        return cycle
+    }
+
+    /// Refuses an appraisal event before the draw's commitment or after the appraisal was closed.
+    private func checkAppraisalIsOpen(_ cycle: CycleRecord) throws {
+        guard cycle.spotCheckCommitment != nil else {
+            throw RuleViolation("appraisal of '\(cycle.opened.cycle)' opens once the steering committee has committed to the secret of its spot-check draw")
+        }
+        if let closure = cycle.appraisalClosed {
+            throw RuleViolation("the appraisal of '\(cycle.opened.cycle)' was closed at event \(closure.sequence); nothing of it changes now")
+        }
+    }
+
+    /// Refuses a council event by someone who self-assessed the unit, or who is not a council member
+    /// of the cycle assigned `criterion`'s field (or, with `chair`, its chair).
+    private func checkCouncilMember(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ member: CycleUnit,
+                                    criterion: String? = nil, chair: Bool = false) throws {
+        guard !unit.selfAssessedBy.contains(event.actor) else {
+            throw RuleViolation("'\(event.actor)' self-assessed \(member.id) and may not appraise it")
+        }
+        guard let assignment = cycle.council[event.actor] else {
+            throw RuleViolation("'\(event.actor)' is not a council member of '\(cycle.opened.cycle)'; the secretariat assigns members and their fields")
+        }
+        if chair && !assignment.chair {
+            throw RuleViolation("only the chair of the council seals, reopens or closes an appraisal; '\(event.actor)' is a member")
+        }
+        if let criterion {
+            let field = String(criterion.prefix { $0 != "." })
+            guard assignment.fields[member.kind.rawValue]?.contains(field) == true else {
+                let mine = assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "none"
+                throw RuleViolation("'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))")
+            }
+        }
+    }
+
+    private func noteAppraisalOpened(_ cycle: CycleRecord, _ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        guard !cycle.appraisalOpened else { return }
+        var opened = cycle
+        opened.appraisalOpened = true
+        try putCycle(opened, event, txn)
     }
 
     private func recordAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, event)
-        let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        try checkAppraisalIsOpen(cycle)
         switch unit.stage {
         case .selfAssessment: throw RuleViolation("'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
-        case .appraised: throw RuleViolation("the appraisal of '\(recorded.unit)' is concluded")
+        case .appraised: throw RuleViolation("the appraisal of '\(recorded.unit)' is sealed; the chair reopens it with a reason to change it")
         case .submitted: break
         }
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
         let value = try points(recorded.points, for: criterion, unit: recorded.unit)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         let selfPoints = score.selfScore?.value ?? .zero
-        if !framework.settings.appraisalMayRaise && value > selfPoints {
+        if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
             throw RuleViolation("\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)")
         }
         try checkCited(recorded.evidence ?? [], txn)
@@ -463,54 +558,128 @@ final class ScoringProjector: @unchecked Sendable {
         score.appraised = mark(event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
                                decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
+        try noteAppraisalOpened(cycle, event, txn)
+    }
+
+    private func rejectNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let rejected = try payload(PARPayload.NotApplicableRejected.self, event)
+        let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
+        try checkAppraisalIsOpen(cycle)
+        guard unit.stage == .submitted else {
+            throw RuleViolation(unit.stage == .appraised ? "the appraisal of '\(rejected.unit)' is sealed; the chair reopens it with a reason to change it"
+                                                        : "'\(rejected.unit)' has not submitted its self-assessment yet; appraisal comes after")
+        }
+        guard let criterion = framework.criteriaByCode[rejected.criterion] else {
+            throw RuleViolation("unknown criterion '\(rejected.criterion)' for \(rejected.unit)")
+        }
+        try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
+        let reason = rejected.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw RuleViolation("rejecting a not-applicable claim needs a reason") }
+        var claimed: [(String, CriterionScore)] = []
+        for leaf in criterion.allCriteria where leaf.isLeaf && leaf.method == .assessed {
+            let score = try score(rejected.cycle, rejected.unit, leaf.code, in: txn)
+            if score.notApplicable != nil { claimed.append((leaf.code, score)) }
+        }
+        guard !claimed.isEmpty else { throw RuleViolation("\(rejected.unit) claimed nothing under \(criterion.code) as not applicable") }
+        for (code, before) in claimed {
+            var score = before
+            score.notApplicable = nil
+            score.notApplicableRejected = mark(event, points: nil, reason: reason)
+            try putScore(score, rejected.cycle, rejected.unit, code, event, txn)
+        }
+        try noteAppraisalOpened(cycle, event, txn)
     }
 
     private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let step = try payload(PARPayload.UnitStep.self, event)
-        var (_, _, unit, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
-            throw RuleViolation(unit.stage == .appraised ? "the appraisal of '\(step.unit)' is already concluded"
+            throw RuleViolation(unit.stage == .appraised ? "the appraisal of '\(step.unit)' is already sealed"
                                                         : "'\(step.unit)' has not submitted its self-assessment yet")
         }
+        try checkCouncilMember(event, cycle, unit, member, chair: true)
         for leaf in framework.leaves where leaf.method == .assessed {
             var score = try score(step.cycle, step.unit, leaf.code, in: txn)
             guard score.notApplicable == nil, score.appraised == nil else { continue }
-            score.appraised = mark(event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was concluded",
+            score.appraised = mark(event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was sealed",
                                    decision: "recognise")
             try putScore(score, step.cycle, step.unit, leaf.code, event, txn)
         }
         unit.stage = .appraised
         try putUnit(unit, step.cycle, step.unit, txn)
+        try noteAppraisalOpened(cycle, event, txn)
+    }
+
+    private func reopenAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let reopened = try payload(PARPayload.AppraisalReopened.self, event)
+        var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: reopened.cycle, unit: reopened.unit, txn)
+        try checkAppraisalIsOpen(cycle)
+        guard unit.stage == .appraised else { throw RuleViolation("the appraisal of '\(reopened.unit)' is not sealed") }
+        try checkCouncilMember(event, cycle, unit, member, chair: true)
+        guard !reopened.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RuleViolation("reopening a sealed appraisal needs a reason")
+        }
+        unit.stage = .submitted
+        try putUnit(unit, reopened.cycle, reopened.unit, txn)
+    }
+
+    private func closeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let step = try payload(PARPayload.CycleStep.self, event)
+        var cycle = try openCycleRecord(event, step.cycle, txn)
+        try checkAppraisalIsOpen(cycle)
+        guard cycle.council[event.actor]?.chair == true else {
+            throw RuleViolation("only the chair of the council of '\(step.cycle)' closes its appraisal")
+        }
+        var pending: [String] = []
+        for unit in cycle.opened.units where try unitRecord(step.cycle, unit.id, in: txn)?.stage != .appraised { pending.append(unit.id) }
+        guard pending.isEmpty else {
+            throw RuleViolation("the appraisal is closed once every unit's is sealed; not yet sealed: \(pending.joined(separator: ", "))")
+        }
+        cycle.appraisalClosed = CycleRecord.ClosureRecord(sequence: event.sequence, hash: event.hash.hex)
+        try putCycle(cycle, event, txn)
+    }
+
+    // MARK: The spot-check
+
+    private func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let committed = try payload(PARPayload.SpotCheckSeedCommitted.self, event)
+        var cycle = try openCycleRecord(event, committed.cycle, txn)
+        guard cycle.spotCheckCommitment == nil else { throw RuleViolation("the spot-check draw of '\(committed.cycle)' is already committed") }
+        guard !cycle.appraisalOpened else {
+            throw RuleViolation("the commitment comes before appraisal opens; '\(committed.cycle)' already has appraisal events")
+        }
+        guard EventHash(hex: committed.commitment) != nil else { throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits") }
+        cycle.spotCheckCommitment = committed.commitment
+        try putCycle(cycle, event, txn)
     }
 
     private func drawSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let drawn = try payload(PARPayload.SpotCheckDrawn.self, event)
-        guard var cycle = try cycle(drawn.cycle, in: txn) else { throw RuleViolation("no cycle '\(drawn.cycle)'") }
-        guard cycle.publication == nil else { throw RuleViolation("cycle '\(drawn.cycle)' is published") }
-        guard event.stream == PAREvents.cycleStream(drawn.cycle) else {
-            throw RuleViolation("SpotCheckDrawn belongs in the stream '\(PAREvents.cycleStream(drawn.cycle))'")
-        }
+        var cycle = try openCycleRecord(event, drawn.cycle, txn)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
             throw RuleViolation("the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; 'spotcheck redraw' re-checks it")
         }
         let units = cycle.opened.units.filter { $0.kind == drawn.kind }.map(\.id)
         guard !units.isEmpty else { throw RuleViolation("cycle '\(drawn.cycle)' has no \(drawn.kind.rawValue)s") }
-        var pending: [String] = []
-        for id in units where try unitRecord(drawn.cycle, id, in: txn)?.stage != .appraised { pending.append(id) }
-        guard pending.isEmpty else {
-            throw RuleViolation("the spot-check is drawn after appraisal; not yet concluded: \(pending.joined(separator: ", "))")
+        guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
+            throw RuleViolation("the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
+        }
+        guard let secret = EventHash(hex: drawn.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {
+            throw RuleViolation("the revealed secret is not the one the steering committee committed to before appraisal")
         }
         guard let frameworkID = cycle.frameworkID(for: drawn.kind), let framework = try framework(frameworkID, in: txn) else {
             throw RuleViolation("no framework for \(drawn.kind.rawValue)s")
         }
-        let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
-        guard drawn.seed == event.previousHash.hex else {
-            throw RuleViolation("the draw's seed must be the ledger head hash at the moment of the draw (\(event.previousHash.hex)); draw again")
+        let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
+        guard drawn.seed == seed.hex else {
+            throw RuleViolation("the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event) = \(seed.hex)")
         }
+        let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
         guard drawn.algorithm == SpotCheckDraw.algorithm, drawn.sampleSize == size else {
             throw RuleViolation("the draw must use \(SpotCheckDraw.algorithm) with a sample of \(size) (ceil(\(framework.settings.spotCheckPercent)% of \(units.count)))")
         }
-        let expected = SpotCheckDraw.draw(seed: event.previousHash.bytes, units: units, size: size)
+        let expected = SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size)
         guard drawn.drawn == expected else {
             throw RuleViolation("the drawn units \(drawn.drawn) are not what the seed gives (\(expected))")
         }
@@ -528,10 +697,20 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
+    /// Refuses a spot-check event for a unit not in the sample, already concluded, or by someone who
+    /// self-assessed it.
+    private func checkSpotCheckable(_ event: RecordedEvent, _ unit: UnitRecord, _ unitID: String) throws {
+        guard unit.spotChecked else { throw RuleViolation("'\(unitID)' is not in the spot-check sample") }
+        guard !unit.spotCheckConcluded else { throw RuleViolation("the spot-check of '\(unitID)' is concluded") }
+        guard !unit.selfAssessedBy.contains(event.actor) else {
+            throw RuleViolation("'\(event.actor)' self-assessed \(unitID) and may not spot-check it")
+        }
+    }
+
     private func recordSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let recorded = try payload(PARPayload.SpotCheckScoreRecorded.self, event)
         let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
-        guard unit.spotChecked else { throw RuleViolation("'\(recorded.unit)' is not in the spot-check sample") }
+        try checkSpotCheckable(event, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         let appraised = score.appraised?.value ?? .zero
@@ -556,6 +735,14 @@ final class ScoringProjector: @unchecked Sendable {
         }
         score.spotCheck = mark(event, points: value, reason: reason.isEmpty ? nil : reason, decision: recorded.decision)
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
+    }
+
+    private func concludeSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+        let step = try payload(PARPayload.UnitStep.self, event)
+        var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        try checkSpotCheckable(event, unit, step.unit)
+        unit.spotCheckConcluded = true
+        try putUnit(unit, step.cycle, step.unit, txn)
     }
 
     private func importSurvey(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -584,12 +771,12 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'")
         }
         guard cycle.publication == nil else { throw RuleViolation("cycle '\(published.cycle)' is already published") }
-        guard !published.decision.isEmpty, !published.date.isEmpty else { throw RuleViolation("a publication needs its decision number and date") }
-        var pending: [String] = []
-        for unit in cycle.opened.units where try unitRecord(published.cycle, unit.id, in: txn)?.stage != .appraised { pending.append(unit.id) }
-        guard pending.isEmpty else { throw RuleViolation("results are published after appraisal; not yet concluded: \(pending.joined(separator: ", "))") }
-        for kind in Set(cycle.opened.units.map(\.kind)) where cycle.draws[kind.rawValue] == nil {
-            throw RuleViolation("the spot-check of \(kind.rawValue)s has not been drawn")
+        guard !published.decision.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RuleViolation("a publication cites the decision that publishes the results")
+        }
+        let missing = try publicationPrerequisitesMissing(cycle, date: published.date, txn)
+        guard missing.isEmpty else {
+            throw RuleViolation("cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
         }
         let results = try CycleResults.compute(cycle: cycle, projector: self, txn: txn)
         guard results.hash == published.resultsHash else {
@@ -598,6 +785,40 @@ final class ScoringProjector: @unchecked Sendable {
         cycle.publication = CycleRecord.PublicationRecord(decision: published.decision, date: published.date,
                                                           resultsHash: published.resultsHash, sequence: event.sequence)
         try putCycle(cycle, event, txn)
+    }
+
+    /// Everything a publication still lacks, each in words: the date in its window, every appraisal
+    /// sealed and closed, every kind drawn, every drawn unit's spot-check concluded, and every ranked
+    /// unit's survey points.
+    private func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String, _ txn: Transaction) throws -> [String] {
+        var missing: [String] = []
+        let window = cycle.opened.effectivePublicationWindow
+        if !window.contains(date) {
+            missing.append("the decision's date '\(date)' is not a date from \(window.from) to \(window.until), the publication window")
+        }
+        let cycleID = cycle.opened.cycle
+        var unsealed: [String] = []
+        var unchecked: [String] = []
+        var unsurveyed: [String] = []
+        for unit in cycle.opened.units {
+            guard let record = try unitRecord(cycleID, unit.id, in: txn) else { continue }
+            if record.stage != .appraised { unsealed.append(unit.id) }
+            if record.spotChecked && !record.spotCheckConcluded { unchecked.append(unit.id) }
+            guard record.excludedFromRanking == nil, let frameworkID = cycle.frameworkID(for: unit.kind),
+                let framework = try framework(frameworkID, in: txn)
+            else { continue }
+            let scores = try scores(cycleID, unit.id, in: txn)
+            let lacking = framework.leaves.filter { $0.method == .survey && scores[$0.code]?.survey == nil }.map(\.code)
+            if !lacking.isEmpty { unsurveyed.append("\(unit.id) (\(lacking.joined(separator: ", ")))") }
+        }
+        if !unsealed.isEmpty { missing.append("appraisal not sealed: \(unsealed.joined(separator: ", "))") }
+        if cycle.appraisalClosed == nil { missing.append("the council has not closed the appraisal") }
+        for kind in UnitKind.allCases where cycle.opened.units.contains(where: { $0.kind == kind }) && cycle.draws[kind.rawValue] == nil {
+            missing.append("the spot-check of \(kind.rawValue)s has not been drawn")
+        }
+        if !unchecked.isEmpty { missing.append("spot-check not concluded: \(unchecked.joined(separator: ", "))") }
+        if !unsurveyed.isEmpty { missing.append("survey points missing: \(unsurveyed.joined(separator: ", "))") }
+        return missing
     }
 
     private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {

@@ -18,6 +18,8 @@ public struct Mark: Codable, Sendable, Hashable {
 public struct CriterionScore: Codable, Sendable, Hashable {
     public var selfScore: Mark?
     public var notApplicable: Mark?
+    /// The council's refusal of a not-applicable claim: the criterion counts and is scored again.
+    public var notApplicableRejected: Mark?
     public var appraised: Mark?
     public var spotCheck: Mark?
     public var survey: Mark?
@@ -47,6 +49,10 @@ public struct UnitRecord: Codable, Sendable, Hashable {
     public var deadlineExtendedUntil: String?
     public var excludedFromRanking: String?
     public var spotChecked = false
+    /// Whether the steering committee concluded this unit's spot-check.
+    public var spotCheckConcluded = false
+    /// The persons who recorded the unit's self-assessment: none of them may appraise or spot-check it.
+    public var selfAssessedBy: [String] = []
 
     public init() {}
 }
@@ -58,6 +64,19 @@ public struct CycleRecord: Codable, Sendable, Hashable {
     public let openedAt: UInt64
     public var draws: [String: DrawRecord] = [:]
     public var publication: PublicationRecord?
+    /// Council members by actor id: the fields each appraises, and who chairs.
+    public var council: [String: PARPayload.CouncilMemberAssigned] = [:]
+    /// The steering committee's commitment to the secret of its draw, made before appraisal opened.
+    public var spotCheckCommitment: String?
+    /// Whether any appraisal event of the cycle was recorded (the commitment must come before).
+    public var appraisalOpened = false
+    /// The AppraisalClosed event: after it no appraisal changes; its hash seeds the draw.
+    public var appraisalClosed: ClosureRecord?
+
+    public struct ClosureRecord: Codable, Sendable, Hashable {
+        public let sequence: UInt64
+        public let hash: String
+    }
 
     public struct DrawRecord: Codable, Sendable, Hashable {
         public let units: [String]
@@ -81,7 +100,9 @@ public struct CycleRecord: Codable, Sendable, Hashable {
 /// the rarer ones (cycles, evidence) are JSON with sorted keys. Both are deterministic, so a rebuild
 /// writes the same bytes.
 enum StateCoding {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    /// Records written before N/A rejections, spot-check conclusions and self-assessors were kept.
+    static let legacyVersion: UInt8 = 1
 
     static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -96,14 +117,15 @@ enum StateCoding {
     static func encode(_ score: CriterionScore) -> [UInt8] {
         var out: [UInt8] = [version]
         out.reserveCapacity(256)
-        for mark in [score.selfScore, score.notApplicable, score.appraised, score.spotCheck, score.survey, score.correction] {
+        for mark in [score.selfScore, score.notApplicable, score.appraised, score.spotCheck, score.survey, score.correction,
+                     score.notApplicableRejected] {
             writeOptional(mark, to: &out, write)
         }
         return out
     }
 
     static func decodeScore(_ bytes: [UInt8]) throws -> CriterionScore {
-        try reading(bytes) { reader in
+        try reading(bytes) { reader, version in
             var score = CriterionScore()
             score.selfScore = try readOptional(&reader, readMark)
             score.notApplicable = try readOptional(&reader, readMark)
@@ -111,6 +133,7 @@ enum StateCoding {
             score.spotCheck = try readOptional(&reader, readMark)
             score.survey = try readOptional(&reader, readMark)
             score.correction = try readOptional(&reader, readMark)
+            if version >= 2 { score.notApplicableRejected = try readOptional(&reader, readMark) }
             return score
         }
     }
@@ -121,26 +144,35 @@ enum StateCoding {
         writeOptional(unit.deadlineExtendedUntil, to: &out, write)
         writeOptional(unit.excludedFromRanking, to: &out, write)
         out.append(unit.spotChecked ? 1 : 0)
+        out.append(unit.spotCheckConcluded ? 1 : 0)
+        appendInteger(UInt32(unit.selfAssessedBy.count), to: &out)
+        for actor in unit.selfAssessedBy { write(actor, to: &out) }
         return out
     }
 
     static func decodeUnit(_ bytes: [UInt8]) throws -> UnitRecord {
-        try reading(bytes) { reader in
+        try reading(bytes) { reader, version in
             var unit = UnitRecord()
             guard let stage = UnitStage(rawValue: try reader.text()) else { throw ByteReader.Malformed(reason: "unknown stage") }
             unit.stage = stage
             unit.deadlineExtendedUntil = try readOptional(&reader) { try $0.text() }
             unit.excludedFromRanking = try readOptional(&reader) { try $0.text() }
             unit.spotChecked = try reader.byte() == 1
+            if version >= 2 {
+                unit.spotCheckConcluded = try reader.byte() == 1
+                let count = try reader.integer(UInt32.self)
+                for _ in 0..<count { unit.selfAssessedBy.append(try reader.text()) }
+            }
             return unit
         }
     }
 
-    private static func reading<T>(_ bytes: [UInt8], _ body: (inout ByteReader) throws -> T) throws -> T {
+    private static func reading<T>(_ bytes: [UInt8], _ body: (inout ByteReader, UInt8) throws -> T) throws -> T {
         var reader = ByteReader(bytes: bytes)
         do {
-            guard try reader.byte() == version else { throw ByteReader.Malformed(reason: "unknown projection record format") }
-            let value = try body(&reader)
+            let found = try reader.byte()
+            guard found == version || found == legacyVersion else { throw ByteReader.Malformed(reason: "unknown projection record format") }
+            let value = try body(&reader, found)
             guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "trailing bytes") }
             return value
         } catch let error as ByteReader.Malformed {

@@ -1,8 +1,12 @@
-import Ledger
+import Foundation
+public import Ledger
 
-/// The documented, re-drawable spot-check draw: units ordered by SHA-256(seed ‖ unit id), where the
-/// seed is the 32 bytes of the ledger head hash at the moment of the draw and the unit id is UTF-8
-/// (NFC); the first `size` units are drawn, size = ceil(share × number of units).
+/// The documented spot-check draw that nobody can steer (FORMAT.md, Rules of the cycle): before any
+/// appraisal, the steering committee commits to a secret (SHA-256 of 32 random bytes); after the
+/// council closes appraisal, it reveals the secret, and the seed is SHA-256(secret ‖ hash of the
+/// AppraisalClosed event), fixed before anyone could know the appraised results and by nothing
+/// appended later. Units are ordered by SHA-256(seed ‖ unit id, UTF-8 NFC); the first
+/// size = ceil(percent × units) are drawn. Anyone recomputes it from a bundle.
 public enum SpotCheckDraw {
     public static let algorithm = "sha256(seed||unit)-ascending/v1"
 
@@ -13,10 +17,57 @@ public enum SpotCheckDraw {
         return Int((numerator + 9_999) / 10_000)
     }
 
+    /// The commitment to `secret`: its SHA-256.
+    public static func commitment(to secret: [UInt8]) -> EventHash { EventHash.of(secret) }
+
+    /// The seed of the draw: SHA-256(secret ‖ the AppraisalClosed event's hash).
+    public static func seed(secret: [UInt8], closedBy closure: EventHash) -> EventHash {
+        EventHash.of(secret + closure.bytes)
+    }
+
     /// The first `size` of `units` in the order of SHA-256(seed ‖ id).
     public static func draw(seed: [UInt8], units: [String], size: Int) -> [String] {
         let ordered = units.map { id in (id, EventHash.of(seed + Array(id.nfc.utf8)).bytes) }
             .sorted { $0.1.lexicographicallyPrecedes($1.1) }
         return ordered.prefix(size).map(\.0)
+    }
+}
+
+extension ScoringLedger {
+    /// The draft of the draw for `kind`, revealing `secret` (whose commitment the cycle holds) once
+    /// appraisal is closed.
+    public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, secret: [UInt8], adding added: [String]) throws -> EventDraft {
+        guard let cycle = try cycle(cycleID), let framework = try frameworks(of: cycle)[kind] else {
+            throw RuleViolation("no cycle '\(cycleID)' with \(kind.rawValue)s")
+        }
+        guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
+            throw RuleViolation("the spot-check is drawn after the council closes the appraisal of '\(cycleID)'")
+        }
+        let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
+        let seed = SpotCheckDraw.seed(secret: secret, closedBy: closeHash)
+        let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
+        let payload = PARPayload.SpotCheckDrawn(
+            cycle: cycleID, kind: kind, secret: hexString(secret), seed: seed.hex, algorithm: SpotCheckDraw.algorithm, sampleSize: size,
+            drawn: SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size), added: added.map(\.nfc)
+        )
+        return PAREvents.draft(PAREventType.spotCheckDrawn, PAREvents.cycleStream(cycleID), payload)
+    }
+
+    /// Re-runs a recorded draw from what the ledger holds: the commitment, the revealed secret and the
+    /// AppraisalClosed event. Returns the recorded units and those the recomputed seed gives.
+    public func redraw(cycle cycleID: String, kind: UnitKind) throws -> (event: RecordedEvent, recorded: [String], redrawn: [String]) {
+        guard let cycle = try cycle(cycleID), let draw = cycle.draws[kind.rawValue], let event = try ledger.event(at: draw.sequence),
+            let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash)
+        else {
+            throw RuleViolation("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
+        }
+        let payload = try JSONDecoder().decode(PARPayload.SpotCheckDrawn.self, from: Data(event.payload))
+        guard let secret = EventHash(hex: payload.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {
+            throw RuleViolation("the revealed secret does not match the commitment")
+        }
+        let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
+        let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
+        let redrawn = SpotCheckDraw.draw(seed: seed.bytes, units: units, size: payload.sampleSize)
+        return (event, payload.drawn, redrawn)
     }
 }

@@ -112,32 +112,4 @@ extension ScoringLedger {
         }
         return found
     }
-
-    /// The draft of a spot-check draw for `kind` made now: seeded by the current head hash, which is
-    /// what the event's previous hash will be if nothing is appended in between.
-    public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, adding added: [String]) throws -> EventDraft {
-        guard let cycle = try cycle(cycleID), let framework = try frameworks(of: cycle)[kind] else {
-            throw RuleViolation("no cycle '\(cycleID)' with \(kind.rawValue)s")
-        }
-        let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
-        let seed = try ledger.head().hash
-        let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
-        let payload = PARPayload.SpotCheckDrawn(
-            cycle: cycleID, kind: kind, seed: seed.hex, algorithm: SpotCheckDraw.algorithm, sampleSize: size,
-            drawn: SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size), added: added.map(\.nfc)
-        )
-        return PAREvents.draft(PAREventType.spotCheckDrawn, PAREvents.cycleStream(cycleID), payload)
-    }
-
-    /// Re-runs a recorded draw from its recorded seed: the recorded units and those the seed gives.
-    public func redraw(cycle cycleID: String, kind: UnitKind) throws -> (event: RecordedEvent, recorded: [String], redrawn: [String]) {
-        guard let cycle = try cycle(cycleID), let draw = cycle.draws[kind.rawValue], let event = try ledger.event(at: draw.sequence) else {
-            throw RuleViolation("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
-        }
-        let payload = try JSONDecoder().decode(PARPayload.SpotCheckDrawn.self, from: Data(event.payload))
-        let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
-        guard let seed = EventHash(hex: payload.seed) else { throw RuleViolation("the recorded seed is not a hash") }
-        let redrawn = SpotCheckDraw.draw(seed: seed.bytes, units: units, size: payload.sampleSize)
-        return (event, payload.drawn, redrawn)
-    }
 }

@@ -149,7 +149,8 @@ final class DemoScenario {
                                              grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: secretariat.publicKey)
         try scoring.append(try scoring.ledger.sign(Command(id: "demo-\(seed)-enrol", actor: "so-noi-vu-thuong-truc", events: [enrolment]), with: secretariat))
         var events = [
-            try enrol("hoi-dong-tham-dinh", "Hội đồng thẩm định tỉnh", .councilMember, nil),
+            try enrol("hoi-dong-tham-dinh", "Chủ tịch Hội đồng thẩm định tỉnh", .councilMember, nil),
+            try enrol("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh", .councilMember, nil),
             try enrol("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh", .steeringCommittee, nil),
             try enrol("nha-thau-dtxhh", "Đơn vị điều tra xã hội học độc lập", .surveyContractor, nil),
             try enrol("kiem-toan", "Kiểm toán viên", .auditor, nil),
@@ -177,7 +178,10 @@ final class DemoScenario {
             selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z") ?? Timestamp(millisecondsSinceEpoch: 0),
             previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil
         )
-        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
+        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)] + councilAssignments(cycle))
+        let secret = EventHash.of(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)).bytes
+        try issue("ban-chi-dao-cchc", [PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle),
+                                                       PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex))])
 
         clock.set(at("\(next)-01-06T02:00:00Z"))
         let lateUnit = "huyen-muong-nhe"
@@ -192,12 +196,13 @@ final class DemoScenario {
             adjustments += try appraise(cycle, unit)
             progress.update(UInt64(units.count + index + 1), of: UInt64(units.count * 3))
         }
+        try issue(Self.chair, [PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))])
         clock.set(at("\(next)-03-25T02:00:00Z"))
         let surveyRows = try importSurvey(cycle)
         clock.set(at("\(next)-04-10T02:00:00Z"))
         var sampled: [String] = []
         for kind in UnitKind.allCases {
-            let draw = try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: [])
+            let draw = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])
             try issue("ban-chi-dao-cchc", [draw])
             sampled += try scoring.cycle(cycle)?.draws[kind.rawValue]?.units ?? []
         }
@@ -251,9 +256,29 @@ final class DemoScenario {
         try issue("can-bo-\(unit.id)", events)
     }
 
+    /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3.
+    private static let chair = "hoi-dong-tham-dinh"
+    private static let member = "thanh-vien-hoi-dong"
+    private static let memberFields: Set<String> = ["1", "2", "3"]
+
+    private func councilAssignments(_ cycle: String) -> [EventDraft] {
+        var chairFields: [UnitKind: [String]] = [:]
+        var memberFields: [UnitKind: [String]] = [:]
+        for (kind, framework) in frameworks {
+            let codes = framework.fields.map(\.code)
+            memberFields[kind] = codes.filter(Self.memberFields.contains)
+            chairFields[kind] = codes.filter { !Self.memberFields.contains($0) }
+        }
+        return [
+            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.chair, fields: chairFields, chair: true),
+            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.member, fields: memberFields, chair: false),
+        ].map { PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle), $0) }
+    }
+
     private func appraise(_ cycle: String, _ unit: CycleUnit) throws -> Int {
         let scores = try scoring.scores(cycle: cycle, unit: unit.id)
         var events: [EventDraft] = []
+        var memberEvents: [EventDraft] = []
         for (criterion, score) in scores where criterion.method == .assessed && score.notApplicable == nil && random.chance(10) {
             let selfPoints = score.selfScore?.value ?? .zero
             var appraised = random.part(of: selfPoints, from: 0)
@@ -261,14 +286,20 @@ final class DemoScenario {
             guard appraised != selfPoints else { continue }
             let reason = appraised > selfPoints ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
                                                 : Self.appraisalReasons[random.below(Self.appraisalReasons.count)]
-            events.append(PAREvents.draft(PAREventType.appraisalScoreRecorded, PAREvents.unitStream(cycle, unit.id),
-                                          PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit.id, criterion: criterion.code,
-                                                                            points: appraised.description, reason: reason, evidence: nil)))
+            let draft = PAREvents.draft(PAREventType.appraisalScoreRecorded, PAREvents.unitStream(cycle, unit.id),
+                                        PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit.id, criterion: criterion.code,
+                                                                          points: appraised.description, reason: reason, evidence: nil))
+            if Self.memberFields.contains(String(criterion.code.prefix { $0 != "." })) {
+                memberEvents.append(draft)
+            } else {
+                events.append(draft)
+            }
             if traced == nil && appraised < selfPoints { traced = (cycle, unit.id, criterion.code) }
         }
+        if !memberEvents.isEmpty { try issue(Self.member, memberEvents) }
         events.append(PAREvents.draft(PAREventType.appraisalConcluded, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
-        try issue("hoi-dong-tham-dinh", events)
-        return events.count - 1
+        try issue(Self.chair, events)
+        return events.count - 1 + memberEvents.count
     }
 
     private func importSurvey(_ cycle: String) throws -> Int {
@@ -290,7 +321,6 @@ final class DemoScenario {
 
     private func spotCheck(_ cycle: String, _ unit: String) throws {
         let candidates = try scoring.scores(cycle: cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }
-        guard candidates.count >= 3 else { return }
         var events: [EventDraft] = []
         for (index, (criterion, score)) in candidates.prefix(3).enumerated() {
             let appraised = score.appraised?.value ?? .zero
@@ -300,6 +330,7 @@ final class DemoScenario {
                                                   points: lower ? (appraised - Points(hundredths: 25)).description : nil,
                                                   reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)))
         }
+        events.append(PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit)))
         try issue("ban-chi-dao-cchc", events)
     }
 

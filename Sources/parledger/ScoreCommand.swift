@@ -101,11 +101,13 @@ struct ScoreCommand: ParsableCommand {
 struct AppraiseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appraise",
-        abstract: "Appraise a submitted self-assessment (council members): recognise or adjust, then conclude.",
+        abstract: "Appraise a submitted self-assessment (council members in their fields); the chair seals it.",
         discussion: """
             Departments' scores may only be recognised or lowered; districts' may be adjusted either
-            way. Every adjustment needs --reason. --conclude ends the unit's appraisal; criteria not
-            appraised by then are recognised as self-scored.
+            way. Every adjustment needs --reason. A member appraises only the fields the secretariat
+            assigned them ('council assign'), never a unit they self-assessed, and only after the
+            steering committee committed to its draw ('spotcheck commit'). --conclude, by the chair,
+            seals the unit's appraisal; criteria not appraised by then are recognised as self-scored.
 
             Example:
               parledger appraise dien-bien-2019 so-tai-chinh 1.1.1 0.5 --reason "Kế hoạch ban hành muộn" --key council.key
@@ -134,7 +136,7 @@ struct AppraiseCommand: ParsableCommand {
             let stream = PAREvents.unitStream(cycle, unit)
             if conclude {
                 _ = try signing.issue([PAREvents.draft(PAREventType.appraisalConcluded, stream, PARPayload.UnitStep(cycle: cycle, unit: unit))], to: scoring)
-                print("Concluded the appraisal of \(unit)")
+                print("Sealed the appraisal of \(unit)")
                 return
             }
             let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)

@@ -10,31 +10,92 @@ struct SpotCheckCommand: ParsableCommand {
         commandName: "spotcheck",
         abstract: "The steering committee's spot-check (phúc tra) of at least 10% of units, after appraisal.",
         discussion: """
-            The draw orders the units of a kind by SHA-256(seed ‖ unit id), where the seed is the
-            ledger head hash at the moment of the draw, and takes the first ceil(10% of the units);
-            anyone can re-run it ('spotcheck redraw') and get the same units.
+            Nobody can steer the draw: before appraisal opens, the committee commits to a secret
+            ('spotcheck commit'); after the council closes the appraisal, the draw reveals it, and the
+            seed is SHA-256(secret ‖ hash of the AppraisalClosed event). The units of a kind are
+            ordered by SHA-256(seed ‖ unit id) and the first ceil(10% of the units) are drawn; anyone
+            can re-run it ('spotcheck redraw') and get the same units.
             """,
-        subcommands: [Draw.self, Score.self, Redraw.self]
+        subcommands: [Commit.self, Draw.self, Score.self, Conclude.self, Redraw.self]
     )
+
+    struct Commit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Commit to the secret of the cycle's draw, before appraisal opens (steering committee).",
+            discussion: """
+                Makes 32 random bytes, writes them in hex to --secret-out (mode 0600; keep the file until
+                the draw) and records their SHA-256. Appraisal events of the cycle are refused until this
+                commitment is recorded.
+
+                Example:
+                  parledger spotcheck commit dien-bien-2019 --secret-out phuc-tra-2019.secret --key committee.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Option(help: ArgumentHelp("Where to keep the secret until the draw.", valueName: "file")) var secretOut: String
+
+        func run() throws {
+            try reportingFailures {
+                let scoring = try location.openScoring()
+                let secret = SigningKey().seed
+                try writePrivateFile(secretOut, contents: hexString(secret) + "\n")
+                let payload = PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex)
+                do {
+                    _ = try signing.issue([PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle), payload)], to: scoring)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: secretOut)
+                    throw error
+                }
+                print("Committed to the draw of \(cycle) (commitment \(payload.commitment.prefix(16))…); the secret is in \(secretOut)")
+            }
+        }
+    }
 
     struct Draw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Draw the spot-check sample of one kind of unit (after every appraisal is concluded).",
-            discussion: "Example:\n  parledger spotcheck draw dien-bien-2019 --kind district --add huyen-muong-nhe --key committee.key"
+            abstract: "Draw the spot-check sample of one kind of unit, revealing the committed secret (after appraisal closes).",
+            discussion: "Example:\n  parledger spotcheck draw dien-bien-2019 --kind district --secret phuc-tra-2019.secret --add huyen-muong-nhe --key committee.key"
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
         @Argument(help: "The cycle id.") var cycle: String
         @Option(help: "department or district.") var kind: UnitKind
+        @Option(help: ArgumentHelp("The secret file written by 'spotcheck commit'.", valueName: "file")) var secret: String
         @Option(name: .customLong("add"), help: "A unit the committee adds by name (repeatable).") var added: [String] = []
 
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: added)
+                let text = String(decoding: try readPrivateFile(secret, limit: 256), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let bytes = EventHash(hex: text)?.bytes else {
+                    throw InputError("\(secret) does not hold a secret of 64 hex digits", hint: "use the file 'spotcheck commit' wrote")
+                }
+                let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: bytes, adding: added)
                 let result = try signing.issue([draft], to: scoring)
                 let drawn = draft.payload["drawn"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                print("Drew \(drawn.joined(separator: ", ")) (seed \(result.events[0].previousHash.hex.prefix(16))…, event \(result.events[0].sequence))\(added.isEmpty ? "" : "; added \(added.joined(separator: ", "))")")
+                let seed = draft.payload["seed"]?.stringValue ?? ""
+                print("Drew \(drawn.joined(separator: ", ")) (seed \(seed.prefix(16))…, event \(result.events[0].sequence))\(added.isEmpty ? "" : "; added \(added.joined(separator: ", "))")")
+            }
+        }
+    }
+
+    struct Conclude: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Conclude the spot-check of a drawn unit; criteria not spot-checked keep their appraisal.",
+            discussion: "Example:\n  parledger spotcheck conclude dien-bien-2019 huyen-muong-cha --key committee.key"
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+
+        func run() throws {
+            try reportingFailures {
+                let step = PARPayload.UnitStep(cycle: cycle, unit: unit)
+                _ = try signing.issue([PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), step)], to: try location.openScoring())
+                print("Concluded the spot-check of \(unit)")
             }
         }
     }
@@ -64,7 +125,7 @@ struct SpotCheckCommand: ParsableCommand {
 
     struct Redraw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-run a recorded draw from its recorded seed and confirm it gives the same units.",
+            abstract: "Re-run a recorded draw from its commitment, revealed secret and closing event; confirm the units.",
             discussion: "Example:\n  parledger spotcheck redraw dien-bien-2019 --kind department"
         )
         @OptionGroup var location: LedgerLocation
@@ -75,13 +136,14 @@ struct SpotCheckCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let (event, recorded, redrawn) = try location.openScoring().redraw(cycle: cycle, kind: kind)
+                let seed = (try? event.payloadValue)?["seed"]?.stringValue ?? ""
                 if json {
-                    let value: JSONValue = .object(["event": .integer(Int64(event.sequence)), "seed": .string(event.previousHash.hex),
+                    let value: JSONValue = .object(["event": .integer(Int64(event.sequence)), "seed": .string(seed),
                                                     "recorded": .array(recorded.map(JSONValue.string)), "redrawn": .array(redrawn.map(JSONValue.string)),
                                                     "confirmed": .bool(recorded == redrawn)])
                     print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
                 } else {
-                    print("Draw at event \(event.sequence), seed \(event.previousHash.hex)")
+                    print("Draw at event \(event.sequence), seed \(seed)")
                     print("Recorded: \(recorded.joined(separator: ", "))")
                     print("Redrawn:  \(redrawn.joined(separator: ", "))")
                     print(recorded == redrawn ? "CONFIRMED: the seed gives the recorded units" : "MISMATCH: the recorded draw does not follow from its seed")

@@ -61,17 +61,11 @@ public enum KeyFile {
     }
 
     private static func create(_ path: String, mode: mode_t, contents: String) throws(Problem) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw Problem(description: "cannot create \(path): \(reason)",
-                          hint: errno == EEXIST ? "choose another file name; existing keys are never overwritten" : "check the directory")
-        }
-        defer { close(descriptor) }
-        fchmod(descriptor, mode)
-        let bytes = Array(contents.utf8)
-        guard Glibc.write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            throw Problem(description: "cannot write \(path): \(String(cString: strerror(errno)))", hint: "check the disk")
+        do {
+            try RegularFile.create(path, mode: mode, contents: contents)
+        } catch {
+            throw Problem(description: error.description,
+                          hint: FileManager.default.fileExists(atPath: path) ? "choose another file name; existing keys are never overwritten" : "check the directory")
         }
     }
 }

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct CouncilCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "council",
+        abstract: "The appraisal council as a body: members and their fields, N/A rejections, reopening, closing.",
+        discussion: """
+            The secretariat assigns each council member the fields (top-level criteria) they appraise,
+            per kind of unit, and names the chair. Members propose adjustments ('appraise'); the chair
+            seals each unit's appraisal ('appraise UNIT --conclude'), reopens a sealed one with a reason,
+            and closes the cycle's appraisal once every unit is sealed. Nobody appraises a unit they
+            self-assessed.
+            """,
+        subcommands: [Assign.self, RejectNotApplicable.self, Reopen.self, Close.self]
+    )
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Assign a council member the fields they appraise in a cycle (secretariat).",
+            discussion: """
+                Example:
+                  parledger council assign dien-bien-2019 hoi-dong-tham-dinh --department-fields 1,2,3 --district-fields 1 --chair --key so-noi-vu.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The council member's actor id.") var member: String
+        @Option(help: "Field codes of the departments' framework, comma-separated.") var departmentFields: String?
+        @Option(help: "Field codes of the districts' framework, comma-separated.") var districtFields: String?
+        @Flag(help: "The member chairs the council.") var chair = false
+
+        func run() throws {
+            try reportingFailures {
+                var fields: [UnitKind: [String]] = [:]
+                for (kind, list) in [(UnitKind.department, departmentFields), (.district, districtFields)] {
+                    guard let list else { continue }
+                    fields[kind] = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                }
+                guard !fields.isEmpty else {
+                    throw InputError("no fields given", hint: "pass --department-fields and/or --district-fields, e.g. 1,2,3")
+                }
+                let payload = PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair)
+                _ = try signing.issue([PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle), payload)],
+                                      to: try location.openScoring())
+                let described = fields.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)s \($0.value.joined(separator: ", "))" }
+                print("Assigned \(member) to \(described.joined(separator: "; "))\(chair ? " as chair" : "") in \(cycle)")
+            }
+        }
+    }
+
+    struct RejectNotApplicable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reject-na",
+            abstract: "Reject a unit's not-applicable claim: the criterion counts again and is appraised.",
+            discussion: """
+                Example:
+                  parledger council reject-na dien-bien-2019 so-tai-chinh 2.1 --reason "Đơn vị có nhiệm vụ xây dựng VBQPPL" --key council.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Argument(help: "The criterion claimed not applicable.") var criterion: String
+        @Option(help: "Why the claim is rejected.") var reason: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason)
+                _ = try signing.issue([PAREvents.draft(PAREventType.notApplicableRejected, PAREvents.unitStream(cycle, unit), payload)],
+                                      to: try location.openScoring())
+                print("Rejected the not-applicable claim of \(unit) on \(criterion); appraise it now")
+            }
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reopen a unit's sealed appraisal, with the reason (the chair, before the appraisal closes).",
+            discussion: """
+                Example:
+                  parledger council reopen dien-bien-2019 so-y-te --reason "Đơn vị bổ sung TLKC theo yêu cầu giải trình" --key chair.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Option(help: "Why it is reopened.") var reason: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason)
+                _ = try signing.issue([PAREvents.draft(PAREventType.appraisalReopened, PAREvents.unitStream(cycle, unit), payload)],
+                                      to: try location.openScoring())
+                print("Reopened the appraisal of \(unit)")
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close the cycle's appraisal once every unit is sealed (the chair); its hash seeds the draw.",
+            discussion: """
+                Example:
+                  parledger council close dien-bien-2019 --key chair.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+
+        func run() throws {
+            try reportingFailures {
+                let result = try signing.issue([PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))],
+                                               to: try location.openScoring())
+                print("Closed the appraisal of \(cycle) at event \(result.events[0].sequence) (hash \(result.events[0].hash.hex.prefix(16))…)")
+            }
+        }
+    }
+}
