@@ -526,13 +526,6 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func noteAppraisalOpened(_ cycle: CycleRecord, _ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        guard !cycle.appraisalOpened else { return }
-        var opened = cycle
-        opened.appraisalOpened = true
-        try putCycle(opened, event, txn)
-    }
-
     private func recordAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, event)
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
@@ -558,7 +551,6 @@ final class ScoringProjector: @unchecked Sendable {
         score.appraised = mark(event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
                                decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
-        try noteAppraisalOpened(cycle, event, txn)
     }
 
     private func rejectNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -587,7 +579,6 @@ final class ScoringProjector: @unchecked Sendable {
             score.notApplicableRejected = mark(event, points: nil, reason: reason)
             try putScore(score, rejected.cycle, rejected.unit, code, event, txn)
         }
-        try noteAppraisalOpened(cycle, event, txn)
     }
 
     private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -608,7 +599,6 @@ final class ScoringProjector: @unchecked Sendable {
         }
         unit.stage = .appraised
         try putUnit(unit, step.cycle, step.unit, txn)
-        try noteAppraisalOpened(cycle, event, txn)
     }
 
     private func reopenAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
@@ -646,9 +636,6 @@ final class ScoringProjector: @unchecked Sendable {
         let committed = try payload(PARPayload.SpotCheckSeedCommitted.self, event)
         var cycle = try openCycleRecord(event, committed.cycle, txn)
         guard cycle.spotCheckCommitment == nil else { throw RuleViolation("the spot-check draw of '\(committed.cycle)' is already committed") }
-        guard !cycle.appraisalOpened else {
-            throw RuleViolation("the commitment comes before appraisal opens; '\(committed.cycle)' already has appraisal events")
-        }
         guard EventHash(hex: committed.commitment) != nil else { throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits") }
         cycle.spotCheckCommitment = committed.commitment
         try putCycle(cycle, event, txn)

@@ -68,8 +68,6 @@ public struct CycleRecord: Codable, Sendable, Hashable {
     public var council: [String: PARPayload.CouncilMemberAssigned] = [:]
     /// The steering committee's commitment to the secret of its draw, made before appraisal opened.
     public var spotCheckCommitment: String?
-    /// Whether any appraisal event of the cycle was recorded (the commitment must come before).
-    public var appraisalOpened = false
     /// The AppraisalClosed event: after it no appraisal changes; its hash seeds the draw.
     public var appraisalClosed: ClosureRecord?
 
