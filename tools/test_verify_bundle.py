@@ -88,6 +88,7 @@ class BundleBuilder:
         self.events, self.hashes, self.log = [], [], private_key("log")
         self.time = 1575248400000  # 2019-12-02T01:00:00Z
         self.rules, self.actors, self.commands = vb.Rules(), vb.Actors(), 0
+        self.results = {}
 
     def stamp(self):
         seconds, millis = divmod(self.time, 1000)
@@ -129,12 +130,30 @@ class BundleBuilder:
             payload["scope"] = scope
         return {"stream": f"actor/{actor}", "type": "ActorEnrolled", "payload": payload}
 
-    def cycle(self):
-        unit = lambda u, t, p: {"stream": f"cycle/c2019/unit/{u}", "type": t, "payload": dict(p, cycle="c2019", unit=u)}  # noqa: E731
+    STEPS = ("setup", "self", "commit", "appraise", "close", "draw", "spot", "survey", "publish", "correct")
+
+    def cycle(self, until=None):
+        """The whole cycle, or its steps before `until` (one of STEPS)."""
+        for step in self.STEPS:
+            if step == until:
+                return self
+            getattr(self, "step_" + step)()
+        return self
+
+    @staticmethod
+    def unit(u, t, p):
+        return {"stream": f"cycle/c2019/unit/{u}", "type": t, "payload": dict(p, cycle="c2019", unit=u)}
+
+    @staticmethod
+    def cycle_event(t, p):
+        return {"stream": "cycle/c2019", "type": t, "payload": dict(p, cycle="c2019")}
+
+    def step_setup(self):
         self.issue("sec", [self.enrol("sec", "Sở Nội vụ thường trực", "secretariat")])
         self.issue("sec", [self.enrol("officer-a", "Cán bộ A", "unit-officer", "unit-a"),
                            self.enrol("officer-b", "Cán bộ B", "unit-officer", "unit-b"),
                            self.enrol("council", "Hội đồng thẩm định", "council-member"),
+                           self.enrol("member", "Thành viên hội đồng", "council-member"),
                            self.enrol("steering", "Ban Chỉ đạo", "steering-committee"),
                            self.enrol("survey", "Đơn vị khảo sát", "survey-contractor")])
         self.issue("sec", [{"stream": f"framework/{FRAMEWORK_ID}", "type": "FrameworkRegistered",
@@ -144,6 +163,14 @@ class BundleBuilder:
             "units": [{"id": "unit-a", "name": "Sở Tư pháp", "kind": "department"},
                       {"id": "unit-b", "name": "Sở Y tế", "kind": "department"}],
             "selfAssessmentDeadline": "2020-01-15T00:00:00Z"}}])
+        # The chair holds every field; the member field 2 only (the survey field: nothing to appraise there).
+        self.issue("sec", [self.cycle_event("CouncilMemberAssigned", {"actor": "council", "fields": {"department": ["1", "2"]},
+                                                                       "chair": True}),
+                           self.cycle_event("CouncilMemberAssigned", {"actor": "member", "fields": {"department": ["2"]},
+                                                                       "chair": False})])
+
+    def step_self(self):
+        unit = self.unit
         self.issue("officer-a", [
             {"stream": f"evidence/{DOCUMENT_SHA}", "type": "EvidenceAdded",
              "payload": {"sha256": DOCUMENT_SHA, "name": "bao-cao.pdf", "size": len(DOCUMENT), "unit": "unit-a"}},
@@ -154,24 +181,60 @@ class BundleBuilder:
             unit("unit-b", "SelfScoreRecorded", {"criterion": "1.1", "points": "35.25", "evidence": [], "explanation": "Tự tính"}),
             unit("unit-b", "NotApplicableMarked", {"criterion": "1.2", "legalBasis": "Quyết định 1026"}),
             unit("unit-b", "SelfAssessmentSubmitted", {})])
+
+    SECRET = hashlib.sha256(b"the steering committee's secret").digest()
+
+    def step_commit(self):
+        self.issue("steering", [self.cycle_event("SpotCheckSeedCommitted", {"commitment": hashlib.sha256(self.SECRET).hexdigest()})])
+
+    def step_appraise(self):
+        unit = self.unit
         self.issue("council", [
             unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1", "points": "25", "reason": "Thiếu tài liệu"}),
+            unit("unit-a", "AppraisalConcluded", {})])
+        self.issue("council", [unit("unit-a", "AppraisalReopened", {"reason": "Giải trình bổ sung"})])
+        self.issue("council", [
+            unit("unit-b", "NotApplicableRejected", {"criterion": "1", "reason": "Đơn vị có nhiệm vụ kiểm tra"}),
+            unit("unit-b", "AppraisalScoreRecorded", {"criterion": "1.2", "points": "15", "reason": "Bổ sung sau giải trình"}),
             unit("unit-a", "AppraisalConcluded", {}), unit("unit-b", "AppraisalConcluded", {})])
-        seed = self.events[-1]["hash"]
+
+    def step_close(self):
+        self.closing = self.issue("council", [self.cycle_event("AppraisalClosed", {})])[-1]["hash"]
+
+    def draw(self, secret=None, closing=None):
+        """The SpotCheckDrawn draft FORMAT.md asks for (the secret and closing hash may be given)."""
+        secret = secret or self.SECRET
+        seed = hashlib.sha256(secret + bytes.fromhex(closing or self.closing)).hexdigest()
         drawn = sorted(["unit-a", "unit-b"], key=lambda u: hashlib.sha256(bytes.fromhex(seed) + u.encode()).digest())[:1]
-        self.issue("steering", [{"stream": "cycle/c2019", "type": "SpotCheckDrawn", "payload": {
-            "cycle": "c2019", "kind": "department", "seed": seed, "algorithm": vb.SPOT_CHECK_ALGORITHM,
-            "sampleSize": 1, "drawn": drawn, "added": []}}])
-        self.issue("steering", [unit(drawn[0], "SpotCheckScoreRecorded", {"criterion": "1.1", "decision": "lower", "points": "20",
-                                                                           "reason": "Phúc tra"})])
-        self.issue("survey", [unit(u, "SurveyScoresImported", {"scores": [{"criterion": "2", "points": "30.5"}], "source": "f" * 64})
+        return self.cycle_event("SpotCheckDrawn", {"kind": "department", "secret": secret.hex(), "seed": seed,
+                                                   "algorithm": vb.SPOT_CHECK_ALGORITHM, "sampleSize": 1, "drawn": drawn,
+                                                   "added": []})
+
+    def step_draw(self):
+        draft = self.draw()
+        self.drawn = draft["payload"]["drawn"][0]
+        self.issue("steering", [draft])
+
+    def step_spot(self):
+        self.issue("steering", [self.unit(self.drawn, "SpotCheckScoreRecorded", {"criterion": "1.1", "decision": "lower",
+                                                                                  "points": "20", "reason": "Phúc tra"}),
+                                self.unit(self.drawn, "SpotCheckConcluded", {})])
+
+    def step_survey(self):
+        self.issue("survey", [self.unit(u, "SurveyScoresImported", {"scores": [{"criterion": "2", "points": "30.5"}], "source": "f" * 64})
                               for u in ("unit-a", "unit-b")])
+
+    def publication(self, date="2020-04-01"):
         results = vb.sha256(vb.canonical(self.rules.results("c2019")))
-        self.issue("sec", [{"stream": "cycle/c2019", "type": "ResultsPublished", "payload": {
-            "cycle": "c2019", "decision": "QĐ 1/2020", "date": "2020-04-01", "resultsHash": results}}])
+        return self.cycle_event("ResultsPublished", {"decision": "QĐ 1/2020", "date": date, "resultsHash": results})
+
+    def step_publish(self):
+        self.issue("sec", [self.publication()])
         self.results = {"c2019": vb.canonical(self.rules.results("c2019"))}
-        self.issue("sec", [unit("unit-b", "CorrectionRecorded", {"criterion": "2", "points": "31", "decision": "QĐ 2/2020", "reason": "Kiến nghị"})])
-        return self
+
+    def step_correct(self):
+        self.issue("sec", [self.unit("unit-b", "CorrectionRecorded", {"criterion": "2", "points": "31", "decision": "QĐ 2/2020",
+                                                                       "reason": "Kiến nghị"})])
 
     def export(self, directory):
         files = {"events.jsonl": b"".join(vb.canonical(e) + b"\n" for e in self.events),

@@ -523,8 +523,11 @@ ROLE_FOR_TYPE = dict(
     FrameworkRegistered="secretariat", CycleOpened="secretariat", DeadlineExtended="secretariat",
     UnitExcludedFromRanking="secretariat", ResultsPublished="secretariat", CorrectionRecorded="secretariat",
     SelfScoreRecorded="unit-officer", NotApplicableMarked="unit-officer", SelfAssessmentSubmitted="unit-officer",
-    AppraisalScoreRecorded="council-member", AppraisalConcluded="council-member",
-    SpotCheckDrawn="steering-committee", SpotCheckScoreRecorded="steering-committee",
+    CouncilMemberAssigned="secretariat",
+    AppraisalScoreRecorded="council-member", NotApplicableRejected="council-member", AppraisalConcluded="council-member",
+    AppraisalReopened="council-member", AppraisalClosed="council-member",
+    SpotCheckSeedCommitted="steering-committee", SpotCheckDrawn="steering-committee",
+    SpotCheckScoreRecorded="steering-committee", SpotCheckConcluded="steering-committee",
     SurveyScoresImported="survey-contractor",
 )
 EVIDENCE_ROLES = ("unit-officer", "council-member", "steering-committee", "secretariat")
@@ -546,12 +549,6 @@ def member(payload, name, kind, optional=False):
         return None
     need(value is not None, f"the payload needs '{name}'")
     need(isinstance(value, kind) and not (kind is int and isinstance(value, bool)), f"'{name}' has the wrong type")
-    return value
-
-
-def points_member(payload, name, optional=False):
-    value = member(payload, name, str, optional)
-    need(value is None or is_points(value), f"'{name}' {value!r} is not points in canonical form")
     return value
 
 
@@ -722,6 +719,8 @@ def check_settings(settings):
          "settings.publishedDecimals must be 0, 1 or 2")
     for name in PERCENTS:
         points_of(settings[name], f"settings.{name}")
+    need(1000 <= hundredths(settings["spotCheckPercent"]) <= 10000,
+         f"the spot-check covers at least 10% of units (and at most 100%), not {settings['spotCheckPercent']}%")
 
 
 def collect_rows(criterion, where, parent, rows):
@@ -803,12 +802,27 @@ SPOT_CHECK_ALGORITHM = "sha256(seed||unit)-ascending/v1"
 
 
 class Cycle:
-    def __init__(self, opened, units):
+    def __init__(self, opened, units, window):
         self.opened, self.units = opened, units  # units: id -> {"name", "kind"}
+        self.window = window  # (from, until): the dates a publication may bear
         self.deadline = parse_time(opened["selfAssessmentDeadline"], DEADLINE)
         self.stage, self.extended, self.excluded, self.checked = {}, {}, {}, set()
-        self.scores = {}  # (unit, code) -> {"self", "na", "appraised", "spot", "survey", "correction"}
+        self.scores = {}  # (unit, code) -> {"self", "na", "rejected", "appraised", "spot", "survey", "correction"}
         self.draws, self.published = set(), False
+        self.self_assessors = {}  # unit -> set of actor ids
+        self.council = {}  # actor -> {"fields": {kind: [codes]}, "chair": bool}
+        self.commitment, self.closed = None, None  # closed: (seq, hash) of AppraisalClosed
+        self.concluded = set()  # units whose spot-check is concluded
+
+
+def is_date(text):
+    """A real calendar date written YYYY-MM-DD (proleptic Gregorian, years 0000 to 9999)."""
+    if not isinstance(text, str) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+        return False
+    year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return 1 <= month <= 12 and 1 <= day <= days[month - 1]
 
 
 class Rules:
@@ -837,6 +851,14 @@ class Rules:
         framework = self.frameworks[cycle.opened["frameworks"][cycle.units[unit_id]["kind"]]]
         return cycle, unit_id, framework
 
+    def cycle_wide(self, event, cycle_id):
+        """The cycle of a cycle-wide event: it exists, the event is in its stream, it is not published."""
+        cycle = self.cycles.get(cycle_id)
+        need(cycle is not None, f"no cycle '{cycle_id}'")
+        need(event["stream"] == f"cycle/{cycle_id}", f"{event['type']} belongs in the stream 'cycle/{cycle_id}'")
+        need(not cycle.published, f"cycle '{cycle_id}' is published; only a correction can change it")
+        return cycle
+
     @staticmethod
     def leaf(framework, code, method, unit):
         row = framework.by_code.get(code)
@@ -848,6 +870,8 @@ class Rules:
 
     @staticmethod
     def within(row, text, unit):
+        """Points in canonical form, at most the leaf's maximum (FORMAT.md: Points; Within)."""
+        need(is_points(text), f"{unit}, criterion {row['code']}: the points {text!r} are not written in their one canonical form")
         value = hundredths(text)
         need(value <= row["max"], f"{unit}, criterion {row['code']}: {text} points is more than its maximum of {points_text(row['max'])}")
         return value
@@ -872,6 +896,40 @@ class Rules:
         need("na" not in score, f"{unit}, criterion {code} is marked not applicable")
         return score
 
+    @staticmethod
+    def appraisal_open(cycle):
+        """Appraisal open: the steering committee's commitment is recorded and the appraisal is not closed."""
+        cycle_id = cycle.opened["cycle"]
+        need(cycle.commitment is not None, f"appraisal of '{cycle_id}' opens once the steering committee has committed to "
+                                           "the secret of its spot-check draw (SpotCheckSeedCommitted)")
+        need(cycle.closed is None, f"the appraisal of '{cycle_id}' was closed at event {cycle.closed and cycle.closed[0]}; "
+                                   "nothing of it changes now")
+
+    @staticmethod
+    def council_check(event, cycle, unit, criterion=None, chair=False):
+        """The signer is not a self-assessor of the unit, is on the cycle's council, holds the criterion's field
+        for the unit's kind, and (for a chair event) chairs it."""
+        actor, kind = event["actor"], cycle.units[unit]["kind"]
+        need(actor not in cycle.self_assessors.get(unit, ()), f"'{actor}' self-assessed {unit} and may not appraise it")
+        record = cycle.council.get(actor)
+        need(record is not None, f"'{actor}' is not a council member of '{cycle.opened['cycle']}'")
+        need(not chair or record["chair"], f"only the chair of the council seals, reopens or closes an appraisal; '{actor}' is a member")
+        if criterion is not None:
+            field = criterion.split(".")[0]
+            mine = record["fields"].get(kind, [])
+            need(field in mine, f"'{actor}' appraises fields {', '.join(mine) or 'none'} of {kind}s, not field {field} "
+                                f"(criterion {criterion})")
+
+    @staticmethod
+    def spot_checkable(event, cycle, unit):
+        need(unit in cycle.checked, f"'{unit}' is not in the spot-check sample")
+        need(unit not in cycle.concluded, f"the spot-check of '{unit}' is concluded")
+        need(event["actor"] not in cycle.self_assessors.get(unit, ()), f"'{event['actor']}' self-assessed {unit} and may not spot-check it")
+
+    @staticmethod
+    def note_self_assessor(event, cycle, unit):
+        cycle.self_assessors.setdefault(unit, set()).add(event["actor"])
+
     # -- events
     def on_EvidenceAdded(self, event, payload):
         digest, name = member(payload, "sha256", str), member(payload, "name", str)
@@ -892,10 +950,13 @@ class Rules:
 
     def on_CycleOpened(self, event, payload):
         cycle_id, _name = member(payload, "cycle", str), member(payload, "name", str)
-        member(payload, "year", int)
+        year = member(payload, "year", int)
         kinds, units = member(payload, "frameworks", dict), member(payload, "units", list)
         deadline = member(payload, "selfAssessmentDeadline", str)
         previous = member(payload, "previousCycle", str, optional=True)
+        window = member(payload, "publicationWindow", dict, optional=True)
+        if window is not None:
+            member(window, "from", str), member(window, "until", str)
         need(all(isinstance(v, str) for v in kinds.values()), "'frameworks' has the wrong type")
         for unit in units:
             need(isinstance(unit, dict), "'units' has the wrong type")
@@ -920,8 +981,38 @@ class Rules:
             need(identifier in self.frameworks, f"framework {identifier} is not registered")
             need(self.frameworks[identifier].kind == unit["kind"], f"framework {identifier} does not score {unit['kind']}s")
             listed[unit["id"]] = {"name": unit["name"], "kind": unit["kind"]}
+        if window is not None:
+            need(is_date(window["from"]) and is_date(window["until"]) and window["from"] <= window["until"],
+                 "the publication window needs two dates YYYY-MM-DD, the first not after the second")
+            span = (window["from"], window["until"])
+        else:
+            span = (f"{year + 1:04d}-04-01", f"{year + 1:04d}-06-30")
         need(previous is None or previous in self.cycles, f"the previous cycle '{previous}' does not exist")
-        self.cycles[cycle_id] = Cycle(payload, listed)
+        self.cycles[cycle_id] = Cycle(payload, listed, span)
+
+    def on_CouncilMemberAssigned(self, event, payload):
+        cycle_id, actor = member(payload, "cycle", str), member(payload, "actor", str)
+        fields, chair = member(payload, "fields", dict), member(payload, "chair", bool)
+        need(all(isinstance(codes, list) and all(isinstance(c, str) for c in codes) for codes in fields.values()),
+             "'fields' has the wrong type")
+        cycle = self.cycle_wide(event, cycle_id)
+        need(is_slug(actor), f"council member id '{actor}' is not a slug")
+        need(fields, "a council member is assigned at least one field")
+        for kind in sorted(fields):
+            identifier = cycle.opened["frameworks"].get(kind) if kind in ("department", "district") else None
+            need(identifier in self.frameworks, f"cycle '{cycle_id}' scores no {kind}s")
+            known = [code for code, _ in self.frameworks[identifier].fields]
+            codes = fields[kind]
+            need(codes and len(set(codes)) == len(codes) and all(c in known for c in codes),
+                 f"the fields of {kind}s are {', '.join(known)}; each at most once, not {codes}")
+        cycle.council[actor] = {"fields": {k: list(v) for k, v in fields.items()}, "chair": chair}
+
+    def on_SpotCheckSeedCommitted(self, event, payload):
+        cycle_id, commitment = member(payload, "cycle", str), member(payload, "commitment", str)
+        cycle = self.cycle_wide(event, cycle_id)
+        need(cycle.commitment is None, f"the spot-check draw of '{cycle_id}' is already committed")
+        need(is_hex(commitment, 64), "the commitment is a SHA-256 in 64 lowercase hex digits")
+        cycle.commitment = commitment
 
     def on_DeadlineExtended(self, event, payload):
         until, reason = member(payload, "until", str), member(payload, "reason", str)
@@ -932,7 +1023,7 @@ class Rules:
         cycle.extended[unit] = moment
 
     def on_SelfScoreRecorded(self, event, payload):
-        code, text = member(payload, "criterion", str), points_member(payload, "points")
+        code, text = member(payload, "criterion", str), member(payload, "points", str)
         citations = member(payload, "evidence", list)
         explanation = member(payload, "explanation", str, optional=True) or ""
         cycle, unit, framework = self.context(event, payload)
@@ -942,6 +1033,7 @@ class Rules:
         need(citations or not is_blank(explanation), f"{unit}, criterion {code}: a self-score needs evidence or a written explanation")
         self.check_cited(citations)
         self.applicable(cycle, unit, code)["self"] = value
+        self.note_self_assessor(event, cycle, unit)
 
     def on_NotApplicableMarked(self, event, payload):
         code, basis = member(payload, "criterion", str), member(payload, "legalBasis", str)
@@ -956,6 +1048,7 @@ class Rules:
             score = cycle.scores.setdefault((unit, leaf["code"]), {})
             score.pop("self", None)
             score["na"] = True
+        self.note_self_assessor(event, cycle, unit)
 
     def on_SelfAssessmentSubmitted(self, event, payload):
         cycle, unit, framework = self.context(event, payload)
@@ -964,57 +1057,100 @@ class Rules:
                    and not ({"self", "na"} & set(cycle.scores.get((unit, leaf["code"]), {})))]
         need(not missing, f"'{unit}' cannot submit: {len(missing)} criteria are neither scored nor marked not applicable ({', '.join(missing[:8])})")
         cycle.stage[unit] = "submitted"
+        self.note_self_assessor(event, cycle, unit)
 
     def on_AppraisalScoreRecorded(self, event, payload):
-        code, text = member(payload, "criterion", str), points_member(payload, "points")
+        code, text = member(payload, "criterion", str), member(payload, "points", str)
         reason = member(payload, "reason", str, optional=True) or ""
         citations = member(payload, "evidence", list, optional=True) or []
         cycle, unit, framework = self.context(event, payload)
+        self.appraisal_open(cycle)
         stage = cycle.stage.get(unit, "self-assessment")
-        need(stage != "self-assessment", f"'{unit}' has not submitted its self-assessment yet")
-        need(stage != "appraised", f"the appraisal of '{unit}' is concluded")
+        need(stage != "self-assessment", f"'{unit}' has not submitted its self-assessment yet; appraisal comes after")
+        need(stage != "appraised", f"the appraisal of '{unit}' is sealed; the chair reopens it with a reason to change it")
         row = self.leaf(framework, code, "assessed", unit)
+        self.council_check(event, cycle, unit, criterion=code)
         value = self.within(row, text, unit)
         score = self.applicable(cycle, unit, code)
         own = score.get("self", 0)
-        need(framework.settings["appraisal"] == "adjust" or value <= own,
+        need(framework.settings["appraisal"] == "adjust" or value <= own or "rejected" in score,
              f"{unit}, criterion {code}: the council may only recognise or lower the self-score {points_text(own)}")
         self.check_cited(citations)
         need(value == own or not is_blank(reason), f"{unit}, criterion {code}: adjusting {points_text(own)} to {text} needs a reason")
         score["appraised"] = value
 
+    def on_NotApplicableRejected(self, event, payload):
+        code, reason = member(payload, "criterion", str), member(payload, "reason", str)
+        cycle, unit, framework = self.context(event, payload)
+        self.appraisal_open(cycle)
+        stage = cycle.stage.get(unit, "self-assessment")
+        need(stage == "submitted", f"the appraisal of '{unit}' is sealed; the chair reopens it with a reason to change it"
+             if stage == "appraised" else f"'{unit}' has not submitted its self-assessment yet; appraisal comes after")
+        row = framework.by_code.get(code)
+        need(row is not None, f"unknown criterion '{code}' for {unit}")
+        self.council_check(event, cycle, unit, criterion=code)
+        need(not is_blank(reason), "rejecting a not-applicable claim needs a reason")
+        claimed = [leaf["code"] for leaf in framework.leaves_under(row)
+                   if leaf["method"] == "assessed" and "na" in cycle.scores.get((unit, leaf["code"]), {})]
+        need(claimed, f"{unit} claimed nothing under {code} as not applicable")
+        for leaf in claimed:
+            score = cycle.scores[(unit, leaf)]
+            del score["na"]
+            score["rejected"] = True
+
     def on_AppraisalConcluded(self, event, payload):
         cycle, unit, framework = self.context(event, payload)
-        need(cycle.stage.get(unit, "self-assessment") == "submitted", f"'{unit}' is not submitted, or its appraisal is already concluded")
+        self.appraisal_open(cycle)
+        stage = cycle.stage.get(unit, "self-assessment")
+        need(stage == "submitted", f"the appraisal of '{unit}' is already sealed" if stage == "appraised"
+             else f"'{unit}' has not submitted its self-assessment yet")
+        self.council_check(event, cycle, unit, chair=True)
         for leaf in framework.leaves:
             score = cycle.scores.setdefault((unit, leaf["code"]), {})
             if leaf["method"] == "assessed" and "na" not in score and "appraised" not in score:
                 score["appraised"] = score.get("self", 0)
         cycle.stage[unit] = "appraised"
 
+    def on_AppraisalReopened(self, event, payload):
+        reason = member(payload, "reason", str)
+        cycle, unit, _ = self.context(event, payload)
+        self.appraisal_open(cycle)
+        need(cycle.stage.get(unit, "self-assessment") == "appraised", f"the appraisal of '{unit}' is not sealed")
+        self.council_check(event, cycle, unit, chair=True)
+        need(not is_blank(reason), "reopening a sealed appraisal needs a reason")
+        cycle.stage[unit] = "submitted"
+
+    def on_AppraisalClosed(self, event, payload):
+        cycle_id = member(payload, "cycle", str)
+        cycle = self.cycle_wide(event, cycle_id)
+        self.appraisal_open(cycle)
+        need(cycle.council.get(event["actor"], {}).get("chair") is True,
+             f"only the chair of the council of '{cycle_id}' closes its appraisal")
+        pending = [u for u in cycle.units if cycle.stage.get(u) != "appraised"]
+        need(not pending, f"the appraisal is closed once every unit's is sealed; not yet sealed: {', '.join(pending)}")
+        cycle.closed = (event["seq"], event["hash"])
+
     def on_SpotCheckDrawn(self, event, payload):
-        previous_hash = event["prev"]
         cycle_id, kind = member(payload, "cycle", str), member(payload, "kind", str)
         need(kind in ("department", "district"), "'kind' is department or district")
-        seed, algorithm = member(payload, "seed", str), member(payload, "algorithm", str)
-        size = member(payload, "sampleSize", int)
+        secret, seed = member(payload, "secret", str), member(payload, "seed", str)
+        algorithm, size = member(payload, "algorithm", str), member(payload, "sampleSize", int)
         drawn, added = member(payload, "drawn", list), member(payload, "added", list)
         need(all(isinstance(u, str) for u in drawn + added), "'drawn' and 'added' list unit ids")
-        cycle = self.cycles.get(cycle_id)
-        need(cycle is not None, f"no cycle '{cycle_id}'")
-        need(not cycle.published, f"cycle '{cycle_id}' is published")
-        need(event["stream"] == f"cycle/{cycle_id}", f"SpotCheckDrawn belongs in the stream 'cycle/{cycle_id}'")
+        cycle = self.cycle_wide(event, cycle_id)
         need(kind not in cycle.draws, f"the spot-check of {kind}s in '{cycle_id}' was already drawn")
         units = [u for u, info in cycle.units.items() if info["kind"] == kind]
         need(units, f"cycle '{cycle_id}' has no {kind}s")
-        pending = [u for u in units if cycle.stage.get(u) != "appraised"]
-        need(not pending, f"the spot-check is drawn after appraisal; not yet concluded: {', '.join(pending)}")
+        need(cycle.closed is not None, f"the spot-check is drawn after the council closes the appraisal of '{cycle_id}'")
+        need(is_hex(secret, 64) and sha256(bytes.fromhex(secret)) == cycle.commitment,
+             "the revealed secret is not the one the steering committee committed to before appraisal")
+        expected_seed = sha256(bytes.fromhex(secret) + bytes.fromhex(cycle.closed[1]))
+        need(seed == expected_seed, f"the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event) = {expected_seed}")
         percent = hundredths(self.frameworks[cycle.opened["frameworks"][kind]].settings["spotCheckPercent"])
         expected_size = (len(units) * percent + 9999) // 10000
-        need(seed == previous_hash, f"the draw's seed must be the hash of the event before it ({previous_hash})")
         need(algorithm == SPOT_CHECK_ALGORITHM and size == expected_size,
              f"the draw must use {SPOT_CHECK_ALGORITHM} with a sample of {expected_size}")
-        seed_bytes = bytes.fromhex(previous_hash)
+        seed_bytes = bytes.fromhex(expected_seed)
         expected = sorted(units, key=lambda u: hashlib.sha256(seed_bytes + u.encode()).digest())[:expected_size]
         need(drawn == expected, f"the drawn units {drawn} are not what the seed gives ({expected})")
         for unit in added:
@@ -1025,10 +1161,10 @@ class Rules:
 
     def on_SpotCheckScoreRecorded(self, event, payload):
         code, decision = member(payload, "criterion", str), member(payload, "decision", str)
-        text = points_member(payload, "points", optional=True)
+        text = member(payload, "points", str, optional=True)
         reason = member(payload, "reason", str, optional=True) or ""
         cycle, unit, framework = self.context(event, payload)
-        need(unit in cycle.checked, f"'{unit}' is not in the spot-check sample")
+        self.spot_checkable(event, cycle, unit)
         row = self.leaf(framework, code, "assessed", unit)
         score = self.applicable(cycle, unit, code)
         appraised = score.get("appraised", 0)
@@ -1046,12 +1182,17 @@ class Rules:
         need(decision == "recognise" or not is_blank(reason), f"{unit}, criterion {code}: a spot-check that does not recognise the appraisal needs a reason")
         score["spot"] = value
 
+    def on_SpotCheckConcluded(self, event, payload):
+        cycle, unit, _ = self.context(event, payload)
+        self.spot_checkable(event, cycle, unit)
+        cycle.concluded.add(unit)
+
     def on_SurveyScoresImported(self, event, payload):
         rows = member(payload, "scores", list)
         member(payload, "source", str)
         for row in rows:
             need(isinstance(row, dict), "'scores' has the wrong type")
-            member(row, "criterion", str), points_member(row, "points")
+            member(row, "criterion", str), member(row, "points", str)
         cycle, unit, framework = self.context(event, payload)
         for row in rows:
             leaf = self.leaf(framework, row["criterion"], "survey", unit)
@@ -1071,18 +1212,48 @@ class Rules:
         need(cycle is not None, f"no cycle '{cycle_id}'")
         need(event["stream"] == f"cycle/{cycle_id}", f"ResultsPublished belongs in the stream 'cycle/{cycle_id}'")
         need(not cycle.published, f"cycle '{cycle_id}' is already published")
-        need(decision != "" and date != "", "a publication needs its decision number and date")
-        pending = [u for u in cycle.units if cycle.stage.get(u) != "appraised"]
-        need(not pending, f"results are published after appraisal; not yet concluded: {', '.join(pending)}")
-        for kind in sorted({info["kind"] for info in cycle.units.values()}):
-            need(kind in cycle.draws, f"the spot-check of {kind}s has not been drawn")
+        need(not is_blank(decision), "a publication cites the decision that publishes the results")
+        missing = self.publication_missing(cycle, date)
+        need(not missing, f"cycle '{cycle_id}' cannot be published yet: " + "; ".join(missing))
         computed = sha256(canonical(self.results(cycle_id)))
         need(computed == attested, f"the published results hash {attested[:16]}… does not match the results the events give ({computed[:16]}…)")
         cycle.published = True
         self.published[cycle_id] = attested
 
+    def publication_missing(self, cycle, date):
+        """Everything a publication still lacks, in the order FORMAT.md lists it (ResultsPublished)."""
+        missing = []
+        start, until = cycle.window
+        if not (is_date(date) and start <= date <= until):
+            missing.append(f"the decision's date '{date}' is not a date from {start} to {until}, the publication window")
+        unsealed, unchecked, unsurveyed = [], [], []
+        for unit, info in cycle.units.items():
+            if cycle.stage.get(unit) != "appraised":
+                unsealed.append(unit)
+            if unit in cycle.checked and unit not in cycle.concluded:
+                unchecked.append(unit)
+            if unit in cycle.excluded:
+                continue
+            framework = self.frameworks[cycle.opened["frameworks"][info["kind"]]]
+            lacking = [leaf["code"] for leaf in framework.leaves
+                       if leaf["method"] == "survey" and "survey" not in cycle.scores.get((unit, leaf["code"]), {})]
+            if lacking:
+                unsurveyed.append(f"{unit} ({', '.join(lacking)})")
+        if unsealed:
+            missing.append(f"appraisal not sealed: {', '.join(unsealed)}")
+        if cycle.closed is None:
+            missing.append("the council has not closed the appraisal")
+        for kind in ("department", "district"):
+            if any(info["kind"] == kind for info in cycle.units.values()) and kind not in cycle.draws:
+                missing.append(f"the spot-check of {kind}s has not been drawn")
+        if unchecked:
+            missing.append(f"spot-check not concluded: {', '.join(unchecked)}")
+        if unsurveyed:
+            missing.append(f"survey points missing: {', '.join(unsurveyed)}")
+        return missing
+
     def on_CorrectionRecorded(self, event, payload):
-        code, text = member(payload, "criterion", str), points_member(payload, "points")
+        code, text = member(payload, "criterion", str), member(payload, "points", str)
         decision, reason = member(payload, "decision", str), member(payload, "reason", str)
         cycle, unit, framework = self.context(event, payload, after_publication=True)
         row = self.leaf(framework, code, None, unit)

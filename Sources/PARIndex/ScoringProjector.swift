@@ -796,7 +796,10 @@ final class ScoringProjector: @unchecked Sendable {
             else { continue }
             let scores = try scores(cycleID, unit.id, in: txn)
             let lacking = framework.leaves.filter { $0.method == .survey && scores[$0.code]?.survey == nil }.map(\.code)
-            if !lacking.isEmpty { unsurveyed.append("\(unit.id) (\(lacking.joined(separator: ", ")))") }
+            if !lacking.isEmpty {
+                let shown = lacking.prefix(5).joined(separator: ", ") + (lacking.count > 5 ? ", … \(lacking.count) in all" : "")
+                unsurveyed.append("\(unit.id) (\(shown))")
+            }
         }
         if !unsealed.isEmpty { missing.append("appraisal not sealed: \(unsealed.joined(separator: ", "))") }
         if cycle.appraisalClosed == nil { missing.append("the council has not closed the appraisal") }

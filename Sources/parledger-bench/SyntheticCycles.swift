@@ -109,7 +109,15 @@ final class SyntheticCycles {
             selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
             previousCycle: previous
         )
-        try issue(Self.secretariat, [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
+        let allFields = frameworks.mapValues { $0.fields.map(\.code) }
+        try issue(Self.secretariat, [
+            PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened),
+            PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle),
+                            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.council, fields: allFields, chair: true)),
+        ])
+        let secret = EventHash.of(Array("bench|\(cycle)".utf8)).bytes
+        try issue(Self.steeringCommittee, [PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle),
+                                                           PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex))])
         var marks: [String: [String: Points]] = [:]
         for unit in units {
             marks[unit.id] = try selfAssess(cycle, unit, year: year)
@@ -120,9 +128,10 @@ final class SyntheticCycles {
             progress(UInt64(timedEvents))
         }
         try importSurvey(cycle, units)
+        try issue(Self.council, [PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))])
         try flush()
         for kind in UnitKind.allCases where units.contains(where: { $0.kind == kind }) {
-            try issue(Self.steeringCommittee, [try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: [])])
+            try issue(Self.steeringCommittee, [try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])])
             try flush()
         }
         for kind in UnitKind.allCases {
@@ -209,6 +218,7 @@ final class SyntheticCycles {
                 points: lower ? (appraised - Points(hundredths: 25)).description : nil,
                 reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)))
         }
+        events.append(PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit)))
         try issue(Self.steeringCommittee, events)
     }
 }

@@ -25,7 +25,7 @@ import TestSupport
         }
         for kind in UnitKind.allCases {
             for unit in try province.draw(kind) {
-                try province.issue(by: "ban-chi-dao", [province.spotCheck(unit, "1.2", "recognise")])
+                try province.issue(by: "ban-chi-dao", [province.spotCheck(unit, "1.2", "recognise"), province.concludeSpotCheck(unit)])
             }
         }
         try province.issue(by: "so-noi-vu", [try province.publish()])
@@ -86,7 +86,7 @@ import TestSupport
         #expect(event.actor == "hoi-dong")
         let recognised = try #require(scores["1.1.2"])
         #expect(recognised.appraised?.decision == "recognise")
-        #expect(recognised.appraised?.reason == "recognised when the appraisal was concluded")
+        #expect(recognised.appraised?.reason == "recognised when the appraisal was sealed")
         #expect(try #require(scores["1.8.2"]).survey?.actor == "nha-thau")
     }
 

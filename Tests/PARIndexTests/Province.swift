@@ -11,9 +11,10 @@ extension Repository {
     }
 }
 
-/// A province's PAR ledger in a temporary directory: the secretariat, one officer per unit, a
-/// council member, a steering committee member and the survey contractor, both Điện Biên
-/// frameworks registered, and a cycle opened with `departments` and `districts` units.
+/// A province's PAR ledger in a temporary directory: the secretariat, one officer per unit, the
+/// council's chair (`hoi-dong`, every field) and a member (`thanh-vien`, field 1), a steering
+/// committee member and the survey contractor, both Điện Biên frameworks registered, a cycle opened
+/// with `departments` and `districts` units, the council assigned and the draw's secret committed.
 final class Province {
     let directory: TemporaryDirectory
     let clock = ManualClock(start: Timestamp(iso8601: "2020-01-05T02:00:00Z")!)
@@ -24,8 +25,10 @@ final class Province {
     private(set) var keys: [String: SigningKey] = [:]
     private var commandCount = 0
     let units: [CycleUnit]
+    /// The steering committee's secret for the draw, committed when the province is set up.
+    let secret = EventHash.of(Array("bí mật phúc tra".utf8)).bytes
 
-    init(departments departmentCount: Int = 20, districts districtCount: Int = 10) throws {
+    init(departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true) throws {
         directory = try TemporaryDirectory()
         scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock)
         departments = try Repository.framework("dien-bien-2019-departments")
@@ -37,7 +40,8 @@ final class Province {
         let enrolment = ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: secretariat.publicKey)
         try scoring.append(try scoring.ledger.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), with: secretariat))
         var enrolments = [
-            enrol("hoi-dong", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil), enrol("nha-thau", .surveyContractor, nil),
+            enrol("hoi-dong", .councilMember, nil), enrol("thanh-vien", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil),
+            enrol("nha-thau", .surveyContractor, nil),
         ]
         for unit in units { enrolments.append(enrol("can-bo-\(unit.id)", .unitOfficer, unit.id)) }
         let documents = units.map { PAREvents.evidenceAdded(PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id)) }
@@ -47,7 +51,24 @@ final class Province {
             frameworks: [.department: departments.id, .district: districts.id], units: units,
             selfAssessmentDeadline: Timestamp(iso8601: "2020-01-14T16:59:59.999Z")!, previousCycle: nil
         )
-        try issue(by: "so-noi-vu", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)])
+        try issue(by: "so-noi-vu", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened),
+                                    assign("hoi-dong", fields: [.department: departments.fields.map(\.code), .district: districts.fields.map(\.code)], chair: true),
+                                    assign("thanh-vien", fields: [.department: ["1"], .district: ["1"]], chair: false)])
+        if commitDraw { try issue(by: "ban-chi-dao", [commitment()]) }
+    }
+
+    func commitment(to secret: [UInt8]? = nil) -> EventDraft {
+        PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle),
+                        PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret).hex))
+    }
+
+    /// Enrols another actor with `grants` (a person holding several roles).
+    func enrolPerson(_ id: String, name: String, grants: [RoleGrant]) throws {
+        let key = SigningKey()
+        keys[id] = key
+        var events = [ActorEvent.enrolment(actor: id, name: name, grant: grants[0], publicKey: key.publicKey)]
+        events += grants.dropFirst().map { ActorEvent.role($0, of: id, granted: true) }
+        try issue(by: "so-noi-vu", events)
     }
 
     /// The document each unit's self-scores cite (registered when the province is set up).
@@ -110,6 +131,28 @@ final class Province {
         PAREvents.draft(PAREventType.appraisalConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
     }
 
+    func assign(_ member: String, fields: [UnitKind: [String]], chair: Bool) -> EventDraft {
+        PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle),
+                        PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair))
+    }
+
+    func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm") -> EventDraft {
+        PAREvents.draft(PAREventType.notApplicableRejected, PAREvents.unitStream(cycle, unit),
+                        PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason))
+    }
+
+    func reopen(_ unit: String, reason: String = "Đơn vị giải trình, bổ sung tài liệu") -> EventDraft {
+        PAREvents.draft(PAREventType.appraisalReopened, PAREvents.unitStream(cycle, unit), PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason))
+    }
+
+    func closeAppraisal() -> EventDraft {
+        PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))
+    }
+
+    func concludeSpotCheck(_ unit: String) -> EventDraft {
+        PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
+    }
+
     func spotCheck(_ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil) -> EventDraft {
         PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit),
                         PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason))
@@ -120,9 +163,9 @@ final class Province {
                         PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) }, source: String(repeating: "a", count: 64)))
     }
 
-    func publish(hash: String? = nil) throws -> EventDraft {
+    func publish(hash: String? = nil, date: String = "2020-05-29") throws -> EventDraft {
         PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle),
-                        PARPayload.ResultsPublished(cycle: cycle, decision: "640/QĐ-UBND", date: "2020-05-29", resultsHash: try hash ?? scoring.results(cycle: cycle).hash))
+                        PARPayload.ResultsPublished(cycle: cycle, decision: "640/QĐ-UBND", date: date, resultsHash: try hash ?? scoring.results(cycle: cycle).hash))
     }
 
     // MARK: Whole stages
@@ -147,9 +190,18 @@ final class Province {
         try issue(by: "nha-thau", [survey(unit, rows)])
     }
 
+    /// Closes the appraisal (the chair) unless it is closed, then draws the sample of `kind`.
     func draw(_ kind: UnitKind) throws -> [String] {
-        let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, adding: [])
+        if try scoring.cycle(cycle)?.appraisalClosed == nil { try issue(by: "hoi-dong", [closeAppraisal()]) }
+        let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])
         try issue(by: "ban-chi-dao", [draft])
         return try #require(try scoring.cycle(cycle)?.draws[kind.rawValue]?.units)
+    }
+
+    /// Concludes the spot-check of every drawn unit not concluded yet.
+    func concludeSpotChecks() throws {
+        let drawn = try scoring.cycle(cycle)?.draws.values.flatMap(\.units) ?? []
+        let open = try drawn.filter { try scoring.unitRecord(cycle: cycle, unit: $0)?.spotCheckConcluded == false }
+        if !open.isEmpty { try issue(by: "ban-chi-dao", open.sorted().map(concludeSpotCheck)) }
     }
 }

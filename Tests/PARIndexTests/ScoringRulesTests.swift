@@ -38,12 +38,12 @@ import TestSupport
         #expect(try p.refusal(by: p.officer("d01"), [p.submit("d01")])?.contains("cannot submit: 74 criteria are neither scored nor marked not applicable") == true)
         try p.selfAssessFully("d01")
         #expect(try p.refusal(by: p.officer("d01"), [p.selfScore("d01", "1.2", "1")])?.contains("has already submitted") == true)
-        #expect(try p.refusal(by: "ban-chi-dao", [try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, adding: [])])?
-            .contains("the spot-check is drawn after appraisal; not yet concluded: d01, d02, d03") == true)
+        #expect(try p.refusal(by: "hoi-dong", [p.closeAppraisal()])?
+            .contains("the appraisal is closed once every unit's is sealed; not yet sealed: d01, d02, d03") == true)
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
-        #expect(try p.refusal(by: "hoi-dong", [p.conclude("d01")])?.contains("already concluded") == true)
-        #expect(try p.refusal(by: "hoi-dong", [p.appraise("d01", "1.2", "1")])?.contains("the appraisal of 'd01' is concluded") == true)
-        #expect(try p.refusal(by: "so-noi-vu", [try p.publish()])?.contains("not yet concluded: d02, d03, h01, h02") == true)
+        #expect(try p.refusal(by: "hoi-dong", [p.conclude("d01")])?.contains("already sealed") == true)
+        #expect(try p.refusal(by: "hoi-dong", [p.appraise("d01", "1.2", "1")])?.contains("the appraisal of 'd01' is sealed; the chair reopens it") == true)
+        #expect(try p.refusal(by: "so-noi-vu", [try p.publish()])?.contains("appraisal not sealed: d02, d03, h01, h02") == true)
     }
 
     @Test func departmentsMayOnlyBeLoweredDistrictsAdjustedEitherWayAlwaysWithAReason() throws {
@@ -83,18 +83,20 @@ import TestSupport
     }
 
     @Test func theSpotCheckFollowsItsRules() throws {
-        let p = try province()
+        let p = try Province(departments: 3, districts: 0)
         for unit in ["d01", "d02", "d03"] {
             try p.selfAssessFully(unit)
             try p.issue(by: "hoi-dong", [p.conclude(unit)])
         }
-        var draft = try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, adding: [])
+        try p.issue(by: "hoi-dong", [p.closeAppraisal()])
+        var draft = try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: [])
         if case .object(var members) = draft.payload {
-            members["seed"] = .string(String(repeating: "0", count: 64))
+            members["seed"] = .string(try p.scoring.ledger.head().hash.hex)
             draft = EventDraft(stream: draft.stream, type: draft.type, payload: .object(members))
         }
-        #expect(try p.refusal(by: "ban-chi-dao", [draft])?.contains("the draw's seed must be the ledger head hash") == true)
-        #expect(try p.refusal(by: "hoi-dong", [try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, adding: [])])?.contains("needs the role steering-committee") == true)
+        #expect(try p.refusal(by: "ban-chi-dao", [draft])?.contains("the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event)") == true)
+        #expect(try p.refusal(by: "hoi-dong", [try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: [])])?
+            .contains("needs the role steering-committee") == true)
         let sample = try p.draw(.department)
         #expect(sample.count == 1)
         let drawn = try #require(sample.first)
@@ -103,11 +105,15 @@ import TestSupport
         #expect(try p.refusal(by: "ban-chi-dao", [p.spotCheck(drawn, "1.2", "raise", points: "2", reason: "x")])?.contains("'raise' from the appraised 3 cannot give 2") == true)
         #expect(try p.refusal(by: "ban-chi-dao", [p.spotCheck(drawn, "1.2", "lower", points: "2")])?.contains("needs a reason") == true)
         #expect(try p.refusal(by: "ban-chi-dao", [p.spotCheck(drawn, "1.2", "approve")])?.contains("recognise, not-recognise, raise or lower") == true)
-        #expect(try p.refusal(by: "ban-chi-dao", [try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, adding: [])])?.contains("was already drawn") == true)
+        #expect(try p.refusal(by: "ban-chi-dao", [try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: [])])?
+            .contains("was already drawn") == true)
         try p.issue(by: "ban-chi-dao", [p.spotCheck(drawn, "1.2", "not-recognise", reason: "Không có TLKC gốc")])
         let score = try p.scoring.scores(cycle: p.cycle, unit: drawn).first { $0.0.code == "1.2" }?.1
         #expect(score?.spotCheck?.points == "0")
         #expect(score?.effective(method: .assessed)?.points == "0")
+        try p.issue(by: "ban-chi-dao", [p.concludeSpotCheck(drawn)])
+        #expect(try p.refusal(by: "ban-chi-dao", [p.spotCheck(drawn, "1.3", "recognise")])?.contains("the spot-check of '\(drawn)' is concluded") == true)
+        #expect(try p.refusal(by: "ban-chi-dao", [p.concludeSpotCheck(drawn)])?.contains("is concluded") == true)
     }
 
     @Test func surveyScoresAreOnlyForSurveyCriteriaAndWithinTheirMaximum() throws {
@@ -125,9 +131,18 @@ import TestSupport
             try p.selfAssessFully(unit)
             try p.issue(by: "hoi-dong", [p.conclude(unit)])
         }
-        #expect(try p.refusal(by: "so-noi-vu", [try p.publish()])?.contains("the spot-check of") == true)
+        let missing = try #require(try p.refusal(by: "so-noi-vu", [try p.publish(date: "2020-07-01")]))
+        #expect(missing.contains("cannot be published yet: the decision's date '2020-07-01' is not a date from 2020-04-01 to 2020-06-30"))
+        #expect(missing.contains("the council has not closed the appraisal"))
+        #expect(missing.contains("the spot-check of departments has not been drawn; the spot-check of districts has not been drawn"), "\(missing)")
+        #expect(missing.contains("survey points missing: d01 (1.8.1, 1.8.2, 1.8.3, 1.8.4, 1.8.5, … 28 in all), d02 ("), "\(missing)")
         _ = try p.draw(.department)
         _ = try p.draw(.district)
+        for unit in p.units.map(\.id) { try p.surveyFully(unit) }
+        let unchecked = try #require(try p.refusal(by: "so-noi-vu", [try p.publish()]))
+        #expect(unchecked.contains("cannot be published yet: spot-check not concluded: "))
+        for drawn in try p.scoring.cycle(p.cycle)?.draws.values.flatMap(\.units) ?? [] { #expect(unchecked.contains(drawn)) }
+        try p.concludeSpotChecks()
         let forged = try p.publish(hash: String(repeating: "ab", count: 32))
         #expect(try p.refusal(by: "so-noi-vu", [forged])?.contains("does not match the results the events give") == true)
         #expect(try p.refusal(by: "hoi-dong", [try p.publish()])?.contains("needs the role secretariat") == true)
