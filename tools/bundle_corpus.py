@@ -201,8 +201,9 @@ def spot_check_order(seed_hex, units):
 def serialize(commands, ledger_id, keys, redraw=False):
     """The envelopes of `commands` in order: seq, prev, stream versions and hashes recomputed; the
     commands marked `resign` signed again (with the basis they now see unless told otherwise).
-    With `redraw`, a re-signed spot-check draw whose seed was its previous hash is drawn again on
-    its new previous hash and later spot-check scores follow the drawn units."""
+    With `redraw`, a re-signed spot-check draw whose seed followed FORMAT.md (SHA-256(secret ‖ the
+    AppraisalClosed event's hash)) is drawn again on the new closing hash, and later spot-check
+    scores and conclusions follow the drawn units."""
     events, streams, previous = [], {}, ZERO
     cycles, retarget = {}, {}
     for command in commands:
@@ -214,13 +215,23 @@ def serialize(commands, ledger_id, keys, redraw=False):
                     payload = draft["payload"]
                     if draft["type"] == "CycleOpened":
                         cycles[payload["cycle"]] = payload
-                    if draft["type"] == "SpotCheckDrawn" and len(command.events) == 1 and payload.get("seed") == command.first_prev:
+                    if draft["type"] == "SpotCheckDrawn" and len(command.events) == 1:
+                        closing = [e["hash"] for e in events if e["type"] == "AppraisalClosed"
+                                   and e["payload"]["cycle"] == payload["cycle"]]
+                        secret = bytes.fromhex(payload["secret"])
                         units = [u["id"] for u in cycles[payload["cycle"]]["units"] if u["kind"] == payload["kind"]]
-                        drawn = spot_check_order(previous, units)[: payload["sampleSize"]]
-                        for old, new in zip(payload["drawn"], drawn):
+                        seed = sha(secret + bytes.fromhex(closing[-1]))
+                        drawn = spot_check_order(seed, units)[: payload["sampleSize"]]
+                        # keep the sample as a set where the new draw allows; a unit that left the sample hands its
+                        # spot-check events to a newly drawn one; the rest of the old sample is added by name
+                        sample = payload["drawn"] + payload["added"]
+                        entering = [u for u in drawn if u not in sample]
+                        leaving = [u for u in sample if u not in drawn][:len(entering)]
+                        for old, new in zip(leaving, entering):
                             retarget[(payload["cycle"], old)] = new
-                        payload["seed"], payload["drawn"] = previous, drawn
-                    if draft["type"] == "SpotCheckScoreRecorded" and (payload["cycle"], payload["unit"]) in retarget:
+                        payload["seed"], payload["drawn"] = seed, drawn
+                        payload["added"] = [u for u in sample if u not in drawn and u not in leaving]
+                    if draft["type"] in ("SpotCheckScoreRecorded", "SpotCheckConcluded") and (payload["cycle"], payload["unit"]) in retarget:
                         unit = retarget[(payload["cycle"], payload["unit"])]
                         payload["unit"] = unit
                         draft["stream"] = f"cycle/{payload['cycle']}/unit/{unit}"
@@ -385,6 +396,8 @@ DISTRICTS = [("huyen-tuan-giao", "Huyện Tuần Giáo"), ("huyen-muong-cha", "H
 DEPARTMENT_LEAVES = [("1.1", 35), ("1.2.1", 20), ("1.2.2", 20)]
 DISTRICT_LEAVES = [("1.1", 35), ("1.2", 35)]
 CYCLE = "tiny-2025"
+CHAIR, MEMBER = "hd-thanh-vien-1", "hd-thanh-vien-2"
+DUAL, DUAL_UNIT = "kiem-nhiem", "huyen-muong-nhe"
 
 
 class CLI:
@@ -439,12 +452,16 @@ def build_ledger(cli, evidence_dir):
               ("bcd-cchc", "Ban Chỉ đạo CCHC tỉnh", "steering-committee", None),
               ("vien-xa-hoi-hoc", "Viện Xã hội học", "survey-contractor", None)]
     actors += [(f"cb-{unit}", f"Cán bộ {name}", "unit-officer", unit) for unit, name in DEPARTMENTS + DISTRICTS]
+    # One person holding both roles: officer of huyen-muong-nhe, council member and steering-committee member.
+    actors.append((DUAL, "Lò Văn Kiêm (kiêm nhiệm)", "unit-officer", DUAL_UNIT))
     for actor, name, role, scope in actors:
         cli.run("keygen", "--out", os.path.join(cli.keys, actor + ".key"), ledger=False)
         args = ["actor", "add", actor, "--name", name, "--role", role, "--public-key", os.path.join(cli.keys, actor + ".key.pub")]
         if scope:
             args += ["--scope", scope]
         cli.run(*args, key="so-noi-vu", receipt=receipt("actor-add") if actor == "bcd-cchc" else None)
+    for role in ("council-member", "steering-committee"):
+        cli.run("actor", "grant", DUAL, "--role", role, key="so-noi-vu")
     ids = {}
     for kind, name in (("department", "tiny-departments.json"), ("district", "tiny-districts.json")):
         path = os.path.join(INPUTS, name)
@@ -453,13 +470,20 @@ def build_ledger(cli, evidence_dir):
         cli.run("framework", "register", path, key="so-noi-vu")
     now = datetime.datetime.now(datetime.timezone.utc)
     deadline = (now + datetime.timedelta(days=3)).replace(hour=16, minute=59, second=59, microsecond=999000)
+    window = {"from": (now - datetime.timedelta(days=30)).strftime("%Y-%m-%d"),
+              "until": (now + datetime.timedelta(days=60)).strftime("%Y-%m-%d")}
     cycle = {"cycle": CYCLE, "name": "Chỉ số CCHC thu nhỏ (bộ kiểm thử)", "year": now.year,
-             "frameworks": ids, "selfAssessmentDeadline": format_time(deadline),
+             "frameworks": ids, "selfAssessmentDeadline": format_time(deadline), "publicationWindow": window,
              "units": [{"id": u, "name": n, "kind": "department"} for u, n in DEPARTMENTS] +
                       [{"id": u, "name": n, "kind": "district"} for u, n in DISTRICTS]}
     cycle_file = os.path.join(cli.work, "cycle.json")
     open(cycle_file, "w", encoding="utf-8").write(json.dumps(cycle, ensure_ascii=False))
     cli.run("cycle", "open", "--file", cycle_file, key="so-noi-vu")
+    # The council: the chair appraises every field; the second member field 2 of departments (survey only) and field 1
+    # of districts; the person with both roles field 1 of districts.
+    cli.run("council", "assign", CYCLE, CHAIR, "--department-fields", "1,2", "--district-fields", "1,2", "--chair", key="so-noi-vu")
+    cli.run("council", "assign", CYCLE, MEMBER, "--department-fields", "2", "--district-fields", "1", key="so-noi-vu")
+    cli.run("council", "assign", CYCLE, DUAL, "--district-fields", "1", key="so-noi-vu")
 
     def document(name, text):
         path = os.path.join(evidence_dir, name)
@@ -485,29 +509,47 @@ def build_ledger(cli, evidence_dir):
                 args += ["--evidence", document(f"tlkc-{unit}-{code}.txt", f"Tài liệu kiểm chứng {unit} {code}.\n")]
             else:
                 args += ["--explanation", f"Tự chấm {code}: {number + 8}/{number + 10} nhiệm vụ hoàn thành đúng hạn"]
-            cli.run(*args, key=f"cb-{unit}", receipt=receipt("self-score") if unit == "so-tu-phap" and code == "1.2.1" else None)
+            signer = DUAL if unit == DUAL_UNIT and code == "1.1" else f"cb-{unit}"
+            cli.run(*args, key=signer, receipt=receipt("self-score") if unit == "so-tu-phap" and code == "1.2.1" else None)
         cli.run("score", "submit", CYCLE, unit, key=f"cb-{unit}")
-    # Appraisal: departments only down, districts either way; every adjustment with a reason.
+    # The steering committee commits to the secret of its draw: appraisal opens.
+    secret = os.path.join(cli.work, "phuc-tra.secret")
+    cli.run("spotcheck", "commit", CYCLE, "--secret-out", secret, key="bcd-cchc")
+    # Appraisal: departments only down, districts either way; every adjustment with a reason; members in their fields.
     minutes = document("bien-ban-tham-dinh.txt", "Biên bản thẩm định của Hội đồng.\n")
     cli.run("appraise", CYCLE, "so-tai-chinh", "1.2.2", "10", "--reason", "Chưa công khai đủ thủ tục", "--evidence", minutes,
-            key="hd-thanh-vien-1")
-    cli.run("appraise", CYCLE, "so-xay-dung", "1.1", "5.5", "--reason", "Kế hoạch ban hành chậm", key="hd-thanh-vien-1")
-    cli.run("appraise", CYCLE, "huyen-muong-cha", "1.2", "35", "--reason", "Tỷ lệ hồ sơ trực tuyến cao hơn tự chấm",
-            key="hd-thanh-vien-2")
-    cli.run("appraise", CYCLE, "huyen-muong-nhe", "1.2", "12", "--reason", "Hai báo cáo quý nộp muộn", key="hd-thanh-vien-2")
-    for unit, _ in DEPARTMENTS:
-        cli.run("appraise", CYCLE, unit, "--conclude", key="hd-thanh-vien-1")
-    for unit, _ in DISTRICTS:
-        cli.run("appraise", CYCLE, unit, "--conclude", key="hd-thanh-vien-2")
-    # Spot-check: the draw per kind, a score on each drawn unit (recognised, so that a re-drawn forgery keeps the results).
+            key=CHAIR)
+    cli.run("appraise", CYCLE, "so-xay-dung", "1.1", "5.5", "--reason", "Kế hoạch ban hành chậm", key=CHAIR)
+    cli.run("appraise", CYCLE, "huyen-muong-cha", "1.2", "35", "--reason", "Tỷ lệ hồ sơ trực tuyến cao hơn tự chấm", key=MEMBER)
+    cli.run("appraise", CYCLE, "huyen-muong-nhe", "1.2", "12", "--reason", "Hai báo cáo quý nộp muộn", key=MEMBER)
+    # The council rejects part of so-y-te's not-applicable claim and appraises it (above the absent self-score).
+    cli.run("council", "reject-na", CYCLE, "so-y-te", "1.2.2", "--reason", "Sở có nhiệm vụ công khai thủ tục trong năm", key=CHAIR)
+    cli.run("appraise", CYCLE, "so-y-te", "1.2.2", "15", "--reason", "Đã công khai phần lớn thủ tục", key=CHAIR)
+    for unit, _ in DEPARTMENTS + DISTRICTS:
+        cli.run("appraise", CYCLE, unit, "--conclude", key=CHAIR)
+    # The chair reopens one sealed unit, a member adjusts it in their field, the chair seals it again and closes.
+    cli.run("council", "reopen", CYCLE, "huyen-tuan-giao", "--reason", "Đơn vị giải trình bổ sung", key=CHAIR)
+    cli.run("appraise", CYCLE, "huyen-tuan-giao", "1.1", "30", "--reason", "Giải trình chưa đủ TLKC", key=MEMBER)
+    cli.run("appraise", CYCLE, "huyen-tuan-giao", "--conclude", key=CHAIR)
+    cli.run("council", "close", CYCLE, key=CHAIR)
+    # Spot-check: the draw per kind revealing the secret; the person with both roles' unit added to the districts' sample
+    # unless drawn; a recognising score on each sampled unit (so that a re-drawn forgery keeps the results), then its conclusion.
+    events = [json.loads(line) for line in cli.run("log", "--json").splitlines()]
+    closing = next(e["hash"] for e in reversed(events) if e["type"] == "AppraisalClosed")
+    seed = sha(bytes.fromhex(open(secret).read().strip()) + bytes.fromhex(closing))
     for kind in ("department", "district"):
-        cli.run("spotcheck", "draw", CYCLE, "--kind", kind, key="bcd-cchc")
+        args = ["spotcheck", "draw", CYCLE, "--kind", kind, "--secret", secret]
+        units = [u for u, _ in (DEPARTMENTS if kind == "department" else DISTRICTS)]
+        if kind == "district" and DUAL_UNIT not in spot_check_order(seed, units)[:1]:
+            args += ["--add", DUAL_UNIT]
+        cli.run(*args, key="bcd-cchc")
     draws = [json.loads(line) for line in cli.run("log", "--json").splitlines()]
     draws = [e["payload"] for e in draws if e["type"] == "SpotCheckDrawn"]
     for draw in draws:
-        for unit in draw["drawn"][:1]:
+        for unit in draw["drawn"] + draw["added"]:
             cli.run("spotcheck", "score", CYCLE, unit, "1.1", "--decision", "recognise", key="bcd-cchc")
-    # Survey, publication, corrections.
+            cli.run("spotcheck", "conclude", CYCLE, unit, key="bcd-cchc")
+    # Survey, publication (dated today, inside the cycle's publication window), corrections.
     survey = os.path.join(cli.work, "dtxhh.csv")
     rows = ["unit,criterion,points"] + [f"{u},2.1,{20 - i}" for i, (u, _) in enumerate(DEPARTMENTS)] + \
            [f"{u},2.1,{25 - i}.5" for i, (u, _) in enumerate(DISTRICTS)]
@@ -955,7 +997,8 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
             ("draw-sample-size", "a spot-check draw of 0 units (10% of 5 needs 1)", dict(sampleSize=0, drawn=[])),
             ("draw-wrong-units", "a spot-check draw naming a unit the re-draw does not give",
              dict(drawn=[next(u for u in kind_units if u not in draw["drawn"])])),
-            ("draw-wrong-seed", "a spot-check draw whose seed is not the head hash before it", dict(seed=sha(b"chosen seed")))):
+            ("draw-wrong-seed", "a spot-check draw whose seed is chosen, not SHA-256(secret ‖ the closing hash)",
+             dict(seed=sha(b"chosen seed")))):
         commands = g.commands_copy()
         commands[draw_index].events[0]["payload"].update(change)
         corpus.add(case_id, description + " (signed by the steering committee's real key)",
@@ -985,6 +1028,84 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     inject("survey-after-publication", "a survey import after the publication", publish_index + 1, "vien-xa-hoi-hoc",
            [(unit_stream("so-y-te"), "SurveyScoresImported",
              {"cycle": CYCLE, "unit": "so-y-te", "scores": [{"criterion": "2.1", "points": "25"}], "source": sha(b"late survey")})])
+    # --- the council as a body, the commit-reveal draw, publication prerequisites (right actor's real key) ---
+    appraisal = lambda unit, code, points, **more: (unit_stream(unit), "AppraisalScoreRecorded", dict(
+        {"cycle": CYCLE, "unit": unit, "criterion": code, "points": points}, **more))
+    commit_index = cmd_index(["SpotCheckSeedCommitted"])
+    reopen_index = cmd_index(["AppraisalReopened"])
+    close_index = cmd_index(["AppraisalClosed"])
+    survey_index = cmd_index(["SurveyScoresImported"])
+    spot_conclude = cmd_index(["SpotCheckConcluded"])
+    concluded_unit = cmds[spot_conclude].events[0]["payload"]["unit"]
+    recognised = self_points[("so-tu-phap", "1.1")]
+    inject("council-outside-fields", f"{MEMBER} (fields: departments 2, districts 1) appraises field 1 of a department",
+           first_conclude, MEMBER, [appraisal("so-tu-phap", "1.1", recognised)])
+    inject("council-member-seals", f"{MEMBER}, a member but not the chair, seals a department's appraisal", first_conclude, MEMBER,
+           [(unit_stream("so-tu-phap"), "AppraisalConcluded", {"cycle": CYCLE, "unit": "so-tu-phap"})])
+    inject("appraisal-before-commitment", "the chair appraises before the steering committee committed to its draw",
+           commit_index, CHAIR, [appraisal("so-tu-phap", "1.1", recognised)])
+    inject("second-commitment", "the steering committee commits a second time to a draw of the same cycle", commit_index + 1,
+           "bcd-cchc", [(f"cycle/{CYCLE}", "SpotCheckSeedCommitted", {"cycle": CYCLE, "commitment": sha(b"another secret")})])
+    inject("appraisal-after-close", "the chair appraises after closing the appraisal", close_index + 1, CHAIR,
+           [appraisal("so-tu-phap", "1.1", recognised)])
+    inject("self-assessor-appraises", f"{DUAL}, council member and officer of {DUAL_UNIT}, appraises the unit it self-scored",
+           first_conclude, DUAL, [appraisal(DUAL_UNIT, "1.1", self_points[(DUAL_UNIT, "1.1")])])
+    inject("self-assessor-spot-checks", f"{DUAL}, steering-committee member and officer of {DUAL_UNIT}, spot-checks the unit "
+           "it self-scored", draw_index + 2, DUAL,
+           [(unit_stream(DUAL_UNIT), "SpotCheckScoreRecorded",
+             {"cycle": CYCLE, "unit": DUAL_UNIT, "criterion": "1.1", "decision": "recognise"})])
+    inject("na-rejection-outside-fields", f"{MEMBER} (department field 2) rejects so-y-te's not-applicable claim on 1.2.1",
+           first_conclude, MEMBER, [(unit_stream("so-y-te"), "NotApplicableRejected",
+                                     {"cycle": CYCLE, "unit": "so-y-te", "criterion": "1.2.1", "reason": "Có nhiệm vụ kiểm tra"})])
+    inject("reopen-by-member", f"{MEMBER}, not the chair, reopens a sealed district", reopen_index, MEMBER,
+           [(unit_stream("huyen-dien-bien"), "AppraisalReopened",
+             {"cycle": CYCLE, "unit": "huyen-dien-bien", "reason": "Giải trình bổ sung"})])
+    inject("close-with-unsealed-unit", "the chair closes the appraisal while the reopened huyen-tuan-giao is not sealed again",
+           reopen_index + 1, CHAIR, [(f"cycle/{CYCLE}", "AppraisalClosed", {"cycle": CYCLE})])
+    inject("draw-before-close", "the steering committee draws (revealing its secret) before the appraisal is closed", close_index,
+           "bcd-cchc", [(f"cycle/{CYCLE}", "SpotCheckDrawn", copy.deepcopy(draw))])
+    closing_hash = next(e["hash"] for e in ev if e["type"] == "AppraisalClosed")
+    other_secret = sha(b"not the committed secret")
+    other_seed = sha(bytes.fromhex(other_secret) + bytes.fromhex(closing_hash))
+    old_seed = ev[g.first_seq(draw_index) - 2]["hash"]
+    for case_id, description, change in (
+            ("draw-secret-mismatch", "a spot-check draw revealing a secret whose SHA-256 is not the commitment (seed and units "
+             "follow from that secret)", dict(secret=other_secret, seed=other_seed,
+                                              drawn=spot_check_order(other_seed, kind_units)[:draw["sampleSize"]])),
+            ("draw-head-hash-seed", "a spot-check draw seeded the old way, by the hash of the event before it (units follow "
+             "from that seed)", dict(seed=old_seed, drawn=spot_check_order(old_seed, kind_units)[:draw["sampleSize"]]))):
+        commands = g.commands_copy()
+        commands[draw_index].events[0]["payload"].update(change)
+        corpus.add(case_id, description + " (signed by the steering committee's real key)",
+                   reseal_events(g.build(commands, resign_from=draw_index)), 1, "rule", seq=g.first_seq(draw_index))
+    inject("spot-check-after-conclusion", f"a spot-check score on {concluded_unit} after its spot-check was concluded",
+           spot_conclude + 1, "bcd-cchc", [(unit_stream(concluded_unit), "SpotCheckScoreRecorded",
+                                            {"cycle": CYCLE, "unit": concluded_unit, "criterion": "1.1", "decision": "recognise"})])
+    cycle_window = next(e["payload"]["publicationWindow"] for e in ev if e["type"] == "CycleOpened")
+    after_window = (datetime.date.fromisoformat(cycle_window["until"]) + datetime.timedelta(days=1)).isoformat()
+    commands = g.commands_copy()
+    commands[publish_index].events[0]["payload"]["date"] = after_window
+    corpus.add("publication-outside-window", f"a publication dated {after_window}, the day after the cycle's publication window "
+               f"{cycle_window['from']} to {cycle_window['until']} (the secretariat's real key)",
+               reseal_events(g.build(commands, resign_from=publish_index)), 1, "rule", seq=g.first_seq(publish_index))
+    commands = g.commands_copy()
+    del commands[spot_conclude]
+    corpus.add("publication-spot-check-not-concluded", f"the spot-check of {concluded_unit} is never concluded; the publication "
+               "(re-signed) is refused", reseal_events(g.build(commands, resign_from=spot_conclude)), 1, "rule",
+               seq=g.first_seq(publish_index - 1, commands))
+    commands = g.commands_copy()
+    dropped_survey = commands[survey_index].events.pop()["payload"]["unit"]
+    assert commands[survey_index].events, "the survey import must be one command of several events"
+    corpus.add("publication-survey-missing", f"the survey import leaves out {dropped_survey}, a ranked unit; the publication "
+               "(re-signed) is refused", reseal_events(g.build(commands, resign_from=survey_index)), 1, "rule",
+               seq=g.first_seq(publish_index, commands))
+    low = json.loads(G[framework])
+    low["name"] += " (phúc tra 5%)"
+    low["settings"]["spotCheckPercent"] = "5"
+    low_id = sha(canonical(low))
+    inject("framework-spot-check-5", "a framework registered with spotCheckPercent 5 (at least 10 is required)", len(cmds),
+           "so-noi-vu", [(f"framework/{low_id}", "FrameworkRegistered", {"id": low_id, "framework": low})])
+
     end = len(cmds)
     cycle_payload = next(e["payload"] for e in ev if e["type"] == "CycleOpened")
     inject("cycle-id-traversal", "a cycle opened with the id ../../x", end, "so-noi-vu",

@@ -84,7 +84,8 @@ DOCUMENT_SHA = vb.sha256(DOCUMENT)
 class BundleBuilder:
     """Appends signed v2 commands, replays them with the verifier's rules, and exports a bundle."""
 
-    def __init__(self):
+    def __init__(self, window=None):
+        self.window = window  # the cycle's publicationWindow, when it has one
         self.events, self.hashes, self.log = [], [], private_key("log")
         self.time = 1575248400000  # 2019-12-02T01:00:00Z
         self.rules, self.actors, self.commands = vb.Rules(), vb.Actors(), 0
@@ -162,7 +163,7 @@ class BundleBuilder:
             "cycle": "c2019", "name": "Chỉ số CCHC 2019", "year": 2019, "frameworks": {"department": FRAMEWORK_ID},
             "units": [{"id": "unit-a", "name": "Sở Tư pháp", "kind": "department"},
                       {"id": "unit-b", "name": "Sở Y tế", "kind": "department"}],
-            "selfAssessmentDeadline": "2020-01-15T00:00:00Z"}}])
+            "selfAssessmentDeadline": "2020-01-15T00:00:00Z", **({"publicationWindow": self.window} if self.window else {})}}])
         # The chair holds every field; the member field 2 only (the survey field: nothing to appraise there).
         self.issue("sec", [self.cycle_event("CouncilMemberAssigned", {"actor": "council", "fields": {"department": ["1", "2"]},
                                                                        "chair": True}),
@@ -374,6 +375,113 @@ class BundleTests(unittest.TestCase):
             bundle, policy = self.export(builder)
             with self.subTest(drafts=drafts):
                 self.assertFails([bundle, "--trust", policy], "rule")
+
+    def assertRefused(self, builder, actor, drafts, *fragments):
+        """One command appended to `builder` breaks a rule: FAILED [rule] naming its first event and each fragment."""
+        seq = len(builder.events) + 1
+        builder.issue(actor, drafts, check=False)
+        bundle, policy = self.export(builder)
+        status, output = run([bundle, "--trust", policy])
+        self.assertEqual(status, 1, output)
+        self.assertIn(f"FAILED [rule] event {seq} ", output)
+        for fragment in fragments:
+            self.assertIn(fragment, output)
+
+    def test_cycle_rules(self):
+        B, unit, cycle_event = BundleBuilder, BundleBuilder.unit, BundleBuilder.cycle_event
+        appraise = lambda u, code, points, **more: unit(u, "AppraisalScoreRecorded", dict({"criterion": code, "points": points}, **more))  # noqa: E731
+        cases = [
+            ("member outside its fields", "appraise", "member", [appraise("unit-a", "1.1", "30")], "appraises fields 2"),
+            ("a member seals", "appraise", "member", [unit("unit-a", "AppraisalConcluded", {})], "only the chair"),
+            ("a member reopens", "close", "member", [unit("unit-a", "AppraisalReopened", {"reason": "r"})], "only the chair"),
+            ("appraisal before the commitment", "commit", "council", [appraise("unit-a", "1.1", "30")], "opens once"),
+            ("appraisal after the close", "draw", "council", [appraise("unit-a", "1.1", "30")], "was closed at event"),
+            ("N/A rejected outside the fields", "appraise", "member",
+             [unit("unit-b", "NotApplicableRejected", {"criterion": "1.2", "reason": "r"})], "appraises fields 2"),
+            ("N/A rejected where none was claimed", "appraise", "council",
+             [unit("unit-a", "NotApplicableRejected", {"criterion": "1", "reason": "r"})], "claimed nothing"),
+            ("close with unsealed units", "appraise", "council", [cycle_event("AppraisalClosed", {})], "not yet sealed: unit-a, unit-b"),
+            ("close by a member", "close", "member", [cycle_event("AppraisalClosed", {})], "only the chair"),
+            ("second commitment", "appraise", "steering", [cycle_event("SpotCheckSeedCommitted", {"commitment": "a" * 64})],
+             "already committed"),
+            ("spot-check score after its conclusion", "survey", "steering", None, "is concluded"),
+            ("publication outside its window", "publish", "sec", "2020-07-01", "publication window"),
+            ("publication on a date that does not exist", "publish", "sec", "2020-04-31", "publication window"),
+        ]
+        for name, until, actor, drafts, fragment in cases:
+            with self.subTest(name):
+                builder = B().cycle(until=until)
+                if drafts is None:
+                    drafts = [unit(builder.drawn, "SpotCheckScoreRecorded", {"criterion": "1.1", "decision": "recognise"})]
+                elif isinstance(drafts, str):
+                    drafts = [builder.publication(date=drafts)]
+                self.assertRefused(builder, actor, drafts, fragment)
+
+    def test_draw_rules(self):
+        builder = BundleBuilder().cycle(until="close")
+        self.assertRefused(builder, "steering", [builder.draw(closing=builder.events[-1]["hash"])], "after the council closes")
+        builder = BundleBuilder().cycle(until="draw")
+        self.assertRefused(builder, "steering", [builder.draw(secret=b"\x01" * 32)], "revealed secret")
+        builder = BundleBuilder().cycle(until="draw")
+        old = builder.draw()  # the seed of format 1: the hash of the event before the draw
+        old["payload"]["seed"] = builder.events[-1]["hash"]
+        old["payload"]["drawn"] = sorted(["unit-a", "unit-b"], key=lambda u: hashlib.sha256(
+            bytes.fromhex(old["payload"]["seed"]) + u.encode()).digest())[:1]
+        self.assertRefused(builder, "steering", [old], "SHA-256(secret ‖ hash of the AppraisalClosed event)")
+
+    def test_self_assessor_may_not_appraise_or_spot_check(self):
+        builder = BundleBuilder().cycle(until="appraise")
+        builder.issue("sec", [{"stream": "actor/officer-a", "type": "RoleGranted",
+                               "payload": {"actor": "officer-a", "role": "council-member"}},
+                              {"stream": "actor/officer-a", "type": "RoleGranted",
+                               "payload": {"actor": "officer-a", "role": "steering-committee"}},
+                              BundleBuilder.cycle_event("CouncilMemberAssigned", {"actor": "officer-a", "chair": False,
+                                                                                  "fields": {"department": ["1"]}})])
+        self.assertRefused(builder, "officer-a", [BundleBuilder.unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1",
+                                                                                                         "points": "30"})],
+                           "self-assessed unit-a and may not appraise it")
+
+    def test_publication_prerequisites_listed_together(self):
+        builder = BundleBuilder().cycle(until="close")
+        self.assertRefused(builder, "sec", [builder.publication(date="2021-01-01")],
+                           "the decision's date '2021-01-01' is not a date from 2020-04-01 to 2020-06-30",
+                           "; the council has not closed the appraisal; the spot-check of departments has not been drawn; "
+                           "survey points missing: unit-a (2), unit-b (2)")
+        builder = BundleBuilder().cycle(until="spot")
+        builder.issue("steering", [builder.unit(builder.drawn, "SpotCheckScoreRecorded", {"criterion": "1.1", "decision": "recognise"})])
+        builder.step_survey()
+        self.assertRefused(builder, "sec", [builder.publication()], f"cannot be published yet: spot-check not concluded: {builder.drawn}")
+
+    def test_publication_window_of_the_cycle(self):
+        builder = BundleBuilder().cycle(until="publish")
+        opened = next(e["payload"] for e in builder.events if e["type"] == "CycleOpened")
+        opened = dict(opened, cycle="c2020", year=2020, publicationWindow={"from": "2021-05-01", "until": "2021-04-30"})
+        self.assertRefused(builder, "sec", [{"stream": "cycle/c2020", "type": "CycleOpened", "payload": opened}], "publication window")
+        builder = BundleBuilder(window={"from": "2020-03-01", "until": "2020-03-31"}).cycle(until="publish")
+        self.assertRefused(builder, "sec", [builder.publication(date="2020-04-01")], "not a date from 2020-03-01 to 2020-03-31")
+        builder = BundleBuilder(window={"from": "2020-03-01", "until": "2020-03-31"}).cycle(until="publish")
+        builder.issue("sec", [builder.publication(date="2020-03-31")])
+        builder.results = {"c2019": vb.canonical(builder.rules.results("c2019"))}
+        bundle, policy = self.export(builder)
+        self.assertEqual(run([bundle, "--trust", policy])[0], 0)
+
+    def test_multi_fault_names_the_first_rule_of_the_projector(self):
+        # outside the member's fields and over the maximum: the council check comes before "within"
+        builder = BundleBuilder().cycle(until="appraise")
+        self.assertRefused(builder, "member", [BundleBuilder.unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1",
+                                                                                                      "points": "99"})],
+                           "appraises fields 2")
+        # a member seals a unit that is not submitted: the stage comes before the council check
+        builder = BundleBuilder().cycle(until="self")
+        builder.step_commit()
+        self.assertRefused(builder, "member", [BundleBuilder.unit("unit-a", "AppraisalConcluded", {})], "has not submitted")
+
+    def test_spot_check_percent_below_ten(self):
+        low = dict(FRAMEWORK, name="Low spot-check", settings=dict(FRAMEWORK["settings"], spotCheckPercent="5"))
+        identifier = vb.sha256(vb.canonical(low))
+        builder = BundleBuilder().cycle(until="self")
+        self.assertRefused(builder, "sec", [{"stream": f"framework/{identifier}", "type": "FrameworkRegistered",
+                                             "payload": {"id": identifier, "framework": low}}], "at least 10%")
 
 
 class TrustPolicyTests(unittest.TestCase):

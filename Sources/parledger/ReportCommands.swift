@@ -75,7 +75,8 @@ struct RankingCommand: ParsableCommand {
         commandName: "ranking",
         abstract: "Rank a cycle's units by index, per kind, with classes, eligibility and the change on the previous cycle.",
         discussion: """
-            Ties share a rank (1, 2, 2, 4). --csv writes UTF-8 with a BOM so that Excel shows Vietnamese.
+            Ties share a rank (1, 2, 2, 4). --csv writes UTF-8 with a BOM so that Excel shows Vietnamese;
+            a cell that would start a formula (=, +, -, @) is prefixed with ' unless it is a number.
 
             Example:
               parledger ranking --cycle dien-bien-2019 --kind district --csv xep-hang-2019.csv
@@ -141,8 +142,11 @@ struct RankingCommand: ParsableCommand {
         }
     }
 
-    private func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    /// A CSV cell: neutralised against formulas, quoted when it holds a comma, a quote or a line break.
+    private func csvField(_ raw: String) -> String {
+        let text = SpreadsheetText.neutralised(raw)
+        let needsQuotes = text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
+        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }
 

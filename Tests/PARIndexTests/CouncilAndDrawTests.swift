@@ -129,3 +129,18 @@ import TestSupport
         #expect(PARPayload.DateWindow(from: "2020-04-01", until: "2020-06-30").contains("2020-02-30") == false)
     }
 }
+
+@Suite struct SpreadsheetTextTests {
+    @Test func cellsThatWouldStartAFormulaAreNeutralisedButSignedNumbersAreKept() {
+        #expect(SpreadsheetText.neutralised("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")")
+        #expect(SpreadsheetText.neutralised("-SUM(A1:A2)") == "'-SUM(A1:A2)")
+        #expect(SpreadsheetText.neutralised("+1+2") == "'+1+2")
+        #expect(SpreadsheetText.neutralised("@cmd") == "'@cmd")
+        #expect(SpreadsheetText.neutralised("\tx") == "'\tx")
+        #expect(SpreadsheetText.neutralised("\rx") == "'\rx")
+        #expect(SpreadsheetText.neutralised("+6.83") == "+6.83")
+        #expect(SpreadsheetText.neutralised("-9") == "-9")
+        #expect(SpreadsheetText.neutralised("Sở Tài chính") == "Sở Tài chính")
+        #expect(SpreadsheetText.neutralised("-") == "'-")
+    }
+}

@@ -51,6 +51,11 @@ import TestSupport
         let session = try session()
         try session.enrol("can-bo-stc", role: "unit-officer", scope: "so-tai-chinh")
         try session.enrol("hoi-dong-1", role: "council-member")
+        try session.enrol("ban-chi-dao", role: "steering-committee")
+        #expect(try session.run(["council", "assign", TemporaryDirectory.cycle, "hoi-dong-1", "--department-fields", "1",
+                                 "--key", session.directory.secretariatKey]).status == 0)
+        #expect(try session.run(["spotcheck", "commit", TemporaryDirectory.cycle, "--secret-out", session.directory.path + "/bi-mat",
+                                 "--key", session.key("ban-chi-dao")]).status == 0)
         #expect(try session.selfScore(by: "can-bo-stc", unit: "so-tai-chinh").status == 0)
         let exempt = try session.run(["score", "na", TemporaryDirectory.cycle, "so-tai-chinh", "1.1", "1.3", "1.4", "1.5", "1.6", "1.7",
                                       "2", "3", "4", "5", "6", "7", "--legal-basis", "Thử nghiệm", "--key", session.key("can-bo-stc")])
@@ -62,7 +67,7 @@ import TestSupport
         let list = try session.run(["actor", "list"])
         #expect(list.output.contains("can-bo-stc\tCán bộ can-bo-stc\tunit-officer (so-tai-chinh)\tactive"))
         #expect(list.output.contains("hoi-dong-1\tCán bộ hoi-dong-1\tcouncil-member\tactive"))
-        #expect(try session.run(["verify"]).output.hasPrefix("OK: 21 events"))
+        #expect(try session.run(["verify"]).output.hasPrefix("OK: 24 events"))
     }
 
     @Test func refusalsAreClearAndAppendNothing() throws {
