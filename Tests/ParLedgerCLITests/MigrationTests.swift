@@ -10,7 +10,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: directory.ledgerPath, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: fixture + "/data.mdb", toPath: directory.ledgerPath + "/data.mdb")
         let key = directory.path + "/secretariat.key"
-        try FileManager.default.copyItem(atPath: fixture + "/secretariat.key", toPath: key)
+        try FileManager.default.copyItem(atPath: fixture + "/secretariat-test-key.txt", toPath: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
         let ledger = ["--ledger", directory.ledgerPath]
 
