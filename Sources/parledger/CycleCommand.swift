@@ -18,7 +18,9 @@ struct CycleCommand: ParsableCommand {
                 "frameworks":{"department":"<id>","district":"<id>"},
                 "units":[{"id":"so-tai-chinh","name":"Sở Tài chính","kind":"department"}, …],
                 "selfAssessmentDeadline":"2020-01-14T16:59:59.999Z" (default: end of 14 January of the
-                next year, Vietnam time), "previousCycle":"dien-bien-2018" (optional)}
+                next year, Vietnam time), "previousCycle":"dien-bien-2018" (optional),
+                "publicationWindow":{"from":"2020-04-01","until":"2020-06-30"} (optional; default: Q2
+                of the next year)}
 
                 Example:
                   parledger cycle open --file cycle-2019.json --key so-noi-vu.key
@@ -45,7 +47,8 @@ struct CycleCommand: ParsableCommand {
                 }
                 let scoring = try location.openScoring()
                 _ = try signing.issue([PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(opened.cycle), opened)], to: scoring)
-                print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(opened.selfAssessmentDeadline)")
+                let window = opened.effectivePublicationWindow
+                print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(opened.selfAssessmentDeadline); publication from \(window.from) to \(window.until)")
             }
         }
     }
