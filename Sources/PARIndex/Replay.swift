@@ -143,9 +143,10 @@ extension ScoringLedger {
         switch event.type {
         case PAREventType.selfScoreRecorded: ("self-score", score?.selfScore)
         case PAREventType.notApplicableMarked: ("not applicable", score?.notApplicable)
+        case PAREventType.notApplicableRejected: ("not-applicable claim rejected", score?.notApplicableRejected)
         case PAREventType.selfAssessmentSubmitted: ("submission", nil)
         case PAREventType.appraisalScoreRecorded: ("appraisal", score?.appraised)
-        case PAREventType.appraisalConcluded: ("appraisal concluded", score?.appraised)
+        case PAREventType.appraisalConcluded: ("appraisal sealed", score?.appraised)
         case PAREventType.spotCheckScoreRecorded: ("spot-check", score?.spotCheck)
         case PAREventType.surveyScoresImported: ("survey", score?.survey)
         case PAREventType.correctionRecorded: ("correction", score?.correction)

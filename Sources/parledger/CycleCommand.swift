@@ -55,7 +55,7 @@ struct CycleCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a cycle: frameworks, deadline, each unit's stage, draws, publication.",
+            abstract: "Show a cycle: frameworks, deadline, council, draw, each unit's stage, publication.",
             discussion: "Example:\n  parledger cycle show dien-bien-2019"
         )
         @OptionGroup var location: LedgerLocation
@@ -66,6 +66,7 @@ struct CycleCommand: ParsableCommand {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
+                let window = record.opened.effectivePublicationWindow
                 var units: [(CycleUnit, UnitRecord)] = []
                 for unit in record.opened.units { units.append((unit, try scoring.unitRecord(cycle: cycle, unit: unit.id) ?? UnitRecord())) }
                 if json {
@@ -73,10 +74,18 @@ struct CycleCommand: ParsableCommand {
                         "cycle": .string(record.opened.cycle), "name": .string(record.opened.name), "year": .integer(Int64(record.opened.year)),
                         "frameworks": .object(record.opened.frameworks.mapValues(JSONValue.string)),
                         "selfAssessmentDeadline": .string(record.opened.selfAssessmentDeadline),
+                        "publicationWindow": .object(["from": .string(window.from), "until": .string(window.until)]),
+                        "council": .array(record.council.keys.sorted().compactMap { record.council[$0] }.map { member in
+                            .object(["actor": .string(member.actor), "chair": .bool(member.chair),
+                                     "fields": .object(member.fields.mapValues { .array($0.map(JSONValue.string)) })])
+                        }),
+                        "spotCheckCommitment": record.spotCheckCommitment.map(JSONValue.string) ?? .null,
+                        "appraisalClosedAt": record.appraisalClosed.map { .integer(Int64($0.sequence)) } ?? .null,
                         "published": record.publication.map { .object(["decision": .string($0.decision), "date": .string($0.date), "resultsHash": .string($0.resultsHash)]) } ?? .null,
                         "units": .array(units.map { unit, state in
                             .object(["id": .string(unit.id), "name": .string(unit.name), "kind": .string(unit.kind.rawValue),
-                                     "stage": .string(state.stage.rawValue), "spotChecked": .bool(state.spotChecked)])
+                                     "stage": .string(state.stage.rawValue), "spotChecked": .bool(state.spotChecked),
+                                     "spotCheckConcluded": .bool(state.spotCheckConcluded)])
                         }),
                     ])
                     print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
@@ -84,12 +93,19 @@ struct CycleCommand: ParsableCommand {
                 }
                 print("Cycle \(record.opened.cycle): \(record.opened.name) (\(record.opened.year)), opened by \(record.openedBy) at event \(record.openedAt)")
                 for (kind, id) in record.opened.frameworks.sorted(by: { $0.key < $1.key }) { print("Framework for \(kind)s: \(id)") }
-                print("Self-assessment deadline: \(record.opened.selfAssessmentDeadline)")
+                print("Self-assessment deadline: \(record.opened.selfAssessmentDeadline); publication window \(window.from) to \(window.until)")
+                for member in record.council.keys.sorted().compactMap({ record.council[$0] }) {
+                    let fields = member.fields.sorted { $0.key < $1.key }.map { "\($0.key)s \($0.value.joined(separator: ","))" }.joined(separator: "; ")
+                    print("Council: \(member.actor)\(member.chair ? " (chair)" : "") — \(fields)")
+                }
+                print("Spot-check draw: \(record.spotCheckCommitment.map { "committed (\($0.prefix(16))…)" } ?? "not committed yet")"
+                      + (record.appraisalClosed.map { "; appraisal closed at event \($0.sequence)" } ?? ""))
                 if let publication = record.publication {
                     print("Published by decision \(publication.decision) of \(publication.date) (event \(publication.sequence)), results \(publication.resultsHash)")
                 }
                 for (unit, state) in units {
-                    let flags = [state.spotChecked ? "spot-checked" : nil, state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
+                    let spotCheck = state.spotChecked ? (state.spotCheckConcluded ? "spot-checked" : "drawn for spot-check") : nil
+                    let flags = [spotCheck, state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
                     print("  \(unit.id)\t\(unit.kind.rawValue)\t\(state.stage.rawValue)\t\(unit.name)\(flags.isEmpty ? "" : "\t" + flags.joined(separator: ", "))")
                 }
             }
