@@ -6,10 +6,13 @@ Usage:
   tools/bundle_corpus.py check [--parledger PATH] [--only ID]  run both verifiers on every case
 
 `make` builds a tiny but complete ledger with the real CLI in a temporary directory (actors for
-every role, two tiny frameworks, one cycle of 10 units: self-scores with evidence and explanations,
-a not-applicable mark, submissions, appraisal, the spot-check draw and scores, the survey import,
-publication, two corrections), exports it, writes its trust policy and receipts, and then derives
-one bundle per case: unsigned edits, forgeries with fresh keys, and insider edits by the holder of
+every role, one of them both unit officer and council and steering-committee member, two tiny
+frameworks, one cycle of 8 units with a publication window: the council assigned with its fields and
+chair, self-scores with evidence and explanations, a not-applicable mark, submissions, the
+steering committee's commitment, appraisal by members in their fields, a rejected not-applicable
+claim, seals by the chair, a reopen, the close, the commit-reveal draw, spot-check scores and
+conclusions, the survey import, publication inside the window, two corrections), exports it,
+writes its trust policy and receipts, and then derives one bundle per case: unsigned edits, forgeries with fresh keys, and insider edits by the holder of
 the log key, who re-signs the checkpoint and recomputes hashes, chain, Merkle root and manifest
 (signing and hashing written here from FORMAT.md, with the `cryptography` package for Ed25519).
 Where a case says an actor signed, the actor's real key of the tiny ledger was used. The private
