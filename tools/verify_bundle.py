@@ -1418,7 +1418,7 @@ class EventWalk:
         if event["streamVersion"] != version:
             raise Failure("chain", f"event {seq}: version {event['streamVersion']} of stream '{event['stream']}', expected {version}")
         moment = parse_time(event["recordedAt"])
-        if self.last_time is not None and moment < self.last_time:
+        if "signedAt" in event and self.last_time is not None and moment < self.last_time:
             raise Failure("chain", f"event {seq}: recordedAt {event['recordedAt']} is before the previous event's")
         if "signedAt" in event:
             self.signed_since = self.signed_since or seq

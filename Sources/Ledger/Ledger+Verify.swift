@@ -198,7 +198,7 @@ public struct ChainWalk {
         if event.streamVersion != streamVersion {
             return VerificationProblem(sequence: sequence, reason: "it claims version \(event.streamVersion) of stream '\(event.stream)', expected \(streamVersion)")
         }
-        if event.recordedAt < lastRecordedAt {
+        if event.signedAt != nil && event.recordedAt < lastRecordedAt {
             return VerificationProblem(sequence: sequence, reason: "it is recorded at \(event.recordedAt.iso8601), before the event preceding it (\(lastRecordedAt.iso8601))")
         }
         streamVersions[event.stream] = streamVersion
