@@ -37,3 +37,72 @@ final class ReadWriteLock: @unchecked Sendable {
         return try body()
     }
 }
+
+/// An advisory lock (`flock`) on a file of our own beside LMDB's files, held around every write
+/// transaction and around opening: writers of every process stay serialized even when LMDB's own
+/// `lock.mdb` (which holds its writer mutex) is deleted or replaced.
+final class WriterLockFile: @unchecked Sendable {
+    private let path: String
+    private var descriptor: Int32
+
+    /// Opens (creating it if needed) the lock file at `path`.
+    init(path: String) throws(LMDBError) {
+        self.path = path
+        descriptor = try Self.open(path)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Runs `body` holding the lock exclusively.
+    func withLock<T>(_ body: () throws -> T) throws -> T {
+        try lock()
+        defer { unlock() }
+        return try body()
+    }
+
+    /// Takes the lock exclusively, waiting for it. When the file was deleted or replaced while this
+    /// process waited, the file now at the path is opened and locked instead, so that every process
+    /// locks the same file.
+    func lock() throws(LMDBError) {
+        while true {
+            guard flock(descriptor, LOCK_EX) == 0 else { throw LMDBError(code: errno, operation: "locking \(path)") }
+            if FileIdentity(descriptor: descriptor) == FileIdentity(path: path) { return }
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+            descriptor = try Self.open(path)
+        }
+    }
+
+    func unlock() {
+        flock(descriptor, LOCK_UN)
+    }
+
+    private static func open(_ path: String) throws(LMDBError) -> Int32 {
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else { throw LMDBError(code: errno, operation: "opening the writers' lock file \(path)") }
+        return descriptor
+    }
+}
+
+/// A file's device and inode: tells whether the file at a path is still the one that was opened.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// The identity of the file at `path`, or nil when there is none.
+    init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+    }
+
+    init?(descriptor: Int32) {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+    }
+}
