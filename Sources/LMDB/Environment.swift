@@ -47,7 +47,7 @@ public final class Environment: @unchecked Sendable {
     /// Shared by every transaction of this process; taken exclusively to change the map size.
     private let mapLock = ReadWriteLock()
     /// Taken by each write transaction across processes; nil when opened read-only.
-    private let writerLock: WriterLockFile?
+    private let writerLock: FileLock?
     /// The `lock.mdb` this environment opened; nil when opened read-only.
     private let lockFileIdentity: FileIdentity?
 
@@ -83,7 +83,7 @@ public final class Environment: @unchecked Sendable {
             }
             return
         }
-        let writerLock = try WriterLockFile(path: Self.file(path, Self.writerLockFileName))
+        let writerLock = try FileLock(path: Self.file(path, Self.writerLockFileName))
         // Opened under the writers' lock, so that a lock.mdb created now starts from the last commit.
         try writerLock.lock()
         defer { writerLock.unlock() }
@@ -119,6 +119,9 @@ public final class Environment: @unchecked Sendable {
     deinit {
         mdb_env_close(handle)
     }
+
+    /// Whether it was opened without the right to write.
+    public var isReadOnly: Bool { options.readOnly }
 
     /// The current size of the memory map, in bytes.
     public var mapSize: Int {

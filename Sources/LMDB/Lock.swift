@@ -38,15 +38,16 @@ final class ReadWriteLock: @unchecked Sendable {
     }
 }
 
-/// An advisory lock (`flock`) on a file of our own beside LMDB's files, held around every write
-/// transaction and around opening: writers of every process stay serialized even when LMDB's own
-/// `lock.mdb` (which holds its writer mutex) is deleted or replaced.
-final class WriterLockFile: @unchecked Sendable {
+/// An advisory lock (`flock`) on a file of our own. `Environment` holds one on `writers.lock` around
+/// every write transaction and around opening, so that writers of every process stay serialized even
+/// when LMDB's own `lock.mdb` (which holds its writer mutex) is deleted or replaced. The kernel
+/// releases it when its process dies, however it dies.
+public final class FileLock: @unchecked Sendable {
     private let path: String
     private var descriptor: Int32
 
     /// Opens (creating it if needed) the lock file at `path`.
-    init(path: String) throws(LMDBError) {
+    public init(path: String) throws(LMDBError) {
         self.path = path
         descriptor = try Self.open(path)
     }
@@ -56,7 +57,7 @@ final class WriterLockFile: @unchecked Sendable {
     }
 
     /// Runs `body` holding the lock exclusively.
-    func withLock<T>(_ body: () throws -> T) throws -> T {
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
         try lock()
         defer { unlock() }
         return try body()

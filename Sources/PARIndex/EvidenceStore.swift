@@ -45,6 +45,6 @@ public struct EvidenceStore: Sendable {
 extension ScoringLedger {
     /// Every document added to the ledger, by hash.
     public func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try ledger.environment.read { try projector.allEvidence(in: $0) }
+        try read { try $1.allEvidence(in: $0) }
     }
 }
