@@ -267,22 +267,32 @@ extension ScoringLedger: ProjectionReading {}
 extension ProjectionSnapshot: ProjectionReading {}
 
 /// Where replays keep their scratch LMDB environments: `parledger-replay-<pid>-<uuid>` in the
-/// temporary directory, removed by their owner when done. A process killed before that leaves its
-/// directory behind; the pid in the name lets the next replay, of any process, remove it.
+/// temporary directory, removed by their owner when done.
 enum ScratchDirectory {
     static let prefix = "parledger-replay-"
 
     /// A new, empty scratch directory of this process, made after removing those of dead processes.
     static func make() throws -> String {
-        let temporary = FileManager.default.temporaryDirectory
-        removeAbandoned(in: temporary.path)
-        let directory = temporary.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = FileManager.default.temporaryDirectory.path
+        ProcessOwnedName.removeAbandoned(in: temporary, prefix: prefix)
+        let directory = (temporary as NSString).appendingPathComponent(ProcessOwnedName.make(prefix))
+        try FileProblem.wrap("creating the replay's scratch directory", directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         return directory
     }
+}
 
-    /// Removes the scratch directories in `parent` whose owning process no longer exists.
-    static func removeAbandoned(in parent: String) {
+/// Names of temporary files and directories that carry their owner's pid (`<prefix><pid>-<uuid>`):
+/// a process killed before it removed its own leaves them behind, and the pid lets the next one,
+/// of any process, remove them.
+enum ProcessOwnedName {
+    static func make(_ prefix: String) -> String {
+        "\(prefix)\(getpid())-\(UUID().uuidString)"
+    }
+
+    /// Removes the entries of `parent` named with `prefix` whose owning process no longer exists.
+    static func removeAbandoned(in parent: String, prefix: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for name in names where name.hasPrefix(prefix) {
             guard let owner = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), owner > 0 else { continue }

@@ -39,8 +39,12 @@ public final class ScoringLedger: Sendable {
         return try ScoringLedger(ledger: Ledger.create(at: path, options: options))
     }
 
-    public static func open(at path: String, clock: any LedgerClock = SystemClock()) throws -> ScoringLedger {
-        try ScoringLedger(ledger: Ledger.open(at: path, options: options(clock: clock)))
+    /// Opens the ledger at `path`; `readOnly` opens it without the right to write, for a read-only
+    /// medium (`Environment` explains how).
+    public static func open(at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false) throws -> ScoringLedger {
+        var options = options(clock: clock)
+        options.storage.readOnly = readOnly
+        return try ScoringLedger(ledger: Ledger.open(at: path, options: options))
     }
 
     /// Appends commands after the identity checks, the PAR policy and every scoring rule; the
