@@ -26,7 +26,13 @@ public struct FileProblem: Error, CustomStringConvertible {
         let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
         if let underlying, underlying.domain == NSPOSIXErrorDomain { return Int32(underlying.code) }
         if (error as NSError).domain == NSPOSIXErrorDomain { return Int32((error as NSError).code) }
-        return nil
+        switch (error as? CocoaError)?.code {
+        case .fileWriteOutOfSpace?: return ENOSPC
+        case .fileWriteNoPermission?, .fileReadNoPermission?: return EACCES
+        case .fileWriteVolumeReadOnly?: return EROFS
+        case .fileNoSuchFile?, .fileReadNoSuchFile?: return ENOENT
+        default: return nil
+        }
     }
 
     /// Runs `body`, turning the Foundation file errors it throws into a `FileProblem` about `path`.
