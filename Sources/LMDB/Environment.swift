@@ -184,8 +184,10 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func writeLocked<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        // A lock.mdb gone with the data file beside it (the directory removed) lets no other process in.
         let lockFile = Self.file(path, Self.lockFileName)
-        guard FileIdentity(path: lockFile) == lockFileIdentity else {
+        let current = FileIdentity(path: lockFile)
+        guard current == lockFileIdentity || (current == nil && FileIdentity(path: Self.file(path, "data.mdb")) == nil) else {
             throw LMDBError.lockFileReplaced(lockFile)
         }
         while true {

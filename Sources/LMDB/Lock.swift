@@ -65,14 +65,22 @@ public final class FileLock: @unchecked Sendable {
 
     /// Takes the lock exclusively, waiting for it. When the file was deleted or replaced while this
     /// process waited, the file now at the path is opened and locked instead, so that every process
-    /// locks the same file.
+    /// locks the same file; when its directory is gone too, no other process can open it, and the
+    /// lock held is kept.
     func lock() throws(LMDBError) {
         while true {
             guard flock(descriptor, LOCK_EX) == 0 else { throw LMDBError(code: errno, operation: "locking \(path)") }
             if FileIdentity(descriptor: descriptor) == FileIdentity(path: path) { return }
+            let replacement = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+            guard replacement >= 0 else {
+                if errno == ENOENT { return }
+                let code = errno
+                flock(descriptor, LOCK_UN)
+                throw LMDBError(code: code, operation: "opening the lock file \(path)")
+            }
             flock(descriptor, LOCK_UN)
             close(descriptor)
-            descriptor = try Self.open(path)
+            descriptor = replacement
         }
     }
 
