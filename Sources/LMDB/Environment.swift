@@ -11,7 +11,8 @@ public struct EnvironmentOptions: Sendable {
     public var maximumDatabases: UInt32 = 32
     /// How many read transactions may be open at once, across all processes.
     public var maximumReaders: UInt32 = 126
-    /// Open without the right to write.
+    /// Open without the right to write (`MDB_RDONLY`); without LMDB's lock file too (`MDB_NOLOCK`)
+    /// when it cannot be opened or created, as on a read-only medium.
     public var readOnly: Bool = false
 
     public init() {}
@@ -24,12 +25,15 @@ public struct Database: Sendable, Hashable {
     public let name: String
 }
 
-/// An LMDB environment (one directory holding `data.mdb` and `lock.mdb`).
+/// An LMDB environment (one directory holding `data.mdb`, `lock.mdb` and our `writers.lock`).
 ///
 /// It owns the C handle and frees it when released. Transactions are reached only through
 /// `read(_:)` and `write(_:)`, whose closures run synchronously on the calling thread; a transaction
 /// and every byte it returns belong to that closure. All write transactions of one process are
-/// serialized here; LMDB serializes writers across processes.
+/// serialized here; across processes they are serialized by LMDB and by an advisory lock on
+/// `writers.lock`, which holds even when `lock.mdb` is deleted. A write refuses to start when
+/// `lock.mdb` is no longer the file this environment opened (`LMDBError.lockFileReplaced`): LMDB's
+/// writer mutex and transaction counter live there, so writing beside a new one could lose commits.
 ///
 /// Opened with `MDB_NOTLS`, so that read transactions are not tied to a thread (Swift tasks move).
 /// Stale reader slots left by killed processes are cleared at open. A write that fills the map is
@@ -42,17 +46,59 @@ public final class Environment: @unchecked Sendable {
     private let writers = ReadWriteLock()
     /// Shared by every transaction of this process; taken exclusively to change the map size.
     private let mapLock = ReadWriteLock()
+    /// Taken by each write transaction across processes; nil when opened read-only.
+    private let writerLock: FileLock?
+    /// The `lock.mdb` this environment opened; nil when opened read-only.
+    private let lockFileIdentity: FileIdentity?
 
     /// The directory this environment lives in.
     public let path: String
     /// How many stale reader slots of dead processes were cleared when this environment opened.
     public let staleReadersCleared: Int
+    /// Whether it was opened read-only without LMDB's lock file (`MDB_NOLOCK`): nothing then keeps
+    /// a writer from changing pages under its reads.
+    public let isWithoutLockFile: Bool
+
+    /// The file of our own that serializes writers across processes.
+    public static let writerLockFileName = "writers.lock"
+    /// LMDB's lock file.
+    public static let lockFileName = "lock.mdb"
 
     /// Opens (creating the files if needed) the environment in the existing directory `path`.
     ///
-    /// - Throws: `LMDBError` (`.noSuchFile`, `.notADirectory`, `.permissionDenied`, `.invalid` for
-    ///   a file that is not an LMDB environment, `.versionMismatch`).
+    /// - Throws: `LMDBError` (`.noSuchFile`, `.notADirectory`, `.permissionDenied`, `.readOnlyFileSystem`,
+    ///   `.invalid` for a file that is not an LMDB environment, `.versionMismatch`).
     public init(path: String, options: EnvironmentOptions = EnvironmentOptions()) throws(LMDBError) {
+        self.options = options
+        self.path = path
+        if options.readOnly {
+            writerLock = nil
+            lockFileIdentity = nil
+            do {
+                (handle, staleReadersCleared) = try Self.open(path, options, flags: UInt32(MDB_RDONLY))
+                isWithoutLockFile = false
+            } catch where error == .permissionDenied || error == .readOnlyFileSystem || error == .noSuchFile {
+                (handle, staleReadersCleared) = try Self.open(path, options, flags: UInt32(MDB_RDONLY | MDB_NOLOCK))
+                isWithoutLockFile = true
+            }
+            return
+        }
+        let writerLock = try FileLock(path: Self.file(path, Self.writerLockFileName))
+        // Opened under the writers' lock, so that a lock.mdb created now starts from the last commit.
+        try writerLock.lock()
+        defer { writerLock.unlock() }
+        (handle, staleReadersCleared) = try Self.open(path, options, flags: 0)
+        self.writerLock = writerLock
+        lockFileIdentity = FileIdentity(path: Self.file(path, Self.lockFileName))
+        isWithoutLockFile = false
+    }
+
+    /// The path of `name` inside the environment's directory.
+    private static func file(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    private static func open(_ path: String, _ options: EnvironmentOptions, flags: UInt32) throws(LMDBError) -> (OpaquePointer, Int) {
         var created: OpaquePointer?
         try check(mdb_env_create(&created), "mdb_env_create")
         guard let env = created else { throw LMDBError(code: ENOMEM, operation: "mdb_env_create") }
@@ -61,23 +107,21 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_maxdbs(env, options.maximumDatabases), "mdb_env_set_maxdbs")
             try check(mdb_env_set_maxreaders(env, options.maximumReaders), "mdb_env_set_maxreaders")
             try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
-            var flags = UInt32(MDB_NOTLS)
-            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
-            try check(mdb_env_open(env, path, flags, 0o640), "opening the LMDB environment at \(path)")
-            try check(mdb_reader_check(env, &cleared), "mdb_reader_check")
+            try check(mdb_env_open(env, path, flags | UInt32(MDB_NOTLS), 0o640), "opening the LMDB environment at \(path)")
+            if flags & UInt32(MDB_NOLOCK) == 0 { try check(mdb_reader_check(env, &cleared), "mdb_reader_check") }
         } catch {
             mdb_env_close(env)
             throw error
         }
-        self.handle = env
-        self.options = options
-        self.path = path
-        self.staleReadersCleared = Int(cleared)
+        return (env, Int(cleared))
     }
 
     deinit {
         mdb_env_close(handle)
     }
+
+    /// Whether it was opened without the right to write.
+    public var isReadOnly: Bool { options.readOnly }
 
     /// The current size of the memory map, in bytes.
     public var mapSize: Int {
@@ -133,29 +177,40 @@ public final class Environment: @unchecked Sendable {
     /// - Throws: whatever `body` throws; `LMDBError.mapFull` when `maximumMapSize` is reached; an
     ///   `EDEADLK` error when called inside another write transaction on the same thread.
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        try writers.withExclusiveLockUnlessHeld {
-            while true {
-                var mapWasFull = false
-                do {
-                    return try mapLock.withSharedLock {
-                        let txn = try beginTransaction(flags: 0)
-                        let transaction = WriteTransaction(txn)
-                        do {
-                            let result = try body(transaction)
-                            transaction.isFinished = true
-                            try check(mdb_txn_commit(txn), "committing a write transaction")
-                            return result
-                        } catch {
-                            mapWasFull = transaction.mapWasFull
-                            if !transaction.isFinished { mdb_txn_abort(txn) }
-                            throw error
-                        }
+        guard let writerLock else {
+            throw LMDBError(code: EROFS, operation: "writing to the environment at \(path), opened read-only")
+        }
+        return try writers.withExclusiveLockUnlessHeld { try writerLock.withLock { try writeLocked(body) } }
+    }
+
+    private func writeLocked<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        // A lock.mdb gone with the data file beside it (the directory removed) lets no other process in.
+        let lockFile = Self.file(path, Self.lockFileName)
+        let current = FileIdentity(path: lockFile)
+        guard current == lockFileIdentity || (current == nil && FileIdentity(path: Self.file(path, "data.mdb")) == nil) else {
+            throw LMDBError.lockFileReplaced(lockFile)
+        }
+        while true {
+            var mapWasFull = false
+            do {
+                return try mapLock.withSharedLock {
+                    let txn = try beginTransaction(flags: 0)
+                    let transaction = WriteTransaction(txn)
+                    do {
+                        let result = try body(transaction)
+                        transaction.isFinished = true
+                        try check(mdb_txn_commit(txn), "committing a write transaction")
+                        return result
+                    } catch {
+                        mapWasFull = transaction.mapWasFull
+                        if !transaction.isFinished { mdb_txn_abort(txn) }
+                        throw error
                     }
-                } catch LMDBError.mapResized {
-                    try adoptMapGrownElsewhere()
-                } catch where mapWasFull || LMDBError.mapFull ~= error {
-                    try growMap()
                 }
+            } catch LMDBError.mapResized {
+                try adoptMapGrownElsewhere()
+            } catch where mapWasFull || LMDBError.mapFull ~= error {
+                try growMap()
             }
         }
     }

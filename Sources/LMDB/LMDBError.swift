@@ -16,7 +16,17 @@ public struct LMDBError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = operation.map { "\($0): \(text)" } ?? text
     }
 
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
     public var description: String { message }
+
+    /// A write refused because LMDB's lock file at `path` is not the one the environment opened.
+    static func lockFileReplaced(_ path: String) -> LMDBError {
+        LMDBError(code: ESTALE, message: "LMDB's lock file \(path) was deleted or replaced after this process opened the ledger; nothing was written")
+    }
 
     public static func == (lhs: LMDBError, rhs: LMDBError) -> Bool { lhs.code == rhs.code }
 
@@ -38,6 +48,9 @@ public struct LMDBError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let noSpace = LMDBError(code: ENOSPC)
     public static let ioError = LMDBError(code: EIO)
     public static let permissionDenied = LMDBError(code: EACCES)
+    public static let readOnlyFileSystem = LMDBError(code: EROFS)
+    /// Matches the refusal to write beside a `lock.mdb` that was deleted or replaced.
+    public static let lockFileReplaced = LMDBError(code: ESTALE)
     public static let noSuchFile = LMDBError(code: ENOENT)
     public static let notADirectory = LMDBError(code: ENOTDIR)
 }

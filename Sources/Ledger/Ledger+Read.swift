@@ -1,4 +1,4 @@
-import LMDB
+public import LMDB
 
 /// The ledger's last position: how many events it holds and the hash of the last one.
 public struct LedgerHead: Sendable, Hashable {
@@ -26,15 +26,20 @@ extension Ledger {
     /// until `body` returns false.
     public func forEachEvent(from start: UInt64 = 1, _ body: (RecordedEvent) throws -> Bool) throws {
         try storage("reading events") {
-            try environment.read { txn in
-                try txn.withCursor(on: events) { cursor in
-                    var entry = try cursor.seek(atLeast: bigEndianBytes(max(start, 1)))
-                    while let current = entry {
-                        let event = try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key))
-                        guard try body(event) else { return }
-                        entry = try cursor.next()
-                    }
-                }
+            try environment.read { txn in try forEachEvent(from: start, in: txn, body) }
+        }
+    }
+
+    /// Calls `body` with each event from `start` on, in order, as `txn` sees them (a module that
+    /// keeps its own databases reads the events of its write transaction this way), until `body`
+    /// returns false.
+    public func forEachEvent(from start: UInt64, in txn: Transaction, _ body: (RecordedEvent) throws -> Bool) throws {
+        try txn.withCursor(on: events) { cursor in
+            var entry = try cursor.seek(atLeast: bigEndianBytes(max(start, 1)))
+            while let current = entry {
+                let event = try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key))
+                guard try body(event) else { return }
+                entry = try cursor.next()
             }
         }
     }

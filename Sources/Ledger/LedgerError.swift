@@ -74,6 +74,10 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "the disk is full or failing; nothing was appended: free space, retry, then run 'parledger verify'"
         case .storage(_, let error) where error == .permissionDenied:
             "check the permissions of the ledger directory"
+        case .storage(_, let error) where error == .readOnlyFileSystem:
+            "the ledger is on a read-only medium: commands that read it still work; copy it to a writable place to append"
+        case .storage(_, let error) where error == .lockFileReplaced:
+            "another process deleted or replaced lock.mdb; nothing was lost: run the command again"
         case .storage:
             nil
         case .invalidCommand:

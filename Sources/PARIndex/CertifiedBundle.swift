@@ -48,6 +48,7 @@ public enum CertifiedBundle {
 
     /// Writes the bundle of the whole ledger to `directory`, which must not exist: first into a
     /// directory beside it, renamed into place only when complete, so a failed export leaves nothing.
+    /// - Throws: `FileProblem` naming `directory` when the system refuses a write (a full disk).
     public static func export(
         _ scoring: ScoringLedger, to directory: String, withEvidence: Bool, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> Summary {
@@ -59,9 +60,11 @@ public enum CertifiedBundle {
         let parent = (directory as NSString).deletingLastPathComponent
         let staging = (parent.isEmpty ? "." : parent) + "/.\((directory as NSString).lastPathComponent).partial-\(UUID().uuidString.lowercased())"
         do {
-            let summary = try write(scoring, into: staging, withEvidence: withEvidence, progress: progress)
-            try files.moveItem(atPath: staging, toPath: directory)
-            return summary
+            return try FileProblem.wrap("writing the bundle", directory) {
+                let summary = try write(scoring, into: staging, withEvidence: withEvidence, progress: progress)
+                try files.moveItem(atPath: staging, toPath: directory)
+                return summary
+            }
         } catch {
             try? files.removeItem(atPath: staging)
             throw error
@@ -85,9 +88,9 @@ public enum CertifiedBundle {
         }
         let head = try scoring.ledger.head()
         guard let first = try scoring.ledger.event(at: 1) else { throw RuleViolation("the ledger has no events to export") }
-        guard FileManager.default.createFile(atPath: "\(directory)/\(BundleFiles.events)", contents: nil),
-            let output = FileHandle(forWritingAtPath: "\(directory)/\(BundleFiles.events)")
-        else { throw RuleViolation("cannot create \(directory)/\(BundleFiles.events)") }
+        let eventsURL = URL(fileURLWithPath: "\(directory)/\(BundleFiles.events)")
+        try Data().write(to: eventsURL)
+        let output = try FileHandle(forWritingTo: eventsURL)
         var hasher = SHA256Stream()
         var size = 0
         var pending: [UInt8] = []

@@ -16,19 +16,31 @@ public struct EvidenceStore: Sendable {
         public let description: String
     }
 
-    /// Copies `file` into the store (once) and returns what its EvidenceAdded event records.
-    public func store(_ file: String, unit: String?) throws -> PARPayload.EvidenceAdded {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw Problem(description: "cannot read the evidence file \(file)")
+    /// Copies `files` into the store's staging area and returns them staged: `keep()` them once the
+    /// command that adds them has committed; dropped, they leave nothing in the store.
+    ///
+    /// - Throws: `Problem` when a file cannot be read; `FileProblem` when the store cannot be written.
+    public func stage(_ files: [String], unit: String?) throws -> StagedEvidence {
+        ProcessOwnedName.removeAbandoned(in: stagingDirectory, prefix: "")
+        let staged = StagedEvidence()
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw Problem(description: "cannot read the evidence file \(file)")
+            }
+            let hash = EventHash.of(Array(data)).hex
+            let stagingPath = (stagingDirectory as NSString).appendingPathComponent(ProcessOwnedName.make(""))
+            try FileProblem.wrap("storing the evidence file \(file) at", stagingPath) {
+                try FileManager.default.createDirectory(atPath: stagingDirectory, withIntermediateDirectories: true)
+                try data.write(to: URL(fileURLWithPath: stagingPath))
+            }
+            staged.files.append((stagingPath, path(for: hash)))
+            staged.added.append(PARPayload.EvidenceAdded(sha256: hash, name: (file as NSString).lastPathComponent, size: data.count, unit: unit))
         }
-        let hash = EventHash.of(Array(data)).hex
-        let target = path(for: hash)
-        if !FileManager.default.fileExists(atPath: target) {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: target), options: .atomic)
-        }
-        return PARPayload.EvidenceAdded(sha256: hash, name: (file as NSString).lastPathComponent, size: data.count, unit: unit)
+        return staged
     }
+
+    /// Where staged copies wait, named `<pid>-<uuid>`.
+    var stagingDirectory: String { (directory as NSString).appendingPathComponent(".staging") }
 
     public func path(for sha256: String) -> String {
         (directory as NSString).appendingPathComponent(sha256)
@@ -42,9 +54,37 @@ public struct EvidenceStore: Sendable {
     }
 }
 
+/// Evidence files copied into the store's staging area for one command: moved to their place by
+/// `keep()` once the command has committed, removed when dropped, so that a refused command leaves no
+/// file behind. A process killed in between leaves its staged copies, which the next staging removes.
+public final class StagedEvidence {
+    /// What the EvidenceAdded events record, in the order the files were given.
+    public internal(set) var added: [PARPayload.EvidenceAdded] = []
+    /// Each staged copy and where it goes in the store.
+    var files: [(staged: String, target: String)] = []
+    /// Moves each staged copy to its place in the store (a document already there is kept as it is).
+    public func keep() throws {
+        for (staged, target) in files where !FileManager.default.fileExists(atPath: target) {
+            guard rename(staged, target) == 0 else {
+                throw FileProblem(operation: "storing the evidence document at", path: target, code: errno)
+            }
+        }
+        discard()
+    }
+
+    private func discard() {
+        for (staged, _) in files { try? FileManager.default.removeItem(atPath: staged) }
+        files = []
+    }
+
+    deinit {
+        discard()
+    }
+}
+
 extension ScoringLedger {
     /// Every document added to the ledger, by hash.
     public func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try ledger.environment.read { try projector.allEvidence(in: $0) }
+        try read { try $1.allEvidence(in: $0) }
     }
 }

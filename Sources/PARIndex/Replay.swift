@@ -98,7 +98,7 @@ extension ScoringLedger {
     }
 
     private func criterionTrace(cycle: String, unit: String, criterion code: String, through last: UInt64) throws -> [TraceEntry] {
-        let (leaf, history) = try ledger.environment.read { txn -> (Criterion?, [(sequence: UInt64, score: CriterionScore)]) in
+        let (leaf, history) = try read { txn, projector -> (Criterion?, [(sequence: UInt64, score: CriterionScore)]) in
             guard let record = try projector.cycle(cycle, in: txn), let member = record.unit(unit),
                 let frameworkID = record.frameworkID(for: member.kind), let framework = try projector.framework(frameworkID, in: txn)
             else { return (nil, []) }
@@ -172,8 +172,7 @@ extension ScoringLedger {
         after: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void,
         before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
     ) throws -> ProjectionSnapshot {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parledger-replay-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make()
         do {
             let environment = try Environment(path: directory)
             let scratch = try ScoringProjector(environment: environment)
@@ -206,8 +205,7 @@ final class ScratchProjection {
     let projector: ScoringProjector
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("parledger-replay-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try ScratchDirectory.make()
         do {
             environment = try Environment(path: directory)
             projector = try ScoringProjector(environment: environment)
@@ -268,3 +266,40 @@ public protocol ProjectionReading {
 
 extension ScoringLedger: ProjectionReading {}
 extension ProjectionSnapshot: ProjectionReading {}
+
+/// Where replays keep their scratch LMDB environments: `parledger-replay-<pid>-<uuid>` in the
+/// temporary directory, removed by their owner when done.
+enum ScratchDirectory {
+    static let prefix = "parledger-replay-"
+
+    /// A new, empty scratch directory of this process, made after removing those of dead processes.
+    static func make() throws -> String {
+        let temporary = FileManager.default.temporaryDirectory.path
+        ProcessOwnedName.removeAbandoned(in: temporary, prefix: prefix)
+        let directory = (temporary as NSString).appendingPathComponent(ProcessOwnedName.make(prefix))
+        try FileProblem.wrap("creating the replay's scratch directory", directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        return directory
+    }
+}
+
+/// Names of temporary files and directories that carry their owner's pid (`<prefix><pid>-<uuid>`):
+/// a process killed before it removed its own leaves them behind, and the pid lets the next one,
+/// of any process, remove them.
+enum ProcessOwnedName {
+    static func make(_ prefix: String) -> String {
+        "\(prefix)\(getpid())-\(UUID().uuidString)"
+    }
+
+    /// Removes the entries of `parent` named with `prefix` whose owning process no longer exists.
+    static func removeAbandoned(in parent: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let owner = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), owner > 0 else { continue }
+            if kill(owner, 0) == -1 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
+            }
+        }
+    }
+}

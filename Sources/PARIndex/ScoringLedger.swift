@@ -1,16 +1,26 @@
+import Foundation
 public import Ledger
 import LMDB
 
 /// A PAR Index ledger: the generic `Ledger` under the PAR roles policy, with the scoring
 /// projections kept in step in the same write transactions, and the read side (frameworks, cycles,
-/// scores, results, rankings) computed from them.
+/// scores, results, rankings) computed from them. Every transaction reads which generation of the
+/// projections is current before it reads or judges anything (`ProjectionGenerations`).
 public final class ScoringLedger: Sendable {
     public let ledger: Ledger
-    let projector: ScoringProjector
+    /// Which side of the projections is current; public so that tests and tools can inspect it.
+    public let generations: ProjectionGenerations
+    /// The file whose lock keeps two rebuilds from filling the same side at once.
+    static let rebuildLockFileName = "rebuild.lock"
 
     private init(ledger: Ledger) throws {
         self.ledger = ledger
-        self.projector = try ScoringProjector(environment: ledger.environment)
+        self.generations = try ProjectionGenerations(environment: ledger.environment)
+    }
+
+    /// Runs `body` in a read transaction with the projections current in it.
+    func read<T>(_ body: (Transaction, ScoringProjector) throws -> T) throws -> T {
+        try ledger.environment.read { txn in try body(txn, try generations.current(in: txn)) }
     }
 
     /// Options for a PAR ledger: the PAR policy and `clock` (the system clock unless a test injects one).
@@ -29,15 +39,19 @@ public final class ScoringLedger: Sendable {
         return try ScoringLedger(ledger: Ledger.create(at: path, options: options))
     }
 
-    public static func open(at path: String, clock: any LedgerClock = SystemClock()) throws -> ScoringLedger {
-        try ScoringLedger(ledger: Ledger.open(at: path, options: options(clock: clock)))
+    /// Opens the ledger at `path`; `readOnly` opens it without the right to write, for a read-only
+    /// medium (`Environment` explains how).
+    public static func open(at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false) throws -> ScoringLedger {
+        var options = options(clock: clock)
+        options.storage.readOnly = readOnly
+        return try ScoringLedger(ledger: Ledger.open(at: path, options: options))
     }
 
     /// Appends commands after the identity checks, the PAR policy and every scoring rule; the
     /// projections change in the same transaction. When anything is refused nothing is appended.
     @discardableResult
     public func append(batch commands: [Command]) throws -> [AppendResult] {
-        try ledger.append(batch: commands) { event, txn in try projector.apply(event, in: txn) }
+        try ledger.append(batch: commands) { event, txn in try generations.current(in: txn).apply(event, in: txn) }
     }
 
     @discardableResult
@@ -61,29 +75,29 @@ public final class ScoringLedger: Sendable {
 
     /// Every registered framework.
     public func frameworks() throws -> [Framework] {
-        try ledger.environment.read { try projector.allFrameworkJSON(in: $0) }.map { try Framework(json: try JSONParser.parse($0.json)) }
+        try read { try $1.allFrameworkJSON(in: $0) }.map { try Framework(json: try JSONParser.parse($0.json)) }
     }
 
     public func cycle(_ id: String) throws -> CycleRecord? {
-        try ledger.environment.read { try projector.cycle(id.nfc, in: $0) }
+        try read { try $1.cycle(id.nfc, in: $0) }
     }
 
     /// Every cycle, by id.
     public func cycles() throws -> [CycleRecord] {
-        try ledger.environment.read { try projector.allCycles(in: $0) }
+        try read { try $1.allCycles(in: $0) }
     }
 
     public func unitRecord(cycle: String, unit: String) throws -> UnitRecord? {
-        try ledger.environment.read { try projector.unitRecord(cycle.nfc, unit.nfc, in: $0) }
+        try read { try $1.unitRecord(cycle.nfc, unit.nfc, in: $0) }
     }
 
     public func framework(_ id: String) throws -> Framework? {
-        try ledger.environment.read { try projector.framework(id, in: $0) }
+        try read { try $1.framework(id, in: $0) }
     }
 
     /// Every leaf criterion of a unit's framework with its projection, in framework order.
     public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
-        try ledger.environment.read { txn in try Self.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
+        try read { txn, projector in try Self.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
     }
 
     static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: Transaction) throws -> [(Criterion, CriterionScore)] {
@@ -97,7 +111,7 @@ public final class ScoringLedger: Sendable {
 
     /// The cycle's results as the events give them now.
     public func results(cycle cycleID: String) throws -> CycleResults {
-        try ledger.environment.read { txn in
+        try read { txn, projector in
             guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }
@@ -117,29 +131,50 @@ public final class ScoringLedger: Sendable {
 
     // MARK: Rebuilding
 
-    /// Recomputes every projection from the events, in batches of write transactions.
+    /// Recomputes every projection from the events into the side that is not current, in write
+    /// transactions of 5,000 events, then folds in the events appended meanwhile and makes it current,
+    /// both in one write transaction. Until then commands are judged against the last complete
+    /// projections; a rebuild that is killed leaves them in place, and the next one empties the side
+    /// it had half filled. Two rebuilds run one after the other.
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws {
-        let total = try ledger.head().count
-        try ledger.environment.write { txn in
-            for database in projector.databases { try txn.removeAll(from: database) }
-        }
-        projector.forgetCachedFrameworks()
-        var next: UInt64 = 1
-        while next <= total {
-            let batch = try ledger.events(from: next, limit: 5_000)
-            try ledger.environment.write { txn in
-                for event in batch { try projector.apply(event, in: txn) }
+        let lockPath = (ledger.path as NSString).appendingPathComponent(Self.rebuildLockFileName)
+        try FileLock(path: lockPath).withLock {
+            let environment = ledger.environment
+            let current = try environment.read { try generations.generation(in: $0) }
+            let (old, shadow) = (try generations.side(of: current), try generations.side(of: current + 1))
+            try environment.write { txn in
+                for database in shadow.databases { try txn.removeAll(from: database) }
             }
-            next += UInt64(batch.count)
-            progress?(next - 1, total)
-            if batch.isEmpty { break }
+            var total = try ledger.head().count
+            var done: UInt64 = 0
+            while done < total {
+                let batch = try ledger.events(from: done + 1, limit: 5_000)
+                if batch.isEmpty { break }
+                try environment.write { txn in
+                    for event in batch { try shadow.apply(event, in: txn) }
+                }
+                done += UInt64(batch.count)
+                total = max(total, done)
+                progress?(done, total)
+            }
+            try environment.write { txn in
+                try ledger.forEachEvent(from: done + 1, in: txn) { event in
+                    try shadow.apply(event, in: txn)
+                    return true
+                }
+                try generations.makeCurrent(current + 1, in: txn)
+            }
+            // Readers that began before the switch keep their snapshot of the old side.
+            try environment.write { txn in
+                for database in old.databases { try txn.removeAll(from: database) }
+            }
         }
     }
 
     /// SHA-256 over every entry of every projection database (name, key, value, in key order), to
     /// show that a rebuild wrote exactly the same bytes.
     public func projectionDigest() throws -> String {
-        try ledger.environment.read { txn in
+        try read { txn, projector in
             var bytes: [UInt8] = []
             for (name, database) in zip(ScoringProjector.databaseNames, projector.databases) {
                 bytes += Array(name.utf8) + [0]

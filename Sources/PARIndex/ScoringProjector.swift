@@ -30,14 +30,17 @@ final class ScoringProjector: @unchecked Sendable {
     /// A version written by a transaction that was then aborted is never read, so it cannot match.
     private var cycleCache: [String: (version: [UInt8], record: CycleRecord)] = [:]
 
-    init(environment: Environment) throws {
-        frameworksDB = try environment.database(named: "par-frameworks")
-        cyclesDB = try environment.database(named: "par-cycles")
-        unitsDB = try environment.database(named: "par-units")
-        scoresDB = try environment.database(named: "par-scores")
-        evidenceDB = try environment.database(named: "par-evidence")
-        historyDB = try environment.database(named: "par-score-history")
-        cycleVersionsDB = try environment.database(named: "par-cycle-versions")
+    /// Opens (creating them when the environment is writable) the projection databases whose names
+    /// end in `suffix`: the empty suffix for generation 0 and for replays, `ProjectionGenerations`
+    /// gives the others.
+    init(environment: Environment, suffix: String = "") throws {
+        frameworksDB = try environment.database(named: "par-frameworks" + suffix)
+        cyclesDB = try environment.database(named: "par-cycles" + suffix)
+        unitsDB = try environment.database(named: "par-units" + suffix)
+        scoresDB = try environment.database(named: "par-scores" + suffix)
+        evidenceDB = try environment.database(named: "par-evidence" + suffix)
+        historyDB = try environment.database(named: "par-score-history" + suffix)
+        cycleVersionsDB = try environment.database(named: "par-cycle-versions" + suffix)
     }
 
     var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB] }

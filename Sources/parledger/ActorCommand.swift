@@ -52,7 +52,7 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let actors = try location.openScoring().ledger.allActors()
+                let actors = try location.openForReading().ledger.allActors()
                 if json {
                     print(String(decoding: CanonicalJSON.encode(.array(actors.map(\.json))), as: UTF8.self))
                     return
@@ -76,7 +76,7 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                guard let actor = try location.openScoring().ledger.actor(id) else {
+                guard let actor = try location.openForReading().ledger.actor(id) else {
                     throw InputError("no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
                 }
                 if json {

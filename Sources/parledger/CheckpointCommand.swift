@@ -29,7 +29,7 @@ struct CheckpointCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let scoring = try location.openScoring()
+                let scoring = try location.openForReading()
                 let (checkpoint, note) = try scoring.signedCheckpoint()
                 if let out {
                     try note.write(toFile: out, atomically: true, encoding: .utf8)
@@ -92,7 +92,7 @@ struct CheckpointCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                print(try location.openScoring().ledger.logVerifierKey())
+                print(try location.openForReading().ledger.logVerifierKey())
             }
         }
     }
@@ -117,7 +117,7 @@ struct ProveCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let ledger = try location.openScoring().ledger
+                let ledger = try location.openForReading().ledger
                 let (treeSize, proof) = try ledger.inclusionProof(sequence: sequence, size: size)
                 let (_, root) = try ledger.treeRoot(size: treeSize)
                 guard let event = try ledger.event(at: sequence) else { throw InputError("no event \(sequence)") }
@@ -152,7 +152,7 @@ struct ProveCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let ledger = try location.openScoring().ledger
+                let ledger = try location.openForReading().ledger
                 let (size, proof) = try ledger.consistencyProof(oldSize: oldSize, newSize: newSize)
                 let (_, oldRoot) = try ledger.treeRoot(size: oldSize)
                 let (_, newRoot) = try ledger.treeRoot(size: size)

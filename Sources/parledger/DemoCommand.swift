@@ -229,6 +229,7 @@ final class DemoScenario {
         let exempt = unit.id == "ban-dan-toc" ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
         var events: [EventDraft] = exempt.isEmpty ? [] : [PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit.id),
             PARPayload.NotApplicableMarked(cycle: cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)"))]
+        var staged: [StagedEvidence] = []
         for leaf in framework.leaves where leaf.method == .assessed && !exempt.contains(leaf.code) {
             let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
             var evidence: [EvidenceCitation] = []
@@ -237,7 +238,9 @@ final class DemoScenario {
                 let file = "\(directory)/documents/\(unit.id)-\(year)-\(leaf.code).txt"
                 let content = "Tài liệu kiểm chứng \(leaf.code) (\(leaf.title)) của \(unit.name), năm \(year)\n"
                 try Data(content.utf8).write(to: URL(fileURLWithPath: file))
-                let added = try evidenceStore.store(file, unit: unit.id)
+                let document = try evidenceStore.stage([file], unit: unit.id)
+                staged.append(document)
+                let added = document.added[0]
                 events.append(PAREvents.evidenceAdded(added))
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
             } else {
@@ -254,6 +257,7 @@ final class DemoScenario {
         }
         events.append(PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
         try issue("can-bo-\(unit.id)", events)
+        for document in staged { try document.keep() }
     }
 
     /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3.

@@ -23,10 +23,10 @@ struct EvidenceCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let store = EvidenceStore(ledger: scoring.ledger)
-                let added = try files.map { try store.store($0, unit: unit) }
-                _ = try signing.issue(added.map(PAREvents.evidenceAdded), to: scoring)
-                for item in added { print("\(item.sha256)  \(item.name) (\(item.size) bytes)") }
+                let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
+                _ = try signing.issue(staged.added.map(PAREvents.evidenceAdded), to: scoring)
+                try staged.keep()
+                for item in staged.added { print("\(item.sha256)  \(item.name) (\(item.size) bytes)") }
             }
         }
     }
@@ -39,7 +39,7 @@ struct EvidenceCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let items = try location.openScoring().evidence()
+                let items = try location.openForReading().evidence()
                 if json {
                     let value: JSONValue = .array(items.map {
                         .object(["sha256": .string($0.sha256), "name": .string($0.name), "size": .integer(Int64($0.size)),
@@ -60,7 +60,7 @@ struct EvidenceCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let scoring = try location.openScoring()
+                let scoring = try location.openForReading()
                 let store = EvidenceStore(ledger: scoring.ledger)
                 let items = try scoring.evidence()
                 let problems = items.compactMap { item in store.check(item.sha256).map { "\(item.name) (\(item.sha256)): \($0)" } }
@@ -72,9 +72,12 @@ struct EvidenceCommand: ParsableCommand {
     }
 }
 
-/// Stores `files` and returns the EvidenceAdded drafts and the citations a score makes of them.
-func storeEvidence(_ files: [String], unit: String, in scoring: ScoringLedger) throws -> ([EventDraft], [EvidenceCitation]) {
-    let store = EvidenceStore(ledger: scoring.ledger)
-    let added = try files.map { try store.store($0, unit: unit) }
-    return (added.map(PAREvents.evidenceAdded), added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
+/// Stages `files` in the evidence store, runs `issue` with their EvidenceAdded drafts and the
+/// citations a score makes of them, and keeps the files only when it returns (the command committed).
+func withEvidence<T>(_ files: [String], unit: String, in scoring: ScoringLedger,
+                     _ issue: ([EventDraft], [EvidenceCitation]) throws -> T) throws -> T {
+    let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
+    let result = try issue(staged.added.map(PAREvents.evidenceAdded), staged.added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
+    try staged.keep()
+    return result
 }

@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let scoring = try location.openScoring()
+            let scoring = try location.openForReading()
             let progress = ProgressReporter("exporting", quiet: quiet)
             let summary = try CertifiedBundle.export(scoring, to: out, withEvidence: withEvidence, progress: progress.update)
             progress.finish()

@@ -104,7 +104,7 @@ struct FrameworkCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let frameworks = try location.openScoring().frameworks()
+                let frameworks = try location.openForReading().frameworks()
                 if json {
                     let list = frameworks.map { JSONValue.object(["id": .string($0.id), "name": .string($0.name), "unitKind": .string($0.unitKind.rawValue)]) }
                     print(String(decoding: CanonicalJSON.encode(.array(list)), as: UTF8.self))
@@ -128,7 +128,7 @@ struct FrameworkCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let matches = try location.openScoring().frameworks().filter { $0.id.hasPrefix(id) }
+                let matches = try location.openForReading().frameworks().filter { $0.id.hasPrefix(id) }
                 guard matches.count == 1, let framework = matches.first else {
                     throw InputError(matches.isEmpty ? "no framework \(id) in this ledger" : "\(id) names \(matches.count) frameworks",
                                      hint: "'parledger framework list' shows their ids")

@@ -25,7 +25,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let ledger = try location.openScoring().ledger
+            let ledger = try location.openForReading().ledger
             var shown = 0
             try ledger.forEachEvent(from: from) { event in
                 if json {

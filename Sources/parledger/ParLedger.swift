@@ -15,9 +15,11 @@ struct ParLedger: ParsableCommand {
               1   verification found a problem (the first bad event is named)
               2   refused: bad input, a broken rule, a role or scope that does not allow it, an
                   unknown actor, a revoked or rotated-out key, a false signature; nothing was appended
-              3   the ledger cannot be used (missing, not a ledger, storage failure)
+              3   the ledger or a file cannot be used (missing, not a ledger, wrong type, permission
+                  denied, read-only medium, full disk); the path is named, nothing is half-written
               4   a bundle was checked without a trust policy: consistent, authenticity not established
               64  the command line itself is wrong (see the usage)
+              70  an internal error: a bug in parledger (please report it)
             """,
         version: "0.1.0",
         subcommands: [

@@ -17,7 +17,7 @@ struct ScoresCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let scoring = try at.reader(try location.openScoring())
+            let scoring = try at.reader(try location.openForReading())
             let rows = try scoring.scores(cycle: cycle, unit: unit)
             let result = try scoring.results(cycle: cycle).units.first { $0.unit.id == unit.nfc }
             func mark(_ value: Mark?) -> JSONValue {
@@ -91,7 +91,7 @@ struct RankingCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let scoring = try at.reader(try location.openScoring())
+            let scoring = try at.reader(try location.openForReading())
             guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
             let units = try scoring.results(cycle: cycle).units.filter { kind == nil || $0.unit.kind == kind }
             var previous: [String: UnitResult] = [:]
@@ -116,8 +116,8 @@ struct RankingCommand: ParsableCommand {
             }
             if let csv {
                 let text = ([header] + lines).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-                guard FileManager.default.createFile(atPath: csv, contents: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)) else {
-                    throw InputError("cannot write \(csv)", hint: "check the directory and its permissions")
+                try FileProblem.wrap("writing the ranking to", csv) {
+                    try (Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)).write(to: URL(fileURLWithPath: csv))
                 }
             }
             if json {

@@ -34,10 +34,11 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)
-                let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
-                                                           evidence: citations, explanation: explanation)
-                let result = try signing.issue(added + [PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: scoring)
+                let result = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
+                    let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
+                                                               evidence: citations, explanation: explanation)
+                    return try signing.issue(added + [PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: scoring)
+                }
                 print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events.last?.sequence ?? 0))")
             }
         }
@@ -139,10 +140,11 @@ struct AppraiseCommand: ParsableCommand {
                 print("Sealed the appraisal of \(unit)")
                 return
             }
-            let (added, citations) = try storeEvidence(evidence, unit: unit, in: scoring)
-            let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
-                                                            reason: reason, evidence: citations.isEmpty ? nil : citations)
-            _ = try signing.issue(added + [PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
+            _ = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
+                let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
+                                                                reason: reason, evidence: citations.isEmpty ? nil : citations)
+                return try signing.issue(added + [PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
+            }
             print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")
         }
     }

@@ -53,4 +53,17 @@ extension LedgerLocation {
     func openScoring() throws -> ScoringLedger {
         try ScoringLedger.open(at: path)
     }
+
+    /// Opens the ledger for a command that only reads it: when its directory cannot be written (a
+    /// read-only medium, or no permission), read-only, with a one-line warning on standard error.
+    func openForReading() throws -> ScoringLedger {
+        do {
+            return try ScoringLedger.open(at: path)
+        } catch let LedgerError.storage(_, error) where error == .readOnlyFileSystem || error == .permissionDenied {
+            let scoring = try ScoringLedger.open(at: path, readOnly: true)
+            let unlocked = scoring.ledger.environment.isWithoutLockFile ? ", without LMDB's lock file" : ""
+            FileHandle.standardError.write(Data("warning: \(path) cannot be written (read-only medium or no permission); opened it read-only\(unlocked)\n".utf8))
+            return scoring
+        }
+    }
 }

@@ -50,7 +50,7 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let scoring = try location.openScoring()
+            let scoring = try location.openForReading()
             let entries = try scoring.trace(cycle: cycle, unit: unit, criterion: criterion, through: try at.sequence(scoring))
             var roles: [String: String] = [:]
             for actor in Set(entries.map(\.event.actor)) {

@@ -22,7 +22,7 @@ struct TrustPolicyCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let policy = try location.openScoring().ledger.trustPolicy()
+            let policy = try location.openForReading().ledger.trustPolicy()
             if let out {
                 try policy.text.write(toFile: out, atomically: true, encoding: .utf8)
                 print("Wrote the trust policy of ledger \(policy.ledgerID) to \(out); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))")

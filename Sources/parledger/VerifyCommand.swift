@@ -21,7 +21,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let ledger = try location.openScoring().ledger
+            let ledger = try location.openForReading().ledger
             let progress = ProgressReporter("verifying", quiet: quiet)
             let report = try ledger.verify(progress: progress.update)
             progress.finish()

@@ -60,11 +60,12 @@ enum CLI {
     }
 
     /// Starts a product in the background with its standard output written to `outputFile`.
-    static func start(_ arguments: [String], program: String, outputFile: String) throws -> Process {
+    static func start(_ arguments: [String], program: String, outputFile: String, environment: [String: String] = [:]) throws -> Process {
         guard FileManager.default.createFile(atPath: outputFile, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let process = Process()
         process.executableURL = executable(program)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
         process.standardError = FileHandle.nullDevice
         try process.run()

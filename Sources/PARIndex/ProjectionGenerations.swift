@@ -1,0 +1,72 @@
+public import LMDB
+public import Ledger
+
+/// The two sides the projections alternate between, and which one is current: a rebuild fills the
+/// side that is not current while commands go on being judged against the current one, then switches
+/// in one write transaction, so that no reader and no rule ever sees a half-built state.
+///
+/// `par-meta` holds `generation` (big-endian UInt64; 0 when absent, as in ledgers made before it).
+/// Even generations live in the databases `par-*` (where older ledgers keep their projections), odd
+/// ones in `par-*.g1`. Every read and write transaction of `ScoringLedger` reads the generation first.
+public final class ProjectionGenerations: Sendable {
+    /// The database holding the current generation.
+    public static let metaName = "par-meta"
+    private static let generationKey = Array("generation".utf8)
+    private static let suffixes = ["", ".g1"]
+
+    private let meta: Database?
+    /// The projector of each side, by generation modulo 2; nil for a side a read-only ledger lacks.
+    private let sides: [ScoringProjector?]
+
+    init(environment: Environment) throws {
+        guard environment.isReadOnly else {
+            meta = try environment.database(named: Self.metaName)
+            sides = try Self.suffixes.map { try ScoringProjector(environment: environment, suffix: $0) }
+            return
+        }
+        meta = try Self.existing { try environment.database(named: Self.metaName, create: false) }
+        sides = try Self.suffixes.map { suffix in try Self.existing { try ScoringProjector(environment: environment, suffix: suffix) } }
+    }
+
+    /// The names of the current side's databases and of the side aside, when `generation` is current.
+    public static func databaseNames(current generation: UInt64) -> (current: [String], aside: [String]) {
+        func names(_ suffix: String) -> [String] { ScoringProjector.databaseNames.map { $0 + suffix } }
+        return (names(suffixes[Int(generation % 2)]), names(suffixes[Int((generation + 1) % 2)]))
+    }
+
+    /// The generation current in `txn`.
+    public func generation(in txn: Transaction) throws -> UInt64 {
+        guard let meta, let bytes = try txn.value(for: Self.generationKey, in: meta) else { return 0 }
+        guard bytes.count == 8 else {
+            throw LedgerError.storage(operation: "reading the projections' generation from '\(Self.metaName)'", error: .corrupted)
+        }
+        return bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The projector of the generation current in `txn`.
+    func current(in txn: Transaction) throws -> ScoringProjector {
+        try side(of: try generation(in: txn))
+    }
+
+    func side(of generation: UInt64) throws -> ScoringProjector {
+        guard let side = sides[Int(generation % 2)] else {
+            throw LedgerError.storage(operation: "opening the projections of generation \(generation)", error: .notFound)
+        }
+        return side
+    }
+
+    /// Makes `generation` current, in the write transaction that completes it.
+    func makeCurrent(_ generation: UInt64, in txn: WriteTransaction) throws {
+        guard let meta else { throw LedgerError.storage(operation: "switching the projections", error: .readOnlyFileSystem) }
+        try txn.put(bigEndianBytes(generation), for: Self.generationKey, in: meta)
+    }
+
+    /// `open()`, or nil when what it opens does not exist.
+    private static func existing<T>(_ open: () throws -> T) throws -> T? {
+        do {
+            return try open()
+        } catch LMDBError.notFound {
+            return nil
+        }
+    }
+}
