@@ -61,7 +61,12 @@ struct ReceiptCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let policy = try TrustPolicy(file: trust)
-                let held = try Receipt(file: receipt)
+                let held: Receipt
+                do {
+                    held = try Receipt(file: receipt)
+                } catch let problem as Receipt.Problem {
+                    throw InputError(problem.description, hint: "give the receipt file that --receipt-out wrote")
+                }
                 if let bundle {
                     let report = BundleVerifier.verify(bundle, policy: policy, receipt: held)
                     for check in report.checks { print("ok  \(check)") }

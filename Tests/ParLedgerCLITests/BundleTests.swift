@@ -232,6 +232,10 @@ private struct Verdicts {
         #expect(try verify(before, trust: trust).swift.status == 0)
         try verify(before, trust: trust, receipt: receipt).both(code: "receipt")
         #expect(try CLI.run(["receipt", "verify", receipt, "--trust", trust, "--bundle", before]).status == 1)
+        let garbled = directory.path + "/garbled.receipt"
+        try Data("{\"format\":\"parledger-receipt/1\"}".utf8).write(to: URL(fileURLWithPath: garbled))
+        let unreadable = try CLI.run(["receipt", "verify", garbled, "--trust", trust])
+        #expect(unreadable.status == 2 && unreadable.error.contains("not a parledger-receipt/1 receipt"), "\(unreadable.error)")
     }
 }
 
