@@ -27,11 +27,19 @@ public struct CycleUnit: Codable, Sendable, Hashable {
 
 /// The payloads of the PAR events, one type per event type; points travel as decimal strings.
 public enum PARPayload {
-    public struct FrameworkRegistered: Codable, Sendable {
+    public struct FrameworkRegistered: Sendable {
         public let id: String
+        /// The framework document as registered (`schemas/framework.schema.json`).
+        public let framework: JSONValue
 
-        public init(id: String) {
+        public init(id: String, framework: JSONValue) {
             self.id = id.nfc
+            self.framework = framework
+        }
+
+        /// The registration of `framework`: its content hash and its whole content.
+        public init(framework: Framework) {
+            self.init(id: framework.id, framework: framework.json)
         }
     }
 
@@ -51,12 +59,20 @@ public enum PARPayload {
 
         public init(cycle: String, name: String, year: Int, frameworks: [UnitKind: String], units: [CycleUnit],
                     selfAssessmentDeadline: Timestamp, previousCycle: String?, publicationWindow: DateWindow? = nil) {
+            self.init(cycle: cycle, name: name, year: year,
+                      frameworks: Dictionary(uniqueKeysWithValues: frameworks.map { ($0.key.rawValue, $0.value) }), units: units,
+                      selfAssessmentDeadline: selfAssessmentDeadline.iso8601, previousCycle: previousCycle, publicationWindow: publicationWindow)
+        }
+
+        /// The payload as written, before any rule checked it (framework ids by kind name, the deadline as text).
+        public init(cycle: String, name: String, year: Int, frameworks: [String: String], units: [CycleUnit],
+                    selfAssessmentDeadline: String, previousCycle: String?, publicationWindow: DateWindow?) {
             self.cycle = cycle.nfc
             self.name = name.nfc
             self.year = year
-            self.frameworks = Dictionary(uniqueKeysWithValues: frameworks.map { ($0.key.rawValue, $0.value) })
+            self.frameworks = frameworks
             self.units = units
-            self.selfAssessmentDeadline = selfAssessmentDeadline.iso8601
+            self.selfAssessmentDeadline = selfAssessmentDeadline
             self.previousCycle = previousCycle?.nfc
             self.publicationWindow = publicationWindow
         }
@@ -97,15 +113,21 @@ public enum PARPayload {
         public let chair: Bool
 
         public init(cycle: String, actor: String, fields: [UnitKind: [String]], chair: Bool) {
+            self.init(cycle: cycle, actor: actor, fieldsByKind: Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) }),
+                      chair: chair)
+        }
+
+        /// The payload as written: field codes by kind name.
+        public init(cycle: String, actor: String, fieldsByKind: [String: [String]], chair: Bool) {
             self.cycle = cycle.nfc
             self.actor = actor.nfc
-            self.fields = Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) })
+            self.fields = fieldsByKind
             self.chair = chair
         }
     }
 
     /// The council refuses a unit's not-applicable claim: the criterion is scored again.
-    public struct NotApplicableRejected: Codable, Sendable {
+    public struct NotApplicableRejected: Sendable {
         public let cycle: String
         public let unit: String
         public let criterion: String
@@ -120,7 +142,7 @@ public enum PARPayload {
     }
 
     /// The chair reopens a sealed appraisal, with the reason.
-    public struct AppraisalReopened: Codable, Sendable {
+    public struct AppraisalReopened: Sendable {
         public let cycle: String
         public let unit: String
         public let reason: String
@@ -132,8 +154,9 @@ public enum PARPayload {
         }
     }
 
-    /// An event about a whole cycle and nothing more (AppraisalClosed).
-    public struct CycleStep: Codable, Sendable {
+    /// The chair closes the cycle's appraisal: nothing of it changes after, and this event's hash
+    /// seeds the spot-check draw.
+    public struct AppraisalClosed: Sendable {
         public let cycle: String
 
         public init(cycle: String) {
@@ -142,7 +165,7 @@ public enum PARPayload {
     }
 
     /// The steering committee commits to the secret of its spot-check draw before appraisal opens.
-    public struct SpotCheckSeedCommitted: Codable, Sendable {
+    public struct SpotCheckSeedCommitted: Sendable {
         public let cycle: String
         /// SHA-256 of the 32-byte secret, in hex.
         public let commitment: String
@@ -153,7 +176,7 @@ public enum PARPayload {
         }
     }
 
-    public struct DeadlineExtended: Codable, Sendable {
+    public struct DeadlineExtended: Sendable {
         public let cycle: String
         public let unit: String
         public let until: String
@@ -167,7 +190,7 @@ public enum PARPayload {
         }
     }
 
-    public struct SelfScoreRecorded: Codable, Sendable {
+    public struct SelfScoreRecorded: Sendable {
         public let cycle: String
         public let unit: String
         public let criterion: String
@@ -185,7 +208,7 @@ public enum PARPayload {
         }
     }
 
-    public struct NotApplicableMarked: Codable, Sendable {
+    public struct NotApplicableMarked: Sendable {
         public let cycle: String
         public let unit: String
         public let criterion: String
@@ -199,8 +222,8 @@ public enum PARPayload {
         }
     }
 
-    /// For SelfAssessmentSubmitted and AppraisalConcluded.
-    public struct UnitStep: Codable, Sendable {
+    /// The unit officer submits the whole self-assessment for appraisal.
+    public struct SelfAssessmentSubmitted: Sendable {
         public let cycle: String
         public let unit: String
 
@@ -210,7 +233,29 @@ public enum PARPayload {
         }
     }
 
-    public struct AppraisalScoreRecorded: Codable, Sendable {
+    /// The council's chair seals a unit's appraisal; what was not appraised is recognised as self-scored.
+    public struct AppraisalConcluded: Sendable {
+        public let cycle: String
+        public let unit: String
+
+        public init(cycle: String, unit: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+        }
+    }
+
+    /// The steering committee concludes the spot-check of a drawn unit.
+    public struct SpotCheckConcluded: Sendable {
+        public let cycle: String
+        public let unit: String
+
+        public init(cycle: String, unit: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+        }
+    }
+
+    public struct AppraisalScoreRecorded: Sendable {
         public let cycle: String
         public let unit: String
         public let criterion: String
@@ -228,7 +273,7 @@ public enum PARPayload {
         }
     }
 
-    public struct SpotCheckDrawn: Codable, Sendable {
+    public struct SpotCheckDrawn: Sendable {
         public let cycle: String
         public let kind: UnitKind
         /// The secret the committee committed to before appraisal opened (64 hex), revealed now.
@@ -255,7 +300,7 @@ public enum PARPayload {
         }
     }
 
-    public struct SpotCheckScoreRecorded: Codable, Sendable {
+    public struct SpotCheckScoreRecorded: Sendable {
         public let cycle: String
         public let unit: String
         public let criterion: String
@@ -274,7 +319,7 @@ public enum PARPayload {
         }
     }
 
-    public struct SurveyScore: Codable, Sendable, Hashable {
+    public struct SurveyScore: Sendable, Hashable {
         public let criterion: String
         public let points: String
 
@@ -284,7 +329,7 @@ public enum PARPayload {
         }
     }
 
-    public struct SurveyScoresImported: Codable, Sendable {
+    public struct SurveyScoresImported: Sendable {
         public let cycle: String
         public let unit: String
         public let scores: [SurveyScore]
@@ -299,7 +344,7 @@ public enum PARPayload {
         }
     }
 
-    public struct UnitExcludedFromRanking: Codable, Sendable {
+    public struct UnitExcludedFromRanking: Sendable {
         public let cycle: String
         public let unit: String
         public let reason: String
@@ -311,7 +356,7 @@ public enum PARPayload {
         }
     }
 
-    public struct ResultsPublished: Codable, Sendable {
+    public struct ResultsPublished: Sendable {
         public let cycle: String
         public let decision: String
         public let date: String
@@ -326,7 +371,7 @@ public enum PARPayload {
         }
     }
 
-    public struct CorrectionRecorded: Codable, Sendable {
+    public struct CorrectionRecorded: Sendable {
         public let cycle: String
         public let unit: String
         public let criterion: String
@@ -363,30 +408,9 @@ extension PARPayload {
     }
 }
 
-/// Builds the drafts of PAR events, in their streams: `framework/<id>`, `cycle/<cycle>` and
+/// The streams of PAR events: `framework/<id>`, `evidence/<sha256>`, `cycle/<cycle>` and
 /// `cycle/<cycle>/unit/<unit>`.
 public enum PAREvents {
     public static func cycleStream(_ cycle: String) -> String { "cycle/\(cycle.nfc)" }
     public static func unitStream(_ cycle: String, _ unit: String) -> String { "cycle/\(cycle.nfc)/unit/\(unit.nfc)" }
-
-    /// The draft of `payload` as an event of `type` in `stream`.
-    public static func draft(_ type: String, _ stream: String, _ payload: some Encodable) -> EventDraft {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding these payload types (strings, integers, arrays) does not fail.
-        let data = (try? encoder.encode(payload)) ?? Data("{}".utf8)
-        let value = (try? JSONParser.parse(Array(data))) ?? .object([:])
-        return EventDraft(stream: stream, type: type, payload: value)
-    }
-
-    /// The draft recording a stored document, in the stream `evidence/<sha256>`.
-    public static func evidenceAdded(_ payload: PARPayload.EvidenceAdded) -> EventDraft {
-        draft(PAREventType.evidenceAdded, "evidence/\(payload.sha256)", payload)
-    }
-
-    /// The draft registering `framework`: its id and its whole content.
-    public static func frameworkRegistered(_ framework: Framework) -> EventDraft {
-        EventDraft(stream: "framework/\(framework.id)", type: PAREventType.frameworkRegistered,
-                   payload: .object(["id": .string(framework.id), "framework": framework.json]))
-    }
 }

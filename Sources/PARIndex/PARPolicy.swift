@@ -1,54 +1,17 @@
 public import Ledger
 
-/// Who may append what in a PAR Index ledger: each event type belongs to one role, a unit officer
+/// Who may append what in a PAR Index ledger: each event type declares its roles (`PAREvent.roles`;
+/// actor events are the secretariat's), a unit officer
 /// acts only for its own unit (the event's `unit`), the secretariat alone manages actors (an actor
 /// may also rotate its own key), and auditors append nothing.
 public struct PARPolicy: AuthorizationPolicy {
-    /// The role that may append each event type.
-    public static let roleForEventType: [String: Role] = [
-        ActorEvent.enrolled: .secretariat,
-        ActorEvent.roleGranted: .secretariat,
-        ActorEvent.roleRevoked: .secretariat,
-        ActorEvent.keyRotated: .secretariat,
-        ActorEvent.keyRevoked: .secretariat,
-        ActorEvent.suspended: .secretariat,
-        PAREventType.frameworkRegistered: .secretariat,
-        PAREventType.cycleOpened: .secretariat,
-        PAREventType.deadlineExtended: .secretariat,
-        PAREventType.unitExcludedFromRanking: .secretariat,
-        PAREventType.resultsPublished: .secretariat,
-        PAREventType.correctionRecorded: .secretariat,
-        PAREventType.selfScoreRecorded: .unitOfficer,
-        PAREventType.notApplicableMarked: .unitOfficer,
-        PAREventType.selfAssessmentSubmitted: .unitOfficer,
-        PAREventType.councilMemberAssigned: .secretariat,
-        PAREventType.appraisalScoreRecorded: .councilMember,
-        PAREventType.notApplicableRejected: .councilMember,
-        PAREventType.appraisalConcluded: .councilMember,
-        PAREventType.appraisalReopened: .councilMember,
-        PAREventType.appraisalClosed: .councilMember,
-        PAREventType.spotCheckSeedCommitted: .steeringCommittee,
-        PAREventType.spotCheckDrawn: .steeringCommittee,
-        PAREventType.spotCheckConcluded: .steeringCommittee,
-        PAREventType.spotCheckScoreRecorded: .steeringCommittee,
-        PAREventType.surveyScoresImported: .surveyContractor,
-    ]
-
-    /// Who may add evidence: everyone who scores, appraises, spot-checks or publishes.
-    public static let evidenceRoles: [Role] = [.unitOfficer, .councilMember, .steeringCommittee, .secretariat]
-
     public init() {}
 
     public func authorize(_ command: Command, by actor: ActorRecord) throws {
         for draft in command.events {
             try checkGrantIsValid(draft)
             if draft.type == ActorEvent.keyRotated, draft.payload["actor"]?.stringValue == actor.id { continue }
-            let roles: [Role]
-            if draft.type == PAREventType.evidenceAdded {
-                roles = Self.evidenceRoles
-            } else if let role = Self.roleForEventType[draft.type] {
-                roles = [role]
-            } else {
+            guard let roles = ActorEvent.types.contains(draft.type) ? [.secretariat] : PAREventCatalog.roles[draft.type] else {
                 throw LedgerError.notPermitted(reason: "'\(draft.type)' is not an event type of the PAR ledger")
             }
             let grants = actor.grants.filter { grant in roles.contains { $0.rawValue == grant.role } }

@@ -141,15 +141,15 @@ extension ScoringLedger {
 
     private static func describe(_ event: RecordedEvent, _ score: CriterionScore?, _ criterion: String?) -> (String, Mark?) {
         switch event.type {
-        case PAREventType.selfScoreRecorded: ("self-score", score?.selfScore)
-        case PAREventType.notApplicableMarked: ("not applicable", score?.notApplicable)
-        case PAREventType.notApplicableRejected: ("not-applicable claim rejected", score?.notApplicableRejected)
-        case PAREventType.selfAssessmentSubmitted: ("submission", nil)
-        case PAREventType.appraisalScoreRecorded: ("appraisal", score?.appraised)
-        case PAREventType.appraisalConcluded: ("appraisal sealed", score?.appraised)
-        case PAREventType.spotCheckScoreRecorded: ("spot-check", score?.spotCheck)
-        case PAREventType.surveyScoresImported: ("survey", score?.survey)
-        case PAREventType.correctionRecorded: ("correction", score?.correction)
+        case PARPayload.SelfScoreRecorded.type: ("self-score", score?.selfScore)
+        case PARPayload.NotApplicableMarked.type: ("not applicable", score?.notApplicable)
+        case PARPayload.NotApplicableRejected.type: ("not-applicable claim rejected", score?.notApplicableRejected)
+        case PARPayload.SelfAssessmentSubmitted.type: ("submission", nil)
+        case PARPayload.AppraisalScoreRecorded.type: ("appraisal", score?.appraised)
+        case PARPayload.AppraisalConcluded.type: ("appraisal sealed", score?.appraised)
+        case PARPayload.SpotCheckScoreRecorded.type: ("spot-check", score?.spotCheck)
+        case PARPayload.SurveyScoresImported.type: ("survey", score?.survey)
+        case PARPayload.CorrectionRecorded.type: ("correction", score?.correction)
         default: (event.type, nil)
         }
     }

@@ -164,42 +164,28 @@ final class ScoringProjector: @unchecked Sendable {
 
     func apply(_ event: RecordedEvent, in txn: WriteTransaction) throws {
         switch event.type {
-        case PAREventType.frameworkRegistered: try registerFramework(event, txn)
-        case PAREventType.cycleOpened: try openCycle(event, txn)
-        case PAREventType.deadlineExtended: try extendDeadline(event, txn)
-        case PAREventType.selfScoreRecorded: try recordSelfScore(event, txn)
-        case PAREventType.notApplicableMarked: try markNotApplicable(event, txn)
-        case PAREventType.selfAssessmentSubmitted: try submit(event, txn)
-        case PAREventType.councilMemberAssigned: try assignCouncilMember(event, txn)
-        case PAREventType.spotCheckSeedCommitted: try commitSpotCheckSeed(event, txn)
-        case PAREventType.appraisalScoreRecorded: try recordAppraisal(event, txn)
-        case PAREventType.notApplicableRejected: try rejectNotApplicable(event, txn)
-        case PAREventType.appraisalConcluded: try concludeAppraisal(event, txn)
-        case PAREventType.appraisalReopened: try reopenAppraisal(event, txn)
-        case PAREventType.appraisalClosed: try closeAppraisal(event, txn)
-        case PAREventType.spotCheckDrawn: try drawSpotCheck(event, txn)
-        case PAREventType.spotCheckScoreRecorded: try recordSpotCheck(event, txn)
-        case PAREventType.spotCheckConcluded: try concludeSpotCheck(event, txn)
-        case PAREventType.surveyScoresImported: try importSurvey(event, txn)
-        case PAREventType.unitExcludedFromRanking: try exclude(event, txn)
-        case PAREventType.resultsPublished: try publish(event, txn)
-        case PAREventType.correctionRecorded: try correct(event, txn)
-        case PAREventType.evidenceAdded: try addEvidence(event, txn)
+        case PARPayload.FrameworkRegistered.type: try registerFramework(event, txn)
+        case PARPayload.CycleOpened.type: try openCycle(event, txn)
+        case PARPayload.DeadlineExtended.type: try extendDeadline(event, txn)
+        case PARPayload.SelfScoreRecorded.type: try recordSelfScore(event, txn)
+        case PARPayload.NotApplicableMarked.type: try markNotApplicable(event, txn)
+        case PARPayload.SelfAssessmentSubmitted.type: try submit(event, txn)
+        case PARPayload.CouncilMemberAssigned.type: try assignCouncilMember(event, txn)
+        case PARPayload.SpotCheckSeedCommitted.type: try commitSpotCheckSeed(event, txn)
+        case PARPayload.AppraisalScoreRecorded.type: try recordAppraisal(event, txn)
+        case PARPayload.NotApplicableRejected.type: try rejectNotApplicable(event, txn)
+        case PARPayload.AppraisalConcluded.type: try concludeAppraisal(event, txn)
+        case PARPayload.AppraisalReopened.type: try reopenAppraisal(event, txn)
+        case PARPayload.AppraisalClosed.type: try closeAppraisal(event, txn)
+        case PARPayload.SpotCheckDrawn.type: try drawSpotCheck(event, txn)
+        case PARPayload.SpotCheckScoreRecorded.type: try recordSpotCheck(event, txn)
+        case PARPayload.SpotCheckConcluded.type: try concludeSpotCheck(event, txn)
+        case PARPayload.SurveyScoresImported.type: try importSurvey(event, txn)
+        case PARPayload.UnitExcludedFromRanking.type: try exclude(event, txn)
+        case PARPayload.ResultsPublished.type: try publish(event, txn)
+        case PARPayload.CorrectionRecorded.type: try correct(event, txn)
+        case PARPayload.EvidenceAdded.type: try addEvidence(event, txn)
         default: return
-        }
-    }
-
-    private func payload<T: Decodable>(_ type: T.Type, _ event: RecordedEvent) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(event.payload))
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw RuleViolation("\(event.type) needs '\(key.stringValue)'")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw RuleViolation("\(event.type): '\(path)' has the wrong type")
-        } catch let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw RuleViolation("\(event.type): '\(path)' is not valid (\(context.debugDescription))")
         }
     }
 
@@ -229,7 +215,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func addEvidence(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let added = try payload(PARPayload.EvidenceAdded.self, event)
+        let added = try PARPayload.EvidenceAdded.decode(event)
         guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
             throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
         }
@@ -254,10 +240,8 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func registerFramework(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let value = try event.payloadValue
-        guard let document = value["framework"], let id = value["id"]?.stringValue else {
-            throw RuleViolation("FrameworkRegistered needs 'id' and 'framework'")
-        }
+        let registered = try PARPayload.FrameworkRegistered.decode(event)
+        let (id, document) = (registered.id, registered.framework)
         let framework: Framework
         do {
             framework = try Framework(json: document)
@@ -280,7 +264,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func openCycle(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let opened = try payload(PARPayload.CycleOpened.self, event)
+        let opened = try PARPayload.CycleOpened.decode(event)
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
             throw RuleViolation("CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
         }
@@ -385,7 +369,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func extendDeadline(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let extended = try payload(PARPayload.DeadlineExtended.self, event)
+        let extended = try PARPayload.DeadlineExtended.decode(event)
         let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
         guard let until = Timestamp(iso8601: extended.until), let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline else {
             throw RuleViolation("an extension must be an ISO 8601 UTC time after the deadline \(cycle.opened.selfAssessmentDeadline)")
@@ -397,7 +381,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func recordSelfScore(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let recorded = try payload(PARPayload.SelfScoreRecorded.self, event)
+        let recorded = try PARPayload.SelfScoreRecorded.decode(event)
         let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation("'\(recorded.unit)' has already submitted its self-assessment")
@@ -425,7 +409,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func markNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let marked = try payload(PARPayload.NotApplicableMarked.self, event)
+        let marked = try PARPayload.NotApplicableMarked.decode(event)
         let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation("'\(marked.unit)' has already submitted its self-assessment")
@@ -449,7 +433,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func submit(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let step = try payload(PARPayload.UnitStep.self, event)
+        let step = try PARPayload.SelfAssessmentSubmitted.decode(event)
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         var unit = unitState
         guard unit.stage == .selfAssessment else { throw RuleViolation("'\(step.unit)' has already submitted its self-assessment") }
@@ -468,7 +452,7 @@ final class ScoringProjector: @unchecked Sendable {
     // MARK: The council
 
     private func assignCouncilMember(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let assigned = try payload(PARPayload.CouncilMemberAssigned.self, event)
+        let assigned = try PARPayload.CouncilMemberAssigned.decode(event)
         var cycle = try openCycleRecord(event, assigned.cycle, txn)
         if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
         guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
@@ -530,7 +514,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func recordAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, event)
+        let recorded = try PARPayload.AppraisalScoreRecorded.decode(event)
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkAppraisalIsOpen(cycle)
         switch unit.stage {
@@ -557,7 +541,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func rejectNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let rejected = try payload(PARPayload.NotApplicableRejected.self, event)
+        let rejected = try PARPayload.NotApplicableRejected.decode(event)
         let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
@@ -585,7 +569,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let step = try payload(PARPayload.UnitStep.self, event)
+        let step = try PARPayload.AppraisalConcluded.decode(event)
         var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
@@ -605,7 +589,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func reopenAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let reopened = try payload(PARPayload.AppraisalReopened.self, event)
+        let reopened = try PARPayload.AppraisalReopened.decode(event)
         var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: reopened.cycle, unit: reopened.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .appraised else { throw RuleViolation("the appraisal of '\(reopened.unit)' is not sealed") }
@@ -618,7 +602,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func closeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let step = try payload(PARPayload.CycleStep.self, event)
+        let step = try PARPayload.AppraisalClosed.decode(event)
         var cycle = try openCycleRecord(event, step.cycle, txn)
         try checkAppraisalIsOpen(cycle)
         guard cycle.council[event.actor]?.chair == true else {
@@ -636,7 +620,7 @@ final class ScoringProjector: @unchecked Sendable {
     // MARK: The spot-check
 
     private func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let committed = try payload(PARPayload.SpotCheckSeedCommitted.self, event)
+        let committed = try PARPayload.SpotCheckSeedCommitted.decode(event)
         var cycle = try openCycleRecord(event, committed.cycle, txn)
         guard cycle.spotCheckCommitment == nil else { throw RuleViolation("the spot-check draw of '\(committed.cycle)' is already committed") }
         guard EventHash(hex: committed.commitment) != nil else { throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits") }
@@ -645,7 +629,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func drawSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let drawn = try payload(PARPayload.SpotCheckDrawn.self, event)
+        let drawn = try PARPayload.SpotCheckDrawn.decode(event)
         var cycle = try openCycleRecord(event, drawn.cycle, txn)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
             throw RuleViolation("the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; 'spotcheck redraw' re-checks it")
@@ -698,7 +682,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func recordSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let recorded = try payload(PARPayload.SpotCheckScoreRecorded.self, event)
+        let recorded = try PARPayload.SpotCheckScoreRecorded.decode(event)
         let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkSpotCheckable(event, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -728,7 +712,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func concludeSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let step = try payload(PARPayload.UnitStep.self, event)
+        let step = try PARPayload.SpotCheckConcluded.decode(event)
         var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         try checkSpotCheckable(event, unit, step.unit)
         unit.spotCheckConcluded = true
@@ -736,7 +720,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func importSurvey(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let imported = try payload(PARPayload.SurveyScoresImported.self, event)
+        let imported = try PARPayload.SurveyScoresImported.decode(event)
         let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit, txn)
         for row in imported.scores {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
@@ -747,7 +731,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func exclude(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let excluded = try payload(PARPayload.UnitExcludedFromRanking.self, event)
+        let excluded = try PARPayload.UnitExcludedFromRanking.decode(event)
         var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
         guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
         unit.excludedFromRanking = excluded.reason
@@ -755,7 +739,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func publish(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let published = try payload(PARPayload.ResultsPublished.self, event)
+        let published = try PARPayload.ResultsPublished.decode(event)
         guard var cycle = try cycle(published.cycle, in: txn) else { throw RuleViolation("no cycle '\(published.cycle)'") }
         guard event.stream == PAREvents.cycleStream(published.cycle) else {
             throw RuleViolation("ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'")
@@ -815,7 +799,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
-        let corrected = try payload(PARPayload.CorrectionRecorded.self, event)
+        let corrected = try PARPayload.CorrectionRecorded.decode(event)
         let (_, _, _, framework) = try context(event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)
         guard !corrected.decision.isEmpty, !corrected.reason.isEmpty else {

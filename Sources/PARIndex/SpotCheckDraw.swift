@@ -50,7 +50,7 @@ extension ScoringLedger {
             cycle: cycleID, kind: kind, secret: hexString(secret), seed: seed.hex, algorithm: SpotCheckDraw.algorithm, sampleSize: size,
             drawn: SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size), added: added.map(\.nfc)
         )
-        return PAREvents.draft(PAREventType.spotCheckDrawn, PAREvents.cycleStream(cycleID), payload)
+        return payload.draft
     }
 
     /// Re-runs a recorded draw from what the ledger holds: the commitment, the revealed secret and the
@@ -61,7 +61,7 @@ extension ScoringLedger {
         else {
             throw RuleViolation("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
         }
-        let payload = try JSONDecoder().decode(PARPayload.SpotCheckDrawn.self, from: Data(event.payload))
+        let payload = try PARPayload.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {
             throw RuleViolation("the revealed secret does not match the commitment")
         }

@@ -91,8 +91,8 @@ struct Durable: ParsableCommand {
                                             previousCycle: nil)
         try scoring.append(try scoring.ledger.sign(Command(id: "setup", actor: "so-noi-vu", events: [
             ActorEvent.enrolment(actor: "can-bo", name: "Cán bộ Sở Tài chính", grant: RoleGrant(role: Role.unitOfficer.rawValue, scope: unit.id), publicKey: officer.publicKey),
-            PAREvents.frameworkRegistered(framework),
-            PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream("bench"), opened),
+            PARPayload.FrameworkRegistered(framework: framework).draft,
+            opened.draft,
         ]), with: secretariat))
         let leaves = framework.leaves.filter { $0.method == .assessed }
         let commands = try (0..<events).map { index in
@@ -100,7 +100,7 @@ struct Durable: ParsableCommand {
             let payload = PARPayload.SelfScoreRecorded(cycle: "bench", unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
                                                        evidence: [], explanation: "Bản tự chấm lần \(index / leaves.count + 1)")
             return try scoring.ledger.sign(Command(id: "self-\(index)", actor: "can-bo", events: [
-                PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream("bench", unit.id), payload),
+                payload.draft,
             ]), with: officer)
         }
         let start = ContinuousClock.now

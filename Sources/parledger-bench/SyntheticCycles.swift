@@ -71,7 +71,7 @@ final class SyntheticCycles {
             enrolment(Self.surveyContractor, "Đơn vị điều tra xã hội học", .surveyContractor, nil),
         ]
         events += units.map { enrolment("can-bo-\($0.id)", "Cán bộ CCHC \($0.name)", .unitOfficer, $0.id) }
-        events += frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map(PAREvents.frameworkRegistered)
+        events += frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map { PARPayload.FrameworkRegistered(framework: $0).draft }
         try scoring.append(try sign(Self.secretariat, events))
     }
 
@@ -111,13 +111,11 @@ final class SyntheticCycles {
         )
         let allFields = frameworks.mapValues { $0.fields.map(\.code) }
         try issue(Self.secretariat, [
-            PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened),
-            PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle),
-                            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.council, fields: allFields, chair: true)),
+            opened.draft,
+            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.council, fields: allFields, chair: true).draft,
         ])
         let secret = EventHash.of(Array("bench|\(cycle)".utf8)).bytes
-        try issue(Self.steeringCommittee, [PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle),
-                                                           PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex))])
+        try issue(Self.steeringCommittee, [PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex).draft])
         var marks: [String: [String: Points]] = [:]
         for unit in units {
             marks[unit.id] = try selfAssess(cycle, unit, year: year)
@@ -128,7 +126,7 @@ final class SyntheticCycles {
             progress(UInt64(timedEvents))
         }
         try importSurvey(cycle, units)
-        try issue(Self.council, [PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))])
+        try issue(Self.council, [PARPayload.AppraisalClosed(cycle: cycle).draft])
         try flush()
         for kind in UnitKind.allCases where units.contains(where: { $0.kind == kind }) {
             try issue(Self.steeringCommittee, [try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])])
@@ -140,7 +138,7 @@ final class SyntheticCycles {
         try flush()
         let published = PARPayload.ResultsPublished(cycle: cycle, decision: "\(100 + year % 100)/QĐ-UBND", date: "\(year + 1)-05-29",
                                                     resultsHash: try scoring.results(cycle: cycle).hash)
-        try issue(Self.secretariat, [PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle), published)])
+        try issue(Self.secretariat, [published.draft])
         try flush()
         progress(UInt64(timedEvents))
     }
@@ -161,15 +159,15 @@ final class SyntheticCycles {
                 let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(year)"
                 let added = PARPayload.EvidenceAdded(sha256: EventHash.of(Array(content.utf8)).hex, name: "\(unit.id)-\(year)-\(leaf.code).pdf",
                                                      size: 40_000 + random.below(400_000), unit: unit.id)
-                events.append(PAREvents.evidenceAdded(added))
+                events.append(added.draft)
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
             } else {
                 explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
-            events.append(PAREvents.draft(PAREventType.selfScoreRecorded, stream, PARPayload.SelfScoreRecorded(
-                cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description, evidence: evidence, explanation: explanation)))
+            events.append(PARPayload.SelfScoreRecorded(
+                cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description, evidence: evidence, explanation: explanation).draft)
         }
-        events.append(PAREvents.draft(PAREventType.selfAssessmentSubmitted, stream, PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
+        events.append(PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit.id).draft)
         try issue("can-bo-\(unit.id)", events)
         return marks
     }
@@ -182,11 +180,11 @@ final class SyntheticCycles {
         for leaf in framework.leaves where leaf.method == .assessed {
             let selfPoints = selfScores[leaf.code] ?? .zero
             let lowered = random.chance(10) ? random.part(of: selfPoints, from: 0) : selfPoints
-            events.append(PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, PARPayload.AppraisalScoreRecorded(
+            events.append((PARPayload.AppraisalScoreRecorded(
                 cycle: cycle, unit: unit.id, criterion: leaf.code, points: lowered.description,
-                reason: lowered == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)))
+                reason: lowered == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)).draft)
         }
-        events.append(PAREvents.draft(PAREventType.appraisalConcluded, stream, PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
+        events.append(PARPayload.AppraisalConcluded(cycle: cycle, unit: unit.id).draft)
         try issue(Self.council, events)
     }
 
@@ -197,8 +195,8 @@ final class SyntheticCycles {
             let scores = framework.leaves.filter { $0.method == .survey }.map { leaf in
                 PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
             }
-            events.append(PAREvents.draft(PAREventType.surveyScoresImported, PAREvents.unitStream(cycle, unit.id), PARPayload.SurveyScoresImported(
-                cycle: cycle, unit: unit.id, scores: scores, source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex)))
+            events.append(PARPayload.SurveyScoresImported(
+                cycle: cycle, unit: unit.id, scores: scores, source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex).draft)
             if events.count == 100 {
                 try issue(Self.surveyContractor, events)
                 events = []
@@ -213,12 +211,12 @@ final class SyntheticCycles {
         for (criterion, score) in try scoring.scores(cycle: cycle, unit: unit) where criterion.method == .assessed && score.notApplicable == nil {
             let appraised = score.appraised?.value ?? .zero
             let lower = appraised.hundredths >= 25 && random.chance(5)
-            events.append(PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit), PARPayload.SpotCheckScoreRecorded(
+            events.append((PARPayload.SpotCheckScoreRecorded(
                 cycle: cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
                 points: lower ? (appraised - Points(hundredths: 25)).description : nil,
-                reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)))
+                reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)).draft)
         }
-        events.append(PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit)))
+        events.append(PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft)
         try issue(Self.steeringCommittee, events)
     }
 }

@@ -44,7 +44,7 @@ struct CouncilCommand: ParsableCommand {
                     throw InputError("no fields given", hint: "pass --department-fields and/or --district-fields, e.g. 1,2,3")
                 }
                 let payload = PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair)
-                _ = try signing.issue([PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle), payload)],
+                _ = try signing.issue([payload.draft],
                                       to: try location.openScoring())
                 let described = fields.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)s \($0.value.joined(separator: ", "))" }
                 print("Assigned \(member) to \(described.joined(separator: "; "))\(chair ? " as chair" : "") in \(cycle)")
@@ -71,7 +71,7 @@ struct CouncilCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let payload = PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason)
-                _ = try signing.issue([PAREvents.draft(PAREventType.notApplicableRejected, PAREvents.unitStream(cycle, unit), payload)],
+                _ = try signing.issue([payload.draft],
                                       to: try location.openScoring())
                 print("Rejected the not-applicable claim of \(unit) on \(criterion); appraise it now")
             }
@@ -95,7 +95,7 @@ struct CouncilCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let payload = PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason)
-                _ = try signing.issue([PAREvents.draft(PAREventType.appraisalReopened, PAREvents.unitStream(cycle, unit), payload)],
+                _ = try signing.issue([payload.draft],
                                       to: try location.openScoring())
                 print("Reopened the appraisal of \(unit)")
             }
@@ -116,7 +116,7 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let result = try signing.issue([PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))],
+                let result = try signing.issue([PARPayload.AppraisalClosed(cycle: cycle).draft],
                                                to: try location.openScoring())
                 print("Closed the appraisal of \(cycle) at event \(result.events[0].sequence) (hash \(result.events[0].hash.hex.prefix(16))…)")
             }

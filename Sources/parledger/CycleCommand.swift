@@ -46,7 +46,7 @@ struct CycleCommand: ParsableCommand {
                     throw InputError("\(file) does not describe a cycle: \(error)", hint: "see 'parledger cycle open --help' for the fields")
                 }
                 let scoring = try location.openScoring()
-                _ = try signing.issue([PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(opened.cycle), opened)], to: scoring)
+                _ = try signing.issue([opened.draft], to: scoring)
                 let window = opened.effectivePublicationWindow
                 print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(opened.selfAssessmentDeadline); publication from \(window.from) to \(window.until)")
             }
@@ -127,7 +127,7 @@ struct CycleCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let payload = PARPayload.DeadlineExtended(cycle: cycle, unit: unit, until: until, reason: reason)
-                _ = try signing.issue([PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("Extended the self-assessment deadline of '\(unit)' to \(until)")
             }
         }
@@ -147,7 +147,7 @@ struct CycleCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let payload = PARPayload.UnitExcludedFromRanking(cycle: cycle, unit: unit, reason: reason)
-                _ = try signing.issue([PAREvents.draft(PAREventType.unitExcludedFromRanking, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("'\(unit)' is scored but not ranked in '\(cycle)'")
             }
         }

@@ -157,7 +157,7 @@ final class DemoScenario {
         ]
         for unit in units { events.append(try enrol("can-bo-\(unit.id)", "Cán bộ CCHC \(unit.name)", .unitOfficer, unit.id)) }
         try issue("so-noi-vu-thuong-truc", events)
-        try issue("so-noi-vu-thuong-truc", frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map(PAREvents.frameworkRegistered))
+        try issue("so-noi-vu-thuong-truc", frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map { PARPayload.FrameworkRegistered(framework: $0).draft })
         print("Enrolled \(events.count + 1) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)")
     }
 
@@ -178,10 +178,9 @@ final class DemoScenario {
             selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z") ?? Timestamp(millisecondsSinceEpoch: 0),
             previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil
         )
-        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened)] + councilAssignments(cycle))
+        try issue("so-noi-vu-thuong-truc", [opened.draft] + councilAssignments(cycle))
         let secret = EventHash.of(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)).bytes
-        try issue("ban-chi-dao-cchc", [PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle),
-                                                       PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex))])
+        try issue("ban-chi-dao-cchc", [PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex).draft])
 
         clock.set(at("\(next)-01-06T02:00:00Z"))
         let lateUnit = "huyen-muong-nhe"
@@ -196,7 +195,7 @@ final class DemoScenario {
             adjustments += try appraise(cycle, unit)
             progress.update(UInt64(units.count + index + 1), of: UInt64(units.count * 3))
         }
-        try issue(Self.chair, [PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))])
+        try issue(Self.chair, [PARPayload.AppraisalClosed(cycle: cycle).draft])
         clock.set(at("\(next)-03-25T02:00:00Z"))
         let surveyRows = try importSurvey(cycle)
         clock.set(at("\(next)-04-10T02:00:00Z"))
@@ -211,7 +210,7 @@ final class DemoScenario {
         clock.set(at("\(next)-05-29T02:00:00Z"))
         let decision = "\(year == 2019 ? 642 : 587)/QĐ-UBND"
         let published = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: "\(next)-05-29", resultsHash: try scoring.results(cycle: cycle).hash)
-        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle), published)])
+        try issue("so-noi-vu-thuong-truc", [published.draft])
         var corrected = ""
         if year == 2019 {
             clock.set(at("\(next)-06-16T02:00:00Z"))
@@ -227,8 +226,7 @@ final class DemoScenario {
         guard let framework = frameworks[unit.kind] else { return }
         let quality = 30 + random.below(70)
         let exempt = unit.id == "ban-dan-toc" ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
-        var events: [EventDraft] = exempt.isEmpty ? [] : [PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit.id),
-            PARPayload.NotApplicableMarked(cycle: cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)"))]
+        var events: [EventDraft] = exempt.isEmpty ? [] : [PARPayload.NotApplicableMarked(cycle: cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)").draft]
         var staged: [StagedEvidence] = []
         for leaf in framework.leaves where leaf.method == .assessed && !exempt.contains(leaf.code) {
             let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
@@ -241,21 +239,19 @@ final class DemoScenario {
                 let document = try evidenceStore.stage([file], unit: unit.id)
                 staged.append(document)
                 let added = document.added[0]
-                events.append(PAREvents.evidenceAdded(added))
+                events.append(added.draft)
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
             } else {
                 explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
-            events.append(PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit.id),
-                                          PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description,
-                                                                       evidence: evidence, explanation: explanation)))
+            events.append(PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description,
+                                                                       evidence: evidence, explanation: explanation).draft)
         }
         if late {
             clock.set(at("\(year + 1)-01-20T02:00:00Z"))
-            try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(cycle, unit.id),
-                PARPayload.DeadlineExtended(cycle: cycle, unit: unit.id, until: "\(year + 1)-01-31T16:59:59Z", reason: "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện"))])
+            try issue("so-noi-vu-thuong-truc", [PARPayload.DeadlineExtended(cycle: cycle, unit: unit.id, until: "\(year + 1)-01-31T16:59:59Z", reason: "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện").draft])
         }
-        events.append(PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
+        events.append(PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit.id).draft)
         try issue("can-bo-\(unit.id)", events)
         for document in staged { try document.keep() }
     }
@@ -276,7 +272,7 @@ final class DemoScenario {
         return [
             PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.chair, fields: chairFields, chair: true),
             PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.member, fields: memberFields, chair: false),
-        ].map { PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle), $0) }
+        ].map { ($0).draft }
     }
 
     private func appraise(_ cycle: String, _ unit: CycleUnit) throws -> Int {
@@ -290,9 +286,8 @@ final class DemoScenario {
             guard appraised != selfPoints else { continue }
             let reason = appraised > selfPoints ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
                                                 : Self.appraisalReasons[random.below(Self.appraisalReasons.count)]
-            let draft = PAREvents.draft(PAREventType.appraisalScoreRecorded, PAREvents.unitStream(cycle, unit.id),
-                                        PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit.id, criterion: criterion.code,
-                                                                          points: appraised.description, reason: reason, evidence: nil))
+            let draft = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit.id, criterion: criterion.code,
+                                                                          points: appraised.description, reason: reason, evidence: nil).draft
             if Self.memberFields.contains(String(criterion.code.prefix { $0 != "." })) {
                 memberEvents.append(draft)
             } else {
@@ -301,7 +296,7 @@ final class DemoScenario {
             if traced == nil && appraised < selfPoints { traced = (cycle, unit.id, criterion.code) }
         }
         if !memberEvents.isEmpty { try issue(Self.member, memberEvents) }
-        events.append(PAREvents.draft(PAREventType.appraisalConcluded, PAREvents.unitStream(cycle, unit.id), PARPayload.UnitStep(cycle: cycle, unit: unit.id)))
+        events.append(PARPayload.AppraisalConcluded(cycle: cycle, unit: unit.id).draft)
         try issue(Self.chair, events)
         return events.count - 1 + memberEvents.count
     }
@@ -315,9 +310,8 @@ final class DemoScenario {
                 PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
             }
             rows += scores.count
-            events.append(PAREvents.draft(PAREventType.surveyScoresImported, PAREvents.unitStream(cycle, unit.id),
-                                          PARPayload.SurveyScoresImported(cycle: cycle, unit: unit.id, scores: scores,
-                                                                          source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex)))
+            events.append(PARPayload.SurveyScoresImported(cycle: cycle, unit: unit.id, scores: scores,
+                                                                          source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex).draft)
         }
         try issue("nha-thau-dtxhh", events)
         return rows
@@ -329,12 +323,11 @@ final class DemoScenario {
         for (index, (criterion, score)) in candidates.prefix(3).enumerated() {
             let appraised = score.appraised?.value ?? .zero
             let lower = index == 2 && appraised.hundredths >= 25
-            events.append(PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit),
-                PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
+            events.append((PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
                                                   points: lower ? (appraised - Points(hundredths: 25)).description : nil,
-                                                  reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)))
+                                                  reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)).draft)
         }
-        events.append(PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit)))
+        events.append(PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft)
         try issue("ban-chi-dao-cchc", events)
     }
 
@@ -344,9 +337,8 @@ final class DemoScenario {
             $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
         }) else { return "" }
         let points = criterion.maxPoints
-        try issue("so-noi-vu-thuong-truc", [PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(cycle, unit),
-            PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion.code, points: points.description,
-                                          decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định"))])
+        try issue("so-noi-vu-thuong-truc", [PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion.code, points: points.description,
+                                          decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định").draft])
         return "; then corrected \(unit) \(criterion.code) to \(points) by decision 815/QĐ-UBND"
     }
 

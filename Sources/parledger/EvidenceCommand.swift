@@ -24,7 +24,7 @@ struct EvidenceCommand: ParsableCommand {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
-                _ = try signing.issue(staged.added.map(PAREvents.evidenceAdded), to: scoring)
+                _ = try signing.issue(staged.added.map(\.draft), to: scoring)
                 try staged.keep()
                 for item in staged.added { print("\(item.sha256)  \(item.name) (\(item.size) bytes)") }
             }
@@ -77,7 +77,7 @@ struct EvidenceCommand: ParsableCommand {
 func withEvidence<T>(_ files: [String], unit: String, in scoring: ScoringLedger,
                      _ issue: ([EventDraft], [EvidenceCitation]) throws -> T) throws -> T {
     let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
-    let result = try issue(staged.added.map(PAREvents.evidenceAdded), staged.added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
+    let result = try issue(staged.added.map(\.draft), staged.added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
     try staged.keep()
     return result
 }

@@ -25,7 +25,7 @@ struct PublishCommand: ParsableCommand {
             let scoring = try location.openScoring()
             let results = try scoring.results(cycle: cycle)
             let payload = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: date, resultsHash: results.hash)
-            let result = try signing.issue([PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle), payload)], to: scoring)
+            let result = try signing.issue([payload.draft], to: scoring)
             print("Published '\(cycle)' by decision \(decision) of \(date) (event \(result.events[0].sequence)); results \(results.hash)")
         }
     }
@@ -49,7 +49,7 @@ struct CorrectCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let payload = PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision, reason: reason)
-            let result = try signing.issue([PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+            let result = try signing.issue([payload.draft], to: try location.openScoring())
             print("Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))")
         }
     }

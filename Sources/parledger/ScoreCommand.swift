@@ -37,7 +37,7 @@ struct ScoreCommand: ParsableCommand {
                 let result = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
                     let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
                                                                evidence: citations, explanation: explanation)
-                    return try signing.issue(added + [PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: scoring)
+                    return try signing.issue(added + [payload.draft], to: scoring)
                 }
                 print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events.last?.sequence ?? 0))")
             }
@@ -70,8 +70,7 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let drafts = criteria.map { criterion in
-                    PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit),
-                                    PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis))
+                    PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis).draft
                 }
                 _ = try signing.issue(drafts, to: try location.openScoring())
                 print("Not applicable for \(unit): \(criteria.joined(separator: ", ")) (\(legalBasis))")
@@ -91,8 +90,8 @@ struct ScoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.UnitStep(cycle: cycle, unit: unit)
-                _ = try signing.issue([PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                let payload = PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit)
+                _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("Submitted the self-assessment of \(unit)")
             }
         }
@@ -136,14 +135,14 @@ struct AppraiseCommand: ParsableCommand {
             let scoring = try location.openScoring()
             let stream = PAREvents.unitStream(cycle, unit)
             if conclude {
-                _ = try signing.issue([PAREvents.draft(PAREventType.appraisalConcluded, stream, PARPayload.UnitStep(cycle: cycle, unit: unit))], to: scoring)
+                _ = try signing.issue([PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft], to: scoring)
                 print("Sealed the appraisal of \(unit)")
                 return
             }
             _ = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
                 let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
                                                                 reason: reason, evidence: citations.isEmpty ? nil : citations)
-                return try signing.issue(added + [PAREvents.draft(PAREventType.appraisalScoreRecorded, stream, payload)], to: scoring)
+                return try signing.issue(added + [payload.draft], to: scoring)
             }
             print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")
         }

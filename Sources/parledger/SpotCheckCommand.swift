@@ -43,7 +43,7 @@ struct SpotCheckCommand: ParsableCommand {
                 try writePrivateFile(secretOut, contents: hexString(secret) + "\n")
                 let payload = PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex)
                 do {
-                    _ = try signing.issue([PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle), payload)], to: scoring)
+                    _ = try signing.issue([payload.draft], to: scoring)
                 } catch {
                     try? FileManager.default.removeItem(atPath: secretOut)
                     throw error
@@ -93,8 +93,8 @@ struct SpotCheckCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let step = PARPayload.UnitStep(cycle: cycle, unit: unit)
-                _ = try signing.issue([PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), step)], to: try location.openScoring())
+                let step = PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit)
+                _ = try signing.issue([step.draft], to: try location.openScoring())
                 print("Concluded the spot-check of \(unit)")
             }
         }
@@ -117,7 +117,7 @@ struct SpotCheckCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let payload = PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: try points.map(canonicalPoints), reason: reason)
-                _ = try signing.issue([PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit), payload)], to: try location.openScoring())
+                _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("Spot-check of \(criterion) for \(unit): \(decision)\(points.map { " to \($0)" } ?? "")")
             }
         }
@@ -190,8 +190,7 @@ struct SurveyCommand: ParsableCommand {
                 }
                 let source = EventHash.of(Array(data)).hex
                 let drafts = rows.keys.sorted().map { unit in
-                    PAREvents.draft(PAREventType.surveyScoresImported, PAREvents.unitStream(cycle, unit),
-                                    PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: rows[unit] ?? [], source: source))
+                    (PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: rows[unit] ?? [], source: source)).draft
                 }
                 let result = try signing.issue(drafts, to: scoring)
                 let count = rows.values.map(\.count).reduce(0, +)

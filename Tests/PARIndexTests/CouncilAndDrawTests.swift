@@ -97,7 +97,7 @@ import TestSupport
         let wrong = try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: Array(repeating: 1, count: 32), adding: [])
         #expect(try p.refusal(by: "ban-chi-dao", [wrong])?.contains("the revealed secret is not the one the steering committee committed to") == true)
         let draft = try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: [])
-        try p.issue(by: "ban-chi-dao", [PAREvents.evidenceAdded(PARPayload.EvidenceAdded(sha256: String(repeating: "cd", count: 32), name: "thêm.pdf", size: 1, unit: nil))])
+        try p.issue(by: "ban-chi-dao", [PARPayload.EvidenceAdded(sha256: String(repeating: "cd", count: 32), name: "thêm.pdf", size: 1, unit: nil).draft])
         #expect(try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: []) == draft)
         try p.issue(by: "ban-chi-dao", [draft])
         let (_, recorded, redrawn) = try p.scoring.redraw(cycle: p.cycle, kind: .department)
@@ -123,7 +123,7 @@ import TestSupport
             selfAssessmentDeadline: try #require(Timestamp(iso8601: "2020-01-14T16:59:59Z")), previousCycle: nil,
             publicationWindow: PARPayload.DateWindow(from: "2020-07-01", until: "2020-06-30")
         )
-        #expect(try p.refusal(by: "so-noi-vu", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream("dien-bien-2019-b"), opened)])?
+        #expect(try p.refusal(by: "so-noi-vu", [opened.draft])?
             .contains("the publication window needs two dates YYYY-MM-DD, the first not after the second") == true)
         #expect(opened.effectivePublicationWindow.contains("2020-06-30") == false)
         #expect(PARPayload.DateWindow(from: "2020-04-01", until: "2020-06-30").contains("2020-02-30") == false)

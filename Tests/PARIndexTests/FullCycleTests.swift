@@ -82,7 +82,7 @@ import TestSupport
         #expect(lowered.appraised?.decision == "lower")
         let sequence = try #require(lowered.appraised?.sequence)
         let event = try #require(try province.scoring.ledger.event(at: sequence))
-        #expect(event.type == PAREventType.appraisalScoreRecorded)
+        #expect(event.type == PARPayload.AppraisalScoreRecorded.type)
         #expect(event.actor == "hoi-dong")
         let recognised = try #require(scores["1.1.2"])
         #expect(recognised.appraised?.decision == "recognise")
@@ -117,9 +117,8 @@ import TestSupport
         let province = try runCycle()
         let refused = try province.refusal(by: "hoi-dong", [province.appraise("d02", "1.1.1", "1")])
         #expect(refused?.contains("was published by decision 640/QĐ-UBND; only a correction citing a decision can change it") == true)
-        let correction = PAREvents.draft(PAREventType.correctionRecorded, PAREvents.unitStream(province.cycle, "d02"),
-                                         PARPayload.CorrectionRecorded(cycle: province.cycle, unit: "d02", criterion: "1.1.1", points: "1",
-                                                                       decision: "812/QĐ-UBND", reason: "Phúc khảo: TLKC bổ sung hợp lệ"))
+        let correction = PARPayload.CorrectionRecorded(cycle: province.cycle, unit: "d02", criterion: "1.1.1", points: "1",
+                                                                       decision: "812/QĐ-UBND", reason: "Phúc khảo: TLKC bổ sung hợp lệ").draft
         #expect(try province.refusal(by: "hoi-dong", [correction])?.contains("needs the role secretariat") == true)
         try province.issue(by: "so-noi-vu", [correction])
         let results = try province.scoring.results(cycle: province.cycle)

@@ -44,22 +44,21 @@ final class Province {
             enrol("nha-thau", .surveyContractor, nil),
         ]
         for unit in units { enrolments.append(enrol("can-bo-\(unit.id)", .unitOfficer, unit.id)) }
-        let documents = units.map { PAREvents.evidenceAdded(PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id)) }
-        try issue(by: "so-noi-vu", enrolments + [PAREvents.frameworkRegistered(departments), PAREvents.frameworkRegistered(districts)] + documents)
+        let documents = units.map { PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id).draft }
+        try issue(by: "so-noi-vu", enrolments + [PARPayload.FrameworkRegistered(framework: departments).draft, PARPayload.FrameworkRegistered(framework: districts).draft] + documents)
         let opened = PARPayload.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
             frameworks: [.department: departments.id, .district: districts.id], units: units,
             selfAssessmentDeadline: Timestamp(iso8601: "2020-01-14T16:59:59.999Z")!, previousCycle: nil
         )
-        try issue(by: "so-noi-vu", [PAREvents.draft(PAREventType.cycleOpened, PAREvents.cycleStream(cycle), opened),
+        try issue(by: "so-noi-vu", [opened.draft,
                                     assign("hoi-dong", fields: [.department: departments.fields.map(\.code), .district: districts.fields.map(\.code)], chair: true),
                                     assign("thanh-vien", fields: [.department: ["1"], .district: ["1"]], chair: false)])
         if commitDraw { try issue(by: "ban-chi-dao", [commitment()]) }
     }
 
     func commitment(to secret: [UInt8]? = nil) -> EventDraft {
-        PAREvents.draft(PAREventType.spotCheckSeedCommitted, PAREvents.cycleStream(cycle),
-                        PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret).hex))
+        (PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret).hex)).draft
     }
 
     /// Enrols another actor with `grants` (a person holding several roles).
@@ -109,63 +108,55 @@ final class Province {
 
     func selfScore(_ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil) -> EventDraft {
         let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit).pdf", sha256: Self.evidenceHash(unit))] : []
-        return PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(cycle, unit),
-                               PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations, explanation: explanation))
+        return PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations, explanation: explanation).draft
     }
 
     func notApplicable(_ unit: String, _ criterion: String) -> EventDraft {
-        PAREvents.draft(PAREventType.notApplicableMarked, PAREvents.unitStream(cycle, unit),
-                        PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019"))
+        PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019").draft
     }
 
     func submit(_ unit: String) -> EventDraft {
-        PAREvents.draft(PAREventType.selfAssessmentSubmitted, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
+        PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft
     }
 
     func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng") -> EventDraft {
-        PAREvents.draft(PAREventType.appraisalScoreRecorded, PAREvents.unitStream(cycle, unit),
-                        PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: nil))
+        PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: nil).draft
     }
 
     func conclude(_ unit: String) -> EventDraft {
-        PAREvents.draft(PAREventType.appraisalConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
+        PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft
     }
 
     func assign(_ member: String, fields: [UnitKind: [String]], chair: Bool) -> EventDraft {
-        PAREvents.draft(PAREventType.councilMemberAssigned, PAREvents.cycleStream(cycle),
-                        PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair))
+        PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair).draft
     }
 
     func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm") -> EventDraft {
-        PAREvents.draft(PAREventType.notApplicableRejected, PAREvents.unitStream(cycle, unit),
-                        PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason))
+        PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft
     }
 
     func reopen(_ unit: String, reason: String = "Đơn vị giải trình, bổ sung tài liệu") -> EventDraft {
-        PAREvents.draft(PAREventType.appraisalReopened, PAREvents.unitStream(cycle, unit), PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason))
+        PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason).draft
     }
 
     func closeAppraisal() -> EventDraft {
-        PAREvents.draft(PAREventType.appraisalClosed, PAREvents.cycleStream(cycle), PARPayload.CycleStep(cycle: cycle))
+        PARPayload.AppraisalClosed(cycle: cycle).draft
     }
 
     func concludeSpotCheck(_ unit: String) -> EventDraft {
-        PAREvents.draft(PAREventType.spotCheckConcluded, PAREvents.unitStream(cycle, unit), PARPayload.UnitStep(cycle: cycle, unit: unit))
+        PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft
     }
 
     func spotCheck(_ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil) -> EventDraft {
-        PAREvents.draft(PAREventType.spotCheckScoreRecorded, PAREvents.unitStream(cycle, unit),
-                        PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason))
+        PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason).draft
     }
 
     func survey(_ unit: String, _ scores: [(String, String)]) -> EventDraft {
-        PAREvents.draft(PAREventType.surveyScoresImported, PAREvents.unitStream(cycle, unit),
-                        PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) }, source: String(repeating: "a", count: 64)))
+        PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) }, source: String(repeating: "a", count: 64)).draft
     }
 
     func publish(hash: String? = nil, date: String = "2020-05-29") throws -> EventDraft {
-        PAREvents.draft(PAREventType.resultsPublished, PAREvents.cycleStream(cycle),
-                        PARPayload.ResultsPublished(cycle: cycle, decision: "640/QĐ-UBND", date: date, resultsHash: try hash ?? scoring.results(cycle: cycle).hash))
+        (PARPayload.ResultsPublished(cycle: cycle, decision: "640/QĐ-UBND", date: date, resultsHash: try hash ?? scoring.results(cycle: cycle).hash)).draft
     }
 
     // MARK: Whole stages

@@ -20,9 +20,8 @@ import TestSupport
             (p.selfScore("d01", "1.1", "1"), "criterion 1.1 is the sum of its sub-criteria; score 1.1.1, 1.1.2 instead"),
             (p.selfScore("d01", "2.5.1", "1"), "criterion 2.5.1 is scored by the sociological survey (ĐTXHH)"),
             (p.selfScore("d01", "1.2", "3", evidence: false), "a self-score needs evidence or a written explanation"),
-            (PAREvents.draft(PAREventType.selfScoreRecorded, PAREvents.unitStream(p.cycle, "d01"),
-                             PARPayload.SelfScoreRecorded(cycle: p.cycle, unit: "d01", criterion: "1.2", points: "3",
-                                                          evidence: [EvidenceCitation(name: "ghost.pdf", sha256: String(repeating: "ab", count: 32))], explanation: nil)),
+            (PARPayload.SelfScoreRecorded(cycle: p.cycle, unit: "d01", criterion: "1.2", points: "3",
+                                                          evidence: [EvidenceCitation(name: "ghost.pdf", sha256: String(repeating: "ab", count: 32))], explanation: nil).draft,
              "evidence 'ghost.pdf' (abababababababab…) was never added"),
         ]
         for (draft, expected) in cases {
@@ -62,8 +61,7 @@ import TestSupport
         let p = try province()
         p.clock.set(try #require(Timestamp(iso8601: "2020-01-15T03:00:00Z")))
         #expect(try p.refusal(by: p.officer("d01"), [p.selfScore("d01", "1.2", "3")])?.contains("the self-assessment deadline for 'd01' passed at 2020-01-14T16:59:59.999Z") == true)
-        let extension_ = PAREvents.draft(PAREventType.deadlineExtended, PAREvents.unitStream(p.cycle, "d01"),
-                                         PARPayload.DeadlineExtended(cycle: p.cycle, unit: "d01", until: "2020-01-31T16:59:59Z", reason: "Lũ quét"))
+        let extension_ = PARPayload.DeadlineExtended(cycle: p.cycle, unit: "d01", until: "2020-01-31T16:59:59Z", reason: "Lũ quét").draft
         #expect(try p.refusal(by: p.officer("d01"), [extension_])?.contains("needs the role secretariat") == true)
         try p.issue(by: "so-noi-vu", [extension_])
         try p.issue(by: p.officer("d01"), [p.selfScore("d01", "1.2", "3")])
@@ -157,8 +155,7 @@ import TestSupport
             try p.selfAssessFully(unit)
             try p.appraiseLowering(unit, count: unit == "d01" ? 0 : 1)
         }
-        let exclusion = PAREvents.draft(PAREventType.unitExcludedFromRanking, PAREvents.unitStream(p.cycle, "d01"),
-                                        PARPayload.UnitExcludedFromRanking(cycle: p.cycle, unit: "d01", reason: "Thành lập trong năm"))
+        let exclusion = PARPayload.UnitExcludedFromRanking(cycle: p.cycle, unit: "d01", reason: "Thành lập trong năm").draft
         try p.issue(by: "so-noi-vu", [exclusion])
         let results = try p.scoring.results(cycle: p.cycle).units.filter { $0.unit.kind == .department }
         #expect(results.map(\.unit.id) == ["d02", "d03", "d01"])
