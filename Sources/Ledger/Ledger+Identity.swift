@@ -146,7 +146,7 @@ extension ActorRecord {
             let lastChangedAt = value["lastChangedAt"]?.integerValue,
             case .object(let retired)? = value["retiredKeys"], let grants = value["grants"]?.arrayValue
         else {
-            throw LedgerError.corruptEvent(sequence: 0, reason: "a stored actor record is damaged; run 'parledger verify'")
+            throw LedgerError.corruptEvent(sequence: 0, reason: "a stored actor record is damaged; verify the ledger")
         }
         self.init(
             id: id, name: name,

@@ -2,7 +2,7 @@ public import LMDB
 
 /// Everything the ledger refuses or cannot do, with a message that says what and where, and a hint
 /// that says what to do.
-public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum LedgerError: KindedError, Equatable, Sendable {
     /// No ledger exists at the path.
     case noLedger(path: String)
     /// The path exists but is not a ParLedger ledger (or not an LMDB environment at all).
@@ -59,43 +59,24 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// What the user can do about it.
-    public var hint: String? {
+    public var kind: ErrorKind {
         switch self {
-        case .noLedger:
-            "create one with 'parledger init', or point --ledger (or PARLEDGER_DIR) at an existing one"
-        case .notALedger:
-            "point --ledger at a directory created by 'parledger init'"
-        case .alreadyInitialized:
-            "use the existing ledger, or choose another directory"
-        case .storage(_, let error) where error == .mapFull:
-            "the ledger reached its size limit; free disk space or raise the limit"
-        case .storage(_, let error) where error == .noSpace || error == .ioError:
-            "the disk is full or failing; nothing was appended: free space, retry, then run 'parledger verify'"
-        case .storage(_, let error) where error == .permissionDenied:
-            "check the permissions of the ledger directory"
-        case .storage(_, let error) where error == .readOnlyFileSystem:
-            "the ledger is on a read-only medium: commands that read it still work; copy it to a writable place to append"
-        case .storage(_, let error) where error == .lockFileReplaced:
-            "another process deleted or replaced lock.mdb; nothing was lost: run the command again"
-        case .storage:
-            nil
-        case .invalidCommand:
-            "correct the input and retry"
-        case .wrongExpectedVersion:
-            "read the stream again and decide on the new state before retrying"
-        case .commandIDReused:
-            "give each new command a new id"
-        case .signatureRefused:
-            "an enrolled, active actor signs with its current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' shows its status and keys"
-        case .outOfPlace:
-            "sign the command again against the ledger's current head, with a correct clock"
-        case .notPermitted:
-            "ask the secretariat for the role this needs, or have the actor who holds it issue the command"
-        case .outOfRange:
-            "'parledger log' and 'parledger verify' show the ledger's events and size"
-        case .corruptEvent:
-            "run 'parledger verify' and restore the ledger from a verified copy"
+        case .outOfRange: .notFound
+        case .notALedger, .corruptEvent: .integrity
+        case .storage, .noLedger: .io
+        case .invalidCommand: .invalidInput
+        case .alreadyInitialized, .wrongExpectedVersion, .commandIDReused, .outOfPlace: .conflict
+        case .signatureRefused, .notPermitted: .forbidden
+        }
+    }
+
+    public var fields: [String: String] {
+        switch self {
+        case .noLedger(let path), .notALedger(let path, _), .alreadyInitialized(let path): ["path": path]
+        case .wrongExpectedVersion(let stream, _, let actual): ["stream": stream, "version": String(actual)]
+        case .commandIDReused(let id): ["command": id]
+        case .corruptEvent(let sequence, _): ["sequence": String(sequence)]
+        default: [:]
         }
     }
 }

@@ -36,7 +36,7 @@ public struct PARPolicy: AuthorizationPolicy {
             throw LedgerError.invalidCommand(reason: "unknown role '\(name)' (roles: \(known))")
         }
         if role.needsUnitScope && draft.payload["scope"]?.stringValue == nil {
-            throw LedgerError.invalidCommand(reason: "the role \(role.rawValue) needs a --scope naming its unit")
+            throw LedgerError.invalidCommand(reason: "the role \(role.rawValue) needs a scope naming its unit")
         }
     }
 

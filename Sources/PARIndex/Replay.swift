@@ -29,7 +29,7 @@ public final class ProjectionSnapshot: @unchecked Sendable {
     public func results(cycle cycleID: String) throws -> CycleResults {
         try environment.read { txn in
             guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
-                throw RuleViolation("no cycle '\(cycleID)' as of event \(sequence)")
+                throw RuleViolation.notFound("no cycle '\(cycleID)' as of event \(sequence)")
             }
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }
@@ -105,7 +105,7 @@ extension ScoringLedger {
             guard let leaf = framework.criteriaByCode[code] else { throw RuleViolation("unknown criterion '\(code)' for \(unit)") }
             let history = try projector.history(cycle, unit, code, in: txn)
             if try history.isEmpty && projector.score(cycle, unit, code, in: txn) != CriterionScore() {
-                throw RuleViolation("this ledger's projections have no score history yet; run 'parledger rebuild' once")
+                throw RuleViolation("this ledger's projections have no score history yet; rebuild the projections once", kind: .integrity)
             }
             return (leaf, history)
         }
@@ -114,7 +114,7 @@ extension ScoringLedger {
         var entries: [TraceEntry] = []
         for (sequence, score) in history where sequence <= last {
             guard let event = try ledger.event(at: sequence) else {
-                throw RuleViolation("the score history names event \(sequence), which the ledger does not hold; run 'parledger verify'")
+                throw RuleViolation("the score history names event \(sequence), which the ledger does not hold; verify the ledger", kind: .integrity)
             }
             let after = score.notApplicable != nil && score.correction == nil ? "n/a" : score.effective(method: leaf.method ?? .assessed)?.points ?? "-"
             let (stage, mark) = Self.describe(event, score, code)

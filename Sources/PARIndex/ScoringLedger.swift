@@ -101,10 +101,10 @@ public final class ScoringLedger: Sendable {
     }
 
     static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: Transaction) throws -> [(Criterion, CriterionScore)] {
-        guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+        guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
         guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
             let framework = try projector.framework(frameworkID, in: txn)
-        else { throw RuleViolation("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
+        else { throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
         let scores = try projector.scores(cycleID.nfc, unitID.nfc, in: txn)
         return framework.leaves.map { ($0, scores[$0.code] ?? CriterionScore()) }
     }
@@ -112,7 +112,7 @@ public final class ScoringLedger: Sendable {
     /// The cycle's results as the events give them now.
     public func results(cycle cycleID: String) throws -> CycleResults {
         try read { txn, projector in
-            guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+            guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }
     }

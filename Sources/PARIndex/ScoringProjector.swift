@@ -234,7 +234,7 @@ final class ScoringProjector: @unchecked Sendable {
                 throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
             }
             guard try txn.value(for: Array(citation.sha256.utf8), in: evidenceDB) != nil else {
-                throw RuleViolation("evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add it with 'parledger evidence add'")
+                throw RuleViolation("evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add the document first")
             }
         }
     }
@@ -258,7 +258,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         guard event.stream == "framework/\(id)" else { throw RuleViolation("FrameworkRegistered belongs in the stream 'framework/\(id)'") }
         guard try txn.value(for: Array(id.utf8), in: frameworksDB) == nil else {
-            throw RuleViolation("framework \(id) is already registered")
+            throw RuleViolation.stage("framework \(id) is already registered")
         }
         try txn.put(CanonicalJSON.encode(framework.json), for: Array(id.utf8), in: frameworksDB)
     }
@@ -269,7 +269,7 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
         }
         if let problem = Slug.problem(opened.cycle, "cycle") { throw RuleViolation(problem) }
-        guard try cycle(opened.cycle, in: txn) == nil else { throw RuleViolation("cycle '\(opened.cycle)' is already open") }
+        guard try cycle(opened.cycle, in: txn) == nil else { throw RuleViolation.stage("cycle '\(opened.cycle)' is already open") }
         guard Timestamp(iso8601: opened.selfAssessmentDeadline) != nil else {
             throw RuleViolation("the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
         }
@@ -285,10 +285,10 @@ final class ScoringProjector: @unchecked Sendable {
                 throw RuleViolation("the name of unit '\(unit.id)' is confusable with the name of unit '\(other)'")
             }
             guard let frameworkID = opened.frameworks[unit.kind.rawValue] else {
-                throw RuleViolation("unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
+                throw RuleViolation.notFound("unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
             }
             guard let framework = try framework(frameworkID, in: txn) else {
-                throw RuleViolation("framework \(frameworkID) is not registered; register it first")
+                throw RuleViolation.notFound("framework \(frameworkID) is not registered; register it first")
             }
             guard framework.unitKind == unit.kind else {
                 throw RuleViolation("framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
@@ -300,7 +300,7 @@ final class ScoringProjector: @unchecked Sendable {
             }
         }
         if let previous = opened.previousCycle, try !Slug.isValid(previous) || cycle(previous, in: txn) == nil {
-            throw RuleViolation("the previous cycle '\(previous)' does not exist")
+            throw RuleViolation.notFound("the previous cycle '\(previous)' does not exist")
         }
         try putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event, txn)
         for unit in opened.units { try putUnit(UnitRecord(), opened.cycle, unit.id, txn) }
@@ -310,22 +310,22 @@ final class ScoringProjector: @unchecked Sendable {
     /// `afterPublication`), the unit belongs to it, and the event is in the unit's stream.
     private func context(_ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: Transaction,
                          afterPublication: Bool = false) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
-        guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+        guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
         guard let unit = cycle.unit(unitID), let record = try unitRecord(cycleID, unitID, in: txn) else {
-            throw RuleViolation("unit '\(unitID)' is not part of cycle '\(cycleID)'")
+            throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'")
         }
         if afterPublication {
             guard cycle.publication != nil else {
-                throw RuleViolation("cycle '\(cycleID)' is not published; change scores through the normal stages")
+                throw RuleViolation.stage("cycle '\(cycleID)' is not published; change scores through the normal stages")
             }
         } else if let publication = cycle.publication {
-            throw RuleViolation("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
+            throw RuleViolation.stage("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
         }
         guard event.stream == PAREvents.unitStream(cycleID, unitID) else {
             throw RuleViolation("\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'")
         }
         guard let frameworkID = cycle.frameworkID(for: unit.kind), let framework = try framework(frameworkID, in: txn) else {
-            throw RuleViolation("cycle '\(cycleID)' has no framework for \(unit.kind.rawValue)s")
+            throw RuleViolation.notFound("cycle '\(cycleID)' has no framework for \(unit.kind.rawValue)s")
         }
         return (cycle, unit, record, framework)
     }
@@ -364,7 +364,7 @@ final class ScoringProjector: @unchecked Sendable {
     private func checkDeadline(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ unitID: String) throws {
         let deadline = Timestamp(iso8601: unit.deadlineExtendedUntil ?? cycle.opened.selfAssessmentDeadline)
         if let deadline, event.recordedAt > deadline {
-            throw RuleViolation("the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension")
+            throw RuleViolation.stage("the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension")
         }
     }
 
@@ -384,7 +384,7 @@ final class ScoringProjector: @unchecked Sendable {
         let recorded = try PARPayload.SelfScoreRecorded.decode(event)
         let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         guard unit.stage == .selfAssessment else {
-            throw RuleViolation("'\(recorded.unit)' has already submitted its self-assessment")
+            throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
         }
         try checkDeadline(event, cycle, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -412,7 +412,7 @@ final class ScoringProjector: @unchecked Sendable {
         let marked = try PARPayload.NotApplicableMarked.decode(event)
         let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
         guard unit.stage == .selfAssessment else {
-            throw RuleViolation("'\(marked.unit)' has already submitted its self-assessment")
+            throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
         }
         try checkDeadline(event, cycle, unit, marked.unit)
         guard let criterion = framework.criteriaByCode[marked.criterion] else {
@@ -436,7 +436,7 @@ final class ScoringProjector: @unchecked Sendable {
         let step = try PARPayload.SelfAssessmentSubmitted.decode(event)
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         var unit = unitState
-        guard unit.stage == .selfAssessment else { throw RuleViolation("'\(step.unit)' has already submitted its self-assessment") }
+        guard unit.stage == .selfAssessment else { throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment") }
         try checkDeadline(event, cycle, unit, step.unit)
         let scores = try scores(step.cycle, step.unit, in: txn)
         let missing = framework.leaves.filter { $0.method == .assessed }
@@ -471,12 +471,12 @@ final class ScoringProjector: @unchecked Sendable {
 
     /// The cycle of a cycle-wide event (in the cycle's stream), open and not published.
     private func openCycleRecord(_ event: RecordedEvent, _ cycleID: String, _ txn: Transaction) throws -> CycleRecord {
-        guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation("no cycle '\(cycleID)'") }
+        guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
         guard event.stream == PAREvents.cycleStream(cycleID) else {
             throw RuleViolation("\(event.type) belongs in the stream '\(PAREvents.cycleStream(cycleID))'")
         }
         if let publication = cycle.publication {
-            throw RuleViolation("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
+            throw RuleViolation.stage("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
         }
         return cycle
     }
@@ -484,10 +484,10 @@ final class ScoringProjector: @unchecked Sendable {
     /// Refuses an appraisal event before the draw's commitment or after the appraisal was closed.
     private func checkAppraisalIsOpen(_ cycle: CycleRecord) throws {
         guard cycle.spotCheckCommitment != nil else {
-            throw RuleViolation("appraisal of '\(cycle.opened.cycle)' opens once the steering committee has committed to the secret of its spot-check draw")
+            throw RuleViolation.stage("appraisal of '\(cycle.opened.cycle)' opens once the steering committee has committed to the secret of its spot-check draw")
         }
         if let closure = cycle.appraisalClosed {
-            throw RuleViolation("the appraisal of '\(cycle.opened.cycle)' was closed at event \(closure.sequence); nothing of it changes now")
+            throw RuleViolation.stage("the appraisal of '\(cycle.opened.cycle)' was closed at event \(closure.sequence); nothing of it changes now")
         }
     }
 
@@ -496,19 +496,19 @@ final class ScoringProjector: @unchecked Sendable {
     private func checkCouncilMember(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ member: CycleUnit,
                                     criterion: String? = nil, chair: Bool = false) throws {
         guard !unit.selfAssessedBy.contains(event.actor) else {
-            throw RuleViolation("'\(event.actor)' self-assessed \(member.id) and may not appraise it")
+            throw RuleViolation.forbidden("'\(event.actor)' self-assessed \(member.id) and may not appraise it")
         }
         guard let assignment = cycle.council[event.actor] else {
-            throw RuleViolation("'\(event.actor)' is not a council member of '\(cycle.opened.cycle)'; the secretariat assigns members and their fields")
+            throw RuleViolation.forbidden("'\(event.actor)' is not a council member of '\(cycle.opened.cycle)'; the secretariat assigns members and their fields")
         }
         if chair && !assignment.chair {
-            throw RuleViolation("only the chair of the council seals, reopens or closes an appraisal; '\(event.actor)' is a member")
+            throw RuleViolation.forbidden("only the chair of the council seals, reopens or closes an appraisal; '\(event.actor)' is a member")
         }
         if let criterion {
             let field = String(criterion.prefix { $0 != "." })
             guard assignment.fields[member.kind.rawValue]?.contains(field) == true else {
                 let mine = assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "none"
-                throw RuleViolation("'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))")
+                throw RuleViolation.forbidden("'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))")
             }
         }
     }
@@ -518,8 +518,8 @@ final class ScoringProjector: @unchecked Sendable {
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkAppraisalIsOpen(cycle)
         switch unit.stage {
-        case .selfAssessment: throw RuleViolation("'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
-        case .appraised: throw RuleViolation("the appraisal of '\(recorded.unit)' is sealed; the chair reopens it with a reason to change it")
+        case .selfAssessment: throw RuleViolation.stage("'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
+        case .appraised: throw RuleViolation.stage("the appraisal of '\(recorded.unit)' is sealed; the chair reopens it with a reason to change it")
         case .submitted: break
         }
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -545,7 +545,7 @@ final class ScoringProjector: @unchecked Sendable {
         let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
-            throw RuleViolation(unit.stage == .appraised ? "the appraisal of '\(rejected.unit)' is sealed; the chair reopens it with a reason to change it"
+            throw RuleViolation.stage(unit.stage == .appraised ? "the appraisal of '\(rejected.unit)' is sealed; the chair reopens it with a reason to change it"
                                                         : "'\(rejected.unit)' has not submitted its self-assessment yet; appraisal comes after")
         }
         guard let criterion = framework.criteriaByCode[rejected.criterion] else {
@@ -573,7 +573,7 @@ final class ScoringProjector: @unchecked Sendable {
         var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
-            throw RuleViolation(unit.stage == .appraised ? "the appraisal of '\(step.unit)' is already sealed"
+            throw RuleViolation.stage(unit.stage == .appraised ? "the appraisal of '\(step.unit)' is already sealed"
                                                         : "'\(step.unit)' has not submitted its self-assessment yet")
         }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
@@ -592,7 +592,7 @@ final class ScoringProjector: @unchecked Sendable {
         let reopened = try PARPayload.AppraisalReopened.decode(event)
         var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: reopened.cycle, unit: reopened.unit, txn)
         try checkAppraisalIsOpen(cycle)
-        guard unit.stage == .appraised else { throw RuleViolation("the appraisal of '\(reopened.unit)' is not sealed") }
+        guard unit.stage == .appraised else { throw RuleViolation.stage("the appraisal of '\(reopened.unit)' is not sealed") }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
         guard !reopened.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RuleViolation("reopening a sealed appraisal needs a reason")
@@ -606,12 +606,12 @@ final class ScoringProjector: @unchecked Sendable {
         var cycle = try openCycleRecord(event, step.cycle, txn)
         try checkAppraisalIsOpen(cycle)
         guard cycle.council[event.actor]?.chair == true else {
-            throw RuleViolation("only the chair of the council of '\(step.cycle)' closes its appraisal")
+            throw RuleViolation.forbidden("only the chair of the council of '\(step.cycle)' closes its appraisal")
         }
         var pending: [String] = []
         for unit in cycle.opened.units where try unitRecord(step.cycle, unit.id, in: txn)?.stage != .appraised { pending.append(unit.id) }
         guard pending.isEmpty else {
-            throw RuleViolation("the appraisal is closed once every unit's is sealed; not yet sealed: \(pending.joined(separator: ", "))")
+            throw RuleViolation.stage("the appraisal is closed once every unit's is sealed; not yet sealed: \(pending.joined(separator: ", "))")
         }
         cycle.appraisalClosed = CycleRecord.ClosureRecord(sequence: event.sequence, hash: event.hash.hex)
         try putCycle(cycle, event, txn)
@@ -622,7 +622,7 @@ final class ScoringProjector: @unchecked Sendable {
     private func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let committed = try PARPayload.SpotCheckSeedCommitted.decode(event)
         var cycle = try openCycleRecord(event, committed.cycle, txn)
-        guard cycle.spotCheckCommitment == nil else { throw RuleViolation("the spot-check draw of '\(committed.cycle)' is already committed") }
+        guard cycle.spotCheckCommitment == nil else { throw RuleViolation.stage("the spot-check draw of '\(committed.cycle)' is already committed") }
         guard EventHash(hex: committed.commitment) != nil else { throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits") }
         cycle.spotCheckCommitment = committed.commitment
         try putCycle(cycle, event, txn)
@@ -632,18 +632,18 @@ final class ScoringProjector: @unchecked Sendable {
         let drawn = try PARPayload.SpotCheckDrawn.decode(event)
         var cycle = try openCycleRecord(event, drawn.cycle, txn)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
-            throw RuleViolation("the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; 'spotcheck redraw' re-checks it")
+            throw RuleViolation.stage("the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; a redraw re-checks it")
         }
         let units = cycle.opened.units.filter { $0.kind == drawn.kind }.map(\.id)
         guard !units.isEmpty else { throw RuleViolation("cycle '\(drawn.cycle)' has no \(drawn.kind.rawValue)s") }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
-            throw RuleViolation("the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
+            throw RuleViolation.stage("the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
         }
         guard let secret = EventHash(hex: drawn.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {
             throw RuleViolation("the revealed secret is not the one the steering committee committed to before appraisal")
         }
         guard let frameworkID = cycle.frameworkID(for: drawn.kind), let framework = try framework(frameworkID, in: txn) else {
-            throw RuleViolation("no framework for \(drawn.kind.rawValue)s")
+            throw RuleViolation.notFound("no framework for \(drawn.kind.rawValue)s")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
         guard drawn.seed == seed.hex else {
@@ -659,7 +659,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
         for added in drawn.added {
             guard units.contains(added) else { throw RuleViolation("added unit '\(added)' is not a \(drawn.kind.rawValue) of the cycle") }
-            guard !expected.contains(added) else { throw RuleViolation("added unit '\(added)' was already drawn") }
+            guard !expected.contains(added) else { throw RuleViolation.stage("added unit '\(added)' was already drawn") }
         }
         let sample = expected + drawn.added
         cycle.draws[drawn.kind.rawValue] = CycleRecord.DrawRecord(units: sample, sequence: event.sequence)
@@ -674,10 +674,10 @@ final class ScoringProjector: @unchecked Sendable {
     /// Refuses a spot-check event for a unit not in the sample, already concluded, or by someone who
     /// self-assessed it.
     private func checkSpotCheckable(_ event: RecordedEvent, _ unit: UnitRecord, _ unitID: String) throws {
-        guard unit.spotChecked else { throw RuleViolation("'\(unitID)' is not in the spot-check sample") }
-        guard !unit.spotCheckConcluded else { throw RuleViolation("the spot-check of '\(unitID)' is concluded") }
+        guard unit.spotChecked else { throw RuleViolation.stage("'\(unitID)' is not in the spot-check sample") }
+        guard !unit.spotCheckConcluded else { throw RuleViolation.stage("the spot-check of '\(unitID)' is concluded") }
         guard !unit.selfAssessedBy.contains(event.actor) else {
-            throw RuleViolation("'\(event.actor)' self-assessed \(unitID) and may not spot-check it")
+            throw RuleViolation.forbidden("'\(event.actor)' self-assessed \(unitID) and may not spot-check it")
         }
     }
 
@@ -740,17 +740,17 @@ final class ScoringProjector: @unchecked Sendable {
 
     private func publish(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let published = try PARPayload.ResultsPublished.decode(event)
-        guard var cycle = try cycle(published.cycle, in: txn) else { throw RuleViolation("no cycle '\(published.cycle)'") }
+        guard var cycle = try cycle(published.cycle, in: txn) else { throw RuleViolation.notFound("no cycle '\(published.cycle)'") }
         guard event.stream == PAREvents.cycleStream(published.cycle) else {
             throw RuleViolation("ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'")
         }
-        guard cycle.publication == nil else { throw RuleViolation("cycle '\(published.cycle)' is already published") }
+        guard cycle.publication == nil else { throw RuleViolation.stage("cycle '\(published.cycle)' is already published") }
         guard !published.decision.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RuleViolation("a publication cites the decision that publishes the results")
         }
         let missing = try publicationPrerequisitesMissing(cycle, date: published.date, txn)
         guard missing.isEmpty else {
-            throw RuleViolation("cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
+            throw RuleViolation.stage("cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
         }
         let results = try CycleResults.compute(cycle: cycle, projector: self, txn: txn)
         guard results.hash == published.resultsHash else {

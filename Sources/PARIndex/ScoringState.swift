@@ -174,7 +174,7 @@ enum StateCoding {
             guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "trailing bytes") }
             return value
         } catch let error as ByteReader.Malformed {
-            throw RuleViolation("a stored projection record is damaged (\(error.reason)); run 'parledger rebuild'")
+            throw RuleViolation("a stored projection record is damaged (\(error.reason)); rebuild the projections", kind: .integrity)
         }
     }
 

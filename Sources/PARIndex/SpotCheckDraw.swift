@@ -38,10 +38,10 @@ extension ScoringLedger {
     /// appraisal is closed.
     public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, secret: [UInt8], adding added: [String]) throws -> EventDraft {
         guard let cycle = try cycle(cycleID), let framework = try frameworks(of: cycle)[kind] else {
-            throw RuleViolation("no cycle '\(cycleID)' with \(kind.rawValue)s")
+            throw RuleViolation.notFound("no cycle '\(cycleID)' with \(kind.rawValue)s")
         }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
-            throw RuleViolation("the spot-check is drawn after the council closes the appraisal of '\(cycleID)'")
+            throw RuleViolation.stage("the spot-check is drawn after the council closes the appraisal of '\(cycleID)'")
         }
         let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
         let seed = SpotCheckDraw.seed(secret: secret, closedBy: closeHash)
@@ -59,7 +59,7 @@ extension ScoringLedger {
         guard let cycle = try cycle(cycleID), let draw = cycle.draws[kind.rawValue], let event = try ledger.event(at: draw.sequence),
             let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash)
         else {
-            throw RuleViolation("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
+            throw RuleViolation.notFound("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
         }
         let payload = try PARPayload.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {

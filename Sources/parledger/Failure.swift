@@ -32,17 +32,11 @@ func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as LedgerError {
-        printError(error.description, hint: error.hint)
-        switch error {
-        case .invalidCommand, .wrongExpectedVersion, .commandIDReused, .alreadyInitialized, .signatureRefused, .notPermitted, .outOfPlace,
-            .outOfRange:
-            throw ExitStatus.refused
-        case .noLedger, .notALedger, .storage, .corruptEvent:
-            throw ExitStatus.unavailable
-        }
+        printError(error.description, hint: hint(for: error))
+        throw exitStatus(for: error.kind)
     } catch let error as RuleViolation {
-        printError(error.description, hint: "see the rules in 'parledger --help' and correct the command")
-        throw ExitStatus.refused
+        printError(error.description, hint: hint(for: error.kind))
+        throw exitStatus(for: error.kind)
     } catch let error as EvidenceStore.Problem {
         printError(error.description, hint: "check the path; nothing was appended")
         throw ExitStatus.refused
@@ -50,7 +44,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
         printError(error.description, hint: "check the note and the verifier key")
         throw ExitStatus.verificationFailed
     } catch let error as KeyFile.Problem {
-        printError(error.description, hint: error.hint)
+        printError(error.description, hint: hint(for: error))
         throw ExitStatus.refused
     } catch let error as TrustPolicy.Problem {
         printError(error.description, hint: "use the trust policy file the province publishes ('parledger trust-policy' prints it)")
@@ -90,6 +84,79 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw error
     } catch {
         throw reportInternalError(error)
+    }
+}
+
+/// The exit code of each kind of library error: what the user asked is refused (2), or the ledger or
+/// a file cannot be used (3).
+func exitStatus(for kind: ErrorKind) -> ExitCode {
+    switch kind {
+    case .invalidInput, .forbidden, .conflict, .notFound: ExitStatus.refused
+    case .integrity, .io: ExitStatus.unavailable
+    }
+}
+
+/// What a person can do about a rule the command broke, by its kind.
+func hint(for kind: ErrorKind) -> String? {
+    switch kind {
+    case .invalidInput: "correct the command; see its --help"
+    case .forbidden: "the actor who holds that role for that unit or field issues it"
+    case .conflict: "'parledger cycle show CYCLE' shows each unit's stage"
+    case .notFound: "'parledger cycle show CYCLE' lists the cycle's units"
+    case .integrity: "run 'parledger verify', then 'parledger rebuild'"
+    case .io: nil
+    }
+}
+
+/// The CLI's advice for each ledger error: flags and commands are the front end's to name.
+func hint(for error: LedgerError) -> String? {
+    switch error {
+    case .noLedger:
+        "create one with 'parledger init', or point --ledger (or PARLEDGER_DIR) at an existing one"
+    case .notALedger:
+        "point --ledger at a directory created by 'parledger init'"
+    case .alreadyInitialized:
+        "use the existing ledger, or choose another directory"
+    case .storage(_, let error) where error == .mapFull:
+        "the ledger reached its size limit; free disk space or raise the limit"
+    case .storage(_, let error) where error == .noSpace || error == .ioError:
+        "the disk is full or failing; nothing was appended: free space, retry, then run 'parledger verify'"
+    case .storage(_, let error) where error == .permissionDenied:
+        "check the permissions of the ledger directory"
+    case .storage(_, let error) where error == .readOnlyFileSystem:
+        "the ledger is on a read-only medium: commands that read it still work; copy it to a writable place to append"
+    case .storage(_, let error) where error == .lockFileReplaced:
+        "another process deleted or replaced lock.mdb; nothing was lost: run the command again"
+    case .storage:
+        nil
+    case .invalidCommand:
+        "correct the input and retry"
+    case .wrongExpectedVersion:
+        "read the stream again and decide on the new state before retrying"
+    case .commandIDReused:
+        "give each new command a new id"
+    case .signatureRefused:
+        "an enrolled, active actor signs with its current key (--key FILE or PARLEDGER_KEY); 'parledger actor show ID' shows its status and keys"
+    case .outOfPlace:
+        "sign the command again against the ledger's current head, with a correct clock"
+    case .notPermitted:
+        "ask the secretariat for the role this needs, or have the actor who holds it issue the command"
+    case .outOfRange:
+        "'parledger log' and 'parledger verify' show the ledger's events and size"
+    case .corruptEvent:
+        "run 'parledger verify' and restore the ledger from a verified copy"
+    }
+}
+
+/// The CLI's advice for a key file it refused.
+func hint(for problem: KeyFile.Problem) -> String {
+    switch problem.reason {
+    case .unreadable: "give the private key with --key FILE or PARLEDGER_KEY"
+    case .readableByOthers: "restrict it with: chmod 600 \(problem.path)"
+    case .notAPrivateKey: "create one with 'parledger keygen --out FILE'"
+    case .notAPublicKey: "use the .pub file written by 'parledger keygen'"
+    case .alreadyExists: "choose another file name; existing keys are never overwritten"
+    case .cannotCreate: "check the directory"
     }
 }
 

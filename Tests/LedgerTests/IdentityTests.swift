@@ -158,7 +158,7 @@ import TestSupport
             Issue.record("read a key file that others can read")
         } catch {
             #expect(error.description.contains("readable by others (mode 640)"))
-            #expect(error.hint == "restrict it with: chmod 600 \(path)")
+            #expect(error.reason == .readableByOthers && error.kind == .forbidden && error.fields["path"] == path)
         }
     }
 

@@ -144,3 +144,29 @@ import TestSupport
         #expect(SpreadsheetText.neutralised("-") == "'-")
     }
 }
+
+@Suite struct ErrorKindTests {
+    /// The kind a refused command's error has.
+    private func kind(_ p: Province, by actor: String, _ events: [EventDraft]) -> ErrorKind? {
+        do {
+            try p.issue(by: actor, events)
+            return nil
+        } catch let error as any KindedError {
+            return error.kind
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func refusalsSayWhetherTheInputTheActorTheStageOrTheNameIsWrong() throws {
+        let p = try Province(departments: 1, districts: 0)
+        #expect(kind(p, by: p.officer("d01"), [p.selfScore("d01", "1.1.1", "9")]) == .invalidInput)
+        #expect(kind(p, by: p.officer("d01"), [p.selfScore("d99", "1.1.1", "1")]) == .forbidden)
+        #expect(kind(p, by: "so-noi-vu", [p.survey("d99", [("2.5.1", "1")])]) == .forbidden)
+        #expect(kind(p, by: "nha-thau", [p.survey("d99", [("2.5.1", "1")])]) == .notFound)
+        #expect(kind(p, by: "hoi-dong", [p.appraise("d01", "1.2", "1")]) == .conflict)
+        try p.selfAssessFully("d01")
+        #expect(kind(p, by: "thanh-vien", [p.appraise("d01", "2.2.1", "0")]) == .forbidden)
+        #expect(kind(p, by: "thanh-vien", [p.conclude("d01")]) == .forbidden)
+    }
+}

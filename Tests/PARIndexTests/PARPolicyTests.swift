@@ -118,7 +118,7 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
         let unknown = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "mayor", scope: nil), publicKey: key)
         #expect(try province.refusal(by: "so-noi-vu", [unknown])?.hasPrefix("unknown role 'mayor'") == true)
         let unscoped = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "unit-officer", scope: nil), publicKey: key)
-        #expect(try province.refusal(by: "so-noi-vu", [unscoped]) == "the role unit-officer needs a --scope naming its unit")
+        #expect(try province.refusal(by: "so-noi-vu", [unscoped]) == "the role unit-officer needs a scope naming its unit")
     }
 
     @Test func anActorMayRotateItsOwnKeyButNotAnothers() throws {

@@ -8,9 +8,26 @@ public enum KeyFile {
     static let header = "parledger-ed25519-private-key"
 
     /// Why a key file was refused.
-    public struct Problem: Error, CustomStringConvertible, Equatable {
+    public struct Problem: KindedError, Equatable {
+        /// What is wrong with the file, for front ends that give advice.
+        public enum Reason: Sendable, Equatable {
+            case unreadable, readableByOthers, notAPrivateKey, notAPublicKey, alreadyExists, cannotCreate
+        }
+
+        public let reason: Reason
+        public let path: String
         public let description: String
-        public let hint: String
+
+        public var kind: ErrorKind {
+            switch reason {
+            case .unreadable, .cannotCreate: .io
+            case .readableByOthers: .forbidden
+            case .notAPrivateKey, .notAPublicKey: .invalidInput
+            case .alreadyExists: .conflict
+            }
+        }
+
+        public var fields: [String: String] { ["path": path] }
     }
 
     /// Writes `key` to `path` (mode 0600, never overwriting) and its public key to `path.pub`.
@@ -23,23 +40,20 @@ public enum KeyFile {
     public static func read(_ path: String) throws(Problem) -> SigningKey {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw Problem(description: "cannot read the key file \(path): \(String(cString: strerror(errno)))",
-                          hint: "give the private key with --key FILE or PARLEDGER_KEY")
+            throw Problem(reason: .unreadable, path: path, description: "cannot read the key file \(path): \(String(cString: strerror(errno)))")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw Problem(description: "the key file \(path) is readable by others (mode \(String(mode, radix: 8)))",
-                          hint: "restrict it with: chmod 600 \(path)")
+            throw Problem(reason: .readableByOthers, path: path, description: "the key file \(path) is readable by others (mode \(String(mode, radix: 8)))")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw Problem(description: "cannot read the key file \(path)", hint: "check its permissions")
+            throw Problem(reason: .unreadable, path: path, description: "cannot read the key file \(path)")
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard lines.count == 2, lines[0] == header, let seed = Data(base64Encoded: lines[1]),
             let key = SigningKey(seed: Array(seed))
         else {
-            throw Problem(description: "\(path) is not a ParLedger private key file",
-                          hint: "create one with 'parledger keygen --out FILE'")
+            throw Problem(reason: .notAPrivateKey, path: path, description: "\(path) is not a ParLedger private key file")
         }
         return key
     }
@@ -48,14 +62,13 @@ public enum KeyFile {
     public static func readPublicKey(_ fileOrBase64: String) throws(Problem) -> PublicKey {
         if let data = FileManager.default.contents(atPath: fileOrBase64) {
             guard let key = PublicKey(base64: String(decoding: data, as: UTF8.self)) else {
-                throw Problem(description: "\(fileOrBase64) does not hold a base64 Ed25519 public key",
-                              hint: "use the .pub file written by 'parledger keygen'")
+                throw Problem(reason: .notAPublicKey, path: fileOrBase64, description: "\(fileOrBase64) does not hold a base64 Ed25519 public key")
             }
             return key
         }
         guard let key = PublicKey(base64: fileOrBase64) else {
-            throw Problem(description: "'\(fileOrBase64)' is neither a readable file nor a base64 Ed25519 public key",
-                          hint: "use the .pub file written by 'parledger keygen'")
+            throw Problem(reason: .notAPublicKey, path: fileOrBase64,
+                          description: "'\(fileOrBase64)' is neither a readable file nor a base64 Ed25519 public key")
         }
         return key
     }
@@ -64,8 +77,8 @@ public enum KeyFile {
         do {
             try RegularFile.create(path, mode: mode, contents: contents)
         } catch {
-            throw Problem(description: error.description,
-                          hint: FileManager.default.fileExists(atPath: path) ? "choose another file name; existing keys are never overwritten" : "check the directory")
+            throw Problem(reason: FileManager.default.fileExists(atPath: path) ? .alreadyExists : .cannotCreate, path: path,
+                          description: error.description)
         }
     }
 }
