@@ -38,6 +38,9 @@ public struct UnitResult: Sendable {
     public let publishedDecimals: Int
 
     public var indexText: String { index.percentText(decimals: publishedDecimals) }
+
+    /// The index in per cent as published (rounded half-up to the framework's published decimals).
+    public var publishedIndex: Points { index.percent(decimals: publishedDecimals) }
 }
 
 /// The results of a cycle: every unit's points, index, class, eligibility and rank, with ranks

@@ -134,13 +134,17 @@ public struct Share: Sendable, Comparable, CustomStringConvertible {
         return Points(hundredths: (2 * scaled + whole.hundredths) / (2 * whole.hundredths))
     }
 
-    /// The share in per cent rounded half-up to `decimals` (0…2) decimals, as text ("87.53").
-    public func percentText(decimals: Int) -> String {
-        guard whole.hundredths > 0 else { return Points.zero.formatted(decimals: decimals) }
+    /// The share in per cent rounded half-up to `decimals` (0…2) decimals: the published value.
+    public func percent(decimals: Int) -> Points {
+        guard whole.hundredths > 0 else { return .zero }
         let unit: Int64 = decimals == 0 ? 100 : (decimals == 1 ? 10 : 1)
         let scaled = part.hundredths * 10_000
-        let rounded = (2 * scaled + unit * whole.hundredths) / (2 * unit * whole.hundredths) * unit
-        return Points(hundredths: rounded).formatted(decimals: decimals)
+        return Points(hundredths: (2 * scaled + unit * whole.hundredths) / (2 * unit * whole.hundredths) * unit)
+    }
+
+    /// The share in per cent rounded half-up to `decimals` (0…2) decimals, as text ("87.53").
+    public func percentText(decimals: Int) -> String {
+        percent(decimals: decimals).formatted(decimals: decimals)
     }
 
     public var description: String { percentText(decimals: 2) + "%" }

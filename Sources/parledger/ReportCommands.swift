@@ -91,23 +91,16 @@ struct RankingCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let scoring = try at.reader(try location.openForReading())
-            guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
-            let units = try scoring.results(cycle: cycle).units.filter { kind == nil || $0.unit.kind == kind }
-            var previous: [String: UnitResult] = [:]
-            if let previousCycle = record.opened.previousCycle {
-                for result in try scoring.results(cycle: previousCycle).units { previous[result.unit.id] = result }
-            }
-            func change(_ result: UnitResult) -> (index: String, rank: String) {
-                guard let before = previous[result.unit.id], before.unit.kind == result.unit.kind else { return ("", "") }
-                let delta = Points(parsing: result.indexText, or: .zero) - Points(parsing: before.indexText, or: .zero)
-                let places = (before.rank ?? 0) - (result.rank ?? 0)
-                let rank = (before.rank == nil || result.rank == nil) ? "" : (places > 0 ? "+\(places)" : "\(places)")
-                return ((delta.hundredths >= 0 ? "+" : "") + delta.formatted(decimals: 2), rank)
+            let report = try at.reader(try location.openForReading()).ranking(cycle: cycle, kind: kind)
+            func change(_ row: RankingReport.Row) -> (index: String, rank: String) {
+                guard let change = row.change else { return ("", "") }
+                let index = (change.indexPoints.hundredths >= 0 ? "+" : "") + change.indexPoints.formatted(decimals: 2)
+                return (index, change.places.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "")
             }
             let header = ["kind", "rank", "unit", "name", "points", "max", "index %", "class", "commendation", "change (index points)", "change (places)"]
-            let lines = units.map { result -> [String] in
-                let (indexChange, rankChange) = change(result)
+            let lines = report.rows.map { row -> [String] in
+                let result = row.result
+                let (indexChange, rankChange) = change(row)
                 let commendation = result.eligibility.provincialCommendation ? "eligible"
                     : (result.eligibility.anyCommendation ? "not at provincial level" : "none") + ": " + result.eligibility.reasons.joined(separator: "; ")
                 return [result.unit.kind.rawValue, result.rank.map(String.init) ?? "not ranked (\(result.excludedFromRanking ?? ""))",
@@ -121,19 +114,7 @@ struct RankingCommand: ParsableCommand {
                 }
             }
             if json {
-                let value: JSONValue = .array(units.map { result in
-                    let (indexChange, rankChange) = change(result)
-                    return .object([
-                        "kind": .string(result.unit.kind.rawValue), "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
-                        "unit": .string(result.unit.id), "name": .string(result.unit.name), "points": .string(result.points.description),
-                        "maxPoints": .string(result.maxPoints.description), "index": .string(result.indexText), "class": .string(result.className),
-                        "provincialCommendation": .bool(result.eligibility.provincialCommendation),
-                        "anyCommendation": .bool(result.eligibility.anyCommendation),
-                        "reasons": .array(result.eligibility.reasons.map(JSONValue.string)),
-                        "indexChange": indexChange.isEmpty ? .null : .string(indexChange), "rankChange": rankChange.isEmpty ? .null : .string(rankChange),
-                    ])
-                })
-                print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                print(String(decoding: CanonicalJSON.encode(report.json), as: UTF8.self))
                 return
             }
             print(header.joined(separator: "\t"))

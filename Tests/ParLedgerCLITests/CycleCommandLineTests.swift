@@ -88,7 +88,7 @@ import TestSupport
         // Departments: applicable max 3 (1.2) + 26.5 (survey) = 29.5. Sở Tài chính 29.5 → 100%;
         // Sở Y tế 1 + 25.5 = 26.5 → 89.83%. Huyện Mường Chà: 2.5 + 31.5 = 34 of 3 + 31.5 = 34.5 → 98.55%.
         let ranking = try run(directory, ["ranking", "--cycle", cycle, "--json"])
-        let rows = try #require(try JSONParser.parse(ranking.output.trimmingCharacters(in: .newlines)).arrayValue)
+        let rows = try #require(try JSONParser.parse(ranking.output.trimmingCharacters(in: .newlines))["units"]?.arrayValue)
         let summary = rows.map { "\($0["unit"]?.stringValue ?? "") \($0["points"]?.stringValue ?? "")/\($0["maxPoints"]?.stringValue ?? "") \($0["index"]?.stringValue ?? "") \($0["class"]?.stringValue ?? "") #\($0["rank"]?.integerValue ?? 0)" }
         #expect(summary == ["so-tai-chinh 29.5/29.5 100.00 Rất tốt #1", "so-y-te 26.5/29.5 89.83 Tốt #2", "huyen-muong-cha 34/34.5 98.55 Rất tốt #1"])
 

@@ -1,0 +1,79 @@
+public import Ledger
+
+/// A cycle's ranking as people read it — rank, points, index, class, eligibility — with each unit's
+/// change on the previous cycle computed from the published values (index points and places), the
+/// one read model the CLI and the web render (JSON: schemas/read-models/ranking.schema.json).
+public struct RankingReport: Sendable {
+    /// A unit's change since the previous cycle.
+    public struct Change: Sendable, Hashable {
+        /// Published index now minus published index then, in percentage points.
+        public let indexPoints: Points
+        /// Places gained (positive) or lost; nil when the unit was not ranked in one of the cycles.
+        public let places: Int?
+    }
+
+    /// One unit's line.
+    public struct Row: Sendable {
+        public let result: UnitResult
+        /// Nil when the unit was not in the previous cycle (or was of another kind).
+        public let change: Change?
+    }
+
+    public let cycle: String
+    public let previousCycle: String?
+    /// Departments first, then by rank (unranked last), then by unit id.
+    public let rows: [Row]
+
+    /// The ranking of `results`, of units of `kind` (all when nil), compared with `previous`.
+    public init(results: CycleResults, previous: CycleResults?, previousCycle: String?, kind: UnitKind?) {
+        let before = Dictionary(uniqueKeysWithValues: (previous?.units ?? []).map { ($0.unit.id, $0) })
+        cycle = results.cycle
+        self.previousCycle = previousCycle
+        rows = results.units.filter { kind == nil || $0.unit.kind == kind }.map { result in
+            guard let then = before[result.unit.id], then.unit.kind == result.unit.kind else { return Row(result: result, change: nil) }
+            let places = result.rank.flatMap { now in then.rank.map { $0 - now } }
+            return Row(result: result, change: Change(indexPoints: result.publishedIndex - then.publishedIndex, places: places))
+        }
+    }
+
+    /// The stable JSON of the report.
+    public var json: JSONValue {
+        .object([
+            "cycle": .string(cycle), "previousCycle": previousCycle.map(JSONValue.string) ?? .null,
+            "units": .array(rows.map { row in
+                let result = row.result
+                return .object([
+                    "unit": .string(result.unit.id), "name": .string(result.unit.name), "kind": .string(result.unit.kind.rawValue),
+                    "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
+                    "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
+                    "points": .string(result.points.description), "maxPoints": .string(result.maxPoints.description),
+                    "index": .string(result.indexText), "class": .string(result.className),
+                    "fields": .array(result.fields.map { field in
+                        .object(["code": .string(field.code), "title": .string(field.title),
+                                 "points": .string(field.points.description), "maxPoints": .string(field.maxPoints.description)])
+                    }),
+                    "eligibility": .object([
+                        "provincialCommendation": .bool(result.eligibility.provincialCommendation),
+                        "headExcellentRating": .bool(result.eligibility.headExcellentRating),
+                        "anyCommendation": .bool(result.eligibility.anyCommendation),
+                        "reasons": .array(result.eligibility.reasons.map(JSONValue.string)),
+                    ]),
+                    "change": row.change.map { change in
+                        .object(["indexPoints": .string(change.indexPoints.formatted(decimals: result.publishedDecimals)),
+                                 "places": change.places.map { .integer(Int64($0)) } ?? .null])
+                    } ?? .null,
+                ])
+            }),
+        ])
+    }
+}
+
+extension ProjectionReading {
+    /// The ranking of a cycle (units of `kind`, all when nil) with the change on its previous cycle.
+    public func ranking(cycle cycleID: String, kind: UnitKind? = nil) throws -> RankingReport {
+        guard let record = try cycle(cycleID) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+        let previousID = record.opened.previousCycle
+        let previous = try previousID.map { try results(cycle: $0) }
+        return RankingReport(results: try results(cycle: cycleID), previous: previous, previousCycle: previousID, kind: kind)
+    }
+}
