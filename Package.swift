@@ -18,6 +18,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // Self-assessment sheets in XLSX: the zip container and its XML parts.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,7 +36,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PARIndex", dependencies: ["Ledger", "LMDB"]),
+        .target(
+            name: "PARIndex",
+            dependencies: [
+                "Ledger",
+                "LMDB",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ]
+        ),
         .executableTarget(
             name: "parledger",
             dependencies: [
@@ -63,7 +74,10 @@ let package = Package(
         .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "TestSupport"]),
         .testTarget(
             name: "ParLedgerCLITests",
-            dependencies: ["Ledger", "LMDB", "PARIndex", "TestSupport", "parledger", "ledger-workload"]
+            dependencies: [
+                "Ledger", "LMDB", "PARIndex", "TestSupport", "parledger", "ledger-workload",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
     ]
 )

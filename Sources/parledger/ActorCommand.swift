@@ -35,7 +35,7 @@ struct ActorCommand: ParsableCommand {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
                 let ledger = try location.openScoring()
-                let grant = RoleGrant(role: role, scope: scope)
+                let grant = try checkedGrant(role: role, scope: scope, in: ledger)
                 let result = try signing.issue([ActorEvent.enrolment(actor: id, name: name, grant: grant, publicKey: key)], to: ledger)
                 print("Enrolled '\(id)' (\(name)) as \(grant) with key \(key.id) at event \(result.events[0].sequence)")
             }
@@ -109,8 +109,9 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let grant = RoleGrant(role: role, scope: scope)
-                _ = try signing.issue([ActorEvent.role(grant, of: id, granted: true)], to: try location.openScoring())
+                let scoring = try location.openScoring()
+                let grant = try checkedGrant(role: role, scope: scope, in: scoring)
+                _ = try signing.issue([ActorEvent.role(grant, of: id, granted: true)], to: scoring)
                 print("Granted \(grant) to '\(id)'")
             }
         }
@@ -206,4 +207,15 @@ struct ActorCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// The grant `--role` and `--scope` ask for, refusing an unknown role or unit with the valid ones.
+private func checkedGrant(role: String, scope: String?, in scoring: ScoringLedger) throws -> RoleGrant {
+    guard Role(rawValue: role) != nil else {
+        throw InputError("unknown role '\(role)'", hint: "the roles are: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    if let scope, let problem = try scoring.scopeProblem(scope) {
+        throw InputError(problem, hint: "a scope names a unit of a cycle: open the cycle that lists it first, or check the spelling")
+    }
+    return RoleGrant(role: role, scope: scope)
 }

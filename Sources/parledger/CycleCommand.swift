@@ -17,8 +17,9 @@ struct CycleCommand: ParsableCommand {
                 The file: {"cycle":"dien-bien-2019","name":"Chỉ số CCHC năm 2019","year":2019,
                 "frameworks":{"department":"<id>","district":"<id>"},
                 "units":[{"id":"so-tai-chinh","name":"Sở Tài chính","kind":"department"}, …],
-                "selfAssessmentDeadline":"2020-01-14T16:59:59.999Z" (default: end of 14 January of the
-                next year, Vietnam time), "previousCycle":"dien-bien-2018" (optional),
+                "selfAssessmentDeadline":"2020-01-14" (default: end of 14 January of the next year,
+                Vietnam time; \(ProvinceTime.grammar), a date meaning the end of that day in the
+                province), "previousCycle":"dien-bien-2018" (optional),
                 "publicationWindow":{"from":"2020-04-01","until":"2020-06-30"} (optional; default: Q2
                 of the next year)}
 
@@ -35,8 +36,10 @@ struct CycleCommand: ParsableCommand {
                 let json = try readJSON(file)
                 guard let year = json["year"]?.integerValue else { throw InputError("\(file): 'year' must be an integer") }
                 var document = json
-                if case .object(var members) = json, members["selfAssessmentDeadline"] == nil {
-                    members["selfAssessmentDeadline"] = .string("\(year + 1)-01-14T16:59:59.999Z")
+                if case .object(var members) = json {
+                    let typed = members["selfAssessmentDeadline"]?.stringValue ?? "\(year + 1)-01-14"
+                    let deadline = try ProvinceTime.parse(typed, option: "\(file): selfAssessmentDeadline", bareDate: .end)
+                    members["selfAssessmentDeadline"] = .string(deadline.iso8601)
                     document = .object(members)
                 }
                 let opened: PARPayload.CycleOpened
@@ -48,7 +51,7 @@ struct CycleCommand: ParsableCommand {
                 let scoring = try location.openScoring()
                 _ = try signing.issue([opened.draft], to: scoring)
                 let window = opened.effectivePublicationWindow
-                print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(opened.selfAssessmentDeadline); publication from \(window.from) to \(window.until)")
+                print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(ProvinceTime.show(iso8601: opened.selfAssessmentDeadline)); publication from \(window.from) to \(window.until)")
             }
         }
     }
@@ -93,7 +96,7 @@ struct CycleCommand: ParsableCommand {
                 }
                 print("Cycle \(record.opened.cycle): \(record.opened.name) (\(record.opened.year)), opened by \(record.openedBy) at event \(record.openedAt)")
                 for (kind, id) in record.opened.frameworks.sorted(by: { $0.key < $1.key }) { print("Framework for \(kind)s: \(id)") }
-                print("Self-assessment deadline: \(record.opened.selfAssessmentDeadline); publication window \(window.from) to \(window.until)")
+                print("Self-assessment deadline: \(ProvinceTime.show(iso8601: record.opened.selfAssessmentDeadline)); publication window \(window.from) to \(window.until)")
                 for member in record.council.keys.sorted().compactMap({ record.council[$0] }) {
                     let fields = member.fields.sorted { $0.key < $1.key }.map { "\($0.key)s \($0.value.joined(separator: ","))" }.joined(separator: "; ")
                     print("Council: \(member.actor)\(member.chair ? " (chair)" : "") — \(fields)")
@@ -105,7 +108,8 @@ struct CycleCommand: ParsableCommand {
                 }
                 for (unit, state) in units {
                     let spotCheck = state.spotChecked ? (state.spotCheckConcluded ? "spot-checked" : "drawn for spot-check") : nil
-                    let flags = [spotCheck, state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
+                    let extended = state.deadlineExtendedUntil.map { "deadline extended to \(ProvinceTime.show(iso8601: $0))" }
+                    let flags = [extended, spotCheck, state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
                     print("  \(unit.id)\t\(unit.kind.rawValue)\t\(state.stage.rawValue)\t\(unit.name)\(flags.isEmpty ? "" : "\t" + flags.joined(separator: ", "))")
                 }
             }
@@ -115,20 +119,26 @@ struct CycleCommand: ParsableCommand {
     struct Extend: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Extend one unit's self-assessment deadline.",
-            discussion: "Example:\n  parledger cycle extend dien-bien-2019 huyen-muong-nhe --until 2020-01-31T16:59:59Z --reason \"lũ quét\" --key so-noi-vu.key"
+            discussion: """
+                --until takes \(ProvinceTime.grammar); a date means the end of that day, Vietnam time.
+
+                Example:
+                  parledger cycle extend dien-bien-2019 huyen-muong-nhe --until 2020-01-31 --reason "lũ quét" --key so-noi-vu.key
+                """
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
         @Argument(help: "The cycle id.") var cycle: String
         @Argument(help: "The unit id.") var unit: String
-        @Option(help: "The new deadline (ISO 8601, UTC).") var until: String
+        @Option(help: "The new deadline: a date (its end, Vietnam time) or a time with its offset.") var until: String
         @Option(help: "Why.") var reason: String
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.DeadlineExtended(cycle: cycle, unit: unit, until: until, reason: reason)
+                let deadline = try ProvinceTime.parse(until, option: "--until", bareDate: .end)
+                let payload = PARPayload.DeadlineExtended(cycle: cycle, unit: unit, until: deadline.iso8601, reason: reason)
                 _ = try signing.issue([payload.draft], to: try location.openScoring())
-                print("Extended the self-assessment deadline of '\(unit)' to \(until)")
+                print("Extended the self-assessment deadline of '\(unit)' to \(ProvinceTime.show(deadline))")
             }
         }
     }

@@ -7,7 +7,7 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "A unit's self-assessment: scores, not-applicable marks, submission (unit officers).",
-        subcommands: [SelfScore.self, NotApplicable.self, Submit.self]
+        subcommands: [SelfScore.self, NotApplicable.self, Sheet.self, Submit.self]
     )
 
     struct SelfScore: ParsableCommand {

@@ -3,14 +3,14 @@ import Foundation
 import Ledger
 import PARIndex
 
-/// The `--at SEQ|ISO-TIME` option of the read commands: the state as of that event, replayed.
+/// The `--at SEQ|TIME` option of the read commands: the state as of that event, replayed.
 struct AtOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Show the state as of this event number or ISO 8601 UTC time (replayed from the events).", valueName: "seq|time"))
+    @Option(help: ArgumentHelp("Show the state as of this event number or time (replayed from the events): \(ProvinceTime.grammar); a date means the end of that day, Vietnam time.", valueName: "seq|time"))
     var at: String?
 
     func validate() throws {
-        if let at, UInt64(at) == nil, Timestamp(iso8601: at) == nil {
-            throw ValidationError("--at takes an event number or an ISO 8601 UTC time such as 2020-02-21T00:00:00Z.")
+        if let at, UInt64(at) == nil, Timestamp(typed: at, zone: ProvinceTime.zone, bareDate: .end) == nil {
+            throw ValidationError("--at takes an event number or \(ProvinceTime.grammar).")
         }
     }
 
@@ -23,8 +23,7 @@ struct AtOption: ParsableArguments {
     func sequence(_ scoring: ScoringLedger) throws -> UInt64? {
         guard let at else { return nil }
         if let number = UInt64(at) { return number }
-        guard let time = Timestamp(iso8601: at) else { return nil }
-        return try scoring.lastSequence(atOrBefore: time)
+        return try scoring.lastSequence(atOrBefore: try ProvinceTime.parse(at, option: "--at", bareDate: .end))
     }
 }
 
@@ -73,7 +72,7 @@ struct TraceCommand: ParsableCommand {
             print("Trace of \(unit)\(criterion.map { " criterion \($0)" } ?? " (points / applicable maximum)") in \(cycle)")
             print(["seq", "time", "actor (role)", "stage", "old → new", "reason", "evidence", "event hash"].joined(separator: "\t"))
             for entry in entries {
-                print([String(entry.event.sequence), entry.event.recordedAt.iso8601, "\(entry.event.actor) (\(roles[entry.event.actor] ?? ""))",
+                print([String(entry.event.sequence), ProvinceTime.show(entry.event.recordedAt), "\(entry.event.actor) (\(roles[entry.event.actor] ?? ""))",
                        entry.stage, "\(entry.before) → \(entry.after)", entry.reason ?? "",
                        entry.evidence.map { "\($0.name) \($0.sha256.prefix(12))…" }.joined(separator: "; "),
                        String(entry.event.hash.hex.prefix(16)) + "…"].joined(separator: "\t"))
