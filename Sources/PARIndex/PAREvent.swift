@@ -124,7 +124,8 @@ extension EvidenceCitation {
         self.init(name: try payload.string("name"), sha256: try payload.string("sha256"))
     }
 
-    var json: JSONValue { .object(["name": .text(name), "sha256": .string(sha256)]) }
+    /// The citation as JSON: `{"name","sha256"}`.
+    public var json: JSONValue { .object(["name": .text(name), "sha256": .string(sha256)]) }
 }
 
 /// JSON members of a payload, leaving out optional members that are absent.

@@ -43,6 +43,8 @@ public final class ProjectionSnapshot: @unchecked Sendable {
 /// One event in the history of a score or of a unit's total.
 public struct TraceEntry: Sendable {
     public let event: RecordedEvent
+    /// The criterion the event is about, when it names one.
+    public var criterion: String? { (try? event.payloadValue)?["criterion"]?.stringValue }
     /// What the event did, in words (self-score, appraisal, spot-check, survey, correction, …).
     public let stage: String
     public let before: String

@@ -67,31 +67,10 @@ struct CycleCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let scoring = try location.openScoring()
-                guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
-                let window = record.opened.effectivePublicationWindow
-                var units: [(CycleUnit, UnitRecord)] = []
-                for unit in record.opened.units { units.append((unit, try scoring.unitRecord(cycle: cycle, unit: unit.id) ?? UnitRecord())) }
+                let status = try location.openScoring().status(cycle: cycle, now: SystemClock().now())
+                let (record, window) = (status.record, status.publicationWindow)
                 if json {
-                    let value: JSONValue = .object([
-                        "cycle": .string(record.opened.cycle), "name": .string(record.opened.name), "year": .integer(Int64(record.opened.year)),
-                        "frameworks": .object(record.opened.frameworks.mapValues(JSONValue.string)),
-                        "selfAssessmentDeadline": .string(record.opened.selfAssessmentDeadline),
-                        "publicationWindow": .object(["from": .string(window.from), "until": .string(window.until)]),
-                        "council": .array(record.council.keys.sorted().compactMap { record.council[$0] }.map { member in
-                            .object(["actor": .string(member.actor), "chair": .bool(member.chair),
-                                     "fields": .object(member.fields.mapValues { .array($0.map(JSONValue.string)) })])
-                        }),
-                        "spotCheckCommitment": record.spotCheckCommitment.map(JSONValue.string) ?? .null,
-                        "appraisalClosedAt": record.appraisalClosed.map { .integer(Int64($0.sequence)) } ?? .null,
-                        "published": record.publication.map { .object(["decision": .string($0.decision), "date": .string($0.date), "resultsHash": .string($0.resultsHash)]) } ?? .null,
-                        "units": .array(units.map { unit, state in
-                            .object(["id": .string(unit.id), "name": .string(unit.name), "kind": .string(unit.kind.rawValue),
-                                     "stage": .string(state.stage.rawValue), "spotChecked": .bool(state.spotChecked),
-                                     "spotCheckConcluded": .bool(state.spotCheckConcluded)])
-                        }),
-                    ])
-                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                    print(String(decoding: CanonicalJSON.encode(status.json), as: UTF8.self))
                     return
                 }
                 print("Cycle \(record.opened.cycle): \(record.opened.name) (\(record.opened.year)), opened by \(record.openedBy) at event \(record.openedAt)")
@@ -106,10 +85,14 @@ struct CycleCommand: ParsableCommand {
                 if let publication = record.publication {
                     print("Published by decision \(publication.decision) of \(publication.date) (event \(publication.sequence)), results \(publication.resultsHash)")
                 }
-                for (unit, state) in units {
+                let counts = status.counts
+                print("Progress: \(counts.selfAssessment) in self-assessment (\(counts.late) late), \(counts.submitted) submitted, \(counts.sealed) sealed")
+                for progress in status.units {
+                    let (unit, state) = (progress.unit, progress.record)
                     let spotCheck = state.spotChecked ? (state.spotCheckConcluded ? "spot-checked" : "drawn for spot-check") : nil
                     let extended = state.deadlineExtendedUntil.map { "deadline extended to \(ProvinceTime.show(iso8601: $0))" }
-                    let flags = [extended, spotCheck, state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
+                    let flags = [progress.isLate ? "late" : nil, extended, spotCheck, progress.surveyComplete ? nil : "survey incomplete",
+                                 state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
                     print("  \(unit.id)\t\(unit.kind.rawValue)\t\(state.stage.rawValue)\t\(unit.name)\(flags.isEmpty ? "" : "\t" + flags.joined(separator: ", "))")
                 }
             }

@@ -17,53 +17,22 @@ struct ScoresCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let scoring = try at.reader(try location.openForReading())
-            let rows = try scoring.scores(cycle: cycle, unit: unit)
-            let result = try scoring.results(cycle: cycle).units.first { $0.unit.id == unit.nfc }
-            func mark(_ value: Mark?) -> JSONValue {
-                guard let value else { return .null }
-                var object: [String: JSONValue] = ["actor": .string(value.actor), "sequence": .integer(Int64(value.sequence)), "at": .string(value.at)]
-                if let points = value.points { object["points"] = .string(points) }
-                if let reason = value.reason { object["reason"] = .string(reason) }
-                if let decision = value.decision { object["decision"] = .string(decision) }
-                if let evidence = value.evidence, !evidence.isEmpty {
-                    object["evidence"] = .array(evidence.map { .object(["name": .string($0.name), "sha256": .string($0.sha256)]) })
-                }
-                return .object(object)
-            }
+            let report = try at.reader(try location.openForReading()).unitScores(cycle: cycle, unit: unit)
             if json {
-                let criteria: [JSONValue] = rows.map { criterion, score in
-                    let effective = score.notApplicable == nil || score.correction != nil ? score.effective(method: criterion.method ?? .assessed) : nil
-                    return .object([
-                        "code": .string(criterion.code), "title": .string(criterion.title), "maxPoints": .string(criterion.maxPoints.description),
-                        "method": .string(criterion.method?.rawValue ?? ""), "self": mark(score.selfScore), "notApplicable": mark(score.notApplicable),
-                        "appraised": mark(score.appraised), "spotCheck": mark(score.spotCheck), "survey": mark(score.survey),
-                        "correction": mark(score.correction), "effective": mark(effective),
-                    ])
-                }
-                var object: [String: JSONValue] = ["cycle": .string(cycle), "unit": .string(unit), "criteria": .array(criteria)]
-                if let result {
-                    object["points"] = .string(result.points.description)
-                    object["maxPoints"] = .string(result.maxPoints.description)
-                    object["index"] = .string(result.indexText)
-                    object["class"] = .string(result.className)
-                    object["rank"] = result.rank.map { .integer(Int64($0)) } ?? .null
-                }
-                print(String(decoding: CanonicalJSON.encode(.object(object)), as: UTF8.self))
+                print(String(decoding: CanonicalJSON.encode(report.json), as: UTF8.self))
                 return
             }
             func show(_ value: Mark?) -> String { value?.points ?? "-" }
             print(["code", "max", "self", "appraised", "spot-check", "survey", "effective", "set by", "title"].joined(separator: "\t"))
-            for (criterion, score) in rows {
-                let notApplicable = score.notApplicable != nil && score.correction == nil
-                let effective = notApplicable ? nil : score.effective(method: criterion.method ?? .assessed)
+            for line in report.lines {
+                let (criterion, score, notApplicable, effective) = (line.criterion, line.score, line.isNotApplicable, line.effective)
                 let setBy = notApplicable ? "n/a by \(score.notApplicable?.actor ?? "?") @\(score.notApplicable?.sequence ?? 0)"
                     : effective.map { "\($0.actor) @\($0.sequence)" } ?? "-"
                 print([criterion.code, criterion.maxPoints.description, notApplicable ? "n/a" : show(score.selfScore), show(score.appraised),
                        show(score.spotCheck), show(score.survey), notApplicable ? "n/a" : (effective?.points ?? "0"), setBy,
                        String(criterion.title.prefix(60))].joined(separator: "\t"))
             }
-            if let result {
+            if let result = report.result {
                 print("Total \(result.points) of \(result.maxPoints) applicable: index \(result.indexText)%, \(result.className), rank \(result.rank.map(String.init) ?? "not ranked") (\(result.stage.rawValue))")
             }
         }

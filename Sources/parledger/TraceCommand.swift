@@ -50,23 +50,10 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let scoring = try location.openForReading()
-            let entries = try scoring.trace(cycle: cycle, unit: unit, criterion: criterion, through: try at.sequence(scoring))
-            var roles: [String: String] = [:]
-            for actor in Set(entries.map(\.event.actor)) {
-                roles[actor] = try scoring.ledger.actor(actor)?.grants.map(\.description).joined(separator: ", ") ?? "?"
-            }
+            let report = try scoring.traceReport(cycle: cycle, unit: unit, criterion: criterion, through: try at.sequence(scoring))
+            let (entries, roles) = (report.entries, report.roles)
             if json {
-                let value: JSONValue = .array(entries.map { entry in
-                    .object([
-                        "sequence": .integer(Int64(entry.event.sequence)), "recordedAt": .string(entry.event.recordedAt.iso8601),
-                        "actor": .string(entry.event.actor), "role": .string(roles[entry.event.actor] ?? ""), "stage": .string(entry.stage),
-                        "type": .string(entry.event.type), "before": .string(entry.before), "after": .string(entry.after),
-                        "reason": entry.reason.map(JSONValue.string) ?? .null,
-                        "evidence": .array(entry.evidence.map { .object(["name": .string($0.name), "sha256": .string($0.sha256)]) }),
-                        "eventHash": .string(entry.event.hash.hex),
-                    ])
-                })
-                print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
+                print(String(decoding: CanonicalJSON.encode(report.json), as: UTF8.self))
                 return
             }
             print("Trace of \(unit)\(criterion.map { " criterion \($0)" } ?? " (points / applicable maximum)") in \(cycle)")

@@ -1,0 +1,42 @@
+public import Ledger
+
+/// How a criterion's score, or a unit's total, came to be: every event that changed it, each with
+/// the criterion, old → new, the actor and their roles, the reason and the evidence cited — the read
+/// model of `parledger trace` and the auditor's timeline (JSON: schemas/read-models/trace.schema.json).
+public struct TraceReport: Sendable {
+    public let cycle: String
+    public let unit: String
+    /// The criterion traced; nil for the unit's total (points / applicable maximum / index).
+    public let criterion: String?
+    public let entries: [TraceEntry]
+    /// Each actor's roles, as the ledger's actors hold them now.
+    public let roles: [String: String]
+
+    public var json: JSONValue {
+        .object([
+            "cycle": .string(cycle), "unit": .string(unit), "criterion": criterion.map(JSONValue.string) ?? .null,
+            "entries": .array(entries.map { entry in
+                .object([
+                    "sequence": .integer(Int64(entry.event.sequence)), "recordedAt": .string(entry.event.recordedAt.iso8601),
+                    "actor": .string(entry.event.actor), "role": .string(roles[entry.event.actor] ?? ""), "stage": .string(entry.stage),
+                    "type": .string(entry.event.type), "criterion": entry.criterion.map(JSONValue.string) ?? .null,
+                    "before": .string(entry.before), "after": .string(entry.after),
+                    "reason": entry.reason.map(JSONValue.string) ?? .null, "evidence": .array(entry.evidence.map(\.json)),
+                    "eventHash": .string(entry.event.hash.hex),
+                ])
+            }),
+        ])
+    }
+}
+
+extension ScoringLedger {
+    /// The trace of a criterion of a unit (or, without one, of the unit's total), up to event `sequence`.
+    public func traceReport(cycle: String, unit: String, criterion: String?, through sequence: UInt64? = nil) throws -> TraceReport {
+        let entries = try trace(cycle: cycle, unit: unit, criterion: criterion, through: sequence)
+        var roles: [String: String] = [:]
+        for actor in Set(entries.map(\.event.actor)) {
+            roles[actor] = try ledger.actor(actor)?.grants.map(\.description).joined(separator: ", ") ?? ""
+        }
+        return TraceReport(cycle: cycle.nfc, unit: unit.nfc, criterion: criterion?.nfc, entries: entries, roles: roles)
+    }
+}
