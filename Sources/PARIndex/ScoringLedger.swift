@@ -178,12 +178,9 @@ public final class ScoringLedger: Sendable {
             var bytes: [UInt8] = []
             for (name, database) in zip(ScoringProjector.databaseNames, projector.databases) {
                 bytes += Array(name.utf8) + [0]
-                try txn.withCursor(on: database) { cursor in
-                    var entry = try cursor.first()
-                    while let current = entry {
-                        bytes += EventHash.of(current.key).bytes + EventHash.of(current.value).bytes
-                        entry = try cursor.next()
-                    }
+                try txn.forEach(in: database) { current in
+                    bytes += EventHash.of(current.key).bytes + EventHash.of(current.value).bytes
+                    return true
                 }
             }
             return EventHash.of(bytes).hex
