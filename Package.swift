@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layers, each importing only the one below it:
 /// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
-/// → PARIndex (the PAR domain) → parledger (thin CLI).
+/// → PARIndex (the PAR domain) → Scenarios (drives whole cycles: demo, benchmarks, tests) → parledger (thin CLI).
 let package = Package(
     name: "ParLedger",
     platforms: [.macOS(.v14)],
@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "PARIndex", targets: ["PARIndex"]),
+        .library(name: "Scenarios", targets: ["Scenarios"]),
         .executable(name: "parledger", targets: ["parledger"]),
         .executable(name: "ledger-workload", targets: ["ledger-workload"]),
         .executable(name: "parledger-bench", targets: ["parledger-bench"]),
@@ -45,11 +46,13 @@ let package = Package(
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]
         ),
+        .target(name: "Scenarios", dependencies: ["Ledger", "PARIndex"]),
         .executableTarget(
             name: "parledger",
             dependencies: [
                 "Ledger",
                 "PARIndex",
+                "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,13 +68,14 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "PARIndex",
+                "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
-        .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "TestSupport"]),
+        .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "Scenarios", "TestSupport"]),
         .testTarget(
             name: "ParLedgerCLITests",
             dependencies: [

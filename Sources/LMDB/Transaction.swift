@@ -47,6 +47,28 @@ public class Transaction {
         defer { mdb_cursor_close(cursor) }
         return try body(Cursor(cursor, database: database))
     }
+
+    /// Calls `body` with each entry of `database` in key order, starting at the first key greater than
+    /// or equal to `start` (the first key when nil), until `body` returns false or the entries run out.
+    ///
+    /// The cursor behind it lives only during this call, inside this transaction; each `Entry` is a copy
+    /// that outlives both. Rethrows what `body` throws; LMDB's failures are `LMDBError`s.
+    public func forEach(in database: Database, from start: [UInt8]? = nil, while body: (Entry) throws -> Bool) throws {
+        try withCursor(on: database) { cursor in
+            var entry = try start.map(cursor.seek(atLeast:)) ?? cursor.first()
+            while let current = entry, try body(current) {
+                entry = try cursor.next()
+            }
+        }
+    }
+
+    /// Calls `body` with each entry of `database` whose key starts with `prefix`, in key order, until
+    /// `body` returns false; the same lifetimes as `forEach(in:from:while:)`.
+    public func forEach(in database: Database, withPrefix prefix: [UInt8], while body: (Entry) throws -> Bool) throws {
+        try forEach(in: database, from: prefix) { entry in
+            try entry.key.starts(with: prefix) && body(entry)
+        }
+    }
 }
 
 /// A write transaction: reads see its own writes; committed or aborted by `Environment.write(_:)`.

@@ -20,15 +20,12 @@ extension Ledger {
     public func allActors() throws -> [ActorRecord] {
         try storage("listing actors") {
             try environment.read { txn in
-                try txn.withCursor(on: actors) { cursor in
-                    var found: [ActorRecord] = []
-                    var entry = try cursor.first()
-                    while let current = entry {
-                        found.append(try ActorRecord(stored: current.value))
-                        entry = try cursor.next()
-                    }
-                    return found
+                var found: [ActorRecord] = []
+                try txn.forEach(in: actors) { current in
+                    found.append(try ActorRecord(stored: current.value))
+                    return true
                 }
+                return found
             }
         }
     }
@@ -92,15 +89,12 @@ extension Ledger {
     func applyActorEvent(_ draft: EventDraft, at sequence: UInt64, in txn: WriteTransaction) throws {
         let subject = try ActorEvent.subject(of: draft)
         if draft.type == ActorEvent.enrolled {
-            try ActorEvent.checkNameIsDistinct(draft, from: try txn.withCursor(on: actors) { cursor in
-                var names: [String] = []
-                var entry = try cursor.first()
-                while let current = entry {
-                    names.append(try ActorRecord(stored: current.value).name)
-                    entry = try cursor.next()
-                }
-                return names
-            })
+            var names: [String] = []
+            try txn.forEach(in: actors) { current in
+                names.append(try ActorRecord(stored: current.value).name)
+                return true
+            }
+            try ActorEvent.checkNameIsDistinct(draft, from: names)
         }
         let updated = try ActorEvent.apply(draft, at: sequence, to: try actorRecord(subject, in: txn))
         try txn.put(updated.stored, for: Array(subject.utf8), in: actors)

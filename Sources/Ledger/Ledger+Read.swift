@@ -34,13 +34,8 @@ extension Ledger {
     /// keeps its own databases reads the events of its write transaction this way), until `body`
     /// returns false.
     public func forEachEvent(from start: UInt64, in txn: Transaction, _ body: (RecordedEvent) throws -> Bool) throws {
-        try txn.withCursor(on: events) { cursor in
-            var entry = try cursor.seek(atLeast: bigEndianBytes(max(start, 1)))
-            while let current = entry {
-                let event = try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key))
-                guard try body(event) else { return }
-                entry = try cursor.next()
-            }
+        try txn.forEach(in: events, from: bigEndianBytes(max(start, 1))) { current in
+            try body(try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key)))
         }
     }
 
@@ -62,16 +57,13 @@ extension Ledger {
             try environment.read { txn in
                 var found: [RecordedEvent] = []
                 let prefix = Array(stream.utf8) + [0]
-                try txn.withCursor(on: streams) { cursor in
-                    var entry = try cursor.seek(atLeast: prefix)
-                    while let current = entry, current.key.starts(with: prefix) {
-                        let sequence = try sequenceNumber(current.value)
-                        guard let bytes = try txn.value(for: current.value, in: events) else {
-                            throw LedgerError.corruptEvent(sequence: sequence, reason: "indexed in stream '\(stream)' but missing")
-                        }
-                        found.append(try EventRecord.decode(bytes, sequence: sequence))
-                        entry = try cursor.next()
+                try txn.forEach(in: streams, withPrefix: prefix) { current in
+                    let sequence = try sequenceNumber(current.value)
+                    guard let bytes = try txn.value(for: current.value, in: events) else {
+                        throw LedgerError.corruptEvent(sequence: sequence, reason: "indexed in stream '\(stream)' but missing")
                     }
+                    found.append(try EventRecord.decode(bytes, sequence: sequence))
+                    return true
                 }
                 return found
             }

@@ -51,20 +51,20 @@ extension Ledger {
             try environment.read { txn in
                 let head = try readHead(txn)
                 var walk = ChainWalk(ledgerID: id)
-                let found: VerificationProblem? = try txn.withCursor(on: events) { cursor in
-                    var entry = try cursor.first()
-                    while let current = entry {
-                        if let problem = try walk.check(key: current.key, record: current.value, sequenceNumber: sequenceNumber) {
-                            return problem
-                        }
-                        if let problem = try checkMerkleNodes(afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn) {
-                            return problem
-                        }
-                        if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
-                        entry = try cursor.next()
+                var found: VerificationProblem?
+                try txn.forEach(in: events) { current in
+                    if let problem = try walk.check(key: current.key, record: current.value, sequenceNumber: sequenceNumber) {
+                        found = problem
+                        return false
                     }
-                    return walk.finishCommand()
+                    if let problem = try checkMerkleNodes(afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn) {
+                        found = problem
+                        return false
+                    }
+                    if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
+                    return true
                 }
+                if found == nil { found = walk.finishCommand() }
                 func report(_ problem: VerificationProblem?) -> VerificationReport {
                     VerificationReport(eventCount: walk.checked, headHash: walk.previous, problem: problem)
                 }

@@ -95,6 +95,15 @@ public final class ScoringLedger: Sendable {
         try read { try $1.framework(id, in: $0) }
     }
 
+    /// The frameworks a cycle scores its units on, by kind.
+    public func frameworks(of cycle: CycleRecord) throws -> [UnitKind: Framework] {
+        var found: [UnitKind: Framework] = [:]
+        for kind in UnitKind.allCases {
+            if let id = cycle.frameworkID(for: kind), let framework = try framework(id) { found[kind] = framework }
+        }
+        return found
+    }
+
     /// Every leaf criterion of a unit's framework with its projection, in framework order.
     public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
         try read { txn, projector in try Self.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
@@ -178,12 +187,9 @@ public final class ScoringLedger: Sendable {
             var bytes: [UInt8] = []
             for (name, database) in zip(ScoringProjector.databaseNames, projector.databases) {
                 bytes += Array(name.utf8) + [0]
-                try txn.withCursor(on: database) { cursor in
-                    var entry = try cursor.first()
-                    while let current = entry {
-                        bytes += EventHash.of(current.key).bytes + EventHash.of(current.value).bytes
-                        entry = try cursor.next()
-                    }
+                try txn.forEach(in: database) { current in
+                    bytes += EventHash.of(current.key).bytes + EventHash.of(current.value).bytes
+                    return true
                 }
             }
             return EventHash.of(bytes).hex

@@ -94,29 +94,23 @@ final class ScoringProjector: @unchecked Sendable {
     /// Every criterion score of a unit, by criterion code.
     func scores(_ cycle: String, _ unit: String, in txn: Transaction) throws -> [String: CriterionScore] {
         let prefix = Self.key(cycle, unit) + [0]
-        return try txn.withCursor(on: scoresDB) { cursor in
-            var found: [String: CriterionScore] = [:]
-            var entry = try cursor.seek(atLeast: prefix)
-            while let current = entry, current.key.starts(with: prefix) {
-                let code = String(decoding: current.key.dropFirst(prefix.count), as: UTF8.self)
-                found[code] = try StateCoding.decodeScore(current.value)
-                entry = try cursor.next()
-            }
-            return found
+        var found: [String: CriterionScore] = [:]
+        try txn.forEach(in: scoresDB, withPrefix: prefix) { current in
+            let code = String(decoding: current.key.dropFirst(prefix.count), as: UTF8.self)
+            found[code] = try StateCoding.decodeScore(current.value)
+            return true
         }
+        return found
     }
 
     /// Every entry of `database` in key order, decoded by `decode`.
     private func all<T>(_ database: Database, in txn: Transaction, _ decode: ([UInt8], [UInt8]) throws -> T) throws -> [T] {
-        try txn.withCursor(on: database) { cursor in
-            var found: [T] = []
-            var entry = try cursor.first()
-            while let current = entry {
-                found.append(try decode(current.key, current.value))
-                entry = try cursor.next()
-            }
-            return found
+        var found: [T] = []
+        try txn.forEach(in: database) { current in
+            found.append(try decode(current.key, current.value))
+            return true
         }
+        return found
     }
 
     /// Every registered framework's canonical JSON with its id, in id order.
@@ -137,16 +131,14 @@ final class ScoringProjector: @unchecked Sendable {
     /// Every score a criterion has had, with the sequence number of the event that set it, in order.
     func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> [(sequence: UInt64, score: CriterionScore)] {
         let prefix = Self.key(cycle, unit, criterion) + [0]
-        return try txn.withCursor(on: historyDB) { cursor in
-            var found: [(UInt64, CriterionScore)] = []
-            var entry = try cursor.seek(atLeast: prefix)
-            while let current = entry, current.key.starts(with: prefix), current.key.count == prefix.count + 8 {
-                let sequence = current.key.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                found.append((sequence, try StateCoding.decodeScore(current.value)))
-                entry = try cursor.next()
-            }
-            return found
+        var found: [(UInt64, CriterionScore)] = []
+        try txn.forEach(in: historyDB, withPrefix: prefix) { current in
+            guard current.key.count == prefix.count + 8 else { return false }
+            let sequence = current.key.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            found.append((sequence, try StateCoding.decodeScore(current.value)))
+            return true
         }
+        return found
     }
 
     /// The score of a criterion that is not marked not applicable; a marked one refuses the event.

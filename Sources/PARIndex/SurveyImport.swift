@@ -1,5 +1,4 @@
 import Foundation
-public import Ledger
 
 /// Reads survey scores from CSV (`unit,criterion,points`): UTF-8 with or without a BOM, a decimal
 /// comma (quoted, "1,5") or dot. Every row is checked against the cycle (the unit exists, the
@@ -100,16 +99,5 @@ public struct SurveyImportError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         "the survey file has \(rows.count) bad row\(rows.count == 1 ? "" : "s"); nothing was imported:\n"
             + rows.map { "  \($0)" }.joined(separator: "\n")
-    }
-}
-
-extension ScoringLedger {
-    /// The frameworks a cycle scores its units on, by kind.
-    public func frameworks(of cycle: CycleRecord) throws -> [UnitKind: Framework] {
-        var found: [UnitKind: Framework] = [:]
-        for kind in UnitKind.allCases {
-            if let id = cycle.frameworkID(for: kind), let framework = try framework(id) { found[kind] = framework }
-        }
-        return found
     }
 }

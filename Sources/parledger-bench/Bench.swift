@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Ledger
 import PARIndex
+import Scenarios
 
 /// The workloads of `tools/bench` that need the library in-process: each subcommand times one
 /// workload on a real LMDB directory and prints one JSON object (figures, and the process's peak
@@ -83,14 +84,12 @@ struct Durable: ParsableCommand {
         let secretariat = SigningKey()
         let officer = SigningKey()
         let unit = CycleUnit(id: "so-tai-chinh", name: "Sở Tài chính", kind: .department)
-        try scoring.append(try scoring.ledger.sign(Command(id: "enrol", actor: "so-noi-vu", events: [
-            ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: secretariat.publicKey),
-        ]), with: secretariat))
+        try scoring.append(try Enrolment.genesis("so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol", on: scoring.ledger))
         let opened = PARPayload.CycleOpened(cycle: "bench", name: "Benchmark", year: 2019, frameworks: [.department: framework.id], units: [unit],
                                             selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
                                             previousCycle: nil)
         try scoring.append(try scoring.ledger.sign(Command(id: "setup", actor: "so-noi-vu", events: [
-            ActorEvent.enrolment(actor: "can-bo", name: "Cán bộ Sở Tài chính", grant: RoleGrant(role: Role.unitOfficer.rawValue, scope: unit.id), publicKey: officer.publicKey),
+            Enrolment.draft("can-bo", name: "Cán bộ Sở Tài chính", role: .unitOfficer, scope: unit.id, publicKey: officer.publicKey),
             PARPayload.FrameworkRegistered(framework: framework).draft,
             opened.draft,
         ]), with: secretariat))

@@ -1,15 +1,16 @@
 import Foundation
 import Ledger
 import PARIndex
+import Scenarios
 
 /// Writes a realistic PAR ledger of a chosen size: whole cycles of many units scored on the Điện
-/// Biên frameworks, with every stage a real cycle has (evidence, self-scores, submission, an
-/// appraisal decision on every criterion, the 10% spot-check draw and its re-checks, the survey,
-/// publication), each command signed by the actor whose role it needs.
+/// Biên frameworks, driven stage by stage by `CycleDriver` (evidence, self-scores, submission, an
+/// appraisal decision on every criterion, the survey, the 10% spot-check draw and its re-checks,
+/// publication), each command signed by the actor whose role it needs; the events are synthetic.
 ///
 /// Commands are signed outside the clock; only `ScoringLedger.append(batch:)` is timed, with about
 /// `batchEvents` events per write transaction (commands are never split).
-final class SyntheticCycles {
+final class SyntheticCycles: Signatories, CycleScript {
     private let scoring: ScoringLedger
     private let frameworks: [UnitKind: Framework]
     private let batchEvents: Int
@@ -18,6 +19,10 @@ final class SyntheticCycles {
     private var pending: [Command] = []
     private var pendingEvents = 0
     private var commands = 0
+    private var timing = false
+    private var progress: (UInt64) -> Void = { _ in }
+    /// Each unit's self-scores, which its appraisal starts from.
+    private var marks: [String: [String: Points]] = [:]
     private(set) var appendSeconds = 0.0
     private(set) var transactions = 0
     private(set) var timedEvents = 0
@@ -28,24 +33,38 @@ final class SyntheticCycles {
         self.batchEvents = batchEvents
     }
 
-    static let secretariat = "so-noi-vu"
-    static let council = "hoi-dong-tham-dinh"
-    static let steeringCommittee = "ban-chi-dao"
-    static let surveyContractor = "nha-thau-dtxhh"
+    static let cast = Cast(
+        secretariat: Player("so-noi-vu", "Sở Nội vụ"),
+        council: Council(chair: Player("hoi-dong-tham-dinh", "Hội đồng thẩm định")),
+        steeringCommittee: Player("ban-chi-dao", "Ban Chỉ đạo CCHC"),
+        surveyContractor: Player("nha-thau-dtxhh", "Đơn vị điều tra xã hội học")
+    )
 
     /// Enrols the actors and registers the frameworks (not timed), then appends `cycles` cycles of
     /// `unitsPerCycle` units each (timed).
-    func run(cycles: Int, unitsPerCycle: Int, progress: (UInt64) -> Void) throws {
+    func run(cycles: Int, unitsPerCycle: Int, progress: @escaping (UInt64) -> Void) throws {
+        self.progress = progress
         let units = (1...unitsPerCycle).map { index in
             let kind: UnitKind = index % 3 == 0 ? .district : .department
             let id = String(format: "%@-%04d", kind == .district ? "huyen" : "so", index)
             return CycleUnit(id: id, name: kind == .district ? "UBND huyện số \(index)" : "Sở chuyên môn số \(index)", kind: kind)
         }
-        try enrol(units)
+        let driver = CycleDriver(scoring: scoring, cast: Self.cast, frameworks: frameworks, signatories: self)
+        try driver.enrolSecretariat(key: key(for: Self.cast.secretariat.id), commandID: "bench-enrol")
+        try driver.enrolCast(units: units)
+        try driver.registerFrameworks()
+        timing = true
         var previous: String?
         for year in 2019..<(2019 + cycles) {
             let cycle = "bench-\(year)"
-            try runCycle(cycle, year: year, previous: previous, units: units, progress: progress)
+            let plan = CyclePlan(
+                cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year, units: units,
+                selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
+                previousCycle: previous, drawSecret: EventHash.of(Array("bench|\(cycle)".utf8)).bytes,
+                decision: "\(100 + year % 100)/QĐ-UBND", publicationDate: "\(year + 1)-05-29"
+            )
+            _ = try driver.run(plan, script: self)
+            progress(UInt64(timedEvents))
             previous = cycle
         }
     }
@@ -58,41 +77,27 @@ final class SyntheticCycles {
     }
 
     /// The secretariat's key, for the export's signed checkpoint.
-    var secretariatKey: SigningKey { key(for: Self.secretariat) }
+    var secretariatKey: SigningKey { key(for: Self.cast.secretariat.id) }
 
-    private func enrol(_ units: [CycleUnit]) throws {
-        let secretariat = key(for: Self.secretariat)
-        let first = ActorEvent.enrolment(actor: Self.secretariat, name: "Sở Nội vụ", grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil),
-                                         publicKey: secretariat.publicKey)
-        try scoring.append(try scoring.ledger.sign(Command(id: "bench-enrol", actor: Self.secretariat, events: [first]), with: secretariat))
-        var events = [
-            enrolment(Self.council, "Hội đồng thẩm định", .councilMember, nil),
-            enrolment(Self.steeringCommittee, "Ban Chỉ đạo CCHC", .steeringCommittee, nil),
-            enrolment(Self.surveyContractor, "Đơn vị điều tra xã hội học", .surveyContractor, nil),
-        ]
-        events += units.map { enrolment("can-bo-\($0.id)", "Cán bộ CCHC \($0.name)", .unitOfficer, $0.id) }
-        events += frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map { PARPayload.FrameworkRegistered(framework: $0).draft }
-        try scoring.append(try sign(Self.secretariat, events))
-    }
+    // MARK: Signatories
 
-    private func enrolment(_ id: String, _ name: String, _ role: Role, _ scope: String?) -> EventDraft {
-        ActorEvent.enrolment(actor: id, name: name, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: key(for: id).publicKey)
-    }
+    func publicKey(of actor: String) throws -> PublicKey { key(for: actor).publicKey }
 
-    private func sign(_ actor: String, _ events: [EventDraft]) throws -> Command {
+    /// Signs a command; while timing, queues it (appending the queue first when this command would
+    /// overfill the batch), otherwise appends it at once, untimed.
+    func issue(_ events: [EventDraft], by actor: String) throws {
         commands += 1
-        return try scoring.ledger.sign(Command(id: "bench-\(commands)", actor: actor, events: events), with: key(for: actor))
-    }
-
-    /// Queues a signed command, appending the queue first when this command would overfill the batch.
-    private func issue(_ actor: String, _ events: [EventDraft]) throws {
-        let command = try sign(actor, events)
+        let command = try scoring.ledger.sign(Command(id: "bench-\(commands)", actor: actor, events: events), with: key(for: actor))
+        guard timing else {
+            try scoring.append(command)
+            return
+        }
         if pendingEvents > 0 && pendingEvents + events.count > batchEvents { try flush() }
         pending.append(command)
         pendingEvents += events.count
     }
 
-    private func flush() throws {
+    func flush() throws {
         guard !pending.isEmpty else { return }
         let start = ContinuousClock.now
         try scoring.append(batch: pending)
@@ -103,61 +108,23 @@ final class SyntheticCycles {
         pendingEvents = 0
     }
 
-    private func runCycle(_ cycle: String, year: Int, previous: String?, units: [CycleUnit], progress: (UInt64) -> Void) throws {
-        let opened = PARPayload.CycleOpened(
-            cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year, frameworks: frameworks.mapValues(\.id), units: units,
-            selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
-            previousCycle: previous
-        )
-        let allFields = frameworks.mapValues { $0.fields.map(\.code) }
-        try issue(Self.secretariat, [
-            opened.draft,
-            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.council, fields: allFields, chair: true).draft,
-        ])
-        let secret = EventHash.of(Array("bench|\(cycle)".utf8)).bytes
-        try issue(Self.steeringCommittee, [PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex).draft])
-        var marks: [String: [String: Points]] = [:]
-        for unit in units {
-            marks[unit.id] = try selfAssess(cycle, unit, year: year)
-            progress(UInt64(timedEvents))
-        }
-        for unit in units {
-            try appraise(cycle, unit, selfScores: marks[unit.id] ?? [:])
-            progress(UInt64(timedEvents))
-        }
-        try importSurvey(cycle, units)
-        try issue(Self.council, [PARPayload.AppraisalClosed(cycle: cycle).draft])
-        try flush()
-        for kind in UnitKind.allCases where units.contains(where: { $0.kind == kind }) {
-            try issue(Self.steeringCommittee, [try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])])
-            try flush()
-        }
-        for kind in UnitKind.allCases {
-            for unit in try scoring.cycle(cycle)?.draws[kind.rawValue]?.units ?? [] { try spotCheck(cycle, unit) }
-        }
-        try flush()
-        let published = PARPayload.ResultsPublished(cycle: cycle, decision: "\(100 + year % 100)/QĐ-UBND", date: "\(year + 1)-05-29",
-                                                    resultsHash: try scoring.results(cycle: cycle).hash)
-        try issue(Self.secretariat, [published.draft])
-        try flush()
-        progress(UInt64(timedEvents))
-    }
+    // MARK: CycleScript
 
-    /// One command: an evidence document for most criteria, a self-score for every assessed one, the submission.
-    private func selfAssess(_ cycle: String, _ unit: CycleUnit, year: Int) throws -> [String: Points] {
-        guard let framework = frameworks[unit.kind] else { return [:] }
-        let stream = PAREvents.unitStream(cycle, unit.id)
+    func progressed(_ stage: CycleStage, done: Int, of total: Int) { progress(UInt64(timedEvents)) }
+
+    /// An evidence document for most criteria and a self-score for every assessed one.
+    func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft] {
         let quality = 30 + random.below(70)
         var events: [EventDraft] = []
-        var marks: [String: Points] = [:]
+        var unitMarks: [String: Points] = [:]
         for leaf in framework.leaves where leaf.method == .assessed {
             let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
-            marks[leaf.code] = points
+            unitMarks[leaf.code] = points
             var evidence: [EvidenceCitation] = []
             var explanation: String?
             if random.chance(85) {
-                let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(year)"
-                let added = PARPayload.EvidenceAdded(sha256: EventHash.of(Array(content.utf8)).hex, name: "\(unit.id)-\(year)-\(leaf.code).pdf",
+                let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(plan.year)"
+                let added = PARPayload.EvidenceAdded(sha256: EventHash.of(Array(content.utf8)).hex, name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
                                                      size: 40_000 + random.below(400_000), unit: unit.id)
                 events.append(added.draft)
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
@@ -165,59 +132,40 @@ final class SyntheticCycles {
                 explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
             events.append(PARPayload.SelfScoreRecorded(
-                cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description, evidence: evidence, explanation: explanation).draft)
+                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description, evidence: evidence, explanation: explanation).draft)
         }
-        events.append(PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit.id).draft)
-        try issue("can-bo-\(unit.id)", events)
-        return marks
+        marks[unit.id] = unitMarks
+        return events
     }
 
-    /// One command: the council's decision on every assessed criterion (one in ten lowered, with a reason), the conclusion.
-    private func appraise(_ cycle: String, _ unit: CycleUnit, selfScores: [String: Points]) throws {
-        guard let framework = frameworks[unit.kind] else { return }
-        let stream = PAREvents.unitStream(cycle, unit.id)
-        var events: [EventDraft] = []
-        for leaf in framework.leaves where leaf.method == .assessed {
+    /// The council's decision on every assessed criterion, one in ten lowered with a reason.
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.AppraisalScoreRecorded] {
+        let selfScores = marks[unit.id] ?? [:]
+        return framework.leaves.filter { $0.method == .assessed }.map { leaf in
             let selfPoints = selfScores[leaf.code] ?? .zero
             let lowered = random.chance(10) ? random.part(of: selfPoints, from: 0) : selfPoints
-            events.append((PARPayload.AppraisalScoreRecorded(
-                cycle: cycle, unit: unit.id, criterion: leaf.code, points: lowered.description,
-                reason: lowered == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)).draft)
+            return PARPayload.AppraisalScoreRecorded(
+                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: lowered.description,
+                reason: lowered == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)
         }
-        events.append(PARPayload.AppraisalConcluded(cycle: cycle, unit: unit.id).draft)
-        try issue(Self.council, events)
     }
 
-    private func importSurvey(_ cycle: String, _ units: [CycleUnit]) throws {
-        var events: [EventDraft] = []
-        for unit in units {
-            guard let framework = frameworks[unit.kind] else { continue }
-            let scores = framework.leaves.filter { $0.method == .survey }.map { leaf in
-                PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
-            }
-            events.append(PARPayload.SurveyScoresImported(
-                cycle: cycle, unit: unit.id, scores: scores, source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex).draft)
-            if events.count == 100 {
-                try issue(Self.surveyContractor, events)
-                events = []
-            }
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore] {
+        framework.leaves.filter { $0.method == .survey }.map { leaf in
+            PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
         }
-        if !events.isEmpty { try issue(Self.surveyContractor, events) }
     }
 
-    /// One command per sampled unit: the steering committee re-checks every assessed criterion, lowering one in twenty.
-    private func spotCheck(_ cycle: String, _ unit: String) throws {
-        var events: [EventDraft] = []
-        for (criterion, score) in try scoring.scores(cycle: cycle, unit: unit) where criterion.method == .assessed && score.notApplicable == nil {
+    /// The steering committee re-checks every assessed criterion, lowering one in twenty.
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
+        try scoring.scores(cycle: plan.cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }.map { criterion, score in
             let appraised = score.appraised?.value ?? .zero
             let lower = appraised.hundredths >= 25 && random.chance(5)
-            events.append((PARPayload.SpotCheckScoreRecorded(
-                cycle: cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
+            return PARPayload.SpotCheckScoreRecorded(
+                cycle: plan.cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
                 points: lower ? (appraised - Points(hundredths: 25)).description : nil,
-                reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)).draft)
+                reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)
         }
-        events.append(PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft)
-        try issue(Self.steeringCommittee, events)
     }
 }
 

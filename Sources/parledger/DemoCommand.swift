@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PARIndex
+import Scenarios
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,8 +54,9 @@ private func at(_ iso8601: String) -> Timestamp {
     return time
 }
 
-/// Điện Biên's units and the two demo cycles, driven through the library as the actors would.
-final class DemoScenario {
+/// Điện Biên's units and the two demo cycles: the actors, their reproducible keys and choices, driven
+/// stage by stage by the `Scenarios` module's `CycleDriver`.
+final class DemoScenario: Signatories, CycleScript {
     static let departments = [
         ("so-noi-vu", "Sở Nội vụ"), ("so-tu-phap", "Sở Tư pháp"), ("so-ke-hoach-dau-tu", "Sở Kế hoạch và Đầu tư"),
         ("so-tai-chinh", "Sở Tài chính"), ("so-cong-thuong", "Sở Công Thương"),
@@ -75,6 +77,16 @@ final class DemoScenario {
         "Tài liệu kiểm chứng chưa đầy đủ", "Báo cáo gửi chậm so với quy định", "Kết quả thực hiện chưa đạt kế hoạch đề ra",
         "Văn bản ban hành chưa đúng thể thức", "Số liệu không khớp với báo cáo của Sở Nội vụ",
     ]
+    /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3.
+    static let cast = Cast(
+        secretariat: Player("so-noi-vu-thuong-truc", "Sở Nội vụ (thường trực Ban Chỉ đạo CCHC)"),
+        council: Council(chair: Player("hoi-dong-tham-dinh", "Chủ tịch Hội đồng thẩm định tỉnh"),
+                         members: [(Player("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh"), ["1", "2", "3"])]),
+        steeringCommittee: Player("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh"),
+        surveyContractor: Player("nha-thau-dtxhh", "Đơn vị điều tra xã hội học độc lập"),
+        auditors: [Player("kiem-toan", "Kiểm toán viên")]
+    )
+    static let lateUnit = "huyen-muong-nhe"
 
     let directory: String
     let frameworks: [UnitKind: Framework]
@@ -87,6 +99,7 @@ final class DemoScenario {
     private var commands = 0
     private let seed: UInt64
     private var traced: (cycle: String, unit: String, criterion: String)?
+    private var staged: [StagedEvidence] = []
 
     init(directory: String, seed: UInt64, frameworks: [UnitKind: Framework], progress: ProgressReporter) throws {
         self.directory = directory
@@ -111,8 +124,12 @@ final class DemoScenario {
 
     func run() throws {
         print("ParLedger demo: Điện Biên province, cycles 2019 and 2020 (seed \(seed))")
-        try enrolEveryone()
-        for year in [2019, 2020] { try runCycle(year) }
+        let driver = CycleDriver(scoring: scoring, cast: Self.cast, frameworks: frameworks, signatories: self)
+        try driver.enrolSecretariat(key: try key(for: Self.cast.secretariat.id), commandID: "demo-\(seed)-enrol")
+        let enrolled = try driver.enrolCast(units: units)
+        try driver.registerFrameworks()
+        print("Enrolled \(enrolled + 1) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)")
+        for year in [2019, 2020] { try runCycle(year, driver: driver) }
         progress.finish()
         try printRankings(cycle: "dien-bien-2020")
         try printTrace()
@@ -126,7 +143,7 @@ final class DemoScenario {
         print("  python3 tools/verify_bundle.py \(directory)/bundle --trust \(directory)/trust-policy.txt")
     }
 
-    // MARK: Actors
+    // MARK: Actors (Signatories)
 
     private func key(for actor: String) throws -> SigningKey {
         if let key = keys[actor] { return key }
@@ -137,97 +154,67 @@ final class DemoScenario {
         return key
     }
 
-    @discardableResult
-    private func issue(_ actor: String, _ events: [EventDraft]) throws -> AppendResult {
+    func publicKey(of actor: String) throws -> PublicKey { try key(for: actor).publicKey }
+
+    func issue(_ events: [EventDraft], by actor: String) throws {
         commands += 1
-        return try scoring.issue(events, by: try key(for: actor), commandID: "demo-\(seed)-\(commands)")
+        try scoring.issue(events, by: try key(for: actor), commandID: "demo-\(seed)-\(commands)")
     }
 
-    private func enrolEveryone() throws {
-        let secretariat = try key(for: "so-noi-vu-thuong-truc")
-        let enrolment = ActorEvent.enrolment(actor: "so-noi-vu-thuong-truc", name: "Sở Nội vụ (thường trực Ban Chỉ đạo CCHC)",
-                                             grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: secretariat.publicKey)
-        try scoring.append(try scoring.ledger.sign(Command(id: "demo-\(seed)-enrol", actor: "so-noi-vu-thuong-truc", events: [enrolment]), with: secretariat))
-        var events = [
-            try enrol("hoi-dong-tham-dinh", "Chủ tịch Hội đồng thẩm định tỉnh", .councilMember, nil),
-            try enrol("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh", .councilMember, nil),
-            try enrol("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh", .steeringCommittee, nil),
-            try enrol("nha-thau-dtxhh", "Đơn vị điều tra xã hội học độc lập", .surveyContractor, nil),
-            try enrol("kiem-toan", "Kiểm toán viên", .auditor, nil),
-        ]
-        for unit in units { events.append(try enrol("can-bo-\(unit.id)", "Cán bộ CCHC \(unit.name)", .unitOfficer, unit.id)) }
-        try issue("so-noi-vu-thuong-truc", events)
-        try issue("so-noi-vu-thuong-truc", frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }.map { PARPayload.FrameworkRegistered(framework: $0).draft })
-        print("Enrolled \(events.count + 1) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)")
-    }
+    // MARK: A cycle (CycleScript)
 
-    private func enrol(_ id: String, _ name: String, _ role: Role, _ scope: String?) throws -> EventDraft {
-        ActorEvent.enrolment(actor: id, name: name, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: try key(for: id).publicKey)
-    }
-
-    // MARK: A cycle
-
-    private func runCycle(_ year: Int) throws {
+    private func runCycle(_ year: Int, driver: CycleDriver) throws {
         let cycle = "dien-bien-\(year)"
         let next = year + 1
         let before = try scoring.ledger.head().count
-        clock.set(at("\(year)-12-05T02:00:00Z"))
-        let opened = PARPayload.CycleOpened(
-            cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year,
-            frameworks: frameworks.mapValues(\.id), units: units,
+        let plan = CyclePlan(
+            cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year, units: units,
             selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z") ?? Timestamp(millisecondsSinceEpoch: 0),
-            previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil
+            previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil,
+            drawSecret: EventHash.of(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)).bytes,
+            decision: "\(year == 2019 ? 642 : 587)/QĐ-UBND", publicationDate: "\(next)-05-29"
         )
-        try issue("so-noi-vu-thuong-truc", [opened.draft] + councilAssignments(cycle))
-        let secret = EventHash.of(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)).bytes
-        try issue("ban-chi-dao-cchc", [PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex).draft])
-
-        clock.set(at("\(next)-01-06T02:00:00Z"))
-        let lateUnit = "huyen-muong-nhe"
-        let onTimeFirst = units.filter { $0.id != lateUnit } + units.filter { $0.id == lateUnit }
-        for (index, unit) in onTimeFirst.enumerated() {
-            try selfAssess(cycle, unit, year: year, late: unit.id == lateUnit)
-            progress.update(UInt64(index + 1), of: UInt64(units.count * 3))
-        }
-        clock.set(at("\(next)-02-20T02:00:00Z"))
-        var adjustments = 0
-        for (index, unit) in units.enumerated() {
-            adjustments += try appraise(cycle, unit)
-            progress.update(UInt64(units.count + index + 1), of: UInt64(units.count * 3))
-        }
-        try issue(Self.chair, [PARPayload.AppraisalClosed(cycle: cycle).draft])
-        clock.set(at("\(next)-03-25T02:00:00Z"))
-        let surveyRows = try importSurvey(cycle)
-        clock.set(at("\(next)-04-10T02:00:00Z"))
-        var sampled: [String] = []
-        for kind in UnitKind.allCases {
-            let draw = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])
-            try issue("ban-chi-dao-cchc", [draw])
-            sampled += try scoring.cycle(cycle)?.draws[kind.rawValue]?.units ?? []
-        }
-        for unit in sampled { try spotCheck(cycle, unit) }
-        progress.update(UInt64(units.count * 3), of: UInt64(units.count * 3))
-        clock.set(at("\(next)-05-29T02:00:00Z"))
-        let decision = "\(year == 2019 ? 642 : 587)/QĐ-UBND"
-        let published = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: "\(next)-05-29", resultsHash: try scoring.results(cycle: cycle).hash)
-        try issue("so-noi-vu-thuong-truc", [published.draft])
-        var corrected = ""
-        if year == 2019 {
-            clock.set(at("\(next)-06-16T02:00:00Z"))
-            corrected = try correctOneScore(cycle)
-        }
+        let summary = try driver.run(plan, script: self)
         progress.finish()
         let events = try scoring.ledger.head().count - before
-        print("\nCycle \(cycle): \(units.count) units, \(events) events; \(adjustments) appraisal adjustments; \(surveyRows) survey scores; "
-              + "spot-checked \(sampled.joined(separator: ", ")); published by decision \(decision)\(corrected)")
+        let corrected = summary.corrections.map { "; then corrected \($0.unit) \($0.criterion) to \($0.points) by decision \($0.decision)" }.joined()
+        print("\nCycle \(cycle): \(units.count) units, \(events) events; \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
+              + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(plan.decision)\(corrected)")
     }
 
-    private func selfAssess(_ cycle: String, _ unit: CycleUnit, year: Int, late: Bool) throws {
-        guard let framework = frameworks[unit.kind] else { return }
+    func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws {
+        let year = plan.year
+        switch stage {
+        case .opening: clock.set(at("\(year)-12-05T02:00:00Z"))
+        case .selfAssessment: clock.set(at("\(year + 1)-01-06T02:00:00Z"))
+        case .deadlineExtension: clock.set(at("\(year + 1)-01-20T02:00:00Z"))
+        case .appraisal: clock.set(at("\(year + 1)-02-20T02:00:00Z"))
+        case .survey: clock.set(at("\(year + 1)-03-25T02:00:00Z"))
+        case .spotCheck: clock.set(at("\(year + 1)-04-10T02:00:00Z"))
+        case .publication: clock.set(at("\(year + 1)-05-29T02:00:00Z"))
+        case .correction: if year == 2019 { clock.set(at("\(year + 1)-06-16T02:00:00Z")) }
+        }
+    }
+
+    func progressed(_ stage: CycleStage, done: Int, of total: Int) {
+        let all = UInt64(units.count * 3)
+        switch stage {
+        case .selfAssessment: progress.update(UInt64(done), of: all)
+        case .appraisal: progress.update(UInt64(units.count + done), of: all)
+        default: progress.update(all, of: all)
+        }
+    }
+
+    func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)? {
+        guard unit.id == Self.lateUnit else { return nil }
+        return ("\(plan.year + 1)-01-31T16:59:59Z", "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện")
+    }
+
+    func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft] {
+        let year = plan.year
         let quality = 30 + random.below(70)
         let exempt = unit.id == "ban-dan-toc" ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
-        var events: [EventDraft] = exempt.isEmpty ? [] : [PARPayload.NotApplicableMarked(cycle: cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)").draft]
-        var staged: [StagedEvidence] = []
+        var events: [EventDraft] = exempt.isEmpty ? [] : [PARPayload.NotApplicableMarked(cycle: plan.cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)").draft]
         for leaf in framework.leaves where leaf.method == .assessed && !exempt.contains(leaf.code) {
             let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
             var evidence: [EvidenceCitation] = []
@@ -244,102 +231,60 @@ final class DemoScenario {
             } else {
                 explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
-            events.append(PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit.id, criterion: leaf.code, points: points.description,
-                                                                       evidence: evidence, explanation: explanation).draft)
+            events.append(PARPayload.SelfScoreRecorded(cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description,
+                                                       evidence: evidence, explanation: explanation).draft)
         }
-        if late {
-            clock.set(at("\(year + 1)-01-20T02:00:00Z"))
-            try issue("so-noi-vu-thuong-truc", [PARPayload.DeadlineExtended(cycle: cycle, unit: unit.id, until: "\(year + 1)-01-31T16:59:59Z", reason: "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện").draft])
-        }
-        events.append(PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit.id).draft)
-        try issue("can-bo-\(unit.id)", events)
+        return events
+    }
+
+    func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws {
         for document in staged { try document.keep() }
+        staged = []
     }
 
-    /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3.
-    private static let chair = "hoi-dong-tham-dinh"
-    private static let member = "thanh-vien-hoi-dong"
-    private static let memberFields: Set<String> = ["1", "2", "3"]
-
-    private func councilAssignments(_ cycle: String) -> [EventDraft] {
-        var chairFields: [UnitKind: [String]] = [:]
-        var memberFields: [UnitKind: [String]] = [:]
-        for (kind, framework) in frameworks {
-            let codes = framework.fields.map(\.code)
-            memberFields[kind] = codes.filter(Self.memberFields.contains)
-            chairFields[kind] = codes.filter { !Self.memberFields.contains($0) }
-        }
-        return [
-            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.chair, fields: chairFields, chair: true),
-            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: Self.member, fields: memberFields, chair: false),
-        ].map { ($0).draft }
-    }
-
-    private func appraise(_ cycle: String, _ unit: CycleUnit) throws -> Int {
-        let scores = try scoring.scores(cycle: cycle, unit: unit.id)
-        var events: [EventDraft] = []
-        var memberEvents: [EventDraft] = []
-        for (criterion, score) in scores where criterion.method == .assessed && score.notApplicable == nil && random.chance(10) {
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.AppraisalScoreRecorded] {
+        var recorded: [PARPayload.AppraisalScoreRecorded] = []
+        for (criterion, score) in try scoring.scores(cycle: plan.cycle, unit: unit.id)
+        where criterion.method == .assessed && score.notApplicable == nil && random.chance(10) {
             let selfPoints = score.selfScore?.value ?? .zero
             var appraised = random.part(of: selfPoints, from: 0)
             if unit.kind == .district && selfPoints < criterion.maxPoints && random.chance(30) { appraised = criterion.maxPoints }
             guard appraised != selfPoints else { continue }
             let reason = appraised > selfPoints ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
                                                 : Self.appraisalReasons[random.below(Self.appraisalReasons.count)]
-            let draft = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit.id, criterion: criterion.code,
-                                                                          points: appraised.description, reason: reason, evidence: nil).draft
-            if Self.memberFields.contains(String(criterion.code.prefix { $0 != "." })) {
-                memberEvents.append(draft)
-            } else {
-                events.append(draft)
-            }
-            if traced == nil && appraised < selfPoints { traced = (cycle, unit.id, criterion.code) }
+            recorded.append(PARPayload.AppraisalScoreRecorded(cycle: plan.cycle, unit: unit.id, criterion: criterion.code,
+                                                              points: appraised.description, reason: reason, evidence: nil))
+            if traced == nil && appraised < selfPoints { traced = (plan.cycle, unit.id, criterion.code) }
         }
-        if !memberEvents.isEmpty { try issue(Self.member, memberEvents) }
-        events.append(PARPayload.AppraisalConcluded(cycle: cycle, unit: unit.id).draft)
-        try issue(Self.chair, events)
-        return events.count - 1 + memberEvents.count
+        return recorded
     }
 
-    private func importSurvey(_ cycle: String) throws -> Int {
-        var events: [EventDraft] = []
-        var rows = 0
-        for unit in units {
-            guard let framework = frameworks[unit.kind] else { continue }
-            let scores = framework.leaves.filter { $0.method == .survey }.map { leaf in
-                PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
-            }
-            rows += scores.count
-            events.append(PARPayload.SurveyScoresImported(cycle: cycle, unit: unit.id, scores: scores,
-                                                                          source: EventHash.of(Array("dtxhh-\(cycle).csv".utf8)).hex).draft)
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore] {
+        framework.leaves.filter { $0.method == .survey }.map { leaf in
+            PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
         }
-        try issue("nha-thau-dtxhh", events)
-        return rows
     }
 
-    private func spotCheck(_ cycle: String, _ unit: String) throws {
-        let candidates = try scoring.scores(cycle: cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }
-        var events: [EventDraft] = []
-        for (index, (criterion, score)) in candidates.prefix(3).enumerated() {
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
+        let candidates = try scoring.scores(cycle: plan.cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }
+        return candidates.prefix(3).enumerated().map { index, candidate in
+            let (criterion, score) = candidate
             let appraised = score.appraised?.value ?? .zero
             let lower = index == 2 && appraised.hundredths >= 25
-            events.append((PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
-                                                  points: lower ? (appraised - Points(hundredths: 25)).description : nil,
-                                                  reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)).draft)
+            return PARPayload.SpotCheckScoreRecorded(cycle: plan.cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
+                                                     points: lower ? (appraised - Points(hundredths: 25)).description : nil,
+                                                     reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)
         }
-        events.append(PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft)
-        try issue("ban-chi-dao-cchc", events)
     }
 
-    private func correctOneScore(_ cycle: String) throws -> String {
+    /// After the 2019 publication, one of Sở Y tế's scores is raised to its maximum on review.
+    func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] {
         let unit = "so-y-te"
-        guard let (criterion, _) = try scoring.scores(cycle: cycle, unit: unit).first(where: {
+        guard plan.year == 2019, let (criterion, _) = try scoring.scores(cycle: plan.cycle, unit: unit).first(where: {
             $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
-        }) else { return "" }
-        let points = criterion.maxPoints
-        try issue("so-noi-vu-thuong-truc", [PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion.code, points: points.description,
-                                          decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định").draft])
-        return "; then corrected \(unit) \(criterion.code) to \(points) by decision 815/QĐ-UBND"
+        }) else { return [] }
+        return [PARPayload.CorrectionRecorded(cycle: plan.cycle, unit: unit, criterion: criterion.code, points: criterion.maxPoints.description,
+                                              decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định")]
     }
 
     // MARK: Output

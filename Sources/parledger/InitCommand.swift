@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PARIndex
+import Scenarios
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,11 +38,7 @@ struct InitCommand: ParsableCommand {
             let ledger = scoring.ledger
             let key = SigningKey()
             try KeyFile.write(key, to: keyOut)
-            let enrolment = ActorEvent.enrolment(
-                actor: actor, name: name, grant: RoleGrant(role: Role.secretariat.rawValue, scope: nil), publicKey: key.publicKey
-            )
-            let command = Command(id: "enrol-\(actor)", actor: actor, events: [enrolment])
-            try scoring.append(try ledger.sign(command, with: key))
+            try scoring.append(try Enrolment.genesis(actor, name: name, key: key, commandID: "enrol-\(actor)", on: ledger))
             print("Created a ledger in \(ledger.path) (id \(ledger.id))")
             print("Enrolled the secretariat '\(actor)' (\(name)) with key \(key.publicKey.id)")
             print("Private key: \(keyOut) (keep it safe); public key: \(keyOut).pub")

@@ -125,6 +125,36 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(last?.key == bytes("e"))
     }
 
+    @Test func forEachVisitsEntriesFromAKeyUntilTheBodyStopsOrThePrefixEnds() throws {
+        let directory = try TemporaryDirectory()
+        let environment = try Environment(path: directory.path)
+        let database = try environment.database(named: "things")
+        try environment.write { txn in
+            for key in ["b1", "a2", "a1", "c1", "b2"] { try txn.put(bytes(key.uppercased()), for: bytes(key), in: database) }
+        }
+        func keys(from start: String? = nil, prefix: String? = nil, upTo limit: Int = .max) throws -> [String] {
+            try environment.read { txn in
+                var keys: [String] = []
+                let body: (Entry) -> Bool = { entry in
+                    keys.append(String(decoding: entry.key, as: UTF8.self))
+                    return keys.count < limit
+                }
+                if let prefix {
+                    try txn.forEach(in: database, withPrefix: bytes(prefix), while: body)
+                } else {
+                    try txn.forEach(in: database, from: start.map(bytes), while: body)
+                }
+                return keys
+            }
+        }
+        #expect(try keys() == ["a1", "a2", "b1", "b2", "c1"])
+        #expect(try keys(from: "a3") == ["b1", "b2", "c1"])
+        #expect(try keys(from: "d") == [])
+        #expect(try keys(upTo: 2) == ["a1", "a2"])
+        #expect(try keys(prefix: "b") == ["b1", "b2"])
+        #expect(try keys(prefix: "bz") == [])
+    }
+
     @Test func deletingRemovesTheKeyAndReportsWhetherItExisted() throws {
         let directory = try TemporaryDirectory()
         let environment = try Environment(path: directory.path)

@@ -1,5 +1,6 @@
 import Ledger
 import PARIndex
+import Scenarios
 import Testing
 import TestSupport
 
@@ -12,8 +13,7 @@ private struct RoleFixture {
         ledger = try Ledger.create(at: directory.ledgerPath, options: LedgerOptions(policy: PARPolicy()))
         let secretariat = SigningKey()
         keys["so-noi-vu"] = secretariat
-        let enrolment = ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: secretariat.publicKey)
-        try ledger.append(try ledger.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), with: secretariat))
+        try ledger.append(try Enrolment.genesis("so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol-so-noi-vu", on: ledger))
         let members: [(String, Role, String?)] = [
             ("can-bo-tai-chinh", .unitOfficer, "so-tai-chinh"),
             ("hoi-dong", .councilMember, nil),
@@ -24,7 +24,7 @@ private struct RoleFixture {
         for (id, role, scope) in members {
             let key = SigningKey()
             keys[id] = key
-            try append(by: "so-noi-vu", [ActorEvent.enrolment(actor: id, name: id, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: key.publicKey)])
+            try append(by: "so-noi-vu", [Enrolment.draft(id, name: id, role: role, scope: scope, publicKey: key.publicKey)])
         }
     }
 

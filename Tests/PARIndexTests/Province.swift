@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import PARIndex
+import Scenarios
 import Testing
 import TestSupport
 
@@ -37,8 +38,7 @@ final class Province {
             + (1...max(districtCount, 1)).prefix(districtCount).map { CycleUnit(id: String(format: "h%02d", $0), name: "Huyện số \($0)", kind: .district) }
         let secretariat = SigningKey()
         keys["so-noi-vu"] = secretariat
-        let enrolment = ActorEvent.enrolment(actor: "so-noi-vu", name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: secretariat.publicKey)
-        try scoring.append(try scoring.ledger.sign(Command(id: "enrol-so-noi-vu", actor: "so-noi-vu", events: [enrolment]), with: secretariat))
+        try scoring.append(try Enrolment.genesis("so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol-so-noi-vu", on: scoring.ledger))
         var enrolments = [
             enrol("hoi-dong", .councilMember, nil), enrol("thanh-vien", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil),
             enrol("nha-thau", .surveyContractor, nil),
@@ -76,7 +76,7 @@ final class Province {
     private func enrol(_ id: String, _ role: Role, _ scope: String?) -> EventDraft {
         let key = SigningKey()
         keys[id] = key
-        return ActorEvent.enrolment(actor: id, name: id, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: key.publicKey)
+        return Enrolment.draft(id, name: id, role: role, scope: scope, publicKey: key.publicKey)
     }
 
     func framework(of unit: String) -> Framework { unit.hasPrefix("d") ? departments : districts }

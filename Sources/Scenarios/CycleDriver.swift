@@ -1,0 +1,180 @@
+public import Ledger
+public import PARIndex
+
+/// Drives a province's PAR cycles through the library as its actors would, each stage signed by the
+/// role it needs and in the order the rules require; the demo, the benchmarks and the tests share it.
+public final class CycleDriver {
+    public let scoring: ScoringLedger
+    public let cast: Cast
+    public let frameworks: [UnitKind: Framework]
+    private let signatories: any Signatories
+
+    public init(scoring: ScoringLedger, cast: Cast, frameworks: [UnitKind: Framework], signatories: any Signatories) {
+        self.scoring = scoring
+        self.cast = cast
+        self.frameworks = frameworks
+        self.signatories = signatories
+    }
+
+    // MARK: Enrolment
+
+    /// The ledger's first command: the secretariat enrols itself with `key` (`Enrolment.genesis`).
+    public func enrolSecretariat(key: SigningKey, commandID: String) throws {
+        try scoring.append(try Enrolment.genesis(cast.secretariat.id, name: cast.secretariat.name, key: key, commandID: commandID,
+                                                 on: scoring.ledger))
+    }
+
+    /// The secretariat enrols, in one command, the council (chair first), the steering committee, the
+    /// survey contractor, the auditors and one officer per unit; returns how many it enrolled.
+    @discardableResult
+    public func enrolCast(units: [CycleUnit]) throws -> Int {
+        let council = [cast.council.chair] + cast.council.members.map(\.player)
+        var events = try (council + [cast.steeringCommittee, cast.surveyContractor]).enumerated().map { index, player in
+            let role: Role = index < council.count ? .councilMember : index == council.count ? .steeringCommittee : .surveyContractor
+            return try enrolment(player, role)
+        }
+        events += try cast.auditors.map { try enrolment($0, .auditor) }
+        events += try units.map { try enrolment(Cast.officer(of: $0), .unitOfficer, scope: $0.id) }
+        try signatories.issue(events, by: cast.secretariat.id)
+        return events.count
+    }
+
+    private func enrolment(_ player: Player, _ role: Role, scope: String? = nil) throws -> EventDraft {
+        Enrolment.draft(player.id, name: player.name, role: role, scope: scope, publicKey: try signatories.publicKey(of: player.id))
+    }
+
+    /// The secretariat registers the frameworks, in unit-kind order.
+    public func registerFrameworks() throws {
+        let sorted = frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }
+        try signatories.issue(sorted.map { PARPayload.FrameworkRegistered(framework: $0).draft }, by: cast.secretariat.id)
+    }
+
+    // MARK: A cycle
+
+    /// Runs every stage of `plan`'s cycle, in order, with the events `script` decides.
+    public func run(_ plan: CyclePlan, script: any CycleScript) throws -> CycleSummary {
+        var summary = CycleSummary()
+        try open(plan, script: script)
+        try selfAssess(plan, script: script)
+        summary.appraisalScores = try appraise(plan, script: script)
+        summary.surveyScores = try survey(plan, script: script)
+        summary.spotChecked = try spotCheck(plan, script: script)
+        try publish(plan, script: script)
+        summary.corrections = try correct(plan, script: script)
+        try signatories.flush()
+        return summary
+    }
+
+    /// The secretariat opens the cycle with its council; the steering committee commits to the draw's secret.
+    public func open(_ plan: CyclePlan, script: any CycleScript) throws {
+        try script.willBegin(.opening, of: plan)
+        let opened = PARPayload.CycleOpened(
+            cycle: plan.cycle, name: plan.name, year: plan.year, frameworks: frameworks.mapValues(\.id), units: plan.units,
+            selfAssessmentDeadline: plan.selfAssessmentDeadline, previousCycle: plan.previousCycle
+        )
+        try signatories.issue([opened.draft] + cast.council.assignments(cycle: plan.cycle, frameworks: frameworks), by: cast.secretariat.id)
+        let commitment = SpotCheckDraw.commitment(to: plan.drawSecret).hex
+        try signatories.issue([PARPayload.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft], by: cast.steeringCommittee.id)
+    }
+
+    /// Each unit's officer self-assesses and submits; units given an extension submit last, after it.
+    public func selfAssess(_ plan: CyclePlan, script: any CycleScript) throws {
+        try script.willBegin(.selfAssessment, of: plan)
+        let extensions = plan.units.map { script.deadlineExtension(for: $0, of: plan) }
+        let order = zip(plan.units, extensions).filter { $0.1 == nil } + zip(plan.units, extensions).filter { $0.1 != nil }
+        for (index, (unit, extended)) in order.enumerated() {
+            guard let framework = frameworks[unit.kind] else { continue }
+            if let extended {
+                try script.willBegin(.deadlineExtension(unit: unit.id), of: plan)
+                let draft = PARPayload.DeadlineExtended(cycle: plan.cycle, unit: unit.id, until: extended.until, reason: extended.reason).draft
+                try signatories.issue([draft], by: cast.secretariat.id)
+            }
+            let events = try script.selfAssessment(of: unit, framework: framework, in: plan)
+            try signatories.issue(events + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
+                                  by: Cast.officer(of: unit).id)
+            try script.didSubmit(unit, in: plan)
+            script.progressed(.selfAssessment, done: index + 1, of: order.count)
+        }
+    }
+
+    /// The council appraises each unit, each member in their fields and the chair concluding; then the
+    /// chair closes the appraisal. Returns how many appraisal scores were recorded.
+    public func appraise(_ plan: CyclePlan, script: any CycleScript) throws -> Int {
+        try script.willBegin(.appraisal, of: plan)
+        var recorded = 0
+        for (index, unit) in plan.units.enumerated() {
+            guard let framework = frameworks[unit.kind] else { continue }
+            let scores = try script.appraisal(of: unit, framework: framework, in: plan)
+            recorded += scores.count
+            for member in cast.council.members.map(\.player.id) {
+                let theirs = scores.filter { cast.council.appraiser(of: $0.criterion) == member }
+                if !theirs.isEmpty { try signatories.issue(theirs.map(\.draft), by: member) }
+            }
+            let chair = cast.council.chair.id
+            let chairs = scores.filter { cast.council.appraiser(of: $0.criterion) == chair }.map(\.draft)
+            try signatories.issue(chairs + [PARPayload.AppraisalConcluded(cycle: plan.cycle, unit: unit.id).draft], by: chair)
+            script.progressed(.appraisal, done: index + 1, of: plan.units.count)
+        }
+        try signatories.issue([PARPayload.AppraisalClosed(cycle: plan.cycle).draft], by: cast.council.chair.id)
+        return recorded
+    }
+
+    /// The survey contractor imports every unit's survey scores; returns how many.
+    public func survey(_ plan: CyclePlan, script: any CycleScript) throws -> Int {
+        try script.willBegin(.survey, of: plan)
+        let source = EventHash.of(Array("dtxhh-\(plan.cycle).csv".utf8)).hex
+        var events: [EventDraft] = []
+        var count = 0
+        for unit in plan.units {
+            guard let framework = frameworks[unit.kind] else { continue }
+            let scores = try script.surveyScores(of: unit, framework: framework, in: plan)
+            count += scores.count
+            events.append(PARPayload.SurveyScoresImported(cycle: plan.cycle, unit: unit.id, scores: scores, source: source).draft)
+            if events.count == plan.surveyUnitsPerCommand {
+                try signatories.issue(events, by: cast.surveyContractor.id)
+                events = []
+            }
+        }
+        if !events.isEmpty { try signatories.issue(events, by: cast.surveyContractor.id) }
+        return count
+    }
+
+    /// The steering committee draws each kind's sample from its committed secret, then re-checks and
+    /// concludes every unit drawn; returns the units drawn, department sample first.
+    public func spotCheck(_ plan: CyclePlan, script: any CycleScript) throws -> [String] {
+        try script.willBegin(.spotCheck, of: plan)
+        var drawn: [String] = []
+        for kind in UnitKind.allCases where plan.units.contains(where: { $0.kind == kind }) {
+            try signatories.flush()
+            let draw = try scoring.spotCheckDraw(cycle: plan.cycle, kind: kind, secret: plan.drawSecret, adding: [])
+            try signatories.issue([draw], by: cast.steeringCommittee.id)
+            try signatories.flush()
+            drawn += try scoring.cycle(plan.cycle)?.draws[kind.rawValue]?.units ?? []
+        }
+        for unit in drawn {
+            let scores = try script.spotCheck(of: unit, in: plan)
+            try signatories.issue(scores.map(\.draft) + [PARPayload.SpotCheckConcluded(cycle: plan.cycle, unit: unit).draft],
+                                  by: cast.steeringCommittee.id)
+        }
+        script.progressed(.spotCheck, done: drawn.count, of: drawn.count)
+        return drawn
+    }
+
+    /// The secretariat publishes the results as the ledger computes them.
+    public func publish(_ plan: CyclePlan, script: any CycleScript) throws {
+        try script.willBegin(.publication, of: plan)
+        try signatories.flush()
+        let published = PARPayload.ResultsPublished(cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate,
+                                                    resultsHash: try scoring.results(cycle: plan.cycle).hash)
+        try signatories.issue([published.draft], by: cast.secretariat.id)
+    }
+
+    /// The secretariat records the script's corrections after publication, if it has any.
+    public func correct(_ plan: CyclePlan, script: any CycleScript) throws -> [PARPayload.CorrectionRecorded] {
+        try script.willBegin(.correction, of: plan)
+        try signatories.flush()
+        let corrections = try script.corrections(in: plan)
+        if !corrections.isEmpty { try signatories.issue(corrections.map(\.draft), by: cast.secretariat.id) }
+        return corrections
+    }
+}

@@ -1,0 +1,98 @@
+public import Ledger
+public import PARIndex
+
+/// The stages of a cycle in the order `CycleDriver.run` drives them.
+public enum CycleStage: Sendable, Equatable {
+    /// The secretariat opens the cycle and assigns the council; the steering committee commits the draw's secret.
+    case opening
+    /// Each unit's officer records its self-scores and submits.
+    case selfAssessment
+    /// The secretariat extends one unit's deadline before that unit submits late.
+    case deadlineExtension(unit: String)
+    /// The council appraises each unit in its members' fields, concludes, and the chair closes the appraisal.
+    case appraisal
+    /// The survey contractor imports the survey's scores.
+    case survey
+    /// The steering committee draws each kind's sample and re-checks the units drawn.
+    case spotCheck
+    /// The secretariat publishes the results.
+    case publication
+    /// The secretariat corrects scores after publication.
+    case correction
+}
+
+/// What a cycle's events say, stage by stage: the driver asks, signs with the right actor and appends
+/// in order; a script decides the scores, reasons and evidence (reproducibly, for the demo and benchmarks).
+public protocol CycleScript: AnyObject {
+    /// Called before each stage begins (the demo moves its clock here).
+    func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws
+    /// The extension `unit` gets, if any; such units submit after every other one.
+    func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)?
+    /// `unit`'s self-assessment, without its submission (the driver adds it): evidence, marks, self-scores.
+    func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft]
+    /// Called once `unit`'s self-assessment has been handed to the ledger (the demo keeps its staged evidence).
+    func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws
+    /// The council's appraisal scores for `unit`; the driver routes each to the member holding its field.
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.AppraisalScoreRecorded]
+    /// The survey's scores for `unit`.
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore]
+    /// The steering committee's re-check of a drawn unit, without its conclusion (the driver adds it).
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded]
+    /// Corrections after publication (none by default).
+    func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded]
+    /// Called after each unit of a stage (self-assessment, appraisal) and once after the spot-checks.
+    func progressed(_ stage: CycleStage, done: Int, of total: Int)
+}
+
+extension CycleScript {
+    public func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws {}
+    public func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)? { nil }
+    public func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws {}
+    public func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] { [] }
+    public func progressed(_ stage: CycleStage, done: Int, of total: Int) {}
+}
+
+/// One cycle to drive: what its opening, draw, survey and publication events name.
+public struct CyclePlan: Sendable {
+    public let cycle: String
+    public let name: String
+    public let year: Int
+    public let units: [CycleUnit]
+    public let selfAssessmentDeadline: Timestamp
+    public let previousCycle: String?
+    /// The steering committee's secret for the draw; its commitment is recorded when the cycle opens.
+    public let drawSecret: [UInt8]
+    /// The decision number and date the results are published by.
+    public let decision: String
+    public let publicationDate: String
+    /// Survey scores per command (a large province's survey is imported in several).
+    public let surveyUnitsPerCommand: Int
+
+    public init(
+        cycle: String, name: String, year: Int, units: [CycleUnit], selfAssessmentDeadline: Timestamp, previousCycle: String?,
+        drawSecret: [UInt8], decision: String, publicationDate: String, surveyUnitsPerCommand: Int = 100
+    ) {
+        self.cycle = cycle
+        self.name = name
+        self.year = year
+        self.units = units
+        self.selfAssessmentDeadline = selfAssessmentDeadline
+        self.previousCycle = previousCycle
+        self.drawSecret = drawSecret
+        self.decision = decision
+        self.publicationDate = publicationDate
+        self.surveyUnitsPerCommand = surveyUnitsPerCommand
+    }
+}
+
+/// What a driven cycle came to, for the driver's caller to report.
+public struct CycleSummary: Sendable {
+    /// Appraisal scores recorded (each one an adjustment of a self-score).
+    public var appraisalScores = 0
+    /// Survey scores imported.
+    public var surveyScores = 0
+    /// The units drawn for spot-checks, department sample first.
+    public var spotChecked: [String] = []
+    /// The corrections recorded after publication.
+    public var corrections: [PARPayload.CorrectionRecorded] = []
+}

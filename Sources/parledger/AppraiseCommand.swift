@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct AppraiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "appraise",
+        abstract: "Appraise a submitted self-assessment (council members in their fields); the chair seals it.",
+        discussion: """
+            Departments' scores may only be recognised or lowered; districts' may be adjusted either
+            way. Every adjustment needs --reason. A member appraises only the fields the secretariat
+            assigned them ('council assign'), never a unit they self-assessed, and only after the
+            steering committee committed to its draw ('spotcheck commit'). --conclude, by the chair,
+            seals the unit's appraisal; criteria not appraised by then are recognised as self-scored.
+
+            Example:
+              parledger appraise dien-bien-2019 so-tai-chinh 1.1.1 0.5 --reason "Kế hoạch ban hành muộn" --key council.key
+              parledger appraise dien-bien-2019 so-tai-chinh --conclude --key council.key
+            """
+    )
+    @OptionGroup var location: LedgerLocation
+    @OptionGroup var signing: SigningOptions
+    @Argument(help: "The cycle id.") var cycle: String
+    @Argument(help: "The unit id.") var unit: String
+    @Argument(help: "The criterion code.") var criterion: String?
+    @Argument(help: "The appraised points.") var points: String?
+    @Option(help: "Why the score was adjusted.") var reason: String?
+    @Option(help: ArgumentHelp("A document cited (repeatable).", valueName: "file")) var evidence: [String] = []
+    @Flag(help: "Conclude the unit's appraisal.") var conclude = false
+
+    func validate() throws {
+        guard conclude == (criterion == nil && points == nil), conclude || (criterion != nil && points != nil) else {
+            throw ValidationError("Give CRITERION and POINTS, or --conclude alone.")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let scoring = try location.openScoring()
+            let stream = PAREvents.unitStream(cycle, unit)
+            if conclude {
+                _ = try signing.issue([PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft], to: scoring)
+                print("Sealed the appraisal of \(unit)")
+                return
+            }
+            _ = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
+                let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
+                                                                reason: reason, evidence: citations.isEmpty ? nil : citations)
+                return try signing.issue(added + [payload.draft], to: scoring)
+            }
+            print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")
+        }
+    }
+}

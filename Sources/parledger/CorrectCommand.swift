@@ -1,0 +1,27 @@
+import ArgumentParser
+import Ledger
+import PARIndex
+
+struct CorrectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Correct a published score, citing the decision that orders it (secretariat).",
+        discussion: "Example:\n  parledger correct dien-bien-2019 so-y-te 3.4.1 2 --decision 812/QĐ-UBND --reason \"Phúc khảo: hồ sơ trễ hạn do lỗi hệ thống\" --key so-noi-vu.key"
+    )
+    @OptionGroup var location: LedgerLocation
+    @OptionGroup var signing: SigningOptions
+    @Argument(help: "The cycle id.") var cycle: String
+    @Argument(help: "The unit id.") var unit: String
+    @Argument(help: "The criterion code.") var criterion: String
+    @Argument(help: "The corrected points.") var points: String
+    @Option(help: "The decision that orders the correction.") var decision: String
+    @Option(help: "Why.") var reason: String
+
+    func run() throws {
+        try reportingFailures {
+            let payload = PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision, reason: reason)
+            let result = try signing.issue([payload.draft], to: try location.openScoring())
+            print("Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import PARIndex
+
+struct VerifyBundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-bundle",
+        abstract: "Verify an exported bundle without the ledger, against a trust policy; name the first bad item.",
+        discussion: """
+            Checks every file of the bundle against the manifest and the manifest against the
+            checkpoint signed by the log key the trust policy names, then the hash chain, every
+            command's signature, basis and signing time, every rule of the cycle replayed event by
+            event, the Merkle root, and every framework, evidence, results and actors file. With
+            --receipt, also that the receipt's events are still in their place.
+
+            Prints 'FAILED [code] …' with a code of FORMAT.md (Verdicts). Exit codes: 0 verified
+            against the trust policy; 1 a check failed; 4 every check passed but no --trust was
+            given, so the bundle's authenticity is not established; 2 the trust policy or receipt
+            cannot be read.
+
+            Example:
+              parledger verify-bundle bundle-2020 --trust trust-policy.txt
+            """
+    )
+    @Argument(help: "The bundle directory.") var bundle: String
+    @Option(help: ArgumentHelp("The trust policy the province publishes.", valueName: "file")) var trust: String?
+    @Option(help: ArgumentHelp("A receipt to check against the bundle (needs --trust).", valueName: "file")) var receipt: String?
+    @Flag(help: "Do not show progress.") var quiet = false
+
+    func run() throws {
+        let policy: TrustPolicy?
+        let held: Receipt?
+        do {
+            policy = try trust.map { path throws(TrustPolicy.Problem) in try TrustPolicy(file: path) }
+        } catch {
+            print("FAILED [\(BundleVerdict.Code.trustPolicy.rawValue)] \(error.description)")
+            throw ExitStatus.refused
+        }
+        do {
+            held = try receipt.map { path throws(Receipt.Problem) in try Receipt(file: path) }
+        } catch {
+            print("FAILED [\(BundleVerdict.Code.receipt.rawValue)] \(error.description)")
+            throw ExitStatus.refused
+        }
+        if held != nil && policy == nil {
+            throw ValidationError("--receipt needs --trust: a receipt is checked against the trusted log key")
+        }
+        let progress = ProgressReporter("verifying", quiet: quiet)
+        let report = BundleVerifier.verify(bundle, policy: policy, receipt: held, progress: progress.update)
+        progress.finish()
+        for check in report.checks { print("ok  \(check)") }
+        if let failure = report.failure {
+            print("FAILED [\(failure.code.rawValue)] \(failure.message)")
+            throw ExitStatus.verificationFailed
+        }
+        if let fingerprint = report.untrustedFingerprint {
+            print("UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint \(fingerprint); compare it with the one the province publishes")
+            throw ExitStatus.untrusted
+        }
+        print("OK: the bundle verifies")
+    }
+}
