@@ -290,20 +290,13 @@ final class DemoScenario: Signatories, CycleScript {
     // MARK: Output
 
     private func printRankings(cycle: String) throws {
-        let results = try scoring.results(cycle: cycle)
-        let previous = Dictionary(uniqueKeysWithValues: try scoring.results(cycle: "dien-bien-2019").units.map { ($0.unit.id, $0) })
         for kind in UnitKind.allCases {
             print("\n$ parledger ranking --cycle \(cycle) --kind \(kind.rawValue)")
             print("rank\tindex %\tchange\tplaces\tclass\tunit")
-            for result in results.units where result.unit.kind == kind {
-                var change = ""
-                var places = ""
-                if let before = previous[result.unit.id] {
-                    let delta = Points(parsing: result.indexText, or: .zero) - Points(parsing: before.indexText, or: .zero)
-                    change = (delta.hundredths >= 0 ? "+" : "") + delta.formatted(decimals: 2)
-                    let moved = (before.rank ?? 0) - (result.rank ?? 0)
-                    places = moved > 0 ? "+\(moved)" : "\(moved)"
-                }
+            for row in try scoring.ranking(cycle: cycle, kind: kind).rows {
+                let result = row.result
+                let change = row.change.map { ($0.indexPoints.hundredths >= 0 ? "+" : "") + $0.indexPoints.formatted(decimals: 2) } ?? ""
+                let places = row.change?.places.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? ""
                 print("\(result.rank.map(String.init) ?? "-")\t\(result.indexText)\t\(change)\t\(places)\t\(result.className)\t\(result.unit.name)")
             }
         }

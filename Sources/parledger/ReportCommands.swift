@@ -100,8 +100,3 @@ struct RankingCommand: ParsableCommand {
     }
 }
 
-extension Points {
-    init(parsing text: String, or fallback: Points) {
-        self = (try? Points(parsing: text)) ?? fallback
-    }
-}
