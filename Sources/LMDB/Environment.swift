@@ -77,7 +77,7 @@ public final class Environment: @unchecked Sendable {
             do {
                 (handle, staleReadersCleared) = try Self.open(path, options, flags: UInt32(MDB_RDONLY))
                 isWithoutLockFile = false
-            } catch where error == .permissionDenied || error == .readOnlyFileSystem || error == .noSuchFile {
+            } catch  where error == .permissionDenied || error == .readOnlyFileSystem || error == .noSuchFile {
                 (handle, staleReadersCleared) = try Self.open(path, options, flags: UInt32(MDB_RDONLY | MDB_NOLOCK))
                 isWithoutLockFile = true
             }
@@ -98,7 +98,9 @@ public final class Environment: @unchecked Sendable {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    private static func open(_ path: String, _ options: EnvironmentOptions, flags: UInt32) throws(LMDBError) -> (OpaquePointer, Int) {
+    private static func open(_ path: String, _ options: EnvironmentOptions, flags: UInt32) throws(LMDBError) -> (
+        OpaquePointer, Int
+    ) {
         var created: OpaquePointer?
         try check(mdb_env_create(&created), "mdb_env_create")
         guard let env = created else { throw LMDBError(code: ENOMEM, operation: "mdb_env_create") }
@@ -107,7 +109,8 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_maxdbs(env, options.maximumDatabases), "mdb_env_set_maxdbs")
             try check(mdb_env_set_maxreaders(env, options.maximumReaders), "mdb_env_set_maxreaders")
             try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
-            try check(mdb_env_open(env, path, flags | UInt32(MDB_NOTLS), 0o640), "opening the LMDB environment at \(path)")
+            try check(
+                mdb_env_open(env, path, flags | UInt32(MDB_NOTLS), 0o640), "opening the LMDB environment at \(path)")
             if flags & UInt32(MDB_NOLOCK) == 0 { try check(mdb_reader_check(env, &cleared), "mdb_reader_check") }
         } catch {
             mdb_env_close(env)
@@ -187,7 +190,8 @@ public final class Environment: @unchecked Sendable {
         // A lock.mdb gone with the data file beside it (the directory removed) lets no other process in.
         let lockFile = Self.file(path, Self.lockFileName)
         let current = FileIdentity(path: lockFile)
-        guard current == lockFileIdentity || (current == nil && FileIdentity(path: Self.file(path, "data.mdb")) == nil) else {
+        guard current == lockFileIdentity || (current == nil && FileIdentity(path: Self.file(path, "data.mdb")) == nil)
+        else {
             throw LMDBError.lockFileReplaced(lockFile)
         }
         while true {
@@ -209,7 +213,7 @@ public final class Environment: @unchecked Sendable {
                 }
             } catch LMDBError.mapResized {
                 try adoptMapGrownElsewhere()
-            } catch where mapWasFull || LMDBError.mapFull ~= error {
+            } catch  where mapWasFull || LMDBError.mapFull ~= error {
                 try growMap()
             }
         }

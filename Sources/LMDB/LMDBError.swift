@@ -25,7 +25,11 @@ public struct LMDBError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// A write refused because LMDB's lock file at `path` is not the one the environment opened.
     static func lockFileReplaced(_ path: String) -> LMDBError {
-        LMDBError(code: ESTALE, message: "LMDB's lock file \(path) was deleted or replaced after this process opened the ledger; nothing was written")
+        LMDBError(
+            code: ESTALE,
+            message:
+                "LMDB's lock file \(path) was deleted or replaced after this process opened the ledger; nothing was written"
+        )
     }
 
     public static func == (lhs: LMDBError, rhs: LMDBError) -> Bool { lhs.code == rhs.code }
@@ -46,7 +50,7 @@ public struct LMDBError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let corrupted = LMDBError(code: MDB_CORRUPTED)
     public static let badValueSize = LMDBError(code: MDB_BAD_VALSIZE)
     public static let noSpace = LMDBError(code: ENOSPC)
-    public static let ioError = LMDBError(code: EIO)
+    public static let inputOutput = LMDBError(code: EIO)
     public static let permissionDenied = LMDBError(code: EACCES)
     public static let readOnlyFileSystem = LMDBError(code: EROFS)
     /// Matches the refusal to write beside a `lock.mdb` that was deleted or replaced.

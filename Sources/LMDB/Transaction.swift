@@ -24,7 +24,8 @@ public class Transaction {
         var keyValue = MDB_val()
         var found = MDB_val()
         let rc = key.withUnsafeBytes { keyBytes in
-            keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            keyValue = MDB_val(
+                mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_get(handle, database.handle, &keyValue, &found)
         }
         if rc == MDB_NOTFOUND { return nil }
@@ -89,11 +90,15 @@ public final class WriteTransaction: Transaction {
     }
 
     /// Stores `value` under `key`.
-    public func put(_ value: [UInt8], for key: [UInt8], in database: Database, options: PutOptions = []) throws(LMDBError) {
+    public func put(_ value: [UInt8], for key: [UInt8], in database: Database, options: PutOptions = [])
+        throws(LMDBError)
+    {
         let rc = key.withUnsafeBytes { keyBytes in
             value.withUnsafeBytes { valueBytes in
-                var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-                var dataValue = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                var keyValue = MDB_val(
+                    mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var dataValue = MDB_val(
+                    mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
                 return mdb_put(handle, database.handle, &keyValue, &dataValue, options.rawValue)
             }
         }
@@ -105,7 +110,8 @@ public final class WriteTransaction: Transaction {
     @discardableResult
     public func delete(_ key: [UInt8], in database: Database) throws(LMDBError) -> Bool {
         let rc = key.withUnsafeBytes { keyBytes in
-            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_del(handle, database.handle, &keyValue, nil)
         }
         if rc == MDB_NOTFOUND { return false }
@@ -149,7 +155,8 @@ public final class Cursor {
         var keyValue = MDB_val()
         var dataValue = MDB_val()
         let rc = key.withUnsafeBytes { keyBytes in
-            keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            keyValue = MDB_val(
+                mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_cursor_get(handle, &keyValue, &dataValue, MDB_SET_RANGE)
         }
         return try entry(rc, keyValue, dataValue)

@@ -19,14 +19,17 @@ public enum CommandPlacement {
         }
         let expected = basis.sequence == 0 ? EventHash.genesis : try hashAt(basis.sequence)
         guard expected == basis.hash else {
-            return "its basis names event \(basis.sequence) with hash \(basis.hash.hex.prefix(16))…, which is not that event's hash"
+            return
+                "its basis names event \(basis.sequence) with hash \(basis.hash.hex.prefix(16))…, which is not that event's hash"
         }
         let lag = recordedAt.millisecondsSinceEpoch - signedAt.millisecondsSinceEpoch
         if lag < -maximumEarlyMilliseconds {
-            return "it is recorded at \(recordedAt.iso8601), more than 5 minutes before it was signed (\(signedAt.iso8601))"
+            return
+                "it is recorded at \(recordedAt.iso8601), more than 5 minutes before it was signed (\(signedAt.iso8601))"
         }
         if lag > maximumDelayMilliseconds {
-            return "it is recorded at \(recordedAt.iso8601), more than 15 minutes after it was signed (\(signedAt.iso8601))"
+            return
+                "it is recorded at \(recordedAt.iso8601), more than 15 minutes after it was signed (\(signedAt.iso8601))"
         }
         return nil
     }

@@ -23,7 +23,9 @@ enum EventRecord {
         }
         out.append(contentsOf: event.previousHash.bytes)
         out.append(contentsOf: event.hash.bytes)
-        for field in [event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID, event.keyID] {
+        for field in [
+            event.stream, event.type, event.actor, event.commandID, event.causationID, event.correlationID, event.keyID,
+        ] {
             appendField(field.utf8, to: &out)
         }
         appendField(event.signature, to: &out)

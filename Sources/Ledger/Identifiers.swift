@@ -14,7 +14,8 @@ public enum Slug {
 
     /// Why `text` is not a valid id of `what`, or nil.
     public static func problem(_ text: String, _ what: String) -> String? {
-        isValid(text) ? nil
+        isValid(text)
+            ? nil
             : "the \(what) '\(text)' is not a valid id: use 1 to 64 lowercase ASCII letters, digits and '-', starting and ending with a letter or digit"
     }
 
@@ -35,14 +36,17 @@ public enum DisplayName {
     /// Why `name` cannot be the display name of `what`, or nil.
     public static func problem(_ name: String, _ what: String) -> String? {
         let count = name.count
-        guard count >= 1, count <= maximumLength else { return "the name of \(what) must have 1 to \(maximumLength) characters" }
+        guard count >= 1, count <= maximumLength else {
+            return "the name of \(what) must have 1 to \(maximumLength) characters"
+        }
         guard name == name.nfc else { return "the name of \(what) is not in Unicode NFC" }
         guard name.first != " ", name.last != " ", !name.contains("  ") else {
             return "the name of \(what) has leading, trailing or doubled spaces"
         }
         for scalar in name.unicodeScalars {
             if (0x0370...0x052F).contains(scalar.value) {
-                return "the name of \(what) contains the Greek or Cyrillic letter U+\(hex(scalar)), a look-alike of a Latin letter"
+                return
+                    "the name of \(what) contains the Greek or Cyrillic letter U+\(hex(scalar)), a look-alike of a Latin letter"
             }
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,

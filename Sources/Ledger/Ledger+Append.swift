@@ -70,7 +70,8 @@ extension Ledger {
             let count = try reader.integer(UInt32.self)
             let earlier = try (first..<first + UInt64(count)).map { sequence in
                 guard let bytes = try txn.value(for: bigEndianBytes(sequence), in: events) else {
-                    throw LedgerError.corruptEvent(sequence: sequence, reason: "recorded for command '\(command.id)' but missing")
+                    throw LedgerError.corruptEvent(
+                        sequence: sequence, reason: "recorded for command '\(command.id)' but missing")
                 }
                 return try EventRecord.decode(bytes, sequence: sequence)
             }
@@ -99,13 +100,14 @@ extension Ledger {
             let sequence = head.count + 1
             if ActorEvent.types.contains(draft.type) { try applyActorEvent(draft, at: sequence, in: txn) }
             let streamVersion = try streamVersion(draft.stream, in: txn) + 1
-            let hash = EventHash.of(RecordedEvent.envelope(
-                sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
-                schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
-                commandID: command.id, causationID: command.id, correlationID: correlation,
-                keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: nil,
-                signedAt: command.signedAt, basis: command.basis
-            ))
+            let hash = EventHash.of(
+                RecordedEvent.envelope(
+                    sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
+                    schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
+                    commandID: command.id, causationID: command.id, correlationID: correlation,
+                    keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: nil,
+                    signedAt: command.signedAt, basis: command.basis
+                ))
             let event = RecordedEvent(
                 sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
                 schemaVersion: draft.schemaVersion, payload: payload, actor: signer.id, recordedAt: recordedAt,
@@ -115,7 +117,8 @@ extension Ledger {
             )
             let sequenceKey = bigEndianBytes(sequence)
             try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
-            try txn.put(sequenceKey, for: streamIndexKey(draft.stream, streamVersion), in: streams, options: .noOverwrite)
+            try txn.put(
+                sequenceKey, for: streamIndexKey(draft.stream, streamVersion), in: streams, options: .noOverwrite)
             try txn.put(bigEndianBytes(streamVersion), for: Array(draft.stream.utf8), in: streamHeads)
             try appendMerkleLeaf(hash, index: sequence - 1, in: txn)
             head = LedgerHead(count: sequence, hash: hash)
@@ -135,7 +138,8 @@ extension Ledger {
         try checkIdentifier(command.correlationID, "correlation id", maximumBytes: 128)
         guard !command.events.isEmpty else { throw refuse("command '\(command.id)' has no events") }
         guard command.signature == nil || (command.signedAt != nil && command.basis != nil) else {
-            throw refuse("command '\(command.id)' is signed without a time and the head its signer saw (signing format 2)")
+            throw refuse(
+                "command '\(command.id)' is signed without a time and the head its signer saw (signing format 2)")
         }
         for (position, draft) in command.events.enumerated() {
             let place = "event \(position + 1) of command '\(command.id)'"
@@ -166,7 +170,8 @@ extension Ledger {
     /// `command` signed by `key` for this ledger, now, having seen the ledger's current head.
     public func sign(_ command: Command, with key: SigningKey) throws -> Command {
         let head = try head()
-        return key.sign(command, forLedger: id, basis: CommandBasis(sequence: head.count, hash: head.hash), at: clock.now())
+        return key.sign(
+            command, forLedger: id, basis: CommandBasis(sequence: head.count, hash: head.hash), at: clock.now())
     }
 
     /// The hash of event `sequence`, read inside `txn`.

@@ -33,7 +33,9 @@ extension Ledger {
     /// Checks who issued `command`, before anything of it is appended: the signature is present, the
     /// actor is enrolled and active, signed with its current key, the signature verifies, and the
     /// policy allows the command. Returns the signer as the ledger knows it.
-    func authenticate(_ command: Command, signingBytes: [UInt8], next sequence: UInt64, in txn: Transaction) throws -> ActorRecord {
+    func authenticate(_ command: Command, signingBytes: [UInt8], next sequence: UInt64, in txn: Transaction) throws
+        -> ActorRecord
+    {
         let signer: ActorRecord
         if let known = try actorRecord(command.actor, in: txn) {
             signer = known
@@ -76,12 +78,14 @@ extension Ledger {
                 throw LedgerError.signatureRefused(reason: "key \(signature.keyID) of '\(signer.id)' was \(why)")
             }
             if signer.currentKey == nil {
-                throw LedgerError.signatureRefused(reason: "actor '\(signer.id)' has no valid key (its key was revoked)")
+                throw LedgerError.signatureRefused(
+                    reason: "actor '\(signer.id)' has no valid key (its key was revoked)")
             }
             throw LedgerError.signatureRefused(reason: "key \(signature.keyID) is not a key of '\(signer.id)'")
         }
         guard key.verifies(signature.value, of: message) else {
-            throw LedgerError.signatureRefused(reason: "the signature of command '\(commandID)' does not verify with key \(key.id) of '\(signer.id)'")
+            throw LedgerError.signatureRefused(
+                reason: "the signature of command '\(commandID)' does not verify with key \(key.id) of '\(signer.id)'")
         }
     }
 
@@ -101,7 +105,8 @@ extension Ledger {
         if let key = updated.currentKey {
             let keyID = Array(key.id.utf8)
             if let owner = try txn.value(for: keyID, in: keys), owner != Array(subject.utf8) {
-                throw LedgerError.invalidCommand(reason: "key \(key.id) already belongs to '\(String(decoding: owner, as: UTF8.self))'")
+                throw LedgerError.invalidCommand(
+                    reason: "key \(key.id) already belongs to '\(String(decoding: owner, as: UTF8.self))'")
             }
             try txn.put(Array(subject.utf8), for: keyID, in: keys)
         }
@@ -119,11 +124,12 @@ extension ActorRecord {
             "id": .string(id), "name": .string(name), "status": .string(status.rawValue),
             "lastChangedAt": .integer(Int64(lastChangedAt)),
             "retiredKeys": .object(retiredKeys.mapValues(JSONValue.string)),
-            "grants": .array(grants.map { grant in
-                var member: [String: JSONValue] = ["role": .string(grant.role)]
-                if let scope = grant.scope { member["scope"] = .string(scope) }
-                return .object(member)
-            }),
+            "grants": .array(
+                grants.map { grant in
+                    var member: [String: JSONValue] = ["role": .string(grant.role)]
+                    if let scope = grant.scope { member["scope"] = .string(scope) }
+                    return .object(member)
+                }),
         ]
         if let currentKey {
             object["currentKey"] = .object(["id": .string(currentKey.id), "publicKey": .string(currentKey.base64)])

@@ -12,14 +12,17 @@ extension Ledger {
             try environment.read { txn in
                 let head = try readHead(txn).count
                 let n = size ?? head
-                guard n <= head else { throw LedgerError.outOfRange(reason: "the ledger holds \(head) events, not \(n)") }
+                guard n <= head else {
+                    throw LedgerError.outOfRange(reason: "the ledger holds \(head) events, not \(n)")
+                }
                 return (n, try MerkleTree.hash(start: 0, size: n, subtree: storedSubtree(txn)))
             }
         }
     }
 
     /// The inclusion proof of event `sequence` in the tree of the first `size` events.
-    public func inclusionProof(sequence: UInt64, size: UInt64? = nil) throws -> (size: UInt64, proof: [MerkleTree.Hash]) {
+    public func inclusionProof(sequence: UInt64, size: UInt64? = nil) throws -> (size: UInt64, proof: [MerkleTree.Hash])
+    {
         try storage("building an inclusion proof") {
             try environment.read { txn in
                 let head = try readHead(txn).count
@@ -33,13 +36,16 @@ extension Ledger {
     }
 
     /// The consistency proof between the trees of the first `oldSize` and `newSize` events.
-    public func consistencyProof(oldSize: UInt64, newSize: UInt64? = nil) throws -> (size: UInt64, proof: [MerkleTree.Hash]) {
+    public func consistencyProof(oldSize: UInt64, newSize: UInt64? = nil) throws -> (
+        size: UInt64, proof: [MerkleTree.Hash]
+    ) {
         try storage("building a consistency proof") {
             try environment.read { txn in
                 let head = try readHead(txn).count
                 let n = newSize ?? head
                 guard oldSize >= 1, oldSize <= n, n <= head else {
-                    throw LedgerError.outOfRange(reason: "no consistency proof from \(oldSize) to \(n) events on a ledger of \(head)")
+                    throw LedgerError.outOfRange(
+                        reason: "no consistency proof from \(oldSize) to \(n) events on a ledger of \(head)")
                 }
                 return (n, try MerkleTree.consistencyProof(oldSize: oldSize, newSize: n, subtree: storedSubtree(txn)))
             }
@@ -54,7 +60,8 @@ extension Ledger {
         var position = index
         while position & 1 == 1 {
             guard let left = try txn.value(for: Self.merkleKey(level: level, index: position - 1), in: merkle) else {
-                throw LedgerError.corruptEvent(sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
+                throw LedgerError.corruptEvent(
+                    sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
             }
             node = MerkleTree.nodeHash(left, node)
             level += 1
@@ -66,8 +73,10 @@ extension Ledger {
     func storedSubtree(_ txn: Transaction) -> MerkleTree.Subtree {
         { start, size in
             let level = UInt8(size.trailingZeroBitCount)
-            guard let node = try txn.value(for: Self.merkleKey(level: level, index: start / size), in: self.merkle) else {
-                throw LedgerError.corruptEvent(sequence: start + 1, reason: "the Merkle node \(level)/\(start / size) is missing")
+            guard let node = try txn.value(for: Self.merkleKey(level: level, index: start / size), in: self.merkle)
+            else {
+                throw LedgerError.corruptEvent(
+                    sequence: start + 1, reason: "the Merkle node \(level)/\(start / size) is missing")
             }
             return node
         }

@@ -60,7 +60,8 @@ extension Ledger {
                 try txn.forEach(in: streams, withPrefix: prefix) { current in
                     let sequence = try sequenceNumber(current.value)
                     guard let bytes = try txn.value(for: current.value, in: events) else {
-                        throw LedgerError.corruptEvent(sequence: sequence, reason: "indexed in stream '\(stream)' but missing")
+                        throw LedgerError.corruptEvent(
+                            sequence: sequence, reason: "indexed in stream '\(stream)' but missing")
                     }
                     found.append(try EventRecord.decode(bytes, sequence: sequence))
                     return true

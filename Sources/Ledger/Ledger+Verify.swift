@@ -53,11 +53,15 @@ extension Ledger {
                 var walk = ChainWalk(ledgerID: id)
                 var found: VerificationProblem?
                 try txn.forEach(in: events) { current in
-                    if let problem = try walk.check(key: current.key, record: current.value, sequenceNumber: sequenceNumber) {
+                    if let problem = try walk.check(
+                        key: current.key, record: current.value, sequenceNumber: sequenceNumber)
+                    {
                         found = problem
                         return false
                     }
-                    if let problem = try checkMerkleNodes(afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn) {
+                    if let problem = try checkMerkleNodes(
+                        afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn)
+                    {
                         found = problem
                         return false
                     }
@@ -71,26 +75,45 @@ extension Ledger {
                 if let found { return report(found) }
                 let count = walk.checked
                 if head.count > count {
-                    return report(VerificationProblem(sequence: count + 1, reason: "missing: the ledger head records \(head.count) events, only \(count) are stored"))
+                    return report(
+                        VerificationProblem(
+                            sequence: count + 1,
+                            reason: "missing: the ledger head records \(head.count) events, only \(count) are stored"))
                 }
                 if head.count < count || head.hash != walk.previous {
-                    return report(VerificationProblem(sequence: count, reason: "the recorded head (\(head.count) events, \(head.hash.hex.prefix(16))…) does not match the last stored event"))
+                    return report(
+                        VerificationProblem(
+                            sequence: count,
+                            reason:
+                                "the recorded head (\(head.count) events, \(head.hash.hex.prefix(16))…) does not match the last stored event"
+                        ))
                 }
                 let indexed = try txn.count(of: streams)
                 if indexed != Int(count) {
-                    return report(VerificationProblem(sequence: count, reason: "the stream index holds \(indexed) entries for \(count) events"))
+                    return report(
+                        VerificationProblem(
+                            sequence: count, reason: "the stream index holds \(indexed) entries for \(count) events"))
                 }
                 for (stream, version) in walk.streamVersions {
                     let recorded = try streamVersion(stream, in: txn)
                     if recorded != version {
-                        return report(VerificationProblem(sequence: count, reason: "stream '\(stream)' is recorded at version \(recorded) but has \(version) events"))
+                        return report(
+                            VerificationProblem(
+                                sequence: count,
+                                reason:
+                                    "stream '\(stream)' is recorded at version \(recorded) but has \(version) events"))
                     }
                 }
                 for (id, replayed) in walk.actors where try actorRecord(id, in: txn) != replayed {
-                    return report(VerificationProblem(sequence: replayed.lastChangedAt, reason: "the stored record of actor '\(id)' does not match its events"))
+                    return report(
+                        VerificationProblem(
+                            sequence: replayed.lastChangedAt,
+                            reason: "the stored record of actor '\(id)' does not match its events"))
                 }
                 if try txn.count(of: actors) != walk.actors.count {
-                    return report(VerificationProblem(sequence: count, reason: "the actors database holds actors that no event enrolled"))
+                    return report(
+                        VerificationProblem(
+                            sequence: count, reason: "the actors database holds actors that no event enrolled"))
                 }
                 progress?(count, head.count)
                 return report(nil)
@@ -101,25 +124,30 @@ extension Ledger {
 
 extension Ledger {
     /// Checks the stored Merkle leaf of event `index + 1` and every subtree node it completes.
-    fileprivate func checkMerkleNodes(afterLeaf index: UInt64, eventHash: EventHash, in txn: Transaction) throws -> VerificationProblem? {
+    fileprivate func checkMerkleNodes(afterLeaf index: UInt64, eventHash: EventHash, in txn: Transaction) throws
+        -> VerificationProblem?
+    {
         func stored(_ level: UInt8, _ position: UInt64) throws -> [UInt8]? {
             try txn.value(for: Self.merkleKey(level: level, index: position), in: merkle)
         }
         var node = MerkleTree.leafHash(eventHash.bytes)
         guard try stored(0, index) == node else {
-            return VerificationProblem(sequence: index + 1, reason: "its Merkle leaf is missing or does not match its hash")
+            return VerificationProblem(
+                sequence: index + 1, reason: "its Merkle leaf is missing or does not match its hash")
         }
         var level: UInt8 = 0
         var position = index
         while position & 1 == 1 {
             guard let left = try stored(level, position - 1) else {
-                return VerificationProblem(sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
+                return VerificationProblem(
+                    sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
             }
             node = MerkleTree.nodeHash(left, node)
             level += 1
             position >>= 1
             guard try stored(level, position) == node else {
-                return VerificationProblem(sequence: index + 1, reason: "the Merkle node \(level)/\(position) does not match its children")
+                return VerificationProblem(
+                    sequence: index + 1, reason: "the Merkle node \(level)/\(position) does not match its children")
             }
         }
         return nil
@@ -163,7 +191,9 @@ public struct ChainWalk {
     ) throws -> VerificationProblem? {
         let expected = checked + 1
         guard key.count == 8 else {
-            return finishCommand() ?? VerificationProblem(sequence: expected, reason: "a key of \(key.count) bytes is stored where a sequence number belongs")
+            return finishCommand()
+                ?? VerificationProblem(
+                    sequence: expected, reason: "a key of \(key.count) bytes is stored where a sequence number belongs")
         }
         let sequence = try sequenceNumber(key)
         if sequence != expected {
@@ -174,7 +204,8 @@ public struct ChainWalk {
             return check(decoded)
         case .failure(let error):
             let reason = if case .corruptEvent(_, let why) = error { why } else { error.description }
-            return finishCommand() ?? VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)")
+            return finishCommand()
+                ?? VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)")
         }
     }
 
@@ -188,18 +219,33 @@ public struct ChainWalk {
             return VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(sequence)")
         }
         if event.previousHash != previous {
-            return VerificationProblem(sequence: sequence, reason: "its previous-hash link \(event.previousHash.hex.prefix(16))… does not match the hash of event \(sequence - 1) (\(previous.hex.prefix(16))…)")
+            return VerificationProblem(
+                sequence: sequence,
+                reason:
+                    "its previous-hash link \(event.previousHash.hex.prefix(16))… does not match the hash of event \(sequence - 1) (\(previous.hex.prefix(16))…)"
+            )
         }
         let computed = EventHash.of(event.canonicalEnvelope())
         if computed != event.hash {
-            return VerificationProblem(sequence: sequence, reason: "its contents do not match its stored hash (stored \(event.hash.hex.prefix(16))…, computed \(computed.hex.prefix(16))…)")
+            return VerificationProblem(
+                sequence: sequence,
+                reason:
+                    "its contents do not match its stored hash (stored \(event.hash.hex.prefix(16))…, computed \(computed.hex.prefix(16))…)"
+            )
         }
         let streamVersion = (streamVersions[event.stream] ?? 0) + 1
         if event.streamVersion != streamVersion {
-            return VerificationProblem(sequence: sequence, reason: "it claims version \(event.streamVersion) of stream '\(event.stream)', expected \(streamVersion)")
+            return VerificationProblem(
+                sequence: sequence,
+                reason:
+                    "it claims version \(event.streamVersion) of stream '\(event.stream)', expected \(streamVersion)")
         }
         if event.signedAt != nil && event.recordedAt < lastRecordedAt {
-            return VerificationProblem(sequence: sequence, reason: "it is recorded at \(event.recordedAt.iso8601), before the event preceding it (\(lastRecordedAt.iso8601))")
+            return VerificationProblem(
+                sequence: sequence,
+                reason:
+                    "it is recorded at \(event.recordedAt.iso8601), before the event preceding it (\(lastRecordedAt.iso8601))"
+            )
         }
         streamVersions[event.stream] = streamVersion
         previous = event.hash
@@ -215,13 +261,22 @@ public struct ChainWalk {
     public mutating func finishCommand() -> VerificationProblem? {
         guard let first = command.first else { return nil }
         defer { command.removeAll(keepingCapacity: true) }
-        func problem(_ reason: String, _ kind: VerificationProblem.Kind, at sequence: UInt64? = nil) -> VerificationProblem {
-            VerificationProblem(sequence: sequence ?? first.sequence, reason: "command '\(first.commandID)': \(reason)", kind: kind)
+        func problem(_ reason: String, _ kind: VerificationProblem.Kind, at sequence: UInt64? = nil)
+            -> VerificationProblem
+        {
+            VerificationProblem(
+                sequence: sequence ?? first.sequence, reason: "command '\(first.commandID)': \(reason)", kind: kind)
         }
         for event in command.dropFirst()
         where event.actor != first.actor || event.keyID != first.keyID || event.signature != first.signature
-            || event.correlationID != first.correlationID || event.signedAt != first.signedAt || event.basis != first.basis {
-            return VerificationProblem(sequence: event.sequence, reason: "it disagrees with the rest of command '\(first.commandID)' on who signed it, when or on what basis", kind: .signature)
+            || event.correlationID != first.correlationID || event.signedAt != first.signedAt
+            || event.basis != first.basis
+        {
+            return VerificationProblem(
+                sequence: event.sequence,
+                reason:
+                    "it disagrees with the rest of command '\(first.commandID)' on who signed it, when or on what basis",
+                kind: .signature)
         }
         let message = Command.signingBytes(
             id: first.commandID, actor: first.actor, correlationID: first.correlationID, ledgerID: ledgerID,
@@ -231,7 +286,9 @@ public struct ChainWalk {
         let drafts: [EventDraft]
         do {
             drafts = try command.map { event in
-                EventDraft(stream: event.stream, type: event.type, schemaVersion: event.schemaVersion, payload: try event.payloadValue)
+                EventDraft(
+                    stream: event.stream, type: event.type, schemaVersion: event.schemaVersion,
+                    payload: try event.payloadValue)
             }
         } catch {
             return problem("a payload cannot be read: \(error)", .chain)
@@ -240,12 +297,16 @@ public struct ChainWalk {
         do {
             if let known = actors[first.actor] {
                 signer = known
-            } else if actors.isEmpty, command.count == 1, let enrolment = Ledger.bootstrapEnrolment(actor: first.actor, events: drafts) {
+            } else if actors.isEmpty, command.count == 1,
+                let enrolment = Ledger.bootstrapEnrolment(actor: first.actor, events: drafts)
+            {
                 signer = try ActorEvent.apply(enrolment, at: first.sequence, to: nil)
             } else {
                 return problem("it is signed by unknown actor '\(first.actor)'", .signature)
             }
-            try Ledger.checkSignature(CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, message: message, by: signer)
+            try Ledger.checkSignature(
+                CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, message: message,
+                by: signer)
         } catch {
             return problem(Self.reason(error), .signature)
         }
@@ -253,8 +314,10 @@ public struct ChainWalk {
         case (let signedAt?, let basis?):
             sawSignedCommand = true
             let known = hashes
-            if let why = CommandPlacement.problem(signedAt: signedAt, basis: basis, recordedAt: first.recordedAt, firstSequence: first.sequence,
-                                                  hashAt: { known.indices.contains(Int($0) - 1) ? known[Int($0) - 1] : nil }) {
+            if let why = CommandPlacement.problem(
+                signedAt: signedAt, basis: basis, recordedAt: first.recordedAt, firstSequence: first.sequence,
+                hashAt: { known.indices.contains(Int($0) - 1) ? known[Int($0) - 1] : nil })
+            {
                 return problem(why, .command)
             }
         default:
@@ -264,7 +327,8 @@ public struct ChainWalk {
         }
         do {
             if let policy {
-                var signed = Command(id: first.commandID, actor: first.actor, events: drafts, correlationID: first.correlationID)
+                var signed = Command(
+                    id: first.commandID, actor: first.actor, events: drafts, correlationID: first.correlationID)
                 signed.signature = CommandSignature(keyID: first.keyID, value: first.signature)
                 try policy.authorize(signed, by: signer)
             }
@@ -289,7 +353,8 @@ public struct ChainWalk {
     private static func reason(_ error: any Error) -> String {
         guard let error = error as? LedgerError else { return "\(error)" }
         switch error {
-        case .signatureRefused(let why), .invalidCommand(let why), .notPermitted(let why), .outOfPlace(let why): return why
+        case .signatureRefused(let why), .invalidCommand(let why), .notPermitted(let why), .outOfPlace(let why):
+            return why
         default: return error.description
         }
     }

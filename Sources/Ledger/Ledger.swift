@@ -1,5 +1,5 @@
-public import LMDB
 import Foundation
+public import LMDB
 
 /// How a ledger is opened.
 public struct LedgerOptions: Sendable {
@@ -95,7 +95,9 @@ public final class Ledger: Sendable {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw LedgerError.notALedger(path: path, reason: "it is a file, not a directory") }
+            guard isDirectory.boolValue else {
+                throw LedgerError.notALedger(path: path, reason: "it is a file, not a directory")
+            }
             if files.fileExists(atPath: dataFile(path)) {
                 _ = try open(at: path, options: options)
                 throw LedgerError.alreadyInitialized(path: path)
@@ -110,7 +112,9 @@ public final class Ledger: Sendable {
         let id = options.newLedgerID ?? UUID().uuidString.lowercased()
         if let problem = Slug.problem(id, "ledger id") { throw LedgerError.invalidCommand(reason: problem) }
         let logKeyPath = (path as NSString).appendingPathComponent(logKeyFileName)
-        if !files.fileExists(atPath: logKeyPath) { try KeyFile.write(options.newLogKey ?? SigningKey(), to: logKeyPath) }
+        if !files.fileExists(atPath: logKeyPath) {
+            try KeyFile.write(options.newLogKey ?? SigningKey(), to: logKeyPath)
+        }
         let environment = try openEnvironment(path, options)
         try storage("initialising the ledger") {
             for name in Layout.all { _ = try environment.database(named: name, create: true) }
@@ -131,7 +135,9 @@ public final class Ledger: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LedgerError.noLedger(path: path)
         }
-        guard isDirectory.boolValue else { throw LedgerError.notALedger(path: path, reason: "it is a file, not a directory") }
+        guard isDirectory.boolValue else {
+            throw LedgerError.notALedger(path: path, reason: "it is a file, not a directory")
+        }
         guard FileManager.default.fileExists(atPath: dataFile(path)) else { throw LedgerError.noLedger(path: path) }
         let environment = try openEnvironment(path, options)
         let marker: [UInt8]?
@@ -144,7 +150,8 @@ public final class Ledger: Sendable {
             throw LedgerError.storage(operation: "opening the ledger at \(path)", error: error)
         }
         guard marker == Layout.formatMarker else {
-            throw LedgerError.notALedger(path: path, reason: "it is an LMDB environment without the ParLedger format marker")
+            throw LedgerError.notALedger(
+                path: path, reason: "it is an LMDB environment without the ParLedger format marker")
         }
         return try storage("opening the ledger at \(path)") {
             try Ledger(path: path, environment: environment, options: options)
@@ -158,8 +165,9 @@ public final class Ledger: Sendable {
     private static func openEnvironment(_ path: String, _ options: LedgerOptions) throws -> Environment {
         do {
             return try Environment(path: path, options: options.storage)
-        } catch where error == .invalid || error == .versionMismatch {
-            throw LedgerError.notALedger(path: path, reason: "its data file is not an LMDB environment (\(error.message))")
+        } catch  where error == .invalid || error == .versionMismatch {
+            throw LedgerError.notALedger(
+                path: path, reason: "its data file is not an LMDB environment (\(error.message))")
         } catch {
             throw LedgerError.storage(operation: "opening the ledger at \(path)", error: error)
         }

@@ -28,9 +28,12 @@ extension Ledger {
 
     /// A C2SP checkpoint of the first `size` events (all when nil), with `extensions` lines, signed
     /// with the log key.
-    public func signedCheckpoint(size: UInt64? = nil, extensions: [String] = []) throws -> (checkpoint: Checkpoint, note: String) {
+    public func signedCheckpoint(size: UInt64? = nil, extensions: [String] = []) throws -> (
+        checkpoint: Checkpoint, note: String
+    ) {
         let (treeSize, root) = try treeRoot(size: size)
-        let checkpoint = Checkpoint(origin: Checkpoint.origin(ledgerID: id), size: treeSize, rootHash: root, extensions: extensions)
+        let checkpoint = Checkpoint(
+            origin: Checkpoint.origin(ledgerID: id), size: treeSize, rootHash: root, extensions: extensions)
         return (checkpoint, SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: try logKey()))
     }
 

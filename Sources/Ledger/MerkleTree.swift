@@ -30,7 +30,9 @@ public enum MerkleTree {
         if size == 0 { return emptyRoot }
         if size & (size - 1) == 0 && start % size == 0 { return try subtree(start, size) }
         let k = split(size)
-        return nodeHash(try hash(start: start, size: k, subtree: subtree), try hash(start: start + k, size: size - k, subtree: subtree))
+        return nodeHash(
+            try hash(start: start, size: k, subtree: subtree),
+            try hash(start: start + k, size: size - k, subtree: subtree))
     }
 
     /// The audit path of leaf `index` in the tree of the first `size` leaves.
@@ -51,7 +53,9 @@ public enum MerkleTree {
         func subproof(_ m: UInt64, _ start: UInt64, _ n: UInt64, _ complete: Bool) throws -> [Hash] {
             if m == n { return complete ? [] : [try hash(start: start, size: m, subtree: subtree)] }
             let k = split(n)
-            if m <= k { return try subproof(m, start, k, complete) + [try hash(start: start + k, size: n - k, subtree: subtree)] }
+            if m <= k {
+                return try subproof(m, start, k, complete) + [try hash(start: start + k, size: n - k, subtree: subtree)]
+            }
             return try subproof(m - k, start + k, n - k, false) + [try hash(start: start, size: k, subtree: subtree)]
         }
         return try subproof(oldSize, 0, newSize, true)
@@ -83,7 +87,9 @@ public enum MerkleTree {
     }
 
     /// RFC 9162 §2.1.4.2: whether `proof` shows the tree (`oldSize`, `oldRoot`) is a prefix of (`newSize`, `newRoot`).
-    public static func verifyConsistency(oldSize: UInt64, newSize: UInt64, oldRoot: Hash, newRoot: Hash, proof: [Hash]) -> Bool {
+    public static func verifyConsistency(oldSize: UInt64, newSize: UInt64, oldRoot: Hash, newRoot: Hash, proof: [Hash])
+        -> Bool
+    {
         guard oldSize > 0, oldSize <= newSize else { return false }
         if oldSize == newSize { return proof.isEmpty && oldRoot == newRoot }
         var path = proof

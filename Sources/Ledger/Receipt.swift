@@ -31,8 +31,9 @@ public struct Receipt: Sendable, Hashable {
     public static func issue(for events: [RecordedEvent], commandID: String, by ledger: Ledger) throws -> Receipt {
         let (checkpoint, note) = try ledger.signedCheckpoint()
         let entries = try events.map { event in
-            Entry(sequence: event.sequence, hash: event.hash,
-                  proof: try ledger.inclusionProof(sequence: event.sequence, size: checkpoint.size).proof)
+            Entry(
+                sequence: event.sequence, hash: event.hash,
+                proof: try ledger.inclusionProof(sequence: event.sequence, size: checkpoint.size).proof)
         }
         return Receipt(ledgerID: ledger.id, commandID: commandID, entries: entries, checkpointNote: note)
     }
@@ -41,17 +42,22 @@ public struct Receipt: Sendable, Hashable {
         .object([
             "format": .string(Self.format), "ledgerId": .string(ledgerID), "command": .string(commandID),
             "checkpoint": .string(checkpointNote),
-            "events": .array(entries.map { entry in
-                .object(["seq": .integer(Int64(entry.sequence)), "hash": .string(entry.hash.hex),
-                         "proof": .array(entry.proof.map { .string(hexString($0)) })])
-            }),
+            "events": .array(
+                entries.map { entry in
+                    .object([
+                        "seq": .integer(Int64(entry.sequence)), "hash": .string(entry.hash.hex),
+                        "proof": .array(entry.proof.map { .string(hexString($0)) }),
+                    ])
+                }),
         ])
     }
 
     /// Reads the receipt file at `path` (a regular file of at most 16 MiB).
     public init(file path: String) throws(Problem) {
         let bytes: [UInt8]
-        do { bytes = try RegularFile.read(path, limit: Self.maximumBytes) } catch { throw Problem(description: error.description) }
+        do { bytes = try RegularFile.read(path, limit: Self.maximumBytes) } catch {
+            throw Problem(description: error.description)
+        }
         try self.init(parsing: bytes)
     }
 
@@ -59,8 +65,12 @@ public struct Receipt: Sendable, Hashable {
     public init(parsing bytes: [UInt8]) throws(Problem) {
         guard bytes.count <= Self.maximumBytes else { throw Problem(description: "the receipt is larger than 16 MiB") }
         let value: JSONValue
-        do { value = try JSONParser.parse(bytes) } catch { throw Problem(description: "the receipt is not strict JSON: \(error)") }
-        guard CanonicalJSON.encode(value) == bytes else { throw Problem(description: "the receipt is not canonical JSON") }
+        do { value = try JSONParser.parse(bytes) } catch {
+            throw Problem(description: "the receipt is not strict JSON: \(error)")
+        }
+        guard CanonicalJSON.encode(value) == bytes else {
+            throw Problem(description: "the receipt is not canonical JSON")
+        }
         guard value["format"]?.stringValue == Self.format, let ledgerID = value["ledgerId"]?.stringValue,
             let commandID = value["command"]?.stringValue, let note = value["checkpoint"]?.stringValue,
             let events = value["events"]?.arrayValue, !events.isEmpty
@@ -87,23 +97,29 @@ public struct Receipt: Sendable, Hashable {
     /// The checkpoint, once its signature by the trusted log key and every inclusion proof are checked.
     public func verify(against policy: TrustPolicy) throws(Problem) -> Checkpoint {
         guard ledgerID == policy.ledgerID else {
-            throw Problem(description: "the receipt is for ledger '\(ledgerID)', the trust policy for '\(policy.ledgerID)'")
+            throw Problem(
+                description: "the receipt is for ledger '\(ledgerID)', the trust policy for '\(policy.ledgerID)'")
         }
         let checkpoint: Checkpoint
         do {
             checkpoint = try Checkpoint(parsing: try SignedNote.open(checkpointNote, verifier: policy.log))
         } catch {
-            throw Problem(description: "the receipt's checkpoint is not signed by the trusted log key: \(error.description)")
+            throw Problem(
+                description: "the receipt's checkpoint is not signed by the trusted log key: \(error.description)")
         }
         guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID) else {
             throw Problem(description: "the receipt's checkpoint is for '\(checkpoint.origin)'")
         }
         for entry in entries {
             guard entry.sequence <= checkpoint.size,
-                MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(entry.hash.bytes), index: entry.sequence - 1,
-                                           size: checkpoint.size, proof: entry.proof, root: checkpoint.rootHash)
+                MerkleTree.verifyInclusion(
+                    leafHash: MerkleTree.leafHash(entry.hash.bytes), index: entry.sequence - 1,
+                    size: checkpoint.size, proof: entry.proof, root: checkpoint.rootHash)
             else {
-                throw Problem(description: "event \(entry.sequence) (\(entry.hash.hex.prefix(16))…) is not in the tree the receipt's checkpoint signs")
+                throw Problem(
+                    description:
+                        "event \(entry.sequence) (\(entry.hash.hex.prefix(16))…) is not in the tree the receipt's checkpoint signs"
+                )
             }
         }
         return checkpoint
@@ -115,12 +131,19 @@ public struct Receipt: Sendable, Hashable {
     public func verify(against policy: TrustPolicy, eventHashes hashes: [EventHash]) throws(Problem) {
         let checkpoint = try verify(against: policy)
         guard UInt64(hashes.count) >= checkpoint.size else {
-            throw Problem(description: "the log holds \(hashes.count) events, fewer than the \(checkpoint.size) the receipt's checkpoint certified")
+            throw Problem(
+                description:
+                    "the log holds \(hashes.count) events, fewer than the \(checkpoint.size) the receipt's checkpoint certified"
+            )
         }
         let leaves = hashes.prefix(Int(checkpoint.size)).map { MerkleTree.leafHash($0.bytes) }
-        let root = (try? MerkleTree.hash(start: 0, size: checkpoint.size, subtree: MerkleTree.inMemory(Array(leaves)))) ?? []
+        let root =
+            (try? MerkleTree.hash(start: 0, size: checkpoint.size, subtree: MerkleTree.inMemory(Array(leaves)))) ?? []
         guard root == checkpoint.rootHash else {
-            throw Problem(description: "the log's first \(checkpoint.size) events do not have the root the receipt's checkpoint certified: its history was rewritten, or command '\(commandID)' was dropped or moved")
+            throw Problem(
+                description:
+                    "the log's first \(checkpoint.size) events do not have the root the receipt's checkpoint certified: its history was rewritten, or command '\(commandID)' was dropped or moved"
+            )
         }
     }
 }

@@ -144,33 +144,50 @@ extension RecordedEvent {
     /// Reads an event from its exported form (`canonicalEnvelope(includingHash: true)` parsed).
     public init(envelope value: JSONValue) throws(LedgerError) {
         func text(_ key: String) throws(LedgerError) -> String {
-            guard let text = value[key]?.stringValue else { throw .invalidCommand(reason: "the event has no string '\(key)'") }
+            guard let text = value[key]?.stringValue else {
+                throw .invalidCommand(reason: "the event has no string '\(key)'")
+            }
             return text
         }
         func number(_ key: String) throws(LedgerError) -> Int64 {
-            guard let number = value[key]?.integerValue, number >= 0 else { throw .invalidCommand(reason: "the event has no number '\(key)'") }
+            guard let number = value[key]?.integerValue, number >= 0 else {
+                throw .invalidCommand(reason: "the event has no number '\(key)'")
+            }
             return number
         }
-        guard let payload = value["payload"], case .object = payload else { throw .invalidCommand(reason: "the event has no payload object") }
+        guard let payload = value["payload"], case .object = payload else {
+            throw .invalidCommand(reason: "the event has no payload object")
+        }
         guard let previous = EventHash(hex: try text("prev")), let hash = EventHash(hex: try text("hash")) else {
             throw .invalidCommand(reason: "the event's prev or hash is not 64 hex digits")
         }
-        guard let recordedAt = Timestamp(iso8601: try text("recordedAt")) else { throw .invalidCommand(reason: "the event's recordedAt is not ISO 8601") }
-        guard let signature = Data(base64Encoded: try text("signature")) else { throw .invalidCommand(reason: "the event's signature is not base64") }
+        guard let recordedAt = Timestamp(iso8601: try text("recordedAt")) else {
+            throw .invalidCommand(reason: "the event's recordedAt is not ISO 8601")
+        }
+        guard let signature = Data(base64Encoded: try text("signature")) else {
+            throw .invalidCommand(reason: "the event's signature is not base64")
+        }
         var signedAt: Timestamp?
         var basis: CommandBasis?
         if value["signedAt"] != nil || value["basis"] != nil {
-            guard let time = Timestamp(iso8601: try text("signedAt")) else { throw .invalidCommand(reason: "the event's signedAt is not ISO 8601") }
+            guard let time = Timestamp(iso8601: try text("signedAt")) else {
+                throw .invalidCommand(reason: "the event's signedAt is not ISO 8601")
+            }
             guard let seen = value["basis"], let basisHash = seen["hash"]?.stringValue.flatMap(EventHash.init(hex:)),
                 let basisSequence = seen["seq"]?.integerValue, basisSequence >= 0
-            else { throw .invalidCommand(reason: "the event's basis is not {\"hash\": 64 hex digits, \"seq\": a number}") }
+            else {
+                throw .invalidCommand(reason: "the event's basis is not {\"hash\": 64 hex digits, \"seq\": a number}")
+            }
             signedAt = time
             basis = CommandBasis(sequence: UInt64(basisSequence), hash: basisHash)
         }
         self.init(
-            sequence: UInt64(try number("seq")), stream: try text("stream"), streamVersion: UInt64(try number("streamVersion")),
-            type: try text("type"), schemaVersion: Int(try number("schemaVersion")), payload: CanonicalJSON.encode(payload),
-            actor: try text("actor"), recordedAt: recordedAt, commandID: try text("command"), causationID: try text("causation"),
+            sequence: UInt64(try number("seq")), stream: try text("stream"),
+            streamVersion: UInt64(try number("streamVersion")),
+            type: try text("type"), schemaVersion: Int(try number("schemaVersion")),
+            payload: CanonicalJSON.encode(payload),
+            actor: try text("actor"), recordedAt: recordedAt, commandID: try text("command"),
+            causationID: try text("causation"),
             correlationID: try text("correlation"), keyID: try text("keyId"), signature: Array(signature),
             previousHash: previous, hash: hash, signedAt: signedAt, basis: basis
         )

@@ -21,7 +21,8 @@ public enum RegularFile {
     public static func open(_ path: String, shownAs name: String) throws(Problem) -> Int32 {
         let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw Problem(kind: .notRegular, description: "\(name) cannot be opened: \(String(cString: strerror(errno)))")
+            throw Problem(
+                kind: .notRegular, description: "\(name) cannot be opened: \(String(cString: strerror(errno)))")
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
@@ -32,14 +33,17 @@ public enum RegularFile {
     }
 
     /// Calls `body` with each chunk of the file, in order.
-    public static func forEachChunk(of path: String, shownAs name: String, _ body: (ArraySlice<UInt8>) throws(Problem) -> Void) throws(Problem) {
+    public static func forEachChunk(
+        of path: String, shownAs name: String, _ body: (ArraySlice<UInt8>) throws(Problem) -> Void
+    ) throws(Problem) {
         let descriptor = try open(path, shownAs: name)
         defer { Glibc.close(descriptor) }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             guard count >= 0 else {
-                throw Problem(kind: .notRegular, description: "\(name) cannot be read: \(String(cString: strerror(errno)))")
+                throw Problem(
+                    kind: .notRegular, description: "\(name) cannot be read: \(String(cString: strerror(errno)))")
             }
             if count == 0 { return }
             try body(chunk[0..<count])

@@ -7,7 +7,9 @@ public struct SHA256Stream {
     public init() {}
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        if let contiguous = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
+        if let contiguous = bytes.withContiguousStorageIfAvailable({
+            hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+        }) {
             return contiguous
         }
         hasher.update(data: Array(bytes))

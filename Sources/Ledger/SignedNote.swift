@@ -40,7 +40,8 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        name + "+" + String(format: "%08x", keyHash) + "+" + Data([0x01] + publicKey.rawRepresentation).base64EncodedString()
+        name + "+" + String(format: "%08x", keyHash) + "+"
+            + Data([0x01] + publicKey.rawRepresentation).base64EncodedString()
     }
 }
 
@@ -65,7 +66,9 @@ public enum SignedNote {
         let signatures = String(decoding: bytes[(split + 2)...], as: UTF8.self).split(separator: "\n")
         var sawName = false
         for line in signatures {
-            guard line.hasPrefix("— ") else { throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'") }
+            guard line.hasPrefix("— ") else {
+                throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'")
+            }
             let fields = line.dropFirst(2).split(separator: " ")
             guard fields.count == 2, let blob = Data(base64Encoded: String(fields[1])), blob.count == 68 else {
                 throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'")
@@ -77,9 +80,10 @@ public enum SignedNote {
                 return text
             }
         }
-        throw NoteVerifierKey.Problem(description: sawName
-            ? "the signature by \(verifier.name) does not verify"
-            : "the note has no signature by \(verifier.name)")
+        throw NoteVerifierKey.Problem(
+            description: sawName
+                ? "the signature by \(verifier.name) does not verify"
+                : "the note has no signature by \(verifier.name)")
     }
 
     private static func lastBlankLine(_ bytes: [UInt8]) -> Int? {
@@ -120,7 +124,8 @@ public struct Checkpoint: Sendable, Hashable {
         guard text.hasSuffix("\n"), lines.count >= 3, !lines[0].isEmpty, let size = UInt64(lines[1]),
             let root = Data(base64Encoded: lines[2]), root.count == 32
         else {
-            throw NoteVerifierKey.Problem(description: "not a checkpoint: expected origin, tree size and base64 root hash lines")
+            throw NoteVerifierKey.Problem(
+                description: "not a checkpoint: expected origin, tree size and base64 root hash lines")
         }
         self.init(origin: lines[0], size: size, rootHash: Array(root), extensions: Array(lines.dropFirst(3)))
     }

@@ -13,7 +13,9 @@ public struct TrustPolicy: Sendable, Hashable {
     public let witnesses: [NoteVerifierKey]
     public let quorum: Int
 
-    public init(ledgerID: String, genesis: EventHash, log: NoteVerifierKey, witnesses: [NoteVerifierKey] = [], quorum: Int = 0) {
+    public init(
+        ledgerID: String, genesis: EventHash, log: NoteVerifierKey, witnesses: [NoteVerifierKey] = [], quorum: Int = 0
+    ) {
         self.ledgerID = ledgerID
         self.genesis = genesis
         self.log = log
@@ -29,14 +31,20 @@ public struct TrustPolicy: Sendable, Hashable {
     /// Reads the policy file at `path` (a regular file of at most 64 KiB).
     public init(file path: String) throws(Problem) {
         let bytes: [UInt8]
-        do { bytes = try RegularFile.read(path, limit: Self.maximumBytes) } catch { throw Problem(description: error.description) }
+        do { bytes = try RegularFile.read(path, limit: Self.maximumBytes) } catch {
+            throw Problem(description: error.description)
+        }
         try self.init(parsing: bytes)
     }
 
     /// Reads a policy, refusing anything the format does not allow.
     public init(parsing bytes: [UInt8]) throws(Problem) {
-        guard bytes.count <= Self.maximumBytes else { throw Problem(description: "the trust policy is larger than 64 KiB") }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw Problem(description: "the trust policy is not UTF-8") }
+        guard bytes.count <= Self.maximumBytes else {
+            throw Problem(description: "the trust policy is larger than 64 KiB")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Problem(description: "the trust policy is not UTF-8")
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
             .filter { !$0.trimmingSpaces.isEmpty && !$0.trimmingSpaces.hasPrefix("#") }
         guard lines.first?.trimmingSpaces == Self.header else {
@@ -50,7 +58,9 @@ public struct TrustPolicy: Sendable, Hashable {
         var quorum: Int?
         for (number, line) in lines.enumerated() {
             let parts = line.trimmingSpaces.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            func refuse(_ why: String) -> Problem { Problem(description: "trust policy item \(number + 1) ('\(line)'): \(why)") }
+            func refuse(_ why: String) -> Problem {
+                Problem(description: "trust policy item \(number + 1) ('\(line)'): \(why)")
+            }
             guard parts.count == 2 else { throw refuse("expected a keyword and one value") }
             func key() throws(Problem) -> NoteVerifierKey {
                 do { return try NoteVerifierKey(parsing: parts[1]) } catch { throw refuse(error.description) }
@@ -73,7 +83,9 @@ public struct TrustPolicy: Sendable, Hashable {
                 witnesses.append(witness)
             case "quorum":
                 guard quorum == nil else { throw refuse("a second quorum line") }
-                guard let value = Int(parts[1]), value >= 0, String(value) == parts[1] else { throw refuse("not a number") }
+                guard let value = Int(parts[1]), value >= 0, String(value) == parts[1] else {
+                    throw refuse("not a number")
+                }
                 quorum = value
             default:
                 throw refuse("unknown keyword '\(parts[0])'")
@@ -83,7 +95,8 @@ public struct TrustPolicy: Sendable, Hashable {
             throw Problem(description: "the trust policy needs one ledger, genesis, log and quorum line each")
         }
         guard log.name == Checkpoint.origin(ledgerID: ledgerID) else {
-            throw Problem(description: "the log key is named '\(log.name)', not '\(Checkpoint.origin(ledgerID: ledgerID))'")
+            throw Problem(
+                description: "the log key is named '\(log.name)', not '\(Checkpoint.origin(ledgerID: ledgerID))'")
         }
         guard quorum <= witnesses.count else {
             throw Problem(description: "the quorum \(quorum) is more than the \(witnesses.count) witnesses named")

@@ -19,8 +19,10 @@ public struct UTCOffset: Sendable, Hashable, CustomStringConvertible {
             return
         }
         let bytes = Array(text.utf8)
-        guard bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"), bytes[3] == UInt8(ascii: ":"),
-            let hours = Int(String(decoding: bytes[1..<3], as: UTF8.self)), let extra = Int(String(decoding: bytes[4..<6], as: UTF8.self)),
+        guard bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"),
+            bytes[3] == UInt8(ascii: ":"),
+            let hours = Int(String(decoding: bytes[1..<3], as: UTF8.self)),
+            let extra = Int(String(decoding: bytes[4..<6], as: UTF8.self)),
             bytes[1...2].allSatisfy({ (48...57).contains($0) }), bytes[4...5].allSatisfy({ (48...57).contains($0) }),
             extra < 60, hours * 60 + extra <= 14 * 60
         else { return nil }
@@ -31,7 +33,8 @@ public struct UTCOffset: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         if minutes == 0 { return "Z" }
         let magnitude = abs(minutes)
-        let hours = magnitude / 60, rest = magnitude % 60
+        let hours = magnitude / 60
+        let rest = magnitude % 60
         return (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 

@@ -51,20 +51,28 @@ enum BundleFiles {
         guard lstat(directory, &info) == 0 else {
             throw Refusal(code: .missingFile, message: "\(directory): \(String(cString: strerror(errno)))")
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw Refusal(code: .fileType, message: "\(directory) is not a directory") }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw Refusal(code: .fileType, message: "\(directory) is not a directory")
+        }
         var found: [String: Int] = [:]
         for name in try entries(of: directory) {
             let kind = try type(of: "\(directory)/\(name)", shownAs: name)
             if kind.isDirectory {
-                guard directories.contains(name) else { throw Refusal(code: .unexpectedFile, message: "\(name)/ is not part of a bundle") }
+                guard directories.contains(name) else {
+                    throw Refusal(code: .unexpectedFile, message: "\(name)/ is not part of a bundle")
+                }
                 for inner in try entries(of: "\(directory)/\(name)") {
                     let path = "\(name)/\(inner)"
                     let innerKind = try type(of: "\(directory)/\(path)", shownAs: path)
-                    guard !innerKind.isDirectory else { throw Refusal(code: .fileType, message: "\(path) is a directory where a file belongs") }
+                    guard !innerKind.isDirectory else {
+                        throw Refusal(code: .fileType, message: "\(path) is a directory where a file belongs")
+                    }
                     try admit(path, size: innerKind.size, into: &found)
                 }
             } else {
-                guard limit(of: name) != nil else { throw Refusal(code: .unexpectedFile, message: "\(name) is not part of a bundle") }
+                guard limit(of: name) != nil else {
+                    throw Refusal(code: .unexpectedFile, message: "\(name) is not part of a bundle")
+                }
                 try admit(name, size: kind.size, into: &found)
             }
         }
@@ -75,8 +83,12 @@ enum BundleFiles {
     }
 
     private static func admit(_ path: String, size: Int, into found: inout [String: Int]) throws(Refusal) {
-        guard let limit = limit(of: path) else { throw Refusal(code: .unexpectedFile, message: "\(path) is not part of a bundle") }
-        guard size <= limit else { throw Refusal(code: .fileTooLarge, message: "\(path) has \(size) bytes, more than its limit of \(limit)") }
+        guard let limit = limit(of: path) else {
+            throw Refusal(code: .unexpectedFile, message: "\(path) is not part of a bundle")
+        }
+        guard size <= limit else {
+            throw Refusal(code: .fileTooLarge, message: "\(path) has \(size) bytes, more than its limit of \(limit)")
+        }
         found[path] = size
     }
 
@@ -90,13 +102,17 @@ enum BundleFiles {
 
     private static func type(of path: String, shownAs name: String) throws(Refusal) -> (isDirectory: Bool, size: Int) {
         var info = stat()
-        guard lstat(path, &info) == 0 else { throw Refusal(code: .fileType, message: "\(name): \(String(cString: strerror(errno)))") }
+        guard lstat(path, &info) == 0 else {
+            throw Refusal(code: .fileType, message: "\(name): \(String(cString: strerror(errno)))")
+        }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return (false, Int(info.st_size))
         case S_IFDIR: return (true, 0)
-        case S_IFLNK: throw Refusal(code: .fileType, message: "\(name) is a symbolic link; a bundle holds regular files only")
+        case S_IFLNK:
+            throw Refusal(code: .fileType, message: "\(name) is a symbolic link; a bundle holds regular files only")
         case S_IFIFO: throw Refusal(code: .fileType, message: "\(name) is a FIFO; a bundle holds regular files only")
-        case S_IFCHR, S_IFBLK: throw Refusal(code: .fileType, message: "\(name) is a device; a bundle holds regular files only")
+        case S_IFCHR, S_IFBLK:
+            throw Refusal(code: .fileType, message: "\(name) is a device; a bundle holds regular files only")
         default: throw Refusal(code: .fileType, message: "\(name) is not a regular file")
         }
     }
@@ -160,9 +176,14 @@ struct EventLineReader {
                 guard !line.isEmpty else { throw Self.parse("events.jsonl line \(lineNumber) is empty") }
                 return line
             }
-            if buffer.count - start > BundleFiles.maximumEventLine { lineNumber += 1; throw tooLong() }
+            if buffer.count - start > BundleFiles.maximumEventLine {
+                lineNumber += 1
+                throw tooLong()
+            }
             if atEnd {
-                guard start == buffer.count else { throw Self.parse("events.jsonl line \(lineNumber + 1) does not end in a newline") }
+                guard start == buffer.count else {
+                    throw Self.parse("events.jsonl line \(lineNumber + 1) does not end in a newline")
+                }
                 return nil
             }
             buffer.removeSubrange(0..<start)
@@ -170,7 +191,8 @@ struct EventLineReader {
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             guard count >= 0 else {
-                throw BundleFiles.Refusal(code: .fileType, message: "events.jsonl cannot be read: \(String(cString: strerror(errno)))")
+                throw BundleFiles.Refusal(
+                    code: .fileType, message: "events.jsonl cannot be read: \(String(cString: strerror(errno)))")
             }
             if count == 0 { atEnd = true } else { buffer.append(contentsOf: chunk[0..<count]) }
         }

@@ -28,7 +28,9 @@ public struct BundleVerifier {
     let progress: ((UInt64, UInt64) -> Void)?
     private var checks: [String] = []
 
-    public init(directory: String, policy: TrustPolicy?, receipt: Receipt? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) {
+    public init(
+        directory: String, policy: TrustPolicy?, receipt: Receipt? = nil, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) {
         self.directory = directory
         self.policy = policy
         self.receipt = receipt
@@ -41,7 +43,8 @@ public struct BundleVerifier {
         var verifier = BundleVerifier(directory: directory, policy: policy, receipt: receipt, progress: progress)
         do {
             let fingerprint = try verifier.run()
-            return Report(checks: verifier.checks, failure: nil, untrustedFingerprint: policy == nil ? fingerprint : nil)
+            return Report(
+                checks: verifier.checks, failure: nil, untrustedFingerprint: policy == nil ? fingerprint : nil)
         } catch let failure as Failure {
             return Report(checks: verifier.checks, failure: (failure.code, failure.message), untrustedFingerprint: nil)
         } catch let refusal as BundleFiles.Refusal {
@@ -59,20 +62,33 @@ public struct BundleVerifier {
         let (checkpoint, logKey) = try openCheckpoint()
         let manifestBytes = try BundleFiles.read(directory, BundleFiles.manifest)
         let manifest = try readManifest(manifestBytes, checkpoint: checkpoint, present: present)
-        checks.append("checkpoint signed by the log key \(TrustPolicy.fingerprint(of: logKey.publicKey))\(policy == nil ? " found in the bundle" : " of the trust policy"); manifest bound to it covers every file")
+        checks.append(
+            "checkpoint signed by the log key \(TrustPolicy.fingerprint(of: logKey.publicKey))\(policy == nil ? " found in the bundle" : " of the trust policy"); manifest bound to it covers every file"
+        )
 
         let replay = try replayEvents(ledgerID: manifest.ledgerID)
         let count = UInt64(replay.hashes.count)
-        checks.append("\(count) events: hash chain intact, every signature valid for the key its actor held, every command in its place, every rule of the cycle re-checked")
+        checks.append(
+            "\(count) events: hash chain intact, every signature valid for the key its actor held, every command in its place, every rule of the cycle re-checked"
+        )
 
         let leaves = replay.hashes.map { MerkleTree.leafHash($0.bytes) }
         let root = try MerkleTree.hash(start: 0, size: count, subtree: MerkleTree.inMemory(leaves))
         guard checkpoint.size == count, checkpoint.rootHash == root else {
-            throw Failure(code: .checkpoint, message: "checkpoint.txt commits to \(checkpoint.size) events with root \(hexString(checkpoint.rootHash)); the events give \(count) with root \(hexString(root))")
+            throw Failure(
+                code: .checkpoint,
+                message:
+                    "checkpoint.txt commits to \(checkpoint.size) events with root \(hexString(checkpoint.rootHash)); the events give \(count) with root \(hexString(root))"
+            )
         }
-        guard manifest.eventCount == count, manifest.headHash == replay.hashes.last?.hex, manifest.genesisHash == replay.hashes.first?.hex,
+        guard manifest.eventCount == count, manifest.headHash == replay.hashes.last?.hex,
+            manifest.genesisHash == replay.hashes.first?.hex,
             manifest.rootHash == hexString(root)
-        else { throw Failure(code: .manifest, message: "manifest.json: its event count, head, genesis or root hash is not what the events give") }
+        else {
+            throw Failure(
+                code: .manifest,
+                message: "manifest.json: its event count, head, genesis or root hash is not what the events give")
+        }
         checks.append("RFC 9162 root \(hexString(root)) of \(count) events matches the checkpoint")
 
         try checkDerivedFiles(replay, present: present, manifest: manifest, checkpoint: checkpoint)
@@ -81,7 +97,8 @@ public struct BundleVerifier {
             do {
                 try receipt.verify(against: policy, eventHashes: replay.hashes)
             } catch {
-                throw Failure(code: .receipt, message: "receipt of command '\(receipt.commandID)': \(error.description)")
+                throw Failure(
+                    code: .receipt, message: "receipt of command '\(receipt.commandID)': \(error.description)")
             }
             checks.append("the receipt of command '\(receipt.commandID)' holds: its events are still in place")
         }
@@ -107,22 +124,35 @@ public struct BundleVerifier {
         do {
             text = try SignedNote.open(note, verifier: key)
         } catch {
-            throw Failure(code: policy == nil ? .checkpoint : .logKey,
-                          message: "checkpoint.txt is not signed by the \(policy == nil ? "key in verifier-key.txt" : "trust policy's log key") (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)")
+            throw Failure(
+                code: policy == nil ? .checkpoint : .logKey,
+                message:
+                    "checkpoint.txt is not signed by the \(policy == nil ? "key in verifier-key.txt" : "trust policy's log key") (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)"
+            )
         }
         let checkpoint: Checkpoint
-        do { checkpoint = try Checkpoint(parsing: text) } catch { throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)") }
+        do { checkpoint = try Checkpoint(parsing: text) } catch {
+            throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)")
+        }
         for (index, line) in checkpoint.extensions.enumerated() {
             let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            let isResults = words.count == 3 && words[0] == "parledger-results" && Slug.isValid(words[1]) && BundleFiles.isHex64(words[2])
-            let isManifest = words.count == 2 && words[0] == "parledger-manifest" && BundleFiles.isHex64(words[1])
+            let isResults =
+                words.count == 3 && words[0] == "parledger-results" && Slug.isValid(words[1])
+                && BundleFiles.isHex64(words[2])
+            let isManifest =
+                words.count == 2 && words[0] == "parledger-manifest" && BundleFiles.isHex64(words[1])
                 && index == checkpoint.extensions.count - 1
             guard isResults || isManifest else {
-                throw Failure(code: .checkpoint, message: "checkpoint.txt: '\(line)' is not a results line or, last, the manifest line")
+                throw Failure(
+                    code: .checkpoint,
+                    message: "checkpoint.txt: '\(line)' is not a results line or, last, the manifest line")
             }
         }
         if let policy, checkpoint.origin != Checkpoint.origin(ledgerID: policy.ledgerID) {
-            throw Failure(code: .ledger, message: "checkpoint.txt is for '\(checkpoint.origin)', the trust policy for ledger '\(policy.ledgerID)'")
+            throw Failure(
+                code: .ledger,
+                message:
+                    "checkpoint.txt is for '\(checkpoint.origin)', the trust policy for ledger '\(policy.ledgerID)'")
         }
         return (checkpoint, key)
     }
@@ -139,7 +169,10 @@ public struct BundleVerifier {
     private func readManifest(_ bytes: [UInt8], checkpoint: Checkpoint, present: [String: Int]) throws -> Manifest {
         let bound = checkpoint.extensions.filter { $0.hasPrefix("parledger-manifest ") }
         guard bound == ["parledger-manifest \(EventHash.of(bytes).hex)"] else {
-            throw Failure(code: .manifest, message: "manifest.json is not the manifest the checkpoint signs (its hash is \(EventHash.of(bytes).hex))")
+            throw Failure(
+                code: .manifest,
+                message:
+                    "manifest.json is not the manifest the checkpoint signs (its hash is \(EventHash.of(bytes).hex))")
         }
         let value = try strictJSON(bytes, BundleFiles.manifest)
         guard value["format"]?.stringValue == CertifiedBundle.format, let ledgerID = value["ledgerId"]?.stringValue,
@@ -149,14 +182,20 @@ public struct BundleVerifier {
             case .object(let files)? = value["files"], value.objectCount == 8
         else { throw Failure(code: .manifest, message: "manifest.json is not a \(CertifiedBundle.format) manifest") }
         if let policy, ledgerID != policy.ledgerID {
-            throw Failure(code: .ledger, message: "manifest.json is for ledger '\(ledgerID)', the trust policy for '\(policy.ledgerID)'")
+            throw Failure(
+                code: .ledger,
+                message: "manifest.json is for ledger '\(ledgerID)', the trust policy for '\(policy.ledgerID)'")
         }
         guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID) else {
-            throw Failure(code: .ledger, message: "manifest.json is for ledger '\(ledgerID)', the checkpoint for '\(checkpoint.origin)'")
+            throw Failure(
+                code: .ledger,
+                message: "manifest.json is for ledger '\(ledgerID)', the checkpoint for '\(checkpoint.origin)'")
         }
         for path in files.keys.sorted() {
-            guard BundleFiles.limit(of: path) != nil, path != BundleFiles.manifest, path != BundleFiles.checkpoint else {
-                throw Failure(code: .path, message: "manifest.json lists '\(path)', which is not a path a bundle may hold")
+            guard BundleFiles.limit(of: path) != nil, path != BundleFiles.manifest, path != BundleFiles.checkpoint
+            else {
+                throw Failure(
+                    code: .path, message: "manifest.json lists '\(path)', which is not a path a bundle may hold")
             }
         }
         let expected = Set(present.keys).subtracting([BundleFiles.manifest, BundleFiles.checkpoint])
@@ -167,16 +206,24 @@ public struct BundleVerifier {
             throw Failure(code: .unexpectedFile, message: "\(extra) is not listed in manifest.json")
         }
         for (path, listing) in files.sorted(by: { $0.key < $1.key }) {
-            guard let sha256 = listing["sha256"]?.stringValue, let size = listing["size"]?.integerValue, listing.objectCount == 2 else {
-                throw Failure(code: .manifest, message: "manifest.json: the entry of \(path) is not {\"sha256\", \"size\"}")
+            guard let sha256 = listing["sha256"]?.stringValue, let size = listing["size"]?.integerValue,
+                listing.objectCount == 2
+            else {
+                throw Failure(
+                    code: .manifest, message: "manifest.json: the entry of \(path) is not {\"sha256\", \"size\"}")
             }
             let actual = try BundleFiles.digest(directory, path)
             guard actual.sha256 == sha256, Int64(actual.size) == size else {
-                throw Failure(code: .manifest, message: "\(path) does not match manifest.json (listed \(size) bytes, \(sha256.prefix(16))…; found \(actual.size) bytes, \(actual.sha256.prefix(16))…)")
+                throw Failure(
+                    code: .manifest,
+                    message:
+                        "\(path) does not match manifest.json (listed \(size) bytes, \(sha256.prefix(16))…; found \(actual.size) bytes, \(actual.sha256.prefix(16))…)"
+                )
             }
         }
-        return Manifest(ledgerID: ledgerID, eventCount: UInt64(eventCount), headHash: headHash, genesisHash: genesisHash,
-                        rootHash: rootHash, withEvidence: withEvidence)
+        return Manifest(
+            ledgerID: ledgerID, eventCount: UInt64(eventCount), headHash: headHash, genesisHash: genesisHash,
+            rootHash: rootHash, withEvidence: withEvidence)
     }
 
     private func strictJSON(_ bytes: [UInt8], _ path: String) throws -> JSONValue {
@@ -217,12 +264,13 @@ public struct BundleVerifier {
         }
         func fail(_ problem: VerificationProblem) throws -> Never {
             try applyPending()
-            let code: BundleVerdict.Code = switch problem.kind {
-            case .chain: .chain
-            case .signature: .signature
-            case .command: .command
-            case .rule: .rule
-            }
+            let code: BundleVerdict.Code =
+                switch problem.kind {
+                case .chain: .chain
+                case .signature: .signature
+                case .command: .command
+                case .rule: .rule
+                }
             throw Failure(code: code, message: "event \(problem.sequence): \(problem.reason)")
         }
         func finishCommand() throws {
@@ -237,7 +285,8 @@ public struct BundleVerifier {
             do {
                 let value = try JSONParser.parse(Array(line))
                 guard CanonicalJSON.encode(value).elementsEqual(line) else {
-                    throw Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber) is not canonical JSON in NFC")
+                    throw Failure(
+                        code: .parse, message: "events.jsonl line \(reader.lineNumber) is not canonical JSON in NFC")
                 }
                 event = try RecordedEvent(envelope: value)
             } catch let failure as Failure {
@@ -250,7 +299,10 @@ public struct BundleVerifier {
             if walk.startsNewCommand(event) { try finishCommand() }
             if let problem = walk.check(event) { try fail(problem) }
             if event.sequence == 1, let policy, event.hash != policy.genesis {
-                throw Failure(code: .ledger, message: "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)")
+                throw Failure(
+                    code: .ledger,
+                    message:
+                        "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)")
             }
             hashes.append(event.hash)
             command.append(event)
@@ -264,51 +316,80 @@ public struct BundleVerifier {
 
     // MARK: Derived files
 
-    private mutating func checkDerivedFiles(_ replay: Replay, present: [String: Int], manifest: Manifest, checkpoint: Checkpoint) throws {
+    private mutating func checkDerivedFiles(
+        _ replay: Replay, present: [String: Int], manifest: Manifest, checkpoint: Checkpoint
+    ) throws {
         let frameworks = try replay.projection.frameworkFiles()
         let frameworkFiles = Set(present.keys.filter { $0.hasPrefix("frameworks/") })
         guard frameworkFiles == Set(frameworks.keys.map { "frameworks/\($0).json" }) else {
-            throw Failure(code: .framework, message: "frameworks/ does not hold exactly the \(frameworks.count) registered frameworks")
+            throw Failure(
+                code: .framework,
+                message: "frameworks/ does not hold exactly the \(frameworks.count) registered frameworks")
         }
-        for (id, bytes) in frameworks.sorted(by: { $0.key < $1.key }) where try BundleFiles.read(directory, "frameworks/\(id).json") != bytes {
+        for (id, bytes) in frameworks.sorted(by: { $0.key < $1.key })
+        where try BundleFiles.read(directory, "frameworks/\(id).json") != bytes {
             throw Failure(code: .framework, message: "frameworks/\(id).json is not the framework the events registered")
         }
 
         let evidence = try replay.projection.evidence()
-        guard try BundleFiles.read(directory, BundleFiles.evidenceList) == CanonicalJSON.encode(.array(evidence.map(CertifiedBundle.evidenceJSON))) else {
-            throw Failure(code: .evidence, message: "evidence.json does not list exactly the documents the events added")
+        guard
+            try BundleFiles.read(directory, BundleFiles.evidenceList)
+                == CanonicalJSON.encode(.array(evidence.map(CertifiedBundle.evidenceJSON)))
+        else {
+            throw Failure(
+                code: .evidence, message: "evidence.json does not list exactly the documents the events added")
         }
         let evidenceFiles = Set(present.keys.filter { $0.hasPrefix("evidence/") })
         let expectedEvidence = manifest.withEvidence ? Set(evidence.map { "evidence/\($0.sha256)" }) : []
         guard evidenceFiles == expectedEvidence else {
-            throw Failure(code: .evidence, message: "evidence/ does not hold exactly the \(expectedEvidence.count) documents evidence.json lists")
+            throw Failure(
+                code: .evidence,
+                message: "evidence/ does not hold exactly the \(expectedEvidence.count) documents evidence.json lists")
         }
-        let sizes = Dictionary(evidence.map { ("evidence/\($0.sha256)", $0.size) }, uniquingKeysWith: { first, _ in first })
+        let sizes = Dictionary(
+            evidence.map { ("evidence/\($0.sha256)", $0.size) }, uniquingKeysWith: { first, _ in first })
         for path in evidenceFiles.sorted() {
             let digest = try BundleFiles.digest(directory, path)
             guard "evidence/\(digest.sha256)" == path, sizes[path] == digest.size else {
-                throw Failure(code: .evidence, message: "\(path): its content hashes to \(digest.sha256) with \(digest.size) bytes")
+                throw Failure(
+                    code: .evidence,
+                    message: "\(path): its content hashes to \(digest.sha256) with \(digest.size) bytes")
             }
         }
-        checks.append("\(frameworks.count) frameworks and \(evidence.count) evidence documents\(manifest.withEvidence ? ", each file matching its hash" : " listed (files not included)")")
+        checks.append(
+            "\(frameworks.count) frameworks and \(evidence.count) evidence documents\(manifest.withEvidence ? ", each file matching its hash" : " listed (files not included)")"
+        )
 
         let published = try replay.projection.publications()
         let resultFiles = Set(present.keys.filter { $0.hasPrefix("results/") })
         guard resultFiles == Set(published.keys.map { "results/\($0).json" }) else {
-            throw Failure(code: .results, message: "results/ does not hold exactly the \(published.count) published cycles")
+            throw Failure(
+                code: .results, message: "results/ does not hold exactly the \(published.count) published cycles")
         }
         for (cycle, hash) in published.sorted(by: { $0.key < $1.key }) {
             guard try BundleFiles.digest(directory, "results/\(cycle).json").sha256 == hash else {
-                throw Failure(code: .results, message: "results/\(cycle).json: the published results do not follow from the events (the publication attests \(hash.prefix(16))…)")
+                throw Failure(
+                    code: .results,
+                    message:
+                        "results/\(cycle).json: the published results do not follow from the events (the publication attests \(hash.prefix(16))…)"
+                )
             }
         }
         let lines = checkpoint.extensions.filter { $0.hasPrefix("parledger-results ") }
-        guard lines == published.sorted(by: { $0.key < $1.key }).map({ "parledger-results \($0.key) \($0.value)" }) else {
-            throw Failure(code: .results, message: "checkpoint.txt does not carry exactly the results hashes of the published cycles")
+        guard lines == published.sorted(by: { $0.key < $1.key }).map({ "parledger-results \($0.key) \($0.value)" })
+        else {
+            throw Failure(
+                code: .results,
+                message: "checkpoint.txt does not carry exactly the results hashes of the published cycles")
         }
-        checks.append("\(published.count) publications follow from the events: \(published.keys.sorted().joined(separator: ", "))")
+        checks.append(
+            "\(published.count) publications follow from the events: \(published.keys.sorted().joined(separator: ", "))"
+        )
 
-        guard try BundleFiles.read(directory, BundleFiles.actors) == CanonicalJSON.encode(.array(replay.actors.keys.sorted().compactMap { replay.actors[$0]?.json })) else {
+        guard
+            try BundleFiles.read(directory, BundleFiles.actors)
+                == CanonicalJSON.encode(.array(replay.actors.keys.sorted().compactMap { replay.actors[$0]?.json }))
+        else {
             throw Failure(code: .actors, message: "actors.json does not match the actors the events define")
         }
         checks.append("actors.json matches the actors the events define")

@@ -53,12 +53,18 @@ public enum CertifiedBundle {
         _ scoring: ScoringLedger, to directory: String, withEvidence: Bool, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> Summary {
         let files = FileManager.default
-        guard !files.fileExists(atPath: directory) else { throw RuleViolation("\(directory) already exists; export into a new directory") }
+        guard !files.fileExists(atPath: directory) else {
+            throw RuleViolation("\(directory) already exists; export into a new directory")
+        }
         for cycle in try scoring.cycles() where !Slug.isValid(cycle.opened.cycle) {
-            throw RuleViolation("cycle '\(cycle.opened.cycle)' has an id that cannot name a file; this ledger cannot be exported as format 2")
+            throw RuleViolation(
+                "cycle '\(cycle.opened.cycle)' has an id that cannot name a file; this ledger cannot be exported as format 2"
+            )
         }
         let parent = (directory as NSString).deletingLastPathComponent
-        let staging = (parent.isEmpty ? "." : parent) + "/.\((directory as NSString).lastPathComponent).partial-\(UUID().uuidString.lowercased())"
+        let staging =
+            (parent.isEmpty ? "." : parent)
+            + "/.\((directory as NSString).lastPathComponent).partial-\(UUID().uuidString.lowercased())"
         do {
             return try FileProblem.wrap("writing the bundle", directory) {
                 let summary = try write(scoring, into: staging, withEvidence: withEvidence, progress: progress)
@@ -87,7 +93,9 @@ public enum CertifiedBundle {
             record(path, sha256: EventHash.of(bytes).hex, size: bytes.count)
         }
         let head = try scoring.ledger.head()
-        guard let first = try scoring.ledger.event(at: 1) else { throw RuleViolation("the ledger has no events to export") }
+        guard let first = try scoring.ledger.event(at: 1) else {
+            throw RuleViolation("the ledger has no events to export")
+        }
         let eventsURL = URL(fileURLWithPath: "\(directory)/\(BundleFiles.events)")
         try Data().write(to: eventsURL)
         let output = try FileHandle(forWritingTo: eventsURL)
@@ -114,7 +122,9 @@ public enum CertifiedBundle {
         try output.close()
         record(BundleFiles.events, sha256: hasher.finish(), size: size)
 
-        for framework in try scoring.frameworks() { try write("frameworks/\(framework.id).json", CanonicalJSON.encode(framework.json)) }
+        for framework in try scoring.frameworks() {
+            try write("frameworks/\(framework.id).json", CanonicalJSON.encode(framework.json))
+        }
         try write(BundleFiles.actors, CanonicalJSON.encode(.array(try scoring.ledger.allActors().map(\.json))))
         let evidence = try scoring.evidence()
         try write(BundleFiles.evidenceList, CanonicalJSON.encode(.array(evidence.map(evidenceJSON))))
@@ -134,13 +144,18 @@ public enum CertifiedBundle {
         }
         try write(BundleFiles.verifierKey, Array((try scoring.ledger.logVerifierKey().description + "\n").utf8))
         let (_, root) = try scoring.ledger.treeRoot(size: head.count)
-        let manifest = CanonicalJSON.encode(.object([
-            "format": .string(format), "ledgerId": .string(scoring.ledger.id), "eventCount": .integer(Int64(head.count)),
-            "headHash": .string(head.hash.hex), "genesisHash": .string(first.hash.hex), "rootHash": .string(hexString(root)),
-            "withEvidence": .bool(withEvidence), "files": .object(listed),
-        ]))
+        let manifest = CanonicalJSON.encode(
+            .object([
+                "format": .string(format), "ledgerId": .string(scoring.ledger.id),
+                "eventCount": .integer(Int64(head.count)),
+                "headHash": .string(head.hash.hex), "genesisHash": .string(first.hash.hex),
+                "rootHash": .string(hexString(root)),
+                "withEvidence": .bool(withEvidence), "files": .object(listed),
+            ]))
         try Data(manifest).write(to: URL(fileURLWithPath: "\(directory)/\(BundleFiles.manifest)"))
-        let (checkpoint, note) = try scoring.signedCheckpoint(extra: ["parledger-manifest \(EventHash.of(manifest).hex)"])
+        let (checkpoint, note) = try scoring.signedCheckpoint(extra: [
+            "parledger-manifest \(EventHash.of(manifest).hex)"
+        ])
         guard checkpoint.size == head.count else {
             throw RuleViolation("the ledger grew while it was being exported; export again")
         }
@@ -150,7 +165,9 @@ public enum CertifiedBundle {
     }
 
     static func evidenceJSON(_ item: PARPayload.EvidenceAdded) -> JSONValue {
-        .object(["sha256": .string(item.sha256), "name": .string(item.name), "size": .integer(Int64(item.size)),
-                 "unit": item.unit.map(JSONValue.string) ?? .null])
+        .object([
+            "sha256": .string(item.sha256), "name": .string(item.name), "size": .integer(Int64(item.size)),
+            "unit": item.unit.map(JSONValue.string) ?? .null,
+        ])
     }
 }

@@ -54,23 +54,30 @@ public struct CycleResults: Sendable {
     public var json: JSONValue {
         .object([
             "cycle": .string(cycle),
-            "units": .array(units.map { result in
-                .object([
-                    "unit": .string(result.unit.id), "name": .string(result.unit.name), "kind": .string(result.unit.kind.rawValue),
-                    "points": .string(result.points.description), "maxPoints": .string(result.maxPoints.description),
-                    "index": .string(result.indexText), "class": .string(result.className),
-                    "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
-                    "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
-                    "fields": .array(result.fields.map { field in
-                        .object(["code": .string(field.code), "points": .string(field.points.description), "maxPoints": .string(field.maxPoints.description)])
-                    }),
-                    "eligibility": .object([
-                        "provincialCommendation": .bool(result.eligibility.provincialCommendation),
-                        "headExcellentRating": .bool(result.eligibility.headExcellentRating),
-                        "anyCommendation": .bool(result.eligibility.anyCommendation),
-                    ]),
-                ])
-            }),
+            "units": .array(
+                units.map { result in
+                    .object([
+                        "unit": .string(result.unit.id), "name": .string(result.unit.name),
+                        "kind": .string(result.unit.kind.rawValue),
+                        "points": .string(result.points.description),
+                        "maxPoints": .string(result.maxPoints.description),
+                        "index": .string(result.indexText), "class": .string(result.className),
+                        "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
+                        "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
+                        "fields": .array(
+                            result.fields.map { field in
+                                .object([
+                                    "code": .string(field.code), "points": .string(field.points.description),
+                                    "maxPoints": .string(field.maxPoints.description),
+                                ])
+                            }),
+                        "eligibility": .object([
+                            "provincialCommendation": .bool(result.eligibility.provincialCommendation),
+                            "headExcellentRating": .bool(result.eligibility.headExcellentRating),
+                            "anyCommendation": .bool(result.eligibility.anyCommendation),
+                        ]),
+                    ])
+                }),
         ])
     }
 
@@ -105,13 +112,15 @@ public struct CycleResults: Sendable {
             for (unit, record, fields, points, maximum) in unranked {
                 let index = Share(points, of: maximum)
                 let rank = record.excludedFromRanking == nil ? 1 + ranked.filter { $0 > index }.count : nil
-                computed.append(UnitResult(
-                    unit: unit, stage: record.stage, fields: fields, points: points, maxPoints: maximum, index: index,
-                    className: framework.settings.classify(index),
-                    eligibility: eligibility(index: index, fields: fields, settings: framework.settings),
-                    rank: rank, excludedFromRanking: record.excludedFromRanking, spotChecked: record.spotChecked,
-                    publishedDecimals: framework.settings.publishedDecimals
-                ))
+                computed.append(
+                    UnitResult(
+                        unit: unit, stage: record.stage, fields: fields, points: points, maxPoints: maximum,
+                        index: index,
+                        className: framework.settings.classify(index),
+                        eligibility: eligibility(index: index, fields: fields, settings: framework.settings),
+                        rank: rank, excludedFromRanking: record.excludedFromRanking, spotChecked: record.spotChecked,
+                        publishedDecimals: framework.settings.publishedDecimals
+                    ))
             }
         }
         computed.sort { lhs, rhs in
@@ -124,7 +133,10 @@ public struct CycleResults: Sendable {
 
     static func eligibility(index: Share, fields: [FieldResult], settings: ScoringSettings) -> Eligibility {
         var reasons: [String] = []
-        let weakFields = fields.filter { $0.maxPoints.hundredths > 0 && !Share($0.points, of: $0.maxPoints).isAtLeast(percent: settings.fieldMinimumPercent) }
+        let weakFields = fields.filter {
+            $0.maxPoints.hundredths > 0
+                && !Share($0.points, of: $0.maxPoints).isAtLeast(percent: settings.fieldMinimumPercent)
+        }
         if !index.isAtLeast(percent: settings.provincialCommendationPercent) {
             reasons.append("index below \(settings.provincialCommendationPercent)%")
         }
@@ -134,6 +146,7 @@ public struct CycleResults: Sendable {
         let any = index.isAtLeast(percent: settings.anyCommendationPercent)
         if !any { reasons.append("index below \(settings.anyCommendationPercent)%: no commendation at any level") }
         let provincial = reasons.isEmpty
-        return Eligibility(provincialCommendation: provincial, headExcellentRating: provincial, anyCommendation: any, reasons: reasons)
+        return Eligibility(
+            provincialCommendation: provincial, headExcellentRating: provincial, anyCommendation: any, reasons: reasons)
     }
 }

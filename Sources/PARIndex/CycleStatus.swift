@@ -26,8 +26,10 @@ public struct CycleStatus: Sendable {
 
     /// How many units are at each stage, and how many are late.
     public var counts: (selfAssessment: Int, submitted: Int, sealed: Int, late: Int) {
-        (units.count { $0.record.stage == .selfAssessment }, units.count { $0.record.stage == .submitted },
-         units.count { $0.record.stage == .appraised }, units.count(where: \.isLate))
+        (
+            units.count { $0.record.stage == .selfAssessment }, units.count { $0.record.stage == .submitted },
+            units.count { $0.record.stage == .appraised }, units.count(where: \.isLate)
+        )
     }
 
     public var json: JSONValue {
@@ -37,26 +39,42 @@ public struct CycleStatus: Sendable {
             "cycle": .string(opened.cycle), "name": .string(opened.name), "year": .integer(Int64(opened.year)),
             "frameworks": .object(opened.frameworks.mapValues(JSONValue.string)),
             "selfAssessmentDeadline": .string(opened.selfAssessmentDeadline),
-            "publicationWindow": .object(["from": .string(publicationWindow.from), "until": .string(publicationWindow.until)]),
-            "council": .array(record.council.keys.sorted().compactMap { record.council[$0] }.map { member in
-                .object(["actor": .string(member.actor), "chair": .bool(member.chair),
-                         "fields": .object(member.fields.mapValues { .array($0.map(JSONValue.string)) })])
-            }),
+            "publicationWindow": .object([
+                "from": .string(publicationWindow.from), "until": .string(publicationWindow.until),
+            ]),
+            "council": .array(
+                record.council.keys.sorted().compactMap { record.council[$0] }.map { member in
+                    .object([
+                        "actor": .string(member.actor), "chair": .bool(member.chair),
+                        "fields": .object(member.fields.mapValues { .array($0.map(JSONValue.string)) }),
+                    ])
+                }),
             "spotCheckCommitment": record.spotCheckCommitment.map(JSONValue.string) ?? .null,
             "appraisalClosedAt": record.appraisalClosed.map { .integer(Int64($0.sequence)) } ?? .null,
             "published": record.publication.map {
-                .object(["decision": .string($0.decision), "date": .string($0.date), "resultsHash": .string($0.resultsHash)])
+                .object([
+                    "decision": .string($0.decision), "date": .string($0.date), "resultsHash": .string($0.resultsHash),
+                ])
             } ?? .null,
-            "progress": .object(["selfAssessment": .integer(Int64(counts.selfAssessment)), "submitted": .integer(Int64(counts.submitted)),
-                                 "sealed": .integer(Int64(counts.sealed)), "late": .integer(Int64(counts.late))]),
+            "progress": .object([
+                "selfAssessment": .integer(Int64(counts.selfAssessment)),
+                "submitted": .integer(Int64(counts.submitted)),
+                "sealed": .integer(Int64(counts.sealed)), "late": .integer(Int64(counts.late)),
+            ]),
             "asOf": .string(asOf.iso8601),
-            "units": .array(units.map { progress in
-                .object(["id": .string(progress.unit.id), "name": .string(progress.unit.name), "kind": .string(progress.unit.kind.rawValue),
-                         "stage": .string(progress.record.stage.rawValue), "deadline": .string(progress.deadline), "late": .bool(progress.isLate),
-                         "spotChecked": .bool(progress.record.spotChecked), "spotCheckConcluded": .bool(progress.record.spotCheckConcluded),
-                         "surveyComplete": .bool(progress.surveyComplete),
-                         "excludedFromRanking": progress.record.excludedFromRanking.map(JSONValue.string) ?? .null])
-            }),
+            "units": .array(
+                units.map { progress in
+                    .object([
+                        "id": .string(progress.unit.id), "name": .string(progress.unit.name),
+                        "kind": .string(progress.unit.kind.rawValue),
+                        "stage": .string(progress.record.stage.rawValue), "deadline": .string(progress.deadline),
+                        "late": .bool(progress.isLate),
+                        "spotChecked": .bool(progress.record.spotChecked),
+                        "spotCheckConcluded": .bool(progress.record.spotCheckConcluded),
+                        "surveyComplete": .bool(progress.surveyComplete),
+                        "excludedFromRanking": progress.record.excludedFromRanking.map(JSONValue.string) ?? .null,
+                    ])
+                }),
         ])
     }
 }
@@ -73,8 +91,9 @@ extension ScoringLedger {
             let surveyLeaves = frameworks[unit.kind]?.leaves.filter { $0.method == .survey }.map(\.code) ?? []
             let scores = try scores(cycle: cycleID, unit: unit.id)
             let surveyed = Set(scores.filter { $0.1.survey != nil }.map(\.0.code))
-            return CycleStatus.UnitProgress(unit: unit, record: state, deadline: deadline, isLate: late,
-                                            surveyComplete: surveyLeaves.allSatisfy(surveyed.contains))
+            return CycleStatus.UnitProgress(
+                unit: unit, record: state, deadline: deadline, isLate: late,
+                surveyComplete: surveyLeaves.allSatisfy(surveyed.contains))
         }
         return CycleStatus(record: record, units: units, asOf: now)
     }

@@ -34,7 +34,9 @@ public struct EvidenceStore: Sendable {
                 try data.write(to: URL(fileURLWithPath: stagingPath))
             }
             staged.files.append((stagingPath, path(for: hash)))
-            staged.added.append(PARPayload.EvidenceAdded(sha256: hash, name: (file as NSString).lastPathComponent, size: data.count, unit: unit))
+            staged.added.append(
+                PARPayload.EvidenceAdded(
+                    sha256: hash, name: (file as NSString).lastPathComponent, size: data.count, unit: unit))
         }
         return staged
     }
@@ -48,7 +50,9 @@ public struct EvidenceStore: Sendable {
 
     /// Whether the stored copy of `sha256` exists and still has that hash.
     public func check(_ sha256: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path(for: sha256)) else { return "missing from the store" }
+        guard let data = FileManager.default.contents(atPath: path(for: sha256)) else {
+            return "missing from the store"
+        }
         let actual = EventHash.of(Array(data)).hex
         return actual == sha256 ? nil : "its stored copy now hashes to \(actual)"
     }

@@ -41,7 +41,7 @@ public struct FileProblem: Error, CustomStringConvertible {
             return try body()
         } catch let error as CocoaError where error.isFileError {
             throw FileProblem(operation: operation, path: path, code: systemCode(of: error))
-        } catch where !(error is FileProblem) && systemCode(of: error) != nil {
+        } catch  where !(error is FileProblem) && systemCode(of: error) != nil {
             throw FileProblem(operation: operation, path: path, code: systemCode(of: error))
         }
     }

@@ -11,7 +11,9 @@ extension Framework {
             "name": .string(name),
             "unitKind": .string(unitKind.rawValue),
             "source": .string(source),
-            "stated": .object(["assessed": .string(statedAssessed.description), "survey": .string(statedSurvey.description)]),
+            "stated": .object([
+                "assessed": .string(statedAssessed.description), "survey": .string(statedSurvey.description),
+            ]),
             "settings": settings.json,
             "criteria": .array(fields.map(\.json)),
         ])
@@ -26,11 +28,14 @@ extension Framework {
         guard let kind = UnitKind(rawValue: kindText) else {
             throw FrameworkFormatError(path: "unitKind", reason: "must be department or district")
         }
-        guard let stated = json["stated"], let settingsValue = json["settings"], let criteria = json["criteria"]?.arrayValue else {
+        guard let stated = json["stated"], let settingsValue = json["settings"],
+            let criteria = json["criteria"]?.arrayValue
+        else {
             throw FrameworkFormatError(path: "", reason: "needs stated, settings and criteria")
         }
         self.init(
-            name: try Self.string(json, "name", at: ""), unitKind: kind, source: try Self.string(json, "source", at: ""),
+            name: try Self.string(json, "name", at: ""), unitKind: kind,
+            source: try Self.string(json, "source", at: ""),
             statedAssessed: try Self.points(stated, "assessed", at: "stated"),
             statedSurvey: try Self.points(stated, "survey", at: "stated"),
             settings: try ScoringSettings(json: settingsValue),
@@ -42,7 +47,8 @@ extension Framework {
 
     static func string(_ value: JSONValue, _ key: String, at path: String) throws(FrameworkFormatError) -> String {
         guard let text = value[key]?.stringValue, !text.isEmpty else {
-            throw FrameworkFormatError(path: path.isEmpty ? key : "\(path).\(key)", reason: "must be a non-empty string")
+            throw FrameworkFormatError(
+                path: path.isEmpty ? key : "\(path).\(key)", reason: "must be a non-empty string")
         }
         return text
     }
@@ -100,7 +106,10 @@ extension Criterion {
 extension ScoringSettings {
     var json: JSONValue {
         .object([
-            "classes": .array(classes.map { .object(["name": .string($0.name), "minimumPercent": .string($0.minimumPercent.description)]) }),
+            "classes": .array(
+                classes.map {
+                    .object(["name": .string($0.name), "minimumPercent": .string($0.minimumPercent.description)])
+                }),
             "provincialCommendationPercent": .string(provincialCommendationPercent.description),
             "fieldMinimumPercent": .string(fieldMinimumPercent.description),
             "anyCommendationPercent": .string(anyCommendationPercent.description),

@@ -50,7 +50,10 @@ public enum FrameworkValidator {
             }
             let numbers = parts.compactMap { $0 }
             if let first = firstLine[row.code] {
-                report(row, "duplicate code: \(row.code) already stands\(first.line.map { " at line \($0)" } ?? " earlier") (\(first.title.prefix(50)))")
+                report(
+                    row,
+                    "duplicate code: \(row.code) already stands\(first.line.map { " at line \($0)" } ?? " earlier") (\(first.title.prefix(50)))"
+                )
             } else {
                 firstLine[row.code] = row
             }
@@ -70,7 +73,8 @@ public enum FrameworkValidator {
             guard let children = childrenByParent[row.code] else { continue }
             let sum = children.map(\.maxPoints).sum()
             if sum != row.maxPoints {
-                let listed = children.map { "\($0.code)\($0.line.map { "@\($0)" } ?? "")=\($0.maxPoints)" }.joined(separator: " + ")
+                let listed = children.map { "\($0.code)\($0.line.map { "@\($0)" } ?? "")=\($0.maxPoints)" }.joined(
+                    separator: " + ")
                 report(row, "printed maximum \(row.maxPoints) but its children add up to \(sum) (\(listed))")
             }
             if row.isSurvey {
@@ -80,19 +84,25 @@ public enum FrameworkValidator {
         let fields = rows.filter { !$0.code.contains(".") }
         let fieldSum = fields.map(\.maxPoints).sum()
         if fieldSum != total {
-            defects.append(FrameworkDefect(code: "total", line: nil, problem: "the fields add up to \(fieldSum), not 100"))
+            defects.append(
+                FrameworkDefect(code: "total", line: nil, problem: "the fields add up to \(fieldSum), not 100"))
         }
         if let printedTotal, printedTotal != fieldSum {
-            defects.append(FrameworkDefect(code: "total", line: nil, problem: "printed total \(printedTotal) but the fields add up to \(fieldSum)"))
+            defects.append(
+                FrameworkDefect(
+                    code: "total", line: nil,
+                    problem: "printed total \(printedTotal) but the fields add up to \(fieldSum)"))
         }
         let leaves = rows.filter { childrenByParent[$0.code] == nil }
         let survey = leaves.filter(\.isSurvey).map(\.maxPoints).sum()
         let assessed = leaves.filter { !$0.isSurvey }.map(\.maxPoints).sum()
         if survey != statedSurvey || assessed != statedAssessed {
-            defects.append(FrameworkDefect(
-                code: "split", line: nil,
-                problem: "the leaves give \(assessed) assessed + \(survey) survey points; the document states \(statedAssessed) + \(statedSurvey)"
-            ))
+            defects.append(
+                FrameworkDefect(
+                    code: "split", line: nil,
+                    problem:
+                        "the leaves give \(assessed) assessed + \(survey) survey points; the document states \(statedAssessed) + \(statedSurvey)"
+                ))
         }
         return defects
     }
@@ -124,33 +134,52 @@ public enum FrameworkValidator {
         let parts = code.split(separator: ".", omittingEmptySubsequences: false)
         return (1...6).contains(parts.count)
             && parts.allSatisfy { part in
-                (1...3).contains(part.utf8.count) && part.utf8.first != UInt8(ascii: "0") && part.utf8.allSatisfy { (48...57).contains($0) }
+                (1...3).contains(part.utf8.count) && part.utf8.first != UInt8(ascii: "0")
+                    && part.utf8.allSatisfy { (48...57).contains($0) }
             }
     }
 
     public static func defects(in framework: Framework) -> [FrameworkDefect] {
-        var found = defects(in: rows(of: framework), statedAssessed: framework.statedAssessed, statedSurvey: framework.statedSurvey)
+        var found = defects(
+            in: rows(of: framework), statedAssessed: framework.statedAssessed, statedSurvey: framework.statedSurvey)
         for criterion in framework.fields.flatMap(\.allCriteria) {
             if !isCriterionCode(criterion.code) {
-                found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "a code is 1 to 6 numbers from 1 to 999, without leading zeros, joined by dots"))
+                found.append(
+                    FrameworkDefect(
+                        code: criterion.code, line: nil,
+                        problem: "a code is 1 to 6 numbers from 1 to 999, without leading zeros, joined by dots"))
             }
             if criterion.isLeaf && criterion.method == nil {
-                found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "a leaf needs a method (assessed or survey)"))
+                found.append(
+                    FrameworkDefect(
+                        code: criterion.code, line: nil, problem: "a leaf needs a method (assessed or survey)"))
             }
             if !criterion.isLeaf && criterion.method != nil {
                 found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "only leaves have a method"))
             }
             for child in criterion.children where !child.code.hasPrefix(criterion.code + ".") {
-                found.append(FrameworkDefect(code: child.code, line: nil, problem: "stands under \(criterion.code) but its code does not start with \(criterion.code)."))
+                found.append(
+                    FrameworkDefect(
+                        code: child.code, line: nil,
+                        problem: "stands under \(criterion.code) but its code does not start with \(criterion.code)."))
             }
         }
-        if framework.settings.spotCheckPercent < Points(hundredths: 1_000) || framework.settings.spotCheckPercent > Points(hundredths: 10_000) {
-            found.append(FrameworkDefect(code: "settings", line: nil,
-                                         problem: "the spot-check covers at least 10% of units (and at most 100%), not \(framework.settings.spotCheckPercent)%"))
+        if framework.settings.spotCheckPercent < Points(hundredths: 1_000)
+            || framework.settings.spotCheckPercent > Points(hundredths: 10_000)
+        {
+            found.append(
+                FrameworkDefect(
+                    code: "settings", line: nil,
+                    problem:
+                        "the spot-check covers at least 10% of units (and at most 100%), not \(framework.settings.spotCheckPercent)%"
+                ))
         }
         let bands = framework.settings.classes.map(\.minimumPercent)
         if bands != bands.sorted(by: >) || bands.last != .zero {
-            found.append(FrameworkDefect(code: "settings", line: nil, problem: "classes must go from the highest band down to one starting at 0%"))
+            found.append(
+                FrameworkDefect(
+                    code: "settings", line: nil,
+                    problem: "classes must go from the highest band down to one starting at 0%"))
         }
         return found
     }
@@ -166,10 +195,11 @@ public enum FrameworkValidator {
                 var end = index + 1
                 while end < slice.endIndex, slice[end].code.hasPrefix(prefix) { end += 1 }
                 let children = build(slice[(index + 1)..<end], parent: row.code)
-                result.append(Criterion(
-                    code: row.code, title: row.title, maxPoints: row.maxPoints,
-                    method: children.isEmpty ? (row.isSurvey ? .survey : .assessed) : nil, children: children
-                ))
+                result.append(
+                    Criterion(
+                        code: row.code, title: row.title, maxPoints: row.maxPoints,
+                        method: children.isEmpty ? (row.isSurvey ? .survey : .assessed) : nil, children: children
+                    ))
                 index = end
             }
             return result

@@ -24,7 +24,9 @@ extension PAREvent {
     /// The payload of a recorded event of this type.
     public static func decode(_ event: RecordedEvent) throws(RuleViolation) -> Self {
         let value: JSONValue
-        do { value = try event.payloadValue } catch { throw RuleViolation("\(type): the payload is not JSON (\(error))") }
+        do { value = try event.payloadValue } catch {
+            throw RuleViolation("\(type): the payload is not JSON (\(error))")
+        }
         return try Self(payload: try PayloadReader(value, type: type))
     }
 }
@@ -35,7 +37,8 @@ public enum PAREventCatalog {
         PARPayload.FrameworkRegistered.self, PARPayload.CycleOpened.self, PARPayload.CouncilMemberAssigned.self,
         PARPayload.DeadlineExtended.self, PARPayload.UnitExcludedFromRanking.self, PARPayload.ResultsPublished.self,
         PARPayload.CorrectionRecorded.self, PARPayload.SelfScoreRecorded.self, PARPayload.NotApplicableMarked.self,
-        PARPayload.SelfAssessmentSubmitted.self, PARPayload.AppraisalScoreRecorded.self, PARPayload.NotApplicableRejected.self,
+        PARPayload.SelfAssessmentSubmitted.self, PARPayload.AppraisalScoreRecorded.self,
+        PARPayload.NotApplicableRejected.self,
         PARPayload.AppraisalConcluded.self, PARPayload.AppraisalReopened.self, PARPayload.AppraisalClosed.self,
         PARPayload.SpotCheckSeedCommitted.self, PARPayload.SpotCheckDrawn.self, PARPayload.SpotCheckScoreRecorded.self,
         PARPayload.SpotCheckConcluded.self, PARPayload.SurveyScoresImported.self, PARPayload.EvidenceAdded.self,
@@ -52,7 +55,9 @@ public struct PayloadReader {
     let type: String
 
     public init(_ value: JSONValue, type: String) throws(RuleViolation) {
-        guard case .object(let members) = value else { throw RuleViolation("\(type): the payload is not a JSON object") }
+        guard case .object(let members) = value else {
+            throw RuleViolation("\(type): the payload is not a JSON object")
+        }
         self.members = members
         self.type = type
     }
@@ -73,26 +78,38 @@ public struct PayloadReader {
 
     public func string(_ key: String) throws(RuleViolation) -> String { try required(key) { $0.stringValue } }
     public func optionalString(_ key: String) throws(RuleViolation) -> String? { try optional(key) { $0.stringValue } }
-    public func integer(_ key: String) throws(RuleViolation) -> Int { try required(key) { $0.integerValue.map(Int.init) } }
+    public func integer(_ key: String) throws(RuleViolation) -> Int {
+        try required(key) { $0.integerValue.map(Int.init) }
+    }
     public func bool(_ key: String) throws(RuleViolation) -> Bool {
         try required(key) { if case .bool(let flag) = $0 { flag } else { nil } }
     }
     public func strings(_ key: String) throws(RuleViolation) -> [String] {
-        try required(key) { value in value.arrayValue.flatMap { items in items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil } }
+        try required(key) { value in
+            value.arrayValue.flatMap { items in
+                items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil
+            }
+        }
     }
     public func raw(_ key: String) throws(RuleViolation) -> JSONValue { try required(key) { $0 } }
     public func kind(_ key: String) throws(RuleViolation) -> UnitKind {
-        guard let kind = UnitKind(rawValue: try string(key)) else { throw RuleViolation("\(type): '\(key)' is department or district") }
+        guard let kind = UnitKind(rawValue: try string(key)) else {
+            throw RuleViolation("\(type): '\(key)' is department or district")
+        }
         return kind
     }
 
     /// An array of objects, each read by `read`.
-    public func objects<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T) throws(RuleViolation) -> [T] {
+    public func objects<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T) throws(RuleViolation)
+        -> [T]
+    {
         guard let items = try optionalObjects(key, read) else { throw missing(key) }
         return items
     }
 
-    public func optionalObjects<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T) throws(RuleViolation) -> [T]? {
+    public func optionalObjects<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T)
+        throws(RuleViolation) -> [T]?
+    {
         guard let array = try optional(key, { $0.arrayValue }) else { return nil }
         var found: [T] = []
         for item in array {
@@ -113,8 +130,11 @@ public struct PayloadReader {
         return found
     }
 
-    public func optionalObject<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T) throws(RuleViolation) -> T? {
-        guard let value = try optional(key, { value -> JSONValue? in if case .object = value { value } else { nil } }) else { return nil }
+    public func optionalObject<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T)
+        throws(RuleViolation) -> T?
+    {
+        guard let value = try optional(key, { value -> JSONValue? in if case .object = value { value } else { nil } })
+        else { return nil }
         return try read(try PayloadReader(value, type: type))
     }
 }
@@ -154,9 +174,13 @@ extension PARPayload.CycleOpened: PAREvent {
         payload([
             "cycle": .text(cycle), "name": .text(name), "year": .integer(Int64(year)),
             "frameworks": .object(frameworks.mapValues(JSONValue.string)),
-            "units": .array(units.map { .object(["id": .text($0.id), "name": .text($0.name), "kind": .string($0.kind.rawValue)]) }),
-            "selfAssessmentDeadline": .string(selfAssessmentDeadline), "previousCycle": previousCycle.map(JSONValue.text),
-            "publicationWindow": publicationWindow.map { .object(["from": .string($0.from), "until": .string($0.until)]) },
+            "units": .array(
+                units.map { .object(["id": .text($0.id), "name": .text($0.name), "kind": .string($0.kind.rawValue)]) }),
+            "selfAssessmentDeadline": .string(selfAssessmentDeadline),
+            "previousCycle": previousCycle.map(JSONValue.text),
+            "publicationWindow": publicationWindow.map {
+                .object(["from": .string($0.from), "until": .string($0.until)])
+            },
         ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
@@ -166,7 +190,8 @@ extension PARPayload.CycleOpened: PAREvent {
             units: try payload.objects("units") { (unit) throws(RuleViolation) in
                 CycleUnit(id: try unit.string("id"), name: try unit.string("name"), kind: try unit.kind("kind"))
             },
-            selfAssessmentDeadline: try payload.string("selfAssessmentDeadline"), previousCycle: try payload.optionalString("previousCycle"),
+            selfAssessmentDeadline: try payload.string("selfAssessmentDeadline"),
+            previousCycle: try payload.optionalString("previousCycle"),
             publicationWindow: try payload.optionalObject("publicationWindow") { (window) throws(RuleViolation) in
                 PARPayload.DateWindow(from: try window.string("from"), until: try window.string("until"))
             }
@@ -179,14 +204,20 @@ extension PARPayload.CouncilMemberAssigned: PAREvent {
     public static let roles: [Role] = [.secretariat]
     public var stream: String { cycleStream(cycle) }
     public var json: JSONValue {
-        .object(["cycle": .text(cycle), "actor": .text(actor), "chair": .bool(chair),
-                 "fields": .object(fields.mapValues { .array($0.map(JSONValue.string)) })])
+        .object([
+            "cycle": .text(cycle), "actor": .text(actor), "chair": .bool(chair),
+            "fields": .object(fields.mapValues { .array($0.map(JSONValue.string)) }),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
         let fields = try payload.dictionary("fields") { value in
-            value.arrayValue.flatMap { items in items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil }
+            value.arrayValue.flatMap { items in
+                items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil
+            }
         }
-        self.init(cycle: try payload.string("cycle"), actor: try payload.string("actor"), fieldsByKind: fields, chair: try payload.bool("chair"))
+        self.init(
+            cycle: try payload.string("cycle"), actor: try payload.string("actor"), fieldsByKind: fields,
+            chair: try payload.bool("chair"))
     }
 }
 
@@ -194,10 +225,13 @@ extension PARPayload.DeadlineExtended: PAREvent {
     public static let type = "DeadlineExtended"
     public static let roles: [Role] = [.secretariat]
     public var stream: String { unitStream(cycle, unit) }
-    public var json: JSONValue { .object(["cycle": .text(cycle), "unit": .text(unit), "until": .text(until), "reason": .text(reason)]) }
+    public var json: JSONValue {
+        .object(["cycle": .text(cycle), "unit": .text(unit), "until": .text(until), "reason": .text(reason)])
+    }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), until: try payload.string("until"),
-                  reason: try payload.string("reason"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"), until: try payload.string("until"),
+            reason: try payload.string("reason"))
     }
 }
 
@@ -207,7 +241,8 @@ extension PARPayload.UnitExcludedFromRanking: PAREvent {
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue { .object(["cycle": .text(cycle), "unit": .text(unit), "reason": .text(reason)]) }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), reason: try payload.string("reason"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"), reason: try payload.string("reason"))
     }
 }
 
@@ -216,11 +251,16 @@ extension PARPayload.ResultsPublished: PAREvent {
     public static let roles: [Role] = [.secretariat]
     public var stream: String { cycleStream(cycle) }
     public var json: JSONValue {
-        .object(["cycle": .text(cycle), "decision": .text(decision), "date": .text(date), "resultsHash": .string(resultsHash)])
+        .object([
+            "cycle": .text(cycle), "decision": .text(decision), "date": .text(date),
+            "resultsHash": .string(resultsHash),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), decision: try payload.string("decision"), date: try payload.string("date"),
-                  resultsHash: try payload.string("resultsHash"))
+        self.init(
+            cycle: try payload.string("cycle"), decision: try payload.string("decision"),
+            date: try payload.string("date"),
+            resultsHash: try payload.string("resultsHash"))
     }
 }
 
@@ -229,12 +269,17 @@ extension PARPayload.CorrectionRecorded: PAREvent {
     public static let roles: [Role] = [.secretariat]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        .object(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
-                 "decision": .text(decision), "reason": .text(reason)])
+        .object([
+            "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
+            "decision": .text(decision), "reason": .text(reason),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), criterion: try payload.string("criterion"),
-                  points: try payload.string("points"), decision: try payload.string("decision"), reason: try payload.string("reason"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"),
+            points: try payload.string("points"), decision: try payload.string("decision"),
+            reason: try payload.string("reason"))
     }
 }
 
@@ -243,13 +288,18 @@ extension PARPayload.SelfScoreRecorded: PAREvent {
     public static let roles: [Role] = [.unitOfficer]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        payload(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
-                 "evidence": .array(evidence.map(\.json)), "explanation": explanation.map(JSONValue.text)])
+        payload([
+            "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
+            "evidence": .array(evidence.map(\.json)), "explanation": explanation.map(JSONValue.text),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), criterion: try payload.string("criterion"),
-                  points: try payload.string("points"), evidence: try payload.objects("evidence", EvidenceCitation.init(payload:)),
-                  explanation: try payload.optionalString("explanation"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"),
+            points: try payload.string("points"),
+            evidence: try payload.objects("evidence", EvidenceCitation.init(payload:)),
+            explanation: try payload.optionalString("explanation"))
     }
 }
 
@@ -258,11 +308,15 @@ extension PARPayload.NotApplicableMarked: PAREvent {
     public static let roles: [Role] = [.unitOfficer]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        .object(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "legalBasis": .text(legalBasis)])
+        .object([
+            "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "legalBasis": .text(legalBasis),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), criterion: try payload.string("criterion"),
-                  legalBasis: try payload.string("legalBasis"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"),
+            legalBasis: try payload.string("legalBasis"))
     }
 }
 
@@ -301,13 +355,17 @@ extension PARPayload.AppraisalScoreRecorded: PAREvent {
     public static let roles: [Role] = [.councilMember]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        payload(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
-                 "reason": reason.map(JSONValue.text), "evidence": evidence.map { .array($0.map(\.json)) }])
+        payload([
+            "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
+            "reason": reason.map(JSONValue.text), "evidence": evidence.map { .array($0.map(\.json)) },
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), criterion: try payload.string("criterion"),
-                  points: try payload.string("points"), reason: try payload.optionalString("reason"),
-                  evidence: try payload.optionalObjects("evidence", EvidenceCitation.init(payload:)))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"),
+            points: try payload.string("points"), reason: try payload.optionalString("reason"),
+            evidence: try payload.optionalObjects("evidence", EvidenceCitation.init(payload:)))
     }
 }
 
@@ -315,10 +373,14 @@ extension PARPayload.NotApplicableRejected: PAREvent {
     public static let type = "NotApplicableRejected"
     public static let roles: [Role] = [.councilMember]
     public var stream: String { unitStream(cycle, unit) }
-    public var json: JSONValue { .object(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "reason": .text(reason)]) }
+    public var json: JSONValue {
+        .object(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "reason": .text(reason)])
+    }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), criterion: try payload.string("criterion"),
-                  reason: try payload.string("reason"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"),
+            reason: try payload.string("reason"))
     }
 }
 
@@ -328,7 +390,8 @@ extension PARPayload.AppraisalReopened: PAREvent {
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue { .object(["cycle": .text(cycle), "unit": .text(unit), "reason": .text(reason)]) }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), reason: try payload.string("reason"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"), reason: try payload.string("reason"))
     }
 }
 
@@ -357,14 +420,18 @@ extension PARPayload.SpotCheckDrawn: PAREvent {
     public static let roles: [Role] = [.steeringCommittee]
     public var stream: String { cycleStream(cycle) }
     public var json: JSONValue {
-        .object(["cycle": .text(cycle), "kind": .string(kind.rawValue), "secret": .string(secret), "seed": .string(seed),
-                 "algorithm": .string(algorithm), "sampleSize": .integer(Int64(sampleSize)),
-                 "drawn": .array(drawn.map(JSONValue.text)), "added": .array(added.map(JSONValue.text))])
+        .object([
+            "cycle": .text(cycle), "kind": .string(kind.rawValue), "secret": .string(secret), "seed": .string(seed),
+            "algorithm": .string(algorithm), "sampleSize": .integer(Int64(sampleSize)),
+            "drawn": .array(drawn.map(JSONValue.text)), "added": .array(added.map(JSONValue.text)),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), kind: try payload.kind("kind"), secret: try payload.string("secret"),
-                  seed: try payload.string("seed"), algorithm: try payload.string("algorithm"), sampleSize: try payload.integer("sampleSize"),
-                  drawn: try payload.strings("drawn"), added: try payload.strings("added"))
+        self.init(
+            cycle: try payload.string("cycle"), kind: try payload.kind("kind"), secret: try payload.string("secret"),
+            seed: try payload.string("seed"), algorithm: try payload.string("algorithm"),
+            sampleSize: try payload.integer("sampleSize"),
+            drawn: try payload.strings("drawn"), added: try payload.strings("added"))
     }
 }
 
@@ -373,12 +440,17 @@ extension PARPayload.SpotCheckScoreRecorded: PAREvent {
     public static let roles: [Role] = [.steeringCommittee]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        payload(["cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "decision": .text(decision),
-                 "points": points.map(JSONValue.text), "reason": reason.map(JSONValue.text)])
+        payload([
+            "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "decision": .text(decision),
+            "points": points.map(JSONValue.text), "reason": reason.map(JSONValue.text),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"), criterion: try payload.string("criterion"),
-                  decision: try payload.string("decision"), points: try payload.optionalString("points"), reason: try payload.optionalString("reason"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"),
+            decision: try payload.string("decision"), points: try payload.optionalString("points"),
+            reason: try payload.optionalString("reason"))
     }
 }
 
@@ -387,15 +459,18 @@ extension PARPayload.SurveyScoresImported: PAREvent {
     public static let roles: [Role] = [.surveyContractor]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        .object(["cycle": .text(cycle), "unit": .text(unit), "source": .string(source),
-                 "scores": .array(scores.map { .object(["criterion": .text($0.criterion), "points": .text($0.points)]) })])
+        .object([
+            "cycle": .text(cycle), "unit": .text(unit), "source": .string(source),
+            "scores": .array(scores.map { .object(["criterion": .text($0.criterion), "points": .text($0.points)]) }),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"),
-                  scores: try payload.objects("scores") { (row) throws(RuleViolation) in
-                      PARPayload.SurveyScore(criterion: try row.string("criterion"), points: try row.string("points"))
-                  },
-                  source: try payload.string("source"))
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            scores: try payload.objects("scores") { (row) throws(RuleViolation) in
+                PARPayload.SurveyScore(criterion: try row.string("criterion"), points: try row.string("points"))
+            },
+            source: try payload.string("source"))
     }
 }
 
@@ -404,10 +479,14 @@ extension PARPayload.EvidenceAdded: PAREvent {
     public static let roles: [Role] = [.unitOfficer, .councilMember, .steeringCommittee, .secretariat]
     public var stream: String { "evidence/\(sha256)" }
     public var json: JSONValue {
-        payload(["sha256": .string(sha256), "name": .text(name), "size": .integer(Int64(size)), "unit": unit.map(JSONValue.text)])
+        payload([
+            "sha256": .string(sha256), "name": .text(name), "size": .integer(Int64(size)),
+            "unit": unit.map(JSONValue.text),
+        ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(sha256: try payload.string("sha256"), name: try payload.string("name"), size: try payload.integer("size"),
-                  unit: try payload.optionalString("unit"))
+        self.init(
+            sha256: try payload.string("sha256"), name: try payload.string("name"), size: try payload.integer("size"),
+            unit: try payload.optionalString("unit"))
     }
 }

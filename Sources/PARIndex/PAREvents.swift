@@ -57,16 +57,23 @@ public enum PARPayload {
         /// The dates a publication decision may bear; Q2 of the year after `year` when not given.
         public let publicationWindow: DateWindow?
 
-        public init(cycle: String, name: String, year: Int, frameworks: [UnitKind: String], units: [CycleUnit],
-                    selfAssessmentDeadline: Timestamp, previousCycle: String?, publicationWindow: DateWindow? = nil) {
-            self.init(cycle: cycle, name: name, year: year,
-                      frameworks: Dictionary(uniqueKeysWithValues: frameworks.map { ($0.key.rawValue, $0.value) }), units: units,
-                      selfAssessmentDeadline: selfAssessmentDeadline.iso8601, previousCycle: previousCycle, publicationWindow: publicationWindow)
+        public init(
+            cycle: String, name: String, year: Int, frameworks: [UnitKind: String], units: [CycleUnit],
+            selfAssessmentDeadline: Timestamp, previousCycle: String?, publicationWindow: DateWindow? = nil
+        ) {
+            self.init(
+                cycle: cycle, name: name, year: year,
+                frameworks: Dictionary(uniqueKeysWithValues: frameworks.map { ($0.key.rawValue, $0.value) }),
+                units: units,
+                selfAssessmentDeadline: selfAssessmentDeadline.iso8601, previousCycle: previousCycle,
+                publicationWindow: publicationWindow)
         }
 
         /// The payload as written, before any rule checked it (framework ids by kind name, the deadline as text).
-        public init(cycle: String, name: String, year: Int, frameworks: [String: String], units: [CycleUnit],
-                    selfAssessmentDeadline: String, previousCycle: String?, publicationWindow: DateWindow?) {
+        public init(
+            cycle: String, name: String, year: Int, frameworks: [String: String], units: [CycleUnit],
+            selfAssessmentDeadline: String, previousCycle: String?, publicationWindow: DateWindow?
+        ) {
             self.cycle = cycle.nfc
             self.name = name.nfc
             self.year = year
@@ -79,7 +86,9 @@ public enum PARPayload {
 
         /// The window publication dates must fall in: the one given, or April to June of the next year.
         public var effectivePublicationWindow: DateWindow {
-            publicationWindow ?? DateWindow(from: String(format: "%04d-04-01", year + 1), until: String(format: "%04d-06-30", year + 1))
+            publicationWindow
+                ?? DateWindow(
+                    from: String(format: "%04d-04-01", year + 1), until: String(format: "%04d-06-30", year + 1))
         }
     }
 
@@ -113,8 +122,10 @@ public enum PARPayload {
         public let chair: Bool
 
         public init(cycle: String, actor: String, fields: [UnitKind: [String]], chair: Bool) {
-            self.init(cycle: cycle, actor: actor, fieldsByKind: Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) }),
-                      chair: chair)
+            self.init(
+                cycle: cycle, actor: actor,
+                fieldsByKind: Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) }),
+                chair: chair)
         }
 
         /// The payload as written: field codes by kind name.
@@ -198,7 +209,10 @@ public enum PARPayload {
         public let evidence: [EvidenceCitation]
         public let explanation: String?
 
-        public init(cycle: String, unit: String, criterion: String, points: String, evidence: [EvidenceCitation], explanation: String?) {
+        public init(
+            cycle: String, unit: String, criterion: String, points: String, evidence: [EvidenceCitation],
+            explanation: String?
+        ) {
             self.cycle = cycle.nfc
             self.unit = unit.nfc
             self.criterion = criterion.nfc
@@ -263,7 +277,10 @@ public enum PARPayload {
         public let reason: String?
         public let evidence: [EvidenceCitation]?
 
-        public init(cycle: String, unit: String, criterion: String, points: String, reason: String?, evidence: [EvidenceCitation]?) {
+        public init(
+            cycle: String, unit: String, criterion: String, points: String, reason: String?,
+            evidence: [EvidenceCitation]?
+        ) {
             self.cycle = cycle.nfc
             self.unit = unit.nfc
             self.criterion = criterion.nfc
@@ -287,8 +304,10 @@ public enum PARPayload {
         /// Units the committee added by name, beyond the draw.
         public let added: [String]
 
-        public init(cycle: String, kind: UnitKind, secret: String, seed: String, algorithm: String, sampleSize: Int,
-                    drawn: [String], added: [String]) {
+        public init(
+            cycle: String, kind: UnitKind, secret: String, seed: String, algorithm: String, sampleSize: Int,
+            drawn: [String], added: [String]
+        ) {
             self.cycle = cycle.nfc
             self.kind = kind
             self.secret = secret
@@ -309,7 +328,8 @@ public enum PARPayload {
         public let points: String?
         public let reason: String?
 
-        public init(cycle: String, unit: String, criterion: String, decision: String, points: String?, reason: String?) {
+        public init(cycle: String, unit: String, criterion: String, decision: String, points: String?, reason: String?)
+        {
             self.cycle = cycle.nfc
             self.unit = unit.nfc
             self.criterion = criterion.nfc

@@ -11,18 +11,25 @@ public struct PARPolicy: AuthorizationPolicy {
         for draft in command.events {
             try checkGrantIsValid(draft)
             if draft.type == ActorEvent.keyRotated, draft.payload["actor"]?.stringValue == actor.id { continue }
-            guard let roles = ActorEvent.types.contains(draft.type) ? [.secretariat] : PAREventCatalog.roles[draft.type] else {
+            guard let roles = ActorEvent.types.contains(draft.type) ? [.secretariat] : PAREventCatalog.roles[draft.type]
+            else {
                 throw LedgerError.notPermitted(reason: "'\(draft.type)' is not an event type of the PAR ledger")
             }
             let grants = actor.grants.filter { grant in roles.contains { $0.rawValue == grant.role } }
             let role = roles[0]
             guard !grants.isEmpty else {
-                throw LedgerError.notPermitted(reason: "'\(actor.id)' (\(describe(actor))) may not record \(draft.type); that needs the role \(role.rawValue)")
+                throw LedgerError.notPermitted(
+                    reason:
+                        "'\(actor.id)' (\(describe(actor))) may not record \(draft.type); that needs the role \(role.rawValue)"
+                )
             }
             let unit = draft.payload["unit"]?.stringValue
             guard grants.contains(where: { $0.scope == nil || $0.scope == unit }) else {
                 let scopes = grants.compactMap(\.scope).joined(separator: ", ")
-                throw LedgerError.notPermitted(reason: "'\(actor.id)' acts for \(scopes) only, not for \(unit.map { "'\($0)'" } ?? "all units") (\(draft.type))")
+                throw LedgerError.notPermitted(
+                    reason:
+                        "'\(actor.id)' acts for \(scopes) only, not for \(unit.map { "'\($0)'" } ?? "all units") (\(draft.type))"
+                )
             }
         }
     }

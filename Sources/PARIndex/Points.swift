@@ -71,7 +71,9 @@ public struct Points: Sendable, Hashable, Comparable, CustomStringConvertible {
                 return nil
             }
         }
-        guard wholeDigits > 0, wholeDigits <= 9, fractionDigits <= 2, !separated || fractionDigits > 0 else { return nil }
+        guard wholeDigits > 0, wholeDigits <= 9, fractionDigits <= 2, !separated || fractionDigits > 0 else {
+            return nil
+        }
         return whole * 100 + (fractionDigits == 1 ? fraction * 10 : fraction)
     }
 

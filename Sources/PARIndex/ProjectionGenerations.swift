@@ -25,7 +25,9 @@ public final class ProjectionGenerations: Sendable {
             return
         }
         meta = try Self.existing { try environment.database(named: Self.metaName, create: false) }
-        sides = try Self.suffixes.map { suffix in try Self.existing { try ScoringProjector(environment: environment, suffix: suffix) } }
+        sides = try Self.suffixes.map { suffix in
+            try Self.existing { try ScoringProjector(environment: environment, suffix: suffix) }
+        }
     }
 
     /// The names of the current side's databases and of the side aside, when `generation` is current.
@@ -38,7 +40,8 @@ public final class ProjectionGenerations: Sendable {
     public func generation(in txn: Transaction) throws -> UInt64 {
         guard let meta, let bytes = try txn.value(for: Self.generationKey, in: meta) else { return 0 }
         guard bytes.count == 8 else {
-            throw LedgerError.storage(operation: "reading the projections' generation from '\(Self.metaName)'", error: .corrupted)
+            throw LedgerError.storage(
+                operation: "reading the projections' generation from '\(Self.metaName)'", error: .corrupted)
         }
         return bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
@@ -50,14 +53,17 @@ public final class ProjectionGenerations: Sendable {
 
     func side(of generation: UInt64) throws -> ScoringProjector {
         guard let side = sides[Int(generation % 2)] else {
-            throw LedgerError.storage(operation: "opening the projections of generation \(generation)", error: .notFound)
+            throw LedgerError.storage(
+                operation: "opening the projections of generation \(generation)", error: .notFound)
         }
         return side
     }
 
     /// Makes `generation` current, in the write transaction that completes it.
     func makeCurrent(_ generation: UInt64, in txn: WriteTransaction) throws {
-        guard let meta else { throw LedgerError.storage(operation: "switching the projections", error: .readOnlyFileSystem) }
+        guard let meta else {
+            throw LedgerError.storage(operation: "switching the projections", error: .readOnlyFileSystem)
+        }
         try txn.put(bigEndianBytes(generation), for: Self.generationKey, in: meta)
     }
 

@@ -30,9 +30,13 @@ public struct RankingReport: Sendable {
         cycle = results.cycle
         self.previousCycle = previousCycle
         rows = results.units.filter { kind == nil || $0.unit.kind == kind }.map { result in
-            guard let then = before[result.unit.id], then.unit.kind == result.unit.kind else { return Row(result: result, change: nil) }
+            guard let then = before[result.unit.id], then.unit.kind == result.unit.kind else {
+                return Row(result: result, change: nil)
+            }
             let places = result.rank.flatMap { now in then.rank.map { $0 - now } }
-            return Row(result: result, change: Change(indexPoints: result.publishedIndex - then.publishedIndex, places: places))
+            return Row(
+                result: result, change: Change(indexPoints: result.publishedIndex - then.publishedIndex, places: places)
+            )
         }
     }
 
@@ -40,30 +44,40 @@ public struct RankingReport: Sendable {
     public var json: JSONValue {
         .object([
             "cycle": .string(cycle), "previousCycle": previousCycle.map(JSONValue.string) ?? .null,
-            "units": .array(rows.map { row in
-                let result = row.result
-                return .object([
-                    "unit": .string(result.unit.id), "name": .string(result.unit.name), "kind": .string(result.unit.kind.rawValue),
-                    "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
-                    "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
-                    "points": .string(result.points.description), "maxPoints": .string(result.maxPoints.description),
-                    "index": .string(result.indexText), "class": .string(result.className),
-                    "fields": .array(result.fields.map { field in
-                        .object(["code": .string(field.code), "title": .string(field.title),
-                                 "points": .string(field.points.description), "maxPoints": .string(field.maxPoints.description)])
-                    }),
-                    "eligibility": .object([
-                        "provincialCommendation": .bool(result.eligibility.provincialCommendation),
-                        "headExcellentRating": .bool(result.eligibility.headExcellentRating),
-                        "anyCommendation": .bool(result.eligibility.anyCommendation),
-                        "reasons": .array(result.eligibility.reasons.map(JSONValue.string)),
-                    ]),
-                    "change": row.change.map { change in
-                        .object(["indexPoints": .string(change.indexPoints.formatted(decimals: result.publishedDecimals)),
-                                 "places": change.places.map { .integer(Int64($0)) } ?? .null])
-                    } ?? .null,
-                ])
-            }),
+            "units": .array(
+                rows.map { row in
+                    let result = row.result
+                    return .object([
+                        "unit": .string(result.unit.id), "name": .string(result.unit.name),
+                        "kind": .string(result.unit.kind.rawValue),
+                        "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
+                        "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
+                        "points": .string(result.points.description),
+                        "maxPoints": .string(result.maxPoints.description),
+                        "index": .string(result.indexText), "class": .string(result.className),
+                        "fields": .array(
+                            result.fields.map { field in
+                                .object([
+                                    "code": .string(field.code), "title": .string(field.title),
+                                    "points": .string(field.points.description),
+                                    "maxPoints": .string(field.maxPoints.description),
+                                ])
+                            }),
+                        "eligibility": .object([
+                            "provincialCommendation": .bool(result.eligibility.provincialCommendation),
+                            "headExcellentRating": .bool(result.eligibility.headExcellentRating),
+                            "anyCommendation": .bool(result.eligibility.anyCommendation),
+                            "reasons": .array(result.eligibility.reasons.map(JSONValue.string)),
+                        ]),
+                        "change": row.change.map { change in
+                            .object([
+                                "indexPoints": .string(
+                                    change.indexPoints.formatted(decimals: result.publishedDecimals)),
+                                "places": change.places.map { .integer(Int64($0)) } ?? .null,
+                            ])
+                        } ?? .null,
+                    ])
+                }),
         ])
     }
 }
@@ -74,6 +88,7 @@ extension ProjectionReading {
         guard let record = try cycle(cycleID) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
         let previousID = record.opened.previousCycle
         let previous = try previousID.map { try results(cycle: $0) }
-        return RankingReport(results: try results(cycle: cycleID), previous: previous, previousCycle: previousID, kind: kind)
+        return RankingReport(
+            results: try results(cycle: cycleID), previous: previous, previousCycle: previousID, kind: kind)
     }
 }

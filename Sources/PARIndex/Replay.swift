@@ -36,7 +36,9 @@ public final class ProjectionSnapshot: @unchecked Sendable {
     }
 
     public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
-        try environment.read { txn in try ScoringLedger.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
+        try environment.read { txn in
+            try ScoringLedger.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn)
+        }
     }
 }
 
@@ -75,10 +77,14 @@ extension ScoringLedger {
     ///
     /// One criterion's history is read from the `par-score-history` projection (a few reads, however
     /// long the ledger); a unit's total is recomputed by replaying the ledger.
-    public func trace(cycle cycleID: String, unit unitID: String, criterion code: String?, through sequence: UInt64? = nil) throws -> [TraceEntry] {
+    public func trace(
+        cycle cycleID: String, unit unitID: String, criterion code: String?, through sequence: UInt64? = nil
+    ) throws -> [TraceEntry] {
         let cycle = cycleID.nfc
         let unit = unitID.nfc
-        if let code { return try criterionTrace(cycle: cycle, unit: unit, criterion: code.nfc, through: sequence ?? .max) }
+        if let code {
+            return try criterionTrace(cycle: cycle, unit: unit, criterion: code.nfc, through: sequence ?? .max)
+        }
         let stream = PAREvents.unitStream(cycle, unit)
         var entries: [TraceEntry] = []
         var before: (value: String, score: CriterionScore?)?
@@ -89,8 +95,10 @@ extension ScoringLedger {
             before = after
             guard after.value != previous.value || after.score != previous.score else { return }
             let (stage, mark) = Self.describe(event, after.score, code)
-            entries.append(TraceEntry(event: event, stage: stage, before: previous.value, after: after.value,
-                                      reason: mark?.reason, evidence: mark?.evidence ?? []))
+            entries.append(
+                TraceEntry(
+                    event: event, stage: stage, before: previous.value, after: after.value,
+                    reason: mark?.reason, evidence: mark?.evidence ?? []))
         } before: { event, projector, txn in
             if event.stream == stream && before == nil {
                 before = try Self.traceValue(cycle: cycle, unit: unit, criterion: code, projector: projector, txn: txn)
@@ -99,15 +107,22 @@ extension ScoringLedger {
         return entries
     }
 
-    private func criterionTrace(cycle: String, unit: String, criterion code: String, through last: UInt64) throws -> [TraceEntry] {
+    private func criterionTrace(cycle: String, unit: String, criterion code: String, through last: UInt64) throws
+        -> [TraceEntry]
+    {
         let (leaf, history) = try read { txn, projector -> (Criterion?, [(sequence: UInt64, score: CriterionScore)]) in
             guard let record = try projector.cycle(cycle, in: txn), let member = record.unit(unit),
-                let frameworkID = record.frameworkID(for: member.kind), let framework = try projector.framework(frameworkID, in: txn)
+                let frameworkID = record.frameworkID(for: member.kind),
+                let framework = try projector.framework(frameworkID, in: txn)
             else { return (nil, []) }
-            guard let leaf = framework.criteriaByCode[code] else { throw RuleViolation("unknown criterion '\(code)' for \(unit)") }
+            guard let leaf = framework.criteriaByCode[code] else {
+                throw RuleViolation("unknown criterion '\(code)' for \(unit)")
+            }
             let history = try projector.history(cycle, unit, code, in: txn)
             if try history.isEmpty && projector.score(cycle, unit, code, in: txn) != CriterionScore() {
-                throw RuleViolation("this ledger's projections have no score history yet; rebuild the projections once", kind: .integrity)
+                throw RuleViolation(
+                    "this ledger's projections have no score history yet; rebuild the projections once",
+                    kind: .integrity)
             }
             return (leaf, history)
         }
@@ -116,32 +131,48 @@ extension ScoringLedger {
         var entries: [TraceEntry] = []
         for (sequence, score) in history where sequence <= last {
             guard let event = try ledger.event(at: sequence) else {
-                throw RuleViolation("the score history names event \(sequence), which the ledger does not hold; verify the ledger", kind: .integrity)
+                throw RuleViolation(
+                    "the score history names event \(sequence), which the ledger does not hold; verify the ledger",
+                    kind: .integrity)
             }
-            let after = score.notApplicable != nil && score.correction == nil ? "n/a" : score.effective(method: leaf.method ?? .assessed)?.points ?? "-"
+            let after =
+                score.notApplicable != nil && score.correction == nil
+                ? "n/a" : score.effective(method: leaf.method ?? .assessed)?.points ?? "-"
             let (stage, mark) = Self.describe(event, score, code)
-            entries.append(TraceEntry(event: event, stage: stage, before: before, after: after, reason: mark?.reason, evidence: mark?.evidence ?? []))
+            entries.append(
+                TraceEntry(
+                    event: event, stage: stage, before: before, after: after, reason: mark?.reason,
+                    evidence: mark?.evidence ?? []))
             before = after
         }
         return entries
     }
 
-    private static func traceValue(cycle: String, unit: String, criterion: String?, projector: ScoringProjector, txn: Transaction) throws -> (value: String, score: CriterionScore?) {
+    private static func traceValue(
+        cycle: String, unit: String, criterion: String?, projector: ScoringProjector, txn: Transaction
+    ) throws -> (value: String, score: CriterionScore?) {
         guard let record = try projector.cycle(cycle, in: txn), let member = record.unit(unit),
-            let frameworkID = record.frameworkID(for: member.kind), let framework = try projector.framework(frameworkID, in: txn)
+            let frameworkID = record.frameworkID(for: member.kind),
+            let framework = try projector.framework(frameworkID, in: txn)
         else { return ("-", nil) }
         if let criterion {
-            guard let leaf = framework.criteriaByCode[criterion] else { throw RuleViolation("unknown criterion '\(criterion)' for \(unit)") }
+            guard let leaf = framework.criteriaByCode[criterion] else {
+                throw RuleViolation("unknown criterion '\(criterion)' for \(unit)")
+            }
             let score = try projector.score(cycle, unit, criterion, in: txn)
             if score.notApplicable != nil && score.correction == nil { return ("n/a", score) }
             return (score.effective(method: leaf.method ?? .assessed)?.points ?? "-", score)
         }
-        let result = try CycleResults.compute(cycle: record, projector: projector, txn: txn).units.first { $0.unit.id == unit }
+        let result = try CycleResults.compute(cycle: record, projector: projector, txn: txn).units.first {
+            $0.unit.id == unit
+        }
         guard let result else { return ("-", nil) }
         return ("\(result.points)/\(result.maxPoints) (\(result.indexText)%)", nil)
     }
 
-    private static func describe(_ event: RecordedEvent, _ score: CriterionScore?, _ criterion: String?) -> (String, Mark?) {
+    private static func describe(_ event: RecordedEvent, _ score: CriterionScore?, _ criterion: String?) -> (
+        String, Mark?
+    ) {
         switch event.type {
         case PARPayload.SelfScoreRecorded.type: ("self-score", score?.selfScore)
         case PARPayload.NotApplicableMarked.type: ("not applicable", score?.notApplicable)
@@ -164,7 +195,8 @@ extension ScoringLedger {
         before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
     ) throws -> ProjectionSnapshot {
         let last = min(sequence ?? .max, try ledger.head().count)
-        return try Self.replay(count: last, events: { try ledger.events(from: $0, limit: $1) }, after: after, before: before)
+        return try Self.replay(
+            count: last, events: { try ledger.events(from: $0, limit: $1) }, after: after, before: before)
     }
 
     /// Replays `count` events, read in batches from `events(start, limit)`, into a scratch environment.
@@ -191,7 +223,8 @@ extension ScoringLedger {
                 }
                 next += UInt64(batch.count)
             }
-            return ProjectionSnapshot(sequence: last, environment: environment, projector: scratch, directory: directory)
+            return ProjectionSnapshot(
+                sequence: last, environment: environment, projector: scratch, directory: directory)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -244,7 +277,10 @@ final class ScratchProjection {
 
     /// Every registered framework's canonical JSON, by id.
     func frameworkFiles() throws -> [String: [UInt8]] {
-        Dictionary(uniqueKeysWithValues: try environment.read { try projector.allFrameworkJSON(in: $0) }.map { ($0.id, $0.json) })
+        Dictionary(
+            uniqueKeysWithValues: try environment.read { try projector.allFrameworkJSON(in: $0) }.map {
+                ($0.id, $0.json)
+            })
     }
 
     /// Every document added, in sha256 order.
@@ -255,7 +291,10 @@ final class ScratchProjection {
     /// Every published cycle's attested results hash, by cycle.
     func publications() throws -> [String: String] {
         let cycles = try environment.read { try projector.allCycles(in: $0) }
-        return Dictionary(uniqueKeysWithValues: cycles.compactMap { cycle in cycle.publication.map { (cycle.opened.cycle, $0.resultsHash) } })
+        return Dictionary(
+            uniqueKeysWithValues: cycles.compactMap { cycle in
+                cycle.publication.map { (cycle.opened.cycle, $0.resultsHash) }
+            })
     }
 }
 

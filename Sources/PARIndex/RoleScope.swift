@@ -8,6 +8,7 @@ extension ScoringLedger {
         if let problem = Slug.problem(scope, "scope") { return problem }
         let units = Set(try cycles().flatMap { $0.opened.units.map(\.id) })
         guard !units.isEmpty, !units.contains(scope.nfc) else { return nil }
-        return "the scope '\(scope)' is not a unit of any cycle of this ledger; the units are: \(units.sorted().joined(separator: ", "))"
+        return
+            "the scope '\(scope)' is not a unit of any cycle of this ledger; the units are: \(units.sorted().joined(separator: ", "))"
     }
 }

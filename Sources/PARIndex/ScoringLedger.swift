@@ -1,6 +1,6 @@
 import Foundation
-public import Ledger
 import LMDB
+public import Ledger
 
 /// A PAR Index ledger: the generic `Ledger` under the PAR roles policy, with the scoring
 /// projections kept in step in the same write transactions, and the read side (frameworks, cycles,
@@ -41,7 +41,9 @@ public final class ScoringLedger: Sendable {
 
     /// Opens the ledger at `path`; `readOnly` opens it without the right to write, for a read-only
     /// medium (`Environment` explains how).
-    public static func open(at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false) throws -> ScoringLedger {
+    public static func open(at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false) throws
+        -> ScoringLedger
+    {
         var options = options(clock: clock)
         options.storage.readOnly = readOnly
         return try ScoringLedger(ledger: Ledger.open(at: path, options: options))
@@ -109,8 +111,12 @@ public final class ScoringLedger: Sendable {
         try read { txn, projector in try Self.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
     }
 
-    static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: Transaction) throws -> [(Criterion, CriterionScore)] {
-        guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+    static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: Transaction) throws
+        -> [(Criterion, CriterionScore)]
+    {
+        guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
+            throw RuleViolation.notFound("no cycle '\(cycleID)'")
+        }
         guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
             let framework = try projector.framework(frameworkID, in: txn)
         else { throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
@@ -121,7 +127,9 @@ public final class ScoringLedger: Sendable {
     /// The cycle's results as the events give them now.
     public func results(cycle cycleID: String) throws -> CycleResults {
         try read { txn, projector in
-            guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+            guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
+                throw RuleViolation.notFound("no cycle '\(cycleID)'")
+            }
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }
     }
@@ -129,7 +137,9 @@ public final class ScoringLedger: Sendable {
     /// One `parledger-results <cycle> <hash>` line per published cycle (the hash its publication
     /// attested), as checkpoints carry them.
     public func resultsLines() throws -> [String] {
-        try cycles().compactMap { cycle in cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" } }
+        try cycles().compactMap { cycle in
+            cycle.publication.map { "parledger-results \(cycle.opened.cycle) \($0.resultsHash)" }
+        }
     }
 
     /// A C2SP checkpoint of the whole ledger with its results lines and `extra` lines, signed with the

@@ -13,7 +13,10 @@ import Ledger
 /// lets a trace read one criterion's history without replaying the ledger, and `par-cycle-versions`
 /// (cycle → big-endian sequence of the event that last wrote its record).
 final class ScoringProjector: @unchecked Sendable {
-    static let databaseNames = ["par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history", "par-cycle-versions"]
+    static let databaseNames = [
+        "par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history",
+        "par-cycle-versions",
+    ]
 
     let frameworksDB: Database
     let cyclesDB: Database
@@ -88,7 +91,8 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     func score(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> CriterionScore {
-        try txn.value(for: Self.key(cycle, unit, criterion), in: scoresDB).map(StateCoding.decodeScore) ?? CriterionScore()
+        try txn.value(for: Self.key(cycle, unit, criterion), in: scoresDB).map(StateCoding.decodeScore)
+            ?? CriterionScore()
     }
 
     /// Every criterion score of a unit, by criterion code.
@@ -104,7 +108,9 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// Every entry of `database` in key order, decoded by `decode`.
-    private func all<T>(_ database: Database, in txn: Transaction, _ decode: ([UInt8], [UInt8]) throws -> T) throws -> [T] {
+    private func all<T>(_ database: Database, in txn: Transaction, _ decode: ([UInt8], [UInt8]) throws -> T) throws
+        -> [T]
+    {
         var found: [T] = []
         try txn.forEach(in: database) { current in
             found.append(try decode(current.key, current.value))
@@ -129,7 +135,9 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// Every score a criterion has had, with the sequence number of the event that set it, in order.
-    func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> [(sequence: UInt64, score: CriterionScore)] {
+    func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> [(
+        sequence: UInt64, score: CriterionScore
+    )] {
         let prefix = Self.key(cycle, unit, criterion) + [0]
         var found: [(UInt64, CriterionScore)] = []
         try txn.forEach(in: historyDB, withPrefix: prefix) { current in
@@ -142,9 +150,13 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// The score of a criterion that is not marked not applicable; a marked one refuses the event.
-    private func applicableScore(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> CriterionScore {
+    private func applicableScore(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws
+        -> CriterionScore
+    {
         let current = try score(cycle, unit, criterion, in: txn)
-        guard current.notApplicable == nil else { throw RuleViolation("\(unit), criterion \(criterion) is marked not applicable") }
+        guard current.notApplicable == nil else {
+            throw RuleViolation("\(unit), criterion \(criterion) is marked not applicable")
+        }
         return current
     }
 
@@ -181,15 +193,20 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func mark(_ event: RecordedEvent, points: Points?, reason: String? = nil,
-                      evidence: [EvidenceCitation]? = nil, decision: String? = nil) -> Mark {
-        Mark(points: points?.description, actor: event.actor, sequence: event.sequence, at: event.recordedAt.iso8601,
-             reason: reason, evidence: evidence, decision: decision)
+    private func mark(
+        _ event: RecordedEvent, points: Points?, reason: String? = nil,
+        evidence: [EvidenceCitation]? = nil, decision: String? = nil
+    ) -> Mark {
+        Mark(
+            points: points?.description, actor: event.actor, sequence: event.sequence, at: event.recordedAt.iso8601,
+            reason: reason, evidence: evidence, decision: decision)
     }
 
     /// Stores a criterion's score, and the same score in its history under the event that set it.
-    private func putScore(_ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String,
-                          _ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func putScore(
+        _ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String,
+        _ event: RecordedEvent, _ txn: WriteTransaction
+    ) throws {
         let key = Self.key(cycle, unit, criterion)
         let stored = StateCoding.encode(score)
         try txn.put(stored, for: key, in: scoresDB)
@@ -226,7 +243,9 @@ final class ScoringProjector: @unchecked Sendable {
                 throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
             }
             guard try txn.value(for: Array(citation.sha256.utf8), in: evidenceDB) != nil else {
-                throw RuleViolation("evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add the document first")
+                throw RuleViolation(
+                    "evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add the document first"
+                )
             }
         }
     }
@@ -244,11 +263,16 @@ final class ScoringProjector: @unchecked Sendable {
         guard defects.isEmpty else {
             throw RuleViolation("the framework has defects: " + defects.map(\.description).joined(separator: "; "))
         }
-        guard framework.id == id else { throw RuleViolation("the framework's content hash is \(framework.id), not \(id)") }
-        guard CanonicalJSON.encode(framework.json) == CanonicalJSON.encode(document) else {
-            throw RuleViolation("the framework is not written in its normal form (canonical points, only the members of a framework)")
+        guard framework.id == id else {
+            throw RuleViolation("the framework's content hash is \(framework.id), not \(id)")
         }
-        guard event.stream == "framework/\(id)" else { throw RuleViolation("FrameworkRegistered belongs in the stream 'framework/\(id)'") }
+        guard CanonicalJSON.encode(framework.json) == CanonicalJSON.encode(document) else {
+            throw RuleViolation(
+                "the framework is not written in its normal form (canonical points, only the members of a framework)")
+        }
+        guard event.stream == "framework/\(id)" else {
+            throw RuleViolation("FrameworkRegistered belongs in the stream 'framework/\(id)'")
+        }
         guard try txn.value(for: Array(id.utf8), in: frameworksDB) == nil else {
             throw RuleViolation.stage("framework \(id) is already registered")
         }
@@ -258,12 +282,16 @@ final class ScoringProjector: @unchecked Sendable {
     private func openCycle(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let opened = try PARPayload.CycleOpened.decode(event)
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
-            throw RuleViolation("CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
+            throw RuleViolation(
+                "CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
         }
         if let problem = Slug.problem(opened.cycle, "cycle") { throw RuleViolation(problem) }
-        guard try cycle(opened.cycle, in: txn) == nil else { throw RuleViolation.stage("cycle '\(opened.cycle)' is already open") }
+        guard try cycle(opened.cycle, in: txn) == nil else {
+            throw RuleViolation.stage("cycle '\(opened.cycle)' is already open")
+        }
         guard Timestamp(iso8601: opened.selfAssessmentDeadline) != nil else {
-            throw RuleViolation("the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
+            throw RuleViolation(
+                "the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
         }
         guard !opened.units.isEmpty else { throw RuleViolation("cycle '\(opened.cycle)' has no units") }
         var seen = Set<String>()
@@ -277,17 +305,21 @@ final class ScoringProjector: @unchecked Sendable {
                 throw RuleViolation("the name of unit '\(unit.id)' is confusable with the name of unit '\(other)'")
             }
             guard let frameworkID = opened.frameworks[unit.kind.rawValue] else {
-                throw RuleViolation.notFound("unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
+                throw RuleViolation.notFound(
+                    "unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
             }
             guard let framework = try framework(frameworkID, in: txn) else {
                 throw RuleViolation.notFound("framework \(frameworkID) is not registered; register it first")
             }
             guard framework.unitKind == unit.kind else {
-                throw RuleViolation("framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
+                throw RuleViolation(
+                    "framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
             }
         }
         if let window = opened.publicationWindow {
-            guard PARPayload.DateWindow.isDate(window.from), PARPayload.DateWindow.isDate(window.until), window.from <= window.until else {
+            guard PARPayload.DateWindow.isDate(window.from), PARPayload.DateWindow.isDate(window.until),
+                window.from <= window.until
+            else {
                 throw RuleViolation("the publication window needs two dates YYYY-MM-DD, the first not after the second")
             }
         }
@@ -300,39 +332,50 @@ final class ScoringProjector: @unchecked Sendable {
 
     /// The cycle and unit an event is about, checked: the cycle exists and is not published (unless
     /// `afterPublication`), the unit belongs to it, and the event is in the unit's stream.
-    private func context(_ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: Transaction,
-                         afterPublication: Bool = false) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
+    private func context(
+        _ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: Transaction,
+        afterPublication: Bool = false
+    ) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
         guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
         guard let unit = cycle.unit(unitID), let record = try unitRecord(cycleID, unitID, in: txn) else {
             throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'")
         }
         if afterPublication {
             guard cycle.publication != nil else {
-                throw RuleViolation.stage("cycle '\(cycleID)' is not published; change scores through the normal stages")
+                throw RuleViolation.stage(
+                    "cycle '\(cycleID)' is not published; change scores through the normal stages")
             }
         } else if let publication = cycle.publication {
-            throw RuleViolation.stage("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
+            throw RuleViolation.stage(
+                "cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it"
+            )
         }
         guard event.stream == PAREvents.unitStream(cycleID, unitID) else {
-            throw RuleViolation("\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'")
+            throw RuleViolation(
+                "\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'")
         }
-        guard let frameworkID = cycle.frameworkID(for: unit.kind), let framework = try framework(frameworkID, in: txn) else {
+        guard let frameworkID = cycle.frameworkID(for: unit.kind), let framework = try framework(frameworkID, in: txn)
+        else {
             throw RuleViolation.notFound("cycle '\(cycleID)' has no framework for \(unit.kind.rawValue)s")
         }
         return (cycle, unit, record, framework)
     }
 
-    private func leaf(_ code: String, of framework: Framework, method: ScoringMethod?, unit: String) throws -> Criterion {
+    private func leaf(_ code: String, of framework: Framework, method: ScoringMethod?, unit: String) throws -> Criterion
+    {
         guard let criterion = framework.criteriaByCode[code] else {
             throw RuleViolation("unknown criterion '\(code)' for \(unit) (framework \(framework.id.prefix(12)))")
         }
         guard criterion.isLeaf else {
-            throw RuleViolation("criterion \(code) is the sum of its sub-criteria; score \(criterion.children.map(\.code).joined(separator: ", ")) instead")
+            throw RuleViolation(
+                "criterion \(code) is the sum of its sub-criteria; score \(criterion.children.map(\.code).joined(separator: ", ")) instead"
+            )
         }
         if let method, criterion.method != method {
-            throw RuleViolation(method == .assessed
-                ? "criterion \(code) is scored by the sociological survey (ĐTXHH), not by the unit or the council"
-                : "criterion \(code) is not a survey criterion")
+            throw RuleViolation(
+                method == .assessed
+                    ? "criterion \(code) is scored by the sociological survey (ĐTXHH), not by the unit or the council"
+                    : "criterion \(code) is not a survey criterion")
         }
         return criterion
     }
@@ -345,26 +388,37 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("\(unit), criterion \(criterion.code): \(error)")
         }
         guard value.description == text else {
-            throw RuleViolation("\(unit), criterion \(criterion.code): the points '\(text)' are not written in their one form '\(value)'")
+            throw RuleViolation(
+                "\(unit), criterion \(criterion.code): the points '\(text)' are not written in their one form '\(value)'"
+            )
         }
         guard value <= criterion.maxPoints else {
-            throw RuleViolation("\(unit), criterion \(criterion.code): \(value) points is more than its maximum of \(criterion.maxPoints)")
+            throw RuleViolation(
+                "\(unit), criterion \(criterion.code): \(value) points is more than its maximum of \(criterion.maxPoints)"
+            )
         }
         return value
     }
 
-    private func checkDeadline(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ unitID: String) throws {
+    private func checkDeadline(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ unitID: String)
+        throws
+    {
         let deadline = Timestamp(iso8601: unit.deadlineExtendedUntil ?? cycle.opened.selfAssessmentDeadline)
         if let deadline, event.recordedAt > deadline {
-            throw RuleViolation.stage("the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension")
+            throw RuleViolation.stage(
+                "the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension"
+            )
         }
     }
 
     private func extendDeadline(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let extended = try PARPayload.DeadlineExtended.decode(event)
         let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
-        guard let until = Timestamp(iso8601: extended.until), let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline else {
-            throw RuleViolation("an extension must be an ISO 8601 UTC time after the deadline \(cycle.opened.selfAssessmentDeadline)")
+        guard let until = Timestamp(iso8601: extended.until),
+            let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline
+        else {
+            throw RuleViolation(
+                "an extension must be an ISO 8601 UTC time after the deadline \(cycle.opened.selfAssessmentDeadline)")
         }
         guard !extended.reason.isEmpty else { throw RuleViolation("an extension needs a reason") }
         var unit = unitState
@@ -383,17 +437,22 @@ final class ScoringProjector: @unchecked Sendable {
         let value = try points(recorded.points, for: criterion, unit: recorded.unit)
         let explanation = recorded.explanation?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
-            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed")
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed"
+            )
         }
         try checkCited(recorded.evidence, txn)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
-        score.selfScore = mark(event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
+        score.selfScore = mark(
+            event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
         try noteSelfAssessor(event, unit, recorded.cycle, recorded.unit, txn)
     }
 
     /// Remembers who self-assessed a unit: that person may not appraise or spot-check it.
-    private func noteSelfAssessor(_ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: WriteTransaction) throws {
+    private func noteSelfAssessor(
+        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: WriteTransaction
+    ) throws {
         guard !unit.selfAssessedBy.contains(event.actor) else { return }
         var updated = unit
         updated.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
@@ -414,7 +473,9 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("a not-applicable mark needs its legal basis")
         }
         let leaves = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }
-        guard !leaves.isEmpty else { throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit") }
+        guard !leaves.isEmpty else {
+            throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit")
+        }
         for leaf in leaves {
             var score = try score(marked.cycle, marked.unit, leaf.code, in: txn)
             score.selfScore = nil
@@ -428,16 +489,22 @@ final class ScoringProjector: @unchecked Sendable {
         let step = try PARPayload.SelfAssessmentSubmitted.decode(event)
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         var unit = unitState
-        guard unit.stage == .selfAssessment else { throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment") }
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment")
+        }
         try checkDeadline(event, cycle, unit, step.unit)
         let scores = try scores(step.cycle, step.unit, in: txn)
         let missing = framework.leaves.filter { $0.method == .assessed }
             .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
         guard missing.isEmpty else {
-            throw RuleViolation("'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))")
+            throw RuleViolation(
+                "'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))"
+            )
         }
         unit.stage = .submitted
-        if !unit.selfAssessedBy.contains(event.actor) { unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted() }
+        if !unit.selfAssessedBy.contains(event.actor) {
+            unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        }
         try putUnit(unit, step.cycle, step.unit, txn)
     }
 
@@ -454,7 +521,9 @@ final class ScoringProjector: @unchecked Sendable {
             else { throw RuleViolation("cycle '\(assigned.cycle)' scores no \(kindName)s") }
             let fieldCodes = Set(framework.fields.map(\.code))
             guard !codes.isEmpty, Set(codes).count == codes.count, codes.allSatisfy(fieldCodes.contains) else {
-                throw RuleViolation("the fields of \(kindName)s are \(framework.fields.map(\.code).joined(separator: ", ")); each at most once, not \(codes)")
+                throw RuleViolation(
+                    "the fields of \(kindName)s are \(framework.fields.map(\.code).joined(separator: ", ")); each at most once, not \(codes)"
+                )
             }
         }
         cycle.council[assigned.actor] = assigned
@@ -468,7 +537,9 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation("\(event.type) belongs in the stream '\(PAREvents.cycleStream(cycleID))'")
         }
         if let publication = cycle.publication {
-            throw RuleViolation.stage("cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it")
+            throw RuleViolation.stage(
+                "cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it"
+            )
         }
         return cycle
     }
@@ -476,31 +547,42 @@ final class ScoringProjector: @unchecked Sendable {
     /// Refuses an appraisal event before the draw's commitment or after the appraisal was closed.
     private func checkAppraisalIsOpen(_ cycle: CycleRecord) throws {
         guard cycle.spotCheckCommitment != nil else {
-            throw RuleViolation.stage("appraisal of '\(cycle.opened.cycle)' opens once the steering committee has committed to the secret of its spot-check draw")
+            throw RuleViolation.stage(
+                "appraisal of '\(cycle.opened.cycle)' opens once the steering committee has committed to the secret of its spot-check draw"
+            )
         }
         if let closure = cycle.appraisalClosed {
-            throw RuleViolation.stage("the appraisal of '\(cycle.opened.cycle)' was closed at event \(closure.sequence); nothing of it changes now")
+            throw RuleViolation.stage(
+                "the appraisal of '\(cycle.opened.cycle)' was closed at event \(closure.sequence); nothing of it changes now"
+            )
         }
     }
 
     /// Refuses a council event by someone who self-assessed the unit, or who is not a council member
     /// of the cycle assigned `criterion`'s field (or, with `chair`, its chair).
-    private func checkCouncilMember(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ member: CycleUnit,
-                                    criterion: String? = nil, chair: Bool = false) throws {
+    private func checkCouncilMember(
+        _ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ member: CycleUnit,
+        criterion: String? = nil, chair: Bool = false
+    ) throws {
         guard !unit.selfAssessedBy.contains(event.actor) else {
             throw RuleViolation.forbidden("'\(event.actor)' self-assessed \(member.id) and may not appraise it")
         }
         guard let assignment = cycle.council[event.actor] else {
-            throw RuleViolation.forbidden("'\(event.actor)' is not a council member of '\(cycle.opened.cycle)'; the secretariat assigns members and their fields")
+            throw RuleViolation.forbidden(
+                "'\(event.actor)' is not a council member of '\(cycle.opened.cycle)'; the secretariat assigns members and their fields"
+            )
         }
         if chair && !assignment.chair {
-            throw RuleViolation.forbidden("only the chair of the council seals, reopens or closes an appraisal; '\(event.actor)' is a member")
+            throw RuleViolation.forbidden(
+                "only the chair of the council seals, reopens or closes an appraisal; '\(event.actor)' is a member")
         }
         if let criterion {
             let field = String(criterion.prefix { $0 != "." })
             guard assignment.fields[member.kind.rawValue]?.contains(field) == true else {
                 let mine = assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "none"
-                throw RuleViolation.forbidden("'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))")
+                throw RuleViolation.forbidden(
+                    "'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))"
+                )
             }
         }
     }
@@ -510,8 +592,12 @@ final class ScoringProjector: @unchecked Sendable {
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkAppraisalIsOpen(cycle)
         switch unit.stage {
-        case .selfAssessment: throw RuleViolation.stage("'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
-        case .appraised: throw RuleViolation.stage("the appraisal of '\(recorded.unit)' is sealed; the chair reopens it with a reason to change it")
+        case .selfAssessment:
+            throw RuleViolation.stage(
+                "'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
+        case .appraised:
+            throw RuleViolation.stage(
+                "the appraisal of '\(recorded.unit)' is sealed; the chair reopens it with a reason to change it")
         case .submitted: break
         }
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -520,15 +606,19 @@ final class ScoringProjector: @unchecked Sendable {
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         let selfPoints = score.selfScore?.value ?? .zero
         if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
-            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)")
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)"
+            )
         }
         try checkCited(recorded.evidence ?? [], txn)
         let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if value != selfPoints && reason.isEmpty {
-            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): adjusting \(selfPoints) to \(value) needs a reason")
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): adjusting \(selfPoints) to \(value) needs a reason")
         }
-        score.appraised = mark(event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
-                               decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
+        score.appraised = mark(
+            event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
+            decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
     }
 
@@ -537,8 +627,10 @@ final class ScoringProjector: @unchecked Sendable {
         let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
-            throw RuleViolation.stage(unit.stage == .appraised ? "the appraisal of '\(rejected.unit)' is sealed; the chair reopens it with a reason to change it"
-                                                        : "'\(rejected.unit)' has not submitted its self-assessment yet; appraisal comes after")
+            throw RuleViolation.stage(
+                unit.stage == .appraised
+                    ? "the appraisal of '\(rejected.unit)' is sealed; the chair reopens it with a reason to change it"
+                    : "'\(rejected.unit)' has not submitted its self-assessment yet; appraisal comes after")
         }
         guard let criterion = framework.criteriaByCode[rejected.criterion] else {
             throw RuleViolation("unknown criterion '\(rejected.criterion)' for \(rejected.unit)")
@@ -551,7 +643,9 @@ final class ScoringProjector: @unchecked Sendable {
             let score = try score(rejected.cycle, rejected.unit, leaf.code, in: txn)
             if score.notApplicable != nil { claimed.append((leaf.code, score)) }
         }
-        guard !claimed.isEmpty else { throw RuleViolation("\(rejected.unit) claimed nothing under \(criterion.code) as not applicable") }
+        guard !claimed.isEmpty else {
+            throw RuleViolation("\(rejected.unit) claimed nothing under \(criterion.code) as not applicable")
+        }
         for (code, before) in claimed {
             var score = before
             score.notApplicable = nil
@@ -562,18 +656,22 @@ final class ScoringProjector: @unchecked Sendable {
 
     private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let step = try PARPayload.AppraisalConcluded.decode(event)
-        var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
+            event, cycle: step.cycle, unit: step.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
-            throw RuleViolation.stage(unit.stage == .appraised ? "the appraisal of '\(step.unit)' is already sealed"
-                                                        : "'\(step.unit)' has not submitted its self-assessment yet")
+            throw RuleViolation.stage(
+                unit.stage == .appraised
+                    ? "the appraisal of '\(step.unit)' is already sealed"
+                    : "'\(step.unit)' has not submitted its self-assessment yet")
         }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
         for leaf in framework.leaves where leaf.method == .assessed {
             var score = try score(step.cycle, step.unit, leaf.code, in: txn)
             guard score.notApplicable == nil, score.appraised == nil else { continue }
-            score.appraised = mark(event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was sealed",
-                                   decision: "recognise")
+            score.appraised = mark(
+                event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was sealed",
+                decision: "recognise")
             try putScore(score, step.cycle, step.unit, leaf.code, event, txn)
         }
         unit.stage = .appraised
@@ -582,9 +680,12 @@ final class ScoringProjector: @unchecked Sendable {
 
     private func reopenAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let reopened = try PARPayload.AppraisalReopened.decode(event)
-        var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(event, cycle: reopened.cycle, unit: reopened.unit, txn)
+        var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
+            event, cycle: reopened.cycle, unit: reopened.unit, txn)
         try checkAppraisalIsOpen(cycle)
-        guard unit.stage == .appraised else { throw RuleViolation.stage("the appraisal of '\(reopened.unit)' is not sealed") }
+        guard unit.stage == .appraised else {
+            throw RuleViolation.stage("the appraisal of '\(reopened.unit)' is not sealed")
+        }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
         guard !reopened.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RuleViolation("reopening a sealed appraisal needs a reason")
@@ -601,9 +702,13 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation.forbidden("only the chair of the council of '\(step.cycle)' closes its appraisal")
         }
         var pending: [String] = []
-        for unit in cycle.opened.units where try unitRecord(step.cycle, unit.id, in: txn)?.stage != .appraised { pending.append(unit.id) }
+        for unit in cycle.opened.units where try unitRecord(step.cycle, unit.id, in: txn)?.stage != .appraised {
+            pending.append(unit.id)
+        }
         guard pending.isEmpty else {
-            throw RuleViolation.stage("the appraisal is closed once every unit's is sealed; not yet sealed: \(pending.joined(separator: ", "))")
+            throw RuleViolation.stage(
+                "the appraisal is closed once every unit's is sealed; not yet sealed: \(pending.joined(separator: ", "))"
+            )
         }
         cycle.appraisalClosed = CycleRecord.ClosureRecord(sequence: event.sequence, hash: event.hash.hex)
         try putCycle(cycle, event, txn)
@@ -614,8 +719,12 @@ final class ScoringProjector: @unchecked Sendable {
     private func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let committed = try PARPayload.SpotCheckSeedCommitted.decode(event)
         var cycle = try openCycleRecord(event, committed.cycle, txn)
-        guard cycle.spotCheckCommitment == nil else { throw RuleViolation.stage("the spot-check draw of '\(committed.cycle)' is already committed") }
-        guard EventHash(hex: committed.commitment) != nil else { throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits") }
+        guard cycle.spotCheckCommitment == nil else {
+            throw RuleViolation.stage("the spot-check draw of '\(committed.cycle)' is already committed")
+        }
+        guard EventHash(hex: committed.commitment) != nil else {
+            throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits")
+        }
         cycle.spotCheckCommitment = committed.commitment
         try putCycle(cycle, event, txn)
     }
@@ -624,34 +733,48 @@ final class ScoringProjector: @unchecked Sendable {
         let drawn = try PARPayload.SpotCheckDrawn.decode(event)
         var cycle = try openCycleRecord(event, drawn.cycle, txn)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
-            throw RuleViolation.stage("the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; a redraw re-checks it")
+            throw RuleViolation.stage(
+                "the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; a redraw re-checks it"
+            )
         }
         let units = cycle.opened.units.filter { $0.kind == drawn.kind }.map(\.id)
         guard !units.isEmpty else { throw RuleViolation("cycle '\(drawn.cycle)' has no \(drawn.kind.rawValue)s") }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
-            throw RuleViolation.stage("the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
+            throw RuleViolation.stage(
+                "the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
         }
-        guard let secret = EventHash(hex: drawn.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {
-            throw RuleViolation("the revealed secret is not the one the steering committee committed to before appraisal")
+        guard let secret = EventHash(hex: drawn.secret),
+            SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment
+        else {
+            throw RuleViolation(
+                "the revealed secret is not the one the steering committee committed to before appraisal")
         }
-        guard let frameworkID = cycle.frameworkID(for: drawn.kind), let framework = try framework(frameworkID, in: txn) else {
+        guard let frameworkID = cycle.frameworkID(for: drawn.kind), let framework = try framework(frameworkID, in: txn)
+        else {
             throw RuleViolation.notFound("no framework for \(drawn.kind.rawValue)s")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
         guard drawn.seed == seed.hex else {
-            throw RuleViolation("the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event) = \(seed.hex)")
+            throw RuleViolation(
+                "the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event) = \(seed.hex)")
         }
         let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
         guard drawn.algorithm == SpotCheckDraw.algorithm, drawn.sampleSize == size else {
-            throw RuleViolation("the draw must use \(SpotCheckDraw.algorithm) with a sample of \(size) (ceil(\(framework.settings.spotCheckPercent)% of \(units.count)))")
+            throw RuleViolation(
+                "the draw must use \(SpotCheckDraw.algorithm) with a sample of \(size) (ceil(\(framework.settings.spotCheckPercent)% of \(units.count)))"
+            )
         }
         let expected = SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size)
         guard drawn.drawn == expected else {
             throw RuleViolation("the drawn units \(drawn.drawn) are not what the seed gives (\(expected))")
         }
         for added in drawn.added {
-            guard units.contains(added) else { throw RuleViolation("added unit '\(added)' is not a \(drawn.kind.rawValue) of the cycle") }
-            guard !expected.contains(added) else { throw RuleViolation.stage("added unit '\(added)' was already drawn") }
+            guard units.contains(added) else {
+                throw RuleViolation("added unit '\(added)' is not a \(drawn.kind.rawValue) of the cycle")
+            }
+            guard !expected.contains(added) else {
+                throw RuleViolation.stage("added unit '\(added)' was already drawn")
+            }
         }
         let sample = expected + drawn.added
         cycle.draws[drawn.kind.rawValue] = CycleRecord.DrawRecord(units: sample, sequence: event.sequence)
@@ -688,16 +811,23 @@ final class ScoringProjector: @unchecked Sendable {
         case "not-recognise":
             value = .zero
         case "raise", "lower":
-            guard let text = recorded.points else { throw RuleViolation("a spot-check that raises or lowers needs the new points") }
+            guard let text = recorded.points else {
+                throw RuleViolation("a spot-check that raises or lowers needs the new points")
+            }
             value = try points(text, for: criterion, unit: recorded.unit)
             guard recorded.decision == "raise" ? value > appraised : value < appraised else {
-                throw RuleViolation("\(recorded.unit), criterion \(criterion.code): '\(recorded.decision)' from the appraised \(appraised) cannot give \(value)")
+                throw RuleViolation(
+                    "\(recorded.unit), criterion \(criterion.code): '\(recorded.decision)' from the appraised \(appraised) cannot give \(value)"
+                )
             }
         default:
-            throw RuleViolation("a spot-check decision is recognise, not-recognise, raise or lower, not '\(recorded.decision)'")
+            throw RuleViolation(
+                "a spot-check decision is recognise, not-recognise, raise or lower, not '\(recorded.decision)'")
         }
         if recorded.decision != "recognise" && reason.isEmpty {
-            throw RuleViolation("\(recorded.unit), criterion \(criterion.code): a spot-check that does not recognise the appraisal needs a reason")
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): a spot-check that does not recognise the appraisal needs a reason"
+            )
         }
         score.spotCheck = mark(event, points: value, reason: reason.isEmpty ? nil : reason, decision: recorded.decision)
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
@@ -717,7 +847,9 @@ final class ScoringProjector: @unchecked Sendable {
         for row in imported.scores {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
             var score = try score(imported.cycle, imported.unit, criterion.code, in: txn)
-            score.survey = mark(event, points: try points(row.points, for: criterion, unit: imported.unit), reason: "survey file \(imported.source.prefix(16))…")
+            score.survey = mark(
+                event, points: try points(row.points, for: criterion, unit: imported.unit),
+                reason: "survey file \(imported.source.prefix(16))…")
             try putScore(score, imported.cycle, imported.unit, criterion.code, event, txn)
         }
     }
@@ -732,35 +864,47 @@ final class ScoringProjector: @unchecked Sendable {
 
     private func publish(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let published = try PARPayload.ResultsPublished.decode(event)
-        guard var cycle = try cycle(published.cycle, in: txn) else { throw RuleViolation.notFound("no cycle '\(published.cycle)'") }
+        guard var cycle = try cycle(published.cycle, in: txn) else {
+            throw RuleViolation.notFound("no cycle '\(published.cycle)'")
+        }
         guard event.stream == PAREvents.cycleStream(published.cycle) else {
             throw RuleViolation("ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'")
         }
-        guard cycle.publication == nil else { throw RuleViolation.stage("cycle '\(published.cycle)' is already published") }
+        guard cycle.publication == nil else {
+            throw RuleViolation.stage("cycle '\(published.cycle)' is already published")
+        }
         guard !published.decision.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RuleViolation("a publication cites the decision that publishes the results")
         }
         let missing = try publicationPrerequisitesMissing(cycle, date: published.date, txn)
         guard missing.isEmpty else {
-            throw RuleViolation.stage("cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
+            throw RuleViolation.stage(
+                "cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
         }
         let results = try CycleResults.compute(cycle: cycle, projector: self, txn: txn)
         guard results.hash == published.resultsHash else {
-            throw RuleViolation("the published results hash \(published.resultsHash.prefix(16))… does not match the results the events give (\(results.hash.prefix(16))…)")
+            throw RuleViolation(
+                "the published results hash \(published.resultsHash.prefix(16))… does not match the results the events give (\(results.hash.prefix(16))…)"
+            )
         }
-        cycle.publication = CycleRecord.PublicationRecord(decision: published.decision, date: published.date,
-                                                          resultsHash: published.resultsHash, sequence: event.sequence)
+        cycle.publication = CycleRecord.PublicationRecord(
+            decision: published.decision, date: published.date,
+            resultsHash: published.resultsHash, sequence: event.sequence)
         try putCycle(cycle, event, txn)
     }
 
     /// Everything a publication still lacks, each in words: the date in its window, every appraisal
     /// sealed and closed, every kind drawn, every drawn unit's spot-check concluded, and every ranked
     /// unit's survey points.
-    private func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String, _ txn: Transaction) throws -> [String] {
+    private func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String, _ txn: Transaction) throws
+        -> [String]
+    {
         var missing: [String] = []
         let window = cycle.opened.effectivePublicationWindow
         if !window.contains(date) {
-            missing.append("the decision's date '\(date)' is not a date from \(window.from) to \(window.until), the publication window")
+            missing.append(
+                "the decision's date '\(date)' is not a date from \(window.from) to \(window.until), the publication window"
+            )
         }
         let cycleID = cycle.opened.cycle
         var unsealed: [String] = []
@@ -776,13 +920,15 @@ final class ScoringProjector: @unchecked Sendable {
             let scores = try scores(cycleID, unit.id, in: txn)
             let lacking = framework.leaves.filter { $0.method == .survey && scores[$0.code]?.survey == nil }.map(\.code)
             if !lacking.isEmpty {
-                let shown = lacking.prefix(5).joined(separator: ", ") + (lacking.count > 5 ? ", … \(lacking.count) in all" : "")
+                let shown =
+                    lacking.prefix(5).joined(separator: ", ") + (lacking.count > 5 ? ", … \(lacking.count) in all" : "")
                 unsurveyed.append("\(unit.id) (\(shown))")
             }
         }
         if !unsealed.isEmpty { missing.append("appraisal not sealed: \(unsealed.joined(separator: ", "))") }
         if cycle.appraisalClosed == nil { missing.append("the council has not closed the appraisal") }
-        for kind in UnitKind.allCases where cycle.opened.units.contains(where: { $0.kind == kind }) && cycle.draws[kind.rawValue] == nil {
+        for kind in UnitKind.allCases
+        where cycle.opened.units.contains(where: { $0.kind == kind }) && cycle.draws[kind.rawValue] == nil {
             missing.append("the spot-check of \(kind.rawValue)s has not been drawn")
         }
         if !unchecked.isEmpty { missing.append("spot-check not concluded: \(unchecked.joined(separator: ", "))") }
@@ -792,14 +938,16 @@ final class ScoringProjector: @unchecked Sendable {
 
     private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
         let corrected = try PARPayload.CorrectionRecorded.decode(event)
-        let (_, _, _, framework) = try context(event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)
+        let (_, _, _, framework) = try context(
+            event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)
         guard !corrected.decision.isEmpty, !corrected.reason.isEmpty else {
             throw RuleViolation("a correction cites the decision that orders it and gives a reason")
         }
         var score = try score(corrected.cycle, corrected.unit, criterion.code, in: txn)
-        score.correction = mark(event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
-                                reason: corrected.reason, decision: corrected.decision)
+        score.correction = mark(
+            event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
+            reason: corrected.reason, decision: corrected.decision)
         try putScore(score, corrected.cycle, corrected.unit, criterion.code, event, txn)
     }
 }

@@ -115,8 +115,10 @@ enum StateCoding {
     static func encode(_ score: CriterionScore) -> [UInt8] {
         var out: [UInt8] = [version]
         out.reserveCapacity(256)
-        for mark in [score.selfScore, score.notApplicable, score.appraised, score.spotCheck, score.survey, score.correction,
-                     score.notApplicableRejected] {
+        for mark in [
+            score.selfScore, score.notApplicable, score.appraised, score.spotCheck, score.survey, score.correction,
+            score.notApplicableRejected,
+        ] {
             writeOptional(mark, to: &out, write)
         }
         return out
@@ -151,7 +153,9 @@ enum StateCoding {
     static func decodeUnit(_ bytes: [UInt8]) throws -> UnitRecord {
         try reading(bytes) { reader, version in
             var unit = UnitRecord()
-            guard let stage = UnitStage(rawValue: try reader.text()) else { throw ByteReader.Malformed(reason: "unknown stage") }
+            guard let stage = UnitStage(rawValue: try reader.text()) else {
+                throw ByteReader.Malformed(reason: "unknown stage")
+            }
             unit.stage = stage
             unit.deadlineExtendedUntil = try readOptional(&reader) { try $0.text() }
             unit.excludedFromRanking = try readOptional(&reader) { try $0.text() }
@@ -169,12 +173,15 @@ enum StateCoding {
         var reader = ByteReader(bytes: bytes)
         do {
             let found = try reader.byte()
-            guard found == version || found == legacyVersion else { throw ByteReader.Malformed(reason: "unknown projection record format") }
+            guard found == version || found == legacyVersion else {
+                throw ByteReader.Malformed(reason: "unknown projection record format")
+            }
             let value = try body(&reader, found)
             guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "trailing bytes") }
             return value
         } catch let error as ByteReader.Malformed {
-            throw RuleViolation("a stored projection record is damaged (\(error.reason)); rebuild the projections", kind: .integrity)
+            throw RuleViolation(
+                "a stored projection record is damaged (\(error.reason)); rebuild the projections", kind: .integrity)
         }
     }
 
@@ -207,11 +214,15 @@ enum StateCoding {
         let evidence = try readOptional(&reader) { reader in
             let count = try reader.integer(UInt32.self)
             var citations: [EvidenceCitation] = []
-            for _ in 0..<count { citations.append(EvidenceCitation(name: try reader.text(), sha256: try reader.text())) }
+            for _ in 0..<count {
+                citations.append(EvidenceCitation(name: try reader.text(), sha256: try reader.text()))
+            }
             return citations
         }
         let decision = try readOptional(&reader) { try $0.text() }
-        return Mark(points: points, actor: actor, sequence: sequence, at: at, reason: reason, evidence: evidence, decision: decision)
+        return Mark(
+            points: points, actor: actor, sequence: sequence, at: at, reason: reason, evidence: evidence,
+            decision: decision)
     }
 
     private static func writeOptional<T>(_ value: T?, to out: inout [UInt8], _ write: (T, inout [UInt8]) -> Void) {

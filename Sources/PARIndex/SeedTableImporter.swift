@@ -41,22 +41,29 @@ public enum SeedTableImporter {
         let (rows, printedTotal, title) = try readRows(table: number, lines: lines)
         let corrected = try apply(corrections, to: rows)
         let (assessed, survey) = try statedSplit(table: number, lines: lines)
-        let defects = FrameworkValidator.defects(in: corrected, printedTotal: printedTotal, statedAssessed: assessed, statedSurvey: survey)
+        let defects = FrameworkValidator.defects(
+            in: corrected, printedTotal: printedTotal, statedAssessed: assessed, statedSurvey: survey)
         guard defects.isEmpty else { return .refused(defects) }
-        let decision = lines.first { $0.hasPrefix("Số: ") }.map { String($0.dropFirst(4)).trimmingCharacters(in: .whitespaces) } ?? "?"
+        let decision =
+            lines.first { $0.hasPrefix("Số: ") }.map { String($0.dropFirst(4)).trimmingCharacters(in: .whitespaces) }
+            ?? "?"
         var source = "Quyết định \(decision), Bảng \(number)"
         if !corrections.isEmpty { source += ", with \(corrections.count) documented corrections" }
-        return .framework(Framework(
-            name: title, unitKind: kind, source: source, statedAssessed: assessed, statedSurvey: survey,
-            settings: .dienBien(for: kind), fields: FrameworkValidator.tree(from: corrected)
-        ))
+        return .framework(
+            Framework(
+                name: title, unitKind: kind, source: source, statedAssessed: assessed, statedSurvey: survey,
+                settings: .dienBien(for: kind), fields: FrameworkValidator.tree(from: corrected)
+            ))
     }
 
     /// Reads corrections from their JSON form: `{"corrections":[{"line","code"?,"survey"?,"reason"}]}`.
     public static func corrections(from json: JSONValue) throws(ReadError) -> [Correction] {
-        guard let list = json["corrections"]?.arrayValue else { throw ReadError(description: "corrections: expected {\"corrections\": [...]}") }
+        guard let list = json["corrections"]?.arrayValue else {
+            throw ReadError(description: "corrections: expected {\"corrections\": [...]}")
+        }
         return try list.enumerated().map { index, item throws(ReadError) in
-            guard let line = item["line"]?.integerValue, let reason = item["reason"]?.stringValue, !reason.isEmpty else {
+            guard let line = item["line"]?.integerValue, let reason = item["reason"]?.stringValue, !reason.isEmpty
+            else {
                 throw ReadError(description: "corrections[\(index)]: needs a line number and a reason")
             }
             var survey: Bool?
@@ -65,7 +72,8 @@ public enum SeedTableImporter {
         }
     }
 
-    private static func readRows(table number: Int, lines: [String]) throws(ReadError) -> ([TableRow], Points?, String) {
+    private static func readRows(table number: Int, lines: [String]) throws(ReadError) -> ([TableRow], Points?, String)
+    {
         let clean = lines.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let start = clean.firstIndex(of: "Bảng \(number)") else {
             throw ReadError(description: "no line 'Bảng \(number)' in the document")
@@ -78,7 +86,8 @@ public enum SeedTableImporter {
         var rows: [TableRow] = []
         var index = 0
         func isCode(_ text: String) -> Bool {
-            !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && text.first?.isNumber == true
+            !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+                && text.first?.isNumber == true
         }
         while index < cells.count {
             let cell = cells[index]
@@ -104,10 +113,11 @@ public enum SeedTableImporter {
                 isSurvey = cells[index].text.contains("ĐTXHH")
                 index += 1
             }
-            rows.append(TableRow(
-                code: cell.text.hasSuffix(".") ? String(cell.text.dropLast()) : cell.text,
-                title: titleParts.joined(separator: " "), maxPoints: points, isSurvey: isSurvey, line: cell.line
-            ))
+            rows.append(
+                TableRow(
+                    code: cell.text.hasSuffix(".") ? String(cell.text.dropLast()) : cell.text,
+                    title: titleParts.joined(separator: " "), maxPoints: points, isSurvey: isSurvey, line: cell.line
+                ))
         }
         throw ReadError(description: "Bảng \(number) has no 'TỔNG ĐIỂM' row")
     }
@@ -127,8 +137,10 @@ public enum SeedTableImporter {
     /// The "X/100 điểm" figures stated for the assessed results and the survey, in the paragraph
     /// that introduces table `number`.
     private static func statedSplit(table number: Int, lines: [String]) throws(ReadError) -> (Points, Points) {
-        guard let anchor = lines.firstIndex(where: { $0.contains("Thang điểm") && $0.contains("tại Bảng \(number)") }) else {
-            throw ReadError(description: "the text does not state the scale of Bảng \(number) ('Thang điểm … tại Bảng \(number)')")
+        guard let anchor = lines.firstIndex(where: { $0.contains("Thang điểm") && $0.contains("tại Bảng \(number)") })
+        else {
+            throw ReadError(
+                description: "the text does not state the scale of Bảng \(number) ('Thang điểm … tại Bảng \(number)')")
         }
         var assessed: Points?
         var survey: Points?
@@ -136,10 +148,15 @@ public enum SeedTableImporter {
             guard let range = line.range(of: #"[0-9]+([,.][0-9]+)?/100"#, options: .regularExpression),
                 let value = try? Points(parsing: String(line[range].dropLast(4)))
             else { continue }
-            if line.contains("điều tra xã hội học") { survey = value } else if line.contains("kết quả") { assessed = value }
+            if line.contains("điều tra xã hội học") {
+                survey = value
+            } else if line.contains("kết quả") {
+                assessed = value
+            }
         }
         guard let assessed, let survey else {
-            throw ReadError(description: "line \(anchor + 1): cannot find the assessed and survey maxima stated before it")
+            throw ReadError(
+                description: "line \(anchor + 1): cannot find the assessed and survey maxima stated before it")
         }
         return (assessed, survey)
     }

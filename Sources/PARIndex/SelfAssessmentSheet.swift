@@ -30,16 +30,27 @@ public struct SelfAssessmentSheet: Sendable {
 
     /// Checks `table` against the unit's framework; `evidenceProblem` says why a cited path cannot
     /// be read, or nil.
-    public static func read(_ table: SheetTable, unit: String, framework: Framework,
-                            evidenceProblem: (String) -> String?) -> Result<SelfAssessmentSheet, SheetError> {
-        guard let header = table.rows.first else { return .failure(SheetError(rows: [BadRow(line: 1, problem: "the sheet is empty")])) }
+    public static func read(
+        _ table: SheetTable, unit: String, framework: Framework,
+        evidenceProblem: (String) -> String?
+    ) -> Result<SelfAssessmentSheet, SheetError> {
+        guard let header = table.rows.first else {
+            return .failure(SheetError(rows: [BadRow(line: 1, problem: "the sheet is empty")]))
+        }
         let names = header.cells.map { $0.lowercased() }
         var bad: [BadRow] = []
         for name in names where !name.isEmpty && !columns.contains(name) {
-            bad.append(BadRow(line: header.number, problem: "unknown column '\(name)'; the columns are \(columns.joined(separator: ", "))"))
+            bad.append(
+                BadRow(
+                    line: header.number,
+                    problem: "unknown column '\(name)'; the columns are \(columns.joined(separator: ", "))"))
         }
         for name in ["criterion", "points"] where !names.contains(name) {
-            bad.append(BadRow(line: header.number, problem: "the first row must name the column '\(name)' (columns: \(columns.joined(separator: ", ")))"))
+            bad.append(
+                BadRow(
+                    line: header.number,
+                    problem:
+                        "the first row must name the column '\(name)' (columns: \(columns.joined(separator: ", ")))"))
         }
         for name in Set(names) where !name.isEmpty && names.filter({ $0 == name }).count > 1 {
             bad.append(BadRow(line: header.number, problem: "the column '\(name)' is named twice"))
@@ -53,9 +64,10 @@ public struct SelfAssessmentSheet: Sendable {
                 guard let index = names.firstIndex(of: name), index < row.cells.count else { return "" }
                 return row.cells[index]
             }
-            let problems = check(row.number, code: cell("criterion"), pointsText: cell("points"), evidenceText: cell("evidence"),
-                                 explanation: cell("explanation"), legalBasis: cell("not-applicable"), unit: unit, framework: framework,
-                                 rowOfCriterion: &rowOfCriterion, evidenceProblem: evidenceProblem)
+            let problems = check(
+                row.number, code: cell("criterion"), pointsText: cell("points"), evidenceText: cell("evidence"),
+                explanation: cell("explanation"), legalBasis: cell("not-applicable"), unit: unit, framework: framework,
+                rowOfCriterion: &rowOfCriterion, evidenceProblem: evidenceProblem)
             switch problems {
             case .failure(let rows): bad += rows.rows
             case .success(let entry): entry.points == nil ? notApplicable.append(entry) : scores.append(entry)
@@ -63,25 +75,36 @@ public struct SelfAssessmentSheet: Sendable {
         }
         if !bad.isEmpty { return .failure(SheetError(rows: bad)) }
         if notApplicable.isEmpty && scores.isEmpty {
-            return .failure(SheetError(rows: [BadRow(line: header.number + 1, problem: "the sheet has no rows below its header")]))
+            return .failure(
+                SheetError(rows: [BadRow(line: header.number + 1, problem: "the sheet has no rows below its header")]))
         }
         return .success(SelfAssessmentSheet(notApplicable: notApplicable, scores: scores))
     }
 
-    private static func check(_ number: Int, code: String, pointsText: String, evidenceText: String, explanation: String, legalBasis: String,
-                              unit: String, framework: Framework, rowOfCriterion: inout [String: Int],
-                              evidenceProblem: (String) -> String?) -> Result<Entry, SheetError> {
+    private static func check(
+        _ number: Int, code: String, pointsText: String, evidenceText: String, explanation: String, legalBasis: String,
+        unit: String, framework: Framework, rowOfCriterion: inout [String: Int],
+        evidenceProblem: (String) -> String?
+    ) -> Result<Entry, SheetError> {
         var problems: [String] = []
-        let evidence = evidenceText.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let evidence = evidenceText.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         problems += evidence.compactMap(evidenceProblem)
         guard !code.isEmpty else { return .failure(SheetError(rows: [BadRow(line: number, problem: "no criterion")])) }
         guard let criterion = framework.criteriaByCode[code] else {
-            return .failure(SheetError(rows: [BadRow(line: number, problem: "unknown criterion '\(code)' for \(unit) (\(framework.name))")]))
+            return .failure(
+                SheetError(rows: [
+                    BadRow(line: number, problem: "unknown criterion '\(code)' for \(unit) (\(framework.name))")
+                ]))
         }
         let covered = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }.map(\.code)
         for leaf in covered {
             if let earlier = rowOfCriterion[leaf] {
-                problems.append(leaf == code ? "\(code) is already given at row \(earlier)" : "\(leaf), part of \(code), is already given at row \(earlier)")
+                problems.append(
+                    leaf == code
+                        ? "\(code) is already given at row \(earlier)"
+                        : "\(leaf), part of \(code), is already given at row \(earlier)")
                 break
             }
         }
@@ -90,7 +113,9 @@ public struct SelfAssessmentSheet: Sendable {
             if covered.isEmpty { problems.append("criterion \(code) is scored by the survey, not by the unit") }
             if !pointsText.isEmpty { problems.append("a not-applicable row has no points (found '\(pointsText)')") }
         } else if !criterion.isLeaf {
-            problems.append("criterion \(code) has sub-criteria: score each of them (\(criterion.children.map(\.code).joined(separator: ", ")))")
+            problems.append(
+                "criterion \(code) has sub-criteria: score each of them (\(criterion.children.map(\.code).joined(separator: ", ")))"
+            )
         } else if criterion.method != .assessed {
             problems.append("criterion \(code) is scored by the survey, not by the unit")
         } else if pointsText.isEmpty {
@@ -98,7 +123,9 @@ public struct SelfAssessmentSheet: Sendable {
         } else {
             do {
                 let value = try Points(parsing: pointsText)
-                if value <= criterion.maxPoints { points = value.description } else {
+                if value <= criterion.maxPoints {
+                    points = value.description
+                } else {
                     problems.append("\(value) points is more than the maximum of \(criterion.maxPoints) for \(code)")
                 }
             } catch {
@@ -108,10 +135,15 @@ public struct SelfAssessmentSheet: Sendable {
                 problems.append("a self-score needs evidence or a written explanation of how it was computed")
             }
         }
-        guard problems.isEmpty else { return .failure(SheetError(rows: problems.map { BadRow(line: number, problem: $0) })) }
+        guard problems.isEmpty else {
+            return .failure(SheetError(rows: problems.map { BadRow(line: number, problem: $0) }))
+        }
         for leaf in covered { rowOfCriterion[leaf] = number }
-        return .success(Entry(row: number, criterion: code, points: points, evidence: evidence,
-                              explanation: explanation.isEmpty ? nil : explanation, legalBasis: legalBasis.isEmpty ? nil : legalBasis))
+        return .success(
+            Entry(
+                row: number, criterion: code, points: points, evidence: evidence,
+                explanation: explanation.isEmpty ? nil : explanation, legalBasis: legalBasis.isEmpty ? nil : legalBasis)
+        )
     }
 
     /// One refused row, named as a spreadsheet shows it (`row 7: …`), like a bad line of a survey file.
@@ -126,6 +158,7 @@ public struct SelfAssessmentSheet: Sendable {
 public struct SheetError: Error, Sendable, CustomStringConvertible {
     public let rows: [SelfAssessmentSheet.BadRow]
     public var description: String {
-        "the sheet has \(rows.count) problem\(rows.count == 1 ? "" : "s"); nothing was appended:\n" + rows.map { "  \($0)" }.joined(separator: "\n")
+        "the sheet has \(rows.count) problem\(rows.count == 1 ? "" : "s"); nothing was appended:\n"
+            + rows.map { "  \($0)" }.joined(separator: "\n")
     }
 }

@@ -27,7 +27,9 @@ public struct SheetTable: Sendable {
     public static func csv(_ bytes: [UInt8]) throws -> SheetTable {
         var content = bytes
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content.removeFirst(3) }
-        guard let text = String(validating: content, as: UTF8.self) else { throw Unreadable(description: "the file is not valid UTF-8") }
+        guard let text = String(validating: content, as: UTF8.self) else {
+            throw Unreadable(description: "the file is not valid UTF-8")
+        }
         var rows: [Row] = []
         var cells: [String] = []
         var cell = ""
@@ -49,7 +51,12 @@ public struct SheetTable: Sendable {
             if quoted {
                 if character == "\"" {
                     let next = characters.next()
-                    if next == "\"" { cell.append("\"") } else { quoted = false; pending = next }
+                    if next == "\"" {
+                        cell.append("\"")
+                    } else {
+                        quoted = false
+                        pending = next
+                    }
                 } else {
                     if character.isNewline { line += 1 }
                     cell.append(character)
@@ -109,7 +116,8 @@ public struct SheetTable: Sendable {
         var sheetPath = "xl/worksheets/sheet1.xml"
         if let workbook = try decode(XLSX.Workbook.self, "xl/workbook.xml"), let first = workbook.sheets.sheet.first,
             let relations = try decode(XLSX.Relationships.self, "xl/_rels/workbook.xml.rels"),
-            let target = relations.relationship.first(where: { $0.id == first.relation })?.target {
+            let target = relations.relationship.first(where: { $0.id == first.relation })?.target
+        {
             sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         }
         let shared = try decode(XLSX.SharedStrings.self, "xl/sharedStrings.xml")?.si.map(\.text) ?? []
@@ -153,7 +161,10 @@ private enum XLSX {
         struct Relationship: Decodable {
             let id: String
             let target: String
-            enum CodingKeys: String, CodingKey { case id = "Id", target = "Target" }
+            enum CodingKeys: String, CodingKey {
+                case id = "Id"
+                case target = "Target"
+            }
         }
         let relationship: [Relationship]
         enum CodingKeys: String, CodingKey { case relationship = "Relationship" }
@@ -199,7 +210,8 @@ private enum XLSX {
     /// with at most two decimals; otherwise unchanged, so that the points check names it.
     static func number(_ stored: String) -> String {
         guard let value = Decimal(string: stored, locale: Locale(identifier: "en_US_POSIX")) else { return stored }
-        var exact = value, rounded = Decimal()
+        var exact = value
+        var rounded = Decimal()
         NSDecimalRound(&rounded, &exact, 2, .plain)
         let difference = (rounded - value).magnitude
         guard difference < Decimal(sign: .plus, exponent: -9, significand: 1) else { return stored }

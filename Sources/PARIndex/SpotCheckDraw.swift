@@ -36,7 +36,9 @@ public enum SpotCheckDraw {
 extension ScoringLedger {
     /// The draft of the draw for `kind`, revealing `secret` (whose commitment the cycle holds) once
     /// appraisal is closed.
-    public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, secret: [UInt8], adding added: [String]) throws -> EventDraft {
+    public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, secret: [UInt8], adding added: [String]) throws
+        -> EventDraft
+    {
         guard let cycle = try cycle(cycleID), let framework = try frameworks(of: cycle)[kind] else {
             throw RuleViolation.notFound("no cycle '\(cycleID)' with \(kind.rawValue)s")
         }
@@ -47,7 +49,8 @@ extension ScoringLedger {
         let seed = SpotCheckDraw.seed(secret: secret, closedBy: closeHash)
         let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
         let payload = PARPayload.SpotCheckDrawn(
-            cycle: cycleID, kind: kind, secret: hexString(secret), seed: seed.hex, algorithm: SpotCheckDraw.algorithm, sampleSize: size,
+            cycle: cycleID, kind: kind, secret: hexString(secret), seed: seed.hex, algorithm: SpotCheckDraw.algorithm,
+            sampleSize: size,
             drawn: SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size), added: added.map(\.nfc)
         )
         return payload.draft
@@ -55,14 +58,19 @@ extension ScoringLedger {
 
     /// Re-runs a recorded draw from what the ledger holds: the commitment, the revealed secret and the
     /// AppraisalClosed event. Returns the recorded units and those the recomputed seed gives.
-    public func redraw(cycle cycleID: String, kind: UnitKind) throws -> (event: RecordedEvent, recorded: [String], redrawn: [String]) {
-        guard let cycle = try cycle(cycleID), let draw = cycle.draws[kind.rawValue], let event = try ledger.event(at: draw.sequence),
+    public func redraw(cycle cycleID: String, kind: UnitKind) throws -> (
+        event: RecordedEvent, recorded: [String], redrawn: [String]
+    ) {
+        guard let cycle = try cycle(cycleID), let draw = cycle.draws[kind.rawValue],
+            let event = try ledger.event(at: draw.sequence),
             let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash)
         else {
             throw RuleViolation.notFound("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
         }
         let payload = try PARPayload.SpotCheckDrawn.decode(event)
-        guard let secret = EventHash(hex: payload.secret), SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment else {
+        guard let secret = EventHash(hex: payload.secret),
+            SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment
+        else {
             throw RuleViolation("the revealed secret does not match the commitment")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)

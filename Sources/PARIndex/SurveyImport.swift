@@ -13,15 +13,21 @@ public enum SurveyImport {
     }
 
     /// The rows of a survey file, grouped by unit, or every bad row.
-    public static func read(_ bytes: [UInt8], cycle: CycleRecord, frameworks: [UnitKind: Framework]) -> Result<[String: [PARPayload.SurveyScore]], SurveyImportError> {
+    public static func read(_ bytes: [UInt8], cycle: CycleRecord, frameworks: [UnitKind: Framework]) -> Result<
+        [String: [PARPayload.SurveyScore]], SurveyImportError
+    > {
         var content = bytes
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content.removeFirst(3) }
         guard let text = String(validating: content, as: UTF8.self) else {
             return .failure(SurveyImportError(rows: [BadRow(line: 1, problem: "the file is not valid UTF-8")]))
         }
         let lines = text.nfc.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        guard let header = lines.first, splitFields(header).map({ $0.lowercased() }) == ["unit", "criterion", "points"] else {
-            return .failure(SurveyImportError(rows: [BadRow(line: 1, problem: "the first line must be the header unit,criterion,points")]))
+        guard let header = lines.first, splitFields(header).map({ $0.lowercased() }) == ["unit", "criterion", "points"]
+        else {
+            return .failure(
+                SurveyImportError(rows: [
+                    BadRow(line: 1, problem: "the first line must be the header unit,criterion,points")
+                ]))
         }
         var bad: [BadRow] = []
         var scores: [String: [PARPayload.SurveyScore]] = [:]
@@ -30,12 +36,14 @@ public enum SurveyImport {
             let number = offset + 1
             let fields = splitFields(line)
             guard fields.count == 3 else {
-                bad.append(BadRow(line: number, problem: "expected 3 fields (unit,criterion,points), found \(fields.count)"))
+                bad.append(
+                    BadRow(line: number, problem: "expected 3 fields (unit,criterion,points), found \(fields.count)"))
                 continue
             }
             let (unitID, code, pointsText) = (fields[0], fields[1], fields[2])
             guard let unit = cycle.unit(unitID) else {
-                bad.append(BadRow(line: number, problem: "unit '\(unitID)' is not part of cycle '\(cycle.opened.cycle)'"))
+                bad.append(
+                    BadRow(line: number, problem: "unit '\(unitID)' is not part of cycle '\(cycle.opened.cycle)'"))
                 continue
             }
             guard let framework = frameworks[unit.kind], let criterion = framework.criteriaByCode[code] else {
@@ -54,7 +62,10 @@ public enum SurveyImport {
                 continue
             }
             guard points <= criterion.maxPoints else {
-                bad.append(BadRow(line: number, problem: "\(points) points is more than the maximum of \(criterion.maxPoints) for \(code)"))
+                bad.append(
+                    BadRow(
+                        line: number,
+                        problem: "\(points) points is more than the maximum of \(criterion.maxPoints) for \(code)"))
                 continue
             }
             if let earlier = seen["\(unitID)\u{0}\(code)"] {
@@ -65,7 +76,9 @@ public enum SurveyImport {
             scores[unitID, default: []].append(PARPayload.SurveyScore(criterion: code, points: points.description))
         }
         if !bad.isEmpty { return .failure(SurveyImportError(rows: bad)) }
-        if scores.isEmpty { return .failure(SurveyImportError(rows: [BadRow(line: 2, problem: "the file has no rows")])) }
+        if scores.isEmpty {
+            return .failure(SurveyImportError(rows: [BadRow(line: 2, problem: "the file has no rows")]))
+        }
         return .success(scores)
     }
 

@@ -15,23 +15,29 @@ public struct TraceReport: Sendable {
     public var json: JSONValue {
         .object([
             "cycle": .string(cycle), "unit": .string(unit), "criterion": criterion.map(JSONValue.string) ?? .null,
-            "entries": .array(entries.map { entry in
-                .object([
-                    "sequence": .integer(Int64(entry.event.sequence)), "recordedAt": .string(entry.event.recordedAt.iso8601),
-                    "actor": .string(entry.event.actor), "role": .string(roles[entry.event.actor] ?? ""), "stage": .string(entry.stage),
-                    "type": .string(entry.event.type), "criterion": entry.criterion.map(JSONValue.string) ?? .null,
-                    "before": .string(entry.before), "after": .string(entry.after),
-                    "reason": entry.reason.map(JSONValue.string) ?? .null, "evidence": .array(entry.evidence.map(\.json)),
-                    "eventHash": .string(entry.event.hash.hex),
-                ])
-            }),
+            "entries": .array(
+                entries.map { entry in
+                    .object([
+                        "sequence": .integer(Int64(entry.event.sequence)),
+                        "recordedAt": .string(entry.event.recordedAt.iso8601),
+                        "actor": .string(entry.event.actor), "role": .string(roles[entry.event.actor] ?? ""),
+                        "stage": .string(entry.stage),
+                        "type": .string(entry.event.type), "criterion": entry.criterion.map(JSONValue.string) ?? .null,
+                        "before": .string(entry.before), "after": .string(entry.after),
+                        "reason": entry.reason.map(JSONValue.string) ?? .null,
+                        "evidence": .array(entry.evidence.map(\.json)),
+                        "eventHash": .string(entry.event.hash.hex),
+                    ])
+                }),
         ])
     }
 }
 
 extension ScoringLedger {
     /// The trace of a criterion of a unit (or, without one, of the unit's total), up to event `sequence`.
-    public func traceReport(cycle: String, unit: String, criterion: String?, through sequence: UInt64? = nil) throws -> TraceReport {
+    public func traceReport(cycle: String, unit: String, criterion: String?, through sequence: UInt64? = nil) throws
+        -> TraceReport
+    {
         let entries = try trace(cycle: cycle, unit: unit, criterion: criterion, through: sequence)
         var roles: [String: String] = [:]
         for actor in Set(entries.map(\.event.actor)) {

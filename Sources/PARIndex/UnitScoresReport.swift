@@ -23,7 +23,9 @@ public struct UnitScoresReport: Sendable {
     public var json: JSONValue {
         func mark(_ value: Mark?) -> JSONValue {
             guard let value else { return .null }
-            var object: [String: JSONValue] = ["actor": .string(value.actor), "sequence": .integer(Int64(value.sequence)), "at": .string(value.at)]
+            var object: [String: JSONValue] = [
+                "actor": .string(value.actor), "sequence": .integer(Int64(value.sequence)), "at": .string(value.at),
+            ]
             if let points = value.points { object["points"] = .string(points) }
             if let reason = value.reason { object["reason"] = .string(reason) }
             if let decision = value.decision { object["decision"] = .string(decision) }
@@ -32,16 +34,20 @@ public struct UnitScoresReport: Sendable {
         }
         var object: [String: JSONValue] = [
             "cycle": .string(cycle), "unit": .string(unit),
-            "criteria": .array(lines.map { line in
-                .object([
-                    "code": .string(line.criterion.code), "title": .string(line.criterion.title),
-                    "maxPoints": .string(line.criterion.maxPoints.description), "method": .string(line.criterion.method?.rawValue ?? ""),
-                    "self": mark(line.score.selfScore), "notApplicable": mark(line.score.notApplicable),
-                    "notApplicableRejected": mark(line.score.notApplicableRejected), "appraised": mark(line.score.appraised),
-                    "spotCheck": mark(line.score.spotCheck), "survey": mark(line.score.survey), "correction": mark(line.score.correction),
-                    "effective": mark(line.effective),
-                ])
-            }),
+            "criteria": .array(
+                lines.map { line in
+                    .object([
+                        "code": .string(line.criterion.code), "title": .string(line.criterion.title),
+                        "maxPoints": .string(line.criterion.maxPoints.description),
+                        "method": .string(line.criterion.method?.rawValue ?? ""),
+                        "self": mark(line.score.selfScore), "notApplicable": mark(line.score.notApplicable),
+                        "notApplicableRejected": mark(line.score.notApplicableRejected),
+                        "appraised": mark(line.score.appraised),
+                        "spotCheck": mark(line.score.spotCheck), "survey": mark(line.score.survey),
+                        "correction": mark(line.score.correction),
+                        "effective": mark(line.effective),
+                    ])
+                }),
         ]
         if let result {
             object["points"] = .string(result.points.description)

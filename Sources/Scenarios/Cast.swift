@@ -33,11 +33,15 @@ public struct Council: Sendable {
     func assignments(cycle: String, frameworks: [UnitKind: Framework]) -> [EventDraft] {
         let memberFields = Set(members.flatMap(\.fields))
         let chairFields = frameworks.mapValues { $0.fields.map(\.code).filter { !memberFields.contains($0) } }
-        let chair = PARPayload.CouncilMemberAssigned(cycle: cycle, actor: chair.id, fields: chairFields, chair: true).draft
-        return [chair] + members.map { member in
-            let fields = frameworks.mapValues { $0.fields.map(\.code).filter(member.fields.contains) }
-            return PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member.player.id, fields: fields, chair: false).draft
-        }
+        let chair = PARPayload.CouncilMemberAssigned(cycle: cycle, actor: chair.id, fields: chairFields, chair: true)
+            .draft
+        return [chair]
+            + members.map { member in
+                let fields = frameworks.mapValues { $0.fields.map(\.code).filter(member.fields.contains) }
+                return PARPayload.CouncilMemberAssigned(
+                    cycle: cycle, actor: member.player.id, fields: fields, chair: false
+                ).draft
+            }
     }
 }
 
@@ -50,7 +54,10 @@ public struct Cast: Sendable {
     public let surveyContractor: Player
     public let auditors: [Player]
 
-    public init(secretariat: Player, council: Council, steeringCommittee: Player, surveyContractor: Player, auditors: [Player] = []) {
+    public init(
+        secretariat: Player, council: Council, steeringCommittee: Player, surveyContractor: Player,
+        auditors: [Player] = []
+    ) {
         self.secretariat = secretariat
         self.council = council
         self.steeringCommittee = steeringCommittee

@@ -20,8 +20,10 @@ public final class CycleDriver {
 
     /// The ledger's first command: the secretariat enrols itself with `key` (`Enrolment.genesis`).
     public func enrolSecretariat(key: SigningKey, commandID: String) throws {
-        try scoring.append(try Enrolment.genesis(cast.secretariat.id, name: cast.secretariat.name, key: key, commandID: commandID,
-                                                 on: scoring.ledger))
+        try scoring.append(
+            try Enrolment.genesis(
+                cast.secretariat.id, name: cast.secretariat.name, key: key, commandID: commandID,
+                on: scoring.ledger))
     }
 
     /// The secretariat enrols, in one command, the council (chair first), the steering committee, the
@@ -30,7 +32,8 @@ public final class CycleDriver {
     public func enrolCast(units: [CycleUnit]) throws -> Int {
         let council = [cast.council.chair] + cast.council.members.map(\.player)
         var events = try (council + [cast.steeringCommittee, cast.surveyContractor]).enumerated().map { index, player in
-            let role: Role = index < council.count ? .councilMember : index == council.count ? .steeringCommittee : .surveyContractor
+            let role: Role =
+                index < council.count ? .councilMember : index == council.count ? .steeringCommittee : .surveyContractor
             return try enrolment(player, role)
         }
         events += try cast.auditors.map { try enrolment($0, .auditor) }
@@ -40,13 +43,15 @@ public final class CycleDriver {
     }
 
     private func enrolment(_ player: Player, _ role: Role, scope: String? = nil) throws -> EventDraft {
-        Enrolment.draft(player.id, name: player.name, role: role, scope: scope, publicKey: try signatories.publicKey(of: player.id))
+        Enrolment.draft(
+            player.id, name: player.name, role: role, scope: scope, publicKey: try signatories.publicKey(of: player.id))
     }
 
     /// The secretariat registers the frameworks, in unit-kind order.
     public func registerFrameworks() throws {
         let sorted = frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }
-        try signatories.issue(sorted.map { PARPayload.FrameworkRegistered(framework: $0).draft }, by: cast.secretariat.id)
+        try signatories.issue(
+            sorted.map { PARPayload.FrameworkRegistered(framework: $0).draft }, by: cast.secretariat.id)
     }
 
     // MARK: A cycle
@@ -69,29 +74,38 @@ public final class CycleDriver {
     public func open(_ plan: CyclePlan, script: any CycleScript) throws {
         try script.willBegin(.opening, of: plan)
         let opened = PARPayload.CycleOpened(
-            cycle: plan.cycle, name: plan.name, year: plan.year, frameworks: frameworks.mapValues(\.id), units: plan.units,
+            cycle: plan.cycle, name: plan.name, year: plan.year, frameworks: frameworks.mapValues(\.id),
+            units: plan.units,
             selfAssessmentDeadline: plan.selfAssessmentDeadline, previousCycle: plan.previousCycle
         )
-        try signatories.issue([opened.draft] + cast.council.assignments(cycle: plan.cycle, frameworks: frameworks), by: cast.secretariat.id)
+        try signatories.issue(
+            [opened.draft] + cast.council.assignments(cycle: plan.cycle, frameworks: frameworks),
+            by: cast.secretariat.id)
         let commitment = SpotCheckDraw.commitment(to: plan.drawSecret).hex
-        try signatories.issue([PARPayload.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft], by: cast.steeringCommittee.id)
+        try signatories.issue(
+            [PARPayload.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft],
+            by: cast.steeringCommittee.id)
     }
 
     /// Each unit's officer self-assesses and submits; units given an extension submit last, after it.
     public func selfAssess(_ plan: CyclePlan, script: any CycleScript) throws {
         try script.willBegin(.selfAssessment, of: plan)
         let extensions = plan.units.map { script.deadlineExtension(for: $0, of: plan) }
-        let order = zip(plan.units, extensions).filter { $0.1 == nil } + zip(plan.units, extensions).filter { $0.1 != nil }
+        let order =
+            zip(plan.units, extensions).filter { $0.1 == nil } + zip(plan.units, extensions).filter { $0.1 != nil }
         for (index, (unit, extended)) in order.enumerated() {
             guard let framework = frameworks[unit.kind] else { continue }
             if let extended {
                 try script.willBegin(.deadlineExtension(unit: unit.id), of: plan)
-                let draft = PARPayload.DeadlineExtended(cycle: plan.cycle, unit: unit.id, until: extended.until, reason: extended.reason).draft
+                let draft = PARPayload.DeadlineExtended(
+                    cycle: plan.cycle, unit: unit.id, until: extended.until, reason: extended.reason
+                ).draft
                 try signatories.issue([draft], by: cast.secretariat.id)
             }
             let events = try script.selfAssessment(of: unit, framework: framework, in: plan)
-            try signatories.issue(events + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
-                                  by: Cast.officer(of: unit).id)
+            try signatories.issue(
+                events + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
+                by: Cast.officer(of: unit).id)
             try script.didSubmit(unit, in: plan)
             script.progressed(.selfAssessment, done: index + 1, of: order.count)
         }
@@ -112,7 +126,8 @@ public final class CycleDriver {
             }
             let chair = cast.council.chair.id
             let chairs = scores.filter { cast.council.appraiser(of: $0.criterion) == chair }.map(\.draft)
-            try signatories.issue(chairs + [PARPayload.AppraisalConcluded(cycle: plan.cycle, unit: unit.id).draft], by: chair)
+            try signatories.issue(
+                chairs + [PARPayload.AppraisalConcluded(cycle: plan.cycle, unit: unit.id).draft], by: chair)
             script.progressed(.appraisal, done: index + 1, of: plan.units.count)
         }
         try signatories.issue([PARPayload.AppraisalClosed(cycle: plan.cycle).draft], by: cast.council.chair.id)
@@ -129,7 +144,8 @@ public final class CycleDriver {
             guard let framework = frameworks[unit.kind] else { continue }
             let scores = try script.surveyScores(of: unit, framework: framework, in: plan)
             count += scores.count
-            events.append(PARPayload.SurveyScoresImported(cycle: plan.cycle, unit: unit.id, scores: scores, source: source).draft)
+            events.append(
+                PARPayload.SurveyScoresImported(cycle: plan.cycle, unit: unit.id, scores: scores, source: source).draft)
             if events.count == plan.surveyUnitsPerCommand {
                 try signatories.issue(events, by: cast.surveyContractor.id)
                 events = []
@@ -153,8 +169,9 @@ public final class CycleDriver {
         }
         for unit in drawn {
             let scores = try script.spotCheck(of: unit, in: plan)
-            try signatories.issue(scores.map(\.draft) + [PARPayload.SpotCheckConcluded(cycle: plan.cycle, unit: unit).draft],
-                                  by: cast.steeringCommittee.id)
+            try signatories.issue(
+                scores.map(\.draft) + [PARPayload.SpotCheckConcluded(cycle: plan.cycle, unit: unit).draft],
+                by: cast.steeringCommittee.id)
         }
         script.progressed(.spotCheck, done: drawn.count, of: drawn.count)
         return drawn
@@ -164,8 +181,9 @@ public final class CycleDriver {
     public func publish(_ plan: CyclePlan, script: any CycleScript) throws {
         try script.willBegin(.publication, of: plan)
         try signatories.flush()
-        let published = PARPayload.ResultsPublished(cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate,
-                                                    resultsHash: try scoring.results(cycle: plan.cycle).hash)
+        let published = PARPayload.ResultsPublished(
+            cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate,
+            resultsHash: try scoring.results(cycle: plan.cycle).hash)
         try signatories.issue([published.draft], by: cast.secretariat.id)
     }
 

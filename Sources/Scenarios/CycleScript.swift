@@ -33,7 +33,8 @@ public protocol CycleScript: AnyObject {
     /// Called once `unit`'s self-assessment has been handed to the ledger (the demo keeps its staged evidence).
     func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws
     /// The council's appraisal scores for `unit`; the driver routes each to the member holding its field.
-    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.AppraisalScoreRecorded]
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .AppraisalScoreRecorded]
     /// The survey's scores for `unit`.
     func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore]
     /// The steering committee's re-check of a drawn unit, without its conclusion (the driver adds it).
@@ -69,7 +70,8 @@ public struct CyclePlan: Sendable {
     public let surveyUnitsPerCommand: Int
 
     public init(
-        cycle: String, name: String, year: Int, units: [CycleUnit], selfAssessmentDeadline: Timestamp, previousCycle: String?,
+        cycle: String, name: String, year: Int, units: [CycleUnit], selfAssessmentDeadline: Timestamp,
+        previousCycle: String?,
         drawSecret: [UInt8], decision: String, publicationDate: String, surveyUnitsPerCommand: Int = 100
     ) {
         self.cycle = cycle

@@ -13,7 +13,10 @@ public enum Enrolment {
     }
 
     /// The enrolment of `actor` in `role`, limited to the unit `scope` when one is given.
-    public static func draft(_ actor: String, name: String, role: Role, scope: String? = nil, publicKey: PublicKey) -> EventDraft {
-        ActorEvent.enrolment(actor: actor, name: name, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: publicKey)
+    public static func draft(_ actor: String, name: String, role: Role, scope: String? = nil, publicKey: PublicKey)
+        -> EventDraft
+    {
+        ActorEvent.enrolment(
+            actor: actor, name: name, grant: RoleGrant(role: role.rawValue, scope: scope), publicKey: publicKey)
     }
 }

@@ -46,7 +46,9 @@ struct LedgerWorkload: ParsableCommand {
                 actor: "workload", name: "Synthetic workload", grant: RoleGrant(role: "secretariat", scope: nil),
                 publicKey: signingKey.publicKey
             )
-            try target.append(try target.sign(Command(id: "enrol-workload", actor: "workload", events: [enrolment]), with: signingKey))
+            try target.append(
+                try target.sign(Command(id: "enrol-workload", actor: "workload", events: [enrolment]), with: signingKey)
+            )
         }
         guard let actor = try target.actor(owning: signingKey.publicKey) else {
             throw ValidationError("the key \(signingKey.publicKey.id) belongs to no actor of \(ledger)")
@@ -58,7 +60,9 @@ struct LedgerWorkload: ParsableCommand {
                 EventDraft(
                     stream: "\(prefix)/\(number % 7)",
                     type: "WorkloadEvent",
-                    payload: .object(["n": .integer(Int64(number)), "i": .integer(Int64(index)), "note": .text("Sở Nội vụ")])
+                    payload: .object([
+                        "n": .integer(Int64(number)), "i": .integer(Int64(index)), "note": .text("Sở Nội vụ"),
+                    ])
                 )
             }
             let command = Command(id: "\(prefix)-\(number)", actor: actor.id, events: events)

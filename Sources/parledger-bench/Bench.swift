@@ -19,7 +19,8 @@ struct Bench: ParsableCommand {
 
 struct Append: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a ledger and append whole synthetic cycles of signed commands, about --batch events per write transaction.",
+        abstract:
+            "Create a ledger and append whole synthetic cycles of signed commands, about --batch events per write transaction.",
         discussion: "Example: parledger-bench append --ledger bench-results/ledger --events 1000000"
     )
 
@@ -47,7 +48,8 @@ struct Append: ParsableCommand {
         report([
             "events": .integer(Int64(workload.timedEvents)), "seconds": .seconds(workload.appendSeconds),
             "transactions": .integer(Int64(workload.transactions)), "ledgerEvents": .integer(Int64(head)),
-            "cycles": .integer(Int64(cycles)), "unitsPerCycle": .integer(Int64(units)), "meanEventBytes": .integer(Int64(bytes)),
+            "cycles": .integer(Int64(cycles)), "unitsPerCycle": .integer(Int64(units)),
+            "meanEventBytes": .integer(Int64(bytes)),
         ])
     }
 
@@ -84,23 +86,36 @@ struct Durable: ParsableCommand {
         let secretariat = SigningKey()
         let officer = SigningKey()
         let unit = CycleUnit(id: "so-tai-chinh", name: "Sở Tài chính", kind: .department)
-        try scoring.append(try Enrolment.genesis("so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol", on: scoring.ledger))
-        let opened = PARPayload.CycleOpened(cycle: "bench", name: "Benchmark", year: 2019, frameworks: [.department: framework.id], units: [unit],
-                                            selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
-                                            previousCycle: nil)
-        try scoring.append(try scoring.ledger.sign(Command(id: "setup", actor: "so-noi-vu", events: [
-            Enrolment.draft("can-bo", name: "Cán bộ Sở Tài chính", role: .unitOfficer, scope: unit.id, publicKey: officer.publicKey),
-            PARPayload.FrameworkRegistered(framework: framework).draft,
-            opened.draft,
-        ]), with: secretariat))
+        try scoring.append(
+            try Enrolment.genesis(
+                "so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol", on: scoring.ledger))
+        let opened = PARPayload.CycleOpened(
+            cycle: "bench", name: "Benchmark", year: 2019, frameworks: [.department: framework.id], units: [unit],
+            selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
+            previousCycle: nil)
+        try scoring.append(
+            try scoring.ledger.sign(
+                Command(
+                    id: "setup", actor: "so-noi-vu",
+                    events: [
+                        Enrolment.draft(
+                            "can-bo", name: "Cán bộ Sở Tài chính", role: .unitOfficer, scope: unit.id,
+                            publicKey: officer.publicKey),
+                        PARPayload.FrameworkRegistered(framework: framework).draft,
+                        opened.draft,
+                    ]), with: secretariat))
         let leaves = framework.leaves.filter { $0.method == .assessed }
         let commands = try (0..<events).map { index in
             let leaf = leaves[index % leaves.count]
-            let payload = PARPayload.SelfScoreRecorded(cycle: "bench", unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
-                                                       evidence: [], explanation: "Bản tự chấm lần \(index / leaves.count + 1)")
-            return try scoring.ledger.sign(Command(id: "self-\(index)", actor: "can-bo", events: [
-                payload.draft,
-            ]), with: officer)
+            let payload = PARPayload.SelfScoreRecorded(
+                cycle: "bench", unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
+                evidence: [], explanation: "Bản tự chấm lần \(index / leaves.count + 1)")
+            return try scoring.ledger.sign(
+                Command(
+                    id: "self-\(index)", actor: "can-bo",
+                    events: [
+                        payload.draft
+                    ]), with: officer)
         }
         let start = ContinuousClock.now
         for command in commands { try scoring.append(command) }
@@ -156,8 +171,10 @@ struct Latency: ParsableCommand {
         report([
             "events": .integer(Int64(try scoring.ledger.head().count)), "samples": .integer(Int64(samples)),
             "traceEntries": .integer(Int64(traced)),
-            "traceP50Seconds": .seconds(percentile(traceTimes, 50)), "traceP99Seconds": .seconds(percentile(traceTimes, 99)),
-            "scoresP50Seconds": .seconds(percentile(scoresTimes, 50)), "scoresP99Seconds": .seconds(percentile(scoresTimes, 99)),
+            "traceP50Seconds": .seconds(percentile(traceTimes, 50)),
+            "traceP99Seconds": .seconds(percentile(traceTimes, 99)),
+            "scoresP50Seconds": .seconds(percentile(scoresTimes, 50)),
+            "scoresP99Seconds": .seconds(percentile(scoresTimes, 99)),
         ])
     }
 

@@ -47,7 +47,8 @@ final class SyntheticCycles: Signatories, CycleScript {
         let units = (1...unitsPerCycle).map { index in
             let kind: UnitKind = index % 3 == 0 ? .district : .department
             let id = String(format: "%@-%04d", kind == .district ? "huyen" : "so", index)
-            return CycleUnit(id: id, name: kind == .district ? "UBND huyện số \(index)" : "Sở chuyên môn số \(index)", kind: kind)
+            return CycleUnit(
+                id: id, name: kind == .district ? "UBND huyện số \(index)" : "Sở chuyên môn số \(index)", kind: kind)
         }
         let driver = CycleDriver(scoring: scoring, cast: Self.cast, frameworks: frameworks, signatories: self)
         try driver.enrolSecretariat(key: key(for: Self.cast.secretariat.id), commandID: "bench-enrol")
@@ -59,7 +60,8 @@ final class SyntheticCycles: Signatories, CycleScript {
             let cycle = "bench-\(year)"
             let plan = CyclePlan(
                 cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year, units: units,
-                selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
+                selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z")
+                    ?? Timestamp(millisecondsSinceEpoch: 0),
                 previousCycle: previous, drawSecret: EventHash.of(Array("bench|\(cycle)".utf8)).bytes,
                 decision: "\(100 + year % 100)/QĐ-UBND", publicationDate: "\(year + 1)-05-29"
             )
@@ -87,7 +89,8 @@ final class SyntheticCycles: Signatories, CycleScript {
     /// overfill the batch), otherwise appends it at once, untimed.
     func issue(_ events: [EventDraft], by actor: String) throws {
         commands += 1
-        let command = try scoring.ledger.sign(Command(id: "bench-\(commands)", actor: actor, events: events), with: key(for: actor))
+        let command = try scoring.ledger.sign(
+            Command(id: "bench-\(commands)", actor: actor, events: events), with: key(for: actor))
         guard timing else {
             try scoring.append(command)
             return
@@ -124,22 +127,29 @@ final class SyntheticCycles: Signatories, CycleScript {
             var explanation: String?
             if random.chance(85) {
                 let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(plan.year)"
-                let added = PARPayload.EvidenceAdded(sha256: EventHash.of(Array(content.utf8)).hex, name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
-                                                     size: 40_000 + random.below(400_000), unit: unit.id)
+                let added = PARPayload.EvidenceAdded(
+                    sha256: EventHash.of(Array(content.utf8)).hex, name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
+                    size: 40_000 + random.below(400_000), unit: unit.id)
                 events.append(added.draft)
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
             } else {
-                explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
+                explanation =
+                    "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
-            events.append(PARPayload.SelfScoreRecorded(
-                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description, evidence: evidence, explanation: explanation).draft)
+            events.append(
+                PARPayload.SelfScoreRecorded(
+                    cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description,
+                    evidence: evidence, explanation: explanation
+                ).draft)
         }
         marks[unit.id] = unitMarks
         return events
     }
 
     /// The council's decision on every assessed criterion, one in ten lowered with a reason.
-    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.AppraisalScoreRecorded] {
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .AppraisalScoreRecorded]
+    {
         let selfScores = marks[unit.id] ?? [:]
         return framework.leaves.filter { $0.method == .assessed }.map { leaf in
             let selfPoints = selfScores[leaf.code] ?? .zero
@@ -158,7 +168,9 @@ final class SyntheticCycles: Signatories, CycleScript {
 
     /// The steering committee re-checks every assessed criterion, lowering one in twenty.
     func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
-        try scoring.scores(cycle: plan.cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }.map { criterion, score in
+        try scoring.scores(cycle: plan.cycle, unit: unit).filter {
+            $0.0.method == .assessed && $0.1.notApplicable == nil
+        }.map { criterion, score in
             let appraised = score.appraised?.value ?? .zero
             let lower = appraised.hundredths >= 25 && random.chance(5)
             return PARPayload.SpotCheckScoreRecorded(

@@ -29,14 +29,16 @@ struct ActorCommand: ParsableCommand {
         @Option(help: "Display name (Vietnamese).") var name: String
         @Option(help: "The role.") var role: String
         @Option(help: "The unit the role is limited to (required for unit-officer).") var scope: String?
-        @Option(help: ArgumentHelp("The actor's public key: a .pub file or base64.", valueName: "file")) var publicKey: String
+        @Option(help: ArgumentHelp("The actor's public key: a .pub file or base64.", valueName: "file")) var publicKey:
+            String
 
         func run() throws {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
                 let ledger = try location.openScoring()
                 let grant = try checkedGrant(role: role, scope: scope, in: ledger)
-                let result = try signing.issue([ActorEvent.enrolment(actor: id, name: name, grant: grant, publicKey: key)], to: ledger)
+                let result = try signing.issue(
+                    [ActorEvent.enrolment(actor: id, name: name, grant: grant, publicKey: key)], to: ledger)
                 print("Enrolled '\(id)' (\(name)) as \(grant) with key \(key.id) at event \(result.events[0].sequence)")
             }
         }
@@ -59,7 +61,9 @@ struct ActorCommand: ParsableCommand {
                 }
                 for actor in actors {
                     let roles = actor.grants.map(\.description).joined(separator: ", ")
-                    print("\(actor.id)\t\(actor.name)\t\(roles.isEmpty ? "no roles" : roles)\t\(actor.status.rawValue)\tkey \(actor.currentKey?.id ?? "none")")
+                    print(
+                        "\(actor.id)\t\(actor.name)\t\(roles.isEmpty ? "no roles" : roles)\t\(actor.status.rawValue)\tkey \(actor.currentKey?.id ?? "none")"
+                    )
                 }
             }
         }
@@ -77,7 +81,8 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 guard let actor = try location.openForReading().ledger.actor(id) else {
-                    throw InputError("no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
+                    throw InputError(
+                        "no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
                 }
                 if json {
                     print(String(decoding: CanonicalJSON.encode(actor.json), as: UTF8.self))
@@ -86,7 +91,9 @@ struct ActorCommand: ParsableCommand {
                 print("Actor:   \(actor.id)")
                 print("Name:    \(actor.name)")
                 print("Status:  \(actor.status.rawValue)")
-                print("Roles:   \(actor.grants.isEmpty ? "none" : actor.grants.map(\.description).joined(separator: ", "))")
+                print(
+                    "Roles:   \(actor.grants.isEmpty ? "none" : actor.grants.map(\.description).joined(separator: ", "))"
+                )
                 print("Key:     \(actor.currentKey.map { "\($0.id) (\($0.base64))" } ?? "none (revoked)")")
                 for (keyID, why) in actor.retiredKeys.sorted(by: { $0.key < $1.key }) {
                     print("Retired: \(keyID), \(why)")
@@ -153,10 +160,13 @@ struct ActorCommand: ParsableCommand {
                     return
                 }
                 guard let actor = try ledger.actor(id) else {
-                    throw InputError("no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
+                    throw InputError(
+                        "no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
                 }
                 guard let key = actor.currentKey else {
-                    throw InputError("'\(id)' has no current key to revoke", hint: "give it a new key with 'parledger actor rotate-key'")
+                    throw InputError(
+                        "'\(id)' has no current key to revoke",
+                        hint: "give it a new key with 'parledger actor rotate-key'")
                 }
                 _ = try signing.issue([ActorEvent.revocation(of: id, keyID: key.id, reason: reason ?? "")], to: scoring)
                 print("Revoked key \(key.id) of '\(id)'")
@@ -179,7 +189,8 @@ struct ActorCommand: ParsableCommand {
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
         @Argument(help: "The actor's id.") var id: String
-        @Option(help: ArgumentHelp("The new public key: a .pub file or base64.", valueName: "file")) var publicKey: String
+        @Option(help: ArgumentHelp("The new public key: a .pub file or base64.", valueName: "file")) var publicKey:
+            String
 
         func run() throws {
             try reportingFailures {
@@ -212,10 +223,12 @@ struct ActorCommand: ParsableCommand {
 /// The grant `--role` and `--scope` ask for, refusing an unknown role or unit with the valid ones.
 private func checkedGrant(role: String, scope: String?, in scoring: ScoringLedger) throws -> RoleGrant {
     guard Role(rawValue: role) != nil else {
-        throw InputError("unknown role '\(role)'", hint: "the roles are: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw InputError(
+            "unknown role '\(role)'", hint: "the roles are: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     if let scope, let problem = try scoring.scopeProblem(scope) {
-        throw InputError(problem, hint: "a scope names a unit of a cycle: open the cycle that lists it first, or check the spelling")
+        throw InputError(
+            problem, hint: "a scope names a unit of a cycle: open the cycle that lists it first, or check the spelling")
     }
     return RoleGrant(role: role, scope: scope)
 }

@@ -45,8 +45,9 @@ struct AppraiseCommand: ParsableCommand {
                 return
             }
             _ = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
-                let payload = PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
-                                                                reason: reason, evidence: citations.isEmpty ? nil : citations)
+                let payload = PARPayload.AppraisalScoreRecorded(
+                    cycle: cycle, unit: unit, criterion: criterion ?? "", points: try points.map(canonicalPoints) ?? "",
+                    reason: reason, evidence: citations.isEmpty ? nil : citations)
                 return try signing.issue(added + [payload.draft], to: scoring)
             }
             print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")

@@ -39,8 +39,9 @@ func loadFramework(_ file: String) throws -> Framework {
     }
     let defects = FrameworkValidator.defects(in: framework)
     guard defects.isEmpty else {
-        throw InputError("\(file) has \(defects.count) defects:\n" + defects.map { "  \($0)" }.joined(separator: "\n"),
-                         hint: "correct the framework and validate it again")
+        throw InputError(
+            "\(file) has \(defects.count) defects:\n" + defects.map { "  \($0)" }.joined(separator: "\n"),
+            hint: "correct the framework and validate it again")
     }
     return framework
 }
@@ -77,9 +78,11 @@ func prettyJSON(_ value: JSONValue) -> String {
             return "[\n" + elements.map { inner + render($0, inner) }.joined(separator: ",\n") + "\n\(indent)]"
         case .object(let members) where !members.isEmpty:
             let inner = indent + "  "
-            return "{\n" + CanonicalJSON.sortedKeys(members.keys).map { key in
-                inner + String(decoding: CanonicalJSON.encode(.string(key)), as: UTF8.self) + ": " + render(members[key] ?? .null, inner)
-            }.joined(separator: ",\n") + "\n\(indent)}"
+            return "{\n"
+                + CanonicalJSON.sortedKeys(members.keys).map { key in
+                    inner + String(decoding: CanonicalJSON.encode(.string(key)), as: UTF8.self) + ": "
+                        + render(members[key] ?? .null, inner)
+                }.joined(separator: ",\n") + "\n\(indent)}"
         default:
             return String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
         }

@@ -25,7 +25,8 @@ struct CheckpointCommand: ParsableCommand {
                 """
         )
         @OptionGroup var location: LedgerLocation
-        @Option(help: ArgumentHelp("Write the checkpoint here (default: standard output).", valueName: "file")) var out: String?
+        @Option(help: ArgumentHelp("Write the checkpoint here (default: standard output).", valueName: "file")) var out:
+            String?
 
         func run() throws {
             try reportingFailures {
@@ -55,7 +56,8 @@ struct CheckpointCommand: ParsableCommand {
         )
         @Argument(help: "The signed note.") var file: String
         @Option(name: .customLong("key"), help: "The verifier key (name+hash+base64).") var verifierKey: String
-        @Option(name: .customLong("ledger"), help: ArgumentHelp("Also compare with this ledger.", valueName: "dir")) var ledgerDirectory: String?
+        @Option(name: .customLong("ledger"), help: ArgumentHelp("Also compare with this ledger.", valueName: "dir"))
+        var ledgerDirectory: String?
 
         func run() throws {
             try reportingFailures {
@@ -67,12 +69,14 @@ struct CheckpointCommand: ParsableCommand {
                     return
                 }
                 print("OK: checkpoint signed by \(key.name)")
-                print("origin \(checkpoint.origin), tree size \(checkpoint.size), root \(hexString(checkpoint.rootHash))")
+                print(
+                    "origin \(checkpoint.origin), tree size \(checkpoint.size), root \(hexString(checkpoint.rootHash))")
                 for line in checkpoint.extensions { print(line) }
                 if let ledgerDirectory {
                     let ledger = try ScoringLedger.open(at: ledgerDirectory).ledger
                     let (_, root) = try ledger.treeRoot(size: checkpoint.size)
-                    guard root == checkpoint.rootHash, checkpoint.origin == Checkpoint.origin(ledgerID: ledger.id) else {
+                    guard root == checkpoint.rootHash, checkpoint.origin == Checkpoint.origin(ledgerID: ledger.id)
+                    else {
                         print("MISMATCH: the ledger's tree of \(checkpoint.size) events has root \(hexString(root))")
                         throw ExitStatus.verificationFailed
                     }

@@ -6,7 +6,8 @@ struct CorrectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
         abstract: "Correct a published score, citing the decision that orders it (secretariat).",
-        discussion: "Example:\n  parledger correct dien-bien-2019 so-y-te 3.4.1 2 --decision 812/QĐ-UBND --reason \"Phúc khảo: hồ sơ trễ hạn do lỗi hệ thống\" --key so-noi-vu.key"
+        discussion:
+            "Example:\n  parledger correct dien-bien-2019 so-y-te 3.4.1 2 --decision 812/QĐ-UBND --reason \"Phúc khảo: hồ sơ trễ hạn do lỗi hệ thống\" --key so-noi-vu.key"
     )
     @OptionGroup var location: LedgerLocation
     @OptionGroup var signing: SigningOptions
@@ -19,9 +20,13 @@ struct CorrectCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let payload = PARPayload.CorrectionRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision, reason: reason)
+            let payload = PARPayload.CorrectionRecorded(
+                cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision,
+                reason: reason)
             let result = try signing.issue([payload.draft], to: try location.openScoring())
-            print("Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))")
+            print(
+                "Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))"
+            )
         }
     }
 }

@@ -41,13 +41,19 @@ struct CouncilCommand: ParsableCommand {
                     fields[kind] = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 }
                 guard !fields.isEmpty else {
-                    throw InputError("no fields given", hint: "pass --department-fields and/or --district-fields, e.g. 1,2,3")
+                    throw InputError(
+                        "no fields given", hint: "pass --department-fields and/or --district-fields, e.g. 1,2,3")
                 }
-                let payload = PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair)
-                _ = try signing.issue([payload.draft],
-                                      to: try location.openScoring())
-                let described = fields.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)s \($0.value.joined(separator: ", "))" }
-                print("Assigned \(member) to \(described.joined(separator: "; "))\(chair ? " as chair" : "") in \(cycle)")
+                let payload = PARPayload.CouncilMemberAssigned(
+                    cycle: cycle, actor: member, fields: fields, chair: chair)
+                _ = try signing.issue(
+                    [payload.draft],
+                    to: try location.openScoring())
+                let described = fields.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                    "\($0.key.rawValue)s \($0.value.joined(separator: ", "))"
+                }
+                print(
+                    "Assigned \(member) to \(described.joined(separator: "; "))\(chair ? " as chair" : "") in \(cycle)")
             }
         }
     }
@@ -70,9 +76,11 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason)
-                _ = try signing.issue([payload.draft],
-                                      to: try location.openScoring())
+                let payload = PARPayload.NotApplicableRejected(
+                    cycle: cycle, unit: unit, criterion: criterion, reason: reason)
+                _ = try signing.issue(
+                    [payload.draft],
+                    to: try location.openScoring())
                 print("Rejected the not-applicable claim of \(unit) on \(criterion); appraise it now")
             }
         }
@@ -95,8 +103,9 @@ struct CouncilCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let payload = PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason)
-                _ = try signing.issue([payload.draft],
-                                      to: try location.openScoring())
+                _ = try signing.issue(
+                    [payload.draft],
+                    to: try location.openScoring())
                 print("Reopened the appraisal of \(unit)")
             }
         }
@@ -116,9 +125,12 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let result = try signing.issue([PARPayload.AppraisalClosed(cycle: cycle).draft],
-                                               to: try location.openScoring())
-                print("Closed the appraisal of \(cycle) at event \(result.events[0].sequence) (hash \(result.events[0].hash.hex.prefix(16))…)")
+                let result = try signing.issue(
+                    [PARPayload.AppraisalClosed(cycle: cycle).draft],
+                    to: try location.openScoring())
+                print(
+                    "Closed the appraisal of \(cycle) at event \(result.events[0].sequence) (hash \(result.events[0].hash.hex.prefix(16))…)"
+                )
             }
         }
     }

@@ -34,24 +34,32 @@ struct CycleCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let json = try readJSON(file)
-                guard let year = json["year"]?.integerValue else { throw InputError("\(file): 'year' must be an integer") }
+                guard let year = json["year"]?.integerValue else {
+                    throw InputError("\(file): 'year' must be an integer")
+                }
                 var document = json
                 if case .object(var members) = json {
                     let typed = members["selfAssessmentDeadline"]?.stringValue ?? "\(year + 1)-01-14"
-                    let deadline = try ProvinceTime.parse(typed, option: "\(file): selfAssessmentDeadline", bareDate: .end)
+                    let deadline = try ProvinceTime.parse(
+                        typed, option: "\(file): selfAssessmentDeadline", bareDate: .end)
                     members["selfAssessmentDeadline"] = .string(deadline.iso8601)
                     document = .object(members)
                 }
                 let opened: PARPayload.CycleOpened
                 do {
-                    opened = try JSONDecoder().decode(PARPayload.CycleOpened.self, from: Data(CanonicalJSON.encode(document)))
+                    opened = try JSONDecoder().decode(
+                        PARPayload.CycleOpened.self, from: Data(CanonicalJSON.encode(document)))
                 } catch {
-                    throw InputError("\(file) does not describe a cycle: \(error)", hint: "see 'parledger cycle open --help' for the fields")
+                    throw InputError(
+                        "\(file) does not describe a cycle: \(error)",
+                        hint: "see 'parledger cycle open --help' for the fields")
                 }
                 let scoring = try location.openScoring()
                 _ = try signing.issue([opened.draft], to: scoring)
                 let window = opened.effectivePublicationWindow
-                print("Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(ProvinceTime.show(iso8601: opened.selfAssessmentDeadline)); publication from \(window.from) to \(window.until)")
+                print(
+                    "Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(ProvinceTime.show(iso8601: opened.selfAssessmentDeadline)); publication from \(window.from) to \(window.until)"
+                )
             }
         }
     }
@@ -73,27 +81,48 @@ struct CycleCommand: ParsableCommand {
                     print(String(decoding: CanonicalJSON.encode(status.json), as: UTF8.self))
                     return
                 }
-                print("Cycle \(record.opened.cycle): \(record.opened.name) (\(record.opened.year)), opened by \(record.openedBy) at event \(record.openedAt)")
-                for (kind, id) in record.opened.frameworks.sorted(by: { $0.key < $1.key }) { print("Framework for \(kind)s: \(id)") }
-                print("Self-assessment deadline: \(ProvinceTime.show(iso8601: record.opened.selfAssessmentDeadline)); publication window \(window.from) to \(window.until)")
+                print(
+                    "Cycle \(record.opened.cycle): \(record.opened.name) (\(record.opened.year)), opened by \(record.openedBy) at event \(record.openedAt)"
+                )
+                for (kind, id) in record.opened.frameworks.sorted(by: { $0.key < $1.key }) {
+                    print("Framework for \(kind)s: \(id)")
+                }
+                print(
+                    "Self-assessment deadline: \(ProvinceTime.show(iso8601: record.opened.selfAssessmentDeadline)); publication window \(window.from) to \(window.until)"
+                )
                 for member in record.council.keys.sorted().compactMap({ record.council[$0] }) {
-                    let fields = member.fields.sorted { $0.key < $1.key }.map { "\($0.key)s \($0.value.joined(separator: ","))" }.joined(separator: "; ")
+                    let fields = member.fields.sorted { $0.key < $1.key }.map {
+                        "\($0.key)s \($0.value.joined(separator: ","))"
+                    }.joined(separator: "; ")
                     print("Council: \(member.actor)\(member.chair ? " (chair)" : "") — \(fields)")
                 }
-                print("Spot-check draw: \(record.spotCheckCommitment.map { "committed (\($0.prefix(16))…)" } ?? "not committed yet")"
-                      + (record.appraisalClosed.map { "; appraisal closed at event \($0.sequence)" } ?? ""))
+                print(
+                    "Spot-check draw: \(record.spotCheckCommitment.map { "committed (\($0.prefix(16))…)" } ?? "not committed yet")"
+                        + (record.appraisalClosed.map { "; appraisal closed at event \($0.sequence)" } ?? ""))
                 if let publication = record.publication {
-                    print("Published by decision \(publication.decision) of \(publication.date) (event \(publication.sequence)), results \(publication.resultsHash)")
+                    print(
+                        "Published by decision \(publication.decision) of \(publication.date) (event \(publication.sequence)), results \(publication.resultsHash)"
+                    )
                 }
                 let counts = status.counts
-                print("Progress: \(counts.selfAssessment) in self-assessment (\(counts.late) late), \(counts.submitted) submitted, \(counts.sealed) sealed")
+                print(
+                    "Progress: \(counts.selfAssessment) in self-assessment (\(counts.late) late), \(counts.submitted) submitted, \(counts.sealed) sealed"
+                )
                 for progress in status.units {
                     let (unit, state) = (progress.unit, progress.record)
-                    let spotCheck = state.spotChecked ? (state.spotCheckConcluded ? "spot-checked" : "drawn for spot-check") : nil
-                    let extended = state.deadlineExtendedUntil.map { "deadline extended to \(ProvinceTime.show(iso8601: $0))" }
-                    let flags = [progress.isLate ? "late" : nil, extended, spotCheck, progress.surveyComplete ? nil : "survey incomplete",
-                                 state.excludedFromRanking.map { "not ranked: \($0)" }].compactMap { $0 }
-                    print("  \(unit.id)\t\(unit.kind.rawValue)\t\(state.stage.rawValue)\t\(unit.name)\(flags.isEmpty ? "" : "\t" + flags.joined(separator: ", "))")
+                    let spotCheck =
+                        state.spotChecked ? (state.spotCheckConcluded ? "spot-checked" : "drawn for spot-check") : nil
+                    let extended = state.deadlineExtendedUntil.map {
+                        "deadline extended to \(ProvinceTime.show(iso8601: $0))"
+                    }
+                    let flags = [
+                        progress.isLate ? "late" : nil, extended, spotCheck,
+                        progress.surveyComplete ? nil : "survey incomplete",
+                        state.excludedFromRanking.map { "not ranked: \($0)" },
+                    ].compactMap { $0 }
+                    print(
+                        "  \(unit.id)\t\(unit.kind.rawValue)\t\(state.stage.rawValue)\t\(unit.name)\(flags.isEmpty ? "" : "\t" + flags.joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -119,7 +148,8 @@ struct CycleCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let deadline = try ProvinceTime.parse(until, option: "--until", bareDate: .end)
-                let payload = PARPayload.DeadlineExtended(cycle: cycle, unit: unit, until: deadline.iso8601, reason: reason)
+                let payload = PARPayload.DeadlineExtended(
+                    cycle: cycle, unit: unit, until: deadline.iso8601, reason: reason)
                 _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("Extended the self-assessment deadline of '\(unit)' to \(ProvinceTime.show(deadline))")
             }
@@ -129,7 +159,8 @@ struct CycleCommand: ParsableCommand {
     struct Exclude: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score a unit but leave it out of the ranking, with the reason.",
-            discussion: "Example:\n  parledger cycle exclude dien-bien-2019 so-ngoai-vu --reason \"thành lập trong năm\" --key so-noi-vu.key"
+            discussion:
+                "Example:\n  parledger cycle exclude dien-bien-2019 so-ngoai-vu --reason \"thành lập trong năm\" --key so-noi-vu.key"
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions

@@ -23,7 +23,10 @@ struct DemoCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.customLong("dir"), .customLong("ledger")], help: ArgumentHelp("Where to create the demo (must not exist); the ledger goes in DIR/ledger.", valueName: "dir"))
+    @Option(
+        name: [.customLong("dir"), .customLong("ledger")],
+        help: ArgumentHelp(
+            "Where to create the demo (must not exist); the ledger goes in DIR/ledger.", valueName: "dir"))
     var dir = "parledger-demo"
     @Option(help: ArgumentHelp("The frameworks directory.", valueName: "dir")) var frameworks = "schemas/frameworks"
     @Option(help: "The pseudo-random seed.") var seed: UInt64 = 2019
@@ -38,11 +41,14 @@ struct DemoCommand: ParsableCommand {
             for (kind, name) in [(UnitKind.department, "departments"), (.district, "districts")] {
                 let file = (frameworks as NSString).appendingPathComponent("dien-bien-2019-\(name).json")
                 guard FileManager.default.fileExists(atPath: file) else {
-                    throw InputError("cannot find \(file)", hint: "run the demo from the repository's root, or pass --frameworks DIR")
+                    throw InputError(
+                        "cannot find \(file)", hint: "run the demo from the repository's root, or pass --frameworks DIR"
+                    )
                 }
                 loaded[kind] = try loadFramework(file)
             }
-            let scenario = try DemoScenario(directory: dir, seed: seed, frameworks: loaded, progress: ProgressReporter("demo", quiet: quiet))
+            let scenario = try DemoScenario(
+                directory: dir, seed: seed, frameworks: loaded, progress: ProgressReporter("demo", quiet: quiet))
             try scenario.run()
         }
     }
@@ -60,28 +66,34 @@ final class DemoScenario: Signatories, CycleScript {
     static let departments = [
         ("so-noi-vu", "Sở Nội vụ"), ("so-tu-phap", "Sở Tư pháp"), ("so-ke-hoach-dau-tu", "Sở Kế hoạch và Đầu tư"),
         ("so-tai-chinh", "Sở Tài chính"), ("so-cong-thuong", "Sở Công Thương"),
-        ("so-nong-nghiep", "Sở Nông nghiệp và Phát triển nông thôn"), ("so-giao-thong-van-tai", "Sở Giao thông vận tải"),
+        ("so-nong-nghiep", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("so-giao-thong-van-tai", "Sở Giao thông vận tải"),
         ("so-xay-dung", "Sở Xây dựng"), ("so-tai-nguyen-moi-truong", "Sở Tài nguyên và Môi trường"),
-        ("so-thong-tin-truyen-thong", "Sở Thông tin và Truyền thông"), ("so-lao-dong", "Sở Lao động - Thương binh và Xã hội"),
+        ("so-thong-tin-truyen-thong", "Sở Thông tin và Truyền thông"),
+        ("so-lao-dong", "Sở Lao động - Thương binh và Xã hội"),
         ("so-van-hoa", "Sở Văn hóa, Thể thao và Du lịch"), ("so-khoa-hoc-cong-nghe", "Sở Khoa học và Công nghệ"),
         ("so-giao-duc-dao-tao", "Sở Giáo dục và Đào tạo"), ("so-y-te", "Sở Y tế"), ("thanh-tra-tinh", "Thanh tra tỉnh"),
         ("ban-dan-toc", "Ban Dân tộc"), ("so-ngoai-vu", "Sở Ngoại vụ"),
     ]
     static let districts = [
-        ("tp-dien-bien-phu", "Thành phố Điện Biên Phủ"), ("tx-muong-lay", "Thị xã Mường Lay"), ("huyen-dien-bien", "Huyện Điện Biên"),
-        ("huyen-dien-bien-dong", "Huyện Điện Biên Đông"), ("huyen-muong-ang", "Huyện Mường Ảng"), ("huyen-muong-cha", "Huyện Mường Chà"),
+        ("tp-dien-bien-phu", "Thành phố Điện Biên Phủ"), ("tx-muong-lay", "Thị xã Mường Lay"),
+        ("huyen-dien-bien", "Huyện Điện Biên"),
+        ("huyen-dien-bien-dong", "Huyện Điện Biên Đông"), ("huyen-muong-ang", "Huyện Mường Ảng"),
+        ("huyen-muong-cha", "Huyện Mường Chà"),
         ("huyen-muong-nhe", "Huyện Mường Nhé"), ("huyen-nam-po", "Huyện Nậm Pồ"), ("huyen-tua-chua", "Huyện Tủa Chùa"),
         ("huyen-tuan-giao", "Huyện Tuần Giáo"),
     ]
     static let appraisalReasons = [
-        "Tài liệu kiểm chứng chưa đầy đủ", "Báo cáo gửi chậm so với quy định", "Kết quả thực hiện chưa đạt kế hoạch đề ra",
+        "Tài liệu kiểm chứng chưa đầy đủ", "Báo cáo gửi chậm so với quy định",
+        "Kết quả thực hiện chưa đạt kế hoạch đề ra",
         "Văn bản ban hành chưa đúng thể thức", "Số liệu không khớp với báo cáo của Sở Nội vụ",
     ]
     /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3.
     static let cast = Cast(
         secretariat: Player("so-noi-vu-thuong-truc", "Sở Nội vụ (thường trực Ban Chỉ đạo CCHC)"),
-        council: Council(chair: Player("hoi-dong-tham-dinh", "Chủ tịch Hội đồng thẩm định tỉnh"),
-                         members: [(Player("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh"), ["1", "2", "3"])]),
+        council: Council(
+            chair: Player("hoi-dong-tham-dinh", "Chủ tịch Hội đồng thẩm định tỉnh"),
+            members: [(Player("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh"), ["1", "2", "3"])]),
         steeringCommittee: Player("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh"),
         surveyContractor: Player("nha-thau-dtxhh", "Đơn vị điều tra xã hội học độc lập"),
         auditors: [Player("kiem-toan", "Kiểm toán viên")]
@@ -112,8 +124,9 @@ final class DemoScenario: Signatories, CycleScript {
         }
         clock.set(at("2019-12-02T01:00:00Z"))
         let logSeed = EventHash.of(Array("parledger-demo|\(seed)|log-key".utf8)).bytes
-        scoring = try ScoringLedger.create(at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)",
-                                          logKey: SigningKey(seed: logSeed))
+        scoring = try ScoringLedger.create(
+            at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)",
+            logKey: SigningKey(seed: logSeed))
         evidenceStore = EvidenceStore(ledger: scoring.ledger)
     }
 
@@ -128,7 +141,9 @@ final class DemoScenario: Signatories, CycleScript {
         try driver.enrolSecretariat(key: try key(for: Self.cast.secretariat.id), commandID: "demo-\(seed)-enrol")
         let enrolled = try driver.enrolCast(units: units)
         try driver.registerFrameworks()
-        print("Enrolled \(enrolled + 1) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)")
+        print(
+            "Enrolled \(enrolled + 1) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)"
+        )
         for year in [2019, 2020] { try runCycle(year, driver: driver) }
         progress.finish()
         try printRankings(cycle: "dien-bien-2020")
@@ -137,7 +152,9 @@ final class DemoScenario: Signatories, CycleScript {
         print("\n$ parledger verify --ledger \(directory)/ledger")
         print(report.problem.map { "FAILED: \($0)" } ?? "OK: \(report.eventCount) events, head \(report.headHash.hex)")
         try exportAndVerifyBundle()
-        print("\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle. Try:")
+        print(
+            "\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle. Try:"
+        )
         print("  parledger ranking --cycle dien-bien-2019 --ledger \(directory)/ledger")
         print("  parledger trace huyen-muong-nhe --cycle dien-bien-2020 --ledger \(directory)/ledger")
         print("  python3 tools/verify_bundle.py \(directory)/bundle --trust \(directory)/trust-policy.txt")
@@ -169,7 +186,8 @@ final class DemoScenario: Signatories, CycleScript {
         let before = try scoring.ledger.head().count
         let plan = CyclePlan(
             cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year, units: units,
-            selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z") ?? Timestamp(millisecondsSinceEpoch: 0),
+            selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z")
+                ?? Timestamp(millisecondsSinceEpoch: 0),
             previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil,
             drawSecret: EventHash.of(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)).bytes,
             decision: "\(year == 2019 ? 642 : 587)/QĐ-UBND", publicationDate: "\(next)-05-29"
@@ -177,9 +195,13 @@ final class DemoScenario: Signatories, CycleScript {
         let summary = try driver.run(plan, script: self)
         progress.finish()
         let events = try scoring.ledger.head().count - before
-        let corrected = summary.corrections.map { "; then corrected \($0.unit) \($0.criterion) to \($0.points) by decision \($0.decision)" }.joined()
-        print("\nCycle \(cycle): \(units.count) units, \(events) events; \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
-              + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(plan.decision)\(corrected)")
+        let corrected = summary.corrections.map {
+            "; then corrected \($0.unit) \($0.criterion) to \($0.points) by decision \($0.decision)"
+        }.joined()
+        print(
+            "\nCycle \(cycle): \(units.count) units, \(events) events; \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
+                + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(plan.decision)\(corrected)"
+        )
     }
 
     func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws {
@@ -214,7 +236,15 @@ final class DemoScenario: Signatories, CycleScript {
         let year = plan.year
         let quality = 30 + random.below(70)
         let exempt = unit.id == "ban-dan-toc" ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
-        var events: [EventDraft] = exempt.isEmpty ? [] : [PARPayload.NotApplicableMarked(cycle: plan.cycle, unit: unit.id, criterion: "2.1", legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)").draft]
+        var events: [EventDraft] =
+            exempt.isEmpty
+            ? []
+            : [
+                PARPayload.NotApplicableMarked(
+                    cycle: plan.cycle, unit: unit.id, criterion: "2.1",
+                    legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(year)"
+                ).draft
+            ]
         for leaf in framework.leaves where leaf.method == .assessed && !exempt.contains(leaf.code) {
             let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
             var evidence: [EvidenceCitation] = []
@@ -229,10 +259,14 @@ final class DemoScenario: Signatories, CycleScript {
                 events.append(added.draft)
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
             } else {
-                explanation = "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
+                explanation =
+                    "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
-            events.append(PARPayload.SelfScoreRecorded(cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description,
-                                                       evidence: evidence, explanation: explanation).draft)
+            events.append(
+                PARPayload.SelfScoreRecorded(
+                    cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description,
+                    evidence: evidence, explanation: explanation
+                ).draft)
         }
         return events
     }
@@ -242,18 +276,26 @@ final class DemoScenario: Signatories, CycleScript {
         staged = []
     }
 
-    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.AppraisalScoreRecorded] {
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .AppraisalScoreRecorded]
+    {
         var recorded: [PARPayload.AppraisalScoreRecorded] = []
         for (criterion, score) in try scoring.scores(cycle: plan.cycle, unit: unit.id)
         where criterion.method == .assessed && score.notApplicable == nil && random.chance(10) {
             let selfPoints = score.selfScore?.value ?? .zero
             var appraised = random.part(of: selfPoints, from: 0)
-            if unit.kind == .district && selfPoints < criterion.maxPoints && random.chance(30) { appraised = criterion.maxPoints }
+            if unit.kind == .district && selfPoints < criterion.maxPoints && random.chance(30) {
+                appraised = criterion.maxPoints
+            }
             guard appraised != selfPoints else { continue }
-            let reason = appraised > selfPoints ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
-                                                : Self.appraisalReasons[random.below(Self.appraisalReasons.count)]
-            recorded.append(PARPayload.AppraisalScoreRecorded(cycle: plan.cycle, unit: unit.id, criterion: criterion.code,
-                                                              points: appraised.description, reason: reason, evidence: nil))
+            let reason =
+                appraised > selfPoints
+                ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
+                : Self.appraisalReasons[random.below(Self.appraisalReasons.count)]
+            recorded.append(
+                PARPayload.AppraisalScoreRecorded(
+                    cycle: plan.cycle, unit: unit.id, criterion: criterion.code,
+                    points: appraised.description, reason: reason, evidence: nil))
             if traced == nil && appraised < selfPoints { traced = (plan.cycle, unit.id, criterion.code) }
         }
         return recorded
@@ -266,25 +308,34 @@ final class DemoScenario: Signatories, CycleScript {
     }
 
     func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
-        let candidates = try scoring.scores(cycle: plan.cycle, unit: unit).filter { $0.0.method == .assessed && $0.1.notApplicable == nil }
+        let candidates = try scoring.scores(cycle: plan.cycle, unit: unit).filter {
+            $0.0.method == .assessed && $0.1.notApplicable == nil
+        }
         return candidates.prefix(3).enumerated().map { index, candidate in
             let (criterion, score) = candidate
             let appraised = score.appraised?.value ?? .zero
             let lower = index == 2 && appraised.hundredths >= 25
-            return PARPayload.SpotCheckScoreRecorded(cycle: plan.cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
-                                                     points: lower ? (appraised - Points(hundredths: 25)).description : nil,
-                                                     reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)
+            return PARPayload.SpotCheckScoreRecorded(
+                cycle: plan.cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
+                points: lower ? (appraised - Points(hundredths: 25)).description : nil,
+                reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)
         }
     }
 
     /// After the 2019 publication, one of Sở Y tế's scores is raised to its maximum on review.
     func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] {
         let unit = "so-y-te"
-        guard plan.year == 2019, let (criterion, _) = try scoring.scores(cycle: plan.cycle, unit: unit).first(where: {
-            $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
-        }) else { return [] }
-        return [PARPayload.CorrectionRecorded(cycle: plan.cycle, unit: unit, criterion: criterion.code, points: criterion.maxPoints.description,
-                                              decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định")]
+        guard plan.year == 2019,
+            let (criterion, _) = try scoring.scores(cycle: plan.cycle, unit: unit).first(where: {
+                $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
+            })
+        else { return [] }
+        return [
+            PARPayload.CorrectionRecorded(
+                cycle: plan.cycle, unit: unit, criterion: criterion.code, points: criterion.maxPoints.description,
+                decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định"
+            )
+        ]
     }
 
     // MARK: Output
@@ -295,9 +346,14 @@ final class DemoScenario: Signatories, CycleScript {
             print("rank\tindex %\tchange\tplaces\tclass\tunit")
             for row in try scoring.ranking(cycle: cycle, kind: kind).rows {
                 let result = row.result
-                let change = row.change.map { ($0.indexPoints.hundredths >= 0 ? "+" : "") + $0.indexPoints.formatted(decimals: 2) } ?? ""
+                let change =
+                    row.change.map {
+                        ($0.indexPoints.hundredths >= 0 ? "+" : "") + $0.indexPoints.formatted(decimals: 2)
+                    } ?? ""
                 let places = row.change?.places.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? ""
-                print("\(result.rank.map(String.init) ?? "-")\t\(result.indexText)\t\(change)\t\(places)\t\(result.className)\t\(result.unit.name)")
+                print(
+                    "\(result.rank.map(String.init) ?? "-")\t\(result.indexText)\t\(change)\t\(places)\t\(result.className)\t\(result.unit.name)"
+                )
             }
         }
     }
@@ -306,7 +362,9 @@ final class DemoScenario: Signatories, CycleScript {
         let policy = try scoring.ledger.trustPolicy()
         print("\n$ parledger trust-policy --ledger \(directory)/ledger --out \(directory)/trust-policy.txt")
         try policy.text.write(toFile: "\(directory)/trust-policy.txt", atomically: true, encoding: .utf8)
-        print("Wrote the trust policy of ledger \(policy.ledgerID); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))")
+        print(
+            "Wrote the trust policy of ledger \(policy.ledgerID); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))"
+        )
         print("\n$ parledger export \(directory)/bundle --with-evidence")
         let summary = try CertifiedBundle.export(scoring, to: "\(directory)/bundle", withEvidence: true)
         print("Exported \(summary.events) events in \(summary.files) files; checkpoint root \(summary.rootHash)")
@@ -320,9 +378,12 @@ final class DemoScenario: Signatories, CycleScript {
         guard let traced else { return }
         print("\n$ parledger trace \(traced.unit) \(traced.criterion) --cycle \(traced.cycle)")
         for entry in try scoring.trace(cycle: traced.cycle, unit: traced.unit, criterion: traced.criterion) {
-            var line = "  event \(entry.event.sequence)  \(entry.event.recordedAt)  \(entry.stage) \(entry.before) → \(entry.after) by \(entry.event.actor)"
+            var line =
+                "  event \(entry.event.sequence)  \(entry.event.recordedAt)  \(entry.stage) \(entry.before) → \(entry.after) by \(entry.event.actor)"
             if let reason = entry.reason { line += " — \(reason)" }
-            if let evidence = entry.evidence.first { line += " [evidence \(evidence.name) \(evidence.sha256.prefix(12))…]" }
+            if let evidence = entry.evidence.first {
+                line += " [evidence \(evidence.name) \(evidence.sha256.prefix(12))…]"
+            }
             print(line)
         }
     }

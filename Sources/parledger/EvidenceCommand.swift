@@ -13,7 +13,8 @@ struct EvidenceCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Store documents and record who added them (one signed command).",
-            discussion: "Unit officers name their unit with --unit.\n\nExample:\n  parledger evidence add ke-hoach-cchc-2019.pdf bao-cao-quy-4.pdf --unit so-tai-chinh --key officer.key"
+            discussion:
+                "Unit officers name their unit with --unit.\n\nExample:\n  parledger evidence add ke-hoach-cchc-2019.pdf bao-cao-quy-4.pdf --unit so-tai-chinh --key officer.key"
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
@@ -32,8 +33,9 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the documents added to the ledger.",
-                                                        discussion: "Example:\n  parledger evidence list --json")
+        static let configuration = CommandConfiguration(
+            abstract: "List the documents added to the ledger.",
+            discussion: "Example:\n  parledger evidence list --json")
         @OptionGroup var location: LedgerLocation
         @Flag(help: "Print JSON.") var json = false
 
@@ -41,10 +43,14 @@ struct EvidenceCommand: ParsableCommand {
             try reportingFailures {
                 let items = try location.openForReading().evidence()
                 if json {
-                    let value: JSONValue = .array(items.map {
-                        .object(["sha256": .string($0.sha256), "name": .string($0.name), "size": .integer(Int64($0.size)),
-                                 "unit": $0.unit.map(JSONValue.string) ?? .null])
-                    })
+                    let value: JSONValue = .array(
+                        items.map {
+                            .object([
+                                "sha256": .string($0.sha256), "name": .string($0.name),
+                                "size": .integer(Int64($0.size)),
+                                "unit": $0.unit.map(JSONValue.string) ?? .null,
+                            ])
+                        })
                     print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
                     return
                 }
@@ -54,8 +60,9 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Re-hash every stored document against the hash the ledger recorded.",
-                                                        discussion: "Example:\n  parledger evidence check")
+        static let configuration = CommandConfiguration(
+            abstract: "Re-hash every stored document against the hash the ledger recorded.",
+            discussion: "Example:\n  parledger evidence check")
         @OptionGroup var location: LedgerLocation
 
         func run() throws {
@@ -63,7 +70,9 @@ struct EvidenceCommand: ParsableCommand {
                 let scoring = try location.openForReading()
                 let store = EvidenceStore(ledger: scoring.ledger)
                 let items = try scoring.evidence()
-                let problems = items.compactMap { item in store.check(item.sha256).map { "\(item.name) (\(item.sha256)): \($0)" } }
+                let problems = items.compactMap { item in
+                    store.check(item.sha256).map { "\(item.name) (\(item.sha256)): \($0)" }
+                }
                 for problem in problems { print("FAILED: \(problem)") }
                 if !problems.isEmpty { throw ExitStatus.verificationFailed }
                 print("OK: \(items.count) documents match their recorded hashes")
@@ -74,10 +83,13 @@ struct EvidenceCommand: ParsableCommand {
 
 /// Stages `files` in the evidence store, runs `issue` with their EvidenceAdded drafts and the
 /// citations a score makes of them, and keeps the files only when it returns (the command committed).
-func withEvidence<T>(_ files: [String], unit: String, in scoring: ScoringLedger,
-                     _ issue: ([EventDraft], [EvidenceCitation]) throws -> T) throws -> T {
+func withEvidence<T>(
+    _ files: [String], unit: String, in scoring: ScoringLedger,
+    _ issue: ([EventDraft], [EvidenceCitation]) throws -> T
+) throws -> T {
     let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
-    let result = try issue(staged.added.map(\.draft), staged.added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
+    let result = try issue(
+        staged.added.map(\.draft), staged.added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
     try staged.keep()
     return result
 }

@@ -27,10 +27,13 @@ struct ExportCommand: ParsableCommand {
         try reportingFailures {
             let scoring = try location.openForReading()
             let progress = ProgressReporter("exporting", quiet: quiet)
-            let summary = try CertifiedBundle.export(scoring, to: out, withEvidence: withEvidence, progress: progress.update)
+            let summary = try CertifiedBundle.export(
+                scoring, to: out, withEvidence: withEvidence, progress: progress.update)
             progress.finish()
             print("Exported \(summary.events) events in \(summary.files) files to \(out)")
-            print("Checkpoint root \(summary.rootHash), log key fingerprint \(TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey))")
+            print(
+                "Checkpoint root \(summary.rootHash), log key fingerprint \(TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey))"
+            )
         }
     }
 }

@@ -47,7 +47,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
         printError(error.description, hint: hint(for: error))
         throw ExitStatus.refused
     } catch let error as TrustPolicy.Problem {
-        printError(error.description, hint: "use the trust policy file the province publishes ('parledger trust-policy' prints it)")
+        printError(
+            error.description,
+            hint: "use the trust policy file the province publishes ('parledger trust-policy' prints it)")
         throw ExitStatus.refused
     } catch let error as Receipt.Problem {
         printError(error.description, hint: nil)
@@ -62,11 +64,14 @@ func reportingFailures(_ body: () throws -> Void) throws {
         printError(error.description, hint: fileHint(error.code))
         throw ExitStatus.unavailable
     } catch let error as CocoaError where error.isFileError {
-        let problem = FileProblem(operation: "using the file", path: error.filePath ?? "(unnamed)", code: FileProblem.systemCode(of: error))
+        let problem = FileProblem(
+            operation: "using the file", path: error.filePath ?? "(unnamed)", code: FileProblem.systemCode(of: error))
         printError(problem.description, hint: fileHint(problem.code))
         throw ExitStatus.unavailable
     } catch let error as ByteReader.Malformed {
-        printError("a stored record cannot be read: \(error.reason)", hint: "run 'parledger verify' and restore the ledger from a verified copy")
+        printError(
+            "a stored record cannot be read: \(error.reason)",
+            hint: "run 'parledger verify' and restore the ledger from a verified copy")
         throw ExitStatus.unavailable
     } catch let error as JSONParseError {
         printError(error.description, hint: "correct the JSON and retry; nothing was changed")
@@ -80,7 +85,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as Points.ParseError {
         printError(error.description, hint: "write points such as 2,5 or 0.25, with at most two decimals")
         throw ExitStatus.refused
-    } catch where error is ExitCode || error is ValidationError || error is CleanExit {
+    } catch  where error is ExitCode || error is ValidationError || error is CleanExit {
         throw error
     } catch {
         throw reportInternalError(error)
@@ -119,7 +124,7 @@ func hint(for error: LedgerError) -> String? {
         "use the existing ledger, or choose another directory"
     case .storage(_, let error) where error == .mapFull:
         "the ledger reached its size limit; free disk space or raise the limit"
-    case .storage(_, let error) where error == .noSpace || error == .ioError:
+    case .storage(_, let error) where error == .noSpace || error == .inputOutput:
         "the disk is full or failing; nothing was appended: free space, retry, then run 'parledger verify'"
     case .storage(_, let error) where error == .permissionDenied:
         "check the permissions of the ledger directory"
@@ -163,8 +168,9 @@ func hint(for problem: KeyFile.Problem) -> String {
 /// Prints an error nothing above expected as a bug and returns its exit code (70), so that it is
 /// never taken for a failed verification.
 func reportInternalError(_ error: any Error) -> ExitCode {
-    printError("internal error (a bug in parledger): \(String(reflecting: error))",
-               hint: "nothing more was written; please report this with the command you ran")
+    printError(
+        "internal error (a bug in parledger): \(String(reflecting: error))",
+        hint: "nothing more was written; please report this with the command you ran")
     return ExitStatus.internalError
 }
 

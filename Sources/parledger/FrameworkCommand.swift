@@ -25,8 +25,10 @@ struct FrameworkCommand: ParsableCommand {
         )
         @Argument(help: "The decision's text (UTF-8).") var file: String
         @Option(help: "Which table: 1 (departments) or 2 (districts).") var table: Int
-        @Option(help: ArgumentHelp("A JSON file of documented corrections.", valueName: "file")) var corrections: String?
-        @Option(help: ArgumentHelp("Write the framework here (default: standard output).", valueName: "file")) var out: String?
+        @Option(help: ArgumentHelp("A JSON file of documented corrections.", valueName: "file")) var corrections:
+            String?
+        @Option(help: ArgumentHelp("Write the framework here (default: standard output).", valueName: "file")) var out:
+            String?
 
         func validate() throws {
             guard table == 1 || table == 2 else { throw ValidationError("--table must be 1 or 2.") }
@@ -50,7 +52,9 @@ struct FrameworkCommand: ParsableCommand {
                     let json = prettyJSON(framework.json)
                     if let out {
                         try json.write(toFile: out, atomically: true, encoding: .utf8)
-                        print("Wrote \(framework.name) (\(framework.leaves.count) scored criteria, id \(framework.id)) to \(out)")
+                        print(
+                            "Wrote \(framework.name) (\(framework.leaves.count) scored criteria, id \(framework.id)) to \(out)"
+                        )
                     } else {
                         print(json, terminator: "")
                     }
@@ -69,7 +73,9 @@ struct FrameworkCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let framework = try loadFramework(file)
-                print("OK: \(framework.name): \(framework.fields.count) fields, \(framework.leaves.count) scored criteria, id \(framework.id)")
+                print(
+                    "OK: \(framework.name): \(framework.fields.count) fields, \(framework.leaves.count) scored criteria, id \(framework.id)"
+                )
             }
         }
     }
@@ -77,7 +83,8 @@ struct FrameworkCommand: ParsableCommand {
     struct Register: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a framework in the ledger (secretariat); cycles then name it by id.",
-            discussion: "Example:\n  parledger framework register schemas/frameworks/dien-bien-2019-departments.json --key so-noi-vu.key"
+            discussion:
+                "Example:\n  parledger framework register schemas/frameworks/dien-bien-2019-departments.json --key so-noi-vu.key"
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
@@ -87,7 +94,8 @@ struct FrameworkCommand: ParsableCommand {
             try reportingFailures {
                 let framework = try loadFramework(file)
                 let scoring = try location.openScoring()
-                let result = try signing.issue([PARPayload.FrameworkRegistered(framework: framework).draft], to: scoring)
+                let result = try signing.issue(
+                    [PARPayload.FrameworkRegistered(framework: framework).draft], to: scoring)
                 let note = result.wasAlreadyRecorded ? " (already registered)" : ""
                 print("Registered framework \(framework.id) (\(framework.name))\(note)")
             }
@@ -106,7 +114,11 @@ struct FrameworkCommand: ParsableCommand {
             try reportingFailures {
                 let frameworks = try location.openForReading().frameworks()
                 if json {
-                    let list = frameworks.map { JSONValue.object(["id": .string($0.id), "name": .string($0.name), "unitKind": .string($0.unitKind.rawValue)]) }
+                    let list = frameworks.map {
+                        JSONValue.object([
+                            "id": .string($0.id), "name": .string($0.name), "unitKind": .string($0.unitKind.rawValue),
+                        ])
+                    }
                     print(String(decoding: CanonicalJSON.encode(.array(list)), as: UTF8.self))
                     return
                 }
@@ -130,18 +142,23 @@ struct FrameworkCommand: ParsableCommand {
             try reportingFailures {
                 let matches = try location.openForReading().frameworks().filter { $0.id.hasPrefix(id) }
                 guard matches.count == 1, let framework = matches.first else {
-                    throw InputError(matches.isEmpty ? "no framework \(id) in this ledger" : "\(id) names \(matches.count) frameworks",
-                                     hint: "'parledger framework list' shows their ids")
+                    throw InputError(
+                        matches.isEmpty
+                            ? "no framework \(id) in this ledger" : "\(id) names \(matches.count) frameworks",
+                        hint: "'parledger framework list' shows their ids")
                 }
                 if json {
                     print(prettyJSON(framework.json), terminator: "")
                     return
                 }
-                print("\(framework.name)\n\(framework.source)\nunits: \(framework.unitKind.rawValue), id \(framework.id)")
+                print(
+                    "\(framework.name)\n\(framework.source)\nunits: \(framework.unitKind.rawValue), id \(framework.id)")
                 for criterion in framework.fields.flatMap(\.allCriteria) {
                     let depth = criterion.code.split(separator: ".").count - 1
                     let method = criterion.method == .survey ? "  [ĐTXHH]" : ""
-                    print("\(String(repeating: "  ", count: depth))\(criterion.code)  \(criterion.maxPoints)  \(criterion.title)\(method)")
+                    print(
+                        "\(String(repeating: "  ", count: depth))\(criterion.code)  \(criterion.maxPoints)  \(criterion.title)\(method)"
+                    )
                 }
             }
         }

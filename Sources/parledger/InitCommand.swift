@@ -32,13 +32,15 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             guard !FileManager.default.fileExists(atPath: keyOut) else {
-                throw InputError("\(keyOut) already exists", hint: "choose another --key-out; existing keys are never overwritten")
+                throw InputError(
+                    "\(keyOut) already exists", hint: "choose another --key-out; existing keys are never overwritten")
             }
             let scoring = try ScoringLedger.create(at: location.path)
             let ledger = scoring.ledger
             let key = SigningKey()
             try KeyFile.write(key, to: keyOut)
-            try scoring.append(try Enrolment.genesis(actor, name: name, key: key, commandID: "enrol-\(actor)", on: ledger))
+            try scoring.append(
+                try Enrolment.genesis(actor, name: name, key: key, commandID: "enrol-\(actor)", on: ledger))
             print("Created a ledger in \(ledger.path) (id \(ledger.id))")
             print("Enrolled the secretariat '\(actor)' (\(name)) with key \(key.publicKey.id)")
             print("Private key: \(keyOut) (keep it safe); public key: \(keyOut).pub")

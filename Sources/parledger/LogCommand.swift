@@ -56,7 +56,8 @@ struct LogCommand: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
         for name in type where !Self.eventTypes.contains(name) {
-            throw ValidationError("--type '\(name)' is not an event type; the types are: \(Self.eventTypes.joined(separator: ", ")).")
+            throw ValidationError(
+                "--type '\(name)' is not an event type; the types are: \(Self.eventTypes.joined(separator: ", ")).")
         }
     }
 
@@ -69,7 +70,9 @@ struct LogCommand: ParsableCommand {
             func matches(_ event: RecordedEvent) throws -> Bool {
                 if let actor, event.actor != actor.nfc { return false }
                 if !type.isEmpty, !type.contains(event.type) { return false }
-                if let cycleStream, event.stream != cycleStream, !event.stream.hasPrefix(cycleStream + "/") { return false }
+                if let cycleStream, event.stream != cycleStream, !event.stream.hasPrefix(cycleStream + "/") {
+                    return false
+                }
                 if let start, event.recordedAt < start { return false }
                 if let end, event.recordedAt > end { return false }
                 if let unit, try event.payloadValue["unit"]?.stringValue != unit.nfc { return false }
@@ -81,14 +84,18 @@ struct LogCommand: ParsableCommand {
                 if json {
                     print(String(decoding: event.canonicalEnvelope(includingHash: true), as: UTF8.self))
                 } else {
-                    print("\(event.sequence)\t\(ProvinceTime.show(event.recordedAt))\t\(event.stream) #\(event.streamVersion)\t\(event.type)\tby \(event.actor)\t\(event.hash.hex.prefix(12))")
+                    print(
+                        "\(event.sequence)\t\(ProvinceTime.show(event.recordedAt))\t\(event.stream) #\(event.streamVersion)\t\(event.type)\tby \(event.actor)\t\(event.hash.hex.prefix(12))"
+                    )
                     print("\t\(String(decoding: event.payload, as: UTF8.self))")
                 }
                 shown += 1
                 return shown < (limit ?? .max)
             }
             let filtered = unit != nil || actor != nil || !type.isEmpty || cycle != nil || start != nil || end != nil
-            if shown == 0 && !json { print(filtered ? "No event from \(from) on matches the filters." : "No events from \(from) on.") }
+            if shown == 0 && !json {
+                print(filtered ? "No event from \(from) on matches the filters." : "No events from \(from) on.")
+            }
         }
     }
 }

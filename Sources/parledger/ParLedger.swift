@@ -23,10 +23,14 @@ struct ParLedger: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self, CycleCommand.self,
-            ScoreCommand.self, AppraiseCommand.self, CouncilCommand.self, SpotCheckCommand.self, SurveyCommand.self, PublishCommand.self,
-            CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self, RebuildCommand.self,
-            CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self, TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
+            DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self,
+            CycleCommand.self,
+            ScoreCommand.self, AppraiseCommand.self, CouncilCommand.self, SpotCheckCommand.self, SurveyCommand.self,
+            PublishCommand.self,
+            CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self,
+            RebuildCommand.self,
+            CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
+            TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
             VerifyCommand.self,
         ]
     )

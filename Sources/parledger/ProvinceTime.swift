@@ -6,7 +6,9 @@ import Ledger
 /// 8601 UTC; `--json` prints that.
 enum ProvinceTime {
     static let zone: UTCOffset = {
-        guard let text = ProcessInfo.processInfo.environment["PARLEDGER_UTC_OFFSET"], !text.isEmpty else { return .vietnam }
+        guard let text = ProcessInfo.processInfo.environment["PARLEDGER_UTC_OFFSET"], !text.isEmpty else {
+            return .vietnam
+        }
         guard let offset = UTCOffset(text) else {
             printError("PARLEDGER_UTC_OFFSET '\(text)' is not an offset such as +07:00; using +07:00", hint: nil)
             return .vietnam
@@ -15,7 +17,8 @@ enum ProvinceTime {
     }()
 
     /// What every option taking a time says in its help.
-    static let grammar = "a date (2020-01-31), a local time with its offset (2020-01-31T23:59:59+07:00) or a UTC time (2020-01-31T16:59:59Z)"
+    static let grammar =
+        "a date (2020-01-31), a local time with its offset (2020-01-31T23:59:59+07:00) or a UTC time (2020-01-31T16:59:59Z)"
 
     /// Reads `text` given to `option`; a bare date is the start or the end of that day in the province.
     static func parse(_ text: String, option: String, bareDate: Timestamp.DayBoundary) throws -> Timestamp {

@@ -24,9 +24,12 @@ struct PublishCommand: ParsableCommand {
         try reportingFailures {
             let scoring = try location.openScoring()
             let results = try scoring.results(cycle: cycle)
-            let payload = PARPayload.ResultsPublished(cycle: cycle, decision: decision, date: date, resultsHash: results.hash)
+            let payload = PARPayload.ResultsPublished(
+                cycle: cycle, decision: decision, date: date, resultsHash: results.hash)
             let result = try signing.issue([payload.draft], to: scoring)
-            print("Published '\(cycle)' by decision \(decision) of \(date) (event \(result.events[0].sequence)); results \(results.hash)")
+            print(
+                "Published '\(cycle)' by decision \(decision) of \(date) (event \(result.events[0].sequence)); results \(results.hash)"
+            )
         }
     }
 }

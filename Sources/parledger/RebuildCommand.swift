@@ -7,7 +7,8 @@ struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Recompute every projection (scores, cycles, frameworks) from the events.",
-        discussion: "Prints the projections' digest before and after; equal digests mean the rebuild wrote the same bytes.\n\nExample:\n  parledger rebuild"
+        discussion:
+            "Prints the projections' digest before and after; equal digests mean the rebuild wrote the same bytes.\n\nExample:\n  parledger rebuild"
     )
     @OptionGroup var location: LedgerLocation
     @Flag(help: "Do not show progress.") var quiet = false
@@ -22,7 +23,9 @@ struct RebuildCommand: ParsableCommand {
             let after = try scoring.projectionDigest()
             print("Rebuilt the projections from \(try scoring.ledger.head().count) events")
             print("Digest before: \(before)")
-            print("Digest after:  \(after)\(before == after ? " (identical)" : " (changed: the projections had drifted from the events)")")
+            print(
+                "Digest after:  \(after)\(before == after ? " (identical)" : " (changed: the projections had drifted from the events)")"
+            )
         }
     }
 }

@@ -6,8 +6,10 @@ import PARIndex
 struct ScoresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scores",
-        abstract: "A unit's scores per criterion: maximum, self, appraised, spot-check, survey, effective, and who set it.",
-        discussion: "Example:\n  parledger scores dien-bien-2019 so-tai-chinh\n  parledger scores dien-bien-2019 so-tai-chinh --at 2147 --json"
+        abstract:
+            "A unit's scores per criterion: maximum, self, appraised, spot-check, survey, effective, and who set it.",
+        discussion:
+            "Example:\n  parledger scores dien-bien-2019 so-tai-chinh\n  parledger scores dien-bien-2019 so-tai-chinh --at 2147 --json"
     )
     @OptionGroup var location: LedgerLocation
     @Argument(help: "The cycle id.") var cycle: String
@@ -23,17 +25,30 @@ struct ScoresCommand: ParsableCommand {
                 return
             }
             func show(_ value: Mark?) -> String { value?.points ?? "-" }
-            print(["code", "max", "self", "appraised", "spot-check", "survey", "effective", "set by", "title"].joined(separator: "\t"))
+            print(
+                ["code", "max", "self", "appraised", "spot-check", "survey", "effective", "set by", "title"].joined(
+                    separator: "\t"))
             for line in report.lines {
-                let (criterion, score, notApplicable, effective) = (line.criterion, line.score, line.isNotApplicable, line.effective)
-                let setBy = notApplicable ? "n/a by \(score.notApplicable?.actor ?? "?") @\(score.notApplicable?.sequence ?? 0)"
+                let (criterion, score, notApplicable, effective) = (
+                    line.criterion, line.score, line.isNotApplicable, line.effective
+                )
+                let setBy =
+                    notApplicable
+                    ? "n/a by \(score.notApplicable?.actor ?? "?") @\(score.notApplicable?.sequence ?? 0)"
                     : effective.map { "\($0.actor) @\($0.sequence)" } ?? "-"
-                print([criterion.code, criterion.maxPoints.description, notApplicable ? "n/a" : show(score.selfScore), show(score.appraised),
-                       show(score.spotCheck), show(score.survey), notApplicable ? "n/a" : (effective?.points ?? "0"), setBy,
-                       String(criterion.title.prefix(60))].joined(separator: "\t"))
+                print(
+                    [
+                        criterion.code, criterion.maxPoints.description, notApplicable ? "n/a" : show(score.selfScore),
+                        show(score.appraised),
+                        show(score.spotCheck), show(score.survey), notApplicable ? "n/a" : (effective?.points ?? "0"),
+                        setBy,
+                        String(criterion.title.prefix(60)),
+                    ].joined(separator: "\t"))
             }
             if let result = report.result {
-                print("Total \(result.points) of \(result.maxPoints) applicable: index \(result.indexText)%, \(result.className), rank \(result.rank.map(String.init) ?? "not ranked") (\(result.stage.rawValue))")
+                print(
+                    "Total \(result.points) of \(result.maxPoints) applicable: index \(result.indexText)%, \(result.className), rank \(result.rank.map(String.init) ?? "not ranked") (\(result.stage.rawValue))"
+                )
             }
         }
     }
@@ -42,7 +57,8 @@ struct ScoresCommand: ParsableCommand {
 struct RankingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ranking",
-        abstract: "Rank a cycle's units by index, per kind, with classes, eligibility and the change on the previous cycle.",
+        abstract:
+            "Rank a cycle's units by index, per kind, with classes, eligibility and the change on the previous cycle.",
         discussion: """
             Ties share a rank (1, 2, 2, 4). --csv writes UTF-8 with a BOM so that Excel shows Vietnamese;
             a cell that would start a formula (=, +, -, @) is prefixed with ' unless it is a number.
@@ -66,18 +82,30 @@ struct RankingCommand: ParsableCommand {
                 let index = (change.indexPoints.hundredths >= 0 ? "+" : "") + change.indexPoints.formatted(decimals: 2)
                 return (index, change.places.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "")
             }
-            let header = ["kind", "rank", "unit", "name", "points", "max", "index %", "class", "commendation", "change (index points)", "change (places)"]
+            let header = [
+                "kind", "rank", "unit", "name", "points", "max", "index %", "class", "commendation",
+                "change (index points)", "change (places)",
+            ]
             let lines = report.rows.map { row -> [String] in
                 let result = row.result
                 let (indexChange, rankChange) = change(row)
-                let commendation = result.eligibility.provincialCommendation ? "eligible"
-                    : (result.eligibility.anyCommendation ? "not at provincial level" : "none") + ": " + result.eligibility.reasons.joined(separator: "; ")
-                return [result.unit.kind.rawValue, result.rank.map(String.init) ?? "not ranked (\(result.excludedFromRanking ?? ""))",
-                        result.unit.id, result.unit.name, result.points.description, result.maxPoints.description, result.indexText,
-                        result.className, commendation, indexChange, rankChange]
+                let commendation =
+                    result.eligibility.provincialCommendation
+                    ? "eligible"
+                    : (result.eligibility.anyCommendation ? "not at provincial level" : "none") + ": "
+                        + result.eligibility.reasons.joined(separator: "; ")
+                return [
+                    result.unit.kind.rawValue,
+                    result.rank.map(String.init) ?? "not ranked (\(result.excludedFromRanking ?? ""))",
+                    result.unit.id, result.unit.name, result.points.description, result.maxPoints.description,
+                    result.indexText,
+                    result.className, commendation, indexChange, rankChange,
+                ]
             }
             if let csv {
-                let text = ([header] + lines).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+                let text =
+                    ([header] + lines).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n")
+                    + "\r\n"
                 try FileProblem.wrap("writing the ranking to", csv) {
                     try (Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)).write(to: URL(fileURLWithPath: csv))
                 }
@@ -99,4 +127,3 @@ struct RankingCommand: ParsableCommand {
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }
-

@@ -28,15 +28,17 @@ struct ScoreCommand: ParsableCommand {
         @Argument(help: "The unit id.") var unit: String
         @Argument(help: "The criterion code, e.g. 1.1.1.") var criterion: String
         @Argument(help: "The points, e.g. 1,5 or 0.25.") var points: String
-        @Option(help: ArgumentHelp("A document cited as evidence (repeatable).", valueName: "file")) var evidence: [String] = []
+        @Option(help: ArgumentHelp("A document cited as evidence (repeatable).", valueName: "file")) var evidence:
+            [String] = []
         @Option(help: "How the score was computed (required without evidence).") var explanation: String?
 
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 let result = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
-                    let payload = PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
-                                                               evidence: citations, explanation: explanation)
+                    let payload = PARPayload.SelfScoreRecorded(
+                        cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
+                        evidence: citations, explanation: explanation)
                     return try signing.issue(added + [payload.draft], to: scoring)
                 }
                 print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events.last?.sequence ?? 0))")
@@ -70,7 +72,9 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let drafts = criteria.map { criterion in
-                    PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis).draft
+                    PARPayload.NotApplicableMarked(
+                        cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis
+                    ).draft
                 }
                 _ = try signing.issue(drafts, to: try location.openScoring())
                 print("Not applicable for \(unit): \(criteria.joined(separator: ", ")) (\(legalBasis))")

@@ -8,7 +8,8 @@ extension ScoreCommand {
     /// still records one event per criterion, so that trace and appraisal work criterion by criterion.
     struct Sheet: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a unit's whole self-assessment sheet (CSV or XLSX) as one signed command, one event per criterion.",
+            abstract:
+                "Record a unit's whole self-assessment sheet (CSV or XLSX) as one signed command, one event per criterion.",
             discussion: """
                 The sheet: CSV (UTF-8, with or without a BOM) or the first sheet of an XLSX workbook. Its
                 first row names the columns, in any order: criterion, points, evidence, explanation,
@@ -33,7 +34,9 @@ extension ScoreCommand {
         @Argument(help: "The cycle id.") var cycle: String
         @Argument(help: "The unit id.") var unit: String
         @Argument(help: "The sheet: a .csv or .xlsx file.") var file: String
-        @Flag(help: "Also submit the self-assessment for appraisal (every assessed criterion scored or not applicable).") var submit = false
+        @Flag(
+            help: "Also submit the self-assessment for appraisal (every assessed criterion scored or not applicable).")
+        var submit = false
 
         /// Sheets are a few hundred rows; a larger file is not one.
         static let sizeLimit = 16 << 20
@@ -44,7 +47,9 @@ extension ScoreCommand {
                 let scoring = try location.openScoring()
                 guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
                 guard let member = record.unit(unit.nfc) else {
-                    throw RuleViolation("unit '\(unit)' is not part of cycle '\(cycle)'; its units are: \(record.opened.units.map(\.id).joined(separator: ", "))")
+                    throw RuleViolation(
+                        "unit '\(unit)' is not part of cycle '\(cycle)'; its units are: \(record.opened.units.map(\.id).joined(separator: ", "))"
+                    )
                 }
                 guard let framework = try scoring.frameworks(of: record)[member.kind] else {
                     throw RuleViolation("cycle '\(cycle)' has no framework for \(member.kind.rawValue)s")
@@ -57,36 +62,50 @@ extension ScoreCommand {
                 }
                 let directory = (file as NSString).deletingLastPathComponent
                 func resolved(_ path: String) -> String {
-                    path.hasPrefix("/") || directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+                    path.hasPrefix("/") || directory.isEmpty
+                        ? path : (directory as NSString).appendingPathComponent(path)
                 }
                 let sheet: SelfAssessmentSheet
-                switch SelfAssessmentSheet.read(table, unit: unit, framework: framework, evidenceProblem: { path in
-                    var isDirectory: ObjCBool = false
-                    let found = FileManager.default.fileExists(atPath: resolved(path), isDirectory: &isDirectory) && !isDirectory.boolValue
-                    return found ? nil : "the evidence file '\(path)' is not a file beside the sheet"
-                }) {
-                case .failure(let error): throw InputError("\(file): \(error)", hint: "correct the rows and record the whole sheet again")
+                switch SelfAssessmentSheet.read(
+                    table, unit: unit, framework: framework,
+                    evidenceProblem: { path in
+                        var isDirectory: ObjCBool = false
+                        let found =
+                            FileManager.default.fileExists(atPath: resolved(path), isDirectory: &isDirectory)
+                            && !isDirectory.boolValue
+                        return found ? nil : "the evidence file '\(path)' is not a file beside the sheet"
+                    })
+                {
+                case .failure(let error):
+                    throw InputError("\(file): \(error)", hint: "correct the rows and record the whole sheet again")
                 case .success(let value): sheet = value
                 }
                 var paths: [String] = []
-                for path in sheet.scores.flatMap(\.evidence).map(resolved) where !paths.contains(path) { paths.append(path) }
+                for path in sheet.scores.flatMap(\.evidence).map(resolved) where !paths.contains(path) {
+                    paths.append(path)
+                }
                 let stream = PAREvents.unitStream(cycle, unit)
                 let result = try withEvidence(paths, unit: unit, in: scoring) { added, citations in
                     let cited = Dictionary(uniqueKeysWithValues: zip(paths, citations))
                     let marks = sheet.notApplicable.map { entry in
-                        (PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: entry.criterion, legalBasis: entry.legalBasis ?? "")).draft
+                        (PARPayload.NotApplicableMarked(
+                            cycle: cycle, unit: unit, criterion: entry.criterion, legalBasis: entry.legalBasis ?? ""))
+                            .draft
                     }
                     let scores = sheet.scores.map { entry in
-                        (PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: entry.criterion, points: entry.points ?? "",
-                                                                     evidence: entry.evidence.compactMap { cited[resolved($0)] }, explanation: entry.explanation)).draft
+                        (PARPayload.SelfScoreRecorded(
+                            cycle: cycle, unit: unit, criterion: entry.criterion, points: entry.points ?? "",
+                            evidence: entry.evidence.compactMap { cited[resolved($0)] }, explanation: entry.explanation))
+                            .draft
                     }
                     let submission = submit ? [PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft] : []
                     return try signing.issue(added + marks + scores + submission, to: scoring)
                 }
                 let events = result.events
-                print("Recorded the sheet of \(unit): \(sheet.scores.count) self-scores, \(sheet.notApplicable.count) not-applicable marks, "
-                      + "\(paths.count) evidence documents (events \(events.first?.sequence ?? 0)–\(events.last?.sequence ?? 0))"
-                      + (submit ? "; submitted for appraisal" : ""))
+                print(
+                    "Recorded the sheet of \(unit): \(sheet.scores.count) self-scores, \(sheet.notApplicable.count) not-applicable marks, "
+                        + "\(paths.count) evidence documents (events \(events.first?.sequence ?? 0)–\(events.last?.sequence ?? 0))"
+                        + (submit ? "; submitted for appraisal" : ""))
             }
         }
     }

@@ -14,13 +14,17 @@ struct SigningOptions: ParsableArguments {
     @Option(help: "The command id (idempotency key); a new random id when omitted.")
     var commandID: String?
 
-    @Option(help: ArgumentHelp("Write the command's receipt here: keep it to prove later that the log still holds it.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the command's receipt here: keep it to prove later that the log still holds it.", valueName: "file"))
     var receiptOut: String?
 
     /// Loads the key, refusing a file others may read.
     func loadKey() throws -> SigningKey {
         guard let path = keyFile ?? ProcessInfo.processInfo.environment["PARLEDGER_KEY"], !path.isEmpty else {
-            throw InputError("no signing key given", hint: "pass --key FILE or set PARLEDGER_KEY; create a key with 'parledger keygen --out FILE'")
+            throw InputError(
+                "no signing key given",
+                hint: "pass --key FILE or set PARLEDGER_KEY; create a key with 'parledger keygen --out FILE'")
         }
         return try KeyFile.read(path)
     }
@@ -32,17 +36,20 @@ struct SigningOptions: ParsableArguments {
     ) throws -> AppendResult {
         let key = try loadKey()
         guard try scoring.ledger.actor(owning: key.publicKey) != nil else {
-            throw InputError("the key \(key.publicKey.id) belongs to no actor of this ledger",
-                             hint: "the secretariat enrols actors with 'parledger actor add'; check --key")
+            throw InputError(
+                "the key \(key.publicKey.id) belongs to no actor of this ledger",
+                hint: "the secretariat enrols actors with 'parledger actor add'; check --key")
         }
         if let receiptOut, FileManager.default.fileExists(atPath: receiptOut) {
-            throw InputError("\(receiptOut) already exists", hint: "choose another --receipt-out; receipts are never overwritten")
+            throw InputError(
+                "\(receiptOut) already exists", hint: "choose another --receipt-out; receipts are never overwritten")
         }
         let id = commandID ?? UUID().uuidString.lowercased()
         let result = try scoring.issue(events, by: key, commandID: id, expectedVersions: expectedVersions)
         if let receiptOut {
             let receipt = try Receipt.issue(for: result.events, commandID: id, by: scoring.ledger)
-            try Data(CanonicalJSON.encode(receipt.json)).write(to: URL(fileURLWithPath: receiptOut), options: .withoutOverwriting)
+            try Data(CanonicalJSON.encode(receipt.json)).write(
+                to: URL(fileURLWithPath: receiptOut), options: .withoutOverwriting)
         }
         return result
     }
@@ -62,7 +69,10 @@ extension LedgerLocation {
         } catch let LedgerError.storage(_, error) where error == .readOnlyFileSystem || error == .permissionDenied {
             let scoring = try ScoringLedger.open(at: path, readOnly: true)
             let unlocked = scoring.ledger.environment.isWithoutLockFile ? ", without LMDB's lock file" : ""
-            FileHandle.standardError.write(Data("warning: \(path) cannot be written (read-only medium or no permission); opened it read-only\(unlocked)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "warning: \(path) cannot be written (read-only medium or no permission); opened it read-only\(unlocked)\n"
+                        .utf8))
             return scoring
         }
     }

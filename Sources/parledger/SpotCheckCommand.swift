@@ -41,42 +41,54 @@ struct SpotCheckCommand: ParsableCommand {
                 let scoring = try location.openScoring()
                 let secret = SigningKey().seed
                 try writePrivateFile(secretOut, contents: hexString(secret) + "\n")
-                let payload = PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex)
+                let payload = PARPayload.SpotCheckSeedCommitted(
+                    cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex)
                 do {
                     _ = try signing.issue([payload.draft], to: scoring)
                 } catch {
                     try? FileManager.default.removeItem(atPath: secretOut)
                     throw error
                 }
-                print("Committed to the draw of \(cycle) (commitment \(payload.commitment.prefix(16))…); the secret is in \(secretOut)")
+                print(
+                    "Committed to the draw of \(cycle) (commitment \(payload.commitment.prefix(16))…); the secret is in \(secretOut)"
+                )
             }
         }
     }
 
     struct Draw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Draw the spot-check sample of one kind of unit, revealing the committed secret (after appraisal closes).",
-            discussion: "Example:\n  parledger spotcheck draw dien-bien-2019 --kind district --secret phuc-tra-2019.secret --add huyen-muong-nhe --key committee.key"
+            abstract:
+                "Draw the spot-check sample of one kind of unit, revealing the committed secret (after appraisal closes).",
+            discussion:
+                "Example:\n  parledger spotcheck draw dien-bien-2019 --kind district --secret phuc-tra-2019.secret --add huyen-muong-nhe --key committee.key"
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
         @Argument(help: "The cycle id.") var cycle: String
         @Option(help: "department or district.") var kind: UnitKind
-        @Option(help: ArgumentHelp("The secret file written by 'spotcheck commit'.", valueName: "file")) var secret: String
-        @Option(name: .customLong("add"), help: "A unit the committee adds by name (repeatable).") var added: [String] = []
+        @Option(help: ArgumentHelp("The secret file written by 'spotcheck commit'.", valueName: "file")) var secret:
+            String
+        @Option(name: .customLong("add"), help: "A unit the committee adds by name (repeatable).") var added: [String] =
+            []
 
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let text = String(decoding: try readPrivateFile(secret, limit: 256), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = String(decoding: try readPrivateFile(secret, limit: 256), as: UTF8.self).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 guard let bytes = EventHash(hex: text)?.bytes else {
-                    throw InputError("\(secret) does not hold a secret of 64 hex digits", hint: "use the file 'spotcheck commit' wrote")
+                    throw InputError(
+                        "\(secret) does not hold a secret of 64 hex digits",
+                        hint: "use the file 'spotcheck commit' wrote")
                 }
                 let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: bytes, adding: added)
                 let result = try signing.issue([draft], to: scoring)
                 let drawn = draft.payload["drawn"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 let seed = draft.payload["seed"]?.stringValue ?? ""
-                print("Drew \(drawn.joined(separator: ", ")) (seed \(seed.prefix(16))…, event \(result.events[0].sequence))\(added.isEmpty ? "" : "; added \(added.joined(separator: ", "))")")
+                print(
+                    "Drew \(drawn.joined(separator: ", ")) (seed \(seed.prefix(16))…, event \(result.events[0].sequence))\(added.isEmpty ? "" : "; added \(added.joined(separator: ", "))")"
+                )
             }
         }
     }
@@ -103,7 +115,8 @@ struct SpotCheckCommand: ParsableCommand {
     struct Score: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the spot-check of one criterion: recognise, not-recognise, raise or lower.",
-            discussion: "Example:\n  parledger spotcheck score dien-bien-2019 huyen-muong-cha 3.2 --decision lower --points 0.5 --reason \"Không có TLKC\" --key committee.key"
+            discussion:
+                "Example:\n  parledger spotcheck score dien-bien-2019 huyen-muong-cha 3.2 --decision lower --points 0.5 --reason \"Không có TLKC\" --key committee.key"
         )
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
@@ -116,7 +129,9 @@ struct SpotCheckCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: try points.map(canonicalPoints), reason: reason)
+                let payload = PARPayload.SpotCheckScoreRecorded(
+                    cycle: cycle, unit: unit, criterion: criterion, decision: decision,
+                    points: try points.map(canonicalPoints), reason: reason)
                 _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("Spot-check of \(criterion) for \(unit): \(decision)\(points.map { " to \($0)" } ?? "")")
             }
@@ -125,7 +140,8 @@ struct SpotCheckCommand: ParsableCommand {
 
     struct Redraw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-run a recorded draw from its commitment, revealed secret and closing event; confirm the units.",
+            abstract:
+                "Re-run a recorded draw from its commitment, revealed secret and closing event; confirm the units.",
             discussion: "Example:\n  parledger spotcheck redraw dien-bien-2019 --kind department"
         )
         @OptionGroup var location: LedgerLocation
@@ -138,15 +154,21 @@ struct SpotCheckCommand: ParsableCommand {
                 let (event, recorded, redrawn) = try location.openScoring().redraw(cycle: cycle, kind: kind)
                 let seed = (try? event.payloadValue)?["seed"]?.stringValue ?? ""
                 if json {
-                    let value: JSONValue = .object(["event": .integer(Int64(event.sequence)), "seed": .string(seed),
-                                                    "recorded": .array(recorded.map(JSONValue.string)), "redrawn": .array(redrawn.map(JSONValue.string)),
-                                                    "confirmed": .bool(recorded == redrawn)])
+                    let value: JSONValue = .object([
+                        "event": .integer(Int64(event.sequence)), "seed": .string(seed),
+                        "recorded": .array(recorded.map(JSONValue.string)),
+                        "redrawn": .array(redrawn.map(JSONValue.string)),
+                        "confirmed": .bool(recorded == redrawn),
+                    ])
                     print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
                 } else {
                     print("Draw at event \(event.sequence), seed \(seed)")
                     print("Recorded: \(recorded.joined(separator: ", "))")
                     print("Redrawn:  \(redrawn.joined(separator: ", "))")
-                    print(recorded == redrawn ? "CONFIRMED: the seed gives the recorded units" : "MISMATCH: the recorded draw does not follow from its seed")
+                    print(
+                        recorded == redrawn
+                            ? "CONFIRMED: the seed gives the recorded units"
+                            : "MISMATCH: the recorded draw does not follow from its seed")
                 }
                 if recorded != redrawn { throw ExitStatus.verificationFailed }
             }

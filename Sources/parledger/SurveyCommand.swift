@@ -29,21 +29,27 @@ struct SurveyCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                guard let data = FileManager.default.contents(atPath: file) else { throw InputError("cannot read \(file)", hint: "check the path") }
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw InputError("cannot read \(file)", hint: "check the path")
+                }
                 let scoring = try location.openScoring()
                 guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
                 let rows: [String: [PARPayload.SurveyScore]]
                 switch SurveyImport.read(Array(data), cycle: record, frameworks: try scoring.frameworks(of: record)) {
-                case .failure(let error): throw InputError("\(file): \(error)", hint: "correct the rows and import the whole file again")
+                case .failure(let error):
+                    throw InputError("\(file): \(error)", hint: "correct the rows and import the whole file again")
                 case .success(let value): rows = value
                 }
                 let source = EventHash.of(Array(data)).hex
                 let drafts = rows.keys.sorted().map { unit in
-                    (PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: rows[unit] ?? [], source: source)).draft
+                    (PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: rows[unit] ?? [], source: source))
+                        .draft
                 }
                 let result = try signing.issue(drafts, to: scoring)
                 let count = rows.values.map(\.count).reduce(0, +)
-                print("Imported \(count) survey scores for \(rows.count) units (events \(result.events.first?.sequence ?? 0)–\(result.events.last?.sequence ?? 0)), file \(source.prefix(16))…")
+                print(
+                    "Imported \(count) survey scores for \(rows.count) units (events \(result.events.first?.sequence ?? 0)–\(result.events.last?.sequence ?? 0)), file \(source.prefix(16))…"
+                )
             }
         }
     }

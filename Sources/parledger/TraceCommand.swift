@@ -5,7 +5,10 @@ import PARIndex
 
 /// The `--at SEQ|TIME` option of the read commands: the state as of that event, replayed.
 struct AtOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Show the state as of this event number or time (replayed from the events): \(ProvinceTime.grammar); a date means the end of that day, Vietnam time.", valueName: "seq|time"))
+    @Option(
+        help: ArgumentHelp(
+            "Show the state as of this event number or time (replayed from the events): \(ProvinceTime.grammar); a date means the end of that day, Vietnam time.",
+            valueName: "seq|time"))
     var at: String?
 
     func validate() throws {
@@ -30,7 +33,8 @@ struct AtOption: ParsableArguments {
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Every event that changed a unit's score on one criterion (or its total): who, when, old → new, why, evidence.",
+        abstract:
+            "Every event that changed a unit's score on one criterion (or its total): who, when, old → new, why, evidence.",
         discussion: """
             Without CRITERION the trace follows the unit's points, applicable maximum and index. The
             history is replayed from the events; the live projections are not used.
@@ -50,19 +54,28 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let scoring = try location.openForReading()
-            let report = try scoring.traceReport(cycle: cycle, unit: unit, criterion: criterion, through: try at.sequence(scoring))
+            let report = try scoring.traceReport(
+                cycle: cycle, unit: unit, criterion: criterion, through: try at.sequence(scoring))
             let (entries, roles) = (report.entries, report.roles)
             if json {
                 print(String(decoding: CanonicalJSON.encode(report.json), as: UTF8.self))
                 return
             }
-            print("Trace of \(unit)\(criterion.map { " criterion \($0)" } ?? " (points / applicable maximum)") in \(cycle)")
-            print(["seq", "time", "actor (role)", "stage", "old → new", "reason", "evidence", "event hash"].joined(separator: "\t"))
+            print(
+                "Trace of \(unit)\(criterion.map { " criterion \($0)" } ?? " (points / applicable maximum)") in \(cycle)"
+            )
+            print(
+                ["seq", "time", "actor (role)", "stage", "old → new", "reason", "evidence", "event hash"].joined(
+                    separator: "\t"))
             for entry in entries {
-                print([String(entry.event.sequence), ProvinceTime.show(entry.event.recordedAt), "\(entry.event.actor) (\(roles[entry.event.actor] ?? ""))",
-                       entry.stage, "\(entry.before) → \(entry.after)", entry.reason ?? "",
-                       entry.evidence.map { "\($0.name) \($0.sha256.prefix(12))…" }.joined(separator: "; "),
-                       String(entry.event.hash.hex.prefix(16)) + "…"].joined(separator: "\t"))
+                print(
+                    [
+                        String(entry.event.sequence), ProvinceTime.show(entry.event.recordedAt),
+                        "\(entry.event.actor) (\(roles[entry.event.actor] ?? ""))",
+                        entry.stage, "\(entry.before) → \(entry.after)", entry.reason ?? "",
+                        entry.evidence.map { "\($0.name) \($0.sha256.prefix(12))…" }.joined(separator: "; "),
+                        String(entry.event.hash.hex.prefix(16)) + "…",
+                    ].joined(separator: "\t"))
             }
             if entries.isEmpty { print("No event changed it.") }
         }

@@ -25,7 +25,9 @@ struct TrustPolicyCommand: ParsableCommand {
             let policy = try location.openForReading().ledger.trustPolicy()
             if let out {
                 try policy.text.write(toFile: out, atomically: true, encoding: .utf8)
-                print("Wrote the trust policy of ledger \(policy.ledgerID) to \(out); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))")
+                print(
+                    "Wrote the trust policy of ledger \(policy.ledgerID) to \(out); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))"
+                )
             } else {
                 print(policy.text, terminator: "")
             }
@@ -56,7 +58,8 @@ struct ReceiptCommand: ParsableCommand {
         )
         @Argument(help: "The receipt file.") var receipt: String
         @Option(help: ArgumentHelp("The trust policy the province publishes.", valueName: "file")) var trust: String
-        @Option(help: ArgumentHelp("A certified bundle to check the receipt against.", valueName: "dir")) var bundle: String?
+        @Option(help: ArgumentHelp("A certified bundle to check the receipt against.", valueName: "dir")) var bundle:
+            String?
 
         func run() throws {
             try reportingFailures {
@@ -76,10 +79,14 @@ struct ReceiptCommand: ParsableCommand {
                     }
                 } else {
                     let checkpoint = try held.verify(against: policy)
-                    print("ok  the checkpoint of \(checkpoint.size) events is signed by the trusted log key; every inclusion proof holds")
+                    print(
+                        "ok  the checkpoint of \(checkpoint.size) events is signed by the trusted log key; every inclusion proof holds"
+                    )
                 }
                 let events = held.entries.map { "\($0.sequence)" }.joined(separator: ", ")
-                print("OK: command '\(held.commandID)' (events \(events)) is in the log\(bundle == nil ? " the receipt certifies" : " and in the bundle, in its place")")
+                print(
+                    "OK: command '\(held.commandID)' (events \(events)) is in the log\(bundle == nil ? " the receipt certifies" : " and in the bundle, in its place")"
+                )
             }
         }
     }

@@ -25,7 +25,8 @@ struct VerifyBundleCommand: ParsableCommand {
     )
     @Argument(help: "The bundle directory.") var bundle: String
     @Option(help: ArgumentHelp("The trust policy the province publishes.", valueName: "file")) var trust: String?
-    @Option(help: ArgumentHelp("A receipt to check against the bundle (needs --trust).", valueName: "file")) var receipt: String?
+    @Option(help: ArgumentHelp("A receipt to check against the bundle (needs --trust).", valueName: "file"))
+    var receipt: String?
     @Flag(help: "Do not show progress.") var quiet = false
 
     func run() throws {
@@ -55,7 +56,9 @@ struct VerifyBundleCommand: ParsableCommand {
             throw ExitStatus.verificationFailed
         }
         if let fingerprint = report.untrustedFingerprint {
-            print("UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint \(fingerprint); compare it with the one the province publishes")
+            print(
+                "UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint \(fingerprint); compare it with the one the province publishes"
+            )
             throw ExitStatus.untrusted
         }
         print("OK: the bundle verifies")

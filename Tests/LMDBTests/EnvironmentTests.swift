@@ -1,8 +1,7 @@
 import Foundation
 import LMDB
-import Testing
 import TestSupport
-
+import Testing
 
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -53,7 +52,8 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         try environment.write { txn in
             attempts += 1
             for index in 0..<2_000 {
-                try txn.put([UInt8](repeating: 7, count: 1_000), for: bytes(String(format: "%06d", index)), in: database)
+                try txn.put(
+                    [UInt8](repeating: 7, count: 1_000), for: bytes(String(format: "%06d", index)), in: database)
             }
         }
         #expect(environment.mapSize > before)
@@ -71,7 +71,8 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(throws: LMDBError.mapFull) {
             try environment.write { txn in
                 for index in 0..<2_000 {
-                    try txn.put([UInt8](repeating: 7, count: 1_000), for: bytes(String(format: "%06d", index)), in: database)
+                    try txn.put(
+                        [UInt8](repeating: 7, count: 1_000), for: bytes(String(format: "%06d", index)), in: database)
                 }
             }
         }
@@ -118,7 +119,8 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
             }
         }
         #expect(walked == ["a", "c", "e"])
-        let sought = try environment.read { txn in try txn.withCursor(on: database) { try $0.seek(atLeast: bytes("b")) } }
+        let sought = try environment.read { txn in try txn.withCursor(on: database) { try $0.seek(atLeast: bytes("b")) }
+        }
         #expect(sought?.key == bytes("c"))
         #expect(sought?.value == bytes("C"))
         let last = try environment.read { txn in try txn.withCursor(on: database) { try $0.last() } }
@@ -130,7 +132,9 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         let environment = try Environment(path: directory.path)
         let database = try environment.database(named: "things")
         try environment.write { txn in
-            for key in ["b1", "a2", "a1", "c1", "b2"] { try txn.put(bytes(key.uppercased()), for: bytes(key), in: database) }
+            for key in ["b1", "a2", "a1", "c1", "b2"] {
+                try txn.put(bytes(key.uppercased()), for: bytes(key), in: database)
+            }
         }
         func keys(from start: String? = nil, prefix: String? = nil, upTo limit: Int = .max) throws -> [String] {
             try environment.read { txn in

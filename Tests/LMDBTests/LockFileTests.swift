@@ -1,7 +1,7 @@
 import Foundation
 import LMDB
-import Testing
 import TestSupport
+import Testing
 
 /// What the environment does when its lock files are deleted or its directory cannot be written.
 @Suite struct LockFileTests {

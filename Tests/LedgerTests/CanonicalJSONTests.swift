@@ -1,6 +1,6 @@
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CanonicalJSONTests {
     private func canonical(_ value: JSONValue) -> String {

@@ -1,17 +1,22 @@
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct IdentityTests {
     /// A fixture with a second actor, `officer`, enrolled by the secretariat.
     private func withOfficer(_ directory: TemporaryDirectory) throws -> (Fixture, SigningKey) {
         let fixture = try Fixture(in: directory)
         let officerKey = SigningKey()
-        try fixture.append("enrol-officer", [ActorEvent.enrolment(
-            actor: "officer", name: "Cán bộ Sở Tài chính", grant: RoleGrant(role: "unit-officer", scope: "so-tai-chinh"),
-            publicKey: officerKey.publicKey
-        )])
+        try fixture.append(
+            "enrol-officer",
+            [
+                ActorEvent.enrolment(
+                    actor: "officer", name: "Cán bộ Sở Tài chính",
+                    grant: RoleGrant(role: "unit-officer", scope: "so-tai-chinh"),
+                    publicKey: officerKey.publicKey
+                )
+            ])
         return (fixture, officerKey)
     }
 
@@ -44,23 +49,30 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
         let stranger = SigningKey()
-        let enrolment = ActorEvent.enrolment(actor: "stranger", name: "X", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: stranger.publicKey)
-        try expectRefusal(fixture.ledger, try fixture.ledger.sign(Command(id: "self", actor: "stranger", events: [enrolment]), with: stranger),
-                          containing: "unknown actor 'stranger'")
+        let enrolment = ActorEvent.enrolment(
+            actor: "stranger", name: "X", grant: RoleGrant(role: "secretariat", scope: nil),
+            publicKey: stranger.publicKey)
+        try expectRefusal(
+            fixture.ledger,
+            try fixture.ledger.sign(Command(id: "self", actor: "stranger", events: [enrolment]), with: stranger),
+            containing: "unknown actor 'stranger'")
     }
 
     @Test func anUnknownActorIsRefused() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
         let stranger = SigningKey()
-        try expectRefusal(fixture.ledger, try fixture.ledger.sign(Command(id: "x", actor: "nobody", events: [draft()]), with: stranger),
-                          containing: "unknown actor 'nobody'")
+        try expectRefusal(
+            fixture.ledger,
+            try fixture.ledger.sign(Command(id: "x", actor: "nobody", events: [draft()]), with: stranger),
+            containing: "unknown actor 'nobody'")
     }
 
     @Test func anUnsignedCommandIsRefused() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
-        try expectRefusal(fixture.ledger, Command(id: "x", actor: Fixture.actor, events: [draft()]), containing: "is not signed")
+        try expectRefusal(
+            fixture.ledger, Command(id: "x", actor: Fixture.actor, events: [draft()]), containing: "is not signed")
     }
 
     @Test func aSignatureThatDoesNotMatchTheCommandIsRefused() throws {
@@ -75,15 +87,17 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
         let head = try fixture.ledger.head()
-        let replayed = fixture.key.sign(Command(id: "x", actor: Fixture.actor, events: [draft()]), forLedger: "another-ledger",
-                                        basis: CommandBasis(sequence: head.count, hash: head.hash), at: SystemClock().now())
+        let replayed = fixture.key.sign(
+            Command(id: "x", actor: Fixture.actor, events: [draft()]), forLedger: "another-ledger",
+            basis: CommandBasis(sequence: head.count, hash: head.hash), at: SystemClock().now())
         try expectRefusal(fixture.ledger, replayed, containing: "does not verify")
     }
 
     @Test func anotherActorsKeyIsRefused() throws {
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
-        let impersonation = try fixture.ledger.sign(Command(id: "x", actor: Fixture.actor, events: [draft()]), with: officerKey)
+        let impersonation = try fixture.ledger.sign(
+            Command(id: "x", actor: Fixture.actor, events: [draft()]), with: officerKey)
         try expectRefusal(fixture.ledger, impersonation, containing: "is not a key of 'so-noi-vu'")
     }
 
@@ -92,9 +106,13 @@ import TestSupport
         let (fixture, oldKey) = try withOfficer(directory)
         try fixture.ledger.append(try officerCommand("before", oldKey, fixture.ledger))
         let newKey = SigningKey()
-        try fixture.ledger.append(try fixture.ledger.sign(
-            Command(id: "rotate", actor: "officer", events: [ActorEvent.rotation(of: "officer", to: newKey.publicKey)]), with: oldKey))
-        try expectRefusal(fixture.ledger, try officerCommand("old", oldKey, fixture.ledger), containing: "was rotated out at event")
+        try fixture.ledger.append(
+            try fixture.ledger.sign(
+                Command(
+                    id: "rotate", actor: "officer", events: [ActorEvent.rotation(of: "officer", to: newKey.publicKey)]),
+                with: oldKey))
+        try expectRefusal(
+            fixture.ledger, try officerCommand("old", oldKey, fixture.ledger), containing: "was rotated out at event")
         try fixture.ledger.append(try officerCommand("new", newKey, fixture.ledger))
         let report = try fixture.ledger.verify()
         #expect(report.isIntact)
@@ -104,8 +122,11 @@ import TestSupport
     @Test func aRevokedKeyIsRefusedUntilTheActorGetsANewKey() throws {
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
-        try fixture.append("revoke", [ActorEvent.revocation(of: "officer", keyID: officerKey.publicKey.id, reason: "máy bị mất")])
-        try expectRefusal(fixture.ledger, try officerCommand("after", officerKey, fixture.ledger), containing: "was revoked at event 3: máy bị mất")
+        try fixture.append(
+            "revoke", [ActorEvent.revocation(of: "officer", keyID: officerKey.publicKey.id, reason: "máy bị mất")])
+        try expectRefusal(
+            fixture.ledger, try officerCommand("after", officerKey, fixture.ledger),
+            containing: "was revoked at event 3: máy bị mất")
         let replacement = SigningKey()
         try fixture.append("new-key", [ActorEvent.rotation(of: "officer", to: replacement.publicKey)])
         try fixture.ledger.append(try officerCommand("after-new-key", replacement, fixture.ledger))
@@ -116,7 +137,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
         try fixture.append("suspend", [ActorEvent.suspension(of: "officer", reason: "chuyển công tác")])
-        try expectRefusal(fixture.ledger, try officerCommand("x", officerKey, fixture.ledger), containing: "actor 'officer' is suspended")
+        try expectRefusal(
+            fixture.ledger, try officerCommand("x", officerKey, fixture.ledger),
+            containing: "actor 'officer' is suspended")
         #expect(try fixture.ledger.actor("officer")?.status == .suspended)
     }
 
@@ -124,12 +147,30 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)
         let cases: [([EventDraft], String)] = [
-            ([ActorEvent.enrolment(actor: "officer", name: "X", grant: RoleGrant(role: "auditor", scope: nil), publicKey: SigningKey().publicKey)], "already enrolled"),
-            ([ActorEvent.role(RoleGrant(role: "auditor", scope: nil), of: "ghost", granted: true)], "'ghost' is not enrolled"),
-            ([ActorEvent.role(RoleGrant(role: "auditor", scope: nil), of: "officer", granted: false)], "does not hold auditor"),
+            (
+                [
+                    ActorEvent.enrolment(
+                        actor: "officer", name: "X", grant: RoleGrant(role: "auditor", scope: nil),
+                        publicKey: SigningKey().publicKey)
+                ], "already enrolled"
+            ),
+            (
+                [ActorEvent.role(RoleGrant(role: "auditor", scope: nil), of: "ghost", granted: true)],
+                "'ghost' is not enrolled"
+            ),
+            (
+                [ActorEvent.role(RoleGrant(role: "auditor", scope: nil), of: "officer", granted: false)],
+                "does not hold auditor"
+            ),
             ([ActorEvent.rotation(of: "officer", to: officerKey.publicKey)], "was already used"),
             ([ActorEvent.rotation(of: "officer", to: fixture.key.publicKey)], "already belongs to 'so-noi-vu'"),
-            ([EventDraft(stream: "actor/other", type: ActorEvent.suspended, payload: .object(["actor": .string("officer"), "reason": .string("r")]))], "must go to the stream 'actor/officer'"),
+            (
+                [
+                    EventDraft(
+                        stream: "actor/other", type: ActorEvent.suspended,
+                        payload: .object(["actor": .string("officer"), "reason": .string("r")]))
+                ], "must go to the stream 'actor/officer'"
+            ),
         ]
         for (index, (events, expected)) in cases.enumerated() {
             do {
@@ -165,7 +206,9 @@ import TestSupport
     @Test func aFileThatIsNotAKeyIsRefused() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/not-a-key"
-        #expect(FileManager.default.createFile(atPath: path, contents: Data("hello\n".utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: path, contents: Data("hello\n".utf8), attributes: [.posixPermissions: 0o600]))
         #expect(throws: KeyFile.Problem.self) { try KeyFile.read(path) }
         #expect(throws: KeyFile.Problem.self) { try KeyFile.readPublicKey(path) }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import LMDB
-@testable import Ledger
-import Testing
 import TestSupport
+import Testing
+
+@testable import Ledger
 
 @Suite struct LedgerAppendTests {
     @Test func eventsGetGapFreeSequenceNumbersAndEachLinksToThePreviousHash() throws {
@@ -39,7 +40,8 @@ import TestSupport
         let events = try fixture.append("import", [draft("a"), draft("b")]).events
         let message = Command.signingBytes(
             id: events[0].commandID, actor: events[0].actor, correlationID: events[0].correlationID,
-            ledgerID: fixture.ledger.id, signedAt: events[0].signedAt, basis: events[0].basis, events: events.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
+            ledgerID: fixture.ledger.id, signedAt: events[0].signedAt, basis: events[0].basis,
+            events: events.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
         )
         #expect(fixture.key.publicKey.verifies(events[0].signature, of: message))
         #expect(events.allSatisfy { $0.signature == events[0].signature && $0.keyID == fixture.key.publicKey.id })
@@ -51,7 +53,10 @@ import TestSupport
         let result = try fixture.append("import", [draft("a"), draft("b"), draft("a")])
         #expect(result.events.map(\.sequence) == [2, 3, 4])
         #expect(result.events.map(\.streamVersion) == [1, 1, 2])
-        #expect(result.events.allSatisfy { $0.commandID == "import" && $0.causationID == "import" && $0.correlationID == "import" })
+        #expect(
+            result.events.allSatisfy {
+                $0.commandID == "import" && $0.causationID == "import" && $0.correlationID == "import"
+            })
     }
 
     @Test func repeatingACommandIDReturnsTheFirstEventsAndAppendsNothing() throws {
@@ -109,11 +114,23 @@ import TestSupport
             (try fixture.command("", [draft()]), "command id is empty"),
             (Command(id: "c", actor: "", events: [draft()]), "actor is empty"),
             (try fixture.command("c", []), "has no events"),
-            (try fixture.command("c", [EventDraft(stream: "s", type: "Bad Type!", payload: .object([:]))]), "must use only ASCII letters"),
+            (
+                try fixture.command("c", [EventDraft(stream: "s", type: "Bad Type!", payload: .object([:]))]),
+                "must use only ASCII letters"
+            ),
             (try fixture.command("c", [EventDraft(stream: "", type: "T", payload: .object([:]))]), "stream of event 1"),
-            (try fixture.command("c", [EventDraft(stream: "s\u{0}x", type: "T", payload: .object([:]))]), "control character"),
-            (try fixture.command("c", [EventDraft(stream: "s", type: "T", schemaVersion: 0, payload: .object([:]))]), "schema version"),
-            (try fixture.command("c", [EventDraft(stream: "s", type: "T", payload: .array([]))]), "must be a JSON object"),
+            (
+                try fixture.command("c", [EventDraft(stream: "s\u{0}x", type: "T", payload: .object([:]))]),
+                "control character"
+            ),
+            (
+                try fixture.command("c", [EventDraft(stream: "s", type: "T", schemaVersion: 0, payload: .object([:]))]),
+                "schema version"
+            ),
+            (
+                try fixture.command("c", [EventDraft(stream: "s", type: "T", payload: .array([]))]),
+                "must be a JSON object"
+            ),
         ]
         for (bad, expected) in malformed {
             do {
@@ -180,9 +197,11 @@ import TestSupport
         options.storage.initialMapSize = 128 << 10
         let fixture = try Fixture(in: directory, options: options)
         let big = String(repeating: "Chỉ số cải cách hành chính ", count: 40)
-        try fixture.ledger.append(batch: (1...500).map { index in
-            try fixture.command("c\(index)", [EventDraft(stream: "s", type: "T", payload: .object(["text": .text(big)]))])
-        })
+        try fixture.ledger.append(
+            batch: (1...500).map { index in
+                try fixture.command(
+                    "c\(index)", [EventDraft(stream: "s", type: "T", payload: .object(["text": .text(big)]))])
+            })
         #expect(fixture.ledger.environment.mapSize > 128 << 10)
         #expect(try fixture.ledger.verify().eventCount == 501)
     }
@@ -197,9 +216,11 @@ import TestSupport
         let before = try fixture.ledger.head()
         let big = String(repeating: "x", count: 2_000)
         do {
-            try fixture.ledger.append(batch: (1...500).map {
-                try fixture.command("c\($0)", [EventDraft(stream: "s", type: "T", payload: .object(["t": .text(big)]))])
-            })
+            try fixture.ledger.append(
+                batch: (1...500).map {
+                    try fixture.command(
+                        "c\($0)", [EventDraft(stream: "s", type: "T", payload: .object(["t": .text(big)]))])
+                })
             Issue.record("a write beyond the map limit succeeded")
         } catch let error as LedgerError {
             guard case .storage(_, let cause) = error else { throw error }
@@ -214,8 +235,12 @@ import TestSupport
 @Suite struct LedgerOpeningTests {
     @Test func openingAMissingDirectoryReportsNoLedger() throws {
         let directory = try TemporaryDirectory()
-        #expect(throws: LedgerError.noLedger(path: directory.ledgerPath)) { try Ledger.open(at: directory.ledgerPath, options: permitAll) }
-        #expect(throws: LedgerError.noLedger(path: directory.path)) { try Ledger.open(at: directory.path, options: permitAll) }
+        #expect(throws: LedgerError.noLedger(path: directory.ledgerPath)) {
+            try Ledger.open(at: directory.ledgerPath, options: permitAll)
+        }
+        #expect(throws: LedgerError.noLedger(path: directory.path)) {
+            try Ledger.open(at: directory.path, options: permitAll)
+        }
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/data.mdb"))
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import LMDB
-@testable import Ledger
-import Testing
 import TestSupport
+import Testing
+
+@testable import Ledger
 
 private func hex(_ text: String) -> [UInt8] {
     var bytes: [UInt8] = []
@@ -17,8 +18,10 @@ private func hex(_ text: String) -> [UInt8] {
 
 /// The Certificate Transparency reference vectors (RFC 6962 reference implementation's tests).
 @Suite struct MerkleTreeVectorTests {
-    static let leaves = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
-        .map { MerkleTree.leafHash(hex($0)) }
+    static let leaves = [
+        "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
+    ]
+    .map { MerkleTree.leafHash(hex($0)) }
     static let roots = [
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -45,46 +48,91 @@ private func hex(_ text: String) -> [UInt8] {
             (0, 2, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"]),
             (1, 2, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"]),
             (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-            (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+            (
+                1, 5,
+                [
+                    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-            (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                ]
+            ),
+            (
+                0, 8,
+                [
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-            (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
+            (
+                5, 8,
+                [
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
                     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ]
+            ),
         ]
         for vector in expected {
-            let proof = try MerkleTree.inclusionProof(index: vector.index, size: vector.size, subtree: MerkleTree.inMemory(Self.leaves))
+            let proof = try MerkleTree.inclusionProof(
+                index: vector.index, size: vector.size, subtree: MerkleTree.inMemory(Self.leaves))
             #expect(proof.map(hexString) == vector.proof, "leaf \(vector.index) of \(vector.size)")
-            #expect(MerkleTree.verifyInclusion(leafHash: Self.leaves[Int(vector.index)], index: vector.index, size: vector.size,
-                                               proof: vector.proof.map(hex), root: try root(Int(vector.size))))
+            #expect(
+                MerkleTree.verifyInclusion(
+                    leafHash: Self.leaves[Int(vector.index)], index: vector.index, size: vector.size,
+                    proof: vector.proof.map(hex), root: try root(Int(vector.size))))
         }
     }
 
     @Test func consistencyProofsMatchTheReferenceProofsAndVerify() throws {
         let expected: [(old: UInt64, new: UInt64, proof: [String])] = [
-            (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            (
+                1, 8,
+                [
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-            (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
+            (
+                6, 8,
+                [
+                    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
                     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-            (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-            (3, 8, ["0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ]
+            ),
+            (
+                2, 5,
+                [
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                ]
+            ),
+            (
+                3, 8,
+                [
+                    "0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7",
                     "07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7",
                     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
         ]
         for vector in expected {
-            let proof = try MerkleTree.consistencyProof(oldSize: vector.old, newSize: vector.new, subtree: MerkleTree.inMemory(Self.leaves))
+            let proof = try MerkleTree.consistencyProof(
+                oldSize: vector.old, newSize: vector.new, subtree: MerkleTree.inMemory(Self.leaves))
             #expect(proof.map(hexString) == vector.proof, "\(vector.old) → \(vector.new)")
             let oldRoot = try root(Int(vector.old))
             let newRoot = try root(Int(vector.new))
-            #expect(MerkleTree.verifyConsistency(oldSize: vector.old, newSize: vector.new, oldRoot: oldRoot, newRoot: newRoot, proof: vector.proof.map(hex)))
-            #expect(!MerkleTree.verifyConsistency(oldSize: vector.old, newSize: vector.new, oldRoot: try root(4 == Int(vector.old) ? 5 : 4), newRoot: newRoot, proof: vector.proof.map(hex)))
+            #expect(
+                MerkleTree.verifyConsistency(
+                    oldSize: vector.old, newSize: vector.new, oldRoot: oldRoot, newRoot: newRoot,
+                    proof: vector.proof.map(hex)))
+            #expect(
+                !MerkleTree.verifyConsistency(
+                    oldSize: vector.old, newSize: vector.new, oldRoot: try root(4 == Int(vector.old) ? 5 : 4),
+                    newRoot: newRoot, proof: vector.proof.map(hex)))
         }
     }
 
@@ -92,10 +140,16 @@ private func hex(_ text: String) -> [UInt8] {
         let proof = try MerkleTree.inclusionProof(index: 5, size: 8, subtree: MerkleTree.inMemory(Self.leaves))
         var altered = proof
         altered[1][0] ^= 1
-        #expect(!MerkleTree.verifyInclusion(leafHash: Self.leaves[5], index: 5, size: 8, proof: altered, root: Self.roots[7]))
-        #expect(!MerkleTree.verifyInclusion(leafHash: Self.leaves[5], index: 4, size: 8, proof: proof, root: Self.roots[7]))
-        #expect(!MerkleTree.verifyInclusion(leafHash: Self.leaves[4], index: 5, size: 8, proof: proof, root: Self.roots[7]))
-        #expect(!MerkleTree.verifyInclusion(leafHash: Self.leaves[5], index: 5, size: 8, proof: Array(proof.dropLast()), root: Self.roots[7]))
+        #expect(
+            !MerkleTree.verifyInclusion(
+                leafHash: Self.leaves[5], index: 5, size: 8, proof: altered, root: Self.roots[7]))
+        #expect(
+            !MerkleTree.verifyInclusion(leafHash: Self.leaves[5], index: 4, size: 8, proof: proof, root: Self.roots[7]))
+        #expect(
+            !MerkleTree.verifyInclusion(leafHash: Self.leaves[4], index: 5, size: 8, proof: proof, root: Self.roots[7]))
+        #expect(
+            !MerkleTree.verifyInclusion(
+                leafHash: Self.leaves[5], index: 5, size: 8, proof: Array(proof.dropLast()), root: Self.roots[7]))
     }
 }
 
@@ -112,12 +166,17 @@ private func hex(_ text: String) -> [UInt8] {
             #expect(stored == expected, "size \(size)")
             for sequence in [1, size / 2 + 1, size] {
                 let (_, proof) = try fixture.ledger.inclusionProof(sequence: UInt64(sequence), size: UInt64(size))
-                #expect(MerkleTree.verifyInclusion(leafHash: leaves[sequence - 1], index: UInt64(sequence - 1), size: UInt64(size), proof: proof, root: stored))
+                #expect(
+                    MerkleTree.verifyInclusion(
+                        leafHash: leaves[sequence - 1], index: UInt64(sequence - 1), size: UInt64(size), proof: proof,
+                        root: stored))
             }
             if size < 37 {
                 let (_, consistency) = try fixture.ledger.consistencyProof(oldSize: UInt64(size))
                 let (_, whole) = try fixture.ledger.treeRoot()
-                #expect(MerkleTree.verifyConsistency(oldSize: UInt64(size), newSize: 37, oldRoot: stored, newRoot: whole, proof: consistency))
+                #expect(
+                    MerkleTree.verifyConsistency(
+                        oldSize: UInt64(size), newSize: 37, oldRoot: stored, newRoot: whole, proof: consistency))
             }
         }
     }
@@ -132,7 +191,9 @@ private func hex(_ text: String) -> [UInt8] {
         do {
             let environment = try Environment(path: directory.ledgerPath)
             let merkle = try environment.database(named: Ledger.Layout.merkle, create: false)
-            try environment.write { try $0.put([UInt8](repeating: 7, count: 32), for: Ledger.merkleKey(level: 1, index: 1), in: merkle) }
+            try environment.write {
+                try $0.put([UInt8](repeating: 7, count: 32), for: Ledger.merkleKey(level: 1, index: 1), in: merkle)
+            }
         }
         let ledger = try Ledger.open(at: directory.ledgerPath, options: permitAll)
         let problem = try ledger.verify().problem
@@ -148,8 +209,11 @@ private func hex(_ text: String) -> [UInt8] {
 @Suite struct SignedNoteTests {
     static let verifier = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
     static let signer = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-    static let text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-    static let note = text + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    static let text =
+        "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+    static let note =
+        text
+        + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
 
     @Test func goesReferenceNoteVerifies() throws {
         let key = try NoteVerifierKey(parsing: Self.verifier)
@@ -166,18 +230,28 @@ private func hex(_ text: String) -> [UInt8] {
 
     @Test func alteredNotesAndWrongKeysAreRefused() throws {
         let key = try NoteVerifierKey(parsing: Self.verifier)
-        #expect(throws: NoteVerifierKey.Problem.self) { try SignedNote.open(Self.note.replacingOccurrences(of: "cryptography", with: "cryptographY"), verifier: key) }
+        #expect(throws: NoteVerifierKey.Problem.self) {
+            try SignedNote.open(Self.note.replacingOccurrences(of: "cryptography", with: "cryptographY"), verifier: key)
+        }
         let other = NoteVerifierKey(name: "PeterNeumann", publicKey: SigningKey().publicKey)
         #expect(throws: NoteVerifierKey.Problem.self) { try SignedNote.open(Self.note, verifier: other) }
-        #expect(throws: NoteVerifierKey.Problem.self) { try NoteVerifierKey(parsing: "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW") }
+        #expect(throws: NoteVerifierKey.Problem.self) {
+            try NoteVerifierKey(parsing: "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+        }
     }
 
     @Test func checkpointsRoundTripThroughTheirText() throws {
-        let checkpoint = Checkpoint(origin: "parledger/demo", size: 8, rootHash: MerkleTreeVectorTests.roots[7], extensions: ["parledger-results c 00"])
-        #expect(checkpoint.text == "parledger/demo\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\nparledger-results c 00\n")
+        let checkpoint = Checkpoint(
+            origin: "parledger/demo", size: 8, rootHash: MerkleTreeVectorTests.roots[7],
+            extensions: ["parledger-results c 00"])
+        #expect(
+            checkpoint.text
+                == "parledger/demo\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\nparledger-results c 00\n")
         #expect(try Checkpoint(parsing: checkpoint.text) == checkpoint)
         let key = SigningKey()
         let note = SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: key)
-        #expect(try SignedNote.open(note, verifier: NoteVerifierKey(name: checkpoint.origin, publicKey: key.publicKey)) == checkpoint.text)
+        #expect(
+            try SignedNote.open(note, verifier: NoteVerifierKey(name: checkpoint.origin, publicKey: key.publicKey))
+                == checkpoint.text)
     }
 }

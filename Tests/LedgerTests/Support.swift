@@ -2,9 +2,11 @@ import Foundation
 import Ledger
 import TestSupport
 
-
-func draft(_ stream: String = "unit/so-noi-vu/2019", _ points: String = "1.5", criterion: String = "1.1") -> EventDraft {
-    EventDraft(stream: stream, type: "SelfScoreRecorded", payload: .object(["criterion": .text(criterion), "points": .text(points)]))
+func draft(_ stream: String = "unit/so-noi-vu/2019", _ points: String = "1.5", criterion: String = "1.1") -> EventDraft
+{
+    EventDraft(
+        stream: stream, type: "SelfScoreRecorded",
+        payload: .object(["criterion": .text(criterion), "points": .text(points)]))
 }
 
 /// Lets every enrolled, active actor with a valid signature append anything: the ledger's own
@@ -23,18 +25,23 @@ struct Fixture {
         ledger = try Ledger.create(at: directory.ledgerPath, options: options)
         key = SigningKey()
         let enrolment = ActorEvent.enrolment(
-            actor: Self.actor, name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil), publicKey: key.publicKey
+            actor: Self.actor, name: "Sở Nội vụ", grant: RoleGrant(role: "secretariat", scope: nil),
+            publicKey: key.publicKey
         )
         try ledger.append(try ledger.sign(Command(id: "enrol", actor: Self.actor, events: [enrolment]), with: key))
     }
 
     /// A command of the fixture's actor, signed with its key.
-    func command(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) throws -> Command {
+    func command(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) throws
+        -> Command
+    {
         try ledger.sign(Command(id: id, actor: Self.actor, events: events, expectedVersions: expected), with: key)
     }
 
     @discardableResult
-    func append(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) throws -> AppendResult {
+    func append(_ id: String, _ events: [EventDraft], expecting expected: [String: ExpectedVersion] = [:]) throws
+        -> AppendResult
+    {
         try ledger.append(command(id, events, expecting: expected))
     }
 

@@ -1,7 +1,8 @@
 import LMDB
-@testable import Ledger
-import Testing
 import TestSupport
+import Testing
+
+@testable import Ledger
 
 /// Changes made beneath the ledger, through raw LMDB, must be caught by `verify`.
 @Suite struct TamperTests {
@@ -10,7 +11,9 @@ import TestSupport
     }
 
     /// Builds a 10-event ledger, closes it, runs `tamper` on the raw environment, and verifies.
-    private func verifyAfter(_ tamper: (WriteTransaction, Database, Database) throws -> Void) throws -> VerificationReport {
+    private func verifyAfter(_ tamper: (WriteTransaction, Database, Database) throws -> Void) throws
+        -> VerificationReport
+    {
         let directory = try TemporaryDirectory()
         do { try Fixture(in: directory).appendScores(9) }
         do {
@@ -108,7 +111,9 @@ import TestSupport
         let meta = try environment.database(named: Ledger.Layout.meta, create: false)
         let merkle = try environment.database(named: Ledger.Layout.merkle, create: false)
         try environment.write { txn in
-            var previous = try EventRecord.decode(try #require(try txn.value(for: key(sequence - 1), in: events)), sequence: sequence - 1).hash
+            var previous = try EventRecord.decode(
+                try #require(try txn.value(for: key(sequence - 1), in: events)), sequence: sequence - 1
+            ).hash
             var current = sequence
             while let bytes = try txn.value(for: key(current), in: events) {
                 var event = try EventRecord.decode(bytes, sequence: current)
@@ -122,13 +127,15 @@ import TestSupport
             try txn.removeAll(from: merkle)
             var nodes: [[UInt8]: [UInt8]] = [:]
             for sequence in 1..<current {
-                let event = try EventRecord.decode(try #require(try txn.value(for: key(sequence), in: events)), sequence: sequence)
+                let event = try EventRecord.decode(
+                    try #require(try txn.value(for: key(sequence), in: events)), sequence: sequence)
                 var node = MerkleTree.leafHash(event.hash.bytes)
                 var level: UInt8 = 0
                 var position = sequence - 1
                 nodes[Ledger.merkleKey(level: 0, index: position)] = node
                 while position & 1 == 1 {
-                    node = MerkleTree.nodeHash(try #require(nodes[Ledger.merkleKey(level: level, index: position - 1)]), node)
+                    node = MerkleTree.nodeHash(
+                        try #require(nodes[Ledger.merkleKey(level: level, index: position - 1)]), node)
                     level += 1
                     position >>= 1
                     nodes[Ledger.merkleKey(level: level, index: position)] = node
@@ -155,7 +162,8 @@ import TestSupport
         let directory = try TemporaryDirectory()
         do { try Fixture(in: directory).appendScores(9) }
         try rewriteChain(directory, from: 4) { event in
-            event.with(payload: CanonicalJSON.encode(.object(["criterion": .string("1.1"), "points": .string("9.99")])))
+            event.with(
+                payload: CanonicalJSON.encode(.object(["criterion": .string("1.1"), "points": .string("9.99")])))
         }
         let problem = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify().problem
         #expect(problem?.sequence == 4)
@@ -169,7 +177,8 @@ import TestSupport
         try rewriteChain(directory, from: 3) { event in
             let message = Command.signingBytes(
                 id: event.commandID, actor: event.actor, correlationID: event.correlationID, ledgerID: "",
-                signedAt: event.signedAt, basis: event.basis, events: [(event.stream, event.type, event.schemaVersion, event.payload)]
+                signedAt: event.signedAt, basis: event.basis,
+                events: [(event.stream, event.type, event.schemaVersion, event.payload)]
             )
             return event.with(signature: intruder.signature(for: message), keyID: intruder.publicKey.id)
         }
@@ -185,7 +194,8 @@ extension RecordedEvent {
             sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
             payload: payload ?? self.payload, actor: actor, recordedAt: recordedAt, commandID: commandID,
             causationID: causationID, correlationID: correlationID, keyID: keyID ?? self.keyID,
-            signature: signature ?? self.signature, previousHash: previousHash, hash: hash, signedAt: signedAt, basis: basis
+            signature: signature ?? self.signature, previousHash: previousHash, hash: hash, signedAt: signedAt,
+            basis: basis
         )
     }
 
@@ -213,7 +223,8 @@ extension RecordedEvent {
             let environment = try Environment(path: directory.ledgerPath)
             let actors = try environment.database(named: Ledger.Layout.actors, create: false)
             try environment.write { txn in
-                var record = try ActorRecord(stored: try #require(try txn.value(for: Array(Fixture.actor.utf8), in: actors)))
+                var record = try ActorRecord(
+                    stored: try #require(try txn.value(for: Array(Fixture.actor.utf8), in: actors)))
                 record.currentKey = SigningKey().publicKey
                 try txn.put(record.stored, for: Array(Fixture.actor.utf8), in: actors)
             }

@@ -1,6 +1,6 @@
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct TimestampTests {
     @Test func iso8601RoundTripsWithMilliseconds() throws {
@@ -31,16 +31,28 @@ import TestSupport
     }
 
     @Test func typedTimesWithAnOffsetOrInUTC() {
-        #expect(Timestamp(typed: "2020-01-31T23:59:59+07:00", zone: .utc, bareDate: .start)?.iso8601 == "2020-01-31T16:59:59.000Z")
-        #expect(Timestamp(typed: "2020-01-31T23:59:59.250+07:00", zone: .utc, bareDate: .start)?.iso8601 == "2020-01-31T16:59:59.250Z")
-        #expect(Timestamp(typed: "2020-01-31T10:00:00-03:30", zone: .vietnam, bareDate: .start)?.iso8601 == "2020-01-31T13:30:00.000Z")
-        #expect(Timestamp(typed: "2020-01-31T16:59:59Z", zone: .vietnam, bareDate: .start)?.iso8601 == "2020-01-31T16:59:59.000Z")
-        #expect(Timestamp(typed: "2020-01-31T16:59:59.999Z", zone: .vietnam, bareDate: .start)?.iso8601 == "2020-01-31T16:59:59.999Z")
+        #expect(
+            Timestamp(typed: "2020-01-31T23:59:59+07:00", zone: .utc, bareDate: .start)?.iso8601
+                == "2020-01-31T16:59:59.000Z")
+        #expect(
+            Timestamp(typed: "2020-01-31T23:59:59.250+07:00", zone: .utc, bareDate: .start)?.iso8601
+                == "2020-01-31T16:59:59.250Z")
+        #expect(
+            Timestamp(typed: "2020-01-31T10:00:00-03:30", zone: .vietnam, bareDate: .start)?.iso8601
+                == "2020-01-31T13:30:00.000Z")
+        #expect(
+            Timestamp(typed: "2020-01-31T16:59:59Z", zone: .vietnam, bareDate: .start)?.iso8601
+                == "2020-01-31T16:59:59.000Z")
+        #expect(
+            Timestamp(typed: "2020-01-31T16:59:59.999Z", zone: .vietnam, bareDate: .start)?.iso8601
+                == "2020-01-31T16:59:59.999Z")
     }
 
     @Test func typedTimesWithoutAZoneOrImpossibleAreRefused() {
-        for text in ["2020-01-31T23:59:59", "2020-02-30", "2020-1-31", "31/01/2020", "2020-01-31T23:59:59+7:00",
-                     "2020-01-31T23:59:59+15:00", "2020-01-31T24:00:00+07:00", ""] {
+        for text in [
+            "2020-01-31T23:59:59", "2020-02-30", "2020-1-31", "31/01/2020", "2020-01-31T23:59:59+7:00",
+            "2020-01-31T23:59:59+15:00", "2020-01-31T24:00:00+07:00", "",
+        ] {
             #expect(Timestamp(typed: text, zone: .vietnam, bareDate: .end) == nil, "\(text)")
         }
     }
@@ -52,6 +64,7 @@ import TestSupport
         let precise = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 999)
         #expect(precise.local(in: .vietnam) == "2020-01-06T09:00:02.999+07:00")
         #expect(Timestamp(typed: precise.local(in: .vietnam), zone: .utc, bareDate: .start) == precise)
-        #expect(UTCOffset("+07:00") == .vietnam && UTCOffset.vietnam.description == "+07:00" && UTCOffset("07:00") == nil)
+        #expect(
+            UTCOffset("+07:00") == .vietnam && UTCOffset.vietnam.description == "+07:00" && UTCOffset("07:00") == nil)
     }
 }

@@ -1,15 +1,16 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AuditTests {
     /// Three departments scored in full; the council lowers d02's 1.2 (3 points) to 2; no survey yet.
     private func province() throws -> (Province, appraisal: UInt64) {
         let p = try Province(departments: 3, districts: 0)
         for unit in ["d01", "d02", "d03"] { try p.selfAssessFully(unit) }
-        let appraisal = try p.issue(by: "hoi-dong", [p.appraise("d02", "1.2", "2", reason: "Thiếu một báo cáo quý")]).events[0].sequence
+        let appraisal = try p.issue(by: "hoi-dong", [p.appraise("d02", "1.2", "2", reason: "Thiếu một báo cáo quý")])
+            .events[0].sequence
         for unit in ["d01", "d02", "d03"] { try p.issue(by: "hoi-dong", [p.conclude(unit)]) }
         return (p, appraisal)
     }
@@ -17,11 +18,14 @@ import TestSupport
     @Test func replayJustBeforeAnAppraisalShowsTheSelfScoreAndJustAfterTheAppraisedOne() throws {
         let (p, appraisal) = try province()
         func effective(at sequence: UInt64) throws -> String? {
-            try p.scoring.snapshot(through: sequence).scores(cycle: p.cycle, unit: "d02").first { $0.0.code == "1.2" }?.1.effective(method: .assessed)?.points
+            try p.scoring.snapshot(through: sequence).scores(cycle: p.cycle, unit: "d02").first { $0.0.code == "1.2" }?
+                .1.effective(method: .assessed)?.points
         }
         #expect(try effective(at: appraisal - 1) == "3")
         #expect(try effective(at: appraisal) == "2")
-        let before = try p.scoring.snapshot(through: appraisal - 1).results(cycle: p.cycle).units.first { $0.unit.id == "d02" }
+        let before = try p.scoring.snapshot(through: appraisal - 1).results(cycle: p.cycle).units.first {
+            $0.unit.id == "d02"
+        }
         #expect(before?.points.description == "73.5")
         let live = try p.scoring.projectionDigest()
         _ = try p.scoring.snapshot(through: 5)

@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 /// Seeded mutation tests of what reads untrusted bytes: the strict JSON parser and the whole bundle
 /// verifier. Every mutation must be refused with a verdict (or, for a no-op, pass), never crash or hang.
@@ -26,7 +26,8 @@ import TestSupport
             var out = bytes
             let hostile: [[UInt8]] = [
                 Array("-9223372036854775808".utf8), Array("1e400".utf8), Array("-0".utf8), Array("NaN".utf8),
-                Array(repeating: UInt8(ascii: "["), count: 5_000), [0xEF, 0xBB, 0xBF], [0xC3, 0x28], [0xED, 0xA0, 0x80],
+                Array(repeating: UInt8(ascii: "["), count: 5_000), [0xEF, 0xBB, 0xBF], [0xC3, 0x28],
+                [0xED, 0xA0, 0x80],
                 Array(#"\ud800"#.utf8), Array(#","seq":1,"seq":2"#.utf8), [0x0A], [0x00],
             ]
             switch below(4) {
@@ -49,12 +50,16 @@ import TestSupport
     private static let corpus = Repository.file("Tests/BundleCorpus")
 
     @Test func integerExtremesAndHostileDocumentsAreRefusedWithoutCrashing() throws {
-        let refused = ["-9223372036854775808", "9223372036854775808", "9007199254740992", "-9007199254740992", "-0", "1e400",
-                       "1.5", "NaN", "[1,]", #"{"a":1,"a":2}"#, "\u{FEFF}{}", #""\ud800""#, String(repeating: "[", count: 100_000)]
+        let refused = [
+            "-9223372036854775808", "9223372036854775808", "9007199254740992", "-9007199254740992", "-0", "1e400",
+            "1.5", "NaN", "[1,]", #"{"a":1,"a":2}"#, "\u{FEFF}{}", #""\ud800""#, String(repeating: "[", count: 100_000),
+        ]
         for text in refused {
             #expect(throws: JSONParseError.self, "\(text.prefix(30)) was accepted") { try JSONParser.parse(text) }
         }
-        #expect(throws: JSONParseError.self) { try JSONParser.parse([UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\"")]) }
+        #expect(throws: JSONParseError.self) {
+            try JSONParser.parse([UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\"")])
+        }
         #expect(try JSONParser.parse("9007199254740991") == .integer(9_007_199_254_740_991))
         #expect(try JSONParser.parse("-9007199254740991") == .integer(-9_007_199_254_740_991))
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 /// The council decides as a body, people do not judge their own unit, and the spot-check draw is
 /// committed before appraisal and seeded by its close: each rule refuses with its reason and appends nothing.
@@ -10,32 +10,47 @@ import TestSupport
     @Test func appraisalOpensOnlyOnceTheDrawIsCommitted() throws {
         let p = try Province(departments: 1, districts: 0, commitDraw: false)
         try p.selfAssessFully("d01")
-        #expect(try p.refusal(by: "hoi-dong", [p.appraise("d01", "1.2", "1")])?
-            .contains("appraisal of 'dien-bien-2019' opens once the steering committee has committed to the secret of its spot-check draw") == true)
-        #expect(try p.refusal(by: "hoi-dong", [p.conclude("d01")])?.contains("opens once the steering committee has committed") == true)
+        #expect(
+            try p.refusal(by: "hoi-dong", [p.appraise("d01", "1.2", "1")])?
+                .contains(
+                    "appraisal of 'dien-bien-2019' opens once the steering committee has committed to the secret of its spot-check draw"
+                ) == true)
+        #expect(
+            try p.refusal(by: "hoi-dong", [p.conclude("d01")])?.contains(
+                "opens once the steering committee has committed") == true)
         try p.issue(by: "ban-chi-dao", [p.commitment()])
-        #expect(try p.refusal(by: "ban-chi-dao", [p.commitment(to: Array(repeating: 7, count: 32))])?.contains("is already committed") == true)
+        #expect(
+            try p.refusal(by: "ban-chi-dao", [p.commitment(to: Array(repeating: 7, count: 32))])?.contains(
+                "is already committed") == true)
         try p.issue(by: "hoi-dong", [p.appraise("d01", "1.2", "1")])
     }
 
     @Test func aMemberAppraisesOnlyTheFieldsAssignedAndOnlyTheChairSealsReopensAndCloses() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01")
-        #expect(try p.refusal(by: "thanh-vien", [p.appraise("d01", "2.2.1", "0")])?
-            .contains("'thanh-vien' appraises fields 1 of departments, not field 2 (criterion 2.2.1)") == true)
+        #expect(
+            try p.refusal(by: "thanh-vien", [p.appraise("d01", "2.2.1", "0")])?
+                .contains("'thanh-vien' appraises fields 1 of departments, not field 2 (criterion 2.2.1)") == true)
         try p.issue(by: "thanh-vien", [p.appraise("d01", "1.2", "1")])
-        #expect(try p.refusal(by: "thanh-vien", [p.conclude("d01")])?.contains("only the chair of the council seals, reopens or closes") == true)
+        #expect(
+            try p.refusal(by: "thanh-vien", [p.conclude("d01")])?.contains(
+                "only the chair of the council seals, reopens or closes") == true)
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
         #expect(try p.refusal(by: "thanh-vien", [p.reopen("d01")])?.contains("only the chair") == true)
-        #expect(try p.refusal(by: "hoi-dong", [p.reopen("d01", reason: "  ")])?.contains("reopening a sealed appraisal needs a reason") == true)
+        #expect(
+            try p.refusal(by: "hoi-dong", [p.reopen("d01", reason: "  ")])?.contains(
+                "reopening a sealed appraisal needs a reason") == true)
         try p.issue(by: "hoi-dong", [p.reopen("d01")])
         try p.issue(by: "thanh-vien", [p.appraise("d01", "1.2", "0.5", reason: "Giải trình chưa đạt")])
-        #expect(try p.refusal(by: "thanh-vien", [p.closeAppraisal()])?.contains("only the chair of the council of 'dien-bien-2019' closes") == true)
+        #expect(
+            try p.refusal(by: "thanh-vien", [p.closeAppraisal()])?.contains(
+                "only the chair of the council of 'dien-bien-2019' closes") == true)
         #expect(try p.refusal(by: "hoi-dong", [p.closeAppraisal()])?.contains("not yet sealed: d01") == true)
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
         try p.issue(by: "hoi-dong", [p.closeAppraisal()])
         #expect(try p.refusal(by: "hoi-dong", [p.reopen("d01")])?.contains("was closed at event") == true)
-        #expect(try p.refusal(by: "thanh-vien", [p.appraise("d01", "1.2", "1")])?.contains("was closed at event") == true)
+        #expect(
+            try p.refusal(by: "thanh-vien", [p.appraise("d01", "1.2", "1")])?.contains("was closed at event") == true)
         let score = try p.scoring.scores(cycle: p.cycle, unit: "d01").first { $0.0.code == "1.2" }?.1
         #expect(score?.appraised?.points == "0.5")
         #expect(score?.appraised?.actor == "thanh-vien")
@@ -45,28 +60,37 @@ import TestSupport
         let p = try Province(departments: 1, districts: 0)
         try p.enrolPerson("hoi-dong-2", name: "Thành viên mới", grants: [RoleGrant(role: "council-member", scope: nil)])
         try p.selfAssessFully("d01")
-        #expect(try p.refusal(by: "hoi-dong-2", [p.appraise("d01", "1.2", "1")])?
-            .contains("'hoi-dong-2' is not a council member of 'dien-bien-2019'") == true)
-        #expect(try p.refusal(by: "so-noi-vu", [p.assign("hoi-dong-2", fields: [.department: ["9"]], chair: false)])?
-            .contains("the fields of departments are 1, 2, 3, 4, 5, 6, 7") == true)
+        #expect(
+            try p.refusal(by: "hoi-dong-2", [p.appraise("d01", "1.2", "1")])?
+                .contains("'hoi-dong-2' is not a council member of 'dien-bien-2019'") == true)
+        #expect(
+            try p.refusal(by: "so-noi-vu", [p.assign("hoi-dong-2", fields: [.department: ["9"]], chair: false)])?
+                .contains("the fields of departments are 1, 2, 3, 4, 5, 6, 7") == true)
         try p.issue(by: "so-noi-vu", [p.assign("hoi-dong-2", fields: [.department: ["2"]], chair: false)])
         try p.issue(by: "hoi-dong-2", [p.appraise("d01", "2.2.1", "0")])
     }
 
     @Test func whoSelfAssessedAUnitMayNeitherAppraiseNorSpotCheckIt() throws {
         let p = try Province(departments: 1, districts: 0)
-        try p.enrolPerson("kiem-nhiem", name: "Cán bộ kiêm nhiệm", grants: [
-            RoleGrant(role: "unit-officer", scope: "d01"), RoleGrant(role: "council-member", scope: nil),
-            RoleGrant(role: "steering-committee", scope: nil),
-        ])
+        try p.enrolPerson(
+            "kiem-nhiem", name: "Cán bộ kiêm nhiệm",
+            grants: [
+                RoleGrant(role: "unit-officer", scope: "d01"), RoleGrant(role: "council-member", scope: nil),
+                RoleGrant(role: "steering-committee", scope: nil),
+            ])
         try p.issue(by: "so-noi-vu", [p.assign("kiem-nhiem", fields: [.department: ["1", "2"]], chair: false)])
         try p.issue(by: "kiem-nhiem", [p.selfScore("d01", "1.2", "3")])
         try p.selfAssessFully("d01")
-        #expect(try p.refusal(by: "kiem-nhiem", [p.appraise("d01", "1.2", "1")])?.contains("'kiem-nhiem' self-assessed d01 and may not appraise it") == true)
+        #expect(
+            try p.refusal(by: "kiem-nhiem", [p.appraise("d01", "1.2", "1")])?.contains(
+                "'kiem-nhiem' self-assessed d01 and may not appraise it") == true)
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
         #expect(try p.draw(.department) == ["d01"])
-        #expect(try p.refusal(by: "kiem-nhiem", [p.spotCheck("d01", "1.2", "recognise")])?.contains("'kiem-nhiem' self-assessed d01 and may not spot-check it") == true)
-        #expect(try p.refusal(by: "kiem-nhiem", [p.concludeSpotCheck("d01")])?.contains("may not spot-check it") == true)
+        #expect(
+            try p.refusal(by: "kiem-nhiem", [p.spotCheck("d01", "1.2", "recognise")])?.contains(
+                "'kiem-nhiem' self-assessed d01 and may not spot-check it") == true)
+        #expect(
+            try p.refusal(by: "kiem-nhiem", [p.concludeSpotCheck("d01")])?.contains("may not spot-check it") == true)
         try p.issue(by: "ban-chi-dao", [p.spotCheck("d01", "1.2", "recognise"), p.concludeSpotCheck("d01")])
     }
 
@@ -74,13 +98,21 @@ import TestSupport
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01", notApplicable: ["2.1"])
         let before = try #require(try p.scoring.results(cycle: p.cycle).units.first)
-        #expect(try p.refusal(by: "thanh-vien", [p.rejectNotApplicable("d01", "2.1")])?.contains("appraises fields 1 of departments, not field 2") == true)
-        #expect(try p.refusal(by: "hoi-dong", [p.rejectNotApplicable("d01", "2.1", reason: "")])?.contains("needs a reason") == true)
-        #expect(try p.refusal(by: "hoi-dong", [p.rejectNotApplicable("d01", "1.2")])?.contains("claimed nothing under 1.2 as not applicable") == true)
+        #expect(
+            try p.refusal(by: "thanh-vien", [p.rejectNotApplicable("d01", "2.1")])?.contains(
+                "appraises fields 1 of departments, not field 2") == true)
+        #expect(
+            try p.refusal(by: "hoi-dong", [p.rejectNotApplicable("d01", "2.1", reason: "")])?.contains("needs a reason")
+                == true)
+        #expect(
+            try p.refusal(by: "hoi-dong", [p.rejectNotApplicable("d01", "1.2")])?.contains(
+                "claimed nothing under 1.2 as not applicable") == true)
         try p.issue(by: "hoi-dong", [p.rejectNotApplicable("d01", "2.1")])
         let leaf = try #require(try p.scoring.scores(cycle: p.cycle, unit: "d01").first { $0.0.code == "2.1.1" })
-        #expect(leaf.1.notApplicable == nil && leaf.1.notApplicableRejected?.reason == "Đơn vị có nhiệm vụ này trong năm")
-        try p.issue(by: "hoi-dong", [p.appraise("d01", "2.1.1", leaf.0.maxPoints.description, reason: "Thực hiện đầy đủ")])
+        #expect(
+            leaf.1.notApplicable == nil && leaf.1.notApplicableRejected?.reason == "Đơn vị có nhiệm vụ này trong năm")
+        try p.issue(
+            by: "hoi-dong", [p.appraise("d01", "2.1.1", leaf.0.maxPoints.description, reason: "Thực hiện đầy đủ")])
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
         let after = try #require(try p.scoring.results(cycle: p.cycle).units.first)
         #expect(after.maxPoints == before.maxPoints + Points(hundredths: 200))
@@ -92,12 +124,23 @@ import TestSupport
             try p.selfAssessFully(unit)
             try p.issue(by: "hoi-dong", [p.conclude(unit)])
         }
-        #expect(throws: RuleViolation.self) { try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: []) }
+        #expect(throws: RuleViolation.self) {
+            try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: [])
+        }
         try p.issue(by: "hoi-dong", [p.closeAppraisal()])
-        let wrong = try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: Array(repeating: 1, count: 32), adding: [])
-        #expect(try p.refusal(by: "ban-chi-dao", [wrong])?.contains("the revealed secret is not the one the steering committee committed to") == true)
+        let wrong = try p.scoring.spotCheckDraw(
+            cycle: p.cycle, kind: .department, secret: Array(repeating: 1, count: 32), adding: [])
+        #expect(
+            try p.refusal(by: "ban-chi-dao", [wrong])?.contains(
+                "the revealed secret is not the one the steering committee committed to") == true)
         let draft = try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: [])
-        try p.issue(by: "ban-chi-dao", [PARPayload.EvidenceAdded(sha256: String(repeating: "cd", count: 32), name: "thêm.pdf", size: 1, unit: nil).draft])
+        try p.issue(
+            by: "ban-chi-dao",
+            [
+                PARPayload.EvidenceAdded(
+                    sha256: String(repeating: "cd", count: 32), name: "thêm.pdf", size: 1, unit: nil
+                ).draft
+            ])
         #expect(try p.scoring.spotCheckDraw(cycle: p.cycle, kind: .department, secret: p.secret, adding: []) == draft)
         try p.issue(by: "ban-chi-dao", [draft])
         let (_, recorded, redrawn) = try p.scoring.redraw(cycle: p.cycle, kind: .department)
@@ -123,8 +166,9 @@ import TestSupport
             selfAssessmentDeadline: try #require(Timestamp(iso8601: "2020-01-14T16:59:59Z")), previousCycle: nil,
             publicationWindow: PARPayload.DateWindow(from: "2020-07-01", until: "2020-06-30")
         )
-        #expect(try p.refusal(by: "so-noi-vu", [opened.draft])?
-            .contains("the publication window needs two dates YYYY-MM-DD, the first not after the second") == true)
+        #expect(
+            try p.refusal(by: "so-noi-vu", [opened.draft])?
+                .contains("the publication window needs two dates YYYY-MM-DD, the first not after the second") == true)
         #expect(opened.effectivePublicationWindow.contains("2020-06-30") == false)
         #expect(PARPayload.DateWindow(from: "2020-04-01", until: "2020-06-30").contains("2020-02-30") == false)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct FrameworkImportTests {
     private func seedText() throws -> String {
@@ -32,19 +32,36 @@ import TestSupport
             return
         }
         let described = defects.map(\.description)
-        #expect(described.contains { $0.hasPrefix("5.10.1 (line 2243): duplicate code: 5.10.1 already stands at line 2211") })
+        #expect(
+            described.contains {
+                $0.hasPrefix("5.10.1 (line 2243): duplicate code: 5.10.1 already stands at line 2211")
+            })
         #expect(described.contains("5.10.1 (line 2243): out of order: after 5.11, expected 5.11.1 or 5.12 or 6"))
-        #expect(described.contains { $0.hasPrefix("5.10.2 (line 2251): duplicate code: 5.10.2 already stands at line 2219") })
-        #expect(described.contains { $0.hasPrefix("5.10.3 (line 2259): duplicate code: 5.10.3 already stands at line 2227") })
-        #expect(described.contains { $0.hasPrefix("5.10 (line 2203): printed maximum 2 but its children add up to 4.5") })
-        #expect(described.contains("split: the leaves give 69 assessed + 33.5 survey points; the document states 68.5 + 31.5"))
+        #expect(
+            described.contains {
+                $0.hasPrefix("5.10.2 (line 2251): duplicate code: 5.10.2 already stands at line 2219")
+            })
+        #expect(
+            described.contains {
+                $0.hasPrefix("5.10.3 (line 2259): duplicate code: 5.10.3 already stands at line 2227")
+            })
+        #expect(
+            described.contains { $0.hasPrefix("5.10 (line 2203): printed maximum 2 but its children add up to 4.5") })
+        #expect(
+            described.contains(
+                "split: the leaves give 69 assessed + 33.5 survey points; the document states 68.5 + 31.5"))
         #expect(defects.count == 6)
     }
 
     @Test func theShippedDistrictFrameworkIsThePrintedTableWithTheDocumentedCorrections() throws {
-        let correctionsData = try #require(FileManager.default.contents(atPath: Repository.file("schemas/frameworks/dien-bien-2019-districts.corrections.json")))
+        let correctionsData = try #require(
+            FileManager.default.contents(
+                atPath: Repository.file("schemas/frameworks/dien-bien-2019-districts.corrections.json")))
         let corrections = try SeedTableImporter.corrections(from: try JSONParser.parse(Array(correctionsData)))
-        guard case .framework(let framework) = try SeedTableImporter.importTable(2, from: try seedText(), corrections: corrections) else {
+        guard
+            case .framework(let framework) = try SeedTableImporter.importTable(
+                2, from: try seedText(), corrections: corrections)
+        else {
             Issue.record("the corrected Bảng 2 was refused")
             return
         }
@@ -59,13 +76,17 @@ import TestSupport
 
     @Test func aCorrectionForALineWithoutARowIsRefused() throws {
         let correction = SeedTableImporter.Correction(line: 5, code: "1", survey: nil, reason: "x")
-        #expect(throws: SeedTableImporter.ReadError.self) { try SeedTableImporter.importTable(2, from: try seedText(), corrections: [correction]) }
+        #expect(throws: SeedTableImporter.ReadError.self) {
+            try SeedTableImporter.importTable(2, from: try seedText(), corrections: [correction])
+        }
     }
 
     @Test func aFrameworkDocumentWithBrokenArithmeticIsRefused() throws {
         let framework = try Repository.framework("dien-bien-2019-departments")
         var json = framework.json
-        guard case .object(var members) = json, case .array(var fields)? = members["criteria"], case .object(var first) = fields[0] else {
+        guard case .object(var members) = json, case .array(var fields)? = members["criteria"],
+            case .object(var first) = fields[0]
+        else {
             Issue.record("unexpected framework JSON")
             return
         }
@@ -81,8 +102,11 @@ import TestSupport
     }
 
     @Test func aMalformedFrameworkDocumentNamesThePath() throws {
-        let json = try JSONParser.parse(#"{"format":"parledger-framework/1","name":"x","unitKind":"province","source":"s"}"#)
-        #expect(throws: FrameworkFormatError(path: "unitKind", reason: "must be department or district")) { try Framework(json: json) }
+        let json = try JSONParser.parse(
+            #"{"format":"parledger-framework/1","name":"x","unitKind":"province","source":"s"}"#)
+        #expect(throws: FrameworkFormatError(path: "unitKind", reason: "must be department or district")) {
+            try Framework(json: json)
+        }
     }
 }
 
@@ -107,8 +131,12 @@ import TestSupport
         #expect(twoThirds.percentText(decimals: 0) == "67")
         #expect(Share(try Points(parsing: "1"), of: try Points(parsing: "8")).percentText(decimals: 2) == "12.50")
         #expect(Share(try Points(parsing: "0.01"), of: try Points(parsing: "0.08")).percentText(decimals: 1) == "12.5")
-        #expect(Share(Points(hundredths: 1), of: Points(hundredths: 2)) == Share(Points(hundredths: 2), of: Points(hundredths: 4)))
-        #expect(Share(Points(hundredths: 8_999_999), of: Points(hundredths: 10_000_000)) < Share(Points(hundredths: 9), of: Points(hundredths: 10)))
+        #expect(
+            Share(Points(hundredths: 1), of: Points(hundredths: 2))
+                == Share(Points(hundredths: 2), of: Points(hundredths: 4)))
+        #expect(
+            Share(Points(hundredths: 8_999_999), of: Points(hundredths: 10_000_000))
+                < Share(Points(hundredths: 9), of: Points(hundredths: 10)))
     }
 
     @Test func classBandsIncludeTheirLowerBound() throws {
@@ -139,7 +167,11 @@ import TestSupport
             Issue.record("refused: \(read)")
             return
         }
-        #expect(rows["d01"] == [PARPayload.SurveyScore(criterion: "2.5.1", points: "0.75"), PARPayload.SurveyScore(criterion: "2.5.2", points: "1")])
+        #expect(
+            rows["d01"] == [
+                PARPayload.SurveyScore(criterion: "2.5.1", points: "0.75"),
+                PARPayload.SurveyScore(criterion: "2.5.2", points: "1"),
+            ])
         #expect(rows["h01"] == [PARPayload.SurveyScore(criterion: "8.2", points: "13.25")])
     }
 
@@ -155,7 +187,8 @@ import TestSupport
             d01,2.5.1,1
             h01,8.2
             """
-        guard case .failure(let error) = SurveyImport.read(Array(text.utf8), cycle: record, frameworks: frameworks) else {
+        guard case .failure(let error) = SurveyImport.read(Array(text.utf8), cycle: record, frameworks: frameworks)
+        else {
             Issue.record("a bad file was accepted")
             return
         }
@@ -170,8 +203,11 @@ import TestSupport
 
     @Test func aFileWithoutTheHeaderOrNotInUTF8IsRefused() throws {
         let (record, frameworks) = try cycle()
-        guard case .failure(let noHeader) = SurveyImport.read(Array("d01,2.5.1,1\n".utf8), cycle: record, frameworks: frameworks),
-            case .failure(let notUTF8) = SurveyImport.read([0x75, 0x6E, 0xFF, 0x0A], cycle: record, frameworks: frameworks)
+        guard
+            case .failure(let noHeader) = SurveyImport.read(
+                Array("d01,2.5.1,1\n".utf8), cycle: record, frameworks: frameworks),
+            case .failure(let notUTF8) = SurveyImport.read(
+                [0x75, 0x6E, 0xFF, 0x0A], cycle: record, frameworks: frameworks)
         else {
             Issue.record("a bad file was accepted")
             return

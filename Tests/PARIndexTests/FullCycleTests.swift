@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 /// A whole yearly cycle of 20 departments and 10 districts, with results checked by hand.
 @Suite struct FullCycleTests {
@@ -25,7 +25,8 @@ import TestSupport
         }
         for kind in UnitKind.allCases {
             for unit in try province.draw(kind) {
-                try province.issue(by: "ban-chi-dao", [province.spotCheck(unit, "1.2", "recognise"), province.concludeSpotCheck(unit)])
+                try province.issue(
+                    by: "ban-chi-dao", [province.spotCheck(unit, "1.2", "recognise"), province.concludeSpotCheck(unit)])
             }
         }
         try province.issue(by: "so-noi-vu", [try province.publish()])
@@ -36,16 +37,21 @@ import TestSupport
         let province = try runCycle()
         let results = try province.scoring.results(cycle: province.cycle)
         let byUnit = Dictionary(uniqueKeysWithValues: results.units.map { ($0.unit.id, $0) })
-        func check(_ unit: String, points: String, max: String, index: String, className: String, rank: Int,
-                   provincial: Bool, any: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func check(
+            _ unit: String, points: String, max: String, index: String, className: String, rank: Int,
+            provincial: Bool, any: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
             let result = try #require(byUnit[unit], sourceLocation: sourceLocation)
             #expect(result.points.description == points, "\(unit) points", sourceLocation: sourceLocation)
             #expect(result.maxPoints.description == max, "\(unit) max", sourceLocation: sourceLocation)
             #expect(result.indexText == index, "\(unit) index", sourceLocation: sourceLocation)
             #expect(result.className == className, "\(unit) class", sourceLocation: sourceLocation)
             #expect(result.rank == rank, "\(unit) rank", sourceLocation: sourceLocation)
-            #expect(result.eligibility.provincialCommendation == provincial, "\(unit) commendation", sourceLocation: sourceLocation)
-            #expect(result.eligibility.anyCommendation == any, "\(unit) any commendation", sourceLocation: sourceLocation)
+            #expect(
+                result.eligibility.provincialCommendation == provincial, "\(unit) commendation",
+                sourceLocation: sourceLocation)
+            #expect(
+                result.eligibility.anyCommendation == any, "\(unit) any commendation", sourceLocation: sourceLocation)
         }
         // d01: nothing lowered: 73.5 assessed + 26.5 survey.
         try check("d01", points: "100", max: "100", index: "100.00", className: "Rất tốt", rank: 1, provincial: true)
@@ -71,7 +77,10 @@ import TestSupport
 
     @Test func everyPointTracesToTheEventAndActorThatSetIt() throws {
         let province = try runCycle()
-        let scores = Dictionary(uniqueKeysWithValues: try province.scoring.scores(cycle: province.cycle, unit: "d02").map { ($0.0.code, $0.1) })
+        let scores = Dictionary(
+            uniqueKeysWithValues: try province.scoring.scores(cycle: province.cycle, unit: "d02").map {
+                ($0.0.code, $0.1)
+            })
         let lowered = try #require(scores["1.1.1"])
         #expect(lowered.selfScore?.points == "1")
         #expect(lowered.selfScore?.actor == "can-bo-d02")
@@ -116,9 +125,13 @@ import TestSupport
     @Test func afterPublicationOnlyACorrectionChangesAScore() throws {
         let province = try runCycle()
         let refused = try province.refusal(by: "hoi-dong", [province.appraise("d02", "1.1.1", "1")])
-        #expect(refused?.contains("was published by decision 640/QĐ-UBND; only a correction citing a decision can change it") == true)
-        let correction = PARPayload.CorrectionRecorded(cycle: province.cycle, unit: "d02", criterion: "1.1.1", points: "1",
-                                                                       decision: "812/QĐ-UBND", reason: "Phúc khảo: TLKC bổ sung hợp lệ").draft
+        #expect(
+            refused?.contains(
+                "was published by decision 640/QĐ-UBND; only a correction citing a decision can change it") == true)
+        let correction = PARPayload.CorrectionRecorded(
+            cycle: province.cycle, unit: "d02", criterion: "1.1.1", points: "1",
+            decision: "812/QĐ-UBND", reason: "Phúc khảo: TLKC bổ sung hợp lệ"
+        ).draft
         #expect(try province.refusal(by: "hoi-dong", [correction])?.contains("needs the role secretariat") == true)
         try province.issue(by: "so-noi-vu", [correction])
         let results = try province.scoring.results(cycle: province.cycle)

@@ -1,8 +1,8 @@
 import Ledger
 import PARIndex
 import Scenarios
-import Testing
 import TestSupport
+import Testing
 
 /// A PAR ledger with one enrolled actor per role; unit officers act for `so-tai-chinh`.
 private struct RoleFixture {
@@ -13,7 +13,9 @@ private struct RoleFixture {
         ledger = try Ledger.create(at: directory.ledgerPath, options: LedgerOptions(policy: PARPolicy()))
         let secretariat = SigningKey()
         keys["so-noi-vu"] = secretariat
-        try ledger.append(try Enrolment.genesis("so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol-so-noi-vu", on: ledger))
+        try ledger.append(
+            try Enrolment.genesis(
+                "so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol-so-noi-vu", on: ledger))
         let members: [(String, Role, String?)] = [
             ("can-bo-tai-chinh", .unitOfficer, "so-tai-chinh"),
             ("hoi-dong", .councilMember, nil),
@@ -24,7 +26,8 @@ private struct RoleFixture {
         for (id, role, scope) in members {
             let key = SigningKey()
             keys[id] = key
-            try append(by: "so-noi-vu", [Enrolment.draft(id, name: id, role: role, scope: scope, publicKey: key.publicKey)])
+            try append(
+                by: "so-noi-vu", [Enrolment.draft(id, name: id, role: role, scope: scope, publicKey: key.publicKey)])
         }
     }
 
@@ -73,7 +76,8 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
 
     @Test func aUnitOfficerActingForAnotherUnitIsRefused() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        let reason = try province.refusal(by: "can-bo-tai-chinh", [event(PARPayload.SelfScoreRecorded.type, unit: "so-y-te")])
+        let reason = try province.refusal(
+            by: "can-bo-tai-chinh", [event(PARPayload.SelfScoreRecorded.type, unit: "so-y-te")])
         #expect(reason == "'can-bo-tai-chinh' acts for so-tai-chinh only, not for 'so-y-te' (SelfScoreRecorded)")
     }
 
@@ -86,15 +90,19 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
     @Test func aCouncilMemberPublishingIsRefused() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
         let reason = try province.refusal(by: "hoi-dong", [event(PARPayload.ResultsPublished.type, unit: nil)])
-        #expect(reason?.contains("'hoi-dong' (council-member) may not record ResultsPublished; that needs the role secretariat") == true)
+        #expect(
+            reason?.contains(
+                "'hoi-dong' (council-member) may not record ResultsPublished; that needs the role secretariat") == true)
     }
 
     @Test func onlyTheSecretariatEnrolsActors() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        let enrolment = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "auditor", scope: nil), publicKey: SigningKey().publicKey)
+        let enrolment = ActorEvent.enrolment(
+            actor: "x", name: "X", grant: RoleGrant(role: "auditor", scope: nil), publicKey: SigningKey().publicKey)
         for actor in ["can-bo-tai-chinh", "hoi-dong", "ban-chi-dao", "nha-thau", "kiem-toan"] {
             let reason = try province.refusal(by: actor, [enrolment])
-            #expect(reason?.contains("may not record ActorEnrolled; that needs the role secretariat") == true, "\(actor)")
+            #expect(
+                reason?.contains("may not record ActorEnrolled; that needs the role secretariat") == true, "\(actor)")
         }
         let suspension = ActorEvent.suspension(of: "so-noi-vu", reason: "x")
         #expect(try province.refusal(by: "hoi-dong", [suspension])?.contains("needs the role secretariat") == true)
@@ -109,21 +117,27 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
 
     @Test func unknownEventTypesAreRefused() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        #expect(try province.refusal(by: "so-noi-vu", [event("ScoreQuietlyChanged")]) == "'ScoreQuietlyChanged' is not an event type of the PAR ledger")
+        #expect(
+            try province.refusal(by: "so-noi-vu", [event("ScoreQuietlyChanged")])
+                == "'ScoreQuietlyChanged' is not an event type of the PAR ledger")
     }
 
     @Test func rolesMustBePARRolesAndUnitOfficersNeedAUnit() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
         let key = SigningKey().publicKey
-        let unknown = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "mayor", scope: nil), publicKey: key)
+        let unknown = ActorEvent.enrolment(
+            actor: "x", name: "X", grant: RoleGrant(role: "mayor", scope: nil), publicKey: key)
         #expect(try province.refusal(by: "so-noi-vu", [unknown])?.hasPrefix("unknown role 'mayor'") == true)
-        let unscoped = ActorEvent.enrolment(actor: "x", name: "X", grant: RoleGrant(role: "unit-officer", scope: nil), publicKey: key)
-        #expect(try province.refusal(by: "so-noi-vu", [unscoped]) == "the role unit-officer needs a scope naming its unit")
+        let unscoped = ActorEvent.enrolment(
+            actor: "x", name: "X", grant: RoleGrant(role: "unit-officer", scope: nil), publicKey: key)
+        #expect(
+            try province.refusal(by: "so-noi-vu", [unscoped]) == "the role unit-officer needs a scope naming its unit")
     }
 
     @Test func anActorMayRotateItsOwnKeyButNotAnothers() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        let reason = try province.refusal(by: "hoi-dong", [ActorEvent.rotation(of: "ban-chi-dao", to: SigningKey().publicKey)])
+        let reason = try province.refusal(
+            by: "hoi-dong", [ActorEvent.rotation(of: "ban-chi-dao", to: SigningKey().publicKey)])
         #expect(reason?.contains("needs the role secretariat") == true)
         let newKey = SigningKey().publicKey
         try province.append(by: "hoi-dong", [ActorEvent.rotation(of: "hoi-dong", to: newKey)])

@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import PARIndex
 import Scenarios
-import Testing
 import TestSupport
+import Testing
 
 extension Repository {
     static func framework(_ name: String) throws -> Framework {
@@ -34,31 +34,55 @@ final class Province {
         scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock)
         departments = try Repository.framework("dien-bien-2019-departments")
         districts = try Repository.framework("dien-bien-2019-districts")
-        units = (1...departmentCount).map { CycleUnit(id: String(format: "d%02d", $0), name: "Sở số \($0)", kind: .department) }
-            + (1...max(districtCount, 1)).prefix(districtCount).map { CycleUnit(id: String(format: "h%02d", $0), name: "Huyện số \($0)", kind: .district) }
+        units =
+            (1...departmentCount).map {
+                CycleUnit(id: String(format: "d%02d", $0), name: "Sở số \($0)", kind: .department)
+            }
+            + (1...max(districtCount, 1)).prefix(districtCount).map {
+                CycleUnit(id: String(format: "h%02d", $0), name: "Huyện số \($0)", kind: .district)
+            }
         let secretariat = SigningKey()
         keys["so-noi-vu"] = secretariat
-        try scoring.append(try Enrolment.genesis("so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol-so-noi-vu", on: scoring.ledger))
+        try scoring.append(
+            try Enrolment.genesis(
+                "so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol-so-noi-vu", on: scoring.ledger))
         var enrolments = [
-            enrol("hoi-dong", .councilMember, nil), enrol("thanh-vien", .councilMember, nil), enrol("ban-chi-dao", .steeringCommittee, nil),
+            enrol("hoi-dong", .councilMember, nil), enrol("thanh-vien", .councilMember, nil),
+            enrol("ban-chi-dao", .steeringCommittee, nil),
             enrol("nha-thau", .surveyContractor, nil),
         ]
         for unit in units { enrolments.append(enrol("can-bo-\(unit.id)", .unitOfficer, unit.id)) }
-        let documents = units.map { PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id).draft }
-        try issue(by: "so-noi-vu", enrolments + [PARPayload.FrameworkRegistered(framework: departments).draft, PARPayload.FrameworkRegistered(framework: districts).draft] + documents)
+        let documents = units.map {
+            PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id)
+                .draft
+        }
+        try issue(
+            by: "so-noi-vu",
+            enrolments + [
+                PARPayload.FrameworkRegistered(framework: departments).draft,
+                PARPayload.FrameworkRegistered(framework: districts).draft,
+            ] + documents)
         let opened = PARPayload.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
             frameworks: [.department: departments.id, .district: districts.id], units: units,
             selfAssessmentDeadline: Timestamp(iso8601: "2020-01-14T16:59:59.999Z")!, previousCycle: nil
         )
-        try issue(by: "so-noi-vu", [opened.draft,
-                                    assign("hoi-dong", fields: [.department: departments.fields.map(\.code), .district: districts.fields.map(\.code)], chair: true),
-                                    assign("thanh-vien", fields: [.department: ["1"], .district: ["1"]], chair: false)])
+        try issue(
+            by: "so-noi-vu",
+            [
+                opened.draft,
+                assign(
+                    "hoi-dong",
+                    fields: [.department: departments.fields.map(\.code), .district: districts.fields.map(\.code)],
+                    chair: true),
+                assign("thanh-vien", fields: [.department: ["1"], .district: ["1"]], chair: false),
+            ])
         if commitDraw { try issue(by: "ban-chi-dao", [commitment()]) }
     }
 
     func commitment(to secret: [UInt8]? = nil) -> EventDraft {
-        (PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret).hex)).draft
+        (PARPayload.SpotCheckSeedCommitted(
+            cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret).hex)).draft
     }
 
     /// Enrols another actor with `grants` (a person holding several roles).
@@ -106,21 +130,32 @@ final class Province {
 
     // MARK: Drafts
 
-    func selfScore(_ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil) -> EventDraft {
+    func selfScore(
+        _ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil
+    ) -> EventDraft {
         let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit).pdf", sha256: Self.evidenceHash(unit))] : []
-        return PARPayload.SelfScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations, explanation: explanation).draft
+        return PARPayload.SelfScoreRecorded(
+            cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations,
+            explanation: explanation
+        ).draft
     }
 
     func notApplicable(_ unit: String, _ criterion: String) -> EventDraft {
-        PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019").draft
+        PARPayload.NotApplicableMarked(
+            cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019"
+        ).draft
     }
 
     func submit(_ unit: String) -> EventDraft {
         PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft
     }
 
-    func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng") -> EventDraft {
-        PARPayload.AppraisalScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: nil).draft
+    func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng")
+        -> EventDraft
+    {
+        PARPayload.AppraisalScoreRecorded(
+            cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: nil
+        ).draft
     }
 
     func conclude(_ unit: String) -> EventDraft {
@@ -131,7 +166,9 @@ final class Province {
         PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair).draft
     }
 
-    func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm") -> EventDraft {
+    func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm")
+        -> EventDraft
+    {
         PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft
     }
 
@@ -147,16 +184,25 @@ final class Province {
         PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft
     }
 
-    func spotCheck(_ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil) -> EventDraft {
-        PARPayload.SpotCheckScoreRecorded(cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason).draft
+    func spotCheck(
+        _ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil
+    ) -> EventDraft {
+        PARPayload.SpotCheckScoreRecorded(
+            cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason
+        ).draft
     }
 
     func survey(_ unit: String, _ scores: [(String, String)]) -> EventDraft {
-        PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) }, source: String(repeating: "a", count: 64)).draft
+        PARPayload.SurveyScoresImported(
+            cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) },
+            source: String(repeating: "a", count: 64)
+        ).draft
     }
 
     func publish(hash: String? = nil, date: String = "2020-05-29") throws -> EventDraft {
-        (PARPayload.ResultsPublished(cycle: cycle, decision: "640/QĐ-UBND", date: date, resultsHash: try hash ?? scoring.results(cycle: cycle).hash)).draft
+        (PARPayload.ResultsPublished(
+            cycle: cycle, decision: "640/QĐ-UBND", date: date,
+            resultsHash: try hash ?? scoring.results(cycle: cycle).hash)).draft
     }
 
     // MARK: Whole stages
@@ -165,19 +211,26 @@ final class Province {
 
     /// Every assessed criterion at its maximum, except those under `notApplicable`, then submission.
     func selfAssessFully(_ unit: String, notApplicable codes: [String] = []) throws {
-        let excluded = Set(codes.flatMap { code in framework(of: unit).criteriaByCode[code]?.allCriteria.map(\.code) ?? [] })
-        let scores = assessedLeaves(of: unit).filter { !excluded.contains($0.code) }.map { selfScore(unit, $0.code, $0.maxPoints.description) }
+        let excluded = Set(
+            codes.flatMap { code in framework(of: unit).criteriaByCode[code]?.allCriteria.map(\.code) ?? [] })
+        let scores = assessedLeaves(of: unit).filter { !excluded.contains($0.code) }.map {
+            selfScore(unit, $0.code, $0.maxPoints.description)
+        }
         try issue(by: officer(unit), codes.map { notApplicable(unit, $0) } + scores + [submit(unit)])
     }
 
     /// The council lowers the first `count` applicable assessed criteria to 0, then concludes.
     func appraiseLowering(_ unit: String, count: Int, skipping codes: Set<String> = []) throws {
-        let lowered = assessedLeaves(of: unit).filter { !codes.contains($0.code) }.prefix(count).map { appraise(unit, $0.code, "0") }
+        let lowered = assessedLeaves(of: unit).filter { !codes.contains($0.code) }.prefix(count).map {
+            appraise(unit, $0.code, "0")
+        }
         try issue(by: "hoi-dong", lowered + [conclude(unit)])
     }
 
     func surveyFully(_ unit: String, except zeroed: Set<String> = []) throws {
-        let rows = framework(of: unit).leaves.filter { $0.method == .survey }.map { ($0.code, zeroed.contains($0.code) ? "0" : $0.maxPoints.description) }
+        let rows = framework(of: unit).leaves.filter { $0.method == .survey }.map {
+            ($0.code, zeroed.contains($0.code) ? "0" : $0.maxPoints.description)
+        }
         try issue(by: "nha-thau", [survey(unit, rows)])
     }
 

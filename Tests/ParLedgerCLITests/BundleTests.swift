@@ -1,7 +1,8 @@
 import Foundation
-@testable import Ledger
-import Testing
 import TestSupport
+import Testing
+
+@testable import Ledger
 
 /// One demo ledger, its bundle and trust policy, shared by the tamper tests (each works on a copy).
 private final class DemoBundle: @unchecked Sendable {
@@ -15,7 +16,9 @@ private final class DemoBundle: @unchecked Sendable {
 
     init() throws {
         directory = try TemporaryDirectory()
-        let run = try CLI.run(["demo", "--dir", directory.path + "/demo", "--frameworks", Repository.file("schemas/frameworks"), "--quiet"])
+        let run = try CLI.run([
+            "demo", "--dir", directory.path + "/demo", "--frameworks", Repository.file("schemas/frameworks"), "--quiet",
+        ])
         guard run.status == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
@@ -34,11 +37,18 @@ private struct Verdicts {
     let python: CLI.Outcome
 
     /// Both exited with `status` and printed `FAILED [code]` with `text` in the message.
-    func both(exit status: Int32 = 1, code: String, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    func both(
+        exit status: Int32 = 1, code: String, containing text: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         for (name, outcome) in [("verify-bundle", swift), ("verify_bundle.py", python)] {
-            #expect(outcome.status == status, "\(name) exit \(outcome.status): \(outcome.output)\(outcome.error)", sourceLocation: sourceLocation)
+            #expect(
+                outcome.status == status, "\(name) exit \(outcome.status): \(outcome.output)\(outcome.error)",
+                sourceLocation: sourceLocation)
             let failed = outcome.output.split(separator: "\n").first { $0.hasPrefix("FAILED [\(code)]") }
-            #expect(failed.map { text.isEmpty || $0.contains(text) } == true, "\(name): \(outcome.output)", sourceLocation: sourceLocation)
+            #expect(
+                failed.map { text.isEmpty || $0.contains(text) } == true, "\(name): \(outcome.output)",
+                sourceLocation: sourceLocation)
         }
     }
 }
@@ -46,8 +56,9 @@ private struct Verdicts {
 @Suite struct BundleTests {
     private func verify(_ bundle: String, trust: String?, receipt: String? = nil) throws -> Verdicts {
         let options = (trust.map { ["--trust", $0] } ?? []) + (receipt.map { ["--receipt", $0] } ?? [])
-        return Verdicts(swift: try CLI.run(["verify-bundle", bundle, "--quiet"] + options),
-                        python: try CLI.runPythonVerifier(bundle, trust: trust, receipt: receipt))
+        return Verdicts(
+            swift: try CLI.run(["verify-bundle", bundle, "--quiet"] + options),
+            python: try CLI.runPythonVerifier(bundle, trust: trust, receipt: receipt))
     }
 
     /// Runs both verifiers on a tampered copy of the demo bundle.
@@ -72,7 +83,9 @@ private struct Verdicts {
     }
 
     /// Re-links the chain from line `first` on after `change` edited events (hashes recomputed).
-    private func rechain(_ all: inout [String], from first: Int, _ change: (inout RecordedEvent) -> Void = { _ in }) throws {
+    private func rechain(_ all: inout [String], from first: Int, _ change: (inout RecordedEvent) -> Void = { _ in })
+        throws
+    {
         var previous = try RecordedEvent(envelope: try JSONParser.parse(all[first - 1])).hash
         for index in first..<all.count {
             var event = try RecordedEvent(envelope: try JSONParser.parse(all[index]))
@@ -106,9 +119,13 @@ private struct Verdicts {
 
     @Test func aBundleForgedWithFreshKeysIsRefusedGivenTheRealTrustPolicy() throws {
         let directory = try TemporaryDirectory()
-        let forged = try CLI.run(["demo", "--dir", directory.path + "/forged", "--seed", "7", "--frameworks", Repository.file("schemas/frameworks"), "--quiet"])
+        let forged = try CLI.run([
+            "demo", "--dir", directory.path + "/forged", "--seed", "7", "--frameworks",
+            Repository.file("schemas/frameworks"), "--quiet",
+        ])
         #expect(forged.status == 0, "\(forged.error)")
-        try verify(directory.path + "/forged/bundle", trust: DemoBundle.shared.get().trust).both(code: "log-key", containing: "checkpoint.txt")
+        try verify(directory.path + "/forged/bundle", trust: DemoBundle.shared.get().trust).both(
+            code: "log-key", containing: "checkpoint.txt")
         let selfConsistent = try verify(directory.path + "/forged/bundle", trust: nil)
         #expect(selfConsistent.swift.status == 4 && selfConsistent.python.status == 4)
     }
@@ -117,7 +134,8 @@ private struct Verdicts {
         try verifyTampered { bundle in
             let path = bundle + "/results/dien-bien-2019.json"
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: "\"rank\":1,", with: "\"rank\":2,").utf8).write(to: URL(fileURLWithPath: path))
+            try Data(text.replacingOccurrences(of: "\"rank\":1,", with: "\"rank\":2,").utf8).write(
+                to: URL(fileURLWithPath: path))
         }.both(code: "manifest", containing: "results/dien-bien-2019.json")
     }
 
@@ -127,7 +145,8 @@ private struct Verdicts {
         }.both(code: "unexpected-file", containing: "notes.txt")
         try verifyTampered { bundle in
             try FileManager.default.removeItem(atPath: bundle + "/actors.json")
-            try FileManager.default.createSymbolicLink(atPath: bundle + "/actors.json", withDestinationPath: "/etc/passwd")
+            try FileManager.default.createSymbolicLink(
+                atPath: bundle + "/actors.json", withDestinationPath: "/etc/passwd")
         }.both(code: "file-type", containing: "actors.json")
         try verifyTampered { bundle in
             try FileManager.default.removeItem(atPath: bundle + "/actors.json")
@@ -164,7 +183,11 @@ private struct Verdicts {
             first = try #require(all.firstIndex { $0.contains("\"type\":\"AppraisalScoreRecorded\"") })
             try rechain(&all, from: first) { event in
                 if event.sequence == UInt64(first + 1) {
-                    event = event.with(payload: Array(String(decoding: event.payload, as: UTF8.self).replacingOccurrences(of: "\"points\":\"", with: "\"points\":\"1").utf8))
+                    event = event.with(
+                        payload: Array(
+                            String(decoding: event.payload, as: UTF8.self).replacingOccurrences(
+                                of: "\"points\":\"", with: "\"points\":\"1"
+                            ).utf8))
                 }
             }
             try write(all, to: bundle)
@@ -180,7 +203,8 @@ private struct Verdicts {
             let publication = try RecordedEvent(envelope: try JSONParser.parse(all[target]))
             try rechain(&all, from: target) { event in
                 if event.commandID == publication.commandID {
-                    event = event.recorded(at: Timestamp(millisecondsSinceEpoch: event.recordedAt.millisecondsSinceEpoch + 3_600_000))
+                    event = event.recorded(
+                        at: Timestamp(millisecondsSinceEpoch: event.recordedAt.millisecondsSinceEpoch + 3_600_000))
                 }
             }
             try write(all, to: bundle)
@@ -198,7 +222,8 @@ private struct Verdicts {
         try verifyTampered { bundle in
             let path = bundle + "/results/dien-bien-2019.json"
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: "\"rank\":1,", with: "\"rank\":2,").utf8).write(to: URL(fileURLWithPath: path))
+            try Data(text.replacingOccurrences(of: "\"rank\":1,", with: "\"rank\":2,").utf8).write(
+                to: URL(fileURLWithPath: path))
             try resealWithTheLogKey(bundle)
         }.both(code: "results", containing: "results/dien-bien-2019.json")
     }
@@ -211,9 +236,12 @@ private struct Verdicts {
         #expect(try CLI.run(["export", before, "--quiet"] + ledger).status == 0)
         let receipt = directory.path + "/enrolment.receipt"
         #expect(try CLI.run(["keygen", "--out", directory.path + "/auditor.key"]).status == 0)
-        let enrolled = try CLI.run(["actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor",
-                                    "--public-key", directory.path + "/auditor.key.pub", "--key", directory.secretariatKey,
-                                    "--receipt-out", receipt] + ledger)
+        let enrolled = try CLI.run(
+            [
+                "actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor",
+                "--public-key", directory.path + "/auditor.key.pub", "--key", directory.secretariatKey,
+                "--receipt-out", receipt,
+            ] + ledger)
         #expect(enrolled.status == 0, "\(enrolled.error)")
         let trust = directory.path + "/trust-policy.txt"
         #expect(try CLI.run(["trust-policy", "--out", trust] + ledger).status == 0)
@@ -235,7 +263,9 @@ private struct Verdicts {
         let garbled = directory.path + "/garbled.receipt"
         try Data("{\"format\":\"parledger-receipt/1\"}".utf8).write(to: URL(fileURLWithPath: garbled))
         let unreadable = try CLI.run(["receipt", "verify", garbled, "--trust", trust])
-        #expect(unreadable.status == 2 && unreadable.error.contains("not a parledger-receipt/1 receipt"), "\(unreadable.error)")
+        #expect(
+            unreadable.status == 2 && unreadable.error.contains("not a parledger-receipt/1 receipt"),
+            "\(unreadable.error)")
     }
 }
 
@@ -246,7 +276,8 @@ private struct BundleSealer {
 
     func reseal(_ bundle: String) throws {
         let files = FileManager.default
-        let lines = try String(contentsOfFile: bundle + "/events.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        let lines = try String(contentsOfFile: bundle + "/events.jsonl", encoding: .utf8).split(separator: "\n").map(
+            String.init)
         let hashes = try lines.map { try RecordedEvent(envelope: try JSONParser.parse($0)).hash }
         var listed: [String: JSONValue] = [:]
         let paths = try files.subpathsOfDirectory(atPath: bundle).filter { path in
@@ -258,10 +289,15 @@ private struct BundleSealer {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: bundle + "/" + path)))
             listed[path] = .object(["sha256": .string(EventHash.of(bytes).hex), "size": .integer(Int64(bytes.count))])
         }
-        guard case .object(var manifest) = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json")))) else {
+        guard
+            case .object(var manifest) = try JSONParser.parse(
+                Array(try Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))))
+        else {
             throw CocoaError(.fileReadCorruptFile)
         }
-        let root = try MerkleTree.hash(start: 0, size: UInt64(hashes.count), subtree: MerkleTree.inMemory(hashes.map { MerkleTree.leafHash($0.bytes) }))
+        let root = try MerkleTree.hash(
+            start: 0, size: UInt64(hashes.count),
+            subtree: MerkleTree.inMemory(hashes.map { MerkleTree.leafHash($0.bytes) }))
         manifest["files"] = .object(listed)
         manifest["eventCount"] = .integer(Int64(hashes.count))
         manifest["headHash"] = .string(hashes.last?.hex ?? "")
@@ -270,8 +306,12 @@ private struct BundleSealer {
         try Data(manifestBytes).write(to: URL(fileURLWithPath: bundle + "/manifest.json"))
         let note = try String(contentsOfFile: bundle + "/checkpoint.txt", encoding: .utf8)
         let old = try Checkpoint(parsing: note.components(separatedBy: "\n\n")[0] + "\n")
-        let extensions = old.extensions.filter { !$0.hasPrefix("parledger-manifest ") } + ["parledger-manifest \(EventHash.of(manifestBytes).hex)"]
-        let checkpoint = Checkpoint(origin: old.origin, size: UInt64(hashes.count), rootHash: root, extensions: extensions)
+        let extensions =
+            old.extensions.filter { !$0.hasPrefix("parledger-manifest ") } + [
+                "parledger-manifest \(EventHash.of(manifestBytes).hex)"
+            ]
+        let checkpoint = Checkpoint(
+            origin: old.origin, size: UInt64(hashes.count), rootHash: root, extensions: extensions)
         let signed = SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: try KeyFile.read(logKey))
         try Data(signed.utf8).write(to: URL(fileURLWithPath: bundle + "/checkpoint.txt"))
     }
@@ -282,7 +322,8 @@ extension RecordedEvent {
     fileprivate func resealed(after previous: EventHash) -> RecordedEvent {
         func make(_ hash: EventHash) -> RecordedEvent {
             RecordedEvent(
-                sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
+                sequence: sequence, stream: stream, streamVersion: streamVersion, type: type,
+                schemaVersion: schemaVersion,
                 payload: payload, actor: actor, recordedAt: recordedAt, commandID: commandID, causationID: causationID,
                 correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previous, hash: hash,
                 signedAt: signedAt, basis: basis

@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the real binaries built next to the test bundle, as a user would.
 enum CLI {
@@ -11,7 +11,8 @@ enum CLI {
         var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
         candidates.append(Bundle.main.bundleURL)
         candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("parledger").path) {
+        for candidate in candidates
+        where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("parledger").path) {
             return candidate
         }
         return candidates[0]
@@ -31,12 +32,16 @@ enum CLI {
     /// Runs the independent Python verifier of bundles (tools/verify_bundle.py) to completion.
     static func runPythonVerifier(_ bundle: String, trust: String? = nil, receipt: String? = nil) throws -> Outcome {
         let options = (trust.map { ["--trust", $0] } ?? []) + (receipt.map { ["--receipt", $0] } ?? [])
-        return try run(["python3", Repository.file("tools/verify_bundle.py"), bundle] + options, executable: URL(fileURLWithPath: "/usr/bin/env"))
+        return try run(
+            ["python3", Repository.file("tools/verify_bundle.py"), bundle] + options,
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
     /// Runs `parledger` (or another product, or `executable`) to completion.
-    static func run(_ arguments: [String], program: String = "parledger", environment: [String: String] = [:],
-                    executable explicit: URL? = nil) throws -> Outcome {
+    static func run(
+        _ arguments: [String], program: String = "parledger", environment: [String: String] = [:],
+        executable explicit: URL? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = explicit ?? executable(program)
         process.arguments = arguments
@@ -60,12 +65,18 @@ enum CLI {
     }
 
     /// Starts a product in the background with its standard output written to `outputFile`.
-    static func start(_ arguments: [String], program: String, outputFile: String, environment: [String: String] = [:]) throws -> Process {
-        guard FileManager.default.createFile(atPath: outputFile, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    static func start(_ arguments: [String], program: String, outputFile: String, environment: [String: String] = [:])
+        throws -> Process
+    {
+        guard FileManager.default.createFile(atPath: outputFile, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
         let process = Process()
         process.executableURL = executable(program)
         process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -106,7 +117,9 @@ extension TemporaryDirectory {
         var ids: [String: String] = [:]
         for kind in ["departments", "districts"] {
             let file = Repository.file("schemas/frameworks/dien-bien-2019-\(kind).json")
-            let registered = try CLI.run(["framework", "register", file, "--ledger", ledgerPath, "--key", secretariatKey])
+            let registered = try CLI.run([
+                "framework", "register", file, "--ledger", ledgerPath, "--key", secretariatKey,
+            ])
             try #require(registered.status == 0, "register \(kind): \(registered.error)")
             let words = registered.output.split(separator: " ")
             ids[kind] = words.count > 2 ? String(words[2]) : ""
@@ -121,7 +134,9 @@ extension TemporaryDirectory {
              "selfAssessmentDeadline":"2099-01-14T16:59:59.999Z"}
             """
         try Data(description.utf8).write(to: URL(fileURLWithPath: cycleFile))
-        let opened = try CLI.run(["cycle", "open", "--file", cycleFile, "--ledger", ledgerPath, "--key", secretariatKey])
+        let opened = try CLI.run([
+            "cycle", "open", "--file", cycleFile, "--ledger", ledgerPath, "--key", secretariatKey,
+        ])
         try #require(opened.status == 0, "cycle open: \(opened.error)")
     }
 }

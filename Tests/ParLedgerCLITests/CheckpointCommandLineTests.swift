@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CheckpointCommandLineTests {
     @Test func aCheckpointIsSignedByTheLogKeyThatTheTrustPolicyNames() throws {
@@ -42,10 +42,13 @@ import TestSupport
     @Test func checkpointVerifyAcceptsGosReferenceSignedNote() throws {
         let directory = try TemporaryDirectory()
         let file = directory.path + "/note.txt"
-        let note = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n\n"
+        let note =
+            "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n\n"
             + "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: file))
-        let outcome = try CLI.run(["checkpoint", "verify", file, "--key", "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"])
+        let outcome = try CLI.run([
+            "checkpoint", "verify", file, "--key", "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        ])
         #expect(outcome.status == 0)
         #expect(outcome.output.hasPrefix("OK: a valid signature by PeterNeumann; the note is not a checkpoint:"))
     }
@@ -54,8 +57,11 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try directory.initCycle()
         let ledger = ["--ledger", directory.ledgerPath]
-        let inclusion = try JSONParser.parse(try CLI.run(["prove", "inclusion", "3", "--json"] + ledger).output.trimmingCharacters(in: .newlines))
-        let proof = try #require(inclusion["proof"]?.arrayValue).compactMap { $0.stringValue.flatMap(EventHash.init(hex:))?.bytes }
+        let inclusion = try JSONParser.parse(
+            try CLI.run(["prove", "inclusion", "3", "--json"] + ledger).output.trimmingCharacters(in: .newlines))
+        let proof = try #require(inclusion["proof"]?.arrayValue).compactMap {
+            $0.stringValue.flatMap(EventHash.init(hex:))?.bytes
+        }
         let leaf = try #require(inclusion["leafHash"]?.stringValue.flatMap(EventHash.init(hex:))?.bytes)
         let root = try #require(inclusion["rootHash"]?.stringValue.flatMap(EventHash.init(hex:))?.bytes)
         #expect(inclusion["treeSize"] == .integer(4))

@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CommandLineTests {
     private let departments = Repository.file("schemas/frameworks/dien-bien-2019-departments.json")
@@ -12,7 +12,8 @@ import TestSupport
         let created = try CLI.run(["init"] + ledger + ["--key-out", directory.secretariatKey])
         #expect(created.status == 0)
         #expect(created.output.contains("Enrolled the secretariat 'so-noi-vu' (Sở Nội vụ) with key "))
-        let registered = try CLI.run(["framework", "register", departments, "--key", directory.secretariatKey] + ledger)
+        let registered = try CLI.run(
+            ["framework", "register", departments, "--key", directory.secretariatKey] + ledger)
         #expect(registered.status == 0)
         #expect(registered.output.hasPrefix("Registered framework "))
         let log = try CLI.run(["log", "--json"] + ledger)
@@ -22,7 +23,9 @@ import TestSupport
         let envelope = try JSONParser.parse(lines[1])
         #expect(envelope["actor"] == .string("so-noi-vu"))
         #expect(envelope["type"] == .string("FrameworkRegistered"))
-        #expect(envelope["payload"]?["framework"]?["criteria"]?.arrayValue?.first?["title"] == .string("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"))
+        #expect(
+            envelope["payload"]?["framework"]?["criteria"]?.arrayValue?.first?["title"]
+                == .string("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"))
         let verified = try CLI.run(["verify"] + ledger)
         #expect(verified.status == 0)
         #expect(verified.output == "OK: 2 events, head \(envelope["hash"]?.stringValue ?? "?")\n")
@@ -39,8 +42,10 @@ import TestSupport
     @Test func theSameCommandIDTwiceAppendsOnce() throws {
         let directory = try TemporaryDirectory()
         try directory.initLedger()
-        let arguments = ["framework", "register", departments, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
-                         "--command-id", "register-departments"]
+        let arguments = [
+            "framework", "register", departments, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
+            "--command-id", "register-departments",
+        ]
         #expect(try CLI.run(arguments).status == 0)
         let repeated = try CLI.run(arguments)
         #expect(repeated.status == 0)
@@ -52,8 +57,11 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try directory.initLedger()
         let file = directory.path + "/cycle.json"
-        try Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0x53, 0xE1, 0xBB, 0x22, 0x7D]).write(to: URL(fileURLWithPath: file))
-        let refused = try CLI.run(["cycle", "open", "--file", file, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey])
+        try Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0x53, 0xE1, 0xBB, 0x22, 0x7D]).write(
+            to: URL(fileURLWithPath: file))
+        let refused = try CLI.run([
+            "cycle", "open", "--file", file, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
+        ])
         #expect(refused.status == 2)
         #expect(refused.error.contains("cycle.json: line 1, column 8: the text is not valid UTF-8 (byte offset 7)"))
         #expect(try directory.openLedger().head().count == 1)
@@ -64,7 +72,9 @@ import TestSupport
         try directory.initLedger()
         let file = directory.path + "/cycle.json"
         try Data("{\n\"year\": 2019.5}".utf8).write(to: URL(fileURLWithPath: file))
-        let refused = try CLI.run(["cycle", "open", "--file", file, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey])
+        let refused = try CLI.run([
+            "cycle", "open", "--file", file, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
+        ])
         #expect(refused.status == 2)
         #expect(refused.error.contains("line 2, column 9: only integers are allowed"))
         #expect(try directory.openLedger().head().count == 1)
@@ -88,7 +98,8 @@ import TestSupport
 
     @Test func aDataFileThatCannotBeOpenedIsReported() throws {
         let directory = try TemporaryDirectory()
-        try FileManager.default.createDirectory(atPath: directory.path + "/data.mdb", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: directory.path + "/data.mdb", withIntermediateDirectories: false)
         let outcome = try CLI.run(["verify", "--ledger", directory.path])
         #expect(outcome.status == 3)
         #expect(outcome.error.contains("opening the ledger at \(directory.path) failed"))
@@ -121,14 +132,17 @@ import TestSupport
     }
 
     @Test func everyCommandHasHelpWithAnExample() throws {
-        let commands = ["init", "keygen", "log", "verify", "actor add", "actor list", "actor show", "actor grant",
-                        "actor revoke", "actor rotate-key", "actor suspend", "framework import", "framework validate",
-                        "framework register", "framework list", "framework show", "cycle open", "cycle show", "cycle extend",
-                        "cycle exclude", "score self", "score na", "score submit", "appraise", "spotcheck draw", "spotcheck score",
-                        "spotcheck redraw", "survey import", "publish", "correct", "scores", "ranking", "rebuild", "trace",
-                        "evidence add", "evidence list", "evidence check", "checkpoint create", "checkpoint verify",
-                        "checkpoint verifier-key", "prove inclusion", "prove consistency", "export", "verify-bundle", "trust-policy",
-                        "receipt verify", "demo"]
+        let commands = [
+            "init", "keygen", "log", "verify", "actor add", "actor list", "actor show", "actor grant",
+            "actor revoke", "actor rotate-key", "actor suspend", "framework import", "framework validate",
+            "framework register", "framework list", "framework show", "cycle open", "cycle show", "cycle extend",
+            "cycle exclude", "score self", "score na", "score submit", "appraise", "spotcheck draw", "spotcheck score",
+            "spotcheck redraw", "survey import", "publish", "correct", "scores", "ranking", "rebuild", "trace",
+            "evidence add", "evidence list", "evidence check", "checkpoint create", "checkpoint verify",
+            "checkpoint verifier-key", "prove inclusion", "prove consistency", "export", "verify-bundle",
+            "trust-policy",
+            "receipt verify", "demo",
+        ]
         for command in commands {
             let help = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
@@ -140,10 +154,14 @@ import TestSupport
     @Test func logShowsEventsFromAGivenPositionUpToALimit() throws {
         let directory = try TemporaryDirectory()
         try directory.initLedger()
-        let workload = try CLI.run(["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "10"], program: "ledger-workload")
+        let workload = try CLI.run(
+            ["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "10"],
+            program: "ledger-workload")
         #expect(workload.status == 0)
         let log = try CLI.run(["log", "--ledger", directory.ledgerPath, "--from", "4", "--limit", "3", "--json"])
-        let sequences = try log.output.split(separator: "\n").map { try JSONParser.parse(String($0))["seq"]?.integerValue }
+        let sequences = try log.output.split(separator: "\n").map {
+            try JSONParser.parse(String($0))["seq"]?.integerValue
+        }
         #expect(sequences == [4, 5, 6])
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import PARIndex
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct DemoTests {
     @Test func theDemoRunsTwoPublishedCyclesThatVerifyRebuildAndRepeatExactly() throws {
@@ -16,7 +16,8 @@ import TestSupport
         #expect(first.output.contains("$ parledger ranking --cycle dien-bien-2020 --kind district"))
         #expect(first.output.contains("2 publications follow from the events: dien-bien-2019, dien-bien-2020"))
         #expect(first.output.contains("OK: the bundle verifies"))
-        let python = try CLI.runPythonVerifier(directory.path + "/one/bundle", trust: directory.path + "/one/trust-policy.txt")
+        let python = try CLI.runPythonVerifier(
+            directory.path + "/one/bundle", trust: directory.path + "/one/trust-policy.txt")
         #expect(python.status == 0, "\(python.output)\(python.error)")
 
         let ledger = directory.path + "/one/ledger"
@@ -39,7 +40,8 @@ import TestSupport
         #expect(try scoring.results(cycle: "dien-bien-2020").hash == published2020)
 
         let second = try CLI.run(["demo", "--dir", directory.path + "/two", "--frameworks", frameworks, "--quiet"])
-        #expect(second.output.replacingOccurrences(of: directory.path + "/two", with: "DIR")
+        #expect(
+            second.output.replacingOccurrences(of: directory.path + "/two", with: "DIR")
                 == first.output.replacingOccurrences(of: directory.path + "/one", with: "DIR"))
         let again = try CLI.run(["demo", "--dir", directory.path + "/one", "--frameworks", frameworks])
         #expect(again.status == 2)

@@ -1,8 +1,8 @@
 import Foundation
 import LMDB
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 /// Real processes, real LMDB directories: kills, concurrent writers, tampering, a full disk.
 @Suite(.serialized) struct DurabilityTests {
@@ -14,13 +14,17 @@ import TestSupport
         for round in 1...20 {
             let outputFile = directory.path + "/round-\(round).out"
             let child = try CLI.start(
-                ["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "0",
-                 "--events-per-command", "3", "--prefix", "round\(round)"],
+                [
+                    "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "0",
+                    "--events-per-command", "3", "--prefix", "round\(round)",
+                ],
                 program: "ledger-workload", outputFile: outputFile
             )
             // Kill at a random moment once the writer is committing, however slow its start-up.
             let deadline = Date().addingTimeInterval(20)
-            while try CLI.committedSequences(in: outputFile).isEmpty && Date() < deadline && child.isRunning { usleep(5_000) }
+            while try CLI.committedSequences(in: outputFile).isEmpty && Date() < deadline && child.isRunning {
+                usleep(5_000)
+            }
             usleep(UInt32.random(in: 0...250_000, using: &generator))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
@@ -42,8 +46,11 @@ import TestSupport
         try directory.initLedger()
         let writers = try (1...4).map { writer in
             try CLI.start(
-                ["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "250", "--prefix", "writer\(writer)",
-                 "--initial-map-size", "65536"],
+                [
+                    "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "250",
+                    "--prefix", "writer\(writer)",
+                    "--initial-map-size", "65536",
+                ],
                 program: "ledger-workload", outputFile: directory.path + "/writer-\(writer).out"
             )
         }
@@ -67,7 +74,11 @@ import TestSupport
     @Test func verifyNamesTheTamperedEventAndExitsWith1() throws {
         let directory = try TemporaryDirectory()
         try directory.initLedger()
-        #expect(try CLI.run(["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "20"], program: "ledger-workload").status == 0)
+        #expect(
+            try CLI.run(
+                ["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "20"],
+                program: "ledger-workload"
+            ).status == 0)
         do {
             let environment = try Environment(path: directory.ledgerPath)
             let events = try environment.database(named: Ledger.Layout.events, create: false)
@@ -105,15 +116,18 @@ import TestSupport
         let ledger = mountPoint + "/ledger"
         #expect(try CLI.run(["init", "--ledger", ledger, "--key-out", directory.secretariatKey]).status == 0)
         let outputFile = directory.path + "/fill.out"
-        let filler = try CLI.start(["--ledger", ledger, "--key", directory.secretariatKey, "--commands", "0", "--events-per-command", "20"],
-                                   program: "ledger-workload", outputFile: outputFile)
+        let filler = try CLI.start(
+            ["--ledger", ledger, "--key", directory.secretariatKey, "--commands", "0", "--events-per-command", "20"],
+            program: "ledger-workload", outputFile: outputFile)
         filler.waitUntilExit()
         #expect(filler.terminationStatus != 0)
         let committed = try CLI.committedSequences(in: outputFile)
         #expect(!committed.isEmpty)
 
-        let append = try CLI.run(["framework", "register", Repository.file("schemas/frameworks/dien-bien-2019-districts.json"),
-                                  "--ledger", ledger, "--key", directory.secretariatKey])
+        let append = try CLI.run([
+            "framework", "register", Repository.file("schemas/frameworks/dien-bien-2019-districts.json"),
+            "--ledger", ledger, "--key", directory.secretariatKey,
+        ])
         #expect(append.status == 3)
         #expect(append.error.contains("error: appending to the ledger failed"))
         #expect(append.error.contains("hint: the disk is full or failing; nothing was appended"))

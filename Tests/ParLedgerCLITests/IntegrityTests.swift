@@ -3,9 +3,10 @@ import Foundation
 import LMDB
 import Ledger
 import PARIndex
-@testable import parledger
-import Testing
 import TestSupport
+import Testing
+
+@testable import parledger
 
 /// How many times the rebuild is killed: a few in CI, at least 20 with PARLEDGER_LONG_TESTS set.
 private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TESTS"].map { _ in 24 } ?? 4
@@ -18,8 +19,11 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         try directory.initCycle()
         let temporary = directory.path + "/tmp"
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false)
-        let bulk = try CLI.run(["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "80",
-                                "--events-per-command", "250", "--prefix", "bulk"], program: "ledger-workload")
+        let bulk = try CLI.run(
+            [
+                "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "80",
+                "--events-per-command", "250", "--prefix", "bulk",
+            ], program: "ledger-workload")
         try #require(bulk.status == 0, "filling the ledger: \(bulk.error)")
         let running = directory.path + "/writers-running"
         FileManager.default.createFile(atPath: running, contents: nil)
@@ -34,16 +38,21 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", script]
-            process.environment = ["RUNNING": running, "W": "\(writer)", "DOCS": directory.path, "PARLEDGER": CLI.executable("parledger").path,
-                                   "LEDGER": directory.ledgerPath, "KEY": directory.secretariatKey, "TMPDIR": temporary, "PATH": "/usr/bin:/bin"]
+            process.environment = [
+                "RUNNING": running, "W": "\(writer)", "DOCS": directory.path,
+                "PARLEDGER": CLI.executable("parledger").path,
+                "LEDGER": directory.ledgerPath, "KEY": directory.secretariatKey, "TMPDIR": temporary,
+                "PATH": "/usr/bin:/bin",
+            ]
             try process.run()
             return process
         }
         var generator = SystemRandomNumberGenerator()
         var killedWhileRunning = 0
         for _ in 1...killRounds {
-            let rebuild = try CLI.start(["rebuild", "--quiet", "--ledger", directory.ledgerPath], program: "parledger",
-                                        outputFile: directory.path + "/rebuild.out", environment: ["TMPDIR": temporary])
+            let rebuild = try CLI.start(
+                ["rebuild", "--quiet", "--ledger", directory.ledgerPath], program: "parledger",
+                outputFile: directory.path + "/rebuild.out", environment: ["TMPDIR": temporary])
             usleep(UInt32.random(in: 0...250_000, using: &generator))
             kill(rebuild.processIdentifier, SIGKILL)
             rebuild.waitUntilExit()
@@ -57,18 +66,26 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         #expect(verified.status == 0, "\(verified.output)")
         let evidence = try CLI.run(["evidence", "list", "--ledger", directory.ledgerPath])
         #expect(evidence.status == 0 && !evidence.output.isEmpty, "no writer got a command through: \(evidence.error)")
-        let rebuilt = try CLI.run(["rebuild", "--quiet", "--ledger", directory.ledgerPath], environment: ["TMPDIR": temporary])
+        let rebuilt = try CLI.run(
+            ["rebuild", "--quiet", "--ledger", directory.ledgerPath], environment: ["TMPDIR": temporary])
         #expect(rebuilt.status == 0, "\(rebuilt.error)")
-        #expect(rebuilt.output.contains("(identical)"), "the projections differ from a clean rebuild: \(rebuilt.output)")
+        #expect(
+            rebuilt.output.contains("(identical)"), "the projections differ from a clean rebuild: \(rebuilt.output)")
 
         let framework = Repository.file("schemas/frameworks/dien-bien-2019-districts.json")
-        let again = try CLI.run(["framework", "register", framework, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey])
+        let again = try CLI.run([
+            "framework", "register", framework, "--ledger", directory.ledgerPath, "--key", directory.secretariatKey,
+        ])
         #expect(again.status == 2 && again.error.contains("already registered"), "\(again.error)")
-        let reopened = try CLI.run(["cycle", "open", "--file", directory.path + "/cycle.json", "--ledger", directory.ledgerPath,
-                                    "--key", directory.secretariatKey])
+        let reopened = try CLI.run([
+            "cycle", "open", "--file", directory.path + "/cycle.json", "--ledger", directory.ledgerPath,
+            "--key", directory.secretariatKey,
+        ])
         #expect(reopened.status == 2 && reopened.error.contains("already open"), "\(reopened.error)")
 
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("parledger-replay-") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("parledger-replay-") }
+                .isEmpty)
         let scoring = try ScoringLedger.open(at: directory.ledgerPath)
         let environment = scoring.ledger.environment
         let generation = try environment.read { try scoring.generations.generation(in: $0) }
@@ -81,23 +98,36 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
     @Test func aLockFileDeletedBetweenTwoWritersLosesNoCommit() throws {
         let directory = try TemporaryDirectory()
         try directory.initLedger()
-        let first = try CLI.start(["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "150", "--prefix", "first"],
-                                  program: "ledger-workload", outputFile: directory.path + "/first.out")
+        let first = try CLI.start(
+            [
+                "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "150", "--prefix",
+                "first",
+            ],
+            program: "ledger-workload", outputFile: directory.path + "/first.out")
         let deadline = Date().addingTimeInterval(20)
-        while try CLI.committedSequences(in: directory.path + "/first.out").count < 10 && Date() < deadline { usleep(5_000) }
+        while try CLI.committedSequences(in: directory.path + "/first.out").count < 10 && Date() < deadline {
+            usleep(5_000)
+        }
         try FileManager.default.removeItem(atPath: directory.ledgerPath + "/lock.mdb")
-        let second = try CLI.start(["--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "150", "--prefix", "second"],
-                                   program: "ledger-workload", outputFile: directory.path + "/second.out")
+        let second = try CLI.start(
+            [
+                "--ledger", directory.ledgerPath, "--key", directory.secretariatKey, "--commands", "150", "--prefix",
+                "second",
+            ],
+            program: "ledger-workload", outputFile: directory.path + "/second.out")
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
-        let reported = try CLI.committedSequences(in: directory.path + "/first.out") + CLI.committedSequences(in: directory.path + "/second.out")
+        let reported =
+            try CLI.committedSequences(in: directory.path + "/first.out")
+            + CLI.committedSequences(in: directory.path + "/second.out")
         #expect(Set(reported).count == reported.count, "two writers reported the same event")
         let ledger = try directory.openLedger()
         let report = try ledger.verify()
         #expect(report.isIntact)
         #expect(report.eventCount == UInt64(1 + reported.count), "a reported commit is missing")
-        #expect(first.terminationStatus == 0 || reported.count < 300, "the first writer failed yet reported every commit")
+        #expect(
+            first.terminationStatus == 0 || reported.count < 300, "the first writer failed yet reported every commit")
     }
 
     @Test func aReadOnlyLedgerStillVerifiesListsAndScoresWithAWarning() throws {
@@ -126,12 +156,15 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         for arguments in [["verify"], ["log", "--limit", "3"], ["scores", TemporaryDirectory.cycle, "so-tai-chinh"]] {
             let outcome = try CLI.run(arguments + ["--ledger", ledger])
             #expect(outcome.status == 0, "\(arguments[0]): \(outcome.error)")
-            #expect(outcome.error.hasPrefix("warning: \(ledger) cannot be written"), "\(arguments[0]): \(outcome.error)")
+            #expect(
+                outcome.error.hasPrefix("warning: \(ledger) cannot be written"), "\(arguments[0]): \(outcome.error)")
             #expect(outcome.error.split(separator: "\n").count == 1, "\(arguments[0]): \(outcome.error)")
         }
         #expect(try CLI.run(["verify", "--ledger", ledger]).output.hasPrefix("OK: "))
-        let write = try CLI.run(["framework", "register", Repository.file("schemas/frameworks/dien-bien-2019-districts.json"),
-                                 "--ledger", ledger, "--key", directory.secretariatKey])
+        let write = try CLI.run([
+            "framework", "register", Repository.file("schemas/frameworks/dien-bien-2019-districts.json"),
+            "--ledger", ledger, "--key", directory.secretariatKey,
+        ])
         #expect(write.status == 3, "\(write.error)")
         #expect(write.error.contains(ledger))
         #expect(try FileManager.default.contentsOfDirectory(atPath: ledger).sorted() == before)
@@ -148,7 +181,9 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         let bundle = mountPoint + "/bundle"
         let outcome = try CLI.run(["export", bundle, "--quiet", "--ledger", directory.ledgerPath])
         #expect(outcome.status == 3, "\(outcome.output) \(outcome.error)")
-        #expect(outcome.error.hasPrefix("error: writing the bundle \(bundle) failed: No space left on device"), "\(outcome.error)")
+        #expect(
+            outcome.error.hasPrefix("error: writing the bundle \(bundle) failed: No space left on device"),
+            "\(outcome.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint).isEmpty)
     }
 
@@ -157,22 +192,32 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         try directory.initCycle()
         let auditorKey = directory.path + "/auditor.key"
         #expect(try CLI.run(["keygen", "--out", auditorKey]).status == 0)
-        let enrolled = try CLI.run(["actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor", "--public-key", auditorKey + ".pub",
-                                    "--key", directory.secretariatKey, "--ledger", directory.ledgerPath])
+        let enrolled = try CLI.run([
+            "actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor", "--public-key",
+            auditorKey + ".pub",
+            "--key", directory.secretariatKey, "--ledger", directory.ledgerPath,
+        ])
         try #require(enrolled.status == 0, "\(enrolled.error)")
         let document = directory.path + "/bao-cao.txt"
         try Data("Báo cáo quý 4".utf8).write(to: URL(fileURLWithPath: document))
-        let refused = try CLI.run(["evidence", "add", document, "--unit", "so-tai-chinh", "--key", auditorKey, "--ledger", directory.ledgerPath])
+        let refused = try CLI.run([
+            "evidence", "add", document, "--unit", "so-tai-chinh", "--key", auditorKey, "--ledger",
+            directory.ledgerPath,
+        ])
         #expect(refused.status == 2, "\(refused.error)")
         let store = directory.ledgerPath + "/evidence"
         let left = FileManager.default.enumerator(atPath: store)?.compactMap { $0 as? String }.filter { name in
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: store + "/" + name, isDirectory: &isDirectory) && !isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: store + "/" + name, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
         }
         #expect(left ?? [] == [])
-        let added = try CLI.run(["evidence", "add", document, "--key", directory.secretariatKey, "--ledger", directory.ledgerPath])
+        let added = try CLI.run([
+            "evidence", "add", document, "--key", directory.secretariatKey, "--ledger", directory.ledgerPath,
+        ])
         #expect(added.status == 0, "\(added.error)")
-        #expect(try CLI.run(["evidence", "check", "--ledger", directory.ledgerPath]).output.hasPrefix("OK: 1 documents"))
+        #expect(
+            try CLI.run(["evidence", "check", "--ledger", directory.ledgerPath]).output.hasPrefix("OK: 1 documents"))
     }
 
     @Test func aScratchDirectoryOfADeadProcessIsRemovedByTheNextReplay() throws {
@@ -185,8 +230,9 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         dead.waitUntilExit()
         let abandoned = temporary + "/parledger-replay-\(dead.processIdentifier)-left-by-a-kill"
         try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: true)
-        let outcome = try CLI.run(["scores", TemporaryDirectory.cycle, "so-y-te", "--at", "3", "--ledger", directory.ledgerPath],
-                                  environment: ["TMPDIR": temporary])
+        let outcome = try CLI.run(
+            ["scores", TemporaryDirectory.cycle, "so-y-te", "--at", "3", "--ledger", directory.ledgerPath],
+            environment: ["TMPDIR": temporary])
         #expect(outcome.status == 0 || outcome.status == 2, "\(outcome.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
     }
@@ -207,7 +253,9 @@ struct SmallFileSystem {
 
     init(at mountPoint: String, size: String) throws {
         self.mountPoint = mountPoint
-        try #require(Self.mount(["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint]) == 0, "could not mount a small tmpfs")
+        try #require(
+            Self.mount(["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint]) == 0, "could not mount a small tmpfs"
+        )
     }
 
     func remountReadOnly() throws {

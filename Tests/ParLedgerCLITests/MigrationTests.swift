@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Ledgers written before commands carried a signing time and a basis keep working.
 @Suite struct MigrationTests {
@@ -16,8 +16,11 @@ import TestSupport
 
         #expect(try CLI.run(["verify"] + ledger).output.hasPrefix("OK: 3 events"))
         #expect(try CLI.run(["keygen", "--out", directory.path + "/auditor.key"]).status == 0)
-        let added = try CLI.run(["actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor",
-                                 "--public-key", directory.path + "/auditor.key.pub", "--key", key] + ledger)
+        let added = try CLI.run(
+            [
+                "actor", "add", "kiem-toan", "--name", "Kiểm toán viên", "--role", "auditor",
+                "--public-key", directory.path + "/auditor.key.pub", "--key", key,
+            ] + ledger)
         #expect(added.status == 0, "\(added.error)")
         #expect(try CLI.run(["verify"] + ledger).output.hasPrefix("OK: 4 events"))
         let event = try CLI.run(["log", "--from", "4", "--json"] + ledger).output

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The README's walkthrough ("A cycle, command by command") runs as written, so that it cannot drift
 /// from the commands: every `sh` block of that section is run by bash, in a fresh directory holding a
@@ -31,17 +31,23 @@ import TestSupport
         let blocks = try Self.shellBlocks(under: "A cycle, command by command")
         try #require(!blocks.isEmpty)
         let walkthrough = blocks.joined(separator: "\n")
-        for step in ["council assign", "spotcheck commit dien-bien-2019 --secret-out", "council close", "spotcheck draw dien-bien-2019 --kind department --secret",
-                     "spotcheck conclude", "score sheet", "survey import", "publish", "correct", "verify-bundle"] {
+        for step in [
+            "council assign", "spotcheck commit dien-bien-2019 --secret-out", "council close",
+            "spotcheck draw dien-bien-2019 --kind department --secret",
+            "spotcheck conclude", "score sheet", "survey import", "publish", "correct", "verify-bundle",
+        ] {
             #expect(walkthrough.contains(step), "the walkthrough no longer shows '\(step)'")
         }
         let directory = try TemporaryDirectory()
-        try FileManager.default.createSymbolicLink(atPath: directory.path + "/schemas", withDestinationPath: Repository.file("schemas"))
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/schemas", withDestinationPath: Repository.file("schemas"))
         let script = directory.path + "/walkthrough.sh"
         try Data(("cd \"$(dirname \"$0\")\"\n" + walkthrough + "\n").utf8).write(to: URL(fileURLWithPath: script))
         let path = CLI.productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let outcome = try CLI.run(["-euo", "pipefail", "-x", script], environment: ["PATH": path, "PARLEDGER_KEY": "", "PARLEDGER_UTC_OFFSET": ""],
-                                  executable: URL(fileURLWithPath: "/bin/bash"))
+        let outcome = try CLI.run(
+            ["-euo", "pipefail", "-x", script],
+            environment: ["PATH": path, "PARLEDGER_KEY": "", "PARLEDGER_UTC_OFFSET": ""],
+            executable: URL(fileURLWithPath: "/bin/bash"))
         let failedCommand = outcome.error.split(separator: "\n").last { $0.hasPrefix("+ ") } ?? "?"
         try #require(outcome.status == 0, "the walkthrough stopped at: \(failedCommand)\n\(outcome.error.suffix(1500))")
         for expected in [
@@ -49,10 +55,13 @@ import TestSupport
             "Recorded the sheet of so-tai-chinh: 72 self-scores, 1 not-applicable marks, 4 evidence documents",
             "Recorded the sheet of huyen-muong-nhe: 75 self-scores", "submitted for appraisal",
             "huyen-muong-nhe\tdistrict\tsubmitted\tHuyện Mường Nhé\tdeadline extended to 2099-01-31T23:59:59.999+07:00",
-            "Closed the appraisal of dien-bien-2019", "Imported 55 survey scores for 2 units", "CONFIRMED: the seed gives the recorded units",
-            "Concluded the spot-check of huyen-muong-nhe", "Published 'dien-bien-2019' by decision 642/QĐ-UBND of 2020-05-29",
+            "Closed the appraisal of dien-bien-2019", "Imported 55 survey scores for 2 units",
+            "CONFIRMED: the seed gives the recorded units",
+            "Concluded the spot-check of huyen-muong-nhe",
+            "Published 'dien-bien-2019' by decision 642/QĐ-UBND of 2020-05-29",
             "Corrected 1.1.1 of so-tai-chinh to 0.5 by decision 815/QĐ-UBND", "\tCorrectionRecorded\tby so-noi-vu\t",
-            "thanh-vien-hd (council-member)\tappraisal\t2.5 → 2\tMột báo cáo quý trễ hạn", "(identical)", "OK: the bundle verifies",
+            "thanh-vien-hd (council-member)\tappraisal\t2.5 → 2\tMột báo cáo quý trễ hạn", "(identical)",
+            "OK: the bundle verifies",
             "is in the log and in the bundle, in its place",
         ] {
             #expect(outcome.output.contains(expected), "the walkthrough no longer prints '\(expected)'")

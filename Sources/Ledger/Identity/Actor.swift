@@ -64,7 +64,8 @@ public enum ActorEvent {
     /// The draft of an enrolment.
     public static func enrolment(actor: String, name: String, grant: RoleGrant, publicKey: PublicKey) -> EventDraft {
         var payload: [String: JSONValue] = [
-            "actor": .text(actor), "name": .text(name), "role": .text(grant.role), "publicKey": .string(publicKey.base64),
+            "actor": .text(actor), "name": .text(name), "role": .text(grant.role),
+            "publicKey": .string(publicKey.base64),
         ]
         if let scope = grant.scope { payload["scope"] = .text(scope) }
         return EventDraft(stream: stream(of: actor), type: enrolled, payload: .object(payload))
@@ -74,25 +75,29 @@ public enum ActorEvent {
     public static func role(_ grant: RoleGrant, of actor: String, granted: Bool) -> EventDraft {
         var payload: [String: JSONValue] = ["actor": .text(actor), "role": .text(grant.role)]
         if let scope = grant.scope { payload["scope"] = .text(scope) }
-        return EventDraft(stream: stream(of: actor), type: granted ? roleGranted : roleRevoked, payload: .object(payload))
+        return EventDraft(
+            stream: stream(of: actor), type: granted ? roleGranted : roleRevoked, payload: .object(payload))
     }
 
     /// The draft of a key rotation.
     public static func rotation(of actor: String, to publicKey: PublicKey) -> EventDraft {
-        EventDraft(stream: stream(of: actor), type: keyRotated,
-                   payload: .object(["actor": .text(actor), "publicKey": .string(publicKey.base64)]))
+        EventDraft(
+            stream: stream(of: actor), type: keyRotated,
+            payload: .object(["actor": .text(actor), "publicKey": .string(publicKey.base64)]))
     }
 
     /// The draft of a key revocation.
     public static func revocation(of actor: String, keyID: String, reason: String) -> EventDraft {
-        EventDraft(stream: stream(of: actor), type: keyRevoked,
-                   payload: .object(["actor": .text(actor), "keyId": .string(keyID), "reason": .text(reason)]))
+        EventDraft(
+            stream: stream(of: actor), type: keyRevoked,
+            payload: .object(["actor": .text(actor), "keyId": .string(keyID), "reason": .text(reason)]))
     }
 
     /// The draft of a suspension.
     public static func suspension(of actor: String, reason: String) -> EventDraft {
-        EventDraft(stream: stream(of: actor), type: suspended,
-                   payload: .object(["actor": .text(actor), "reason": .text(reason)]))
+        EventDraft(
+            stream: stream(of: actor), type: suspended,
+            payload: .object(["actor": .text(actor), "reason": .text(reason)]))
     }
 
     /// The actor an actor event is about, read from its payload.
@@ -101,7 +106,8 @@ public enum ActorEvent {
             throw LedgerError.invalidCommand(reason: "\(draft.type) needs an 'actor'")
         }
         guard draft.stream == stream(of: actor) else {
-            throw LedgerError.invalidCommand(reason: "\(draft.type) for '\(actor)' must go to the stream '\(stream(of: actor))'")
+            throw LedgerError.invalidCommand(
+                reason: "\(draft.type) for '\(actor)' must go to the stream '\(stream(of: actor))'")
         }
         return actor
     }
@@ -112,7 +118,8 @@ public enum ActorEvent {
         guard draft.type == ActorEvent.enrolled, let name = draft.payload["name"]?.stringValue else { return }
         let skeleton = DisplayName.skeleton(name)
         if let existing = names.first(where: { DisplayName.skeleton($0) == skeleton }) {
-            throw LedgerError.invalidCommand(reason: "the name '\(name)' is confusable with the name of an enrolled actor, '\(existing)'")
+            throw LedgerError.invalidCommand(
+                reason: "the name '\(name)' is confusable with the name of an enrolled actor, '\(existing)'")
         }
     }
 
@@ -129,7 +136,8 @@ public enum ActorEvent {
         }
         func key() throws -> PublicKey {
             guard let key = PublicKey(base64: try text("publicKey")) else {
-                throw LedgerError.invalidCommand(reason: "the publicKey of \(draft.type) for '\(actor)' is not a base64 Ed25519 key")
+                throw LedgerError.invalidCommand(
+                    reason: "the publicKey of \(draft.type) for '\(actor)' is not a base64 Ed25519 key")
             }
             return key
         }
@@ -141,7 +149,9 @@ public enum ActorEvent {
             return RoleGrant(role: try text("role"), scope: scope?.stringValue)
         }
         if draft.type == ActorEvent.enrolled {
-            guard record == nil else { throw LedgerError.invalidCommand(reason: "actor '\(actor)' is already enrolled") }
+            guard record == nil else {
+                throw LedgerError.invalidCommand(reason: "actor '\(actor)' is already enrolled")
+            }
             if let problem = Slug.problem(actor, "actor") { throw LedgerError.invalidCommand(reason: problem) }
             if let problem = DisplayName.problem(try text("name"), "actor '\(actor)'") {
                 throw LedgerError.invalidCommand(reason: problem)
@@ -169,7 +179,8 @@ public enum ActorEvent {
         case ActorEvent.keyRotated:
             let newKey = try key()
             guard newKey != updated.currentKey, updated.retiredKeys[newKey.id] == nil else {
-                throw LedgerError.invalidCommand(reason: "key \(newKey.id) was already used by '\(actor)'; rotate to a new key")
+                throw LedgerError.invalidCommand(
+                    reason: "key \(newKey.id) was already used by '\(actor)'; rotate to a new key")
             }
             if let old = updated.currentKey { updated.retiredKeys[old.id] = "rotated out at event \(sequence)" }
             updated.currentKey = newKey
@@ -182,7 +193,9 @@ public enum ActorEvent {
             updated.currentKey = nil
         case ActorEvent.suspended:
             _ = try text("reason")
-            guard updated.status == .active else { throw LedgerError.invalidCommand(reason: "actor '\(actor)' is already suspended") }
+            guard updated.status == .active else {
+                throw LedgerError.invalidCommand(reason: "actor '\(actor)' is already suspended")
+            }
             updated.status = .suspended
         default:
             throw LedgerError.invalidCommand(reason: "\(draft.type) is not an actor event")

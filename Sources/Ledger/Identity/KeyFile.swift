@@ -40,20 +40,26 @@ public enum KeyFile {
     public static func read(_ path: String) throws(Problem) -> SigningKey {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw Problem(reason: .unreadable, path: path, description: "cannot read the key file \(path): \(String(cString: strerror(errno)))")
+            throw Problem(
+                reason: .unreadable, path: path,
+                description: "cannot read the key file \(path): \(String(cString: strerror(errno)))")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw Problem(reason: .readableByOthers, path: path, description: "the key file \(path) is readable by others (mode \(String(mode, radix: 8)))")
+            throw Problem(
+                reason: .readableByOthers, path: path,
+                description: "the key file \(path) is readable by others (mode \(String(mode, radix: 8)))")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw Problem(reason: .unreadable, path: path, description: "cannot read the key file \(path)")
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard lines.count == 2, lines[0] == header, let seed = Data(base64Encoded: lines[1]),
             let key = SigningKey(seed: Array(seed))
         else {
-            throw Problem(reason: .notAPrivateKey, path: path, description: "\(path) is not a ParLedger private key file")
+            throw Problem(
+                reason: .notAPrivateKey, path: path, description: "\(path) is not a ParLedger private key file")
         }
         return key
     }
@@ -62,13 +68,16 @@ public enum KeyFile {
     public static func readPublicKey(_ fileOrBase64: String) throws(Problem) -> PublicKey {
         if let data = FileManager.default.contents(atPath: fileOrBase64) {
             guard let key = PublicKey(base64: String(decoding: data, as: UTF8.self)) else {
-                throw Problem(reason: .notAPublicKey, path: fileOrBase64, description: "\(fileOrBase64) does not hold a base64 Ed25519 public key")
+                throw Problem(
+                    reason: .notAPublicKey, path: fileOrBase64,
+                    description: "\(fileOrBase64) does not hold a base64 Ed25519 public key")
             }
             return key
         }
         guard let key = PublicKey(base64: fileOrBase64) else {
-            throw Problem(reason: .notAPublicKey, path: fileOrBase64,
-                          description: "'\(fileOrBase64)' is neither a readable file nor a base64 Ed25519 public key")
+            throw Problem(
+                reason: .notAPublicKey, path: fileOrBase64,
+                description: "'\(fileOrBase64)' is neither a readable file nor a base64 Ed25519 public key")
         }
         return key
     }
@@ -77,8 +86,9 @@ public enum KeyFile {
         do {
             try RegularFile.create(path, mode: mode, contents: contents)
         } catch {
-            throw Problem(reason: FileManager.default.fileExists(atPath: path) ? .alreadyExists : .cannotCreate, path: path,
-                          description: error.description)
+            throw Problem(
+                reason: FileManager.default.fileExists(atPath: path) ? .alreadyExists : .cannotCreate, path: path,
+                description: error.description)
         }
     }
 }

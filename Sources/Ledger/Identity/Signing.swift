@@ -42,7 +42,9 @@ public struct SigningKey: Sendable {
 
     /// A key from its 32-byte seed; nil for any other length.
     public init?(seed: [UInt8]) {
-        guard seed.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else { return nil }
+        guard seed.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+            return nil
+        }
         privateKey = key
     }
 
@@ -62,7 +64,8 @@ public struct SigningKey: Sendable {
 
     /// `command`, signed by this key for the ledger `ledgerID` at `time`, having seen the head `basis`.
     /// `Ledger.sign(_:with:)` fills in the basis and time from the ledger itself.
-    public func sign(_ command: Command, forLedger ledgerID: String, basis: CommandBasis, at time: Timestamp) -> Command {
+    public func sign(_ command: Command, forLedger ledgerID: String, basis: CommandBasis, at time: Timestamp) -> Command
+    {
         var signed = command
         signed.basis = basis
         signed.signedAt = time
