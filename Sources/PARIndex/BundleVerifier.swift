@@ -168,11 +168,11 @@ public struct BundleVerifier {
 
     private func readManifest(_ bytes: [UInt8], checkpoint: Checkpoint, present: [String: Int]) throws -> Manifest {
         let bound = checkpoint.extensions.filter { $0.hasPrefix("parledger-manifest ") }
-        guard bound == ["parledger-manifest \(EventHash.of(bytes).hex)"] else {
+        guard bound == ["parledger-manifest \(SHA256Digest.hex(bytes))"] else {
             throw Failure(
                 code: .manifest,
                 message:
-                    "manifest.json is not the manifest the checkpoint signs (its hash is \(EventHash.of(bytes).hex))")
+                    "manifest.json is not the manifest the checkpoint signs (its hash is \(SHA256Digest.hex(bytes)))")
         }
         let value = try strictJSON(bytes, BundleFiles.manifest)
         guard value["format"]?.stringValue == CertifiedBundle.format, let ledgerID = value["ledgerId"]?.stringValue,

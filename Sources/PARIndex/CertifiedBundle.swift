@@ -90,7 +90,7 @@ public enum CertifiedBundle {
         }
         func write(_ path: String, _ bytes: [UInt8]) throws {
             try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/\(path)"))
-            record(path, sha256: EventHash.of(bytes).hex, size: bytes.count)
+            record(path, sha256: SHA256Digest.hex(bytes), size: bytes.count)
         }
         let head = try scoring.ledger.head()
         guard let first = try scoring.ledger.event(at: 1) else {
@@ -154,7 +154,7 @@ public enum CertifiedBundle {
             ]))
         try Data(manifest).write(to: URL(fileURLWithPath: "\(directory)/\(BundleFiles.manifest)"))
         let (checkpoint, note) = try scoring.signedCheckpoint(extra: [
-            "parledger-manifest \(EventHash.of(manifest).hex)"
+            "parledger-manifest \(SHA256Digest.hex(manifest))"
         ])
         guard checkpoint.size == head.count else {
             throw RuleViolation("the ledger grew while it was being exported; export again")

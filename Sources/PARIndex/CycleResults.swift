@@ -82,7 +82,7 @@ public struct CycleResults: Sendable {
     }
 
     /// SHA-256 of the canonical results, in hex.
-    public var hash: String { EventHash.of(CanonicalJSON.encode(json)).hex }
+    public var hash: String { SHA256Digest.hex(CanonicalJSON.encode(json)) }
 
     static func compute(cycle: CycleRecord, projector: ScoringProjector, txn: Transaction) throws -> CycleResults {
         var computed: [UnitResult] = []

@@ -27,7 +27,7 @@ public struct EvidenceStore: Sendable {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw Problem(description: "cannot read the evidence file \(file)")
             }
-            let hash = EventHash.of(Array(data)).hex
+            let hash = SHA256Digest.hex(Array(data))
             let stagingPath = (stagingDirectory as NSString).appendingPathComponent(ProcessOwnedName.make(""))
             try FileProblem.wrap("storing the evidence file \(file) at", stagingPath) {
                 try FileManager.default.createDirectory(atPath: stagingDirectory, withIntermediateDirectories: true)
@@ -53,7 +53,7 @@ public struct EvidenceStore: Sendable {
         guard let data = FileManager.default.contents(atPath: path(for: sha256)) else {
             return "missing from the store"
         }
-        let actual = EventHash.of(Array(data)).hex
+        let actual = SHA256Digest.hex(Array(data))
         return actual == sha256 ? nil : "its stored copy now hashes to \(actual)"
     }
 }

@@ -123,7 +123,7 @@ public struct Framework: Sendable, Hashable {
     }
 
     /// The framework's id: SHA-256 of its canonical JSON, in hex.
-    public var id: String { EventHash.of(CanonicalJSON.encode(json)).hex }
+    public var id: String { SHA256Digest.hex(CanonicalJSON.encode(json)) }
 
     /// The code of the field a criterion belongs to.
     public static func field(of code: String) -> String {

@@ -198,11 +198,11 @@ public final class ScoringLedger: Sendable {
             for (name, database) in zip(ScoringProjector.databaseNames, projector.databases) {
                 bytes += Array(name.utf8) + [0]
                 try txn.forEach(in: database) { current in
-                    bytes += EventHash.of(current.key).bytes + EventHash.of(current.value).bytes
+                    bytes += SHA256Digest.bytes(current.key) + SHA256Digest.bytes(current.value)
                     return true
                 }
             }
-            return EventHash.of(bytes).hex
+            return SHA256Digest.hex(bytes)
         }
     }
 }

@@ -744,7 +744,7 @@ final class ScoringProjector: @unchecked Sendable {
                 "the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
         }
         guard let secret = EventHash(hex: drawn.secret),
-            SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment
+            SpotCheckDraw.commitment(to: secret.bytes) == cycle.spotCheckCommitment
         else {
             throw RuleViolation(
                 "the revealed secret is not the one the steering committee committed to before appraisal")
@@ -754,9 +754,9 @@ final class ScoringProjector: @unchecked Sendable {
             throw RuleViolation.notFound("no framework for \(drawn.kind.rawValue)s")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
-        guard drawn.seed == seed.hex else {
+        guard drawn.seed == hexString(seed) else {
             throw RuleViolation(
-                "the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event) = \(seed.hex)")
+                "the draw's seed must be SHA-256(secret ‖ hash of the AppraisalClosed event) = \(hexString(seed))")
         }
         let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
         guard drawn.algorithm == SpotCheckDraw.algorithm, drawn.sampleSize == size else {
@@ -764,7 +764,7 @@ final class ScoringProjector: @unchecked Sendable {
                 "the draw must use \(SpotCheckDraw.algorithm) with a sample of \(size) (ceil(\(framework.settings.spotCheckPercent)% of \(units.count)))"
             )
         }
-        let expected = SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size)
+        let expected = SpotCheckDraw.draw(seed: seed, units: units, size: size)
         guard drawn.drawn == expected else {
             throw RuleViolation("the drawn units \(drawn.drawn) are not what the seed gives (\(expected))")
         }

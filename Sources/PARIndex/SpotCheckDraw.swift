@@ -18,16 +18,16 @@ public enum SpotCheckDraw {
     }
 
     /// The commitment to `secret`: its SHA-256.
-    public static func commitment(to secret: [UInt8]) -> EventHash { EventHash.of(secret) }
+    public static func commitment(to secret: [UInt8]) -> String { SHA256Digest.hex(secret) }
 
     /// The seed of the draw: SHA-256(secret ‖ the AppraisalClosed event's hash).
-    public static func seed(secret: [UInt8], closedBy closure: EventHash) -> EventHash {
-        EventHash.of(secret + closure.bytes)
+    public static func seed(secret: [UInt8], closedBy closure: EventHash) -> [UInt8] {
+        SHA256Digest.bytes(secret + closure.bytes)
     }
 
     /// The first `size` of `units` in the order of SHA-256(seed ‖ id).
     public static func draw(seed: [UInt8], units: [String], size: Int) -> [String] {
-        let ordered = units.map { id in (id, EventHash.of(seed + Array(id.nfc.utf8)).bytes) }
+        let ordered = units.map { id in (id, SHA256Digest.bytes(seed + Array(id.nfc.utf8))) }
             .sorted { $0.1.lexicographicallyPrecedes($1.1) }
         return ordered.prefix(size).map(\.0)
     }
@@ -49,9 +49,10 @@ extension ScoringLedger {
         let seed = SpotCheckDraw.seed(secret: secret, closedBy: closeHash)
         let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
         let payload = PARPayload.SpotCheckDrawn(
-            cycle: cycleID, kind: kind, secret: hexString(secret), seed: seed.hex, algorithm: SpotCheckDraw.algorithm,
+            cycle: cycleID, kind: kind, secret: hexString(secret), seed: hexString(seed),
+            algorithm: SpotCheckDraw.algorithm,
             sampleSize: size,
-            drawn: SpotCheckDraw.draw(seed: seed.bytes, units: units, size: size), added: added.map(\.nfc)
+            drawn: SpotCheckDraw.draw(seed: seed, units: units, size: size), added: added.map(\.nfc)
         )
         return payload.draft
     }
@@ -69,13 +70,13 @@ extension ScoringLedger {
         }
         let payload = try PARPayload.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret),
-            SpotCheckDraw.commitment(to: secret.bytes).hex == cycle.spotCheckCommitment
+            SpotCheckDraw.commitment(to: secret.bytes) == cycle.spotCheckCommitment
         else {
             throw RuleViolation("the revealed secret does not match the commitment")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
         let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
-        let redrawn = SpotCheckDraw.draw(seed: seed.bytes, units: units, size: payload.sampleSize)
+        let redrawn = SpotCheckDraw.draw(seed: seed, units: units, size: payload.sampleSize)
         return (event, payload.drawn, redrawn)
     }
 }

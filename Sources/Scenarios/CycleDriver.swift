@@ -81,7 +81,7 @@ public final class CycleDriver {
         try signatories.issue(
             [opened.draft] + cast.council.assignments(cycle: plan.cycle, frameworks: frameworks),
             by: cast.secretariat.id)
-        let commitment = SpotCheckDraw.commitment(to: plan.drawSecret).hex
+        let commitment = SpotCheckDraw.commitment(to: plan.drawSecret)
         try signatories.issue(
             [PARPayload.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft],
             by: cast.steeringCommittee.id)
@@ -137,7 +137,7 @@ public final class CycleDriver {
     /// The survey contractor imports every unit's survey scores; returns how many.
     public func survey(_ plan: CyclePlan, script: any CycleScript) throws -> Int {
         try script.willBegin(.survey, of: plan)
-        let source = EventHash.of(Array("dtxhh-\(plan.cycle).csv".utf8)).hex
+        let source = SHA256Digest.hex(Array("dtxhh-\(plan.cycle).csv".utf8))
         var events: [EventDraft] = []
         var count = 0
         for unit in plan.units {

@@ -62,7 +62,7 @@ final class SyntheticCycles: Signatories, CycleScript {
                 cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year, units: units,
                 selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z")
                     ?? Timestamp(millisecondsSinceEpoch: 0),
-                previousCycle: previous, drawSecret: EventHash.of(Array("bench|\(cycle)".utf8)).bytes,
+                previousCycle: previous, drawSecret: SHA256Digest.bytes(Array("bench|\(cycle)".utf8)),
                 decision: "\(100 + year % 100)/QĐ-UBND", publicationDate: "\(year + 1)-05-29"
             )
             _ = try driver.run(plan, script: self)
@@ -73,7 +73,7 @@ final class SyntheticCycles: Signatories, CycleScript {
 
     private func key(for actor: String) -> SigningKey {
         if let key = keys[actor] { return key }
-        let key = SigningKey(seed: EventHash.of(Array("parledger-bench|\(actor)".utf8)).bytes) ?? SigningKey()
+        let key = SigningKey(seed: SHA256Digest.bytes(Array("parledger-bench|\(actor)".utf8))) ?? SigningKey()
         keys[actor] = key
         return key
     }
@@ -128,7 +128,7 @@ final class SyntheticCycles: Signatories, CycleScript {
             if random.chance(85) {
                 let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(plan.year)"
                 let added = PARPayload.EvidenceAdded(
-                    sha256: EventHash.of(Array(content.utf8)).hex, name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
+                    sha256: SHA256Digest.hex(Array(content.utf8)), name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
                     size: 40_000 + random.below(400_000), unit: unit.id)
                 events.append(added.draft)
                 evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]

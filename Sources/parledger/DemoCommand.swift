@@ -123,7 +123,7 @@ final class DemoScenario: Signatories, CycleScript {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
         clock.set(at("2019-12-02T01:00:00Z"))
-        let logSeed = EventHash.of(Array("parledger-demo|\(seed)|log-key".utf8)).bytes
+        let logSeed = SHA256Digest.bytes(Array("parledger-demo|\(seed)|log-key".utf8))
         scoring = try ScoringLedger.create(
             at: "\(directory)/ledger", clock: clock, ledgerID: "dien-bien-demo-\(seed)",
             logKey: SigningKey(seed: logSeed))
@@ -164,7 +164,7 @@ final class DemoScenario: Signatories, CycleScript {
 
     private func key(for actor: String) throws -> SigningKey {
         if let key = keys[actor] { return key }
-        let seedBytes = EventHash.of(Array("parledger-demo|\(seed)|\(actor)".utf8)).bytes
+        let seedBytes = SHA256Digest.bytes(Array("parledger-demo|\(seed)|\(actor)".utf8))
         guard let key = SigningKey(seed: seedBytes) else { throw InputError("cannot derive a key for \(actor)") }
         try KeyFile.write(key, to: "\(directory)/keys/\(actor).key")
         keys[actor] = key
@@ -189,7 +189,7 @@ final class DemoScenario: Signatories, CycleScript {
             selfAssessmentDeadline: Timestamp(iso8601: "\(next)-01-14T16:59:59.999Z")
                 ?? Timestamp(millisecondsSinceEpoch: 0),
             previousCycle: year > 2019 ? "dien-bien-\(year - 1)" : nil,
-            drawSecret: EventHash.of(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)).bytes,
+            drawSecret: SHA256Digest.bytes(Array("parledger-demo|\(seed)|spot-check|\(cycle)".utf8)),
             decision: "\(year == 2019 ? 642 : 587)/QĐ-UBND", publicationDate: "\(next)-05-29"
         )
         let summary = try driver.run(plan, script: self)

@@ -42,7 +42,7 @@ struct SpotCheckCommand: ParsableCommand {
                 let secret = SigningKey().seed
                 try writePrivateFile(secretOut, contents: hexString(secret) + "\n")
                 let payload = PARPayload.SpotCheckSeedCommitted(
-                    cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret).hex)
+                    cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret))
                 do {
                     _ = try signing.issue([payload.draft], to: scoring)
                 } catch {

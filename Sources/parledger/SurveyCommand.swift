@@ -40,7 +40,7 @@ struct SurveyCommand: ParsableCommand {
                     throw InputError("\(file): \(error)", hint: "correct the rows and import the whole file again")
                 case .success(let value): rows = value
                 }
-                let source = EventHash.of(Array(data)).hex
+                let source = SHA256Digest.hex(Array(data))
                 let drafts = rows.keys.sorted().map { unit in
                     (PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: rows[unit] ?? [], source: source))
                         .draft

@@ -82,7 +82,7 @@ final class Province {
 
     func commitment(to secret: [UInt8]? = nil) -> EventDraft {
         (PARPayload.SpotCheckSeedCommitted(
-            cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret).hex)).draft
+            cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret))).draft
     }
 
     /// Enrols another actor with `grants` (a person holding several roles).
