@@ -41,7 +41,6 @@ let package = Package(
             name: "PARIndex",
             dependencies: [
                 "Ledger",
-                "LMDB",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]

@@ -1,4 +1,4 @@
-public import LMDB
+import LMDB
 
 extension Ledger {
     /// Appends one command's events in one durable write transaction.
@@ -20,17 +20,20 @@ extension Ledger {
     }
 
     /// Appends many commands in one write transaction, calling `apply` for each newly recorded event
-    /// inside that transaction, so that a module built on the ledger keeps its own databases (for
-    /// instance projections) in step with the events. When `apply` throws, nothing is appended.
+    /// inside that transaction with a `ProjectionWriter` on it, so that a module built on the ledger
+    /// keeps its own databases of `projections` in step with the events. When `apply` throws,
+    /// nothing is appended; what it throws passes through, and storage failures become
+    /// `LedgerError.storage`.
     @discardableResult
     public func append(
         batch commands: [Command],
-        apply: (RecordedEvent, WriteTransaction) throws -> Void
+        apply: (RecordedEvent, ProjectionWriter) throws -> Void
     ) throws -> [AppendResult] {
         for command in commands { try validate(command) }
         let now = clock.now()
         return try storage("appending to the ledger") {
             try environment.write { txn in
+                let writer = ProjectionWriter(txn)
                 var head = try readHead(txn)
                 let recordedAt = max(now, try lastRecordedAt(head, txn))
                 var results: [AppendResult] = []
@@ -38,7 +41,7 @@ extension Ledger {
                 for command in commands {
                     let result = try appendOne(command, at: recordedAt, head: &head, txn: txn)
                     if !result.wasAlreadyRecorded {
-                        for event in result.events { try apply(event, txn) }
+                        for event in result.events { try apply(event, writer) }
                     }
                     results.append(result)
                 }

@@ -1,4 +1,4 @@
-public import LMDB
+import LMDB
 
 /// The ledger's last position: how many events it holds and the hash of the last one.
 public struct LedgerHead: Sendable, Hashable {
@@ -30,10 +30,18 @@ extension Ledger {
         }
     }
 
-    /// Calls `body` with each event from `start` on, in order, as `txn` sees them (a module that
-    /// keeps its own databases reads the events of its write transaction this way), until `body`
+    /// Calls `body` with each event from `start` on, in order, as `reader` sees them (a module that
+    /// keeps its own databases in `projections` reads the events of its write transaction this way),
+    /// until `body` returns false.
+    public func forEachEvent(
+        from start: UInt64, in reader: ProjectionReader, _ body: (RecordedEvent) throws -> Bool
+    ) throws {
+        try forEachEvent(from: start, in: reader.transaction, body)
+    }
+
+    /// Calls `body` with each event from `start` on, in order, as `txn` sees them, until `body`
     /// returns false.
-    public func forEachEvent(from start: UInt64, in txn: Transaction, _ body: (RecordedEvent) throws -> Bool) throws {
+    func forEachEvent(from start: UInt64, in txn: Transaction, _ body: (RecordedEvent) throws -> Bool) throws {
         try txn.forEach(in: events, from: bigEndianBytes(max(start, 1))) { current in
             try body(try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key)))
         }

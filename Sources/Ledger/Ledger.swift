@@ -55,8 +55,10 @@ public final class Ledger: Sendable {
     public let path: String
     /// A random id given at creation; commands are signed for one ledger id and refused by others.
     public let id: String
-    /// The LMDB environment, for modules that keep their own databases in the same transactions.
-    public let environment: Environment
+    /// The LMDB environment; within the package only (tests inspect it), others use `projections`.
+    package let environment: Environment
+    /// Where modules built on the ledger keep their own databases, in the ledger's transactions.
+    public let projections: ProjectionStore
     let events: Database
     let streams: Database
     let streamHeads: Database
@@ -71,6 +73,7 @@ public final class Ledger: Sendable {
     private init(path: String, environment: Environment, options: LedgerOptions) throws {
         self.path = path
         self.environment = environment
+        self.projections = ProjectionStore(environment: environment)
         self.clock = options.clock
         self.policy = options.policy
         events = try environment.database(named: Layout.events, create: false)
@@ -106,7 +109,8 @@ public final class Ledger: Sendable {
             do {
                 try files.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                throw LedgerError.storage(operation: "creating the directory \(path)", error: LMDBError(code: errno))
+                throw LedgerError.storage(
+                    operation: "creating the directory \(path)", error: StorageFailure(errno: errno))
             }
         }
         let id = options.newLedgerID ?? UUID().uuidString.lowercased()
@@ -124,7 +128,9 @@ public final class Ledger: Sendable {
                 try txn.put(Array(id.utf8), for: Layout.ledgerIDKey, in: meta, options: .noOverwrite)
             }
         }
-        return try Ledger(path: path, environment: environment, options: options)
+        return try storage("opening the ledger at \(path)") {
+            try Ledger(path: path, environment: environment, options: options)
+        }
     }
 
     /// Opens the existing ledger in `path`.
@@ -147,7 +153,7 @@ public final class Ledger: Sendable {
         } catch LMDBError.notFound {
             marker = nil
         } catch let error as LMDBError {
-            throw LedgerError.storage(operation: "opening the ledger at \(path)", error: error)
+            throw LedgerError.storage(operation: "opening the ledger at \(path)", error: StorageFailure(error))
         }
         guard marker == Layout.formatMarker else {
             throw LedgerError.notALedger(
@@ -169,7 +175,7 @@ public final class Ledger: Sendable {
             throw LedgerError.notALedger(
                 path: path, reason: "its data file is not an LMDB environment (\(error.message))")
         } catch {
-            throw LedgerError.storage(operation: "opening the ledger at \(path)", error: error)
+            throw LedgerError.storage(operation: "opening the ledger at \(path)", error: StorageFailure(error))
         }
     }
 }
@@ -179,6 +185,6 @@ func storage<T>(_ operation: @autoclosure () -> String, _ body: () throws -> T) 
     do {
         return try body()
     } catch let error as LMDBError {
-        throw LedgerError.storage(operation: operation(), error: error)
+        throw LedgerError.storage(operation: operation(), error: StorageFailure(error))
     }
 }

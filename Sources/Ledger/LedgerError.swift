@@ -1,4 +1,4 @@
-public import LMDB
+import LMDB
 
 /// Everything the ledger refuses or cannot do, with a message that says what and where, and a hint
 /// that says what to do.
@@ -9,8 +9,8 @@ public enum LedgerError: KindedError, Equatable, Sendable {
     case notALedger(path: String, reason: String)
     /// `init` on a directory that already holds a ledger.
     case alreadyInitialized(path: String)
-    /// The storage layer failed (I/O, permissions, full disk, map limit).
-    case storage(operation: String, error: LMDBError)
+    /// The storage layer failed (I/O, permissions, full disk, map limit); `error` says how.
+    case storage(operation: String, error: StorageFailure)
     /// A command is malformed; nothing was appended.
     case invalidCommand(reason: String)
     /// A stream is not at the version the command expected; nothing was appended.
@@ -79,4 +79,75 @@ public enum LedgerError: KindedError, Equatable, Sendable {
         default: [:]
         }
     }
+}
+
+/// Why the storage layer failed, in the ledger's terms: a kind to act on and the system's message.
+///
+/// Two failures are equal when the storage engine gave the same code, whatever their messages.
+public struct StorageFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What kind of failure it is.
+    public enum Kind: String, Sendable {
+        /// The storage reached its size limit.
+        case mapFull
+        /// The disk is full.
+        case noSpace
+        /// The disk failed to read or write.
+        case inputOutput
+        /// The files may not be opened or written.
+        case permissionDenied
+        /// The files are on a read-only medium, or were opened read-only.
+        case readOnlyFileSystem
+        /// A write was refused because the storage engine's lock file was deleted or replaced after
+        /// the ledger was opened; nothing was written.
+        case lockFileReplaced
+        /// A database that does not exist was asked for.
+        case notFound
+        /// Stored data is not what the storage engine or the ledger expects.
+        case corrupted
+        /// Anything else; the message says what.
+        case other
+    }
+
+    /// What kind of failure it is.
+    public let kind: Kind
+    /// The storage engine's (or the system's) text, with the operation that failed where known.
+    public let message: String
+    /// The storage engine's result code or the system's `errno`.
+    let code: Int32
+
+    /// The failure of the storage engine `error`.
+    init(_ error: LMDBError) {
+        code = error.code
+        message = error.message
+        kind =
+            switch error.code {
+            case LMDBError.mapFull.code: .mapFull
+            case LMDBError.noSpace.code: .noSpace
+            case LMDBError.inputOutput.code: .inputOutput
+            case LMDBError.permissionDenied.code: .permissionDenied
+            case LMDBError.readOnlyFileSystem.code: .readOnlyFileSystem
+            case LMDBError.lockFileReplaced.code: .lockFileReplaced
+            case LMDBError.notFound.code: .notFound
+            case LMDBError.corrupted.code: .corrupted
+            default: .other
+            }
+    }
+
+    /// The failure the system's `errno` value `code` stands for.
+    init(errno code: Int32) {
+        self.init(LMDBError(code: code))
+    }
+
+    public var description: String { message }
+
+    public static func == (lhs: StorageFailure, rhs: StorageFailure) -> Bool { lhs.code == rhs.code }
+
+    public static let mapFull = StorageFailure(LMDBError.mapFull)
+    public static let noSpace = StorageFailure(LMDBError.noSpace)
+    public static let inputOutput = StorageFailure(LMDBError.inputOutput)
+    public static let permissionDenied = StorageFailure(LMDBError.permissionDenied)
+    public static let readOnlyFileSystem = StorageFailure(LMDBError.readOnlyFileSystem)
+    public static let lockFileReplaced = StorageFailure(LMDBError.lockFileReplaced)
+    public static let notFound = StorageFailure(LMDBError.notFound)
+    public static let corrupted = StorageFailure(LMDBError.corrupted)
 }

@@ -1,6 +1,5 @@
 import Foundation
-import LMDB
-public import Ledger
+import Ledger
 
 /// The verdict of a bundle check: passed, or the first failure with its code (FORMAT.md, Verdicts).
 public enum BundleVerdict {

@@ -1,4 +1,3 @@
-import LMDB
 public import Ledger
 
 /// One field's result for a unit: points against the applicable maximum.
@@ -84,7 +83,7 @@ public struct CycleResults: Sendable {
     /// SHA-256 of the canonical results, in hex.
     public var hash: String { SHA256Digest.hex(CanonicalJSON.encode(json)) }
 
-    static func compute(cycle: CycleRecord, projector: ScoringProjector, txn: Transaction) throws -> CycleResults {
+    static func compute(cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader) throws -> CycleResults {
         var computed: [UnitResult] = []
         for kind in UnitKind.allCases {
             let units = cycle.opened.units.filter { $0.kind == kind }

@@ -1,4 +1,3 @@
-public import LMDB
 public import Ledger
 
 /// The two sides the projections alternate between, and which one is current: a rebuild fills the
@@ -14,19 +13,19 @@ public final class ProjectionGenerations: Sendable {
     private static let generationKey = Array("generation".utf8)
     private static let suffixes = ["", ".g1"]
 
-    private let meta: Database?
+    private let meta: ProjectionDatabase?
     /// The projector of each side, by generation modulo 2; nil for a side a read-only ledger lacks.
     private let sides: [ScoringProjector?]
 
-    init(environment: Environment) throws {
-        guard environment.isReadOnly else {
-            meta = try environment.database(named: Self.metaName)
-            sides = try Self.suffixes.map { try ScoringProjector(environment: environment, suffix: $0) }
+    init(store: ProjectionStore) throws {
+        guard store.isReadOnly else {
+            meta = try store.database(named: Self.metaName)
+            sides = try Self.suffixes.map { try ScoringProjector(store: store, suffix: $0) }
             return
         }
-        meta = try Self.existing { try environment.database(named: Self.metaName, create: false) }
+        meta = try Self.existing { try store.database(named: Self.metaName, create: false) }
         sides = try Self.suffixes.map { suffix in
-            try Self.existing { try ScoringProjector(environment: environment, suffix: suffix) }
+            try Self.existing { try ScoringProjector(store: store, suffix: suffix) }
         }
     }
 
@@ -37,7 +36,7 @@ public final class ProjectionGenerations: Sendable {
     }
 
     /// The generation current in `txn`.
-    public func generation(in txn: Transaction) throws -> UInt64 {
+    public func generation(in txn: ProjectionReader) throws -> UInt64 {
         guard let meta, let bytes = try txn.value(for: Self.generationKey, in: meta) else { return 0 }
         guard bytes.count == 8 else {
             throw LedgerError.storage(
@@ -47,7 +46,7 @@ public final class ProjectionGenerations: Sendable {
     }
 
     /// The projector of the generation current in `txn`.
-    func current(in txn: Transaction) throws -> ScoringProjector {
+    func current(in txn: ProjectionReader) throws -> ScoringProjector {
         try side(of: try generation(in: txn))
     }
 
@@ -60,7 +59,7 @@ public final class ProjectionGenerations: Sendable {
     }
 
     /// Makes `generation` current, in the write transaction that completes it.
-    func makeCurrent(_ generation: UInt64, in txn: WriteTransaction) throws {
+    func makeCurrent(_ generation: UInt64, in txn: ProjectionWriter) throws {
         guard let meta else {
             throw LedgerError.storage(operation: "switching the projections", error: .readOnlyFileSystem)
         }
@@ -71,7 +70,7 @@ public final class ProjectionGenerations: Sendable {
     private static func existing<T>(_ open: () throws -> T) throws -> T? {
         do {
             return try open()
-        } catch LMDBError.notFound {
+        } catch let LedgerError.storage(_, failure) where failure.kind == .notFound {
             return nil
         }
     }

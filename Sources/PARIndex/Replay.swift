@@ -1,19 +1,18 @@
 import Foundation
-import LMDB
 public import Ledger
 
-/// The projections as they stood after a given event, computed from the events into a scratch LMDB
-/// environment that is removed with the snapshot; the live projections are never touched.
+/// The projections as they stood after a given event, computed from the events into a scratch store
+/// (`ProjectionStore.scratch(in:)`) that is removed with the snapshot; the live projections are never touched.
 public final class ProjectionSnapshot: @unchecked Sendable {
     /// The last event applied.
     public let sequence: UInt64
-    let environment: Environment
+    let store: ProjectionStore
     let projector: ScoringProjector
     private let directory: String
 
-    init(sequence: UInt64, environment: Environment, projector: ScoringProjector, directory: String) {
+    init(sequence: UInt64, store: ProjectionStore, projector: ScoringProjector, directory: String) {
         self.sequence = sequence
-        self.environment = environment
+        self.store = store
         self.projector = projector
         self.directory = directory
     }
@@ -23,11 +22,11 @@ public final class ProjectionSnapshot: @unchecked Sendable {
     }
 
     public func cycle(_ id: String) throws -> CycleRecord? {
-        try environment.read { try projector.cycle(id.nfc, in: $0) }
+        try store.read { try projector.cycle(id.nfc, in: $0) }
     }
 
     public func results(cycle cycleID: String) throws -> CycleResults {
-        try environment.read { txn in
+        try store.read { txn in
             guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
                 throw RuleViolation.notFound("no cycle '\(cycleID)' as of event \(sequence)")
             }
@@ -36,7 +35,7 @@ public final class ProjectionSnapshot: @unchecked Sendable {
     }
 
     public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
-        try environment.read { txn in
+        try store.read { txn in
             try ScoringLedger.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn)
         }
     }
@@ -149,7 +148,7 @@ extension ScoringLedger {
     }
 
     private static func traceValue(
-        cycle: String, unit: String, criterion: String?, projector: ScoringProjector, txn: Transaction
+        cycle: String, unit: String, criterion: String?, projector: ScoringProjector, txn: ProjectionReader
     ) throws -> (value: String, score: CriterionScore?) {
         guard let record = try projector.cycle(cycle, in: txn), let member = record.unit(unit),
             let frameworkID = record.frameworkID(for: member.kind),
@@ -187,34 +186,34 @@ extension ScoringLedger {
         }
     }
 
-    /// Replays events 1 … `sequence` into a scratch environment, calling `before` and `after` around
+    /// Replays events 1 … `sequence` into a scratch store, calling `before` and `after` around
     /// each event inside the replay's write transaction.
     func replay(
         through sequence: UInt64?,
-        after: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void,
-        before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
+        after: (RecordedEvent, ScoringProjector, ProjectionWriter) throws -> Void,
+        before: (RecordedEvent, ScoringProjector, ProjectionWriter) throws -> Void = { _, _, _ in }
     ) throws -> ProjectionSnapshot {
         let last = min(sequence ?? .max, try ledger.head().count)
         return try Self.replay(
             count: last, events: { try ledger.events(from: $0, limit: $1) }, after: after, before: before)
     }
 
-    /// Replays `count` events, read in batches from `events(start, limit)`, into a scratch environment.
+    /// Replays `count` events, read in batches from `events(start, limit)`, into a scratch store.
     static func replay(
         count last: UInt64,
         events: (UInt64, Int) throws -> [RecordedEvent],
-        after: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void,
-        before: (RecordedEvent, ScoringProjector, WriteTransaction) throws -> Void = { _, _, _ in }
+        after: (RecordedEvent, ScoringProjector, ProjectionWriter) throws -> Void,
+        before: (RecordedEvent, ScoringProjector, ProjectionWriter) throws -> Void = { _, _, _ in }
     ) throws -> ProjectionSnapshot {
         let directory = try ScratchDirectory.make()
         do {
-            let environment = try Environment(path: directory)
-            let scratch = try ScoringProjector(environment: environment)
+            let store = try ProjectionStore.scratch(in: directory)
+            let scratch = try ScoringProjector(store: store)
             var next: UInt64 = 1
             while next <= last {
                 let batch = try events(next, Int(min(5_000, last - next + 1)))
                 if batch.isEmpty { break }
-                try environment.write { txn in
+                try store.write { txn in
                     for event in batch {
                         try before(event, scratch, txn)
                         try scratch.apply(event, in: txn)
@@ -224,7 +223,7 @@ extension ScoringLedger {
                 next += UInt64(batch.count)
             }
             return ProjectionSnapshot(
-                sequence: last, environment: environment, projector: scratch, directory: directory)
+                sequence: last, store: store, projector: scratch, directory: directory)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -232,18 +231,18 @@ extension ScoringLedger {
     }
 }
 
-/// Projections folded from events that arrive in order, into a scratch LMDB environment removed with
+/// Projections folded from events that arrive in order, into a scratch store removed with
 /// it: how a bundle verifier re-checks every rule of the cycle without a ledger.
 final class ScratchProjection {
     private let directory: String
-    let environment: Environment
+    let store: ProjectionStore
     let projector: ScoringProjector
 
     init() throws {
         directory = try ScratchDirectory.make()
         do {
-            environment = try Environment(path: directory)
-            projector = try ScoringProjector(environment: environment)
+            store = try ProjectionStore.scratch(in: directory)
+            projector = try ScoringProjector(store: store)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -264,7 +263,7 @@ final class ScratchProjection {
     /// - Throws: `Broken` naming the first event that breaks a rule.
     func apply(_ events: [RecordedEvent]) throws {
         guard !events.isEmpty else { return }
-        try environment.write { txn in
+        try store.write { txn in
             for event in events {
                 do {
                     try projector.apply(event, in: txn)
@@ -278,19 +277,19 @@ final class ScratchProjection {
     /// Every registered framework's canonical JSON, by id.
     func frameworkFiles() throws -> [String: [UInt8]] {
         Dictionary(
-            uniqueKeysWithValues: try environment.read { try projector.allFrameworkJSON(in: $0) }.map {
+            uniqueKeysWithValues: try store.read { try projector.allFrameworkJSON(in: $0) }.map {
                 ($0.id, $0.json)
             })
     }
 
     /// Every document added, in sha256 order.
     func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try environment.read { try projector.allEvidence(in: $0) }
+        try store.read { try projector.allEvidence(in: $0) }
     }
 
     /// Every published cycle's attested results hash, by cycle.
     func publications() throws -> [String: String] {
-        let cycles = try environment.read { try projector.allCycles(in: $0) }
+        let cycles = try store.read { try projector.allCycles(in: $0) }
         return Dictionary(
             uniqueKeysWithValues: cycles.compactMap { cycle in
                 cycle.publication.map { (cycle.opened.cycle, $0.resultsHash) }

@@ -1,5 +1,4 @@
 import Foundation
-import LMDB
 public import Ledger
 
 /// A PAR Index ledger: the generic `Ledger` under the PAR roles policy, with the scoring
@@ -15,12 +14,12 @@ public final class ScoringLedger: Sendable {
 
     private init(ledger: Ledger) throws {
         self.ledger = ledger
-        self.generations = try ProjectionGenerations(environment: ledger.environment)
+        self.generations = try ProjectionGenerations(store: ledger.projections)
     }
 
     /// Runs `body` in a read transaction with the projections current in it.
-    func read<T>(_ body: (Transaction, ScoringProjector) throws -> T) throws -> T {
-        try ledger.environment.read { txn in try body(txn, try generations.current(in: txn)) }
+    func read<T>(_ body: (ProjectionReader, ScoringProjector) throws -> T) throws -> T {
+        try ledger.projections.read { txn in try body(txn, try generations.current(in: txn)) }
     }
 
     /// Options for a PAR ledger: the PAR policy and `clock` (the system clock unless a test injects one).
@@ -40,7 +39,7 @@ public final class ScoringLedger: Sendable {
     }
 
     /// Opens the ledger at `path`; `readOnly` opens it without the right to write, for a read-only
-    /// medium (`Environment` explains how).
+    /// medium (`ProjectionStore.isWithoutLockFile` says how it was opened).
     public static func open(at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false) throws
         -> ScoringLedger
     {
@@ -111,7 +110,8 @@ public final class ScoringLedger: Sendable {
         try read { txn, projector in try Self.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn) }
     }
 
-    static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: Transaction) throws
+    static func scores(cycle cycleID: String, unit unitID: String, projector: ScoringProjector, txn: ProjectionReader)
+        throws
         -> [(Criterion, CriterionScore)]
     {
         guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
@@ -156,12 +156,11 @@ public final class ScoringLedger: Sendable {
     /// projections; a rebuild that is killed leaves them in place, and the next one empties the side
     /// it had half filled. Two rebuilds run one after the other.
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws {
-        let lockPath = (ledger.path as NSString).appendingPathComponent(Self.rebuildLockFileName)
-        try FileLock(path: lockPath).withLock {
-            let environment = ledger.environment
-            let current = try environment.read { try generations.generation(in: $0) }
+        let store = ledger.projections
+        try store.withFileLock(named: Self.rebuildLockFileName) {
+            let current = try store.read { try generations.generation(in: $0) }
             let (old, shadow) = (try generations.side(of: current), try generations.side(of: current + 1))
-            try environment.write { txn in
+            try store.write { txn in
                 for database in shadow.databases { try txn.removeAll(from: database) }
             }
             var total = try ledger.head().count
@@ -169,14 +168,14 @@ public final class ScoringLedger: Sendable {
             while done < total {
                 let batch = try ledger.events(from: done + 1, limit: 5_000)
                 if batch.isEmpty { break }
-                try environment.write { txn in
+                try store.write { txn in
                     for event in batch { try shadow.apply(event, in: txn) }
                 }
                 done += UInt64(batch.count)
                 total = max(total, done)
                 progress?(done, total)
             }
-            try environment.write { txn in
+            try store.write { txn in
                 try ledger.forEachEvent(from: done + 1, in: txn) { event in
                     try shadow.apply(event, in: txn)
                     return true
@@ -184,7 +183,7 @@ public final class ScoringLedger: Sendable {
                 try generations.makeCurrent(current + 1, in: txn)
             }
             // Readers that began before the switch keep their snapshot of the old side.
-            try environment.write { txn in
+            try store.write { txn in
                 for database in old.databases { try txn.removeAll(from: database) }
             }
         }

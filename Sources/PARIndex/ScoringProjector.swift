@@ -1,5 +1,4 @@
 import Foundation
-import LMDB
 import Ledger
 
 /// Applies PAR events to the projections, inside the write transaction that appends them, after
@@ -18,13 +17,13 @@ final class ScoringProjector: @unchecked Sendable {
         "par-cycle-versions",
     ]
 
-    let frameworksDB: Database
-    let cyclesDB: Database
-    let unitsDB: Database
-    let scoresDB: Database
-    let evidenceDB: Database
-    let historyDB: Database
-    let cycleVersionsDB: Database
+    let frameworksDB: ProjectionDatabase
+    let cyclesDB: ProjectionDatabase
+    let unitsDB: ProjectionDatabase
+    let scoresDB: ProjectionDatabase
+    let evidenceDB: ProjectionDatabase
+    let historyDB: ProjectionDatabase
+    let cycleVersionsDB: ProjectionDatabase
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
     /// Decoded cycle records by the version they were decoded at (the sequence number of the event
@@ -33,20 +32,22 @@ final class ScoringProjector: @unchecked Sendable {
     /// A version written by a transaction that was then aborted is never read, so it cannot match.
     private var cycleCache: [String: (version: [UInt8], record: CycleRecord)] = [:]
 
-    /// Opens (creating them when the environment is writable) the projection databases whose names
+    /// Opens (creating them when the store is writable) the projection databases whose names
     /// end in `suffix`: the empty suffix for generation 0 and for replays, `ProjectionGenerations`
     /// gives the others.
-    init(environment: Environment, suffix: String = "") throws {
-        frameworksDB = try environment.database(named: "par-frameworks" + suffix)
-        cyclesDB = try environment.database(named: "par-cycles" + suffix)
-        unitsDB = try environment.database(named: "par-units" + suffix)
-        scoresDB = try environment.database(named: "par-scores" + suffix)
-        evidenceDB = try environment.database(named: "par-evidence" + suffix)
-        historyDB = try environment.database(named: "par-score-history" + suffix)
-        cycleVersionsDB = try environment.database(named: "par-cycle-versions" + suffix)
+    init(store: ProjectionStore, suffix: String = "") throws {
+        frameworksDB = try store.database(named: "par-frameworks" + suffix)
+        cyclesDB = try store.database(named: "par-cycles" + suffix)
+        unitsDB = try store.database(named: "par-units" + suffix)
+        scoresDB = try store.database(named: "par-scores" + suffix)
+        evidenceDB = try store.database(named: "par-evidence" + suffix)
+        historyDB = try store.database(named: "par-score-history" + suffix)
+        cycleVersionsDB = try store.database(named: "par-cycle-versions" + suffix)
     }
 
-    var databases: [Database] { [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB] }
+    var databases: [ProjectionDatabase] {
+        [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB]
+    }
 
     func forgetCachedFrameworks() {
         cacheLock.lock()
@@ -56,7 +57,7 @@ final class ScoringProjector: @unchecked Sendable {
 
     // MARK: Reading state
 
-    func framework(_ id: String, in txn: Transaction) throws -> Framework? {
+    func framework(_ id: String, in txn: ProjectionReader) throws -> Framework? {
         cacheLock.lock()
         let cached = frameworkCache[id]
         cacheLock.unlock()
@@ -69,7 +70,7 @@ final class ScoringProjector: @unchecked Sendable {
         return framework
     }
 
-    func cycle(_ id: String, in txn: Transaction) throws -> CycleRecord? {
+    func cycle(_ id: String, in txn: ProjectionReader) throws -> CycleRecord? {
         let key = Array(id.utf8)
         let version = try txn.value(for: key, in: cycleVersionsDB)
         cacheLock.lock()
@@ -86,17 +87,18 @@ final class ScoringProjector: @unchecked Sendable {
         return record
     }
 
-    func unitRecord(_ cycle: String, _ unit: String, in txn: Transaction) throws -> UnitRecord? {
+    func unitRecord(_ cycle: String, _ unit: String, in txn: ProjectionReader) throws -> UnitRecord? {
         try txn.value(for: Self.key(cycle, unit), in: unitsDB).map(StateCoding.decodeUnit)
     }
 
-    func score(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> CriterionScore {
+    func score(_ cycle: String, _ unit: String, _ criterion: String, in txn: ProjectionReader) throws -> CriterionScore
+    {
         try txn.value(for: Self.key(cycle, unit, criterion), in: scoresDB).map(StateCoding.decodeScore)
             ?? CriterionScore()
     }
 
     /// Every criterion score of a unit, by criterion code.
-    func scores(_ cycle: String, _ unit: String, in txn: Transaction) throws -> [String: CriterionScore] {
+    func scores(_ cycle: String, _ unit: String, in txn: ProjectionReader) throws -> [String: CriterionScore] {
         let prefix = Self.key(cycle, unit) + [0]
         var found: [String: CriterionScore] = [:]
         try txn.forEach(in: scoresDB, withPrefix: prefix) { current in
@@ -108,7 +110,9 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// Every entry of `database` in key order, decoded by `decode`.
-    private func all<T>(_ database: Database, in txn: Transaction, _ decode: ([UInt8], [UInt8]) throws -> T) throws
+    private func all<T>(
+        _ database: ProjectionDatabase, in txn: ProjectionReader, _ decode: ([UInt8], [UInt8]) throws -> T
+    ) throws
         -> [T]
     {
         var found: [T] = []
@@ -120,22 +124,22 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// Every registered framework's canonical JSON with its id, in id order.
-    func allFrameworkJSON(in txn: Transaction) throws -> [(id: String, json: [UInt8])] {
+    func allFrameworkJSON(in txn: ProjectionReader) throws -> [(id: String, json: [UInt8])] {
         try all(frameworksDB, in: txn) { (String(decoding: $0, as: UTF8.self), $1) }
     }
 
     /// Every cycle, in id order.
-    func allCycles(in txn: Transaction) throws -> [CycleRecord] {
+    func allCycles(in txn: ProjectionReader) throws -> [CycleRecord] {
         try all(cyclesDB, in: txn) { try StateCoding.decode(CycleRecord.self, $1) }
     }
 
     /// Every document added, in hash order.
-    func allEvidence(in txn: Transaction) throws -> [PARPayload.EvidenceAdded] {
+    func allEvidence(in txn: ProjectionReader) throws -> [PARPayload.EvidenceAdded] {
         try all(evidenceDB, in: txn) { try StateCoding.decode(PARPayload.EvidenceAdded.self, $1) }
     }
 
     /// Every score a criterion has had, with the sequence number of the event that set it, in order.
-    func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws -> [(
+    func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: ProjectionReader) throws -> [(
         sequence: UInt64, score: CriterionScore
     )] {
         let prefix = Self.key(cycle, unit, criterion) + [0]
@@ -150,7 +154,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// The score of a criterion that is not marked not applicable; a marked one refuses the event.
-    private func applicableScore(_ cycle: String, _ unit: String, _ criterion: String, in txn: Transaction) throws
+    private func applicableScore(_ cycle: String, _ unit: String, _ criterion: String, in txn: ProjectionReader) throws
         -> CriterionScore
     {
         let current = try score(cycle, unit, criterion, in: txn)
@@ -166,7 +170,7 @@ final class ScoringProjector: @unchecked Sendable {
 
     // MARK: Applying events
 
-    func apply(_ event: RecordedEvent, in txn: WriteTransaction) throws {
+    func apply(_ event: RecordedEvent, in txn: ProjectionWriter) throws {
         switch event.type {
         case PARPayload.FrameworkRegistered.type: try registerFramework(event, txn)
         case PARPayload.CycleOpened.type: try openCycle(event, txn)
@@ -205,7 +209,7 @@ final class ScoringProjector: @unchecked Sendable {
     /// Stores a criterion's score, and the same score in its history under the event that set it.
     private func putScore(
         _ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String,
-        _ event: RecordedEvent, _ txn: WriteTransaction
+        _ event: RecordedEvent, _ txn: ProjectionWriter
     ) throws {
         let key = Self.key(cycle, unit, criterion)
         let stored = StateCoding.encode(score)
@@ -213,17 +217,17 @@ final class ScoringProjector: @unchecked Sendable {
         try txn.put(stored, for: key + [0] + bigEndianBytes(event.sequence), in: historyDB)
     }
 
-    private func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String, _ txn: WriteTransaction) throws {
+    private func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String, _ txn: ProjectionWriter) throws {
         try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit), in: unitsDB)
     }
 
-    private func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let key = Array(record.opened.cycle.utf8)
         try txn.put(try StateCoding.encode(record), for: key, in: cyclesDB)
         try txn.put(bigEndianBytes(event.sequence), for: key, in: cycleVersionsDB)
     }
 
-    private func addEvidence(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func addEvidence(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let added = try PARPayload.EvidenceAdded.decode(event)
         guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
             throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
@@ -237,7 +241,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// Refuses citations of documents that were never added.
-    private func checkCited(_ citations: [EvidenceCitation], _ txn: Transaction) throws {
+    private func checkCited(_ citations: [EvidenceCitation], _ txn: ProjectionReader) throws {
         for citation in citations {
             guard EventHash(hex: citation.sha256) != nil, !citation.name.isEmpty else {
                 throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
@@ -250,7 +254,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func registerFramework(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func registerFramework(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let registered = try PARPayload.FrameworkRegistered.decode(event)
         let (id, document) = (registered.id, registered.framework)
         let framework: Framework
@@ -279,7 +283,7 @@ final class ScoringProjector: @unchecked Sendable {
         try txn.put(CanonicalJSON.encode(framework.json), for: Array(id.utf8), in: frameworksDB)
     }
 
-    private func openCycle(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func openCycle(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let opened = try PARPayload.CycleOpened.decode(event)
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
             throw RuleViolation(
@@ -333,7 +337,7 @@ final class ScoringProjector: @unchecked Sendable {
     /// The cycle and unit an event is about, checked: the cycle exists and is not published (unless
     /// `afterPublication`), the unit belongs to it, and the event is in the unit's stream.
     private func context(
-        _ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: Transaction,
+        _ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: ProjectionReader,
         afterPublication: Bool = false
     ) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
         guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
@@ -411,7 +415,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func extendDeadline(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func extendDeadline(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let extended = try PARPayload.DeadlineExtended.decode(event)
         let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
         guard let until = Timestamp(iso8601: extended.until),
@@ -426,7 +430,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putUnit(unit, extended.cycle, extended.unit, txn)
     }
 
-    private func recordSelfScore(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func recordSelfScore(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let recorded = try PARPayload.SelfScoreRecorded.decode(event)
         let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         guard unit.stage == .selfAssessment else {
@@ -451,7 +455,7 @@ final class ScoringProjector: @unchecked Sendable {
 
     /// Remembers who self-assessed a unit: that person may not appraise or spot-check it.
     private func noteSelfAssessor(
-        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: WriteTransaction
+        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: ProjectionWriter
     ) throws {
         guard !unit.selfAssessedBy.contains(event.actor) else { return }
         var updated = unit
@@ -459,7 +463,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putUnit(updated, cycle, unitID, txn)
     }
 
-    private func markNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func markNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let marked = try PARPayload.NotApplicableMarked.decode(event)
         let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
         guard unit.stage == .selfAssessment else {
@@ -485,7 +489,7 @@ final class ScoringProjector: @unchecked Sendable {
         try noteSelfAssessor(event, unit, marked.cycle, marked.unit, txn)
     }
 
-    private func submit(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func submit(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let step = try PARPayload.SelfAssessmentSubmitted.decode(event)
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         var unit = unitState
@@ -510,7 +514,7 @@ final class ScoringProjector: @unchecked Sendable {
 
     // MARK: The council
 
-    private func assignCouncilMember(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func assignCouncilMember(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let assigned = try PARPayload.CouncilMemberAssigned.decode(event)
         var cycle = try openCycleRecord(event, assigned.cycle, txn)
         if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
@@ -531,7 +535,9 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     /// The cycle of a cycle-wide event (in the cycle's stream), open and not published.
-    private func openCycleRecord(_ event: RecordedEvent, _ cycleID: String, _ txn: Transaction) throws -> CycleRecord {
+    private func openCycleRecord(_ event: RecordedEvent, _ cycleID: String, _ txn: ProjectionReader) throws
+        -> CycleRecord
+    {
         guard let cycle = try cycle(cycleID, in: txn) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
         guard event.stream == PAREvents.cycleStream(cycleID) else {
             throw RuleViolation("\(event.type) belongs in the stream '\(PAREvents.cycleStream(cycleID))'")
@@ -587,7 +593,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func recordAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func recordAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let recorded = try PARPayload.AppraisalScoreRecorded.decode(event)
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkAppraisalIsOpen(cycle)
@@ -622,7 +628,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
     }
 
-    private func rejectNotApplicable(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func rejectNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let rejected = try PARPayload.NotApplicableRejected.decode(event)
         let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
         try checkAppraisalIsOpen(cycle)
@@ -654,7 +660,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func concludeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func concludeAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let step = try PARPayload.AppraisalConcluded.decode(event)
         var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
             event, cycle: step.cycle, unit: step.unit, txn)
@@ -678,7 +684,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putUnit(unit, step.cycle, step.unit, txn)
     }
 
-    private func reopenAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func reopenAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let reopened = try PARPayload.AppraisalReopened.decode(event)
         var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
             event, cycle: reopened.cycle, unit: reopened.unit, txn)
@@ -694,7 +700,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putUnit(unit, reopened.cycle, reopened.unit, txn)
     }
 
-    private func closeAppraisal(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func closeAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let step = try PARPayload.AppraisalClosed.decode(event)
         var cycle = try openCycleRecord(event, step.cycle, txn)
         try checkAppraisalIsOpen(cycle)
@@ -716,7 +722,7 @@ final class ScoringProjector: @unchecked Sendable {
 
     // MARK: The spot-check
 
-    private func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let committed = try PARPayload.SpotCheckSeedCommitted.decode(event)
         var cycle = try openCycleRecord(event, committed.cycle, txn)
         guard cycle.spotCheckCommitment == nil else {
@@ -729,7 +735,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putCycle(cycle, event, txn)
     }
 
-    private func drawSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func drawSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let drawn = try PARPayload.SpotCheckDrawn.decode(event)
         var cycle = try openCycleRecord(event, drawn.cycle, txn)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
@@ -796,7 +802,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func recordSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func recordSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let recorded = try PARPayload.SpotCheckScoreRecorded.decode(event)
         let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkSpotCheckable(event, unit, recorded.unit)
@@ -833,7 +839,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
     }
 
-    private func concludeSpotCheck(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func concludeSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let step = try PARPayload.SpotCheckConcluded.decode(event)
         var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         try checkSpotCheckable(event, unit, step.unit)
@@ -841,7 +847,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putUnit(unit, step.cycle, step.unit, txn)
     }
 
-    private func importSurvey(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func importSurvey(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let imported = try PARPayload.SurveyScoresImported.decode(event)
         let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit, txn)
         for row in imported.scores {
@@ -854,7 +860,7 @@ final class ScoringProjector: @unchecked Sendable {
         }
     }
 
-    private func exclude(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func exclude(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let excluded = try PARPayload.UnitExcludedFromRanking.decode(event)
         var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
         guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
@@ -862,7 +868,7 @@ final class ScoringProjector: @unchecked Sendable {
         try putUnit(unit, excluded.cycle, excluded.unit, txn)
     }
 
-    private func publish(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func publish(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let published = try PARPayload.ResultsPublished.decode(event)
         guard var cycle = try cycle(published.cycle, in: txn) else {
             throw RuleViolation.notFound("no cycle '\(published.cycle)'")
@@ -896,7 +902,7 @@ final class ScoringProjector: @unchecked Sendable {
     /// Everything a publication still lacks, each in words: the date in its window, every appraisal
     /// sealed and closed, every kind drawn, every drawn unit's spot-check concluded, and every ranked
     /// unit's survey points.
-    private func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String, _ txn: Transaction) throws
+    private func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String, _ txn: ProjectionReader) throws
         -> [String]
     {
         var missing: [String] = []
@@ -936,7 +942,7 @@ final class ScoringProjector: @unchecked Sendable {
         return missing
     }
 
-    private func correct(_ event: RecordedEvent, _ txn: WriteTransaction) throws {
+    private func correct(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let corrected = try PARPayload.CorrectionRecorded.decode(event)
         let (_, _, _, framework) = try context(
             event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LMDB
 import Ledger
 import PARIndex
 
@@ -57,9 +56,6 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as InputError {
         printError(error.description, hint: error.hint)
         throw ExitStatus.refused
-    } catch let error as LMDBError {
-        printError(error.message, hint: nil)
-        throw ExitStatus.unavailable
     } catch let error as FileProblem {
         printError(error.description, hint: fileHint(error.code))
         throw ExitStatus.unavailable
@@ -122,15 +118,15 @@ func hint(for error: LedgerError) -> String? {
         "point --ledger at a directory created by 'parledger init'"
     case .alreadyInitialized:
         "use the existing ledger, or choose another directory"
-    case .storage(_, let error) where error == .mapFull:
+    case .storage(_, let failure) where failure.kind == .mapFull:
         "the ledger reached its size limit; free disk space or raise the limit"
-    case .storage(_, let error) where error == .noSpace || error == .inputOutput:
+    case .storage(_, let failure) where failure.kind == .noSpace || failure.kind == .inputOutput:
         "the disk is full or failing; nothing was appended: free space, retry, then run 'parledger verify'"
-    case .storage(_, let error) where error == .permissionDenied:
+    case .storage(_, let failure) where failure.kind == .permissionDenied:
         "check the permissions of the ledger directory"
-    case .storage(_, let error) where error == .readOnlyFileSystem:
+    case .storage(_, let failure) where failure.kind == .readOnlyFileSystem:
         "the ledger is on a read-only medium: commands that read it still work; copy it to a writable place to append"
-    case .storage(_, let error) where error == .lockFileReplaced:
+    case .storage(_, let failure) where failure.kind == .lockFileReplaced:
         "another process deleted or replaced lock.mdb; nothing was lost: run the command again"
     case .storage:
         nil

@@ -66,9 +66,11 @@ extension LedgerLocation {
     func openForReading() throws -> ScoringLedger {
         do {
             return try ScoringLedger.open(at: path)
-        } catch let LedgerError.storage(_, error) where error == .readOnlyFileSystem || error == .permissionDenied {
+        } catch let LedgerError.storage(_, failure)
+            where failure.kind == .readOnlyFileSystem || failure.kind == .permissionDenied
+        {
             let scoring = try ScoringLedger.open(at: path, readOnly: true)
-            let unlocked = scoring.ledger.environment.isWithoutLockFile ? ", without LMDB's lock file" : ""
+            let unlocked = scoring.ledger.projections.isWithoutLockFile ? ", without LMDB's lock file" : ""
             FileHandle.standardError.write(
                 Data(
                     "warning: \(path) cannot be written (read-only medium or no permission); opened it read-only\(unlocked)\n"

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LMDB
 import Ledger
 import PARIndex
 import TestSupport
@@ -87,11 +86,11 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
             try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("parledger-replay-") }
                 .isEmpty)
         let scoring = try ScoringLedger.open(at: directory.ledgerPath)
-        let environment = scoring.ledger.environment
-        let generation = try environment.read { try scoring.generations.generation(in: $0) }
+        let store = scoring.ledger.projections
+        let generation = try store.read { try scoring.generations.generation(in: $0) }
         for name in ProjectionGenerations.databaseNames(current: generation).aside {
-            let database = try environment.database(named: name, create: false)
-            #expect(try environment.read { try $0.count(of: database) } == 0, "\(name) is left over")
+            let database = try store.database(named: name, create: false)
+            #expect(try store.read { try $0.count(of: database) } == 0, "\(name) is left over")
         }
     }
 
