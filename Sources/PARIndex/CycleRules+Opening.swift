@@ -1,0 +1,121 @@
+import Foundation
+import Ledger
+
+/// Frameworks, evidence, opening a cycle, deadlines and exclusions.
+extension CycleRules {
+    func addEvidence(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let added = try PARPayload.EvidenceAdded.decode(event)
+        guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
+            throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
+        }
+        guard event.stream == "evidence/\(added.sha256)" else {
+            throw RuleViolation("EvidenceAdded belongs in the stream 'evidence/\(added.sha256)'")
+        }
+        if try txn.value(for: Array(added.sha256.utf8), in: store.evidenceDB) == nil {
+            try txn.put(event.payload, for: Array(added.sha256.utf8), in: store.evidenceDB)
+        }
+    }
+
+    func registerFramework(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let registered = try PARPayload.FrameworkRegistered.decode(event)
+        let (id, document) = (registered.id, registered.framework)
+        let framework: Framework
+        do {
+            framework = try Framework(json: document)
+        } catch {
+            throw RuleViolation("the framework is malformed: \(error)")
+        }
+        let defects = FrameworkValidator.defects(in: framework)
+        guard defects.isEmpty else {
+            throw RuleViolation("the framework has defects: " + defects.map(\.description).joined(separator: "; "))
+        }
+        guard framework.id == id else {
+            throw RuleViolation("the framework's content hash is \(framework.id), not \(id)")
+        }
+        guard CanonicalJSON.encode(framework.json) == CanonicalJSON.encode(document) else {
+            throw RuleViolation(
+                "the framework is not written in its normal form (canonical points, only the members of a framework)")
+        }
+        guard event.stream == "framework/\(id)" else {
+            throw RuleViolation("FrameworkRegistered belongs in the stream 'framework/\(id)'")
+        }
+        guard try txn.value(for: Array(id.utf8), in: store.frameworksDB) == nil else {
+            throw RuleViolation.stage("framework \(id) is already registered")
+        }
+        try txn.put(CanonicalJSON.encode(framework.json), for: Array(id.utf8), in: store.frameworksDB)
+    }
+
+    func openCycle(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let opened = try PARPayload.CycleOpened.decode(event)
+        guard event.stream == PAREvents.cycleStream(opened.cycle) else {
+            throw RuleViolation(
+                "CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
+        }
+        if let problem = Slug.problem(opened.cycle, "cycle") { throw RuleViolation(problem) }
+        guard try store.cycle(opened.cycle, in: txn) == nil else {
+            throw RuleViolation.stage("cycle '\(opened.cycle)' is already open")
+        }
+        guard Timestamp(iso8601: opened.selfAssessmentDeadline) != nil else {
+            throw RuleViolation(
+                "the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
+        }
+        guard !opened.units.isEmpty else { throw RuleViolation("cycle '\(opened.cycle)' has no units") }
+        var seen = Set<String>()
+        var names: [String: String] = [:]
+        for unit in opened.units {
+            if let problem = Slug.problem(unit.id, "unit") ?? DisplayName.problem(unit.name, "unit '\(unit.id)'") {
+                throw RuleViolation(problem)
+            }
+            guard seen.insert(unit.id).inserted else { throw RuleViolation("unit '\(unit.id)' is listed twice") }
+            if let other = names.updateValue(unit.id, forKey: DisplayName.skeleton(unit.name)) {
+                throw RuleViolation("the name of unit '\(unit.id)' is confusable with the name of unit '\(other)'")
+            }
+            guard let frameworkID = opened.frameworks[unit.kind.rawValue] else {
+                throw RuleViolation.notFound(
+                    "unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
+            }
+            guard let framework = try store.framework(frameworkID, in: txn) else {
+                throw RuleViolation.notFound("framework \(frameworkID) is not registered; register it first")
+            }
+            guard framework.unitKind == unit.kind else {
+                throw RuleViolation(
+                    "framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
+            }
+        }
+        if let window = opened.publicationWindow {
+            guard PARPayload.DateWindow.isDate(window.from), PARPayload.DateWindow.isDate(window.until),
+                window.from <= window.until
+            else {
+                throw RuleViolation("the publication window needs two dates YYYY-MM-DD, the first not after the second")
+            }
+        }
+        if let previous = opened.previousCycle, try !Slug.isValid(previous) || store.cycle(previous, in: txn) == nil {
+            throw RuleViolation.notFound("the previous cycle '\(previous)' does not exist")
+        }
+        try store.putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event, txn)
+        for unit in opened.units { try store.putUnit(UnitRecord(), opened.cycle, unit.id, txn) }
+    }
+
+    func extendDeadline(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let extended = try PARPayload.DeadlineExtended.decode(event)
+        let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
+        guard let until = Timestamp(iso8601: extended.until),
+            let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline
+        else {
+            throw RuleViolation(
+                "an extension must be an ISO 8601 UTC time after the deadline \(cycle.opened.selfAssessmentDeadline)")
+        }
+        guard !extended.reason.isEmpty else { throw RuleViolation("an extension needs a reason") }
+        var unit = unitState
+        unit.deadlineExtendedUntil = until.iso8601
+        try store.putUnit(unit, extended.cycle, extended.unit, txn)
+    }
+
+    func exclude(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let excluded = try PARPayload.UnitExcludedFromRanking.decode(event)
+        var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
+        guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
+        unit.excludedFromRanking = excluded.reason
+        try store.putUnit(unit, excluded.cycle, excluded.unit, txn)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Ledger
+
+/// The unit's self-assessment: scores, not-applicable claims, submission.
+extension CycleRules {
+    func recordSelfScore(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let recorded = try PARPayload.SelfScoreRecorded.decode(event)
+        let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, recorded.unit)
+        let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        let value = try points(recorded.points, for: criterion, unit: recorded.unit)
+        let explanation = recorded.explanation?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed"
+            )
+        }
+        try checkCited(recorded.evidence, txn)
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        score.selfScore = mark(
+            event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
+        try store.putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
+        try noteSelfAssessor(event, unit, recorded.cycle, recorded.unit, txn)
+    }
+
+    /// Remembers who self-assessed a unit: that person may not appraise or spot-check it.
+    func noteSelfAssessor(
+        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: ProjectionWriter
+    ) throws {
+        guard !unit.selfAssessedBy.contains(event.actor) else { return }
+        var updated = unit
+        updated.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        try store.putUnit(updated, cycle, unitID, txn)
+    }
+
+    func markNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let marked = try PARPayload.NotApplicableMarked.decode(event)
+        let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, marked.unit)
+        guard let criterion = framework.criteriaByCode[marked.criterion] else {
+            throw RuleViolation("unknown criterion '\(marked.criterion)' for \(marked.unit)")
+        }
+        guard !marked.legalBasis.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RuleViolation("a not-applicable mark needs its legal basis")
+        }
+        let leaves = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }
+        guard !leaves.isEmpty else {
+            throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit")
+        }
+        for leaf in leaves {
+            var score = try store.score(marked.cycle, marked.unit, leaf.code, in: txn)
+            score.selfScore = nil
+            score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
+            try store.putScore(score, marked.cycle, marked.unit, leaf.code, event, txn)
+        }
+        try noteSelfAssessor(event, unit, marked.cycle, marked.unit, txn)
+    }
+
+    func submit(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let step = try PARPayload.SelfAssessmentSubmitted.decode(event)
+        let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        var unit = unitState
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, step.unit)
+        let scores = try store.scores(step.cycle, step.unit, in: txn)
+        let missing = framework.leaves.filter { $0.method == .assessed }
+            .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
+        guard missing.isEmpty else {
+            throw RuleViolation(
+                "'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))"
+            )
+        }
+        unit.stage = .submitted
+        if !unit.selfAssessedBy.contains(event.actor) {
+            unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        }
+        try store.putUnit(unit, step.cycle, step.unit, txn)
+    }
+}
