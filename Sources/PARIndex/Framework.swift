@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 
 /// The kinds of unit a province scores, each on its own table and ranked separately.
-public enum UnitKind: String, Sendable, CaseIterable, Codable {
+public enum UnitKind: String, Sendable, CaseIterable {
     /// Cơ quan chuyên môn thuộc UBND tỉnh (Bảng 1).
     case department
     /// UBND huyện, thị xã, thành phố (Bảng 2).

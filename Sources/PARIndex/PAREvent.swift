@@ -51,7 +51,8 @@ public enum PAREventCatalog {
 /// Reads the members of a payload object with the messages FORMAT.md's rules give: a missing member,
 /// or one of the wrong JSON type, breaks the rule; `null` counts as absent for optional members.
 public struct PayloadReader {
-    let members: [String: JSONValue]
+    /// The members of the object being read.
+    public let members: [String: JSONValue]
     let type: String
 
     public init(_ value: JSONValue, type: String) throws(RuleViolation) {

@@ -2,7 +2,7 @@ import Foundation
 public import Ledger
 
 /// Evidence cited by a score: a document's name and the SHA-256 of its content.
-public struct EvidenceCitation: Codable, Sendable, Hashable {
+public struct EvidenceCitation: Sendable, Hashable {
     public let name: String
     public let sha256: String
 
@@ -13,7 +13,7 @@ public struct EvidenceCitation: Codable, Sendable, Hashable {
 }
 
 /// A unit scored in a cycle.
-public struct CycleUnit: Codable, Sendable, Hashable {
+public struct CycleUnit: Sendable, Hashable {
     public let id: String
     public let name: String
     public let kind: UnitKind
@@ -43,7 +43,7 @@ public enum PARPayload {
         }
     }
 
-    public struct CycleOpened: Codable, Sendable, Hashable {
+    public struct CycleOpened: Sendable, Hashable {
         public let cycle: String
         public let name: String
         public let year: Int
@@ -93,7 +93,7 @@ public enum PARPayload {
     }
 
     /// A span of calendar dates, both ends included, written `YYYY-MM-DD`.
-    public struct DateWindow: Codable, Sendable, Hashable {
+    public struct DateWindow: Sendable, Hashable {
         public let from: String
         public let until: String
 
@@ -114,7 +114,7 @@ public enum PARPayload {
     }
 
     /// The secretariat names a council member's fields for a cycle, and whether they chair it.
-    public struct CouncilMemberAssigned: Codable, Sendable, Hashable {
+    public struct CouncilMemberAssigned: Sendable, Hashable {
         public let cycle: String
         public let actor: String
         /// Field codes (top-level criteria) per unit kind (`department`, `district`).
@@ -412,7 +412,7 @@ public enum PARPayload {
 
 extension PARPayload {
     /// A document (tài liệu kiểm chứng) stored content-addressed beside the ledger.
-    public struct EvidenceAdded: Codable, Sendable {
+    public struct EvidenceAdded: Sendable {
         public let sha256: String
         public let name: String
         public let size: Int

@@ -80,7 +80,7 @@ final class ScoringProjector: @unchecked Sendable {
         cacheLock.unlock()
         if let cached, let version, cached.version == version { return cached.record }
         guard let bytes = try txn.value(for: key, in: cyclesDB) else { return nil }
-        let record = try StateCoding.decode(CycleRecord.self, bytes)
+        let record = try StateCoding.decodeCycle(bytes)
         if let version {
             cacheLock.lock()
             cycleCache[id] = (version, record)
@@ -132,12 +132,12 @@ final class ScoringProjector: @unchecked Sendable {
 
     /// Every cycle, in id order.
     func allCycles(in txn: ProjectionReader) throws -> [CycleRecord] {
-        try all(cyclesDB, in: txn) { try StateCoding.decode(CycleRecord.self, $1) }
+        try all(cyclesDB, in: txn) { try StateCoding.decodeCycle($1) }
     }
 
     /// Every document added, in hash order.
     func allEvidence(in txn: ProjectionReader) throws -> [PARPayload.EvidenceAdded] {
-        try all(evidenceDB, in: txn) { try StateCoding.decode(PARPayload.EvidenceAdded.self, $1) }
+        try all(evidenceDB, in: txn) { try StateCoding.decodeEvidence($1) }
     }
 
     /// Every score a criterion has had, with the sequence number of the event that set it, in order.
@@ -183,7 +183,7 @@ final class ScoringProjector: @unchecked Sendable {
     }
     func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let key = Array(record.opened.cycle.utf8)
-        try txn.put(try StateCoding.encode(record), for: key, in: cyclesDB)
+        try txn.put(StateCoding.encode(record), for: key, in: cyclesDB)
         try txn.put(bigEndianBytes(event.sequence), for: key, in: cycleVersionsDB)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 
 /// Who set a value, when, and why: every point in the projections traces back to one event.
-public struct Mark: Codable, Sendable, Hashable {
+public struct Mark: Sendable, Hashable {
     public let points: String?
     public let actor: String
     public let sequence: UInt64
@@ -15,7 +15,7 @@ public struct Mark: Codable, Sendable, Hashable {
 }
 
 /// The projection of one criterion of one unit in one cycle: each stage's mark.
-public struct CriterionScore: Codable, Sendable, Hashable {
+public struct CriterionScore: Sendable, Hashable {
     public var selfScore: Mark?
     public var notApplicable: Mark?
     /// The council's refusal of a not-applicable claim: the criterion counts and is scored again.
@@ -37,14 +37,14 @@ public struct CriterionScore: Codable, Sendable, Hashable {
 }
 
 /// Where a unit stands in its cycle.
-public enum UnitStage: String, Codable, Sendable {
+public enum UnitStage: String, Sendable {
     case selfAssessment = "self-assessment"
     case submitted
     case appraised
 }
 
 /// The projection of one unit in one cycle.
-public struct UnitRecord: Codable, Sendable, Hashable {
+public struct UnitRecord: Sendable, Hashable {
     public var stage: UnitStage = .selfAssessment
     public var deadlineExtendedUntil: String?
     public var excludedFromRanking: String?
@@ -58,7 +58,7 @@ public struct UnitRecord: Codable, Sendable, Hashable {
 }
 
 /// The projection of one cycle.
-public struct CycleRecord: Codable, Sendable, Hashable {
+public struct CycleRecord: Sendable, Hashable {
     public let opened: PARPayload.CycleOpened
     public let openedBy: String
     public let openedAt: UInt64
@@ -71,17 +71,17 @@ public struct CycleRecord: Codable, Sendable, Hashable {
     /// The AppraisalClosed event: after it no appraisal changes; its hash seeds the draw.
     public var appraisalClosed: ClosureRecord?
 
-    public struct ClosureRecord: Codable, Sendable, Hashable {
+    public struct ClosureRecord: Sendable, Hashable {
         public let sequence: UInt64
         public let hash: String
     }
 
-    public struct DrawRecord: Codable, Sendable, Hashable {
+    public struct DrawRecord: Sendable, Hashable {
         public let units: [String]
         public let sequence: UInt64
     }
 
-    public struct PublicationRecord: Codable, Sendable, Hashable {
+    public struct PublicationRecord: Sendable, Hashable {
         public let decision: String
         public let date: String
         public let resultsHash: String
@@ -91,25 +91,86 @@ public struct CycleRecord: Codable, Sendable, Hashable {
     public func unit(_ id: String) -> CycleUnit? { opened.units.first { $0.id == id } }
 
     public func frameworkID(for kind: UnitKind) -> String? { opened.frameworks[kind.rawValue] }
+
+    init(opened: PARPayload.CycleOpened, openedBy: String, openedAt: UInt64) {
+        self.opened = opened
+        self.openedBy = openedBy
+        self.openedAt = openedAt
+    }
+
+    /// The record as stored: canonical JSON built here, never by a general-purpose encoder, so the
+    /// projection digest depends only on this code.
+    var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "opened": opened.json, "openedBy": .string(openedBy), "openedAt": .integer(Int64(openedAt)),
+            "draws": .object(
+                draws.mapValues {
+                    .object(["units": .array($0.units.map(JSONValue.string)), "sequence": .integer(Int64($0.sequence))])
+                }),
+            "council": .object(council.mapValues(\.json)),
+        ]
+        if let publication {
+            members["publication"] = .object([
+                "decision": .string(publication.decision), "date": .string(publication.date),
+                "resultsHash": .string(publication.resultsHash), "sequence": .integer(Int64(publication.sequence)),
+            ])
+        }
+        if let spotCheckCommitment { members["spotCheckCommitment"] = .string(spotCheckCommitment) }
+        if let appraisalClosed {
+            members["appraisalClosed"] = .object([
+                "sequence": .integer(Int64(appraisalClosed.sequence)), "hash": .string(appraisalClosed.hash),
+            ])
+        }
+        return .object(members)
+    }
+
+    /// A stored record (also one an earlier version wrote with the same member names).
+    init(json: JSONValue) throws(RuleViolation) {
+        let record = try PayloadReader(json, type: "a stored cycle record")
+        opened = try PARPayload.CycleOpened(
+            payload: try PayloadReader(try record.raw("opened"), type: PARPayload.CycleOpened.type))
+        openedBy = try record.string("openedBy")
+        openedAt = UInt64(try record.integer("openedAt"))
+        for (kind, value) in (try record.optionalObject("draws") { $0 }?.members ?? [:]) {
+            let draw = try PayloadReader(value, type: "a stored draw")
+            draws[kind] = DrawRecord(units: try draw.strings("units"), sequence: UInt64(try draw.integer("sequence")))
+        }
+        publication = try record.optionalObject("publication") { (published) throws(RuleViolation) in
+            PublicationRecord(
+                decision: try published.string("decision"), date: try published.string("date"),
+                resultsHash: try published.string("resultsHash"), sequence: UInt64(try published.integer("sequence")))
+        }
+        for (actor, value) in (try record.optionalObject("council") { $0 }?.members ?? [:]) {
+            council[actor] = try PARPayload.CouncilMemberAssigned(
+                payload: try PayloadReader(value, type: PARPayload.CouncilMemberAssigned.type))
+        }
+        spotCheckCommitment = try record.optionalString("spotCheckCommitment")
+        appraisalClosed = try record.optionalObject("appraisalClosed") { (closed) throws(RuleViolation) in
+            ClosureRecord(sequence: UInt64(try closed.integer("sequence")), hash: try closed.string("hash"))
+        }
+    }
 }
 
 /// How the projections are stored. The records written on every event (criterion scores and unit
 /// records) use a compact binary layout, because the projector reads and writes them once per event;
-/// the rarer ones (cycles, evidence) are JSON with sorted keys. Both are deterministic, so a rebuild
+/// the rarer ones (cycles, evidence) are canonical JSON built by their own types. Both are deterministic, so a rebuild
 /// writes the same bytes.
 enum StateCoding {
     static let version: UInt8 = 2
     /// Records written before N/A rejections, spot-check conclusions and self-assessors were kept.
     static let legacyVersion: UInt8 = 1
 
-    static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+    static func encode(_ record: CycleRecord) -> [UInt8] {
+        CanonicalJSON.encode(record.json)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+    static func decodeCycle(_ bytes: [UInt8]) throws -> CycleRecord {
+        try CycleRecord(json: try JSONParser.parse(bytes))
+    }
+
+    static func decodeEvidence(_ bytes: [UInt8]) throws -> PARPayload.EvidenceAdded {
+        try PARPayload.EvidenceAdded(
+            payload: try PayloadReader(try JSONParser.parse(bytes), type: PARPayload.EvidenceAdded.type))
     }
 
     static func encode(_ score: CriterionScore) -> [UInt8] {

@@ -47,11 +47,10 @@ struct CycleCommand: ParsableCommand {
                 }
                 let opened: PARPayload.CycleOpened
                 do {
-                    opened = try JSONDecoder().decode(
-                        PARPayload.CycleOpened.self, from: Data(CanonicalJSON.encode(document)))
+                    opened = try PARPayload.CycleOpened(payload: try PayloadReader(document, type: "the cycle file"))
                 } catch {
                     throw InputError(
-                        "\(file) does not describe a cycle: \(error)",
+                        "\(file) does not describe a cycle: \((error as? RuleViolation)?.reason ?? "\(error)")",
                         hint: "see 'parledger cycle open --help' for the fields")
                 }
                 let scoring = try location.openScoring()
