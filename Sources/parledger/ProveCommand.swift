@@ -23,28 +23,15 @@ struct ProveCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let ledger = try location.openForReading().ledger
-                let (treeSize, proof) = try ledger.inclusionProof(sequence: sequence, size: size)
-                let (_, root) = try ledger.treeRoot(size: treeSize)
-                guard let event = try ledger.event(at: sequence) else { throw InputError("no event \(sequence)") }
-                let leaf = MerkleTree.leafHash(event.hash.bytes)
-                let value: JSONValue = .object([
-                    "type": .string("inclusion"), "leafIndex": .integer(Int64(sequence - 1)),
-                    "treeSize": .integer(Int64(treeSize)),
-                    "eventHash": .string(event.hash.hex), "leafHash": .string(hexString(leaf)),
-                    "rootHash": .string(hexString(root)),
-                    "proof": .array(proof.map { .string(hexString($0)) }),
-                ])
+                let report = try location.openForReading().ledger.inclusionProofReport(sequence: sequence, size: size)
                 if json {
-                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
-                } else {
-                    print("Event \(sequence) (leaf \(sequence - 1)) in the tree of \(treeSize) events")
-                    print("leaf \(hexString(leaf))\nroot \(hexString(root))")
-                    for (index, hash) in proof.enumerated() { print("  \(index + 1). \(hexString(hash))") }
-                    let ok = MerkleTree.verifyInclusion(
-                        leafHash: leaf, index: sequence - 1, size: treeSize, proof: proof, root: root)
-                    print(ok ? "The proof verifies (RFC 9162 §2.1.3.2)." : "The proof does NOT verify.")
+                    print(String(decoding: CanonicalJSON.encode(report.json), as: UTF8.self))
+                    return
                 }
+                print("Event \(sequence) (leaf \(sequence - 1)) in the tree of \(report.treeSize) events")
+                print("leaf \(hexString(report.leafHash))\nroot \(hexString(report.rootHash))")
+                for (index, hash) in report.proof.enumerated() { print("  \(index + 1). \(hexString(hash))") }
+                print(report.verifies ? "The proof verifies (RFC 9162 §2.1.3.2)." : "The proof does NOT verify.")
             }
         }
     }
@@ -61,27 +48,17 @@ struct ProveCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let ledger = try location.openForReading().ledger
-                let (size, proof) = try ledger.consistencyProof(oldSize: oldSize, newSize: newSize)
-                let (_, oldRoot) = try ledger.treeRoot(size: oldSize)
-                let (_, newRoot) = try ledger.treeRoot(size: size)
+                let report = try location.openForReading().ledger.consistencyProofReport(
+                    oldSize: oldSize, newSize: newSize)
                 if json {
-                    let value: JSONValue = .object([
-                        "type": .string("consistency"), "oldSize": .integer(Int64(oldSize)),
-                        "newSize": .integer(Int64(size)),
-                        "oldRootHash": .string(hexString(oldRoot)), "newRootHash": .string(hexString(newRoot)),
-                        "proof": .array(proof.map { .string(hexString($0)) }),
-                    ])
-                    print(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))
-                } else {
-                    print(
-                        "Tree of \(oldSize) events (root \(hexString(oldRoot))) within the tree of \(size) (root \(hexString(newRoot)))"
-                    )
-                    for (index, hash) in proof.enumerated() { print("  \(index + 1). \(hexString(hash))") }
-                    let ok = MerkleTree.verifyConsistency(
-                        oldSize: oldSize, newSize: size, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
-                    print(ok ? "The proof verifies (RFC 9162 §2.1.4.2)." : "The proof does NOT verify.")
+                    print(String(decoding: CanonicalJSON.encode(report.json), as: UTF8.self))
+                    return
                 }
+                print(
+                    "Tree of \(oldSize) events (root \(hexString(report.oldRootHash))) within the tree of \(report.newSize) (root \(hexString(report.newRootHash)))"
+                )
+                for (index, hash) in report.proof.enumerated() { print("  \(index + 1). \(hexString(hash))") }
+                print(report.verifies ? "The proof verifies (RFC 9162 §2.1.4.2)." : "The proof does NOT verify.")
             }
         }
     }

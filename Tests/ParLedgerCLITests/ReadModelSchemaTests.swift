@@ -5,7 +5,7 @@ import Testing
 /// The read models' JSON (what the CLI prints with --json and the web will serve) follows the
 /// schemas documented in schemas/read-models/, checked by an independent JSON Schema validator.
 @Suite struct ReadModelSchemaTests {
-    @Test func rankingScoresTraceAndCycleStatusFollowTheirSchemas() throws {
+    @Test func rankingScoresTraceCycleStatusAndProofsFollowTheirSchemas() throws {
         let directory = try TemporaryDirectory()
         try directory.initCycle()
         let ledger = ["--ledger", directory.ledgerPath]
@@ -31,6 +31,8 @@ import Testing
             ("unit-scores", ["scores", cycle, "so-tai-chinh", "--json"]),
             ("trace", ["trace", "so-tai-chinh", "1.2", "--cycle", cycle, "--json"]),
             ("cycle-status", ["cycle", "show", cycle, "--json"]),
+            ("inclusion-proof", ["prove", "inclusion", "3", "--json"]),
+            ("consistency-proof", ["prove", "consistency", "2", "--json"]),
         ]
         for (schema, command) in outputs {
             let outcome = try CLI.run(command + ledger)
