@@ -37,9 +37,13 @@ public struct BundleVerifier {
         self.progress = progress
     }
 
+    /// The report of every check on the bundle in `directory`; a bundle that fails a check gives a
+    /// report naming the failure.
+    /// - Throws: only what is not the bundle's fault (the scratch storage failing, a bug), so that it
+    ///   is never reported as a failed verification.
     public static func verify(
         _ directory: String, policy: TrustPolicy?, receipt: Receipt? = nil, progress: ((UInt64, UInt64) -> Void)? = nil
-    ) -> Report {
+    ) throws -> Report {
         var verifier = BundleVerifier(directory: directory, policy: policy, receipt: receipt, progress: progress)
         do {
             let fingerprint = try verifier.run()
@@ -49,8 +53,6 @@ public struct BundleVerifier {
             return Report(checks: verifier.checks, failure: (failure.code, failure.message), untrustedFingerprint: nil)
         } catch let refusal as BundleFiles.Refusal {
             return Report(checks: verifier.checks, failure: (refusal.code, refusal.message), untrustedFingerprint: nil)
-        } catch {
-            return Report(checks: verifier.checks, failure: (.parse, "\(error)"), untrustedFingerprint: nil)
         }
     }
 

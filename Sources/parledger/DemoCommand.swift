@@ -369,7 +369,7 @@ final class DemoScenario: Signatories, CycleScript {
         let summary = try CertifiedBundle.export(scoring, to: "\(directory)/bundle", withEvidence: true)
         print("Exported \(summary.events) events in \(summary.files) files; checkpoint root \(summary.rootHash)")
         print("\n$ parledger verify-bundle \(directory)/bundle --trust \(directory)/trust-policy.txt")
-        let report = BundleVerifier.verify("\(directory)/bundle", policy: policy)
+        let report = try BundleVerifier.verify("\(directory)/bundle", policy: policy)
         for check in report.checks { print("ok  \(check)") }
         print(report.failure.map { "FAILED [\($0.code.rawValue)] \($0.message)" } ?? "OK: the bundle verifies")
     }

@@ -27,9 +27,10 @@ struct InputError: Error, CustomStringConvertible {
 
 /// Runs a command's body, printing any failure as `error:` and `hint:` lines on standard error and
 /// turning it into the documented exit code.
-func reportingFailures(_ body: () throws -> Void) throws {
+@discardableResult
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do {
-        try body()
+        return try body()
     } catch let error as LedgerError {
         printError(error.description, hint: hint(for: error))
         throw exitStatus(for: error.kind)

@@ -71,7 +71,7 @@ struct ReceiptCommand: ParsableCommand {
                     throw InputError(problem.description, hint: "give the receipt file that --receipt-out wrote")
                 }
                 if let bundle {
-                    let report = BundleVerifier.verify(bundle, policy: policy, receipt: held)
+                    let report = try BundleVerifier.verify(bundle, policy: policy, receipt: held)
                     for check in report.checks { print("ok  \(check)") }
                     if let failure = report.failure {
                         print("FAILED [\(failure.code.rawValue)] \(failure.message)")

@@ -48,7 +48,9 @@ struct VerifyBundleCommand: ParsableCommand {
             throw ValidationError("--receipt needs --trust: a receipt is checked against the trusted log key")
         }
         let progress = ProgressReporter("verifying", quiet: quiet)
-        let report = BundleVerifier.verify(bundle, policy: policy, receipt: held, progress: progress.update)
+        let report = try reportingFailures {
+            try BundleVerifier.verify(bundle, policy: policy, receipt: held, progress: progress.update)
+        }
         progress.finish()
         for check in report.checks { print("ok  \(check)") }
         if let failure = report.failure {

@@ -93,7 +93,7 @@ import Testing
             let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             let mutated = mutator.mutate(original)
             try Data(mutated).write(to: URL(fileURLWithPath: path))
-            let report = BundleVerifier.verify(bundle, policy: policy)
+            let report = try BundleVerifier.verify(bundle, policy: policy)
             if mutated == original {
                 #expect(report.failure == nil)
             } else {
