@@ -169,7 +169,7 @@ public struct ChainWalk {
     /// Which actor each key ever enrolled or rotated to belongs to: a key is one actor's only.
     private var keyOwners: [String: String] = [:]
     /// Every event's hash so far, by sequence - 1: a command's basis names one of them.
-    private var hashes: [EventHash] = []
+    public private(set) var hashes: [EventHash] = []
     private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
     private var sawSignedCommand = false
     private var command: [RecordedEvent] = []

@@ -254,7 +254,6 @@ public struct BundleVerifier {
         let projection = try ScratchProjection()
         var pending: [RecordedEvent] = []
         var command: [RecordedEvent] = []
-        var hashes: [EventHash] = []
 
         func applyPending() throws {
             do {
@@ -306,14 +305,13 @@ public struct BundleVerifier {
                     message:
                         "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)")
             }
-            hashes.append(event.hash)
             command.append(event)
             if event.sequence % 10_000 == 0 { progress?(event.sequence, 0) }
         }
         try finishCommand()
         try applyPending()
-        guard !hashes.isEmpty else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
-        return Replay(hashes: hashes, actors: walk.actors, projection: projection)
+        guard !walk.hashes.isEmpty else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
+        return Replay(hashes: walk.hashes, actors: walk.actors, projection: projection)
     }
 
     // MARK: Derived files

@@ -321,34 +321,38 @@ extension PARPayload.NotApplicableMarked: PAREvent {
     }
 }
 
-/// The events about one unit that carry nothing but the unit: submission, seal, spot-check conclusion.
-public protocol UnitStepEvent: PAREvent {
-    var cycle: String { get }
-    var unit: String { get }
-    init(cycle: String, unit: String)
+/// Which step a `PARPayload.UnitStep` is: its event type and the roles that may record it.
+public protocol UnitStepKind: Sendable {
+    static var type: String { get }
+    static var roles: [Role] { get }
 }
 
-extension UnitStepEvent {
+/// The kinds of unit steps.
+public enum UnitStepKinds {
+    public enum Submission: UnitStepKind {
+        public static let type = "SelfAssessmentSubmitted"
+        public static let roles: [Role] = [.unitOfficer]
+    }
+
+    public enum Seal: UnitStepKind {
+        public static let type = "AppraisalConcluded"
+        public static let roles: [Role] = [.councilMember]
+    }
+
+    public enum SpotCheckConclusion: UnitStepKind {
+        public static let type = "SpotCheckConcluded"
+        public static let roles: [Role] = [.steeringCommittee]
+    }
+}
+
+extension PARPayload.UnitStep: PAREvent {
+    public static var type: String { Kind.type }
+    public static var roles: [Role] { Kind.roles }
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue { .object(["cycle": .text(cycle), "unit": .text(unit)]) }
     public init(payload: PayloadReader) throws(RuleViolation) {
         self.init(cycle: try payload.string("cycle"), unit: try payload.string("unit"))
     }
-}
-
-extension PARPayload.SelfAssessmentSubmitted: UnitStepEvent {
-    public static let type = "SelfAssessmentSubmitted"
-    public static let roles: [Role] = [.unitOfficer]
-}
-
-extension PARPayload.AppraisalConcluded: UnitStepEvent {
-    public static let type = "AppraisalConcluded"
-    public static let roles: [Role] = [.councilMember]
-}
-
-extension PARPayload.SpotCheckConcluded: UnitStepEvent {
-    public static let type = "SpotCheckConcluded"
-    public static let roles: [Role] = [.steeringCommittee]
 }
 
 extension PARPayload.AppraisalScoreRecorded: PAREvent {
@@ -473,6 +477,11 @@ extension PARPayload.SurveyScoresImported: PAREvent {
             },
             source: try payload.string("source"))
     }
+}
+
+extension PARPayload.EvidenceAdded {
+    /// How a score cites this document.
+    public var citation: EvidenceCitation { EvidenceCitation(name: name, sha256: sha256) }
 }
 
 extension PARPayload.EvidenceAdded: PAREvent {

@@ -236,38 +236,23 @@ public enum PARPayload {
         }
     }
 
+    /// An event about one unit that carries nothing but the unit; `Kind` says which step it is.
+    public struct UnitStep<Kind: UnitStepKind>: Sendable {
+        public let cycle: String
+        public let unit: String
+
+        public init(cycle: String, unit: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+        }
+    }
+
     /// The unit officer submits the whole self-assessment for appraisal.
-    public struct SelfAssessmentSubmitted: Sendable {
-        public let cycle: String
-        public let unit: String
-
-        public init(cycle: String, unit: String) {
-            self.cycle = cycle.nfc
-            self.unit = unit.nfc
-        }
-    }
-
+    public typealias SelfAssessmentSubmitted = UnitStep<UnitStepKinds.Submission>
     /// The council's chair seals a unit's appraisal; what was not appraised is recognised as self-scored.
-    public struct AppraisalConcluded: Sendable {
-        public let cycle: String
-        public let unit: String
-
-        public init(cycle: String, unit: String) {
-            self.cycle = cycle.nfc
-            self.unit = unit.nfc
-        }
-    }
-
+    public typealias AppraisalConcluded = UnitStep<UnitStepKinds.Seal>
     /// The steering committee concludes the spot-check of a drawn unit.
-    public struct SpotCheckConcluded: Sendable {
-        public let cycle: String
-        public let unit: String
-
-        public init(cycle: String, unit: String) {
-            self.cycle = cycle.nfc
-            self.unit = unit.nfc
-        }
-    }
+    public typealias SpotCheckConcluded = UnitStep<UnitStepKinds.SpotCheckConclusion>
 
     public struct AppraisalScoreRecorded: Sendable {
         public let cycle: String

@@ -131,7 +131,7 @@ final class SyntheticCycles: Signatories, CycleScript {
                     sha256: SHA256Digest.hex(Array(content.utf8)), name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
                     size: 40_000 + random.below(400_000), unit: unit.id)
                 events.append(added.draft)
-                evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
+                evidence = [added.citation]
             } else {
                 explanation =
                     "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"

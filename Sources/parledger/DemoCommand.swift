@@ -257,7 +257,7 @@ final class DemoScenario: Signatories, CycleScript {
                 staged.append(document)
                 let added = document.added[0]
                 events.append(added.draft)
-                evidence = [EvidenceCitation(name: added.name, sha256: added.sha256)]
+                evidence = [added.citation]
             } else {
                 explanation =
                     "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"

@@ -89,7 +89,7 @@ func withEvidence<T>(
 ) throws -> T {
     let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
     let result = try issue(
-        staged.added.map(\.draft), staged.added.map { EvidenceCitation(name: $0.name, sha256: $0.sha256) })
+        staged.added.map(\.draft), staged.added.map(\.citation))
     try staged.keep()
     return result
 }
