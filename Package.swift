@@ -3,7 +3,8 @@ import PackageDescription
 
 /// Layers, each importing only the one below it:
 /// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
-/// → PARIndex (the PAR domain) → Scenarios (drives whole cycles: demo, benchmarks, tests) → parledger (thin CLI).
+/// → PARIndex (the PAR domain) → Scenarios (drives whole cycles: demo, benchmarks, tests);
+/// WebApp (HTTP API and Vietnamese pages over PARIndex) and parledger (thin CLI, which also serves WebApp).
 let package = Package(
     name: "ParLedger",
     platforms: [.macOS(.v14)],
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "PARIndex", targets: ["PARIndex"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "WebApp", targets: ["WebApp"]),
         .executable(name: "parledger", targets: ["parledger"]),
         .executable(name: "ledger-workload", targets: ["ledger-workload"]),
         .executable(name: "parledger-bench", targets: ["parledger-bench"]),
@@ -22,6 +24,11 @@ let package = Package(
         // Self-assessment sheets in XLSX: the zip container and its XML parts.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        // The web app: HTTP server, graceful shutdown, structured logs, server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -46,13 +53,27 @@ let package = Package(
             ]
         ),
         .target(name: "Scenarios", dependencies: ["Ledger", "PARIndex"]),
+        .target(
+            name: "WebApp",
+            dependencies: [
+                "Ledger",
+                "PARIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
         .executableTarget(
             name: "parledger",
             dependencies: [
                 "Ledger",
                 "PARIndex",
                 "Scenarios",
+                "WebApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -75,6 +96,13 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
         .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "Scenarios", "TestSupport"]),
+        .testTarget(
+            name: "WebAppTests",
+            dependencies: [
+                "WebApp", "PARIndex", "Ledger", "Scenarios", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "ParLedgerCLITests",
             dependencies: [

@@ -51,6 +51,7 @@ public struct CycleStatus: Sendable {
                 }),
             "spotCheckCommitment": record.spotCheckCommitment.map(JSONValue.string) ?? .null,
             "appraisalClosedAt": record.appraisalClosed.map { .integer(Int64($0.sequence)) } ?? .null,
+            "spotCheckDrawn": .array(record.draws.keys.sorted().map(JSONValue.string)),
             "published": record.publication.map {
                 .object([
                     "decision": .string($0.decision), "date": .string($0.date), "resultsHash": .string($0.resultsHash),

@@ -21,24 +21,33 @@ public struct EvidenceStore: Sendable {
     ///
     /// - Throws: `Problem` when a file cannot be read; `FileProblem` when the store cannot be written.
     public func stage(_ files: [String], unit: String?) throws -> StagedEvidence {
-        ProcessOwnedName.removeAbandoned(in: stagingDirectory, prefix: "")
         let staged = StagedEvidence()
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw Problem(description: "cannot read the evidence file \(file)")
             }
-            let hash = SHA256Digest.hex(Array(data))
-            let stagingPath = (stagingDirectory as NSString).appendingPathComponent(ProcessOwnedName.make(""))
-            try FileProblem.wrap("storing the evidence file \(file) at", stagingPath) {
-                try FileManager.default.createDirectory(atPath: stagingDirectory, withIntermediateDirectories: true)
-                try data.write(to: URL(fileURLWithPath: stagingPath))
-            }
-            staged.files.append((stagingPath, path(for: hash)))
-            staged.added.append(
-                PARPayload.EvidenceAdded(
-                    sha256: hash, name: (file as NSString).lastPathComponent, size: data.count, unit: unit))
+            try stage(Array(data), name: (file as NSString).lastPathComponent, unit: unit, into: staged)
         }
         return staged
+    }
+
+    /// Stages one document received as bytes (an upload) under its original `name`.
+    public func stage(_ data: [UInt8], name: String, unit: String?) throws -> StagedEvidence {
+        let staged = StagedEvidence()
+        try stage(data, name: name, unit: unit, into: staged)
+        return staged
+    }
+
+    private func stage(_ data: [UInt8], name: String, unit: String?, into staged: StagedEvidence) throws {
+        ProcessOwnedName.removeAbandoned(in: stagingDirectory, prefix: "")
+        let hash = SHA256Digest.hex(data)
+        let stagingPath = (stagingDirectory as NSString).appendingPathComponent(ProcessOwnedName.make(""))
+        try FileProblem.wrap("storing the evidence file \(name) at", stagingPath) {
+            try FileManager.default.createDirectory(atPath: stagingDirectory, withIntermediateDirectories: true)
+            try Data(data).write(to: URL(fileURLWithPath: stagingPath))
+        }
+        staged.files.append((stagingPath, path(for: hash)))
+        staged.added.append(PARPayload.EvidenceAdded(sha256: hash, name: name, size: data.count, unit: unit))
     }
 
     /// Where staged copies wait, named `<pid>-<uuid>`.
@@ -90,5 +99,10 @@ extension ScoringLedger {
     /// Every document added to the ledger, by hash.
     public func evidence() throws -> [PARPayload.EvidenceAdded] {
         try read { try $1.allEvidence(in: $0) }
+    }
+
+    /// The document added with this hash, if any.
+    public func evidence(_ sha256: String) throws -> PARPayload.EvidenceAdded? {
+        try read { try $1.evidence(sha256, in: $0) }
     }
 }

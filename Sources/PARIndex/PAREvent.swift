@@ -82,6 +82,16 @@ public struct PayloadReader {
     public func integer(_ key: String) throws(RuleViolation) -> Int {
         try required(key) { $0.integerValue.map(Int.init) }
     }
+    public func optionalBool(_ key: String) throws(RuleViolation) -> Bool? {
+        try optional(key) { if case .bool(let flag) = $0 { flag } else { nil } }
+    }
+    public func optionalStrings(_ key: String) throws(RuleViolation) -> [String]? {
+        try optional(key) { value in
+            value.arrayValue.flatMap { items in
+                items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil
+            }
+        }
+    }
     public func bool(_ key: String) throws(RuleViolation) -> Bool {
         try required(key) { if case .bool(let flag) = $0 { flag } else { nil } }
     }

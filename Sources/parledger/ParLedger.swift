@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `parledger` command: a thin front end over the Ledger library.
 @main
-struct ParLedger: ParsableCommand {
+struct ParLedger: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parledger",
         abstract: "An append-only, hash-chained audit ledger for scoring the PAR Index, on LMDB.",
@@ -31,7 +31,7 @@ struct ParLedger: ParsableCommand {
             RebuildCommand.self,
             CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
             TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, ServeCommand.self,
         ]
     )
 }

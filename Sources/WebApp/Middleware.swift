@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Logging
+import PARIndex
+
+/// A refusal the web front end makes itself (not logged in, bad CSRF token, too many logins, …).
+struct WebError: Error {
+    let status: HTTPResponse.Status
+    let kind: String
+    let message: String
+    var retryAfter: Int? = nil
+}
+
+/// Headers every response carries: a Content-Security-Policy that allows no inline script and no
+/// other origin, and the usual hardening headers.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = WebContext
+    static let policy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = Self.policy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Reads the session cookie into the context and refuses a state-changing request without the
+/// session's CSRF token (`X-CSRF-Token`), but for the two login requests, which carry a signed challenge.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+    static let cookieName = "parledger-session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    let sessions: SessionStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var context = context
+        if let token = request.cookies[Self.cookieName]?.value {
+            context.session = await sessions.session(token)
+        }
+        let changesState = ![.get, .head, .options].contains(request.method)
+        let isLogin = request.uri.path == "/api/session/challenge" || (request.uri.path == "/api/session" && request.method == .post)
+        if changesState && !isLogin {
+            guard let session = context.session else {
+                throw WebError(status: .unauthorized, kind: "unauthenticated", message: "log in first")
+            }
+            guard request.headers[Self.csrfHeader] == session.csrf else {
+                throw WebError(status: .forbidden, kind: "csrf", message: "the request lacks this session's CSRF token")
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Turns every error into a response: JSON `{"error": {kind, message, title}}` for the API, a page in
+/// Vietnamese for people. An error nobody expected is logged and answered 500 without its details.
+struct ErrorResponses: RouterMiddleware {
+    typealias Context = WebContext
+    let pages: PageRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let refusal = Self.refusal(error)
+            if refusal.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            } else {
+                context.logger.info(
+                    "request refused",
+                    metadata: ["path": "\(request.uri.path)", "kind": "\(refusal.kind)", "status": "\(refusal.status.code)"])
+            }
+            var response: Response
+            if request.uri.path.hasPrefix("/api/") {
+                response = JSONResponse.make(
+                    .object([
+                        "error": .object([
+                            "kind": .string(refusal.kind), "message": .text(refusal.message),
+                            "title": .text(Vietnamese.title(ofKind: refusal.kind)),
+                        ])
+                    ]), status: refusal.status)
+            } else {
+                response = pages.errorPage(refusal, session: context.session)
+            }
+            if let wait = refusal.retryAfter { response.headers[.retryAfter] = String(wait) }
+            return response
+        }
+    }
+
+    static func refusal(_ error: any Error) -> WebError {
+        switch error {
+        case let error as WebError:
+            return error
+        case let error as any HTTPResponseError:
+            let kind = error.status == .notFound ? "not-found" : error.status.code == 413 ? "too-large" : "invalid-input"
+            return WebError(status: error.status, kind: kind, message: error.status.reasonPhrase)
+        case let error as any KindedError:
+            let status: HTTPResponse.Status =
+                switch error.kind {
+                case .invalidInput: .badRequest
+                case .forbidden: .forbidden
+                case .conflict: .conflict
+                case .notFound: .notFound
+                case .integrity: .internalServerError
+                case .io: .serviceUnavailable
+                }
+            return WebError(status: status, kind: error.kind.rawValue, message: error.description)
+        case let error as JSONParseError:
+            return WebError(status: .badRequest, kind: "invalid-input", message: "the body is not JSON: \(error)")
+        default:
+            return WebError(status: .internalServerError, kind: "bug", message: "an unexpected error; it was logged")
+        }
+    }
+}
+
+/// JSON responses, in the ledger's canonical JSON.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
+    }
+}

@@ -1,0 +1,563 @@
+// ParLedger's page script: keeps each person's Ed25519 key in this browser (WebCrypto, not
+// extractable once imported, stored in IndexedDB), logs in by signing a challenge, and signs every
+// command in the page after showing what will be signed. The server never receives a private key.
+"use strict";
+
+const KEY_FILE_HEADER = "parledger-ed25519-private-key";
+// The fixed DER prefix of a PKCS #8 Ed25519 private key; the 32-byte seed follows it.
+const PKCS8_ED25519_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+const EVENT_NAMES = {
+  SelfScoreRecorded: "Ghi điểm tự đánh giá",
+  NotApplicableMarked: "Đánh dấu không áp dụng",
+  SelfAssessmentSubmitted: "Nộp bản tự đánh giá",
+  SelfAssessmentWithdrawn: "Rút lại bản tự đánh giá",
+  ExplanationRequested: "Yêu cầu giải trình",
+  ExplanationGiven: "Trả lời giải trình",
+  AppraisalScoreRecorded: "Ghi điểm thẩm định",
+  NotApplicableRejected: "Không chấp nhận 'không áp dụng'",
+  AppraisalConcluded: "Kết thúc thẩm định đơn vị",
+  AppraisalReopened: "Mở lại thẩm định",
+  AppraisalClosed: "Khép lại thẩm định của kỳ",
+  SpotCheckSeedCommitted: "Cam kết bí mật bốc thăm",
+  SpotCheckDrawn: "Kết quả bốc thăm phúc tra",
+  SpotCheckScoreRecorded: "Ghi kết quả phúc tra",
+  SpotCheckConcluded: "Kết luận phúc tra",
+  SurveyScoresImported: "Nhập điểm điều tra xã hội học",
+  FrameworkRegistered: "Đăng ký bộ tiêu chí",
+  CycleOpened: "Mở kỳ đánh giá",
+  ActorEnrolled: "Ghi danh cán bộ",
+  CouncilMemberAssigned: "Phân công thành viên Hội đồng",
+  DeadlineExtended: "Gia hạn tự đánh giá",
+  ResultsPublished: "Công bố kết quả",
+  CorrectionRecorded: "Đính chính",
+  EvidenceAdded: "Lưu tài liệu kiểm chứng",
+};
+
+// ---- bytes ----------------------------------------------------------------------------------
+
+const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+const unb64 = (text) => Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
+const unb64url = (text) => unb64(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+const unhex = (text) => {
+  if (!/^([0-9a-f]{2})*$/.test(text)) throw new Error("không phải chuỗi hex");
+  return Uint8Array.from(text.match(/../g) || [], (pair) => parseInt(pair, 16));
+};
+const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+const utf8 = (text) => new TextEncoder().encode(text);
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) { out.set(part, at); at += part.length; }
+  return out;
+};
+
+// ---- points, exactly: hundredths as integers, never binary floating point --------------------
+
+function hundredths(text) {
+  const match = /^\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!match) return null;
+  return parseInt(match[1], 10) * 100 + parseInt((match[2] || "0").padEnd(2, "0"), 10);
+}
+function showPoints(value) {
+  const whole = Math.trunc(value / 100);
+  const part = String(value % 100).padStart(2, "0").replace(/0+$/, "");
+  return part ? `${whole},${part}` : String(whole);
+}
+const canonicalPoints = (text) => {
+  const value = hundredths(text);
+  if (value === null) return null;
+  const whole = Math.trunc(value / 100);
+  const part = String(value % 100).padStart(2, "0").replace(/0+$/, "");
+  return part ? `${whole}.${part}` : String(whole);
+};
+
+// ---- key storage (IndexedDB) ---------------------------------------------------------------
+
+function openKeyStore() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open("parledger", 1);
+    request.onupgradeneeded = () => request.result.createObjectStore("keys", { keyPath: "keyID" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+async function keyStore(mode, action) {
+  const db = await openKeyStore();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction("keys", mode);
+    const request = action(tx.objectStore("keys"));
+    tx.oncomplete = () => resolve(request.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+const allKeys = () => keyStore("readonly", (store) => store.getAll());
+const getKey = (keyID) => keyStore("readonly", (store) => store.get(keyID));
+const putKey = (record) => keyStore("readwrite", (store) => store.put(record));
+const deleteKey = (keyID) => keyStore("readwrite", (store) => store.delete(keyID));
+
+async function keyIDOf(publicKeyBytes) {
+  return hex((await sha256(publicKeyBytes)).slice(0, 16));
+}
+
+// Reads a key file and keeps the key in the browser, not extractable.
+async function importKeyFile(text, label) {
+  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  if (lines[0] !== KEY_FILE_HEADER || lines.length < 2) {
+    throw new Error("Đây không phải tệp khoá riêng của ParLedger (dòng đầu phải là " + KEY_FILE_HEADER + ").");
+  }
+  const seed = unb64(lines[1]);
+  if (seed.length !== 32) throw new Error("Tệp khoá hỏng: khoá riêng phải dài 32 byte.");
+  const pkcs8 = concat(Uint8Array.from(PKCS8_ED25519_PREFIX), seed);
+  // Import once as extractable only to read the public half, then keep the non-extractable copy.
+  const transient = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
+  const publicKey = unb64url((await crypto.subtle.exportKey("jwk", transient)).x);
+  const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
+  pkcs8.fill(0);
+  seed.fill(0);
+  const record = { keyID: await keyIDOf(publicKey), publicKey: b64(publicKey), privateKey, label: label || "", added: new Date().toISOString() };
+  await putKey(record);
+  return record;
+}
+
+async function generateKey() {
+  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
+  const publicKey = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+  const record = { keyID: await keyIDOf(publicKey), publicKey: b64(publicKey), privateKey: pair.privateKey, label: "Khoá tạo trong trình duyệt", added: new Date().toISOString() };
+  await putKey(record);
+  return record;
+}
+
+const sign = async (record, bytes) => new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, record.privateKey, bytes));
+
+// ---- talking to the server ------------------------------------------------------------------
+
+const csrf = () => document.body.dataset.csrf || "";
+
+async function api(method, path, body, headers = {}) {
+  const options = { method, headers: { "X-CSRF-Token": csrf(), ...headers }, credentials: "same-origin" };
+  if (body instanceof Blob || body instanceof ArrayBuffer || body instanceof Uint8Array) {
+    options.body = body;
+  } else if (body !== undefined) {
+    options.body = JSON.stringify(body);
+    options.headers["Content-Type"] = "application/json";
+  }
+  const response = await fetch(path, options);
+  const text = await response.text();
+  const value = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = new Error(value && value.error ? value.error.message : response.statusText);
+    error.title = value && value.error ? value.error.title : "Lỗi";
+    error.kind = value && value.error ? value.error.kind : "";
+    throw error;
+  }
+  return value;
+}
+
+function showError(error, where) {
+  const box = where || document.getElementById("loi");
+  box.hidden = false;
+  box.textContent = (error.title ? error.title + ": " : "") + (error.message || String(error));
+  if (!where) box.focus && box.scrollIntoView({ block: "nearest" });
+}
+function showNotice(text) {
+  const box = document.getElementById("thong-bao");
+  box.hidden = false;
+  box.textContent = text;
+}
+function clearMessages() {
+  for (const id of ["loi", "thong-bao"]) {
+    const box = document.getElementById(id);
+    if (box) { box.hidden = true; box.textContent = ""; }
+  }
+}
+
+// Every string or number the person typed must appear, unchanged, in the events about to be signed.
+function collectValues(value, into) {
+  if (value === null || value === undefined) return into;
+  if (Array.isArray(value)) value.forEach((item) => collectValues(item, into));
+  else if (typeof value === "object") Object.values(value).forEach((item) => collectValues(item, into));
+  else into.add(String(value).normalize("NFC"));
+  return into;
+}
+
+function describe(event) {
+  const p = event.payload || {};
+  const parts = [EVENT_NAMES[event.type] || event.type];
+  for (const key of ["unit", "criterion", "points", "decision", "reason", "explanation", "legalBasis", "question", "answer", "name", "actor", "until", "date"]) {
+    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${key}: ${p[key]}`);
+  }
+  return parts.join(" — ");
+}
+
+// Prepares the command of `intent` on the server, checks it says what the person asked, shows it,
+// and, once confirmed, signs it with the key of this session and submits it.
+async function runCommand(intent, { typed = [], check = null, done = null } = {}) {
+  clearMessages();
+  const me = await api("GET", "/api/session");
+  const record = await getKey(me.keyID);
+  if (!record) throw Object.assign(new Error("Khoá của phiên này không có trong trình duyệt; hãy đăng nhập lại."), { title: "Thiếu khoá" });
+  const prepared = await api("POST", "/api/commands/prepare", intent);
+  const doc = JSON.parse(prepared.document);
+  if (doc.actor !== me.actor || doc.ledger !== me.ledger) throw new Error("Máy chủ chuẩn bị một lệnh không phải của bạn; không ký.");
+  if (Math.abs(Date.parse(doc.signedAt) - Date.now()) > 5 * 60 * 1000) throw new Error("Giờ của máy chủ lệch quá 5 phút so với máy bạn; không ký.");
+  const present = collectValues(doc.events.map((e) => e.payload), new Set());
+  for (const value of collectValues(typed, new Set())) {
+    if (!present.has(value)) throw new Error(`Lệnh máy chủ chuẩn bị không chứa giá trị bạn nhập (“${value}”); không ký.`);
+  }
+  if (check) await check(doc);
+  const confirmed = await confirmDialog(doc);
+  if (!confirmed) { showNotice("Đã huỷ, chưa ký gì."); return null; }
+  const signature = await sign(record, utf8(prepared.document));
+  const result = await api("POST", "/api/commands", { document: prepared.document, signature: b64(signature) });
+  const first = result.events[0].sequence;
+  showNotice(`Đã ký và ghi vào sổ cái: ${result.events.length} sự kiện, từ số ${first}. Biên nhận đã lưu trong trình duyệt.`);
+  try { localStorage.setItem("receipt-" + result.command, JSON.stringify(result.receipt)); } catch (_) { /* storage full: the ledger still holds it */ }
+  if (done) done(result); else setTimeout(() => location.reload(), 600);
+  return result;
+}
+
+function confirmDialog(doc) {
+  const dialog = document.getElementById("xac-nhan");
+  const list = document.getElementById("xac-nhan-su-kien");
+  list.replaceChildren(...doc.events.map((event) => {
+    const item = document.createElement("li");
+    item.textContent = describe(event);
+    return item;
+  }));
+  document.getElementById("xac-nhan-van-ban").textContent = JSON.stringify(doc, null, 2);
+  return new Promise((resolve) => {
+    const ok = document.getElementById("xac-nhan-ky");
+    const cancel = document.getElementById("xac-nhan-huy");
+    const finish = (value) => { ok.onclick = cancel.onclick = null; dialog.close(); resolve(value); };
+    ok.onclick = () => finish(true);
+    cancel.onclick = () => finish(false);
+    dialog.oncancel = () => finish(false);
+    dialog.showModal();
+    ok.focus();
+  });
+}
+
+async function upload(file, unit) {
+  const query = new URLSearchParams({ name: file.name.normalize("NFC") });
+  if (unit) query.set("unit", unit);
+  return api("POST", "/api/evidence?" + query, file, { "Content-Type": "application/octet-stream" });
+}
+
+const readText = (file) => file.text();
+const value = (id) => document.getElementById(id).value.trim().normalize("NFC");
+const guarded = (handler) => async (event) => {
+  if (event) event.preventDefault();
+  const button = event && (event.submitter || (event.target.tagName === "BUTTON" ? event.target : null));
+  if (button) button.disabled = true;
+  try { await handler(event); } catch (error) { showError(error); } finally { if (button) button.disabled = false; }
+};
+const on = (selector, type, handler) => document.querySelectorAll(selector).forEach((el) => el.addEventListener(type, guarded(handler)));
+
+// ---- pages ------------------------------------------------------------------------------------
+
+async function logIn(record) {
+  const { challenge, ledger } = await api("POST", "/api/session/challenge");
+  const signature = await sign(record, utf8(`parledger-login/1\n${ledger}\n${challenge}\n`));
+  await api("POST", "/api/session", { publicKey: record.publicKey, challenge, signature: b64(signature) });
+  location.href = "/";
+}
+
+async function loginPage() {
+  const list = document.getElementById("danh-sach-khoa");
+  const render = async () => {
+    const keys = await allKeys();
+    document.getElementById("khong-co-khoa").hidden = keys.length > 0;
+    list.replaceChildren(...keys.map((record) => {
+      const item = document.createElement("li");
+      const name = document.createElement("span");
+      name.textContent = `${record.label || "Khoá"} — ${record.keyID.match(/.{4}/g).slice(0, 4).join(" ")}`;
+      const use = document.createElement("button");
+      use.type = "button";
+      use.className = "primary";
+      use.textContent = "Đăng nhập bằng khoá này";
+      use.addEventListener("click", guarded(() => logIn(record)));
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "Xoá khỏi trình duyệt";
+      remove.addEventListener("click", guarded(async () => { await deleteKey(record.keyID); await render(); }));
+      item.append(name, " ", use, " ", remove);
+      return item;
+    }));
+  };
+  await render();
+  on("#form-nhap-khoa", "submit", async () => {
+    const file = document.getElementById("tep-khoa").files[0];
+    if (!file) throw new Error("Hãy chọn tệp khoá.");
+    const record = await importKeyFile(await readText(file), value("ten-khoa"));
+    await render();
+    await logIn(record);
+  });
+  on("#nut-tao-khoa", "click", async () => {
+    const record = await generateKey();
+    document.getElementById("khoa-cong-khai").hidden = false;
+    document.getElementById("khoa-cong-khai-gia-tri").textContent = record.publicKey;
+    await render();
+  });
+}
+
+function unitPage() {
+  const form = document.getElementById("bang-tu-danh-gia");
+  if (!form) return;
+  const { cycle, unit } = form.dataset;
+  const rows = [...form.querySelectorAll("tr[data-criterion]")];
+  const state = (row) => ({
+    points: row.querySelector(".points").value.trim(),
+    explanation: row.querySelector(".explanation").value.trim(),
+    na: row.querySelector(".na").checked,
+    basis: row.querySelector(".na-basis").value.trim(),
+    evidence: [...row.querySelectorAll(".evidence li")].map((li) => li.dataset.sha256).join(","),
+  });
+  const initial = new Map(rows.map((row) => [row, JSON.stringify(state(row))]));
+  const totals = () => {
+    const byField = {};
+    let all = 0;
+    for (const row of rows) {
+      const error = row.querySelector(".row-error");
+      const s = state(row);
+      error.textContent = "";
+      if (s.na || !s.points) continue;
+      const points = hundredths(s.points);
+      const max = hundredths(row.dataset.max);
+      if (points === null) { error.textContent = "Điểm có tối đa hai chữ số thập phân, ví dụ 2,5"; continue; }
+      if (points > max) { error.textContent = `Vượt điểm tối đa ${showPoints(max)}`; }
+      byField[row.dataset.field] = (byField[row.dataset.field] || 0) + points;
+      all += points;
+    }
+    form.querySelectorAll(".field-total").forEach((cell) => { cell.textContent = showPoints(byField[cell.dataset.field] || 0); });
+    document.getElementById("tong-diem").textContent = showPoints(all);
+  };
+  form.addEventListener("input", totals);
+  totals();
+  form.querySelectorAll(".upload").forEach((input) => input.addEventListener("change", guarded(async () => {
+    const file = input.files[0];
+    if (!file) return;
+    const uploaded = await upload(file, unit);
+    const item = document.createElement("li");
+    item.dataset.sha256 = uploaded.sha256;
+    item.textContent = `${uploaded.name} (mới tải lên, sẽ ghi khi ký)`;
+    input.closest("td").querySelector(".evidence").append(item);
+    input.value = "";
+  })));
+  const save = (submit) => async () => {
+    const changed = [];
+    const typed = [];
+    for (const row of rows) {
+      const s = state(row);
+      if (JSON.stringify(s) === initial.get(row)) continue;
+      const criterion = row.dataset.criterion;
+      if (s.na) {
+        if (!s.basis) throw new Error(`Tiêu chí ${criterion}: hãy ghi căn cứ pháp lý của việc không áp dụng.`);
+        changed.push({ criterion, notApplicable: s.basis.normalize("NFC") });
+        typed.push(s.basis);
+      } else if (s.points) {
+        const points = canonicalPoints(s.points);
+        if (points === null) throw new Error(`Tiêu chí ${criterion}: điểm “${s.points}” không hợp lệ.`);
+        const entry = { criterion, points, evidence: s.evidence ? s.evidence.split(",") : [] };
+        if (s.explanation) entry.explanation = s.explanation.normalize("NFC");
+        changed.push(entry);
+        typed.push(points, s.explanation);
+      }
+    }
+    if (!changed.length && !submit) throw new Error("Chưa có thay đổi nào để lưu.");
+    await runCommand({ operation: "self-assessment", cycle, unit, rows: changed, submit }, { typed: typed.filter(Boolean).map((t) => t.normalize("NFC")) });
+  };
+  on("#luu-nhap", "click", save(false));
+  on("#nop-bang", "click", save(true));
+}
+
+function withdrawAndAnswers() {
+  on("#form-rut-lai", "submit", async (event) => {
+    const { cycle, unit } = event.target.dataset;
+    const reason = value("ly-do-rut");
+    await runCommand({ operation: "withdraw", cycle, unit, reason }, { typed: [reason] });
+  });
+  on(".form-tra-loi", "submit", async (event) => {
+    const form = event.target;
+    const { cycle, unit, request } = form.dataset;
+    const answer = form.querySelector("textarea").value.trim().normalize("NFC");
+    const file = form.querySelector(".upload-answer").files[0];
+    const evidence = file ? [(await upload(file, unit)).sha256] : [];
+    await runCommand({ operation: "answer-explanation", cycle, unit, request, answer, evidence }, { typed: [answer] });
+  });
+}
+
+function appraisePage() {
+  const table = document.querySelector("table.appraise");
+  if (!table) return;
+  const { cycle, unit } = table.dataset;
+  const mayRaise = table.dataset.mayRaise === "1";
+  const filter = document.getElementById("chi-linh-vuc-cua-toi");
+  const apply = () => table.querySelectorAll("tr.not-mine").forEach((row) => { row.hidden = filter.checked; });
+  filter.addEventListener("change", apply);
+  apply();
+  on(".form-tham-dinh", "submit", async (event) => {
+    const form = event.target;
+    const row = form.closest("tr");
+    const error = form.querySelector(".row-error");
+    error.textContent = "";
+    const typed = form.querySelector(".points").value;
+    const points = canonicalPoints(typed);
+    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
+    if (points === null) { error.textContent = "Điểm có tối đa hai chữ số thập phân, ví dụ 2,5"; return; }
+    const self = hundredths(row.dataset.self || "");
+    if (!mayRaise && self !== null && hundredths(points) > self) {
+      error.textContent = `Không được nâng điểm: điểm thẩm định phải không cao hơn điểm tự đánh giá (${showPoints(self)}).`;
+      return;
+    }
+    await runCommand({ operation: "appraise", cycle, unit, criterion: row.dataset.criterion, points, reason }, { typed: [points, reason] });
+  });
+  on(".form-yeu-cau", "submit", async (event) => {
+    const form = event.target;
+    const question = form.querySelector(".question").value.trim().normalize("NFC");
+    await runCommand({ operation: "ask-explanation", cycle, unit, criterion: form.closest("tr").dataset.criterion, question }, { typed: [question] });
+  });
+  on("#ket-thuc-tham-dinh", "click", () => runCommand({ operation: "seal", cycle, unit }));
+  on("#form-mo-lai", "submit", async () => {
+    const reason = value("ly-do-mo-lai");
+    await runCommand({ operation: "reopen", cycle, unit, reason }, { typed: [reason] });
+  });
+}
+
+function councilPage() {
+  on("#khep-lai-ky", "click", (event) => runCommand({ operation: "close-appraisal", cycle: event.target.dataset.cycle }));
+}
+
+// Redoes the documented draw in the page: seed = SHA-256(secret ‖ closing hash), units in ascending
+// SHA-256(seed ‖ unit id), the first sampleSize of them.
+async function redraw(secret, closedHash, units, size) {
+  const seed = await sha256(concat(secret, unhex(closedHash)));
+  const keyed = await Promise.all(units.map(async (unit) => [unit, hex(await sha256(concat(seed, utf8(unit.normalize("NFC")))))]));
+  keyed.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return { seed: hex(seed), drawn: keyed.slice(0, size).map(([unit]) => unit) };
+}
+
+function committeePage() {
+  on("#tao-cam-ket", "click", async (event) => {
+    const cycle = event.target.dataset.cycle;
+    const secret = crypto.getRandomValues(new Uint8Array(32));
+    const file = new Blob([hex(secret) + "\n"], { type: "application/octet-stream" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(file);
+    link.download = `phuc-tra-${cycle}.secret`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    const commitment = hex(await sha256(secret));
+    secret.fill(0);
+    await runCommand({ operation: "commit-spot-check", cycle, commitment }, { typed: [commitment] });
+  });
+  on(".form-boc-tham", "submit", async (event) => {
+    const form = event.target;
+    const { cycle, kind } = form.dataset;
+    const file = form.querySelector("input[type=file]").files[0];
+    if (!file) throw new Error("Hãy chọn tệp bí mật.");
+    const secretHex = (await readText(file)).trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(secretHex)) throw new Error("Tệp bí mật phải chứa 64 chữ số hex.");
+    const commitment = document.getElementById("ma-cam-ket").textContent.trim();
+    if (hex(await sha256(unhex(secretHex))) !== commitment) throw new Error("Bí mật này không khớp mã cam kết đã ghi trong sổ cái.");
+    const added = form.querySelector(".added").value.split(",").map((s) => s.trim()).filter(Boolean);
+    const units = form.closest("article").dataset.units.split(",").filter(Boolean);
+    const closedHash = document.getElementById("ma-khep-lai").textContent.trim();
+    const report = form.querySelector(".draw-check");
+    await runCommand({ operation: "draw-spot-check", cycle, kind, secret: secretHex, added }, {
+      typed: [secretHex, ...added],
+      check: async (doc) => {
+        const drawn = doc.events[0].payload;
+        const redone = await redraw(unhex(secretHex), closedHash, units, drawn.sampleSize);
+        report.textContent = `Trang tự tính lại:\nhạt giống ${redone.seed}\nđơn vị ${redone.drawn.join(", ")}\n(${drawn.sampleSize}/${units.length} đơn vị, tối thiểu 10% là ${Math.ceil(units.length / 10)})`;
+        if (redone.seed !== drawn.seed || redone.drawn.join(",") !== drawn.drawn.join(",")) throw new Error("Kết quả máy chủ tính khác kết quả trang tự tính lại; không ký.");
+        if (drawn.sampleSize * 10 < units.length) throw new Error("Mẫu phúc tra ít hơn 10% số đơn vị; không ký.");
+      },
+    });
+  });
+}
+
+function spotCheckPage() {
+  const table = document.querySelector("table.spotcheck");
+  if (!table) return;
+  const { cycle, unit } = table.dataset;
+  on(".form-phuc-tra", "submit", async (event) => {
+    const form = event.target;
+    const decision = form.querySelector(".decision").value;
+    const typedPoints = form.querySelector(".points").value.trim();
+    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
+    const intent = { operation: "spot-check-score", cycle, unit, criterion: form.closest("tr").dataset.criterion, decision, reason };
+    if (typedPoints) {
+      intent.points = canonicalPoints(typedPoints);
+      if (intent.points === null) throw new Error("Điểm có tối đa hai chữ số thập phân, ví dụ 2,5");
+    }
+    await runCommand(intent, { typed: [decision, reason] });
+  });
+  on("#ket-luan-phuc-tra", "click", () => runCommand({ operation: "conclude-spot-check", cycle, unit }));
+}
+
+function surveyPage() {
+  on("#form-dieu-tra", "submit", async (event) => {
+    const file = document.getElementById("tep-dieu-tra").files[0];
+    await runCommand({ operation: "import-survey", cycle: event.target.dataset.cycle, csv: await readText(file) });
+  });
+}
+
+function secretariatPage() {
+  on("#form-bo-tieu-chi", "submit", async () => {
+    const framework = JSON.parse(await readText(document.getElementById("tep-bo-tieu-chi").files[0]));
+    await runCommand({ operation: "register-framework", framework });
+  });
+  on("#form-mo-ky", "submit", async () => {
+    const cycle = JSON.parse(await readText(document.getElementById("tep-ky").files[0]));
+    await runCommand({ operation: "open-cycle", cycle }, { typed: [cycle.cycle] });
+  });
+  on("#form-ghi-danh", "submit", async () => {
+    const intent = { operation: "enrol", actor: value("gd-ma"), name: value("gd-ten"), role: value("gd-vai-tro"), scope: value("gd-pham-vi"), publicKey: value("gd-khoa") };
+    await runCommand(intent, { typed: [intent.actor, intent.name, intent.role, intent.publicKey] });
+  });
+}
+
+function dashboardPage() {
+  const list = (id) => value(id).split(",").map((s) => s.trim()).filter(Boolean);
+  on("#form-phan-cong", "submit", async (event) => {
+    const fields = {};
+    if (list("pc-so").length) fields.department = list("pc-so");
+    if (list("pc-huyen").length) fields.district = list("pc-huyen");
+    const actor = value("pc-ma");
+    await runCommand({ operation: "assign-council", cycle: event.target.dataset.cycle, actor, fields, chair: document.getElementById("pc-chu-tich").checked }, { typed: [actor] });
+  });
+  on("#form-gia-han", "submit", async (event) => {
+    const intent = { operation: "extend-deadline", cycle: event.target.dataset.cycle, unit: value("gh-don-vi"), until: value("gh-ngay"), reason: value("gh-ly-do") };
+    await runCommand(intent, { typed: [intent.unit, intent.reason] });
+  });
+  const windowItem = document.querySelector("[data-window]");
+  const date = document.getElementById("cb-ngay");
+  if (date && windowItem) {
+    const form = document.getElementById("form-cong-bo");
+    const mark = () => {
+      const inside = date.value && date.value >= form.dataset.from && date.value <= form.dataset.until;
+      windowItem.className = inside ? "done" : "todo";
+    };
+    date.addEventListener("input", mark);
+  }
+  on("#form-cong-bo", "submit", async (event) => {
+    const intent = { operation: "publish", cycle: event.target.dataset.cycle, decision: value("cb-so"), date: value("cb-ngay") };
+    await runCommand(intent, { typed: [intent.decision, intent.date] });
+  });
+  on("#form-dinh-chinh", "submit", async (event) => {
+    const points = canonicalPoints(value("dc-diem"));
+    if (points === null) throw new Error("Điểm có tối đa hai chữ số thập phân, ví dụ 2,5");
+    const intent = { operation: "correct", cycle: event.target.dataset.cycle, unit: value("dc-don-vi"), criterion: value("dc-tieu-chi"), points, decision: value("dc-qd"), reason: value("dc-ly-do") };
+    await runCommand(intent, { typed: [points, intent.decision, intent.reason] });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const logout = document.getElementById("dang-xuat");
+  if (logout) logout.addEventListener("click", guarded(async () => { await api("DELETE", "/api/session"); location.href = "/dang-nhap"; }));
+  const pages = { login: loginPage, unit: () => { unitPage(); withdrawAndAnswers(); }, appraise: appraisePage, council: councilPage, committee: committeePage, spotcheck: spotCheckPage, survey: surveyPage, secretariat: secretariatPage, dashboard: dashboardPage };
+  const page = pages[document.body.dataset.page];
+  if (page) Promise.resolve(page()).catch((error) => showError(error));
+});

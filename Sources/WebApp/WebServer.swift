@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Ledger
+public import Logging
+public import PARIndex
+import ServiceLifecycle
+
+/// `parledger serve`: the JSON API and the Vietnamese pages over one PAR ledger, until SIGINT or
+/// SIGTERM ends it gracefully (requests in flight finish, then the process exits).
+public struct WebServer: Sendable {
+    let scoring: ScoringLedger
+    let host: String
+    let port: Int
+    let logger: Logger
+
+    public init(scoring: ScoringLedger, host: String, port: Int, logger: Logger) {
+        self.scoring = scoring
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    /// The application with every route and middleware; `onListening` learns the bound port (port 0
+    /// picks a free one).
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
+        -> some ApplicationProtocol
+    {
+        let renderer = try await PageRenderer.load()
+        let sessions = SessionStore()
+        let router = Router(context: WebContext.self)
+        router.add(middleware: ErrorResponses(pages: renderer))
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: SessionMiddleware(sessions: sessions))
+        let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
+        API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint).register(on: router)
+        Pages(scoring: scoring, renderer: renderer).register(on: router)
+        let assets = try StaticAssets.load()
+        router.get("static/:file") { _, context in try assets.response(for: try context.parameters.require("file")) }
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "ParLedger"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Serves until SIGINT or SIGTERM.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onListening: onListening).runService()
+    }
+}
+
+/// The page script and style sheet, read once from the module's resources and served with their hash
+/// as ETag.
+struct StaticAssets: Sendable {
+    let files: [String: (type: String, bytes: [UInt8])]
+
+    static let types = ["app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"]
+
+    static func load() throws -> StaticAssets {
+        var files: [String: (String, [UInt8])] = [:]
+        for (name, type) in types {
+            guard let url = Bundle.module.resourceURL?.appendingPathComponent("Static").appendingPathComponent(name),
+                let data = FileManager.default.contents(atPath: url.path)
+            else {
+                throw WebError(status: .internalServerError, kind: "bug", message: "the static file \(name) is missing")
+            }
+            files[name] = (type, Array(data))
+        }
+        return StaticAssets(files: files)
+    }
+
+    func response(for name: String) throws -> Response {
+        guard let file = files[name] else {
+            throw WebError(status: .notFound, kind: "not-found", message: "no file \(name)")
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: file.type, .cacheControl: "no-cache", .eTag: "\"\(SHA256Digest.hex(file.bytes).prefix(16))\""],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+}

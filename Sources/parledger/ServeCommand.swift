@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Logging
+import PARIndex
+import WebApp
+
+/// `parledger serve`: the web app and its JSON API over one ledger (Sources/WebApp).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web app (Vietnamese pages) and its JSON API over the ledger, until Ctrl-C.",
+        discussion: """
+            People log in with their own key, kept in their browser; every command is signed in the page
+            and the server never sees a private key. The API is described in schemas/openapi.yaml.
+            Logs go to standard error, one line per request outcome, with key=value metadata.
+
+            Example:
+              parledger serve --ledger demo/ledger --port 8080
+            """
+    )
+    @OptionGroup var location: LedgerLocation
+    @Option(help: "The address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0: any free port).") var port = 8080
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level is one of trace, debug, info, notice, warning, error")
+        }
+        let scoring = try reportingFailures { try location.openScoring() }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "parledger.serve")
+        let host = host
+        try await WebServer(scoring: scoring, host: host, port: port, logger: logger).run { port in
+            print("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)")
+            fflush(stdout)
+        }
+    }
+}
