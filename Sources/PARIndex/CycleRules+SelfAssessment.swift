@@ -93,7 +93,8 @@ extension CycleRules {
         var unit = unitState
         switch unit.stage {
         case .selfAssessment:
-            throw RuleViolation.stage("'\(withdrawn.unit)' has not submitted its self-assessment; there is nothing to withdraw")
+            throw RuleViolation.stage(
+                "'\(withdrawn.unit)' has not submitted its self-assessment; there is nothing to withdraw")
         case .appraised:
             throw RuleViolation.stage(
                 "the appraisal of '\(withdrawn.unit)' is sealed; a self-assessment is withdrawn only before the council records anything"

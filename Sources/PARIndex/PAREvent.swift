@@ -364,7 +364,8 @@ extension PARPayload.ExplanationGiven: PAREvent {
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
         self.init(
-            cycle: try payload.string("cycle"), unit: try payload.string("unit"), request: try payload.string("request"),
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            request: try payload.string("request"),
             answer: try payload.string("answer"), evidence: try payload.strings("evidence"))
     }
 }

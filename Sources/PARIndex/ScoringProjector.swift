@@ -58,7 +58,8 @@ final class ScoringProjector: @unchecked Sendable {
 
     /// The databases in the order of `databaseNames` (the last one missing when `explanationsDB` is nil).
     var databases: [ProjectionDatabase] {
-        [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB] + [explanationsDB]
+        [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB]
+            + [explanationsDB]
             .compactMap { $0 }
     }
 
