@@ -417,6 +417,73 @@ class BundleTests(unittest.TestCase):
                     drafts = [builder.publication(date=drafts)]
                 self.assertRefused(builder, actor, drafts, fragment)
 
+    def test_withdrawal_and_explanations_in_a_cycle_that_verifies(self):
+        unit = BundleBuilder.unit
+        builder = BundleBuilder().cycle(until="appraise")
+        builder.issue("officer-a", [unit("unit-a", "SelfAssessmentWithdrawn", {"reason": "Bổ sung tài liệu"})])
+        builder.issue("officer-a", [unit("unit-a", "SelfScoreRecorded", {"criterion": "1.1", "points": "30",
+                                                                          "evidence": [], "explanation": "Tính lại"}),
+                                    unit("unit-a", "SelfAssessmentSubmitted", {})])
+        builder.issue("council", [unit("unit-a", "ExplanationRequested", {"criterion": "1.1", "request": "gt-1",
+                                                                           "question": "Báo cáo gửi ngày nào?"})])
+        builder.issue("officer-a", [unit("unit-a", "ExplanationGiven", {"request": "gt-1", "answer": "Ngày 10/12/2019",
+                                                                         "evidence": [DOCUMENT_SHA]})])
+        for step in BundleBuilder.STEPS[BundleBuilder.STEPS.index("appraise"):]:
+            getattr(builder, "step_" + step)()
+        bundle, policy = self.export(builder)
+        status, output = run([bundle, "--trust", policy])
+        self.assertEqual(status, 0, output)
+
+    def test_withdrawal_and_explanation_rules(self):
+        unit = BundleBuilder.unit
+        withdraw = unit("unit-a", "SelfAssessmentWithdrawn", {"reason": "Bổ sung"})
+        ask = lambda code="1.1", request="gt-1", question="Vì sao?": unit(  # noqa: E731
+            "unit-a", "ExplanationRequested", {"criterion": code, "request": request, "question": question})
+        answer = lambda request="gt-1", evidence=(DOCUMENT_SHA,), text="Giải trình": unit(  # noqa: E731
+            "unit-a", "ExplanationGiven", {"request": request, "answer": text, "evidence": list(evidence)})
+        appraise = unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1", "points": "25", "reason": "Thiếu"})
+        seal = unit("unit-a", "AppraisalConcluded", {})
+        late = 1579046400000  # 2020-01-15T00:00:00Z
+        cases = [  # name, first step left out, commands before, actor, drafts, fragment
+            ("withdrawal by a council member", "appraise", [], "council", [withdraw], "needs the role unit-officer"),
+            ("withdrawal by another unit's officer", "appraise", [], "officer-b", [withdraw], "its grants are scoped"),
+            ("withdrawal before submission", "self", [], "officer-a", [withdraw], "has not submitted"),
+            ("withdrawal after the deadline", "appraise", ["late"], "officer-a", [withdraw], "deadline for 'unit-a'"),
+            ("withdrawal after an appraisal", "appraise", [("council", [appraise])], "officer-a", [withdraw],
+             "the council already recorded criterion 1.1"),
+            ("withdrawal after a request", "appraise", [("council", [ask()])], "officer-a", [withdraw], "already asked"),
+            ("withdrawal after the seal", "appraise", [("council", [seal])], "officer-a", [withdraw], "is sealed"),
+            ("withdrawal without a reason", "appraise", [], "officer-a",
+             [unit("unit-a", "SelfAssessmentWithdrawn", {"reason": " "})], "needs a reason"),
+            ("request by an officer", "appraise", [], "officer-a", [ask()], "needs the role council-member"),
+            ("request outside the member's fields", "appraise", [], "member", [ask()], "appraises fields 2"),
+            ("request before the commitment", "commit", [], "council", [ask()], "opens once"),
+            ("request of a withdrawn unit", "appraise", [("officer-a", [withdraw])], "council", [ask()], "has not submitted"),
+            ("request after the seal", "appraise", [("council", [seal])], "council", [ask()], "is sealed"),
+            ("request with a bad id", "appraise", [], "council", [ask(request="GT 1")], "not a valid id"),
+            ("request without a question", "appraise", [], "council", [ask(question="")], "needs its question"),
+            ("request on a parent criterion", "appraise", [], "council", [ask(code="1")], "sum of its sub-criteria"),
+            ("request id used twice", "appraise", [("council", [ask()])], "council", [ask(code="1.2")], "already asked"),
+            ("answer by the council", "appraise", [("council", [ask()])], "council", [answer()], "needs the role unit-officer"),
+            ("answer to an unknown request", "appraise", [("council", [ask()])], "officer-a", [answer("gt-2")],
+             "no explanation request 'gt-2'"),
+            ("answer given twice", "appraise", [("council", [ask()]), ("officer-a", [answer()])], "officer-a", [answer()],
+             "already answered"),
+            ("answer citing a document never added", "appraise", [("council", [ask()])], "officer-a",
+             [answer(evidence=("b" * 64,))], "never added"),
+            ("answer without text", "appraise", [("council", [ask()])], "officer-a", [answer(text="")], "needs its answer"),
+            ("answer after the seal", "appraise", [("council", [ask(), seal])], "officer-a", [answer()], "is sealed"),
+        ]
+        for name, until, before, actor, drafts, fragment in cases:
+            with self.subTest(name):
+                builder = BundleBuilder().cycle(until=until)
+                for step in before:
+                    if step == "late":
+                        builder.time = late
+                    else:
+                        builder.issue(*step)
+                self.assertRefused(builder, actor, drafts, fragment)
+
     def test_draw_rules(self):
         builder = BundleBuilder().cycle(until="close")
         self.assertRefused(builder, "steering", [builder.draw(closing=builder.events[-1]["hash"])], "after the council closes")

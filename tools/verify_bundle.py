@@ -523,6 +523,7 @@ ROLE_FOR_TYPE = dict(
     FrameworkRegistered="secretariat", CycleOpened="secretariat", DeadlineExtended="secretariat",
     UnitExcludedFromRanking="secretariat", ResultsPublished="secretariat", CorrectionRecorded="secretariat",
     SelfScoreRecorded="unit-officer", NotApplicableMarked="unit-officer", SelfAssessmentSubmitted="unit-officer",
+    SelfAssessmentWithdrawn="unit-officer", ExplanationGiven="unit-officer", ExplanationRequested="council-member",
     CouncilMemberAssigned="secretariat",
     AppraisalScoreRecorded="council-member", NotApplicableRejected="council-member", AppraisalConcluded="council-member",
     AppraisalReopened="council-member", AppraisalClosed="council-member",
@@ -813,6 +814,7 @@ class Cycle:
         self.council = {}  # actor -> {"fields": {kind: [codes]}, "chair": bool}
         self.commitment, self.closed = None, None  # closed: (seq, hash) of AppraisalClosed
         self.concluded = set()  # units whose spot-check is concluded
+        self.explanations = {}  # (unit, request) -> {"criterion", "seq", "answered": seq or None}
 
 
 def is_date(text):
@@ -1057,6 +1059,62 @@ class Rules:
                    and not ({"self", "na"} & set(cycle.scores.get((unit, leaf["code"]), {})))]
         need(not missing, f"'{unit}' cannot submit: {len(missing)} criteria are neither scored nor marked not applicable ({', '.join(missing[:8])})")
         cycle.stage[unit] = "submitted"
+        self.note_self_assessor(event, cycle, unit)
+
+    def on_SelfAssessmentWithdrawn(self, event, payload):
+        reason = member(payload, "reason", str)
+        cycle, unit, _ = self.context(event, payload)
+        stage = cycle.stage.get(unit, "self-assessment")
+        need(stage != "self-assessment", f"'{unit}' has not submitted its self-assessment; there is nothing to withdraw")
+        need(stage != "appraised", f"the appraisal of '{unit}' is sealed; a self-assessment is withdrawn only before "
+                                   "the council records anything")
+        deadline = cycle.extended.get(unit, cycle.deadline)
+        need(parse_time(event["recordedAt"]) <= deadline, f"the self-assessment deadline for '{unit}' has passed")
+        need(not is_blank(reason), "withdrawing a self-assessment needs a reason")
+        for (scored, code), score in sorted(cycle.scores.items()):
+            need(scored != unit or not ({"appraised", "rejected"} & set(score)),
+                 f"the council already recorded criterion {code} of '{unit}'; a self-assessment under appraisal cannot be withdrawn")
+        asked = [request for (asked_of, request) in cycle.explanations if asked_of == unit]
+        need(not asked, f"the council already asked '{unit}' for an explanation ('{asked[0] if asked else ''}'); "
+                        "a self-assessment under appraisal cannot be withdrawn")
+        cycle.stage[unit] = "self-assessment"
+        self.note_self_assessor(event, cycle, unit)
+
+    @staticmethod
+    def under_appraisal(cycle, unit):
+        stage = cycle.stage.get(unit, "self-assessment")
+        need(stage != "self-assessment", f"'{unit}' has not submitted its self-assessment yet; explanations are asked during appraisal")
+        need(stage != "appraised", f"the appraisal of '{unit}' is sealed; the chair reopens it with a reason to change it")
+
+    def on_ExplanationRequested(self, event, payload):
+        code, request = member(payload, "criterion", str), member(payload, "request", str)
+        question = member(payload, "question", str)
+        cycle, unit, framework = self.context(event, payload)
+        self.appraisal_open(cycle)
+        self.under_appraisal(cycle, unit)
+        self.leaf(framework, code, "assessed", unit)
+        self.council_check(event, cycle, unit, criterion=code)
+        need(is_slug(request), f"the explanation request '{request}' is not a valid id")
+        need(not is_blank(question), "a request for an explanation needs its question")
+        need((unit, request) not in cycle.explanations,
+             f"'{unit}' was already asked an explanation with the id '{request}'; choose another id")
+        cycle.explanations[(unit, request)] = {"criterion": code, "seq": event["seq"], "answered": None}
+
+    def on_ExplanationGiven(self, event, payload):
+        request, answer = member(payload, "request", str), member(payload, "answer", str)
+        digests = member(payload, "evidence", list)
+        need(all(isinstance(digest, str) for digest in digests), "'evidence' has the wrong type")
+        cycle, unit, _ = self.context(event, payload)
+        self.under_appraisal(cycle, unit)
+        record = cycle.explanations.get((unit, request))
+        need(record is not None, f"no explanation request '{request}' was made of '{unit}'")
+        need(record["answered"] is None,
+             f"the explanation request '{request}' of '{unit}' was already answered at event {record['answered']}")
+        need(not is_blank(answer), "an explanation needs its answer")
+        for digest in digests:
+            need(is_hex(digest, 64), f"evidence '{digest}' is not a SHA-256 of 64 hex digits")
+            need(digest in self.evidence, f"evidence ({digest[:16]}…) was never added")
+        record["answered"] = event["seq"]
         self.note_self_assessor(event, cycle, unit)
 
     def on_AppraisalScoreRecorded(self, event, payload):

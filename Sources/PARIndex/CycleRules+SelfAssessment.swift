@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 
-/// The unit's self-assessment: scores, not-applicable claims, submission.
+/// The unit's self-assessment: scores, not-applicable claims, submission, withdrawal.
 extension CycleRules {
     func recordSelfScore(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let recorded = try PARPayload.SelfScoreRecorded.decode(event)
@@ -83,5 +83,50 @@ extension CycleRules {
             unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
         }
         try store.putUnit(unit, step.cycle, step.unit, txn)
+    }
+
+    /// The unit takes back its submission to edit it: only while it is submitted, before its deadline,
+    /// and while no council member has recorded anything on it. Its self-scores stay.
+    func withdraw(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let withdrawn = try PARPayload.SelfAssessmentWithdrawn.decode(event)
+        let (cycle, _, unitState, _) = try context(event, cycle: withdrawn.cycle, unit: withdrawn.unit, txn)
+        var unit = unitState
+        switch unit.stage {
+        case .selfAssessment:
+            throw RuleViolation.stage(
+                "'\(withdrawn.unit)' has not submitted its self-assessment; there is nothing to withdraw")
+        case .appraised:
+            throw RuleViolation.stage(
+                "the appraisal of '\(withdrawn.unit)' is sealed; a self-assessment is withdrawn only before the council records anything"
+            )
+        case .submitted: break
+        }
+        try checkDeadline(event, cycle, unit, withdrawn.unit)
+        guard !withdrawn.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RuleViolation("withdrawing a self-assessment needs a reason")
+        }
+        try checkCouncilRecordedNothing(withdrawn.cycle, withdrawn.unit, txn)
+        unit.stage = .selfAssessment
+        if !unit.selfAssessedBy.contains(event.actor) {
+            unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        }
+        try store.putUnit(unit, withdrawn.cycle, withdrawn.unit, txn)
+    }
+
+    /// Refuses a withdrawal once a council member has appraised a criterion, rejected a not-applicable
+    /// claim or asked for an explanation on the unit.
+    private func checkCouncilRecordedNothing(_ cycle: String, _ unit: String, _ txn: ProjectionReader) throws {
+        for (code, score) in try store.scores(cycle, unit, in: txn).sorted(by: { $0.key < $1.key }) {
+            if let mark = score.appraised ?? score.notApplicableRejected {
+                throw RuleViolation.stage(
+                    "the council already recorded criterion \(code) of '\(unit)' (event \(mark.sequence)); a self-assessment under appraisal cannot be withdrawn"
+                )
+            }
+        }
+        if let request = try store.explanations(cycle, unit, in: txn).first {
+            throw RuleViolation.stage(
+                "the council already asked '\(unit)' for an explanation ('\(request.request)', event \(request.askedSequence)); a self-assessment under appraisal cannot be withdrawn"
+            )
+        }
     }
 }

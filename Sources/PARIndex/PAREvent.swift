@@ -42,6 +42,8 @@ public enum PAREventCatalog {
         PARPayload.AppraisalConcluded.self, PARPayload.AppraisalReopened.self, PARPayload.AppraisalClosed.self,
         PARPayload.SpotCheckSeedCommitted.self, PARPayload.SpotCheckDrawn.self, PARPayload.SpotCheckScoreRecorded.self,
         PARPayload.SpotCheckConcluded.self, PARPayload.SurveyScoresImported.self, PARPayload.EvidenceAdded.self,
+        PARPayload.SelfAssessmentWithdrawn.self, PARPayload.ExplanationRequested.self,
+        PARPayload.ExplanationGiven.self,
     ]
 
     /// The roles that may record each event type.
@@ -328,6 +330,53 @@ extension PARPayload.NotApplicableMarked: PAREvent {
             cycle: try payload.string("cycle"), unit: try payload.string("unit"),
             criterion: try payload.string("criterion"),
             legalBasis: try payload.string("legalBasis"))
+    }
+}
+
+extension PARPayload.SelfAssessmentWithdrawn: PAREvent {
+    public static let type = "SelfAssessmentWithdrawn"
+    public static let roles: [Role] = [.unitOfficer]
+    public var stream: String { unitStream(cycle, unit) }
+    public var json: JSONValue { .object(["cycle": .text(cycle), "unit": .text(unit), "reason": .text(reason)]) }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"), reason: try payload.string("reason"))
+    }
+}
+
+extension PARPayload.ExplanationRequested: PAREvent {
+    public static let type = "ExplanationRequested"
+    public static let roles: [Role] = [.councilMember]
+    public var stream: String { unitStream(cycle, unit) }
+    public var json: JSONValue {
+        .object([
+            "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "request": .text(request),
+            "question": .text(question),
+        ])
+    }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            criterion: try payload.string("criterion"), request: try payload.string("request"),
+            question: try payload.string("question"))
+    }
+}
+
+extension PARPayload.ExplanationGiven: PAREvent {
+    public static let type = "ExplanationGiven"
+    public static let roles: [Role] = [.unitOfficer]
+    public var stream: String { unitStream(cycle, unit) }
+    public var json: JSONValue {
+        .object([
+            "cycle": .text(cycle), "unit": .text(unit), "request": .text(request), "answer": .text(answer),
+            "evidence": .array(evidence.map(JSONValue.string)),
+        ])
+    }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            request: try payload.string("request"),
+            answer: try payload.string("answer"), evidence: try payload.strings("evidence"))
     }
 }
 

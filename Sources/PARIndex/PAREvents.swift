@@ -396,6 +396,60 @@ public enum PARPayload {
 }
 
 extension PARPayload {
+    /// The unit officer takes back a submitted self-assessment to edit it before the deadline, while the
+    /// council has recorded nothing on the unit; the self-scores stay and the unit submits again.
+    public struct SelfAssessmentWithdrawn: Sendable {
+        public let cycle: String
+        public let unit: String
+        public let reason: String
+
+        public init(cycle: String, unit: String, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.reason = reason.nfc
+        }
+    }
+
+    /// A council member asks the unit for an explanation (giải trình) of one criterion of its submitted
+    /// self-assessment; `request` is the id the answer names.
+    public struct ExplanationRequested: Sendable {
+        public let cycle: String
+        public let unit: String
+        public let criterion: String
+        /// The request's id: a slug, unique within the unit and the cycle.
+        public let request: String
+        public let question: String
+
+        public init(cycle: String, unit: String, criterion: String, request: String, question: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.criterion = criterion.nfc
+            self.request = request.nfc
+            self.question = question.nfc
+        }
+    }
+
+    /// The unit officer answers a council member's request for an explanation, citing documents.
+    public struct ExplanationGiven: Sendable {
+        public let cycle: String
+        public let unit: String
+        /// The id of the request answered.
+        public let request: String
+        public let answer: String
+        /// The SHA-256 (hex) of each document cited; each must have been added.
+        public let evidence: [String]
+
+        public init(cycle: String, unit: String, request: String, answer: String, evidence: [String]) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.request = request.nfc
+            self.answer = answer.nfc
+            self.evidence = evidence
+        }
+    }
+}
+
+extension PARPayload {
     /// A document (tài liệu kiểm chứng) stored content-addressed beside the ledger.
     public struct EvidenceAdded: Sendable {
         public let sha256: String

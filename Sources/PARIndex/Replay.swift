@@ -39,6 +39,15 @@ public final class ProjectionSnapshot: @unchecked Sendable {
             try ScoringLedger.scores(cycle: cycleID, unit: unitID, projector: projector, txn: txn)
         }
     }
+
+    public func unitRecord(cycle: String, unit: String) throws -> UnitRecord? {
+        try store.read { try projector.unitRecord(cycle.nfc, unit.nfc, in: $0) }
+    }
+
+    /// A unit's explanation requests, in the order they were made.
+    public func explanations(cycle: String, unit: String) throws -> [ExplanationRecord] {
+        try store.read { try projector.explanations(cycle.nfc, unit.nfc, in: $0) }
+    }
 }
 
 /// One event in the history of a score or of a unit's total.
@@ -302,6 +311,8 @@ public protocol ProjectionReading {
     func cycle(_ id: String) throws -> CycleRecord?
     func results(cycle: String) throws -> CycleResults
     func scores(cycle: String, unit: String) throws -> [(Criterion, CriterionScore)]
+    func unitRecord(cycle: String, unit: String) throws -> UnitRecord?
+    func explanations(cycle: String, unit: String) throws -> [ExplanationRecord]
 }
 
 extension ScoringLedger: ProjectionReading {}

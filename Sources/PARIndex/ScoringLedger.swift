@@ -92,6 +92,11 @@ public final class ScoringLedger: Sendable {
         try read { try $1.unitRecord(cycle.nfc, unit.nfc, in: $0) }
     }
 
+    /// A unit's explanation requests with their answers, in the order they were made.
+    public func explanations(cycle: String, unit: String) throws -> [ExplanationRecord] {
+        try read { try $1.explanations(cycle.nfc, unit.nfc, in: $0) }
+    }
+
     public func framework(_ id: String) throws -> Framework? {
         try read { try $1.framework(id, in: $0) }
     }

@@ -11,12 +11,14 @@ import Ledger
 /// `par-units` (cycle ‖ 0 ‖ unit → `UnitRecord`), `par-scores` (cycle ‖ 0 ‖ unit ‖ 0 ‖ criterion →
 /// `CriterionScore`), `par-evidence` (sha256 → `EvidenceAdded`), `par-score-history` (cycle ‖ 0 ‖
 /// unit ‖ 0 ‖ criterion ‖ 0 ‖ big-endian sequence → the `CriterionScore` that event left), which
-/// lets a trace read one criterion's history without replaying the ledger, and `par-cycle-versions`
-/// (cycle → big-endian sequence of the event that last wrote its record).
+/// lets a trace read one criterion's history without replaying the ledger, `par-cycle-versions`
+/// (cycle → big-endian sequence of the event that last wrote its record), and `par-explanations`
+/// (cycle ‖ 0 ‖ unit ‖ 0 ‖ request → `ExplanationRecord`). A read-only ledger made before
+/// explanation requests existed lacks `par-explanations`: it reads as empty.
 final class ScoringProjector: @unchecked Sendable {
     static let databaseNames = [
         "par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history",
-        "par-cycle-versions",
+        "par-cycle-versions", "par-explanations",
     ]
 
     let frameworksDB: ProjectionDatabase
@@ -26,6 +28,8 @@ final class ScoringProjector: @unchecked Sendable {
     let evidenceDB: ProjectionDatabase
     let historyDB: ProjectionDatabase
     let cycleVersionsDB: ProjectionDatabase
+    /// Nil only in a read-only store written before explanation requests existed.
+    let explanationsDB: ProjectionDatabase?
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
     /// Decoded cycle records by the version they were decoded at (the sequence number of the event
@@ -45,10 +49,18 @@ final class ScoringProjector: @unchecked Sendable {
         evidenceDB = try store.database(named: "par-evidence" + suffix)
         historyDB = try store.database(named: "par-score-history" + suffix)
         cycleVersionsDB = try store.database(named: "par-cycle-versions" + suffix)
+        do {
+            explanationsDB = try store.database(named: "par-explanations" + suffix)
+        } catch let LedgerError.storage(_, failure) where failure.kind == .notFound && store.isReadOnly {
+            explanationsDB = nil
+        }
     }
 
+    /// The databases in the order of `databaseNames` (the last one missing when `explanationsDB` is nil).
     var databases: [ProjectionDatabase] {
         [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB]
+            + [explanationsDB]
+            .compactMap { $0 }
     }
 
     func forgetCachedFrameworks() {
@@ -109,6 +121,31 @@ final class ScoringProjector: @unchecked Sendable {
             return true
         }
         return found
+    }
+
+    /// The document added with hash `sha256`, if any.
+    func evidence(_ sha256: String, in txn: ProjectionReader) throws -> PARPayload.EvidenceAdded? {
+        try txn.value(for: Array(sha256.utf8), in: evidenceDB).map(StateCoding.decodeEvidence)
+    }
+
+    /// A unit's explanation request `request`, if it was made.
+    func explanation(_ cycle: String, _ unit: String, _ request: String, in txn: ProjectionReader) throws
+        -> ExplanationRecord?
+    {
+        guard let explanationsDB else { return nil }
+        return try txn.value(for: Self.key(cycle, unit, request), in: explanationsDB).map(
+            StateCoding.decodeExplanation)
+    }
+
+    /// Every explanation request made of a unit, in the order they were made.
+    func explanations(_ cycle: String, _ unit: String, in txn: ProjectionReader) throws -> [ExplanationRecord] {
+        guard let explanationsDB else { return [] }
+        var found: [ExplanationRecord] = []
+        try txn.forEach(in: explanationsDB, withPrefix: Self.key(cycle, unit) + [0]) { current in
+            found.append(try StateCoding.decodeExplanation(current.value))
+            return true
+        }
+        return found.sorted { $0.askedSequence < $1.askedSequence }
     }
 
     /// Every entry of `database` in key order, decoded by `decode`.
@@ -184,6 +221,14 @@ final class ScoringProjector: @unchecked Sendable {
     }
     func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String, _ txn: ProjectionWriter) throws {
         try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit), in: unitsDB)
+    }
+    func putExplanation(_ record: ExplanationRecord, _ cycle: String, _ unit: String, _ txn: ProjectionWriter)
+        throws
+    {
+        guard let explanationsDB else {
+            throw LedgerError.storage(operation: "writing an explanation request", error: .readOnlyFileSystem)
+        }
+        try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit, record.request), in: explanationsDB)
     }
     func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let key = Array(record.opened.cycle.utf8)

@@ -151,6 +151,72 @@ public struct CycleRecord: Sendable, Hashable {
     }
 }
 
+/// A council member's request for an explanation (giải trình) of one criterion of a unit, and the
+/// unit's answer once given: who asked and answered, when (event sequence and time), and the documents
+/// the answer cites.
+public struct ExplanationRecord: Sendable, Hashable {
+    /// The request's id, unique within the unit and the cycle.
+    public let request: String
+    public let criterion: String
+    public let question: String
+    public let askedBy: String
+    public let askedSequence: UInt64
+    public let askedAt: String
+    public var answer: Answer?
+
+    /// The unit's answer.
+    public struct Answer: Sendable, Hashable {
+        public let text: String
+        public let by: String
+        public let sequence: UInt64
+        public let at: String
+        public let evidence: [EvidenceCitation]
+    }
+
+    init(
+        request: String, criterion: String, question: String, askedBy: String, askedSequence: UInt64,
+        askedAt: String
+    ) {
+        self.request = request
+        self.criterion = criterion
+        self.question = question
+        self.askedBy = askedBy
+        self.askedSequence = askedSequence
+        self.askedAt = askedAt
+    }
+
+    /// The record as stored: canonical JSON built here, as for cycle records.
+    var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "request": .string(request), "criterion": .string(criterion), "question": .string(question),
+            "askedBy": .string(askedBy), "askedSequence": .integer(Int64(askedSequence)), "askedAt": .string(askedAt),
+        ]
+        if let answer {
+            members["answer"] = .object([
+                "text": .string(answer.text), "by": .string(answer.by), "sequence": .integer(Int64(answer.sequence)),
+                "at": .string(answer.at), "evidence": .array(answer.evidence.map(\.json)),
+            ])
+        }
+        return .object(members)
+    }
+
+    init(json: JSONValue) throws(RuleViolation) {
+        let record = try PayloadReader(json, type: "a stored explanation request")
+        request = try record.string("request")
+        criterion = try record.string("criterion")
+        question = try record.string("question")
+        askedBy = try record.string("askedBy")
+        askedSequence = UInt64(try record.integer("askedSequence"))
+        askedAt = try record.string("askedAt")
+        answer = try record.optionalObject("answer") { (answer) throws(RuleViolation) in
+            Answer(
+                text: try answer.string("text"), by: try answer.string("by"),
+                sequence: UInt64(try answer.integer("sequence")), at: try answer.string("at"),
+                evidence: try answer.objects("evidence", EvidenceCitation.init(payload:)))
+        }
+    }
+}
+
 /// How the projections are stored. The records written on every event (criterion scores and unit
 /// records) use a compact binary layout, because the projector reads and writes them once per event;
 /// the rarer ones (cycles, evidence) are canonical JSON built by their own types. Both are deterministic, so a rebuild
@@ -166,6 +232,14 @@ enum StateCoding {
 
     static func decodeCycle(_ bytes: [UInt8]) throws -> CycleRecord {
         try CycleRecord(json: try JSONParser.parse(bytes))
+    }
+
+    static func encode(_ record: ExplanationRecord) -> [UInt8] {
+        CanonicalJSON.encode(record.json)
+    }
+
+    static func decodeExplanation(_ bytes: [UInt8]) throws -> ExplanationRecord {
+        try ExplanationRecord(json: try JSONParser.parse(bytes))
     }
 
     static func decodeEvidence(_ bytes: [UInt8]) throws -> PARPayload.EvidenceAdded {

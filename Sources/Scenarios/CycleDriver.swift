@@ -60,8 +60,11 @@ public final class CycleDriver {
     public func run(_ plan: CyclePlan, script: any CycleScript) throws -> CycleSummary {
         var summary = CycleSummary()
         try open(plan, script: script)
-        try selfAssess(plan, script: script)
-        summary.appraisalScores = try appraise(plan, script: script)
+        summary.withdrawals = try selfAssess(plan, script: script)
+        let appraisal = try appraise(plan, script: script)
+        summary.appraisalScores = appraisal.scores
+        summary.explanationsAsked = appraisal.asked
+        summary.explanationsAnswered = appraisal.answered
         summary.surveyScores = try survey(plan, script: script)
         summary.spotChecked = try spotCheck(plan, script: script)
         try publish(plan, script: script)
@@ -87,8 +90,11 @@ public final class CycleDriver {
             by: cast.steeringCommittee.id)
     }
 
-    /// Each unit's officer self-assesses and submits; units given an extension submit last, after it.
-    public func selfAssess(_ plan: CyclePlan, script: any CycleScript) throws {
+    /// Each unit's officer self-assesses and submits; units given an extension submit last, after it. A
+    /// unit the script has withdraw its submission records its changes and submits again; returns those units.
+    @discardableResult
+    public func selfAssess(_ plan: CyclePlan, script: any CycleScript) throws -> [String] {
+        var withdrawn: [String] = []
         try script.willBegin(.selfAssessment, of: plan)
         let extensions = plan.units.map { script.deadlineExtension(for: $0, of: plan) }
         let order =
@@ -107,17 +113,43 @@ public final class CycleDriver {
                 events + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
                 by: Cast.officer(of: unit).id)
             try script.didSubmit(unit, in: plan)
+            if let withdrawal = try script.withdrawal(of: unit, framework: framework, in: plan) {
+                let officer = Cast.officer(of: unit).id
+                try signatories.issue(
+                    [
+                        PARPayload.SelfAssessmentWithdrawn(cycle: plan.cycle, unit: unit.id, reason: withdrawal.reason)
+                            .draft
+                    ], by: officer)
+                try signatories.issue(
+                    withdrawal.changes + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
+                    by: officer)
+                try script.didSubmit(unit, in: plan)
+                withdrawn.append(unit.id)
+            }
             script.progressed(.selfAssessment, done: index + 1, of: order.count)
         }
+        return withdrawn
     }
 
-    /// The council appraises each unit, each member in their fields and the chair concluding; then the
-    /// chair closes the appraisal. Returns how many appraisal scores were recorded.
-    public func appraise(_ plan: CyclePlan, script: any CycleScript) throws -> Int {
+    /// The council appraises each unit: members ask for the script's explanations in their fields and the
+    /// unit answers, then each member scores in their fields and the chair concludes; then the chair
+    /// closes the appraisal. Returns how many appraisal scores were recorded and explanations asked and answered.
+    @discardableResult
+    public func appraise(_ plan: CyclePlan, script: any CycleScript) throws -> (scores: Int, asked: Int, answered: Int)
+    {
         try script.willBegin(.appraisal, of: plan)
-        var recorded = 0
+        var (recorded, asked, answered) = (0, 0, 0)
         for (index, unit) in plan.units.enumerated() {
             guard let framework = frameworks[unit.kind] else { continue }
+            for request in try script.explanationRequests(of: unit, framework: framework, in: plan) {
+                try signatories.issue([request.draft], by: cast.council.appraiser(of: request.criterion))
+                asked += 1
+                let answer = try script.explanation(answering: request, of: unit, in: plan)
+                if !answer.isEmpty {
+                    try signatories.issue(answer, by: Cast.officer(of: unit).id)
+                    answered += 1
+                }
+            }
             let scores = try script.appraisal(of: unit, framework: framework, in: plan)
             recorded += scores.count
             for member in cast.council.members.map(\.player.id) {
@@ -131,7 +163,7 @@ public final class CycleDriver {
             script.progressed(.appraisal, done: index + 1, of: plan.units.count)
         }
         try signatories.issue([PARPayload.AppraisalClosed(cycle: plan.cycle).draft], by: cast.council.chair.id)
-        return recorded
+        return (recorded, asked, answered)
     }
 
     /// The survey contractor imports every unit's survey scores; returns how many.

@@ -32,6 +32,18 @@ public protocol CycleScript: AnyObject {
     func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft]
     /// Called once `unit`'s self-assessment has been handed to the ledger (the demo keeps its staged evidence).
     func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws
+    /// Whether `unit` withdraws its submitted self-assessment, why, and what it records before submitting
+    /// again (none by default).
+    func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
+        reason: String, changes: [EventDraft]
+    )?
+    /// The council's requests for explanations of `unit`, made before its appraisal scores; the driver
+    /// routes each to the member holding its field (none by default).
+    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .ExplanationRequested]
+    /// The unit's answer to `request`: the documents it adds and its `ExplanationGiven` (none by default).
+    func explanation(answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
+        throws -> [EventDraft]
     /// The council's appraisal scores for `unit`; the driver routes each to the member holding its field.
     func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
         .AppraisalScoreRecorded]
@@ -49,6 +61,15 @@ extension CycleScript {
     public func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws {}
     public func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)? { nil }
     public func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws {}
+    public func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
+        reason: String, changes: [EventDraft]
+    )? { nil }
+    public func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .ExplanationRequested]
+    { [] }
+    public func explanation(
+        answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan
+    ) throws -> [EventDraft] { [] }
     public func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] { [] }
     public func progressed(_ stage: CycleStage, done: Int, of total: Int) {}
 }
@@ -91,6 +112,11 @@ public struct CyclePlan: Sendable {
 public struct CycleSummary: Sendable {
     /// Appraisal scores recorded (each one an adjustment of a self-score).
     public var appraisalScores = 0
+    /// Self-assessments withdrawn and submitted again.
+    public var withdrawals: [String] = []
+    /// Requests for explanations made, and how many were answered.
+    public var explanationsAsked = 0
+    public var explanationsAnswered = 0
     /// Survey scores imported.
     public var surveyScores = 0
     /// The units drawn for spot-checks, department sample first.

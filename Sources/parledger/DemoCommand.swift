@@ -99,6 +99,10 @@ final class DemoScenario: Signatories, CycleScript {
         auditors: [Player("kiem-toan", "Kiểm toán viên")]
     )
     static let lateUnit = "huyen-muong-nhe"
+    /// Withdraws its submitted self-assessment to add a document, then submits again.
+    static let withdrawingUnit = "so-tu-phap"
+    /// Is asked for an explanation during appraisal and answers with a document.
+    static let explainingUnit = "so-tai-chinh"
 
     let directory: String
     let frameworks: [UnitKind: Framework]
@@ -176,6 +180,8 @@ final class DemoScenario: Signatories, CycleScript {
     func issue(_ events: [EventDraft], by actor: String) throws {
         commands += 1
         try scoring.issue(events, by: try key(for: actor), commandID: "demo-\(seed)-\(commands)")
+        for document in staged { try document.keep() }
+        staged = []
     }
 
     // MARK: A cycle (CycleScript)
@@ -195,11 +201,12 @@ final class DemoScenario: Signatories, CycleScript {
         let summary = try driver.run(plan, script: self)
         progress.finish()
         let events = try scoring.ledger.head().count - before
+        let withdrawn = summary.withdrawals.map { "; \($0) withdrew and resubmitted its self-assessment" }.joined()
         let corrected = summary.corrections.map {
             "; then corrected \($0.unit) \($0.criterion) to \($0.points) by decision \($0.decision)"
         }.joined()
         print(
-            "\nCycle \(cycle): \(units.count) units, \(events) events; \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
+            "\nCycle \(cycle): \(units.count) units, \(events) events\(withdrawn); explanation requests: \(summary.explanationsAsked) (\(summary.explanationsAnswered) answered); \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
                 + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(plan.decision)\(corrected)"
         )
     }
@@ -274,6 +281,61 @@ final class DemoScenario: Signatories, CycleScript {
     func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws {
         for document in staged { try document.keep() }
         staged = []
+    }
+
+    /// A document written to DIR/documents and staged for the unit; kept once the command adding it commits.
+    private func document(_ name: String, _ content: String, unit: String) throws -> PARPayload.EvidenceAdded {
+        let file = "\(directory)/documents/\(name)"
+        try Data(content.utf8).write(to: URL(fileURLWithPath: file))
+        let staging = try evidenceStore.stage([file], unit: unit)
+        staged.append(staging)
+        return staging.added[0]
+    }
+
+    /// Sở Tư pháp takes back its submission to add the report it forgot on its first criterion, then submits again.
+    func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
+        reason: String, changes: [EventDraft]
+    )? {
+        guard unit.id == Self.withdrawingUnit,
+            let leaf = framework.leaves.first(where: { $0.method == .assessed })
+        else { return nil }
+        let added = try document(
+            "\(unit.id)-\(plan.year)-\(leaf.code)-bo-sung.txt",
+            "Báo cáo bổ sung tiêu chí \(leaf.code) (\(leaf.title)) của \(unit.name), năm \(plan.year)\n", unit: unit.id)
+        let rescored = PARPayload.SelfScoreRecorded(
+            cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
+            evidence: [added.citation], explanation: nil)
+        return (
+            "Bổ sung tài liệu kiểm chứng tiêu chí \(leaf.code) trước thời hạn tự đánh giá",
+            [added.draft, rescored.draft]
+        )
+    }
+
+    /// The council member of fields 1 to 3 asks Sở Tài chính to explain its first criterion of field 1.
+    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .ExplanationRequested]
+    {
+        guard unit.id == Self.explainingUnit,
+            let leaf = framework.leaves.first(where: { $0.method == .assessed && $0.code.hasPrefix("1.") })
+        else { return [] }
+        return [
+            PARPayload.ExplanationRequested(
+                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, request: "gt-\(plan.year)-1",
+                question: "Đề nghị giải trình thời điểm ban hành và tài liệu kiểm chứng của tiêu chí \(leaf.code)")
+        ]
+    }
+
+    func explanation(answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
+        throws -> [EventDraft]
+    {
+        let added = try document(
+            "\(unit.id)-\(plan.year)-giai-trinh-\(request.criterion).txt",
+            "Văn bản giải trình tiêu chí \(request.criterion) của \(unit.name), năm \(plan.year)\n", unit: unit.id)
+        let given = PARPayload.ExplanationGiven(
+            cycle: plan.cycle, unit: unit.id, request: request.request,
+            answer: "Văn bản được ban hành đúng hạn; đính kèm văn bản giải trình và bản chụp văn bản",
+            evidence: [added.sha256])
+        return [added.draft, given.draft]
     }
 
     func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload

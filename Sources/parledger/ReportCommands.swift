@@ -45,10 +45,21 @@ struct ScoresCommand: ParsableCommand {
                         String(criterion.title.prefix(60)),
                     ].joined(separator: "\t"))
             }
+            for line in report.lines {
+                for request in line.explanations {
+                    let answer =
+                        request.answer.map { "answered by \($0.by) at \($0.at): \($0.text)" } ?? "not answered yet"
+                    print(
+                        "Explanation \(request.request) on \(line.criterion.code), asked by \(request.askedBy) at \(request.askedAt): \(request.question) — \(answer)"
+                    )
+                }
+            }
             if let result = report.result {
                 print(
                     "Total \(result.points) of \(result.maxPoints) applicable: index \(result.indexText)%, \(result.className), rank \(result.rank.map(String.init) ?? "not ranked") (\(result.stage.rawValue))"
                 )
+            } else {
+                print("Stage: \(report.stage.rawValue)")
             }
         }
     }

@@ -6,8 +6,9 @@ import PARIndex
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "A unit's self-assessment: scores, not-applicable marks, submission (unit officers).",
-        subcommands: [SelfScore.self, NotApplicable.self, Sheet.self, Submit.self]
+        abstract:
+            "A unit's self-assessment: scores, not-applicable marks, submission, withdrawal, explanations (unit officers).",
+        subcommands: [SelfScore.self, NotApplicable.self, Sheet.self, Submit.self, Withdraw.self, Explain.self]
     )
 
     struct SelfScore: ParsableCommand {
@@ -97,6 +98,64 @@ struct ScoreCommand: ParsableCommand {
                 let payload = PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit)
                 _ = try signing.issue([payload.draft], to: try location.openScoring())
                 print("Submitted the self-assessment of \(unit)")
+            }
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw the unit's submitted self-assessment to edit it before the deadline.",
+            discussion: """
+                Allowed before the unit's deadline and while no council member has recorded anything on
+                the unit. The self-scores stay: record new ones where needed and submit again.
+
+                Example:
+                  parledger score withdraw dien-bien-2019 so-tai-chinh --reason "Bổ sung tài liệu kiểm chứng tiêu chí 2.3" --key officer.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Option(help: "Why the self-assessment is withdrawn.") var reason: String
+
+        func run() throws {
+            try reportingFailures {
+                let payload = PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason)
+                _ = try signing.issue([payload.draft], to: try location.openScoring())
+                print("Withdrew the self-assessment of \(unit); it can be edited and submitted again")
+            }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a council member's request for an explanation (giải trình), citing documents.",
+            discussion: """
+                --evidence FILE stores the document beside the ledger and cites it by its SHA-256
+                (repeatable). Each request is answered once, before the unit's appraisal is sealed.
+
+                Example:
+                  parledger score explain dien-bien-2019 so-tai-chinh gt-1a2b3c4d --answer "Kế hoạch ban hành ngày 15/01/2019" --evidence ke-hoach-cchc-2019.pdf --key officer.key
+                """
+        )
+        @OptionGroup var location: LedgerLocation
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "The cycle id.") var cycle: String
+        @Argument(help: "The unit id.") var unit: String
+        @Argument(help: "The id of the request answered.") var request: String
+        @Option(help: "The explanation.") var answer: String
+        @Option(help: ArgumentHelp("A document cited (repeatable).", valueName: "file")) var evidence: [String] = []
+
+        func run() throws {
+            try reportingFailures {
+                let scoring = try location.openScoring()
+                let result = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
+                    let payload = PARPayload.ExplanationGiven(
+                        cycle: cycle, unit: unit, request: request, answer: answer, evidence: citations.map(\.sha256))
+                    return try signing.issue(added + [payload.draft], to: scoring)
+                }
+                print("Answered request \(request) of \(unit) (event \(result.events.last?.sequence ?? 0))")
             }
         }
     }

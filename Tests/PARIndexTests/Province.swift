@@ -249,3 +249,46 @@ final class Province {
         if !open.isEmpty { try issue(by: "ban-chi-dao", open.sorted().map(concludeSpotCheck)) }
     }
 }
+
+extension Province {
+    func withdraw(_ unit: String, reason: String = "Bổ sung tài liệu kiểm chứng") -> EventDraft {
+        PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft
+    }
+
+    func ask(_ unit: String, _ criterion: String, request: String = "gt-1", question: String = "Đề nghị giải trình")
+        -> EventDraft
+    {
+        PARPayload.ExplanationRequested(
+            cycle: cycle, unit: unit, criterion: criterion, request: request, question: question
+        ).draft
+    }
+
+    func explain(
+        _ unit: String, request: String = "gt-1", answer: String = "Đơn vị giải trình", evidence: [String]? = nil
+    )
+        -> EventDraft
+    {
+        PARPayload.ExplanationGiven(
+            cycle: cycle, unit: unit, request: request, answer: answer,
+            evidence: evidence ?? [Self.evidenceHash(unit)]
+        ).draft
+    }
+
+    /// Issues `events`, expecting a refusal: its reason and kind, with the ledger's head unchanged.
+    func refusalKind(by actor: String, _ events: [EventDraft], sourceLocation: SourceLocation = #_sourceLocation)
+        throws -> (reason: String, kind: ErrorKind)?
+    {
+        let before = try scoring.ledger.head()
+        defer {
+            #expect(
+                (try? scoring.ledger.head()) == before, "a refused command appended events",
+                sourceLocation: sourceLocation)
+        }
+        do {
+            try issue(by: actor, events)
+            return nil
+        } catch let error as any KindedError {
+            return ("\(error)", error.kind)
+        }
+    }
+}

@@ -34,7 +34,8 @@ import Testing
         for step in [
             "council assign", "spotcheck commit dien-bien-2019 --secret-out", "council close",
             "spotcheck draw dien-bien-2019 --kind department --secret",
-            "spotcheck conclude", "score sheet", "survey import", "publish", "correct", "verify-bundle",
+            "spotcheck conclude", "score sheet", "score withdraw", "appraise ask", "score explain", "survey import",
+            "publish", "correct", "verify-bundle",
         ] {
             #expect(walkthrough.contains(step), "the walkthrough no longer shows '\(step)'")
         }
@@ -58,6 +59,8 @@ import Testing
             "Closed the appraisal of dien-bien-2019", "Imported 55 survey scores for 2 units",
             "CONFIRMED: the seed gives the recorded units",
             "Concluded the spot-check of huyen-muong-nhe",
+            "Withdrew the self-assessment of so-tai-chinh", "Answered request gt-1 of so-tai-chinh",
+            "Explanation gt-1 on 1.2, asked by thanh-vien-hd at ",
             "Published 'dien-bien-2019' by decision 642/QĐ-UBND of 2020-05-29",
             "Corrected 1.1.1 of so-tai-chinh to 0.5 by decision 815/QĐ-UBND", "\tCorrectionRecorded\tby so-noi-vu\t",
             "thanh-vien-hd (council-member)\tappraisal\t2.5 → 2\tMột báo cáo quý trễ hạn", "(identical)",

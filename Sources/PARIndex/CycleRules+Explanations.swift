@@ -1,0 +1,72 @@
+import Foundation
+import Ledger
+
+/// Explanations (giải trình) during appraisal: a council member asks about a criterion in their
+/// fields, the unit answers citing documents, both before the unit's appraisal is sealed.
+extension CycleRules {
+    func requestExplanation(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let requested = try PARPayload.ExplanationRequested.decode(event)
+        let (cycle, member, unit, framework) = try context(
+            event, cycle: requested.cycle, unit: requested.unit, txn)
+        try checkAppraisalIsOpen(cycle)
+        try checkUnderAppraisal(unit, requested.unit)
+        let criterion = try leaf(requested.criterion, of: framework, method: .assessed, unit: requested.unit)
+        try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
+        if let problem = Slug.problem(requested.request, "explanation request") { throw RuleViolation(problem) }
+        let question = requested.question.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !question.isEmpty else { throw RuleViolation("a request for an explanation needs its question") }
+        if let earlier = try store.explanation(requested.cycle, requested.unit, requested.request, in: txn) {
+            throw RuleViolation.stage(
+                "'\(requested.unit)' was already asked an explanation with the id '\(requested.request)' (event \(earlier.askedSequence)); choose another id"
+            )
+        }
+        let record = ExplanationRecord(
+            request: requested.request, criterion: criterion.code, question: requested.question,
+            askedBy: event.actor, askedSequence: event.sequence, askedAt: event.recordedAt.iso8601)
+        try store.putExplanation(record, requested.cycle, requested.unit, txn)
+    }
+
+    func giveExplanation(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+        let given = try PARPayload.ExplanationGiven.decode(event)
+        let (_, _, unitState, _) = try context(event, cycle: given.cycle, unit: given.unit, txn)
+        try checkUnderAppraisal(unitState, given.unit)
+        guard var record = try store.explanation(given.cycle, given.unit, given.request, in: txn) else {
+            throw RuleViolation.notFound("no explanation request '\(given.request)' was made of '\(given.unit)'")
+        }
+        if let answer = record.answer {
+            throw RuleViolation.stage(
+                "the explanation request '\(given.request)' of '\(given.unit)' was already answered at event \(answer.sequence)"
+            )
+        }
+        guard !given.answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RuleViolation("an explanation needs its answer")
+        }
+        var citations: [EvidenceCitation] = []
+        for digest in given.evidence {
+            guard EventHash(hex: digest) != nil else {
+                throw RuleViolation("evidence '\(digest)' is not a SHA-256 of 64 hex digits")
+            }
+            let name = try store.evidence(digest, in: txn)?.name ?? digest
+            citations.append(EvidenceCitation(name: name, sha256: digest))
+        }
+        try checkCited(citations, txn)
+        record.answer = ExplanationRecord.Answer(
+            text: given.answer, by: event.actor, sequence: event.sequence, at: event.recordedAt.iso8601,
+            evidence: citations)
+        try store.putExplanation(record, given.cycle, given.unit, txn)
+        try noteSelfAssessor(event, unitState, given.cycle, given.unit, txn)
+    }
+
+    /// Refuses an explanation event unless the unit is submitted and its appraisal not sealed.
+    private func checkUnderAppraisal(_ unit: UnitRecord, _ unitID: String) throws {
+        switch unit.stage {
+        case .selfAssessment:
+            throw RuleViolation.stage(
+                "'\(unitID)' has not submitted its self-assessment yet; explanations are asked during appraisal")
+        case .appraised:
+            throw RuleViolation.stage(
+                "the appraisal of '\(unitID)' is sealed; the chair reopens it with a reason to change it")
+        case .submitted: break
+        }
+    }
+}
