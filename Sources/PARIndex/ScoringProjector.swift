@@ -177,10 +177,6 @@ final class ScoringProjector: @unchecked Sendable {
         try all(evidenceDB, in: txn) { try StateCoding.decodeEvidence($1) }
     }
 
-    func evidence(_ sha256: String, in txn: ProjectionReader) throws -> PARPayload.EvidenceAdded? {
-        try txn.value(for: Array(sha256.utf8), in: evidenceDB).map { try StateCoding.decodeEvidence($0) }
-    }
-
     /// Every score a criterion has had, with the sequence number of the event that set it, in order.
     func history(_ cycle: String, _ unit: String, _ criterion: String, in txn: ProjectionReader) throws -> [(
         sequence: UInt64, score: CriterionScore

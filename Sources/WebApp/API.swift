@@ -185,7 +185,7 @@ struct API {
         let unit = request.uri.queryParameters.get("unit").map { String($0) }
         let staged = try EvidenceStore(ledger: scoring.ledger).stage(bytes, name: name, unit: unit)
         let added = staged.added[0]
-        guard await sessions.holdUpload(staged, sha256: added.sha256, session: session.token) else {
+        guard await sessions.holdUpload(staged, session: session.token) else {
             throw WebError(
                 status: .conflict, kind: "conflict",
                 message: "this session holds \(SessionStore.uploadLimit) documents not yet cited; cite or drop them first")
@@ -223,7 +223,7 @@ struct API {
     func prepare(_ request: Request, _ context: WebContext) async throws -> Response {
         let session = try signedIn(context)
         let intent = try await Intent.read(try await Self.body(request), scoring: scoring) { sha256 in
-            await sessions.upload(sha256, session: session.token)?.added.first
+            await sessions.upload(sha256, session: session.token)
         }
         let head = try scoring.ledger.head()
         let command = Command(id: UUID().uuidString.lowercased(), actor: session.actor, events: intent.drafts)
@@ -249,17 +249,10 @@ struct API {
         guard command.actor == session.actor else {
             throw WebError(status: .forbidden, kind: "forbidden", message: "the command is not signed by the logged-in actor")
         }
-        var staged: [(String, StagedEvidence)] = []
-        for event in command.events where event.type == PARPayload.EvidenceAdded.type {
-            if let sha256 = event.payload["sha256"]?.stringValue, let upload = await sessions.upload(sha256, session: session.token) {
-                staged.append((sha256, upload))
-            }
-        }
         let result = try scoring.append(command)
-        for (sha256, upload) in staged {
-            try upload.keep()
-            await sessions.releaseUpload(sha256, session: session.token)
-        }
+        try await sessions.keepUploads(
+            command.events.filter { $0.type == PARPayload.EvidenceAdded.type }.compactMap { $0.payload["sha256"]?.stringValue },
+            session: session.token)
         context.logger.info(
             "command appended",
             metadata: [

@@ -215,7 +215,8 @@ struct Pages {
             "deadline": Timestamp(iso8601: deadline).map { $0.local(in: .vietnam) } ?? deadline,
             "editable": unitRecord.stage == .selfAssessment, "submitted": unitRecord.stage == .submitted,
             "sealed": unitRecord.stage == .appraised,
-            "explanations": mustacheValue(report.json["explanations"] ?? .array([])) ?? [],
+            "explanations": (report.json["criteria"]?.arrayValue ?? []).flatMap { $0["explanations"]?.arrayValue ?? [] }
+                .compactMap(mustacheValue),
         ]
     }
 

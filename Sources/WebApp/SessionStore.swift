@@ -81,20 +81,29 @@ actor SessionStore {
         uploads[token] = nil
     }
 
-    /// Keeps a staged upload for the session until a command cites it.
-    func holdUpload(_ staged: StagedEvidence, sha256: String, session token: String) -> Bool {
-        guard (uploads[token]?.count ?? 0) < Self.uploadLimit else { return false }
+    /// Keeps a staged upload for the session until a command cites it; false when the session
+    /// already holds `uploadLimit` of them.
+    func holdUpload(_ staged: sending StagedEvidence, session token: String) -> Bool {
+        guard (uploads[token]?.count ?? 0) < Self.uploadLimit, let sha256 = staged.added.first?.sha256 else {
+            return false
+        }
         uploads[token, default: [:]][sha256] = staged
         return true
     }
 
-    /// The staged uploads of the session with these hashes (those it holds).
-    func upload(_ sha256: String, session token: String) -> StagedEvidence? {
-        uploads[token]?[sha256]
+    /// What the EvidenceAdded event of the session's upload `sha256` records, if the session holds it.
+    func upload(_ sha256: String, session token: String) -> PARPayload.EvidenceAdded? {
+        uploads[token]?[sha256]?.added.first
     }
 
-    func releaseUpload(_ sha256: String, session token: String) {
-        uploads[token]?[sha256] = nil
+    /// Moves the session's uploads among `hashes` into the evidence store, once the command
+    /// recording them has committed.
+    func keepUploads(_ hashes: [String], session token: String) throws {
+        for sha256 in hashes {
+            guard let staged = uploads[token]?[sha256] else { continue }
+            try staged.keep()
+            uploads[token]?[sha256] = nil
+        }
     }
 
     /// 32 random bytes in hex.

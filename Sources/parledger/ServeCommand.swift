@@ -37,8 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "parledger.serve")
         let host = host
         try await WebServer(scoring: scoring, host: host, port: port, logger: logger).run { port in
-            print("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(
+                Data("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
         }
     }
 }
