@@ -93,13 +93,17 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "PARFixtures", dependencies: ["Ledger", "PARIndex", "Scenarios", "TestSupport"],
+            path: "Tests/PARFixtures"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
-        .testTarget(name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "Scenarios", "TestSupport"]),
+        .testTarget(
+            name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "Scenarios", "TestSupport", "PARFixtures"]),
         .testTarget(
             name: "WebAppTests",
             dependencies: [
-                "WebApp", "PARIndex", "Ledger", "Scenarios", "TestSupport",
+                "WebApp", "PARIndex", "Ledger", "TestSupport", "PARFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -70,6 +70,10 @@ public final class Ledger: Sendable {
     let clock: any LedgerClock
     let policy: any AuthorizationPolicy
 
+    /// The time by the ledger's clock, which judges deadlines and where signed commands may land:
+    /// front ends that prepare commands for signing take their signing time from it.
+    public func now() -> Timestamp { clock.now() }
+
     private init(path: String, environment: Environment, options: LedgerOptions) throws {
         self.path = path
         self.environment = environment

@@ -46,7 +46,7 @@ struct API {
         }
         api.get("cycles/:cycle") { _, context in
             _ = try signedIn(context)
-            return JSONResponse.make(try scoring.status(cycle: try context.parameters.require("cycle"), now: SystemClock().now()).json)
+            return JSONResponse.make(try scoring.status(cycle: try context.parameters.require("cycle"), now: scoring.ledger.now()).json)
         }
         api.get("cycles/:cycle/ranking") { request, context in
             _ = try signedIn(context)
@@ -229,7 +229,7 @@ struct API {
         let command = Command(id: UUID().uuidString.lowercased(), actor: session.actor, events: intent.drafts)
         let prepared = SignedCommandDocument.prepare(
             command, ledgerID: scoring.ledger.id, basis: CommandBasis(sequence: head.count, hash: head.hash),
-            at: SystemClock().now())
+            at: scoring.ledger.now())
         return JSONResponse.make(
             .object([
                 "document": .string(String(decoding: prepared.document, as: UTF8.self)),

@@ -238,7 +238,7 @@ struct Pages {
             throw WebError(
                 status: .forbidden, kind: "forbidden", message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
         }
-        let status = try scoring.status(cycle: record.opened.cycle, now: SystemClock().now())
+        let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
         let units: [[String: Any]] = status.units.compactMap { progress in
             let fields = assignment.fields[progress.unit.kind.rawValue] ?? []
             guard !fields.isEmpty || assignment.chair else { return nil }
@@ -281,7 +281,7 @@ struct Pages {
     func committee(_ context: WebContext) throws -> Response {
         let record = try cycle(context)
         let viewer = try viewer(context, needs: .steeringCommittee)
-        let status = try scoring.status(cycle: record.opened.cycle, now: SystemClock().now())
+        let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
         let kinds = UnitKind.allCases.filter { kind in record.opened.units.contains { $0.kind == kind } }
         var draws: [[String: Any]] = []
         for kind in kinds {
@@ -357,7 +357,7 @@ struct Pages {
     func dashboard(_ context: WebContext) throws -> Response {
         let record = try cycle(context)
         let viewer = try viewer(context, needs: .secretariat)
-        let status = try scoring.status(cycle: record.opened.cycle, now: SystemClock().now())
+        let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
         let units: [[String: Any]] = status.units.map { progress in
             [
                 "unit": progress.unit.id, "name": progress.unit.name, "kind": Vietnamese.kind(progress.unit.kind.rawValue),

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 extension Repository {
-    static func framework(_ name: String) throws -> Framework {
+    public static func framework(_ name: String) throws -> Framework {
         let data = try #require(FileManager.default.contents(atPath: file("schemas/frameworks/\(name).json")))
         return try Framework(json: try JSONParser.parse(Array(data)))
     }
@@ -16,20 +16,20 @@ extension Repository {
 /// council's chair (`hoi-dong`, every field) and a member (`thanh-vien`, field 1), a steering
 /// committee member and the survey contractor, both Điện Biên frameworks registered, a cycle opened
 /// with `departments` and `districts` units, the council assigned and the draw's secret committed.
-final class Province {
-    let directory: TemporaryDirectory
-    let clock = ManualClock(start: Timestamp(iso8601: "2020-01-05T02:00:00Z")!)
-    let scoring: ScoringLedger
-    let departments: Framework
-    let districts: Framework
-    let cycle = "dien-bien-2019"
-    private(set) var keys: [String: SigningKey] = [:]
+public final class Province {
+    public let directory: TemporaryDirectory
+    public let clock = ManualClock(start: Timestamp(iso8601: "2020-01-05T02:00:00Z")!)
+    public let scoring: ScoringLedger
+    public let departments: Framework
+    public let districts: Framework
+    public let cycle = "dien-bien-2019"
+    public private(set) var keys: [String: SigningKey] = [:]
     private var commandCount = 0
-    let units: [CycleUnit]
+    public let units: [CycleUnit]
     /// The steering committee's secret for the draw, committed when the province is set up.
-    let secret = EventHash.of(Array("bí mật phúc tra".utf8)).bytes
+    public let secret = EventHash.of(Array("bí mật phúc tra".utf8)).bytes
 
-    init(departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true) throws {
+    public init(departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true) throws {
         directory = try TemporaryDirectory()
         scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock)
         departments = try Repository.framework("dien-bien-2019-departments")
@@ -80,13 +80,13 @@ final class Province {
         if commitDraw { try issue(by: "ban-chi-dao", [commitment()]) }
     }
 
-    func commitment(to secret: [UInt8]? = nil) -> EventDraft {
+    public func commitment(to secret: [UInt8]? = nil) -> EventDraft {
         (PARPayload.SpotCheckSeedCommitted(
             cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret))).draft
     }
 
     /// Enrols another actor with `grants` (a person holding several roles).
-    func enrolPerson(_ id: String, name: String, grants: [RoleGrant]) throws {
+    public func enrolPerson(_ id: String, name: String, grants: [RoleGrant]) throws {
         let key = SigningKey()
         keys[id] = key
         var events = [ActorEvent.enrolment(actor: id, name: name, grant: grants[0], publicKey: key.publicKey)]
@@ -95,7 +95,7 @@ final class Province {
     }
 
     /// The document each unit's self-scores cite (registered when the province is set up).
-    static func evidenceHash(_ unit: String) -> String { EventHash.of(Array("tài liệu kiểm chứng \(unit)".utf8)).hex }
+    public static func evidenceHash(_ unit: String) -> String { EventHash.of(Array("tài liệu kiểm chứng \(unit)".utf8)).hex }
 
     private func enrol(_ id: String, _ role: Role, _ scope: String?) -> EventDraft {
         let key = SigningKey()
@@ -103,19 +103,19 @@ final class Province {
         return Enrolment.draft(id, name: id, role: role, scope: scope, publicKey: key.publicKey)
     }
 
-    func framework(of unit: String) -> Framework { unit.hasPrefix("d") ? departments : districts }
+    public func framework(of unit: String) -> Framework { unit.hasPrefix("d") ? departments : districts }
 
-    func officer(_ unit: String) -> String { "can-bo-\(unit)" }
+    public func officer(_ unit: String) -> String { "can-bo-\(unit)" }
 
     @discardableResult
-    func issue(by actor: String, _ events: [EventDraft]) throws -> AppendResult {
+    public func issue(by actor: String, _ events: [EventDraft]) throws -> AppendResult {
         commandCount += 1
         let key = try #require(keys[actor])
         return try scoring.issue(events, by: key, commandID: "command-\(commandCount)")
     }
 
     /// Issues `events` and returns the reason they were refused, checking that nothing was appended.
-    func refusal(by actor: String, _ events: [EventDraft]) throws -> String? {
+    public func refusal(by actor: String, _ events: [EventDraft]) throws -> String? {
         let before = try scoring.ledger.head()
         defer { #expect((try? scoring.ledger.head()) == before, "a refused command appended events") }
         do {
@@ -130,7 +130,7 @@ final class Province {
 
     // MARK: Drafts
 
-    func selfScore(
+    public func selfScore(
         _ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil
     ) -> EventDraft {
         let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit).pdf", sha256: Self.evidenceHash(unit))] : []
@@ -140,17 +140,17 @@ final class Province {
         ).draft
     }
 
-    func notApplicable(_ unit: String, _ criterion: String) -> EventDraft {
+    public func notApplicable(_ unit: String, _ criterion: String) -> EventDraft {
         PARPayload.NotApplicableMarked(
             cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019"
         ).draft
     }
 
-    func submit(_ unit: String) -> EventDraft {
+    public func submit(_ unit: String) -> EventDraft {
         PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft
     }
 
-    func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng")
+    public func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng")
         -> EventDraft
     {
         PARPayload.AppraisalScoreRecorded(
@@ -158,33 +158,33 @@ final class Province {
         ).draft
     }
 
-    func conclude(_ unit: String) -> EventDraft {
+    public func conclude(_ unit: String) -> EventDraft {
         PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft
     }
 
-    func assign(_ member: String, fields: [UnitKind: [String]], chair: Bool) -> EventDraft {
+    public func assign(_ member: String, fields: [UnitKind: [String]], chair: Bool) -> EventDraft {
         PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair).draft
     }
 
-    func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm")
+    public func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm")
         -> EventDraft
     {
         PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft
     }
 
-    func reopen(_ unit: String, reason: String = "Đơn vị giải trình, bổ sung tài liệu") -> EventDraft {
+    public func reopen(_ unit: String, reason: String = "Đơn vị giải trình, bổ sung tài liệu") -> EventDraft {
         PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason).draft
     }
 
-    func closeAppraisal() -> EventDraft {
+    public func closeAppraisal() -> EventDraft {
         PARPayload.AppraisalClosed(cycle: cycle).draft
     }
 
-    func concludeSpotCheck(_ unit: String) -> EventDraft {
+    public func concludeSpotCheck(_ unit: String) -> EventDraft {
         PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft
     }
 
-    func spotCheck(
+    public func spotCheck(
         _ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil
     ) -> EventDraft {
         PARPayload.SpotCheckScoreRecorded(
@@ -192,14 +192,14 @@ final class Province {
         ).draft
     }
 
-    func survey(_ unit: String, _ scores: [(String, String)]) -> EventDraft {
+    public func survey(_ unit: String, _ scores: [(String, String)]) -> EventDraft {
         PARPayload.SurveyScoresImported(
             cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) },
             source: String(repeating: "a", count: 64)
         ).draft
     }
 
-    func publish(hash: String? = nil, date: String = "2020-05-29") throws -> EventDraft {
+    public func publish(hash: String? = nil, date: String = "2020-05-29") throws -> EventDraft {
         (PARPayload.ResultsPublished(
             cycle: cycle, decision: "640/QĐ-UBND", date: date,
             resultsHash: try hash ?? scoring.results(cycle: cycle).hash)).draft
@@ -207,10 +207,10 @@ final class Province {
 
     // MARK: Whole stages
 
-    func assessedLeaves(of unit: String) -> [Criterion] { framework(of: unit).leaves.filter { $0.method == .assessed } }
+    public func assessedLeaves(of unit: String) -> [Criterion] { framework(of: unit).leaves.filter { $0.method == .assessed } }
 
     /// Every assessed criterion at its maximum, except those under `notApplicable`, then submission.
-    func selfAssessFully(_ unit: String, notApplicable codes: [String] = []) throws {
+    public func selfAssessFully(_ unit: String, notApplicable codes: [String] = []) throws {
         let excluded = Set(
             codes.flatMap { code in framework(of: unit).criteriaByCode[code]?.allCriteria.map(\.code) ?? [] })
         let scores = assessedLeaves(of: unit).filter { !excluded.contains($0.code) }.map {
@@ -220,14 +220,14 @@ final class Province {
     }
 
     /// The council lowers the first `count` applicable assessed criteria to 0, then concludes.
-    func appraiseLowering(_ unit: String, count: Int, skipping codes: Set<String> = []) throws {
+    public func appraiseLowering(_ unit: String, count: Int, skipping codes: Set<String> = []) throws {
         let lowered = assessedLeaves(of: unit).filter { !codes.contains($0.code) }.prefix(count).map {
             appraise(unit, $0.code, "0")
         }
         try issue(by: "hoi-dong", lowered + [conclude(unit)])
     }
 
-    func surveyFully(_ unit: String, except zeroed: Set<String> = []) throws {
+    public func surveyFully(_ unit: String, except zeroed: Set<String> = []) throws {
         let rows = framework(of: unit).leaves.filter { $0.method == .survey }.map {
             ($0.code, zeroed.contains($0.code) ? "0" : $0.maxPoints.description)
         }
@@ -235,7 +235,7 @@ final class Province {
     }
 
     /// Closes the appraisal (the chair) unless it is closed, then draws the sample of `kind`.
-    func draw(_ kind: UnitKind) throws -> [String] {
+    public func draw(_ kind: UnitKind) throws -> [String] {
         if try scoring.cycle(cycle)?.appraisalClosed == nil { try issue(by: "hoi-dong", [closeAppraisal()]) }
         let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: secret, adding: [])
         try issue(by: "ban-chi-dao", [draft])
@@ -243,7 +243,7 @@ final class Province {
     }
 
     /// Concludes the spot-check of every drawn unit not concluded yet.
-    func concludeSpotChecks() throws {
+    public func concludeSpotChecks() throws {
         let drawn = try scoring.cycle(cycle)?.draws.values.flatMap(\.units) ?? []
         let open = try drawn.filter { try scoring.unitRecord(cycle: cycle, unit: $0)?.spotCheckConcluded == false }
         if !open.isEmpty { try issue(by: "ban-chi-dao", open.sorted().map(concludeSpotCheck)) }
@@ -251,11 +251,11 @@ final class Province {
 }
 
 extension Province {
-    func withdraw(_ unit: String, reason: String = "Bổ sung tài liệu kiểm chứng") -> EventDraft {
+    public func withdraw(_ unit: String, reason: String = "Bổ sung tài liệu kiểm chứng") -> EventDraft {
         PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft
     }
 
-    func ask(_ unit: String, _ criterion: String, request: String = "gt-1", question: String = "Đề nghị giải trình")
+    public func ask(_ unit: String, _ criterion: String, request: String = "gt-1", question: String = "Đề nghị giải trình")
         -> EventDraft
     {
         PARPayload.ExplanationRequested(
@@ -263,7 +263,7 @@ extension Province {
         ).draft
     }
 
-    func explain(
+    public func explain(
         _ unit: String, request: String = "gt-1", answer: String = "Đơn vị giải trình", evidence: [String]? = nil
     )
         -> EventDraft
@@ -275,7 +275,7 @@ extension Province {
     }
 
     /// Issues `events`, expecting a refusal: its reason and kind, with the ledger's head unchanged.
-    func refusalKind(by actor: String, _ events: [EventDraft], sourceLocation: SourceLocation = #_sourceLocation)
+    public func refusalKind(by actor: String, _ events: [EventDraft], sourceLocation: SourceLocation = #_sourceLocation)
         throws -> (reason: String, kind: ErrorKind)?
     {
         let before = try scoring.ledger.head()
