@@ -149,11 +149,11 @@ import Testing
         let published = try run(
             directory, ["publish", cycle, "--decision", "640/QĐ-UBND", "--date", "2020-05-29"], key: secretariat)
         #expect(published.output.contains("Published 'dien-bien-2019' by decision 640/QĐ-UBND"))
-        let afterRequest = try CLI.run([
+        let late = try CLI.run([
             "appraise", cycle, "so-y-te", "1.2", "2", "--reason", "x", "--ledger", directory.ledgerPath, "--key",
             key("hoi-dong"),
         ])
-        #expect(afterRequest.status == 2)
+        #expect(late.status == 2)
         #expect(late.error.contains("was published by decision 640/QĐ-UBND"), "\(late.error)")
         _ = try run(
             directory, ["correct", cycle, "so-y-te", "1.2", "2", "--decision", "812/QĐ-UBND", "--reason", "Phúc khảo"],
