@@ -175,6 +175,84 @@ import Testing
         #expect(shown.output.contains("Published by decision 640/QĐ-UBND of 2020-05-29"))
     }
 
+    @Test func aUnitWithdrawsResubmitsAndAnswersACouncilMembersRequestThroughTheCommandLine() throws {
+        let directory = try TemporaryDirectory()
+        try directory.initCycle()
+        func key(_ name: String) -> String { directory.path + "/\(name).key" }
+        for (id, role, scope) in [
+            ("can-bo-stc", "unit-officer", "so-tai-chinh"), ("hoi-dong", "council-member", nil),
+            ("ban-chi-dao", "steering-committee", nil),
+        ] {
+            _ = try CLI.run(["keygen", "--out", key(id)])
+            _ = try run(
+                directory,
+                ["actor", "add", id, "--name", id, "--role", role, "--public-key", key(id) + ".pub"]
+                    + (scope.map { ["--scope", $0] } ?? []), key: directory.secretariatKey)
+        }
+        _ = try run(
+            directory, ["council", "assign", cycle, "hoi-dong", "--department-fields", "1,2,3,4,5,6,7", "--chair"],
+            key: directory.secretariatKey)
+        _ = try run(
+            directory, ["spotcheck", "commit", cycle, "--secret-out", directory.path + "/phuc-tra.secret"],
+            key: key("ban-chi-dao"))
+        let exempt = ["1.1", "1.3", "1.4", "1.5", "1.6", "1.7", "2", "3", "4", "5", "6", "7"]
+        let evidence = directory.path + "/bao-cao.pdf"
+        try Data("Báo cáo CCHC".utf8).write(to: URL(fileURLWithPath: evidence))
+        _ = try run(
+            directory, ["score", "self", cycle, "so-tai-chinh", "1.2", "3", "--evidence", evidence],
+            key: key("can-bo-stc"))
+        _ = try run(
+            directory, ["score", "na", cycle, "so-tai-chinh"] + exempt + ["--legal-basis", "Không thuộc nhiệm vụ"],
+            key: key("can-bo-stc"))
+        _ = try run(directory, ["score", "submit", cycle, "so-tai-chinh"], key: key("can-bo-stc"))
+        let withdrawn = try run(
+            directory, ["score", "withdraw", cycle, "so-tai-chinh", "--reason", "Bổ sung tài liệu"],
+            key: key("can-bo-stc"))
+        #expect(withdrawn.output.contains("Withdrew the self-assessment of so-tai-chinh"))
+        _ = try run(
+            directory, ["score", "self", cycle, "so-tai-chinh", "1.2", "2,5", "--evidence", evidence],
+            key: key("can-bo-stc"))
+        _ = try run(directory, ["score", "submit", cycle, "so-tai-chinh"], key: key("can-bo-stc"))
+        let asked = try run(
+            directory, ["appraise", "ask", cycle, "so-tai-chinh", "1.2", "--question", "Báo cáo nào gửi trễ?"],
+            key: key("hoi-dong"))
+        let request = try #require(
+            asked.output.split(separator: " ").first { $0.hasPrefix("gt-") }.map(String.init))
+        let ledger = ["--ledger", directory.ledgerPath]
+        let unknown = try CLI.run(
+            ["score", "explain", cycle, "so-tai-chinh", "gt-khong-co", "--answer", "x", "--key", key("can-bo-stc")]
+                + ledger)
+        #expect(unknown.status == 2)
+        #expect(unknown.error.contains("no explanation request 'gt-khong-co'"))
+        let afterRequest = try CLI.run(
+            ["score", "withdraw", cycle, "so-tai-chinh", "--reason", "Sửa", "--key", key("can-bo-stc")] + ledger)
+        #expect(afterRequest.status == 2)
+        #expect(afterRequest.error.contains("already asked 'so-tai-chinh' for an explanation"))
+        let answered = try run(
+            directory,
+            ["score", "explain", cycle, "so-tai-chinh", request, "--answer", "Quý III", "--evidence", evidence],
+            key: key("can-bo-stc"))
+        #expect(answered.output.contains("Answered request \(request) of so-tai-chinh"))
+        let json = try run(directory, ["scores", cycle, "so-tai-chinh", "--json"]).output
+        let report = try JSONParser.parse(Array(json.utf8))
+        #expect(report["stage"] == .string("submitted"))
+        let line = try #require(report["criteria"]?.arrayValue?.first { $0["code"] == .string("1.2") })
+        let explanation = try #require(line["explanations"]?.arrayValue?.first)
+        #expect(explanation["request"] == .string(request))
+        #expect(explanation["askedBy"] == .string("hoi-dong"))
+        #expect(explanation["answeredBy"] == .string("can-bo-stc"))
+        #expect(explanation["evidence"]?.arrayValue?.count == 1)
+        let file = directory.path + "/unit-scores.json"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: file))
+        let check = try CLI.run(
+            [
+                "python3", "-c",
+                "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)",
+                Repository.file("schemas/read-models/unit-scores.schema.json"), file,
+            ], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(check.status == 0, "\(check.output)\(check.error)")
+    }
+
     @Test func aSurveyFileWithBadRowsIsRefusedWholeWithLineNumbers() throws {
         let directory = try TemporaryDirectory()
         try directory.initCycle()
