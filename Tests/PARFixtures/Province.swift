@@ -1,9 +1,9 @@
 import Foundation
-import Ledger
-import PARIndex
+public import Ledger
+public import PARIndex
 import Scenarios
-import TestSupport
-import Testing
+public import TestSupport
+public import Testing
 
 extension Repository {
     public static func framework(_ name: String) throws -> Framework {
@@ -16,7 +16,9 @@ extension Repository {
 /// council's chair (`hoi-dong`, every field) and a member (`thanh-vien`, field 1), a steering
 /// committee member and the survey contractor, both Điện Biên frameworks registered, a cycle opened
 /// with `departments` and `districts` units, the council assigned and the draw's secret committed.
-public final class Province {
+/// It is unchecked Sendable: a test drives its province from one task at a time (the web tests hand it to
+/// the server's handlers, which only read the ledger through it).
+public final class Province: @unchecked Sendable {
     public let directory: TemporaryDirectory
     public let clock = ManualClock(start: Timestamp(iso8601: "2020-01-05T02:00:00Z")!)
     public let scoring: ScoringLedger
