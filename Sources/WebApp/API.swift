@@ -30,7 +30,9 @@ struct API {
             if let session = context.session { await sessions.close(session.token) }
             var response = Response(status: .noContent)
             response.setCookie(
-                Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+                Cookie(
+                    name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true,
+                    sameSite: .strict))
             return response
         }
         api.get("cycles") { _, context in
@@ -46,17 +48,20 @@ struct API {
         }
         api.get("cycles/:cycle") { _, context in
             _ = try signedIn(context)
-            return JSONResponse.make(try scoring.status(cycle: try context.parameters.require("cycle"), now: scoring.ledger.now()).json)
+            return JSONResponse.make(
+                try scoring.status(cycle: try context.parameters.require("cycle"), now: scoring.ledger.now()).json)
         }
         api.get("cycles/:cycle/ranking") { request, context in
             _ = try signedIn(context)
             let kind = try request.uri.queryParameters.get("kind").map { text in
                 guard let kind = UnitKind(rawValue: String(text)) else {
-                    throw WebError(status: .badRequest, kind: "invalid-input", message: "kind is department or district")
+                    throw WebError(
+                        status: .badRequest, kind: "invalid-input", message: "kind is department or district")
                 }
                 return kind
             }
-            return JSONResponse.make(try scoring.ranking(cycle: try context.parameters.require("cycle"), kind: kind).json)
+            return JSONResponse.make(
+                try scoring.ranking(cycle: try context.parameters.require("cycle"), kind: kind).json)
         }
         api.get("cycles/:cycle/units/:unit") { _, context in
             _ = try signedIn(context)
@@ -90,7 +95,8 @@ struct API {
         let head = try scoring.ledger.head()
         return JSONResponse.make(
             .object([
-                "ledger": .string(scoring.ledger.id), "size": .integer(Int64(head.count)), "head": .string(head.hash.hex),
+                "ledger": .string(scoring.ledger.id), "size": .integer(Int64(head.count)),
+                "head": .string(head.hash.hex),
                 "logKeyFingerprint": .string(logKeyFingerprint),
             ]))
     }
@@ -119,7 +125,8 @@ struct API {
         }
         guard await sessions.redeem(challenge) else {
             await sessions.noteFailedLogin(from: context.client)
-            throw WebError(status: .unauthorized, kind: "unauthenticated", message: "the challenge is unknown, used or expired")
+            throw WebError(
+                status: .unauthorized, kind: "unauthenticated", message: "the challenge is unknown, used or expired")
         }
         guard key.verifies(Array(signature), of: Self.loginMessage(ledgerID: scoring.ledger.id, challenge: challenge)),
             let actor = try scoring.ledger.actor(owning: key), actor.status == .active
@@ -134,7 +141,8 @@ struct API {
         context.logger.info("logged in", metadata: ["actor": "\(actor.id)"])
         var response = JSONResponse.make(try identity(actor, session))
         response.setCookie(
-            Cookie(name: SessionMiddleware.cookieName, value: session.token, path: "/", httpOnly: true, sameSite: .strict))
+            Cookie(
+                name: SessionMiddleware.cookieName, value: session.token, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -151,7 +159,9 @@ struct API {
             "actor": .string(actor.id), "name": .string(actor.name), "keyID": .string(session.keyID),
             "ledger": .string(scoring.ledger.id), "csrf": .string(session.csrf),
             "roles": .array(
-                actor.grants.map { .object(["role": .string($0.role), "scope": $0.scope.map(JSONValue.string) ?? .null]) }),
+                actor.grants.map {
+                    .object(["role": .string($0.role), "scope": $0.scope.map(JSONValue.string) ?? .null])
+                }),
         ])
     }
 
@@ -171,11 +181,14 @@ struct API {
     func upload(_ request: Request, _ context: WebContext) async throws -> Response {
         let session = try signedIn(context)
         guard let name = request.uri.queryParameters.get("name").map({ String($0).nfc }),
-            DisplayName.problem(name, "the document's name") == nil, !name.contains("/"), Self.mediaType(ofName: name) != nil
+            DisplayName.problem(name, "the document's name") == nil, !name.contains("/"),
+            Self.mediaType(ofName: name) != nil
         else {
             throw WebError(
                 status: .badRequest, kind: "invalid-input",
-                message: "name the document (?name=) with one of the extensions \(Self.documentTypes.keys.sorted().joined(separator: ", "))")
+                message:
+                    "name the document (?name=) with one of the extensions \(Self.documentTypes.keys.sorted().joined(separator: ", "))"
+            )
         }
         var request = request
         let bytes = Array(try await request.collectBody(upTo: WebLimits.document).readableBytesView)
@@ -188,7 +201,8 @@ struct API {
         guard await sessions.holdUpload(staged, session: session.token) else {
             throw WebError(
                 status: .conflict, kind: "conflict",
-                message: "this session holds \(SessionStore.uploadLimit) documents not yet cited; cite or drop them first")
+                message:
+                    "this session holds \(SessionStore.uploadLimit) documents not yet cited; cite or drop them first")
         }
         return JSONResponse.make(
             .object([
@@ -206,9 +220,12 @@ struct API {
         let path = EvidenceStore(ledger: scoring.ledger).path(for: sha256)
         guard let data = FileManager.default.contents(atPath: path), SHA256Digest.hex(Array(data)) == sha256 else {
             throw WebError(
-                status: .internalServerError, kind: "integrity", message: "the stored copy of \(sha256) is missing or altered")
+                status: .internalServerError, kind: "integrity",
+                message: "the stored copy of \(sha256) is missing or altered")
         }
-        let disposition = "attachment; filename*=UTF-8''" + (added.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tai-lieu")
+        let disposition =
+            "attachment; filename*=UTF-8''"
+            + (added.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tai-lieu")
         return Response(
             status: .ok,
             headers: [
@@ -247,11 +264,14 @@ struct API {
             from: Array(try reader.string("document").utf8), ledgerID: scoring.ledger.id, keyID: session.keyID,
             signature: Array(signature))
         guard command.actor == session.actor else {
-            throw WebError(status: .forbidden, kind: "forbidden", message: "the command is not signed by the logged-in actor")
+            throw WebError(
+                status: .forbidden, kind: "forbidden", message: "the command is not signed by the logged-in actor")
         }
         let result = try scoring.append(command)
         try await sessions.keepUploads(
-            command.events.filter { $0.type == PARPayload.EvidenceAdded.type }.compactMap { $0.payload["sha256"]?.stringValue },
+            command.events.filter { $0.type == PARPayload.EvidenceAdded.type }.compactMap {
+                $0.payload["sha256"]?.stringValue
+            },
             session: session.token)
         context.logger.info(
             "command appended",
@@ -265,7 +285,10 @@ struct API {
                 "command": .string(command.id), "alreadyRecorded": .bool(result.wasAlreadyRecorded),
                 "events": .array(
                     result.events.map {
-                        .object(["sequence": .integer(Int64($0.sequence)), "hash": .string($0.hash.hex), "type": .string($0.type)])
+                        .object([
+                            "sequence": .integer(Int64($0.sequence)), "hash": .string($0.hash.hex),
+                            "type": .string($0.type),
+                        ])
                     }),
                 "receipt": receipt.json,
             ]), status: result.wasAlreadyRecorded ? .ok : .created)

@@ -57,8 +57,10 @@ struct Intent {
                 let criterion = try row.string("criterion")
                 if let basis = try row.optionalString("notApplicable") {
                     events.append(
-                        PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: basis)
-                            .draft)
+                        PARPayload.NotApplicableMarked(
+                            cycle: cycle, unit: unit, criterion: criterion, legalBasis: basis
+                        )
+                        .draft)
                 } else {
                     events.append(
                         PARPayload.SelfScoreRecorded(
@@ -108,7 +110,8 @@ struct Intent {
                 PARPayload.ExplanationRequested(
                     cycle: try reader.string("cycle"), unit: try reader.string("unit"),
                     criterion: try reader.string("criterion"),
-                    request: try reader.optionalString("request") ?? "gt-" + String(SessionStore.randomToken().prefix(8)),
+                    request: try reader.optionalString("request") ?? "gt-"
+                        + String(SessionStore.randomToken().prefix(8)),
                     question: try reader.string("question")
                 ).draft
             ]
@@ -157,14 +160,17 @@ struct Intent {
         case "register-framework":
             drafts = [PARPayload.FrameworkRegistered(framework: try Framework(json: try reader.raw("framework"))).draft]
         case "open-cycle":
-            drafts = [try PARPayload.CycleOpened(payload: try PayloadReader(try reader.raw("cycle"), type: "the cycle")).draft]
+            drafts = [
+                try PARPayload.CycleOpened(payload: try PayloadReader(try reader.raw("cycle"), type: "the cycle")).draft
+            ]
         case "enrol":
             guard let key = PublicKey(base64: try reader.string("publicKey")) else {
                 throw RuleViolation("the public key is 32 bytes in base64, as the key's .pub file or the page gives it")
             }
             let role = try reader.string("role")
             guard Role(rawValue: role) != nil else {
-                throw RuleViolation("unknown role '\(role)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw RuleViolation(
+                    "unknown role '\(role)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let scope = try reader.optionalString("scope").flatMap { $0.isEmpty ? nil : $0 }
             if let scope, let problem = try scoring.scopeProblem(scope) { throw RuleViolation(problem) }
@@ -212,7 +218,8 @@ struct Intent {
                 ).draft
             ]
         default:
-            throw RuleViolation("unknown operation '\(operation)'; the operations are \(operations.joined(separator: ", "))")
+            throw RuleViolation(
+                "unknown operation '\(operation)'; the operations are \(operations.joined(separator: ", "))")
         }
         return Intent(drafts: added + drafts, attached: attached)
     }

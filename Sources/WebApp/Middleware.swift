@@ -51,7 +51,9 @@ struct SessionMiddleware: RouterMiddleware {
             context.session = await sessions.session(token)
         }
         let changesState = ![.get, .head, .options].contains(request.method)
-        let isLogin = request.uri.path == "/api/session/challenge" || (request.uri.path == "/api/session" && request.method == .post)
+        let isLogin =
+            request.uri.path == "/api/session/challenge"
+            || (request.uri.path == "/api/session" && request.method == .post)
         if changesState && !isLogin {
             guard let session = context.session else {
                 throw WebError(status: .unauthorized, kind: "unauthenticated", message: "log in first")
@@ -82,7 +84,9 @@ struct ErrorResponses: RouterMiddleware {
             } else {
                 context.logger.info(
                     "request refused",
-                    metadata: ["path": "\(request.uri.path)", "kind": "\(refusal.kind)", "status": "\(refusal.status.code)"])
+                    metadata: [
+                        "path": "\(request.uri.path)", "kind": "\(refusal.kind)", "status": "\(refusal.status.code)",
+                    ])
             }
             var response: Response
             if request.uri.path.hasPrefix("/api/") {
@@ -106,7 +110,8 @@ struct ErrorResponses: RouterMiddleware {
         case let error as WebError:
             return error
         case let error as any HTTPResponseError:
-            let kind = error.status == .notFound ? "not-found" : error.status.code == 413 ? "too-large" : "invalid-input"
+            let kind =
+                error.status == .notFound ? "not-found" : error.status.code == 413 ? "too-large" : "invalid-input"
             return WebError(status: error.status, kind: kind, message: error.status.reasonPhrase)
         case let error as any KindedError:
             let status: HTTPResponse.Status =

@@ -17,7 +17,8 @@ struct PageRenderer: Sendable {
     }
 
     func render(_ template: String, _ data: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(data, withTemplate: template) ?? "<!doctype html><title>Lỗi</title><p>Lỗi mẫu trang.</p>"
+        let html =
+            library.render(data, withTemplate: template) ?? "<!doctype html><title>Lỗi</title><p>Lỗi mẫu trang.</p>"
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
@@ -53,7 +54,9 @@ struct Pages {
 
     func register(on router: Router<WebContext>) {
         router.get("/") { _, context in try home(context) }
-        router.get("dang-nhap") { _, _ in renderer.render("login", ["title": "Đăng nhập", "page": "login", "ledger": scoring.ledger.id]) }
+        router.get("dang-nhap") { _, _ in
+            renderer.render("login", ["title": "Đăng nhập", "page": "login", "ledger": scoring.ledger.id])
+        }
         router.get("don-vi/:cycle/:unit") { _, context in try unitSheet(context) }
         router.get("hoi-dong/:cycle") { _, context in try councilQueue(context) }
         router.get("hoi-dong/:cycle/:unit") { _, context in try councilUnit(context) }
@@ -136,7 +139,9 @@ struct Pages {
                 switch Role(rawValue: grant.role) {
                 case .unitOfficer:
                     if let scope = grant.scope, let unit = record.unit(scope) {
-                        tasks.append(["href": "/don-vi/\(id)/\(scope)", "text": "Tự đánh giá của \(unit.name) — \(label)"])
+                        tasks.append([
+                            "href": "/don-vi/\(id)/\(scope)", "text": "Tự đánh giá của \(unit.name) — \(label)",
+                        ])
                     }
                 case .councilMember where record.council[viewer.actor.id] != nil:
                     tasks.append(["href": "/hoi-dong/\(id)", "text": "Thẩm định — \(label)"])
@@ -183,7 +188,9 @@ struct Pages {
                 row["selfReason"] = line.score.selfScore?.reason ?? ""
                 row["notApplicableReason"] = line.score.notApplicable?.reason ?? ""
                 row["isNotApplicable"] = line.score.notApplicable != nil
-                row["selfEvidence"] = (line.score.selfScore?.evidence ?? []).map { ["name": $0.name, "sha256": $0.sha256] }
+                row["selfEvidence"] = (line.score.selfScore?.evidence ?? []).map {
+                    ["name": $0.name, "sha256": $0.sha256]
+                }
             }
             rows.append(row)
             for child in criterion.children { walk(child, depth: depth + 1, field: field) }
@@ -192,7 +199,8 @@ struct Pages {
         return rows
     }
 
-    func unitContext(_ context: WebContext) throws -> (CycleRecord, CycleUnit, Framework, UnitScoresReport, UnitRecord) {
+    func unitContext(_ context: WebContext) throws -> (CycleRecord, CycleUnit, Framework, UnitScoresReport, UnitRecord)
+    {
         let record = try cycle(context)
         let member = try unit(context, of: record)
         guard let framework = try scoring.frameworks(of: record)[member.kind],
@@ -236,7 +244,8 @@ struct Pages {
         let viewer = try viewer(context, needs: .councilMember)
         guard let assignment = record.council[viewer.actor.id] else {
             throw WebError(
-                status: .forbidden, kind: "forbidden", message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
+                status: .forbidden, kind: "forbidden",
+                message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
         }
         let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
         let units: [[String: Any]] = status.units.compactMap { progress in
@@ -244,14 +253,16 @@ struct Pages {
             guard !fields.isEmpty || assignment.chair else { return nil }
             return [
                 "cycle": record.opened.cycle, "unit": progress.unit.id, "name": progress.unit.name,
-                "kind": Vietnamese.kind(progress.unit.kind.rawValue), "stage": Vietnamese.stage(progress.record.stage.rawValue),
+                "kind": Vietnamese.kind(progress.unit.kind.rawValue),
+                "stage": Vietnamese.stage(progress.record.stage.rawValue),
                 "fields": fields.joined(separator: ", "), "ready": progress.record.stage == .submitted,
             ]
         }
         return page(
             "council", viewer, "Hàng chờ thẩm định",
             [
-                "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))", "units": units,
+                "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
+                "units": units,
                 "chair": assignment.chair, "closed": record.appraisalClosed != nil,
             ])
     }
@@ -261,7 +272,8 @@ struct Pages {
         let viewer = try viewer(context, needs: .councilMember)
         guard let assignment = record.council[viewer.actor.id] else {
             throw WebError(
-                status: .forbidden, kind: "forbidden", message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
+                status: .forbidden, kind: "forbidden",
+                message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
         }
         let mine = Set(assignment.fields[member.kind.rawValue] ?? [])
         var data = unitHeader(record, member, unitRecord, report)
@@ -341,7 +353,10 @@ struct Pages {
             ]
         }
         let cycles: [[String: Any]] = try scoring.cycles().map {
-            ["cycle": $0.opened.cycle, "name": "\($0.opened.name) (\($0.opened.year))", "published": $0.publication != nil]
+            [
+                "cycle": $0.opened.cycle, "name": "\($0.opened.name) (\($0.opened.year))",
+                "published": $0.publication != nil,
+            ]
         }
         let frameworks: [[String: Any]] = try scoring.frameworks().map {
             ["id": $0.id, "name": $0.name, "kind": Vietnamese.kind($0.unitKind.rawValue)]
@@ -360,7 +375,8 @@ struct Pages {
         let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
         let units: [[String: Any]] = status.units.map { progress in
             [
-                "unit": progress.unit.id, "name": progress.unit.name, "kind": Vietnamese.kind(progress.unit.kind.rawValue),
+                "unit": progress.unit.id, "name": progress.unit.name,
+                "kind": Vietnamese.kind(progress.unit.kind.rawValue),
                 "stage": Vietnamese.stage(progress.record.stage.rawValue),
                 "submitted": progress.record.stage != .selfAssessment, "sealed": progress.record.stage == .appraised,
                 "drawn": progress.record.spotChecked, "concluded": progress.record.spotCheckConcluded,
@@ -379,26 +395,33 @@ struct Pages {
             ["done": record.appraisalClosed != nil, "text": "Chủ tịch Hội đồng đã khép lại việc thẩm định của kỳ"],
             [
                 "done": kinds.allSatisfy { record.draws[$0.rawValue] != nil },
-                "text": "Ban Chỉ đạo đã bốc thăm phúc tra (" + kinds.map { Vietnamese.kind($0.rawValue) + (record.draws[$0.rawValue] != nil ? ": rồi" : ": chưa") }.joined(separator: "; ") + ")",
+                "text": "Ban Chỉ đạo đã bốc thăm phúc tra ("
+                    + kinds.map {
+                        Vietnamese.kind($0.rawValue) + (record.draws[$0.rawValue] != nil ? ": rồi" : ": chưa")
+                    }.joined(separator: "; ") + ")",
             ],
             [
                 "done": status.units.allSatisfy { !$0.record.spotChecked || $0.record.spotCheckConcluded },
-                "text": "Đã kết luận phúc tra \(status.units.filter { $0.record.spotCheckConcluded }.count)/\(status.units.filter { $0.record.spotChecked }.count) đơn vị được bốc thăm",
+                "text":
+                    "Đã kết luận phúc tra \(status.units.filter { $0.record.spotCheckConcluded }.count)/\(status.units.filter { $0.record.spotChecked }.count) đơn vị được bốc thăm",
             ],
             [
                 "done": ranked.allSatisfy(\.surveyComplete),
-                "text": "Đã có điểm điều tra xã hội học của \(ranked.filter(\.surveyComplete).count)/\(ranked.count) đơn vị",
+                "text":
+                    "Đã có điểm điều tra xã hội học của \(ranked.filter(\.surveyComplete).count)/\(ranked.count) đơn vị",
             ],
             [
                 "done": false, "window": true,
-                "text": "Ngày quyết định công bố nằm trong khoảng \(status.publicationWindow.from) – \(status.publicationWindow.until)",
+                "text":
+                    "Ngày quyết định công bố nằm trong khoảng \(status.publicationWindow.from) – \(status.publicationWindow.until)",
             ],
         ]
         return page(
             "dashboard", viewer, "Theo dõi kỳ đánh giá",
             [
                 "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
-                "units": units, "checklist": checklist, "published": mustacheValue(status.json["published"] ?? .null) as Any,
+                "units": units, "checklist": checklist,
+                "published": mustacheValue(status.json["published"] ?? .null) as Any,
                 "isPublished": record.publication != nil,
                 "progress": mustacheValue(status.json["progress"] ?? .null) as Any,
                 "windowFrom": status.publicationWindow.from, "windowUntil": status.publicationWindow.until,

@@ -76,7 +76,10 @@ struct StaticAssets: Sendable {
         }
         return Response(
             status: .ok,
-            headers: [.contentType: file.type, .cacheControl: "no-cache", .eTag: "\"\(SHA256Digest.hex(file.bytes).prefix(16))\""],
+            headers: [
+                .contentType: file.type, .cacheControl: "no-cache",
+                .eTag: "\"\(SHA256Digest.hex(file.bytes).prefix(16))\"",
+            ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 }

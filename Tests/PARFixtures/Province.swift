@@ -31,7 +31,9 @@ public final class Province: @unchecked Sendable {
     /// The steering committee's secret for the draw, committed when the province is set up.
     public let secret = EventHash.of(Array("bí mật phúc tra".utf8)).bytes
 
-    public init(departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true) throws {
+    public init(departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true)
+        throws
+    {
         directory = try TemporaryDirectory()
         scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock)
         departments = try Repository.framework("dien-bien-2019-departments")
@@ -97,7 +99,9 @@ public final class Province: @unchecked Sendable {
     }
 
     /// The document each unit's self-scores cite (registered when the province is set up).
-    public static func evidenceHash(_ unit: String) -> String { EventHash.of(Array("tài liệu kiểm chứng \(unit)".utf8)).hex }
+    public static func evidenceHash(_ unit: String) -> String {
+        EventHash.of(Array("tài liệu kiểm chứng \(unit)".utf8)).hex
+    }
 
     private func enrol(_ id: String, _ role: Role, _ scope: String?) -> EventDraft {
         let key = SigningKey()
@@ -152,7 +156,9 @@ public final class Province: @unchecked Sendable {
         PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft
     }
 
-    public func appraise(_ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng")
+    public func appraise(
+        _ unit: String, _ criterion: String, _ points: String, reason: String? = "Thiếu tài liệu kiểm chứng"
+    )
         -> EventDraft
     {
         PARPayload.AppraisalScoreRecorded(
@@ -168,7 +174,9 @@ public final class Province: @unchecked Sendable {
         PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair).draft
     }
 
-    public func rejectNotApplicable(_ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm")
+    public func rejectNotApplicable(
+        _ unit: String, _ criterion: String, reason: String = "Đơn vị có nhiệm vụ này trong năm"
+    )
         -> EventDraft
     {
         PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft
@@ -209,7 +217,9 @@ public final class Province: @unchecked Sendable {
 
     // MARK: Whole stages
 
-    public func assessedLeaves(of unit: String) -> [Criterion] { framework(of: unit).leaves.filter { $0.method == .assessed } }
+    public func assessedLeaves(of unit: String) -> [Criterion] {
+        framework(of: unit).leaves.filter { $0.method == .assessed }
+    }
 
     /// Every assessed criterion at its maximum, except those under `notApplicable`, then submission.
     public func selfAssessFully(_ unit: String, notApplicable codes: [String] = []) throws {
@@ -257,7 +267,9 @@ extension Province {
         PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft
     }
 
-    public func ask(_ unit: String, _ criterion: String, request: String = "gt-1", question: String = "Đề nghị giải trình")
+    public func ask(
+        _ unit: String, _ criterion: String, request: String = "gt-1", question: String = "Đề nghị giải trình"
+    )
         -> EventDraft
     {
         PARPayload.ExplanationRequested(

@@ -87,8 +87,10 @@ import Testing
                 .object([
                     "publicKey": .string(key.publicKey.base64), "challenge": .string(text),
                     "signature": .string(
-                        Data(key.signature(for: API.loginMessage(ledgerID: province.scoring.ledger.id, challenge: text)))
-                            .base64EncodedString()),
+                        Data(
+                            key.signature(for: API.loginMessage(ledgerID: province.scoring.ledger.id, challenge: text))
+                        )
+                        .base64EncodedString()),
                 ])
             }
             try await client.execute(uri: "/api/session", method: .post, body: buffer(attempt(stranger))) {
@@ -182,8 +184,9 @@ import Testing
             var headers = try await logIn(client, province, as: "so-noi-vu")
             headers[HTTPField.Name("X-CSRF-Token")!] = "0"
             let intent: JSONValue = .object(["operation": .string("close-appraisal"), "cycle": .string(province.cycle)])
-            try await client.execute(uri: "/api/commands/prepare", method: .post, headers: headers, body: buffer(intent))
-            { response in
+            try await client.execute(
+                uri: "/api/commands/prepare", method: .post, headers: headers, body: buffer(intent)
+            ) { response in
                 #expect(response.status == .forbidden)
                 let kind = try json(response)["error"]?["kind"]?.stringValue
                 #expect(kind == "csrf")
