@@ -1,9 +1,10 @@
 import Foundation
 import TestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
-import Testing
 
 /// `parledger serve` as an operator runs it: it says where it listens, answers, and stops cleanly on
 /// SIGTERM (requests finish, the ledger is closed, exit 0); a missing ledger is refused before
