@@ -22,7 +22,7 @@ struct LogCommand: ParsableCommand {
     )
 
     /// Every event type a PAR ledger records, for --type.
-    static let eventTypes = (Array(PAREventCatalog.roles.keys) + ActorEvent.types).sorted()
+    static let eventTypes = EventFilter.eventTypes
 
     @OptionGroup var location: LedgerLocation
 
@@ -37,6 +37,12 @@ struct LogCommand: ParsableCommand {
 
     @Option(help: "Only events signed by this actor.")
     var actor: String?
+
+    @Option(help: "Only events signed by actors holding this role, e.g. council-member.")
+    var role: String?
+
+    @Option(help: "Only events about this criterion (their payload's criterion), e.g. 1.1.1.")
+    var criterion: String?
 
     @Option(help: ArgumentHelp("Only events of this type (repeatable), e.g. SelfScoreRecorded.", valueName: "type"))
     var type: [String] = []
@@ -63,24 +69,16 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let start = try since.map { try ProvinceTime.parse($0, option: "--since", bareDate: .start) }
-            let end = try until.map { try ProvinceTime.parse($0, option: "--until", bareDate: .end) }
-            let ledger = try location.openForReading().ledger
-            let cycleStream = cycle.map(PAREvents.cycleStream)
-            func matches(_ event: RecordedEvent) throws -> Bool {
-                if let actor, event.actor != actor.nfc { return false }
-                if !type.isEmpty, !type.contains(event.type) { return false }
-                if let cycleStream, event.stream != cycleStream, !event.stream.hasPrefix(cycleStream + "/") {
-                    return false
-                }
-                if let start, event.recordedAt < start { return false }
-                if let end, event.recordedAt > end { return false }
-                if let unit, try event.payloadValue["unit"]?.stringValue != unit.nfc { return false }
-                return true
-            }
+            var filter = EventFilter()
+            (filter.cycle, filter.unit, filter.criterion, filter.actor, filter.role) = (
+                cycle, unit, criterion, actor, role
+            )
+            filter.types = type
+            filter.since = try since.map { try ProvinceTime.parse($0, option: "--since", bareDate: .start) }
+            filter.until = try until.map { try ProvinceTime.parse($0, option: "--until", bareDate: .end) }
+            let scoring = try location.openForReading()
             var shown = 0
-            try ledger.forEachEvent(from: from) { event in
-                guard try matches(event) else { return true }
+            try scoring.forEachEvent(matching: filter, from: from) { event in
                 if json {
                     print(String(decoding: event.canonicalEnvelope(includingHash: true), as: UTF8.self))
                 } else {
@@ -92,7 +90,7 @@ struct LogCommand: ParsableCommand {
                 shown += 1
                 return shown < (limit ?? .max)
             }
-            let filtered = unit != nil || actor != nil || !type.isEmpty || cycle != nil || start != nil || end != nil
+            let filtered = !filter.isEmpty
             if shown == 0 && !json {
                 print(filtered ? "No event from \(from) on matches the filters." : "No events from \(from) on.")
             }
