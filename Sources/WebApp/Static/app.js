@@ -158,7 +158,7 @@ function showError(error, where) {
   const box = where || document.getElementById("loi");
   box.hidden = false;
   box.textContent = (error.title ? error.title + ": " : "") + (error.message || String(error));
-  if (!where) box.focus && box.scrollIntoView({ block: "nearest" });
+  if (!where) box.scrollIntoView({ block: "center" });
 }
 function showNotice(text) {
   const box = document.getElementById("thong-bao");
@@ -181,11 +181,17 @@ function collectValues(value, into) {
   return into;
 }
 
+// The members of an event shown in the confirmation dialog, with their Vietnamese labels.
+const PAYLOAD_LABELS = [
+  ["unit", "đơn vị"], ["criterion", "tiêu chí"], ["points", "điểm"], ["decision", "quyết định"], ["reason", "lý do"],
+  ["explanation", "giải trình"], ["legalBasis", "căn cứ"], ["question", "câu hỏi"], ["answer", "trả lời"],
+  ["name", "tên"], ["actor", "cán bộ"], ["role", "vai trò"], ["scope", "phạm vi"], ["until", "đến"], ["date", "ngày"],
+];
 function describe(event) {
   const p = event.payload || {};
   const parts = [EVENT_NAMES[event.type] || event.type];
-  for (const key of ["unit", "criterion", "points", "decision", "reason", "explanation", "legalBasis", "question", "answer", "name", "actor", "until", "date"]) {
-    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${key}: ${p[key]}`);
+  for (const [key, label] of PAYLOAD_LABELS) {
+    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${label}: ${p[key]}`);
   }
   return parts.join(" — ");
 }
@@ -410,7 +416,21 @@ function appraisePage() {
       error.textContent = `Không được nâng điểm: điểm thẩm định phải không cao hơn điểm tự đánh giá (${showPoints(self)}).`;
       return;
     }
-    await runCommand({ operation: "appraise", cycle, unit, criterion: row.dataset.criterion, points, reason }, { typed: [points, reason] });
+    try {
+      await runCommand({ operation: "appraise", cycle, unit, criterion: row.dataset.criterion, points, reason }, { typed: [points, reason] });
+    } catch (refusal) {
+      // The server judges the rule; the page only says in Vietnamese what the refusal most likely means.
+      if (refusal.kind === "forbidden" && row.classList.contains("not-mine")) {
+        refusal.message = `Tiêu chí ${row.dataset.criterion} thuộc lĩnh vực ${row.dataset.field}, không nằm trong lĩnh vực bạn được phân công (${table.dataset.myFields || "không có"}); sổ cái không ghi gì. Chi tiết: ${refusal.message}`;
+      }
+      error.textContent = (refusal.title ? refusal.title + ": " : "") + refusal.message;
+      throw refusal;
+    }
+  });
+  on(".form-bac-kad", "submit", async (event) => {
+    const form = event.target;
+    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
+    await runCommand({ operation: "reject-not-applicable", cycle, unit, criterion: form.closest("tr").dataset.criterion, reason }, { typed: [reason] });
   });
   on(".form-yeu-cau", "submit", async (event) => {
     const form = event.target;
@@ -478,9 +498,12 @@ function committeePage() {
   });
 }
 
+const SPOT_CHECK_DECISIONS = { recognise: "Công nhận", "not-recognise": "Không công nhận", raise: "Nâng điểm", lower: "Hạ điểm" };
+
 function spotCheckPage() {
   const table = document.querySelector("table.spotcheck");
   if (!table) return;
+  table.querySelectorAll(".decision-name").forEach((name) => { name.textContent = SPOT_CHECK_DECISIONS[name.dataset.decision] || name.dataset.decision; });
   const { cycle, unit } = table.dataset;
   on(".form-phuc-tra", "submit", async (event) => {
     const form = event.target;
@@ -539,6 +562,8 @@ function dashboardPage() {
     const mark = () => {
       const inside = date.value && date.value >= form.dataset.from && date.value <= form.dataset.until;
       windowItem.className = inside ? "done" : "todo";
+      windowItem.querySelector(".sr").textContent = inside ? "Đã xong: " : "Chưa xong: ";
+      windowItem.querySelector(".mark").textContent = inside ? "✔" : "✘";
     };
     date.addEventListener("input", mark);
   }

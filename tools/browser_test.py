@@ -1,0 +1,758 @@
+#!/usr/bin/env python3
+"""End-to-end browser test of `parledger serve`: one cycle through every role, each role in its own
+headless Chromium profile (its own IndexedDB keys, its own downloads), with a screenshot of every
+page visited and no console error or Content-Security-Policy violation allowed.
+
+    tools/browser_test.py [--parledger PATH] [--screenshots DIR] [--keep]
+
+What it does, in order (the ledger is new, in a temporary directory):
+ 1. `parledger init` writes the secretariat's key; the secretariat logs in in its browser by
+    importing that key file, registers a tiny department framework and opens a cycle of three
+    departments by uploading their JSON files; five people generate their keys in their own
+    browser profiles and the secretariat enrols them with the public key each page shows; two more
+    unit officers (keys from `parledger keygen`) are enrolled through tools/web_client.py; the
+    secretariat assigns the council (a chair, a member with field 1 only) and extends a deadline.
+ 2. The steering committee commits to its secret (the page downloads `phuc-tra-<cycle>.secret`).
+ 3. The officer of so-tai-chinh scores the whole sheet (an evidence PNG, a not-applicable mark),
+    saves, submits, withdraws with a reason, edits and resubmits; the two other units score and
+    submit through tools/web_client.py.
+ 4. The council member asks for an explanation, the unit answers it with a PDF, the member lowers
+    a score in field 1 with a reason, then unticks "Chỉ hiện lĩnh vực của tôi" and tries a
+    criterion of field 2: the page must show a Vietnamese refusal in #loi and the ledger's size
+    must not change.
+ 5. The chair seals every unit and closes the appraisal; the committee draws with the downloaded
+    secret (the page recomputes the draw), records a spot-check result with a reason and concludes
+    each drawn unit; the survey contractor imports a CSV.
+ 6. The secretariat sees every item of the publication checklist done, publishes with a decision
+    number and today's date, and /ket-qua/<cycle> shows the published ranking.
+
+Exit 0 on success, 1 on failure (with the step and what went wrong). Needs chromium, chromedriver
+and selenium 4; `--keep` keeps the temporary directory (ledger, keys, profiles, server log).
+"""
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zlib
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+
+CYCLE = "thu-nghiem-trinh-duyet"
+UNITS = [("so-tai-chinh", "Sở Tài chính"), ("so-y-te", "Sở Y tế"), ("so-tu-phap", "Sở Tư pháp")]
+MAIN_UNIT = "so-tai-chinh"
+DECISION = "1234/QĐ-UBND"
+VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
+# The refusal titles of Sources/WebApp/Vietnamese.swift a rule violation may carry.
+REFUSAL_TITLES = ("Không được phép", "Dữ liệu chưa hợp lệ", "Chưa đúng giai đoạn hoặc đã có thao tác khác")
+
+FRAMEWORK = {
+    "format": "parledger-framework/1",
+    "name": "Bộ tiêu chí thử nghiệm trình duyệt: sở, ban, ngành",
+    "unitKind": "department",
+    "source": "ParLedger tools/browser_test.py: a tiny table for the end-to-end browser test",
+    "stated": {"assessed": "75", "survey": "25"},
+    "settings": {
+        "classes": [{"name": "Tốt", "minimumPercent": "70"}, {"name": "Trung bình", "minimumPercent": "50"},
+                    {"name": "Kém", "minimumPercent": "0"}],
+        "provincialCommendationPercent": "70", "fieldMinimumPercent": "50", "anyCommendationPercent": "50",
+        "appraisal": "lower-only", "spotCheckPercent": "10", "publishedDecimals": 2,
+    },
+    "criteria": [
+        {"code": "1", "title": "Công tác chỉ đạo, điều hành CCHC", "maxPoints": "40", "children": [
+            {"code": "1.1", "title": "Kế hoạch CCHC năm", "maxPoints": "20", "method": "assessed"},
+            {"code": "1.2", "title": "Báo cáo CCHC đúng hạn", "maxPoints": "20", "method": "assessed"}]},
+        {"code": "2", "title": "Cải cách thủ tục hành chính", "maxPoints": "35", "children": [
+            {"code": "2.1", "title": "Công khai thủ tục hành chính", "maxPoints": "20", "method": "assessed"},
+            {"code": "2.2", "title": "Rà soát, đơn giản hoá thủ tục", "maxPoints": "15", "method": "assessed"}]},
+        {"code": "3", "title": "Điều tra xã hội học", "maxPoints": "25", "children": [
+            {"code": "3.1", "title": "Mức độ hài lòng của người dân", "maxPoints": "25", "method": "survey"}]},
+    ],
+}
+
+# People whose keys are generated in their own browser profile: profile, actor id, name, role, scope.
+PEOPLE = [
+    ("can-bo", "cb-so-tai-chinh", "Nguyễn Thị Hoa (Sở Tài chính)", "unit-officer", MAIN_UNIT),
+    ("thanh-vien", "hd-thanh-vien", "Trần Văn Bình (Hội đồng)", "council-member", ""),
+    ("chu-tich", "hd-chu-tich", "Lê Minh Châu (Chủ tịch Hội đồng)", "council-member", ""),
+    ("ban-chi-dao", "bcd-cchc", "Ban Chỉ đạo CCHC tỉnh", "steering-committee", ""),
+    ("dieu-tra", "vien-xhh", "Viện Xã hội học", "survey-contractor", ""),
+]
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+# Server-side (Swift) gaps reported to the server's owner: a check listed here that fails is printed as
+# a KNOWN GAP instead of failing the run; once the server is fixed it passes and says so. Remove the
+# entry then. Key: a short id; value: what the server lacks.
+KNOWN_GAPS = {
+    "explanation-criterion": "Pages.swift unitHeader flattens the explanations of every criterion without the "
+                             "criterion's code, so the pages show 'Tiêu chí — …' with no criterion",
+}
+GAPS_SEEN = []
+
+
+def check_gap(gap, condition, message):
+    """A check the server does not pass yet (KNOWN_GAPS); any other failure is a failure."""
+    if condition:
+        if gap in KNOWN_GAPS and gap not in GAPS_SEEN:
+            print(f"note: known gap '{gap}' is fixed now; remove it from KNOWN_GAPS", flush=True)
+        return
+    if gap not in KNOWN_GAPS:
+        raise Failure(message)
+    if gap not in GAPS_SEEN:
+        GAPS_SEEN.append(gap)
+        print(f"KNOWN GAP '{gap}': {message} ({KNOWN_GAPS[gap]})", flush=True)
+
+
+def poll(probe, what, timeout=30.0):
+    end = time.time() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.time() > end:
+            raise Failure(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def png_bytes(width=64, height=32):
+    """A small valid PNG: a blue bar on white."""
+    rows = b"".join(b"\x00" + b"".join(b"\x0b\x5c\xad" if 8 <= y < 24 else b"\xff\xff\xff" for _ in range(width))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def pdf_bytes(text):
+    """A minimal one-page PDF with one line of ASCII text."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+class Run:
+    """The shared state of one test run: the work directory, the server, the screenshots."""
+
+    def __init__(self, args):
+        self.parledger = args.parledger
+        self.shots = args.screenshots
+        self.work = tempfile.mkdtemp(prefix="parledger-browser-test-")
+        self.ledger = os.path.join(self.work, "ledger")
+        self.files = os.path.join(self.work, "files")
+        os.makedirs(self.files)
+        self.step = 0
+        self.stage = "setup"
+        self.server = None
+        self.base = None
+        self.browsers = {}
+        self.screenshots = []
+
+    def note(self, text):
+        self.stage = text
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+    def cli(self, *args):
+        done = subprocess.run([self.parledger, *args], capture_output=True, text=True, cwd=self.work)
+        if done.returncode != 0:
+            raise Failure(f"parledger {' '.join(args[:2])} failed ({done.returncode}): {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def write(self, name, data):
+        path = os.path.join(self.files, name)
+        with open(path, "wb") as out:
+            out.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    def start_server(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.server_log = open(os.path.join(self.work, "server.log"), "w")
+        self.server = subprocess.Popen(
+            [self.parledger, "serve", "--ledger", self.ledger, "--host", "127.0.0.1", "--port", str(port)],
+            stdout=self.server_log, stderr=subprocess.STDOUT, cwd=self.work)
+        self.base = f"http://127.0.0.1:{port}"
+
+        def up():
+            if self.server.poll() is not None:
+                raise Failure(f"parledger serve exited ({self.server.returncode}); see {self.work}/server.log")
+            try:
+                return self.ledger_size() is not None
+            except OSError:
+                return False
+        poll(up, "parledger serve to answer", 60)
+
+    def ledger_size(self):
+        with urllib.request.urlopen(self.base + "/api/ledger", timeout=10) as response:
+            return json.load(response)["size"]
+
+    def browser(self, name):
+        if name not in self.browsers:
+            self.browsers[name] = Browser(self, name)
+        return self.browsers[name]
+
+    def close(self, name):
+        browser = self.browsers.pop(name, None)
+        if browser:
+            browser.quit()
+
+    def stop(self):
+        for name in list(self.browsers):
+            self.close(name)
+        if self.server and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(15)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+
+
+class Browser:
+    """One person's browser: its own profile directory, download directory and webdriver."""
+
+    def __init__(self, run, name):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+
+        self.run = run
+        self.name = name
+        self.profile = os.path.join(run.work, "profiles", name)
+        self.downloads = os.path.join(run.work, "downloads", name)
+        os.makedirs(self.downloads, exist_ok=True)
+        options = Options()
+        for binary in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"):
+            if os.path.exists(binary):
+                options.binary_location = binary
+                break
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768",
+                         f"--user-data-dir={self.profile}", "--lang=vi-VN", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        options.add_experimental_option("prefs", {
+            "download.default_directory": self.downloads, "download.prompt_for_download": False,
+            "download.directory_upgrade": True, "safebrowsing.enabled": False,
+            "intl.accept_languages": "vi-VN,vi"})
+        driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+        self.driver = webdriver.Chrome(service=Service(driver_path), options=options)
+        self.driver.set_page_load_timeout(30)
+        self.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                                    {"behavior": "allow", "downloadPath": self.downloads})
+        self.allowed = []  # patterns of console errors expected during the current action
+
+    def quit(self):
+        try:
+            self.check_console()
+        finally:
+            self.driver.quit()
+
+    # ---- pages and evidence of them ----------------------------------------------------------
+
+    def check_console(self):
+        """Fails on any console error or CSP violation seen since the last check."""
+        for entry in self.driver.get_log("browser"):
+            message = entry.get("message", "")
+            bad = entry.get("level") == "SEVERE" or "Content Security Policy" in message or "Refused to" in message
+            if bad and not any(re.search(pattern, message) for pattern in self.allowed):
+                raise Failure(f"console error in {self.name}'s browser at {self.driver.current_url}: {message}")
+
+    def ready(self):
+        poll(lambda: self.driver.execute_script("return document.readyState") == "complete", "the page to load")
+
+    def open(self, path, page, shot):
+        self.driver.get(self.run.base + path)
+        self.ready()
+        actual = self.driver.execute_script("return document.body.dataset.page")
+        if actual != page:
+            heading = self.text("h1")
+            detail = self.driver.execute_script(
+                "const e = document.querySelector('.error-detail'); return e ? e.textContent : ''")
+            raise Failure(f"{path} in {self.name}'s browser shows page '{actual}' ({heading}: {detail}), not '{page}'")
+        self.shot(shot)
+
+    def shot(self, label, full=True):
+        """A PNG of the whole page (or of the viewport) named with the step number."""
+        self.check_console()
+        self.run.step += 1
+        name = f"{self.run.step:02d}-{self.name}-{label}.png"
+        path = os.path.join(self.run.shots, name)
+        if full:
+            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            size = metrics.get("cssContentSize") or metrics["contentSize"]
+            width = max(size["width"], self.driver.execute_script("return window.innerWidth"))
+            height = min(size["height"], 8000)
+            image = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+            with open(path, "wb") as out:
+                out.write(base64.b64decode(image["data"]))
+        else:
+            self.driver.save_screenshot(path)
+        self.run.screenshots.append(name)
+
+    # ---- finding and filling -----------------------------------------------------------------
+
+    def el(self, css, within=None):
+        from selenium.webdriver.common.by import By
+        found = (within or self.driver).find_elements(By.CSS_SELECTOR, css)
+        check(found, f"{self.driver.current_url}: no element {css}")
+        return found[0]
+
+    def all(self, css):
+        from selenium.webdriver.common.by import By
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self, css):
+        return self.el(css).text.strip()
+
+    def fill(self, css, value, within=None):
+        element = self.el(css, within)
+        element.clear()
+        element.send_keys(value)
+        return element
+
+    def set_value(self, css, value):
+        """Sets an input the way a date picker does (independent of the browser's locale) and fires `input`."""
+        self.driver.execute_script(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+            "e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true}));",
+            css, value)
+
+    def click(self, css, within=None):
+        element = self.el(css, within)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def visible_box(self, box_id):
+        return self.driver.execute_script(
+            "const b = document.getElementById(arguments[0]); return b && !b.hidden ? b.textContent : null", box_id)
+
+    # ---- signing a command ---------------------------------------------------------------------
+
+    def sign(self, trigger_css, within=None, expect_refusal=False, dialog_shot=None):
+        """Clicks what starts a command, checks the confirmation dialog lists events, signs, and waits
+        for the notice and the reload (or, with expect_refusal, for the refusal in #loi)."""
+        self.driver.execute_script("window.__parledgerMark = 1")
+        self.click(trigger_css, within)
+
+        def dialog_or_error():
+            if self.visible_box("loi"):
+                return "error"
+            return "dialog" if self.driver.execute_script("return document.getElementById('xac-nhan').open") else None
+        if poll(dialog_or_error, f"the confirmation dialog after {trigger_css}") == "error":
+            raise Failure(f"{self.name} at {self.driver.current_url}: refused before signing: {self.visible_box('loi')}")
+        events = [item.text for item in self.all("#xac-nhan-su-kien li")]
+        check(events, "the confirmation dialog lists no event")
+        if dialog_shot:
+            self.shot(dialog_shot, full=False)
+        self.el("#xac-nhan-ky").click()
+        if expect_refusal:
+            return poll(lambda: self.visible_box("loi"), "the refusal in #loi")
+
+        def done():
+            loi = self.visible_box("loi")
+            if loi:
+                raise Failure(f"{self.name} at {self.driver.current_url}: the command was refused: {loi}")
+            return self.driver.execute_script("return window.__parledgerMark === undefined && document.readyState === 'complete'")
+        poll(done, f"the page to reload after signing ({'; '.join(events)})")
+        return events
+
+    # ---- keys ------------------------------------------------------------------------------------
+
+    def generate_key(self):
+        self.open("/dang-nhap", "login", "dang-nhap")
+        self.click("#nut-tao-khoa")
+        key = poll(lambda: self.driver.execute_script(
+            "const e = document.getElementById('khoa-cong-khai-gia-tri'); return e && e.textContent.trim()"),
+            "the generated public key")
+        poll(lambda: self.all("#danh-sach-khoa li"), "the key in the list")
+        self.shot("khoa-moi-tao")
+        check(re.fullmatch(r"[A-Za-z0-9+/]{43}=", key), f"the page's public key {key!r} is not 32 bytes in base64")
+        return key
+
+    def log_in_with_stored_key(self):
+        self.open("/dang-nhap", "login", "dang-nhap-bang-khoa-da-luu")
+        self.click("#danh-sach-khoa li button.primary")
+        poll(lambda: self.driver.current_url.rstrip("/") == self.run.base, "the home page after logging in")
+        self.ready()
+        check(self.driver.execute_script("return document.body.dataset.page") == "home", "login did not reach the home page")
+        self.shot("viec-cua-toi")
+
+
+def build_ledger(run):
+    run.note("1. Ledger, secretariat key and input files with the CLI")
+    keys = os.path.join(run.work, "keys")
+    os.makedirs(keys)
+    secretariat_key = os.path.join(keys, "so-noi-vu.key")
+    run.cli("init", "--ledger", run.ledger, "--key-out", secretariat_key, "--actor", "so-noi-vu", "--name", "Sở Nội vụ")
+    framework_file = run.write("bo-tieu-chi.json", json.dumps(FRAMEWORK, ensure_ascii=False, indent=2))
+    framework_id = re.search(r"id ([0-9a-f]{64})", run.cli("framework", "validate", framework_file)).group(1)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    today = now.astimezone(VIETNAM).date()
+    deadline = (now + datetime.timedelta(days=3)).replace(microsecond=0)
+    cycle = {
+        "cycle": CYCLE, "name": "Chỉ số CCHC thử nghiệm trình duyệt", "year": today.year - 1,
+        "frameworks": {"department": framework_id},
+        "units": [{"id": unit, "name": name, "kind": "department"} for unit, name in UNITS],
+        "selfAssessmentDeadline": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "publicationWindow": {"from": (today - datetime.timedelta(days=30)).isoformat(),
+                              "until": (today + datetime.timedelta(days=60)).isoformat()},
+    }
+    cycle_file = run.write("ky-danh-gia.json", json.dumps(cycle, ensure_ascii=False, indent=2))
+    other_keys = {}
+    for unit, _ in UNITS[1:]:
+        path = os.path.join(keys, f"cb-{unit}.key")
+        run.cli("keygen", "--out", path)
+        other_keys[unit] = path
+    return secretariat_key, framework_file, cycle_file, other_keys, today
+
+
+def run_test(run):
+    from selenium.webdriver.support.ui import Select
+    from web_client import WebClient
+
+    secretariat_key, framework_file, cycle_file, other_keys, today = build_ledger(run)
+    run.start_server()
+    evidence_png = run.write("ke-hoach-cchc-2024.png", png_bytes())
+    answer_pdf = run.write("giai-trinh-bao-cao-quy.pdf", pdf_bytes("Bao cao CCHC quy IV da gui dung han"))
+
+    run.note("2. The secretariat logs in by importing its key file, registers the framework, opens the cycle")
+    sec = run.browser("van-phong")
+    sec.open("/dang-nhap", "login", "dang-nhap")
+    sec.el("#tep-khoa").send_keys(secretariat_key)
+    sec.fill("#ten-khoa", "Khoá Sở Nội vụ")
+    sec.click("#form-nhap-khoa button[type=submit]")
+    poll(lambda: sec.driver.current_url.rstrip("/") == run.base, "the home page after importing the key")
+    sec.ready()
+    sec.shot("viec-cua-toi")
+    sec.open("/van-phong", "secretariat", "van-phong")
+    sec.el("#tep-bo-tieu-chi").send_keys(framework_file)
+    sec.sign("#form-bo-tieu-chi button[type=submit]", dialog_shot="xac-nhan-dang-ky-bo-tieu-chi")
+    check(FRAMEWORK["name"] in sec.text("#bo-tieu-chi + ul"), "the registered framework is not listed")
+    sec.el("#tep-ky").send_keys(cycle_file)
+    sec.sign("#form-mo-ky button[type=submit]")
+    check(CYCLE in sec.el("#ky + ul").get_attribute("innerHTML"), "the opened cycle is not listed")
+    sec.shot("da-mo-ky")
+
+    run.note("3. Five people generate keys in their own browsers; the secretariat enrols them")
+    public_keys = {}
+    for profile, actor, name, role, scope in PEOPLE:
+        public_keys[actor] = run.browser(profile).generate_key()
+    for profile, actor, name, role, scope in PEOPLE:
+        sec.fill("#gd-ma", actor)
+        sec.fill("#gd-ten", name)
+        Select(sec.el("#gd-vai-tro")).select_by_value(role)
+        sec.fill("#gd-pham-vi", scope)
+        sec.fill("#gd-khoa", public_keys[actor])
+        sec.sign("#form-ghi-danh button[type=submit]")
+    table = sec.text("#ghi-danh ~ .table-wrap table")
+    for _, actor, _, _, _ in PEOPLE:
+        check(actor in table, f"{actor} is not in the secretariat's list of actors")
+    sec.shot("da-ghi-danh")
+    secretariat_api = WebClient(run.base, secretariat_key)
+    for unit, name in UNITS[1:]:
+        public = open(other_keys[unit] + ".pub", encoding="utf-8").read().strip().splitlines()[-1].strip()
+        secretariat_api.command({"operation": "enrol", "actor": f"cb-{unit}", "name": f"Cán bộ {name}",
+                                 "role": "unit-officer", "scope": unit, "publicKey": public})
+
+    run.note("4. The secretariat assigns the council and extends a deadline on the dashboard")
+    sec.open(f"/van-phong/{CYCLE}", "dashboard", "bang-theo-doi")
+    for actor, fields, chair in (("hd-chu-tich", "1,2,3", True), ("hd-thanh-vien", "1", False)):
+        sec.fill("#pc-ma", actor)
+        sec.fill("#pc-so", fields)
+        box = sec.el("#pc-chu-tich")
+        if box.is_selected() != chair:
+            box.click()
+        sec.sign("#form-phan-cong button[type=submit]")
+    council = sec.text("#hoi-dong + ul")
+    check("hd-chu-tich (Chủ tịch)" in council and "hd-thanh-vien" in council, f"the council list shows {council!r}")
+    sec.fill("#gh-don-vi", "so-tu-phap")
+    sec.set_value("#gh-ngay", (today + datetime.timedelta(days=10)).isoformat())
+    sec.fill("#gh-ly-do", "Đơn vị đề nghị gia hạn do thay đổi nhân sự")
+    sec.sign("#form-gia-han button[type=submit]")
+    sec.shot("da-phan-cong-va-gia-han")
+    run.close("van-phong")
+
+    run.note("5. The steering committee commits to a secret before any appraisal")
+    bcd = run.browser("ban-chi-dao")
+    bcd.log_in_with_stored_key()
+    bcd.open(f"/ban-chi-dao/{CYCLE}", "committee", "truoc-cam-ket")
+    bcd.sign("#tao-cam-ket")
+    secret_file = os.path.join(bcd.downloads, f"phuc-tra-{CYCLE}.secret")
+    poll(lambda: os.path.exists(secret_file) and os.path.getsize(secret_file) > 0, "the downloaded secret file")
+    secret = open(secret_file, encoding="ascii").read().strip()
+    check(re.fullmatch(r"[0-9a-f]{64}", secret), "the downloaded secret is not 64 hex digits")
+    commitment = bcd.text("#ma-cam-ket")
+    import hashlib
+    check(hashlib.sha256(bytes.fromhex(secret)).hexdigest() == commitment,
+          "the ledger's commitment is not the SHA-256 of the downloaded secret")
+    bcd.shot("da-cam-ket")
+    run.close("ban-chi-dao")
+
+    run.note("6. The unit officer scores the whole sheet, saves, submits, withdraws, edits and resubmits")
+    unit_path = f"/don-vi/{CYCLE}/{MAIN_UNIT}"
+    cb = run.browser("can-bo")
+    cb.log_in_with_stored_key()
+    cb.open(unit_path, "unit", "bang-tu-danh-gia-trong")
+    cb.fill("#diem-1\\.1", "18")
+    cb.fill("#giai-trinh-1\\.1", "Kế hoạch CCHC ban hành ngày 15/01, đúng hạn")
+    cb.el("#tep-1\\.1").send_keys(evidence_png)
+    poll(lambda: cb.all("tr[data-criterion='1.1'] .evidence li"), "the uploaded evidence in the sheet")
+    cb.fill("#diem-1\\.2", "17,5")
+    cb.fill("#giai-trinh-1\\.2", "Gửi 3/4 báo cáo quý đúng hạn")
+    cb.fill("#diem-2\\.1", "16")
+    cb.fill("#giai-trinh-2\\.1", "Công khai 95% thủ tục trên cổng dịch vụ công")
+    cb.el("tr[data-criterion='2.2'] .na").click()
+    cb.fill("#can-cu-2\\.2", "Sở không có thủ tục thuộc diện rà soát theo Quyết định 1085/QĐ-TTg")
+    check(cb.text("#tong-diem") == "51,5", f"the page's running total is {cb.text('#tong-diem')}, not 51,5")
+    cb.shot("bang-tu-danh-gia-da-dien")
+    cb.sign("#luu-nhap", dialog_shot="xac-nhan-luu-bang")
+    check(cb.el("#diem-1\\.2").get_attribute("value") == "17.5", "the saved 1.2 is not shown after reload")
+    check(cb.el("tr[data-criterion='2.2'] .na").is_selected(), "the not-applicable mark is not shown after reload")
+    check("ke-hoach-cchc-2024.png" in cb.text("tr[data-criterion='1.1'] .evidence"), "the recorded evidence is not listed")
+    cb.shot("da-luu-nhap")
+    cb.sign("#nop-bang")
+    check(cb.el("#trang-thai").get_attribute("data-stage") == "submitted", "the sheet is not submitted")
+    cb.shot("da-nop")
+    cb.fill("#ly-do-rut", "Sửa điểm tiêu chí 2.1 theo số liệu cập nhật")
+    cb.sign("#form-rut-lai button[type=submit]")
+    check(cb.el("#trang-thai").get_attribute("data-stage") == "self-assessment", "the withdrawal did not reopen the sheet")
+    cb.fill("#diem-2\\.1", "17")
+    cb.sign("#nop-bang")
+    check(cb.el("#trang-thai").get_attribute("data-stage") == "submitted", "the edited sheet is not submitted")
+    check(cb.el("#diem-2\\.1").get_attribute("value") == "17", "the edited 2.1 is not shown")
+    cb.shot("da-nop-lai")
+    cb.driver.set_window_size(390, 844)
+    cb.driver.get(run.base + unit_path)
+    cb.ready()
+    cb.shot("bang-tu-danh-gia-dien-thoai")
+    cb.driver.set_window_size(1366, 768)
+
+    run.note("7. The two other units score and submit through the API")
+    for unit, points in (("so-y-te", ("16", "16", "15", "12")), ("so-tu-phap", ("14", "14", "13", "10"))):
+        officer = WebClient(run.base, other_keys[unit])
+        rows = [{"criterion": code, "points": value, "explanation": f"Tự chấm tiêu chí {code}"}
+                for code, value in zip(("1.1", "1.2", "2.1", "2.2"), points)]
+        officer.command({"operation": "self-assessment", "cycle": CYCLE, "unit": unit, "rows": rows, "submit": True})
+
+    run.note("8. The council member asks for an explanation; the unit answers with a PDF")
+    tv = run.browser("thanh-vien")
+    tv.log_in_with_stored_key()
+    tv.open(f"/hoi-dong/{CYCLE}", "council", "hang-cho-tham-dinh")
+    appraise_path = f"/hoi-dong/{CYCLE}/{MAIN_UNIT}"
+    tv.open(appraise_path, "appraise", "tham-dinh-don-vi")
+    check(not tv.el("tr[data-criterion='2.1']").is_displayed(), "field 2 is shown although 'only my fields' is ticked")
+    tv.fill("#gt-1\\.2", "Đề nghị cung cấp văn bản gửi báo cáo quý IV")
+    tv.sign("tr[data-criterion='1.2'] .form-yeu-cau button[type=submit]")
+    check("Đang chờ đơn vị trả lời" in tv.text("#giai-trinh ~ article, #giai-trinh + article"), "the request is not shown as pending")
+    cb.open(unit_path, "unit", "yeu-cau-giai-trinh")
+    form = cb.el(".form-tra-loi")
+    cb.fill("textarea", "Báo cáo quý IV gửi ngày 10/12 qua hệ thống văn bản điện tử, đính kèm bản chụp", within=form)
+    cb.el(".upload-answer", within=form).send_keys(answer_pdf)
+    cb.sign(".form-tra-loi button[type=submit]")
+    answered = cb.text(".explanation-request")
+    check(not cb.all("#form-rut-lai"), "the unit is offered a withdrawal the rules refuse once an explanation was requested")
+    check("Đã trả lời (cb-so-tai-chinh): Báo cáo quý IV gửi ngày 10/12" in answered,
+          f"the answer is not shown to the unit: {answered!r}")
+    check_gap("explanation-criterion", "Tiêu chí 1.2" in cb.text(".explanation-request h3"),
+              "the unit page does not name the criterion of the explanation request")
+    cb.shot("da-tra-loi-giai-trinh")
+    run.close("can-bo")
+
+    run.note("9. The member lowers a score in their field, then is refused outside it")
+    tv.open(appraise_path, "appraise", "tham-dinh-sau-giai-trinh")
+    explanation = tv.text(".explanation-request")
+    check("giai-trinh-bao-cao-quy.pdf" in explanation and "Báo cáo quý IV gửi ngày 10/12" in explanation,
+          f"the member does not see the answer and its document: {explanation!r}")
+    check_gap("explanation-criterion", "Tiêu chí 1.2" in tv.text(".explanation-request h3"),
+              "the council page does not name the criterion of the explanation request")
+    tv.fill("#td-1\\.1", "15")
+    tv.fill("#ld-1\\.1", "Kế hoạch thiếu chỉ tiêu đo lường kết quả")
+    tv.sign("tr[data-criterion='1.1'] .form-tham-dinh button[type=submit]")
+    check("15" in tv.text("tr[data-criterion='1.1'] .appraised"), "the appraisal of 1.1 is not shown")
+    tv.shot("da-tham-dinh-1-1")
+    tv.click("#chi-linh-vuc-cua-toi")
+    check(tv.el("tr[data-criterion='2.1']").is_displayed(), "unticking 'only my fields' does not show field 2")
+    size_before = run.ledger_size()
+    tv.fill("#td-2\\.1", "12")
+    tv.fill("#ld-2\\.1", "Thử điều chỉnh ngoài lĩnh vực được phân công")
+    tv.allowed = [r"/api/commands - Failed to load resource: the server responded with a status of 4\d\d"]
+    refusal = tv.sign("tr[data-criterion='2.1'] .form-tham-dinh button[type=submit]", expect_refusal=True)
+    tv.check_console()
+    tv.allowed = []
+    tv.shot("tu-choi-ngoai-linh-vuc", full=False)
+    check(refusal.startswith(REFUSAL_TITLES), f"the refusal is not titled in Vietnamese: {refusal!r}")
+    check("không nằm trong lĩnh vực bạn được phân công" in refusal,
+          f"the refusal does not say in Vietnamese that the criterion is outside the member's fields: {refusal!r}")
+    check(run.ledger_size() == size_before, "the ledger grew although the appraisal outside the member's fields was refused")
+    run.close("thanh-vien")
+
+    run.note("10. The chair seals every unit and closes the appraisal")
+    ct = run.browser("chu-tich")
+    ct.log_in_with_stored_key()
+    for unit, _ in UNITS:
+        ct.open(f"/hoi-dong/{CYCLE}/{unit}", "appraise", f"ket-thuc-tham-dinh-{unit}")
+        if unit == MAIN_UNIT:
+            row = ct.el("tr[data-criterion='2.2']")
+            check(ct.all("tr[data-criterion='2.2'] .form-bac-kad") and not ct.all("tr[data-criterion='2.2'] .form-tham-dinh"),
+                  "the not-applicable row does not offer the rejection form instead of an appraisal")
+            check("Không áp dụng" in row.text, "the chair does not see the not-applicable mark")
+        ct.sign("#ket-thuc-tham-dinh")
+        check(ct.el("#trang-thai").get_attribute("data-stage") == "appraised", f"{unit} is not sealed")
+    ct.open(f"/hoi-dong/{CYCLE}", "council", "hang-cho-truoc-khep-lai")
+    ct.sign("#khep-lai-ky")
+    check("Đã khép lại" in ct.text("#khep-lai + p"), "the queue does not say the appraisal is closed")
+    ct.shot("da-khep-lai")
+    run.close("chu-tich")
+
+    run.note("11. The committee draws with the downloaded secret and spot-checks each drawn unit")
+    bcd = run.browser("ban-chi-dao")  # a new browser session on the same profile: the key stayed in IndexedDB
+    bcd.log_in_with_stored_key()
+    bcd.open(f"/ban-chi-dao/{CYCLE}", "committee", "truoc-boc-tham")
+    bcd.el("#bi-mat-department").send_keys(secret_file)
+    bcd.sign(".form-boc-tham button[type=submit]")
+    drawn = bcd.text("article.draw .drawn").split()
+    check(len(drawn) == 1 and drawn[0] in dict(UNITS), f"the draw shows {drawn}, not one of the three units")
+    bcd.shot("da-boc-tham")
+    for unit in drawn:
+        bcd.open(f"/ban-chi-dao/{CYCLE}/{unit}", "spotcheck", f"phuc-tra-{unit}")
+        row = bcd.el("tr[data-criterion='1.1']")
+        appraised = float(bcd.el("td:nth-of-type(4)", within=row).text.strip().replace(",", "."))
+        Select(bcd.el(".decision", within=row)).select_by_value("lower")
+        bcd.fill(".points", f"{appraised - 1:g}", within=row)
+        bcd.fill(".reason-input", "Biên bản kiểm tra thực tế thiếu một nội dung của kế hoạch", within=row)
+        bcd.sign("tr[data-criterion='1.1'] .form-phuc-tra button[type=submit]")
+        result = bcd.text("tr[data-criterion='1.1'] .spot-check-result")
+        check(result.startswith(f"Hạ điểm {appraised - 1:g} — Biên bản"), f"the spot-check result shows {result!r}")
+        bcd.sign("#ket-luan-phuc-tra")
+        bcd.shot(f"da-ket-luan-{unit}")
+    bcd.open(f"/ban-chi-dao/{CYCLE}", "committee", "sau-phuc-tra")
+    check("đã kết luận" in bcd.text("#phuc-tra + ul"), "the committee page does not show the conclusion")
+    run.close("ban-chi-dao")
+
+    run.note("12. The survey contractor imports the CSV")
+    csv_file = run.write("dieu-tra-xhh.csv", "unit,criterion,points\nso-tai-chinh,3.1,22.5\nso-y-te,3.1,20\nso-tu-phap,3.1,18\n")
+    dt = run.browser("dieu-tra")
+    dt.log_in_with_stored_key()
+    dt.open(f"/dieu-tra/{CYCLE}", "survey", "dieu-tra-xhh")
+    dt.el("#tep-dieu-tra").send_keys(csv_file)
+    events = dt.sign("#form-dieu-tra button[type=submit]")
+    check(len(events) == 3, f"the survey import signed {len(events)} events, not 3")
+    dt.shot("da-nhap-dieu-tra")
+    run.close("dieu-tra")
+
+    run.note("13. The secretariat sees the checklist done, publishes, and the ranking is published")
+    sec = run.browser("van-phong")
+    sec.log_in_with_stored_key()
+    sec.open(f"/van-phong/{CYCLE}", "dashboard", "truoc-cong-bo")
+    sec.set_value("#cb-ngay", today.isoformat())
+    items = sec.all("#dieu-kien-cong-bo li")
+    todo = [item.text for item in items if "done" not in (item.get_attribute("class") or "").split()
+            or item.find_element("css selector", ".mark").text != "✔"]
+    check(len(items) == 6 and not todo, f"the publication checklist is not all done: {todo}")
+    sec.fill("#cb-so", DECISION)
+    sec.shot("danh-sach-dieu-kien-cong-bo")
+    sec.sign("#form-cong-bo button[type=submit]")
+    check(f"Quyết định {DECISION}" in sec.text("#cong-bo + p"), "the dashboard does not show the publication")
+    sec.shot("da-cong-bo")
+    sec.open(f"/ket-qua/{CYCLE}", "ranking", "ket-qua-xep-hang")
+    heading = sec.text("main > p")
+    check(f"công bố theo Quyết định {DECISION} ngày {today.isoformat()}" in heading,
+          f"the ranking page does not show the decision: {heading!r}")
+    first = sec.el("#xep-hang tbody tr")
+    check(first.find_element("css selector", "td").text.strip() == "1", "the first row of the ranking is not rank 1")
+    check(first.find_element("css selector", "th").text.strip() == "Sở Tài chính",
+          f"rank 1 is {first.text!r}, not Sở Tài chính")
+    ranks = [row.find_element("css selector", "td").text.strip() for row in sec.all("#xep-hang tbody tr")]
+    check(ranks == ["1", "2", "3"], f"the ranks are {ranks}")
+    sec.open("/", "home", "viec-cua-toi-sau-cong-bo")
+    run.close("van-phong")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--parledger", default=os.path.join(REPO, ".build", "debug", "parledger"),
+                        help="the parledger binary (default: .build/debug/parledger)")
+    parser.add_argument("--screenshots", default=os.path.join(REPO, "artifacts", "screenshots"),
+                        help="where to write the screenshots (default: artifacts/screenshots)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    args.parledger = os.path.abspath(args.parledger)
+    if not os.access(args.parledger, os.X_OK):
+        print(f"browser_test: no parledger binary at {args.parledger} (build it with `swift build`)", file=sys.stderr)
+        return 1
+    os.makedirs(args.screenshots, exist_ok=True)
+    for old in os.listdir(args.screenshots):
+        if old.endswith(".png"):
+            os.remove(os.path.join(args.screenshots, old))
+    run = Run(args)
+    started = time.time()
+    failed = None
+    try:
+        run_test(run)
+    except Failure as failure:
+        failed = str(failure)
+    except Exception as error:  # selenium or I/O: still a failure of the test, with its step
+        failed = f"{type(error).__name__}: {error}"
+    finally:
+        if failed:
+            for name, browser in list(run.browsers.items()):
+                try:
+                    browser.shot("loi-tai-day", full=False)
+                except Exception:
+                    pass
+        try:
+            run.stop()
+        except Failure as failure:
+            failed = failed or str(failure)
+    elapsed = time.time() - started
+    if failed:
+        print(f"FAILED at step '{run.stage}': {failed}", file=sys.stderr)
+        print(f"(server log and profiles kept in {run.work})", file=sys.stderr)
+        return 1
+    print(f"OK: {len(run.screenshots)} screenshots in {args.screenshots}, {elapsed:.0f} s"
+          + (f"; known server gaps: {', '.join(GAPS_SEEN)}" if GAPS_SEEN else ""))
+    if args.keep:
+        print(f"kept {run.work}")
+    else:
+        shutil.rmtree(run.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
