@@ -11,6 +11,8 @@ struct API {
     let scoring: ScoringLedger
     let sessions: SessionStore
     let logKeyFingerprint: String
+    /// Who may download evidence documents: as for the rest of the history.
+    let explorer: Explorer
 
     /// The message a person signs to log in: it names this ledger and the single-use challenge.
     static func loginMessage(ledgerID: String, challenge: String) -> [UInt8] {
@@ -212,7 +214,7 @@ struct API {
     }
 
     func download(_ context: WebContext) throws -> Response {
-        _ = try signedIn(context)
+        try explorer.admit(context)
         let sha256 = try context.parameters.require("sha256")
         guard let added = try scoring.evidence(sha256) else {
             throw WebError(status: .notFound, kind: "not-found", message: "no document \(sha256) in this ledger")

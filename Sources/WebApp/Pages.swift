@@ -34,14 +34,23 @@ struct PageRenderer: Sendable {
     }
 }
 
-/// JSONValue as the plain values Mustache walks: objects as dictionaries (null members left out),
-/// arrays, strings, integers and booleans.
+/// The values of a page: `nil` and empty text left out, since Mustache shows a section for any value
+/// that is present, an empty string included.
+func pageData(_ values: [String: Any?]) -> [String: Any] {
+    values.compactMapValues { value in
+        guard let value else { return nil }
+        return (value as? String)?.isEmpty == true ? nil : value
+    }
+}
+
+/// JSONValue as the plain values Mustache walks: objects as dictionaries (null members and empty
+/// strings left out), arrays, strings, integers and booleans.
 func mustacheValue(_ value: JSONValue) -> Any? {
     switch value {
     case .null: nil
     case .bool(let flag): flag
     case .integer(let number): Int(number)
-    case .string(let text): text
+    case .string(let text): text.isEmpty ? nil : text
     case .array(let items): items.compactMap(mustacheValue)
     case .object(let members): members.compactMapValues(mustacheValue)
     }

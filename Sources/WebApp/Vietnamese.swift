@@ -27,6 +27,29 @@ enum Vietnamese {
         kind == UnitKind.district.rawValue ? "UBND cấp huyện" : "Sở, ban, ngành"
     }
 
+    /// What an event type records, in words.
+    static func event(_ type: String) -> String {
+        eventNames[type] ?? type
+    }
+
+    static let eventNames = [
+        "SelfScoreRecorded": "Ghi điểm tự đánh giá", "NotApplicableMarked": "Đánh dấu không áp dụng",
+        "SelfAssessmentSubmitted": "Nộp bản tự đánh giá", "SelfAssessmentWithdrawn": "Rút lại bản tự đánh giá",
+        "ExplanationRequested": "Yêu cầu giải trình", "ExplanationGiven": "Trả lời giải trình",
+        "AppraisalScoreRecorded": "Ghi điểm thẩm định", "NotApplicableRejected": "Không chấp nhận “không áp dụng”",
+        "AppraisalConcluded": "Kết thúc thẩm định đơn vị", "AppraisalReopened": "Mở lại thẩm định",
+        "AppraisalClosed": "Khép lại thẩm định của kỳ", "SpotCheckSeedCommitted": "Cam kết bí mật bốc thăm",
+        "SpotCheckDrawn": "Bốc thăm phúc tra", "SpotCheckScoreRecorded": "Ghi kết quả phúc tra",
+        "SpotCheckConcluded": "Kết luận phúc tra", "SurveyScoresImported": "Nhập điểm điều tra xã hội học",
+        "FrameworkRegistered": "Đăng ký bộ tiêu chí", "CycleOpened": "Mở kỳ đánh giá",
+        "CouncilMemberAssigned": "Phân công thành viên Hội đồng", "DeadlineExtended": "Gia hạn tự đánh giá",
+        "UnitExcludedFromRanking": "Không xếp hạng đơn vị", "ResultsPublished": "Công bố kết quả",
+        "CorrectionRecorded": "Đính chính", "EvidenceAdded": "Lưu tài liệu kiểm chứng",
+        "ActorEnrolled": "Ghi danh cán bộ", "RoleGranted": "Giao vai trò", "RoleRevoked": "Thu hồi vai trò",
+        "KeyRotated": "Thay khoá", "KeyRevoked": "Thu hồi khoá", "ActorSuspended": "Tạm dừng cán bộ",
+        "ObjectionFiled": "Gửi kiến nghị", "ObjectionAnswered": "Trả lời kiến nghị",
+    ]
+
     /// The headline of a refusal, by its kind; the detail follows it.
     static func title(ofKind kind: String) -> String {
         switch kind {

@@ -13,12 +13,21 @@ public struct WebServer: Sendable {
     let host: String
     let port: Int
     let logger: Logger
+    let explorerAccess: ExplorerAccess
+    let tamperProofs: Bool
 
-    public init(scoring: ScoringLedger, host: String, port: Int, logger: Logger) {
+    /// `tamperProofs` is for the browser tests only: every inclusion proof the explorer serves is
+    /// altered, so that the page's check can be seen to fail.
+    public init(
+        scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone,
+        tamperProofs: Bool = false
+    ) {
         self.scoring = scoring
         self.host = host
         self.port = port
         self.logger = logger
+        self.explorerAccess = explorer
+        self.tamperProofs = tamperProofs
     }
 
     /// The application with every route and middleware; `onListening` learns the bound port (port 0
@@ -33,8 +42,11 @@ public struct WebServer: Sendable {
         router.add(middleware: ErrorResponses(pages: renderer))
         router.add(middleware: SessionMiddleware(sessions: sessions))
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
-        API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint).register(on: router)
+        let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess, tamperProofs: tamperProofs)
+        API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(on: router)
         Pages(scoring: scoring, renderer: renderer).register(on: router)
+        explorer.register(on: router)
+        PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: BundleArchives()).register(on: router)
         let assets = try StaticAssets.load()
         router.get("static/:file") { _, context in try assets.response(for: try context.parameters.require("file")) }
         return Application(
@@ -55,7 +67,10 @@ public struct WebServer: Sendable {
 struct StaticAssets: Sendable {
     let files: [String: (type: String, bytes: [UInt8])]
 
-    static let types = ["app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"]
+    static let types = [
+        "app.js": "text/javascript; charset=utf-8", "explorer.js": "text/javascript; charset=utf-8",
+        "style.css": "text/css; charset=utf-8",
+    ]
 
     static func load() throws -> StaticAssets {
         var files: [String: (String, [UInt8])] = [:]

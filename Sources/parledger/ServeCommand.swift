@@ -23,10 +23,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free port).") var port = 8080
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(
+        help: ArgumentHelp(
+            "Who may read the history, the public pages and evidence: everyone (no key needed) or signed-in.",
+            valueName: "everyone|signed-in"))
+    var explorer = "everyone"
+    @Flag(help: .hidden) var tamperProofsForTests = false
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level is one of trace, debug, info, notice, warning, error")
+        }
+        guard let access = ExplorerAccess(rawValue: explorer) else {
+            throw ValidationError("--explorer is everyone or signed-in")
         }
         let scoring = try reportingFailures { try location.openScoring() }
         LoggingSystem.bootstrap { label in
@@ -36,7 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "parledger.serve")
         let host = host
-        try await WebServer(scoring: scoring, host: host, port: port, logger: logger).run { port in
+        let server = WebServer(
+            scoring: scoring, host: host, port: port, logger: logger, explorer: access,
+            tamperProofs: tamperProofsForTests)
+        try await server.run { port in
             FileHandle.standardOutput.write(
                 Data("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
         }

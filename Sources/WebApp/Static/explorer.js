@@ -1,0 +1,213 @@
+// ParLedger's explorer script: checks in the browser that the log holds an event (its hash
+// recomputed from what was recorded, the RFC 9162 Merkle path to the root, the checkpoint's Ed25519
+// signature by the log key of the trust policy), and replays a unit's scores to any moment.
+"use strict";
+
+(() => {
+  const utf8 = (text) => new TextEncoder().encode(text);
+  const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+  const unhex = (text) => {
+    if (!/^([0-9a-f]{2})*$/.test(text)) throw new Error("không phải chuỗi hex: " + text.slice(0, 16));
+    return Uint8Array.from(text.match(/../g) || [], (pair) => parseInt(pair, 16));
+  };
+  const unb64 = (text) => Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
+  const concat = (...parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) { out.set(part, at); at += part.length; }
+    return out;
+  };
+  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+  // Canonical JSON (RFC 8785 for the ledger's subset: integers only), as FORMAT.md defines it.
+  function canonical(value) {
+    if (value === null) return "null";
+    if (typeof value === "boolean") return value ? "true" : "false";
+    if (typeof value === "number") {
+      if (!Number.isSafeInteger(value)) throw new Error("số không phải số nguyên an toàn");
+      return String(value);
+    }
+    if (typeof value === "string") return JSON.stringify(value);
+    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+    return "{" + Object.keys(value).sort().map((key) => JSON.stringify(key) + ":" + canonical(value[key])).join(",") + "}";
+  }
+
+  // RFC 9162 §2.1.3.2: the root an inclusion proof leads to.
+  async function rootFromProof(leaf, index, size, path) {
+    if (index >= size) throw new Error("chỉ số lá vượt kích thước cây");
+    let fn = index;
+    let sn = size - 1n;
+    let r = leaf;
+    for (const node of path) {
+      if (sn === 0n) throw new Error("đường Merkle dài hơn cần thiết");
+      if ((fn & 1n) === 1n || fn === sn) {
+        r = await sha256(concat([1], node, r));
+        if ((fn & 1n) === 0n) {
+          while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+        }
+      } else {
+        r = await sha256(concat([1], r, node));
+      }
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    if (sn !== 0n) throw new Error("đường Merkle ngắn hơn cần thiết");
+    return r;
+  }
+
+  // The `log` line of a trust policy: a C2SP note verifier key name+hash+base64(0x01 ‖ key).
+  async function logKey(policyText) {
+    const lines = policyText.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    if (lines[0] !== "parledger-trust-policy/1") throw new Error("tệp không phải chính sách tin cậy của ParLedger");
+    const ledger = (lines.find((l) => l.startsWith("ledger ")) || "").slice(7);
+    const vkey = (lines.find((l) => l.startsWith("log ")) || "").slice(4);
+    const parts = vkey.split("+");
+    if (parts.length !== 3) throw new Error("dòng log của chính sách tin cậy hỏng");
+    const [name, keyHash, data] = parts;
+    const raw = unb64(data);
+    if (raw.length !== 33 || raw[0] !== 1) throw new Error("khoá trong chính sách không phải khoá Ed25519");
+    const publicKey = raw.slice(1);
+    const expected = hex((await sha256(concat(utf8(name + "\n"), raw))).slice(0, 4));
+    if (expected !== keyHash) throw new Error("mã khoá trong chính sách không khớp khoá");
+    const fingerprint = hex((await sha256(publicKey)).slice(0, 16)).match(/.{4}/g).join(" ");
+    return { ledger, name, keyHash: unhex(keyHash), publicKey, fingerprint };
+  }
+
+  // Splits a signed note into its text and the signature of `name`.
+  function openNote(note, name) {
+    const split = note.lastIndexOf("\n\n");
+    if (split < 0) throw new Error("điểm kiểm không phải ghi chú có chữ ký");
+    const text = note.slice(0, split + 1);
+    for (const line of note.slice(split + 2).split("\n")) {
+      const match = /^— (\S+) (\S+)$/.exec(line);
+      if (match && match[1] === name) {
+        const blob = unb64(match[2]);
+        return { text, keyHash: blob.slice(0, 4), signature: blob.slice(4) };
+      }
+    }
+    throw new Error("điểm kiểm không có chữ ký của " + name);
+  }
+
+  async function verifyEvent(section) {
+    const list = document.getElementById("ket-qua-kiem-tra");
+    const verdict = document.getElementById("ket-luan-kiem-tra");
+    list.replaceChildren();
+    verdict.hidden = true;
+    const step = (ok, text) => {
+      const item = document.createElement("li");
+      item.className = ok ? "ok" : "bad";
+      item.textContent = (ok ? "✔ " : "✘ ") + text;
+      list.append(item);
+      if (!ok) throw Object.assign(new Error(text), { shown: true });
+    };
+    try {
+      const seq = section.dataset.seq;
+      const response = await fetch(`/api/explorer/events/${seq}`, { credentials: "same-origin" });
+      if (!response.ok) throw new Error("không tải được bằng chứng (" + response.status + ")");
+      const evidence = await response.json();
+      const file = document.getElementById("tep-chinh-sach").files[0];
+      const policyText = file ? await file.text() : await (await fetch("/trust-policy.txt", { credentials: "same-origin" })).text();
+      const policy = await logKey(policyText);
+      step(true, `Chính sách tin cậy ${file ? "từ tệp bạn chọn" : "của máy chủ"}: sổ cái ${policy.ledger}, dấu vân tay khoá ${policy.fingerprint} — hãy so với dấu vân tay tỉnh công bố.`);
+
+      const envelope = JSON.parse(evidence.envelope);
+      const recordedHash = envelope.hash;
+      delete envelope.hash;
+      const recomputed = hex(await sha256(utf8(canonical(envelope))));
+      step(recomputed === recordedHash && envelope.seq === Number(seq), `Mã băm sự kiện tính lại từ nội dung đã ghi: ${recomputed.slice(0, 16)}… ${recomputed === recordedHash ? "khớp" : "KHÔNG khớp"}.`);
+
+      const leaf = await sha256(concat([0], unhex(recordedHash)));
+      const root = await rootFromProof(leaf, BigInt(evidence.sequence) - 1n, BigInt(evidence.treeSize), evidence.proof.map(unhex));
+      const note = openNote(evidence.checkpoint, policy.name);
+      const body = note.text.split("\n");
+      const checkpointRoot = unb64(body[2]);
+      step(body[0] === policy.name && body[0] === "parledger/" + policy.ledger, `Điểm kiểm thuộc sổ cái ${body[0]}.`);
+      step(body[1] === String(evidence.treeSize), `Điểm kiểm bao gồm ${body[1]} sự kiện.`);
+      step(same(root, checkpointRoot), `Đường Merkle (${evidence.proof.length} nút) dẫn tới gốc ${hex(root).slice(0, 16)}… ${same(root, checkpointRoot) ? "đúng là gốc của điểm kiểm" : "KHÁC gốc của điểm kiểm"}.`);
+      const key = await crypto.subtle.importKey("raw", policy.publicKey, { name: "Ed25519" }, false, ["verify"]);
+      const signed = same(note.keyHash, policy.keyHash) && await crypto.subtle.verify({ name: "Ed25519" }, key, note.signature, utf8(note.text));
+      step(signed, signed ? "Chữ ký Ed25519 của điểm kiểm hợp lệ với khoá trong chính sách tin cậy." : "Chữ ký của điểm kiểm KHÔNG hợp lệ với khoá trong chính sách tin cậy.");
+      verdict.className = "verdict ok";
+      verdict.textContent = `Đã kiểm tra: sự kiện số ${seq} nằm trong sổ cái mà khoá ${policy.fingerprint} đã ký.`;
+    } catch (error) {
+      if (!error.shown) {
+        const item = document.createElement("li");
+        item.className = "bad";
+        item.textContent = "✘ " + error.message;
+        list.append(item);
+      }
+      verdict.className = "verdict bad";
+      verdict.textContent = "KHÔNG kiểm tra được: bằng chứng không khớp. Đừng tin sự kiện này cho đến khi làm rõ.";
+    }
+    verdict.hidden = false;
+  }
+
+  // ---- a unit at any moment ------------------------------------------------------------------
+
+  async function unitAt(section, query) {
+    const { cycle, unit } = section.dataset;
+    const response = await fetch(`/api/explorer/cycles/${encodeURIComponent(cycle)}/units/${encodeURIComponent(unit)}?${query}`, { credentials: "same-origin" });
+    const value = await response.json();
+    if (!response.ok) throw new Error(value.error ? value.error.message : response.statusText);
+    return value;
+  }
+  const effective = (criterion) => (criterion.effective && criterion.effective.points) || (criterion.notApplicable ? "không áp dụng" : "—");
+
+  function showState(section, report, compared) {
+    const body = document.querySelector("#bang-thoi-diem tbody");
+    const before = compared ? new Map(compared.criteria.map((c) => [c.code, effective(c)])) : null;
+    const rows = report.criteria.filter((c) => !before || before.get(c.code) !== effective(c));
+    body.replaceChildren(...rows.map((criterion) => {
+      const row = document.createElement("tr");
+      const code = document.createElement("th");
+      code.scope = "row";
+      code.textContent = criterion.code;
+      const points = document.createElement("td");
+      points.className = "num";
+      points.textContent = before ? `${before.get(criterion.code) || "—"} → ${effective(criterion)}` : effective(criterion);
+      const stage = document.createElement("td");
+      stage.textContent = report.stage || "";
+      row.append(code, points, stage);
+      return row;
+    }));
+    const total = document.getElementById("tong-tai-thoi-diem");
+    total.textContent = `Sau sự kiện số ${report.through}: ${report.points !== undefined ? `tổng ${report.points}/${report.maxPoints}, chỉ số ${report.index}%, ${report.class}` : "chưa có kết quả"}` +
+      (compared ? ` (so với sau sự kiện số ${compared.through}: ${rows.length} tiêu chí thay đổi)` : "");
+  }
+
+  function historyPage(section) {
+    const moments = section.dataset.moments.split(",").filter(Boolean);
+    const slider = document.getElementById("thanh-truot");
+    const label = document.getElementById("so-su-kien");
+    const fail = (error) => { document.getElementById("tong-tai-thoi-diem").textContent = "Lỗi: " + error.message; };
+    if (!moments.length) { slider.disabled = true; return; }
+    slider.max = String(moments.length - 1);
+    slider.value = slider.max;
+    const show = () => {
+      const seq = moments[Number(slider.value)];
+      label.textContent = seq;
+      unitAt(section, "through=" + seq).then((report) => showState(section, report)).catch(fail);
+    };
+    slider.addEventListener("change", show);
+    slider.addEventListener("input", () => { label.textContent = moments[Number(slider.value)]; });
+    document.getElementById("xem-ngay").addEventListener("click", () => {
+      const date = document.getElementById("ngay-xem").value;
+      if (date) unitAt(section, "asOf=" + date).then((report) => { label.textContent = report.through; showState(section, report); }).catch(fail);
+    });
+    document.getElementById("so-sanh").addEventListener("click", () => {
+      const a = document.getElementById("moc-a").value.trim();
+      const b = document.getElementById("moc-b").value.trim();
+      Promise.all([unitAt(section, "through=" + a), unitAt(section, "through=" + b)])
+        .then(([first, second]) => showState(section, second, first)).catch(fail);
+    });
+    show();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const proof = document.getElementById("bang-chung");
+    if (proof) document.getElementById("nut-kiem-tra").addEventListener("click", () => verifyEvent(proof));
+    const history = document.getElementById("thoi-diem");
+    if (history) historyPage(history);
+  });
+})();
