@@ -103,26 +103,6 @@ def check(condition, message):
 # Server-side (Swift) gaps reported to the server's owner: a check listed here that fails is printed as
 # a KNOWN GAP instead of failing the run; once the server is fixed it passes and says so. Remove the
 # entry then. Key: a short id; value: what the server lacks.
-KNOWN_GAPS = {
-    "explanation-criterion": "Pages.swift unitHeader flattens the explanations of every criterion without the "
-                             "criterion's code, so the pages show 'Tiêu chí — …' with no criterion",
-}
-GAPS_SEEN = []
-
-
-def check_gap(gap, condition, message):
-    """A check the server does not pass yet (KNOWN_GAPS); any other failure is a failure."""
-    if condition:
-        if gap in KNOWN_GAPS and gap not in GAPS_SEEN:
-            print(f"note: known gap '{gap}' is fixed now; remove it from KNOWN_GAPS", flush=True)
-        return
-    if gap not in KNOWN_GAPS:
-        raise Failure(message)
-    if gap not in GAPS_SEEN:
-        GAPS_SEEN.append(gap)
-        print(f"KNOWN GAP '{gap}': {message} ({KNOWN_GAPS[gap]})", flush=True)
-
-
 def poll(probe, what, timeout=30.0):
     end = time.time() + timeout
     while True:
@@ -542,7 +522,7 @@ def run_test(run):
     check(cb.text("#tong-diem") == "51,5", f"the page's running total is {cb.text('#tong-diem')}, not 51,5")
     cb.shot("bang-tu-danh-gia-da-dien")
     cb.sign("#luu-nhap", dialog_shot="xac-nhan-luu-bang")
-    check(cb.el("#diem-1\\.2").get_attribute("value") == "17.5", "the saved 1.2 is not shown after reload")
+    check(cb.el("#diem-1\\.2").get_attribute("value") == "17,5", "the saved 1.2 is not shown after reload")
     check(cb.el("tr[data-criterion='2.2'] .na").is_selected(), "the not-applicable mark is not shown after reload")
     check("ke-hoach-cchc-2024.png" in cb.text("tr[data-criterion='1.1'] .evidence"), "the recorded evidence is not listed")
     cb.shot("da-luu-nhap")
@@ -589,7 +569,7 @@ def run_test(run):
     check(not cb.all("#form-rut-lai"), "the unit is offered a withdrawal the rules refuse once an explanation was requested")
     check("Đã trả lời (cb-so-tai-chinh): Báo cáo quý IV gửi ngày 10/12" in answered,
           f"the answer is not shown to the unit: {answered!r}")
-    check_gap("explanation-criterion", "Tiêu chí 1.2" in cb.text(".explanation-request h3"),
+    check("Tiêu chí 1.2" in cb.text(".explanation-request h3"),
               "the unit page does not name the criterion of the explanation request")
     cb.shot("da-tra-loi-giai-trinh")
     run.close("can-bo")
@@ -599,7 +579,7 @@ def run_test(run):
     explanation = tv.text(".explanation-request")
     check("giai-trinh-bao-cao-quy.pdf" in explanation and "Báo cáo quý IV gửi ngày 10/12" in explanation,
           f"the member does not see the answer and its document: {explanation!r}")
-    check_gap("explanation-criterion", "Tiêu chí 1.2" in tv.text(".explanation-request h3"),
+    check("Tiêu chí 1.2" in tv.text(".explanation-request h3"),
               "the council page does not name the criterion of the explanation request")
     tv.fill("#td-1\\.1", "15")
     tv.fill("#ld-1\\.1", "Kế hoạch thiếu chỉ tiêu đo lường kết quả")
@@ -654,11 +634,12 @@ def run_test(run):
         row = bcd.el("tr[data-criterion='1.1']")
         appraised = float(bcd.el("td:nth-of-type(4)", within=row).text.strip().replace(",", "."))
         Select(bcd.el(".decision", within=row)).select_by_value("lower")
-        bcd.fill(".points", f"{appraised - 1:g}", within=row)
+        lowered = f"{appraised - 1:g}"
+        bcd.fill(".points", lowered, within=row)
         bcd.fill(".reason-input", "Biên bản kiểm tra thực tế thiếu một nội dung của kế hoạch", within=row)
         bcd.sign("tr[data-criterion='1.1'] .form-phuc-tra button[type=submit]")
         result = bcd.text("tr[data-criterion='1.1'] .spot-check-result")
-        check(result.startswith(f"Hạ điểm {appraised - 1:g} — Biên bản"), f"the spot-check result shows {result!r}")
+        check(result.startswith(f"Hạ điểm {lowered.replace('.', ',')} — Biên bản"), f"the spot-check result shows {result!r}")
         bcd.sign("#ket-luan-phuc-tra")
         bcd.shot(f"da-ket-luan-{unit}")
     bcd.open(f"/ban-chi-dao/{CYCLE}", "committee", "sau-phuc-tra")
@@ -745,8 +726,7 @@ def main():
         print(f"FAILED at step '{run.stage}': {failed}", file=sys.stderr)
         print(f"(server log and profiles kept in {run.work})", file=sys.stderr)
         return 1
-    print(f"OK: {len(run.screenshots)} screenshots in {args.screenshots}, {elapsed:.0f} s"
-          + (f"; known server gaps: {', '.join(GAPS_SEEN)}" if GAPS_SEEN else ""))
+    print(f"OK: {len(run.screenshots)} screenshots in {args.screenshots}, {elapsed:.0f} s")
     if args.keep:
         print(f"kept {run.work}")
     else:

@@ -10,14 +10,16 @@ extension CertifiedBundle {
         guard !files.fileExists(atPath: path) else {
             throw RuleViolation("\(path) already exists; write the archive to a new file")
         }
-        let scratch = files.temporaryDirectory.appendingPathComponent("parledger-bundle-\(UUID().uuidString.lowercased())")
+        let scratch = files.temporaryDirectory.appendingPathComponent(
+            "parledger-bundle-\(UUID().uuidString.lowercased())")
         defer { try? files.removeItem(at: scratch) }
         let bundle = scratch.appendingPathComponent("bundle")
         let summary = try export(scoring, to: bundle.path, withEvidence: withEvidence)
         let partial = path + ".partial-\(UUID().uuidString.lowercased())"
         do {
             try FileProblem.wrap("writing the bundle archive", path) {
-                try files.zipItem(at: bundle, to: URL(fileURLWithPath: partial), shouldKeepParent: true, compressionMethod: .deflate)
+                try files.zipItem(
+                    at: bundle, to: URL(fileURLWithPath: partial), shouldKeepParent: true, compressionMethod: .deflate)
                 try files.moveItem(atPath: partial, toPath: path)
             }
         } catch {

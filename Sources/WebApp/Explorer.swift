@@ -95,7 +95,9 @@ struct Explorer {
         for key in ["cycle", "unit", "criterion", "actor", "role", "type", "since", "until"] {
             data["q_\(key)"] = text(key) ?? ""
         }
-        data["types"] = EventFilter.eventTypes.map { ["value": $0, "label": Vietnamese.event($0), "selected": $0 == text("type")] }
+        data["types"] = EventFilter.eventTypes.map {
+            ["value": $0, "label": Vietnamese.event($0), "selected": $0 == text("type")]
+        }
         data["roles"] = Role.allCases.map {
             ["value": $0.rawValue, "label": Vietnamese.role($0.rawValue), "selected": $0.rawValue == text("role")]
         }
@@ -217,7 +219,8 @@ struct Explorer {
         let cycleID = try context.parameters.require("cycle")
         let unitID = try context.parameters.require("unit")
         guard let cycle = try scoring.cycle(cycleID), let unit = cycle.unit(unitID.nfc) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Không có đơn vị '\(unitID)' trong kỳ '\(cycleID)'.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "Không có đơn vị '\(unitID)' trong kỳ '\(cycleID)'.")
         }
         let criterion = request.uri.queryParameters.get("criterion").map { String($0).nfc }.flatMap {
             $0.isEmpty ? nil : $0

@@ -90,13 +90,12 @@ struct ErrorResponses: RouterMiddleware {
             }
             var response: Response
             if request.uri.path.hasPrefix("/api/") {
-                response = JSONResponse.make(
-                    .object([
-                        "error": .object([
-                            "kind": .string(refusal.kind), "message": .text(refusal.message),
-                            "title": .text(Vietnamese.title(ofKind: refusal.kind)),
-                        ])
-                    ]), status: refusal.status)
+                var error: [String: JSONValue] = [
+                    "kind": .string(refusal.kind), "message": .text(refusal.message),
+                    "title": .text(Vietnamese.title(ofKind: refusal.kind)),
+                ]
+                error["detail"] = Vietnamese.refusal(refusal.message).map(JSONValue.text)
+                response = JSONResponse.make(.object(["error": .object(error)]), status: refusal.status)
             } else {
                 response = pages.errorPage(refusal, session: context.session)
             }

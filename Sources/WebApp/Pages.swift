@@ -28,7 +28,8 @@ struct PageRenderer: Sendable {
         render(
             "error",
             [
-                "title": Vietnamese.title(ofKind: refusal.kind), "message": refusal.message,
+                "title": Vietnamese.title(ofKind: refusal.kind),
+                "message": Vietnamese.refusal(refusal.message) ?? refusal.message,
                 "status": Int(refusal.status.code), "signedIn": session != nil,
             ], status: refusal.status)
     }
@@ -174,7 +175,17 @@ struct Pages {
     // MARK: Unit officer
 
     /// One row of a framework shown as a sheet: a field, criterion or sub-criterion with its depth.
-    func sheetRows(_ framework: Framework, _ report: UnitScoresReport, explanations: JSONValue?) -> [[String: Any]] {
+    /// A stage's mark as people read it: points with a decimal comma, the library's own words in Vietnamese.
+    static func display(mark value: Any) -> Any {
+        guard var mark = value as? [String: Any] else { return value }
+        if let points = mark["points"] as? String { mark["points"] = Vietnamese.number(points) }
+        for key in ["reason", "decision"] {
+            if let text = mark[key] as? String { mark[key] = Vietnamese.generated(text) }
+        }
+        return mark
+    }
+
+    func sheetRows(_ framework: Framework, _ report: UnitScoresReport) -> [[String: Any]] {
         let lines = Dictionary(uniqueKeysWithValues: report.lines.map { ($0.criterion.code, $0) })
         let reportJSON = report.json["criteria"]?.arrayValue ?? []
         let byCode = Dictionary(
@@ -182,7 +193,8 @@ struct Pages {
         var rows: [[String: Any]] = []
         func walk(_ criterion: Criterion, depth: Int, field: String) {
             var row: [String: Any] = [
-                "code": criterion.code, "title": criterion.title, "maxPoints": criterion.maxPoints.description,
+                "code": criterion.code, "title": criterion.title,
+                "maxPoints": Vietnamese.number(criterion.maxPoints.description),
                 "depth": depth, "field": field, "isField": depth == 0, "isLeaf": criterion.isLeaf,
             ]
             if criterion.isLeaf, let line = lines[criterion.code] {
@@ -190,10 +202,10 @@ struct Pages {
                 row["surveyMethod"] = criterion.method == .survey
                 if let json = byCode[criterion.code], let value = mustacheValue(json) as? [String: Any] {
                     for (key, item) in value where key != "code" && key != "title" && key != "maxPoints" {
-                        row[key] = item
+                        row[key] = Self.display(mark: item)
                     }
                 }
-                row["selfPoints"] = line.score.selfScore?.points ?? ""
+                row["selfPoints"] = Vietnamese.number(line.score.selfScore?.points ?? "")
                 row["selfReason"] = line.score.selfScore?.reason ?? ""
                 row["notApplicableReason"] = line.score.notApplicable?.reason ?? ""
                 row["isNotApplicable"] = line.score.notApplicable != nil
@@ -225,23 +237,35 @@ struct Pages {
         -> [String: Any]
     {
         let deadline = unitRecord.deadlineExtendedUntil ?? record.opened.selfAssessmentDeadline
-        return [
+        let explanations: [Any] = (report.json["criteria"]?.arrayValue ?? []).flatMap { criterion in
+            (criterion["explanations"]?.arrayValue ?? []).compactMap { item -> Any? in
+                guard var value = mustacheValue(item) as? [String: Any] else { return nil }
+                value["criterion"] = criterion["code"]?.stringValue
+                value["askedAt"] = (value["askedAt"] as? String).map(Vietnamese.time)
+                value["answeredAt"] = (value["answeredAt"] as? String).map(Vietnamese.time)
+                return value
+            }
+        }
+        let councilActed = report.lines.contains { line in
+            line.score.appraised != nil || line.score.notApplicableRejected != nil || !line.explanations.isEmpty
+        }
+        let beforeDeadline = Timestamp(iso8601: deadline).map { scoring.ledger.now() <= $0 } ?? false
+        return pageData([
             "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
             "unit": member.id, "unitName": member.name, "kind": Vietnamese.kind(member.kind.rawValue),
             "stage": Vietnamese.stage(unitRecord.stage.rawValue), "stageCode": unitRecord.stage.rawValue,
-            "deadline": Timestamp(iso8601: deadline).map { $0.local(in: .vietnam) } ?? deadline,
+            "deadline": Vietnamese.time(deadline),
             "editable": unitRecord.stage == .selfAssessment, "submitted": unitRecord.stage == .submitted,
-            "sealed": unitRecord.stage == .appraised,
-            "explanations": (report.json["criteria"]?.arrayValue ?? []).flatMap { $0["explanations"]?.arrayValue ?? [] }
-                .compactMap(mustacheValue),
-        ]
+            "withdrawable": unitRecord.stage == .submitted && !councilActed && beforeDeadline,
+            "sealed": unitRecord.stage == .appraised, "explanations": explanations,
+        ])
     }
 
     func unitSheet(_ context: WebContext) throws -> Response {
         let (record, member, framework, report, unitRecord) = try unitContext(context)
         let viewer = try viewer(context, needs: .unitOfficer, scope: member.id)
         var data = unitHeader(record, member, unitRecord, report)
-        data["rows"] = sheetRows(framework, report, explanations: nil)
+        data["rows"] = sheetRows(framework, report)
         data["totalMax"] = framework.fields.map(\.maxPoints).sum().description
         return page("unit", viewer, "Tự đánh giá — \(member.name)", data)
     }
@@ -286,7 +310,7 @@ struct Pages {
         }
         let mine = Set(assignment.fields[member.kind.rawValue] ?? [])
         var data = unitHeader(record, member, unitRecord, report)
-        data["rows"] = sheetRows(framework, report, explanations: nil).map { row in
+        data["rows"] = sheetRows(framework, report).map { row in
             var row = row
             row["mine"] = assignment.chair || mine.contains(row["field"] as? String ?? "")
             return row
@@ -334,7 +358,7 @@ struct Pages {
         let (record, member, framework, report, unitRecord) = try unitContext(context)
         let viewer = try viewer(context, needs: .steeringCommittee)
         var data = unitHeader(record, member, unitRecord, report)
-        data["rows"] = sheetRows(framework, report, explanations: nil)
+        data["rows"] = sheetRows(framework, report)
         data["drawn"] = unitRecord.spotChecked
         data["concluded"] = unitRecord.spotCheckConcluded
         return page("spotcheck", viewer, "Phúc tra — \(member.name)", data)
@@ -390,7 +414,7 @@ struct Pages {
                 "submitted": progress.record.stage != .selfAssessment, "sealed": progress.record.stage == .appraised,
                 "drawn": progress.record.spotChecked, "concluded": progress.record.spotCheckConcluded,
                 "survey": progress.surveyComplete, "late": progress.isLate,
-                "deadline": Timestamp(iso8601: progress.deadline).map { $0.local(in: .vietnam) } ?? progress.deadline,
+                "deadline": Vietnamese.time(progress.deadline),
             ]
         }
         let kinds = UnitKind.allCases.filter { kind in record.opened.units.contains { $0.kind == kind } }
@@ -420,7 +444,7 @@ struct Pages {
                     "Đã có điểm điều tra xã hội học của \(ranked.filter(\.surveyComplete).count)/\(ranked.count) đơn vị",
             ],
             [
-                "done": false, "window": true,
+                "done": status.publicationWindow.contains(Vietnamese.today(scoring.ledger.now())), "window": true,
                 "text":
                     "Ngày quyết định công bố nằm trong khoảng \(status.publicationWindow.from) – \(status.publicationWindow.until)",
             ],

@@ -59,18 +59,23 @@ struct PublicPage {
                 ])
             }
             for row in report.rows {
-                guard let before = publishedIndex[row.result.unit.id], before.indexText != row.result.indexText else { continue }
+                guard let before = publishedIndex[row.result.unit.id], before.indexText != row.result.indexText else {
+                    continue
+                }
                 corrected.append([
                     "name": row.result.unit.name, "published": before.indexText, "now": row.result.indexText,
-                    "publishedRank": before.rank.map(String.init) ?? "—", "nowRank": row.result.rank.map(String.init) ?? "—",
+                    "publishedRank": before.rank.map(String.init) ?? "—",
+                    "nowRank": row.result.rank.map(String.init) ?? "—",
                 ])
             }
             let fields = report.rows.first?.result.fields ?? []
             groups.append([
                 "kind": kind.rawValue, "kindName": Vietnamese.kind(kind.rawValue), "rows": rows,
                 "fieldHeaders": fields.map { ["code": $0.code, "title": $0.title] },
-                "indexChart": Charts.indexBars(report.rows.map(\.result), title: "Chỉ số CCHC — \(Vietnamese.kind(kind.rawValue))"),
-                "fieldChart": Charts.fieldStacks(report.rows.map(\.result), title: "Điểm theo lĩnh vực — \(Vietnamese.kind(kind.rawValue))"),
+                "indexChart": Charts.indexBars(
+                    report.rows.map(\.result), title: "Chỉ số CCHC — \(Vietnamese.kind(kind.rawValue))"),
+                "fieldChart": Charts.fieldStacks(
+                    report.rows.map(\.result), title: "Điểm theo lĩnh vực — \(Vietnamese.kind(kind.rawValue))"),
             ])
         }
         data["groups"] = groups
@@ -125,7 +130,9 @@ enum Charts {
     static let width = 720
     static let labelWidth = 230
     static let rowHeight = 22
-    static let palette = ["#0b5cad", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6d597a", "#8ab17d", "#b56576", "#355070"]
+    static let palette = [
+        "#0b5cad", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6d597a", "#8ab17d", "#b56576", "#355070",
+    ]
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -139,8 +146,10 @@ enum Charts {
         for (row, result) in results.enumerated() {
             let y = 24 + row * rowHeight
             let length = Int(max(0, min(result.publishedIndex.hundredths, 10_000)) * Int64(span) / 10_000)
-            svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(result.unit.name))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"#0b5cad\"/>"
+            svg +=
+                "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(result.unit.name))</text>"
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"#0b5cad\"/>"
             svg += "<text x=\"\(labelWidth + length + 4)\" y=\"\(y + 15)\">\(escape(result.indexText))</text>"
         }
         return svg + "</svg>"
@@ -154,7 +163,8 @@ enum Charts {
         var svg = header(title, rows: results.count + 1)
         for (row, result) in results.enumerated() {
             let y = 24 + row * rowHeight
-            svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(result.unit.name))</text>"
+            svg +=
+                "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(result.unit.name))</text>"
             var x = labelWidth
             for (index, field) in result.fields.enumerated() {
                 let length = Int(max(0, field.points.hundredths) * Int64(span) / scale)
@@ -167,7 +177,8 @@ enum Charts {
         let legendY = 24 + results.count * rowHeight + 14
         var x = labelWidth
         for (index, field) in fields.enumerated() {
-            svg += "<rect x=\"\(x)\" y=\"\(legendY - 10)\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
+            svg +=
+                "<rect x=\"\(x)\" y=\"\(legendY - 10)\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
             svg += "<text x=\"\(x + 14)\" y=\"\(legendY)\">\(escape(field.code))</text>"
             x += 44
         }

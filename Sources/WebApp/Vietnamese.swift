@@ -1,3 +1,4 @@
+import Ledger
 import PARIndex
 
 /// The words the pages use for the system's terms: roles, stages, kinds of refusal.
@@ -26,6 +27,85 @@ enum Vietnamese {
     static func kind(_ kind: String) -> String {
         kind == UnitKind.district.rawValue ? "UBND cấp huyện" : "Sở, ban, ngành"
     }
+
+    /// A stored ISO 8601 time as people in the province read it: "16:59 ngày 14/01/2020".
+    static func time(_ iso8601: String) -> String {
+        guard let time = Timestamp(iso8601: iso8601) else { return iso8601 }
+        let local = time.local(in: .vietnam)
+        let (date, clock) = (local.prefix(10).split(separator: "-"), local.dropFirst(11).prefix(5))
+        guard date.count == 3 else { return local }
+        return "\(clock) ngày \(date[2])/\(date[1])/\(date[0])"
+    }
+
+    /// Today's date in the province, YYYY-MM-DD.
+    static func today(_ now: Timestamp) -> String {
+        String(now.local(in: .vietnam).prefix(10))
+    }
+
+    /// Points or an index as people write them in Vietnam: a decimal comma ("17,5").
+    static func number(_ text: String) -> String {
+        text.replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// Texts the library writes into marks on its own, in Vietnamese; any other text as it is.
+    static func generated(_ text: String) -> String {
+        generatedTexts[text] ?? text
+    }
+
+    static let generatedTexts = [
+        "recognised when the appraisal was sealed": "Công nhận khi kết thúc thẩm định",
+        "recognise": "Công nhận", "not-recognise": "Không công nhận", "raise": "Nâng điểm", "lower": "Hạ điểm",
+    ]
+
+    /// The most frequent refusals of the rules, said in Vietnamese; nil for the others, which pages
+    /// show under their Vietnamese title with the rule's own words.
+    static func refusal(_ message: String) -> String? {
+        for (pattern, template) in refusalPatterns {
+            guard let match = message.firstMatch(of: pattern) else { continue }
+            var text = template
+            for (index, capture) in match.output.dropFirst().enumerated() {
+                text = text.replacingOccurrences(of: "$\(index + 1)", with: capture.substring.map(String.init) ?? "")
+            }
+            return text
+        }
+        return nil
+    }
+
+    nonisolated(unsafe) static let refusalPatterns: [(Regex<AnyRegexOutput>, String)] = [
+        (
+            try! Regex(
+                #"'([^']+)' appraises fields ([^ ]+(?:, [^ ]+)*) of \w+s, not field (\S+) \(criterion ([^)]+)\)"#),
+            "Tiêu chí $4 thuộc lĩnh vực $3, không nằm trong lĩnh vực bạn được phân công ($2); sổ cái không ghi gì."
+        ),
+        (
+            try! Regex(
+                #"criterion ([^:]+): the council may only recognise or lower a department's self-score \(([^)]+)\), not raise it to (\S+)"#
+            ),
+            "Tiêu chí $1: Hội đồng chỉ được giữ nguyên hoặc hạ điểm tự đánh giá ($2) của sở, ban, ngành, không được nâng lên $3."
+        ),
+        (
+            try! Regex(#"criterion ([^:]+): (\S+) points is more than its maximum of (\S+)"#),
+            "Tiêu chí $1: $2 điểm vượt điểm tối đa $3."
+        ),
+        (
+            try! Regex(#"the self-assessment deadline for '([^']+)' passed"#),
+            "Đã quá hạn tự đánh giá của $1; Văn phòng thường trực có thể gia hạn."
+        ),
+        (
+            try! Regex(#"'([^']+)' has already submitted its self-assessment"#),
+            "$1 đã nộp bản tự đánh giá; hãy rút lại trước khi sửa."
+        ),
+        (
+            try! Regex(#"self-assessed (\S+) and may not (?:appraise|spot-check) it"#),
+            "Người đã tự đánh giá $1 không được thẩm định hay phúc tra đơn vị này."
+        ),
+        (
+            try! Regex(#"only the chair of the council"#),
+            "Chỉ Chủ tịch Hội đồng được kết thúc, mở lại hoặc khép lại việc thẩm định."
+        ),
+        (try! Regex(#"cannot be published yet: (.*)"#), "Chưa đủ điều kiện công bố: $1"),
+        (try! Regex(#"needs the role ([a-z-]+)"#), "Thao tác này cần vai trò $1."),
+    ]
 
     /// What an event type records, in words.
     static func event(_ type: String) -> String {

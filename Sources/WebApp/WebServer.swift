@@ -42,11 +42,14 @@ public struct WebServer: Sendable {
         router.add(middleware: ErrorResponses(pages: renderer))
         router.add(middleware: SessionMiddleware(sessions: sessions))
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
-        let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess, tamperProofs: tamperProofs)
-        API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(on: router)
+        let explorer = Explorer(
+            scoring: scoring, renderer: renderer, access: explorerAccess, tamperProofs: tamperProofs)
+        API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(
+            on: router)
         Pages(scoring: scoring, renderer: renderer).register(on: router)
         explorer.register(on: router)
-        PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: BundleArchives()).register(on: router)
+        PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: BundleArchives()).register(
+            on: router)
         let assets = try StaticAssets.load()
         router.get("static/:file") { _, context in try assets.response(for: try context.parameters.require("file")) }
         return Application(

@@ -146,7 +146,7 @@ async function api(method, path, body, headers = {}) {
   const text = await response.text();
   const value = text ? JSON.parse(text) : null;
   if (!response.ok) {
-    const error = new Error(value && value.error ? value.error.message : response.statusText);
+    const error = new Error(value && value.error ? value.error.detail || value.error.message : response.statusText);
     error.title = value && value.error ? value.error.title : "Lỗi";
     error.kind = value && value.error ? value.error.kind : "";
     throw error;
@@ -419,10 +419,6 @@ function appraisePage() {
     try {
       await runCommand({ operation: "appraise", cycle, unit, criterion: row.dataset.criterion, points, reason }, { typed: [points, reason] });
     } catch (refusal) {
-      // The server judges the rule; the page only says in Vietnamese what the refusal most likely means.
-      if (refusal.kind === "forbidden" && row.classList.contains("not-mine")) {
-        refusal.message = `Tiêu chí ${row.dataset.criterion} thuộc lĩnh vực ${row.dataset.field}, không nằm trong lĩnh vực bạn được phân công (${table.dataset.myFields || "không có"}); sổ cái không ghi gì. Chi tiết: ${refusal.message}`;
-      }
       error.textContent = (refusal.title ? refusal.title + ": " : "") + refusal.message;
       throw refusal;
     }
@@ -498,12 +494,9 @@ function committeePage() {
   });
 }
 
-const SPOT_CHECK_DECISIONS = { recognise: "Công nhận", "not-recognise": "Không công nhận", raise: "Nâng điểm", lower: "Hạ điểm" };
-
 function spotCheckPage() {
   const table = document.querySelector("table.spotcheck");
   if (!table) return;
-  table.querySelectorAll(".decision-name").forEach((name) => { name.textContent = SPOT_CHECK_DECISIONS[name.dataset.decision] || name.dataset.decision; });
   const { cycle, unit } = table.dataset;
   on(".form-phuc-tra", "submit", async (event) => {
     const form = event.target;
