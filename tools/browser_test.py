@@ -25,6 +25,11 @@ What it does, in order (the ledger is new, in a temporary directory):
     each drawn unit; the survey contractor imports a CSV.
  6. The secretariat sees every item of the publication checklist done, publishes with a decision
     number and today's date, and /ket-qua/<cycle> shows the published ranking.
+ 7. Without a key, the public page shows the ranking and two charts; its bundle downloads and
+    verifies against the trust policy; the explorer finds the appraisal, its event page checks the
+    proof in the browser; the unit's history replays with the time slider and compares two moments;
+    a second server started with the test seam `--tamper-proofs-for-tests` serves an altered proof
+    and the page shows the check as failed.
 
 Exit 0 on success, 1 on failure (with the step and what went wrong). Needs chromium, chromedriver
 and selenium 4; `--keep` keeps the temporary directory (ledger, keys, profiles, server log).
@@ -157,6 +162,7 @@ class Run:
         self.step = 0
         self.stage = "setup"
         self.server = None
+        self.servers = []
         self.base = None
         self.browsers = {}
         self.screenshots = []
@@ -177,27 +183,33 @@ class Run:
             out.write(data if isinstance(data, bytes) else data.encode("utf-8"))
         return path
 
-    def start_server(self):
+    def start_server(self, *extra):
+        """Serves the ledger on a free port; returns the server process and its address. The first
+        server started is the one the test works with (`self.server`, `self.base`)."""
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        self.server_log = open(os.path.join(self.work, "server.log"), "w")
-        self.server = subprocess.Popen(
-            [self.parledger, "serve", "--ledger", self.ledger, "--host", "127.0.0.1", "--port", str(port)],
-            stdout=self.server_log, stderr=subprocess.STDOUT, cwd=self.work)
-        self.base = f"http://127.0.0.1:{port}"
+        log = open(os.path.join(self.work, f"server-{port}.log"), "w")
+        server = subprocess.Popen(
+            [self.parledger, "serve", "--ledger", self.ledger, "--host", "127.0.0.1", "--port", str(port), *extra],
+            stdout=log, stderr=subprocess.STDOUT, cwd=self.work)
+        base = f"http://127.0.0.1:{port}"
+        self.servers.append(server)
+        if self.server is None:
+            self.server, self.base = server, base
 
         def up():
-            if self.server.poll() is not None:
-                raise Failure(f"parledger serve exited ({self.server.returncode}); see {self.work}/server.log")
+            if server.poll() is not None:
+                raise Failure(f"parledger serve exited ({server.returncode}); see {log.name}")
             try:
-                return self.ledger_size() is not None
+                return self.ledger_size(base) is not None
             except OSError:
                 return False
         poll(up, "parledger serve to answer", 60)
+        return server, base
 
-    def ledger_size(self):
-        with urllib.request.urlopen(self.base + "/api/ledger", timeout=10) as response:
+    def ledger_size(self, base=None):
+        with urllib.request.urlopen((base or self.base) + "/api/ledger", timeout=10) as response:
             return json.load(response)["size"]
 
     def browser(self, name):
@@ -213,12 +225,13 @@ class Run:
     def stop(self):
         for name in list(self.browsers):
             self.close(name)
-        if self.server and self.server.poll() is None:
-            self.server.terminate()
-            try:
-                self.server.wait(15)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
+        for server in self.servers:
+            if server.poll() is None:
+                server.terminate()
+                try:
+                    server.wait(15)
+                except subprocess.TimeoutExpired:
+                    server.kill()
 
 
 class Browser:
@@ -272,7 +285,9 @@ class Browser:
                 raise Failure(f"console error in {self.name}'s browser at {self.driver.current_url}: {message}")
 
     def ready(self):
-        poll(lambda: self.driver.execute_script("return document.readyState") == "complete", "the page to load")
+        poll(lambda: self.driver.execute_script(
+            "return document.readyState === 'complete' && document.body.dataset.ready === '1'"),
+            "the page to load and its script to set it up")
 
     def open(self, path, page, shot):
         self.driver.get(self.run.base + path)
@@ -683,6 +698,74 @@ def run_test(run):
     check(ranks == ["1", "2", "3"], f"the ranks are {ranks}")
     sec.open("/", "home", "viec-cua-toi-sau-cong-bo")
     run.close("van-phong")
+    explore(run)
+
+
+def explore(run):
+    """The published cycle as an auditor or a citizen sees it, without any key."""
+    run.note("14. The public page: both charts, the published ranking, the bundle and the trust policy")
+    pub = run.browser("cong-chung")
+    pub.open(f"/cycles/{CYCLE}", "public", "trang-cong-khai")
+    check(DECISION in pub.text("main > p"), "the public page does not cite the decision")
+    check(len(pub.all("figure.chart svg")) == 2, "the public page does not draw two charts")
+    names = [row.find_element("css selector", "th").text for row in pub.all("table.ranking tbody tr")]
+    check(names and names[0] == "Sở Tài chính" and len(names) == 3, f"the public ranking lists {names}")
+    fingerprint = pub.text(".downloads code")
+    bundle = os.path.join(run.work, "bundle.zip")
+    with urllib.request.urlopen(f"{run.base}/cycles/{CYCLE}/bundle", timeout=120) as response, \
+            open(bundle, "wb") as out:
+        out.write(response.read())
+    shutil.unpack_archive(bundle, os.path.join(run.work, "unzipped"))
+    policy = os.path.join(run.work, "trust-policy.txt")
+    run.cli("trust-policy", "--ledger", run.ledger, "--out", policy)
+    verdict = run.cli("verify-bundle", os.path.join(run.work, "unzipped", "bundle"), "--trust", policy)
+    check("OK: the bundle verifies" in verdict, f"the downloaded bundle does not verify: {verdict[-300:]}")
+    check(fingerprint.replace(" ", "") in open(policy, encoding="utf-8").read().replace(" ", ""),
+          f"the page's fingerprint {fingerprint} is not the trust policy's")
+
+    run.note("15. The explorer: search the history, open an event, check its proof in the page")
+    pub.open(f"/events?cycle={CYCLE}&unit={MAIN_UNIT}&type=AppraisalScoreRecorded", "explorer", "tra-cuu")
+    links = [a.get_attribute("href") for a in pub.all("#ket-qua-tra-cuu tbody a")]
+    check(len(links) >= 1, "the search finds no appraisal of so-tai-chinh")
+    sequence = links[0].rsplit("/", 1)[1]
+    pub.open(f"/events/{sequence}", "event", f"su-kien-{sequence}")
+    check("Ghi điểm thẩm định" in pub.text(".facts"), "the event page does not name the event in Vietnamese")
+    pub.click("#nut-kiem-tra")
+    poll(lambda: not pub.el("#ket-luan-kiem-tra").get_attribute("hidden"), "the proof check to finish")
+    verdict = pub.text("#ket-luan-kiem-tra")
+    check(verdict.startswith("Đã kiểm tra"), f"the in-page proof check failed: {pub.text('#ket-qua-kiem-tra')}")
+    pub.shot(f"su-kien-{sequence}-da-kiem-tra")
+
+    run.note("16. A unit's history: the time slider replays, two moments compared")
+    pub.open(f"/cycles/{CYCLE}/units/{MAIN_UNIT}/history?criterion=1.1", "history", "lich-su-1-1")
+    check(len(pub.all(".timeline li")) >= 3, "the timeline of 1.1 has fewer than three changes")
+    poll(lambda: "Sau sự kiện số" in pub.text("#tong-tai-thoi-diem"), "the state at the last moment")
+    latest = pub.text("#tong-tai-thoi-diem")
+    pub.driver.execute_script(
+        "const s = document.getElementById('thanh-truot'); s.value = '0'; s.dispatchEvent(new Event('change'));")
+    poll(lambda: pub.text("#tong-tai-thoi-diem") != latest, "the slider to replay an earlier moment")
+    earlier = pub.text("#tong-tai-thoi-diem")
+    check("chưa có kết quả" in earlier or "tổng" in earlier, f"the earlier state reads {earlier!r}")
+    moments = pub.el("#thoi-diem").get_attribute("data-moments").split(",")
+    pub.fill("#moc-a", moments[0])
+    pub.fill("#moc-b", moments[-1])
+    pub.click("#so-sanh")
+    poll(lambda: "tiêu chí thay đổi" in pub.text("#tong-tai-thoi-diem"), "the comparison of two moments")
+    changed = [row.find_element("css selector", "th").text for row in pub.all("#bang-thoi-diem tbody tr")]
+    check("1.1" in changed, f"the comparison does not list 1.1 as changed: {changed}")
+    pub.shot("lich-su-so-sanh")
+
+    run.note("17. A tampered proof (a server started with the test seam) is shown as failed")
+    _, tampering = run.start_server("--tamper-proofs-for-tests")
+    pub.driver.get(f"{tampering}/events/{sequence}")
+    pub.ready()
+    pub.click("#nut-kiem-tra")
+    poll(lambda: not pub.el("#ket-luan-kiem-tra").get_attribute("hidden"), "the proof check to finish")
+    check(pub.text("#ket-luan-kiem-tra").startswith("KHÔNG kiểm tra được"),
+          f"a tampered proof was not shown as failed: {pub.text('#ket-luan-kiem-tra')}")
+    check("KHÁC gốc" in pub.text("#ket-qua-kiem-tra"), "the failed check does not say the root differs")
+    pub.shot("bang-chung-bi-sua", full=False)
+    run.close("cong-chung")
 
 
 def main():

@@ -101,8 +101,11 @@ extension ScoringLedger {
         try read { try $1.allEvidence(in: $0) }
     }
 
-    /// The document added with this hash, if any.
+    /// The document added with this hash, if any (nil for anything that is not 64 lowercase hex digits).
     public func evidence(_ sha256: String) throws -> PARPayload.EvidenceAdded? {
-        try read { try $1.evidence(sha256, in: $0) }
+        guard sha256.utf8.count == 64,
+            sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return nil }
+        return try read { try $1.evidence(sha256, in: $0) }
     }
 }

@@ -74,6 +74,9 @@ struct API {
         }
         api.get("cycles/:cycle/units/:unit/trace") { request, context in
             _ = try signedIn(context)
+            // The trace of a unit that is not in the cycle would be empty, not missing: refuse it.
+            _ = try scoring.unitScores(
+                cycle: try context.parameters.require("cycle"), unit: try context.parameters.require("unit"))
             return JSONResponse.make(
                 try scoring.traceReport(
                     cycle: try context.parameters.require("cycle"), unit: try context.parameters.require("unit"),

@@ -35,6 +35,52 @@ struct SecurityHeaders: RouterMiddleware {
     }
 }
 
+/// Answers 405 with `Allow` to a method an API path does not take, before anything else looks at
+/// the request (the router alone would say 404, and the session check 401). HEAD is answered wherever
+/// GET is (the router generates it).
+struct AllowedMethods: RouterMiddleware {
+    typealias Context = WebContext
+    /// Every API path (`*` for one segment) and its methods; schemas/openapi.yaml lists the same
+    /// (WebAppTests checks that it does).
+    static let api: [(path: String, methods: [HTTPRequest.Method])] = [
+        ("/api/ledger", [.get]), ("/api/session/challenge", [.post]), ("/api/session", [.get, .post, .delete]),
+        ("/api/cycles", [.get]), ("/api/cycles/*", [.get]), ("/api/cycles/*/ranking", [.get]),
+        ("/api/cycles/*/units/*", [.get]), ("/api/cycles/*/units/*/trace", [.get]), ("/api/evidence", [.post]),
+        ("/api/evidence/*", [.get]), ("/api/commands/prepare", [.post]), ("/api/commands", [.post]),
+        ("/api/explorer/events/*", [.get]), ("/api/explorer/cycles/*/units/*", [.get]),
+    ]
+
+    static func methods(for path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return api.first { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { $0 == "*" ? !$1.isEmpty : $0 == $1 }
+        }?.methods
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        if let methods = Self.methods(for: request.uri.path), !methods.contains(request.method),
+            !(request.method == .head && methods.contains(.get))
+        {
+            let allowed = (methods.contains(.get) ? methods + [.head] : methods).map(\.rawValue)
+            var response = JSONResponse.make(
+                .object([
+                    "error": .object([
+                        "kind": .string("method-not-allowed"),
+                        "message": .string("\(request.uri.path) takes \(allowed.joined(separator: ", "))"),
+                        "title": .text(Vietnamese.title(ofKind: "method-not-allowed")),
+                    ])
+                ]), status: .methodNotAllowed)
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
+        }
+        return try await next(request, context)
+    }
+}
+
 /// Reads the session cookie into the context and refuses a state-changing request without the
 /// session's CSRF token (`X-CSRF-Token`), but for the two login requests, which carry a signed challenge.
 struct SessionMiddleware: RouterMiddleware {
@@ -104,6 +150,17 @@ struct ErrorResponses: RouterMiddleware {
         }
     }
 
+    static func status(of kind: ErrorKind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalidInput: .badRequest
+        case .forbidden: .forbidden
+        case .conflict: .conflict
+        case .notFound: .notFound
+        case .integrity: .internalServerError
+        case .io: .serviceUnavailable
+        }
+    }
+
     static func refusal(_ error: any Error) -> WebError {
         switch error {
         case let error as WebError:
@@ -112,17 +169,12 @@ struct ErrorResponses: RouterMiddleware {
             let kind =
                 error.status == .notFound ? "not-found" : error.status.code == 413 ? "too-large" : "invalid-input"
             return WebError(status: error.status, kind: kind, message: error.status.reasonPhrase)
+        case let error as RuleViolation:
+            return WebError(status: status(of: error.kind), kind: error.kind.rawValue, message: error.reason)
+        case let error as FrameworkFormatError:
+            return WebError(status: .badRequest, kind: "invalid-input", message: "the framework is malformed: \(error)")
         case let error as any KindedError:
-            let status: HTTPResponse.Status =
-                switch error.kind {
-                case .invalidInput: .badRequest
-                case .forbidden: .forbidden
-                case .conflict: .conflict
-                case .notFound: .notFound
-                case .integrity: .internalServerError
-                case .io: .serviceUnavailable
-                }
-            return WebError(status: status, kind: error.kind.rawValue, message: error.description)
+            return WebError(status: status(of: error.kind), kind: error.kind.rawValue, message: error.description)
         case let error as JSONParseError:
             return WebError(status: .badRequest, kind: "invalid-input", message: "the body is not JSON: \(error)")
         default:

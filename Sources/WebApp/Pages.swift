@@ -471,6 +471,13 @@ struct Pages {
         let rows = (mustacheValue(report.json["units"] ?? .array([])) as? [[String: Any]] ?? []).map { row in
             var row = row
             row["kindName"] = Vietnamese.kind(row["kind"] as? String ?? "")
+            for key in ["points", "maxPoints", "index"] {
+                if let text = row[key] as? String { row[key] = Vietnamese.number(text) }
+            }
+            if var change = row["change"] as? [String: Any], let points = change["indexPoints"] as? String {
+                change["indexPoints"] = Vietnamese.number(points)
+                row["change"] = change
+            }
             return row
         }
         return page(

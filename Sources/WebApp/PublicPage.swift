@@ -47,14 +47,17 @@ struct PublicPage {
                 let result = row.result
                 return pageData([
                     "rank": result.rank.map(String.init) ?? "—", "name": result.unit.name, "unit": result.unit.id,
-                    "points": result.points.description, "maxPoints": result.maxPoints.description,
-                    "index": result.indexText, "class": result.className,
-                    "fields": result.fields.map { ["points": $0.points.description] },
-                    "changePoints": row.change.map { $0.indexPoints.formatted(decimals: result.publishedDecimals) },
+                    "points": Vietnamese.number(result.points.description),
+                    "maxPoints": Vietnamese.number(result.maxPoints.description),
+                    "index": Vietnamese.number(result.indexText), "class": result.className,
+                    "fields": result.fields.map { ["points": Vietnamese.number($0.points.description)] },
+                    "changePoints": row.change.map {
+                        Vietnamese.number($0.indexPoints.formatted(decimals: result.publishedDecimals))
+                    },
                     "changePlaces": row.change?.places.map { $0 > 0 ? "+\($0)" : String($0) },
                     "commendation": result.eligibility.provincialCommendation,
                     "excellent": result.eligibility.headExcellentRating,
-                    "reasons": result.eligibility.reasons.joined(separator: "; "),
+                    "reasons": result.eligibility.reasons.map(Vietnamese.eligibility).joined(separator: "; "),
                     "excluded": result.excludedFromRanking,
                 ])
             }
@@ -63,7 +66,8 @@ struct PublicPage {
                     continue
                 }
                 corrected.append([
-                    "name": row.result.unit.name, "published": before.indexText, "now": row.result.indexText,
+                    "name": row.result.unit.name, "published": Vietnamese.number(before.indexText),
+                    "now": Vietnamese.number(row.result.indexText),
                     "publishedRank": before.rank.map(String.init) ?? "—",
                     "nowRank": row.result.rank.map(String.init) ?? "—",
                 ])

@@ -52,6 +52,20 @@ enum Vietnamese {
         generatedTexts[text] ?? text
     }
 
+    /// Why a unit is not eligible for a commendation (CycleResults), in Vietnamese.
+    static func eligibility(_ reason: String) -> String {
+        if let match = reason.firstMatch(of: #/^index below (\S+)%: no commendation at any level$/#) {
+            return "chỉ số dưới \(match.1)%: không đủ điều kiện khen thưởng ở bất kỳ cấp nào"
+        }
+        if let match = reason.firstMatch(of: #/^index below (\S+)%$/#) {
+            return "chỉ số dưới \(match.1)%"
+        }
+        if let match = reason.firstMatch(of: #/^field (\S+) below (\S+)% of its maximum$/#) {
+            return "lĩnh vực \(match.1) dưới \(match.2)% điểm tối đa"
+        }
+        return reason
+    }
+
     static let generatedTexts = [
         "recognised when the appraisal was sealed": "Công nhận khi kết thúc thẩm định",
         "recognise": "Công nhận", "not-recognise": "Không công nhận", "raise": "Nâng điểm", "lower": "Hạ điểm",
@@ -143,6 +157,7 @@ enum Vietnamese {
         case "csrf": "Phiên làm việc không khớp — hãy tải lại trang"
         case "rate-limited": "Đăng nhập sai quá nhiều lần — hãy chờ rồi thử lại"
         case "too-large": "Tệp quá lớn"
+        case "method-not-allowed": "Đường dẫn này không nhận phương thức đó"
         default: "Lỗi hệ thống — đã ghi nhật ký"
         }
     }

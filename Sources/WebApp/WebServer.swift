@@ -37,9 +37,10 @@ public struct WebServer: Sendable {
     {
         let renderer = try await PageRenderer.load()
         let sessions = SessionStore()
-        let router = Router(context: WebContext.self)
+        let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeaders())
         router.add(middleware: ErrorResponses(pages: renderer))
+        router.add(middleware: AllowedMethods())
         router.add(middleware: SessionMiddleware(sessions: sessions))
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
         let explorer = Explorer(

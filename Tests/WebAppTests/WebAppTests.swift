@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import PARFixtures
 import PARIndex
+import TestSupport
 import Testing
 
 @testable import WebApp
@@ -211,6 +212,37 @@ import Testing
             #expect(error?["title"]?.stringValue == "Không được phép")
             #expect(error?["message"]?.stringValue?.contains("not field 2") == true)
             #expect(try province.scoring.ledger.head() == before)
+        }
+    }
+
+    @Test func theServedPathsAndMethodsAreThoseOfTheOpenAPIDescription() throws {
+        let text = try String(contentsOfFile: Repository.file("schemas/openapi.yaml"), encoding: .utf8)
+        var described: [String: Set<String>] = [:]
+        var path: String?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("  /api/"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast()).replacing(#/\{[^}]+\}/#, with: "*")
+            } else if let path, let method = line.wholeMatch(of: #/    (get|post|put|patch|delete):/#)?.1 {
+                described[path, default: []].insert(method.uppercased())
+            }
+        }
+        let served = Dictionary(
+            uniqueKeysWithValues: AllowedMethods.api.map { ($0.path, Set($0.methods.map(\.rawValue))) })
+        #expect(described == served)
+    }
+
+    @Test func aMethodAPathDoesNotTakeGets405WithWhatItTakes() async throws {
+        let province = try Province(departments: 1, districts: 0)
+        try await withServer(province) { client in
+            try await client.execute(uri: "/api/ledger", method: .put) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+            }
+            try await client.execute(uri: "/api/ledger", method: .head) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/commands", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
         }
     }
 

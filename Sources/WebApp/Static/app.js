@@ -291,7 +291,6 @@ async function loginPage() {
       return item;
     }));
   };
-  await render();
   on("#form-nhap-khoa", "submit", async () => {
     const file = document.getElementById("tep-khoa").files[0];
     if (!file) throw new Error("Hãy chọn tệp khoá.");
@@ -305,6 +304,8 @@ async function loginPage() {
     document.getElementById("khoa-cong-khai-gia-tri").textContent = record.publicKey;
     await render();
   });
+  // Handlers first: a click that comes while the stored keys are still being read is not lost.
+  await render();
 }
 
 function unitPage() {
@@ -577,5 +578,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (logout) logout.addEventListener("click", guarded(async () => { await api("DELETE", "/api/session"); location.href = "/dang-nhap"; }));
   const pages = { login: loginPage, unit: () => { unitPage(); withdrawAndAnswers(); }, appraise: appraisePage, council: councilPage, committee: committeePage, spotcheck: spotCheckPage, survey: surveyPage, secretariat: secretariatPage, dashboard: dashboardPage };
   const page = pages[document.body.dataset.page];
-  if (page) Promise.resolve(page()).catch((error) => showError(error));
+  // `data-ready` tells people's tools (and the browser tests) that the page has finished setting up.
+  Promise.resolve(page ? page() : null).catch((error) => showError(error))
+    .finally(() => { document.body.dataset.ready = "1"; });
 });

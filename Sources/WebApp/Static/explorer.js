@@ -62,9 +62,11 @@
     if (lines[0] !== "parledger-trust-policy/1") throw new Error("tệp không phải chính sách tin cậy của ParLedger");
     const ledger = (lines.find((l) => l.startsWith("ledger ")) || "").slice(7);
     const vkey = (lines.find((l) => l.startsWith("log ")) || "").slice(4);
-    const parts = vkey.split("+");
-    if (parts.length !== 3) throw new Error("dòng log của chính sách tin cậy hỏng");
-    const [name, keyHash, data] = parts;
+    // name+hash+key: the name has no '+', the key's base64 may.
+    const first = vkey.indexOf("+");
+    const second = vkey.indexOf("+", first + 1);
+    if (first < 1 || second !== first + 9) throw new Error("dòng log của chính sách tin cậy hỏng");
+    const [name, keyHash, data] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
     const raw = unb64(data);
     if (raw.length !== 33 || raw[0] !== 1) throw new Error("khoá trong chính sách không phải khoá Ed25519");
     const publicKey = raw.slice(1);
@@ -141,6 +143,7 @@
       verdict.textContent = "KHÔNG kiểm tra được: bằng chứng không khớp. Đừng tin sự kiện này cho đến khi làm rõ.";
     }
     verdict.hidden = false;
+    verdict.scrollIntoView({ block: "nearest" });
   }
 
   // ---- a unit at any moment ------------------------------------------------------------------

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""A bounded load test of `parledger serve` on loopback.
+
+Makes a demo ledger in a temporary directory, serves it on a free port, and enrols four more
+secretariat actors (so that each writer signs with a key of its own). Then, for --duration seconds:
+
+- --readers threads (50), each logged in once as the secretariat, loop over the pages
+  (/ket-qua/<cycle>, /van-phong/<cycle>, /) and the API's reads (cycle status, ranking, a random
+  unit's scores, the trace of one of its criteria);
+- --writers threads (5), each logged in with its own key, loop: prepare, sign (Ed25519) and submit a
+  correction of a random criterion of a random unit of the published cycle (CorrectionRecorded,
+  which the rules accept after publication).
+
+Every request's latency is recorded; the report gives p50/p95/p99/max for page loads, API reads and
+commands (prepare + sign + submit), throughput and errors, as a Markdown table. Then it checks that
+nothing was lost: the ledger grew by exactly the events the writers were told were appended, every
+returned (sequence, hash) is in the ledger (`parledger log --json`), and `parledger verify` passes.
+Exits 1 on any error or loss.
+
+    tools/web_load.py                 # 60 s
+    tools/web_load.py --smoke         # 10 s
+    tools/web_load.py --parledger .build/release/parledger
+"""
+
+import argparse
+import base64
+import json
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from web_client import KEY_FILE_HEADER, CommandRefused, WebClient  # noqa: E402
+
+CYCLE = "dien-bien-2020"
+SECRETARIAT_KEY = "so-noi-vu-thuong-truc.key"
+
+
+def percentile(values, fraction):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))
+    return ordered[index]
+
+
+class Recorder:
+    """Latencies (seconds) and errors by kind of request, from every thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies = {}
+        self.errors = []
+        self.appended = []  # (sequence, hash) the writers were told were appended
+
+    def timed(self, kind, call):
+        started = time.perf_counter()
+        try:
+            result = call()
+        except Exception as error:  # noqa: BLE001 — every failure is counted and reported
+            with self.lock:
+                self.errors.append(f"{kind}: {type(error).__name__}: {str(error)[:300]}")
+            return None
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(elapsed)
+        return result
+
+
+def checked(response, *, html=False):
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request.method} {response.request.path_url} → {response.status_code} "
+                           f"{response.text[:200]}")
+    if html and "text/html" not in response.headers.get("Content-Type", ""):
+        raise RuntimeError(f"{response.request.path_url}: not a page")
+    return response
+
+
+class Server:
+    def __init__(self, parledger, ledger, log_path):
+        self.log = open(log_path, "wb")
+        self.process = subprocess.Popen([parledger, "serve", "--ledger", str(ledger), "--port", "0",
+                                         "--log-level", "notice"], stdout=subprocess.PIPE, stderr=self.log)
+        line = self.process.stdout.readline().decode("utf-8", "replace")
+        match = re.search(r"at (http://[^/ ]+)/", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"parledger serve did not start: {line!r}")
+        self.base = match.group(1)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def enrol_writers(secretariat, keys, count):
+    """Enrols `count` more secretariat actors with fresh keys; returns their key files."""
+    files = []
+    for number in range(1, count + 1):
+        key = Ed25519PrivateKey.generate()
+        path = keys / f"thu-tai-{number}.key"
+        path.write_text(f"{KEY_FILE_HEADER}\n{base64.b64encode(key.private_bytes_raw()).decode()}\n")
+        public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        secretariat.command({"operation": "enrol", "actor": f"thu-tai-{number}",
+                             "name": f"Văn phòng thử tải {number}", "role": "secretariat",
+                             "publicKey": base64.b64encode(public).decode()})
+        files.append(path)
+    return files
+
+
+def leaves_by_unit(client, units):
+    """(code, maxPoints) of each leaf criterion of each unit."""
+    found = {}
+    for unit in units:
+        criteria = client.get(f"/api/cycles/{CYCLE}/units/{unit}")["criteria"]
+        codes = [c["code"] for c in criteria]
+        found[unit] = [(c["code"], c["maxPoints"]) for c in criteria
+                       if not any(other.startswith(c["code"] + ".") for other in codes)]
+    return found
+
+
+def reader(base, key, recorder, stop, units, leaves, seed):
+    rng = random.Random(seed)
+    client = recorder.timed("login", lambda: WebClient(base, key))
+    if client is None:
+        return
+    http = client.http
+    pages = [f"/ket-qua/{CYCLE}", f"/van-phong/{CYCLE}", "/"]
+    while not stop.is_set():
+        unit = rng.choice(units)
+        criterion = rng.choice(leaves[unit])[0]
+        reads = [f"/api/cycles/{CYCLE}/ranking", f"/api/cycles/{CYCLE}/units/{unit}", f"/api/cycles/{CYCLE}",
+                 f"/api/cycles/{CYCLE}/units/{unit}/trace?criterion={criterion}"]
+        if rng.random() < 0.4:
+            path = rng.choice(pages)
+            recorder.timed("page", lambda: checked(http.get(base + path, timeout=60), html=True))
+        else:
+            path = rng.choice(reads)
+            recorder.timed("api read", lambda: checked(http.get(base + path, timeout=60)).json())
+
+
+def writer(base, key, recorder, stop, units, leaves, seed):
+    rng = random.Random(seed)
+    client = recorder.timed("login", lambda: WebClient(base, key))
+    if client is None:
+        return
+    number = 0
+    while not stop.is_set():
+        number += 1
+        unit = rng.choice(units)
+        code, maximum = rng.choice(leaves[unit])
+        intent = {"operation": "correct", "cycle": CYCLE, "unit": unit, "criterion": code,
+                  "points": rng.choice(["0", maximum]), "decision": f"{100 + number}/QĐ-UBND",
+                  "reason": f"thử tải: đính chính lần {number}"}
+        answer = recorder.timed("command", lambda: client.command(intent))
+        if answer is None:
+            continue
+        if answer.get("alreadyRecorded") or not answer.get("events"):
+            with recorder.lock:
+                recorder.errors.append(f"command: unexpected answer {json.dumps(answer)[:300]}")
+            continue
+        with recorder.lock:
+            recorder.appended += [(event["sequence"], event["hash"]) for event in answer["events"]]
+
+
+def table(recorder, duration):
+    rows = ["| requests | count | per second | p50 ms | p95 ms | p99 ms | max ms |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for kind, label in [("page", "page loads (HTML)"), ("api read", "API reads (JSON)"),
+                        ("command", "commands (prepare + sign + submit)"), ("login", "logins (challenge + sign + log in)")]:
+        values = recorder.latencies.get(kind, [])
+        rate = f"{len(values) / duration:,.1f}" if kind != "login" else "–"
+        rows.append(f"| {label} | {len(values):,} | {rate} | " + " | ".join(
+            f"{percentile(values, q) * 1000:,.1f}" for q in (0.5, 0.95, 0.99)) +
+            f" | {max(values, default=float('nan')) * 1000:,.1f} |")
+    return "\n".join(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parledger", default=".build/debug/parledger",
+                        help="the binary (relative paths are from the repository's root)")
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--smoke", action="store_true", help="10 seconds")
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--writers", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if args.smoke:
+        args.duration = 10
+    parledger = Path(args.parledger)
+    if not parledger.is_absolute():
+        parledger = REPO / parledger
+    if not parledger.exists():
+        raise SystemExit(f"{parledger} does not exist: swift build first")
+
+    work = Path(tempfile.mkdtemp(prefix="parledger-load-"))
+    server = None
+    ok = False
+    try:
+        print("making a demo ledger …", flush=True)
+        subprocess.run([str(parledger), "demo", "--dir", str(work / "demo")], check=True, cwd=REPO,
+                       stdout=subprocess.DEVNULL)
+        ledger, keys = work / "demo" / "ledger", work / "demo" / "keys"
+        server = Server(str(parledger), ledger, work / "serve.log")
+        base = server.base
+        secretariat = WebClient(base, keys / SECRETARIAT_KEY)
+        writer_keys = [keys / SECRETARIAT_KEY] + enrol_writers(secretariat, keys, args.writers - 1)
+        units = [u["id"] for u in secretariat.get(f"/api/cycles/{CYCLE}")["units"]]
+        leaves = leaves_by_unit(secretariat, units)
+        before = secretariat.get("/api/ledger")
+        print(f"serving {ledger} at {base}: {before['size']} events; {args.readers} readers and "
+              f"{args.writers} writers for {args.duration:.0f} s", flush=True)
+
+        recorder = Recorder()
+        stop = threading.Event()
+        threads = [threading.Thread(target=reader, args=(base, keys / SECRETARIAT_KEY, recorder, stop, units,
+                                                         leaves, args.seed + n)) for n in range(args.readers)]
+        threads += [threading.Thread(target=writer, args=(base, key, recorder, stop, units, leaves,
+                                                          args.seed + 1000 + n)) for n, key in enumerate(writer_keys)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        time.sleep(args.duration)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+
+        after = secretariat.get("/api/ledger")
+        alive = server.process.poll() is None
+        server.stop()
+        growth = after["size"] - before["size"]
+        appended = sorted(recorder.appended)
+        problems = list(recorder.errors)
+        if not alive:
+            problems.append("the server process died during the run")
+        if growth != len(appended):
+            problems.append(f"the ledger grew by {growth} events, the writers were told of {len(appended)}")
+        if len({seq for seq, _ in appended}) != len(appended):
+            problems.append("two appended events were given the same sequence number")
+        log = subprocess.run([str(parledger), "log", "--ledger", str(ledger), "--from", str(before["size"] + 1),
+                              "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=True)
+        recorded = {}
+        for line in log.stdout.splitlines():
+            event = json.loads(line)
+            recorded[event["seq"]] = event["hash"]
+        missing = [(seq, digest) for seq, digest in appended if recorded.get(seq) != digest]
+        if missing:
+            problems.append(f"{len(missing)} returned (sequence, hash) pairs are not in the ledger, e.g. {missing[:3]}")
+        verify = subprocess.run([str(parledger), "verify", "--ledger", str(ledger), "--quiet"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if verify.returncode != 0:
+            problems.append(f"parledger verify failed: {verify.stdout[-500:]}")
+
+        commands = len(recorder.latencies.get("command", []))
+        reads = sum(len(recorder.latencies.get(kind, [])) for kind in ("page", "api read"))
+        print()
+        print(table(recorder, elapsed))
+        print()
+        print(f"{elapsed:.1f} s; {reads + commands:,} requests ({(reads + commands * 2) / elapsed:,.0f} HTTP "
+              f"requests/s counting prepare and submit apart); {commands:,} commands appended "
+              f"{len(appended):,} events ({len(appended) / elapsed:,.1f}/s); ledger {before['size']:,} → "
+              f"{after['size']:,} events; errors: {len(recorder.errors)}")
+        print(f"lost events: {len(missing) + abs(growth - len(appended))}; every returned (sequence, hash) in the "
+              f"ledger: {'yes' if not missing else 'NO'}; parledger verify: "
+              f"{'OK' if verify.returncode == 0 else 'FAILED'}")
+        for problem in problems[:20]:
+            print(f"PROBLEM: {problem}")
+        if len(problems) > 20:
+            print(f"… and {len(problems) - 20} more")
+        ok = not problems
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.stop()
+        if ok and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"files kept in {work}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
