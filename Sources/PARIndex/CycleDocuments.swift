@@ -18,15 +18,15 @@ extension ScoringLedger {
         for kind in UnitKind.allCases where opened.units.contains(where: { $0.kind == kind }) {
             let rows = try ranking(cycle: cycleID, kind: kind).rows
             let fields = rows.first?.result.fields.map { ($0.code, $0.title) } ?? []
-            let fieldWidth = 13
+            let fieldWidth = 14
             let header =
                 ["STT", "Đơn vị"] + fields.map { "\($0.0). \($0.1)" }
                 + ["Tổng điểm", "Chỉ số (%)", "Xếp loại", "Xếp hạng"]
-            let widths = [5, 30] + fields.map { _ in fieldWidth } + [9, 9, 11, 8]
+            let widths = [5, 36] + fields.map { _ in fieldWidth } + [9, 9, 11, 8]
             var table: [XLSXWorkbook.Row] = [
                 .init(.title, [.text(Self.annexTitle(status))], height: 42),
                 .init(.note, [.text("\(Self.groupName(kind)) — \(opened.name)")], height: 20),
-                .init(.header, header.map(XLSXWorkbook.Value.text), height: Self.height(of: header, widths: widths)),
+                .init(.header, header.map(XLSXWorkbook.Value.text)),
             ]
             for (offset, row) in rows.enumerated() {
                 let result = row.result
@@ -104,7 +104,7 @@ extension ScoringLedger {
                             ? "Hội đồng thẩm định công nhận toàn bộ điểm tự đánh giá của đơn vị."
                             : "Hội đồng thẩm định điều chỉnh \(adjustments.count) tiêu chí:")
                 ], height: 20),
-            .init(.header, header.map(XLSXWorkbook.Value.text), height: Self.height(of: header, widths: widths)),
+            .init(.header, header.map(XLSXWorkbook.Value.text)),
         ]
         rows += adjustments
         rows.append(.init(.note, [.text(Self.sourceNote(status))], height: 30))
@@ -121,7 +121,7 @@ extension ScoringLedger {
             var table: [XLSXWorkbook.Row] = [
                 .init(.title, [.text("Yêu cầu giải trình và giải trình của đơn vị")], height: 30),
                 .init(.note, [.text("Đơn vị: \(unitName) (\(report.unit)) — \(opened.name)")], height: 20),
-                .init(.header, header.map(XLSXWorkbook.Value.text), height: Self.height(of: header, widths: widths)),
+                .init(.header, header.map(XLSXWorkbook.Value.text)),
             ]
             for (offset, (criterion, request)) in requests.enumerated() {
                 let answer = request.answer
@@ -259,14 +259,5 @@ extension ScoringLedger {
         let day = String(local.prefix(10))
         let clock = local.dropFirst(11).prefix(5)
         return vietnamDate(day) + " " + clock
-    }
-
-    /// A header row's height in points: enough lines for the longest heading at its column's width.
-    private static func height(of headings: [String], widths: [Int]) -> Int {
-        let lines = zip(headings, widths).map { heading, width in
-            let perLine = max(width - 1, 1)
-            return (heading.count + perLine - 1) / perLine
-        }
-        return max(lines.max() ?? 1, 1) * 15 + 6
     }
 }

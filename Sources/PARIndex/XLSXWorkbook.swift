@@ -377,7 +377,9 @@ public struct XLSXWorkbook: Sendable {
         for (offset, row) in sheet.rows.enumerated() {
             let number = offset + 1
             xml += "<row r=\"\(number)\""
-            if let height = row.height { xml += " ht=\"\(height)\" customHeight=\"1\"" }
+            if let height = row.height ?? estimatedHeight(row, widths: sheet.columnWidths) {
+                xml += " ht=\"\(height)\" customHeight=\"1\""
+            }
             xml += ">"
             let spans = row.style == .title || row.style == .note
             if spans && columns > 1 { merges.append("A\(number):\(lastColumn)\(number)") }
@@ -414,6 +416,24 @@ public struct XLSXWorkbook: Sendable {
         xml += "<headerFooter><oddFooter>\(escaped("&C&P/&N"))</oddFooter></headerFooter>"
         xml += "</worksheet>"
         return xml
+    }
+
+    /// The height in points a table row needs for its wrapped text, nil when one line does: neither
+    /// Excel nor LibreOffice fits a row to its text when opening a file, so the writer estimates it
+    /// (a character of 11-point Times is about 0.8 of a column-width unit; capitals and bold wider).
+    private static func estimatedHeight(_ row: Row, widths: [Int]) -> Int? {
+        guard row.style != .title && row.style != .note else { return nil }
+        var lines = 1
+        for (column, value) in row.cells.enumerated() {
+            guard case .text(let text) = value, column < widths.count else { continue }
+            let width = max(widths[column] - 1, 1)
+            let perLine = max(row.style == .body ? width * 10 / 9 : width * 3 / 4, 1)
+            let needed = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+                max(($0.count + perLine - 1) / perLine, 1)
+            }.reduce(0, +)
+            lines = max(lines, needed)
+        }
+        return lines > 1 ? lines * 15 + 4 : nil
     }
 
     // MARK: Text
