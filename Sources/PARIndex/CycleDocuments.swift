@@ -129,7 +129,8 @@ extension ScoringLedger {
                     .init(
                         .body,
                         [
-                            .integer(offset + 1), .text(criterion.code), .text(request.request), .text(request.question),
+                            .integer(offset + 1), .text(criterion.code), .text(request.request),
+                            .text(request.question),
                             .text(request.askedBy), .text(Self.vietnamTime(request.askedAt)),
                             .text(answer?.text ?? "Chưa giải trình"), .text(answer?.by ?? ""),
                             .text(answer.map { Self.vietnamTime($0.at) } ?? ""),

@@ -144,7 +144,8 @@ import Testing
         for bad in ["", "a/b", "a:b", "[a]", "'a", String(repeating: "ệ", count: 32), "history"] {
             #expect(XLSXWorkbook.invalidity(ofSheetName: bad) != nil, "'\(bad)'")
             let workbook = XLSXWorkbook(
-                sheets: [.init(name: bad, columnWidths: [], rows: [])], title: "", modified: .init(millisecondsSinceEpoch: 0))
+                sheets: [.init(name: bad, columnWidths: [], rows: [])], title: "",
+                modified: .init(millisecondsSinceEpoch: 0))
             #expect(throws: XLSXWorkbook.Problem.self) { try workbook.bytes() }
         }
         let twice = XLSXWorkbook(
