@@ -28,6 +28,7 @@ struct ParLedger: AsyncParsableCommand {
             ScoreCommand.self, AppraiseCommand.self, CouncilCommand.self, SpotCheckCommand.self, SurveyCommand.self,
             PublishCommand.self,
             CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self,
+            DocumentCommand.self,
             RebuildCommand.self,
             CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
             TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
