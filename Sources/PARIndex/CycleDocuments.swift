@@ -1,17 +1,18 @@
 public import Ledger
 
-/// The documents a province issues from a cycle, as .xlsx workbooks built only from the read models
+/// The documents a province issues from a cycle, as workbooks built only from the read models
 /// (`RankingReport`, `UnitScoresReport`, `CycleStatus`): the decision's annex (phụ lục), the appraisal
 /// council's report on one unit, and the units × criteria sheet. Labels are Vietnamese; points are
 /// numbers shown with two decimals; each sheet prints on A4 landscape.
 ///
-/// The same ledger gives the same bytes: the workbook is dated by the publication (or, before it, by the
+/// Each is an `XLSXWorkbook` value: its `bytes()` are the .xlsx file, and the web app prints the same
+/// sheets as pages. The same ledger gives the same bytes: the workbook is dated by the publication (or, before it, by the
 /// self-assessment deadline), never by the clock.
 extension ScoringLedger {
     /// The decision's annex (Phụ lục): one sheet per group of units (Sở, ban, ngành; UBND cấp huyện),
     /// each unit's points per field, total, index, class and rank, in ranking order.
     /// - Throws: `RuleViolation` when there is no such cycle; `XLSXWorkbook.Problem` if it cannot be written.
-    public func annex(cycle cycleID: String) throws -> [UInt8] {
+    public func annex(cycle cycleID: String) throws -> XLSXWorkbook {
         let status = try documentStatus(cycleID)
         let opened = status.record.opened
         var sheets: [XLSXWorkbook.Sheet] = []
@@ -46,10 +47,10 @@ extension ScoringLedger {
                     name: XLSXWorkbook.sheetName(Self.groupName(kind)), columnWidths: widths, rows: table,
                     frozenRows: 3, frozenColumns: 0, fitToWidth: 1))
         }
-        return try XLSXWorkbook(
+        return XLSXWorkbook(
             sheets: sheets, title: "Phụ lục — Kết quả Chỉ số CCHC năm \(opened.year)",
             modified: Self.documentDate(status)
-        ).bytes()
+        )
     }
 
     /// The appraisal council's report on one unit: each criterion whose appraised score differs from
@@ -57,7 +58,7 @@ extension ScoringLedger {
     /// cited, the member and the time in Vietnam; then the council's requests for explanations and the
     /// unit's answers, when there are any.
     /// - Throws: `RuleViolation` when the cycle or the unit is unknown.
-    public func councilReport(cycle cycleID: String, unit unitID: String) throws -> [UInt8] {
+    public func councilReport(cycle cycleID: String, unit unitID: String) throws -> XLSXWorkbook {
         let status = try documentStatus(cycleID)
         let opened = status.record.opened
         let report = try unitScores(cycle: cycleID, unit: unitID)
@@ -140,17 +141,17 @@ extension ScoringLedger {
             sheets.append(
                 XLSXWorkbook.Sheet(name: "Giải trình", columnWidths: widths, rows: table, frozenRows: 3, fitToWidth: 1))
         }
-        return try XLSXWorkbook(
+        return XLSXWorkbook(
             sheets: sheets, title: "Báo cáo thẩm định — \(unitName) — năm \(opened.year)",
             modified: Self.documentDate(status)
-        ).bytes()
+        )
     }
 
     /// Units × criteria: one sheet per group, a row per unit (in ranking order), a column per leaf
     /// criterion holding the points that count (KAD where not applicable, empty where none yet), then
     /// the total and the index. The second row gives each criterion's maximum.
     /// - Throws: `RuleViolation` when there is no such cycle.
-    public func criteriaSheet(cycle cycleID: String) throws -> [UInt8] {
+    public func criteriaSheet(cycle cycleID: String) throws -> XLSXWorkbook {
         let status = try documentStatus(cycleID)
         let opened = status.record.opened
         var sheets: [XLSXWorkbook.Sheet] = []
@@ -191,10 +192,10 @@ extension ScoringLedger {
                     name: XLSXWorkbook.sheetName(Self.groupName(kind)), columnWidths: widths, rows: table,
                     frozenRows: 4, frozenColumns: 2, repeatedRows: 3...4, fitToWidth: nil))
         }
-        return try XLSXWorkbook(
+        return XLSXWorkbook(
             sheets: sheets, title: "Điểm theo tiêu chí — Chỉ số CCHC năm \(opened.year)",
             modified: Self.documentDate(status)
-        ).bytes()
+        )
     }
 
     // MARK: Shared pieces

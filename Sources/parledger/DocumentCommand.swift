@@ -62,7 +62,7 @@ struct AnnexDocument: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            try output.write(try documentBytes { try location.openForReading().annex(cycle: cycle) })
+            try output.write(try documentBytes { try location.openForReading().annex(cycle: cycle).bytes() })
             print("Wrote \(output.out)")
         }
     }
@@ -83,7 +83,7 @@ struct CouncilReportDocument: ParsableCommand {
     func run() throws {
         try reportingFailures {
             try output.write(
-                try documentBytes { try location.openForReading().councilReport(cycle: cycle, unit: unit) })
+                try documentBytes { try location.openForReading().councilReport(cycle: cycle, unit: unit).bytes() })
             print("Wrote \(output.out)")
         }
     }
@@ -101,7 +101,7 @@ struct CriteriaDocument: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            try output.write(try documentBytes { try location.openForReading().criteriaSheet(cycle: cycle) })
+            try output.write(try documentBytes { try location.openForReading().criteriaSheet(cycle: cycle).bytes() })
             print("Wrote \(output.out)")
         }
     }

@@ -28,7 +28,7 @@ import Testing
 
     @Test func theAnnexReadsBackWithEveryDepartmentsPointsIndexClassAndRank() throws {
         let province = try publishedCycle()
-        let table = try SheetTable.xlsx(try province.scoring.annex(cycle: province.cycle))
+        let table = try SheetTable.xlsx(try province.scoring.annex(cycle: province.cycle).bytes())
         let title = try #require(table.rows.first?.cells.first)
         #expect(title.hasPrefix("Kết quả Chỉ số CCHC năm 2019 — Phụ lục kèm theo Quyết định số"))
         #expect(title.hasSuffix("ngày 29/05/2020"))
@@ -54,23 +54,25 @@ import Testing
 
     @Test func anUnpublishedCycleSaysSoInTheAnnexTitle() throws {
         let province = try publishedCycle(publish: false)
-        let table = try SheetTable.xlsx(try province.scoring.annex(cycle: province.cycle))
+        let table = try SheetTable.xlsx(try province.scoring.annex(cycle: province.cycle).bytes())
         #expect(table.rows.first?.cells.first == "Kết quả Chỉ số CCHC năm 2019 — (chưa công bố)")
     }
 
     @Test func theSameLedgerGivesTheSameBytes() throws {
         let province = try publishedCycle()
         let scoring = province.scoring
-        #expect(try scoring.annex(cycle: province.cycle) == scoring.annex(cycle: province.cycle))
+        #expect(try scoring.annex(cycle: province.cycle).bytes() == scoring.annex(cycle: province.cycle).bytes())
         #expect(
-            try scoring.councilReport(cycle: province.cycle, unit: "d03")
-                == scoring.councilReport(cycle: province.cycle, unit: "d03"))
-        #expect(try scoring.criteriaSheet(cycle: province.cycle) == scoring.criteriaSheet(cycle: province.cycle))
+            try scoring.councilReport(cycle: province.cycle, unit: "d03").bytes()
+                == scoring.councilReport(cycle: province.cycle, unit: "d03").bytes())
+        #expect(
+            try scoring.criteriaSheet(cycle: province.cycle).bytes()
+                == scoring.criteriaSheet(cycle: province.cycle).bytes())
     }
 
     @Test func theCouncilReportListsEachAdjustmentWithSelfAndAppraisedPoints() throws {
         let province = try publishedCycle()
-        let table = try SheetTable.xlsx(try province.scoring.councilReport(cycle: province.cycle, unit: "d03"))
+        let table = try SheetTable.xlsx(try province.scoring.councilReport(cycle: province.cycle, unit: "d03").bytes())
         #expect(table.rows.contains { $0.cells.first?.hasPrefix("Đơn vị: Sở số 3 (d03)") == true })
         let headerIndex = try #require(table.rows.firstIndex { $0.cells.first == "STT" })
         let lines = table.rows[(headerIndex + 1)...].filter { Int($0.cells.first ?? "") != nil }
@@ -87,7 +89,7 @@ import Testing
 
     @Test func theCriteriaSheetHasAColumnPerLeafAndARowPerUnit() throws {
         let province = try publishedCycle()
-        let table = try SheetTable.xlsx(try province.scoring.criteriaSheet(cycle: province.cycle))
+        let table = try SheetTable.xlsx(try province.scoring.criteriaSheet(cycle: province.cycle).bytes())
         let header = try #require(table.rows.first { $0.cells.first == "STT" }).cells
         let leaves = province.departments.leaves.map(\.code)
         #expect(Array(header[2..<(2 + leaves.count)]) == leaves)

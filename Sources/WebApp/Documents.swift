@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import PARIndex
+
+/// The documents a province issues (PARIndex `CycleDocuments`): each as the .xlsx file and as a page
+/// that prints on A4 landscape, both from the same workbook value, at stable links:
+/// `/cycles/{cycle}/annex(.xlsx)`, `/cycles/{cycle}/criteria.xlsx`,
+/// `/cycles/{cycle}/units/{unit}/council-report(.xlsx)`.
+struct Documents {
+    let scoring: ScoringLedger
+    let renderer: PageRenderer
+    let explorer: Explorer
+
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    func register(on router: Router<WebContext>) {
+        router.get("cycles/:cycle/annex.xlsx") { _, context in
+            try file(context, "phu-luc") { try scoring.annex(cycle: $0) }
+        }
+        router.get("cycles/:cycle/criteria.xlsx") { _, context in
+            try file(context, "bang-tieu-chi") { try scoring.criteriaSheet(cycle: $0) }
+        }
+        router.get("cycles/:cycle/units/:unit/council-report.xlsx") { _, context in
+            let unit = try context.parameters.require("unit")
+            return try file(context, "bao-cao-tham-dinh-\(unit)") { try scoring.councilReport(cycle: $0, unit: unit) }
+        }
+        router.get("cycles/:cycle/annex") { _, context in
+            try page(context, xlsx: "annex.xlsx") { try scoring.annex(cycle: $0) }
+        }
+        router.get("cycles/:cycle/units/:unit/council-report") { _, context in
+            let unit = try context.parameters.require("unit")
+            return try page(context, xlsx: "units/\(unit)/council-report.xlsx") {
+                try scoring.councilReport(cycle: $0, unit: unit)
+            }
+        }
+    }
+
+    func file(_ context: WebContext, _ name: String, _ make: (String) throws -> XLSXWorkbook) throws -> Response {
+        try explorer.admit(context)
+        let cycle = try context.parameters.require("cycle")
+        let bytes = try make(cycle).bytes()
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: Self.xlsxType, .contentDisposition: "attachment; filename=\"\(name)-\(cycle).xlsx\"",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The workbook's sheets as tables, with the print stylesheet's A4 landscape pages.
+    func page(_ context: WebContext, xlsx: String, _ make: (String) throws -> XLSXWorkbook) throws -> Response {
+        try explorer.admit(context)
+        let cycle = try context.parameters.require("cycle")
+        let workbook = try make(cycle)
+        var data = try explorer.common(context, workbook.title, "document")
+        data["download"] = "/cycles/\(cycle)/\(xlsx)"
+        data["sheets"] = workbook.sheets.map { sheet in
+            [
+                "name": sheet.name,
+                "rows": sheet.rows.map { row in
+                    [
+                        "style": "\(row.style)", "isHeader": row.style == .header,
+                        "cells": row.cells.map(Self.cell),
+                        "span": row.cells.count == 1 ? sheet.columnCount : 1,
+                    ] as [String: Any]
+                },
+            ] as [String: Any]
+        }
+        return renderer.render("document", data)
+    }
+
+    static func cell(_ value: XLSXWorkbook.Value) -> [String: Any] {
+        switch value {
+        case .text(let text): ["text": text]
+        case .points(let points): ["text": Vietnamese.number(points.formatted(decimals: 2)), "number": true]
+        case .integer(let number): ["text": String(number), "number": true]
+        case .empty: ["text": ""]
+        }
+    }
+}
