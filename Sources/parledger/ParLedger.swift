@@ -27,7 +27,7 @@ struct ParLedger: AsyncParsableCommand {
             CycleCommand.self,
             ScoreCommand.self, AppraiseCommand.self, CouncilCommand.self, SpotCheckCommand.self, SurveyCommand.self,
             PublishCommand.self,
-            CorrectCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self,
+            CorrectCommand.self, ObjectionCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self, EvidenceCommand.self,
             RebuildCommand.self,
             CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
             TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
