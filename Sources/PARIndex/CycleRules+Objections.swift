@@ -82,7 +82,9 @@ extension CycleRules {
     }
 
     /// Notes that the correction `event` resolves the objection `id` of `unit`, which must have been filed.
-    func noteCorrection(_ event: RecordedEvent, resolving id: String, of unit: String, in cycle: String, _ txn: ProjectionWriter)
+    func noteCorrection(
+        _ event: RecordedEvent, resolving id: String, of unit: String, in cycle: String, _ txn: ProjectionWriter
+    )
         throws
     {
         var record = try filedObjection(id, of: unit, in: cycle, txn)

@@ -102,7 +102,7 @@ public final class ScoringLedger: Sendable {
         try read { try $1.objections(cycle.nfc, in: $0) }
     }
 
-        public func framework(_ id: String) throws -> Framework? {
+    public func framework(_ id: String) throws -> Framework? {
         try read { try $1.framework(id, in: $0) }
     }
 

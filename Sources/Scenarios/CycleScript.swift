@@ -56,8 +56,11 @@ public protocol CycleScript: AnyObject {
     /// The steering committee's re-check of a drawn unit, without its conclusion (the driver adds it).
     func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded]
     /// Objections filed after publication, each with the secretariat's answer (none by default).
-    func objections(in plan: CyclePlan) throws -> [(filed: PARPayload.ObjectionFiled, answer: PARPayload
-        .ObjectionAnswered)]
+    func objections(in plan: CyclePlan) throws -> [(
+        filed: PARPayload.ObjectionFiled,
+        answer: PARPayload
+            .ObjectionAnswered
+    )]
     /// Corrections after publication (none by default).
     func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded]
     /// Called after each unit of a stage (self-assessment, appraisal) and once after the spot-checks.

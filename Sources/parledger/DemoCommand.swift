@@ -415,7 +415,9 @@ final class DemoScenario: Signatories, CycleScript {
         else { return [] }
         let accepted = PARPayload.ObjectionFiled(
             cycle: plan.cycle, unit: Self.objectingUnit, objection: Self.acceptedObjection, criterion: criterion.code,
-            reason: "Tài liệu kiểm chứng tiêu chí \(criterion.code) đã nộp đúng hạn nhưng không được ghi nhận khi thẩm định")
+            reason:
+                "Tài liệu kiểm chứng tiêu chí \(criterion.code) đã nộp đúng hạn nhưng không được ghi nhận khi thẩm định"
+        )
         let rejected = PARPayload.ObjectionFiled(
             cycle: plan.cycle, unit: Self.rejectedUnit, objection: "kn-2019-huyen-dien-bien",
             reason: "Đề nghị xem xét lại điểm điều tra xã hội học của huyện")
@@ -424,13 +426,17 @@ final class DemoScenario: Signatories, CycleScript {
                 accepted,
                 PARPayload.ObjectionAnswered(
                     cycle: plan.cycle, unit: accepted.unit, objection: accepted.objection, decision: "accepted",
-                    answer: "Hội đồng phúc khảo chấp nhận: tài liệu kiểm chứng hợp lệ bị bỏ sót; điểm được điều chỉnh theo Quyết định 815/QĐ-UBND")
+                    answer:
+                        "Hội đồng phúc khảo chấp nhận: tài liệu kiểm chứng hợp lệ bị bỏ sót; điểm được điều chỉnh theo Quyết định 815/QĐ-UBND"
+                )
             ),
             (
                 rejected,
                 PARPayload.ObjectionAnswered(
                     cycle: plan.cycle, unit: rejected.unit, objection: rejected.objection, decision: "rejected",
-                    answer: "Điểm điều tra xã hội học do đơn vị độc lập thực hiện theo đúng phương pháp; không có căn cứ điều chỉnh")
+                    answer:
+                        "Điểm điều tra xã hội học do đơn vị độc lập thực hiện theo đúng phương pháp; không có căn cứ điều chỉnh"
+                )
             ),
         ]
     }

@@ -13,7 +13,8 @@ struct ObjectionCommand: ParsableCommand {
 
     struct File: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "File the unit's objection to its published result, optionally about one criterion (unit officer).",
+            abstract:
+                "File the unit's objection to its published result, optionally about one criterion (unit officer).",
             discussion: """
                 Allowed once the cycle is published, until the end of the 30th day after the publication's
                 decision date (Vietnam time). The secretariat answers with 'parledger objection answer',
@@ -78,7 +79,8 @@ struct ObjectionCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A cycle's objections in filing order, with their answers and the corrections citing them.",
-            discussion: "Example:\n  parledger objection list dien-bien-2019\n  parledger objection list dien-bien-2019 --json"
+            discussion:
+                "Example:\n  parledger objection list dien-bien-2019\n  parledger objection list dien-bien-2019 --json"
         )
         @OptionGroup var location: LedgerLocation
         @Argument(help: "The cycle id.") var cycle: String

@@ -318,8 +318,7 @@ extension Province {
         ).draft
     }
 
-    public func correct(_ unit: String, _ criterion: String, _ points: String, objection: String? = nil) -> EventDraft
-    {
+    public func correct(_ unit: String, _ criterion: String, _ points: String, objection: String? = nil) -> EventDraft {
         PARPayload.CorrectionRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points, decision: "815/QĐ-UBND",
             reason: "Kết quả phúc khảo", objection: objection

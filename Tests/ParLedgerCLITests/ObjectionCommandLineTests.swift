@@ -19,10 +19,13 @@ import Testing
     }
 
     private func refused(
-        _ directory: TemporaryDirectory, _ arguments: [String], key: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ directory: TemporaryDirectory, _ arguments: [String], key: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> String {
         let outcome = try CLI.run(arguments + ["--ledger", directory.ledgerPath, "--key", key])
-        #expect(outcome.status == 2, "\(arguments.prefix(3).joined(separator: " ")) was not refused", sourceLocation: sourceLocation)
+        #expect(
+            outcome.status == 2, "\(arguments.prefix(3).joined(separator: " ")) was not refused",
+            sourceLocation: sourceLocation)
         return outcome.error
     }
 
@@ -62,7 +65,9 @@ import Testing
                     "--public-key", key(officer) + ".pub",
                 ], key: secretariat)
         }
-        for (id, role) in [("hoi-dong", "council-member"), ("ban-chi-dao", "steering-committee"), ("nha-thau", "survey-contractor")] {
+        for (id, role) in [
+            ("hoi-dong", "council-member"), ("ban-chi-dao", "steering-committee"), ("nha-thau", "survey-contractor"),
+        ] {
             _ = try CLI.run(["keygen", "--out", key(id)])
             _ = try run(
                 directory, ["actor", "add", id, "--name", id, "--role", role, "--public-key", key(id) + ".pub"],
@@ -130,7 +135,9 @@ import Testing
                 directory, ["objection", "file", cycle, "so-tai-chinh", "--reason", "x"], key: key("can-bo-syt")
             ).contains("acts for so-y-te only"))
 
-        let answer = ["objection", "answer", cycle, "so-y-te", "kn-1", "--decision", "accepted", "--answer", "Chấp nhận"]
+        let answer = [
+            "objection", "answer", cycle, "so-y-te", "kn-1", "--decision", "accepted", "--answer", "Chấp nhận",
+        ]
         #expect(try refused(directory, answer, key: key("can-bo-syt")).contains("needs the role secretariat"))
         #expect(
             try refused(
@@ -146,7 +153,9 @@ import Testing
                 "objection", "answer", cycle, "huyen-muong-cha", generatedID, "--decision", "rejected", "--answer",
                 "Không có căn cứ",
             ], key: secretariat)
-        let correction = ["correct", cycle, "so-y-te", "1.2", "3", "--decision", "812/QĐ-UBND", "--reason", "Phúc khảo"]
+        let correction = [
+            "correct", cycle, "so-y-te", "1.2", "3", "--decision", "812/QĐ-UBND", "--reason", "Phúc khảo",
+        ]
         #expect(
             try refused(directory, correction + ["--objection", "kn-9"], key: secretariat).contains(
                 "'so-y-te' filed no objection 'kn-9'"))
