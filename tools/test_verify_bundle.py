@@ -484,6 +484,66 @@ class BundleTests(unittest.TestCase):
                         builder.issue(*step)
                 self.assertRefused(builder, actor, drafts, fragment)
 
+    def test_objections_in_a_cycle_that_verifies(self):
+        unit = BundleBuilder.unit
+        builder = BundleBuilder().cycle(until="correct")
+        builder.time = 1588352399000 - 2000  # the second filing is stamped 2020-05-01T16:59:59Z, the last second allowed
+        builder.issue("officer-b", [unit("unit-b", "ObjectionFiled", {"objection": "kn-1", "criterion": "2",
+                                                                      "reason": "Điểm khảo sát chưa đúng"})])
+        builder.issue("officer-a", [unit("unit-a", "ObjectionFiled", {"objection": "kn-2", "reason": "Xếp hạng chưa đúng"})])
+        builder.issue("sec", [unit("unit-b", "ObjectionAnswered", {"objection": "kn-1", "decision": "accepted",
+                                                                   "answer": "Chấp nhận"}),
+                              unit("unit-a", "ObjectionAnswered", {"objection": "kn-2", "decision": "rejected",
+                                                                   "answer": "Không có căn cứ"})])
+        builder.issue("sec", [unit("unit-b", "CorrectionRecorded", {"criterion": "2", "points": "31", "decision": "QĐ 2/2020",
+                                                                    "reason": "Kiến nghị", "objection": "kn-1"})])
+        builder.step_correct()  # a correction citing no objection, as before objections existed
+        bundle, policy = self.export(builder)
+        status, output = run([bundle, "--trust", policy])
+        self.assertEqual(status, 0, output)
+
+    def test_objection_rules(self):
+        unit = BundleBuilder.unit
+        file = lambda u="unit-a", objection="kn-1", reason="Chưa đúng", **more: unit(  # noqa: E731
+            u, "ObjectionFiled", dict({"objection": objection, "reason": reason}, **more))
+        answer = lambda objection="kn-1", decision="accepted", text="Chấp nhận", u="unit-a": unit(  # noqa: E731
+            u, "ObjectionAnswered", {"objection": objection, "decision": decision, "answer": text})
+        correct = lambda objection: unit("unit-a", "CorrectionRecorded", {  # noqa: E731
+            "criterion": "1.1", "points": "40", "decision": "QĐ 2/2020", "reason": "Kiến nghị", "objection": objection})
+        late = 1588352400000 - 1000  # the command is stamped 2020-05-01T17:00:00Z, 2020-05-02 in Vietnam
+        filed = ("officer-a", [file()])
+        cases = [  # name, first step left out, commands before, actor, drafts, fragment
+            ("objection before publication", "publish", [], "officer-a", [file()], "is not published yet"),
+            ("objection after the 30 days", "correct", ["late"], "officer-a", [file()], "were due within 30 days"),
+            ("objection by the secretariat", "correct", [], "sec", [file()], "needs the role unit-officer"),
+            ("objection for another unit", "correct", [], "officer-b", [file()], "its grants are scoped"),
+            ("objection with a bad id", "correct", [], "officer-a", [file(objection="KN 1")], "not a valid id"),
+            ("objection without a reason", "correct", [], "officer-a", [file(reason=" ")], "needs its reason"),
+            ("objection on an unknown criterion", "correct", [], "officer-a", [file(criterion="9.9")], "unknown criterion"),
+            ("objection on a parent criterion", "correct", [], "officer-a", [file(criterion="1")], "sum of its sub-criteria"),
+            ("objection id used twice in the cycle", "correct", [filed], "officer-b", [file("unit-b")],
+             "already has an objection 'kn-1'"),
+            ("answer by the unit", "correct", [filed], "officer-a", [answer()], "needs the role secretariat"),
+            ("answer to an unknown objection", "correct", [filed], "sec", [answer("kn-9")], "filed no objection 'kn-9'"),
+            ("answer naming another unit", "correct", [filed], "sec", [answer(u="unit-b")], "filed no objection 'kn-1'"),
+            ("answer with an unknown decision", "correct", [filed], "sec", [answer(decision="partly")],
+             "'accepted' or 'rejected'"),
+            ("answer without text", "correct", [filed], "sec", [answer(text="")], "needs its text"),
+            ("answer given twice", "correct", [filed, ("sec", [answer()])], "sec", [answer(decision="rejected")],
+             "already answered"),
+            ("correction citing an unknown objection", "correct", [filed], "sec", [correct("kn-9")],
+             "filed no objection 'kn-9'"),
+        ]
+        for name, until, before, actor, drafts, fragment in cases:
+            with self.subTest(name):
+                builder = BundleBuilder().cycle(until=until)
+                for step in before:
+                    if step == "late":
+                        builder.time = late
+                    else:
+                        builder.issue(*step)
+                self.assertRefused(builder, actor, drafts, fragment)
+
     def test_draw_rules(self):
         builder = BundleBuilder().cycle(until="close")
         self.assertRefused(builder, "steering", [builder.draw(closing=builder.events[-1]["hash"])], "after the council closes")

@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
 
-/// The survey, publication with its prerequisites, and corrections after it.
+/// The survey, publication with its prerequisites, and corrections after it (citing, when they resolve
+/// one, an objection: `CycleRules+Objections`).
 extension CycleRules {
     func importSurvey(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let imported = try PARPayload.SurveyScoresImported.decode(event)
@@ -103,5 +104,8 @@ extension CycleRules {
             event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
             reason: corrected.reason, decision: corrected.decision)
         try store.putScore(score, corrected.cycle, corrected.unit, criterion.code, event, txn)
+        if let objection = corrected.objection {
+            try noteCorrection(event, resolving: objection, of: corrected.unit, in: corrected.cycle, txn)
+        }
     }
 }

@@ -33,6 +33,8 @@ struct CycleRules {
         case PARPayload.UnitExcludedFromRanking.type: try exclude(event, txn)
         case PARPayload.ResultsPublished.type: try publish(event, txn)
         case PARPayload.CorrectionRecorded.type: try correct(event, txn)
+        case PARPayload.ObjectionFiled.type: try fileObjection(event, txn)
+        case PARPayload.ObjectionAnswered.type: try answerObjection(event, txn)
         case PARPayload.EvidenceAdded.type: try addEvidence(event, txn)
         default: return
         }

@@ -43,7 +43,7 @@ public enum PAREventCatalog {
         PARPayload.SpotCheckSeedCommitted.self, PARPayload.SpotCheckDrawn.self, PARPayload.SpotCheckScoreRecorded.self,
         PARPayload.SpotCheckConcluded.self, PARPayload.SurveyScoresImported.self, PARPayload.EvidenceAdded.self,
         PARPayload.SelfAssessmentWithdrawn.self, PARPayload.ExplanationRequested.self,
-        PARPayload.ExplanationGiven.self,
+        PARPayload.ExplanationGiven.self, PARPayload.ObjectionFiled.self, PARPayload.ObjectionAnswered.self,
     ]
 
     /// The roles that may record each event type.
@@ -282,9 +282,9 @@ extension PARPayload.CorrectionRecorded: PAREvent {
     public static let roles: [Role] = [.secretariat]
     public var stream: String { unitStream(cycle, unit) }
     public var json: JSONValue {
-        .object([
+        payload([
             "cycle": .text(cycle), "unit": .text(unit), "criterion": .text(criterion), "points": .text(points),
-            "decision": .text(decision), "reason": .text(reason),
+            "decision": .text(decision), "reason": .text(reason), "objection": objection.map(JSONValue.text),
         ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
@@ -292,7 +292,43 @@ extension PARPayload.CorrectionRecorded: PAREvent {
             cycle: try payload.string("cycle"), unit: try payload.string("unit"),
             criterion: try payload.string("criterion"),
             points: try payload.string("points"), decision: try payload.string("decision"),
+            reason: try payload.string("reason"), objection: try payload.optionalString("objection"))
+    }
+}
+
+extension PARPayload.ObjectionFiled: PAREvent {
+    public static let type = "ObjectionFiled"
+    public static let roles: [Role] = [.unitOfficer]
+    public var stream: String { unitStream(cycle, unit) }
+    public var json: JSONValue {
+        payload([
+            "cycle": .text(cycle), "unit": .text(unit), "objection": .text(objection),
+            "criterion": criterion.map(JSONValue.text), "reason": .text(reason),
+        ])
+    }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            objection: try payload.string("objection"), criterion: try payload.optionalString("criterion"),
             reason: try payload.string("reason"))
+    }
+}
+
+extension PARPayload.ObjectionAnswered: PAREvent {
+    public static let type = "ObjectionAnswered"
+    public static let roles: [Role] = [.secretariat]
+    public var stream: String { unitStream(cycle, unit) }
+    public var json: JSONValue {
+        .object([
+            "cycle": .text(cycle), "unit": .text(unit), "objection": .text(objection), "decision": .text(decision),
+            "answer": .text(answer),
+        ])
+    }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            objection: try payload.string("objection"), decision: try payload.string("decision"),
+            answer: try payload.string("answer"))
     }
 }
 

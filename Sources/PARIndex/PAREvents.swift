@@ -383,14 +383,66 @@ public enum PARPayload {
         public let points: String
         public let decision: String
         public let reason: String
+        /// The id of the unit's objection (kiến nghị) this correction resolves, if it resolves one; absent
+        /// from the payload when nil, as in corrections recorded before objections existed.
+        public let objection: String?
 
-        public init(cycle: String, unit: String, criterion: String, points: String, decision: String, reason: String) {
+        public init(
+            cycle: String, unit: String, criterion: String, points: String, decision: String, reason: String,
+            objection: String? = nil
+        ) {
             self.cycle = cycle.nfc
             self.unit = unit.nfc
             self.criterion = criterion.nfc
             self.points = points.nfc
             self.decision = decision.nfc
             self.reason = reason.nfc
+            self.objection = objection?.nfc
+        }
+    }
+}
+
+extension PARPayload {
+    /// After publication, a unit's officer objects (kiến nghị) to its published result, optionally to one
+    /// criterion, within `ObjectionWindow.days` days of the publication's decision date.
+    public struct ObjectionFiled: Sendable {
+        public let cycle: String
+        public let unit: String
+        /// The objection's id: a slug, unique within the cycle.
+        public let objection: String
+        /// The leaf criterion objected to, when the objection is about one.
+        public let criterion: String?
+        public let reason: String
+
+        public init(cycle: String, unit: String, objection: String, criterion: String? = nil, reason: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.objection = objection.nfc
+            self.criterion = criterion?.nfc
+            self.reason = reason.nfc
+        }
+    }
+
+    /// The secretariat answers a unit's objection once: `accepted` or `rejected`, with the answer's text.
+    /// An accepted objection is resolved by a `CorrectionRecorded` citing it.
+    public struct ObjectionAnswered: Sendable {
+        public let cycle: String
+        public let unit: String
+        /// The id of the objection answered.
+        public let objection: String
+        /// `accepted` or `rejected` (`ObjectionAnswered.decisions`).
+        public let decision: String
+        public let answer: String
+
+        /// The decisions an answer may record.
+        public static let decisions = ["accepted", "rejected"]
+
+        public init(cycle: String, unit: String, objection: String, decision: String, answer: String) {
+            self.cycle = cycle.nfc
+            self.unit = unit.nfc
+            self.objection = objection.nfc
+            self.decision = decision.nfc
+            self.answer = answer.nfc
         }
     }
 }

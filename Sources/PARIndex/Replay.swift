@@ -48,6 +48,11 @@ public final class ProjectionSnapshot: @unchecked Sendable {
     public func explanations(cycle: String, unit: String) throws -> [ExplanationRecord] {
         try store.read { try projector.explanations(cycle.nfc, unit.nfc, in: $0) }
     }
+
+    /// A cycle's objections, in the order they were filed.
+    public func objections(cycle: String) throws -> [ObjectionRecord] {
+        try store.read { try projector.objections(cycle.nfc, in: $0) }
+    }
 }
 
 /// One event in the history of a score or of a unit's total.
@@ -313,6 +318,7 @@ public protocol ProjectionReading {
     func scores(cycle: String, unit: String) throws -> [(Criterion, CriterionScore)]
     func unitRecord(cycle: String, unit: String) throws -> UnitRecord?
     func explanations(cycle: String, unit: String) throws -> [ExplanationRecord]
+    func objections(cycle: String) throws -> [ObjectionRecord]
 }
 
 extension ScoringLedger: ProjectionReading {}

@@ -97,6 +97,11 @@ public final class ScoringLedger: Sendable {
         try read { try $1.explanations(cycle.nfc, unit.nfc, in: $0) }
     }
 
+    /// A cycle's objections with their answers and the corrections citing them, in the order they were filed.
+    public func objections(cycle: String) throws -> [ObjectionRecord] {
+        try read { try $1.objections(cycle.nfc, in: $0) }
+    }
+
     public func framework(_ id: String) throws -> Framework? {
         try read { try $1.framework(id, in: $0) }
     }
@@ -199,7 +204,7 @@ public final class ScoringLedger: Sendable {
     public func projectionDigest() throws -> String {
         try read { txn, projector in
             var bytes: [UInt8] = []
-            for (name, database) in zip(ScoringProjector.databaseNames, projector.databases) {
+            for (name, database) in projector.namedDatabases {
                 bytes += Array(name.utf8) + [0]
                 try txn.forEach(in: database) { current in
                     bytes += SHA256Digest.bytes(current.key) + SHA256Digest.bytes(current.value)

@@ -13,12 +13,13 @@ import Ledger
 /// unit ‖ 0 ‖ criterion ‖ 0 ‖ big-endian sequence → the `CriterionScore` that event left), which
 /// lets a trace read one criterion's history without replaying the ledger, `par-cycle-versions`
 /// (cycle → big-endian sequence of the event that last wrote its record), and `par-explanations`
-/// (cycle ‖ 0 ‖ unit ‖ 0 ‖ request → `ExplanationRecord`). A read-only ledger made before
-/// explanation requests existed lacks `par-explanations`: it reads as empty.
+/// (cycle ‖ 0 ‖ unit ‖ 0 ‖ request → `ExplanationRecord`), and `par-objections` (cycle ‖ 0 ‖ objection →
+/// `ObjectionRecord`). A read-only ledger made before explanation requests (or objections) existed
+/// lacks `par-explanations` (or `par-objections`): it reads as empty.
 final class ScoringProjector: @unchecked Sendable {
     static let databaseNames = [
         "par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history",
-        "par-cycle-versions", "par-explanations",
+        "par-cycle-versions", "par-explanations", "par-objections",
     ]
 
     let frameworksDB: ProjectionDatabase
@@ -30,6 +31,8 @@ final class ScoringProjector: @unchecked Sendable {
     let cycleVersionsDB: ProjectionDatabase
     /// Nil only in a read-only store written before explanation requests existed.
     let explanationsDB: ProjectionDatabase?
+    /// Nil only in a read-only store written before objections existed.
+    let objectionsDB: ProjectionDatabase?
     private let cacheLock = NSLock()
     private var frameworkCache: [String: Framework] = [:]
     /// Decoded cycle records by the version they were decoded at (the sequence number of the event
@@ -49,19 +52,30 @@ final class ScoringProjector: @unchecked Sendable {
         evidenceDB = try store.database(named: "par-evidence" + suffix)
         historyDB = try store.database(named: "par-score-history" + suffix)
         cycleVersionsDB = try store.database(named: "par-cycle-versions" + suffix)
+        explanationsDB = try Self.later(store, "par-explanations" + suffix)
+        objectionsDB = try Self.later(store, "par-objections" + suffix)
+    }
+
+    /// A database added after the first ledgers were made: nil when a read-only store lacks it.
+    private static func later(_ store: ProjectionStore, _ name: String) throws -> ProjectionDatabase? {
         do {
-            explanationsDB = try store.database(named: "par-explanations" + suffix)
+            return try store.database(named: name)
         } catch let LedgerError.storage(_, failure) where failure.kind == .notFound && store.isReadOnly {
-            explanationsDB = nil
+            return nil
         }
     }
 
-    /// The databases in the order of `databaseNames` (the last one missing when `explanationsDB` is nil).
-    var databases: [ProjectionDatabase] {
-        [frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB]
-            + [explanationsDB]
-            .compactMap { $0 }
+    /// The databases present, each with its name from `databaseNames`, in that order.
+    var namedDatabases: [(name: String, database: ProjectionDatabase)] {
+        let all: [ProjectionDatabase?] = [
+            frameworksDB, cyclesDB, unitsDB, scoresDB, evidenceDB, historyDB, cycleVersionsDB, explanationsDB,
+            objectionsDB,
+        ]
+        return zip(Self.databaseNames, all).compactMap { name, database in database.map { (name, $0) } }
     }
+
+    /// The databases present, in the order of `databaseNames`.
+    var databases: [ProjectionDatabase] { namedDatabases.map(\.database) }
 
     func forgetCachedFrameworks() {
         cacheLock.lock()
@@ -148,6 +162,23 @@ final class ScoringProjector: @unchecked Sendable {
         return found.sorted { $0.askedSequence < $1.askedSequence }
     }
 
+    /// The objection `objection` of a cycle, if it was filed.
+    func objection(_ cycle: String, _ objection: String, in txn: ProjectionReader) throws -> ObjectionRecord? {
+        guard let objectionsDB else { return nil }
+        return try txn.value(for: Self.key(cycle, objection), in: objectionsDB).map(StateCoding.decodeObjection)
+    }
+
+    /// Every objection filed in a cycle, in the order they were filed.
+    func objections(_ cycle: String, in txn: ProjectionReader) throws -> [ObjectionRecord] {
+        guard let objectionsDB else { return [] }
+        var found: [ObjectionRecord] = []
+        try txn.forEach(in: objectionsDB, withPrefix: Array(cycle.utf8) + [0]) { current in
+            found.append(try StateCoding.decodeObjection(current.value))
+            return true
+        }
+        return found.sorted { $0.filedSequence < $1.filedSequence }
+    }
+
     /// Every entry of `database` in key order, decoded by `decode`.
     private func all<T>(
         _ database: ProjectionDatabase, in txn: ProjectionReader, _ decode: ([UInt8], [UInt8]) throws -> T
@@ -225,6 +256,12 @@ final class ScoringProjector: @unchecked Sendable {
             throw LedgerError.storage(operation: "writing an explanation request", error: .readOnlyFileSystem)
         }
         try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit, record.request), in: explanationsDB)
+    }
+    func putObjection(_ record: ObjectionRecord, _ cycle: String, _ txn: ProjectionWriter) throws {
+        guard let objectionsDB else {
+            throw LedgerError.storage(operation: "writing an objection", error: .readOnlyFileSystem)
+        }
+        try txn.put(StateCoding.encode(record), for: Self.key(cycle, record.objection), in: objectionsDB)
     }
     func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: ProjectionWriter) throws {
         let key = Array(record.opened.cycle.utf8)

@@ -217,6 +217,80 @@ public struct ExplanationRecord: Sendable, Hashable {
     }
 }
 
+/// A unit's objection (kiến nghị) to its published result, the secretariat's answer once given, and the
+/// corrections that cite it: who filed and answered, when (event sequence and time), and why.
+public struct ObjectionRecord: Sendable, Hashable {
+    /// The objection's id, unique within the cycle.
+    public let objection: String
+    public let unit: String
+    /// The leaf criterion objected to, when the objection names one.
+    public let criterion: String?
+    public let reason: String
+    public let filedBy: String
+    public let filedSequence: UInt64
+    public let filedAt: String
+    public var answer: Answer?
+    /// The sequence numbers of the corrections citing this objection, in order.
+    public var correctedBy: [UInt64] = []
+
+    /// The secretariat's answer.
+    public struct Answer: Sendable, Hashable {
+        /// `accepted` or `rejected`.
+        public let decision: String
+        public let text: String
+        public let by: String
+        public let sequence: UInt64
+        public let at: String
+    }
+
+    init(
+        objection: String, unit: String, criterion: String?, reason: String, filedBy: String, filedSequence: UInt64,
+        filedAt: String
+    ) {
+        self.objection = objection
+        self.unit = unit
+        self.criterion = criterion
+        self.reason = reason
+        self.filedBy = filedBy
+        self.filedSequence = filedSequence
+        self.filedAt = filedAt
+    }
+
+    /// The record as stored and as the objections report shows it: canonical JSON built here.
+    var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "objection": .string(objection), "unit": .string(unit), "reason": .string(reason),
+            "filedBy": .string(filedBy), "filedSequence": .integer(Int64(filedSequence)), "filedAt": .string(filedAt),
+            "correctedBy": .array(correctedBy.map { .integer(Int64($0)) }),
+        ]
+        if let criterion { members["criterion"] = .string(criterion) }
+        if let answer {
+            members["answer"] = .object([
+                "decision": .string(answer.decision), "text": .string(answer.text), "by": .string(answer.by),
+                "sequence": .integer(Int64(answer.sequence)), "at": .string(answer.at),
+            ])
+        }
+        return .object(members)
+    }
+
+    init(json: JSONValue) throws(RuleViolation) {
+        let record = try PayloadReader(json, type: "a stored objection")
+        objection = try record.string("objection")
+        unit = try record.string("unit")
+        criterion = try record.optionalString("criterion")
+        reason = try record.string("reason")
+        filedBy = try record.string("filedBy")
+        filedSequence = UInt64(try record.integer("filedSequence"))
+        filedAt = try record.string("filedAt")
+        answer = try record.optionalObject("answer") { (answer) throws(RuleViolation) in
+            Answer(
+                decision: try answer.string("decision"), text: try answer.string("text"), by: try answer.string("by"),
+                sequence: UInt64(try answer.integer("sequence")), at: try answer.string("at"))
+        }
+        correctedBy = try record.raw("correctedBy").arrayValue?.compactMap { $0.integerValue.map(UInt64.init) } ?? []
+    }
+}
+
 /// How the projections are stored. The records written on every event (criterion scores and unit
 /// records) use a compact binary layout, because the projector reads and writes them once per event;
 /// the rarer ones (cycles, evidence) are canonical JSON built by their own types. Both are deterministic, so a rebuild
@@ -240,6 +314,14 @@ enum StateCoding {
 
     static func decodeExplanation(_ bytes: [UInt8]) throws -> ExplanationRecord {
         try ExplanationRecord(json: try JSONParser.parse(bytes))
+    }
+
+    static func encode(_ record: ObjectionRecord) -> [UInt8] {
+        CanonicalJSON.encode(record.json)
+    }
+
+    static func decodeObjection(_ bytes: [UInt8]) throws -> ObjectionRecord {
+        try ObjectionRecord(json: try JSONParser.parse(bytes))
     }
 
     static func decodeEvidence(_ bytes: [UInt8]) throws -> PARPayload.EvidenceAdded {

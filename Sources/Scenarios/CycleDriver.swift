@@ -68,6 +68,7 @@ public final class CycleDriver {
         summary.surveyScores = try survey(plan, script: script)
         summary.spotChecked = try spotCheck(plan, script: script)
         try publish(plan, script: script)
+        summary.objections = try object(plan, script: script)
         summary.corrections = try correct(plan, script: script)
         try signatories.flush()
         return summary
@@ -217,6 +218,24 @@ public final class CycleDriver {
             cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate,
             resultsHash: try scoring.results(cycle: plan.cycle).hash)
         try signatories.issue([published.draft], by: cast.secretariat.id)
+    }
+
+    /// Each unit's officer files the script's objections after publication, then the secretariat answers them.
+    public func object(_ plan: CyclePlan, script: any CycleScript) throws -> [(
+        filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered
+    )] {
+        try script.willBegin(.objections, of: plan)
+        try signatories.flush()
+        let objections = try script.objections(in: plan)
+        guard !objections.isEmpty else { return [] }
+        for (filed, _) in objections {
+            guard let unit = plan.units.first(where: { $0.id == filed.unit }) else { continue }
+            try signatories.issue([filed.draft], by: Cast.officer(of: unit).id)
+        }
+        try script.willBegin(.objectionAnswers, of: plan)
+        try signatories.flush()
+        try signatories.issue(objections.map(\.answer.draft), by: cast.secretariat.id)
+        return objections
     }
 
     /// The secretariat records the script's corrections after publication, if it has any.

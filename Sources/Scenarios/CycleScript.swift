@@ -17,6 +17,10 @@ public enum CycleStage: Sendable, Equatable {
     case spotCheck
     /// The secretariat publishes the results.
     case publication
+    /// Units file objections (kiến nghị) to their published results.
+    case objections
+    /// The secretariat answers the objections.
+    case objectionAnswers
     /// The secretariat corrects scores after publication.
     case correction
 }
@@ -51,6 +55,12 @@ public protocol CycleScript: AnyObject {
     func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore]
     /// The steering committee's re-check of a drawn unit, without its conclusion (the driver adds it).
     func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded]
+    /// Objections filed after publication, each with the secretariat's answer (none by default).
+    func objections(in plan: CyclePlan) throws -> [(
+        filed: PARPayload.ObjectionFiled,
+        answer: PARPayload
+            .ObjectionAnswered
+    )]
     /// Corrections after publication (none by default).
     func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded]
     /// Called after each unit of a stage (self-assessment, appraisal) and once after the spot-checks.
@@ -70,6 +80,9 @@ extension CycleScript {
     public func explanation(
         answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan
     ) throws -> [EventDraft] { [] }
+    public func objections(in plan: CyclePlan) throws -> [(
+        filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered
+    )] { [] }
     public func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] { [] }
     public func progressed(_ stage: CycleStage, done: Int, of total: Int) {}
 }
@@ -121,6 +134,8 @@ public struct CycleSummary: Sendable {
     public var surveyScores = 0
     /// The units drawn for spot-checks, department sample first.
     public var spotChecked: [String] = []
+    /// The objections filed after publication, with their answers.
+    public var objections: [(filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered)] = []
     /// The corrections recorded after publication.
     public var corrections: [PARPayload.CorrectionRecorded] = []
 }

@@ -7,7 +7,7 @@ struct CorrectCommand: ParsableCommand {
         commandName: "correct",
         abstract: "Correct a published score, citing the decision that orders it (secretariat).",
         discussion:
-            "Example:\n  parledger correct dien-bien-2019 so-y-te 3.4.1 2 --decision 812/QĐ-UBND --reason \"Phúc khảo: hồ sơ trễ hạn do lỗi hệ thống\" --key so-noi-vu.key"
+            "--objection ID cites the unit's objection (kiến nghị) the correction resolves.\n\nExample:\n  parledger correct dien-bien-2019 so-y-te 3.4.1 2 --decision 812/QĐ-UBND --reason \"Phúc khảo: hồ sơ trễ hạn do lỗi hệ thống\" --objection kn-1a2b3c4d --key so-noi-vu.key"
     )
     @OptionGroup var location: LedgerLocation
     @OptionGroup var signing: SigningOptions
@@ -17,15 +17,17 @@ struct CorrectCommand: ParsableCommand {
     @Argument(help: "The corrected points.") var points: String
     @Option(help: "The decision that orders the correction.") var decision: String
     @Option(help: "Why.") var reason: String
+    @Option(help: ArgumentHelp("The id of the unit's objection this correction resolves.", valueName: "id"))
+    var objection: String?
 
     func run() throws {
         try reportingFailures {
             let payload = PARPayload.CorrectionRecorded(
                 cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision,
-                reason: reason)
+                reason: reason, objection: objection)
             let result = try signing.issue([payload.draft], to: try location.openScoring())
             print(
-                "Corrected \(criterion) of \(unit) to \(points) by decision \(decision) (event \(result.events[0].sequence))"
+                "Corrected \(criterion) of \(unit) to \(points) by decision \(decision)\(objection.map { ", resolving objection \($0)" } ?? "") (event \(result.events[0].sequence))"
             )
         }
     }

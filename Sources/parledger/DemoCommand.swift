@@ -12,7 +12,8 @@ struct DemoCommand: ParsableCommand {
             Creates DIR/ledger with actors for every role (their keys in DIR/keys), registers both
             frameworks, and runs each cycle end to end: self-assessments with evidence documents
             (written to DIR/documents, stored by hash in DIR/ledger/evidence), appraisal adjustments with reasons, the 10% spot-check draw, the survey
-            import, publication, and a correction after publication. It prints both rankings with
+            import, publication, objections after publication (one accepted, one rejected), and a
+            correction resolving the accepted one. It prints both rankings with
             the change on the year before, the trace of one adjusted score, the verification, and the
             export and verification of a certified bundle (DIR/bundle).
             The same seed gives the same ledger, hash for hash.
@@ -202,12 +203,15 @@ final class DemoScenario: Signatories, CycleScript {
         progress.finish()
         let events = try scoring.ledger.head().count - before
         let withdrawn = summary.withdrawals.map { "; \($0) withdrew and resubmitted its self-assessment" }.joined()
+        let objected = summary.objections.map {
+            "; \($0.filed.unit) objected (\($0.filed.objection)\($0.filed.criterion.map { " on \($0)" } ?? "")): \($0.answer.decision)"
+        }.joined()
         let corrected = summary.corrections.map {
-            "; then corrected \($0.unit) \($0.criterion) to \($0.points) by decision \($0.decision)"
+            "; then corrected \($0.unit) \($0.criterion) to \($0.points) by decision \($0.decision)\($0.objection.map { " resolving \($0)" } ?? "")"
         }.joined()
         print(
             "\nCycle \(cycle): \(units.count) units, \(events) events\(withdrawn); explanation requests: \(summary.explanationsAsked) (\(summary.explanationsAnswered) answered); \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
-                + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(plan.decision)\(corrected)"
+                + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(plan.decision)\(objected)\(corrected)"
         )
     }
 
@@ -221,6 +225,8 @@ final class DemoScenario: Signatories, CycleScript {
         case .survey: clock.set(at("\(year + 1)-03-25T02:00:00Z"))
         case .spotCheck: clock.set(at("\(year + 1)-04-10T02:00:00Z"))
         case .publication: clock.set(at("\(year + 1)-05-29T02:00:00Z"))
+        case .objections: if year == 2019 { clock.set(at("\(year + 1)-06-05T02:00:00Z")) }
+        case .objectionAnswers: if year == 2019 { clock.set(at("\(year + 1)-06-12T02:00:00Z")) }
         case .correction: if year == 2019 { clock.set(at("\(year + 1)-06-16T02:00:00Z")) }
         }
     }
@@ -384,19 +390,70 @@ final class DemoScenario: Signatories, CycleScript {
         }
     }
 
-    /// After the 2019 publication, one of Sở Y tế's scores is raised to its maximum on review.
-    func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] {
-        let unit = "so-y-te"
-        guard plan.year == 2019,
-            let (criterion, _) = try scoring.scores(cycle: plan.cycle, unit: unit).first(where: {
-                $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
-            })
+    /// The unit whose objection after the 2019 publication is accepted and resolved by a correction.
+    static let objectingUnit = "so-y-te"
+    /// The unit whose objection after the 2019 publication is rejected.
+    static let rejectedUnit = "huyen-dien-bien"
+    /// The id of the accepted objection, which the correction cites.
+    static let acceptedObjection = "kn-2019-so-y-te"
+
+    /// The first assessed criterion of Sở Y tế below its maximum after the 2019 publication: the one it
+    /// objects to and the secretariat corrects.
+    private func disputedCriterion(in plan: CyclePlan) throws -> Criterion? {
+        guard plan.year == 2019 else { return nil }
+        return try scoring.scores(cycle: plan.cycle, unit: Self.objectingUnit).first(where: {
+            $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
+        })?.0
+    }
+
+    /// After the 2019 publication, Sở Y tế objects to one criterion's score and the secretariat accepts;
+    /// Huyện Điện Biên objects to its whole result and the secretariat rejects.
+    func objections(in plan: CyclePlan) throws -> [(
+        filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered
+    )] {
+        guard let criterion = try disputedCriterion(in: plan), units.contains(where: { $0.id == Self.rejectedUnit })
         else { return [] }
+        let accepted = PARPayload.ObjectionFiled(
+            cycle: plan.cycle, unit: Self.objectingUnit, objection: Self.acceptedObjection, criterion: criterion.code,
+            reason:
+                "Tài liệu kiểm chứng tiêu chí \(criterion.code) đã nộp đúng hạn nhưng không được ghi nhận khi thẩm định"
+        )
+        let rejected = PARPayload.ObjectionFiled(
+            cycle: plan.cycle, unit: Self.rejectedUnit, objection: "kn-2019-huyen-dien-bien",
+            reason: "Đề nghị xem xét lại điểm điều tra xã hội học của huyện")
+        return [
+            (
+                accepted,
+                PARPayload.ObjectionAnswered(
+                    cycle: plan.cycle, unit: accepted.unit, objection: accepted.objection, decision: "accepted",
+                    answer:
+                        "Hội đồng phúc khảo chấp nhận: tài liệu kiểm chứng hợp lệ bị bỏ sót; điểm được điều chỉnh theo Quyết định 815/QĐ-UBND"
+                )
+            ),
+            (
+                rejected,
+                PARPayload.ObjectionAnswered(
+                    cycle: plan.cycle, unit: rejected.unit, objection: rejected.objection, decision: "rejected",
+                    answer:
+                        "Điểm điều tra xã hội học do đơn vị độc lập thực hiện theo đúng phương pháp; không có căn cứ điều chỉnh"
+                )
+            ),
+        ]
+    }
+
+    /// After the 2019 publication, one of Sở Y tế's scores is raised to its maximum on review, resolving
+    /// its objection.
+    func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] {
+        guard let criterion = try disputedCriterion(in: plan) else { return [] }
+        let objection = try scoring.objections(cycle: plan.cycle).first {
+            $0.objection == Self.acceptedObjection && $0.answer?.decision == "accepted"
+        }
         return [
             PARPayload.CorrectionRecorded(
-                cycle: plan.cycle, unit: unit, criterion: criterion.code, points: criterion.maxPoints.description,
-                decision: "815/QĐ-UBND", reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định"
-            )
+                cycle: plan.cycle, unit: Self.objectingUnit, criterion: criterion.code,
+                points: criterion.maxPoints.description, decision: "815/QĐ-UBND",
+                reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định",
+                objection: objection?.objection)
         ]
     }
 

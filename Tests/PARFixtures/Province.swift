@@ -288,6 +288,43 @@ extension Province {
         ).draft
     }
 
+    /// Runs the cycle to its publication by a decision dated `date`: every unit self-assessed in full and
+    /// sealed, surveyed, each kind drawn and its spot-checks concluded.
+    public func publishCycle(date: String = "2020-05-29") throws {
+        for unit in units {
+            try selfAssessFully(unit.id)
+            try issue(by: "hoi-dong", [conclude(unit.id)])
+            try surveyFully(unit.id)
+        }
+        for kind in UnitKind.allCases where units.contains(where: { $0.kind == kind }) { _ = try draw(kind) }
+        try concludeSpotChecks()
+        try issue(by: "so-noi-vu", [try publish(date: date)])
+    }
+
+    public func fileObjection(
+        _ unit: String, objection: String = "kn-1", criterion: String? = nil,
+        reason: String = "Tài liệu kiểm chứng đã nộp nhưng không được ghi nhận"
+    ) -> EventDraft {
+        PARPayload.ObjectionFiled(cycle: cycle, unit: unit, objection: objection, criterion: criterion, reason: reason)
+            .draft
+    }
+
+    public func answerObjection(
+        _ unit: String, objection: String = "kn-1", decision: String = "accepted",
+        answer: String = "Chấp nhận kiến nghị"
+    ) -> EventDraft {
+        PARPayload.ObjectionAnswered(
+            cycle: cycle, unit: unit, objection: objection, decision: decision, answer: answer
+        ).draft
+    }
+
+    public func correct(_ unit: String, _ criterion: String, _ points: String, objection: String? = nil) -> EventDraft {
+        PARPayload.CorrectionRecorded(
+            cycle: cycle, unit: unit, criterion: criterion, points: points, decision: "815/QĐ-UBND",
+            reason: "Kết quả phúc khảo", objection: objection
+        ).draft
+    }
+
     /// Issues `events`, expecting a refusal: its reason and kind, with the ledger's head unchanged.
     public func refusalKind(by actor: String, _ events: [EventDraft], sourceLocation: SourceLocation = #_sourceLocation)
         throws -> (reason: String, kind: ErrorKind)?

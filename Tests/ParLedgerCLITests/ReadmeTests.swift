@@ -35,7 +35,8 @@ import Testing
             "council assign", "spotcheck commit dien-bien-2019 --secret-out", "council close",
             "spotcheck draw dien-bien-2019 --kind department --secret",
             "spotcheck conclude", "score sheet", "score withdraw", "appraise ask", "score explain", "survey import",
-            "publish", "correct", "verify-bundle",
+            "publish", "correct", "objection file", "objection answer", "--objection kn-1", "objection list",
+            "verify-bundle",
         ] {
             #expect(walkthrough.contains(step), "the walkthrough no longer shows '\(step)'")
         }
@@ -61,7 +62,10 @@ import Testing
             "Concluded the spot-check of huyen-muong-nhe",
             "Withdrew the self-assessment of so-tai-chinh", "Answered request gt-1 of so-tai-chinh",
             "Explanation gt-1 on 1.2, asked by thanh-vien-hd at ",
-            "Published 'dien-bien-2019' by decision 642/QĐ-UBND of 2020-05-29",
+            "Published 'dien-bien-2019' by decision 642/QĐ-UBND of 2099-05-29",
+            "Filed objection kn-1 of so-tai-chinh on 3.2.1", "Answered objection kn-2 of huyen-muong-nhe: rejected",
+            "Corrected 3.2.1 of so-tai-chinh to 3 by decision 816/QĐ-UBND, resolving objection kn-1",
+            "objections until 2099-06-28T23:59:59.999+07:00", "  corrected by event ",
             "Corrected 1.1.1 of so-tai-chinh to 0.5 by decision 815/QĐ-UBND", "\tCorrectionRecorded\tby so-noi-vu\t",
             "thanh-vien-hd (council-member)\tappraisal\t2.5 → 2\tMột báo cáo quý trễ hạn", "(identical)",
             "OK: the bundle verifies",
