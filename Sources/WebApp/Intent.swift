@@ -54,18 +54,27 @@ struct Intent {
             let unit = try reader.string("unit")
             var events: [EventDraft] = []
             for row in try reader.objects("rows", { row in row }) {
+                // Every member is read, used or not, so that a malformed one is refused either way.
                 let criterion = try row.string("criterion")
-                if let basis = try row.optionalString("notApplicable") {
+                let basis = try row.optionalString("notApplicable")
+                let typed = try row.optionalString("points")
+                let explanation = try row.optionalString("explanation")
+                let evidence = try await citations(row)
+                if let basis {
+                    guard typed == nil, explanation == nil, evidence.isEmpty else {
+                        throw RuleViolation("criterion \(criterion): a row marked not applicable carries no points")
+                    }
                     events.append(
                         PARPayload.NotApplicableMarked(
                             cycle: cycle, unit: unit, criterion: criterion, legalBasis: basis
                         )
                         .draft)
                 } else {
+                    guard let typed else { throw RuleViolation("criterion \(criterion): the row needs its points") }
                     events.append(
                         PARPayload.SelfScoreRecorded(
-                            cycle: cycle, unit: unit, criterion: criterion, points: try points(row.string("points")),
-                            evidence: try await citations(row), explanation: try row.optionalString("explanation")
+                            cycle: cycle, unit: unit, criterion: criterion, points: try points(typed),
+                            evidence: evidence, explanation: explanation
                         ).draft)
                 }
             }
