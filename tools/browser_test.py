@@ -29,7 +29,8 @@ What it does, in order (the ledger is new, in a temporary directory):
     verifies against the trust policy; the explorer finds the appraisal, its event page checks the
     proof in the browser; the unit's history replays with the time slider and compares two moments;
     a second server started with the test seam `--tamper-proofs-for-tests` serves an altered proof
-    and the page shows the check as failed.
+    and the page shows the check as failed. The unit files an objection (kiến nghị), the secretariat
+    answers it, and the public page shows both.
 
 Exit 0 on success, 1 on failure (with the step and what went wrong). Needs chromium, chromedriver
 and selenium 4; `--keep` keeps the temporary directory (ledger, keys, profiles, server log).
@@ -703,6 +704,8 @@ def run_test(run):
 
 def explore(run):
     """The published cycle as an auditor or a citizen sees it, without any key."""
+    from selenium.webdriver.support.ui import Select
+
     run.note("14. The public page: both charts, the published ranking, the bundle and the trust policy")
     pub = run.browser("cong-chung")
     pub.open(f"/cycles/{CYCLE}", "public", "trang-cong-khai")
@@ -738,7 +741,7 @@ def explore(run):
 
     run.note("16. A unit's history: the time slider replays, two moments compared")
     pub.open(f"/cycles/{CYCLE}/units/{MAIN_UNIT}/history?criterion=1.1", "history", "lich-su-1-1")
-    check(len(pub.all(".timeline li")) >= 3, "the timeline of 1.1 has fewer than three changes")
+    check(len(pub.all(".timeline li")) >= 2, "the timeline of 1.1 lacks the self-score and the appraisal")
     poll(lambda: "Sau sự kiện số" in pub.text("#tong-tai-thoi-diem"), "the state at the last moment")
     latest = pub.text("#tong-tai-thoi-diem")
     pub.driver.execute_script(
@@ -765,6 +768,31 @@ def explore(run):
           f"a tampered proof was not shown as failed: {pub.text('#ket-luan-kiem-tra')}")
     check("KHÁC gốc" in pub.text("#ket-qua-kiem-tra"), "the failed check does not say the root differs")
     pub.shot("bang-chung-bi-sua", full=False)
+
+    run.note("18. An objection after publication: the unit files it, the secretariat answers, the public sees both")
+    cb = run.browser("can-bo")
+    cb.log_in_with_stored_key()
+    cb.open(f"/don-vi/{CYCLE}/{MAIN_UNIT}", "unit", "kien-nghi-truoc")
+    Select(cb.el("#kn-tieu-chi")).select_by_value("1.2")
+    cb.fill("#kn-ly-do", "Báo cáo quý IV đã gửi đúng hạn; đề nghị xem xét lại tiêu chí 1.2")
+    events = cb.sign("#form-kien-nghi button[type=submit]")
+    check(any(event.startswith("Gửi kiến nghị") for event in events), f"the dialog listed {events}")
+    check("Đang chờ trả lời" in cb.text("ul.objections"), "the unit's page does not list its objection")
+    cb.shot("da-gui-kien-nghi")
+    run.close("can-bo")
+    sec = run.browser("van-phong")
+    sec.log_in_with_stored_key()
+    sec.open(f"/van-phong/{CYCLE}", "dashboard", "kien-nghi-can-tra-loi")
+    form = sec.el(".form-tra-loi-kien-nghi")
+    Select(sec.el(".decision", within=form)).select_by_value("rejected")
+    sec.fill(".answer", "Hồ sơ không có báo cáo quý IV đúng hạn", within=form)
+    sec.sign(".form-tra-loi-kien-nghi button[type=submit]")
+    check("Không chấp nhận" in sec.text("article.objection"), "the dashboard does not show the answer")
+    sec.shot("da-tra-loi-kien-nghi")
+    run.close("van-phong")
+    pub.open(f"/cycles/{CYCLE}", "public", "trang-cong-khai-kien-nghi")
+    listed = pub.text("ul.objections")
+    check("Sở Tài chính" in listed and "Không chấp nhận" in listed, f"the public page lists {listed!r}")
     run.close("cong-chung")
 
 

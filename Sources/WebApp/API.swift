@@ -255,7 +255,12 @@ struct API {
         return JSONResponse.make(
             .object([
                 "document": .string(String(decoding: prepared.document, as: UTF8.self)),
-                "events": .array(intent.drafts.map { .object(["type": .string($0.type), "payload": $0.payload]) }),
+                "events": .array(
+                    intent.drafts.map {
+                        .object([
+                            "type": .string($0.type), "payload": $0.payload, "title": .text(Vietnamese.event($0.type)),
+                        ])
+                    }),
             ]))
     }
 

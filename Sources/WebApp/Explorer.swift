@@ -116,7 +116,7 @@ struct Explorer {
         let payload = try event.payloadValue
         return pageData([
             "seq": Int(event.sequence), "type": Vietnamese.event(event.type), "actor": event.actor,
-            "at": event.recordedAt.local(in: .vietnam), "unit": payload["unit"]?.stringValue,
+            "at": Vietnamese.time(event.recordedAt.iso8601), "unit": payload["unit"]?.stringValue,
             "criterion": payload["criterion"]?.stringValue, "points": payload["points"]?.stringValue,
         ])
     }
@@ -135,7 +135,7 @@ struct Explorer {
         data["stream"] = event.stream
         data["streamVersion"] = Int(event.streamVersion)
         data["recordedAt"] = event.recordedAt.local(in: .vietnam)
-        data["signedAt"] = event.signedAt.map { $0.local(in: .vietnam) } ?? "—"
+        data["signedAt"] = event.signedAt.map { $0.local(in: .vietnam) }
         data["actor"] = event.actor
         data["actorName"] = actor?.name ?? event.actor
         data["actorRoles"] =
@@ -234,7 +234,7 @@ struct Explorer {
         data["criterion"] = criterion
         data["entries"] = report.entries.map { entry in
             pageData([
-                "seq": Int(entry.event.sequence), "at": entry.event.recordedAt.local(in: .vietnam),
+                "seq": Int(entry.event.sequence), "at": Vietnamese.time(entry.event.recordedAt.iso8601),
                 "type": Vietnamese.event(entry.event.type), "actor": entry.event.actor,
                 "role": report.roles[entry.event.actor], "criterion": entry.criterion,
                 "before": entry.before, "after": entry.after, "reason": entry.reason,

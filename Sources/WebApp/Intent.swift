@@ -17,7 +17,7 @@ struct Intent {
         "self-assessment", "withdraw", "answer-explanation", "appraise", "reject-not-applicable",
         "ask-explanation", "seal", "reopen", "close-appraisal", "commit-spot-check", "draw-spot-check",
         "spot-check-score", "conclude-spot-check", "import-survey", "register-framework", "open-cycle",
-        "enrol", "assign-council", "extend-deadline", "publish", "correct",
+        "enrol", "assign-council", "extend-deadline", "publish", "correct", "file-objection", "answer-objection",
     ]
 
     /// Reads `body`; `uploaded` gives the EvidenceAdded of a document uploaded in this session and
@@ -223,7 +223,26 @@ struct Intent {
                 PARPayload.CorrectionRecorded(
                     cycle: try reader.string("cycle"), unit: try reader.string("unit"),
                     criterion: try reader.string("criterion"), points: try points(reader.string("points")),
-                    decision: try reader.string("decision"), reason: try reader.string("reason")
+                    decision: try reader.string("decision"), reason: try reader.string("reason"),
+                    objection: try reader.optionalString("objection").flatMap { $0.isEmpty ? nil : $0 }
+                ).draft
+            ]
+        case "file-objection":
+            drafts = [
+                PARPayload.ObjectionFiled(
+                    cycle: try reader.string("cycle"), unit: try reader.string("unit"),
+                    objection: try reader.optionalString("objection")
+                        ?? "kn-" + String(SessionStore.randomToken().prefix(8)),
+                    criterion: try reader.optionalString("criterion").flatMap { $0.isEmpty ? nil : $0 },
+                    reason: try reader.string("reason")
+                ).draft
+            ]
+        case "answer-objection":
+            drafts = [
+                PARPayload.ObjectionAnswered(
+                    cycle: try reader.string("cycle"), unit: try reader.string("unit"),
+                    objection: try reader.string("objection"), decision: try reader.string("decision"),
+                    answer: try reader.string("answer")
                 ).draft
             ]
         default:

@@ -172,6 +172,24 @@ struct Pages {
         return page("home", viewer, "Việc của tôi", data)
     }
 
+    // MARK: Objections after publication
+
+    /// A cycle's objections (of one unit, or all) as the pages show them.
+    static func objections(_ report: ObjectionsReport, cycle: CycleRecord, unit: String? = nil) -> [[String: Any]] {
+        (report.json["objections"]?.arrayValue ?? []).compactMap { item -> [String: Any]? in
+            guard var value = mustacheValue(item) as? [String: Any], unit == nil || value["unit"] as? String == unit
+            else { return nil }
+            value["unitName"] = (value["unit"] as? String).flatMap { cycle.unit($0)?.name }
+            value["filedAt"] = (value["filedAt"] as? String).map(Vietnamese.time)
+            if var answer = value["answer"] as? [String: Any] {
+                answer["decisionName"] = answer["decision"] as? String == "accepted" ? "Chấp nhận" : "Không chấp nhận"
+                answer["at"] = (answer["at"] as? String).map(Vietnamese.time)
+                value["answer"] = answer
+            }
+            return value
+        }
+    }
+
     // MARK: Unit officer
 
     /// One row of a framework shown as a sheet: a field, criterion or sub-criterion with its depth.
@@ -267,6 +285,15 @@ struct Pages {
         var data = unitHeader(record, member, unitRecord, report)
         data["rows"] = sheetRows(framework, report)
         data["totalMax"] = framework.fields.map(\.maxPoints).sum().description
+        if let publication = record.publication {
+            let report = try scoring.objectionsReport(cycle: record.opened.cycle)
+            data["published"] = true
+            data["publication"] = "Quyết định \(publication.decision) ngày \(publication.date)"
+            data["objections"] = Self.objections(report, cycle: record, unit: member.id)
+            data["objectionDeadline"] = report.deadline.map { Vietnamese.time($0.iso8601) }
+            data["mayObject"] = report.deadline.map { scoring.ledger.now() <= $0 } ?? false
+            data["leaves"] = framework.leaves.map(\.code)
+        }
         return page("unit", viewer, "Tự đánh giá — \(member.name)", data)
     }
 
@@ -459,6 +486,7 @@ struct Pages {
                 "progress": mustacheValue(status.json["progress"] ?? .null) as Any,
                 "windowFrom": status.publicationWindow.from, "windowUntil": status.publicationWindow.until,
                 "council": mustacheValue(status.json["council"] ?? .null) as Any,
+                "objections": Self.objections(try scoring.objectionsReport(cycle: record.opened.cycle), cycle: record),
             ])
     }
 

@@ -83,6 +83,7 @@ struct PublicPage {
             ])
         }
         data["groups"] = groups
+        data["objections"] = Pages.objections(try scoring.objectionsReport(cycle: cycle.opened.cycle), cycle: cycle)
         data["corrected"] = corrected
         data["hasCorrections"] = !corrected.isEmpty
         data["published"] = true

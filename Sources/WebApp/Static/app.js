@@ -6,32 +6,6 @@
 const KEY_FILE_HEADER = "parledger-ed25519-private-key";
 // The fixed DER prefix of a PKCS #8 Ed25519 private key; the 32-byte seed follows it.
 const PKCS8_ED25519_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
-const EVENT_NAMES = {
-  SelfScoreRecorded: "Ghi điểm tự đánh giá",
-  NotApplicableMarked: "Đánh dấu không áp dụng",
-  SelfAssessmentSubmitted: "Nộp bản tự đánh giá",
-  SelfAssessmentWithdrawn: "Rút lại bản tự đánh giá",
-  ExplanationRequested: "Yêu cầu giải trình",
-  ExplanationGiven: "Trả lời giải trình",
-  AppraisalScoreRecorded: "Ghi điểm thẩm định",
-  NotApplicableRejected: "Không chấp nhận 'không áp dụng'",
-  AppraisalConcluded: "Kết thúc thẩm định đơn vị",
-  AppraisalReopened: "Mở lại thẩm định",
-  AppraisalClosed: "Khép lại thẩm định của kỳ",
-  SpotCheckSeedCommitted: "Cam kết bí mật bốc thăm",
-  SpotCheckDrawn: "Kết quả bốc thăm phúc tra",
-  SpotCheckScoreRecorded: "Ghi kết quả phúc tra",
-  SpotCheckConcluded: "Kết luận phúc tra",
-  SurveyScoresImported: "Nhập điểm điều tra xã hội học",
-  FrameworkRegistered: "Đăng ký bộ tiêu chí",
-  CycleOpened: "Mở kỳ đánh giá",
-  ActorEnrolled: "Ghi danh cán bộ",
-  CouncilMemberAssigned: "Phân công thành viên Hội đồng",
-  DeadlineExtended: "Gia hạn tự đánh giá",
-  ResultsPublished: "Công bố kết quả",
-  CorrectionRecorded: "Đính chính",
-  EvidenceAdded: "Lưu tài liệu kiểm chứng",
-};
 
 // ---- bytes ----------------------------------------------------------------------------------
 
@@ -187,9 +161,10 @@ const PAYLOAD_LABELS = [
   ["explanation", "giải trình"], ["legalBasis", "căn cứ"], ["question", "câu hỏi"], ["answer", "trả lời"],
   ["name", "tên"], ["actor", "cán bộ"], ["role", "vai trò"], ["scope", "phạm vi"], ["until", "đến"], ["date", "ngày"],
 ];
-function describe(event) {
+// `title` is the server's Vietnamese name of the event type (the prepared command's `events`).
+function describe(event, title) {
   const p = event.payload || {};
-  const parts = [EVENT_NAMES[event.type] || event.type];
+  const parts = [title || event.type];
   for (const [key, label] of PAYLOAD_LABELS) {
     if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${label}: ${p[key]}`);
   }
@@ -212,7 +187,7 @@ async function runCommand(intent, { typed = [], check = null, done = null } = {}
     if (!present.has(value)) throw new Error(`Lệnh máy chủ chuẩn bị không chứa giá trị bạn nhập (“${value}”); không ký.`);
   }
   if (check) await check(doc);
-  const confirmed = await confirmDialog(doc);
+  const confirmed = await confirmDialog(doc, prepared.events.map((event) => event.title));
   if (!confirmed) { showNotice("Đã huỷ, chưa ký gì."); return null; }
   const signature = await sign(record, utf8(prepared.document));
   const result = await api("POST", "/api/commands", { document: prepared.document, signature: b64(signature) });
@@ -223,12 +198,12 @@ async function runCommand(intent, { typed = [], check = null, done = null } = {}
   return result;
 }
 
-function confirmDialog(doc) {
+function confirmDialog(doc, titles) {
   const dialog = document.getElementById("xac-nhan");
   const list = document.getElementById("xac-nhan-su-kien");
-  list.replaceChildren(...doc.events.map((event) => {
+  list.replaceChildren(...doc.events.map((event, index) => {
     const item = document.createElement("li");
-    item.textContent = describe(event);
+    item.textContent = describe(event, titles[index]);
     return item;
   }));
   document.getElementById("xac-nhan-van-ban").textContent = JSON.stringify(doc, null, 2);
@@ -391,6 +366,22 @@ function withdrawAndAnswers() {
     const file = form.querySelector(".upload-answer").files[0];
     const evidence = file ? [(await upload(file, unit)).sha256] : [];
     await runCommand({ operation: "answer-explanation", cycle, unit, request, answer, evidence }, { typed: [answer] });
+  });
+}
+
+function objectionForms() {
+  on("#form-kien-nghi", "submit", async (event) => {
+    const { cycle, unit } = event.target.dataset;
+    const reason = value("kn-ly-do");
+    const criterion = value("kn-tieu-chi");
+    await runCommand({ operation: "file-objection", cycle, unit, criterion, reason }, { typed: [reason] });
+  });
+  on(".form-tra-loi-kien-nghi", "submit", async (event) => {
+    const form = event.target;
+    const { cycle, unit, objection } = form.dataset;
+    const answer = form.querySelector(".answer").value.trim().normalize("NFC");
+    const decision = form.querySelector(".decision").value;
+    await runCommand({ operation: "answer-objection", cycle, unit, objection, decision, answer }, { typed: [objection, decision, answer] });
   });
 }
 
@@ -568,7 +559,7 @@ function dashboardPage() {
   on("#form-dinh-chinh", "submit", async (event) => {
     const points = canonicalPoints(value("dc-diem"));
     if (points === null) throw new Error("Điểm có tối đa hai chữ số thập phân, ví dụ 2,5");
-    const intent = { operation: "correct", cycle: event.target.dataset.cycle, unit: value("dc-don-vi"), criterion: value("dc-tieu-chi"), points, decision: value("dc-qd"), reason: value("dc-ly-do") };
+    const intent = { operation: "correct", cycle: event.target.dataset.cycle, unit: value("dc-don-vi"), criterion: value("dc-tieu-chi"), points, decision: value("dc-qd"), reason: value("dc-ly-do"), objection: value("dc-kien-nghi") };
     await runCommand(intent, { typed: [points, intent.decision, intent.reason] });
   });
 }
@@ -576,7 +567,11 @@ function dashboardPage() {
 document.addEventListener("DOMContentLoaded", () => {
   const logout = document.getElementById("dang-xuat");
   if (logout) logout.addEventListener("click", guarded(async () => { await api("DELETE", "/api/session"); location.href = "/dang-nhap"; }));
-  const pages = { login: loginPage, unit: () => { unitPage(); withdrawAndAnswers(); }, appraise: appraisePage, council: councilPage, committee: committeePage, spotcheck: spotCheckPage, survey: surveyPage, secretariat: secretariatPage, dashboard: dashboardPage };
+  const pages = {
+    login: loginPage, unit: () => { unitPage(); withdrawAndAnswers(); objectionForms(); }, appraise: appraisePage,
+    council: councilPage, committee: committeePage, spotcheck: spotCheckPage, survey: surveyPage,
+    secretariat: secretariatPage, dashboard: () => { dashboardPage(); objectionForms(); },
+  };
   const page = pages[document.body.dataset.page];
   // `data-ready` tells people's tools (and the browser tests) that the page has finished setting up.
   Promise.resolve(page ? page() : null).catch((error) => showError(error))
