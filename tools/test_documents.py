@@ -6,7 +6,8 @@ with openpyxl and checks it against `parledger ranking --json`: every unit with 
 total and index stored as numbers shown with two decimals, Vietnamese names intact, A4 landscape
 fitted to the width, a print area and the header row repeated. When LibreOffice is installed
 (Debian: libreoffice-calc-nogui) it also prints the annex to PDF and finds every unit's name in it
-with pdftotext (poppler-utils).
+with pdftotext (poppler-utils); and Chromium prints the annex page of `parledger serve` to PDF,
+in which every unit's name stands on a line with its index.
 
 Run from anywhere after `swift build`:  python3 tools/test_documents.py
 Needs openpyxl (tools/setup installs it).
@@ -14,11 +15,14 @@ Needs openpyxl (tools/setup installs it).
 import json
 import pathlib
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 import unittest
+import urllib.request
 from decimal import Decimal
 
 import openpyxl
@@ -145,6 +149,41 @@ class AnnexTest(unittest.TestCase):
             "pdfinfo") else ""
         if pages:
             self.assertIn("A4", pages)
+
+
+    def test_chromium_prints_the_annex_page_with_every_units_name_and_index(self):
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if chromium is None:
+            self.skipTest("Chromium is not installed (Debian: chromium): the printed page check did not run")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([str(PARLEDGER), "serve", "--ledger", self.ledger, "--port", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/api/ledger", timeout=2).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            pdf = self.directory / "phu-luc-trang-in.pdf"
+            subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                            f"--user-data-dir={self.directory / 'chromium-profile'}", f"--print-to-pdf={pdf}",
+                            f"{base}/cycles/{CYCLE}/annex"], check=True, capture_output=True, timeout=120)
+        finally:
+            server.terminate()
+            server.wait(15)
+        text = unicodedata.normalize("NFC", subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60).stdout)
+        for unit in self.ranking["units"]:
+            line = next((line for line in text.splitlines() if unit["name"] in line), None)
+            self.assertIsNotNone(line, f"{unit['name']} is not in the printed annex")
+            self.assertIn(unit["index"].replace(".", ","), line, f"the index of {unit['name']}")
+        if shutil.which("pdfinfo"):
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+            self.assertRegex(info, r"Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)", "the page is not A4 landscape")
 
 
 if __name__ == "__main__":

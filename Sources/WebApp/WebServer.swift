@@ -51,6 +51,7 @@ public struct WebServer: Sendable {
         explorer.register(on: router)
         PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: BundleArchives()).register(
             on: router)
+        Documents(scoring: scoring, renderer: renderer, explorer: explorer).register(on: router)
         let assets = try StaticAssets.load()
         router.get("static/:file") { _, context in try assets.response(for: try context.parameters.require("file")) }
         return Application(
