@@ -325,6 +325,19 @@ extension Province {
         ).draft
     }
 
+    /// Issues `events` and expects them refused with `kind` and a reason containing `reason`, the
+    /// ledger's head unchanged.
+    public func expectRefused(
+        by actor: String, _ events: [EventDraft], _ kind: ErrorKind, _ reason: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let refusal = try refusalKind(by: actor, events, sourceLocation: sourceLocation)
+        #expect(refusal?.kind == kind, "\(refusal?.reason ?? "accepted")", sourceLocation: sourceLocation)
+        #expect(
+            refusal?.reason.contains(reason) == true, "\(refusal?.reason ?? "accepted")",
+            sourceLocation: sourceLocation)
+    }
+
     /// Issues `events`, expecting a refusal: its reason and kind, with the ledger's head unchanged.
     public func refusalKind(by actor: String, _ events: [EventDraft], sourceLocation: SourceLocation = #_sourceLocation)
         throws -> (reason: String, kind: ErrorKind)?

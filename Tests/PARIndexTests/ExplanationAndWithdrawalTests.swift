@@ -13,17 +13,6 @@ import Testing
         try p.scoring.unitRecord(cycle: p.cycle, unit: unit)?.stage
     }
 
-    private func expectRefused(
-        _ p: Province, by actor: String, _ events: [EventDraft], _ kind: ErrorKind, _ reason: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let refusal = try p.refusalKind(by: actor, events, sourceLocation: sourceLocation)
-        #expect(refusal?.kind == kind, "\(refusal?.reason ?? "accepted")", sourceLocation: sourceLocation)
-        #expect(
-            refusal?.reason.contains(reason) == true, "\(refusal?.reason ?? "accepted")",
-            sourceLocation: sourceLocation)
-    }
-
     // MARK: Withdrawal
 
     @Test func aSubmittedSelfAssessmentIsWithdrawnRescoredAndSubmittedAgainKeepingItsScores() throws {
@@ -43,45 +32,45 @@ import Testing
     @Test func onlyTheUnitsOwnOfficerWithdrawsIt() throws {
         let p = try Province(departments: 2, districts: 0)
         try p.selfAssessFully("d01")
-        try expectRefused(p, by: "hoi-dong", [p.withdraw("d01")], .forbidden, "needs the role unit-officer")
-        try expectRefused(p, by: p.officer("d02"), [p.withdraw("d01")], .forbidden, "acts for d02 only")
+        try p.expectRefused(by: "hoi-dong", [p.withdraw("d01")], .forbidden, "needs the role unit-officer")
+        try p.expectRefused(by: p.officer("d02"), [p.withdraw("d01")], .forbidden, "acts for d02 only")
     }
 
     @Test func aSelfAssessmentNotSubmittedOrAlreadySealedCannotBeWithdrawn() throws {
         let p = try Province(departments: 2, districts: 0)
-        try expectRefused(p, by: p.officer("d01"), [p.withdraw("d01")], .conflict, "has not submitted")
+        try p.expectRefused(by: p.officer("d01"), [p.withdraw("d01")], .conflict, "has not submitted")
         try p.selfAssessFully("d02")
         try p.issue(by: "hoi-dong", [p.conclude("d02")])
-        try expectRefused(p, by: p.officer("d02"), [p.withdraw("d02")], .conflict, "is sealed")
+        try p.expectRefused(by: p.officer("d02"), [p.withdraw("d02")], .conflict, "is sealed")
     }
 
     @Test func aWithdrawalAfterTheDeadlineIsRefused() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01")
         p.clock.set(try #require(Timestamp(iso8601: "2020-01-15T03:00:00Z")))
-        try expectRefused(p, by: p.officer("d01"), [p.withdraw("d01")], .conflict, "deadline for 'd01' passed")
+        try p.expectRefused(by: p.officer("d01"), [p.withdraw("d01")], .conflict, "deadline for 'd01' passed")
     }
 
     @Test func aWithdrawalNeedsAReason() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.withdraw("d01", reason: " \n")], .invalidInput, "needs a reason")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.withdraw("d01", reason: " \n")], .invalidInput, "needs a reason")
     }
 
     @Test func aWithdrawalAfterTheCouncilAppraisedRejectedOrAskedIsRefused() throws {
         let p = try Province(departments: 3, districts: 0)
         try p.selfAssessFully("d01")
         try p.issue(by: "thanh-vien", [p.appraise("d01", "1.2", "2")])
-        try expectRefused(
-            p, by: p.officer("d01"), [p.withdraw("d01")], .conflict, "the council already recorded criterion 1.2")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.withdraw("d01")], .conflict, "the council already recorded criterion 1.2")
         try p.selfAssessFully("d02", notApplicable: ["2.1"])
         try p.issue(by: "hoi-dong", [p.rejectNotApplicable("d02", "2.1")])
-        try expectRefused(p, by: p.officer("d02"), [p.withdraw("d02")], .conflict, "the council already recorded")
+        try p.expectRefused(by: p.officer("d02"), [p.withdraw("d02")], .conflict, "the council already recorded")
         try p.selfAssessFully("d03")
         try p.issue(by: "thanh-vien", [p.ask("d03", "1.2")])
-        try expectRefused(
-            p, by: p.officer("d03"), [p.withdraw("d03")], .conflict, "already asked 'd03' for an explanation")
+        try p.expectRefused(
+            by: p.officer("d03"), [p.withdraw("d03")], .conflict, "already asked 'd03' for an explanation")
     }
 
     // MARK: Requests
@@ -108,31 +97,31 @@ import Testing
         try p.issue(by: "so-noi-vu", [p.assign("kiem-nhiem", fields: [.department: ["1"]], chair: false)])
         try p.issue(by: "kiem-nhiem", [p.selfScore("d01", "1.2", "3")])
         try p.selfAssessFully("d01")
-        try expectRefused(p, by: p.officer("d01"), [p.ask("d01", "1.2")], .forbidden, "needs the role council-member")
-        try expectRefused(p, by: "thanh-vien", [p.ask("d01", "2.2.1")], .forbidden, "not field 2")
-        try expectRefused(p, by: "kiem-nhiem", [p.ask("d01", "1.2")], .forbidden, "self-assessed d01")
+        try p.expectRefused(by: p.officer("d01"), [p.ask("d01", "1.2")], .forbidden, "needs the role council-member")
+        try p.expectRefused(by: "thanh-vien", [p.ask("d01", "2.2.1")], .forbidden, "not field 2")
+        try p.expectRefused(by: "kiem-nhiem", [p.ask("d01", "1.2")], .forbidden, "self-assessed d01")
     }
 
     @Test func explanationsAreAskedOnlyOfASubmittedUnitWhileTheAppraisalIsOpen() throws {
         let p = try Province(departments: 2, districts: 0, commitDraw: false)
         try p.selfAssessFully("d01")
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "1.2")], .conflict, "opens once the steering committee")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "1.2")], .conflict, "opens once the steering committee")
         try p.issue(by: "ban-chi-dao", [p.commitment()])
-        try expectRefused(p, by: "hoi-dong", [p.ask("d02", "1.2")], .conflict, "has not submitted")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d02", "1.2")], .conflict, "has not submitted")
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "1.2")], .conflict, "is sealed")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "1.2")], .conflict, "is sealed")
     }
 
     @Test func aRequestNeedsAFreshIdAQuestionAndAnAssessedLeaf() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01")
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "1.2", request: "GT 1")], .invalidInput, "not a valid id")
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "1.2", question: "  ")], .invalidInput, "needs its question")
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "9.9")], .invalidInput, "unknown criterion '9.9'")
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "1.1")], .invalidInput, "sum of its sub-criteria")
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "2.5.1")], .invalidInput, "sociological survey")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "1.2", request: "GT 1")], .invalidInput, "not a valid id")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "1.2", question: "  ")], .invalidInput, "needs its question")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "9.9")], .invalidInput, "unknown criterion '9.9'")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "1.1")], .invalidInput, "sum of its sub-criteria")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "2.5.1")], .invalidInput, "sociological survey")
         try p.issue(by: "hoi-dong", [p.ask("d01", "1.2")])
-        try expectRefused(p, by: "hoi-dong", [p.ask("d01", "2.2.1")], .conflict, "already asked an explanation")
+        try p.expectRefused(by: "hoi-dong", [p.ask("d01", "2.2.1")], .conflict, "already asked an explanation")
     }
 
     // MARK: Answers
@@ -152,29 +141,29 @@ import Testing
         let json = try p.scoring.unitScores(cycle: p.cycle, unit: "d01").json
         let line = try #require(json["criteria"]?.arrayValue?.first { $0["code"] == .string("1.2") })
         #expect(line["explanations"]?.arrayValue?.first?["answeredBy"] == .string(p.officer("d01")))
-        try expectRefused(p, by: p.officer("d01"), [p.explain("d01")], .conflict, "was already answered")
+        try p.expectRefused(by: p.officer("d01"), [p.explain("d01")], .conflict, "was already answered")
     }
 
     @Test func onlyTheUnitsOfficerAnswersAnExistingRequest() throws {
         let p = try Province(departments: 2, districts: 0)
         try p.selfAssessFully("d01")
         try p.issue(by: "thanh-vien", [p.ask("d01", "1.2")])
-        try expectRefused(p, by: "hoi-dong", [p.explain("d01")], .forbidden, "needs the role unit-officer")
-        try expectRefused(p, by: p.officer("d02"), [p.explain("d01")], .forbidden, "acts for d02 only")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.explain("d01", request: "gt-9")], .notFound, "no explanation request 'gt-9'")
+        try p.expectRefused(by: "hoi-dong", [p.explain("d01")], .forbidden, "needs the role unit-officer")
+        try p.expectRefused(by: p.officer("d02"), [p.explain("d01")], .forbidden, "acts for d02 only")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.explain("d01", request: "gt-9")], .notFound, "no explanation request 'gt-9'")
     }
 
     @Test func anAnswerNeedsTextAndDocumentsAlreadyAdded() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01")
         try p.issue(by: "thanh-vien", [p.ask("d01", "1.2")])
-        try expectRefused(p, by: p.officer("d01"), [p.explain("d01", answer: " ")], .invalidInput, "needs its answer")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.explain("d01", evidence: [String(repeating: "b", count: 64)])], .invalidInput,
+        try p.expectRefused(by: p.officer("d01"), [p.explain("d01", answer: " ")], .invalidInput, "needs its answer")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.explain("d01", evidence: [String(repeating: "b", count: 64)])], .invalidInput,
             "was never added")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.explain("d01", evidence: ["abc"])], .invalidInput, "64 hex digits")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.explain("d01", evidence: ["abc"])], .invalidInput, "64 hex digits")
     }
 
     @Test func noAnswerIsTakenAfterTheSeal() throws {
@@ -182,7 +171,7 @@ import Testing
         try p.selfAssessFully("d01")
         try p.issue(by: "thanh-vien", [p.ask("d01", "1.2")])
         try p.issue(by: "hoi-dong", [p.conclude("d01")])
-        try expectRefused(p, by: p.officer("d01"), [p.explain("d01")], .conflict, "is sealed")
+        try p.expectRefused(by: p.officer("d01"), [p.explain("d01")], .conflict, "is sealed")
     }
 
     @Test func rebuildingWithExplanationsAndAWithdrawalWritesTheSameProjections() throws {

@@ -15,17 +15,6 @@ import Testing
         return p
     }
 
-    private func expectRefused(
-        _ p: Province, by actor: String, _ events: [EventDraft], _ kind: ErrorKind, _ reason: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let refusal = try p.refusalKind(by: actor, events, sourceLocation: sourceLocation)
-        #expect(refusal?.kind == kind, "\(refusal?.reason ?? "accepted")", sourceLocation: sourceLocation)
-        #expect(
-            refusal?.reason.contains(reason) == true, "\(refusal?.reason ?? "accepted")",
-            sourceLocation: sourceLocation)
-    }
-
     // MARK: Allowed
 
     @Test func aUnitObjectsToACriterionTheSecretariatAcceptsAndACorrectionCitesTheObjection() throws {
@@ -73,8 +62,8 @@ import Testing
         p.clock.set(try #require(Timestamp(iso8601: "2020-06-28T16:59:59.000Z")))
         try p.issue(by: p.officer("d01"), [p.fileObjection("d01")])
         p.clock.set(try #require(Timestamp(iso8601: "2020-06-28T17:00:00.000Z")))
-        try expectRefused(
-            p, by: p.officer("d02"), [p.fileObjection("d02", objection: "kn-2")], .conflict,
+        try p.expectRefused(
+            by: p.officer("d02"), [p.fileObjection("d02", objection: "kn-2")], .conflict,
             "were due by 2020-06-28T23:59:59.999+07:00, 30 days after decision 640/QĐ-UBND of 2020-05-29")
         #expect(ObjectionWindow.deadline(publishedOn: "2020-05-29")?.iso8601 == "2020-06-28T16:59:59.999Z")
         #expect(ObjectionWindow.deadline(publishedOn: "2020-02-30") == nil)
@@ -85,77 +74,77 @@ import Testing
     @Test func anObjectionBeforePublicationIsRefused() throws {
         let p = try Province(departments: 2, districts: 0)
         try p.selfAssessFully("d01")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.fileObjection("d01")], .conflict, "is not published yet")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.fileObjection("d01")], .conflict, "is not published yet")
     }
 
     @Test func onlyTheUnitsOwnOfficerObjectsAndOnlyTheSecretariatAnswers() throws {
         let p = try published()
-        try expectRefused(p, by: "so-noi-vu", [p.fileObjection("d01")], .forbidden, "needs the role unit-officer")
-        try expectRefused(p, by: p.officer("d02"), [p.fileObjection("d01")], .forbidden, "acts for d02 only")
+        try p.expectRefused(by: "so-noi-vu", [p.fileObjection("d01")], .forbidden, "needs the role unit-officer")
+        try p.expectRefused(by: p.officer("d02"), [p.fileObjection("d01")], .forbidden, "acts for d02 only")
         try p.issue(by: p.officer("d01"), [p.fileObjection("d01")])
-        try expectRefused(p, by: p.officer("d01"), [p.answerObjection("d01")], .forbidden, "needs the role secretariat")
-        try expectRefused(p, by: "hoi-dong", [p.answerObjection("d01")], .forbidden, "needs the role secretariat")
+        try p.expectRefused(by: p.officer("d01"), [p.answerObjection("d01")], .forbidden, "needs the role secretariat")
+        try p.expectRefused(by: "hoi-dong", [p.answerObjection("d01")], .forbidden, "needs the role secretariat")
     }
 
     @Test func anObjectionIdIsASlugUniqueWithinTheCycle() throws {
         let p = try published()
-        try expectRefused(
-            p, by: p.officer("d01"), [p.fileObjection("d01", objection: "KN 1")], .invalidInput, "is not a valid id")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.fileObjection("d01", objection: "KN 1")], .invalidInput, "is not a valid id")
         try p.issue(by: p.officer("d01"), [p.fileObjection("d01")])
-        try expectRefused(
-            p, by: p.officer("d02"), [p.fileObjection("d02")], .conflict,
+        try p.expectRefused(
+            by: p.officer("d02"), [p.fileObjection("d02")], .conflict,
             "already has an objection 'kn-1' (of 'd01'")
     }
 
     @Test func anObjectionNeedsAReasonAndALeafCriterionOfTheUnitsFramework() throws {
         let p = try published()
-        try expectRefused(
-            p, by: p.officer("d01"), [p.fileObjection("d01", reason: " \n")], .invalidInput, "needs its reason")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.fileObjection("d01", criterion: "9.9")], .invalidInput,
+        try p.expectRefused(
+            by: p.officer("d01"), [p.fileObjection("d01", reason: " \n")], .invalidInput, "needs its reason")
+        try p.expectRefused(
+            by: p.officer("d01"), [p.fileObjection("d01", criterion: "9.9")], .invalidInput,
             "unknown criterion '9.9'")
-        try expectRefused(
-            p, by: p.officer("d01"), [p.fileObjection("d01", criterion: "1.1")], .invalidInput,
+        try p.expectRefused(
+            by: p.officer("d01"), [p.fileObjection("d01", criterion: "1.1")], .invalidInput,
             "is the sum of its sub-criteria")
     }
 
     @Test func anAnswerNamesAnObjectionOfThatUnit() throws {
         let p = try published()
         try p.issue(by: p.officer("d01"), [p.fileObjection("d01")])
-        try expectRefused(
-            p, by: "so-noi-vu", [p.answerObjection("d01", objection: "kn-9")], .notFound,
+        try p.expectRefused(
+            by: "so-noi-vu", [p.answerObjection("d01", objection: "kn-9")], .notFound,
             "'d01' filed no objection 'kn-9'")
-        try expectRefused(
-            p, by: "so-noi-vu", [p.answerObjection("d02")], .notFound, "'d02' filed no objection 'kn-1'")
+        try p.expectRefused(
+            by: "so-noi-vu", [p.answerObjection("d02")], .notFound, "'d02' filed no objection 'kn-1'")
     }
 
     @Test func anAnswerIsAcceptedOrRejectedWithItsText() throws {
         let p = try published()
         try p.issue(by: p.officer("d01"), [p.fileObjection("d01")])
-        try expectRefused(
-            p, by: "so-noi-vu", [p.answerObjection("d01", decision: "partly")], .invalidInput,
+        try p.expectRefused(
+            by: "so-noi-vu", [p.answerObjection("d01", decision: "partly")], .invalidInput,
             "'accepted' or 'rejected', not 'partly'")
-        try expectRefused(
-            p, by: "so-noi-vu", [p.answerObjection("d01", answer: "  ")], .invalidInput, "needs its text")
+        try p.expectRefused(
+            by: "so-noi-vu", [p.answerObjection("d01", answer: "  ")], .invalidInput, "needs its text")
     }
 
     @Test func anObjectionIsAnsweredOnce() throws {
         let p = try published()
         try p.issue(by: p.officer("d01"), [p.fileObjection("d01")])
         try p.issue(by: "so-noi-vu", [p.answerObjection("d01", decision: "rejected")])
-        try expectRefused(
-            p, by: "so-noi-vu", [p.answerObjection("d01")], .conflict, "was already answered (rejected) at event")
+        try p.expectRefused(
+            by: "so-noi-vu", [p.answerObjection("d01")], .conflict, "was already answered (rejected) at event")
     }
 
     @Test func aCorrectionCitingAnUnknownObjectionIsRefused() throws {
         let p = try published()
         try p.issue(by: p.officer("d02"), [p.fileObjection("d02")])
-        try expectRefused(
-            p, by: "so-noi-vu", [p.correct("d01", "1.2", "1", objection: "kn-9")], .notFound,
+        try p.expectRefused(
+            by: "so-noi-vu", [p.correct("d01", "1.2", "1", objection: "kn-9")], .notFound,
             "'d01' filed no objection 'kn-9'")
-        try expectRefused(
-            p, by: "so-noi-vu", [p.correct("d01", "1.2", "1", objection: "kn-1")], .notFound,
+        try p.expectRefused(
+            by: "so-noi-vu", [p.correct("d01", "1.2", "1", objection: "kn-1")], .notFound,
             "'d01' filed no objection 'kn-1'")
     }
 
