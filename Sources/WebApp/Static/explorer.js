@@ -155,7 +155,11 @@
     if (!response.ok) throw new Error(value.error ? value.error.message : response.statusText);
     return value;
   }
-  const effective = (criterion) => (criterion.effective && criterion.effective.points) || (criterion.notApplicable ? "không áp dụng" : "—");
+  const STAGES = { "self-assessment": "đang tự đánh giá", submitted: "đã nộp, chờ thẩm định", appraised: "đã thẩm định xong" };
+  const comma = (text) => String(text).replace(".", ",");
+  const effective = (criterion) =>
+    (criterion.effective && criterion.effective.points !== undefined && comma(criterion.effective.points)) ||
+    (criterion.notApplicable ? "không áp dụng" : "—");
 
   function showState(section, report, compared) {
     const body = document.querySelector("#bang-thoi-diem tbody");
@@ -169,13 +173,14 @@
       const points = document.createElement("td");
       points.className = "num";
       points.textContent = before ? `${before.get(criterion.code) || "—"} → ${effective(criterion)}` : effective(criterion);
-      const stage = document.createElement("td");
-      stage.textContent = report.stage || "";
-      row.append(code, points, stage);
+      row.append(code, points);
       return row;
     }));
     const total = document.getElementById("tong-tai-thoi-diem");
-    total.textContent = `Sau sự kiện số ${report.through}: ${report.points !== undefined ? `tổng ${report.points}/${report.maxPoints}, chỉ số ${report.index}%, ${report.class}` : "chưa có kết quả"}` +
+    const result = report.points !== undefined
+      ? `tổng ${comma(report.points)}/${comma(report.maxPoints)}, chỉ số ${comma(report.index)}%, ${report.class}`
+      : "chưa có kết quả";
+    total.textContent = `Sau sự kiện số ${report.through}: ${result}; đơn vị ${STAGES[report.stage] || report.stage}` +
       (compared ? ` (so với sau sự kiện số ${compared.through}: ${rows.length} tiêu chí thay đổi)` : "");
   }
 
