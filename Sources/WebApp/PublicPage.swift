@@ -155,7 +155,8 @@ enum Charts {
                 "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(result.unit.name))</text>"
             svg +=
                 "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"#0b5cad\"/>"
-            svg += "<text x=\"\(labelWidth + length + 4)\" y=\"\(y + 15)\">\(escape(result.indexText))</text>"
+            svg +=
+                "<text x=\"\(labelWidth + length + 4)\" y=\"\(y + 15)\">\(escape(Vietnamese.number(result.indexText)))</text>"
         }
         return svg + "</svg>"
     }
@@ -175,7 +176,7 @@ enum Charts {
                 let length = Int(max(0, field.points.hundredths) * Int64(span) / scale)
                 svg +=
                     "<rect x=\"\(x)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(palette[index % palette.count])\">"
-                    + "<title>\(escape(result.unit.name)) — \(escape(field.code)). \(escape(field.title)): \(field.points)</title></rect>"
+                    + "<title>\(escape(result.unit.name)) — \(escape(field.code)). \(escape(field.title)): \(Vietnamese.number(field.points.description))</title></rect>"
                 x += length
             }
         }
