@@ -238,11 +238,16 @@ struct Intent {
                 ).draft
             ]
         case "answer-objection":
+            let decision = try reader.string("decision")
+            guard PARPayload.ObjectionAnswered.decisions.contains(decision) else {
+                throw RuleViolation(
+                    "an objection is answered \(PARPayload.ObjectionAnswered.decisions.joined(separator: " or ")), not '\(decision)'"
+                )
+            }
             drafts = [
                 PARPayload.ObjectionAnswered(
                     cycle: try reader.string("cycle"), unit: try reader.string("unit"),
-                    objection: try reader.string("objection"), decision: try reader.string("decision"),
-                    answer: try reader.string("answer")
+                    objection: try reader.string("objection"), decision: decision, answer: try reader.string("answer")
                 ).draft
             ]
         default:
