@@ -171,7 +171,9 @@ extension Ledger {
 /// each hash recomputed, stream versions, recorded times that never go back, and for every command
 /// its signature against the key its actor held at that position (actors replayed along the way),
 /// its basis and signing time (`CommandPlacement`), and, given a policy, who may record what. Used by
-/// `Ledger.verify()` and by verifiers of exported bundles.
+/// `Ledger.verify()` and by verifiers of exported bundles. The Ed25519 verifications, the recomputed
+/// hashes and payloads no rule needs run on the other cores (`DeferredChecks`); a problem the walk
+/// returns is still the first in its order, and a caller compares its own with `firstDeferredProblem()`.
 public struct ChainWalk {
     public let ledgerID: String
     private let policy: (any AuthorizationPolicy)?
@@ -316,7 +318,8 @@ public struct ChainWalk {
     }
 
     /// Checks the command whose events were just read: its signature, its basis and signing time,
-    /// and the policy; then replays its actor events. Call it once more after the last event.
+    /// and the policy; then replays its actor events. Call it once more after the last event, then
+    /// `firstDeferredProblem()`: the signatures and hashes of the last batch are still being checked.
     public mutating func finishCommand() -> VerificationProblem? {
         first(finishingCommand())
     }
