@@ -67,6 +67,17 @@ extension Ledger {
     static func checkSignature(
         _ signature: CommandSignature?, of commandID: String, message: [UInt8], by signer: ActorRecord
     ) throws {
+        let key = try signingKey(signature, of: commandID, by: signer)
+        guard let signature, key.verifies(signature.value, of: message) else {
+            throw LedgerError.signatureRefused(reason: signatureDoesNotVerify(of: commandID, key: key, by: signer.id))
+        }
+    }
+
+    /// The key that must have made `signature`: every check of `checkSignature` but the Ed25519
+    /// verification itself, which a chain walk runs on other cores.
+    static func signingKey(_ signature: CommandSignature?, of commandID: String, by signer: ActorRecord) throws
+        -> PublicKey
+    {
         guard let signature, !signature.value.isEmpty else {
             throw LedgerError.signatureRefused(reason: "command '\(commandID)' is not signed")
         }
@@ -83,10 +94,11 @@ extension Ledger {
             }
             throw LedgerError.signatureRefused(reason: "key \(signature.keyID) is not a key of '\(signer.id)'")
         }
-        guard key.verifies(signature.value, of: message) else {
-            throw LedgerError.signatureRefused(
-                reason: "the signature of command '\(commandID)' does not verify with key \(key.id) of '\(signer.id)'")
-        }
+        return key
+    }
+
+    static func signatureDoesNotVerify(of commandID: String, key: PublicKey, by signer: String) -> String {
+        "the signature of command '\(commandID)' does not verify with key \(key.id) of '\(signer)'"
     }
 
     /// Applies an actor event to the `actors` and `keys` databases in the append's transaction.

@@ -47,28 +47,41 @@ extension Ledger {
     ///
     /// - Parameter progress: called now and then with (events checked, events expected).
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
+        try verify(progress: progress, batchSize: 4_096)
+    }
+
+    /// `verify(progress:)`, checking signatures and hashes on the other cores in batches of
+    /// `batchSize` events.
+    func verify(progress: ((UInt64, UInt64) -> Void)?, batchSize: Int) throws -> VerificationReport {
         try storage("verifying the ledger") {
             try environment.read { txn in
                 let head = try readHead(txn)
-                var walk = ChainWalk(ledgerID: id)
+                var walk = ChainWalk(ledgerID: id, batchSize: batchSize)
                 var found: VerificationProblem?
-                try txn.forEach(in: events) { current in
-                    if let problem = try walk.check(
-                        key: current.key, record: current.value, sequenceNumber: sequenceNumber)
-                    {
-                        found = problem
-                        return false
+                do {
+                    try txn.forEach(in: events) { current in
+                        if let problem = try walk.check(
+                            key: current.key, record: current.value, sequenceNumber: sequenceNumber)
+                        {
+                            found = problem
+                            return false
+                        }
+                        if let problem = try checkMerkleNodes(
+                            afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn)
+                        {
+                            found = walk.firstDeferredProblem() ?? problem
+                            return false
+                        }
+                        if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
+                        return true
                     }
-                    if let problem = try checkMerkleNodes(
-                        afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn)
-                    {
-                        found = problem
-                        return false
-                    }
-                    if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
-                    return true
+                } catch {
+                    // A signature or hash checked on another core, and found bad, came before the failure.
+                    guard let problem = walk.firstDeferredProblem() else { throw error }
+                    found = problem
                 }
-                if found == nil { found = walk.finishCommand() }
+                // Every check set aside is done once this is nil: the checks below come after them all.
+                if found == nil { found = walk.finishCommand() ?? walk.firstDeferredProblem() }
                 func report(_ problem: VerificationProblem?) -> VerificationReport {
                     VerificationReport(eventCount: walk.checked, headHash: walk.previous, problem: problem)
                 }
@@ -158,7 +171,9 @@ extension Ledger {
 /// each hash recomputed, stream versions, recorded times that never go back, and for every command
 /// its signature against the key its actor held at that position (actors replayed along the way),
 /// its basis and signing time (`CommandPlacement`), and, given a policy, who may record what. Used by
-/// `Ledger.verify()` and by verifiers of exported bundles.
+/// `Ledger.verify()` and by verifiers of exported bundles. The Ed25519 verifications, the recomputed
+/// hashes and payloads no rule needs run on the other cores (`DeferredChecks`); a problem the walk
+/// returns is still the first in its order, and a caller compares its own with `firstDeferredProblem()`.
 public struct ChainWalk {
     public let ledgerID: String
     private let policy: (any AuthorizationPolicy)?
@@ -173,10 +188,43 @@ public struct ChainWalk {
     private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
     private var sawSignedCommand = false
     private var command: [RecordedEvent] = []
+    /// The Ed25519 verifications and hash recomputations, run on every core while the walk goes on.
+    private let deferred: DeferredChecks
 
-    public init(ledgerID: String, policy: (any AuthorizationPolicy)? = nil) {
+    /// - Parameter batchSize: how many events' worth of signature and hash checks are collected
+    ///   before they run on the other cores; memory grows with it.
+    public init(ledgerID: String, policy: (any AuthorizationPolicy)? = nil, batchSize: Int = 4_096) {
         self.ledgerID = ledgerID
         self.policy = policy
+        deferred = DeferredChecks(batchSize: batchSize)
+    }
+
+    /// Waits for the signature and hash checks set aside so far and returns the first that failed, if
+    /// any: a caller that finds a problem of its own calls this first, since whatever this returns was
+    /// met before. After a failure, `checked` and `previous` are where the walk stood when it met it.
+    public mutating func firstDeferredProblem() -> VerificationProblem? {
+        guard let failure = deferred.firstFailure() else { return nil }
+        checked = failure.position.checked
+        previous = failure.position.previous
+        return failure.problem
+    }
+
+    /// `problem`, unless a check set aside before it failed: the first problem in the walk's order.
+    private mutating func first(_ problem: VerificationProblem?) -> VerificationProblem? {
+        guard let problem else { return nil }
+        return firstDeferredProblem() ?? problem
+    }
+
+    private mutating func setAside(_ check: @escaping @Sendable () -> VerificationProblem?, weight: Int)
+        -> VerificationProblem?
+    {
+        let position = DeferredChecks.Position(checked: checked, previous: previous)
+        guard let failure = deferred.add(DeferredChecks.Check(run: check, position: position), weight: weight) else {
+            return nil
+        }
+        checked = failure.position.checked
+        previous = failure.position.previous
+        return failure.problem
     }
 
     /// Whether `event` starts a command other than the one being read: the caller may then call
@@ -192,12 +240,15 @@ public struct ChainWalk {
         let expected = checked + 1
         guard key.count == 8 else {
             return finishCommand()
-                ?? VerificationProblem(
-                    sequence: expected, reason: "a key of \(key.count) bytes is stored where a sequence number belongs")
+                ?? first(
+                    VerificationProblem(
+                        sequence: expected,
+                        reason: "a key of \(key.count) bytes is stored where a sequence number belongs"))
         }
         let sequence = try sequenceNumber(key)
         if sequence != expected {
-            return VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)")
+            return first(
+                VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)"))
         }
         switch Result(catching: { () throws(LedgerError) in try EventRecord.decode(record, sequence: sequence) }) {
         case .success(let decoded):
@@ -205,16 +256,21 @@ public struct ChainWalk {
         case .failure(let error):
             let reason = if case .corruptEvent(_, let why) = error { why } else { error.description }
             return finishCommand()
-                ?? VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)")
+                ?? first(VerificationProblem(sequence: sequence, reason: "its record cannot be read: \(reason)"))
         }
     }
 
     /// Checks the next event, already decoded (from the ledger or from an exported bundle).
     public mutating func check(_ event: RecordedEvent) -> VerificationProblem? {
-        let sequence = event.sequence
         if startsNewCommand(event), let problem = finishCommand() {
             return problem
         }
+        return first(link(event))
+    }
+
+    /// The checks of one event that depend on the events before it; the recomputed hash is set aside.
+    private mutating func link(_ event: RecordedEvent) -> VerificationProblem? {
+        let sequence = event.sequence
         if sequence != checked + 1 {
             return VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(sequence)")
         }
@@ -225,13 +281,18 @@ public struct ChainWalk {
                     "its previous-hash link \(event.previousHash.hex.prefix(16))… does not match the hash of event \(sequence - 1) (\(previous.hex.prefix(16))…)"
             )
         }
-        let computed = EventHash.of(event.canonicalEnvelope())
-        if computed != event.hash {
-            return VerificationProblem(
-                sequence: sequence,
-                reason:
-                    "its contents do not match its stored hash (stored \(event.hash.hex.prefix(16))…, computed \(computed.hex.prefix(16))…)"
-            )
+        if let problem = setAside(
+            {
+                let computed = EventHash.of(event.canonicalEnvelope())
+                guard computed != event.hash else { return nil }
+                return VerificationProblem(
+                    sequence: sequence,
+                    reason:
+                        "its contents do not match its stored hash (stored \(event.hash.hex.prefix(16))…, computed \(computed.hex.prefix(16))…)"
+                )
+            }, weight: 1)
+        {
+            return problem
         }
         let streamVersion = (streamVersions[event.stream] ?? 0) + 1
         if event.streamVersion != streamVersion {
@@ -257,8 +318,13 @@ public struct ChainWalk {
     }
 
     /// Checks the command whose events were just read: its signature, its basis and signing time,
-    /// and the policy; then replays its actor events. Call it once more after the last event.
+    /// and the policy; then replays its actor events. Call it once more after the last event, then
+    /// `firstDeferredProblem()`: the signatures and hashes of the last batch are still being checked.
     public mutating func finishCommand() -> VerificationProblem? {
+        first(finishingCommand())
+    }
+
+    private mutating func finishingCommand() -> VerificationProblem? {
         guard let first = command.first else { return nil }
         defer { command.removeAll(keepingCapacity: true) }
         func problem(_ reason: String, _ kind: VerificationProblem.Kind, at sequence: UInt64? = nil)
@@ -278,22 +344,32 @@ public struct ChainWalk {
                     "it disagrees with the rest of command '\(first.commandID)' on who signed it, when or on what basis",
                 kind: .signature)
         }
-        let message = Command.signingBytes(
-            id: first.commandID, actor: first.actor, correlationID: first.correlationID, ledgerID: ledgerID,
-            signedAt: first.signedAt, basis: first.basis,
-            events: command.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
-        )
-        let drafts: [EventDraft]
-        do {
-            drafts = try command.map { event in
-                EventDraft(
-                    stream: event.stream, type: event.type, schemaVersion: event.schemaVersion,
-                    payload: try event.payloadValue)
+        // Payloads are read here when a policy, a bootstrap enrolment or an actor event needs them;
+        // otherwise reading them is set aside like a hash, and `drafts` stays empty.
+        var drafts: [EventDraft] = []
+        if policy != nil || (actors.isEmpty && command.count == 1)
+            || command.contains(where: { ActorEvent.types.contains($0.type) })
+        {
+            do { drafts = try Self.drafts(of: command) } catch {
+                return problem("a payload cannot be read: \(error)", .chain)
             }
-        } catch {
-            return problem("a payload cannot be read: \(error)", .chain)
+        } else {
+            let events = command
+            if let failure = setAside(
+                {
+                    do { _ = try Self.drafts(of: events) } catch {
+                        return VerificationProblem(
+                            sequence: first.sequence,
+                            reason: "command '\(first.commandID)': a payload cannot be read: \(error)", kind: .chain)
+                    }
+                    return nil
+                }, weight: 0)
+            {
+                return failure
+            }
         }
         let signer: ActorRecord
+        let key: PublicKey
         do {
             if let known = actors[first.actor] {
                 signer = known
@@ -304,11 +380,26 @@ public struct ChainWalk {
             } else {
                 return problem("it is signed by unknown actor '\(first.actor)'", .signature)
             }
-            try Ledger.checkSignature(
-                CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, message: message,
-                by: signer)
+            key = try Ledger.signingKey(
+                CommandSignature(keyID: first.keyID, value: first.signature), of: first.commandID, by: signer)
         } catch {
             return problem(Self.reason(error), .signature)
+        }
+        // The Ed25519 verification is set aside; the checks after it see the command as if it held.
+        let (events, ledgerID) = (command, ledgerID)
+        let refusal = problem(
+            Ledger.signatureDoesNotVerify(of: first.commandID, key: key, by: signer.id), .signature)
+        if let failure = setAside(
+            {
+                let message = Command.signingBytes(
+                    id: first.commandID, actor: first.actor, correlationID: first.correlationID, ledgerID: ledgerID,
+                    signedAt: first.signedAt, basis: first.basis,
+                    events: events.map { ($0.stream, $0.type, $0.schemaVersion, $0.payload) }
+                )
+                return key.verifies(first.signature, of: message) ? nil : refusal
+            }, weight: events.count)
+        {
+            return failure
         }
         switch (first.signedAt, first.basis) {
         case (let signedAt?, let basis?):
@@ -348,6 +439,14 @@ public struct ChainWalk {
             return problem(Self.reason(error), .rule)
         }
         return nil
+    }
+
+    private static func drafts(of events: [RecordedEvent]) throws -> [EventDraft] {
+        try events.map { event in
+            EventDraft(
+                stream: event.stream, type: event.type, schemaVersion: event.schemaVersion,
+                payload: try event.payloadValue)
+        }
     }
 
     private static func reason(_ error: any Error) -> String {

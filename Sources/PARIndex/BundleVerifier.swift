@@ -247,41 +247,72 @@ public struct BundleVerifier {
 
     /// Streams `events.jsonl`: each line parsed strictly, each command's signature, placement and
     /// rules checked when it ends (before the next event's chain), every rule of the cycle replayed.
+    /// The walk checks signatures and hashes on the other cores meanwhile: events reach the projection
+    /// only once those of their batch have passed, and whatever stops the replay is first compared
+    /// with them, so the failure reported is the first in the events' order, as if checked one by one.
     private func replayEvents(ledgerID: String) throws -> Replay {
         var reader = try EventLineReader(directory: directory)
         defer { reader.close() }
         var walk = ChainWalk(ledgerID: ledgerID, policy: PARPolicy())
         let projection = try ScratchProjection()
+        /// Events of commands that passed the walk's own checks, not yet in the projection.
         var pending: [RecordedEvent] = []
         var command: [RecordedEvent] = []
 
-        func applyPending() throws {
+        /// Folds the first `count` pending events (all by default) into the projection.
+        func applyPending(_ count: Int? = nil) throws {
+            let count = count ?? pending.count
             do {
-                try projection.apply(pending)
+                try projection.apply(Array(pending.prefix(count)))
             } catch let broken as ScratchProjection.Broken {
                 throw Failure(code: .rule, message: "event \(broken.sequence): \(broken.reason)")
             }
-            pending.removeAll(keepingCapacity: true)
+            pending.removeFirst(count)
         }
+        /// Stops at `problem`, or at a signature or hash checked on another core that failed before
+        /// it; the events of the commands before it reach the projection first (a rule broken there
+        /// came first).
         func fail(_ problem: VerificationProblem) throws -> Never {
-            try applyPending()
+            let first = walk.firstDeferredProblem() ?? problem
+            // The command holding event `first.sequence` never reaches the projection, nor what follows.
+            var before = pending.partitioningIndex { $0.sequence >= first.sequence }
+            if before < pending.count, pending[before].sequence == first.sequence {
+                while before > 0, pending[before - 1].commandID == pending[before].commandID { before -= 1 }
+            }
+            try applyPending(before)
             let code: BundleVerdict.Code =
-                switch problem.kind {
+                switch first.kind {
                 case .chain: .chain
                 case .signature: .signature
                 case .command: .command
                 case .rule: .rule
                 }
-            throw Failure(code: code, message: "event \(problem.sequence): \(problem.reason)")
+            throw Failure(code: code, message: "event \(first.sequence): \(first.reason)")
+        }
+        /// Stops at `failure`, which names no event, unless a check on another core failed before it.
+        func stop(_ failure: any Error, applyingPending: Bool) throws -> Never {
+            if let problem = walk.firstDeferredProblem() { try fail(problem) }
+            if applyingPending { try applyPending() }
+            throw failure
         }
         func finishCommand() throws {
             if let problem = walk.finishCommand() { try fail(problem) }
             pending += command
             command.removeAll(keepingCapacity: true)
-            if pending.count >= 5_000 { try applyPending() }
+            if pending.count >= 5_000 {
+                if let problem = walk.firstDeferredProblem() { try fail(problem) }
+                try applyPending()
+            }
         }
 
-        while let line = try reader.next() {
+        while true {
+            let line: ArraySlice<UInt8>
+            do {
+                guard let next = try reader.next() else { break }
+                line = next
+            } catch {
+                try stop(error, applyingPending: false)
+            }
             let event: RecordedEvent
             do {
                 let value = try JSONParser.parse(Array(line))
@@ -291,24 +322,27 @@ public struct BundleVerifier {
                 }
                 event = try RecordedEvent(envelope: value)
             } catch let failure as Failure {
-                try applyPending()
-                throw failure
+                try stop(failure, applyingPending: true)
             } catch {
-                try applyPending()
-                throw Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber): \(error)")
+                try stop(
+                    Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber): \(error)"),
+                    applyingPending: true)
             }
             if walk.startsNewCommand(event) { try finishCommand() }
             if let problem = walk.check(event) { try fail(problem) }
             if event.sequence == 1, let policy, event.hash != policy.genesis {
-                throw Failure(
-                    code: .ledger,
-                    message:
-                        "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)")
+                try stop(
+                    Failure(
+                        code: .ledger,
+                        message:
+                            "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)"
+                    ), applyingPending: false)
             }
             command.append(event)
             if event.sequence % 10_000 == 0 { progress?(event.sequence, 0) }
         }
         try finishCommand()
+        if let problem = walk.firstDeferredProblem() { try fail(problem) }
         try applyPending()
         guard !walk.hashes.isEmpty else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
         return Replay(hashes: walk.hashes, actors: walk.actors, projection: projection)
@@ -393,6 +427,20 @@ public struct BundleVerifier {
             throw Failure(code: .actors, message: "actors.json does not match the actors the events define")
         }
         checks.append("actors.json matches the actors the events define")
+    }
+}
+
+extension Array where Element == RecordedEvent {
+    /// The index of the first event for which `isAfter` holds, the events being ordered so that it
+    /// holds for a suffix.
+    fileprivate func partitioningIndex(where isAfter: (RecordedEvent) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAfter(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
 

@@ -170,6 +170,67 @@ import Testing
         #expect(problem?.reason.contains("signature of command 'c3' does not verify") == true)
     }
 
+    /// Rewrites the commands of `sequences` with a flipped signature byte, re-links the chain and
+    /// recomputes the Merkle tree; then verifies with signatures checked in batches of `batchSize`.
+    private func verifyWithForgedSignatures(at sequences: [UInt64], commands: Int = 20, batchSize: Int) throws
+        -> VerificationReport
+    {
+        let directory = try TemporaryDirectory()
+        do { try Fixture(in: directory).appendScores(commands) }
+        for sequence in sequences {
+            try rewriteChain(directory, from: sequence) { event in
+                var signature = event.signature
+                signature[10] ^= 0xFF
+                return event.with(signature: signature)
+            }
+        }
+        return try Ledger.open(at: directory.ledgerPath, options: permitAll).verify(
+            progress: nil, batchSize: batchSize)
+    }
+
+    @Test func ofTwoForgedSignaturesInDifferentBatchesTheFirstIsNamed() throws {
+        for batchSize in [1, 2, 3, 4_096] {
+            let report = try verifyWithForgedSignatures(at: [16, 5], batchSize: batchSize)
+            #expect(report.problem?.sequence == 5, "batches of \(batchSize)")
+            #expect(report.problem?.kind == .signature)
+            #expect(
+                report.problem?.reason.hasPrefix("command 'c4': the signature of command 'c4' does not verify") == true)
+            #expect(report.eventCount == 5, "the events before the bad one and the bad one itself were read")
+        }
+    }
+
+    @Test func ofTwoForgedSignaturesInTheSameBatchTheFirstIsNamed() throws {
+        for batchSize in [8, 64, 4_096] {
+            let report = try verifyWithForgedSignatures(at: [7, 6], batchSize: batchSize)
+            #expect(report.problem?.sequence == 6, "batches of \(batchSize)")
+            #expect(
+                report.problem?.reason.hasPrefix("command 'c5': the signature of command 'c5' does not verify") == true)
+            #expect(report.eventCount == 6)
+        }
+    }
+
+    @Test func aForgedSignatureIsNamedBeforeALaterMissingEvent() throws {
+        let directory = try TemporaryDirectory()
+        do { try Fixture(in: directory).appendScores(19) }
+        try rewriteChain(directory, from: 4) { event in
+            var signature = event.signature
+            signature[0] ^= 0x01
+            return event.with(signature: signature)
+        }
+        do {
+            let environment = try Environment(path: directory.ledgerPath)
+            let events = try environment.database(named: Ledger.Layout.events, create: false)
+            try environment.write { try $0.delete(key(15), in: events) }
+        }
+        for batchSize in [1, 4, 4_096] {
+            let report = try Ledger.open(at: directory.ledgerPath, options: permitAll).verify(
+                progress: nil, batchSize: batchSize)
+            #expect(report.problem?.sequence == 4, "batches of \(batchSize)")
+            #expect(report.problem?.reason.contains("does not verify") == true)
+            #expect(report.eventCount == 4)
+        }
+    }
+
     @Test func anEventSignedByAnotherKeyIsNamed() throws {
         let directory = try TemporaryDirectory()
         do { try Fixture(in: directory).appendScores(5) }

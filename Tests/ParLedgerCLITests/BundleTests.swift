@@ -195,6 +195,52 @@ private struct Verdicts {
         }.both(code: "signature", containing: "event \(first + 1)")
     }
 
+    /// Forges the signatures of the commands holding lines `targets` (every event of each), re-links
+    /// the chain, reseals the bundle, and runs both verifiers; returns their verdicts and the first
+    /// event of each forged command.
+    private func verifyWithForgedSignatures(atLines targets: [Int]) throws -> (Verdicts, [Int]) {
+        var firsts: [Int] = []
+        let verdicts = try verifyTampered { bundle in
+            var all = try lines(bundle)
+            let events = try all.map { try RecordedEvent(envelope: try JSONParser.parse($0)) }
+            // A command is a run of events with one command id.
+            var forged: [ClosedRange<Int>] = []
+            for target in targets {
+                var (start, end) = (target, target)
+                while start > 0, events[start - 1].commandID == events[target].commandID { start -= 1 }
+                while end + 1 < events.count, events[end + 1].commandID == events[target].commandID { end += 1 }
+                forged.append(Int(events[start].sequence)...Int(events[end].sequence))
+            }
+            firsts = forged.map(\.lowerBound)
+            try rechain(&all, from: (firsts.min() ?? 1) - 1) { event in
+                if forged.contains(where: { $0.contains(Int(event.sequence)) }) {
+                    var signature = event.signature
+                    signature[7] ^= 0x20
+                    event = event.with(signature: signature)
+                }
+            }
+            try write(all, to: bundle)
+            try resealWithTheLogKey(bundle)
+        }
+        return (verdicts, firsts)
+    }
+
+    @Test func ofTwoForgedSignaturesInDifferentBatchesTheFirstIsNamedByBothVerifiers() throws {
+        // 4,096 events' worth of checks go to the other cores at a time: lines 6,000 and 700 are in
+        // different batches.
+        let (verdicts, firsts) = try verifyWithForgedSignatures(atLines: [6_000, 700])
+        #expect(firsts[1] < firsts[0] - 4_096)
+        verdicts.both(code: "signature", containing: "event \(firsts[1]): command")
+        verdicts.both(code: "signature", containing: "does not verify")
+    }
+
+    @Test func ofTwoForgedSignaturesInTheSameBatchTheFirstIsNamedByBothVerifiers() throws {
+        let (verdicts, firsts) = try verifyWithForgedSignatures(atLines: [1_600, 1_500])
+        #expect(firsts[1] < firsts[0])
+        verdicts.both(code: "signature", containing: "event \(firsts[1]): command")
+        verdicts.both(code: "signature", containing: "does not verify")
+    }
+
     @Test func anInsiderWhoBackdatesACommandIsCaughtByItsSigningTime() throws {
         var target = 0
         try verifyTampered { bundle in
@@ -330,6 +376,15 @@ extension RecordedEvent {
             )
         }
         return make(EventHash.of(make(.genesis).canonicalEnvelope()))
+    }
+
+    fileprivate func with(signature: [UInt8]) -> RecordedEvent {
+        RecordedEvent(
+            sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
+            payload: payload, actor: actor, recordedAt: recordedAt, commandID: commandID, causationID: causationID,
+            correlationID: correlationID, keyID: keyID, signature: signature, previousHash: previousHash, hash: hash,
+            signedAt: signedAt, basis: basis
+        )
     }
 
     fileprivate func with(payload: [UInt8]) -> RecordedEvent {
