@@ -17,22 +17,26 @@ struct Documents {
 
     func register(on router: Router<WebContext>) {
         router.get("cycles/:cycle/annex.xlsx") { _, context in
-            try file(context, "phu-luc") { try scoring.annex(cycle: $0) }
+            try await offloaded { try file(context, "phu-luc") { try scoring.annex(cycle: $0) } }
         }
         router.get("cycles/:cycle/criteria.xlsx") { _, context in
-            try file(context, "bang-tieu-chi") { try scoring.criteriaSheet(cycle: $0) }
+            try await offloaded { try file(context, "bang-tieu-chi") { try scoring.criteriaSheet(cycle: $0) } }
         }
         router.get("cycles/:cycle/units/:unit/council-report.xlsx") { _, context in
             let unit = try context.parameters.require("unit")
-            return try file(context, "bao-cao-tham-dinh-\(unit)") { try scoring.councilReport(cycle: $0, unit: unit) }
+            return try await offloaded {
+                try file(context, "bao-cao-tham-dinh-\(unit)") { try scoring.councilReport(cycle: $0, unit: unit) }
+            }
         }
         router.get("cycles/:cycle/annex") { _, context in
-            try page(context, xlsx: "annex.xlsx") { try scoring.annex(cycle: $0) }
+            try await offloaded { try page(context, xlsx: "annex.xlsx") { try scoring.annex(cycle: $0) } }
         }
         router.get("cycles/:cycle/units/:unit/council-report") { _, context in
             let unit = try context.parameters.require("unit")
-            return try page(context, xlsx: "units/\(unit)/council-report.xlsx") {
-                try scoring.councilReport(cycle: $0, unit: unit)
+            return try await offloaded {
+                try page(context, xlsx: "units/\(unit)/council-report.xlsx") {
+                    try scoring.councilReport(cycle: $0, unit: unit)
+                }
             }
         }
     }

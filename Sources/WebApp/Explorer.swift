@@ -28,7 +28,9 @@ struct Explorer {
     func register(on router: Router<WebContext>) {
         router.get("events") { request, context in try search(request, context) }
         router.get("events/:seq") { _, context in try eventPage(context) }
-        router.get("cycles/:cycle/units/:unit/history") { request, context in try history(request, context) }
+        router.get("cycles/:cycle/units/:unit/history") { request, context in
+            try await offloaded { try history(request, context) }
+        }
         router.get("trust-policy.txt") { _, context in
             try admit(context)
             return Response(
@@ -37,7 +39,9 @@ struct Explorer {
         }
         let api = router.group("api/explorer")
         api.get("events/:seq") { _, context in try eventJSON(context) }
-        api.get("cycles/:cycle/units/:unit") { request, context in try unitAsOf(request, context) }
+        api.get("cycles/:cycle/units/:unit") { request, context in
+            try await offloaded { try unitAsOf(request, context) }
+        }
     }
 
     func admit(_ context: WebContext) throws {

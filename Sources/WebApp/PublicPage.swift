@@ -16,7 +16,7 @@ struct PublicPage {
     let archives: BundleArchives
 
     func register(on router: Router<WebContext>) {
-        router.get("cycles/:cycle") { _, context in try page(context) }
+        router.get("cycles/:cycle") { _, context in try await offloaded { try page(context) } }
         router.get("cycles/:cycle/bundle") { _, context in try await bundle(context) }
     }
 
@@ -97,7 +97,7 @@ struct PublicPage {
             throw WebError(status: .notFound, kind: "not-found", message: "Kỳ '\(cycleID)' chưa công bố.")
         }
         let (path, head) = try await archives.archive(of: scoring)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let bytes = try await offloaded { try Data(contentsOf: URL(fileURLWithPath: path)) }
         return Response(
             status: .ok,
             headers: [
@@ -114,7 +114,7 @@ struct PublicPage {
 actor BundleArchives {
     private var current: (head: LedgerHead, path: String)?
 
-    func archive(of scoring: ScoringLedger) throws -> (path: String, head: LedgerHead) {
+    func archive(of scoring: ScoringLedger) async throws -> (path: String, head: LedgerHead) {
         let head = try scoring.ledger.head()
         if let current, current.head == head, FileManager.default.fileExists(atPath: current.path) {
             return (current.path, head)
@@ -123,7 +123,7 @@ actor BundleArchives {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("parledger-serve-\(getpid())-\(head.hash.hex.prefix(16)).zip").path
         try? FileManager.default.removeItem(atPath: path)
-        _ = try CertifiedBundle.exportArchive(scoring, to: path, withEvidence: false)
+        try await offloaded { _ = try CertifiedBundle.exportArchive(scoring, to: path, withEvidence: false) }
         current = (head, path)
         return (path, head)
     }

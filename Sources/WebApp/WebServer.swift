@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 import Ledger
 public import Logging
+import NIOPosix
 public import PARIndex
 import ServiceLifecycle
 
@@ -102,4 +103,11 @@ struct StaticAssets: Sendable {
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
+}
+
+/// Runs `body`, which blocks for long (a replay of the ledger, an export, a workbook), on NIO's thread
+/// pool: request handlers run on Swift's cooperative threads, one per core, which every other request
+/// needs too.
+func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive(body)
 }
