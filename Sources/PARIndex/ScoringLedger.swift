@@ -12,6 +12,9 @@ public final class ScoringLedger: Sendable {
     /// The file whose lock keeps two rebuilds from filling the same side at once.
     static let rebuildLockFileName = "rebuild.lock"
 
+    /// The last results computed per cycle (see `results(cycle:)`).
+    private let resultsCache = ResultsCache()
+
     private init(ledger: Ledger) throws {
         self.ledger = ledger
         self.generations = try ProjectionGenerations(store: ledger.projections)
@@ -135,13 +138,22 @@ public final class ScoringLedger: Sendable {
     }
 
     /// The cycle's results as the events give them now.
+    ///
+    /// Results change only when events are appended, and front ends ask for them on every page: the
+    /// last results of each cycle are kept with the ledger size they were computed at, and computed
+    /// again once the ledger has grown.
     public func results(cycle cycleID: String) throws -> CycleResults {
-        try read { txn, projector in
+        let size = try ledger.head().count
+        if let kept = resultsCache.results(of: cycleID.nfc, atSize: size) { return kept }
+        let computed = try read { txn, projector in
             guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
                 throw RuleViolation.notFound("no cycle '\(cycleID)'")
             }
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }
+        // Kept only when nothing was appended meanwhile, so the results belong to that size.
+        if try ledger.head().count == size { resultsCache.keep(computed, of: cycleID.nfc, atSize: size) }
+        return computed
     }
 
     /// One `parledger-results <cycle> <hash>` line per published cycle (the hash its publication
@@ -213,5 +225,20 @@ public final class ScoringLedger: Sendable {
             }
             return SHA256Digest.hex(bytes)
         }
+    }
+}
+
+/// Each cycle's last computed results and the ledger size they belong to.
+final class ResultsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var kept: [String: (size: UInt64, results: CycleResults)] = [:]
+
+    func results(of cycle: String, atSize size: UInt64) -> CycleResults? {
+        lock.withLock { kept[cycle].flatMap { $0.size == size ? $0.results : nil } }
+    }
+
+    func keep(_ results: CycleResults, of cycle: String, atSize size: UInt64) {
+        lock.withLock { kept[cycle] = (size, results) }
     }
 }
