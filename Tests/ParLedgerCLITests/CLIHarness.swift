@@ -142,3 +142,25 @@ extension TemporaryDirectory {
         try #require(opened.status == 0, "cycle open: \(opened.error)")
     }
 }
+
+extension Repository {
+    /// The survey leaves of a framework file, with their maxima.
+    static func surveyLeaves(ofFramework name: String) throws -> [(String, String)] {
+        let data = try #require(
+            FileManager.default.contents(atPath: Repository.file("schemas/frameworks/\(name).json")))
+        var leaves: [(String, String)] = []
+        func walk(_ value: JSONValue) {
+            if let children = value["children"]?.arrayValue {
+                children.forEach(walk)
+                return
+            }
+            if value["method"] == .string("survey"), let code = value["code"]?.stringValue,
+                let max = value["maxPoints"]?.stringValue
+            {
+                leaves.append((code, max))
+            }
+        }
+        try JSONParser.parse(Array(data))["criteria"]?.arrayValue?.forEach(walk)
+        return leaves
+    }
+}

@@ -18,26 +18,6 @@ import Testing
         return outcome
     }
 
-    /// The survey leaves of a framework file, with their maxima.
-    private func surveyLeaves(_ name: String) throws -> [(String, String)] {
-        let data = try #require(
-            FileManager.default.contents(atPath: Repository.file("schemas/frameworks/\(name).json")))
-        var leaves: [(String, String)] = []
-        func walk(_ value: JSONValue) {
-            if let children = value["children"]?.arrayValue {
-                children.forEach(walk)
-                return
-            }
-            if value["method"] == .string("survey"), let code = value["code"]?.stringValue,
-                let max = value["maxPoints"]?.stringValue
-            {
-                leaves.append((code, max))
-            }
-        }
-        try JSONParser.parse(Array(data))["criteria"]?.arrayValue?.forEach(walk)
-        return leaves
-    }
-
     @Test func aCycleFromOpeningToCorrectionThroughTheCommandLine() throws {
         let directory = try TemporaryDirectory()
         try directory.initCycle()
@@ -92,11 +72,13 @@ import Testing
         _ = try run(directory, ["council", "close", cycle], key: key("hoi-dong"))
 
         var csv = "unit,criterion,points\r\n"
-        for (code, max) in try surveyLeaves("dien-bien-2019-departments") {
+        for (code, max) in try Repository.surveyLeaves(ofFramework: "dien-bien-2019-departments") {
             csv += "so-tai-chinh,\(code),\"\(max.replacingOccurrences(of: ".", with: ","))\"\r\n"
             csv += "so-y-te,\(code),\(code == "2.5.1" ? "0" : max)\r\n"
         }
-        for (code, max) in try surveyLeaves("dien-bien-2019-districts") { csv += "huyen-muong-cha,\(code),\(max)\r\n" }
+        for (code, max) in try Repository.surveyLeaves(ofFramework: "dien-bien-2019-districts") {
+            csv += "huyen-muong-cha,\(code),\(max)\r\n"
+        }
         let surveyFile = directory.path + "/dtxhh.csv"
         try Data([0xEF, 0xBB, 0xBF] + Array(csv.utf8)).write(to: URL(fileURLWithPath: surveyFile))
         let imported = try run(directory, ["survey", "import", cycle, surveyFile], key: key("nha-thau"))

@@ -29,26 +29,6 @@ import Testing
         return outcome.error
     }
 
-    /// The survey leaves of a framework file, with their maxima.
-    private func surveyLeaves(_ name: String) throws -> [(String, String)] {
-        let data = try #require(
-            FileManager.default.contents(atPath: Repository.file("schemas/frameworks/\(name).json")))
-        var leaves: [(String, String)] = []
-        func walk(_ value: JSONValue) {
-            if let children = value["children"]?.arrayValue {
-                children.forEach(walk)
-                return
-            }
-            if value["method"] == .string("survey"), let code = value["code"]?.stringValue,
-                let max = value["maxPoints"]?.stringValue
-            {
-                leaves.append((code, max))
-            }
-        }
-        try JSONParser.parse(Array(data))["criteria"]?.arrayValue?.forEach(walk)
-        return leaves
-    }
-
     @Test func unitsObjectAfterPublicationTheSecretariatAnswersAndACorrectionCitesTheObjection() throws {
         let directory = try TemporaryDirectory()
         // The decision date lies ahead, so that the 30 days for objections have not passed when the test runs.
@@ -96,10 +76,12 @@ import Testing
         }
         _ = try run(directory, ["council", "close", cycle], key: key("hoi-dong"))
         var csv = "unit,criterion,points\n"
-        for (code, max) in try surveyLeaves("dien-bien-2019-departments") {
+        for (code, max) in try Repository.surveyLeaves(ofFramework: "dien-bien-2019-departments") {
             csv += "so-tai-chinh,\(code),\(max)\nso-y-te,\(code),\(max)\n"
         }
-        for (code, max) in try surveyLeaves("dien-bien-2019-districts") { csv += "huyen-muong-cha,\(code),\(max)\n" }
+        for (code, max) in try Repository.surveyLeaves(ofFramework: "dien-bien-2019-districts") {
+            csv += "huyen-muong-cha,\(code),\(max)\n"
+        }
         let surveyFile = directory.path + "/dtxhh.csv"
         try Data(csv.utf8).write(to: URL(fileURLWithPath: surveyFile))
         _ = try run(directory, ["survey", "import", cycle, surveyFile], key: key("nha-thau"))
