@@ -376,6 +376,19 @@ class BundleTests(unittest.TestCase):
             with self.subTest(drafts=drafts):
                 self.assertFails([bundle, "--trust", policy], "rule")
 
+    def assertCasesRefused(self, cases, late):
+        """Each case (name, the cycle's first step left out, commands before, actor, drafts, fragment)
+        is refused; a command before that is "late" moves the clock to `late` instead."""
+        for name, until, before, actor, drafts, fragment in cases:
+            with self.subTest(name):
+                builder = BundleBuilder().cycle(until=until)
+                for step in before:
+                    if step == "late":
+                        builder.time = late
+                    else:
+                        builder.issue(*step)
+                self.assertRefused(builder, actor, drafts, fragment)
+
     def assertRefused(self, builder, actor, drafts, *fragments):
         """One command appended to `builder` breaks a rule: FAILED [rule] naming its first event and each fragment."""
         seq = len(builder.events) + 1
@@ -474,15 +487,7 @@ class BundleTests(unittest.TestCase):
             ("answer without text", "appraise", [("council", [ask()])], "officer-a", [answer(text="")], "needs its answer"),
             ("answer after the seal", "appraise", [("council", [ask(), seal])], "officer-a", [answer()], "is sealed"),
         ]
-        for name, until, before, actor, drafts, fragment in cases:
-            with self.subTest(name):
-                builder = BundleBuilder().cycle(until=until)
-                for step in before:
-                    if step == "late":
-                        builder.time = late
-                    else:
-                        builder.issue(*step)
-                self.assertRefused(builder, actor, drafts, fragment)
+        self.assertCasesRefused(cases, late)
 
     def test_objections_in_a_cycle_that_verifies(self):
         unit = BundleBuilder.unit
@@ -534,15 +539,7 @@ class BundleTests(unittest.TestCase):
             ("correction citing an unknown objection", "correct", [filed], "sec", [correct("kn-9")],
              "filed no objection 'kn-9'"),
         ]
-        for name, until, before, actor, drafts, fragment in cases:
-            with self.subTest(name):
-                builder = BundleBuilder().cycle(until=until)
-                for step in before:
-                    if step == "late":
-                        builder.time = late
-                    else:
-                        builder.issue(*step)
-                self.assertRefused(builder, actor, drafts, fragment)
+        self.assertCasesRefused(cases, late)
 
     def test_draw_rules(self):
         builder = BundleBuilder().cycle(until="close")
