@@ -83,7 +83,7 @@ extension ScoringLedger {
                         .integer(adjustments.count + 1), .text(line.criterion.code), .text(line.criterion.title),
                         .points(line.criterion.maxPoints), selfCell, appraisedCell, .text(appraised.reason ?? ""),
                         .text((appraised.evidence ?? []).map(\.name).joined(separator: "; ")),
-                        .text(appraised.actor), .text(Self.vietnamTime(appraised.at)),
+                        .text(appraised.actor), .text(VietnamTime.dateAndTime(appraised.at)),
                         .integer(Int(appraised.sequence)),
                     ]))
         }
@@ -132,9 +132,9 @@ extension ScoringLedger {
                         [
                             .integer(offset + 1), .text(criterion.code), .text(request.request),
                             .text(request.question),
-                            .text(request.askedBy), .text(Self.vietnamTime(request.askedAt)),
+                            .text(request.askedBy), .text(VietnamTime.dateAndTime(request.askedAt)),
                             .text(answer?.text ?? "Chưa giải trình"), .text(answer?.by ?? ""),
-                            .text(answer.map { Self.vietnamTime($0.at) } ?? ""),
+                            .text(answer.map { VietnamTime.dateAndTime($0.at) } ?? ""),
                             .text((answer?.evidence ?? []).map(\.name).joined(separator: "; ")),
                         ]))
             }
@@ -219,7 +219,7 @@ extension ScoringLedger {
             return "Kết quả Chỉ số CCHC năm \(year) — (chưa công bố)"
         }
         return
-            "Kết quả Chỉ số CCHC năm \(year) — Phụ lục kèm theo Quyết định số \(publication.decision) ngày \(vietnamDate(publication.date))"
+            "Kết quả Chỉ số CCHC năm \(year) — Phụ lục kèm theo Quyết định số \(publication.decision) ngày \(VietnamTime.date(publication.date))"
     }
 
     private static func sourceNote(_ status: CycleStatus) -> String {
@@ -245,21 +245,5 @@ extension ScoringLedger {
             return day
         }
         return Timestamp(iso8601: opened.selfAssessmentDeadline) ?? Timestamp(millisecondsSinceEpoch: 0)
-    }
-
-    /// "2021-05-29" → "29/05/2021" (unchanged if it is not such a date).
-    static func vietnamDate(_ date: String) -> String {
-        let parts = date.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4 else { return date }
-        return "\(parts[2])/\(parts[1])/\(parts[0])"
-    }
-
-    /// A stored ISO 8601 UTC time as read in Vietnam: "15/01/2021 08:30" (UTC+07:00).
-    static func vietnamTime(_ iso8601: String) -> String {
-        guard let time = Timestamp(iso8601: iso8601) else { return iso8601 }
-        let local = time.local(in: .vietnam)
-        let day = String(local.prefix(10))
-        let clock = local.dropFirst(11).prefix(5)
-        return vietnamDate(day) + " " + clock
     }
 }

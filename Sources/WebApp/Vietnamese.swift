@@ -28,13 +28,14 @@ enum Vietnamese {
         kind == UnitKind.district.rawValue ? "UBND cấp huyện" : "Sở, ban, ngành"
     }
 
+    /// How pages name a cycle: "Chỉ số CCHC năm 2019 (2019)".
+    static func cycleName(_ cycle: CycleRecord) -> String {
+        "\(cycle.opened.name) (\(cycle.opened.year))"
+    }
+
     /// A stored ISO 8601 time as people in the province read it: "16:59 ngày 14/01/2020".
     static func time(_ iso8601: String) -> String {
-        guard let time = Timestamp(iso8601: iso8601) else { return iso8601 }
-        let local = time.local(in: .vietnam)
-        let (date, clock) = (local.prefix(10).split(separator: "-"), local.dropFirst(11).prefix(5))
-        guard date.count == 3 else { return local }
-        return "\(clock) ngày \(date[2])/\(date[1])/\(date[0])"
+        VietnamTime.parts(iso8601).map { "\($0.clock) ngày \($0.date)" } ?? iso8601
     }
 
     /// Today's date in the province, YYYY-MM-DD.
