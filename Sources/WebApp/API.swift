@@ -91,7 +91,7 @@ struct API {
 
     func signedIn(_ context: WebContext) throws -> SessionStore.Session {
         guard let session = context.session else {
-            throw WebError(status: .unauthorized, kind: "unauthenticated", message: "log in first")
+            throw WebError.unauthenticated()
         }
         return session
     }
@@ -130,17 +130,15 @@ struct API {
         }
         guard await sessions.redeem(challenge) else {
             await sessions.noteFailedLogin(from: context.client)
-            throw WebError(
-                status: .unauthorized, kind: "unauthenticated", message: "the challenge is unknown, used or expired")
+            throw WebError.unauthenticated("the challenge is unknown, used or expired")
         }
         guard key.verifies(Array(signature), of: Self.loginMessage(ledgerID: scoring.ledger.id, challenge: challenge)),
             let actor = try scoring.ledger.actor(owning: key), actor.status == .active
         else {
             await sessions.noteFailedLogin(from: context.client)
             context.logger.notice("login refused", metadata: ["client": "\(context.client)"])
-            throw WebError(
-                status: .unauthorized, kind: "unauthenticated",
-                message: "the signature does not verify with a current key of an active actor of this ledger")
+            throw WebError.unauthenticated(
+                "the signature does not verify with a current key of an active actor of this ledger")
         }
         let session = await sessions.open(actor: actor.id, keyID: key.id)
         context.logger.info("logged in", metadata: ["actor": "\(actor.id)"])
@@ -154,7 +152,7 @@ struct API {
     func me(_ context: WebContext) async throws -> Response {
         let session = try signedIn(context)
         guard let actor = try scoring.ledger.actor(session.actor) else {
-            throw WebError(status: .unauthorized, kind: "unauthenticated", message: "log in first")
+            throw WebError.unauthenticated()
         }
         return JSONResponse.make(try identity(actor, session))
     }

@@ -46,7 +46,7 @@ struct Explorer {
 
     func admit(_ context: WebContext) throws {
         if access == .signedIn && context.session == nil {
-            throw WebError(status: .unauthorized, kind: "unauthenticated", message: "Hãy đăng nhập để xem lịch sử.")
+            throw WebError.unauthenticated("Hãy đăng nhập để xem lịch sử.")
         }
     }
 
@@ -232,7 +232,7 @@ struct Explorer {
         let report = try scoring.traceReport(cycle: cycleID, unit: unit.id, criterion: criterion)
         var data = try common(context, "Lịch sử điểm — \(unit.name)", "history")
         data["cycle"] = cycle.opened.cycle
-        data["cycleName"] = "\(cycle.opened.name) (\(cycle.opened.year))"
+        data["cycleName"] = Vietnamese.cycleName(cycle)
         data["unit"] = unit.id
         data["unitName"] = unit.name
         data["criterion"] = criterion

@@ -11,6 +11,11 @@ struct WebError: Error {
     let kind: String
     let message: String
     var retryAfter: Int? = nil
+
+    /// Not logged in, or the login did not hold.
+    static func unauthenticated(_ message: String = "log in first") -> WebError {
+        WebError(status: .unauthorized, kind: "unauthenticated", message: message)
+    }
 }
 
 /// Headers every response carries: a Content-Security-Policy that allows no inline script and no
@@ -102,7 +107,7 @@ struct SessionMiddleware: RouterMiddleware {
             || (request.uri.path == "/api/session" && request.method == .post)
         if changesState && !isLogin {
             guard let session = context.session else {
-                throw WebError(status: .unauthorized, kind: "unauthenticated", message: "log in first")
+                throw WebError.unauthenticated()
             }
             guard request.headers[Self.csrfHeader] == session.csrf else {
                 throw WebError(status: .forbidden, kind: "csrf", message: "the request lacks this session's CSRF token")

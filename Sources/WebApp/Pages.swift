@@ -99,7 +99,7 @@ struct Pages {
 
     func viewer(_ context: WebContext, needs role: Role? = nil, scope: String? = nil) throws -> Viewer {
         guard let session = context.session, let actor = try scoring.ledger.actor(session.actor) else {
-            throw WebError(status: .unauthorized, kind: "unauthenticated", message: "Hãy đăng nhập bằng khoá của bạn.")
+            throw WebError.unauthenticated("Hãy đăng nhập bằng khoá của bạn.")
         }
         let viewer = Viewer(session: session, actor: actor)
         if let role, !viewer.holds(role, scope: scope) {
@@ -144,7 +144,7 @@ struct Pages {
         var tasks: [[String: Any]] = []
         for record in try scoring.cycles() {
             let id = record.opened.cycle
-            let label = "\(record.opened.name) (\(record.opened.year))"
+            let label = Vietnamese.cycleName(record)
             for grant in viewer.actor.grants {
                 switch Role(rawValue: grant.role) {
                 case .unitOfficer:
@@ -269,7 +269,7 @@ struct Pages {
         }
         let beforeDeadline = Timestamp(iso8601: deadline).map { scoring.ledger.now() <= $0 } ?? false
         return pageData([
-            "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
+            "cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record),
             "unit": member.id, "unitName": member.name, "kind": Vietnamese.kind(member.kind.rawValue),
             "stage": Vietnamese.stage(unitRecord.stage.rawValue), "stageCode": unitRecord.stage.rawValue,
             "deadline": Vietnamese.time(deadline),
@@ -321,7 +321,7 @@ struct Pages {
         return page(
             "council", viewer, "Hàng chờ thẩm định",
             [
-                "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
+                "cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record),
                 "units": units,
                 "chair": assignment.chair, "closed": record.appraisalClosed != nil,
             ])
@@ -374,7 +374,7 @@ struct Pages {
         return page(
             "committee", viewer, "Bốc thăm và phúc tra",
             [
-                "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
+                "cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record),
                 "commitment": record.spotCheckCommitment ?? "", "committed": record.spotCheckCommitment != nil,
                 "closedHash": record.appraisalClosed?.hash ?? "", "closed": record.appraisalClosed != nil,
                 "draws": draws, "checked": checked,
@@ -398,7 +398,7 @@ struct Pages {
         let viewer = try viewer(context, needs: .surveyContractor)
         return page(
             "survey", viewer, "Nhập điểm điều tra xã hội học",
-            ["cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))"])
+            ["cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record)])
     }
 
     // MARK: Secretariat
@@ -414,7 +414,7 @@ struct Pages {
         }
         let cycles: [[String: Any]] = try scoring.cycles().map {
             [
-                "cycle": $0.opened.cycle, "name": "\($0.opened.name) (\($0.opened.year))",
+                "cycle": $0.opened.cycle, "name": Vietnamese.cycleName($0),
                 "published": $0.publication != nil,
             ]
         }
@@ -479,7 +479,7 @@ struct Pages {
         return page(
             "dashboard", viewer, "Theo dõi kỳ đánh giá",
             [
-                "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
+                "cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record),
                 "units": units, "checklist": checklist,
                 "published": mustacheValue(status.json["published"] ?? .null) as Any,
                 "isPublished": record.publication != nil,
@@ -511,7 +511,7 @@ struct Pages {
         return page(
             "ranking", viewer, "Kết quả Chỉ số CCHC",
             [
-                "cycle": record.opened.cycle, "cycleName": "\(record.opened.name) (\(record.opened.year))",
+                "cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record),
                 "rows": rows, "published": record.publication != nil,
                 "decision": record.publication?.decision ?? "", "date": record.publication?.date ?? "",
             ])
