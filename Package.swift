@@ -120,6 +120,8 @@ let package = Package(
 )
 
 for target in package.targets where target.type != .system {
+    // Each module's README says what it owns; it is documentation, not a resource.
+    if target.type != .test && target.path == nil { target.exclude.append("README.md") }
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
