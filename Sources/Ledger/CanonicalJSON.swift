@@ -49,8 +49,15 @@ public enum CanonicalJSON {
     /// or `\u00XX`, everything else as raw UTF-8.
     public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: text.utf8)
+        let isPlain = { (byte: UInt8) in byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") }
+        let appendedPlain =
+            text.utf8.withContiguousStorageIfAvailable { utf8 in
+                guard utf8.allSatisfy(isPlain) else { return false }
+                output.append(contentsOf: utf8)
+                return true
+            } ?? false
+        if appendedPlain || text.utf8.allSatisfy(isPlain) {
+            if !appendedPlain { output.append(contentsOf: text.utf8) }
             output.append(UInt8(ascii: "\""))
             return
         }

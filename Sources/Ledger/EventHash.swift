@@ -51,12 +51,16 @@ private func hexValue(_ digit: UInt8) -> UInt8? {
 }
 
 /// Bytes as lowercase hex digits.
-public func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    for byte in bytes {
-        text.append(digits[Int(byte >> 4)])
-        text.append(digits[Int(byte & 0x0F)])
+public func hexString(_ sequence: some Sequence<UInt8>) -> String {
+    let bytes = Array(sequence)
+    return String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+        let digits: StaticString = "0123456789abcdef"
+        var position = 0
+        for byte in bytes {
+            text[position] = digits.utf8Start[Int(byte >> 4)]
+            text[position + 1] = digits.utf8Start[Int(byte & 0x0F)]
+            position += 2
+        }
+        return position
     }
-    return String(decoding: text, as: UTF8.self)
 }

@@ -85,12 +85,14 @@ public func appendField(_ field: some Collection<UInt8>, to out: inout [UInt8]) 
 
 /// Big-endian encoding of fixed-width integers, as LMDB keys and record fields use it; public for
 /// the stored records of modules built on the ledger.
+@inlinable
 public func appendInteger<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
     var bigEndian = value.bigEndian
     withUnsafeBytes(of: &bigEndian) { out.append(contentsOf: $0) }
 }
 
 /// The big-endian bytes of `value`.
+@inlinable
 public func bigEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
     var out: [UInt8] = []
     appendInteger(value, to: &out)
@@ -109,8 +111,8 @@ public struct ByteReader {
         }
     }
 
-    let bytes: [UInt8]
-    private(set) var offset = 0
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline private(set) var offset = 0
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -130,6 +132,7 @@ public struct ByteReader {
         return Array(bytes[offset..<offset + count])
     }
 
+    @inlinable
     public mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(Malformed) -> T {
         try need(MemoryLayout<T>.size)
         var value = T.zero
@@ -138,7 +141,8 @@ public struct ByteReader {
         return value
     }
 
-    private func need(_ count: Int) throws(Malformed) {
+    @usableFromInline
+    func need(_ count: Int) throws(Malformed) {
         guard count >= 0, bytes.count - offset >= count else {
             throw Malformed(reason: "truncated at byte \(offset) (wanted \(count) more of \(bytes.count - offset))")
         }
@@ -154,7 +158,10 @@ public struct ByteReader {
         let start = offset
         let count = Int(try integer(UInt32.self))
         try need(count)
-        guard let text = String(validating: bytes[offset..<offset + count], as: UTF8.self) else {
+        let field = bytes.withUnsafeBufferPointer {
+            String(validating: UnsafeBufferPointer(rebasing: $0[offset..<offset + count]), as: UTF8.self)
+        }
+        guard let text = field else {
             throw Malformed(reason: "invalid UTF-8 in the field at byte \(start)")
         }
         offset += count

@@ -120,8 +120,28 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
+        let start = index
+        // Most strings have no escape: one run of bytes, already known to be valid UTF-8.
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                return try parseEscapedString(from: start)
+            case 0x00..<0x20:
+                throw error("control character in a string (escape it)")
+            default:
+                index += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    /// The rest of a string that has an escape at `index`, its first bytes starting at `start`.
+    private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
         var scalars = String.UnicodeScalarView()
-        var runStart = index
+        var runStart = start
         func flushRun(_ end: Int) {
             if end > runStart {
                 scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)

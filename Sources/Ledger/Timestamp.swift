@@ -50,15 +50,38 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// ISO 8601 in UTC with milliseconds.
     public var iso8601: String {
         var seconds = time_t(millisecondsSinceEpoch.floorDivided(by: 1000))
-        let millis = millisecondsSinceEpoch - Int64(seconds) * 1000
+        let millis = Int(millisecondsSinceEpoch - Int64(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        let year = Int(parts.tm_year) + 1900
+        let rest: [(value: Int, width: Int, separator: UInt8)] = [
+            (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")), (Int(parts.tm_mday), 2, UInt8(ascii: "T")),
+            (Int(parts.tm_hour), 2, UInt8(ascii: ":")), (Int(parts.tm_min), 2, UInt8(ascii: ":")),
+            (Int(parts.tm_sec), 2, UInt8(ascii: ".")), (millis, 3, UInt8(ascii: "Z")),
+        ]
+        // Written digit by digit: every event's envelope carries two of these.
+        let yearDigits = (0...9999).contains(year) ? 4 : 0
+        let text = String(unsafeUninitializedCapacity: 20 + yearDigits) { text in
+            var position = 0
+            func write(_ value: Int, width: Int, then separator: UInt8) {
+                var value = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    text[position + offset] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                text[position + width] = separator
+                position += width + 1
+            }
+            if yearDigits == 0 {
+                text[0] = UInt8(ascii: "-")
+                position = 1
+            } else {
+                write(year, width: 4, then: UInt8(ascii: "-"))
+            }
+            for field in rest { write(field.value, width: field.width, then: field.separator) }
+            return position
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+        return yearDigits == 0 ? String(year) + text : text
     }
 
     public var description: String { iso8601 }

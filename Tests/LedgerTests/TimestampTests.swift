@@ -15,6 +15,12 @@ import Testing
         #expect(Timestamp(millisecondsSinceEpoch: -1).iso8601 == "1969-12-31T23:59:59.999Z")
     }
 
+    @Test func yearsBeyondFourDigitsAreWrittenInFull() {
+        let tenThousand = Timestamp(millisecondsSinceEpoch: 253_402_300_800_000)
+        #expect(tenThousand.iso8601 == "10000-01-01T00:00:00.000Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_799_999).iso8601 == "9999-12-31T23:59:59.999Z")
+    }
+
     @Test func malformedOrImpossibleDatesAreRefused() {
         #expect(Timestamp(iso8601: "2020-02-30T00:00:00Z") == nil)
         #expect(Timestamp(iso8601: "2020-01-14 09:30:05Z") == nil)
