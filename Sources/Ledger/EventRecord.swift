@@ -158,8 +158,11 @@ public struct ByteReader {
         let start = offset
         let count = Int(try integer(UInt32.self))
         try need(count)
-        let field = bytes.withUnsafeBufferPointer {
-            String(validating: UnsafeBufferPointer(rebasing: $0[offset..<offset + count]), as: UTF8.self)
+        let field = bytes.withUnsafeBufferPointer { buffer in
+            let utf8 = UnsafeBufferPointer(rebasing: buffer[offset..<offset + count])
+            // ASCII (most fields) is valid UTF-8 as it stands, without the slower general check.
+            return utf8.allSatisfy { $0 < 0x80 }
+                ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
         }
         guard let text = field else {
             throw Malformed(reason: "invalid UTF-8 in the field at byte \(start)")

@@ -47,6 +47,21 @@ public enum JSONValue: Sendable, Hashable {
 extension String {
     /// This text in Unicode Normalization Form C, the form the ledger hashes and compares.
     public var nfc: String {
-        utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
+        isNFCByItsScalars ? self : precomposedStringWithCanonicalMapping
+    }
+
+    /// Whether every scalar is one that is in NFC whatever surrounds it (NFC_QC=Yes, and composing with
+    /// nothing before it): below U+0300 (ASCII, Latin-1, Latin Extended-A/B with đ ơ ư, IPA and spacing
+    /// modifiers), Latin Extended Additional (U+1E00–U+1EFF, Vietnamese's precomposed letters) and
+    /// General Punctuation after U+200F (dashes, quotes). Such text needs no normalising, which is most of
+    /// what the ledger reads; anything else goes through Foundation.
+    var isNFCByItsScalars: Bool {
+        let isPlain = { (byte: UInt8) in byte < 0x80 }
+        if utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPlain) }) ?? utf8.allSatisfy(isPlain) {
+            return true
+        }
+        return unicodeScalars.allSatisfy { scalar in
+            scalar.value < 0x300 || (0x1E00...0x1EFF).contains(scalar.value) || (0x2010...0x205F).contains(scalar.value)
+        }
     }
 }

@@ -93,3 +93,30 @@ import Testing
         #expect(try JSONParser.parse(#""a\/b\n\u00e9""#) == .string("a/b\né"))
     }
 }
+
+@Suite struct NormalisationTests {
+    /// The scalars `String.nfc` passes through without Foundation: each must be in NFC alone, start no
+    /// reordering, and compose with no letter before it.
+    @Test func scalarsPassedThroughAreStableUnderNFC() {
+        let ranges: [ClosedRange<UInt32>] = [0x20...0x2FF, 0x1E00...0x1EFF, 0x2010...0x205F]
+        let bases = Array("AaEeIiOoUuYyĂăÂâÊêÔôƠơƯưĐđ".unicodeScalars)
+        for value in ranges.joined() {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(scalar.properties.canonicalCombiningClass == .notReordered, "U+\(String(value, radix: 16))")
+            let alone = String(scalar)
+            #expect(alone.precomposedStringWithCanonicalMapping == alone, "U+\(String(value, radix: 16))")
+            for base in bases {
+                let pair = String(base) + alone
+                #expect(pair.precomposedStringWithCanonicalMapping.unicodeScalars.count == 2)
+            }
+        }
+    }
+
+    @Test func combiningMarksAreComposed() {
+        let decomposed = "Vie\u{0323}\u{0302}t Nam"
+        #expect(decomposed.nfc == "Việt Nam")
+        #expect(decomposed.nfc.unicodeScalars.count == 8)
+        #expect("Ω".nfc == "\u{03A9}")
+        #expect("\u{2126}".nfc == "\u{03A9}")
+    }
+}
