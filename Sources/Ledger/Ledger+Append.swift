@@ -38,13 +38,15 @@ extension Ledger {
                 let recordedAt = max(now, try lastRecordedAt(head, txn))
                 var results: [AppendResult] = []
                 results.reserveCapacity(commands.count)
+                var tiles = MerkleTiles.Appender()
                 for command in commands {
-                    let result = try appendOne(command, at: recordedAt, head: &head, txn: txn)
+                    let result = try appendOne(command, at: recordedAt, head: &head, tiles: &tiles, txn: txn)
                     if !result.wasAlreadyRecorded {
                         for event in result.events { try apply(event, writer) }
                     }
                     results.append(result)
                 }
+                try storeTiles(of: &tiles, in: txn)
                 var headValue = bigEndianBytes(head.count)
                 headValue.append(contentsOf: head.hash.bytes)
                 try txn.put(headValue, for: Layout.headKey, in: meta)
@@ -54,7 +56,8 @@ extension Ledger {
     }
 
     private func appendOne(
-        _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, txn: WriteTransaction
+        _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, tiles: inout MerkleTiles.Appender,
+        txn: WriteTransaction
     ) throws -> AppendResult {
         let commandKey = Array(command.id.utf8)
         let payloads = command.events.map { CanonicalJSON.encode($0.payload) }
@@ -123,7 +126,13 @@ extension Ledger {
             try txn.put(
                 sequenceKey, for: streamIndexKey(draft.stream, streamVersion), in: streams, options: .noOverwrite)
             try txn.put(bigEndianBytes(streamVersion), for: Array(draft.stream.utf8), in: streamHeads)
-            try appendMerkleLeaf(hash, index: sequence - 1, in: txn)
+            do {
+                _ = try tiles.append(MerkleTree.leafHash(hash.bytes), index: sequence - 1) { level, index in
+                    try storedTile(level: level, index: index, in: txn)
+                }
+            } catch let problem as MerkleTiles.TileProblem {
+                throw LedgerError.corruptEvent(sequence: sequence, reason: problem.reason)
+            }
             head = LedgerHead(count: sequence, hash: hash)
             recorded.append(event)
         }

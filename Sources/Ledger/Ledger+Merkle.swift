@@ -2,9 +2,11 @@ import LMDB
 
 /// The ledger's Merkle tree over the event sequence: leaf i is SHA-256(0x00 ‖ hash of event i + 1).
 ///
-/// Every complete, aligned subtree's hash is stored in the `merkle` database (key: level byte ‖
-/// big-endian index) in the same write transaction as the event that completes it, so the root of
-/// any prefix and every proof come from O(log² n) reads, on a ledger of any size, without a rebuild.
+/// The tree is stored as tiles (`MerkleTiles`) in the `merkle` database, written in the same write
+/// transaction as the events that fill them, so the root of any prefix and every proof come from a
+/// few reads, on a ledger of any size, without a rebuild. Ledgers written before tiles (one node per
+/// complete subtree, key: level byte ‖ big-endian index) are converted when opened for writing and
+/// read as they are on a read-only medium.
 extension Ledger {
     /// The root hash of the tree of the first `size` events (the whole ledger when nil).
     public func treeRoot(size: UInt64? = nil) throws -> (size: UInt64, root: MerkleTree.Hash) {
@@ -52,37 +54,68 @@ extension Ledger {
         }
     }
 
-    /// Stores leaf `index` and every subtree it completes.
-    func appendMerkleLeaf(_ eventHash: EventHash, index: UInt64, in txn: WriteTransaction) throws {
-        var node = MerkleTree.leafHash(eventHash.bytes)
-        try txn.put(node, for: Self.merkleKey(level: 0, index: index), in: merkle)
-        var level: UInt8 = 0
-        var position = index
-        while position & 1 == 1 {
-            guard let left = try txn.value(for: Self.merkleKey(level: level, index: position - 1), in: merkle) else {
-                throw LedgerError.corruptEvent(
-                    sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
-            }
-            node = MerkleTree.nodeHash(left, node)
-            level += 1
-            position >>= 1
-            try txn.put(node, for: Self.merkleKey(level: level, index: position), in: merkle)
+    /// The stored tile (level, index), or on a ledger written before tiles, the same hashes gathered
+    /// from its nodes.
+    func storedTile(level: Int, index: UInt64, in txn: Transaction) throws -> [UInt8]? {
+        if let tile = try txn.value(for: MerkleTiles.key(level: level, index: index), in: merkle) { return tile }
+        var hashes: [UInt8] = []
+        let first = index << MerkleTiles.height
+        for position in first..<first + UInt64(MerkleTiles.width) {
+            guard
+                let node = try txn.value(
+                    for: Self.legacyNodeKey(level: level * MerkleTiles.height, index: position), in: merkle)
+            else { break }
+            hashes += node
         }
+        return hashes.isEmpty ? nil : hashes
     }
 
     func storedSubtree(_ txn: Transaction) -> MerkleTree.Subtree {
         { start, size in
-            let level = UInt8(size.trailingZeroBitCount)
-            guard let node = try txn.value(for: Self.merkleKey(level: level, index: start / size), in: self.merkle)
+            guard
+                let hash = try MerkleTiles.subtree(
+                    start: start, size: size, read: { try self.storedTile(level: $0, index: $1, in: txn) })
             else {
                 throw LedgerError.corruptEvent(
-                    sequence: start + 1, reason: "the Merkle node \(level)/\(start / size) is missing")
+                    sequence: start + 1,
+                    reason: "the Merkle tile holding events \(start + 1)–\(start + size) is missing or short")
             }
-            return node
+            return hash
         }
     }
 
-    static func merkleKey(level: UInt8, index: UInt64) -> [UInt8] {
-        [level] + bigEndianBytes(index)
+    /// Stores every tile `appender` filled or grew since it was last asked.
+    func storeTiles(of appender: inout MerkleTiles.Appender, in txn: WriteTransaction) throws {
+        for tile in appender.takeChanges() {
+            try txn.put(tile.hashes, for: MerkleTiles.key(level: tile.level, index: tile.index), in: merkle)
+        }
+    }
+
+    /// Replaces whatever the `merkle` database holds with the tiles of the events' hashes.
+    func rewriteMerkleTiles(in txn: WriteTransaction) throws {
+        try txn.removeAll(from: merkle)
+        var appender = MerkleTiles.Appender()
+        var index: UInt64 = 0
+        try txn.forEach(in: events) { entry in
+            let event = try EventRecord.decode(entry.value, sequence: index + 1)
+            _ = try appender.append(MerkleTree.leafHash(event.hash.bytes), index: index) { _, _ in nil }
+            index += 1
+            return true
+        }
+        try storeTiles(of: &appender, in: txn)
+    }
+
+    /// Converts a ledger written before tiles, whose first leaf is stored as a node.
+    func convertLegacyMerkleNodes() throws {
+        let firstLeaf = Self.legacyNodeKey(level: 0, index: 0)
+        guard try environment.read({ try $0.value(for: firstLeaf, in: merkle) }) != nil else { return }
+        try environment.write { txn in
+            guard try txn.value(for: firstLeaf, in: merkle) != nil else { return }
+            try rewriteMerkleTiles(in: txn)
+        }
+    }
+
+    static func legacyNodeKey(level: Int, index: UInt64) -> [UInt8] {
+        [UInt8(level)] + bigEndianBytes(index)
     }
 }

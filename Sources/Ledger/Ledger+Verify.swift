@@ -40,8 +40,8 @@ extension Ledger {
     /// Walks the whole chain in one snapshot: sequence numbers without gaps, each record decodable,
     /// each previous-hash link, each hash recomputed from the event's contents, stream versions
     /// without gaps, every command's signature checked against the key its actor held at that
-    /// position (actors are replayed from their events along the way), every stored Merkle node
-    /// (RFC 9162) recomputed from its children, the stream index complete,
+    /// position (actors are replayed from their events along the way), every stored Merkle tile
+    /// (RFC 9162 hashes, `MerkleTiles`) equal to the one recomputed from the events' hashes, the stream index complete,
     /// the stored actor records equal to the replayed ones, and the recorded head equal to the last
     /// event.
     ///
@@ -57,6 +57,7 @@ extension Ledger {
             try environment.read { txn in
                 let head = try readHead(txn)
                 var walk = ChainWalk(ledgerID: id, batchSize: batchSize)
+                var tiles = MerkleTiles.Appender()
                 var found: VerificationProblem?
                 do {
                     try txn.forEach(in: events) { current in
@@ -66,8 +67,8 @@ extension Ledger {
                             found = problem
                             return false
                         }
-                        if let problem = try checkMerkleNodes(
-                            afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn)
+                        if let problem = try checkTiles(
+                            &tiles, afterLeaf: walk.checked - 1, eventHash: walk.previous, in: txn)
                         {
                             found = walk.firstDeferredProblem() ?? problem
                             return false
@@ -100,6 +101,9 @@ extension Ledger {
                             reason:
                                 "the recorded head (\(head.count) events, \(head.hash.hex.prefix(16))…) does not match the last stored event"
                         ))
+                }
+                for tile in tiles.edgeTiles {
+                    if let problem = try compareTile(tile, sequence: count, in: txn) { return report(problem) }
                 }
                 let indexed = try txn.count(of: streams)
                 if indexed != Int(count) {
@@ -136,34 +140,24 @@ extension Ledger {
 }
 
 extension Ledger {
-    /// Checks the stored Merkle leaf of event `index + 1` and every subtree node it completes.
-    fileprivate func checkMerkleNodes(afterLeaf index: UInt64, eventHash: EventHash, in txn: Transaction) throws
-        -> VerificationProblem?
-    {
-        func stored(_ level: UInt8, _ position: UInt64) throws -> [UInt8]? {
-            try txn.value(for: Self.merkleKey(level: level, index: position), in: merkle)
-        }
-        var node = MerkleTree.leafHash(eventHash.bytes)
-        guard try stored(0, index) == node else {
-            return VerificationProblem(
-                sequence: index + 1, reason: "its Merkle leaf is missing or does not match its hash")
-        }
-        var level: UInt8 = 0
-        var position = index
-        while position & 1 == 1 {
-            guard let left = try stored(level, position - 1) else {
-                return VerificationProblem(
-                    sequence: index + 1, reason: "the Merkle node \(level)/\(position - 1) is missing")
-            }
-            node = MerkleTree.nodeHash(left, node)
-            level += 1
-            position >>= 1
-            guard try stored(level, position) == node else {
-                return VerificationProblem(
-                    sequence: index + 1, reason: "the Merkle node \(level)/\(position) does not match its children")
-            }
-        }
-        return nil
+    /// Adds event `index + 1`'s leaf to the tree recomputed from the events, and compares each tile
+    /// this fills with the stored one.
+    fileprivate func checkTiles(
+        _ tiles: inout MerkleTiles.Appender, afterLeaf index: UInt64, eventHash: EventHash, in txn: Transaction
+    ) throws -> VerificationProblem? {
+        let filled = try tiles.append(MerkleTree.leafHash(eventHash.bytes), index: index) { _, _ in nil }
+        guard !filled.isEmpty else { return nil }
+        _ = tiles.takeChanges()
+        return try filled.lazy.compactMap { try self.compareTile($0, sequence: index + 1, in: txn) }.first
+    }
+
+    fileprivate func compareTile(
+        _ tile: (level: Int, index: UInt64, hashes: [UInt8]), sequence: UInt64, in txn: Transaction
+    ) throws -> VerificationProblem? {
+        guard try storedTile(level: tile.level, index: tile.index, in: txn) != tile.hashes else { return nil }
+        return VerificationProblem(
+            sequence: sequence,
+            reason: "the Merkle tile \(tile.level)/\(tile.index) is missing or does not match the events' hashes")
     }
 }
 

@@ -31,7 +31,7 @@ public struct LedgerOptions: Sendable {
 ///
 /// Named databases: `events` (sequence → record), `streams` (stream ‖ 0x00 ‖ version → sequence),
 /// `stream-heads` (stream → version), `commands` (command id → first sequence, count, digest),
-/// `actors` (actor id → record), `keys` (key id → actor id), `merkle` (complete subtree hashes),
+/// `actors` (actor id → record), `keys` (key id → actor id), `merkle` (the tree's tiles, `MerkleTiles`),
 /// `meta` (format marker, ledger id, head).
 public final class Ledger: Sendable {
     /// Names of the LMDB databases; public so that tests and tools can inspect the raw storage.
@@ -163,9 +163,13 @@ public final class Ledger: Sendable {
             throw LedgerError.notALedger(
                 path: path, reason: "it is an LMDB environment without the ParLedger format marker")
         }
-        return try storage("opening the ledger at \(path)") {
+        let ledger = try storage("opening the ledger at \(path)") {
             try Ledger(path: path, environment: environment, options: options)
         }
+        if !options.storage.readOnly {
+            try storage("storing the Merkle tree of \(path) as tiles") { try ledger.convertLegacyMerkleNodes() }
+        }
+        return ledger
     }
 
     private static func dataFile(_ path: String) -> String {

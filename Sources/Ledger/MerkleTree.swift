@@ -11,9 +11,20 @@ public enum MerkleTree {
     public typealias Hash = [UInt8]
     public typealias Subtree = (_ start: UInt64, _ size: UInt64) throws -> Hash
 
-    public static func leafHash(_ data: [UInt8]) -> Hash { Array(SHA256.hash(data: [0x00] + data)) }
+    public static func leafHash(_ data: [UInt8]) -> Hash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
+        hasher.update(data: data)
+        return Array(hasher.finalize())
+    }
 
-    public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash { Array(SHA256.hash(data: [0x01] + left + right)) }
+    public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+        hasher.update(data: left)
+        hasher.update(data: right)
+        return Array(hasher.finalize())
+    }
 
     /// The hash of an empty tree: SHA-256 of nothing.
     public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))

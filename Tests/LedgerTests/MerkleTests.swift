@@ -181,7 +181,7 @@ private func hex(_ text: String) -> [UInt8] {
         }
     }
 
-    @Test func aTamperedMerkleNodeIsNamedByVerifyAndBreaksProofs() throws {
+    @Test func aTamperedMerkleTileIsNamedByVerifyAndBreaksProofs() throws {
         let directory = try TemporaryDirectory()
         let root: [UInt8] = try {
             let fixture = try Fixture(in: directory)
@@ -191,14 +191,17 @@ private func hex(_ text: String) -> [UInt8] {
         do {
             let environment = try Environment(path: directory.ledgerPath)
             let merkle = try environment.database(named: Ledger.Layout.merkle, create: false)
-            try environment.write {
-                try $0.put([UInt8](repeating: 7, count: 32), for: Ledger.merkleKey(level: 1, index: 1), in: merkle)
+            try environment.write { txn in
+                let key = MerkleTiles.key(level: 0, index: 0)
+                var tile = try #require(try txn.value(for: key, in: merkle))
+                tile.replaceSubrange(32..<64, with: [UInt8](repeating: 7, count: 32))
+                try txn.put(tile, for: key, in: merkle)
             }
         }
         let ledger = try Ledger.open(at: directory.ledgerPath, options: permitAll)
         let problem = try ledger.verify().problem
-        #expect(problem?.sequence == 4)
-        #expect(problem?.reason == "the Merkle node 1/1 does not match its children")
+        #expect(problem?.sequence == 8)
+        #expect(problem?.reason == "the Merkle tile 0/0 is missing or does not match the events' hashes")
         let leaf = MerkleTree.leafHash(try #require(try ledger.event(at: 1)).hash.bytes)
         let (_, proof) = try ledger.inclusionProof(sequence: 1)
         #expect(!MerkleTree.verifyInclusion(leafHash: leaf, index: 0, size: 8, proof: proof, root: root))
@@ -253,5 +256,93 @@ private func hex(_ text: String) -> [UInt8] {
         #expect(
             try SignedNote.open(note, verifier: NoteVerifierKey(name: checkpoint.origin, publicKey: key.publicKey))
                 == checkpoint.text)
+    }
+}
+
+/// The tree stored as tiles gives what the tree of all leaves gives, across tile levels.
+@Suite struct MerkleTilesTests {
+    /// 70,000 leaves fill 273 tiles of level 0 and one of level 1, and begin level 2.
+    static let leaves = (0..<70_000).map { MerkleTree.leafHash(bigEndianBytes(UInt64($0))) }
+
+    /// The tiles an appender writes, as a store would hold them after one transaction per `batch` leaves.
+    private func storedTiles(batch: Int) throws -> [[UInt8]: [UInt8]] {
+        var store: [[UInt8]: [UInt8]] = [:]
+        var appender = MerkleTiles.Appender()
+        for (index, leaf) in Self.leaves.enumerated() {
+            _ = try appender.append(leaf, index: UInt64(index)) { store[MerkleTiles.key(level: $0, index: $1)] }
+            if index % batch == batch - 1 || index == Self.leaves.count - 1 {
+                for tile in appender.takeChanges() {
+                    store[MerkleTiles.key(level: tile.level, index: tile.index)] = tile.hashes
+                }
+                appender = MerkleTiles.Appender()
+            }
+        }
+        return store
+    }
+
+    @Test func rootsAndProofsFromTilesEqualThoseOfAllLeaves() throws {
+        let all = MerkleTree.inMemory(Self.leaves)
+        let sizes: [UInt64] = [1, 2, 255, 256, 257, 65_535, 65_536, 65_537, 70_000]
+        let indexes: [UInt64] = [0, 255, 256, 65_535, 65_536, 69_999]
+        let roots = try sizes.map { try MerkleTree.hash(start: 0, size: $0, subtree: all) }
+        let proofs = try indexes.map { try MerkleTree.inclusionProof(index: $0, size: 70_000, subtree: all) }
+        let consistency = try MerkleTree.consistencyProof(oldSize: 65_537, newSize: 70_000, subtree: all)
+        for batch in [1_000, 65_537] {
+            let store = try storedTiles(batch: batch)
+            // Level 0: 273 full tiles and one of 112 hashes; level 1: one full and one of 17; level 2: one.
+            #expect(store.count == 277)
+            let subtree: MerkleTree.Subtree = { start, size in
+                try #require(
+                    try MerkleTiles.subtree(start: start, size: size) { store[MerkleTiles.key(level: $0, index: $1)] })
+            }
+            #expect(try sizes.map { try MerkleTree.hash(start: 0, size: $0, subtree: subtree) } == roots)
+            #expect(
+                try indexes.map { try MerkleTree.inclusionProof(index: $0, size: 70_000, subtree: subtree) } == proofs)
+            #expect(try MerkleTree.consistencyProof(oldSize: 65_537, newSize: 70_000, subtree: subtree) == consistency)
+        }
+    }
+
+    @Test func anEdgeTileOfTheWrongLengthIsRefused() throws {
+        var appender = MerkleTiles.Appender()
+        #expect(throws: MerkleTiles.TileProblem.self) {
+            try appender.append(Self.leaves[0], index: 5) { _, _ in Array(Self.leaves[0..<3].joined()) }
+        }
+    }
+}
+
+/// Ledgers written with one stored node per subtree, before tiles.
+@Suite struct LegacyMerkleNodesTests {
+    private func copyOfFormatOneLedger() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.ledgerPath, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: Repository.file("Tests/Fixtures/ledger-format-1") + "/data.mdb",
+            toPath: directory.ledgerPath + "/data.mdb")
+        return directory
+    }
+
+    @Test func areReadAsTheyAreReadOnlyAndConvertedToTilesWhenOpenedForWriting() throws {
+        let directory = try copyOfFormatOneLedger()
+        var readOnly = permitAll
+        readOnly.storage.readOnly = true
+        let (root, proof): ([UInt8], [[UInt8]]) = try {
+            let ledger = try Ledger.open(at: directory.ledgerPath, options: readOnly)
+            #expect(try ledger.verify().isIntact)
+            return (try ledger.treeRoot().root, try ledger.inclusionProof(sequence: 2).proof)
+        }()
+        let leaves = try Ledger.open(at: directory.ledgerPath, options: readOnly).events().map {
+            MerkleTree.leafHash($0.hash.bytes)
+        }
+        #expect(root == (try MerkleTree.hash(start: 0, size: 3, subtree: MerkleTree.inMemory(leaves))))
+
+        let ledger = try Ledger.open(at: directory.ledgerPath, options: permitAll)
+        let stored = try ledger.environment.read { txn in
+            try txn.value(for: MerkleTiles.key(level: 0, index: 0), in: ledger.merkle)
+        }
+        #expect(stored == Array(leaves.joined()))
+        #expect(try ledger.environment.read { try $0.count(of: ledger.merkle) } == 1)
+        #expect(try ledger.treeRoot().root == root)
+        #expect(try ledger.inclusionProof(sequence: 2).proof == proof)
+        #expect(try ledger.verify().isIntact)
     }
 }

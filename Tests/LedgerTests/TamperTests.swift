@@ -106,43 +106,28 @@ import Testing
     private func rewriteChain(
         _ directory: TemporaryDirectory, from sequence: UInt64, _ change: (RecordedEvent) -> RecordedEvent
     ) throws {
-        let environment = try Environment(path: directory.ledgerPath)
-        let events = try environment.database(named: Ledger.Layout.events, create: false)
-        let meta = try environment.database(named: Ledger.Layout.meta, create: false)
-        let merkle = try environment.database(named: Ledger.Layout.merkle, create: false)
-        try environment.write { txn in
-            var previous = try EventRecord.decode(
-                try #require(try txn.value(for: key(sequence - 1), in: events)), sequence: sequence - 1
-            ).hash
-            var current = sequence
-            while let bytes = try txn.value(for: key(current), in: events) {
-                var event = try EventRecord.decode(bytes, sequence: current)
-                if current == sequence { event = change(event) }
-                event = event.relinked(after: previous)
-                try txn.put(EventRecord.encode(event), for: key(current), in: events)
-                previous = event.hash
-                current += 1
-            }
-            try txn.put(key(current - 1) + previous.bytes, for: Array("head".utf8), in: meta)
-            try txn.removeAll(from: merkle)
-            var nodes: [[UInt8]: [UInt8]] = [:]
-            for sequence in 1..<current {
-                let event = try EventRecord.decode(
-                    try #require(try txn.value(for: key(sequence), in: events)), sequence: sequence)
-                var node = MerkleTree.leafHash(event.hash.bytes)
-                var level: UInt8 = 0
-                var position = sequence - 1
-                nodes[Ledger.merkleKey(level: 0, index: position)] = node
-                while position & 1 == 1 {
-                    node = MerkleTree.nodeHash(
-                        try #require(nodes[Ledger.merkleKey(level: level, index: position - 1)]), node)
-                    level += 1
-                    position >>= 1
-                    nodes[Ledger.merkleKey(level: level, index: position)] = node
+        do {
+            let environment = try Environment(path: directory.ledgerPath)
+            let events = try environment.database(named: Ledger.Layout.events, create: false)
+            let meta = try environment.database(named: Ledger.Layout.meta, create: false)
+            try environment.write { txn in
+                var previous = try EventRecord.decode(
+                    try #require(try txn.value(for: key(sequence - 1), in: events)), sequence: sequence - 1
+                ).hash
+                var current = sequence
+                while let bytes = try txn.value(for: key(current), in: events) {
+                    var event = try EventRecord.decode(bytes, sequence: current)
+                    if current == sequence { event = change(event) }
+                    event = event.relinked(after: previous)
+                    try txn.put(EventRecord.encode(event), for: key(current), in: events)
+                    previous = event.hash
+                    current += 1
                 }
+                try txn.put(key(current - 1) + previous.bytes, for: Array("head".utf8), in: meta)
             }
-            for (nodeKey, value) in nodes { try txn.put(value, for: nodeKey, in: merkle) }
         }
+        let ledger = try Ledger.open(at: directory.ledgerPath, options: permitAll)
+        try ledger.environment.write { try ledger.rewriteMerkleTiles(in: $0) }
     }
 
     @Test func aForgedSignatureIsNamedEvenWhenTheChainWasRecomputed() throws {
