@@ -4,7 +4,7 @@ import Ledger
 /// The council as a body: members in their fields, the chair, N/A rejections, seal, reopening, close.
 extension CycleRules {
     func assignCouncilMember(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let assigned = try PARPayload.CouncilMemberAssigned.decode(event)
+        let assigned = try payload(PARPayload.CouncilMemberAssigned.self, of: event)
         var cycle = try openCycleRecord(event, assigned.cycle, txn)
         if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
         guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
@@ -67,7 +67,7 @@ extension CycleRules {
     }
 
     func recordAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let recorded = try PARPayload.AppraisalScoreRecorded.decode(event)
+        let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, of: event)
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkAppraisalIsOpen(cycle)
         switch unit.stage {
@@ -102,7 +102,7 @@ extension CycleRules {
     }
 
     func rejectNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let rejected = try PARPayload.NotApplicableRejected.decode(event)
+        let rejected = try payload(PARPayload.NotApplicableRejected.self, of: event)
         let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
@@ -134,7 +134,7 @@ extension CycleRules {
     }
 
     func concludeAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let step = try PARPayload.AppraisalConcluded.decode(event)
+        let step = try payload(PARPayload.AppraisalConcluded.self, of: event)
         var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
             event, cycle: step.cycle, unit: step.unit, txn)
         try checkAppraisalIsOpen(cycle)
@@ -158,7 +158,7 @@ extension CycleRules {
     }
 
     func reopenAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let reopened = try PARPayload.AppraisalReopened.decode(event)
+        let reopened = try payload(PARPayload.AppraisalReopened.self, of: event)
         var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
             event, cycle: reopened.cycle, unit: reopened.unit, txn)
         try checkAppraisalIsOpen(cycle)
@@ -174,7 +174,7 @@ extension CycleRules {
     }
 
     func closeAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let step = try PARPayload.AppraisalClosed.decode(event)
+        let step = try payload(PARPayload.AppraisalClosed.self, of: event)
         var cycle = try openCycleRecord(event, step.cycle, txn)
         try checkAppraisalIsOpen(cycle)
         guard cycle.council[event.actor]?.chair == true else {

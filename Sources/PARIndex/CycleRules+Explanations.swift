@@ -5,7 +5,7 @@ import Ledger
 /// fields, the unit answers citing documents, both before the unit's appraisal is sealed.
 extension CycleRules {
     func requestExplanation(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let requested = try PARPayload.ExplanationRequested.decode(event)
+        let requested = try payload(PARPayload.ExplanationRequested.self, of: event)
         let (cycle, member, unit, framework) = try context(
             event, cycle: requested.cycle, unit: requested.unit, txn)
         try checkAppraisalIsOpen(cycle)
@@ -27,7 +27,7 @@ extension CycleRules {
     }
 
     func giveExplanation(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let given = try PARPayload.ExplanationGiven.decode(event)
+        let given = try payload(PARPayload.ExplanationGiven.self, of: event)
         let (_, _, unitState, _) = try context(event, cycle: given.cycle, unit: given.unit, txn)
         try checkUnderAppraisal(unitState, given.unit)
         guard var record = try store.explanation(given.cycle, given.unit, given.request, in: txn) else {

@@ -26,7 +26,7 @@ public enum ObjectionWindow {
 /// resolves.
 extension CycleRules {
     func fileObjection(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let filed = try PARPayload.ObjectionFiled.decode(event)
+        let filed = try payload(PARPayload.ObjectionFiled.self, of: event)
         guard let cycle = try store.cycle(filed.cycle, in: txn) else {
             throw RuleViolation.notFound("no cycle '\(filed.cycle)'")
         }
@@ -60,7 +60,7 @@ extension CycleRules {
     }
 
     func answerObjection(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let answered = try PARPayload.ObjectionAnswered.decode(event)
+        let answered = try payload(PARPayload.ObjectionAnswered.self, of: event)
         _ = try context(event, cycle: answered.cycle, unit: answered.unit, txn, afterPublication: true)
         var record = try filedObjection(answered.objection, of: answered.unit, in: answered.cycle, txn)
         if let answer = record.answer {

@@ -4,7 +4,7 @@ import Ledger
 /// Frameworks, evidence, opening a cycle, deadlines and exclusions.
 extension CycleRules {
     func addEvidence(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let added = try PARPayload.EvidenceAdded.decode(event)
+        let added = try payload(PARPayload.EvidenceAdded.self, of: event)
         guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
             throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
         }
@@ -17,7 +17,7 @@ extension CycleRules {
     }
 
     func registerFramework(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let registered = try PARPayload.FrameworkRegistered.decode(event)
+        let registered = try payload(PARPayload.FrameworkRegistered.self, of: event)
         let (id, document) = (registered.id, registered.framework)
         let framework: Framework
         do {
@@ -46,7 +46,7 @@ extension CycleRules {
     }
 
     func openCycle(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let opened = try PARPayload.CycleOpened.decode(event)
+        let opened = try payload(PARPayload.CycleOpened.self, of: event)
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
             throw RuleViolation(
                 "CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
@@ -97,7 +97,7 @@ extension CycleRules {
     }
 
     func extendDeadline(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let extended = try PARPayload.DeadlineExtended.decode(event)
+        let extended = try payload(PARPayload.DeadlineExtended.self, of: event)
         let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
         guard let until = Timestamp(iso8601: extended.until),
             let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline
@@ -112,7 +112,7 @@ extension CycleRules {
     }
 
     func exclude(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let excluded = try PARPayload.UnitExcludedFromRanking.decode(event)
+        let excluded = try payload(PARPayload.UnitExcludedFromRanking.self, of: event)
         var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
         guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
         unit.excludedFromRanking = excluded.reason

@@ -5,7 +5,7 @@ import Ledger
 /// one, an objection: `CycleRules+Objections`).
 extension CycleRules {
     func importSurvey(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let imported = try PARPayload.SurveyScoresImported.decode(event)
+        let imported = try payload(PARPayload.SurveyScoresImported.self, of: event)
         let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit, txn)
         for row in imported.scores {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
@@ -18,7 +18,7 @@ extension CycleRules {
     }
 
     func publish(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let published = try PARPayload.ResultsPublished.decode(event)
+        let published = try payload(PARPayload.ResultsPublished.self, of: event)
         guard var cycle = try store.cycle(published.cycle, in: txn) else {
             throw RuleViolation.notFound("no cycle '\(published.cycle)'")
         }
@@ -92,7 +92,7 @@ extension CycleRules {
     }
 
     func correct(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let corrected = try PARPayload.CorrectionRecorded.decode(event)
+        let corrected = try payload(PARPayload.CorrectionRecorded.self, of: event)
         let (_, _, _, framework) = try context(
             event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)

@@ -4,7 +4,7 @@ import Ledger
 /// The unit's self-assessment: scores, not-applicable claims, submission, withdrawal.
 extension CycleRules {
     func recordSelfScore(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let recorded = try PARPayload.SelfScoreRecorded.decode(event)
+        let recorded = try payload(PARPayload.SelfScoreRecorded.self, of: event)
         let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
@@ -37,7 +37,7 @@ extension CycleRules {
     }
 
     func markNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let marked = try PARPayload.NotApplicableMarked.decode(event)
+        let marked = try payload(PARPayload.NotApplicableMarked.self, of: event)
         let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
@@ -63,7 +63,7 @@ extension CycleRules {
     }
 
     func submit(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let step = try PARPayload.SelfAssessmentSubmitted.decode(event)
+        let step = try payload(PARPayload.SelfAssessmentSubmitted.self, of: event)
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         var unit = unitState
         guard unit.stage == .selfAssessment else {
@@ -88,7 +88,7 @@ extension CycleRules {
     /// The unit takes back its submission to edit it: only while it is submitted, before its deadline,
     /// and while no council member has recorded anything on it. Its self-scores stay.
     func withdraw(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let withdrawn = try PARPayload.SelfAssessmentWithdrawn.decode(event)
+        let withdrawn = try payload(PARPayload.SelfAssessmentWithdrawn.self, of: event)
         let (cycle, _, unitState, _) = try context(event, cycle: withdrawn.cycle, unit: withdrawn.unit, txn)
         var unit = unitState
         switch unit.stage {

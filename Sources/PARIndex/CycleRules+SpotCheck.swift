@@ -4,7 +4,7 @@ import Ledger
 /// The spot-check: the committed draw, its scores and conclusions.
 extension CycleRules {
     func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let committed = try PARPayload.SpotCheckSeedCommitted.decode(event)
+        let committed = try payload(PARPayload.SpotCheckSeedCommitted.self, of: event)
         var cycle = try openCycleRecord(event, committed.cycle, txn)
         guard cycle.spotCheckCommitment == nil else {
             throw RuleViolation.stage("the spot-check draw of '\(committed.cycle)' is already committed")
@@ -17,7 +17,7 @@ extension CycleRules {
     }
 
     func drawSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let drawn = try PARPayload.SpotCheckDrawn.decode(event)
+        let drawn = try payload(PARPayload.SpotCheckDrawn.self, of: event)
         var cycle = try openCycleRecord(event, drawn.cycle, txn)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
             throw RuleViolation.stage(
@@ -85,7 +85,7 @@ extension CycleRules {
     }
 
     func recordSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let recorded = try PARPayload.SpotCheckScoreRecorded.decode(event)
+        let recorded = try payload(PARPayload.SpotCheckScoreRecorded.self, of: event)
         let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
         try checkSpotCheckable(event, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -122,7 +122,7 @@ extension CycleRules {
     }
 
     func concludeSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let step = try PARPayload.SpotCheckConcluded.decode(event)
+        let step = try payload(PARPayload.SpotCheckConcluded.self, of: event)
         var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit, txn)
         try checkSpotCheckable(event, unit, step.unit)
         unit.spotCheckConcluded = true

@@ -7,6 +7,14 @@ import Ledger
 /// stage live in the `CycleRules+…` files.
 struct CycleRules {
     let store: ScoringProjector
+    /// The event's payload when it was parsed ahead (a rebuild reads and parses on another thread).
+    var parsedPayload: JSONValue? = nil
+
+    /// The event's payload as `T`, from `parsedPayload` when there is one.
+    func payload<T: PAREvent>(_: T.Type, of event: RecordedEvent) throws(RuleViolation) -> T {
+        guard let parsedPayload else { return try T.decode(event) }
+        return try T(payload: try PayloadReader(parsedPayload, type: T.type))
+    }
 
     func apply(_ event: RecordedEvent, in txn: ProjectionWriter) throws {
         switch event.type {

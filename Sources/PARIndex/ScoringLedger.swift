@@ -185,16 +185,15 @@ public final class ScoringLedger: Sendable {
             try store.write { txn in
                 for database in shadow.databases { try txn.removeAll(from: database) }
             }
-            var total = try ledger.head().count
+            let total = try ledger.head().count
             var done: UInt64 = 0
-            while done < total {
-                let batch = try ledger.events(from: done + 1, limit: 5_000)
-                if batch.isEmpty { break }
+            // Another thread reads the next events and parses their payloads while these are applied.
+            try ledger.readAhead(from: 1, through: total, batchSize: 5_000, prepare: { ($0, try? $0.payloadValue) }) {
+                batch in
                 try store.write { txn in
-                    for event in batch { try shadow.apply(event, in: txn) }
+                    for (event, payload) in batch { try shadow.apply(event, parsedPayload: payload, in: txn) }
                 }
                 done += UInt64(batch.count)
-                total = max(total, done)
                 progress?(done, total)
             }
             try store.write { txn in

@@ -229,9 +229,10 @@ final class ScoringProjector: @unchecked Sendable {
 
     // MARK: Applying events
 
-    /// Checks every rule against the state before `event` and folds it in (`CycleRules`).
-    func apply(_ event: RecordedEvent, in txn: ProjectionWriter) throws {
-        try CycleRules(store: self).apply(event, in: txn)
+    /// Checks every rule against the state before `event` and folds it in (`CycleRules`);
+    /// `parsedPayload`, when given, is the event's payload already parsed.
+    func apply(_ event: RecordedEvent, parsedPayload: JSONValue? = nil, in txn: ProjectionWriter) throws {
+        try CycleRules(store: self, parsedPayload: parsedPayload).apply(event, in: txn)
     }
 
     // MARK: Writing state
