@@ -1,32 +1,34 @@
 import Foundation
 
 extension Ledger {
-    /// Hands `body` the events `first...last` in batches of `batchSize`, in order, each event already
+    /// Hands `body` the events `first...last` in batches of `batchSize`, in order, each batch already
     /// turned into what `prepare` makes of it, while another thread reads, decodes and prepares the
-    /// next batch: a replay that folds events on one core gets the reading done on another. At most
-    /// two batches wait at a time. When `body` throws, reading stops and the error passes through.
+    /// next batch: a replay that folds events on one core gets the reading done on another. `prepare`
+    /// is called on that thread, one batch after the other, and never again once this returns. At most
+    /// two batches wait at a time. When `prepare` or `body` throws, reading stops and the error passes
+    /// through.
     public func readAhead<Prepared: Sendable>(
         from first: UInt64, through last: UInt64, batchSize: Int,
-        prepare: @escaping @Sendable (RecordedEvent) -> Prepared,
+        prepare: @escaping @Sendable ([RecordedEvent]) throws -> [Prepared],
         _ body: ([Prepared]) throws -> Void
     ) throws {
         guard first <= last else { return }
         let channel = BatchChannel<Prepared>(capacity: 2)
-        defer { channel.cancel() }
+        defer { channel.cancelAndWaitForSender() }
         Thread.detachNewThread { [self] in
+            defer { channel.finish() }
             var next = first
             while next <= last, !channel.isCancelled {
                 do {
                     let batch = try events(from: next, limit: Int(min(UInt64(batchSize), last - next + 1)))
                     guard !batch.isEmpty else { break }
                     next += UInt64(batch.count)
-                    channel.send(.success(batch.map(prepare)))
+                    channel.send(.success(try prepare(batch)))
                 } catch {
                     channel.send(.failure(error))
                     return
                 }
             }
-            channel.finish()
         }
         while let batch = channel.receive() { try body(try batch.get()) }
     }
@@ -57,6 +59,7 @@ private final class BatchChannel<Element: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Called by the sender when it sends no more.
     func finish() {
         condition.withLock {
             finished = true
@@ -74,10 +77,12 @@ private final class BatchChannel<Element: Sendable>: @unchecked Sendable {
         }
     }
 
-    func cancel() {
+    /// Tells the sender to stop, and waits until it has.
+    func cancelAndWaitForSender() {
         condition.withLock {
             cancelled = true
             condition.broadcast()
+            while !finished { condition.wait() }
         }
     }
 }

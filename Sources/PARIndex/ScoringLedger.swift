@@ -177,6 +177,10 @@ public final class ScoringLedger: Sendable {
     /// both in one write transaction. Until then commands are judged against the last complete
     /// projections; a rebuild that is killed leaves them in place, and the next one empties the side
     /// it had half filled. Two rebuilds run one after the other.
+    ///
+    /// The events are verified as they are read (`ChainWalk`: hashes, links, every signature on every
+    /// core), on a thread that reads ahead of the one applying them: a ledger whose events do not
+    /// verify throws `LedgerError.corruptEvent` and leaves the current projections as they were.
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         let store = ledger.projections
         try store.withFileLock(named: Self.rebuildLockFileName) {
@@ -187,20 +191,30 @@ public final class ScoringLedger: Sendable {
             }
             let total = try ledger.head().count
             var done: UInt64 = 0
-            // Another thread reads the next events and parses their payloads while these are applied.
-            try ledger.readAhead(from: 1, through: total, batchSize: 5_000, prepare: { ($0, try? $0.payloadValue) }) {
-                batch in
-                try store.write { txn in
-                    for (event, payload) in batch { try shadow.apply(event, parsedPayload: payload, in: txn) }
+            let walk = VerifyingWalk(ledgerID: ledger.id)
+            do {
+                try ledger.readAhead(from: 1, through: total, batchSize: 5_000, prepare: walk.check) { batch in
+                    try store.write { txn in
+                        for (event, payload) in batch { try shadow.apply(event, parsedPayload: payload, in: txn) }
+                    }
+                    done += UInt64(batch.count)
+                    progress?(done, total)
                 }
-                done += UInt64(batch.count)
-                progress?(done, total)
+            } catch {
+                // A rule that an altered event breaks can be met before that event's hash is found wrong.
+                try walk.throwProblemMetSoFar()
+                throw error
             }
             try store.write { txn in
+                var appendedMeanwhile: [RecordedEvent] = []
                 try ledger.forEachEvent(from: done + 1, in: txn) { event in
-                    try shadow.apply(event, in: txn)
+                    appendedMeanwhile.append(event)
                     return true
                 }
+                for (event, payload) in try walk.check(appendedMeanwhile) {
+                    try shadow.apply(event, parsedPayload: payload, in: txn)
+                }
+                try walk.finish()
                 try generations.makeCurrent(current + 1, in: txn)
             }
             // Readers that began before the switch keep their snapshot of the old side.
@@ -224,6 +238,40 @@ public final class ScoringLedger: Sendable {
             }
             return SHA256Digest.hex(bytes)
         }
+    }
+}
+
+/// The chain walk of a rebuild: checks each batch of events on the thread that reads them, and
+/// hands them on with their payloads parsed. Used by one thread at a time: the reading thread, then,
+/// once it has finished, the rebuilding one.
+private final class VerifyingWalk: @unchecked Sendable {
+    private var walk: ChainWalk
+
+    init(ledgerID: String) {
+        walk = ChainWalk(ledgerID: ledgerID)
+    }
+
+    @Sendable func check(_ events: [RecordedEvent]) throws -> [(RecordedEvent, JSONValue?)] {
+        try events.map { event in
+            if let problem = walk.check(event) { throw refusal(problem) }
+            return (event, try? event.payloadValue)
+        }
+    }
+
+    /// Waits for the signatures and hashes set aside so far, and throws the first that failed.
+    func throwProblemMetSoFar() throws {
+        if let problem = walk.firstDeferredProblem() { throw refusal(problem) }
+    }
+
+    /// Finishes the last command and waits for the signatures and hashes still being checked.
+    func finish() throws {
+        if let problem = walk.finishCommand() ?? walk.firstDeferredProblem() { throw refusal(problem) }
+    }
+
+    private func refusal(_ problem: VerificationProblem) -> LedgerError {
+        .corruptEvent(
+            sequence: problem.sequence,
+            reason: "\(problem.reason); the ledger does not verify, so the projections were not rebuilt")
     }
 }
 

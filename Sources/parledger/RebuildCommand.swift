@@ -8,7 +8,7 @@ struct RebuildCommand: ParsableCommand {
         commandName: "rebuild",
         abstract: "Recompute every projection (scores, cycles, frameworks) from the events.",
         discussion:
-            "Prints the projections' digest before and after; equal digests mean the rebuild wrote the same bytes.\n\nExample:\n  parledger rebuild"
+            "Verifies the events as it reads them (hashes, links, every signature); a ledger that does not verify is not rebuilt. Prints the projections' digest before and after; equal digests mean the rebuild wrote the same bytes.\n\nExample:\n  parledger rebuild"
     )
     @OptionGroup var location: LedgerLocation
     @Flag(help: "Do not show progress.") var quiet = false

@@ -123,6 +123,36 @@ import Testing
         #expect(try province.scoring.ledger.verify().isIntact)
     }
 
+    @Test func aRebuildOfEventsThatDoNotVerifyIsRefusedAndLeavesTheProjectionsCurrent() throws {
+        let province = try runCycle()
+        let scoring = province.scoring
+        let before = try scoring.projectionDigest()
+        let generation = try scoring.ledger.projections.read { try scoring.generations.generation(in: $0) }
+        let target = try #require(try scoring.ledger.events().first { $0.type == "AppraisalScoreRecorded" })
+        // Someone with the files changes the points of an appraisal in place, digit for digit.
+        let environment = scoring.ledger.environment
+        let events = try environment.database(named: Ledger.Layout.events, create: false)
+        try environment.write { txn in
+            let key = bigEndianBytes(target.sequence)
+            var record = try #require(try txn.value(for: key, in: events))
+            let marker = Array(#""points":""#.utf8)
+            let at = try #require(
+                (0...(record.count - marker.count)).first { Array(record[$0..<$0 + marker.count]) == marker })
+            record[at + marker.count] =
+                record[at + marker.count] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+            try txn.put(record, for: key, in: events)
+        }
+        #expect {
+            try scoring.rebuild()
+        } throws: { error in
+            guard case LedgerError.corruptEvent(let sequence, let reason) = error else { return false }
+            return sequence == target.sequence && reason.contains("do not match its stored hash")
+                && reason.contains("the projections were not rebuilt")
+        }
+        #expect(try scoring.ledger.projections.read { try scoring.generations.generation(in: $0) } == generation)
+        #expect(try scoring.projectionDigest() == before)
+    }
+
     @Test func afterPublicationOnlyACorrectionChangesAScore() throws {
         let province = try runCycle()
         let refused = try province.refusal(by: "hoi-dong", [province.appraise("d02", "1.1.1", "1")])
