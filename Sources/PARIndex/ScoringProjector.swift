@@ -224,7 +224,13 @@ final class ScoringProjector: @unchecked Sendable {
     }
 
     static func key(_ parts: String...) -> [UInt8] {
-        Array(parts.map { Array($0.utf8) }.joined(separator: [0]))
+        var key: [UInt8] = []
+        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (index, part) in parts.enumerated() {
+            if index > 0 { key.append(0) }
+            key.append(contentsOf: part.utf8)
+        }
+        return key
     }
 
     // MARK: Applying events
