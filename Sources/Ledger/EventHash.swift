@@ -50,6 +50,37 @@ private func hexValue(_ digit: UInt8) -> UInt8? {
     }
 }
 
+/// Appends `bytes` as lowercase hex digits.
+func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
+    let digits: StaticString = "0123456789abcdef"
+    for byte in bytes {
+        out.append(digits.utf8Start[Int(byte >> 4)])
+        out.append(digits.utf8Start[Int(byte & 0x0F)])
+    }
+}
+
+/// Appends `bytes` in base64 (RFC 4648, with padding), as `Data.base64EncodedString()` writes it.
+func appendBase64(_ bytes: [UInt8], to out: inout [UInt8]) {
+    let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    let symbol = { (index: UInt32) in alphabet.utf8Start[Int(index & 0x3F)] }
+    var index = 0
+    while index + 3 <= bytes.count {
+        let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+        out.append(contentsOf: [symbol(group >> 18), symbol(group >> 12), symbol(group >> 6), symbol(group)])
+        index += 3
+    }
+    switch bytes.count - index {
+    case 1:
+        let group = UInt32(bytes[index]) << 16
+        out.append(contentsOf: [symbol(group >> 18), symbol(group >> 12), UInt8(ascii: "="), UInt8(ascii: "=")])
+    case 2:
+        let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+        out.append(contentsOf: [symbol(group >> 18), symbol(group >> 12), symbol(group >> 6), UInt8(ascii: "=")])
+    default:
+        break
+    }
+}
+
 /// Bytes as lowercase hex digits.
 public func hexString(_ sequence: some Sequence<UInt8>) -> String {
     let bytes = Array(sequence)

@@ -93,13 +93,19 @@ public struct RecordedEvent: Sendable, Hashable {
             out.append(contentsOf: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
             out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
+        // Hex, base64 and timestamps never need escaping.
+        func quoted(_ write: () -> Void) {
+            out.append(UInt8(ascii: "\""))
+            write()
+            out.append(UInt8(ascii: "\""))
+        }
         member("actor", first: true)
         CanonicalJSON.writeString(actor, into: &out)
         if let basis {
             member("basis")
-            out.append(contentsOf: #"{"hash":"#.utf8)
-            CanonicalJSON.writeString(basis.hash.hex, into: &out)
-            out.append(contentsOf: #","seq":\#(basis.sequence)}"#.utf8)
+            out.append(contentsOf: #"{"hash":""#.utf8)
+            appendHex(basis.hash.bytes, to: &out)
+            out.append(contentsOf: #"","seq":\#(basis.sequence)}"#.utf8)
         }
         member("causation")
         CanonicalJSON.writeString(causationID, into: &out)
@@ -109,25 +115,25 @@ public struct RecordedEvent: Sendable, Hashable {
         CanonicalJSON.writeString(correlationID, into: &out)
         if let hash {
             member("hash")
-            CanonicalJSON.writeString(hash.hex, into: &out)
+            quoted { appendHex(hash.bytes, to: &out) }
         }
         member("keyId")
         CanonicalJSON.writeString(keyID, into: &out)
         member("payload")
         out.append(contentsOf: payload)
         member("prev")
-        CanonicalJSON.writeString(previousHash.hex, into: &out)
+        quoted { appendHex(previousHash.bytes, to: &out) }
         member("recordedAt")
-        CanonicalJSON.writeString(recordedAt.iso8601, into: &out)
+        quoted { recordedAt.appendISO8601(to: &out) }
         member("schemaVersion")
         out.append(contentsOf: String(schemaVersion).utf8)
         member("seq")
         out.append(contentsOf: String(sequence).utf8)
         member("signature")
-        CanonicalJSON.writeString(Data(signature).base64EncodedString(), into: &out)
+        quoted { appendBase64(signature, to: &out) }
         if let signedAt {
             member("signedAt")
-            CanonicalJSON.writeString(signedAt.iso8601, into: &out)
+            quoted { signedAt.appendISO8601(to: &out) }
         }
         member("stream")
         CanonicalJSON.writeString(stream, into: &out)

@@ -49,39 +49,41 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// ISO 8601 in UTC with milliseconds.
     public var iso8601: String {
+        var text: [UInt8] = []
+        appendISO8601(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `iso8601`'s UTF-8, digit by digit: every event's envelope carries two of these.
+    public func appendISO8601(to out: inout [UInt8]) {
         var seconds = time_t(millisecondsSinceEpoch.floorDivided(by: 1000))
         let millis = Int(millisecondsSinceEpoch - Int64(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let year = Int(parts.tm_year) + 1900
-        let rest: [(value: Int, width: Int, separator: UInt8)] = [
-            (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")), (Int(parts.tm_mday), 2, UInt8(ascii: "T")),
-            (Int(parts.tm_hour), 2, UInt8(ascii: ":")), (Int(parts.tm_min), 2, UInt8(ascii: ":")),
-            (Int(parts.tm_sec), 2, UInt8(ascii: ".")), (millis, 3, UInt8(ascii: "Z")),
-        ]
-        // Written digit by digit: every event's envelope carries two of these.
-        let yearDigits = (0...9999).contains(year) ? 4 : 0
-        let text = String(unsafeUninitializedCapacity: 20 + yearDigits) { text in
-            var position = 0
-            func write(_ value: Int, width: Int, then separator: UInt8) {
-                var value = value
+        func write(_ value: Int, width: Int, then separator: UInt8) {
+            var digits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            var value = value
+            withUnsafeMutableBytes(of: &digits) { buffer in
                 for offset in stride(from: width - 1, through: 0, by: -1) {
-                    text[position + offset] = UInt8(ascii: "0") + UInt8(value % 10)
+                    buffer[offset] = UInt8(ascii: "0") + UInt8(value % 10)
                     value /= 10
                 }
-                text[position + width] = separator
-                position += width + 1
+                out.append(contentsOf: buffer.prefix(width))
             }
-            if yearDigits == 0 {
-                text[0] = UInt8(ascii: "-")
-                position = 1
-            } else {
-                write(year, width: 4, then: UInt8(ascii: "-"))
-            }
-            for field in rest { write(field.value, width: field.width, then: field.separator) }
-            return position
+            out.append(separator)
         }
-        return yearDigits == 0 ? String(year) + text : text
+        let year = Int(parts.tm_year) + 1900
+        if (0...9999).contains(year) {
+            write(year, width: 4, then: UInt8(ascii: "-"))
+        } else {
+            out.append(contentsOf: "\(year)-".utf8)
+        }
+        write(Int(parts.tm_mon) + 1, width: 2, then: UInt8(ascii: "-"))
+        write(Int(parts.tm_mday), width: 2, then: UInt8(ascii: "T"))
+        write(Int(parts.tm_hour), width: 2, then: UInt8(ascii: ":"))
+        write(Int(parts.tm_min), width: 2, then: UInt8(ascii: ":"))
+        write(Int(parts.tm_sec), width: 2, then: UInt8(ascii: "."))
+        write(millis, width: 3, then: UInt8(ascii: "Z"))
     }
 
     public var description: String { iso8601 }
