@@ -32,30 +32,58 @@ GROWTH_TOLERANCE = 1.2
 def regressions(committed, current):
     """Compares the ratios of a smoke run (`current`) with the committed full run's.
 
-    Returns (failures, notes): a failure for each ratio comparable at smoke size that fell below
-    half its committed value; a note for each that could not be compared (not measured now, or no
-    full-run value yet). Both are lists of sentences naming the ratio and its values."""
+    The full run also runs the smoke run and keeps its ratios (`smoke` in BENCHMARKS.json): those
+    are the values compared, measured the same way at the same size; a BENCHMARKS.json without them
+    gives its full-size ratios. Returns (failures, notes): a failure for each ratio comparable at
+    smoke size that fell below half its committed value; a note for each other one (compared, not
+    measured now, or no full-run value yet). Both are lists of sentences naming the ratio and its values."""
     failures, notes = [], []
     if not committed:
         return [], ["no committed BENCHMARKS.json: the ratios are reported, not compared"]
-    previous = {t["id"]: t for t in committed.get("targets", [])}
+    full_size = {t["id"]: t.get("ratio") for t in committed.get("targets", [])}
+    smoke = committed.get("smoke")
+    previous = {t["id"]: t.get("ratio") for t in smoke["targets"]} if smoke else full_size
     when = committed.get("date", "?")[:10]
     for target in current.get("targets", []):
         if not target.get("smokeComparable"):
             continue
         label = f"{target['name']} / {target['baseline']}"
-        ratio = target.get("ratio")
-        full = previous.get(target["id"], {}).get("ratio")
+        ratio, full = target.get("ratio"), previous.get(target["id"])
         if ratio is None:
             notes.append(f"{label}: not measured in this run")
         elif full is None:
             notes.append(f"{label}: ratio {ratio:.2f}; no full-run value to compare with")
-        elif ratio < REGRESSION_SHARE * full:
-            failures.append(f"{label}: ratio {ratio:.2f} is below half the last full run's {full:.2f} "
-                            f"(BENCHMARKS.json, {when})")
         else:
-            notes.append(f"{label}: ratio {ratio:.2f} (last full run {full:.2f})")
+            where = (f" at {smoke['events']:,} events, as here (at {committed['events']:,} events: "
+                     f"{ratio_text(full_size.get(target['id']))})") if smoke else ""
+            if ratio < REGRESSION_SHARE * full:
+                failures.append(f"{label}: ratio {ratio:.2f} is below half the last full run's {full:.2f}{where} "
+                                f"(BENCHMARKS.json of {when})")
+            else:
+                notes.append(f"{label}: ratio {ratio:.2f}; the last full run's {full:.2f}{where}")
     return failures, notes
+
+
+def ratio_text(ratio):
+    return "not measured" if ratio is None else f"{ratio:.2f}"
+
+
+def best_ratios(documents):
+    """One document whose targets carry, for each target, the best ratio any of `documents` measured
+    (a smoke run measured twice: a real regression shows in both)."""
+    best = dict(documents[0], targets=[dict(t) for t in documents[0]["targets"]])
+    for document in documents[1:]:
+        others = {t["id"]: t.get("ratio") for t in document["targets"]}
+        for target in best["targets"]:
+            candidates = [r for r in (target.get("ratio"), others.get(target["id"])) if r is not None]
+            target["ratio"] = max(candidates) if candidates else None
+    return best
+
+
+def smoke_reference(document):
+    """What the full run keeps of its own smoke run: the size and each target's ratio."""
+    return {"events": document["events"], "date": document["date"],
+            "targets": [{"id": t["id"], "ratio": t.get("ratio")} for t in document["targets"] if t.get("smokeComparable")]}
 
 
 def smoke_verdict(committed, current, say):
@@ -242,6 +270,12 @@ def blocks(document, svg_link):
                 "every baseline ran in the same run, on the same machine, beside ParLedger."]
     results += [""] + [f"- {note}" for note in document.get("notes", [])] if document.get("notes") else []
     targets = targets_table(document["targets"])
+    smoke = document.get("smoke")
+    if smoke:
+        names = {t["id"]: f"{t['name']} / {t['baseline']}" for t in document["targets"]}
+        ratios = "; ".join(f"{names.get(t['id'], t['id'])} {ratio_text(t['ratio'])}" for t in smoke["targets"])
+        targets += ["", f"The smoke run of this full run ({smoke['events']:,} events), whose ratios CI's smoke runs must "
+                    f"keep above half: {ratios}."]
     growth = document.get("growth") or []
     if len(growth) >= 2:
         growth_text = growth_table(growth) + [

@@ -74,6 +74,33 @@ class RegressionTests(unittest.TestCase):
         self.assertEqual(len(failures), 2)
 
 
+class SmokeReferenceTests(unittest.TestCase):
+    """The full run keeps its own smoke run's ratios; CI's smoke runs are compared with those."""
+
+    def full_run(self, full_ratio, smoke_ratio):
+        document = dict(committed(target("full-append-c", full_ratio)), events=1_012_265)
+        document["smoke"] = bench_report.smoke_reference(
+            {"events": 12_280, "date": "2026-12-01T10:30:00+00:00", "targets": [target("full-append-c", smoke_ratio),
+                                                                                target("verify-rate", 9.0, False)]})
+        return document
+
+    def test_the_smoke_size_ratio_is_the_reference(self):
+        full = self.full_run(0.60, 0.20)
+        self.assertEqual(full["smoke"]["targets"], [{"id": "full-append-c", "ratio": 0.20}])
+        failures, notes = bench_report.regressions(full, {"targets": [target("full-append-c", 0.15)]})
+        self.assertEqual(failures, [])  # below half of 0.60, but not of 0.20
+        self.assertIn("the last full run's 0.20 at 12,280 events, as here (at 1,012,265 events: 0.60)", notes[0])
+        failures, _ = bench_report.regressions(full, {"targets": [target("full-append-c", 0.09)]})
+        self.assertIn("ratio 0.09 is below half the last full run's 0.20 at 12,280 events", failures[0])
+
+    def test_a_second_smoke_run_counts_with_the_better_ratio(self):
+        first = {"events": 12_000, "targets": [target("durable", 0.30), target("core-append", None)]}
+        second = {"events": 12_000, "targets": [target("durable", 0.70), target("core-append", 0.1)]}
+        best = bench_report.best_ratios([first, second])
+        self.assertEqual([t["ratio"] for t in best["targets"]], [0.70, 0.1])
+        self.assertEqual(first["targets"][0]["ratio"], 0.30)
+
+
 class SmokeVerdictTests(unittest.TestCase):
     def verdict(self, full, smoke):
         said = []
