@@ -246,7 +246,8 @@ def value_text(target):
     if target.get("unit") == "max / min":
         return f"{value:.2f}×"
     if target.get("unit") == "MiB":
-        return f"{show_mib(value)} MiB"
+        anonymous = target.get("anonymousMiB")
+        return f"{show_mib(value)} MiB" + (f" ({show_mib(anonymous)} anonymous)" if anonymous else "")
     return f"{show(value)} {target.get('unit') or ''}".strip()
 
 
@@ -281,7 +282,8 @@ def blocks(document, svg_link):
         growth_text = growth_table(growth) + [
             "", f"Flat: the largest figure within {GROWTH_TOLERANCE:g}× the smallest; linear: the same of the seconds "
             "per event (the checks are in the targets above). Peak memory is the process's maximum resident set, "
-            "which includes the pages of the ledger's memory map it touched.", "",
+            "which includes the pages of the ledger's memory map it touched (the targets' \"anonymous\" figure, "
+            "sampled every 50 ms, leaves them out).", "",
             f"![Rates and peak memory against ledger size]({svg_link})"]
     else:
         growth_text = ["This run measured no growth points (`tools/bench --growth SIZES`)."]
