@@ -50,6 +50,8 @@ public final class Environment: @unchecked Sendable {
     private let writerLock: FileLock?
     /// The `lock.mdb` this environment opened; nil when opened read-only.
     private let lockFileIdentity: FileIdentity?
+    /// Where its writes are recorded for the benchmarks (`WriteTrace`); nearly always nil.
+    private let trace: WriteTrace?
 
     /// The directory this environment lives in.
     public let path: String
@@ -74,6 +76,7 @@ public final class Environment: @unchecked Sendable {
         if options.readOnly {
             writerLock = nil
             lockFileIdentity = nil
+            trace = nil
             do {
                 (handle, staleReadersCleared) = try Self.open(path, options, flags: UInt32(MDB_RDONLY))
                 isWithoutLockFile = false
@@ -91,6 +94,7 @@ public final class Environment: @unchecked Sendable {
         self.writerLock = writerLock
         lockFileIdentity = FileIdentity(path: Self.file(path, Self.lockFileName))
         isWithoutLockFile = false
+        trace = WriteTrace.claim()
     }
 
     /// The path of `name` inside the environment's directory.
@@ -199,13 +203,16 @@ public final class Environment: @unchecked Sendable {
             do {
                 return try mapLock.withSharedLock {
                     let txn = try beginTransaction(flags: 0)
-                    let transaction = WriteTransaction(txn)
+                    let transaction = WriteTransaction(txn, trace: trace)
+                    trace?.begin()
                     do {
                         let result = try body(transaction)
                         transaction.isFinished = true
                         try check(mdb_txn_commit(txn), "committing a write transaction")
+                        trace?.commit()
                         return result
                     } catch {
+                        trace?.abort()
                         mapWasFull = transaction.mapWasFull
                         if !transaction.isFinished { mdb_txn_abort(txn) }
                         throw error

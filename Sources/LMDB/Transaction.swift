@@ -78,6 +78,13 @@ public final class WriteTransaction: Transaction {
     var mapWasFull = false
     /// Set once the transaction has been committed or aborted.
     var isFinished = false
+    /// Where its writes are recorded (`WriteTrace`), when the benchmarks ask.
+    private let trace: WriteTrace?
+
+    init(_ handle: OpaquePointer, trace: WriteTrace?) {
+        self.trace = trace
+        super.init(handle)
+    }
 
     /// How `put` treats existing keys.
     public struct PutOptions: OptionSet, Sendable {
@@ -102,6 +109,7 @@ public final class WriteTransaction: Transaction {
                 return mdb_put(handle, database.handle, &keyValue, &dataValue, options.rawValue)
             }
         }
+        if let trace { trace.put(database, flags: options.rawValue, rc: rc, key: key, value: value) }
         if rc == MDB_MAP_FULL { mapWasFull = true }
         try check(rc, "writing to '\(database.name)'")
     }
@@ -114,6 +122,7 @@ public final class WriteTransaction: Transaction {
                 mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_del(handle, database.handle, &keyValue, nil)
         }
+        if let trace { trace.delete(database, rc: rc, key: key) }
         if rc == MDB_NOTFOUND { return false }
         try check(rc, "deleting from '\(database.name)'")
         return true
@@ -121,7 +130,9 @@ public final class WriteTransaction: Transaction {
 
     /// Removes every entry of `database`, keeping the database itself.
     public func removeAll(from database: Database) throws(LMDBError) {
-        try check(mdb_drop(handle, database.handle, 0), "emptying '\(database.name)'")
+        let rc = mdb_drop(handle, database.handle, 0)
+        if let trace { trace.drop(database, rc: rc) }
+        try check(rc, "emptying '\(database.name)'")
     }
 }
 

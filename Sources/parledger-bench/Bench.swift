@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parledger-bench",
         abstract: "Time ParLedger's workloads for tools/bench; each prints one JSON object.",
-        subcommands: [Append.self, Durable.self, Rebuild.self, Latency.self]
+        subcommands: [Append.self, Core.self, Durable.self, Rebuild.self, Latency.self]
     )
 }
 
@@ -29,6 +29,8 @@ struct Append: ParsableCommand {
     @Option(help: "How many cycles the events are spread over.") var cycles = 10
     @Option(help: "Events per write transaction (commands are never split).") var batch = 1_000
     @Option(help: "The frameworks directory.") var frameworks = "schemas/frameworks"
+    @Option(help: "Also write every batch of signed commands appended to this file, for `core` (after the clock).")
+    var recordCommands: String?
     @Flag(help: "Do not show progress.") var quiet = false
 
     func run() throws {
@@ -36,7 +38,9 @@ struct Append: ParsableCommand {
         let scoring = try ScoringLedger.create(at: ledger)
         let perUnit = eventsPerUnit(loaded)
         let units = max(3, Int((Double(events) / Double(cycles * perUnit)).rounded()))
-        let workload = SyntheticCycles(scoring: scoring, frameworks: loaded, batchEvents: batch)
+        let recording = try recordCommands.map { try CommandRecording.Writer(path: $0, ledgerID: scoring.ledger.id) }
+        let workload = SyntheticCycles(
+            scoring: scoring, frameworks: loaded, batchEvents: batch, recording: recording)
         let expected = UInt64(cycles * units * perUnit)
         try workload.run(cycles: cycles, unitsPerCycle: units) { done in
             if !quiet { FileHandle.standardError.write(Data("\rappend: \(done) of about \(expected) events".utf8)) }
@@ -66,6 +70,48 @@ struct Append: ParsableCommand {
         let sample = try ledger.events(from: max(1, events / 2), limit: 10_000)
         guard !sample.isEmpty else { return 0 }
         return sample.map { $0.canonicalEnvelope(includingHash: true).count }.reduce(0, +) / sample.count
+    }
+}
+
+struct Core: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Append the commands an `append --record-commands` run recorded, in its batches, through the generic Ledger only.",
+        discussion: """
+            The signed envelope, the identity and role checks, the hash chain, streams and the Merkle tree, \
+            without the PAR rules and projections; the batches the recorded run timed are timed, each \
+            at the time it was recorded, so that the events and their hashes are the recorded ones.
+            Example: parledger-bench core --commands bench-results/commands.txt --ledger bench-results/core
+            """
+    )
+
+    @Option(help: "The ledger directory to create.") var ledger: String
+    @Option(help: "The file `append --record-commands` wrote.") var commands: String
+
+    func run() throws {
+        let recording = try CommandRecording.Reader(path: commands)
+        let clock = ReplayClock()
+        var options = ScoringLedger.options(clock: clock)
+        options.newLedgerID = recording.ledgerID
+        let core = try Ledger.create(at: ledger, options: options)
+        var (seconds, events, transactions) = (0.0, 0, 0)
+        while let batch = try recording.next() {
+            clock.time = batch.recordedAt
+            let start = ContinuousClock.now
+            let results = try core.append(batch: batch.commands)
+            guard batch.timed else { continue }
+            seconds += (ContinuousClock.now - start).seconds
+            transactions += 1
+            events += results.map(\.events.count).reduce(0, +)
+        }
+        let head = try core.head()
+        guard let recorded = recording.head, recorded.count == head.count, recorded.hash == head.hash.hex else {
+            throw ValidationError("the replayed ledger's head is not the recorded ledger's")
+        }
+        report([
+            "events": .integer(Int64(events)), "seconds": .seconds(seconds),
+            "transactions": .integer(Int64(transactions)), "ledgerEvents": .integer(Int64(head.count)),
+        ])
     }
 }
 

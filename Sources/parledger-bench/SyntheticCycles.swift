@@ -9,7 +9,8 @@ import Scenarios
 /// publication), each command signed by the actor whose role it needs; the events are synthetic.
 ///
 /// Commands are signed outside the clock; only `ScoringLedger.append(batch:)` is timed, with about
-/// `batchEvents` events per write transaction (commands are never split).
+/// `batchEvents` events per write transaction (commands are never split). With a `recording`, every
+/// batch appended is also written there (after the clock), for `core` to append again.
 final class SyntheticCycles: Signatories, CycleScript {
     private let scoring: ScoringLedger
     private let frameworks: [UnitKind: Framework]
@@ -23,14 +24,20 @@ final class SyntheticCycles: Signatories, CycleScript {
     private var progress: (UInt64) -> Void = { _ in }
     /// Each unit's self-scores, which its appraisal starts from.
     private var marks: [String: [String: Points]] = [:]
+    /// Where every appended batch is written for `core` to append again, when asked.
+    private let recording: CommandRecording.Writer?
     private(set) var appendSeconds = 0.0
     private(set) var transactions = 0
     private(set) var timedEvents = 0
 
-    init(scoring: ScoringLedger, frameworks: [UnitKind: Framework], batchEvents: Int) {
+    init(
+        scoring: ScoringLedger, frameworks: [UnitKind: Framework], batchEvents: Int,
+        recording: CommandRecording.Writer? = nil
+    ) {
         self.scoring = scoring
         self.frameworks = frameworks
         self.batchEvents = batchEvents
+        self.recording = recording
     }
 
     static let cast = Cast(
@@ -51,7 +58,14 @@ final class SyntheticCycles: Signatories, CycleScript {
                 id: id, name: kind == .district ? "UBND huyện số \(index)" : "Sở chuyên môn số \(index)", kind: kind)
         }
         let driver = CycleDriver(scoring: scoring, cast: Self.cast, frameworks: frameworks, signatories: self)
-        try driver.enrolSecretariat(key: key(for: Self.cast.secretariat.id), commandID: "bench-enrol")
+        // As `driver.enrolSecretariat` does, but through `append`, which records it.
+        let secretariat = Self.cast.secretariat
+        try append(
+            [
+                try Enrolment.genesis(
+                    secretariat.id, name: secretariat.name, key: key(for: secretariat.id), commandID: "bench-enrol",
+                    on: scoring.ledger)
+            ], timed: false)
         try driver.enrolCast(units: units)
         try driver.registerFrameworks()
         timing = true
@@ -69,6 +83,7 @@ final class SyntheticCycles: Signatories, CycleScript {
             progress(UInt64(timedEvents))
             previous = cycle
         }
+        try recording?.finish(head: scoring.ledger.head())
     }
 
     private func key(for actor: String) -> SigningKey {
@@ -92,7 +107,7 @@ final class SyntheticCycles: Signatories, CycleScript {
         let command = try scoring.ledger.sign(
             Command(id: "bench-\(commands)", actor: actor, events: events), with: key(for: actor))
         guard timing else {
-            try scoring.append(command)
+            try append([command], timed: false)
             return
         }
         if pendingEvents > 0 && pendingEvents + events.count > batchEvents { try flush() }
@@ -102,13 +117,23 @@ final class SyntheticCycles: Signatories, CycleScript {
 
     func flush() throws {
         guard !pending.isEmpty else { return }
-        let start = ContinuousClock.now
-        try scoring.append(batch: pending)
-        appendSeconds += (ContinuousClock.now - start).seconds
-        transactions += 1
-        timedEvents += pendingEvents
+        try append(pending, timed: true)
         pending = []
         pendingEvents = 0
+    }
+
+    /// Appends `commands` in one write transaction, timed or not; then, when recording, records them.
+    private func append(_ commands: [Command], timed: Bool) throws {
+        let start = ContinuousClock.now
+        let results = try scoring.append(batch: commands)
+        if timed {
+            appendSeconds += (ContinuousClock.now - start).seconds
+            transactions += 1
+            timedEvents += results.map(\.events.count).reduce(0, +)
+        }
+        if let recording, let recordedAt = results.first?.events.first?.recordedAt {
+            recording.write(commands, recordedAt: recordedAt, timed: timed)
+        }
     }
 
     // MARK: CycleScript
