@@ -33,8 +33,12 @@ enum EventRecord {
         return out
     }
 
-    /// Decodes a stored record; the reason in the error says what is wrong with it.
-    static func decode(_ bytes: [UInt8], sequence: UInt64) throws(LedgerError) -> RecordedEvent {
+    /// Decodes a stored record; the reason in the error says what is wrong with it. Fields equal to
+    /// those of `previous` (the event before it, when read in order: the same command, signer and
+    /// signature, its hash as this one's link) share their storage instead of being copied again.
+    static func decode(_ bytes: [UInt8], sequence: UInt64, previous earlier: RecordedEvent? = nil) throws(LedgerError)
+        -> RecordedEvent
+    {
         var reader = ByteReader(bytes: bytes)
         do throws(ByteReader.Malformed) {
             let version = try reader.byte()
@@ -49,18 +53,19 @@ enum EventRecord {
             if version == formatVersion {
                 signedAt = Timestamp(millisecondsSinceEpoch: Int64(bitPattern: try reader.integer(UInt64.self)))
                 let basisSequence = try reader.integer(UInt64.self)
-                basis = CommandBasis(sequence: basisSequence, hash: EventHash(unchecked: try reader.bytes(32)))
+                let basisHash = try reader.bytes(32, reusing: earlier?.basis?.hash.bytes)
+                basis = CommandBasis(sequence: basisSequence, hash: EventHash(unchecked: basisHash))
             }
-            let previous = EventHash(unchecked: try reader.bytes(32))
+            let previous = EventHash(unchecked: try reader.bytes(32, reusing: earlier?.hash.bytes))
             let hash = EventHash(unchecked: try reader.bytes(32))
-            let stream = try reader.text()
-            let type = try reader.text()
-            let actor = try reader.text()
-            let command = try reader.text()
-            let causation = try reader.text()
-            let correlation = try reader.text()
-            let keyID = try reader.text()
-            let signature = try reader.field()
+            let stream = try reader.text(reusing: earlier?.stream)
+            let type = try reader.text(reusing: earlier?.type)
+            let actor = try reader.text(reusing: earlier?.actor)
+            let command = try reader.text(reusing: earlier?.commandID)
+            let causation = try reader.text(reusing: command)
+            let correlation = try reader.text(reusing: earlier?.correlationID)
+            let keyID = try reader.text(reusing: earlier?.keyID)
+            let signature = try reader.field(reusing: earlier?.signature)
             let payload = try reader.field()
             guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "trailing bytes after the payload") }
             return RecordedEvent(
@@ -151,6 +156,36 @@ public struct ByteReader {
     /// A field written as a UInt32 length and its bytes.
     public mutating func field() throws(Malformed) -> [UInt8] {
         try bytes(Int(try integer(UInt32.self)))
+    }
+
+    /// `field()`, returning `candidate` itself when it holds the same bytes.
+    mutating func field(reusing candidate: [UInt8]?) throws(Malformed) -> [UInt8] {
+        try bytes(Int(try integer(UInt32.self)), reusing: candidate)
+    }
+
+    /// `bytes(count)`, returning `candidate` itself when it holds the same bytes.
+    mutating func bytes(_ count: Int, reusing candidate: [UInt8]?) throws(Malformed) -> [UInt8] {
+        try need(count)
+        guard let candidate, candidate.count == count, candidate[...] == bytes[offset..<offset + count] else {
+            return try bytes(count)
+        }
+        offset += count
+        return candidate
+    }
+
+    /// `text()`, returning `candidate` itself when it is the same text.
+    mutating func text(reusing candidate: String?) throws(Malformed) -> String {
+        guard var candidate else { return try text() }
+        let start = offset
+        let count = Int(try integer(UInt32.self))
+        try need(count)
+        let same = candidate.withUTF8 { $0.elementsEqual(bytes[offset..<offset + count]) }
+        guard same else {
+            offset = start
+            return try text()
+        }
+        offset += count
+        return candidate
     }
 
     /// A field holding UTF-8 text.

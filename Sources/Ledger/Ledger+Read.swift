@@ -42,8 +42,12 @@ extension Ledger {
     /// Calls `body` with each event from `start` on, in order, as `txn` sees them, until `body`
     /// returns false.
     func forEachEvent(from start: UInt64, in txn: Transaction, _ body: (RecordedEvent) throws -> Bool) throws {
+        var previous: RecordedEvent?
         try txn.forEach(in: events, from: bigEndianBytes(max(start, 1))) { current in
-            try body(try EventRecord.decode(current.value, sequence: try sequenceNumber(current.key)))
+            let event = try EventRecord.decode(
+                current.value, sequence: try sequenceNumber(current.key), previous: previous)
+            previous = event
+            return try body(event)
         }
     }
 

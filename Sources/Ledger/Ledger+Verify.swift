@@ -244,7 +244,10 @@ public struct ChainWalk {
             return first(
                 VerificationProblem(sequence: expected, reason: "missing: the next stored event is \(sequence)"))
         }
-        switch Result(catching: { () throws(LedgerError) in try EventRecord.decode(record, sequence: sequence) }) {
+        let previous = command.last
+        switch Result(catching: { () throws(LedgerError) in
+            try EventRecord.decode(record, sequence: sequence, previous: previous)
+        }) {
         case .success(let decoded):
             return check(decoded)
         case .failure(let error):
