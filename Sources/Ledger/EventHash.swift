@@ -62,22 +62,21 @@ func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
 /// Appends `bytes` in base64 (RFC 4648, with padding), as `Data.base64EncodedString()` writes it.
 func appendBase64(_ bytes: [UInt8], to out: inout [UInt8]) {
     let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    let symbol = { (index: UInt32) in alphabet.utf8Start[Int(index & 0x3F)] }
+    func append(_ group: UInt32, symbols: Int) {
+        for shift in stride(from: 18, through: 0, by: -6).prefix(symbols) {
+            out.append(alphabet.utf8Start[Int((group >> UInt32(shift)) & 0x3F)])
+        }
+        for _ in symbols..<4 { out.append(UInt8(ascii: "=")) }
+    }
     var index = 0
     while index + 3 <= bytes.count {
-        let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-        out.append(contentsOf: [symbol(group >> 18), symbol(group >> 12), symbol(group >> 6), symbol(group)])
+        append(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]), symbols: 4)
         index += 3
     }
     switch bytes.count - index {
-    case 1:
-        let group = UInt32(bytes[index]) << 16
-        out.append(contentsOf: [symbol(group >> 18), symbol(group >> 12), UInt8(ascii: "="), UInt8(ascii: "=")])
-    case 2:
-        let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-        out.append(contentsOf: [symbol(group >> 18), symbol(group >> 12), symbol(group >> 6), UInt8(ascii: "=")])
-    default:
-        break
+    case 1: append(UInt32(bytes[index]) << 16, symbols: 2)
+    case 2: append(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8, symbols: 3)
+    default: break
     }
 }
 

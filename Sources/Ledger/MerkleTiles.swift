@@ -30,11 +30,24 @@ public enum MerkleTiles {
 
     /// The root of the perfect tree over `hashes` (a power of two of them, 32 bytes each).
     static func root(of hashes: ArraySlice<UInt8>) -> MerkleTree.Hash {
-        var level = stride(from: hashes.startIndex, to: hashes.endIndex, by: 32).map { Array(hashes[$0..<$0 + 32]) }
-        while level.count > 1 {
-            level = stride(from: 0, to: level.count, by: 2).map { MerkleTree.nodeHash(level[$0], level[$0 + 1]) }
+        var level = Array(hashes)
+        var count = level.count / 32
+        level.withUnsafeMutableBytes { buffer in
+            while count > 1 {
+                // Node `pair` of the level above overwrites bytes its own children have been read from.
+                for pair in 0..<count / 2 {
+                    var hasher = SHA256()
+                    withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[pair * 64..<pair * 64 + 64]))
+                    hasher.finalize().withUnsafeBytes { node in
+                        UnsafeMutableRawBufferPointer(rebasing: buffer[pair * 32..<pair * 32 + 32]).copyMemory(
+                            from: node)
+                    }
+                }
+                count /= 2
+            }
         }
-        return level[0]
+        return Array(level.prefix(32))
     }
 
     /// The key of tile (level, index) in the `merkle` database: `T`, the level, the big-endian index.
