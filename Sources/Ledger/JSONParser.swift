@@ -12,18 +12,32 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
 public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
+    /// False when only checking: strings, arrays and objects are read but not built (keys still are,
+    /// to find duplicates), and every value comes back as `.null`.
+    private let buildsValues: Bool
 
-    private init(_ bytes: [UInt8]) {
+    private init(_ bytes: [UInt8], buildsValues: Bool) {
         self.bytes = bytes
+        self.buildsValues = buildsValues
     }
 
     /// Parses a whole document.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, buildingValues: true)
+    }
+
+    /// Checks that `bytes` is a document `parse` accepts, without building its value: what a
+    /// verifier that only needs to know does.
+    public static func validate(_ bytes: [UInt8]) throws(JSONParseError) {
+        _ = try parse(bytes, buildingValues: false)
+    }
+
+    private static func parse(_ bytes: [UInt8], buildingValues: Bool) throws(JSONParseError) -> JSONValue {
         if String(validating: bytes, as: UTF8.self) == nil {
             let offset = firstInvalidUTF8Offset(bytes)
             throw location(in: bytes, at: offset, reason: "the text is not valid UTF-8 (byte offset \(offset))")
         }
-        var parser = JSONParser(bytes)
+        var parser = JSONParser(bytes, buildsValues: buildingValues)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -44,7 +58,9 @@ public struct JSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
-        case UInt8(ascii: "\""): return .string(try parseString().nfc)
+        case UInt8(ascii: "\""):
+            let text = try parseString()
+            return buildsValues ? .string(text.nfc) : .null
         case UInt8(ascii: "t"):
             try expectWord("true")
             return .bool(true)
@@ -72,7 +88,7 @@ public struct JSONParser {
             guard peek(UInt8(ascii: "\"")) else { throw error("expected a string key") }
             let keyStart = index
             let key = try parseString().nfc
-            guard members[key] == nil else {
+            guard members.updateValue(.null, forKey: key) == nil else {
                 index = keyStart
                 throw error("duplicate key \"\(key)\"")
             }
@@ -80,7 +96,8 @@ public struct JSONParser {
             guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            let value = try parseValue(depth: depth + 1)
+            if buildsValues { members[key] = value }
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
                 index += 1
@@ -88,7 +105,7 @@ public struct JSONParser {
             }
             if peek(UInt8(ascii: "}")) {
                 index += 1
-                return .object(members)
+                return buildsValues ? .object(members) : .null
             }
             throw error("expected ',' or '}' in an object")
         }
@@ -104,7 +121,8 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth + 1))
+            let element = try parseValue(depth: depth + 1)
+            if buildsValues { elements.append(element) }
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
                 index += 1
@@ -112,7 +130,7 @@ public struct JSONParser {
             }
             if peek(UInt8(ascii: "]")) {
                 index += 1
-                return .array(elements)
+                return buildsValues ? .array(elements) : .null
             }
             throw error("expected ',' or ']' in an array")
         }
@@ -264,7 +282,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private func error(_ reason: String) -> JSONParseError {

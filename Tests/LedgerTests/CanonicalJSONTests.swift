@@ -89,6 +89,30 @@ import Testing
         #expect(reason("")?.reason == "unexpected end of input")
     }
 
+    @Test func validatingRefusesWhatParsingRefusesWithTheSameError() throws {
+        let documents = [
+            #"{"points": 1.5}"#, "1e3", "9007199254740992", #"{"a":1,"a":2}"#, #"[{"a":{"b":[1,{"c":2,"c":3}]}}]"#,
+            #""\ud800""#, "{\n  \"a\": 1,\n  \"b\": tru\n}", "{} {}", #"{"a": "b"#, "", "[1,]", #"{"a" 1}"#,
+            String(repeating: "[", count: 70) + String(repeating: "]", count: 70),
+        ]
+        for document in documents {
+            #expect(reason(document) != nil, "\(document)")
+            #expect(reason(document) == validationError(Array(document.utf8)), "\(document)")
+        }
+        let accepted = #"{"a":[1,"x",{"b":null,"c":true}],"d":"Việt"}"#
+        try JSONParser.validate(Array(accepted.utf8))
+        #expect(try JSONParser.parse(accepted)["d"] == .string("Việt"))
+    }
+
+    private func validationError(_ bytes: [UInt8]) -> JSONParseError? {
+        do {
+            try JSONParser.validate(bytes)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     @Test func escapesAreDecoded() throws {
         #expect(try JSONParser.parse(#""a\/b\n\u00e9""#) == .string("a/b\né"))
     }
