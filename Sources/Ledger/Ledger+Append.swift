@@ -38,15 +38,18 @@ extension Ledger {
                 let recordedAt = max(now, try lastRecordedAt(head, txn))
                 var results: [AppendResult] = []
                 results.reserveCapacity(commands.count)
-                var tiles = MerkleTiles.Appender()
+                var pending = PendingWrites()
                 for command in commands {
-                    let result = try appendOne(command, at: recordedAt, head: &head, tiles: &tiles, txn: txn)
+                    let result = try appendOne(command, at: recordedAt, head: &head, pending: &pending, txn: txn)
                     if !result.wasAlreadyRecorded {
                         for event in result.events { try apply(event, writer) }
                     }
                     results.append(result)
                 }
-                try storeTiles(of: &tiles, in: txn)
+                try storeTiles(of: &pending.tiles, in: txn)
+                for (stream, version) in pending.streamHeads.sorted(by: { $0.key < $1.key }) {
+                    try txn.put(bigEndianBytes(version), for: Array(stream.utf8), in: streamHeads)
+                }
                 var headValue = bigEndianBytes(head.count)
                 headValue.append(contentsOf: head.hash.bytes)
                 try txn.put(headValue, for: Layout.headKey, in: meta)
@@ -56,7 +59,7 @@ extension Ledger {
     }
 
     private func appendOne(
-        _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, tiles: inout MerkleTiles.Appender,
+        _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, pending: inout PendingWrites,
         txn: WriteTransaction
     ) throws -> AppendResult {
         let commandKey = Array(command.id.utf8)
@@ -92,7 +95,7 @@ extension Ledger {
             throw LedgerError.outOfPlace(reason: problem)
         }
         for (stream, expected) in command.expectedVersions.sorted(by: { $0.key < $1.key }) {
-            let actual = try streamVersion(stream, in: txn)
+            let actual = try pending.streamHeads[stream] ?? streamVersion(stream, in: txn)
             guard expected.admits(actual) else {
                 throw LedgerError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual)
             }
@@ -105,7 +108,7 @@ extension Ledger {
         for (draft, payload) in zip(command.events, payloads) {
             let sequence = head.count + 1
             if ActorEvent.types.contains(draft.type) { try applyActorEvent(draft, at: sequence, in: txn) }
-            let streamVersion = try streamVersion(draft.stream, in: txn) + 1
+            let streamVersion = try (pending.streamHeads[draft.stream] ?? streamVersion(draft.stream, in: txn)) + 1
             let hash = EventHash.of(
                 RecordedEvent.envelope(
                     sequence: sequence, stream: draft.stream, streamVersion: streamVersion, type: draft.type,
@@ -125,9 +128,9 @@ extension Ledger {
             try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
             try txn.put(
                 sequenceKey, for: streamIndexKey(draft.stream, streamVersion), in: streams, options: .noOverwrite)
-            try txn.put(bigEndianBytes(streamVersion), for: Array(draft.stream.utf8), in: streamHeads)
+            pending.streamHeads[draft.stream] = streamVersion
             do {
-                _ = try tiles.append(MerkleTree.leafHash(hash.bytes), index: sequence - 1) { level, index in
+                _ = try pending.tiles.append(MerkleTree.leafHash(hash.bytes), index: sequence - 1) { level, index in
                     try storedTile(level: level, index: index, in: txn)
                 }
             } catch let problem as MerkleTiles.TileProblem {
@@ -206,6 +209,13 @@ extension Ledger {
         appendInteger(version, to: &key)
         return key
     }
+}
+
+/// What one write transaction of appends keeps in memory and writes once, at its end: the Merkle
+/// tiles it filled or grew, and the new version of each stream it appended to.
+struct PendingWrites {
+    var tiles = MerkleTiles.Appender()
+    var streamHeads: [String: UInt64] = [:]
 }
 
 extension UInt8 {

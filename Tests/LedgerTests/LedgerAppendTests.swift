@@ -95,6 +95,24 @@ import Testing
         #expect(try fixture.ledger.streamVersion("s") == 2)
     }
 
+    @Test func commandsOfOneBatchSeeTheStreamVersionsOfThoseBeforeThem() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = try Fixture(in: directory)
+        try fixture.ledger.append(batch: [
+            try fixture.command("b1", [draft("s"), draft("s")], expecting: ["s": .noStream]),
+            try fixture.command("b2", [draft("s")], expecting: ["s": .exactly(2)]),
+        ])
+        #expect(try fixture.ledger.streamVersion("s") == 3)
+        #expect(throws: LedgerError.wrongExpectedVersion(stream: "s", expected: .exactly(3), actual: 4)) {
+            try fixture.ledger.append(batch: [
+                try fixture.command("b3", [draft("s")], expecting: ["s": .exactly(3)]),
+                try fixture.command("b4", [draft("s")], expecting: ["s": .exactly(3)]),
+            ])
+        }
+        #expect(try fixture.ledger.streamVersion("s") == 3)
+        #expect(try fixture.ledger.verify().isIntact)
+    }
+
     @Test func aBatchIsAllOrNothing() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(in: directory)
