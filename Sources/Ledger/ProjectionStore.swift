@@ -99,6 +99,12 @@ public class ProjectionReader {
         try transaction.value(for: key, in: database.database)
     }
 
+    /// Lets go of the pages of the store's file this process has read so far (they are read again
+    /// when needed): a long scan or replay calls it now and then to keep its resident memory flat.
+    public func releaseMappedPages() {
+        transaction.releaseMappedPages()
+    }
+
     /// How many entries `database` holds.
     public func count(of database: ProjectionDatabase) throws -> Int {
         try transaction.count(of: database.database)
