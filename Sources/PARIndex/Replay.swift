@@ -209,7 +209,19 @@ extension ScoringLedger {
     ) throws -> ProjectionSnapshot {
         let last = min(sequence ?? .max, try ledger.head().count)
         return try Self.replay(
-            count: last, events: { try ledger.events(from: $0, limit: $1) }, after: after, before: before)
+            count: last,
+            events: { start, limit in
+                try ledger.projections.read { reader in
+                    var found: [RecordedEvent] = []
+                    try ledger.forEachEvent(from: start, in: reader) { event in
+                        found.append(event)
+                        return found.count < limit
+                    }
+                    // The ledger's pages read for this batch are let go: a replay's memory stays flat.
+                    reader.releaseMappedPages()
+                    return found
+                }
+            }, after: after, before: before)
     }
 
     /// Replays `count` events, read in batches from `events(start, limit)`, into a scratch store.
@@ -235,6 +247,7 @@ extension ScoringLedger {
                     }
                 }
                 next += UInt64(batch.count)
+                try store.read { $0.releaseMappedPages() }
             }
             return ProjectionSnapshot(
                 sequence: last, store: store, projector: scratch, directory: directory)
@@ -286,6 +299,8 @@ final class ScratchProjection {
                 }
             }
         }
+        // The scratch store's pages read for these events are let go: memory stays flat.
+        try store.read { $0.releaseMappedPages() }
     }
 
     /// Every registered framework's canonical JSON, by id.
