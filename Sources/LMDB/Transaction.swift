@@ -37,6 +37,27 @@ public class Transaction {
         }
     }
 
+    /// `releaseMappedPages()` when this process's resident file-backed memory (its mapped files,
+    /// program and libraries included) is above `limit` bytes: cheap enough to ask every few hundred
+    /// reads, it keeps a scan's memory under the limit with as few releases as needed.
+    public func releaseMappedPages(whenResidentFilesExceed limit: Int) {
+        if Self.residentFileBytes() > limit { releaseMappedPages() }
+    }
+
+    /// /proc/self/statm, kept open: re-read from its start, it tells the current figures.
+    private static let statm = Glibc.open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+
+    /// The process's resident file-backed and shared memory in bytes (0 when it cannot be read).
+    private static func residentFileBytes() -> Int {
+        var text = [UInt8](repeating: 0, count: 128)
+        let count = text.withUnsafeMutableBytes { pread(statm, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return 0 }
+        // size resident shared text lib data dt, in pages
+        let fields = text[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count >= 3, let pages = Int(String(decoding: fields[2], as: UTF8.self)) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     /// The address ranges of the shared mappings of the file `inode` of `device`, from /proc/self/maps.
     private static func sharedMappings(ofDevice device: UInt64, inode: UInt64) -> [(start: UInt, end: UInt)] {
         // glibc's encoding of a device number (its major and minor are macros Swift does not import).

@@ -105,6 +105,12 @@ public class ProjectionReader {
         transaction.releaseMappedPages()
     }
 
+    /// `releaseMappedPages()` when the process holds more than `limit` bytes of mapped files
+    /// resident; cheap enough to ask every few hundred reads.
+    public func releaseMappedPages(whenResidentFilesExceed limit: Int) {
+        transaction.releaseMappedPages(whenResidentFilesExceed: limit)
+    }
+
     /// How many entries `database` holds.
     public func count(of database: ProjectionDatabase) throws -> Int {
         try transaction.count(of: database.database)

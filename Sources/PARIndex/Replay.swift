@@ -261,7 +261,8 @@ extension ScoringLedger {
 /// Projections folded from events that arrive in order, into a scratch store removed with
 /// it: how a bundle verifier re-checks every rule of the cycle without a ledger.
 final class ScratchProjection {
-    private let directory: String
+    /// The scratch directory, removed with the projection; a verifier may keep files of its own there.
+    let directory: String
     let store: ProjectionStore
     let projector: ScoringProjector
 
@@ -280,6 +281,10 @@ final class ScratchProjection {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// How much of mapped files (the scratch store's pages, the program's own) stays resident before
+    /// the store's pages read so far are let go.
+    static let residentFileLimit = 64 << 20
+
     /// An event that breaks a rule of the cycle.
     struct Broken: Error {
         let sequence: UInt64
@@ -291,15 +296,16 @@ final class ScratchProjection {
     func apply(_ events: [RecordedEvent]) throws {
         guard !events.isEmpty else { return }
         try store.write { txn in
-            for event in events {
+            for (index, event) in events.enumerated() {
                 do {
                     try projector.apply(event, in: txn)
                 } catch let violation as RuleViolation {
                     throw Broken(sequence: event.sequence, reason: violation.reason)
                 }
+                // The scratch store's pages read so far are let go: memory stays flat.
+                if index % 100 == 99 { txn.releaseMappedPages(whenResidentFilesExceed: Self.residentFileLimit) }
             }
         }
-        // The scratch store's pages read for these events are let go: memory stays flat.
         try store.read { $0.releaseMappedPages() }
     }
 
@@ -311,9 +317,17 @@ final class ScratchProjection {
             })
     }
 
-    /// Every document added, in sha256 order.
-    func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try store.read { try projector.allEvidence(in: $0) }
+    /// Calls `body` with every document added, in sha256 order, one at a time.
+    func forEachEvidence(_ body: (PARPayload.EvidenceAdded) throws -> Void) throws {
+        try store.read { txn in
+            var count = 0
+            try txn.forEach(in: projector.evidenceDB) { entry in
+                try body(try StateCoding.decodeEvidence(entry.value))
+                count += 1
+                if count % 1_000 == 0 { txn.releaseMappedPages() }
+                return true
+            }
+        }
     }
 
     /// Every published cycle's attested results hash, by cycle.
