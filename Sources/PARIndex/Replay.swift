@@ -247,7 +247,6 @@ extension ScoringLedger {
                     }
                 }
                 next += UInt64(batch.count)
-                try store.read { $0.releaseMappedPages() }
             }
             return ProjectionSnapshot(
                 sequence: last, store: store, projector: scratch, directory: directory)
@@ -281,10 +280,6 @@ final class ScratchProjection {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// How much of mapped files (the scratch store's pages, the program's own) stays resident before
-    /// the store's pages read so far are let go.
-    static let residentFileLimit = 64 << 20
-
     /// An event that breaks a rule of the cycle.
     struct Broken: Error {
         let sequence: UInt64
@@ -296,17 +291,14 @@ final class ScratchProjection {
     func apply(_ events: [RecordedEvent]) throws {
         guard !events.isEmpty else { return }
         try store.write { txn in
-            for (index, event) in events.enumerated() {
+            for event in events {
                 do {
                     try projector.apply(event, in: txn)
                 } catch let violation as RuleViolation {
                     throw Broken(sequence: event.sequence, reason: violation.reason)
                 }
-                // The scratch store's pages read so far are let go: memory stays flat.
-                if index % 100 == 99 { txn.releaseMappedPages(whenResidentFilesExceed: Self.residentFileLimit) }
             }
         }
-        try store.read { $0.releaseMappedPages() }
     }
 
     /// Every registered framework's canonical JSON, by id.
@@ -320,11 +312,8 @@ final class ScratchProjection {
     /// Calls `body` with every document added, in sha256 order, one at a time.
     func forEachEvidence(_ body: (PARPayload.EvidenceAdded) throws -> Void) throws {
         try store.read { txn in
-            var count = 0
             try txn.forEach(in: projector.evidenceDB) { entry in
                 try body(try StateCoding.decodeEvidence(entry.value))
-                count += 1
-                if count % 1_000 == 0 { txn.releaseMappedPages() }
                 return true
             }
         }
