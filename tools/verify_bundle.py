@@ -19,6 +19,7 @@ and otherwise fine, `UNTRUSTED: …` (exit 4). Needs Python 3.11 and `cryptograp
 
 import base64
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -78,6 +79,10 @@ def utf16_key(text):
 
 def _object(pairs):
     keys = [key for key, _ in pairs]
+    # ASCII names in increasing order (as canonical JSON has them) are distinct and already in
+    # UTF-16 order: the dict keeps them as they are.
+    if all(key.isascii() for key in keys) and all(a < b for a, b in zip(keys, keys[1:])):
+        return dict(pairs)
     if len(set(keys)) != len(keys):
         raise ValueError("duplicate member name")
     return dict(sorted(pairs, key=lambda pair: utf16_key(pair[0])))
@@ -103,6 +108,8 @@ _STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def _check_depth(data):
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
+        return  # fewer brackets than the limit: nothing can nest deeper
     depth = 0
     for match in _STRING_OR_BRACKET.finditer(data):
         token = match.group()
@@ -139,7 +146,8 @@ def parse_json(data, where):
         text = data.decode("utf-8")
         _check_depth(data)
         value = _DECODER.decode(text)
-        _check_strings(value)
+        if not data.isascii() or b"\\" in data:
+            _check_strings(value)  # ASCII text without escapes holds only ASCII strings: NFC, no surrogates
         return value
     except (ValueError, RecursionError) as error:
         raise Failure("parse", f"{where}: not strict JSON: {error}") from None
@@ -206,16 +214,26 @@ def fold(name):
     return unicodedata.normalize("NFC", name.lower())
 
 
+HEX = re.compile(r"[0-9a-f]*")
+
+
 def is_hex(value, length):
-    return isinstance(value, str) and len(value) == length and all(c in "0123456789abcdef" for c in value)
+    return isinstance(value, str) and len(value) == length and HEX.fullmatch(value) is not None
 
 
 def parse_time(text, pattern=TIME):
     """Milliseconds since the epoch of an ISO 8601 UTC time, or None."""
     if not isinstance(text, str) or pattern.fullmatch(text) is None:
         return None
+    return _milliseconds(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _milliseconds(text):
+    """Milliseconds since the epoch of a time of the form TIME or DEADLINE match; None for no real date."""
     try:
-        moment = datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+        moment = datetime.datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
+                                   int(text[17:19]), tzinfo=datetime.timezone.utc)
     except ValueError:
         return None
     millis = int(text[20:23]) if len(text) == 24 else 0
@@ -1491,14 +1509,29 @@ def parse_event(line, number):
     return event
 
 
+def without_hash(line):
+    """The canonical JSON of an event line's object without its `hash`: the line, which parse_event
+    found to be canonical, less its `,"hash":"<64 hex>"` member. That member is the first `,"hash":"`
+    of the line: only actor, basis (whose own hash follows a `{`), causation, command and correlation
+    come before it, and a quote inside a string is escaped."""
+    at = line.find(b',"hash":"')
+    return line[:at] + line[at + 74:]
+
+
 def signing_bytes(command, ledger_id):
+    # Built with its members in canonical order; the events' payloads and bases, as parse_json made
+    # them, already have theirs.
     first = command[0]
-    message = {"actor": first["actor"], "correlation": first["correlation"], "id": first["command"], "ledger": ledger_id,
-               "events": [{"payload": e["payload"], "schemaVersion": e["schemaVersion"], "stream": e["stream"], "type": e["type"]}
-                          for e in command]}
+    message = {"actor": first["actor"]}
     if "signedAt" in first:
-        message["basis"], message["signedAt"] = first["basis"], first["signedAt"]
-    return canonical(message)
+        message["basis"] = first["basis"]
+    message["correlation"] = first["correlation"]
+    message["events"] = [{"payload": e["payload"], "schemaVersion": e["schemaVersion"], "stream": e["stream"], "type": e["type"]}
+                         for e in command]
+    message["id"], message["ledger"] = first["command"], ledger_id
+    if "signedAt" in first:
+        message["signedAt"] = first["signedAt"]
+    return canonical(message, presorted=True)
 
 
 class EventWalk:
@@ -1511,22 +1544,21 @@ class EventWalk:
         self.streams, self.command = {}, []
         self.previous, self.last_time, self.signed_since = ZERO_HASH, None, None
 
-    def add(self, event):
+    def add(self, event, line):
         seq = event["seq"]
         expected = self.frontier.size + 1
         if seq != expected:
             raise Failure("chain", f"event {expected}: missing (the line holds event {seq})")
         if self.command and self.command[0]["command"] != event["command"]:
             self.finish_command()
-        self.check_chain(event)
+        self.check_chain(event, line)
         self.command.append(event)
 
-    def check_chain(self, event):
+    def check_chain(self, event, line):
         seq = event["seq"]
         if event["prev"] != self.previous:
             raise Failure("chain", f"event {seq}: its prev does not match the hash of event {seq - 1}")
-        body = {k: v for k, v in event.items() if k != "hash"}
-        if sha256(canonical(body, presorted=True)) != event["hash"]:
+        if sha256(without_hash(line)) != event["hash"]:
             raise Failure("chain", f"event {seq}: its contents do not match its hash")
         version = self.streams.get(event["stream"], 0) + 1
         if event["streamVersion"] != version:
@@ -1707,7 +1739,7 @@ class Verifier:
         walk = EventWalk(self.ledger_id, self.policy["genesis"] if self.policy else None, self.manifest["ledgerId"])
         with self.bundle.open("events.jsonl") as handle:
             for number, line in read_event_lines(handle):
-                walk.add(parse_event(line, number))
+                walk.add(parse_event(line, number), line)
         walk.finish_command()
         if walk.frontier.size == 0:
             raise Failure("ledger", "events.jsonl: no event 1")

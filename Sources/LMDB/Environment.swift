@@ -14,6 +14,9 @@ public struct EnvironmentOptions: Sendable {
     /// Open without the right to write (`MDB_RDONLY`); without LMDB's lock file too (`MDB_NOLOCK`)
     /// when it cannot be opened or created, as on a read-only medium.
     public var readOnly: Bool = false
+    /// Whether a commit waits until the data is on disk. Scratch space that is removed after use
+    /// (`MDB_NOSYNC` when false) does not need to.
+    public var durable: Bool = true
 
     public init() {}
 }
@@ -90,7 +93,7 @@ public final class Environment: @unchecked Sendable {
         // Opened under the writers' lock, so that a lock.mdb created now starts from the last commit.
         try writerLock.lock()
         defer { writerLock.unlock() }
-        (handle, staleReadersCleared) = try Self.open(path, options, flags: 0)
+        (handle, staleReadersCleared) = try Self.open(path, options, flags: options.durable ? 0 : UInt32(MDB_NOSYNC))
         self.writerLock = writerLock
         lockFileIdentity = FileIdentity(path: Self.file(path, Self.lockFileName))
         isWithoutLockFile = false

@@ -1,4 +1,5 @@
 import CLMDB
+import Glibc
 
 /// A read transaction: a consistent snapshot of every database of the environment.
 ///
@@ -6,9 +7,79 @@ import CLMDB
 /// returns are copies that outlive it.
 public class Transaction {
     let handle: OpaquePointer
+    /// Where the data file is mapped, once `releaseMappedPages()` looked it up: the map cannot move
+    /// while a transaction is open.
+    private var mappedRegions: [(start: UInt, end: UInt)]?
 
     init(_ handle: OpaquePointer) {
         self.handle = handle
+    }
+
+    /// Drops this process's mapping of every page of the data file it has read so far. The pages stay
+    /// in the kernel's page cache and are mapped again, unchanged, when next read (the map is read-only:
+    /// LMDB writes through the file, never through the map). A long scan that calls it now and then
+    /// keeps its resident memory at what it reads between two calls instead of the whole file.
+    /// Called inside a transaction, where the map cannot be moved or resized.
+    public func releaseMappedPages() {
+        if mappedRegions == nil {
+            var descriptor: Int32 = -1
+            var info = stat()
+            guard let environment = mdb_txn_env(handle), mdb_env_get_fd(environment, &descriptor) == 0,
+                fstat(descriptor, &info) == 0
+            else { return }
+            // LMDB does not tell where it mapped the file (`me_mapaddr` is only set for a fixed map):
+            // the process's own list of its mappings does.
+            mappedRegions = Self.sharedMappings(ofDevice: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        }
+        for region in mappedRegions ?? [] {
+            _ = madvise(
+                UnsafeMutableRawPointer(bitPattern: region.start), Int(region.end - region.start), MADV_DONTNEED)
+        }
+    }
+
+    /// `releaseMappedPages()` when this process's resident file-backed memory (its mapped files,
+    /// program and libraries included) is above `limit` bytes: cheap enough to ask every few hundred
+    /// reads, it keeps a scan's memory under the limit with as few releases as needed.
+    public func releaseMappedPages(whenResidentFilesExceed limit: Int) {
+        if Self.residentFileBytes() > limit { releaseMappedPages() }
+    }
+
+    /// /proc/self/statm, kept open: re-read from its start, it tells the current figures.
+    private static let statm = Glibc.open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+
+    /// The process's resident file-backed and shared memory in bytes (0 when it cannot be read).
+    private static func residentFileBytes() -> Int {
+        var text = [UInt8](repeating: 0, count: 128)
+        let count = text.withUnsafeMutableBytes { pread(statm, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return 0 }
+        // size resident shared text lib data dt, in pages
+        let fields = text[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count >= 3, let pages = Int(String(decoding: fields[2], as: UTF8.self)) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// The address ranges of the shared mappings of the file `inode` of `device`, from /proc/self/maps.
+    private static func sharedMappings(ofDevice device: UInt64, inode: UInt64) -> [(start: UInt, end: UInt)] {
+        // glibc's encoding of a device number (its major and minor are macros Swift does not import).
+        let major = (device >> 8) & 0xfff | (device >> 32) & ~0xfff
+        let minor = device & 0xff | (device >> 12) & ~0xff
+        guard let file = fopen("/proc/self/maps", "r") else { return [] }
+        defer { fclose(file) }
+        var found: [(start: UInt, end: UInt)] = []
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), file) != nil {
+            // start-end perms offset dev inode path
+            let fields = String(cString: line).split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count >= 5, fields[1].hasSuffix("s"), UInt64(fields[4]) == inode,
+                fields[3].split(separator: ":").compactMap({ UInt64($0, radix: 16) }) == [major, minor]
+            else { continue }
+            let bounds = fields[0].split(separator: "-")
+            guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
+                end > start
+            else { continue }
+            found.append((start, end))
+        }
+        return found
     }
 
     /// Opens a named database inside this transaction.

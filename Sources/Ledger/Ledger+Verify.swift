@@ -177,19 +177,25 @@ public struct ChainWalk {
     public private(set) var actors: [String: ActorRecord] = [:]
     /// Which actor each key ever enrolled or rotated to belongs to: a key is one actor's only.
     private var keyOwners: [String: String] = [:]
-    /// Every event's hash so far, by sequence - 1: a command's basis names one of them.
-    public private(set) var hashes: [EventHash] = []
+    /// Every event's hash so far: a command's basis names one of them.
+    public let hashes: EventHashLog
     private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
     private var sawSignedCommand = false
     private var command: [RecordedEvent] = []
     /// The Ed25519 verifications and hash recomputations, run on every core while the walk goes on.
     private let deferred: DeferredChecks
 
-    /// - Parameter batchSize: how many events' worth of signature and hash checks are collected
-    ///   before they run on the other cores; memory grows with it.
-    public init(ledgerID: String, policy: (any AuthorizationPolicy)? = nil, batchSize: Int = 4_096) {
+    /// - Parameters:
+    ///   - batchSize: how many events' worth of signature and hash checks are collected before they
+    ///     run on the other cores; memory grows with it.
+    ///   - hashes: where the events' hashes are kept (in memory unless given a log in a file).
+    public init(
+        ledgerID: String, policy: (any AuthorizationPolicy)? = nil, batchSize: Int = 4_096,
+        hashes: EventHashLog = EventHashLog()
+    ) {
         self.ledgerID = ledgerID
         self.policy = policy
+        self.hashes = hashes
         deferred = DeferredChecks(batchSize: batchSize)
     }
 
@@ -401,10 +407,9 @@ public struct ChainWalk {
         switch (first.signedAt, first.basis) {
         case (let signedAt?, let basis?):
             sawSignedCommand = true
-            let known = hashes
             if let why = CommandPlacement.problem(
                 signedAt: signedAt, basis: basis, recordedAt: first.recordedAt, firstSequence: first.sequence,
-                hashAt: { known.indices.contains(Int($0) - 1) ? known[Int($0) - 1] : nil })
+                hashAt: hashes.hash(at:))
             {
                 return problem(why, .command)
             }

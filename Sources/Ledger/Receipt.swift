@@ -125,21 +125,20 @@ public struct Receipt: Sendable, Hashable {
         return checkpoint
     }
 
-    /// Checks that a log whose events have `hashes` (in order, all of them) still holds this receipt's
-    /// history: at least its tree size and the same root at that size, so each event of the receipt is
-    /// still in its place.
-    public func verify(against policy: TrustPolicy, eventHashes hashes: [EventHash]) throws(Problem) {
+    /// Checks that a log of `eventCount` events, whose first `size` events have the root
+    /// `rootOfFirst(size)`, still holds this receipt's history: at least its tree size and the same
+    /// root at that size, so each event of the receipt is still in its place.
+    public func verify(
+        against policy: TrustPolicy, eventCount: UInt64, rootOfFirst: (UInt64) -> MerkleTree.Hash?
+    ) throws(Problem) {
         let checkpoint = try verify(against: policy)
-        guard UInt64(hashes.count) >= checkpoint.size else {
+        guard eventCount >= checkpoint.size else {
             throw Problem(
                 description:
-                    "the log holds \(hashes.count) events, fewer than the \(checkpoint.size) the receipt's checkpoint certified"
+                    "the log holds \(eventCount) events, fewer than the \(checkpoint.size) the receipt's checkpoint certified"
             )
         }
-        let leaves = hashes.prefix(Int(checkpoint.size)).map { MerkleTree.leafHash($0.bytes) }
-        let root =
-            (try? MerkleTree.hash(start: 0, size: checkpoint.size, subtree: MerkleTree.inMemory(Array(leaves)))) ?? []
-        guard root == checkpoint.rootHash else {
+        guard rootOfFirst(checkpoint.size) == checkpoint.rootHash else {
             throw Problem(
                 description:
                     "the log's first \(checkpoint.size) events do not have the root the receipt's checkpoint certified: its history was rewritten, or command '\(commandID)' was dropped or moved"

@@ -146,6 +146,67 @@ enum BundleFiles {
     }
 }
 
+/// Compares a bundle file with bytes given in pieces, reading the file in chunks of 1 MiB as the
+/// comparison goes: a file of any length is compared in the same memory.
+struct ExpectedFile {
+    private let descriptor: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    /// False from the first difference on.
+    private var matches = true
+
+    init(_ directory: String, _ path: String) throws(BundleFiles.Refusal) {
+        self.path = path
+        do {
+            descriptor = try RegularFile.open("\(directory)/\(path)", shownAs: path)
+        } catch {
+            throw BundleFiles.refusal(error)
+        }
+    }
+
+    func close() { Glibc.close(descriptor) }
+
+    /// Compares the next bytes of the file with `expected`.
+    mutating func expect(_ expected: [UInt8]) throws(BundleFiles.Refusal) {
+        var offset = 0
+        while matches, offset < expected.count {
+            if start == buffer.count {
+                try fill()
+                if start == buffer.count {
+                    matches = false
+                    return
+                }
+            }
+            let count = min(expected.count - offset, buffer.count - start)
+            matches = buffer[start..<start + count].elementsEqual(expected[offset..<offset + count])
+            start += count
+            offset += count
+        }
+    }
+
+    /// Whether the file held exactly the bytes expected, nothing more.
+    mutating func isComplete() throws(BundleFiles.Refusal) -> Bool {
+        guard matches else { return false }
+        if start == buffer.count { try fill() }
+        return start == buffer.count
+    }
+
+    private mutating func fill() throws(BundleFiles.Refusal) {
+        guard !atEnd else { return }
+        buffer = [UInt8](repeating: 0, count: 1 << 20)
+        start = 0
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+        guard count >= 0 else {
+            throw BundleFiles.Refusal(
+                code: .fileType, message: "\(path) cannot be read: \(String(cString: strerror(errno)))")
+        }
+        buffer.removeSubrange(count...)
+        atEnd = count == 0
+    }
+}
+
 /// Reads `events.jsonl` one line at a time, never holding more than one line of at most 1 MiB, and
 /// refusing an unterminated last line instead of dropping it.
 struct EventLineReader {

@@ -69,13 +69,12 @@ public struct BundleVerifier {
         )
 
         let replay = try replayEvents(ledgerID: manifest.ledgerID)
-        let count = UInt64(replay.hashes.count)
+        let count = replay.hashes.count
         checks.append(
             "\(count) events: hash chain intact, every signature valid for the key its actor held, every command in its place, every rule of the cycle re-checked"
         )
 
-        let leaves = replay.hashes.map { MerkleTree.leafHash($0.bytes) }
-        let root = try MerkleTree.hash(start: 0, size: count, subtree: MerkleTree.inMemory(leaves))
+        let root = replay.root
         guard checkpoint.size == count, checkpoint.rootHash == root else {
             throw Failure(
                 code: .checkpoint,
@@ -84,7 +83,7 @@ public struct BundleVerifier {
             )
         }
         guard manifest.eventCount == count, manifest.headHash == replay.hashes.last?.hex,
-            manifest.genesisHash == replay.hashes.first?.hex,
+            manifest.genesisHash == replay.hashes.hash(at: 1)?.hex,
             manifest.rootHash == hexString(root)
         else {
             throw Failure(
@@ -97,7 +96,7 @@ public struct BundleVerifier {
 
         if let receipt, let policy {
             do {
-                try receipt.verify(against: policy, eventHashes: replay.hashes)
+                try receipt.verify(against: policy, eventCount: count, rootOfFirst: replay.hashes.root(ofFirst:))
             } catch {
                 throw Failure(
                     code: .receipt, message: "receipt of command '\(receipt.commandID)': \(error.description)")
@@ -240,8 +239,11 @@ public struct BundleVerifier {
     // MARK: Events
 
     private struct Replay {
-        var hashes: [EventHash] = []
-        var actors: [String: ActorRecord] = [:]
+        /// Every event's hash, in a file of the projection's scratch directory.
+        let hashes: EventHashLog
+        /// The RFC 9162 root of the events.
+        let root: MerkleTree.Hash
+        let actors: [String: ActorRecord]
         let projection: ScratchProjection
     }
 
@@ -253,8 +255,10 @@ public struct BundleVerifier {
     private func replayEvents(ledgerID: String) throws -> Replay {
         var reader = try EventLineReader(directory: directory)
         defer { reader.close() }
-        var walk = ChainWalk(ledgerID: ledgerID, policy: PARPolicy())
         let projection = try ScratchProjection()
+        let hashes = try EventHashLog(file: projection.directory + "/event-hashes")
+        var walk = ChainWalk(ledgerID: ledgerID, policy: PARPolicy(), hashes: hashes)
+        var frontier = MerkleFrontier()
         /// Events of commands that passed the walk's own checks, not yet in the projection.
         var pending: [RecordedEvent] = []
         var command: [RecordedEvent] = []
@@ -295,6 +299,24 @@ public struct BundleVerifier {
             if applyingPending { try applyPending() }
             throw failure
         }
+        /// The general reading of a line the quick one (`EventLine`) does not take: strict JSON,
+        /// canonical byte for byte, an event envelope; or the failure that names the line.
+        func readEvent(_ line: ArraySlice<UInt8>) throws -> RecordedEvent {
+            do {
+                let value = try JSONParser.parse(Array(line))
+                guard CanonicalJSON.encode(value).elementsEqual(line) else {
+                    throw Failure(
+                        code: .parse, message: "events.jsonl line \(reader.lineNumber) is not canonical JSON in NFC")
+                }
+                return try RecordedEvent(envelope: value)
+            } catch let failure as Failure {
+                try stop(failure, applyingPending: true)
+            } catch {
+                try stop(
+                    Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber): \(error)"),
+                    applyingPending: true)
+            }
+        }
         func finishCommand() throws {
             if let problem = walk.finishCommand() { try fail(problem) }
             pending += command
@@ -313,21 +335,7 @@ public struct BundleVerifier {
             } catch {
                 try stop(error, applyingPending: false)
             }
-            let event: RecordedEvent
-            do {
-                let value = try JSONParser.parse(Array(line))
-                guard CanonicalJSON.encode(value).elementsEqual(line) else {
-                    throw Failure(
-                        code: .parse, message: "events.jsonl line \(reader.lineNumber) is not canonical JSON in NFC")
-                }
-                event = try RecordedEvent(envelope: value)
-            } catch let failure as Failure {
-                try stop(failure, applyingPending: true)
-            } catch {
-                try stop(
-                    Failure(code: .parse, message: "events.jsonl line \(reader.lineNumber): \(error)"),
-                    applyingPending: true)
-            }
+            let event = if let quick = EventLine.event(line) { quick } else { try readEvent(line) }
             if walk.startsNewCommand(event) { try finishCommand() }
             if let problem = walk.check(event) { try fail(problem) }
             if event.sequence == 1, let policy, event.hash != policy.genesis {
@@ -339,13 +347,15 @@ public struct BundleVerifier {
                     ), applyingPending: false)
             }
             command.append(event)
+            frontier.append(eventHash: event.hash.bytes)
             if event.sequence % 10_000 == 0 { progress?(event.sequence, 0) }
         }
         try finishCommand()
         if let problem = walk.firstDeferredProblem() { try fail(problem) }
         try applyPending()
-        guard !walk.hashes.isEmpty else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
-        return Replay(hashes: walk.hashes, actors: walk.actors, projection: projection)
+        if let failure = hashes.writeFailure { throw RuleViolation(failure) }
+        guard hashes.count > 0 else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
+        return Replay(hashes: hashes, root: frontier.root, actors: walk.actors, projection: projection)
     }
 
     // MARK: Derived files
@@ -365,23 +375,30 @@ public struct BundleVerifier {
             throw Failure(code: .framework, message: "frameworks/\(id).json is not the framework the events registered")
         }
 
-        let evidence = try replay.projection.evidence()
-        guard
-            try BundleFiles.read(directory, BundleFiles.evidenceList)
-                == CanonicalJSON.encode(.array(evidence.map(CertifiedBundle.evidenceJSON)))
-        else {
+        // evidence.json is compared with the documents the events added one document at a time.
+        var list = try ExpectedFile(directory, BundleFiles.evidenceList)
+        defer { list.close() }
+        var evidenceCount = 0
+        /// The documents' sizes by path, when the bundle holds the documents themselves.
+        var sizes: [String: Int] = [:]
+        try list.expect([UInt8(ascii: "[")])
+        try replay.projection.forEachEvidence { item in
+            if evidenceCount > 0 { try list.expect([UInt8(ascii: ",")]) }
+            try list.expect(CanonicalJSON.encode(CertifiedBundle.evidenceJSON(item)))
+            evidenceCount += 1
+            if manifest.withEvidence { sizes["evidence/\(item.sha256)"] = item.size }
+        }
+        try list.expect([UInt8(ascii: "]")])
+        guard try list.isComplete() else {
             throw Failure(
                 code: .evidence, message: "evidence.json does not list exactly the documents the events added")
         }
         let evidenceFiles = Set(present.keys.filter { $0.hasPrefix("evidence/") })
-        let expectedEvidence = manifest.withEvidence ? Set(evidence.map { "evidence/\($0.sha256)" }) : []
-        guard evidenceFiles == expectedEvidence else {
+        guard evidenceFiles == Set(sizes.keys) else {
             throw Failure(
                 code: .evidence,
-                message: "evidence/ does not hold exactly the \(expectedEvidence.count) documents evidence.json lists")
+                message: "evidence/ does not hold exactly the \(sizes.count) documents evidence.json lists")
         }
-        let sizes = Dictionary(
-            evidence.map { ("evidence/\($0.sha256)", $0.size) }, uniquingKeysWith: { first, _ in first })
         for path in evidenceFiles.sorted() {
             let digest = try BundleFiles.digest(directory, path)
             guard "evidence/\(digest.sha256)" == path, sizes[path] == digest.size else {
@@ -391,7 +408,7 @@ public struct BundleVerifier {
             }
         }
         checks.append(
-            "\(frameworks.count) frameworks and \(evidence.count) evidence documents\(manifest.withEvidence ? ", each file matching its hash" : " listed (files not included)")"
+            "\(frameworks.count) frameworks and \(evidenceCount) evidence documents\(manifest.withEvidence ? ", each file matching its hash" : " listed (files not included)")"
         )
 
         let published = try replay.projection.publications()

@@ -95,51 +95,33 @@ public enum CertifiedBundle {
         guard let first = try scoring.ledger.event(at: 1) else {
             throw RuleViolation("the ledger has no events to export")
         }
-        let eventsURL = URL(fileURLWithPath: "\(directory)/\(BundleFiles.events)")
-        try Data().write(to: eventsURL)
-        let output = try FileHandle(forWritingTo: eventsURL)
-        var hasher = SHA256Stream()
-        var size = 0
-        var pending: [UInt8] = []
-        try scoring.ledger.forEachEvent { event in
-            guard event.sequence <= head.count else { return false }
-            pending += event.canonicalEnvelope(includingHash: true)
-            pending.append(0x0A)
-            if pending.count >= 1 << 20 {
-                hasher.update(pending)
-                size += pending.count
-                try output.write(contentsOf: pending)
-                pending.removeAll(keepingCapacity: true)
+        var events = try StreamedFile(path: "\(directory)/\(BundleFiles.events)")
+        // One read of the events in order; the pages of the ledger read so far are let go after each
+        // chunk written, so memory stays flat however long the ledger.
+        try scoring.ledger.projections.read { reader in
+            try scoring.ledger.forEachEvent(from: 1, in: reader) { event in
+                guard event.sequence <= head.count else { return false }
+                if try events.append(event.canonicalEnvelope(includingHash: true)) { reader.releaseMappedPages() }
+                try events.append(0x0A)
+                if event.sequence % 10_000 == 0 { progress?(event.sequence, head.count) }
+                return true
             }
-            if event.sequence % 10_000 == 0 { progress?(event.sequence, head.count) }
-            return true
         }
-        hasher.update(pending)
-        size += pending.count
-        try output.write(contentsOf: pending)
-        try output.synchronize()
-        try output.close()
-        record(BundleFiles.events, sha256: hasher.finish(), size: size)
+        let (eventsHash, eventsSize) = try events.finish()
+        record(BundleFiles.events, sha256: eventsHash, size: eventsSize)
 
         for framework in try scoring.frameworks() {
             try write("frameworks/\(framework.id).json", CanonicalJSON.encode(framework.json))
         }
         try write(BundleFiles.actors, CanonicalJSON.encode(.array(try scoring.ledger.allActors().map(\.json))))
-        let evidence = try scoring.evidence()
-        try write(BundleFiles.evidenceList, CanonicalJSON.encode(.array(evidence.map(evidenceJSON))))
-        if withEvidence {
-            let store = EvidenceStore(ledger: scoring.ledger)
-            for item in evidence {
-                guard let data = files.contents(atPath: store.path(for: item.sha256)) else {
-                    throw RuleViolation("evidence \(item.name) (\(item.sha256)) is missing from the store")
-                }
-                try write("evidence/\(item.sha256)", Array(data))
+        try writeEvidence(scoring, into: directory, withEvidence: withEvidence, record: record)
+        let cycles = try scoring.cycles()
+        let results = try PublishedResults.bytes(of: scoring, cycles: cycles)
+        for cycle in cycles where cycle.publication != nil {
+            guard let bytes = results[cycle.opened.cycle] else {
+                throw RuleViolation("the results published for cycle '\(cycle.opened.cycle)' cannot be recomputed")
             }
-        }
-        for cycle in try scoring.cycles() {
-            guard let publication = cycle.publication else { continue }
-            let published = try scoring.snapshot(through: publication.sequence - 1).results(cycle: cycle.opened.cycle)
-            try write("results/\(cycle.opened.cycle).json", CanonicalJSON.encode(published.json))
+            try write("results/\(cycle.opened.cycle).json", bytes)
         }
         try write(BundleFiles.verifierKey, Array((try scoring.ledger.logVerifierKey().description + "\n").utf8))
         let (_, root) = try scoring.ledger.treeRoot(size: head.count)
@@ -161,6 +143,39 @@ public enum CertifiedBundle {
         try Data(note.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(BundleFiles.checkpoint)"))
         progress?(head.count, head.count)
         return Summary(events: head.count, rootHash: hexString(root), files: listed.count + 2)
+    }
+
+    /// Writes `evidence.json` one document at a time, in hash order, and with `withEvidence` each
+    /// document's file from the evidence store.
+    private static func writeEvidence(
+        _ scoring: ScoringLedger, into directory: String, withEvidence: Bool,
+        record: (String, String, Int) -> Void
+    ) throws {
+        var list = try StreamedFile(path: "\(directory)/\(BundleFiles.evidenceList)")
+        let store = EvidenceStore(ledger: scoring.ledger)
+        var count = 0
+        try list.append(UInt8(ascii: "["))
+        try scoring.read { txn, projector in
+            try txn.forEach(in: projector.evidenceDB) { entry in
+                let item = try StateCoding.decodeEvidence(entry.value)
+                if count > 0 { try list.append(UInt8(ascii: ",")) }
+                try list.append(CanonicalJSON.encode(evidenceJSON(item)))
+                count += 1
+                if count % 1_000 == 0 { txn.releaseMappedPages() }
+                if withEvidence {
+                    let path = "evidence/\(item.sha256)"
+                    guard let data = FileManager.default.contents(atPath: store.path(for: item.sha256)) else {
+                        throw RuleViolation("evidence \(item.name) (\(item.sha256)) is missing from the store")
+                    }
+                    try data.write(to: URL(fileURLWithPath: "\(directory)/\(path)"))
+                    record(path, SHA256Digest.hex(Array(data)), data.count)
+                }
+                return true
+            }
+        }
+        try list.append(UInt8(ascii: "]"))
+        let (sha256, size) = try list.finish()
+        record(BundleFiles.evidenceList, sha256, size)
     }
 
     static func evidenceJSON(_ item: PARPayload.EvidenceAdded) -> JSONValue {

@@ -84,6 +84,17 @@ public struct CycleResults: Sendable {
     public var hash: String { SHA256Digest.hex(CanonicalJSON.encode(json)) }
 
     static func compute(cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader) throws -> CycleResults {
+        try compute(cycle: cycle, projector: projector, txn: txn) { unit in
+            try projector.scores(cycle.opened.cycle, unit, in: txn)
+        }
+    }
+
+    /// The results with each unit's criterion scores taken from `scoresOf(unit)` (an export reads
+    /// them as they stood at the publication).
+    static func compute(
+        cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader,
+        scoresOf: (String) throws -> [String: CriterionScore]
+    ) throws -> CycleResults {
         var computed: [UnitResult] = []
         for kind in UnitKind.allCases {
             let units = cycle.opened.units.filter { $0.kind == kind }
@@ -93,7 +104,7 @@ public struct CycleResults: Sendable {
             var unranked: [(CycleUnit, UnitRecord, [FieldResult], Points, Points)] = []
             for unit in units {
                 let record = try projector.unitRecord(cycle.opened.cycle, unit.id, in: txn) ?? UnitRecord()
-                let scores = try projector.scores(cycle.opened.cycle, unit.id, in: txn)
+                let scores = try scoresOf(unit.id)
                 let fields = framework.fields.map { field in
                     var points = Points.zero
                     var maximum = Points.zero

@@ -209,7 +209,19 @@ extension ScoringLedger {
     ) throws -> ProjectionSnapshot {
         let last = min(sequence ?? .max, try ledger.head().count)
         return try Self.replay(
-            count: last, events: { try ledger.events(from: $0, limit: $1) }, after: after, before: before)
+            count: last,
+            events: { start, limit in
+                try ledger.projections.read { reader in
+                    var found: [RecordedEvent] = []
+                    try ledger.forEachEvent(from: start, in: reader) { event in
+                        found.append(event)
+                        return found.count < limit
+                    }
+                    // The ledger's pages read for this batch are let go: a replay's memory stays flat.
+                    reader.releaseMappedPages()
+                    return found
+                }
+            }, after: after, before: before)
     }
 
     /// Replays `count` events, read in batches from `events(start, limit)`, into a scratch store.
@@ -248,7 +260,8 @@ extension ScoringLedger {
 /// Projections folded from events that arrive in order, into a scratch store removed with
 /// it: how a bundle verifier re-checks every rule of the cycle without a ledger.
 final class ScratchProjection {
-    private let directory: String
+    /// The scratch directory, removed with the projection; a verifier may keep files of its own there.
+    let directory: String
     let store: ProjectionStore
     let projector: ScoringProjector
 
@@ -296,9 +309,14 @@ final class ScratchProjection {
             })
     }
 
-    /// Every document added, in sha256 order.
-    func evidence() throws -> [PARPayload.EvidenceAdded] {
-        try store.read { try projector.allEvidence(in: $0) }
+    /// Calls `body` with every document added, in sha256 order, one at a time.
+    func forEachEvidence(_ body: (PARPayload.EvidenceAdded) throws -> Void) throws {
+        try store.read { txn in
+            try txn.forEach(in: projector.evidenceDB) { entry in
+                try body(try StateCoding.decodeEvidence(entry.value))
+                return true
+            }
+        }
     }
 
     /// Every published cycle's attested results hash, by cycle.
