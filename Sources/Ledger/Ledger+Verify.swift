@@ -182,6 +182,10 @@ public struct ChainWalk {
     private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
     private var sawSignedCommand = false
     private var command: [RecordedEvent] = []
+    /// The payloads of the command `finishCommand()` last checked, parsed, when it needed them (a
+    /// policy, an actor event); empty otherwise. A replay that folds the command in can take them
+    /// instead of parsing the payloads again.
+    public private(set) var payloadsOfLastCommand: [JSONValue] = []
     /// The Ed25519 verifications and hash recomputations, run on every core while the walk goes on.
     private let deferred: DeferredChecks
 
@@ -328,6 +332,7 @@ public struct ChainWalk {
     }
 
     private mutating func finishingCommand() -> VerificationProblem? {
+        payloadsOfLastCommand = []
         guard let first = command.first else { return nil }
         defer { command.removeAll(keepingCapacity: true) }
         func problem(_ reason: String, _ kind: VerificationProblem.Kind, at sequence: UInt64? = nil)
@@ -356,6 +361,7 @@ public struct ChainWalk {
             do { drafts = try Self.drafts(of: command) } catch {
                 return problem("a payload cannot be read: \(error)", .chain)
             }
+            payloadsOfLastCommand = drafts.map(\.payload)
         } else {
             let events = command
             if let failure = setAside(

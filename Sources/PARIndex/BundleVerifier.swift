@@ -259,8 +259,9 @@ public struct BundleVerifier {
         let hashes = try EventHashLog(file: projection.directory + "/event-hashes")
         var walk = ChainWalk(ledgerID: ledgerID, policy: PARPolicy(), hashes: hashes)
         var frontier = MerkleFrontier()
-        /// Events of commands that passed the walk's own checks, not yet in the projection.
-        var pending: [RecordedEvent] = []
+        /// Events of commands that passed the walk's own checks, not yet in the projection, with the
+        /// payloads the walk parsed for the policy.
+        var pending: [(event: RecordedEvent, payload: JSONValue?)] = []
         var command: [RecordedEvent] = []
 
         /// Folds the first `count` pending events (all by default) into the projection.
@@ -279,9 +280,11 @@ public struct BundleVerifier {
         func fail(_ problem: VerificationProblem) throws -> Never {
             let first = walk.firstDeferredProblem() ?? problem
             // The command holding event `first.sequence` never reaches the projection, nor what follows.
-            var before = pending.partitioningIndex { $0.sequence >= first.sequence }
-            if before < pending.count, pending[before].sequence == first.sequence {
-                while before > 0, pending[before - 1].commandID == pending[before].commandID { before -= 1 }
+            var before = pending.partitioningIndex { $0.event.sequence >= first.sequence }
+            if before < pending.count, pending[before].event.sequence == first.sequence {
+                while before > 0, pending[before - 1].event.commandID == pending[before].event.commandID {
+                    before -= 1
+                }
             }
             try applyPending(before)
             let code: BundleVerdict.Code =
@@ -319,7 +322,10 @@ public struct BundleVerifier {
         }
         func finishCommand() throws {
             if let problem = walk.finishCommand() { try fail(problem) }
-            pending += command
+            let payloads = walk.payloadsOfLastCommand
+            pending += command.enumerated().map { index, event in
+                (event, payloads.count == command.count ? payloads[index] : nil)
+            }
             command.removeAll(keepingCapacity: true)
             if pending.count >= 5_000 {
                 if let problem = walk.firstDeferredProblem() { try fail(problem) }
@@ -447,10 +453,10 @@ public struct BundleVerifier {
     }
 }
 
-extension Array where Element == RecordedEvent {
-    /// The index of the first event for which `isAfter` holds, the events being ordered so that it
-    /// holds for a suffix.
-    fileprivate func partitioningIndex(where isAfter: (RecordedEvent) -> Bool) -> Int {
+extension Array {
+    /// The index of the first element for which `isAfter` holds, the elements being ordered so that
+    /// it holds for a suffix.
+    fileprivate func partitioningIndex(where isAfter: (Element) -> Bool) -> Int {
         var low = 0
         var high = count
         while low < high {

@@ -286,14 +286,15 @@ final class ScratchProjection {
         let reason: String
     }
 
-    /// Applies `events` in one write transaction, every rule checked against the state before each.
+    /// Applies `events` in one write transaction, every rule checked against the state before each;
+    /// an event's payload, when given, is the one already parsed from it.
     /// - Throws: `Broken` naming the first event that breaks a rule.
-    func apply(_ events: [RecordedEvent]) throws {
+    func apply(_ events: [(event: RecordedEvent, payload: JSONValue?)]) throws {
         guard !events.isEmpty else { return }
         try store.write { txn in
-            for event in events {
+            for (event, payload) in events {
                 do {
-                    try projector.apply(event, in: txn)
+                    try projector.apply(event, parsedPayload: payload, in: txn)
                 } catch let violation as RuleViolation {
                     throw Broken(sequence: event.sequence, reason: violation.reason)
                 }
