@@ -1,5 +1,3 @@
-import Crypto
-
 /// The RFC 9162 root of leaves appended one at a time (FORMAT.md, Merkle tree), keeping only the
 /// roots of the complete subtrees so far: at most one per bit of the size, whatever the size.
 public struct MerkleFrontier: Sendable {
@@ -12,10 +10,7 @@ public struct MerkleFrontier: Sendable {
 
     /// Appends the leaf of the event whose hash is `eventHash` (32 bytes).
     public mutating func append(eventHash: some Collection<UInt8>) {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(data: Array(eventHash))
-        append(leaf: Array(hasher.finalize()))
+        append(leaf: MerkleTree.leafHash(Array(eventHash)))
     }
 
     /// Appends a leaf hash.
