@@ -163,6 +163,13 @@ public final class Environment: @unchecked Sendable {
         return try write { try $0.openDatabase(named: name, create: create) }
     }
 
+    /// How much of its mapped files a process may keep resident before a transaction, as it ends,
+    /// lets go of the pages of the data file it read (`Transaction.releaseMappedPages`): the pages stay
+    /// in the kernel's page cache, so a process's memory stays flat however large the ledger grows,
+    /// and reading them again costs a minor page fault. Long scans inside one transaction call
+    /// `releaseMappedPages(whenResidentFilesExceed:)` with it as they go.
+    public static let residentFileLimit = 64 << 20
+
     /// Runs `body` in a read-only transaction over a consistent snapshot.
     ///
     /// The transaction and everything read through it are valid only during `body`.
@@ -172,7 +179,10 @@ public final class Environment: @unchecked Sendable {
                 return try mapLock.withSharedLock {
                     let txn = try beginTransaction(flags: UInt32(MDB_RDONLY))
                     defer { mdb_txn_abort(txn) }
-                    return try body(Transaction(txn))
+                    let transaction = Transaction(txn)
+                    let result = try body(transaction)
+                    transaction.releaseMappedPages(whenResidentFilesExceed: Self.residentFileLimit)
+                    return result
                 }
             } catch LMDBError.mapResized {
                 try adoptMapGrownElsewhere()
@@ -210,6 +220,7 @@ public final class Environment: @unchecked Sendable {
                     trace?.begin()
                     do {
                         let result = try body(transaction)
+                        transaction.releaseMappedPages(whenResidentFilesExceed: Self.residentFileLimit)
                         transaction.isFinished = true
                         try check(mdb_txn_commit(txn), "committing a write transaction")
                         trace?.commit()

@@ -73,6 +73,9 @@ extension Ledger {
                             found = walk.firstDeferredProblem() ?? problem
                             return false
                         }
+                        if walk.checked % 4_096 == 0 {
+                            txn.releaseMappedPages(whenResidentFilesExceed: Environment.residentFileLimit)
+                        }
                         if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
                         return true
                     }

@@ -23,15 +23,11 @@ public final class ProjectionStore: Sendable {
         self.residentFileLimit = residentFileLimit
     }
 
-    /// How much of mapped files (the scratch store's pages, the program's own) a process replaying
-    /// into a scratch store keeps resident: a replay of any length stays near it.
-    public static let scratchResidentFileLimit = 64 << 20
-
     /// Opens (creating its files) a store of its own in the existing, empty directory `path`: scratch
     /// space for a replay, owned by its caller, who removes the directory when done. Its commits do
     /// not wait for the disk, since nothing in it outlives the process, and its readers and writers
-    /// let go of the pages they read whenever more than `scratchResidentFileLimit` of mapped files
-    /// are resident (checked every 256 reads), however many reads one closure makes.
+    /// let go of the pages they read whenever more than `Environment.residentFileLimit` of mapped
+    /// files are resident (checked every 256 reads), however many reads one closure makes.
     ///
     /// - Throws: `LedgerError.storage` when the directory cannot hold one.
     public static func scratch(in path: String) throws -> ProjectionStore {
@@ -40,7 +36,7 @@ public final class ProjectionStore: Sendable {
         return try storage("opening a scratch store at \(path)") {
             ProjectionStore(
                 environment: try Environment(path: path, options: options),
-                residentFileLimit: scratchResidentFileLimit)
+                residentFileLimit: Environment.residentFileLimit)
         }
     }
 
