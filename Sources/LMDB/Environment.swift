@@ -163,11 +163,12 @@ public final class Environment: @unchecked Sendable {
         return try write { try $0.openDatabase(named: name, create: create) }
     }
 
-    /// How much of its mapped files a process may keep resident before a transaction, as it ends,
-    /// lets go of the pages of the data file it read (`Transaction.releaseMappedPages`): the pages stay
-    /// in the kernel's page cache, so a process's memory stays flat however large the ledger grows,
-    /// and reading them again costs a minor page fault. Long scans inside one transaction call
-    /// `releaseMappedPages(whenResidentFilesExceed:)` with it as they go.
+    /// How much of its mapped files a process may keep resident before a write transaction, as it
+    /// ends, lets go of the pages of the data file it read (`Transaction.releaseMappedPages`): the
+    /// pages stay in the kernel's page cache, so a writer's memory stays flat however large the
+    /// ledger grows, and reading them again costs a minor page fault. Long scans call
+    /// `releaseMappedPages(whenResidentFilesExceed:)` with it as they go. Short reads do not: the
+    /// pages they fault in again would cost a query more than it takes.
     public static let residentFileLimit = 64 << 20
 
     /// Runs `body` in a read-only transaction over a consistent snapshot.
@@ -179,10 +180,7 @@ public final class Environment: @unchecked Sendable {
                 return try mapLock.withSharedLock {
                     let txn = try beginTransaction(flags: UInt32(MDB_RDONLY))
                     defer { mdb_txn_abort(txn) }
-                    let transaction = Transaction(txn)
-                    let result = try body(transaction)
-                    transaction.releaseMappedPages(whenResidentFilesExceed: Self.residentFileLimit)
-                    return result
+                    return try body(Transaction(txn))
                 }
             } catch LMDBError.mapResized {
                 try adoptMapGrownElsewhere()

@@ -26,7 +26,18 @@ extension Ledger {
     /// until `body` returns false.
     public func forEachEvent(from start: UInt64 = 1, _ body: (RecordedEvent) throws -> Bool) throws {
         try storage("reading events") {
-            try environment.read { txn in try forEachEvent(from: start, in: txn, body) }
+            try environment.read { txn in
+                var read = 0
+                try forEachEvent(from: start, in: txn) { event in
+                    read += 1
+                    // A long scan lets go of the pages it has read now and then, to stay flat in memory.
+                    if read % 65_536 == 0 {
+                        txn.releaseMappedPages(whenResidentFilesExceed: Environment.residentFileLimit)
+                    }
+                    return try body(event)
+                }
+                if read >= 4_096 { txn.releaseMappedPages(whenResidentFilesExceed: Environment.residentFileLimit) }
+            }
         }
     }
 

@@ -73,7 +73,7 @@ extension Ledger {
                             found = walk.firstDeferredProblem() ?? problem
                             return false
                         }
-                        if walk.checked % 4_096 == 0 {
+                        if walk.checked % 65_536 == 0 {
                             txn.releaseMappedPages(whenResidentFilesExceed: Environment.residentFileLimit)
                         }
                         if walk.checked % 10_000 == 0 { progress?(walk.checked, head.count) }
