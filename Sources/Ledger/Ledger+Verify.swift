@@ -41,9 +41,9 @@ extension Ledger {
     /// each previous-hash link, each hash recomputed from the event's contents, stream versions
     /// without gaps, every command's signature checked against the key its actor held at that
     /// position (actors are replayed from their events along the way), every stored Merkle tile
-    /// (RFC 9162 hashes, `MerkleTiles`) equal to the one recomputed from the events' hashes, the stream index complete,
-    /// the stored actor records equal to the replayed ones, and the recorded head equal to the last
-    /// event.
+    /// (RFC 9162 hashes, `MerkleTiles`) equal to the one recomputed from the events' hashes, the
+    /// stream index complete, the stored actor records equal to the replayed ones, and the recorded
+    /// head equal to the last event.
     ///
     /// - Parameter progress: called now and then with (events checked, events expected).
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
