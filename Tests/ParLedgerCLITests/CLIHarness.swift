@@ -64,6 +64,24 @@ enum CLI {
         )
     }
 
+    /// Runs `parledger` on `directory`'s ledger, signing with the key file `key` when given.
+    static func run(_ arguments: [String], on directory: TemporaryDirectory, key: String? = nil) throws -> Outcome {
+        try run(arguments + ["--ledger", directory.ledgerPath] + (key.map { ["--key", $0] } ?? []))
+    }
+
+    /// `run(_:on:key:)`, expecting the command to succeed; its first words and what it printed on
+    /// standard error name it when it does not.
+    static func succeed(
+        _ arguments: [String], on directory: TemporaryDirectory, key: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Outcome {
+        let outcome = try run(arguments, on: directory, key: key)
+        #expect(
+            outcome.status == 0, "\(arguments.prefix(3).joined(separator: " ")): \(outcome.error)",
+            sourceLocation: sourceLocation)
+        return outcome
+    }
+
     /// Starts a product in the background with its standard output written to `outputFile`.
     static func start(_ arguments: [String], program: String, outputFile: String, environment: [String: String] = [:])
         throws -> Process

@@ -11,11 +11,7 @@ import Testing
         _ directory: TemporaryDirectory, _ arguments: [String], key: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> CLI.Outcome {
-        let outcome = try CLI.run(arguments + ["--ledger", directory.ledgerPath] + (key.map { ["--key", $0] } ?? []))
-        #expect(
-            outcome.status == 0, "\(arguments.prefix(2).joined(separator: " ")): \(outcome.error)",
-            sourceLocation: sourceLocation)
-        return outcome
+        try CLI.succeed(arguments, on: directory, key: key, sourceLocation: sourceLocation)
     }
 
     @Test func aCycleFromOpeningToCorrectionThroughTheCommandLine() throws {

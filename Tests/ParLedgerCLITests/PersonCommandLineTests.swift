@@ -10,7 +10,7 @@ import ZIPFoundation
     private let cycle = TemporaryDirectory.cycle
 
     private func run(_ directory: TemporaryDirectory, _ arguments: [String], key: String? = nil) throws -> CLI.Outcome {
-        try CLI.run(arguments + ["--ledger", directory.ledgerPath] + (key.map { ["--key", $0] } ?? []))
+        try CLI.run(arguments, on: directory, key: key)
     }
 
     /// `initCycle` and the unit officer of so-tai-chinh, whose key it returns.
