@@ -43,6 +43,25 @@ def sign_note(text, name, key):
     return text + "\n— " + name + " " + base64.b64encode(key_hash + key.sign(text.encode())).decode() + "\n"
 
 
+def witness_vkey(name, key):
+    """The tlog-cosignature/v1 verifier key of a witness (type 0x04) and its key ID."""
+    material = b"\x04" + raw_public(key)
+    key_id = hashlib.sha256(name.encode() + b"\n" + material).digest()[:4]
+    return f"{name}+{key_id.hex()}+{base64.b64encode(material).decode()}", key_id
+
+
+def cosignature(text, name, key, timestamp=1700000000, key_id=None, message=None):
+    """The signature line of the witness's cosignature of a note text (another key ID or message when given)."""
+    key_id = key_id or witness_vkey(name, key)[1]
+    message = message if message is not None else f"cosignature/v1\ntime {timestamp}\n{text}".encode()
+    return "— " + name + " " + base64.b64encode(key_id + timestamp.to_bytes(8, "big") + key.sign(message)).decode() + "\n"
+
+
+def note_text(note):
+    """The text a C2SP signed note's signatures cover: its lines before the blank line."""
+    return note[:note.rfind("\n\n") + 1]
+
+
 def mth(leaves):
     if len(leaves) == 1:
         return leaves[0]
@@ -640,6 +659,175 @@ class TrustPolicyTests(unittest.TestCase):
                 self.assertEqual((caught.exception.code, caught.exception.exit_code), ("trust-policy", 2))
         with self.assertRaises(vb.Failure):
             vb.parse_trust_policy(b"\xff" + self.good.encode())
+
+    def assertPolicyRefused(self, text, fragment):
+        with self.assertRaises(vb.Failure) as caught:
+            vb.parse_trust_policy(text.encode())
+        self.assertEqual((caught.exception.code, caught.exception.exit_code), ("trust-policy", 2))
+        self.assertIn(fragment, caught.exception.message)
+
+    def test_witness_policy(self):
+        builder = BundleBuilder()
+        builder.events = [{"hash": "a" * 64}]
+        policy = vb.parse_trust_policy(witness_policy(builder).encode())
+        self.assertEqual([w[0] for w in policy["witnesses"]], list(WITNESSES))
+        self.assertEqual(policy["quorum"], 2)
+
+    def test_witness_key_of_type_1_refused(self):
+        builder = BundleBuilder()
+        builder.events = [{"hash": "a" * 64}]
+        plain = vkey(WITNESSES[0], private_key(WITNESSES[0]))[0]
+        self.assertPolicyRefused(witness_policy(builder, quorum=1, lines=[f"witness {plain}\n"]),
+                                 "witnesses need cosignature (0x04) keys")
+        wrong_id = witness_vkey(WITNESSES[0], private_key(WITNESSES[0]))[0].replace("+", "+0", 1)[:-1]
+        self.assertPolicyRefused(witness_policy(builder, quorum=0, lines=[f"witness {wrong_id}\n"]), "(0x04) keys")
+
+    def test_duplicate_witness_names_refused(self):
+        builder = BundleBuilder()
+        builder.events = [{"hash": "a" * 64}]
+        name = WITNESSES[0]
+        lines = [f"witness {witness_vkey(name, private_key(k))[0]}\n" for k in ("one", "two")]
+        self.assertPolicyRefused(witness_policy(builder, quorum=1, lines=lines), f"a second witness named {name!r}")
+
+    def test_one_key_under_two_witness_names_refused(self):
+        # the cosigned message does not hold the witness's name: one signature could be relabelled and count twice
+        builder = BundleBuilder()
+        builder.events = [{"hash": "a" * 64}]
+        lines = [f"witness {witness_vkey(name, private_key('one key'))[0]}\n" for name in WITNESSES]
+        self.assertPolicyRefused(witness_policy(builder, quorum=2, lines=lines), f"the public key of {WITNESSES[0]!r}")
+
+    def test_witness_named_as_the_log_refused(self):
+        builder = BundleBuilder()
+        builder.events = [{"hash": "a" * 64}]
+        line = f"witness {witness_vkey(f'parledger/{LEDGER}', private_key('w'))[0]}\n"
+        self.assertPolicyRefused(witness_policy(builder, quorum=1, lines=[line]), "a witness has the log key's name")
+
+
+WITNESSES = ("witness.example/alpha", "witness.example/beta")
+
+
+def witness_policy(builder, names=WITNESSES, quorum=2, lines=None):
+    """The builder's policy with a witness line per name and the quorum (or with these `lines` instead)."""
+    lines = lines if lines is not None else [f"witness {witness_vkey(n, private_key(n))[0]}\n" for n in names]
+    return builder.policy().replace("quorum 0\n", "".join(lines) + f"quorum {quorum}\n")
+
+
+class CosignatureTests(unittest.TestCase):
+    """Witnesses cosign the checkpoint (tlog-cosignature/v1); a bundle without the policy's quorum fails."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.temporary = tempfile.TemporaryDirectory()
+        cls.builder = BundleBuilder().cycle()
+        cls.bundle = cls.builder.export(os.path.join(cls.temporary.name, "bundle"))
+        with open(os.path.join(cls.bundle, "checkpoint.txt"), encoding="utf-8") as handle:
+            cls.note = handle.read()
+        cls.text = note_text(cls.note)
+        cls.alpha, cls.beta = (private_key(name) for name in WITNESSES)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.temporary.cleanup()
+
+    def verify(self, lines, policy=None, receipt=None):
+        """The verdict on the bundle whose checkpoint carries these extra signature lines."""
+        with open(os.path.join(self.bundle, "checkpoint.txt"), "w", encoding="utf-8") as handle:
+            handle.write(self.note + "".join(lines))
+        path = os.path.join(self.temporary.name, "policy.txt")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(policy if policy is not None else witness_policy(self.builder))
+        arguments = [self.bundle, "--trust", path]
+        if receipt is not None:
+            arguments += ["--receipt", os.path.join(self.temporary.name, "receipt.json")]
+            with open(arguments[-1], "wb") as handle:
+                handle.write(receipt)
+        return run(arguments)
+
+    def assertQuorumFails(self, lines, valid, where="checkpoint.txt", receipt=None):
+        status, output = self.verify(lines, receipt=receipt)
+        self.assertEqual(status, 1, output)
+        self.assertIn(f"FAILED [quorum] {where}: {len(valid)} of the 2 witnesses the policy needs cosign", output)
+        self.assertIn(f"(valid: {', '.join(valid) or 'none'})", output)
+
+    def cosign(self, name, text=None, **more):
+        return cosignature(text or self.text, name, private_key(name), **more)
+
+    def test_two_of_two_cosignatures_pass(self):
+        status, output = self.verify([self.cosign(WITNESSES[1], timestamp=1700000001), self.cosign(WITNESSES[0])])
+        self.assertEqual(status, 0, output)
+
+    def test_one_cosignature_of_two_needed_fails_quorum(self):
+        self.assertQuorumFails([self.cosign(WITNESSES[0])], [WITNESSES[0]])
+        self.assertQuorumFails([], [])
+
+    def test_quorum_one_of_two_passes_with_one(self):
+        status, output = self.verify([self.cosign(WITNESSES[1])], policy=witness_policy(self.builder, quorum=1))
+        self.assertEqual(status, 0, output)
+
+    def test_cosignature_by_the_right_name_and_another_key_not_counted(self):
+        other = private_key("another witness key")
+        forged = cosignature(self.text, WITNESSES[1], other)  # its own key ID
+        mimic = cosignature(self.text, WITNESSES[1], other, key_id=witness_vkey(WITNESSES[1], self.beta)[1])
+        self.assertQuorumFails([self.cosign(WITNESSES[0]), forged, mimic], [WITNESSES[0]])
+        # beta's valid cosignature under alpha's name and key ID counts for neither
+        swapped = cosignature(self.text, WITNESSES[0], self.beta, key_id=witness_vkey(WITNESSES[0], self.alpha)[1])
+        self.assertQuorumFails([swapped], [])
+
+    def test_plain_note_signature_by_the_witness_key_not_counted(self):
+        plain = sign_note(self.text, WITNESSES[1], self.beta).split("\n")[-2] + "\n"  # 68 bytes, type 0x01 key hash
+        over_text = self.cosign(WITNESSES[1], message=self.text.encode())  # 72 bytes, the 0x01 message
+        self.assertQuorumFails([self.cosign(WITNESSES[0]), plain, over_text], [WITNESSES[0]])
+
+    def test_cosignature_over_another_body_not_counted(self):
+        lines = self.text.split("\n")
+        other_size = "\n".join([lines[0], str(int(lines[1]) - 1)] + lines[2:])
+        self.assertQuorumFails([self.cosign(WITNESSES[0]), self.cosign(WITNESSES[1], text=other_size)], [WITNESSES[0]])
+        # the time is part of what is signed, and must be at most 2^63 - 1
+        signed = self.cosign(WITNESSES[1], timestamp=5)
+        blob = bytearray(base64.b64decode(signed.split(" ")[-1]))
+        blob[4:12] = (6).to_bytes(8, "big")
+        moved = f"— {WITNESSES[1]} {base64.b64encode(bytes(blob)).decode()}\n"
+        self.assertQuorumFails([self.cosign(WITNESSES[0]), moved, self.cosign(WITNESSES[1], timestamp=2**63)], [WITNESSES[0]])
+
+    def test_same_witness_twice_counts_once(self):
+        alpha = WITNESSES[0]
+        self.assertQuorumFails([self.cosign(alpha), self.cosign(alpha, timestamp=1700000999)], [alpha])
+
+    def test_unknown_witness_ignored(self):
+        stranger = "witness.example/gamma"
+        self.assertQuorumFails([self.cosign(WITNESSES[0]), self.cosign(stranger)], [WITNESSES[0]])
+
+    def test_malformed_signature_line_refused_as_before(self):
+        blob = base64.b64encode(b"\x00" * 70).decode()
+        status, output = self.verify([self.cosign(WITNESSES[0]), self.cosign(WITNESSES[1]), f"— {WITNESSES[1]} {blob}\n"])
+        self.assertEqual(status, 1, output)
+        self.assertIn("FAILED [log-key]", output)
+
+    def test_log_signature_checked_before_the_quorum(self):
+        status, output = self.verify([], policy=witness_policy(self.builder).replace(
+            vkey(f"parledger/{LEDGER}", self.builder.log)[0], vkey(f"parledger/{LEDGER}", private_key("another log"))[0]))
+        self.assertIn("FAILED [log-key]", output)
+
+    def cosigned_receipt(self, *names):
+        receipt = vb.parse_json(self.builder.receipt([2, 3]), "receipt")
+        receipt["checkpoint"] += "".join(self.cosign(n, text=note_text(receipt["checkpoint"])) for n in names)
+        return vb.canonical(receipt)
+
+    def test_receipt_with_quorum_passes(self):
+        both = [self.cosign(n) for n in WITNESSES]
+        status, output = self.verify(both, receipt=self.cosigned_receipt(*WITNESSES))
+        self.assertEqual(status, 0, output)
+        self.assertIn("ok  receipt of command", output)
+
+    def test_receipt_without_quorum_fails(self):
+        both = [self.cosign(n) for n in WITNESSES]
+        for names in ((), (WITNESSES[1],)):
+            with self.subTest(names=names):
+                path = os.path.join(self.temporary.name, "receipt.json")
+                self.assertQuorumFails(both, list(names), where=path, receipt=self.cosigned_receipt(*names))
+        # the bundle's cosignatures do not cover the receipt's checkpoint, another text
+        status, output = self.verify(both, receipt=self.cosigned_receipt())
+        self.assertIn(f"FAILED [quorum] {path}: 0 of the 2 witnesses the policy needs cosign its checkpoint", output)
 
 
 class PointsTests(unittest.TestCase):

@@ -5,12 +5,13 @@ Usage: python3 tools/verify_bundle.py BUNDLE [--trust POLICY] [--receipt RECEIPT
 
 In the order of FORMAT.md, Verdicts, stopping at the first failure: the trust policy; the
 directory (file types, paths, sizes; nothing is followed, nothing outside the bundle is opened);
-the C2SP checkpoint and its signature by the trusted log key; the manifest bound to the checkpoint,
-with every file's size and SHA-256; the events, streamed line by line (strict canonical JSON, the
-hash chain, stream versions, clock order, genesis, every command's signature, basis and times, and
-every rule of the cycle, roles and scopes replayed event by event); the Merkle root and the
-manifest's counts; the frameworks, evidence, results (recomputed with exact integer arithmetic)
-and actors files; with --receipt, a signer's receipt.
+the C2SP checkpoint, its signature by the trusted log key and the cosignatures (tlog-cosignature/v1)
+of the policy's quorum of witnesses; the manifest bound to the checkpoint, with every file's size
+and SHA-256; the events, streamed line by line (strict canonical JSON, the hash chain, stream
+versions, clock order, genesis, every command's signature, basis and times, and every rule of the
+cycle, roles and scopes replayed event by event); the Merkle root and the manifest's counts; the
+frameworks, evidence, results (recomputed with exact integer arithmetic) and actors files; with
+--receipt, a signer's receipt (its checkpoint signed by the log key and cosigned by the quorum).
 
 Prints `ok  <check>` per stage, then `OK: the bundle verifies` (exit 0); or
 `FAILED [<code>] <message>` (exit 1; 2 for an unreadable trust policy or receipt); without --trust
@@ -272,22 +273,26 @@ def decode_base64(text, length=None):
 
 # ---- note verifier keys, signed notes, checkpoints (C2SP) --------------------------------------------
 
-def parse_verifier_key(text):
-    """(name, key hash bytes, raw public key) of `<name>+<8 hex>+<base64(0x01 ‖ key)>`, or None."""
+def parse_verifier_key(text, kind=1):
+    """(name, key hash bytes, raw public key) of `<name>+<8 hex>+<base64(kind ‖ key)>`, or None.
+
+    Kind 0x01 is a note signing key (the log's), 0x04 a tlog-cosignature/v1 key (a witness's)."""
     parts = text.split("+", 2)
     if len(parts) != 3 or not parts[0] or not is_hex(parts[1], 8):
         return None
     material = decode_base64(parts[2], 33)
-    if material is None or material[0] != 1:
+    if material is None or material[0] != kind:
         return None
     name, raw = parts[0], material[1:]
-    if hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4].hex() != parts[1]:
+    if hashlib.sha256(name.encode() + b"\n" + material).digest()[:4].hex() != parts[1]:
         return None
     return name, bytes.fromhex(parts[1]), raw
 
 
 def split_note(note):
-    """(text, [(name, 68-byte blob)]) of a C2SP signed note, or None when malformed."""
+    """(text, [(name, blob)]) of a C2SP signed note, or None when malformed.
+
+    A blob is 68 bytes (key hash ‖ Ed25519 signature) or 76 (a cosignature: key ID ‖ 8-byte time ‖ signature)."""
     if not note.endswith("\n"):
         return None
     split = note.rfind("\n\n", 0, len(note) - 1)
@@ -296,8 +301,8 @@ def split_note(note):
     text, signatures = note[:split + 1], []
     for line in note[split + 2:-1].split("\n"):
         fields = line[2:].split(" ") if line.startswith("— ") else []
-        blob = decode_base64(fields[1], 68) if len(fields) == 2 and fields[0] else None
-        if blob is None:
+        blob = decode_base64(fields[1]) if len(fields) == 2 and fields[0] else None
+        if blob is None or len(blob) not in (68, 76):
             return None
         signatures.append((fields[0], blob))
     return text, signatures
@@ -305,8 +310,31 @@ def split_note(note):
 
 def note_signed_by(text, signatures, key):
     name, key_hash, raw = key
-    return any(signer == name and blob[:4] == key_hash and verify_ed25519(raw, blob[4:], text.encode())
+    return any(signer == name and len(blob) == 68 and blob[:4] == key_hash and verify_ed25519(raw, blob[4:], text.encode())
                for signer, blob in signatures)
+
+
+def cosigned_by(text, signatures, witness):
+    """Whether a signature line is the witness's valid tlog-cosignature/v1 of the note text."""
+    name, key_hash, raw = witness
+    for signer, blob in signatures:
+        if signer != name or len(blob) != 76 or blob[:4] != key_hash:
+            continue
+        timestamp = int.from_bytes(blob[4:12], "big")
+        if timestamp <= 2**63 - 1 and verify_ed25519(raw, blob[12:], f"cosignature/v1\ntime {timestamp}\n{text}".encode()):
+            return True
+    return False
+
+
+def quorum_problem(text, signatures, policy, where, what="it"):
+    """None when at least the policy's quorum of its witnesses cosign the note text, else the message."""
+    quorum = policy["quorum"]
+    if quorum == 0:
+        return None
+    valid = [w[0] for w in policy["witnesses"] if cosigned_by(text, signatures, w)]
+    if len(valid) >= quorum:
+        return None
+    return f"{where}: {len(valid)} of the {quorum} witnesses the policy needs cosign {what} (valid: {', '.join(valid) or 'none'})"
 
 
 def parse_checkpoint(text):
@@ -361,8 +389,16 @@ def parse_trust_policy(data):
             policy["genesis"] = value
         elif word == "log" and parse_verifier_key(value) is not None:
             policy["log"] = parse_verifier_key(value)
-        elif word == "witness" and parse_verifier_key(value) is not None:
-            witnesses.append(parse_verifier_key(value))
+        elif word == "witness":
+            witness = parse_verifier_key(value, kind=4)
+            if witness is None:
+                refuse(f"{where}: not a witness key: witnesses need cosignature (0x04) keys: {value[:80]!r}")
+            if any(w[0] == witness[0] for w in witnesses):
+                refuse(f"{where}: a second witness named {witness[0]!r}")
+            if any(w[2] == witness[2] for w in witnesses):
+                # a cosignature does not sign the witness's name: one key under two names would count twice
+                refuse(f"{where}: a second witness with the public key of {next(w[0] for w in witnesses if w[2] == witness[2])!r}")
+            witnesses.append(witness)
         elif word == "quorum" and re.fullmatch(r"0|[1-9][0-9]{0,5}", value):
             policy["quorum"] = int(value)
         else:
@@ -372,6 +408,8 @@ def parse_trust_policy(data):
             refuse(f"the policy has no '{word}' line")
     if policy["log"][0] != f"parledger/{policy['ledger']}":
         refuse(f"the log key's name is {policy['log'][0]!r}, not 'parledger/{policy['ledger']}'")
+    if any(w[0] == policy["log"][0] for w in witnesses):
+        refuse(f"a witness has the log key's name {policy['log'][0]!r}")
     if policy["quorum"] > len(witnesses):
         refuse(f"quorum {policy['quorum']} is more than the {len(witnesses)} witnesses")
     policy["witnesses"] = witnesses
@@ -1685,9 +1723,9 @@ class Verifier:
         if self.policy is not None:
             self.key = self.policy["log"]
             split, parsed = self.open_checkpoint(data, self.key, "log-key")
-            cosigners = {w[2] for w in self.policy["witnesses"] if note_signed_by(split[0], split[1], w)}
-            if len(cosigners) < self.policy["quorum"]:
-                raise Failure("log-key", f"checkpoint.txt: {len(cosigners)} witnesses cosign it, the policy needs {self.policy['quorum']}")
+            problem = quorum_problem(split[0], split[1], self.policy, "checkpoint.txt")
+            if problem:
+                raise Failure("quorum", problem)
         else:
             text = self.bundle.read("verifier-key.txt")
             key = parse_verifier_key(text[:-1].decode("utf-8", "replace")) if text.endswith(b"\n") else None
@@ -1828,6 +1866,9 @@ class Verifier:
             raise Failure("receipt", f"{path}: its checkpoint is not a C2SP checkpoint of this ledger")
         if not note_signed_by(split[0], split[1], self.key):
             raise Failure("receipt", f"{path}: its checkpoint is not signed by the log key")
+        problem = quorum_problem(split[0], split[1], self.policy, path, "its checkpoint") if self.policy else None
+        if problem:
+            raise Failure("quorum", problem)
         size = int(lines[1])
         for entry in receipt["events"]:
             self.check_receipt_event(path, entry, size, root)
