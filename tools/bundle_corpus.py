@@ -4,6 +4,7 @@
 Usage:
   tools/bundle_corpus.py make  [--parledger PATH]           regenerate Tests/BundleCorpus
   tools/bundle_corpus.py check [--parledger PATH] [--only ID]  run both verifiers on every case
+  tools/bundle_corpus.py add-witness-cases                  rewrite only the witness-* cases, from the committed corpus
 
 `make` builds a tiny but complete ledger with the real CLI in a temporary directory (actors for
 every role, one of them both unit officer and council and steering-committee member, two tiny
@@ -17,6 +18,11 @@ the log key, who re-signs the checkpoint and recomputes hashes, chain, Merkle ro
 (signing and hashing written here from FORMAT.md, with the `cryptography` package for Ed25519).
 Where a case says an actor signed, the actor's real key of the tiny ledger was used. The private
 keys are thrown away with the temporary directory.
+
+`add-witness-cases` derives the witness cases (cosignatures, FORMAT.md §Merkle tree and checkpoint)
+from the committed genuine bundle, policy and receipt, with fresh witness keys: a cosignature is a
+line added to checkpoint.txt, so no private key of the ledger is needed, and every other case stays
+byte for byte as it is. `make` writes the same cases last.
 
 `check` runs `parledger verify-bundle` and `python3 tools/verify_bundle.py` on every case (60 s
 each), compares exit code, `FAILED [<code>]` and, when `expectSeq` is set, `event <seq>` in the
@@ -100,6 +106,21 @@ def sign_note(text, name, key):
     raw = raw_public(key)
     key_hash = hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
     return text + "\n— " + name + " " + b64(key_hash + key.sign(text.encode("utf-8"))) + "\n"
+
+
+def witness_verifier_key(name, raw):
+    """A witness's tlog-cosignature/v1 verifier key (type 0x04) and its key ID."""
+    material = b"\x04" + raw
+    key_id_bytes = hashlib.sha256(name.encode() + b"\n" + material).digest()[:4]
+    return f"{name}+{key_id_bytes.hex()}+{b64(material)}", key_id_bytes
+
+
+def cosignature_line(note, name, key, timestamp):
+    """The signature line of the witness's cosignature of a signed note (str): key ID ‖ time ‖ signature."""
+    text = note[:note.rfind("\n\n") + 1]
+    message = f"cosignature/v1\ntime {timestamp}\n{text}".encode("utf-8")
+    key_id_bytes = witness_verifier_key(name, raw_public(key))[1]
+    return "— " + name + " " + b64(key_id_bytes + timestamp.to_bytes(8, "big") + key.sign(message)) + "\n"
 
 
 def leaf_hash(event_hash_hex):
@@ -1181,6 +1202,100 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     corpus.add("jsonl-long-line", "the last event's line over 1 MiB (a 1 MiB reason, signed by the secretariat's real key)",
                reseal_events(g.build(long, resign_from=len(long) - 1)), 1, "parse", seq=n, parse_line=True)
 
+    # --- witnesses (last, so that add-witness-cases appends them where make puts them) ---
+    witness_cases(corpus, G, genesis, receipts["correction-1"])
+
+
+WITNESS_NAMES = ("witness.example/alpha", "witness.example/beta")
+WITNESS_CASES = ("witness-cosigned", "witness-one-cosignature", "witness-forged-cosignature", "witness-not-in-policy",
+                 "witness-receipt-cosigned", "witness-receipt-not-cosigned")
+
+
+def witness_cases(corpus, G, genesis, receipt):
+    """Witnesses cosign the genuine checkpoint (tlog-cosignature/v1). Nobody re-signs anything: a cosignature is
+    a line added to checkpoint.txt (which the manifest does not cover), so these cases can be derived from the
+    committed corpus as well (`add-witness-cases`). The witness keys are fresh and live only in the policy."""
+    alpha, beta, gamma = new_key(), new_key(), new_key()
+    now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+    policy = genesis.replace(b"quorum 0\n", "".join(
+        f"witness {witness_verifier_key(name, raw_public(key))[0]}\n" for name, key in zip(WITNESS_NAMES, (alpha, beta))
+    ).encode() + b"quorum 2\n")
+    if policy == genesis:
+        raise SystemExit("the genuine trust policy does not end in 'quorum 0'")
+    note = G["checkpoint.txt"].decode("utf-8")
+
+    def cosigned(*lines):
+        return dict(G, **{"checkpoint.txt": (note + "".join(lines)).encode("utf-8")})
+
+    by_alpha = cosignature_line(note, WITNESS_NAMES[0], alpha, now)
+    by_beta = cosignature_line(note, WITNESS_NAMES[1], beta, now + 1)
+    blob = bytearray(base64.b64decode(by_beta.split(" ")[-1]))
+    blob[-1] ^= 0x01
+    forged = f"— {WITNESS_NAMES[1]} {b64(bytes(blob))}\n"
+    stranger = cosignature_line(note, "witness.example/gamma", gamma, now)
+    extra = {"trust-policy.txt": policy}
+    both = cosigned(by_alpha, by_beta)
+    corpus.add("witness-cosigned", "the genuine checkpoint cosigned by the two witnesses of the case's policy (quorum 2)",
+               both, 0, None, trust="trust-policy.txt", extra=extra)
+    corpus.add("witness-one-cosignature", "the genuine checkpoint cosigned by one of the two witnesses the policy needs",
+               cosigned(by_alpha), 1, "quorum", trust="trust-policy.txt", extra=extra)
+    corpus.add("witness-forged-cosignature", "a second cosignature with the witness's name and key ID but a wrong signature "
+               "(one bit flipped)", cosigned(by_alpha, forged), 1, "quorum", trust="trust-policy.txt", extra=extra)
+    corpus.add("witness-not-in-policy", "a second cosignature, valid, by a witness the policy does not name",
+               cosigned(by_alpha, stranger), 1, "quorum", trust="trust-policy.txt", extra=extra)
+    body = json.loads(receipt)
+    body["checkpoint"] += "".join(cosignature_line(body["checkpoint"], name, key, now)
+                                  for name, key in zip(WITNESS_NAMES, (alpha, beta)))
+    corpus.add("witness-receipt-cosigned", "the cosigned bundle with the CLI receipt of the first correction, its checkpoint "
+               "cosigned by both witnesses", both, 0, None, trust="trust-policy.txt", receipt="receipt.json",
+               extra=dict(extra, **{"receipt.json": canonical(body)}))
+    corpus.add("witness-receipt-not-cosigned", "the cosigned bundle with the CLI receipt of the first correction, its "
+               "checkpoint cosigned by no witness", both, 1, "quorum", trust="trust-policy.txt", receipt="receipt.json",
+               extra=dict(extra, **{"receipt.json": receipt}))
+
+
+def save_cases(corpus, saved):
+    """Write each case's bundle (or point it at an earlier identical one) and its own files."""
+    for case in corpus.cases:
+        tree, extra = corpus.trees[case["id"]]
+        directory = os.path.join(CORPUS, "cases", case["id"])
+        fingerprint = sha(canonical(sorted([p, sha(d)] for p, d in tree.items())))
+        if fingerprint in saved:
+            # byte for byte the bundle of an earlier case: shared, to keep the corpus small
+            case["bundleOf"] = saved[fingerprint]
+        else:
+            saved[fingerprint] = case["id"]
+            save_tree(tree, os.path.join(directory, "bundle"))
+        os.makedirs(directory, exist_ok=True)
+        for name, data in extra.items():
+            open(os.path.join(directory, name), "wb").write(data)
+
+
+def write_cases_json(cases):
+    with open(os.path.join(CORPUS, "cases.json"), "w", encoding="utf-8") as handle:
+        json.dump(cases, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+
+
+def add_witness_cases(arguments):
+    """Derive the witness cases from the committed genuine bundle, policy and receipt; leave every other case as it is."""
+    cases = json.load(open(os.path.join(CORPUS, "cases.json"), encoding="utf-8"))
+    kept = [c for c in cases if c["id"] not in WITNESS_CASES]
+    if any(c.get("bundleOf") in WITNESS_CASES for c in kept):
+        raise SystemExit("a case outside the witness cases shares a witness case's bundle")
+    for case_id in WITNESS_CASES:
+        shutil.rmtree(os.path.join(CORPUS, "cases", case_id), ignore_errors=True)
+    base = os.path.join(CORPUS, "cases")
+    genuine = load_tree(os.path.join(base, "genuine-no-evidence", "bundle"))
+    policy = open(os.path.join(CORPUS, "trust-policy.txt"), "rb").read()
+    receipt = open(os.path.join(base, "genuine-receipt", "receipt.json"), "rb").read()
+    corpus = Corpus()
+    witness_cases(corpus, genuine, policy, receipt)
+    save_cases(corpus, {})
+    write_cases_json(kept + corpus.cases)
+    print(f"{len(corpus.cases)} witness cases written to Tests/BundleCorpus ({len(kept)} other cases kept)")
+    return 0
+
 
 def make(arguments):
     parledger = os.path.abspath(arguments.parledger)
@@ -1241,23 +1356,8 @@ def make(arguments):
             shutil.rmtree(os.path.join(CORPUS, "cases"))
         with open(os.path.join(CORPUS, "trust-policy.txt"), "wb") as handle:
             handle.write(policy)
-        saved = {}
-        for case in corpus.cases:
-            tree, extra = corpus.trees[case["id"]]
-            directory = os.path.join(CORPUS, "cases", case["id"])
-            fingerprint = sha(canonical(sorted([p, sha(d)] for p, d in tree.items())))
-            if fingerprint in saved:
-                # byte for byte the bundle of an earlier case: shared, to keep the corpus small
-                case["bundleOf"] = saved[fingerprint]
-            else:
-                saved[fingerprint] = case["id"]
-                save_tree(tree, os.path.join(directory, "bundle"))
-            os.makedirs(directory, exist_ok=True)
-            for name, data in extra.items():
-                open(os.path.join(directory, name), "wb").write(data)
-        with open(os.path.join(CORPUS, "cases.json"), "w", encoding="utf-8") as handle:
-            json.dump(corpus.cases, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
+        save_cases(corpus, {})
+        write_cases_json(corpus.cases)
         print(f"{len(corpus.cases)} cases written to Tests/BundleCorpus ({len(g.events)} events in the base bundle)")
         return 1 if problems else 0
     finally:
@@ -1421,6 +1521,7 @@ def check(arguments):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
+    sub.add_parser("add-witness-cases")
     for name in ("make", "check"):
         command = sub.add_parser(name)
         command.add_argument("--parledger", default=DEFAULT_PARLEDGER)
@@ -1429,6 +1530,8 @@ def main():
             command.add_argument("--verbose", "-v", action="store_true", help="print the first line of each failing verdict")
             command.add_argument("--show", action="store_true", help="print the FAILED line of every verdict")
     arguments = parser.parse_args()
+    if arguments.action == "add-witness-cases":
+        return add_witness_cases(arguments)
     if arguments.parledger == DEFAULT_PARLEDGER:
         arguments.parledger = os.path.join(ROOT, DEFAULT_PARLEDGER)
     arguments.parledger = os.path.abspath(arguments.parledger)
