@@ -1,5 +1,6 @@
 """Tests of tools/verify_bundle.py: a seeded mutation fuzz of the strict JSON parser and the event-line
-reader, the trust-policy parser, the canonical points rule, and whole bundles built here by hand.
+reader, the trust-policy parser, the canonical points rule, and whole bundles built here by hand,
+with and without the witnesses' cosignatures (tlog-cosignature/v1) the policy's quorum needs.
 
 Run: python3 -m unittest tools/test_verify_bundle.py
 """
