@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -81,41 +82,41 @@ func (h hashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
 
+// report prints ok and FAILED lines and remembers whether anything failed.
+type report struct {
+	out    io.Writer
+	failed bool
+}
+
+// check prints "ok  <src>: <ok>" when err is nil, else "FAILED: <src>: <err>"; it returns err == nil.
+func (r *report) check(src string, err error, ok string, a ...interface{}) bool {
+	if err != nil {
+		r.failed = true
+		fmt.Fprintf(r.out, "FAILED: %s: %v\n", src, err)
+		return false
+	}
+	fmt.Fprintf(r.out, "ok  %s: %s\n", src, fmt.Sprintf(ok, a...))
+	return true
+}
+
 // run checks every source against the policy, printing to out, and returns the exit code.
 func run(args []string, out io.Writer) int {
-	var policyPath string
-	var sources []string
-	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--policy" && i+1 < len(args):
-			policyPath, i = args[i+1], i+1
-		case strings.HasPrefix(a, "--policy="):
-			policyPath = strings.TrimPrefix(a, "--policy=")
-		case strings.HasPrefix(a, "-"):
-			policyPath = ""
-			sources = nil
-			i = len(args)
-		default:
-			sources = append(sources, a)
-		}
-	}
-	if policyPath == "" || len(sources) == 0 {
+	flags := flag.NewFlagSet("tlogcheck", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	policyPath := flags.String("policy", "", "the trust policy file")
+	if flags.Parse(args) != nil || *policyPath == "" || flags.NArg() == 0 {
 		fmt.Fprintln(out, "usage: tlogcheck --policy trust-policy.txt SOURCE [SOURCE...]  (SOURCE: a folder or an http(s) URL prefix)")
 		return 2
 	}
-	pol, err := readPolicy(policyPath)
+	pol, err := readPolicy(*policyPath)
 	if err != nil {
-		fmt.Fprintf(out, "FAILED: trust policy %s: %v\n", policyPath, err)
+		fmt.Fprintf(out, "FAILED: trust policy %s: %v\n", *policyPath, err)
 		return 2
 	}
-	failed := false
-	fail := func(format string, a ...interface{}) {
-		failed = true
-		fmt.Fprintf(out, "FAILED: "+format+"\n", a...)
-	}
+	r := &report{out: out}
 	var trees []*tree
-	for _, src := range sources {
-		if t := checkSource(src, pol, out, fail); t != nil {
+	for _, src := range flags.Args() {
+		if t := checkSource(src, pol, r); t != nil {
 			trees = append(trees, t)
 		}
 	}
@@ -125,15 +126,16 @@ func run(args []string, out io.Writer) int {
 			if small.size > large.size {
 				small, large = large, small
 			}
-			if root, err := treeHash(small.size, large.hashes); err != nil || root != small.root {
-				fail("fork: %s has size %d root %s, but %s (size %d, root %s) has root %s at size %d",
+			if root, _ := treeHash(small.size, large.hashes); root != small.root {
+				r.failed = true
+				fmt.Fprintf(out, "FAILED: fork: %s has size %d root %s, but %s (size %d, root %s) has root %s at size %d\n",
 					small.source, small.size, b64(small.root), large.source, large.size, b64(large.root), b64(root), small.size)
 			} else {
 				fmt.Fprintf(out, "ok  %s (size %d) is a prefix of %s (size %d)\n", small.source, small.size, large.source, large.size)
 			}
 		}
 	}
-	if failed {
+	if r.failed {
 		return 1
 	}
 	for _, t := range trees {
@@ -144,53 +146,41 @@ func run(args []string, out io.Writer) int {
 }
 
 // checkSource runs every check on one source, reporting each, and returns its tree if all passed.
-func checkSource(src string, pol *policy, out io.Writer, fail func(string, ...interface{})) *tree {
-	failedBefore := false
-	failHere := func(format string, a ...interface{}) {
-		failedBefore = true
-		fail(format, a...)
-	}
+func checkSource(src string, pol *policy, r *report) *tree {
 	read := reader(src)
-	t, err := checkCheckpoint(src, read, pol, out)
+	t, err := checkCheckpoint(src, read, pol, r.out)
 	if err != nil {
-		failHere("%s: %v", src, err)
+		r.check(src, err, "")
 		return nil
 	}
+	r.check(src, nil, "checkpoint of size %d signed by the log key, cosigned by %d of %d witnesses (quorum %d)",
+		t.size, t.cosign, len(pol.witnesses), pol.quorum)
 	entries, err := readEntries(read, t.size)
-	if err != nil {
-		failHere("%s: %v", src, err)
+	if !r.check(src, err, "%d entries read from %d entry bundles", len(entries), (t.size+tileWidth-1)/tileWidth) {
 		return nil
-	}
-	fmt.Fprintf(out, "ok  %s: %d entries read from %d entry bundles\n", src, len(entries), (t.size+tileWidth-1)/tileWidth)
-	if t.size > 0 && entries[0] != pol.genesis {
-		failHere("%s: entry 0 is %x, not the policy's genesis %x", src, entries[0][:], pol.genesis[:])
-	} else if t.size > 0 {
-		fmt.Fprintf(out, "ok  %s: entry 0 is the policy's genesis\n", src)
 	}
 	for i, e := range entries {
 		stored, err := tlog.StoredHashes(int64(i), e[:], hashes(t.hashes))
 		if err != nil {
-			failHere("%s: computing the tree at entry %d: %v", src, i, err)
+			r.check(src, err, "")
 			return nil
 		}
 		t.hashes = append(t.hashes, stored...)
 	}
+	var genesisErr, rootErr error
+	if t.size > 0 && entries[0] != pol.genesis {
+		genesisErr = fmt.Errorf("entry 0 is %x, not the policy's genesis %x", entries[0][:], pol.genesis[:])
+	}
+	all := r.check(src, genesisErr, "entry 0 is the policy's genesis")
 	if root, _ := treeHash(t.size, t.hashes); root != t.root {
-		failHere("%s: checkpoint root %s, but the entries give %s", src, b64(t.root), b64(root))
-	} else {
-		fmt.Fprintf(out, "ok  %s: the entries' Merkle root is the checkpoint's root\n", src)
+		rootErr = fmt.Errorf("checkpoint root %s, but the entries give %s", b64(t.root), b64(root))
 	}
-	if n, err := checkTiles(read, t); err != nil {
-		failHere("%s: %v", src, err)
-	} else {
-		fmt.Fprintf(out, "ok  %s: %d hash tiles equal the recomputed tree\n", src, n)
-	}
-	if err := checkEvents(read, entries); err != nil {
-		failHere("%s: %v", src, err)
-	} else {
-		fmt.Fprintf(out, "ok  %s: %d event lines hash to their entries\n", src, len(entries))
-	}
-	if failedBefore {
+	all = r.check(src, rootErr, "the entries' Merkle root is the checkpoint's root") && all
+	n, err := checkTiles(read, t)
+	all = r.check(src, err, "%d hash tiles equal the tree recomputed from the entries", n) && all
+	err = checkEvents(read, entries)
+	all = r.check(src, err, "%d event lines hash to their entries", len(entries)) && all
+	if !all {
 		return nil
 	}
 	return t
@@ -318,7 +308,6 @@ func checkCheckpoint(src string, read func(string, int64) ([]byte, error), pol *
 		return nil, fmt.Errorf("checkpoint: bad root hash %q", lines[2])
 	}
 	copy(t.root[:], root)
-	fmt.Fprintf(out, "ok  %s: checkpoint signed by the log key %s (size %d)\n", src, pol.log.Name(), t.size)
 	seen := map[string]bool{}
 	for _, s := range n.UnverifiedSigs {
 		w, known := pol.witnesses[s.Name]
