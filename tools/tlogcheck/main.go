@@ -65,6 +65,9 @@ type tree struct {
 	cosign int
 }
 
+// fetch reads the file at a path under a source, refusing more than limit bytes.
+type fetch func(path string, limit int64) ([]byte, error)
+
 // hashes is a tlog.HashReader over stored hashes computed here.
 type hashes []tlog.Hash
 
@@ -282,7 +285,7 @@ func witnessKeyID(name string, pub []byte) uint32 {
 }
 
 // checkCheckpoint reads, opens and parses the checkpoint and counts its witness cosignatures.
-func checkCheckpoint(src string, read func(string, int64) ([]byte, error), pol *policy, out io.Writer) (*tree, error) {
+func checkCheckpoint(src string, read fetch, pol *policy, out io.Writer) (*tree, error) {
 	msg, err := read("checkpoint", maxCheckpt)
 	if err != nil {
 		return nil, err
@@ -354,7 +357,7 @@ func verifyCosignature(w witness, s note.Signature, text string) error {
 }
 
 // readEntries reads every entry bundle for the tree size and returns the entries.
-func readEntries(read func(string, int64) ([]byte, error), size int64) ([]tlog.Hash, error) {
+func readEntries(read fetch, size int64) ([]tlog.Hash, error) {
 	capacity := size
 	if capacity > 1<<20 { // a forged huge size fails on a missing bundle, not in make
 		capacity = 1 << 20
@@ -383,7 +386,7 @@ func readEntries(read func(string, int64) ([]byte, error), size int64) ([]tlog.H
 }
 
 // checkTiles compares every hash tile the tree size implies with the recomputed tree.
-func checkTiles(read func(string, int64) ([]byte, error), t *tree) (int, error) {
+func checkTiles(read fetch, t *tree) (int, error) {
 	count := 0
 	for level := 0; t.size>>(8*uint(level)) > 0; level++ {
 		width := t.size >> (8 * uint(level)) // hashes at this tile level
@@ -409,7 +412,7 @@ func checkTiles(read func(string, int64) ([]byte, error), t *tree) (int, error) 
 }
 
 // checkEvents checks that each events bundle holds one line per entry whose hash is that entry.
-func checkEvents(read func(string, int64) ([]byte, error), entries []tlog.Hash) error {
+func checkEvents(read fetch, entries []tlog.Hash) error {
 	for n := int64(0); n*tileWidth < int64(len(entries)); n++ {
 		w := bundleWidth(n, int64(len(entries)))
 		path := "events/" + tilePath(n, w)
@@ -476,7 +479,7 @@ func tilePath(n int64, w int) string {
 }
 
 // reader returns a function reading a path (at most limit bytes) under a folder or URL prefix.
-func reader(src string) func(string, int64) ([]byte, error) {
+func reader(src string) fetch {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		prefix := strings.TrimSuffix(src, "/") + "/"
 		client := &http.Client{Timeout: 30 * time.Second}
