@@ -4,6 +4,7 @@ import PackageDescription
 /// Layers, each importing only the one below it:
 /// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
 /// → PARIndex (the PAR domain) → Scenarios (drives whole cycles: demo, benchmarks, tests);
+/// Transparency (a Ledger published as C2SP tlog-tiles, witnesses, mirrors and monitors; no PAR rules);
 /// WebApp (HTTP API and Vietnamese pages over PARIndex) and parledger (thin CLI, which also serves WebApp).
 let package = Package(
     name: "ParLedger",
@@ -14,6 +15,7 @@ let package = Package(
         .library(name: "PARIndex", targets: ["PARIndex"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
         .library(name: "WebApp", targets: ["WebApp"]),
+        .library(name: "Transparency", targets: ["Transparency"]),
         .executable(name: "parledger", targets: ["parledger"]),
         .executable(name: "ledger-workload", targets: ["ledger-workload"]),
         .executable(name: "parledger-bench", targets: ["parledger-bench"]),
@@ -67,9 +69,19 @@ let package = Package(
             ],
             resources: [.copy("Templates"), .copy("Static")]
         ),
+        .target(
+            name: "Transparency",
+            dependencies: [
+                "LMDB",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "parledger",
             dependencies: [
+                "Transparency",
                 "Ledger",
                 "PARIndex",
                 "Scenarios",

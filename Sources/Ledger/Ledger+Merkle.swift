@@ -54,6 +54,21 @@ extension Ledger {
         }
     }
 
+    /// The first `width` hashes of tile (level, index), as C2SP tlog-tiles publishes it for a tree that
+    /// holds them (`width` 256 for a full tile, fewer for the partial tile at the tree's right edge).
+    public func tileHashes(level: Int, index: UInt64, width: Int) throws -> [UInt8] {
+        try storage("reading a Merkle tile") {
+            try environment.read { txn in
+                guard let tile = try storedTile(level: level, index: index, in: txn), tile.count >= width * 32 else {
+                    throw LedgerError.corruptEvent(
+                        sequence: (index << (MerkleTiles.height * (level + 1))) + 1,
+                        reason: "the Merkle tile \(level)/\(index) is missing or holds fewer than \(width) hashes")
+                }
+                return Array(tile.prefix(width * 32))
+            }
+        }
+    }
+
     /// The stored tile (level, index), or on a ledger written before tiles, the same hashes gathered
     /// from its nodes.
     func storedTile(level: Int, index: UInt64, in txn: Transaction) throws -> [UInt8]? {

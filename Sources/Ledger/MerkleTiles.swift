@@ -59,15 +59,17 @@ public enum MerkleTiles {
     /// tile that fills is handed over once, with its root passed on to the tile above, and the tiles
     /// still filling are there to write at the end. Appends load the edge tiles they continue from
     /// storage; a check that starts from an empty tree loads nothing.
-    struct Appender {
+    public struct Appender {
         private var edge: [Int: (index: UInt64, hashes: [UInt8])] = [:]
         /// Levels whose edge tile gained hashes since the last `takeChanges()`.
         private var grown: Set<Int> = []
         private var filled: [(level: Int, index: UInt64, hashes: [UInt8])] = []
 
+        public init() {}
+
         /// Appends `hash` as entry `index` of tree level 8·`level`; `read` gives the stored edge tile
         /// when this is the first hash appended to it here. Returns the tiles this filled, lowest first.
-        mutating func append(
+        public mutating func append(
             _ hash: MerkleTree.Hash, level: Int = 0, index: UInt64, read: Reader
         ) throws -> [(level: Int, index: UInt64, hashes: [UInt8])] {
             let tileIndex = index >> MerkleTiles.height
@@ -101,7 +103,7 @@ public enum MerkleTiles {
 
         /// The tiles to store for what was appended since the last call: every tile filled, and every
         /// edge tile that grew.
-        mutating func takeChanges() -> [(level: Int, index: UInt64, hashes: [UInt8])] {
+        public mutating func takeChanges() -> [(level: Int, index: UInt64, hashes: [UInt8])] {
             let changes =
                 filled + grown.sorted().compactMap { level in edge[level].map { (level, $0.index, $0.hashes) } }
             filled.removeAll()
@@ -110,7 +112,7 @@ public enum MerkleTiles {
         }
 
         /// The tiles still filling, by level.
-        var edgeTiles: [(level: Int, index: UInt64, hashes: [UInt8])] {
+        public var edgeTiles: [(level: Int, index: UInt64, hashes: [UInt8])] {
             edge.keys.sorted().compactMap { level in
                 edge[level].flatMap { $0.hashes.isEmpty ? nil : (level, $0.index, $0.hashes) }
             }
@@ -118,9 +120,10 @@ public enum MerkleTiles {
     }
 
     /// A stored tile that cannot continue the tree.
-    struct TileProblem: Error {
+    public struct TileProblem: Error, CustomStringConvertible {
         /// Says which tile and what is wrong with it.
-        let reason: String
+        public let reason: String
+        public var description: String { reason }
 
         init(_ level: Int, _ index: UInt64, _ what: String) {
             reason = "the Merkle tile \(level)/\(index) \(what)"

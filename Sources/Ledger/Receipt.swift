@@ -25,6 +25,8 @@ public struct Receipt: Sendable, Hashable {
     /// Why a receipt does not hold.
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
+        /// Whether the only thing wrong is that too few of the policy's witnesses cosign.
+        public var lacksQuorum = false
     }
 
     /// The receipt of `events` (one command's), with a checkpoint of the whole ledger signed now.
@@ -94,7 +96,8 @@ public struct Receipt: Sendable, Hashable {
         self.checkpointNote = checkpointNote
     }
 
-    /// The checkpoint, once its signature by the trusted log key and every inclusion proof are checked.
+    /// The checkpoint, once its signature by the trusted log key, the policy's quorum of witness
+    /// cosignatures and every inclusion proof are checked.
     public func verify(against policy: TrustPolicy) throws(Problem) -> Checkpoint {
         guard ledgerID == policy.ledgerID else {
             throw Problem(
@@ -109,6 +112,9 @@ public struct Receipt: Sendable, Hashable {
         }
         guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID) else {
             throw Problem(description: "the receipt's checkpoint is for '\(checkpoint.origin)'")
+        }
+        do { _ = try policy.requireQuorum(of: checkpointNote) } catch {
+            throw Problem(description: "the receipt's checkpoint: \(error.description)", lacksQuorum: true)
         }
         for entry in entries {
             guard entry.sequence <= checkpoint.size,

@@ -1,10 +1,18 @@
 import Crypto
 import Foundation
 
-/// A C2SP signed-note verifier key, `<name>+<key hash, 8 hex>+<base64(0x01 ‖ Ed25519 public key)>`,
-/// as Go's golang.org/x/mod/sumdb/note and transparency-log tools write them.
+/// A C2SP signed-note verifier key, `<name>+<key hash, 8 hex>+<base64(type ‖ Ed25519 public key)>`, as
+/// Go's golang.org/x/mod/sumdb/note and transparency-log tools write them: type 0x01 for a log's
+/// note signatures, 0x04 for a witness's C2SP tlog-cosignature v1 cosignatures.
 public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
+    /// What the key signs: plain note signatures, or timestamped cosignatures.
+    public enum Kind: UInt8, Sendable {
+        case ed25519 = 0x01
+        case cosignature = 0x04
+    }
+
     public let name: String
+    public let kind: Kind
     public let keyHash: UInt32
     public let publicKey: PublicKey
 
@@ -13,77 +21,123 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
         public let description: String
     }
 
-    public init(name: String, publicKey: PublicKey) {
+    public init(name: String, kind: Kind = .ed25519, publicKey: PublicKey) {
         self.name = name
+        self.kind = kind
         self.publicKey = publicKey
-        self.keyHash = Self.hash(name: name, publicKey: publicKey)
+        self.keyHash = Self.hash(name: name, kind: kind, publicKey: publicKey)
     }
 
     public init(parsing text: String) throws(Problem) {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8, let hash = UInt32(parts[1], radix: 16),
-            let material = Data(base64Encoded: parts[2]), material.count == 33, material.first == 0x01,
+        guard parts.count == 3, SignedNote.isValidName(parts[0]), parts[1].count == 8,
+            let hash = UInt32(parts[1], radix: 16), let material = Data(base64Encoded: parts[2]), material.count == 33,
+            let kind = material.first.flatMap(Kind.init(rawValue:)),
             let key = PublicKey(rawRepresentation: Array(material.dropFirst()))
         else {
             throw Problem(description: "'\(text)' is not an Ed25519 note verifier key (name+hash+base64)")
         }
-        guard Self.hash(name: parts[0], publicKey: key) == hash else {
+        guard Self.hash(name: parts[0], kind: kind, publicKey: key) == hash else {
             throw Problem(description: "the key hash \(parts[1]) of '\(parts[0])' does not match its key")
         }
-        self.init(name: parts[0], publicKey: key)
+        self.init(name: parts[0], kind: kind, publicKey: key)
     }
 
-    /// The first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key), big-endian.
-    static func hash(name: String, publicKey: PublicKey) -> UInt32 {
-        let digest = Array(SHA256.hash(data: Array(name.utf8) + [0x0A, 0x01] + publicKey.rawRepresentation))
+    /// The first 4 bytes of SHA-256(name ‖ "\n" ‖ type ‖ public key), big-endian.
+    static func hash(name: String, kind: Kind, publicKey: PublicKey) -> UInt32 {
+        let digest = Array(
+            SHA256.hash(data: Array(name.utf8) + [0x0A, kind.rawValue] + publicKey.rawRepresentation))
         return digest.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     public var description: String {
         name + "+" + String(format: "%08x", keyHash) + "+"
-            + Data([0x01] + publicKey.rawRepresentation).base64EncodedString()
+            + Data([kind.rawValue] + publicKey.rawRepresentation).base64EncodedString()
     }
 }
 
 /// Signing and opening C2SP signed notes: the text (lines ending in "\n"), a blank line, then one
 /// line `— <name> <base64(key hash ‖ signature)>` per signature over the text.
 public enum SignedNote {
+    /// One signature line of a note, not yet verified.
+    public struct Signature: Sendable, Hashable {
+        public let name: String
+        public let keyHash: UInt32
+        /// The bytes after the key hash: a signature, or a cosignature's timestamp and signature.
+        public let body: [UInt8]
+
+        /// The line as it appears in a note, ending in "\n".
+        public var line: String {
+            let hash = withUnsafeBytes(of: keyHash.bigEndian) { Array($0) }
+            return "— \(name) " + Data(hash + body).base64EncodedString() + "\n"
+        }
+    }
+
     /// The note of `text` signed by `key` under `name`.
     public static func sign(_ text: String, name: String, key: SigningKey) -> String {
         let verifier = NoteVerifierKey(name: name, publicKey: key.publicKey)
-        let hash = withUnsafeBytes(of: verifier.keyHash.bigEndian) { Array($0) }
-        let signature = key.signature(for: Array(text.utf8))
-        return text + "\n— \(name) " + Data(hash + signature).base64EncodedString() + "\n"
+        let signature = Signature(
+            name: name, keyHash: verifier.keyHash, body: key.signature(for: Array(text.utf8)))
+        return text + "\n" + signature.line
     }
 
-    /// The text of `note` when it carries a valid signature by `verifier`.
-    public static func open(_ note: String, verifier: NoteVerifierKey) throws(NoteVerifierKey.Problem) -> String {
+    /// A key name: non-empty, no spaces or plus signs (signed-note).
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && !name.unicodeScalars.contains { $0 == " " || $0 == "+" || $0.value < 0x20 }
+    }
+
+    /// The text of `note` and its signature lines, with none verified.
+    public static func split(_ note: String) throws(NoteVerifierKey.Problem) -> (
+        text: String, signatures: [Signature]
+    ) {
         let bytes = Array(note.utf8)
         guard bytes.last == 0x0A, let split = lastBlankLine(bytes) else {
             throw NoteVerifierKey.Problem(description: "not a signed note: no blank line before the signatures")
         }
         let text = String(decoding: bytes[..<(split + 1)], as: UTF8.self)
-        let signatures = String(decoding: bytes[(split + 2)...], as: UTF8.self).split(separator: "\n")
-        var sawName = false
-        for line in signatures {
-            guard line.hasPrefix("— ") else {
+        var signatures: [Signature] = []
+        for line in String(decoding: bytes[(split + 2)...], as: UTF8.self).split(separator: "\n") {
+            let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
+            guard line.hasPrefix("— "), fields.count == 2, isValidName(String(fields[0])),
+                let blob = Data(base64Encoded: String(fields[1])), blob.count > 4
+            else {
                 throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'")
             }
-            let fields = line.dropFirst(2).split(separator: " ")
-            guard fields.count == 2, let blob = Data(base64Encoded: String(fields[1])), blob.count == 68 else {
-                throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'")
-            }
-            guard String(fields[0]) == verifier.name else { continue }
-            sawName = true
-            let hash = blob.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            if hash == verifier.keyHash && verifier.publicKey.verifies(Array(blob.dropFirst(4)), of: Array(text.utf8)) {
-                return text
-            }
+            signatures.append(
+                Signature(
+                    name: String(fields[0]), keyHash: blob.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) },
+                    body: Array(blob.dropFirst(4))))
+        }
+        return (text, signatures)
+    }
+
+    /// The text of `note` when it carries a valid signature by `verifier` (an Ed25519 note key).
+    public static func open(_ note: String, verifier: NoteVerifierKey) throws(NoteVerifierKey.Problem) -> String {
+        let (text, signatures) = try split(note)
+        let named = signatures.filter { $0.name == verifier.name }
+        if verifier.kind == .ed25519,
+            named.contains(where: {
+                $0.keyHash == verifier.keyHash && verifier.publicKey.verifies($0.body, of: Array(text.utf8))
+            })
+        {
+            return text
         }
         throw NoteVerifierKey.Problem(
-            description: sawName
-                ? "the signature by \(verifier.name) does not verify"
-                : "the note has no signature by \(verifier.name)")
+            description: named.isEmpty
+                ? "the note has no signature by \(verifier.name)"
+                : "the signature by \(verifier.name) does not verify")
+    }
+
+    /// `note` with `signatures` appended, leaving out any line it already has.
+    public static func adding(_ signatures: [Signature], to note: String) throws(NoteVerifierKey.Problem) -> String {
+        let existing = Set(try split(note).signatures)
+        var note = note
+        var added = existing
+        for signature in signatures where !added.contains(signature) {
+            note += signature.line
+            added.insert(signature)
+        }
+        return note
     }
 
     private static func lastBlankLine(_ bytes: [UInt8]) -> Int? {
@@ -94,6 +148,51 @@ public enum SignedNote {
             index -= 1
         }
         return nil
+    }
+}
+
+/// C2SP tlog-cosignature v1 (Ed25519): a witness's timestamped statement that a checkpoint is the
+/// largest consistent tree it has seen of that log. The signed message is `cosignature/v1`, `time
+/// <seconds>` and the checkpoint's whole text; the signature line's bytes are the key hash, the
+/// big-endian 8-byte time and the 64-byte signature.
+public enum Cosignature {
+    /// The message a cosignature at `time` over `text` signs.
+    public static func message(text: String, time: UInt64) -> [UInt8] {
+        Array("cosignature/v1\ntime \(time)\n\(text)".utf8)
+    }
+
+    /// The cosignature of `text` by `key`, whose verifier key is `verifier` (kind `.cosignature`).
+    public static func sign(
+        _ text: String, time: UInt64, key: SigningKey, verifier: NoteVerifierKey
+    ) -> SignedNote.Signature {
+        let timeBytes = withUnsafeBytes(of: time.bigEndian) { Array($0) }
+        return SignedNote.Signature(
+            name: verifier.name, keyHash: verifier.keyHash,
+            body: timeBytes + key.signature(for: message(text: text, time: time)))
+    }
+
+    /// The time of `signature` when it is a valid cosignature of `text` by `witness`, else nil.
+    public static func verifiedTime(
+        of signature: SignedNote.Signature, text: String, witness: NoteVerifierKey
+    ) -> UInt64? {
+        guard witness.kind == .cosignature, signature.name == witness.name, signature.keyHash == witness.keyHash,
+            signature.body.count == 72
+        else { return nil }
+        let time = signature.body.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard time <= UInt64(Int64.max),
+            witness.publicKey.verifies(Array(signature.body.dropFirst(8)), of: message(text: text, time: time))
+        else { return nil }
+        return time
+    }
+
+    /// The names of the `witnesses` that validly cosign `note`, in the order given.
+    public static func cosigners(of note: String, among witnesses: [NoteVerifierKey]) throws(NoteVerifierKey.Problem)
+        -> [String]
+    {
+        let (text, signatures) = try SignedNote.split(note)
+        return witnesses.filter { witness in
+            signatures.contains { verifiedTime(of: $0, text: text, witness: witness) != nil }
+        }.map(\.name)
     }
 }
 

@@ -77,9 +77,19 @@ public struct TrustPolicy: Sendable, Hashable {
             case "log":
                 guard log == nil else { throw refuse("a second log line") }
                 log = try key()
+                guard log?.kind == .ed25519 else { throw refuse("the log key must be an Ed25519 note key (type 0x01)") }
             case "witness":
                 let witness = try key()
-                guard !witnesses.contains(witness) else { throw refuse("the same witness twice") }
+                guard witness.kind == .cosignature else {
+                    throw refuse("a witness key must be a cosignature key (type 0x04, C2SP tlog-cosignature)")
+                }
+                guard !witnesses.contains(where: { $0.name == witness.name }) else {
+                    throw refuse("a second witness named '\(witness.name)'")
+                }
+                // A v1 cosignature does not sign the witness's name: one key under two names would count twice.
+                guard !witnesses.contains(where: { $0.publicKey == witness.publicKey }) else {
+                    throw refuse("the key of another witness under a second name")
+                }
                 witnesses.append(witness)
             case "quorum":
                 guard quorum == nil else { throw refuse("a second quorum line") }
@@ -98,10 +108,30 @@ public struct TrustPolicy: Sendable, Hashable {
             throw Problem(
                 description: "the log key is named '\(log.name)', not '\(Checkpoint.origin(ledgerID: ledgerID))'")
         }
+        guard !witnesses.contains(where: { $0.name == log.name }) else {
+            throw Problem(description: "a witness has the log key's name '\(log.name)'")
+        }
         guard quorum <= witnesses.count else {
             throw Problem(description: "the quorum \(quorum) is more than the \(witnesses.count) witnesses named")
         }
         self.init(ledgerID: ledgerID, genesis: genesis, log: log, witnesses: witnesses, quorum: quorum)
+    }
+
+    /// The witnesses that validly cosign `note` (C2SP tlog-cosignature), once there are at least
+    /// `quorum` of them.
+    public func requireQuorum(of note: String) throws(Problem) -> [String] {
+        let cosigners: [String]
+        do { cosigners = try Cosignature.cosigners(of: note, among: witnesses) } catch {
+            throw Problem(description: error.description)
+        }
+        guard cosigners.count >= quorum else {
+            let valid = cosigners.isEmpty ? "none" : cosigners.joined(separator: ", ")
+            throw Problem(
+                description:
+                    "\(cosigners.count) of the \(quorum) witnesses the trust policy needs cosign the checkpoint (valid: \(valid))"
+            )
+        }
+        return cosigners
     }
 
     /// The policy as the file the province publishes.

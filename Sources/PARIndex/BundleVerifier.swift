@@ -99,7 +99,8 @@ public struct BundleVerifier {
                 try receipt.verify(against: policy, eventCount: count, rootOfFirst: replay.hashes.root(ofFirst:))
             } catch {
                 throw Failure(
-                    code: .receipt, message: "receipt of command '\(receipt.commandID)': \(error.description)")
+                    code: error.lacksQuorum ? .quorum : .receipt,
+                    message: "receipt of command '\(receipt.commandID)': \(error.description)")
             }
             checks.append("the receipt of command '\(receipt.commandID)' holds: its events are still in place")
         }
@@ -108,7 +109,7 @@ public struct BundleVerifier {
 
     // MARK: Checkpoint and manifest
 
-    private func openCheckpoint() throws -> (Checkpoint, NoteVerifierKey) {
+    private mutating func openCheckpoint() throws -> (Checkpoint, NoteVerifierKey) {
         let note = String(decoding: try BundleFiles.read(directory, BundleFiles.checkpoint), as: UTF8.self)
         let key: NoteVerifierKey
         if let policy {
@@ -130,6 +131,16 @@ public struct BundleVerifier {
                 message:
                     "checkpoint.txt is not signed by the \(policy == nil ? "key in verifier-key.txt" : "trust policy's log key") (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)"
             )
+        }
+        if let policy, policy.quorum > 0 {
+            do {
+                let cosigners = try policy.requireQuorum(of: note)
+                checks.append(
+                    "checkpoint cosigned by \(cosigners.count) witnesses of the trust policy: \(cosigners.joined(separator: ", "))"
+                )
+            } catch {
+                throw Failure(code: .quorum, message: "checkpoint.txt: \(error.description)")
+            }
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(parsing: text) } catch {
