@@ -6,7 +6,7 @@ public import Ledger
 /// Each run writes only what the previous checkpoint in the folder did not cover; every file is
 /// written to a temporary name and renamed, so a reader never sees half a file, and a run stopped
 /// midway leaves the previous checkpoint valid.
-public struct StaticLog {
+public struct StaticLog: Sendable {
     public let directory: String
 
     public init(directory: String) {
