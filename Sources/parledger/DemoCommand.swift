@@ -167,7 +167,8 @@ final class DemoScenario: Signatories, CycleScript {
         print("  parledger trace huyen-muong-nhe --cycle dien-bien-2020 --ledger \(directory)/ledger")
         print("  python3 tools/verify_bundle.py \(directory)/bundle --trust \(directory)/trust-policy.txt")
         print(
-            "  parledger monitor \(directory)/tiles --trust \(directory)/trust-policy.txt --state \(directory)/monitor --once")
+            "  parledger monitor \(directory)/tiles --trust \(directory)/trust-policy.txt --state \(directory)/monitor --once"
+        )
     }
 
     /// The log as static tiles (C2SP tlog-tiles), as a province publishes it for mirrors and monitors;
