@@ -26,12 +26,7 @@ public enum TransparencyServer {
                 headers: [.contentType: answer.contentType, .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body)))
         }
-        return Application(
-            router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname(host, port: port), serverName: "ParLedger witness"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        return application(router, name: "ParLedger witness", host: host, port: port, logger: logger, onListening)
     }
 
     /// Serves the tiles in `directory` read-only: the checkpoint uncached, tiles cacheable for long.
@@ -56,11 +51,16 @@ public enum TransparencyServer {
                 ],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        return Application(
+        return application(router, name: "ParLedger mirror", host: host, port: port, logger: logger, onListening)
+    }
+
+    private static func application(
+        _ router: Router<BasicRequestContext>, name: String, host: String, port: Int, logger: Logger,
+        _ onListening: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        Application(
             router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname(host, port: port), serverName: "ParLedger mirror"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: name),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 }
