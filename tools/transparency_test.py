@@ -311,7 +311,7 @@ def run_test(run):
                    PROVINCE_2: run.path("lai-chau", "secretariat.key")}
 
     run.note("step 1: two provinces, each its own ledger, log key and folder under one nginx root")
-    # The demo takes about a minute in a debug build: it runs while everything else is set up.
+    # The demo (some 10 s in a debug build) runs while the second province and nginx are set up.
     demo = run.start("demo", [run.parledger, "demo", "--dir", run.path("demo"), "--quiet",
                               "--frameworks", os.path.join(REPO, "schemas", "frameworks")])
     os.makedirs(run.path("lai-chau"))
