@@ -121,6 +121,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "TransparencyTests", dependencies: ["Transparency", "Ledger", "TestSupport"]),
         .testTarget(
             name: "ParLedgerCLITests",
             dependencies: [

@@ -59,7 +59,7 @@ public enum MerkleTiles {
     /// tile that fills is handed over once, with its root passed on to the tile above, and the tiles
     /// still filling are there to write at the end. Appends load the edge tiles they continue from
     /// storage; a check that starts from an empty tree loads nothing.
-    public struct Appender {
+    public struct Appender: Sendable {
         private var edge: [Int: (index: UInt64, hashes: [UInt8])] = [:]
         /// Levels whose edge tile gained hashes since the last `takeChanges()`.
         private var grown: Set<Int> = []

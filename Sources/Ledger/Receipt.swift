@@ -40,6 +40,11 @@ public struct Receipt: Sendable, Hashable {
         return Receipt(ledgerID: ledger.id, commandID: commandID, entries: entries, checkpointNote: note)
     }
 
+    /// The same receipt with `note`, the same checkpoint with more signatures (witnesses' cosignatures).
+    public func withCheckpointNote(_ note: String) -> Receipt {
+        Receipt(ledgerID: ledgerID, commandID: commandID, entries: entries, checkpointNote: note)
+    }
+
     public var json: JSONValue {
         .object([
             "format": .string(Self.format), "ledgerId": .string(ledgerID), "command": .string(commandID),

@@ -56,6 +56,23 @@ public struct BundleVerifier {
         }
     }
 
+    /// Replays the `events.jsonl` in `directory` alone, as a monitor following a published log does:
+    /// the hash chain, every signature, every command in its place, every rule of the cycle, and the
+    /// trust policy's genesis.
+    public static func verifyEvents(in directory: String, policy: TrustPolicy) -> Report {
+        var verifier = BundleVerifier(directory: directory, policy: policy)
+        do {
+            _ = try verifier.replayEvents(ledgerID: policy.ledgerID)
+            return Report(checks: verifier.checks, failure: nil, untrustedFingerprint: nil)
+        } catch let failure as Failure {
+            return Report(checks: verifier.checks, failure: (failure.code, failure.message), untrustedFingerprint: nil)
+        } catch let refusal as BundleFiles.Refusal {
+            return Report(checks: verifier.checks, failure: (refusal.code, refusal.message), untrustedFingerprint: nil)
+        } catch {
+            return Report(checks: verifier.checks, failure: (.rule, "\(error)"), untrustedFingerprint: nil)
+        }
+    }
+
     /// Runs every check; returns the fingerprint of the log key the checkpoint was verified with.
     private mutating func run() throws -> String {
         let present = try BundleFiles.inventory(of: directory)

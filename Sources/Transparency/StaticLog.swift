@@ -6,7 +6,7 @@ public import Ledger
 /// Each run writes only what the previous checkpoint in the folder did not cover; every file is
 /// written to a temporary name and renamed, so a reader never sees half a file, and a run stopped
 /// midway leaves the previous checkpoint valid.
-public struct StaticLog {
+public struct StaticLog: Sendable {
     public let directory: String
 
     public init(directory: String) {
@@ -100,17 +100,23 @@ public struct StaticLog {
         }
     }
 
-    /// Writes `bytes` to `path` under the folder through a temporary file renamed into place.
+    /// Writes `bytes` to `path` under the folder: a temporary file, on disk, then renamed into place.
     public func write(_ bytes: [UInt8], to path: String) throws {
         let target = directory + "/" + path
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temporary = target + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw Problem(description: "cannot write \(temporary)")
-        }
-        guard rename(temporary, target) == 0 else {
-            throw Problem(description: "cannot rename \(temporary) to \(target): \(String(cString: strerror(errno)))")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Problem(description: "cannot write \(temporary): \(Self.reason())") }
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = written == bytes.count && fsync(descriptor) == 0
+        close(descriptor)
+        guard synced, rename(temporary, target) == 0 else {
+            let reason = Self.reason()
+            unlink(temporary)
+            throw Problem(description: "cannot write \(target): \(reason)")
         }
     }
+
+    private static func reason() -> String { String(cString: strerror(errno)) }
 }

@@ -39,8 +39,10 @@ public struct WitnessKey: Sendable {
         do { text = String(decoding: try RegularFile.read(path, limit: 4096), as: UTF8.self) } catch {
             throw Problem(description: error.description)
         }
-        let parts = text.trimmingCharacters(in: .newlines).split(separator: "+", omittingEmptySubsequences: false)
-            .map(String.init)
+        let parts = text.trimmingCharacters(in: .newlines).split(
+            separator: "+", maxSplits: 4, omittingEmptySubsequences: false
+        )
+        .map(String.init)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY", let material = Data(base64Encoded: parts[4]),
             material.count == 33, material.first == NoteVerifierKey.Kind.cosignature.rawValue,
             let key = SigningKey(seed: Array(material.dropFirst()))

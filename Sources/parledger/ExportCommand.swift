@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PARIndex
+import Transparency
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,8 @@ struct ExportCommand: ParsableCommand {
             --with-evidence), published results, the log's verifier key and a manifest of every file
             into OUT (which must not exist), and a checkpoint signed with the ledger's log key that
             binds the manifest. The bundle is written beside OUT and moved into place only when
-            complete. Verify it against the province's trust policy ('parledger trust-policy').
+            complete. The witnesses configured for the ledger ('parledger witnesses') cosign its
+            checkpoint. Verify it against the province's trust policy ('parledger trust-policy').
 
             Example:
               parledger export bundle-2020 --with-evidence
@@ -31,9 +33,14 @@ struct ExportCommand: ParsableCommand {
                 scoring, to: out, withEvidence: withEvidence, progress: progress.update)
             progress.finish()
             print("Exported \(summary.events) events in \(summary.files) files to \(out)")
+            let checkpointPath = out + "/checkpoint.txt"
+            let signed = try String(contentsOfFile: checkpointPath, encoding: .utf8)
+            let (note, outcomes) = try WitnessClient.cosign(signed, of: scoring.ledger)
+            if note != signed { try note.write(toFile: checkpointPath, atomically: true, encoding: .utf8) }
             print(
                 "Checkpoint root \(summary.rootHash), log key fingerprint \(TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey))"
             )
+            try reportCosignatures(outcomes)
         }
     }
 }

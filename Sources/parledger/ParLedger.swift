@@ -33,6 +33,7 @@ struct ParLedger: AsyncParsableCommand {
             CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
             TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
             VerifyCommand.self, ServeCommand.self,
+            TilesCommand.self, WitnessesCommand.self, WitnessCommand.self, MirrorCommand.self, MonitorCommand.self,
         ]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PARIndex
+import Transparency
 
 /// The `--key` option of every command that appends: the private key that signs the command.
 struct SigningOptions: ParsableArguments {
@@ -47,7 +48,14 @@ struct SigningOptions: ParsableArguments {
         let id = commandID ?? UUID().uuidString.lowercased()
         let result = try scoring.issue(events, by: key, commandID: id, expectedVersions: expectedVersions)
         if let receiptOut {
-            let receipt = try Receipt.issue(for: result.events, commandID: id, by: scoring.ledger)
+            let issued = try Receipt.issue(for: result.events, commandID: id, by: scoring.ledger)
+            let (note, outcomes) = try WitnessClient.cosign(issued.checkpointNote, of: scoring.ledger)
+            for outcome in outcomes where outcome.cosignature == nil {
+                printError(
+                    "the receipt's checkpoint has no cosignature by \(outcome.witness.key.name): \(outcome.problem ?? "")",
+                    hint: "the command was appended; a receipt without the trust policy's quorum will not verify")
+            }
+            let receipt = issued.withCheckpointNote(note)
             try Data(CanonicalJSON.encode(receipt.json)).write(
                 to: URL(fileURLWithPath: receiptOut), options: .withoutOverwriting)
         }

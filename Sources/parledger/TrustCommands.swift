@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PARIndex
+import Transparency
 
 struct TrustPolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust-policy",
         abstract: "Print the trust policy a province publishes for its ledger.",
         discussion: """
-            The policy names the ledger, the hash of its first event and the log key that signs its
-            checkpoints (FORMAT.md). Publish it, with the fingerprint shown in it, through a channel
+            The policy names the ledger, the hash of its first event, the log key that signs its
+            checkpoints, the witnesses that cosign them ('parledger witnesses') and how many of
+            them must (FORMAT.md). Publish it, with the fingerprint shown in it, through a channel
             other than the bundles themselves (the province's website, the decision's text);
             verifiers check bundles and receipts against it, never against a key found inside them.
 
@@ -19,10 +21,25 @@ struct TrustPolicyCommand: ParsableCommand {
     )
     @OptionGroup var location: LedgerLocation
     @Option(help: ArgumentHelp("Write the policy here (default: standard output).", valueName: "file")) var out: String?
+    @Option(
+        help: ArgumentHelp(
+            "How many of the configured witnesses ('parledger witnesses') must cosign a checkpoint (default: all).",
+            valueName: "n"))
+    var quorum: Int?
 
     func run() throws {
         try reportingFailures {
-            let policy = try location.openForReading().ledger.trustPolicy()
+            let ledger = try location.openForReading().ledger
+            let witnesses = try WitnessConfiguration(ledgerDirectory: ledger.path).witnesses.map(\.key)
+            guard (0...witnesses.count).contains(quorum ?? 0) else {
+                throw InputError(
+                    "a quorum of \(quorum ?? 0) needs as many witnesses; \(witnesses.count) are configured",
+                    hint: "add witnesses with 'parledger witnesses add'")
+            }
+            let base = try ledger.trustPolicy()
+            let policy = TrustPolicy(
+                ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, witnesses: witnesses,
+                quorum: quorum ?? witnesses.count)
             if let out {
                 try policy.text.write(toFile: out, atomically: true, encoding: .utf8)
                 print(
