@@ -34,8 +34,8 @@ root or not), two `parledger witness serve`, one `parledger mirror --listen` and
     with `FAILED [quorum]` (exit 1).
  9. tlogcheck on the fork's folder with the quorum-2 policy: exit 1.
 
-Builds parledger (`swift build --product parledger`) and tlogcheck (tools/tlogcheck/build) when the
-default binaries are missing. Needs nginx, Go and golang.org/x/mod (tools/setup installs them).
+Builds parledger (`swift build --product parledger`) when the default binary is missing, and
+tlogcheck (tools/tlogcheck/build, into .build/tlogcheck) unless --tlogcheck is given. Needs nginx, Go and golang.org/x/mod (tools/setup installs them).
 Takes about 35 s once built (debug build). Exit 0 on success, 1 on failure (with the step and what
 went wrong; the temporary directory, with every server's log, is then kept); `--keep` keeps it anyway.
 """
@@ -117,6 +117,7 @@ class Run:
     def __init__(self, args):
         self.parledger = args.parledger
         self.tlogcheck = args.tlogcheck
+        self.build_tlogcheck = args.build_tlogcheck
         self.work = tempfile.mkdtemp(prefix="parledger-transparency-test-")
         self.public = os.path.join(self.work, "public")
         os.makedirs(self.public)
@@ -323,6 +324,18 @@ def run_test(run):
     origin = f"http://127.0.0.1:{nginx_port}"
     url = {p: f"{origin}/{p}/" for p in (PROVINCE_1, PROVINCE_2)}
     run.ok(f"nginx (pid {nginx.pid}) serves {run.public} on 127.0.0.1:{nginx_port}")
+    if run.build_tlogcheck:  # meanwhile too (Go, offline; quick when up to date)
+        run.run(os.path.join(REPO, "tools", "tlogcheck", "build"), run.tlogcheck, timeout=300)
+    demo_status = demo.wait(240)
+    check(demo_status == 0, f"parledger demo exited {demo_status}:\n{indent(run.output_of('demo')[-3000:])}")
+    log_key = {}
+    for province in (PROVINCE_1, PROVINCE_2):
+        log_key[province] = run.cli("checkpoint", "verifier-key", "--ledger", province_dir[province]).stdout.strip()
+        check(log_key[province].startswith("parledger/"), f"{province}: odd log verifier key {log_key[province]!r}")
+    check(log_key[PROVINCE_1] != log_key[PROVINCE_2], "both provinces have the same log key")
+    run.ok(f"{PROVINCE_1}: the demo ledger ({ledger_size(run, province_dir[PROVINCE_1])} events), log key "
+           f"{log_key[PROVINCE_1].split('+')[0]}; {PROVINCE_2}: {ledger_size(run, province_dir[PROVINCE_2])} events, "
+           f"log key {log_key[PROVINCE_2].split('+')[0]}")
 
     run.note("step 2: two witnesses, each its own key, state and port, witnessing both logs")
     witness_keys, witness_urls = [], []
@@ -335,20 +348,6 @@ def run_test(run):
         check(verifier.startswith(name + "+") and "\n" not in verifier,
               f"{key}.pub is not one verifier key line named {name}: {verifier!r}")
         witness_keys.append((key, verifier))
-    # tlogcheck builds meanwhile when missing (Go, offline).
-    if not os.access(run.tlogcheck, os.X_OK):
-        run.run(os.path.join(REPO, "tools", "tlogcheck", "build"), run.tlogcheck, timeout=300)
-
-    demo_status = demo.wait(240)
-    check(demo_status == 0, f"parledger demo exited {demo_status}:\n{indent(run.output_of('demo')[-3000:])}")
-    log_key = {}
-    for province in (PROVINCE_1, PROVINCE_2):
-        log_key[province] = run.cli("checkpoint", "verifier-key", "--ledger", province_dir[province]).stdout.strip()
-        check(log_key[province].startswith("parledger/"), f"{province}: odd log verifier key {log_key[province]!r}")
-    check(log_key[PROVINCE_1] != log_key[PROVINCE_2], "both provinces have the same log key")
-    run.ok(f"{PROVINCE_1}: the demo ledger ({ledger_size(run, province_dir[PROVINCE_1])} events), log key "
-           f"{log_key[PROVINCE_1].split('+')[0]}; {PROVINCE_2}: {ledger_size(run, province_dir[PROVINCE_2])} events, "
-           f"log key {log_key[PROVINCE_2].split('+')[0]}")
 
     witness_policy = run.path("witness-policy.txt")
     with open(witness_policy, "w") as out:
@@ -550,8 +549,8 @@ def run_test(run):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parledger", help="the parledger binary (default: .build/debug/parledger, built if missing)")
-    parser.add_argument("--tlogcheck", default=os.path.join(REPO, ".build", "tlogcheck"),
-                        help="the Go verifier (default: .build/tlogcheck, built with tools/tlogcheck/build if missing)")
+    parser.add_argument("--tlogcheck", help="the Go verifier (default: .build/tlogcheck, (re)built with "
+                                            "tools/tlogcheck/build, quick when up to date)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     if args.parledger is None:
@@ -562,6 +561,12 @@ def main():
                 print("transparency_test: swift build failed", file=sys.stderr)
                 return 1
     args.parledger = os.path.abspath(args.parledger)
+    args.build_tlogcheck = args.tlogcheck is None
+    if args.build_tlogcheck:
+        args.tlogcheck = os.path.join(REPO, ".build", "tlogcheck")
+    elif not os.access(args.tlogcheck, os.X_OK):
+        print(f"transparency_test: no tlogcheck binary at {args.tlogcheck}", file=sys.stderr)
+        return 1
     args.tlogcheck = os.path.abspath(args.tlogcheck)
     if not os.access(args.parledger, os.X_OK):
         print(f"transparency_test: no parledger binary at {args.parledger}", file=sys.stderr)
