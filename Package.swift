@@ -5,7 +5,8 @@ import PackageDescription
 /// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
 /// → PARIndex (the PAR domain) → Scenarios (drives whole cycles: demo, benchmarks, tests);
 /// Transparency (a Ledger published as C2SP tlog-tiles, witnesses, mirrors and monitors; no PAR rules);
-/// WebApp (HTTP API and Vietnamese pages over PARIndex) and parledger (thin CLI, which also serves WebApp).
+/// WebApp (HTTP API and Vietnamese pages over PARIndex; receipts cosigned through Transparency) and
+/// parledger (thin CLI, which also serves WebApp).
 let package = Package(
     name: "ParLedger",
     platforms: [.macOS(.v14)],
@@ -61,6 +62,7 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "PARIndex",
+                "Transparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -110,6 +110,7 @@ public struct Receipt: Sendable, Hashable {
         }
         let checkpoint: Checkpoint
         do {
+            try SignedNote.requireKnownSignatureKinds(checkpointNote)
             checkpoint = try Checkpoint(parsing: try SignedNote.open(checkpointNote, verifier: policy.log))
         } catch {
             throw Problem(

@@ -128,6 +128,16 @@ public enum SignedNote {
                 : "the signature by \(verifier.name) does not verify")
     }
 
+    /// Refuses a note with a signature line that is neither an Ed25519 note signature (64 bytes after
+    /// the key hash) nor an Ed25519 cosignature (72): what a certified bundle or a receipt may carry
+    /// (FORMAT.md, Cosignatures), so that both verifiers read the same lines.
+    public static func requireKnownSignatureKinds(_ note: String) throws(NoteVerifierKey.Problem) {
+        for signature in try split(note).signatures where ![64, 72].contains(signature.body.count) {
+            throw NoteVerifierKey.Problem(
+                description: "the signature line of \(signature.name) is neither a note signature nor a cosignature")
+        }
+    }
+
     /// `note` with `signatures` appended, leaving out any line it already has.
     public static func adding(_ signatures: [Signature], to note: String) throws(NoteVerifierKey.Problem) -> String {
         let existing = Set(try split(note).signatures)

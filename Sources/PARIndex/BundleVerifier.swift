@@ -141,6 +141,7 @@ public struct BundleVerifier {
         }
         let text: String
         do {
+            try SignedNote.requireKnownSignatureKinds(note)
             text = try SignedNote.open(note, verifier: key)
         } catch {
             throw Failure(

@@ -4,6 +4,7 @@ import Hummingbird
 import Ledger
 import Logging
 import PARIndex
+import Transparency
 
 /// The JSON API of schemas/openapi.yaml. Reads return the read models of PARIndex as their JSON;
 /// commands are prepared here, signed in the page and appended through `ScoringLedger`.
@@ -287,7 +288,16 @@ struct API {
                 "actor": "\(command.actor)", "command": "\(command.id)", "events": "\(result.events.count)",
                 "first": "\(result.events.first?.sequence ?? 0)",
             ])
-        let receipt = try Receipt.issue(for: result.events, commandID: command.id, by: scoring.ledger)
+        let issued = try Receipt.issue(for: result.events, commandID: command.id, by: scoring.ledger)
+        // The ledger's witnesses cosign the receipt's checkpoint (network calls, off the request threads).
+        let ledger = scoring.ledger
+        let (note, outcomes) = try await offloaded { try WitnessClient.cosign(issued.checkpointNote, of: ledger) }
+        for outcome in outcomes where outcome.cosignature == nil {
+            context.logger.warning(
+                "receipt without a cosignature",
+                metadata: ["witness": "\(outcome.witness.key.name)", "problem": "\(outcome.problem ?? "")"])
+        }
+        let receipt = issued.withCheckpointNote(note)
         return JSONResponse.make(
             .object([
                 "command": .string(command.id), "alreadyRecorded": .bool(result.wasAlreadyRecorded),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PARIndex
+import Transparency
 
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,8 @@ struct CheckpointCommand: ParsableCommand {
                 The body: origin (parledger/<ledger id>), tree size, base64 RFC 9162 root hash, then one
                 line 'parledger-results <cycle> <sha256>' per published cycle (the hash its publication
                 attested). The signature line uses the origin as the key name; the key is the ledger's
-                own log key (log.key beside the ledger), which the trust policy names.
+                own log key (log.key beside the ledger), which the trust policy names. The witnesses
+                configured for the ledger ('parledger witnesses') add their cosignature lines.
 
                 Example:
                   parledger checkpoint --out checkpoint.txt
@@ -31,7 +33,11 @@ struct CheckpointCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openForReading()
-                let (checkpoint, note) = try scoring.signedCheckpoint()
+                let (checkpoint, signed) = try scoring.signedCheckpoint()
+                let (note, outcomes) = try WitnessClient.cosign(signed, of: scoring.ledger)
+                for outcome in outcomes where outcome.cosignature == nil {
+                    printError("no cosignature: \(outcome.problem ?? outcome.witness.key.name)", hint: nil)
+                }
                 if let out {
                     try note.write(toFile: out, atomically: true, encoding: .utf8)
                     print("Wrote a checkpoint of \(checkpoint.size) events to \(out)")

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import PARIndex
 import Scenarios
+import Transparency
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,8 @@ struct DemoCommand: ParsableCommand {
             import, publication, objections after publication (one accepted, one rejected), and a
             correction resolving the accepted one. It prints both rankings with
             the change on the year before, the trace of one adjusted score, the verification, and the
-            export and verification of a certified bundle (DIR/bundle).
+            export and verification of a certified bundle (DIR/bundle), and publishes the log as
+            static tiles (DIR/tiles) for mirrors and monitors.
             The same seed gives the same ledger, hash for hash.
 
             Example:
@@ -157,12 +159,26 @@ final class DemoScenario: Signatories, CycleScript {
         print("\n$ parledger verify --ledger \(directory)/ledger")
         print(report.problem.map { "FAILED: \($0)" } ?? "OK: \(report.eventCount) events, head \(report.headHash.hex)")
         try exportAndVerifyBundle()
+        try publishTiles()
         print(
-            "\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle. Try:"
+            "\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle, the published log in \(directory)/tiles. Try:"
         )
         print("  parledger ranking --cycle dien-bien-2019 --ledger \(directory)/ledger")
         print("  parledger trace huyen-muong-nhe --cycle dien-bien-2020 --ledger \(directory)/ledger")
         print("  python3 tools/verify_bundle.py \(directory)/bundle --trust \(directory)/trust-policy.txt")
+        print(
+            "  parledger monitor \(directory)/tiles --trust \(directory)/trust-policy.txt --state \(directory)/monitor --once"
+        )
+    }
+
+    /// The log as static tiles (C2SP tlog-tiles), as a province publishes it for mirrors and monitors;
+    /// the demo configures no witness.
+    private func publishTiles() throws {
+        print("\n$ parledger tiles --ledger \(directory)/ledger --out \(directory)/tiles")
+        let (checkpoint, note) = try scoring.signedCheckpoint()
+        let publication = try StaticLog(directory: "\(directory)/tiles").publish(
+            scoring.ledger, checkpoint: checkpoint, note: note)
+        print("Published \(checkpoint.size) events to \(directory)/tiles (\(publication.files) files written)")
     }
 
     // MARK: Actors (Signatories)

@@ -69,6 +69,15 @@ import Transparency
         }
     }
 
+    @Test func aBundleOrReceiptNoteCarriesOnlyNoteSignaturesAndCosignatures() throws {
+        let directory = try TemporaryDirectory()
+        let log = try LogFixture(at: directory.ledgerPath)
+        let (_, cosigned) = try log.note(cosignedBy: [try witnessKey("a.example/w", in: directory)])
+        try SignedNote.requireKnownSignatureKinds(cosigned)
+        let odd = cosigned + "— b.example/w " + Data(repeating: 7, count: 70).base64EncodedString() + "\n"
+        #expect(throws: NoteVerifierKey.Problem.self) { try SignedNote.requireKnownSignatureKinds(odd) }
+    }
+
     @Test func aTrustPolicyRefusesWitnessKeysThatCouldBeCountedWrongly() throws {
         let log = NoteVerifierKey(name: "parledger/dien-bien", publicKey: SigningKey().publicKey)
         let key = SigningKey().publicKey
