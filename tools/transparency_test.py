@@ -32,7 +32,8 @@ root or not), two `parledger witness serve`, one `parledger mirror --listen` and
  8. Certified bundles exported from the real ledger and from the fork: `verify-bundle` and
     tools/verify_bundle.py with the quorum-2 policy accept the real one (exit 0) and fail the fork's
     with `FAILED [quorum]` (exit 1).
- 9. tlogcheck on the fork's folder with the quorum-2 policy: exit 1.
+ 9. tlogcheck on the fork's folder with the quorum-2 policy: exit 1. Province 2 is unaffected: one more
+    event, `tiles` exit 0 with both cosignatures, tlogcheck exit 0.
 
 Builds parledger (`swift build --product parledger`) when the default binary is missing, and
 tlogcheck (tools/tlogcheck/build, into .build/tlogcheck) unless --tlogcheck is given. Needs nginx, Go and golang.org/x/mod (tools/setup installs them).
@@ -284,6 +285,8 @@ def append_auditors(run, ledger, key, names):
 
 
 def ledger_size(run, ledger):
+    """The ledger's size, from `parledger checkpoint` (only before witnesses are configured: it asks them
+    to cosign)."""
     note = run.cli("checkpoint", "--ledger", ledger).stdout
     return checkpoint_size(note)
 
@@ -538,11 +541,18 @@ def run_test(run):
             verdict = next((l for l in lines if l.startswith(("OK", "FAILED"))), lines[-1] if lines else "")
             run.ok(f"{verifier} {name} bundle: exit {expected}, {verdict[:110]}")
 
-    run.note("step 9: tlogcheck on the fork's folder with the quorum-2 policy")
+    run.note("step 9: tlogcheck on the fork's folder with the quorum-2 policy; province 2 unaffected")
     done = run.run(run.tlogcheck, "--policy", policy[PROVINCE_1], fork_folder, expect=1)
     failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
     check(failed, f"tlogcheck on the fork printed no FAILED line:\n{indent(done.stdout)}")
     run.ok(f"tlogcheck fork: exit 1, {failed[0]}")
+    append_auditors(run, province_dir[PROVINCE_2], secretariat[PROVINCE_2], ["kiem-toan-lai-chau"])
+    done = run.cli("tiles", "--ledger", province_dir[PROVINCE_2], "--out", os.path.join(run.public, PROVINCE_2))
+    note = read_text(os.path.join(run.public, PROVINCE_2, "checkpoint"))
+    check(all(name in signature_names(note) for name in WITNESSES), f"{PROVINCE_2}'s new checkpoint lacks a cosignature")
+    done = run.run(run.tlogcheck, "--policy", policy[PROVINCE_2], url[PROVINCE_2])
+    run.ok(f"{PROVINCE_2} is unaffected: one more event, tiles exit 0 with both cosignatures, tlogcheck exit 0 "
+           f"at {checkpoint_size(note)} events")
     return time.time() - started
 
 
