@@ -314,7 +314,7 @@ def run_test(run):
                    PROVINCE_2: run.path("lai-chau", "secretariat.key")}
 
     run.note("step 1: two provinces, each its own ledger, log key and folder under one nginx root")
-    # The demo (some 10 s in a debug build) runs while the second province and nginx are set up.
+    # The demo (10 to 25 s in a debug build) runs while the second province and nginx are set up.
     demo = run.start("demo", [run.parledger, "demo", "--dir", run.path("demo"), "--quiet",
                               "--frameworks", os.path.join(REPO, "schemas", "frameworks")])
     os.makedirs(run.path("lai-chau"))
@@ -458,8 +458,8 @@ def run_test(run):
     run.still_running("monitor", monitor)
     check(not alert_lines(run.output_of("monitor")), f"the monitor alerts:\n{indent(run.output_of('monitor'))}")
     run.ok(f"the monitor's copy holds {second_size} entries; it is still running, no alert")
-    witness_state = run.path("monitor-state-once")
-    run.cli("monitor", url[PROVINCE_1], "--trust", policy[PROVINCE_1], "--state", witness_state, "--once")
+    once_state = run.path("monitor-state-once")
+    run.cli("monitor", url[PROVINCE_1], "--trust", policy[PROVINCE_1], "--state", once_state, "--once")
     run.ok(f"monitor --once with a second state: exit 0 at {second_size} events")
 
     run.note("step 7: a fork of province 1 (same log key, other events) is refused and raised")
@@ -480,7 +480,7 @@ def run_test(run):
     run.ok(f"tiles on the fork exit {done.returncode}, published {checkpoint_size(fork_note)} events uncosigned; "
            f"the refusal: {refusal[0].strip()}")
 
-    done = run.cli("monitor", f"{origin}/{PROVINCE_1}-fork/", "--trust", policy[PROVINCE_1], "--state", witness_state,
+    done = run.cli("monitor", f"{origin}/{PROVINCE_1}-fork/", "--trust", policy[PROVINCE_1], "--state", once_state,
                    "--once", expect=1)
     alerts = [line for line in alert_lines(done.stdout + done.stderr) if re.match(r"ALERT \[(fork|quorum)\]", line)]
     check(alerts, f"monitor --once on the fork printed no ALERT [fork] or [quorum]:\n{indent(done.stdout + done.stderr)}")
