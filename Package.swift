@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "ParLedgerCLITests",
             dependencies: [
-                "Ledger", "LMDB", "PARIndex", "TestSupport", "parledger", "ledger-workload",
+                "Ledger", "LMDB", "PARIndex", "Transparency", "TestSupport", "parledger", "ledger-workload",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

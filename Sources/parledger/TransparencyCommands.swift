@@ -322,7 +322,7 @@ struct MonitorCommand: AsyncParsableCommand {
             if let failure = report.failure {
                 throw LogFollower.Alert(.rule, "[\(failure.code.rawValue)] \(failure.message)")
             }
-            print("ok  \(follower.checkpoint?.size ?? 0) events replayed: chain, signatures, commands and rules hold")
+            say("ok  \(follower.checkpoint?.size ?? 0) events replayed: chain, signatures, commands and rules hold")
         }
     }
 }
@@ -336,17 +336,17 @@ private func followLog(
         do {
             switch try follower.step() {
             case .unchanged(let size):
-                if options.once { print("\(label): \(follower.source) unchanged at \(size) entries") }
+                if options.once { say("\(label): \(follower.source) unchanged at \(size) entries") }
             case .advanced(let from, let to):
                 try verify(follower)
                 let cosigners = (try? follower.policy.requireQuorum(of: follower.note ?? "")) ?? []
-                print(
+                say(
                     "\(label): \(follower.source) verified from \(from) to \(to) entries; cosigned by \(cosigners.isEmpty ? "no witness (quorum 0)" : cosigners.joined(separator: ", "))"
                 )
             }
         } catch let alert as LogFollower.Alert {
-            print(alert.description)
-            for evidence in alert.evidence { print("evidence:\n" + evidence, terminator: "") }
+            say(alert.description)
+            for evidence in alert.evidence { say("evidence:\n" + evidence, terminator: "") }
             throw ExitStatus.verificationFailed
         } catch let unavailable as TileSource.Unavailable {
             if options.once {
@@ -358,4 +358,10 @@ private func followLog(
         if options.once { return }
         try await Task.sleep(for: .seconds(options.interval))
     }
+}
+
+/// Writes `line` to standard output at once, unbuffered: a follower runs for days, its output often
+/// goes to a file or a pipe, and a signal may stop it at any moment.
+private func say(_ line: String, terminator: String = "\n") {
+    FileHandle.standardOutput.write(Data((line + terminator).utf8))
 }

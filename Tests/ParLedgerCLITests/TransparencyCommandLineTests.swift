@@ -1,6 +1,9 @@
 import Foundation
+import Ledger
+import PARIndex
 import TestSupport
 import Testing
+import Transparency
 
 /// The transparency commands on a real ledger: a witness process cosigns what `tiles`, `export` and
 /// receipts carry; mirrors and monitors follow the published folder; bad input appends nothing.
@@ -81,6 +84,40 @@ import Testing
         #expect(unwitnessed.status == 3 && unwitnessed.output.contains("Cosigned by 0 of 1"))
         let alert = try CLI.run(["monitor", published, "--trust", policy, "--state", directory.path + "/mon", "--once"])
         #expect(alert.status == 1 && alert.output.contains("ALERT [quorum]"), "\(alert.output)")
+    }
+
+    /// Lets the log host append anything, as a host that bypasses the rules would.
+    struct PermitAll: AuthorizationPolicy {
+        func authorize(_ command: Command, by actor: ActorRecord) throws {}
+    }
+
+    @Test func aMonitorAlertsOnAnEventTheRulesRefuseThoughTheHostSignedItsCheckpoint() throws {
+        let directory = try TemporaryDirectory()
+        try directory.initCycle()
+        let policy = directory.path + "/trust-policy.txt"
+        _ = try CLI.succeed(["trust-policy", "--out", policy], on: directory)
+        let published = directory.path + "/public"
+        _ = try CLI.succeed(["tiles", "--out", published], on: directory)
+        #expect(
+            try CLI.run(["monitor", published, "--trust", policy, "--state", directory.path + "/mon", "--once"]).status
+                == 0)
+
+        let ledger = try Ledger.open(at: directory.ledgerPath, options: LedgerOptions(policy: PermitAll()))
+        let score = PARPayload.SelfScoreRecorded(
+            cycle: TemporaryDirectory.cycle, unit: "so-tai-chinh", criterion: "1.1", points: "999.00", evidence: [],
+            explanation: "the host's own score")
+        let command = try ledger.sign(
+            Command(id: "bypass", actor: "so-noi-vu", events: [score.draft]),
+            with: KeyFile.read(directory.secretariatKey))
+        try ledger.append(command)
+        let (checkpoint, note) = try ledger.signedCheckpoint()
+        try StaticLog(directory: published).publish(ledger, checkpoint: checkpoint, note: note)
+
+        let alert = try CLI.run(["monitor", published, "--trust", policy, "--state", directory.path + "/mon", "--once"])
+        #expect(alert.status == 1, "\(alert.output)\(alert.error)")
+        #expect(
+            alert.output.contains("ALERT [rule]") && alert.output.contains("event \(checkpoint.size)"),
+            "\(alert.output)")
     }
 
     @Test func badTransparencyInputIsRefusedAndChangesNothing() throws {
