@@ -5,7 +5,8 @@ import Foundation
 #endif
 
 /// Blocking HTTP requests for the command-line side of transparency (sending checkpoints to
-/// witnesses, following a log): one request at a time, a time limit, the status and the body.
+/// witnesses, following a log): one request at a time, the status and the body, within 10 seconds (a
+/// witness that does not answer delays the receipt of every command by that much).
 enum HTTP {
     struct Response {
         let status: Int
@@ -18,13 +19,13 @@ enum HTTP {
         let description: String
     }
 
-    static func get(_ url: URL, timeout: TimeInterval = 30) throws(Unreachable) -> Response {
+    static func get(_ url: URL, timeout: TimeInterval = 10) throws(Unreachable) -> Response {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.setValue("no-cache", forHTTPHeaderField: "Cache-Control")
         return try send(request)
     }
 
-    static func post(_ url: URL, body: [UInt8], timeout: TimeInterval = 30) throws(Unreachable) -> Response {
+    static func post(_ url: URL, body: [UInt8], timeout: TimeInterval = 10) throws(Unreachable) -> Response {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = Data(body)

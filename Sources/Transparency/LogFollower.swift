@@ -79,6 +79,7 @@ public struct LogFollower: Sendable {
                 index += 1
             }
         }
+        addEdge(of: next, to: &pending)
         appender = next
         tiles.merge(pending) { $1 }
         guard try root(size: checkpoint.size, overlay: [:]) == checkpoint.rootHash else {
@@ -162,6 +163,7 @@ public struct LogFollower: Sendable {
             files += [(entriesPath, entryBytes), (eventsPath, eventBytes)]
             index += UInt64(width)
         }
+        addEdge(of: next, to: &pending)
         guard try root(size: latest.size, overlay: pending) == latest.rootHash else {
             throw Alert(
                 old == 0 ? .entries : .fork,
@@ -218,6 +220,10 @@ public struct LogFollower: Sendable {
         for tile in try appender.append(MerkleTree.leafHash(entry), index: index, read: { _, _ in nil }) {
             pending[TileKey(level: tile.level, index: tile.index)] = tile.hashes
         }
+    }
+
+    /// Adds the tiles still filling at the tree's right edge, once a batch of entries is appended.
+    private func addEdge(of appender: MerkleTiles.Appender, to pending: inout [TileKey: [UInt8]]) {
         for tile in appender.edgeTiles { pending[TileKey(level: tile.level, index: tile.index)] = tile.hashes }
     }
 
