@@ -103,7 +103,7 @@ public enum MerkleTiles {
 
         /// The tiles to store for what was appended since the last call: every tile filled, and every
         /// edge tile that grew.
-        public mutating func takeChanges() -> [(level: Int, index: UInt64, hashes: [UInt8])] {
+        mutating func takeChanges() -> [(level: Int, index: UInt64, hashes: [UInt8])] {
             let changes =
                 filled + grown.sorted().compactMap { level in edge[level].map { (level, $0.index, $0.hashes) } }
             filled.removeAll()
