@@ -59,7 +59,8 @@ public struct BundleVerifier {
     /// Replays the `events.jsonl` in `directory` alone, as a monitor following a published log does:
     /// the hash chain, every signature, every command in its place, every rule of the cycle, and the
     /// trust policy's genesis.
-    public static func verifyEvents(in directory: String, policy: TrustPolicy) -> Report {
+    /// - Throws: only what is not the log's fault (the scratch storage failing, a bug).
+    public static func verifyEvents(in directory: String, policy: TrustPolicy) throws -> Report {
         var verifier = BundleVerifier(directory: directory, policy: policy)
         do {
             _ = try verifier.replayEvents(ledgerID: policy.ledgerID)
@@ -68,8 +69,6 @@ public struct BundleVerifier {
             return Report(checks: verifier.checks, failure: (failure.code, failure.message), untrustedFingerprint: nil)
         } catch let refusal as BundleFiles.Refusal {
             return Report(checks: verifier.checks, failure: (refusal.code, refusal.message), untrustedFingerprint: nil)
-        } catch {
-            return Report(checks: verifier.checks, failure: (.rule, "\(error)"), untrustedFingerprint: nil)
         }
     }
 

@@ -318,7 +318,7 @@ struct MonitorCommand: AsyncParsableCommand {
             let events = stateDirectory + "/replay"
             try FileManager.default.createDirectory(atPath: events, withIntermediateDirectories: true)
             try follower.writeEvents(to: events + "/events.jsonl")
-            let report = BundleVerifier.verifyEvents(in: events, policy: policy)
+            let report = try BundleVerifier.verifyEvents(in: events, policy: policy)
             if let failure = report.failure {
                 throw LogFollower.Alert(.rule, "[\(failure.code.rawValue)] \(failure.message)")
             }
