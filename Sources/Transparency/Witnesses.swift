@@ -90,23 +90,41 @@ public enum WitnessClient {
         public let problem: String?
     }
 
-    /// Sends `note` (whose checkpoint is `checkpoint`) to every witness; `proof(from)` gives the
-    /// consistency proof from an older size to the checkpoint's.
+    /// Sends `note` (whose checkpoint is `checkpoint`) to every witness at once, so that one slow
+    /// witness costs its own time limit and no more; `proof(from)` gives the consistency proof from an
+    /// older size to the checkpoint's.
     public static func cosign(
         note: String, checkpoint: Checkpoint, witnesses: [WitnessConfiguration.Endpoint],
-        proof: (UInt64) throws -> [MerkleTree.Hash]
+        proof: @Sendable (UInt64) throws -> [MerkleTree.Hash]
     ) -> [Outcome] {
-        witnesses.map { witness in
+        let outcomes = Outcomes(count: witnesses.count)
+        DispatchQueue.concurrentPerform(iterations: witnesses.count) { index in
+            let witness = witnesses[index]
             do {
-                return Outcome(
-                    witness: witness,
-                    cosignature: try requestCosignature(
-                        note: note, checkpoint: checkpoint, from: witness, proof: proof),
-                    problem: nil)
+                outcomes.set(
+                    index,
+                    Outcome(
+                        witness: witness,
+                        cosignature: try requestCosignature(
+                            note: note, checkpoint: checkpoint, from: witness, proof: proof),
+                        problem: nil))
             } catch {
-                return Outcome(witness: witness, cosignature: nil, problem: "\(error)")
+                outcomes.set(index, Outcome(witness: witness, cosignature: nil, problem: "\(error)"))
             }
         }
+        return outcomes.all
+    }
+
+    /// The witnesses' answers, filled in from several threads, in the witnesses' order.
+    private final class Outcomes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [Outcome?]
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ outcome: Outcome) { lock.withLock { slots[index] = outcome } }
+
+        var all: [Outcome] { lock.withLock { slots.compactMap { $0 } } }
     }
 
     /// Why a witness gave no cosignature.
@@ -116,7 +134,7 @@ public enum WitnessClient {
 
     private static func requestCosignature(
         note: String, checkpoint: Checkpoint, from witness: WitnessConfiguration.Endpoint,
-        proof: (UInt64) throws -> [MerkleTree.Hash]
+        proof: @Sendable (UInt64) throws -> [MerkleTree.Hash]
     ) throws -> SignedNote.Signature {
         let url = witness.url.appendingPathComponent("add-checkpoint")
         var oldSize: UInt64 = 0
