@@ -74,7 +74,6 @@ let package = Package(
         .target(
             name: "Transparency",
             dependencies: [
-                "LMDB",
                 "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

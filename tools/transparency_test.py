@@ -217,7 +217,7 @@ def nginx_config(run, port):
     """An nginx configuration serving <work>/public on 127.0.0.1:port, everything it writes in <work>/nginx."""
     base = run.path("nginx")
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        os.makedirs(os.path.join(base, "tmp", sub), exist_ok=True)
+        os.makedirs(os.path.join(base, "nginx-temp", sub), exist_ok=True)
     # As root, nginx's workers would run as nobody, who cannot read the 0700 temporary directory.
     user = "user root root;\n" if os.geteuid() == 0 else ""
     text = f"""{user}daemon off;
@@ -232,11 +232,11 @@ http {{
     }}
     default_type application/octet-stream;
     access_log {base}/access.log;
-    client_body_temp_path {base}/tmp/client_body;
-    proxy_temp_path {base}/tmp/proxy;
-    fastcgi_temp_path {base}/tmp/fastcgi;
-    uwsgi_temp_path {base}/tmp/uwsgi;
-    scgi_temp_path {base}/tmp/scgi;
+    client_body_temp_path {base}/nginx-temp/client_body;
+    proxy_temp_path {base}/nginx-temp/proxy;
+    fastcgi_temp_path {base}/nginx-temp/fastcgi;
+    uwsgi_temp_path {base}/nginx-temp/uwsgi;
+    scgi_temp_path {base}/nginx-temp/scgi;
     server {{
         listen 127.0.0.1:{port};
         root {run.public};

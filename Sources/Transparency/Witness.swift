@@ -1,19 +1,14 @@
 import Foundation
-import LMDB
 public import Ledger
 
 /// A C2SP tlog-witness witness: cosigns a log's checkpoint only when the log's key signed it and it
 /// extends, by a verified consistency proof, the last checkpoint this witness cosigned for that log.
-/// That last checkpoint is kept per origin in an LMDB environment in the state folder, checked and
-/// replaced in one write transaction (so two requests can never roll the log back), and persisted
-/// before the cosignature is returned. Refused checkpoints that the log validly signed are kept too:
-/// they may be evidence of a fork.
+/// What it remembers is a `WitnessState` in the state folder (Ledger): decided on and replaced
+/// atomically, durable before the cosignature is returned, refused checkpoints kept as evidence.
 public final class Witness: Sendable {
     public let key: WitnessKey
     public let policy: WitnessPolicy
-    private let environment: Environment
-    private let latest: Database
-    private let refusals: Database
+    public let state: WitnessState
     private let clock: @Sendable () -> UInt64
 
     /// The answer to one add-checkpoint request: an HTTP status, content type and body.
@@ -27,14 +22,6 @@ public final class Witness: Sendable {
         }
     }
 
-    /// The last checkpoint cosigned for one log.
-    public struct Latest: Sendable, Equatable {
-        public let size: UInt64
-        public let rootHash: [UInt8]
-        /// The signed note as the log sent it.
-        public let note: String
-    }
-
     /// Largest request body accepted: an old size, 63 proof lines and a checkpoint with signatures.
     public static let maximumRequestBytes = 64 * 1024
 
@@ -42,34 +29,10 @@ public final class Witness: Sendable {
         key: WitnessKey, policy: WitnessPolicy, stateDirectory: String,
         clock: (@Sendable () -> UInt64)? = nil
     ) throws {
-        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        var options = EnvironmentOptions()
-        options.maximumMapSize = 1 << 32
-        environment = try Environment(path: stateDirectory, options: options)
-        latest = try environment.database(named: "latest")
-        refusals = try environment.database(named: "refusals")
+        state = try WitnessState(directory: stateDirectory)
         self.key = key
         self.policy = policy
         self.clock = clock ?? { UInt64(time(nil)) }
-    }
-
-    /// The last checkpoint cosigned for `origin`, if any.
-    public func latest(origin: String) throws -> Latest? {
-        try environment.read { txn in try txn.value(for: Array(origin.utf8), in: latest).map(Self.decode) }
-    }
-
-    /// The refused but validly signed checkpoints, oldest first: why, and the request.
-    public func refused() throws -> [(reason: String, request: String)] {
-        var found: [(String, String)] = []
-        try environment.read { txn in
-            try txn.forEach(in: refusals) { entry in
-                let text = String(decoding: entry.value, as: UTF8.self)
-                let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-                found.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))
-                return true
-            }
-        }
-        return found
     }
 
     /// Handles the body of `POST <prefix>/add-checkpoint`.
@@ -114,12 +77,10 @@ public final class Witness: Sendable {
         }
         guard oldSize > 0 || proof.isEmpty else { return .refuse(400, "a proof from size 0 must be empty") }
         do {
-            return try environment.write { txn in
-                let origin = Array(checkpoint.origin.utf8)
-                let known = try txn.value(for: origin, in: latest).map(Self.decode)
+            return try state.update(origin: checkpoint.origin) { known in
                 let knownSize = known?.size ?? 0
                 guard oldSize == knownSize else {
-                    return Answer(status: 409, contentType: "text/x.tlog.size", body: "\(knownSize)\n")
+                    return (.keep, Answer(status: 409, contentType: "text/x.tlog.size", body: "\(knownSize)\n"))
                 }
                 if let known {
                     let consistent =
@@ -133,37 +94,20 @@ public final class Witness: Sendable {
                             oldSize == checkpoint.size
                             ? "a different root for the same size \(oldSize) as the checkpoint cosigned before"
                             : "the consistency proof from \(oldSize) to \(checkpoint.size) does not verify against the checkpoint cosigned before"
-                        try record(reason: reason, request: text, in: txn)
-                        return Answer.refuse(oldSize == checkpoint.size ? 409 : 422, reason)
+                        return (
+                            .refuse(reason: reason, request: text),
+                            Answer.refuse(oldSize == checkpoint.size ? 409 : 422, reason)
+                        )
                     }
                 }
-                try txn.put(
-                    Self.encode(Latest(size: checkpoint.size, rootHash: checkpoint.rootHash, note: note)), for: origin,
-                    in: latest)
-                return Answer(
-                    status: 200, contentType: "text/plain; charset=utf-8", body: key.cosign(signed, time: clock()).line)
+                let cosignature = key.cosign(signed, time: clock()).line
+                return (
+                    .replace(WitnessState.Latest(size: checkpoint.size, rootHash: checkpoint.rootHash, note: note)),
+                    Answer(status: 200, contentType: "text/plain; charset=utf-8", body: cosignature)
+                )
             }
         } catch {
             return .refuse(500, "the witness could not keep its state: \(error)")
         }
-    }
-
-    private func record(reason: String, request: String, in txn: WriteTransaction) throws {
-        let next = UInt64(try txn.count(of: refusals))
-        try txn.put(Array((reason + "\n" + request).utf8), for: bigEndian(next), in: refusals)
-    }
-
-    private func bigEndian(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
-
-    private static func encode(_ latest: Latest) -> [UInt8] {
-        Array("\(latest.size)\n\(Data(latest.rootHash).base64EncodedString())\n\(latest.note)".utf8)
-    }
-
-    private static func decode(_ bytes: [UInt8]) -> Latest {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let parts = text.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
-        return Latest(
-            size: UInt64(parts[0]) ?? 0, rootHash: Array(Data(base64Encoded: String(parts[1])) ?? Data()),
-            note: String(parts[2]))
     }
 }

@@ -32,14 +32,14 @@ import Transparency
         #expect(answer.status == 200)
         let cosigned = try SignedNote.adding(try SignedNote.split(note + "\n" + answer.body).signatures, to: note)
         #expect(try Cosignature.cosigners(of: cosigned, among: [witnessKey.verifier]) == [witnessKey.verifier.name])
-        #expect(try witness.latest(origin: first.origin)?.size == first.size)
+        #expect(try witness.state.latest(origin: first.origin)?.size == first.size)
 
         try log.append(3)
         let (second, next) = try log.note()
         let stale = witness.addCheckpoint(try request(old: 0, note: next))
         #expect(stale.status == 409 && stale.contentType == "text/x.tlog.size" && stale.body == "\(first.size)\n")
         #expect(witness.addCheckpoint(try request(old: first.size, note: next)).status == 200)
-        #expect(try witness.latest(origin: second.origin)?.size == second.size)
+        #expect(try witness.state.latest(origin: second.origin)?.size == second.size)
     }
 
     @Test func refusesAForkOfTheSameLogKeyAndKeepsItAsEvidence() throws {
@@ -61,9 +61,9 @@ import Transparency
             "old \(cosignedSize)\n" + proof.map { Data($0).base64EncodedString() + "\n" }.joined() + "\n" + longer
         let refused = witness.addCheckpoint(Array(body.utf8))
         #expect(refused.status == 422)
-        #expect(try witness.latest(origin: Checkpoint.origin(ledgerID: log.ledger.id))?.size == cosignedSize)
-        #expect(try witness.refused().count == 2)
-        #expect(try witness.refused().last?.request.hasSuffix(longer) == true)
+        #expect(try witness.state.latest(origin: Checkpoint.origin(ledgerID: log.ledger.id))?.size == cosignedSize)
+        #expect(try witness.state.refused().count == 2)
+        #expect(try witness.state.refused().last?.request.hasSuffix(longer) == true)
     }
 
     @Test func refusesWhatTheProtocolForbids() throws {
@@ -79,7 +79,7 @@ import Transparency
         let (checkpoint, _) = try log.note()
         let forged = SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: SigningKey())
         #expect(witness.addCheckpoint(try request(old: 0, note: forged)).status == 403)
-        #expect(try witness.latest(origin: checkpoint.origin) == nil)
+        #expect(try witness.state.latest(origin: checkpoint.origin) == nil)
     }
 
     @Test func remembersWhatItCosignedAfterARestart() throws {
@@ -90,7 +90,7 @@ import Transparency
             #expect(first.addCheckpoint(try request(old: 0, note: note)).status == 200)
         }
         let restarted = try Witness(key: witnessKey, policy: witness.policy, stateDirectory: state)
-        #expect(try restarted.latest(origin: checkpoint.origin)?.rootHash == checkpoint.rootHash)
+        #expect(try restarted.state.latest(origin: checkpoint.origin)?.rootHash == checkpoint.rootHash)
         #expect(restarted.addCheckpoint(try request(old: 0, note: note)).status == 409)
     }
 }
