@@ -29,7 +29,9 @@ What it does, in order (the ledger is new, in a temporary directory):
     verifies against the trust policy; the explorer finds the appraisal, its event page checks the
     proof in the browser; the unit's history replays with the time slider and compares two moments;
     a second server started with the test seam `--tamper-proofs-for-tests` serves an altered proof
-    and the page shows the check as failed. The unit files an objection (kiến nghị), the secretariat
+    and the page shows the check as failed; once a witness (`parledger witness serve`) is added to
+    the ledger, the page's check counts its cosignature on the checkpoint, and a policy needing a
+    second witness's fails it. The unit files an objection (kiến nghị), the secretariat
     answers it, and the public page shows both.
 
 Exit 0 on success, 1 on failure (with the step and what went wrong). Needs chromium, chromedriver
@@ -208,6 +210,27 @@ class Run:
                 return False
         poll(up, "parledger serve to answer", 60)
         return server, base
+
+    def start_witness(self, name):
+        """A witness (`parledger witness serve`) of this ledger's log on a free port; returns its key's
+        `.pub` file and its URL."""
+        key = os.path.join(self.work, f"{name}.key")
+        self.cli("witness", "keygen", "--name", f"{name}.example/witness", "--out", key)
+        logs = self.write(f"{name}-logs.txt", "parledger-witness-policy/1\nlog "
+                          + self.cli("checkpoint", "verifier-key", "--ledger", self.ledger))
+        log_path = os.path.join(self.work, f"witness-{name}.log")
+        witness = subprocess.Popen(
+            [self.parledger, "witness", "serve", "--key", key, "--state", os.path.join(self.work, f"{name}-state"),
+             "--policy", logs, "--port", "0"], stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=self.work)
+        self.servers.append(witness)
+
+        def url():
+            if witness.poll() is not None:
+                raise Failure(f"parledger witness serve exited ({witness.returncode}); see {log_path}")
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)add-checkpoint", open(log_path).read())
+            return found and found.group(1)
+        poll(url, "the witness to listen", 30)
+        return key + ".pub", url()
 
     def ledger_size(self, base=None):
         with urllib.request.urlopen((base or self.base) + "/api/ledger", timeout=10) as response:
@@ -768,6 +791,29 @@ def explore(run):
           f"a tampered proof was not shown as failed: {pub.text('#ket-luan-kiem-tra')}")
     check("KHÁC gốc" in pub.text("#ket-qua-kiem-tra"), "the failed check does not say the root differs")
     pub.shot("bang-chung-bi-sua", full=False)
+
+    run.note("17b. A witness cosigns the checkpoint the page checks; a policy needing another witness fails")
+    witness_key, witness_url = run.start_witness("thanhtra")
+    run.cli("witnesses", "add", "--ledger", run.ledger, "--key", open(witness_key).read().strip(), "--url", witness_url)
+    pub.open(f"/events/{sequence}", "event", f"su-kien-{sequence}-nhan-chung")
+    pub.click("#nut-kiem-tra")
+    poll(lambda: not pub.el("#ket-luan-kiem-tra").get_attribute("hidden"), "the proof check to finish")
+    check(pub.text("#ket-luan-kiem-tra").startswith("Đã kiểm tra") and "1 nhân chứng đã đồng ký" in pub.text(
+        "#ket-luan-kiem-tra"), f"the cosigned check failed: {pub.text('#ket-qua-kiem-tra')}")
+    check("1 trong 1 nhân chứng" in pub.text("#ket-qua-kiem-tra"), "the page does not say which witnesses cosigned")
+    pub.shot(f"su-kien-{sequence}-nhan-chung-dong-ky")
+    stranger_key, _ = run.start_witness("la")
+    served = urllib.request.urlopen(run.base + "/trust-policy.txt", timeout=10).read().decode()
+    demanding = run.write("chinh-sach-2-nhan-chung.txt", served.replace(
+        "quorum 1", f"witness {open(stranger_key).read().strip()}\nquorum 2"))
+    pub.open(f"/events/{sequence}", "event", f"su-kien-{sequence}-thieu-nhan-chung")
+    pub.el("#tep-chinh-sach").send_keys(demanding)
+    pub.click("#nut-kiem-tra")
+    poll(lambda: not pub.el("#ket-luan-kiem-tra").get_attribute("hidden"), "the proof check to finish")
+    check(pub.text("#ket-luan-kiem-tra").startswith("KHÔNG kiểm tra được")
+          and "CHƯA ĐỦ" in pub.text("#ket-qua-kiem-tra"), f"a missing quorum was not shown: {pub.text('#ket-qua-kiem-tra')}")
+    pub.shot(f"su-kien-{sequence}-thieu-nhan-chung", full=False)
+    run.cli("witnesses", "remove", "thanhtra.example/witness", "--ledger", run.ledger)
 
     run.note("18. An objection after publication: the unit files it, the secretariat answers, the public sees both")
     cb = run.browser("can-bo")

@@ -170,6 +170,22 @@ public enum WitnessClient {
     }
 }
 
+extension WitnessConfiguration {
+    /// The trust policy a province publishes for `ledger`: its ledger id, genesis and log key, the
+    /// witnesses configured beside it, and `quorum` of them (all by default) that must cosign.
+    public static func trustPolicy(of ledger: Ledger, quorum: Int? = nil) throws -> TrustPolicy {
+        let witnesses = try WitnessConfiguration(ledgerDirectory: ledger.path).witnesses.map(\.key)
+        guard (0...witnesses.count).contains(quorum ?? 0) else {
+            throw Problem(
+                description: "a quorum of \(quorum ?? 0) needs as many witnesses; \(witnesses.count) are configured")
+        }
+        let base = try ledger.trustPolicy()
+        return TrustPolicy(
+            ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, witnesses: witnesses,
+            quorum: quorum ?? witnesses.count)
+    }
+}
+
 extension WitnessClient {
     /// `note`, a checkpoint of `ledger` signed by its log key, with the cosignatures of the witnesses
     /// configured beside the ledger attached, and what each witness answered.

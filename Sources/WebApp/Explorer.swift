@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Ledger
 import PARIndex
+import Transparency
 
 /// Who may read the history without a key: everyone (the default, for auditors, inspectors and
 /// citizens), or only people logged in (a province that keeps its history to itself until publication).
@@ -35,10 +36,11 @@ struct Explorer {
             try admit(context)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: try scoring.ledger.trustPolicy().text)))
+                body: ResponseBody(
+                    byteBuffer: ByteBuffer(string: try WitnessConfiguration.trustPolicy(of: scoring.ledger).text)))
         }
         let api = router.group("api/explorer")
-        api.get("events/:seq") { _, context in try eventJSON(context) }
+        api.get("events/:seq") { _, context in try await eventJSON(context) }
         api.get("cycles/:cycle/units/:unit") { request, context in
             try await offloaded { try unitAsOf(request, context) }
         }
@@ -198,11 +200,13 @@ struct Explorer {
 
     /// The event as recorded (its canonical envelope, from which the page recomputes its hash), the
     /// RFC 9162 inclusion proof of its leaf in a checkpoint of the whole ledger signed by the log key,
-    /// and that checkpoint as a signed note.
-    func eventJSON(_ context: WebContext) throws -> Response {
+    /// and that checkpoint as a signed note with the cosignatures of the ledger's witnesses.
+    func eventJSON(_ context: WebContext) async throws -> Response {
         try admit(context)
         let event = try event(context)
-        let (checkpoint, note) = try scoring.signedCheckpoint()
+        let (checkpoint, signed) = try scoring.signedCheckpoint()
+        let ledger = scoring.ledger
+        let note = try await offloaded { try WitnessClient.cosign(signed, of: ledger).note }
         let report = try scoring.ledger.inclusionProofReport(sequence: event.sequence, size: checkpoint.size)
         var proof = report.proof.map { hexString($0) }
         if tamperProofs, !proof.isEmpty {

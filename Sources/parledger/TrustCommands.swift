@@ -30,16 +30,12 @@ struct TrustPolicyCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let ledger = try location.openForReading().ledger
-            let witnesses = try WitnessConfiguration(ledgerDirectory: ledger.path).witnesses.map(\.key)
-            guard (0...witnesses.count).contains(quorum ?? 0) else {
-                throw InputError(
-                    "a quorum of \(quorum ?? 0) needs as many witnesses; \(witnesses.count) are configured",
-                    hint: "add witnesses with 'parledger witnesses add'")
+            let policy: TrustPolicy
+            do {
+                policy = try WitnessConfiguration.trustPolicy(of: ledger, quorum: quorum)
+            } catch let problem as WitnessConfiguration.Problem {
+                throw InputError(problem.description, hint: "add witnesses with 'parledger witnesses add'")
             }
-            let base = try ledger.trustPolicy()
-            let policy = TrustPolicy(
-                ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, witnesses: witnesses,
-                quorum: quorum ?? witnesses.count)
             if let out {
                 try policy.text.write(toFile: out, atomically: true, encoding: .utf8)
                 print(

@@ -1,6 +1,7 @@
 // ParLedger's explorer script: checks in the browser that the log holds an event (its hash
 // recomputed from what was recorded, the RFC 9162 Merkle path to the root, the checkpoint's Ed25519
-// signature by the log key of the trust policy), and replays a unit's scores to any moment.
+// signature by the log key of the trust policy, and the quorum of its witnesses' cosignatures), and
+// replays a unit's scores to any moment.
 "use strict";
 
 (() => {
@@ -56,24 +57,60 @@
     return r;
   }
 
-  // The `log` line of a trust policy: a C2SP note verifier key name+hash+base64(0x01 ‖ key).
-  async function logKey(policyText) {
+  // A C2SP note verifier key name+hash+base64(type ‖ key): 0x01 for the log, 0x04 for a witness.
+  async function verifierKey(vkey, type, what) {
+    // The name has no '+', the key's base64 may.
+    const first = vkey.indexOf("+");
+    const second = vkey.indexOf("+", first + 1);
+    if (first < 1 || second !== first + 9) throw new Error(`dòng ${what} của chính sách tin cậy hỏng`);
+    const [name, keyHash, data] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+    const raw = unb64(data);
+    if (raw.length !== 33 || raw[0] !== type) throw new Error(`khoá ${what} trong chính sách không đúng loại`);
+    const expected = hex((await sha256(concat(utf8(name + "\n"), raw))).slice(0, 4));
+    if (expected !== keyHash) throw new Error(`mã khoá ${what} trong chính sách không khớp khoá`);
+    return { name, keyHash: unhex(keyHash), publicKey: raw.slice(1) };
+  }
+
+  // The trust policy: the ledger, its log key, its witnesses' cosignature keys and their quorum.
+  async function trustPolicy(policyText) {
     const lines = policyText.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
     if (lines[0] !== "parledger-trust-policy/1") throw new Error("tệp không phải chính sách tin cậy của ParLedger");
     const ledger = (lines.find((l) => l.startsWith("ledger ")) || "").slice(7);
-    const vkey = (lines.find((l) => l.startsWith("log ")) || "").slice(4);
-    // name+hash+key: the name has no '+', the key's base64 may.
-    const first = vkey.indexOf("+");
-    const second = vkey.indexOf("+", first + 1);
-    if (first < 1 || second !== first + 9) throw new Error("dòng log của chính sách tin cậy hỏng");
-    const [name, keyHash, data] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
-    const raw = unb64(data);
-    if (raw.length !== 33 || raw[0] !== 1) throw new Error("khoá trong chính sách không phải khoá Ed25519");
-    const publicKey = raw.slice(1);
-    const expected = hex((await sha256(concat(utf8(name + "\n"), raw))).slice(0, 4));
-    if (expected !== keyHash) throw new Error("mã khoá trong chính sách không khớp khoá");
-    const fingerprint = hex((await sha256(publicKey)).slice(0, 16)).match(/.{4}/g).join(" ");
-    return { ledger, name, keyHash: unhex(keyHash), publicKey, fingerprint };
+    const log = await verifierKey((lines.find((l) => l.startsWith("log ")) || "").slice(4), 1, "log");
+    const witnesses = [];
+    for (const line of lines.filter((l) => l.startsWith("witness "))) {
+      witnesses.push(await verifierKey(line.slice(8), 4, "nhân chứng"));
+    }
+    const quorumLine = lines.find((l) => l.startsWith("quorum ")) || "";
+    const quorum = /^quorum (0|[1-9][0-9]*)$/.test(quorumLine) ? Number(quorumLine.slice(7)) : NaN;
+    if (!(quorum <= witnesses.length)) throw new Error("dòng quorum của chính sách tin cậy hỏng");
+    const fingerprint = hex((await sha256(log.publicKey)).slice(0, 16)).match(/.{4}/g).join(" ");
+    return { ledger, ...log, witnesses, quorum, fingerprint };
+  }
+
+  // The witnesses of `policy` whose C2SP tlog-cosignature v1 on the note verifies: key ID, 8-byte
+  // time, Ed25519 signature of "cosignature/v1\ntime <t>\n" and the note's text.
+  async function cosigners(note, policy) {
+    const split = note.lastIndexOf("\n\n");
+    const text = note.slice(0, split + 1);
+    const lines = note.slice(split + 2).split("\n");
+    const found = [];
+    for (const witness of policy.witnesses) {
+      for (const line of lines) {
+        const match = /^— (\S+) (\S+)$/.exec(line);
+        if (!match || match[1] !== witness.name) continue;
+        const blob = unb64(match[2]);
+        if (blob.length !== 76 || !same(blob.slice(0, 4), witness.keyHash)) continue;
+        const time = blob.slice(4, 12).reduce((t, b) => (t << 8n) | BigInt(b), 0n);
+        const key = await crypto.subtle.importKey("raw", witness.publicKey, { name: "Ed25519" }, false, ["verify"]);
+        const message = utf8(`cosignature/v1\ntime ${time}\n${text}`);
+        if (time < 2n ** 63n && await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(12), message)) {
+          found.push(witness.name);
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   // Splits a signed note into its text and the signature of `name`.
@@ -110,7 +147,7 @@
       const evidence = await response.json();
       const file = document.getElementById("tep-chinh-sach").files[0];
       const policyText = file ? await file.text() : await (await fetch("/trust-policy.txt", { credentials: "same-origin" })).text();
-      const policy = await logKey(policyText);
+      const policy = await trustPolicy(policyText);
       step(true, `Chính sách tin cậy ${file ? "từ tệp bạn chọn" : "của máy chủ"}: sổ cái ${policy.ledger}, dấu vân tay khoá ${policy.fingerprint} — hãy so với dấu vân tay tỉnh công bố.`);
 
       const envelope = JSON.parse(evidence.envelope);
@@ -130,8 +167,13 @@
       const key = await crypto.subtle.importKey("raw", policy.publicKey, { name: "Ed25519" }, false, ["verify"]);
       const signed = same(note.keyHash, policy.keyHash) && await crypto.subtle.verify({ name: "Ed25519" }, key, note.signature, utf8(note.text));
       step(signed, signed ? "Chữ ký Ed25519 của điểm kiểm hợp lệ với khoá trong chính sách tin cậy." : "Chữ ký của điểm kiểm KHÔNG hợp lệ với khoá trong chính sách tin cậy.");
+      const cosigned = await cosigners(evidence.checkpoint, policy);
+      if (policy.witnesses.length > 0) {
+        const names = cosigned.length ? cosigned.join(", ") : "không có";
+        step(cosigned.length >= policy.quorum, `${cosigned.length} trong ${policy.witnesses.length} nhân chứng của chính sách đã đồng ký điểm kiểm (${names}); chính sách cần ${policy.quorum}${cosigned.length >= policy.quorum ? "." : ": CHƯA ĐỦ."}`);
+      }
       verdict.className = "verdict ok";
-      verdict.textContent = `Đã kiểm tra: sự kiện số ${seq} nằm trong sổ cái mà khoá ${policy.fingerprint} đã ký.`;
+      verdict.textContent = `Đã kiểm tra: sự kiện số ${seq} nằm trong sổ cái mà khoá ${policy.fingerprint} đã ký` + (cosigned.length ? `, ${cosigned.length} nhân chứng đã đồng ký.` : ".");
     } catch (error) {
       if (!error.shown) {
         const item = document.createElement("li");
