@@ -86,7 +86,8 @@ public enum WitnessClient {
     public struct Outcome: Sendable {
         public let witness: WitnessConfiguration.Endpoint
         public let cosignature: SignedNote.Signature?
-        /// Why there is no cosignature: the witness's refusal or why it could not be reached.
+        /// Why there is no cosignature: the witness's refusal or why it could not be reached (without
+        /// the witness's name, which `witness` gives).
         public let problem: String?
     }
 
@@ -151,22 +152,22 @@ public enum WitnessClient {
                     let valid = lines.signatures.first(where: {
                         Cosignature.verifiedTime(of: $0, text: signed, witness: witness.key) != nil
                     })
-                else { throw Refusal(description: "\(witness.key.name) answered without a valid cosignature") }
+                else { throw Refusal(description: "it answered without a valid cosignature") }
                 return valid
             case 409 where answer.contentType.hasPrefix("text/x.tlog.size"):
-                guard let size = UInt64(text) else { throw Refusal(description: "\(witness.key.name): 409 \(text)") }
+                guard let size = UInt64(text) else { throw Refusal(description: "HTTP 409: \(text)") }
                 guard size <= checkpoint.size else {
                     throw Refusal(
                         description:
-                            "\(witness.key.name) has cosigned a tree of \(size) events, larger than this checkpoint's \(checkpoint.size): this log was rolled back or forked"
+                            "it has cosigned a tree of \(size) events, larger than this checkpoint's \(checkpoint.size): this log was rolled back or forked"
                     )
                 }
                 oldSize = size
             default:
-                throw Refusal(description: "\(witness.key.name) refused (HTTP \(answer.status)): \(text)")
+                throw Refusal(description: "refused (HTTP \(answer.status)): \(text)")
             }
         }
-        throw Refusal(description: "\(witness.key.name) kept changing the size it last cosigned")
+        throw Refusal(description: "it kept changing the size it last cosigned")
     }
 }
 

@@ -35,9 +35,7 @@ struct CheckpointCommand: ParsableCommand {
                 let scoring = try location.openForReading()
                 let (checkpoint, signed) = try scoring.signedCheckpoint()
                 let (note, outcomes) = try WitnessClient.cosign(signed, of: scoring.ledger)
-                for outcome in outcomes where outcome.cosignature == nil {
-                    printError("no cosignature: \(outcome.problem ?? outcome.witness.key.name)", hint: nil)
-                }
+                reportMissingCosignatures(outcomes, on: "the checkpoint")
                 if let out {
                     try note.write(toFile: out, atomically: true, encoding: .utf8)
                     print("Wrote a checkpoint of \(checkpoint.size) events to \(out)")

@@ -50,11 +50,9 @@ struct SigningOptions: ParsableArguments {
         if let receiptOut {
             let issued = try Receipt.issue(for: result.events, commandID: id, by: scoring.ledger)
             let (note, outcomes) = try WitnessClient.cosign(issued.checkpointNote, of: scoring.ledger)
-            for outcome in outcomes where outcome.cosignature == nil {
-                printError(
-                    "the receipt's checkpoint has no cosignature by \(outcome.witness.key.name): \(outcome.problem ?? "")",
-                    hint: "the command was appended; a receipt without the trust policy's quorum will not verify")
-            }
+            reportMissingCosignatures(
+                outcomes, on: "the receipt's checkpoint",
+                hint: "the command was appended; a receipt without the trust policy's quorum will not verify")
             let receipt = issued.withCheckpointNote(note)
             try Data(CanonicalJSON.encode(receipt.json)).write(
                 to: URL(fileURLWithPath: receiptOut), options: .withoutOverwriting)

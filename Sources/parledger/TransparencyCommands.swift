@@ -57,9 +57,18 @@ func reportCosignatures(_ outcomes: [WitnessClient.Outcome]) throws {
     print(
         "Cosigned by \(cosigned.count) of \(outcomes.count) witnesses\(cosigned.isEmpty ? "" : ": " + cosigned.joined(separator: ", "))"
     )
-    let refusals = outcomes.compactMap(\.problem)
-    for refusal in refusals { printError("no cosignature: \(refusal)", hint: nil) }
-    if !refusals.isEmpty { throw ExitStatus.unavailable }
+    if reportMissingCosignatures(outcomes, on: "the checkpoint") { throw ExitStatus.unavailable }
+}
+
+/// Prints one error line per witness that did not cosign `what`, with why; true when there was one.
+@discardableResult
+func reportMissingCosignatures(_ outcomes: [WitnessClient.Outcome], on what: String, hint: String? = nil) -> Bool {
+    let missing = outcomes.filter { $0.cosignature == nil }
+    for outcome in missing {
+        printError(
+            "\(what) has no cosignature by \(outcome.witness.key.name): \(outcome.problem ?? "no answer")", hint: hint)
+    }
+    return !missing.isEmpty
 }
 
 /// `parledger witnesses`: which witnesses the ledger sends its checkpoints to.
