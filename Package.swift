@@ -107,6 +107,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The Swift verifier judging many bundles in one process, for tools/differential.py.
+        .executableTarget(name: "bundle-verdicts", dependencies: ["PARIndex"], path: "Tests/BundleVerdicts"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(
             name: "PARFixtures", dependencies: ["Ledger", "PARIndex", "Scenarios", "TestSupport"],

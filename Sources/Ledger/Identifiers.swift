@@ -26,36 +26,40 @@ public enum Slug {
 }
 
 /// Display names of people and units: NFC text a reader cannot be fooled by (FORMAT.md, Ids and
-/// names). Only letters, combining marks, digits, single inner spaces and a little punctuation;
-/// nothing from the Greek or Cyrillic blocks (look-alikes of Latin letters), no zero-width or other
-/// format characters; and no two names that differ only in case.
+/// names), written in Vietnamese or another Latin alphabet. Only the letters of an explicit
+/// repertoire (ASCII, Latin-1, Latin Extended-A and -B, Latin Extended Additional, combining
+/// diacritics), ASCII digits, single inner spaces and a little punctuation: nothing from other
+/// scripts (Greek and Cyrillic letters look like Latin ones), no zero-width or other format
+/// characters; and no two names that differ only in case. The repertoire is a table here and in the
+/// Python verifier, not the runtime's Unicode tables, so that every machine gives the same verdict.
 public enum DisplayName {
     public static let maximumLength = 200
-    static let punctuation: Set<Unicode.Scalar> = [".", ",", "-", "(", ")", "/", "&", "'", ":", ";"]
+    static let punctuation: Set<Unicode.Scalar> = [" ", ".", ",", "-", "(", ")", "/", "&", "'", ":", ";"]
+
+    /// Whether `scalar` may be part of a display name.
+    public static func allows(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x24F: true
+        case 0x300...0x36F, 0x1E00...0x1EFF: true
+        default: punctuation.contains(scalar)
+        }
+    }
 
     /// Why `name` cannot be the display name of `what`, or nil.
     public static func problem(_ name: String, _ what: String) -> String? {
-        let count = name.count
+        let count = name.unicodeScalars.count
         guard count >= 1, count <= maximumLength else {
             return "the name of \(what) must have 1 to \(maximumLength) characters"
+        }
+        if let scalar = name.unicodeScalars.first(where: { !allows($0) }) {
+            let kind = (0x0370...0x052F).contains(scalar.value) ? "the Greek or Cyrillic letter" : "the character"
+            return
+                "the name of \(what) contains \(kind) U+\(hex(scalar)); names are written in Latin letters (Vietnamese included), digits, spaces and . , - ( ) / & ' : ;"
         }
         guard name == name.nfc else { return "the name of \(what) is not in Unicode NFC" }
         guard name.first != " ", name.last != " ", !name.contains("  ") else {
             return "the name of \(what) has leading, trailing or doubled spaces"
-        }
-        for scalar in name.unicodeScalars {
-            if (0x0370...0x052F).contains(scalar.value) {
-                return
-                    "the name of \(what) contains the Greek or Cyrillic letter U+\(hex(scalar)), a look-alike of a Latin letter"
-            }
-            switch scalar.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-                .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber:
-                continue
-            default:
-                if scalar == " " || punctuation.contains(scalar) { continue }
-                return "the name of \(what) contains the character U+\(hex(scalar)), which names may not hold"
-            }
         }
         return nil
     }

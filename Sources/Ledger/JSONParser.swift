@@ -53,11 +53,12 @@ public struct JSONParser {
     private static let maximumDepth = 64
 
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth)
-        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // `depth` containers enclose this one: it is at level depth + 1, and 64 levels are allowed.
+            guard depth < Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) levels deep") }
+            return bytes[index] == UInt8(ascii: "{") ? try parseObject(depth: depth) : try parseArray(depth: depth)
         case UInt8(ascii: "\""):
             let text = try parseString()
             return buildsValues ? .string(text.nfc) : .null
@@ -136,24 +137,36 @@ public struct JSONParser {
         }
     }
 
+    /// A string, refused when it holds a code point outside `UnicodeRepertoire`.
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
+        var isASCII = true
         // Most strings have no escape: one run of bytes, already known to be valid UTF-8.
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 index += 1
-                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+                let text = String(decoding: bytes[start..<index - 1], as: UTF8.self)
+                return isASCII ? text : try inRepertoire(text, at: start)
             case UInt8(ascii: "\\"):
-                return try parseEscapedString(from: start)
+                return try inRepertoire(try parseEscapedString(from: start), at: start)
             case 0x00..<0x20:
                 throw error("control character in a string (escape it)")
+            case 0x80...:
+                isASCII = false
+                index += 1
             default:
                 index += 1
             }
         }
         throw error("unterminated string")
+    }
+
+    private mutating func inRepertoire(_ text: String, at start: Int) throws(JSONParseError) -> String {
+        guard let outside = UnicodeRepertoire.firstOutside(text) else { return text }
+        index = start
+        throw error("the string holds \(UnicodeRepertoire.describe(outside))")
     }
 
     /// The rest of a string that has an escape at `index`, its first bytes starting at `start`.

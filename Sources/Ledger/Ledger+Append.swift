@@ -86,6 +86,9 @@ extension Ledger {
             }
             return AppendResult(events: earlier, wasAlreadyRecorded: true)
         }
+        if let outside = UnicodeRepertoire.firstOutside(utf8: signingBytes) {
+            throw LedgerError.invalidCommand(reason: "the command holds \(UnicodeRepertoire.describe(outside))")
+        }
         let signer = try authenticate(command, signingBytes: signingBytes, next: head.count + 1, in: txn)
         if let signedAt = command.signedAt, let basis = command.basis,
             let problem = try CommandPlacement.problem(

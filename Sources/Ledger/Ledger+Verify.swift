@@ -185,6 +185,9 @@ public struct ChainWalk {
     private var lastRecordedAt = Timestamp(millisecondsSinceEpoch: Int64.min)
     private var sawSignedCommand = false
     private var command: [RecordedEvent] = []
+    /// The events of every command so far, by command id: an id is used once in a whole history
+    /// (FORMAT.md, Events), so a command replayed later by the log host is refused.
+    public private(set) var commandSequences: [String: ClosedRange<UInt64>] = [:]
     /// The payloads of the command `finishCommand()` last checked, parsed, when it needed them (a
     /// policy, an actor event); empty otherwise. A replay that folds the command in can take them
     /// instead of parsing the payloads again.
@@ -305,6 +308,13 @@ public struct ChainWalk {
             return problem
         }
         let streamVersion = (streamVersions[event.stream] ?? 0) + 1
+        if event.causationID != event.commandID {
+            return VerificationProblem(
+                sequence: sequence,
+                reason:
+                    "its causation '\(event.causationID)' is not its command '\(event.commandID)': nobody signs the causation, so it must repeat the signed command id"
+            )
+        }
         if event.streamVersion != streamVersion {
             return VerificationProblem(
                 sequence: sequence,
@@ -355,6 +365,12 @@ public struct ChainWalk {
                     "it disagrees with the rest of command '\(first.commandID)' on who signed it, when or on what basis",
                 kind: .signature)
         }
+        if let earlier = commandSequences[first.commandID] {
+            return problem(
+                "its id was already used by the command at events \(earlier.lowerBound)–\(earlier.upperBound): a signed command is recorded once, and a copy appended again is a replay",
+                .command)
+        }
+        commandSequences[first.commandID] = first.sequence...(command.last?.sequence ?? first.sequence)
         // Payloads are read here when a policy, a bootstrap enrolment or an actor event needs them;
         // otherwise reading them is set aside like a hash, and `drafts` stays empty.
         var drafts: [EventDraft] = []

@@ -78,13 +78,16 @@ public struct Receipt: Sendable, Hashable {
         guard CanonicalJSON.encode(value) == bytes else {
             throw Problem(description: "the receipt is not canonical JSON")
         }
-        guard value["format"]?.stringValue == Self.format, let ledgerID = value["ledgerId"]?.stringValue,
+        guard case .object(let members) = value,
+            Set(members.keys) == ["checkpoint", "command", "events", "format", "ledgerId"],
+            value["format"]?.stringValue == Self.format, let ledgerID = value["ledgerId"]?.stringValue,
             let commandID = value["command"]?.stringValue, let note = value["checkpoint"]?.stringValue,
             let events = value["events"]?.arrayValue, !events.isEmpty
         else { throw Problem(description: "the receipt is not a \(Self.format) receipt") }
         var entries: [Entry] = []
         for event in events {
-            guard let sequence = event["seq"]?.integerValue, sequence >= 1,
+            guard case .object(let members) = event, Set(members.keys) == ["hash", "proof", "seq"],
+                let sequence = event["seq"]?.integerValue, sequence >= 1,
                 let hash = event["hash"]?.stringValue.flatMap(EventHash.init(hex:)),
                 let proof = event["proof"]?.arrayValue?.map({ $0.stringValue.flatMap(EventHash.init(hex:))?.bytes }),
                 !proof.contains(where: { $0 == nil }), proof.count <= 64

@@ -170,8 +170,8 @@ extension RecordedEvent {
         guard let recordedAt = Timestamp(iso8601: try text("recordedAt")) else {
             throw .invalidCommand(reason: "the event's recordedAt is not ISO 8601")
         }
-        guard let signature = Data(base64Encoded: try text("signature")) else {
-            throw .invalidCommand(reason: "the event's signature is not base64")
+        guard let signature = CanonicalBase64.decode(try text("signature")) else {
+            throw .invalidCommand(reason: "the event's signature is not canonical base64")
         }
         var signedAt: Timestamp?
         var basis: CommandBasis?

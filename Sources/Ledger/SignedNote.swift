@@ -30,8 +30,9 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
 
     public init(parsing text: String) throws(Problem) {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, SignedNote.isValidName(parts[0]), parts[1].count == 8,
-            let hash = UInt32(parts[1], radix: 16), let material = Data(base64Encoded: parts[2]), material.count == 33,
+        guard parts.count == 3, SignedNote.isValidName(parts[0]), parts[1].utf8.count == 8,
+            parts[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+            let hash = UInt32(parts[1], radix: 16), let material = CanonicalBase64.decode(parts[2], count: 33),
             let kind = material.first.flatMap(Kind.init(rawValue:)),
             let key = PublicKey(rawRepresentation: Array(material.dropFirst()))
         else {
@@ -81,25 +82,39 @@ public enum SignedNote {
         return text + "\n" + signature.line
     }
 
-    /// A key name: non-empty, no spaces or plus signs (signed-note).
-    static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && !name.unicodeScalars.contains { $0 == " " || $0 == "+" || $0.value < 0x20 }
+    /// A key name (C2SP signed-note): non-empty, without White_Space (the explicit list of
+    /// `WhiteSpace`) or plus signs; control characters are refused in the whole note. Names are
+    /// compared byte for byte, never as canonically equivalent text.
+    static func isValidName(_ name: some StringProtocol) -> Bool {
+        !name.isEmpty && !name.unicodeScalars.contains { $0 == "+" || $0.value < 0x20 || WhiteSpace.contains($0) }
     }
 
-    /// The text of `note` and its signature lines, with none verified.
+    /// Whether two key names are the same bytes.
+    public static func sameName(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
+    /// The text of `note` and its signature lines, with none verified. The note must be a C2SP
+    /// signed note exactly: no control character but newline, the text, one blank line, then at least
+    /// one line `— <name> <canonical base64 of the key hash and at least one byte>` per signature.
     public static func split(_ note: String) throws(NoteVerifierKey.Problem) -> (
         text: String, signatures: [Signature]
     ) {
         let bytes = Array(note.utf8)
-        guard bytes.last == 0x0A, let split = lastBlankLine(bytes) else {
-            throw NoteVerifierKey.Problem(description: "not a signed note: no blank line before the signatures")
+        if let control = bytes.first(where: { $0 < 0x20 && $0 != 0x0A }) {
+            throw NoteVerifierKey.Problem(
+                description: "not a signed note: it holds the control character 0x\(String(control, radix: 16))")
+        }
+        guard bytes.last == 0x0A, let split = lastBlankLine(bytes), split + 2 < bytes.count else {
+            throw NoteVerifierKey.Problem(
+                description: "not a signed note: no blank line followed by signature lines")
         }
         let text = String(decoding: bytes[..<(split + 1)], as: UTF8.self)
         var signatures: [Signature] = []
-        for line in String(decoding: bytes[(split + 2)...], as: UTF8.self).split(separator: "\n") {
+        for line in String(decoding: bytes[(split + 2)..<(bytes.count - 1)], as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
             let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
-            guard line.hasPrefix("— "), fields.count == 2, isValidName(String(fields[0])),
-                let blob = Data(base64Encoded: String(fields[1])), blob.count > 4
+            guard line.hasPrefix("— "), fields.count == 2, isValidName(fields[0]),
+                let blob = CanonicalBase64.decode(fields[1]), blob.count > 4
             else {
                 throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'")
             }
@@ -114,7 +129,7 @@ public enum SignedNote {
     /// The text of `note` when it carries a valid signature by `verifier` (an Ed25519 note key).
     public static func open(_ note: String, verifier: NoteVerifierKey) throws(NoteVerifierKey.Problem) -> String {
         let (text, signatures) = try split(note)
-        let named = signatures.filter { $0.name == verifier.name }
+        let named = signatures.filter { sameName($0.name, verifier.name) }
         if verifier.kind == .ed25519,
             named.contains(where: {
                 $0.keyHash == verifier.keyHash && verifier.publicKey.verifies($0.body, of: Array(text.utf8))
@@ -185,7 +200,8 @@ public enum Cosignature {
     public static func verifiedTime(
         of signature: SignedNote.Signature, text: String, witness: NoteVerifierKey
     ) -> UInt64? {
-        guard witness.kind == .cosignature, signature.name == witness.name, signature.keyHash == witness.keyHash,
+        guard witness.kind == .cosignature, SignedNote.sameName(signature.name, witness.name),
+            signature.keyHash == witness.keyHash,
             signature.body.count == 72
         else { return nil }
         let time = signature.body.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -230,12 +246,21 @@ public struct Checkpoint: Sendable, Hashable {
 
     public init(parsing text: String) throws(NoteVerifierKey.Problem) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        guard text.hasSuffix("\n"), lines.count >= 3, !lines[0].isEmpty, let size = UInt64(lines[1]),
-            let root = Data(base64Encoded: lines[2]), root.count == 32
+        guard text.hasSuffix("\n"), lines.count >= 3, !lines[0].isEmpty, let size = Self.size(lines[1]),
+            let root = CanonicalBase64.decode(lines[2], count: 32), !lines.dropFirst(3).contains(where: \.isEmpty)
         else {
             throw NoteVerifierKey.Problem(
                 description: "not a checkpoint: expected origin, tree size and base64 root hash lines")
         }
-        self.init(origin: lines[0], size: size, rootHash: Array(root), extensions: Array(lines.dropFirst(3)))
+        self.init(origin: lines[0], size: size, rootHash: root, extensions: Array(lines.dropFirst(3)))
+    }
+
+    /// A tree size as tlog-checkpoint writes it: ASCII decimal, no sign, no leading zero, below 2^63.
+    static func size(_ text: String) -> UInt64? {
+        let digits = Array(text.utf8)
+        guard (1...19).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
+            digits.count == 1 || digits[0] != 0x30, let value = UInt64(text), value <= UInt64(Int64.max)
+        else { return nil }
+        return value
     }
 }

@@ -45,9 +45,25 @@ public struct TrustPolicy: Sendable, Hashable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Problem(description: "the trust policy is not UTF-8")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
-            .filter { !$0.trimmingSpaces.isEmpty && !$0.trimmingSpaces.hasPrefix("#") }
-        guard lines.first?.trimmingSpaces == Self.header else {
+        guard text.hasSuffix("\n") else {
+            throw Problem(description: "the trust policy's last line does not end in a newline")
+        }
+        var lines: [(number: Int, text: String)] = []
+        var seen: Set<[UInt8]> = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated() {
+            if let control = line.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw Problem(
+                    description:
+                        "trust policy line \(index + 1): the control character U+\(String(control.value, radix: 16, uppercase: true)) (items are separated by single spaces)"
+                )
+            }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard seen.insert(Array(line.utf8)).inserted else {
+                throw Problem(description: "trust policy line \(index + 1): a repeated line")
+            }
+            lines.append((index + 1, String(line)))
+        }
+        guard lines.first?.text == Self.header else {
             throw Problem(description: "the trust policy does not start with '\(Self.header)'")
         }
         lines.removeFirst()
@@ -56,12 +72,14 @@ public struct TrustPolicy: Sendable, Hashable {
         var log: NoteVerifierKey?
         var witnesses: [NoteVerifierKey] = []
         var quorum: Int?
-        for (number, line) in lines.enumerated() {
-            let parts = line.trimmingSpaces.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        for (number, line) in lines {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             func refuse(_ why: String) -> Problem {
-                Problem(description: "trust policy item \(number + 1) ('\(line)'): \(why)")
+                Problem(description: "trust policy line \(number) ('\(line)'): \(why)")
             }
-            guard parts.count == 2 else { throw refuse("expected a keyword and one value") }
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw refuse("expected a keyword, one space and a value")
+            }
             func key() throws(Problem) -> NoteVerifierKey {
                 do { return try NoteVerifierKey(parsing: parts[1]) } catch { throw refuse(error.description) }
             }
@@ -83,7 +101,7 @@ public struct TrustPolicy: Sendable, Hashable {
                 guard witness.kind == .cosignature else {
                     throw refuse("a witness key must be a cosignature key (type 0x04, C2SP tlog-cosignature)")
                 }
-                guard !witnesses.contains(where: { $0.name == witness.name }) else {
+                guard !witnesses.contains(where: { SignedNote.sameName($0.name, witness.name) }) else {
                     throw refuse("a second witness named '\(witness.name)'")
                 }
                 // A v1 cosignature does not sign the witness's name: one key under two names would count twice.
@@ -104,11 +122,11 @@ public struct TrustPolicy: Sendable, Hashable {
         guard let ledgerID, let genesis, let log, let quorum else {
             throw Problem(description: "the trust policy needs one ledger, genesis, log and quorum line each")
         }
-        guard log.name == Checkpoint.origin(ledgerID: ledgerID) else {
+        guard SignedNote.sameName(log.name, Checkpoint.origin(ledgerID: ledgerID)) else {
             throw Problem(
                 description: "the log key is named '\(log.name)', not '\(Checkpoint.origin(ledgerID: ledgerID))'")
         }
-        guard !witnesses.contains(where: { $0.name == log.name }) else {
+        guard !witnesses.contains(where: { SignedNote.sameName($0.name, log.name) }) else {
             throw Problem(description: "a witness has the log key's name '\(log.name)'")
         }
         guard quorum <= witnesses.count else {
@@ -157,14 +175,5 @@ public struct TrustPolicy: Sendable, Hashable {
             let start = hex.index(hex.startIndex, offsetBy: offset)
             return String(hex[start..<hex.index(start, offsetBy: 4)])
         }.joined(separator: " ")
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -55,17 +55,18 @@ enum BundleFiles {
             throw Refusal(code: .fileType, message: "\(directory) is not a directory")
         }
         var found: [String: Int] = [:]
-        for name in try entries(of: directory) {
-            let kind = try type(of: "\(directory)/\(name)", shownAs: name)
+        for entry in try entries(of: Array(directory.utf8)) {
+            let name = entry.name
+            let kind = try type(of: entry.path, shownAs: name)
             if kind.isDirectory {
                 guard directories.contains(name) else {
                     throw Refusal(code: .unexpectedFile, message: "\(name)/ is not part of a bundle")
                 }
-                for inner in try entries(of: "\(directory)/\(name)") {
-                    let path = "\(name)/\(inner)"
-                    let innerKind = try type(of: "\(directory)/\(path)", shownAs: path)
+                for inner in try entries(of: entry.path) {
+                    let path = "\(name)/\(inner.name)"
+                    let innerKind = try type(of: inner.path, shownAs: path)
                     guard !innerKind.isDirectory else {
-                        throw Refusal(code: .fileType, message: "\(path) is a directory where a file belongs")
+                        throw Refusal(code: .unexpectedFile, message: "\(path)/ is a directory where a file belongs")
                     }
                     try admit(path, size: innerKind.size, into: &found)
                 }
@@ -92,17 +93,37 @@ enum BundleFiles {
         found[path] = size
     }
 
-    private static func entries(of directory: String) throws(Refusal) -> [String] {
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        } catch {
-            throw Refusal(code: .fileType, message: "\(directory) cannot be listed: \(error.localizedDescription)")
+    /// An entry of a directory: its name as read (a name that is not UTF-8 shows U+FFFD, and so matches
+    /// no path a bundle may hold), and the path of its real bytes.
+    private struct Entry {
+        let name: String
+        let path: [UInt8]
+    }
+
+    /// The entries of `directory`, in the order of their names' bytes (FORMAT.md, Files, paths and
+    /// sizes), as the Python verifier lists them.
+    private static func entries(of directory: [UInt8]) throws(Refusal) -> [Entry] {
+        let shown = String(decoding: directory, as: UTF8.self)
+        guard let stream = opendir(shown) else {
+            throw Refusal(code: .fileType, message: "\(shown) cannot be listed: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(stream) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            if name != Array(".".utf8) && name != Array("..".utf8) { names.append(name) }
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }.map { name in
+            Entry(name: String(decoding: name, as: UTF8.self), path: directory + [UInt8(ascii: "/")] + name)
         }
     }
 
-    private static func type(of path: String, shownAs name: String) throws(Refusal) -> (isDirectory: Bool, size: Int) {
+    private static func type(of path: [UInt8], shownAs name: String) throws(Refusal) -> (isDirectory: Bool, size: Int) {
         var info = stat()
-        guard lstat(path, &info) == 0 else {
+        let status = (path + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) }
+        }
+        guard status == 0 else {
             throw Refusal(code: .fileType, message: "\(name): \(String(cString: strerror(errno)))")
         }
         switch info.st_mode & S_IFMT {

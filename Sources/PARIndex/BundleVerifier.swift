@@ -56,6 +56,56 @@ public struct BundleVerifier {
         }
     }
 
+    /// What a verifier prints and exits with (FORMAT.md, Verdicts), the same for `parledger
+    /// verify-bundle` and every other front end that judges bundles from files.
+    public struct Judgement: Sendable {
+        /// The `ok  …` lines of the checks that passed.
+        public let checks: [String]
+        /// `FAILED [<code>] …`, `UNTRUSTED: …` or `OK: the bundle verifies`.
+        public let verdict: String
+        /// The failure's code, when one failed.
+        public let code: BundleVerdict.Code?
+        /// 0 verified; 1 a check failed; 2 the trust policy or receipt cannot be read; 4 untrusted.
+        public let exitCode: Int32
+    }
+
+    /// Reads the trust policy and receipt files (when given) and verifies the bundle against them.
+    /// - Throws: only what is not the bundle's fault (see `verify`), and nothing for a receipt given
+    ///   without a policy: the caller refuses that as a usage error first.
+    public static func judge(
+        _ directory: String, trustFile: String?, receiptFile: String?, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) throws -> Judgement {
+        func refusal(_ code: BundleVerdict.Code, _ message: String) -> Judgement {
+            Judgement(checks: [], verdict: "FAILED [\(code.rawValue)] \(message)", code: code, exitCode: 2)
+        }
+        let policy: TrustPolicy?
+        let receipt: Receipt?
+        do {
+            policy = try trustFile.map { path throws(TrustPolicy.Problem) in try TrustPolicy(file: path) }
+        } catch {
+            return refusal(.trustPolicy, error.description)
+        }
+        do {
+            receipt = try receiptFile.map { path throws(Receipt.Problem) in try Receipt(file: path) }
+        } catch {
+            return refusal(.receipt, error.description)
+        }
+        let report = try verify(directory, policy: policy, receipt: receipt, progress: progress)
+        if let failure = report.failure {
+            return Judgement(
+                checks: report.checks, verdict: "FAILED [\(failure.code.rawValue)] \(failure.message)",
+                code: failure.code, exitCode: 1)
+        }
+        if let fingerprint = report.untrustedFingerprint {
+            return Judgement(
+                checks: report.checks,
+                verdict:
+                    "UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint \(fingerprint); compare it with the one the province publishes",
+                code: nil, exitCode: 4)
+        }
+        return Judgement(checks: report.checks, verdict: "OK: the bundle verifies", code: nil, exitCode: 0)
+    }
+
     /// Replays the `events.jsonl` in `directory` alone, as a monitor following a published log does:
     /// the hash chain, every signature, every command in its place, every rule of the cycle, and the
     /// trust policy's genesis.
@@ -84,7 +134,8 @@ public struct BundleVerifier {
             "checkpoint signed by the log key \(TrustPolicy.fingerprint(of: logKey.publicKey))\(policy == nil ? " found in the bundle" : " of the trust policy"); manifest bound to it covers every file"
         )
 
-        let replay = try replayEvents(ledgerID: manifest.ledgerID)
+        let replay = try replayEvents(
+            ledgerID: String(checkpoint.origin.dropFirst("parledger/".count)), manifestLedgerID: manifest.ledgerID)
         let count = replay.hashes.count
         checks.append(
             "\(count) events: hash chain intact, every signature valid for the key its actor held, every command in its place, every rule of the cycle re-checked"
@@ -118,6 +169,14 @@ public struct BundleVerifier {
                     code: error.lacksQuorum ? .quorum : .receipt,
                     message: "receipt of command '\(receipt.commandID)': \(error.description)")
             }
+            let sequences = receipt.entries.map(\.sequence)
+            guard let span = replay.commandSequences[receipt.commandID], sequences.elementsEqual(span) else {
+                throw Failure(
+                    code: .receipt,
+                    message:
+                        "receipt of command '\(receipt.commandID)': its events \(sequences.map(String.init).joined(separator: ", ")) are not the events of that command in the bundle"
+                )
+            }
             checks.append("the receipt of command '\(receipt.commandID)' holds: its events are still in place")
         }
         return TrustPolicy.fingerprint(of: logKey.publicKey)
@@ -126,18 +185,20 @@ public struct BundleVerifier {
     // MARK: Checkpoint and manifest
 
     private mutating func openCheckpoint() throws -> (Checkpoint, NoteVerifierKey) {
-        let note = String(decoding: try BundleFiles.read(directory, BundleFiles.checkpoint), as: UTF8.self)
         let key: NoteVerifierKey
         if let policy {
             key = policy.log
         } else {
-            let text = String(decoding: try BundleFiles.read(directory, BundleFiles.verifierKey), as: UTF8.self)
-            do {
-                key = try NoteVerifierKey(parsing: text.trimmingCharacters(in: .newlines))
-            } catch {
+            let bytes = try BundleFiles.read(directory, BundleFiles.verifierKey)
+            guard bytes.last == 0x0A, let text = String(validating: bytes.dropLast(), as: UTF8.self) else {
+                throw Failure(code: .checkpoint, message: "verifier-key.txt: not a note verifier key and a newline")
+            }
+            do { key = try NoteVerifierKey(parsing: text) } catch {
                 throw Failure(code: .checkpoint, message: "verifier-key.txt: \(error.description)")
             }
         }
+        guard let note = String(validating: try BundleFiles.read(directory, BundleFiles.checkpoint), as: UTF8.self)
+        else { throw Failure(code: .checkpoint, message: "checkpoint.txt is not UTF-8") }
         let text: String
         do {
             try SignedNote.requireKnownSignatureKinds(note)
@@ -148,16 +209,6 @@ public struct BundleVerifier {
                 message:
                     "checkpoint.txt is not signed by the \(policy == nil ? "key in verifier-key.txt" : "trust policy's log key") (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)"
             )
-        }
-        if let policy, policy.quorum > 0 {
-            do {
-                let cosigners = try policy.requireQuorum(of: note)
-                checks.append(
-                    "checkpoint cosigned by \(cosigners.count) witnesses of the trust policy: \(cosigners.joined(separator: ", "))"
-                )
-            } catch {
-                throw Failure(code: .quorum, message: "checkpoint.txt: \(error.description)")
-            }
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(parsing: text) } catch {
@@ -177,11 +228,23 @@ public struct BundleVerifier {
                     message: "checkpoint.txt: '\(line)' is not a results line or, last, the manifest line")
             }
         }
-        if let policy, checkpoint.origin != Checkpoint.origin(ledgerID: policy.ledgerID) {
+        if let policy, policy.quorum > 0 {
+            do {
+                let cosigners = try policy.requireQuorum(of: note)
+                checks.append(
+                    "checkpoint cosigned by \(cosigners.count) witnesses of the trust policy: \(cosigners.joined(separator: ", "))"
+                )
+            } catch {
+                throw Failure(code: .quorum, message: "checkpoint.txt: \(error.description)")
+            }
+        }
+        let prefix = "parledger/"
+        guard SignedNote.sameName(checkpoint.origin, key.name), checkpoint.origin.hasPrefix(prefix),
+            Slug.isValid(String(checkpoint.origin.dropFirst(prefix.count)))
+        else {
             throw Failure(
                 code: .ledger,
-                message:
-                    "checkpoint.txt is for '\(checkpoint.origin)', the trust policy for ledger '\(policy.ledgerID)'")
+                message: "checkpoint.txt is for '\(checkpoint.origin)', not for the log key's '\(key.name)'")
         }
         return (checkpoint, key)
     }
@@ -210,16 +273,6 @@ public struct BundleVerifier {
             let rootHash = value["rootHash"]?.stringValue, case .bool(let withEvidence)? = value["withEvidence"],
             case .object(let files)? = value["files"], value.objectCount == 8
         else { throw Failure(code: .manifest, message: "manifest.json is not a \(CertifiedBundle.format) manifest") }
-        if let policy, ledgerID != policy.ledgerID {
-            throw Failure(
-                code: .ledger,
-                message: "manifest.json is for ledger '\(ledgerID)', the trust policy for '\(policy.ledgerID)'")
-        }
-        guard checkpoint.origin == Checkpoint.origin(ledgerID: ledgerID) else {
-            throw Failure(
-                code: .ledger,
-                message: "manifest.json is for ledger '\(ledgerID)', the checkpoint for '\(checkpoint.origin)'")
-        }
         for path in files.keys.sorted() {
             guard BundleFiles.limit(of: path) != nil, path != BundleFiles.manifest, path != BundleFiles.checkpoint
             else {
@@ -271,6 +324,8 @@ public struct BundleVerifier {
         let hashes: EventHashLog
         /// The RFC 9162 root of the events.
         let root: MerkleTree.Hash
+        /// The events of each command, by command id.
+        let commandSequences: [String: ClosedRange<UInt64>]
         let actors: [String: ActorRecord]
         let projection: ScratchProjection
     }
@@ -280,7 +335,7 @@ public struct BundleVerifier {
     /// The walk checks signatures and hashes on the other cores meanwhile: events reach the projection
     /// only once those of their batch have passed, and whatever stops the replay is first compared
     /// with them, so the failure reported is the first in the events' order, as if checked one by one.
-    private func replayEvents(ledgerID: String) throws -> Replay {
+    private func replayEvents(ledgerID: String, manifestLedgerID: String? = nil) throws -> Replay {
         var reader = try EventLineReader(directory: directory)
         defer { reader.close() }
         let projection = try ScratchProjection()
@@ -380,6 +435,14 @@ public struct BundleVerifier {
                             "event 1 has hash \(event.hash.hex), the trust policy names the genesis \(policy.genesis.hex)"
                     ), applyingPending: false)
             }
+            if event.sequence == 1, let manifestLedgerID, manifestLedgerID != ledgerID {
+                try stop(
+                    Failure(
+                        code: .ledger,
+                        message:
+                            "event 1: manifest.json names ledger '\(manifestLedgerID)', the checkpoint '\(ledgerID)'"),
+                    applyingPending: false)
+            }
             command.append(event)
             frontier.append(eventHash: event.hash.bytes)
             if event.sequence % 10_000 == 0 { progress?(event.sequence, 0) }
@@ -388,8 +451,10 @@ public struct BundleVerifier {
         if let problem = walk.firstDeferredProblem() { try fail(problem) }
         try applyPending()
         if let failure = hashes.writeFailure { throw RuleViolation(failure) }
-        guard hashes.count > 0 else { throw Failure(code: .parse, message: "events.jsonl holds no events") }
-        return Replay(hashes: hashes, root: frontier.root, actors: walk.actors, projection: projection)
+        guard hashes.count > 0 else { throw Failure(code: .ledger, message: "events.jsonl holds no event 1") }
+        return Replay(
+            hashes: hashes, root: frontier.root, commandSequences: walk.commandSequences, actors: walk.actors,
+            projection: projection)
     }
 
     // MARK: Derived files

@@ -90,7 +90,7 @@ extension CycleRules {
             )
         }
         try checkCited(recorded.evidence ?? [], txn)
-        let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let reason = recorded.reason?.trimmingWhiteSpace ?? ""
         if value != selfPoints && reason.isEmpty {
             throw RuleViolation(
                 "\(recorded.unit), criterion \(criterion.code): adjusting \(selfPoints) to \(value) needs a reason")
@@ -115,7 +115,7 @@ extension CycleRules {
             throw RuleViolation("unknown criterion '\(rejected.criterion)' for \(rejected.unit)")
         }
         try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
-        let reason = rejected.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = rejected.reason.trimmingWhiteSpace
         guard !reason.isEmpty else { throw RuleViolation("rejecting a not-applicable claim needs a reason") }
         var claimed: [(String, CriterionScore)] = []
         for leaf in criterion.allCriteria where leaf.isLeaf && leaf.method == .assessed {
@@ -166,7 +166,7 @@ extension CycleRules {
             throw RuleViolation.stage("the appraisal of '\(reopened.unit)' is not sealed")
         }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
-        guard !reopened.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !reopened.reason.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("reopening a sealed appraisal needs a reason")
         }
         unit.stage = .submitted

@@ -13,7 +13,7 @@ extension CycleRules {
         let criterion = try leaf(requested.criterion, of: framework, method: .assessed, unit: requested.unit)
         try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
         if let problem = Slug.problem(requested.request, "explanation request") { throw RuleViolation(problem) }
-        let question = requested.question.trimmingCharacters(in: .whitespacesAndNewlines)
+        let question = requested.question.trimmingWhiteSpace
         guard !question.isEmpty else { throw RuleViolation("a request for an explanation needs its question") }
         if let earlier = try store.explanation(requested.cycle, requested.unit, requested.request, in: txn) {
             throw RuleViolation.stage(
@@ -38,7 +38,7 @@ extension CycleRules {
                 "the explanation request '\(given.request)' of '\(given.unit)' was already answered at event \(answer.sequence)"
             )
         }
-        guard !given.answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !given.answer.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("an explanation needs its answer")
         }
         var citations: [EvidenceCitation] = []

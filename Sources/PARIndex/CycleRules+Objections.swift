@@ -45,7 +45,7 @@ extension CycleRules {
         }
         if let problem = Slug.problem(filed.objection, "objection") { throw RuleViolation(problem) }
         let criterion = try filed.criterion.map { try leaf($0, of: framework, method: nil, unit: filed.unit).code }
-        guard !filed.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !filed.reason.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("an objection needs its reason")
         }
         if let earlier = try store.objection(filed.cycle, filed.objection, in: txn) {
@@ -72,7 +72,7 @@ extension CycleRules {
             throw RuleViolation(
                 "an objection is answered 'accepted' or 'rejected', not '\(answered.decision)'")
         }
-        guard !answered.answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !answered.answer.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("an answer to an objection needs its text")
         }
         record.answer = ObjectionRecord.Answer(

@@ -28,7 +28,7 @@ extension CycleRules {
         guard cycle.publication == nil else {
             throw RuleViolation.stage("cycle '\(published.cycle)' is already published")
         }
-        guard !published.decision.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !published.decision.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("a publication cites the decision that publishes the results")
         }
         let missing = try publicationPrerequisitesMissing(cycle, date: published.date, txn)

@@ -12,7 +12,7 @@ extension CycleRules {
         try checkDeadline(event, cycle, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
         let value = try points(recorded.points, for: criterion, unit: recorded.unit)
-        let explanation = recorded.explanation?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let explanation = recorded.explanation?.trimmingWhiteSpace ?? ""
         guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
             throw RuleViolation(
                 "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed"
@@ -46,7 +46,7 @@ extension CycleRules {
         guard let criterion = framework.criteriaByCode[marked.criterion] else {
             throw RuleViolation("unknown criterion '\(marked.criterion)' for \(marked.unit)")
         }
-        guard !marked.legalBasis.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !marked.legalBasis.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("a not-applicable mark needs its legal basis")
         }
         let leaves = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }
@@ -102,7 +102,7 @@ extension CycleRules {
         case .submitted: break
         }
         try checkDeadline(event, cycle, unit, withdrawn.unit)
-        guard !withdrawn.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !withdrawn.reason.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("withdrawing a self-assessment needs a reason")
         }
         try checkCouncilRecordedNothing(withdrawn.cycle, withdrawn.unit, txn)

@@ -91,7 +91,7 @@ extension CycleRules {
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
         let appraised = score.appraised?.value ?? .zero
-        let reason = recorded.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let reason = recorded.reason?.trimmingWhiteSpace ?? ""
         let value: Points
         switch recorded.decision {
         case "recognise":

@@ -52,13 +52,13 @@ enum EventLine {
                 expect(",\"type\":"), let type = plainString(),
                 expect("}"), index == bytes.endIndex,
                 let recordedAt = Timestamp(iso8601: recordedText),
-                let signature = Data(base64Encoded: signatureText)
+                let signature = CanonicalBase64.decode(signatureText)
             else { return nil }
             return RecordedEvent(
                 sequence: UInt64(sequence), stream: stream, streamVersion: UInt64(streamVersion), type: type,
                 schemaVersion: Int(schemaVersion), payload: payload, actor: actor, recordedAt: recordedAt,
                 commandID: command, causationID: causation, correlationID: correlation, keyID: keyID,
-                signature: Array(signature), previousHash: previous, hash: hash, signedAt: signedAt, basis: basis)
+                signature: signature, previousHash: previous, hash: hash, signedAt: signedAt, basis: basis)
         }
 
         /// Consumes `text` when the bytes at the cursor are exactly it.

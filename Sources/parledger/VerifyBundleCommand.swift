@@ -30,39 +30,16 @@ struct VerifyBundleCommand: ParsableCommand {
     @Flag(help: "Do not show progress.") var quiet = false
 
     func run() throws {
-        let policy: TrustPolicy?
-        let held: Receipt?
-        do {
-            policy = try trust.map { path throws(TrustPolicy.Problem) in try TrustPolicy(file: path) }
-        } catch {
-            print("FAILED [\(BundleVerdict.Code.trustPolicy.rawValue)] \(error.description)")
-            throw ExitStatus.refused
-        }
-        do {
-            held = try receipt.map { path throws(Receipt.Problem) in try Receipt(file: path) }
-        } catch {
-            print("FAILED [\(BundleVerdict.Code.receipt.rawValue)] \(error.description)")
-            throw ExitStatus.refused
-        }
-        if held != nil && policy == nil {
+        if receipt != nil && trust == nil {
             throw ValidationError("--receipt needs --trust: a receipt is checked against the trusted log key")
         }
         let progress = ProgressReporter("verifying", quiet: quiet)
-        let report = try reportingFailures {
-            try BundleVerifier.verify(bundle, policy: policy, receipt: held, progress: progress.update)
+        let judgement = try reportingFailures {
+            try BundleVerifier.judge(bundle, trustFile: trust, receiptFile: receipt, progress: progress.update)
         }
         progress.finish()
-        for check in report.checks { print("ok  \(check)") }
-        if let failure = report.failure {
-            print("FAILED [\(failure.code.rawValue)] \(failure.message)")
-            throw ExitStatus.verificationFailed
-        }
-        if let fingerprint = report.untrustedFingerprint {
-            print(
-                "UNTRUSTED: authenticity not established (no trust policy given); the log key in this bundle has fingerprint \(fingerprint); compare it with the one the province publishes"
-            )
-            throw ExitStatus.untrusted
-        }
-        print("OK: the bundle verifies")
+        for check in judgement.checks { print("ok  \(check)") }
+        print(judgement.verdict)
+        if judgement.exitCode != 0 { throw ExitCode(judgement.exitCode) }
     }
 }

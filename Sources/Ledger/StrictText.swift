@@ -1,0 +1,45 @@
+import Foundation
+
+/// Standard base64 (RFC 4648 §4) read strictly, as both verifiers read it (FORMAT.md, Strict text):
+/// padded, no other character, and the one encoding of its bytes (spare padding bits zero). A text
+/// that decodes only under a looser reading is refused, so that no two verifiers can read one
+/// signature, key or hash differently.
+public enum CanonicalBase64 {
+    /// The bytes of `text` when it is the canonical base64 of them (of `count` bytes when given).
+    public static func decode(_ text: some StringProtocol, count: Int? = nil) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }), let data = Data(base64Encoded: String(text)),
+            count.map({ data.count == $0 }) ?? true, data.base64EncodedString().utf8.elementsEqual(text.utf8)
+        else { return nil }
+        return Array(data)
+    }
+}
+
+/// Unicode White_Space (FORMAT.md, Strict text), listed here rather than taken from the runtime's
+/// tables, so that "blank" means the same on every machine and in both verifiers.
+public enum WhiteSpace {
+    public static func contains(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Empty, or made only of White_Space: what a rule that needs text (a reason, an answer, a
+    /// decision number) refuses.
+    public var isBlank: Bool { unicodeScalars.allSatisfy(WhiteSpace.contains) }
+}
+
+extension StringProtocol {
+    /// The text without White_Space (the explicit list of `WhiteSpace`) at either end.
+    public var trimmingWhiteSpace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !WhiteSpace.contains($0) }),
+            let last = scalars.lastIndex(where: { !WhiteSpace.contains($0) })
+        else { return "" }
+        var trimmed = String.UnicodeScalarView()
+        trimmed.append(contentsOf: scalars[first...last])
+        return String(trimmed)
+    }
+}
