@@ -34,6 +34,7 @@ import argparse
 import base64
 import copy
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -422,6 +423,7 @@ DISTRICT_LEAVES = [("1.1", 35), ("1.2", 35)]
 CYCLE = "tiny-2025"
 CHAIR, MEMBER = "hd-thanh-vien-1", "hd-thanh-vien-2"
 DUAL, DUAL_UNIT = "kiem-nhiem", "huyen-muong-nhe"
+EXTENDED_UNIT, RESCORED_UNIT = "so-xay-dung", "so-tu-phap"
 
 
 class CLI:
@@ -508,6 +510,10 @@ def build_ledger(cli, evidence_dir):
     cli.run("council", "assign", CYCLE, CHAIR, "--department-fields", "1,2", "--district-fields", "1,2", "--chair", key="so-noi-vu")
     cli.run("council", "assign", CYCLE, MEMBER, "--department-fields", "2", "--district-fields", "1", key="so-noi-vu")
     cli.run("council", "assign", CYCLE, DUAL, "--district-fields", "1", key="so-noi-vu")
+    # A deadline extension, then shortened: what a replay of the first would restore.
+    for days, reason in ((10, "Lũ quét chia cắt địa bàn"), (5, "Rút ngắn gia hạn: địa bàn đã thông")):
+        until = (deadline + datetime.timedelta(days=days)).strftime("%Y-%m-%d")
+        cli.run("cycle", "extend", CYCLE, EXTENDED_UNIT, "--until", until, "--reason", reason, key="so-noi-vu")
 
     def document(name, text):
         path = os.path.join(evidence_dir, name)
@@ -534,6 +540,10 @@ def build_ledger(cli, evidence_dir):
             else:
                 args += ["--explanation", f"Tự chấm {code}: {number + 8}/{number + 10} nhiệm vụ hoàn thành đúng hạn"]
             signer = DUAL if unit == DUAL_UNIT and code == "1.1" else f"cb-{unit}"
+            if unit == RESCORED_UNIT and code == "1.1":
+                # The officer first scores too high, then corrects its own self-score: what a replay would undo.
+                cli.run("score", "self", CYCLE, unit, code, str(maximum), "--explanation", "Tự chấm ban đầu (nhầm)",
+                        key=signer)
             cli.run(*args, key=signer, receipt=receipt("self-score") if unit == "so-tu-phap" and code == "1.2.1" else None)
         cli.run("score", "submit", CYCLE, unit, key=f"cb-{unit}")
     # The steering committee commits to the secret of its draw: appraisal opens.
@@ -574,6 +584,9 @@ def build_ledger(cli, evidence_dir):
             cli.run("spotcheck", "score", CYCLE, unit, "1.1", "--decision", "recognise", key="bcd-cchc")
             cli.run("spotcheck", "conclude", CYCLE, unit, key="bcd-cchc")
     # Survey, publication (dated today, inside the cycle's publication window), corrections.
+    # A role revoked, then granted back: what a replay of the revocation would take away again.
+    cli.run("actor", "revoke", "vien-xa-hoi-hoc", "--role", "survey-contractor", key="so-noi-vu")
+    cli.run("actor", "grant", "vien-xa-hoi-hoc", "--role", "survey-contractor", key="so-noi-vu")
     survey = os.path.join(cli.work, "dtxhh.csv")
     rows = ["unit,criterion,points"] + [f"{u},2.1,{20 - i}" for i, (u, _) in enumerate(DEPARTMENTS)] + \
            [f"{u},2.1,{25 - i}.5" for i, (u, _) in enumerate(DISTRICTS)]
@@ -949,7 +962,8 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
                 for draft in later.events:
                     draft["recordedAt"] = shift_time(draft["recordedAt"], after_shift_ms)
         events = g.build(commands, resign_from=at)
-        corpus.add(case_id, description, reseal_events(events), 1, code, seq=g.first_seq(at, commands))
+        corpus.add(case_id, description, reseal_events(events), 0 if code is None else 1, code,
+                   seq=None if code is None else g.first_seq(at, commands), parse_line=code == "parse")
 
     unit_stream = lambda unit: f"cycle/{CYCLE}/unit/{unit}"
     def self_score(unit, code, points, **more):
@@ -1202,13 +1216,144 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     corpus.add("jsonl-long-line", "the last event's line over 1 MiB (a 1 MiB reason, signed by the secretariat's real key)",
                reseal_events(g.build(long, resign_from=len(long) - 1)), 1, "parse", seq=n, parse_line=True)
 
+    trust_round_two_cases(g, corpus, G, receipts, genesis, inject)
+
     # --- witnesses (last, so that add-witness-cases appends them where make puts them) ---
     witness_cases(corpus, G, genesis, receipts["correction-1"])
 
 
+def trust_round_two_cases(g, corpus, G, receipts, genesis, inject):
+    """Replays by the log host, unsigned envelope fields, receipts of another command, and the strict
+    grammars both verifiers read alike: checkpoints, signed notes, trust policies, JSON depth, text."""
+    cmds, ev = g.commands, g.events
+
+    def replay(case_id, description, original, after):
+        commands = g.commands_copy()
+        again = commands[original].copy()
+        for draft in again.events:  # within 15 minutes of its signing, after the command it undoes
+            draft["recordedAt"] = commands[after].events[-1]["recordedAt"]
+        commands.insert(after + 1, again)
+        corpus.add(case_id, description + " (same command id and signature; rechained and resealed by the log host)",
+                   g.seal(G, g.build(commands)), 1, "command", seq=g.first_seq(after + 1, commands))
+
+    first_score = g.index_of(lambda c: c.types == ["SelfScoreRecorded"] and c.events[0]["payload"]["unit"] == RESCORED_UNIT)
+    replay("replay-self-score-correction", f"the log host appends {RESCORED_UNIT}'s first, too high self-score of 1.1 again "
+           "right after the officer corrected it", first_score, first_score + 1)
+    extension = g.index_of(lambda c: c.types == ["DeadlineExtended"])
+    replay("replay-extension-restored", "the log host appends the longer deadline extension again after the secretariat "
+           "shortened it", extension, extension + 1)
+    revocation = g.index_of(lambda c: c.types == ["RoleRevoked"])
+    replay("replay-revocation-reapplied", "the log host appends the revocation of the survey contractor's role again after "
+           "the role was granted back", revocation, revocation + 1)
+    replay("replay-at-end", "the log host appends the first correction again at the end of the log",
+           g.index_of(lambda c: c.types == ["CorrectionRecorded"]), len(cmds) - 1)
+
+    rewritten = g.commands_copy()
+    rewritten[-1].events[0]["causation"] = "lenh-khac"
+    corpus.add("causation-rewritten", "the log host rewrites the last event's causation (signed by nobody) and recomputes "
+               "hash, chain and root", g.seal(G, g.build(rewritten)), 1, "chain", seq=len(ev))
+
+    other_command = json.loads(receipts["correction-1"])
+    other_command["command"] = cmds[-1].id
+    corpus.add("receipt-command-mismatch", "the receipt of the first correction naming the second correction's command",
+               G, 1, "receipt", receipt="receipt.json", extra={"receipt.json": canonical(other_command)})
+    extra_member = dict(json.loads(receipts["correction-1"]), note="thêm")
+    corpus.add("receipt-extra-member", "a receipt with a member FORMAT.md does not list", G, 2, "receipt",
+               receipt="receipt.json", extra={"receipt.json": canonical(extra_member)})
+
+    def edit_line(index, change):
+        return lambda lines: lines[:index] + [change(lines[index])] + lines[index + 1:]
+
+    def spare_bits(text):  # the same bytes for a lenient decoder, not the canonical encoding
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        last = len(text.rstrip("=")) - 1
+        return text[:last] + alphabet[alphabet.index(text[last]) ^ 1] + text[last + 1:]
+
+    for case_id, description, edit in (
+            ("checkpoint-size-plus", "the tree size written with a plus sign", edit_line(1, lambda size: "+" + size)),
+            ("checkpoint-size-leading-zero", "the tree size written with a leading zero", edit_line(1, lambda size: "0" + size)),
+            ("checkpoint-root-padding-bits", "the root's base64 with a spare padding bit set", edit_line(2, spare_bits))):
+        corpus.add(case_id, description + " (signed by the log key)", g.seal(G, lines_edit=edit), 1, "checkpoint")
+    note = G["checkpoint.txt"].decode()
+    text, signature = note[:note.rindex("\n\n") + 2], note[note.rindex("\n\n") + 2:]
+    name, blob = signature[2:-1].split(" ")
+    stranger = base64.b64encode(bytes(68)).decode()
+    for case_id, description, checkpoint, code in (
+            ("checkpoint-signature-padding-bits", "the log's signature line with a spare padding bit set",
+             f"{text}— {name} {spare_bits(blob)}\n", "log-key"),
+            ("checkpoint-signer-name-tab", "a second signature line whose name holds a TAB", f"{note}— other\tname {stranger}\n",
+             "log-key"),
+            ("checkpoint-signer-name-plus", "a second signature line whose name holds a plus sign",
+             f"{note}— other+name {stranger}\n", "log-key"),
+            ("checkpoint-signer-name-control", "a second signature line whose name holds U+0001",
+             f"{note}— other\x01name {stranger}\n", "log-key"),
+            ("checkpoint-signer-name-nbsp", "a second signature line whose name holds a no-break space",
+             f"{note}— other\u00a0name {stranger}\n", "log-key"),
+            ("checkpoint-unknown-signer", "a second, well-formed signature line by a key nobody trusts (ignored)",
+             f"{note}— example.com/other {stranger}\n", None)):
+        corpus.add(case_id, description, dict(G, **{"checkpoint.txt": checkpoint.encode()}), 0 if code is None else 1, code)
+    corpus.add("checkpoint-not-utf8", "a second signature line whose name is not UTF-8",
+               dict(G, **{"checkpoint.txt": note.encode() + b"\xe2\x80\x94 \xff\xfe " + stranger.encode() + b"\n"}), 1,
+               "checkpoint")
+
+    policy = genesis.decode()
+    lines = policy.split("\n")
+    ledger_line = next(i for i, line in enumerate(lines) if line.startswith("ledger "))
+    log_line = next(i for i, line in enumerate(lines) if line.startswith("log "))
+    genesis_line = next(i for i, line in enumerate(lines) if line.startswith("genesis "))
+
+    def with_line(index, line):
+        return "\n".join(lines[:index] + [line] + lines[index + 1:]).encode()
+
+    name, key_hash, key = lines[log_line][4:].split("+", 2)
+    for case_id, description, text in (
+            ("policy-leading-space", "a policy item after a space", with_line(ledger_line, " " + lines[ledger_line])),
+            ("policy-double-space", "a policy item with two spaces after its keyword",
+             with_line(ledger_line, lines[ledger_line].replace(" ", "  ", 1))),
+            ("policy-trailing-space", "a policy item with a space after its value", with_line(ledger_line, lines[ledger_line] + " ")),
+            ("policy-tab", "a policy item separated by a TAB", with_line(ledger_line, lines[ledger_line].replace(" ", "\t", 1))),
+            ("policy-crlf", "a policy whose lines end in CR LF", policy.replace("\n", "\r\n").encode()),
+            ("policy-indented-comment", "a comment after spaces", with_line(1, "  " + lines[1])),
+            ("policy-comment-after-value", "a comment after a value", with_line(ledger_line, lines[ledger_line] + " # tỉnh")),
+            ("policy-uppercase-genesis", "the genesis hash in upper-case hex", with_line(genesis_line, lines[genesis_line].upper()
+                                                                                     .replace("GENESIS", "genesis"))),
+            ("policy-uppercase-key-hash", "the log key's key hash in upper-case hex",
+             with_line(log_line, f"log {name}+{key_hash.upper()}+{key}")),
+            ("policy-no-final-newline", "a policy whose last line does not end in a newline", policy.rstrip("\n").encode())):
+        if text == genesis:
+            raise SystemExit(f"{case_id}: the edit changed nothing")
+        corpus.add(case_id, description, G, 2, "trust-policy", trust="trust-policy.txt", extra={"trust-policy.txt": text})
+
+    deep = lambda levels: functools.reduce(lambda inner, _: [inner], range(levels), [])
+    survey = g.index_of(lambda c: c.types[0] == "SurveyScoresImported")
+    for case_id, levels, code in (("jsonl-64-deep", 61, "signature"), ("jsonl-65-deep-canonical", 62, "parse")):
+        commands = g.commands_copy()
+        commands[survey].events[0]["payload"]["zz"] = deep(levels)
+        corpus.add(case_id, f"a survey payload (canonical) whose deepest array is at level {levels + 3} of the line: "
+                   + ("allowed, so the signature is what fails" if code == "signature" else "over the limit of 64"),
+                   g.seal(G, g.build(commands)), 1, code, seq=g.first_seq(survey), parse_line=code == "parse")
+
+    objection = lambda reason, ident: [(f"cycle/{CYCLE}/unit/so-y-te", "ObjectionFiled",
+                                        {"cycle": CYCLE, "unit": "so-y-te", "objection": ident, "reason": reason})]
+    inject("objection-reason-ideographic-space", "an objection whose reason is only U+3000 (White_Space: blank)", len(cmds),
+           "cb-so-y-te", objection("\u3000\u3000", "kn-khoang-trang"))
+    inject("objection-reason-zero-width", "an objection whose reason is only U+200B (not White_Space: not blank)", len(cmds),
+           "cb-so-y-te", objection("\u200b", "kn-khong-rong"), code=None)
+    enrolment = lambda actor, name: [(f"actor/{actor}", "ActorEnrolled",
+                                      {"actor": actor, "name": name, "role": "auditor", "publicKey": b64(raw_public(new_key()))})]
+    inject("actor-name-unicode-15", "an actor named with U+1E030, a letter of Unicode 15 (outside Unicode 14.0)", len(cmds),
+           "so-noi-vu", enrolment("kiem-toan-moi", "Kiểm toán \U0001E030"), code="parse")
+    inject("actor-name-thai", "an actor named in Thai letters (Unicode 14, outside the names' repertoire)", len(cmds),
+           "so-noi-vu", enrolment("kiem-toan-thai", "สมชาย"))
+    corpus.add("file-name-not-utf8", "a file whose name is not UTF-8 beside the bundle's files", G, 1, "unexpected-file",
+               runtime="not-utf8-name", runtime_path="events.jsonl")
+    corpus.add("nested-directory", "a directory inside frameworks/", G, 1, "unexpected-file", runtime="subdirectory",
+               runtime_path="frameworks/nested")
+
+
 WITNESS_NAMES = ("witness.example/alpha", "witness.example/beta")
 WITNESS_CASES = ("witness-cosigned", "witness-one-cosignature", "witness-forged-cosignature", "witness-not-in-policy",
-                 "witness-receipt-cosigned", "witness-receipt-not-cosigned")
+                 "witness-receipt-cosigned", "witness-receipt-not-cosigned", "witness-kelvin-sign", "witness-names-nfc-nfd")
 
 
 def witness_cases(corpus, G, genesis, receipt):
@@ -1252,6 +1397,22 @@ def witness_cases(corpus, G, genesis, receipt):
     corpus.add("witness-receipt-not-cosigned", "the cosigned bundle with the CLI receipt of the first correction, its "
                "checkpoint cosigned by no witness", both, 1, "quorum", trust="trust-policy.txt", receipt="receipt.json",
                extra=dict(extra, **{"receipt.json": receipt}))
+    # Names are compared byte for byte: a canonically equivalent name is another name (FORMAT.md, Strict text).
+    kelvin, acute, decomposed = new_key(), new_key(), new_key()
+    k_name = "witness.example/K"
+    k_policy = genesis.replace(b"quorum 0\n", f"witness {witness_verifier_key(k_name, raw_public(kelvin))[0]}\nquorum 1\n"
+                               .encode())
+    kelvin_line = cosignature_line(note, k_name, kelvin, now).replace(k_name, "witness.example/\u212a", 1)
+    corpus.add("witness-kelvin-sign", "the witness's valid cosignature under its name written with KELVIN SIGN (U+212A, "
+               "canonically equivalent to K): another name, so it does not count", cosigned(kelvin_line), 1, "quorum",
+               trust="trust-policy.txt", extra={"trust-policy.txt": k_policy})
+    names = ("witness.example/caf\u00e9", "witness.example/cafe\u0301")
+    nfd_policy = genesis.replace(b"quorum 0\n", "".join(
+        f"witness {witness_verifier_key(name, raw_public(key))[0]}\n" for name, key in zip(names, (acute, decomposed))
+    ).encode() + b"quorum 2\n")
+    corpus.add("witness-names-nfc-nfd", "two witnesses whose names are the NFC and NFD forms of one text: two names, each "
+               "cosigning", cosigned(*(cosignature_line(note, name, key, now) for name, key in zip(names, (acute, decomposed)))),
+               0, None, trust="trust-policy.txt", extra={"trust-policy.txt": nfd_policy})
 
 
 def save_cases(corpus, saved):
@@ -1409,6 +1570,13 @@ def prepare(case, work):
     bundle = os.path.join(work, "bundle")
     shutil.copytree(source, bundle, symlinks=True)
     target = os.path.join(bundle, *case["runTimePath"].split("/"))
+    if kind == "not-utf8-name":
+        with open(os.fsencode(target) + b"\xff", "wb") as handle:
+            handle.write(b"{}")
+        return bundle
+    if kind == "subdirectory":
+        os.mkdir(target)
+        return bundle
     if kind == "sparse":
         with open(target, "r+b") as handle:
             handle.truncate(65 * 1024 * 1024 + 1)

@@ -173,7 +173,8 @@ enum EventLine {
             }
         }
 
-        /// Consumes a string without escapes or control characters, valid UTF-8 in NFC; whether it is
+        /// Consumes a string without escapes or control characters, valid UTF-8 in NFC and in
+        /// `UnicodeRepertoire`; whether it is
         /// all ASCII, or nil when it is not such a string.
         mutating func string() -> Bool? {
             guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
@@ -190,7 +191,7 @@ enum EventLine {
             guard end < bytes.endIndex else { return nil }
             if !isASCII {
                 guard let text = String(validating: bytes[start..<end], as: UTF8.self),
-                    text.nfc.utf8.elementsEqual(bytes[start..<end])
+                    UnicodeRepertoire.firstOutside(text) == nil, text.nfc.utf8.elementsEqual(bytes[start..<end])
                 else { return nil }
             }
             index = end + 1
