@@ -56,6 +56,7 @@ import tempfile
 import threading
 import time
 import traceback
+import typing
 import unicodedata
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
@@ -298,8 +299,9 @@ class Insider:
     def policy_text(lines, newline="\n"):
         return "".join(line + newline for line in lines).encode()
 
-    def witness_policy(self, quorum):
-        return self.policy_text(self.policy_lines([self.witness_key_text(name) for name in WITNESSES], quorum))
+    def witness_policy(self, quorum, witnesses=tuple((name, name) for name in WITNESSES)):
+        """A policy of witnesses given as (name written in the policy, whose key)."""
+        return self.policy_text(self.policy_lines([self.witness_key_text(name, key) for name, key in witnesses], quorum))
 
 
 @dataclasses.dataclass
@@ -347,7 +349,10 @@ def edit_bytes(data, rng, lines=True):
         del parts[line]
     elif kind == "duplicate-line":
         parts.insert(line, parts[line])
-    elif kind == "swap-lines" and line + 1 < len(parts):
+    elif kind == "swap-lines":
+        line = min(line, len(parts) - 2)
+        if line < 0:
+            return data + b"\n" + data, "its only line written twice"
         parts[line], parts[line + 1] = parts[line + 1], parts[line]
     else:
         parts[line] += b"\r"
@@ -574,50 +579,66 @@ KELVIN = "witness.example/\u212aelvin"
 CAFE_NFD = unicodedata.normalize("NFD", "witness.example/café")
 
 
+class Cosigning(typing.NamedTuple):
+    """What a witness edit makes: the policy's quorum, the signature lines to add, what was done, and the
+    policy's witnesses as (name written in the policy, whose key)."""
+    quorum: int
+    lines: list
+    what: str
+    witnesses: tuple = tuple((name, name) for name in WITNESSES)
+
+
 def witness_quorum(insider, text, rng):
     signers = rng.sample(WITNESSES, rng.randrange(len(WITNESSES) + 1))
     quorum = rng.randrange(1, 4)
-    return quorum, [insider.cosign(text, name) for name in signers], f"{len(signers)} witnesses cosign, quorum {quorum}"
+    return Cosigning(quorum, [insider.cosign(text, name) for name in signers], f"{len(signers)} witnesses cosign, quorum {quorum}")
+
+
+def equivalent_names(insider, text, rng, witness, equivalent):
+    """The witness written one way in the policy cosigns under a canonically equivalent name (the other way)."""
+    policy_name, line_name = (witness, equivalent) if rng.random() < 0.5 else (equivalent, witness)
+    key_id_name = rng.choice([policy_name, line_name])
+    line = insider.cosign(text, witness, line_name=line_name, key_id_name=key_id_name)
+    names = tuple((policy_name if name == witness else name, name) for name in WITNESSES)
+    return Cosigning(1, [line], f"policy names the witness {policy_name!r}, its valid cosignature is by {line_name!r} "
+                                f"(key ID over {key_id_name!r}), quorum 1", names)
 
 
 def witness_kelvin(insider, text, rng):
-    key_id_name = rng.choice([KELVIN, "witness.example/Kelvin"])
-    line = insider.cosign(text, "witness.example/Kelvin", line_name=KELVIN, key_id_name=key_id_name)
-    return 1, [line], f"the 'Kelvin' witness cosigns under the name with KELVIN SIGN U+212A (key ID over {key_id_name!r})"
+    return equivalent_names(insider, text, rng, "witness.example/Kelvin", KELVIN)
 
 
 def witness_nfd(insider, text, rng):
-    key_id_name = rng.choice([CAFE_NFD, "witness.example/café"])
-    line = insider.cosign(text, "witness.example/café", line_name=CAFE_NFD, key_id_name=key_id_name)
-    return 1, [line], f"the 'café' witness (NFC in the policy) cosigns under its NFD name (key ID over the {'NFD' if key_id_name == CAFE_NFD else 'NFC'} name)"
+    return equivalent_names(insider, text, rng, "witness.example/café", CAFE_NFD)
 
 
 def witness_timestamp(insider, text, rng):
     timestamp = rng.choice([0, 2**63 - 1, 2**63, 2**64 - 1])
     signed = timestamp if rng.random() < 0.7 else timestamp + 1
     line = insider.cosign(text, WITNESSES[0], timestamp=timestamp, signed_time=signed)
-    return 1, [line], f"alpha cosigns with timestamp {timestamp}, signing time {signed}"
+    return Cosigning(1, [line], f"alpha cosigns with timestamp {timestamp}, signing time {signed}, quorum 1")
 
 
 def witness_duplicate(insider, text, rng):
     line = insider.cosign(text, WITNESSES[0])
-    return 2, [line, line], "alpha's cosignature twice, quorum 2"
+    return Cosigning(2, [line, line], "alpha's cosignature twice, quorum 2")
 
 
 def witness_wrong_kind(insider, text, rng):
     key = insider.witness_keys[WITNESSES[0]]
-    return 1, [signature_line(WITNESSES[0], note_blob(text, WITNESSES[0], key))], \
-        "alpha signs a 68-byte note signature instead of a cosignature, quorum 1"
+    return Cosigning(1, [signature_line(WITNESSES[0], note_blob(text, WITNESSES[0], key))],
+                     "alpha signs a 68-byte note signature instead of a cosignature, quorum 1")
 
 
 def witness_forged(insider, text, rng):
     blob = bytearray(cosignature_blob(text, WITNESSES[0], insider.witness_keys[WITNESSES[0]]))
     blob[rng.randrange(len(blob))] ^= 1 << rng.randrange(8)
-    return 1, [signature_line(WITNESSES[0], bytes(blob))], "alpha's cosignature with one bit flipped, quorum 1"
+    return Cosigning(1, [signature_line(WITNESSES[0], bytes(blob))], "alpha's cosignature with one bit flipped, quorum 1")
 
 
 def witness_stranger(insider, text, rng):
-    return 1, [insider.cosign(text, "witness.example/gamma")], "a valid cosignature by a witness not in the policy, quorum 1"
+    return Cosigning(1, [insider.cosign(text, "witness.example/gamma")],
+                     "a valid cosignature by a witness not in the policy, quorum 1")
 
 
 WITNESS_EDITS = {"quorum": witness_quorum, "kelvin": witness_kelvin, "nfd-name": witness_nfd,
@@ -626,20 +647,20 @@ WITNESS_EDITS = {"quorum": witness_quorum, "kelvin": witness_kelvin, "nfd-name":
 
 
 def mutate_witness(insider, rng):
-    """Cosignature lines on the bundle's checkpoint or the receipt's, against a policy of the three witnesses."""
+    """Cosignature lines on the bundle's checkpoint or the receipt's, against a policy of three witnesses."""
     op, edit = rng.choice(list(WITNESS_EDITS.items()))
     in_receipt = rng.random() < 0.3
     body = json.loads(insider.receipt)
     note = Note.split(body["checkpoint"].encode() if in_receipt else insider.files["checkpoint.txt"])
-    quorum, lines, what = edit(insider, note.text, rng)
-    note.signatures = (lines + note.signatures) if rng.random() < 0.2 else (note.signatures + lines)
-    policy = insider.witness_policy(quorum)
+    cosigning = edit(insider, note.text, rng)
+    note.signatures = (cosigning.lines + note.signatures) if rng.random() < 0.2 else (note.signatures + cosigning.lines)
+    policy = insider.witness_policy(cosigning.quorum, cosigning.witnesses)
     if in_receipt:
         body["checkpoint"] = note.data().decode()
-        return base_mutant(insider, f"receipt-{op}", f"receipt checkpoint: {what}", files=insider.cosigned_files,
+        return base_mutant(insider, f"receipt-{op}", f"receipt checkpoint: {cosigning.what}", files=insider.cosigned_files,
                            policy=policy, receipt=bc.canonical(body))
     files = dict(insider.files, **{"checkpoint.txt": note.data()})
-    return base_mutant(insider, op, f"checkpoint.txt: {what}", files=files, policy=policy,
+    return base_mutant(insider, op, f"checkpoint.txt: {cosigning.what}", files=files, policy=policy,
                        receipt=insider.cosigned_receipt if rng.random() < 0.3 else None)
 
 
@@ -690,8 +711,8 @@ def policy_upper_case(insider, lines, rng):
 def policy_witness_name(insider, lines, rng):
     name = rng.choice([CAFE_NFD, "witness.example/a b", "witness.example/a\tb", "witness.example/a\x01b",
                        "witness.example/a\u00a0b", "witness.example/", "w+x", ""])
-    lines.insert(-1, "witness " + insider.witness_key_text(name, key_name=WITNESSES[0]))
-    return f"a witness named {name!r} (alpha's key)"
+    lines.insert(-1, "witness " + insider.witness_key_text(name, key_name="witness.example/gamma"))
+    return f"a witness named {name!r} (gamma's key)"
 
 
 def policy_duplicate(insider, lines, rng):
@@ -726,12 +747,13 @@ def policy_header(insider, lines, rng):
 
 
 def policy_order(insider, lines, rng):
-    items = [lines[i] for i in item_lines(lines)]
+    numbers = item_lines(lines)
+    items = [lines[i] for i in numbers]
     rng.shuffle(items)
     if rng.random() < 0.3:
         lines[:] = items + [lines[0]]
         return "the header after the items"
-    lines[:] = [line for i, line in enumerate(lines) if i not in item_lines(lines)] + items
+    lines[:] = [line for i, line in enumerate(lines) if i not in numbers] + items
     return "items in the order " + ", ".join(item.split(" ")[0] for item in items)
 
 
