@@ -284,10 +284,13 @@ class BundleBuilder:
         return (f"# test\nparledger-trust-policy/1\nledger {LEDGER}\ngenesis {self.events[0]['hash']}\n"
                 f"log {vkey(f'parledger/{LEDGER}', self.log)[0]}\nquorum 0\n")
 
-    def receipt(self, seqs):
+    def receipt(self, seqs=None, command=None):
+        """The receipt of `command` (its events, or those of `seqs`), or of the command of `seqs`."""
+        command = command or self.events[seqs[0] - 1]["command"]
+        seqs = seqs or [e["seq"] for e in self.events if e["command"] == command]
         leaves = [vb.leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
         text = f"parledger/{LEDGER}\n{len(leaves)}\n{base64.b64encode(mth(leaves)).decode()}\n"
-        return vb.canonical({"checkpoint": sign_note(text, f"parledger/{LEDGER}", self.log), "command": "cmd-1",
+        return vb.canonical({"checkpoint": sign_note(text, f"parledger/{LEDGER}", self.log), "command": command,
                              "format": "parledger-receipt/1", "ledgerId": LEDGER,
                              "events": [{"hash": self.events[s - 1]["hash"], "seq": s,
                                          "proof": [p.hex() for p in inclusion_path(s - 1, leaves)]} for s in seqs]})
@@ -336,8 +339,15 @@ class BundleTests(unittest.TestCase):
         bundle, policy = self.export()
         receipt = os.path.join(self.temporary.name, "receipt.json")
         with open(receipt, "wb") as handle:
-            handle.write(self.builder.receipt([2, 3]))
+            handle.write(self.builder.receipt(command="cmd-2"))
         self.assertEqual(run([bundle, "--trust", policy, "--receipt", receipt])[0], 0)
+        with open(receipt, "wb") as handle:  # two of the command's events only
+            handle.write(self.builder.receipt([2, 3]))
+        self.assertFails([bundle, "--trust", policy, "--receipt", receipt], "receipt")
+        with open(receipt, "wb") as handle:  # the events of cmd-2 under the id of cmd-1
+            handle.write(self.builder.receipt([e["seq"] for e in self.builder.events if e["command"] == "cmd-2"],
+                                              command="cmd-1"))
+        self.assertFails([bundle, "--trust", policy, "--receipt", receipt], "receipt")
         forged = self.builder.receipt([2])
         with open(receipt, "wb") as handle:
             handle.write(forged.replace(b'"seq":2', b'"seq":3'))
@@ -810,7 +820,7 @@ class CosignatureTests(unittest.TestCase):
         self.assertIn("FAILED [log-key]", output)
 
     def cosigned_receipt(self, *names):
-        receipt = vb.parse_json(self.builder.receipt([2, 3]), "receipt")
+        receipt = vb.parse_json(self.builder.receipt(command="cmd-2"), "receipt")
         receipt["checkpoint"] += "".join(self.cosign(n, text=note_text(receipt["checkpoint"])) for n in names)
         return vb.canonical(receipt)
 

@@ -15,7 +15,10 @@ frameworks, evidence, results (recomputed with exact integer arithmetic) and act
 
 Prints `ok  <check>` per stage, then `OK: the bundle verifies` (exit 0); or
 `FAILED [<code>] <message>` (exit 1; 2 for an unreadable trust policy or receipt); without --trust
-and otherwise fine, `UNTRUSTED: …` (exit 4). Needs Python 3.11 and `cryptography` (Ed25519).
+and otherwise fine, `UNTRUSTED: …` (exit 4). Needs `cryptography` (Ed25519) and Python 3.11 or newer,
+and gives the same verdicts on each: no verdict depends on the interpreter's Unicode tables (display
+names use an explicit repertoire, text is limited to the code points assigned in Unicode 14.0, whose
+NFC every version computes alike, and White_Space is a list here).
 """
 
 import base64
