@@ -296,8 +296,8 @@ class Insider:
         return lines[:-1] + [f"witness {text}" for text in witnesses] + [f"quorum {quorum}"]
 
     @staticmethod
-    def policy_text(lines, newline="\n"):
-        return "".join(line + newline for line in lines).encode()
+    def policy_text(lines):
+        return "".join(line + "\n" for line in lines).encode()
 
     def witness_policy(self, quorum, witnesses=tuple((name, name) for name in WITNESSES)):
         """A policy of witnesses given as (name written in the policy, whose key)."""
@@ -332,7 +332,7 @@ def edit_bytes(data, rng, lines=True):
     if kind == "flip" and data:
         bit = rng.randrange(8)
         return data[:at] + bytes([data[at] ^ 1 << bit]) + data[at + 1:], f"bit {bit} of byte {at} flipped"
-    if kind in ("insert", "flip"):
+    if kind in ("insert", "flip"):  # (nothing to flip in an empty file)
         byte = rng.choice(INTERESTING_BYTES) if rng.random() < 0.7 else rng.randrange(256)
         return data[:at] + bytes([byte]) + data[at:], f"byte 0x{byte:02x} inserted at {at}"
     if kind == "delete":
@@ -364,6 +364,7 @@ BYTE_TARGETS = ("checkpoint.txt", "trust-policy.txt", "receipt.json", "manifest.
 
 
 def mutate_bytes(insider, rng):
+    """A byte or line edit of one file, the bundle resealed around it or not."""
     target = rng.choice(BYTE_TARGETS)
     if target == "trust-policy.txt":
         policy, what = edit_bytes(insider.policy, rng)
@@ -390,20 +391,25 @@ def mutate_bytes(insider, rng):
 
 
 def mutate_event_line(insider, rng):
-    lines = insider.files["events.jsonl"].split(b"\n")
-    index = rng.randrange(len(lines) - 1)
-    lines[index], what = edit_bytes(lines[index], rng, lines=False)
-    files = dict(insider.files, **{"events.jsonl": b"\n".join(lines)})
+    """A byte edit within one line of events.jsonl, or (less often) a line edit of the whole file."""
+    data = insider.files["events.jsonl"]
+    if rng.random() < 0.2:
+        data, what = edit_bytes(data, rng)
+        what = f"events.jsonl: {what}"
+    else:
+        lines = data.split(b"\n")
+        index = rng.randrange(len(lines) - 1)
+        lines[index], what = edit_bytes(lines[index], rng, lines=False)
+        data, what = b"\n".join(lines), f"events.jsonl line {index + 1}: {what}"
+    files = dict(insider.files, **{"events.jsonl": data})
     resealed = rng.random() < 0.6
-    if resealed:
-        files = insider.seal(files)
-    return base_mutant(insider, "events.jsonl", f"events.jsonl line {index + 1}: {what}" + ("; resealed" if resealed else ""),
-                       files=files)
+    return base_mutant(insider, "events.jsonl", what + ("; resealed" if resealed else ""),
+                       files=insider.seal(files) if resealed else files)
 
 
 # ---- signed notes: the checkpoint and the receipt's checkpoint ---------------------------------------
 
-SIZE_FORMS = ("+{n}", "0{n}", " {n}", "{n} ", "{n}.0", "-{n}", "", "{m}", "{p}", "0x5d", "1e2", "{n}\u00a0",
+SIZE_FORMS = ("+{n}", "0{n}", " {n}", "{n} ", "{n}.0", "-{n}", "", "{m}", "{p}", "0x{h}", "1e2", "{n}\u00a0",
               "99999999999999999999", "18446744073709551615", "18446744073709551616", "9223372036854775807",
               "9223372036854775808", "\uff19\uff13", "\u0669\u0663")
 CONTROL_TEXT = ("\t", "\x00", "\x01", "\x1b", "\x7f", "\x0b", "\x0c", "\r", "\u0085", "\u2028", "\u00a0", "\ufeff")
@@ -420,7 +426,7 @@ def edit_size(note, rng):
     form = rng.choice(SIZE_FORMS)
     n = note_size(note)
     lines = note.text.split(b"\n")
-    lines[1] = form.format(n=n, m=n - 1, p=n + 1).encode()
+    lines[1] = form.format(n=n, m=n - 1, p=n + 1, h=f"{n:x}").encode()
     return b"\n".join(lines), f"tree size written {lines[1].decode()!r}"
 
 
@@ -480,22 +486,22 @@ NOTE_TEXT_EDITS = {"size": edit_size, "root": edit_root, "extension": edit_exten
 
 
 def log_line(note):
-    """The index, name and blob of the first signature line."""
+    """The name and blob of the first signature line, the log's."""
     fields = note.signatures[0].rstrip(b"\n").split(b" ")
-    return 0, fields[1], base64.b64decode(fields[2])
+    return fields[1], base64.b64decode(fields[2])
 
 
 def edit_signature_base64(note, rng):
     kind = rng.choice(BASE64_KINDS)
-    at, name, blob = log_line(note)
-    note.signatures[at] = signature_line(name, blob, base64_variant(blob, kind))
+    name, blob = log_line(note)
+    note.signatures[0] = signature_line(name, blob, base64_variant(blob, kind))
     return f"log signature in base64 {kind}"
 
 
 def edit_blob_length(note, rng):
-    at, name, blob = log_line(note)
+    name, blob = log_line(note)
     size = rng.choice([0, 4, 64, 67, 69, 72, 75, 76, 77, 100])
-    note.signatures[at] = signature_line(name, (blob + bytes(100))[:size])
+    note.signatures[0] = signature_line(name, (blob + bytes(100))[:size])
     return f"log signature blob cut or padded to {size} bytes"
 
 
@@ -527,9 +533,9 @@ def edit_final_newline(note, rng):
 
 
 def edit_dash(note, rng):
-    at, name, blob = log_line(note)
+    name, blob = log_line(note)
     prefix = rng.choice([b"- ", DASH + b"  ", DASH + b"\t", "–".encode() + b" ", DASH, b" " + DASH + b" "])
-    note.signatures[at] = prefix + name + b" " + bc.b64(blob).encode() + b"\n"
+    note.signatures[0] = prefix + name + b" " + bc.b64(blob).encode() + b"\n"
     return f"log signature line starts {prefix!r}"
 
 
@@ -568,7 +574,7 @@ def mutate_note(insider, rng):
     where = "receipt checkpoint" if in_receipt else "checkpoint.txt"
     if not in_receipt:
         files = dict(insider.files, **{"checkpoint.txt": note.data()})
-        return base_mutant(insider, f"{op}", f"{where}: {what}", files=files, receipt=insider.receipt)
+        return base_mutant(insider, op, f"{where}: {what}", files=files, receipt=insider.receipt)
     body["checkpoint"] = note.data().decode()
     return base_mutant(insider, f"receipt-{op}", f"{where}: {what}", receipt=bc.canonical(body))
 
@@ -600,8 +606,8 @@ def equivalent_names(insider, text, rng, witness, equivalent):
     key_id_name = rng.choice([policy_name, line_name])
     line = insider.cosign(text, witness, line_name=line_name, key_id_name=key_id_name)
     names = tuple((policy_name if name == witness else name, name) for name in WITNESSES)
-    return Cosigning(1, [line], f"policy names the witness {policy_name!r}, its valid cosignature is by {line_name!r} "
-                                f"(key ID over {key_id_name!r}), quorum 1", names)
+    return Cosigning(1, [line], f"policy names the witness {ascii(policy_name)}, its valid cosignature is by "
+                                f"{ascii(line_name)} (key ID over {ascii(key_id_name)}), quorum 1", names)
 
 
 def witness_kelvin(insider, text, rng):
@@ -1171,9 +1177,42 @@ def files_manifest_path(insider, rng):
                        files=insider.seal(insider.files, manifest=bc.canonical(body)))
 
 
+MANIFEST_VALUES = {"eventCount": (0, -1, 2**53, "1", None), "genesisHash": (bc.ZERO, "", 1), "headHash": (bc.ZERO, 1),
+                   "rootHash": (bc.ZERO, ""), "ledgerId": ("other-ledger", ""), "format": ("parledger-bundle/1", 2),
+                   "withEvidence": (True, "false", 0, None)}
+
+
+def files_manifest_member(insider, rng):
+    """A member of the manifest given another value or type, removed, or added; the checkpoint binds it."""
+    body = insider.manifest_body()
+    kind = rng.choice(["value", "missing", "extra", "entry"])
+    if kind == "value":
+        member = rng.choice(sorted(MANIFEST_VALUES))
+        body[member] = rng.choice(MANIFEST_VALUES[member] + (body[member].upper() if isinstance(body[member], str) else 1,))
+        what = f"{member} set to {json.dumps(body[member])}"
+    elif kind == "missing":
+        member = rng.choice(sorted(body))
+        del body[member]
+        what = f"no {member}"
+    elif kind == "extra":
+        body["x"], what = 1, "an extra member"
+    else:
+        path = rng.choice(sorted(body["files"]))
+        entry = body["files"][path]
+        change = rng.choice(["size -1", "size string", "sha256 upper-case", "extra member", "no sha256", "size 2^53"])
+        entry.update({"size -1": {"size": -1}, "size string": {"size": str(entry["size"])}, "extra member": {"x": 1},
+                      "sha256 upper-case": {"sha256": entry["sha256"].upper()}, "size 2^53": {"size": 2**53}}.get(change, {}))
+        if change == "no sha256":
+            del entry["sha256"]
+        what = f"the entry of {path}: {change}"
+    return base_mutant(insider, "manifest-member", f"manifest: {what}; resealed",
+                       files=insider.seal(insider.files, manifest=bc.canonical(body)))
+
+
 FILE_EDITS = {"invalid-utf8-name": files_invalid_name, "unicode-name": files_unicode_name, "nested": files_nested,
               "directory-for-file": files_directory_for_file, "extra-file": files_extra_listed,
-              "missing-file": files_missing, "manifest-path": files_manifest_path}
+              "missing-file": files_missing, "manifest-path": files_manifest_path,
+              "manifest-member": files_manifest_member}
 
 
 def mutate_files(insider, rng):
