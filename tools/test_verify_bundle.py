@@ -956,5 +956,41 @@ class FuzzTests(unittest.TestCase):
                 list(vb.read_event_lines(io.BufferedReader(io.BytesIO(data))))
 
 
+class MachineIndependenceTests(unittest.TestCase):
+    """No verdict may depend on the interpreter's Unicode tables (FORMAT.md, Strict JSON and Strict text)."""
+
+    def ranges(self):
+        return [tuple(int(bound, 16) for bound in pair.split("-")) for pair in "".join(vb.REPERTOIRE_RANGES).split()]
+
+    def test_the_repertoire_is_assigned_in_this_interpreter_and_the_same_table_as_the_ledgers(self):
+        import pathlib
+        import re
+        import unicodedata
+        ranges = self.ranges()
+        for low, high in ranges:
+            for code in (low, high, (low + high) // 2):
+                self.assertNotIn(unicodedata.category(chr(code)), ("Cn", "Cs", "Co"), f"U+{code:04X}")
+        swift = pathlib.Path(__file__).resolve().parent.parent / "Sources" / "Ledger" / "UnicodeRepertoire+Table.swift"
+        pairs = re.findall(r"0x([0-9A-F]+)\.\.\.0x([0-9A-F]+)", swift.read_text(encoding="utf-8"))
+        self.assertEqual([(int(low, 16), int(high, 16)) for low, high in pairs], ranges)
+
+    def test_a_letter_newer_than_unicode_14_is_refused_by_the_table_not_by_the_interpreter(self):
+        # U+1E030, U+1FAE8 (Unicode 15) and U+10EFD (15.1) are unknown to Python 3.11 and assigned in 3.13:
+        # the verdict is the same on both, because the table decides.
+        for letter in ("\U0001E030", "\U00010EFD", "\U0001FAE8"):
+            with self.assertRaises(vb.Failure) as raised:
+                vb.parse_json(vb.canonical({"name": "Kiểm toán " + letter}), "test")
+            self.assertEqual(raised.exception.code, "parse")
+            self.assertIsNotNone(vb.display_name_problem("Kiểm toán " + letter))
+        self.assertIsNone(vb.display_name_problem("Nguyễn Thị Hồng Nhung (Sở Nội vụ)"))
+        self.assertIsNotNone(vb.display_name_problem("สมชาย"))
+        self.assertEqual(vb.parse_json(vb.canonical({"a": "Điện Biên ☺"}), "test"), {"a": "Điện Biên ☺"})
+
+    def test_blank_is_the_listed_white_space_only(self):
+        self.assertTrue(vb.is_blank("\u3000\u00a0 \n"))
+        self.assertFalse(vb.is_blank("\u200b"))
+        self.assertFalse(vb.is_blank("\ufeff"))
+
+
 if __name__ == "__main__":
     unittest.main()
