@@ -24,7 +24,8 @@ from the committed genuine bundle, policy and receipt, with fresh witness keys: 
 line added to checkpoint.txt, so no private key of the ledger is needed, and every other case stays
 byte for byte as it is. `make` writes the same cases last.
 
-`check` runs `parledger verify-bundle` and `python3 tools/verify_bundle.py` on every case (60 s
+`check` runs `parledger verify-bundle` and `python3 tools/verify_bundle.py` (`--python` names another
+interpreter) on every case (60 s
 each), compares exit code, `FAILED [<code>]` and, when `expectSeq` is set, `event <seq>` in the
 message (or `line <seq>` for a parse failure) with cases.json, prints a Markdown table and
 `N passed, M failed`, and exits 1 on any mismatch, crash or time-out.
@@ -1658,7 +1659,7 @@ def check(arguments):
             if case.get("receipt"):
                 options += ["--receipt", os.path.join(directory, case["receipt"])]
             swift = run_verifier([parledger, "verify-bundle", bundle, *options])
-            python = run_verifier(["python3", os.path.join("tools", "verify_bundle.py"), bundle, *options])
+            python = run_verifier([arguments.python, os.path.join("tools", "verify_bundle.py"), bundle, *options])
         finally:
             shutil.rmtree(work, ignore_errors=True)
         expected = f"{case['expectExit']} {case.get('expectCode') or '-'}" + (f" @{case['expectSeq']}" if case.get("expectSeq") else "")
@@ -1695,6 +1696,8 @@ def main():
         command.add_argument("--parledger", default=DEFAULT_PARLEDGER)
         if name == "check":
             command.add_argument("--only", help="a case id, or several separated by commas")
+            command.add_argument("--python", default="python3",
+                                 help="the interpreter that runs tools/verify_bundle.py (any Python 3.11 or newer)")
             command.add_argument("--verbose", "-v", action="store_true", help="print the first line of each failing verdict")
             command.add_argument("--show", action="store_true", help="print the FAILED line of every verdict")
     arguments = parser.parse_args()
