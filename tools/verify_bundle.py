@@ -564,7 +564,7 @@ class Bundle:
         self.files = {}
         for name in sorted(os.listdir(self.root), key=os.fsencode):  # by the names' bytes, as the other verifier
             self._entry(self.root, "", name)
-        for required in ("manifest.json", "checkpoint.txt", "verifier-key.txt"):
+        for required in ("manifest.json", "checkpoint.txt", "verifier-key.txt", "events.jsonl", "actors.json", "evidence.json"):
             if required not in self.files:
                 raise Failure("missing-file", f"{required} is missing")
 
@@ -1872,6 +1872,8 @@ class Verifier:
         if self.manifest_hash is None or sha256(data) != self.manifest_hash:
             raise Failure("manifest", "manifest.json: its hash is not the one on the checkpoint's parledger-manifest line")
         manifest = parse_json(data, "manifest.json")
+        if canonical(manifest, presorted=True) != data:
+            raise Failure("parse", "manifest.json: not byte for byte the canonical JSON of its object")
         members = {"eventCount": int, "files": dict, "format": str, "genesisHash": str, "headHash": str,
                    "ledgerId": str, "rootHash": str, "withEvidence": bool}
         if not isinstance(manifest, dict) or set(manifest) != set(members) or any(

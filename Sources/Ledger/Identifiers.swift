@@ -57,7 +57,7 @@ public enum DisplayName {
             return
                 "the name of \(what) contains \(kind) U+\(hex(scalar)); names are written in Latin letters (Vietnamese included), digits, spaces and . , - ( ) / & ' : ;"
         }
-        guard name == name.nfc else { return "the name of \(what) is not in Unicode NFC" }
+        guard name.utf8.elementsEqual(name.nfc.utf8) else { return "the name of \(what) is not in Unicode NFC" }
         guard name.first != " ", name.last != " ", !name.contains("  ") else {
             return "the name of \(what) has leading, trailing or doubled spaces"
         }

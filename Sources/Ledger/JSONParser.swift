@@ -15,10 +15,13 @@ public struct JSONParser {
     /// False when only checking: strings, arrays and objects are read but not built (keys still are,
     /// to find duplicates), and every value comes back as `.null`.
     private let buildsValues: Bool
+    /// True when a string not in NFC is refused rather than normalised (FORMAT.md, Strict JSON).
+    private let requiresNFC: Bool
 
-    private init(_ bytes: [UInt8], buildsValues: Bool) {
+    private init(_ bytes: [UInt8], buildsValues: Bool, requiresNFC: Bool = false) {
         self.bytes = bytes
         self.buildsValues = buildsValues
+        self.requiresNFC = requiresNFC
     }
 
     /// Parses a whole document.
@@ -32,12 +35,20 @@ public struct JSONParser {
         _ = try parse(bytes, buildingValues: false)
     }
 
-    private static func parse(_ bytes: [UInt8], buildingValues: Bool) throws(JSONParseError) -> JSONValue {
+    /// Checks that `bytes` is strict JSON as FORMAT.md defines it for every document of a bundle: what
+    /// `validate` checks, and every string already in NFC.
+    public static func validateStrict(_ bytes: [UInt8]) throws(JSONParseError) {
+        _ = try parse(bytes, buildingValues: false, requiringNFC: true)
+    }
+
+    private static func parse(_ bytes: [UInt8], buildingValues: Bool, requiringNFC: Bool = false)
+        throws(JSONParseError) -> JSONValue
+    {
         if String(validating: bytes, as: UTF8.self) == nil {
             let offset = firstInvalidUTF8Offset(bytes)
             throw location(in: bytes, at: offset, reason: "the text is not valid UTF-8 (byte offset \(offset))")
         }
-        var parser = JSONParser(bytes, buildsValues: buildingValues)
+        var parser = JSONParser(bytes, buildsValues: buildingValues, requiresNFC: requiringNFC)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -164,9 +175,15 @@ public struct JSONParser {
     }
 
     private mutating func inRepertoire(_ text: String, at start: Int) throws(JSONParseError) -> String {
-        guard let outside = UnicodeRepertoire.firstOutside(text) else { return text }
-        index = start
-        throw error("the string holds \(UnicodeRepertoire.describe(outside))")
+        if let outside = UnicodeRepertoire.firstOutside(text) {
+            index = start
+            throw error("the string holds \(UnicodeRepertoire.describe(outside))")
+        }
+        if requiresNFC && !text.utf8.elementsEqual(text.nfc.utf8) {
+            index = start
+            throw error("a string is not in Unicode NFC")
+        }
+        return text
     }
 
     /// The rest of a string that has an escape at `index`, its first bytes starting at `start`.

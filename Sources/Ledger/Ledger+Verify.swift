@@ -275,10 +275,18 @@ public struct ChainWalk {
 
     /// Checks the next event, already decoded (from the ledger or from an exported bundle).
     public mutating func check(_ event: RecordedEvent) -> VerificationProblem? {
+        if let gap = gap(before: event) { return first(gap) }
         if startsNewCommand(event), let problem = finishCommand() {
             return problem
         }
         return first(link(event))
+    }
+
+    /// A missing event before `event`: checked first, before the command before it is finished, so
+    /// that a line dropped inside a command is named as missing (FORMAT.md, Verdicts).
+    public func gap(before event: RecordedEvent) -> VerificationProblem? {
+        guard event.sequence != checked + 1 else { return nil }
+        return VerificationProblem(sequence: checked + 1, reason: "missing: the next event is \(event.sequence)")
     }
 
     /// The checks of one event that depend on the events before it; the recomputed hash is set aside.

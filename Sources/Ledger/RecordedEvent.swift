@@ -147,8 +147,20 @@ public struct RecordedEvent: Sendable, Hashable {
 }
 
 extension RecordedEvent {
+    /// The members of an envelope from before format 2; format 2 adds `signedAt` and `basis`.
+    static let envelopeMembers: Set<String> = [
+        "actor", "causation", "command", "correlation", "hash", "keyId", "payload", "prev", "recordedAt",
+        "schemaVersion", "seq", "signature", "stream", "streamVersion", "type",
+    ]
+
     /// Reads an event from its exported form (`canonicalEnvelope(includingHash: true)` parsed).
     public init(envelope value: JSONValue) throws(LedgerError) {
+        guard case .object(let members) = value,
+            Set(members.keys) == Self.envelopeMembers
+                || Set(members.keys) == Self.envelopeMembers.union(["signedAt", "basis"])
+        else {
+            throw .invalidCommand(reason: "the event's members are not those of an event envelope")
+        }
         func text(_ key: String) throws(LedgerError) -> String {
             guard let text = value[key]?.stringValue else {
                 throw .invalidCommand(reason: "the event has no string '\(key)'")
@@ -156,7 +168,7 @@ extension RecordedEvent {
             return text
         }
         func number(_ key: String) throws(LedgerError) -> Int64 {
-            guard let number = value[key]?.integerValue, number >= 0 else {
+            guard let number = value[key]?.integerValue, number >= 1 else {
                 throw .invalidCommand(reason: "the event has no number '\(key)'")
             }
             return number
@@ -167,8 +179,8 @@ extension RecordedEvent {
         guard let previous = EventHash(hex: try text("prev")), let hash = EventHash(hex: try text("hash")) else {
             throw .invalidCommand(reason: "the event's prev or hash is not 64 hex digits")
         }
-        guard let recordedAt = Timestamp(iso8601: try text("recordedAt")) else {
-            throw .invalidCommand(reason: "the event's recordedAt is not ISO 8601")
+        guard let recordedAt = Timestamp(eventTime: try text("recordedAt")) else {
+            throw .invalidCommand(reason: "the event's recordedAt is not YYYY-MM-DDTHH:MM:SS.mmmZ")
         }
         guard let signature = CanonicalBase64.decode(try text("signature")) else {
             throw .invalidCommand(reason: "the event's signature is not canonical base64")
@@ -176,10 +188,12 @@ extension RecordedEvent {
         var signedAt: Timestamp?
         var basis: CommandBasis?
         if value["signedAt"] != nil || value["basis"] != nil {
-            guard let time = Timestamp(iso8601: try text("signedAt")) else {
-                throw .invalidCommand(reason: "the event's signedAt is not ISO 8601")
+            guard let time = Timestamp(eventTime: try text("signedAt")) else {
+                throw .invalidCommand(reason: "the event's signedAt is not YYYY-MM-DDTHH:MM:SS.mmmZ")
             }
-            guard let seen = value["basis"], let basisHash = seen["hash"]?.stringValue.flatMap(EventHash.init(hex:)),
+            guard let seen = value["basis"], case .object(let basisMembers) = seen,
+                Set(basisMembers.keys) == ["hash", "seq"],
+                let basisHash = seen["hash"]?.stringValue.flatMap(EventHash.init(hex:)),
                 let basisSequence = seen["seq"]?.integerValue, basisSequence >= 0
             else {
                 throw .invalidCommand(reason: "the event's basis is not {\"hash\": 64 hex digits, \"seq\": a number}")

@@ -47,6 +47,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         millisecondsSinceEpoch = Int64(seconds) * 1000 + millis
     }
 
+    /// A time as an event's envelope carries it (FORMAT.md, Events): exactly
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, a real UTC date and time of the years 0001–9999.
+    public init?(eventTime text: String) {
+        guard text.utf8.count == 24, !text.hasPrefix("0000"), let time = Timestamp(iso8601: text),
+            time.iso8601.utf8.elementsEqual(text.utf8)
+        else { return nil }
+        self = time
+    }
+
     /// ISO 8601 in UTC with milliseconds.
     public var iso8601: String {
         var text: [UInt8] = []

@@ -77,7 +77,7 @@ enum BundleFiles {
                 try admit(name, size: kind.size, into: &found)
             }
         }
-        for required in [manifest, checkpoint, verifierKey] where found[required] == nil {
+        for required in [manifest, checkpoint, verifierKey, events, actors, evidenceList] where found[required] == nil {
             throw Refusal(code: .missingFile, message: "\(required) is missing")
         }
         return found

@@ -308,6 +308,14 @@ public struct BundleVerifier {
             rootHash: rootHash, withEvidence: withEvidence)
     }
 
+    /// Refuses the file at `path` unless it is strict JSON (FORMAT.md, Strict JSON: `parse`), before
+    /// its content is compared with what the events give.
+    private func validateStrictJSON(_ path: String) throws {
+        do { try JSONParser.validateStrict(try BundleFiles.read(directory, path)) } catch let error as JSONParseError {
+            throw Failure(code: .parse, message: "\(path): \(error)")
+        }
+    }
+
     private func strictJSON(_ bytes: [UInt8], _ path: String) throws -> JSONValue {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw Failure(code: .parse, message: "\(path): \(error)") }
@@ -425,6 +433,7 @@ public struct BundleVerifier {
                 try stop(error, applyingPending: false)
             }
             let event = if let quick = EventLine.event(line) { quick } else { try readEvent(line) }
+            if let gap = walk.gap(before: event) { try fail(gap) }
             if walk.startsNewCommand(event) { try finishCommand() }
             if let problem = walk.check(event) { try fail(problem) }
             if event.sequence == 1, let policy, event.hash != policy.genesis {
@@ -474,7 +483,9 @@ public struct BundleVerifier {
             throw Failure(code: .framework, message: "frameworks/\(id).json is not the framework the events registered")
         }
 
-        // evidence.json is compared with the documents the events added one document at a time.
+        // evidence.json is strict JSON (`parse`), then compared with the documents the events added
+        // one document at a time.
+        try validateStrictJSON(BundleFiles.evidenceList)
         var list = try ExpectedFile(directory, BundleFiles.evidenceList)
         defer { list.close() }
         var evidenceCount = 0
@@ -517,6 +528,7 @@ public struct BundleVerifier {
                 code: .results, message: "results/ does not hold exactly the \(published.count) published cycles")
         }
         for (cycle, hash) in published.sorted(by: { $0.key < $1.key }) {
+            try validateStrictJSON("results/\(cycle).json")
             guard try BundleFiles.digest(directory, "results/\(cycle).json").sha256 == hash else {
                 throw Failure(
                     code: .results,
@@ -536,6 +548,7 @@ public struct BundleVerifier {
             "\(published.count) publications follow from the events: \(published.keys.sorted().joined(separator: ", "))"
         )
 
+        try validateStrictJSON(BundleFiles.actors)
         guard
             try BundleFiles.read(directory, BundleFiles.actors)
                 == CanonicalJSON.encode(.array(replay.actors.keys.sorted().compactMap { replay.actors[$0]?.json }))

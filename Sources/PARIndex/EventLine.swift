@@ -43,7 +43,7 @@ enum EventLine {
             else { return nil }
             var signedAt: Timestamp?
             if expect(",\"signedAt\":") {
-                guard let text = plainString(), let time = Timestamp(iso8601: text) else { return nil }
+                guard let text = plainString(), let time = Timestamp(eventTime: text) else { return nil }
                 signedAt = time
             }
             guard (signedAt == nil) == (basis == nil),
@@ -51,7 +51,8 @@ enum EventLine {
                 expect(",\"streamVersion\":"), let streamVersion = integer(),
                 expect(",\"type\":"), let type = plainString(),
                 expect("}"), index == bytes.endIndex,
-                let recordedAt = Timestamp(iso8601: recordedText),
+                let recordedAt = Timestamp(eventTime: recordedText), sequence >= 1, streamVersion >= 1,
+                schemaVersion >= 1,
                 let signature = CanonicalBase64.decode(signatureText)
             else { return nil }
             return RecordedEvent(
