@@ -1346,6 +1346,35 @@ def trust_round_two_cases(g, corpus, G, receipts, genesis, inject):
            "so-noi-vu", enrolment("kiem-toan-moi", "Kiểm toán \U0001E030"), code="parse")
     inject("actor-name-thai", "an actor named in Thai letters (Unicode 14, outside the names' repertoire)", len(cmds),
            "so-noi-vu", enrolment("kiem-toan-thai", "สมชาย"))
+    # What the differential test (tools/differential.py) found the two verifiers reading differently, one case each.
+    derived = (("evidence.json", b'[{"name":"a","name":"b"}]', "a duplicate member"),
+               ("actors.json", canonical(deep(64)), "arrays nested 65 levels deep"),
+               (next(p for p in sorted(G) if p.startswith("results/")), b'{"cycle":', "truncated JSON"))
+    for path, data, what in derived:
+        case_id = path.split("/")[0].replace(".json", "") + "-not-strict-json"
+        corpus.add(case_id, f"{path} holding {what}, bound and re-signed by the insider (strict JSON first)",
+                   g.seal(dict(G, **{path: data})), 1, "parse")
+    sealed = g.seal(G)
+    corpus.add("manifest-not-canonical", "manifest.json with a newline after its canonical JSON, bound and re-signed",
+               g.seal(G, manifest_bytes=sealed["manifest.json"].rstrip(b"\n") + b"\n"), 1, "parse")
+    for path in ("events.jsonl", "actors.json", "evidence.json"):
+        corpus.add(f"unlisted-missing-{path.split('.')[0]}", f"{path} removed and left out of the re-signed manifest",
+                   g.seal({p: d for p, d in G.items() if p != path}, leaf_hashes=[e["hash"] for e in ev]), 1,
+                   "missing-file")
+    for case_id, member, value in (("envelope-stream-version-zero", "streamVersion", 0),
+                                   ("envelope-time-without-millis", "recordedAt", ev[-1]["recordedAt"][:19] + "Z"),
+                                   ("envelope-year-zero", "recordedAt", "0000" + ev[-1]["recordedAt"][4:])):
+        events = [dict(e) for e in ev]
+        events[-1][member] = value
+        events[-1]["hash"] = sha(canonical({k: v for k, v in events[-1].items() if k != "hash"}))
+        corpus.add(case_id, f"the last event's {member} set to {value!r}, hash and root recomputed by the insider",
+                   g.seal(G, events), 1, "parse", seq=len(ev), parse_line=True)
+    multi = next(c for c in cmds if len(c.events) > 2)
+    first = g.first_seq(cmds.index(multi))
+    lines = G["events.jsonl"].split(b"\n")
+    corpus.add("line-dropped-inside-command", f"event {first + 1}, inside a command of {len(multi.events)} events, left out "
+               "(the rest resealed as it is): named missing before the shortened command's signature",
+               g.seal(dict(G, **{"events.jsonl": b"\n".join(lines[:first] + lines[first + 1:])})), 1, "chain", seq=first + 1)
     corpus.add("file-name-not-utf8", "a file whose name is not UTF-8 beside the bundle's files", G, 1, "unexpected-file",
                runtime="not-utf8-name", runtime_path="events.jsonl")
     corpus.add("nested-directory", "a directory inside frameworks/", G, 1, "unexpected-file", runtime="subdirectory",
