@@ -178,3 +178,19 @@ import Testing
         #expect(DisplayName.problem("A\u{200B}B", "x") != nil)
     }
 }
+
+/// Where commands enter, the ledger refuses what the verifiers would refuse in its bundle.
+@Suite struct EntryTests {
+    @Test func aCommandHoldingACharacterNewerThanUnicode14IsRefusedAndAppendsNothing() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = try Fixture(in: directory)
+        let before = try fixture.ledger.head()
+        #expect {
+            try fixture.append("late-letter", [draft("unit/1", "1.5", criterion: "1.1\u{1E030}")])
+        } throws: { error in
+            "\(error)".contains("U+1E030") && "\(error)".contains("Unicode 14.0")
+        }
+        #expect(try fixture.ledger.head() == before)
+        #expect(try fixture.ledger.verify().isIntact)
+    }
+}
