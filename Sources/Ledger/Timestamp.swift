@@ -27,7 +27,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             digits.last == UInt8(ascii: "Z"),
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            year >= 1, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var millis: Int64 = 0
         if digits.count == 24, digits[19] == UInt8(ascii: "."), let fraction = number(20..<23) {
@@ -50,7 +50,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// A time as an event's envelope carries it (FORMAT.md, Events): exactly
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, a real UTC date and time of the years 0001–9999.
     public init?(eventTime text: String) {
-        guard text.utf8.count == 24, !text.hasPrefix("0000"), let time = Timestamp(iso8601: text),
+        guard text.utf8.count == 24, let time = Timestamp(iso8601: text),
             time.iso8601.utf8.elementsEqual(text.utf8)
         else { return nil }
         self = time
