@@ -602,6 +602,19 @@ def build_ledger(cli, evidence_dir):
     return receipts
 
 
+def load_ledger(cli, bundle):
+    """The exported bundle as a Ledger holding every private key of the CLI's key directory (by key id) and the
+    ledger's log key."""
+    keys = {}
+    for name in os.listdir(cli.keys):
+        if name.endswith(".key"):
+            key = read_key_file(os.path.join(cli.keys, name))
+            keys[key_id(raw_public(key))] = key
+    log_key = read_key_file(os.path.join(cli.ledger, "log.key"))
+    files = load_tree(bundle)
+    return Ledger(files, keys, log_key, files["manifest.json"].endswith(b"\n"))
+
+
 def export(cli, out, with_evidence):
     args = ["export", out, "--quiet"]
     if with_evidence:
@@ -1293,6 +1306,14 @@ def trust_round_two_cases(g, corpus, G, receipts, genesis, inject):
             ("checkpoint-unknown-signer", "a second, well-formed signature line by a key nobody trusts (ignored)",
              f"{note}— example.com/other {stranger}\n", None)):
         corpus.add(case_id, description, dict(G, **{"checkpoint.txt": checkpoint.encode()}), 0 if code is None else 1, code)
+    corpus.add("checkpoint-signer-name-combining", "a second, well-formed signature line whose name starts with a "
+               "combining mark (a separator is a code point, not a character: ignored)",
+               dict(G, **{"checkpoint.txt": f"{note}— \u0301example.com/other {stranger}\n".encode()}), 0, None)
+    combining = witness_verifier_key("\u0301witness.example/x", raw_public(new_key()))[0]
+    corpus.add("policy-witness-name-combining", "a policy whose witness name starts with a combining mark, and a "
+               "comment whose '#' is followed by one: a valid policy (quorum 0)", G, 0, None, trust="trust-policy.txt",
+               extra={"trust-policy.txt": genesis.replace(b"quorum 0\n", f"#\u0301 ghi chú\nwitness {combining}\nquorum 0\n"
+                                                                  .encode())})
     corpus.add("checkpoint-not-utf8", "a second signature line whose name is not UTF-8",
                dict(G, **{"checkpoint.txt": note.encode() + b"\xe2\x80\x94 \xff\xfe " + stranger.encode() + b"\n"}), 1,
                "checkpoint")
@@ -1515,14 +1536,8 @@ def make(arguments):
             print("warning: this parledger has no trust-policy command; the corpus writes the policies itself", file=sys.stderr)
         receipts = {name: open(path, "rb").read() for name, path in receipt_paths.items()}
 
-        keys = {}
-        for name in os.listdir(cli.keys):
-            if name.endswith(".key"):
-                key = read_key_file(os.path.join(cli.keys, name))
-                keys[key_id(raw_public(key))] = key
-        log_key = read_key_file(os.path.join(cli.ledger, "log.key"))
-        files = load_tree(with_ev)
-        g = Ledger(files, keys, log_key, files["manifest.json"].endswith(b"\n"))
+        g = load_ledger(cli, with_ev)
+        files, log_key = g.files, g.log_key
         g.actor_keys = {c.actor: c.key_id for c in g.commands}
         if not has_policy:
             policy = g.policy(g.events[0]["hash"], log_key)

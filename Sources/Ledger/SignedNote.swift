@@ -29,7 +29,7 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(Problem) {
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let parts = text.splitScalars("+", maxSplits: 2)
         guard parts.count == 3, SignedNote.isValidName(parts[0]), parts[1].utf8.count == 8,
             parts[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
             let hash = UInt32(parts[1], radix: 16), let material = CanonicalBase64.decode(parts[2], count: 33),
@@ -112,8 +112,8 @@ public enum SignedNote {
         for line in String(decoding: bytes[(split + 2)..<(bytes.count - 1)], as: UTF8.self).split(
             separator: "\n", omittingEmptySubsequences: false)
         {
-            let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
-            guard line.hasPrefix("— "), fields.count == 2, isValidName(fields[0]),
+            let fields = String(String.UnicodeScalarView(line.unicodeScalars.dropFirst(2))).splitScalars(" ")
+            guard line.startsWithScalars("— "), fields.count == 2, isValidName(fields[0]),
                 let blob = CanonicalBase64.decode(fields[1]), blob.count > 4
             else {
                 throw NoteVerifierKey.Problem(description: "malformed signature line '\(line)'")

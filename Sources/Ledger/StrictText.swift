@@ -43,3 +43,28 @@ extension StringProtocol {
         return String(trimmed)
     }
 }
+
+extension StringProtocol {
+    /// The pieces between each `separator`, read scalar by scalar as every other verifier reads text:
+    /// Swift's `split` works on characters, and a space or `+` followed by a combining mark is one
+    /// character with it, so it would not be split there.
+    public func splitScalars(_ separator: Unicode.Scalar, maxSplits: Int = .max) -> [String] {
+        var pieces: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if scalar == separator && pieces.count < maxSplits {
+                pieces.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        pieces.append(String(current))
+        return pieces
+    }
+
+    /// Whether the text's first scalars are `prefix`'s, compared scalar by scalar (not by character).
+    public func startsWithScalars(_ prefix: String) -> Bool {
+        unicodeScalars.starts(with: prefix.unicodeScalars)
+    }
+}

@@ -57,13 +57,13 @@ public struct TrustPolicy: Sendable, Hashable {
                         "trust policy line \(index + 1): the control character U+\(String(control.value, radix: 16, uppercase: true)) (items are separated by single spaces)"
                 )
             }
-            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.isEmpty || line.utf8.first == UInt8(ascii: "#") { continue }
             guard seen.insert(Array(line.utf8)).inserted else {
                 throw Problem(description: "trust policy line \(index + 1): a repeated line")
             }
             lines.append((index + 1, String(line)))
         }
-        guard lines.first?.text == Self.header else {
+        guard let first = lines.first, SignedNote.sameName(first.text, Self.header) else {
             throw Problem(description: "the trust policy does not start with '\(Self.header)'")
         }
         lines.removeFirst()
@@ -73,7 +73,7 @@ public struct TrustPolicy: Sendable, Hashable {
         var witnesses: [NoteVerifierKey] = []
         var quorum: Int?
         for (number, line) in lines {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let parts = line.splitScalars(" ")
             func refuse(_ why: String) -> Problem {
                 Problem(description: "trust policy line \(number) ('\(line)'): \(why)")
             }

@@ -215,7 +215,7 @@ public struct BundleVerifier {
             throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)")
         }
         for (index, line) in checkpoint.extensions.enumerated() {
-            let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let words = line.splitScalars(" ")
             let isResults =
                 words.count == 3 && words[0] == "parledger-results" && Slug.isValid(words[1])
                 && BundleFiles.isHex64(words[2])

@@ -119,6 +119,15 @@ import Testing
         }
     }
 
+    @Test func separatorsAreCodePointsEvenBeforeACombiningMark() throws {
+        let note = SignedNote.sign("parledger/tinh-thu\n1\nroot\n", name: verifier.name, key: key)
+        let blob = Data(repeating: 1, count: 68).base64EncodedString()
+        let signatures = try SignedNote.split(note + "— \u{301}example.com/other \(blob)\n").signatures
+        #expect(signatures.map(\.name) == [verifier.name, "\u{301}example.com/other"])
+        #expect("a +\u{301}b".splitScalars("+") == ["a ", "\u{301}b"])
+        #expect("w \u{301}x".splitScalars(" ") == ["w", "\u{301}x"])
+    }
+
     @Test func namesAreComparedByteForByteNotAsEquivalentText() {
         #expect(!SignedNote.sameName("witness/K", "witness/\u{212A}"))
         #expect(!SignedNote.sameName("caf\u{E9}", "cafe\u{301}"))
