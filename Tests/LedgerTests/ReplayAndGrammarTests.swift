@@ -65,6 +65,25 @@ import Testing
             "\(String(describing: problem))")
     }
 
+    @Test func aHostThatRemovesAnIdFromItsIndexToAppendTheCommandAgainIsCaughtByVerify() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = try Fixture(in: directory, options: permitAll)
+        let correction = try fixture.command("correction", [draft("unit/1", "1.5")])
+        try fixture.ledger.append(correction)
+        try fixture.append("later", [draft("unit/1", "2.5")])
+        #expect(try fixture.ledger.verify().isIntact)
+        // The host deletes the command id beneath the ledger and appends the same signed command again.
+        _ = try fixture.ledger.environment.write {
+            try $0.delete(Array("correction".utf8), in: fixture.ledger.commands)
+        }
+        let replayed = try fixture.ledger.append(correction)
+        #expect(!replayed.wasAlreadyRecorded && replayed.events.first?.sequence == 4)
+        let report = try fixture.ledger.verify()
+        #expect(report.problem?.kind == .command, "\(String(describing: report.problem))")
+        #expect(report.problem?.sequence == 4)
+        #expect(report.problem?.reason.contains("already used by the command at events 2–2") == true)
+    }
+
     @Test func aCausationThatIsNotTheCommandIdIsRefused() throws {
         let (_, events) = try history()
         let original = events[1]
