@@ -952,7 +952,7 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     corpus.add("stream-version", "the last event claims the wrong version of its stream", g.seal(G, version), 1, "chain", seq=n)
 
     # --- well-signed commands that break a rule (the right actor's real key) ---
-    def inject(case_id, description, at, actor, drafts, code="rule", after_shift_ms=None, times=None):
+    def inject(case_id, description, at, actor, drafts, code="rule", after_shift_ms=None, times=None, nth=0):
         commands = g.commands_copy()
         previous = commands[at - 1]
         when = times or previous.events[-1]["recordedAt"]
@@ -977,7 +977,7 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
                     draft["recordedAt"] = shift_time(draft["recordedAt"], after_shift_ms)
         events = g.build(commands, resign_from=at)
         corpus.add(case_id, description, reseal_events(events), 0 if code is None else 1, code,
-                   seq=None if code is None else g.first_seq(at, commands), parse_line=code == "parse")
+                   seq=None if code is None else g.first_seq(at, commands) + nth, parse_line=code == "parse")
 
     unit_stream = lambda unit: f"cycle/{CYCLE}/unit/{unit}"
     def self_score(unit, code, points, **more):
@@ -1396,6 +1396,27 @@ def trust_round_two_cases(g, corpus, G, receipts, genesis, inject):
     corpus.add("line-dropped-inside-command", f"event {first + 1}, inside a command of {len(multi.events)} events, left out "
                "(the rest resealed as it is): named missing before the shortened command's signature",
                g.seal(dict(G, **{"events.jsonl": b"\n".join(lines[:first] + lines[first + 1:])})), 1, "chain", seq=first + 1)
+    # What the differential test's rules family found (actors' real keys).
+    extension = next(c for c in cmds if c.types == ["DeadlineExtended"]).events[0]
+    inject("cycle-id-empty", "a deadline extension naming the cycle '' (an id no database can hold)", len(cmds), "so-noi-vu",
+           [(extension["stream"], "DeadlineExtended", dict(extension["payload"], cycle=""))])
+    loose = enrolment("kiem-toan-khoa", "Kiểm toán Khóa")
+    loose[0][2]["publicKey"] = spare_bits(loose[0][2]["publicKey"])
+    inject("public-key-not-canonical", "an actor enrolled with its key's base64 holding a spare padding bit", len(cmds),
+           "so-noi-vu", loose)
+    document = sha(b"Bien ban giai trinh so-y-te")
+    inject("second-event-not-permitted", "a unit officer's command of an evidence document and a survey import: the "
+           "refusal names the second event", len(cmds), "cb-so-y-te",
+           [(f"evidence/{document}", "EvidenceAdded", {"sha256": document, "name": "bien-ban.pdf", "size": 27,
+                                                       "unit": "so-y-te"}),
+            (f"cycle/{CYCLE}/unit/so-y-te", "SurveyScoresImported",
+             {"cycle": CYCLE, "unit": "so-y-te", "scores": [{"criterion": "2.1", "points": "1"}], "source": "x"})], nth=1)
+    moved = g.commands_copy()
+    moved[0].events[0]["stream"] = f"cycle/{CYCLE}"
+    moved_events = g.build(moved, resign_from=0)
+    corpus.add("genesis-enrolment-other-stream", "the first enrolment recorded in another stream, signed by its own key "
+               "(its rule, not its signature, fails)", g.seal(G, moved_events), 1, "rule", seq=1,
+               trust="trust-policy.txt", extra={"trust-policy.txt": g.policy(moved_events[0]["hash"], g.log_key)})
     corpus.add("file-name-not-utf8", "a file whose name is not UTF-8 beside the bundle's files", G, 1, "unexpected-file",
                runtime="not-utf8-name", runtime_path="events.jsonl")
     corpus.add("nested-directory", "a directory inside frameworks/", G, 1, "unexpected-file", runtime="subdirectory",

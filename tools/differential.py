@@ -2,7 +2,8 @@
 """Seeded differential fuzzer of the two certified-bundle verifiers (FORMAT.md, parledger-bundle/2).
 
 Usage:
-  python3 tools/differential.py [--seed N] [--mutants N] [--save DIR] [--bundle-verdicts PATH] [--quiet]
+  python3 tools/differential.py [--seed N] [--mutants N] [--families A,B,…] [--save DIR] [--bundle-verdicts PATH]
+                                [--parledger PATH] [--quiet]
   python3 tools/differential.py --replay DIR [--bundle-verdicts PATH]
 
 It plays the insider who holds a log key. From the committed corpus (Tests/BundleCorpus: the genuine
@@ -20,14 +21,35 @@ swapped, moved or replayed; envelope members changed), re-sealing what the insid
 and chain, Merkle root, manifest, checkpoint and its signature) so that mutants reach the deep checks,
 and sometimes deliberately not or half.
 
+Those families hold no actor's key, so an edited payload ends at `signature`. The `rules` family (about a
+fifth of the mutants) reaches the rules of the cycle (FORMAT.md §Rules of the cycle): at start-up it builds a
+fresh tiny ledger with the real CLI (`--parledger`, by default .build/debug/parledger) as
+tools/bundle_corpus.py `make` does, exports it without evidence files and keeps every actor's private key and
+the log key in memory for the run. Each of its mutants picks an event type (those of the cycle three times as
+often as the actors', frameworks' and evidence's), one event of that type, and edits one thing: a payload
+member deleted, made null or of another JSON type, an unknown member added, or given an edge value (points,
+criterion codes, ids, dates and times, integers, hashes and keys, enumerations, blank and non-NFC text, arrays
+emptied, repeated, reordered); or the event's type or stream changed, the event moved to another unit, its
+command copied later with a fresh id or dropped, or nothing changed (a control). The event types the tiny
+ledger lacks are made by inserting a scenario, signed by the actors who may record it: an explanation
+requested and given, a withdrawal and new submission, an objection answered and corrected. The command and
+every later one are signed again by their actors (recordedAt and signedAt kept; an inserted command signed and
+recorded when the one before it was), the spot-check draws drawn again when the closing hash changed, actors'
+`lastChangedAt` moved with their events, and the bundle sealed with the real log key under the CLI's trust
+policy (naming the new genesis when event 1 changed). The verdict is not known beforehand: both verifiers must
+agree, as for every family. Its base ledger (keys, times) is new in each run, so a rules mutant is reproducible
+from (seed, index) within a run only; a saved case holds the whole bundle and policy and replays without it.
+`--families` limits a run to some families (the tiny ledger is built only with `rules`).
+
 Each mutant is a small directory (unchanged files hard-linked from one re-sealed base bundle) judged
 by the Python verifier (tools/verify_bundle.py, called in this process) and, concurrently, by the Swift
 one (the `bundle-verdicts` test executable: long-running processes reading one job a line; built with
 `swift build --product bundle-verdicts` when missing). Both must give the same exit code and the same
 code in `FAILED [<code>]`. A verifier that raises, dies or takes more than 20 s on a mutant fails it.
 Prints progress every 500 mutants (not with --quiet), a summary per family, every class of disagreement
-(family, mutation, both verdicts) with an example, and last `N passed, M failed`; exits 1 when M > 0.
-On 2 cores, 5000 mutants take about two minutes with the debug Swift build, which is the slower judge.
+(family, mutation, both verdicts; for `rules` the mutation is `<edit>:<event type>`) with an example, and last
+`N passed, M failed`; exits 1 when M > 0. On 2 cores, 5000 mutants take about three minutes with the debug
+Swift build, which is the slower judge, the tiny ledger's build included.
 
 `--save DIR` keeps each failing mutant as DIR/<index>-<family>/ with bundle/, trust-policy.txt,
 receipt.json (when used) and case.json (family, mutation, seed, index, both verdicts, the commands
@@ -40,6 +62,7 @@ import contextlib
 import copy
 import datetime
 import dataclasses
+import decimal
 import hashlib
 import io
 import itertools
@@ -59,6 +82,7 @@ import time
 import traceback
 import typing
 import unicodedata
+import uuid
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS)
@@ -70,6 +94,7 @@ ROOT = bc.ROOT
 GENUINE_BUNDLE = os.path.join(bc.CORPUS, "cases", "genuine-no-evidence", "bundle")
 GENUINE_RECEIPT = os.path.join(bc.CORPUS, "cases", "genuine-receipt", "receipt.json")
 DEFAULT_VERDICTS = os.path.join(ROOT, ".build", "debug", "bundle-verdicts")
+DEFAULT_PARLEDGER = os.path.join(ROOT, ".build", "debug", "parledger")
 TIME_LIMIT = 20          # seconds per verifier per mutant
 SWIFT_PROCESSES = 2      # the debug Swift verifier is slower than the Python one: two keep both cores busy
 WINDOW = 64              # mutants judged by Python whose Swift verdict is still awaited
@@ -221,26 +246,12 @@ def command_runs(events):
     return runs
 
 
-class Insider:
-    """The genuine bundle, policy and receipt re-sealed under a log key derived from the seed, and the tools of
-    the log key's holder: seal a bundle, sign and cosign notes, issue receipts, write policies."""
+class Sealer:
+    """The tools of a log key's holder for one ledger: seal a bundle, sign notes."""
 
-    def __init__(self, seed):
-        genuine = bc.load_tree(GENUINE_BUNDLE)
-        self.key = derive_key(seed, "log")
-        self.witness_keys = {name: derive_key(seed, name) for name in WITNESSES + ("witness.example/gamma",)}
-        self.ledger = bc.Ledger(genuine, {}, self.key, genuine["manifest.json"].endswith(b"\n"))
-        self.origin, self.events = self.ledger.origin, self.ledger.events
-        genuine["verifier-key.txt"] = (bc.note_verifier_key(self.origin, bc.raw_public(self.key)) + "\n").encode()
-        self.files = self.seal(genuine)
-        with open(GENUINE_RECEIPT, "rb") as handle:
-            self.receipt_command = json.loads(handle.read())["command"]
-        self.receipt = self.issue_receipt(self.events)
-        self.policy = self.policy_text(self.policy_lines())
-        self.cosigned_files = dict(self.files, **{"checkpoint.txt": self.cosigned(self.files["checkpoint.txt"])})
-        body = json.loads(self.receipt)
-        body["checkpoint"] = self.cosigned(body["checkpoint"].encode()).decode()
-        self.cosigned_receipt = bc.canonical(body)
+    def __init__(self, ledger, key):
+        self.ledger, self.key = ledger, key
+        self.origin, self.events = ledger.origin, ledger.events
 
     def seal(self, files, manifest=None):
         """Rewrite manifest.json (unless given) and checkpoint.txt as the log key's holder: the manifest lists
@@ -264,12 +275,35 @@ class Insider:
                 "rootHash": root.hex(), "withEvidence": bc.with_evidence(files)}
         return bc.canonical(body) + (b"\n" if self.ledger.manifest_newline else b"")
 
-    def manifest_body(self):
-        return json.loads(self.files["manifest.json"])
-
     def sign(self, text):
         """The note of `text` (bytes) signed by the log key."""
         return Note(text, [signature_line(self.origin, note_blob(text, self.origin, self.key))])
+
+
+class Insider(Sealer):
+    """The genuine bundle, policy and receipt re-sealed under a log key derived from the seed, and the tools of
+    the log key's holder: seal a bundle, sign and cosign notes, issue receipts, write policies. `keyholder` (a
+    Keyholder, for the `rules` family) is None unless given."""
+
+    def __init__(self, seed, keyholder=None):
+        genuine = bc.load_tree(GENUINE_BUNDLE)
+        key = derive_key(seed, "log")
+        super().__init__(bc.Ledger(genuine, {}, key, genuine["manifest.json"].endswith(b"\n")), key)
+        self.keyholder = keyholder
+        self.witness_keys = {name: derive_key(seed, name) for name in WITNESSES + ("witness.example/gamma",)}
+        genuine["verifier-key.txt"] = (bc.note_verifier_key(self.origin, bc.raw_public(self.key)) + "\n").encode()
+        self.files = self.seal(genuine)
+        with open(GENUINE_RECEIPT, "rb") as handle:
+            self.receipt_command = json.loads(handle.read())["command"]
+        self.receipt = self.issue_receipt(self.events)
+        self.policy = self.policy_text(self.policy_lines())
+        self.cosigned_files = dict(self.files, **{"checkpoint.txt": self.cosigned(self.files["checkpoint.txt"])})
+        body = json.loads(self.receipt)
+        body["checkpoint"] = self.cosigned(body["checkpoint"].encode()).decode()
+        self.cosigned_receipt = bc.canonical(body)
+
+    def manifest_body(self):
+        return json.loads(self.files["manifest.json"])
 
     def cosign(self, text, name, line_name=None, key_id_name=None, **times):
         """A witness's cosignature line of the note text, perhaps under another name or key ID."""
@@ -1343,6 +1377,455 @@ def mutate_structure(insider, rng):
     return base_mutant(insider, op, f"{what}; {level}", files=reseal(insider, events, level, rechained), receipt=receipt)
 
 
+# ---- rules: the cycle's events edited and signed again by their actors -----------------------------------
+
+class Keyholder(Sealer):
+    """A tiny ledger built afresh with the real CLI as tools/bundle_corpus.py `make` builds it, exported without
+    evidence files, with every actor's private key and the log key (in memory only, for the run): the insider
+    who signs any command as its actor. `policy` is the CLI's trust policy of the ledger."""
+
+    def __init__(self, ledger, policy):
+        super().__init__(ledger, ledger.log_key)
+        self.files, self.policy = ledger.files, policy
+        self.templates = {command.actor: command for command in ledger.commands}  # a command of each actor
+        self.secretariat = self.events[0]["actor"]
+        self.cycle = next(e["payload"] for e in self.events if e["type"] == "CycleOpened")
+        frameworks = {e["payload"]["id"]: e["payload"]["framework"] for e in self.events if e["type"] == "FrameworkRegistered"}
+        self.criteria = {unit["id"]: dict(flatten(frameworks[self.cycle["frameworks"][unit["kind"]]]["criteria"]))
+                         for unit in self.cycle["units"]}
+        self.first_evidence = next(e["payload"]["sha256"] for e in self.events if e["type"] == "EvidenceAdded")
+        self.public_keys = [e["payload"]["publicKey"] for e in self.events if e["type"] == "ActorEnrolled"]
+        made = {kind for _, kinds in SCENARIOS.values() for kind in kinds}
+        in_cycle = {e["type"] for e in self.events if e["stream"].startswith("cycle/")} | made
+        self.types = sorted({e["type"] for e in self.events} | made)
+        self.type_weights = [CYCLE_WEIGHT if kind in in_cycle else 1 for kind in self.types]
+
+    @classmethod
+    def build(cls, parledger):
+        """Build the tiny ledger with the CLI `parledger` in a temporary directory, removed with its key files."""
+        with tempfile.TemporaryDirectory(prefix="parledger-differential-ledger-") as work:
+            cli = bc.CLI(parledger, work)
+            documents = os.path.join(work, "documents")
+            os.makedirs(documents)
+            bc.build_ledger(cli, documents)
+            bundle = os.path.join(work, "bundle")
+            bc.export(cli, bundle, False)
+            return cls(bc.load_ledger(cli, bundle), cli.run("trust-policy").encode())
+
+    @property
+    def units(self):
+        return [unit["id"] for unit in self.cycle["units"]]
+
+    def leaves(self, unit, method=None):
+        return [code for code, c in self.criteria[unit].items() if "children" not in c and method in (None, c["method"])]
+
+    def bundle(self, events):
+        """The exported bundle holding these events, sealed with the log key. In actors.json, each actor's
+        `lastChangedAt` is the seq of the last event of its stream (moved with the events inserted or dropped
+        before it); the other files are as exported."""
+        last = {event["stream"]: event["seq"] for event in events}
+        actors = json.loads(self.files["actors.json"])
+        for actor in actors:
+            actor["lastChangedAt"] = last.get(f"actor/{actor['id']}", actor["lastChangedAt"])
+        return self.seal(dict(self.files, **{"events.jsonl": bc.events_bytes(events), "actors.json": bc.canonical(actors)}))
+
+    def policy_for(self, events):
+        """The CLI's policy, or the same one naming the genesis these events have when it changed."""
+        if events and events[0]["hash"] != self.events[0]["hash"]:
+            return self.ledger.policy(events[0]["hash"], self.key)
+        return self.policy
+
+
+def flatten(criteria):
+    """(code, criterion) of every criterion of a framework, depth first."""
+    for criterion in criteria:
+        yield criterion["code"], criterion
+        yield from flatten(criterion.get("children", []))
+
+
+def fresh_id(rng):
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def renewed(command, rng, previous):
+    """`command` made a new command: a fresh id (its correlation and causation too), signed and recorded at the
+    moment the command before it (`previous`) was recorded; it is signed when the history is built."""
+    command.id = command.correlation = fresh_id(rng)
+    command.signed_at = previous.events[-1]["recordedAt"]
+    for draft in command.events:
+        draft.update(causation=command.id, recordedAt=command.signed_at)
+    return command
+
+
+def new_command(holder, rng, actor, previous, drafts):
+    """A new command of `actor` holding these (type, stream, payload) events, after `previous`."""
+    command = holder.templates[actor].copy()
+    command.events = [{"payload": payload, "schemaVersion": 1, "stream": stream, "type": kind}
+                      for kind, stream, payload in drafts]
+    return renewed(command, rng, previous)
+
+
+def command_index(commands, kind, unit=None):
+    return next(i for i, c in enumerate(commands) if kind in c.types and unit in (None, c.events[0]["payload"].get("unit")))
+
+
+def scenario_explanation(holder, commands, rng):
+    """The chair asks a unit for an explanation once appraisal opens; the unit's officer answers."""
+    at = command_index(commands, "SpotCheckSeedCommitted") + 1
+    unit, cycle = rng.choice(holder.units), holder.cycle["cycle"]
+    criterion, request = rng.choice(holder.leaves(unit, "assessed")), f"giai-trinh-{rng.randrange(100)}"
+    stream = f"cycle/{cycle}/unit/{unit}"
+    asked = new_command(holder, rng, bc.CHAIR, commands[at - 1], [("ExplanationRequested", stream, {
+        "criterion": criterion, "cycle": cycle, "question": "Đề nghị giải trình tài liệu kiểm chứng", "request": request,
+        "unit": unit})])
+    answered = new_command(holder, rng, f"cb-{unit}", asked, [("ExplanationGiven", stream, {
+        "answer": "Đơn vị giải trình và bổ sung tài liệu", "cycle": cycle,
+        "evidence": rng.choice([[], [holder.first_evidence]]), "request": request, "unit": unit})])
+    commands[at:at] = [asked, answered]
+    return at, f"{unit} asked to explain {criterion} and answering"
+
+
+def scenario_withdrawal(holder, commands, rng):
+    """A unit takes its submission back and submits again."""
+    unit, cycle = rng.choice(holder.units), holder.cycle["cycle"]
+    at, stream = command_index(commands, "SelfAssessmentSubmitted", unit) + 1, f"cycle/{cycle}/unit/{unit}"
+    withdrawn = new_command(holder, rng, f"cb-{unit}", commands[at - 1], [("SelfAssessmentWithdrawn", stream, {
+        "cycle": cycle, "reason": "Bổ sung tài liệu kiểm chứng", "unit": unit})])
+    again = new_command(holder, rng, f"cb-{unit}", withdrawn, [("SelfAssessmentSubmitted", stream,
+                                                                {"cycle": cycle, "unit": unit})])
+    commands[at:at] = [withdrawn, again]
+    return at, f"{unit} withdrawing and submitting again"
+
+
+def scenario_objection(holder, commands, rng):
+    """After publication a unit objects; the secretariat answers and corrects, naming the objection."""
+    at = command_index(commands, "ResultsPublished") + 1
+    unit, cycle = rng.choice(holder.units), holder.cycle["cycle"]
+    criterion, objection = rng.choice(holder.leaves(unit)), f"kn-{rng.randrange(100)}"
+    stream = f"cycle/{cycle}/unit/{unit}"
+    filed = new_command(holder, rng, f"cb-{unit}", commands[at - 1], [("ObjectionFiled", stream, {
+        "criterion": criterion, "cycle": cycle, "objection": objection, "reason": "Đề nghị xem xét lại điểm", "unit": unit})])
+    answered = new_command(holder, rng, holder.secretariat, filed, [("ObjectionAnswered", stream, {
+        "answer": "Chấp nhận kiến nghị", "cycle": cycle, "decision": "accepted", "objection": objection, "unit": unit})])
+    corrected = new_command(holder, rng, holder.secretariat, answered, [("CorrectionRecorded", stream, {
+        "criterion": criterion, "cycle": cycle, "decision": "901/QĐ-UBND", "objection": objection,
+        "points": holder.criteria[unit][criterion]["maxPoints"], "reason": "Chấp nhận kiến nghị", "unit": unit})])
+    commands[at:at] = [filed, answered, corrected]
+    return at, f"{unit} objecting to {criterion}, answered and corrected"
+
+
+# scenario: (how it is inserted, the event types only it makes), for the types the tiny ledger lacks
+SCENARIOS = {"explanation": (scenario_explanation, ("ExplanationRequested", "ExplanationGiven")),
+             "withdrawal": (scenario_withdrawal, ("SelfAssessmentWithdrawn",)),
+             "objection": (scenario_objection, ("ObjectionFiled", "ObjectionAnswered"))}
+CYCLE_WEIGHT = 3          # an event type of the cycle is picked this many times as often as an actor's or framework's
+OTHER_SCENARIO = 0.2      # how often a scenario is inserted besides the one that holds the picked type
+
+
+def rules_history(holder, rng):
+    """The genuine commands (copies) with the scenario that makes the picked event type inserted, and sometimes
+    another; the picked type; the index of the first command inserted (the count when none); what was inserted."""
+    kind = rng.choices(holder.types, holder.type_weights)[0]
+    names = {name for name, (_, made) in SCENARIOS.items() if kind in made}
+    if rng.random() < OTHER_SCENARIO:
+        names.add(rng.choice(sorted(SCENARIOS)))
+    commands, start, inserted = holder.ledger.commands_copy(), None, []
+    for name in sorted(names):
+        at, what = SCENARIOS[name][0](holder, commands, rng)
+        start = at if start is None else min(start, at)
+        inserted.append(what)
+    return commands, kind, len(commands) if start is None else start, inserted
+
+
+# ---- rules: one thing of one event's payload ---
+
+def members(value, path=()):
+    """(path, value) of every member and element within a JSON value, depth first."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield path + (key,), item
+        yield from members(item, path + (key,))
+
+
+def name_of(path):
+    """The member name a value is found under: its own, or its array's."""
+    return next((key for key in reversed(path) if isinstance(key, str)), "")
+
+
+def value_at(value, path):
+    for key in path:
+        value = value[key]
+    return value
+
+
+POINT_MEMBERS = {"points", "maxPoints", "minimumPercent", "provincialCommendationPercent", "fieldMinimumPercent",
+                 "anyCommendationPercent", "spotCheckPercent", "assessed", "survey"}
+ID_MEMBERS = {"cycle", "unit", "actor", "request", "objection", "previousCycle", "scope", "drawn", "added", "id"}
+TIME_MEMBERS = {"selfAssessmentDeadline", "until", "date", "from"}
+ENUMS = {"kind": ("department", "district", "Department", "ward", ""),
+         "unitKind": ("department", "district", "Department", "ward"),
+         "decision": ("recognise", "not-recognise", "raise", "lower", "accepted", "rejected", "Recognise", "recognise ",
+                      "642/QĐ-UBND"),
+         "role": ("secretariat", "unit-officer", "council-member", "steering-committee", "survey-contractor", "auditor",
+                  "Secretariat", "admin", ""),
+         "method": ("assessed", "survey", "Assessed", "manual"), "appraisal": ("adjust", "lower-only", "raise-only"),
+         "algorithm": ("sha256(seed||unit)-ascending/v1", "sha256(seed||unit)-ascending/v2", "SHA256(seed||unit)-ascending/v1"),
+         "format": ("parledger-framework/1", "parledger-framework/2")}
+POINT_FORMS = ("0", "00", "1.50", "1.5", "1,5", "-1", "+1", "1e1", "999999", "1000000", "0.001", " 1", "1.", ".5", "0.5",
+               "1.05", "0.0", "-0")
+CRITERION_FORMS = ("1", "1.0", "01.1", "1.1.1.1.1.1.1", "1.1.1.1.1.1", "9.9", "1000", "1..1", "1.1 ", "")
+TEXT_FORMS = ("", " ", "\u3000", "\u200b", "\u00a0x", "x\u200b", "x" * 200, "x" * 201, "x" * 100_000, "\u03a3\u03bf",
+              "\u0405\u1edf T\u00e0i ch\u00ednh", "\U0001e030", "a  b", unicodedata.normalize("NFD", "Nguyễn Văn An"))
+DATE_FORMS = ("2025-02-29", "2024-02-29", "0000-01-01", "0001-01-01", "9999-12-31", "2025-1-01", "2025-13-01")
+TIME_FORMS = ("2025-02-29T00:00:00.000Z", "2024-02-29T12:00:00Z", "0000-01-01T00:00:00.000Z", "0001-01-01T00:00:00.000Z",
+              "9999-12-31T23:59:59.999Z")
+EXTRA_NAMES = ("x", "note", "Unit", "points ", "unit2", "")
+EXTRA_VALUES = (1, "x", None, True, [], {})
+
+
+def leaf_max(holder, payload, path):
+    """The maximum of the leaf a points member is about: its row's `criterion` in the framework of the payload's
+    unit, else the row's own `maxPoints` (a framework's criterion), else "100"."""
+    row, unit = value_at(payload, path[:-1]), payload.get("unit")
+    row = row if isinstance(row, dict) else {}
+    criteria = holder.criteria.get(unit, {}) if isinstance(unit, str) else {}
+    criterion = row.get("criterion")
+    top = criteria[criterion]["maxPoints"] if isinstance(criterion, str) and criterion in criteria else row.get("maxPoints")
+    return top if isinstance(top, str) else "100"
+
+
+def points_forms(holder, payload, path, value):
+    top = leaf_max(holder, payload, path)
+    above = str(decimal.Decimal(top) + decimal.Decimal("0.01"))
+    return POINT_FORMS + (top, above, value + ("0" if "." in value else ".0"), "0" + value)
+
+
+def criterion_forms(holder, payload, path, value):
+    unit = payload.get("unit")
+    criteria = holder.criteria.get(unit) if isinstance(unit, str) else None
+    criteria = criteria or holder.criteria[holder.units[0]]
+    parents = [code for code, c in criteria.items() if "children" in c]
+    leaves = [code for code, c in criteria.items() if "children" not in c]
+    survey = [code for code in leaves if criteria[code]["method"] == "survey"]
+    return CRITERION_FORMS + tuple(parents + leaves + survey)
+
+
+def id_forms(holder, payload, path, value):
+    return ("no-such-id", value.upper(), value + " ", " " + value, value.replace("-", " "), value + "-x", "", "a" * 65,
+            holder.cycle["cycle"], *holder.units, *sorted(holder.templates))
+
+
+def date_forms(value):
+    day = datetime.date.fromisoformat(value)
+    shifted = tuple(str(day + datetime.timedelta(days=days)) for days in (-61, -31, -30, -1, 1, 30, 31, 60, 61, 365))
+    return DATE_FORMS + shifted + (value + "T00:00:00Z", value.replace("-", "/"), value + " ")
+
+
+def time_forms(value):
+    whole, date = value[:19], value[:10]
+    shifted = tuple(bc.shift_time(value, ms) for ms in (-1, 1, -3 * 86_400_000, -30 * 86_400_000, 365 * 86_400_000))
+    return TIME_FORMS + shifted + (whole + "Z", whole + ".000Z", value[:23] + "0Z", whole + "+07:00", whole + ".000+00:00",
+                                   date + "T23:59:60Z", date + "T24:00:00.000Z", date, value.replace("T", " "), value.lower())
+
+
+def moment_forms(holder, payload, path, value):
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return date_forms(value)
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", value):
+        return time_forms(value)
+    return DATE_FORMS + TIME_FORMS
+
+
+def hex_forms(holder, payload, path, value):
+    if name_of(path) == "publicKey":
+        raw = base64.b64decode(value)
+        return (*holder.public_keys, bc.b64(raw[:31]), bc.b64(raw + b"\0"), *(base64_variant(raw, kind) for kind in BASE64_KINDS))
+    return (value.upper(), value[:-1], value + "0", bc.ZERO, bc.sha(b"another document"), holder.first_evidence,
+            holder.events[0]["hash"])
+
+
+def integer_forms(holder, payload, path, value):
+    return (0, -1, 1, value - 1, value + 1, 2**31, 2**53 - 1, 2**53)
+
+
+def enum_forms(holder, payload, path, value):
+    return (not value,) if isinstance(value, bool) else ENUMS[name_of(path)]
+
+
+def text_forms(holder, payload, path, value):
+    return TEXT_FORMS + (unicodedata.normalize("NFD", value), " " + value, value + " ", value.replace(" ", "  ", 1),
+                         value.upper(), value.lower(), value + "\u0301")
+
+
+def array_forms(holder, payload, path, value):
+    """Emptied, an element repeated, reversed, one dropped; for an empty array one element; for units, a unit
+    with the name of another, or another's id."""
+    if not value:
+        return [["x"], [holder.first_evidence], [{"name": "x.txt", "sha256": holder.first_evidence}]]
+    forms = [[], value + value[:1], value[::-1], value[1:], value[:-1]]
+    if name_of(path) in ("drawn", "added"):
+        forms += [value + [unit] for unit in holder.units if unit not in value]
+    if name_of(path) == "units":
+        forms += [value + [dict(value[0], id="so-moi")], value + [dict(value[0], name=value[0]["name"].upper())]]
+    return forms
+
+
+def extra_forms(holder, payload, path, value):
+    return [dict(value, **{name: extra}) for name in EXTRA_NAMES for extra in EXTRA_VALUES if name not in value]
+
+
+def type_forms(holder, payload, path, value):
+    """The value as each other JSON type."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    forms = (text, int(value) if isinstance(value, str) and value.isdigit() else 1, True, [value], {"value": value})
+    return [form for form in forms if type(form) is not type(value)]
+
+
+def is_hex_member(path, value):
+    return isinstance(value, str) and (name_of(path) == "publicKey" or is_hash(value))
+
+
+PAYLOAD_EDITS = {  # name: (weight, the values it edits (path, value), their other forms)
+    "points": (8, lambda p, v: isinstance(v, str) and name_of(p) in POINT_MEMBERS, points_forms),
+    "criterion": (4, lambda p, v: isinstance(v, str) and (name_of(p) in ("criterion", "code") or "fields" in p), criterion_forms),
+    "id": (2, lambda p, v: isinstance(v, str) and name_of(p) in ID_MEMBERS and not is_hash(v), id_forms),
+    "time": (6, lambda p, v: isinstance(v, str) and name_of(p) in TIME_MEMBERS, moment_forms),
+    "integer": (2, lambda p, v: isinstance(v, int) and not isinstance(v, bool), integer_forms),
+    "hex": (1, is_hex_member, hex_forms),
+    "enum": (2, lambda p, v: isinstance(v, bool) or (isinstance(v, str) and name_of(p) in ENUMS), enum_forms),
+    "text": (2, lambda p, v: isinstance(v, str), text_forms),
+    "array": (2, lambda p, v: isinstance(v, list), array_forms),
+    "extra-member": (1, lambda p, v: isinstance(v, dict), extra_forms),
+    "json-type": (2, lambda p, v: True, type_forms),
+    "null": (1, lambda p, v: isinstance(p[-1], str), lambda *_: (None,)),
+}
+DELETE_WEIGHT = 2
+
+
+def same(one, other):
+    """Equal as JSON (True is not 1)."""
+    return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
+
+
+def shown(value, limit=60):
+    text = json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def edit_payload(holder, commands, ci, ei, rng):
+    """One member or element of the event's payload deleted, or given another value or type. Each edit of a
+    rules mutant gives its name, what it did and the first command to sign again."""
+    draft = commands[ci].events[ei]
+    found = list(members(draft["payload"]))
+    candidates = {name: [(path, value) for path, value in found if applies(path, value)]
+                  for name, (_, applies, _) in PAYLOAD_EDITS.items()}
+    candidates["extra-member"].append(((), draft["payload"]))
+    candidates["delete"] = [(path, value) for path, value in found if isinstance(path[-1], str)]
+    names = [name for name in candidates if candidates[name]]
+    name = rng.choices(names, [PAYLOAD_EDITS[n][0] if n in PAYLOAD_EDITS else DELETE_WEIGHT for n in names])[0]
+    path, value = rng.choice(candidates[name])
+    where = ".".join(str(key) for key in path) or "the payload"
+    if name == "delete":
+        del value_at(draft["payload"], path[:-1])[path[-1]]
+        return name, f"{where} deleted", ci
+    forms = [form for form in PAYLOAD_EDITS[name][2](holder, draft["payload"], path, value) if not same(form, value)]
+    new = copy.deepcopy(rng.choice(forms))
+    if path:
+        value_at(draft["payload"], path[:-1])[path[-1]] = new
+    else:
+        draft["payload"] = new
+    return name, f"{where} {shown(value, 30)} set to {shown(new)}", ci
+
+
+# ---- rules: the event's type or stream, the whole command ---
+
+EVENT_TYPES = ("ActorEnrolled", "RoleGranted", "RoleRevoked", "KeyRotated", "KeyRevoked", "ActorSuspended",
+               "FrameworkRegistered", "EvidenceAdded", "CycleOpened", "CouncilMemberAssigned", "SpotCheckSeedCommitted",
+               "DeadlineExtended", "SelfScoreRecorded", "NotApplicableMarked", "SelfAssessmentSubmitted",
+               "SelfAssessmentWithdrawn", "ExplanationRequested", "ExplanationGiven", "AppraisalScoreRecorded",
+               "NotApplicableRejected", "AppraisalConcluded", "AppraisalReopened", "AppraisalClosed", "SpotCheckDrawn",
+               "SpotCheckScoreRecorded", "SpotCheckConcluded", "SurveyScoresImported", "UnitExcludedFromRanking",
+               "ResultsPublished", "CorrectionRecorded", "ObjectionFiled", "ObjectionAnswered")
+
+
+def edit_event_type(holder, commands, ci, ei, rng):
+    draft = commands[ci].events[ei]
+    old = draft["type"]
+    draft["type"] = rng.choice(EVENT_TYPES + (old[0].lower() + old[1:], old + "V2", old + " ", ""))
+    return "event-type", f"type {old} changed to {draft['type']!r}", ci
+
+
+def edit_stream(holder, commands, ci, ei, rng):
+    draft = commands[ci].events[ei]
+    old, cycle = draft["stream"], holder.cycle["cycle"]
+    draft["stream"] = rng.choice([stream for stream in (
+        f"cycle/{cycle}", f"cycle/{cycle}/unit/{rng.choice(holder.units)}", old + "/", old.upper(), f"actor/{commands[ci].actor}",
+        f"evidence/{holder.first_evidence}", "", old.replace("cycle/", "cycles/"), old + "/x") if stream != old])
+    return "stream", f"stream {old} changed to {draft['stream']!r}", ci
+
+
+def edit_unit(holder, commands, ci, ei, rng):
+    """The event moved to another unit of the cycle: its payload's `unit` and its stream (for an event about no
+    unit, its stream changed)."""
+    draft = commands[ci].events[ei]
+    unit = draft["payload"].get("unit")
+    if not isinstance(unit, str) or not draft["stream"].endswith(f"/unit/{unit}"):
+        return edit_stream(holder, commands, ci, ei, rng)
+    other = rng.choice([u for u in holder.units if u != unit])
+    draft["payload"]["unit"], draft["stream"] = other, draft["stream"][:-len(unit)] + other
+    return "other-unit", f"moved from unit {unit} to {other} (payload and stream)", ci
+
+
+def edit_copy(holder, commands, ci, ei, rng):
+    """A copy of the command with a fresh id inserted later, signed and recorded when the command before it was."""
+    at = rng.randrange(ci + 1, len(commands) + 1)
+    commands.insert(at, renewed(commands[ci].copy(), rng, commands[at - 1]))
+    return "copy", f"command {ci + 1} copied with a fresh id after command {at}", at
+
+
+def edit_drop(holder, commands, ci, ei, rng):
+    del commands[ci]
+    return "drop", f"command {ci + 1} dropped", ci
+
+
+def edit_nothing(holder, commands, ci, ei, rng):
+    return "unchanged", "nothing changed", ci
+
+
+RULE_EDITS = {"payload": (80, edit_payload), "event-type": (3, edit_event_type), "stream": (3, edit_stream),
+              "other-unit": (3, edit_unit), "copy": (4, edit_copy), "drop": (4, edit_drop), "unchanged": (3, edit_nothing)}
+# A new closing hash changes the seed of the spot-check draws: they are drawn again (bundle_corpus.serialize's
+# redraw), which reads the payloads of these types, unless an edit that can break what it reads touched one.
+REDRAWN_FROM = {"CycleOpened", "AppraisalClosed", "SpotCheckDrawn", "SpotCheckScoreRecorded", "SpotCheckConcluded"}
+EDITS_OF_WHAT_DRAWS_READ = {"payload", "event-type", "drop"}
+
+
+def signed_history(holder, commands, start, touched):
+    """The events of these commands, the ones from `start` on signed again by their actors; the spot-check draws
+    drawn again (and their scores following the drawn units) when the closing hash changed and no type the draw
+    reads was `touched`. Whether they were."""
+    closing = next((i for i, c in enumerate(commands) if "AppraisalClosed" in c.types), -1)
+    redraw = start <= closing and not touched & REDRAWN_FROM
+    return holder.ledger.build(commands, resign_from=0 if redraw else start, redraw=redraw), redraw
+
+
+def mutate_rules(insider, rng):
+    """One event of the cycle (or of the actors, a framework, the evidence) edited by the insider who holds every
+    actor's key: its command and all later ones signed again, the bundle sealed with the log key."""
+    holder = insider.keyholder
+    commands, kind, inserted_at, inserted = rules_history(holder, rng)
+    ci, ei = rng.choice([(ci, ei) for ci, c in enumerate(commands) for ei, t in enumerate(c.types) if t == kind])
+    command, seq = commands[ci], 1 + sum(len(c.events) for c in commands[:ci]) + ei
+    before = set(command.types)
+    name = rng.choices(list(RULE_EDITS), [weight for weight, _ in RULE_EDITS.values()])[0]
+    op, what, start = RULE_EDITS[name][1](holder, commands, ci, ei, rng)
+    touched = before | set(command.types) if name in EDITS_OF_WHAT_DRAWS_READ else set()
+    events, redrawn = signed_history(holder, commands, min(start, inserted_at), touched)
+    description = f"{kind} (event {seq}): {what}" + "".join(f"; with {text}" for text in inserted) + \
+        ("; spot-checks drawn again" if redrawn else "")
+    return Mutant(f"{op}:{kind}", description, holder.bundle(events), holder.policy_for(events))
+
+
 # ---- controls ------------------------------------------------------------------------------------------
 
 def mutate_genuine(insider, rng):
@@ -1363,14 +1846,15 @@ def mutate_genuine(insider, rng):
 FAMILIES = {"genuine": (2, mutate_genuine), "bytes": (14, mutate_bytes), "note": (16, mutate_note),
             "witness": (8, mutate_witness), "policy": (12, mutate_policy), "receipt": (10, mutate_receipt),
             "depth": (5, mutate_depth), "text": (9, mutate_text), "files": (8, mutate_files),
-            "structure": (16, mutate_structure)}
+            "structure": (16, mutate_structure), "rules": (25, mutate_rules)}
 UNTRUSTED_SHARE = 0.04  # mutants of the other families judged without --trust (and so without --receipt)
 
 
-def generate(insider, seed, index):
-    """Mutant `index` of the seed: the same seed and index always give the same mutant."""
+def generate(insider, seed, index, families=tuple(FAMILIES)):
+    """Mutant `index` of the seed among these families: the same seed, index and families always give the same
+    mutant (for `rules`, given the same tiny ledger)."""
     rng = random.Random(f"{seed}/{index}")
-    family = rng.choices(list(FAMILIES), [weight for weight, _ in FAMILIES.values()])[0]
+    family = rng.choices(families, [FAMILIES[family][0] for family in families])[0]
     mutant = FAMILIES[family][1](insider, rng)
     mutant.family = family
     if family not in ("policy", "receipt", "genuine") and mutant.policy is not None and rng.random() < UNTRUSTED_SHARE:
@@ -1583,13 +2067,13 @@ class SwiftVerdicts:
             worker.stop()
 
 
-def ensure_built(binary):
+def ensure_built(binary, default=DEFAULT_VERDICTS, product="bundle-verdicts"):
     if os.path.exists(binary):
         return binary
-    if binary != DEFAULT_VERDICTS:
+    if binary != default:
         raise SystemExit(f"{binary}: no such file")
-    print("building bundle-verdicts (swift build --product bundle-verdicts)…", file=sys.stderr, flush=True)
-    subprocess.run(["swift", "build", "--product", "bundle-verdicts"], cwd=ROOT, check=True)
+    print(f"building {product} (swift build --product {product})…", file=sys.stderr, flush=True)
+    subprocess.run(["swift", "build", "--product", product], cwd=ROOT, check=True)
     return binary
 
 
@@ -1604,8 +2088,8 @@ class Tally:
     """Counts per family, and the classes of disagreement: (family, mutation, Swift's and Python's verdicts)."""
     COLUMNS = ("mutants", "accepted", "refused", "disagree", "crash")
 
-    def __init__(self):
-        self.families = {family: dict.fromkeys(self.COLUMNS, 0) for family in FAMILIES}
+    def __init__(self, families=tuple(FAMILIES)):
+        self.families = {family: dict.fromkeys(self.COLUMNS, 0) for family in families}
         self.classes = {}
         self.passed = self.failed = 0
 
@@ -1668,9 +2152,13 @@ def case_arguments(target, job):
 
 # ---- runs ------------------------------------------------------------------------------------------------
 
-def fuzz(seed, count, binary, save, quiet):
-    insider = Insider(seed)
-    tally, pending, started = Tally(), {}, time.monotonic()
+def fuzz(seed, count, binary, save, quiet, families=tuple(FAMILIES), parledger=DEFAULT_PARLEDGER):
+    started = time.monotonic()
+    insider = Insider(seed, Keyholder.build(parledger) if "rules" in families else None)
+    if insider.keyholder and not quiet:
+        print(f"the tiny ledger of the rules family built with {os.path.relpath(parledger, ROOT)} in "
+              f"{time.monotonic() - started:.0f} s", flush=True)
+    tally, pending = Tally(families), {}
     if save:
         os.makedirs(save, exist_ok=True)
 
@@ -1685,7 +2173,7 @@ def fuzz(seed, count, binary, save, quiet):
         workspace, swift = Workspace(insider, work), SwiftVerdicts(binary)
         try:
             for index in range(count):
-                mutant = generate(insider, seed, index)
+                mutant = generate(insider, seed, index, families)
                 directory, job = workspace.make(index, mutant)
                 swift.submit(index, job)
                 pending[index] = (mutant, directory, job, python_verdict(job))
@@ -1729,19 +2217,35 @@ def replay(directory, binary):
     return 1 if failed else 0
 
 
+def family_list(text):
+    """`--families a,b,c`: those families, in the order of FAMILIES."""
+    names = set(text.split(","))
+    unknown = sorted(names - set(FAMILIES))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"no family {', '.join(unknown)} (families: {', '.join(FAMILIES)})")
+    return tuple(family for family in FAMILIES if family in names)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Differential fuzzer of the Swift and Python bundle verifiers.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mutants", type=int, default=5000)
+    parser.add_argument("--families", metavar="A,B,…", type=family_list, default=tuple(FAMILIES),
+                        help=f"only these families (default: all of {','.join(FAMILIES)})")
     parser.add_argument("--save", metavar="DIR", help="keep each failing mutant as a case directory in DIR")
     parser.add_argument("--replay", metavar="DIR", help="judge the cases saved in DIR again")
     parser.add_argument("--bundle-verdicts", metavar="PATH", default=DEFAULT_VERDICTS)
+    parser.add_argument("--parledger", metavar="PATH", default=DEFAULT_PARLEDGER,
+                        help="the CLI that builds the tiny ledger of the rules family")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     arguments = parser.parse_args(argv)
     binary = ensure_built(arguments.bundle_verdicts)
     if arguments.replay:
         return replay(arguments.replay, binary)
-    return fuzz(arguments.seed, arguments.mutants, binary, arguments.save, arguments.quiet)
+    parledger = os.path.abspath(arguments.parledger)
+    if "rules" in arguments.families:
+        ensure_built(parledger, DEFAULT_PARLEDGER, "parledger")
+    return fuzz(arguments.seed, arguments.mutants, binary, arguments.save, arguments.quiet, arguments.families, parledger)
 
 
 if __name__ == "__main__":

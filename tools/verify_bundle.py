@@ -743,7 +743,7 @@ class Actors:
         """The signer of the first command: the record its own enrolment would make."""
         payload = event["payload"]
         raw = decode_base64(payload.get("publicKey"), 32)
-        if raw is None or not isinstance(payload.get("role"), str):
+        if raw is None or not isinstance(payload.get("role"), str) or not isinstance(payload.get("scope", ""), (str, type(None))):
             return None
         return {"status": "active", "key": raw, "retired": {}, "grants": [grant_of(payload)]}
 

@@ -91,7 +91,15 @@ public class Transaction {
     }
 
     /// The value stored under `key`, or nil.
+    /// Whether LMDB can hold `key`: 1 byte up to the environment's maximum key size.
+    func isStorable(_ key: [UInt8]) -> Bool {
+        !key.isEmpty && key.count <= Int(mdb_env_get_maxkeysize(mdb_txn_env(handle)))
+    }
+
     public func value(for key: [UInt8], in database: Database) throws(LMDBError) -> [UInt8]? {
+        // A key LMDB cannot hold (empty, or longer than its maximum) is in no database: not found,
+        // rather than MDB_BAD_VALSIZE for a lookup by an id that came from outside.
+        guard isStorable(key) else { return nil }
         var keyValue = MDB_val()
         var found = MDB_val()
         let rc = key.withUnsafeBytes { keyBytes in
@@ -188,6 +196,7 @@ public final class WriteTransaction: Transaction {
     /// Removes `key`; returns false when it was not there.
     @discardableResult
     public func delete(_ key: [UInt8], in database: Database) throws(LMDBError) -> Bool {
+        guard isStorable(key) else { return false }
         let rc = key.withUnsafeBytes { keyBytes in
             var keyValue = MDB_val(
                 mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))

@@ -39,8 +39,10 @@ extension Ledger {
         let signer: ActorRecord
         if let known = try actorRecord(command.actor, in: txn) {
             signer = known
-        } else if try txn.count(of: actors) == 0, let enrolment = Self.bootstrapEnrolment(command) {
-            signer = try ActorEvent.apply(enrolment, at: sequence, to: nil)
+        } else if try txn.count(of: actors) == 0,
+            let bootstrap = Self.bootstrapSigner(actor: command.actor, events: command.events)
+        {
+            signer = bootstrap
         } else {
             throw LedgerError.signatureRefused(reason: "unknown actor '\(command.actor)'")
         }
@@ -51,15 +53,25 @@ extension Ledger {
 
     /// The first command of a ledger may be signed by an actor not yet enrolled: its own enrolment,
     /// signed with the key it enrols.
-    static func bootstrapEnrolment(_ command: Command) -> EventDraft? {
-        bootstrapEnrolment(actor: command.actor, events: command.events)
-    }
-
-    static func bootstrapEnrolment(actor: String, events: [EventDraft]) -> EventDraft? {
+    /// The signer of a ledger's first command when it is a single enrolment of its own actor: the
+    /// key and grant the enrolment names, read as little as needed to check the signature (FORMAT.md,
+    /// Actors and keys). The enrolment's own rules (stream, name, role) are checked when it is applied,
+    /// as for any later actor event, so a verifier names them `rule`, not `signature`.
+    static func bootstrapSigner(actor: String, events: [EventDraft]) -> ActorRecord? {
         guard events.count == 1, let draft = events.first, draft.type == ActorEvent.enrolled,
-            (try? ActorEvent.subject(of: draft)) == actor
+            draft.payload["actor"]?.stringValue == actor, let role = draft.payload["role"]?.stringValue,
+            let key = draft.payload["publicKey"]?.stringValue.flatMap({ CanonicalBase64.decode($0, count: 32) })
+                .flatMap(PublicKey.init(rawRepresentation:))
         else { return nil }
-        return draft
+        let scope: String?
+        switch draft.payload["scope"] {
+        case nil, .null?: scope = nil
+        case .string(let text)?: scope = text
+        default: return nil
+        }
+        return ActorRecord(
+            id: actor, name: draft.payload["name"]?.stringValue ?? "", grants: [RoleGrant(role: role, scope: scope)],
+            currentKey: key, retiredKeys: [:], status: .active, lastChangedAt: 0)
     }
 
     /// Refuses a command that is unsigned, from a suspended actor, signed by a key that is not the

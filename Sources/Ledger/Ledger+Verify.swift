@@ -410,9 +410,9 @@ public struct ChainWalk {
             if let known = actors[first.actor] {
                 signer = known
             } else if actors.isEmpty, command.count == 1,
-                let enrolment = Ledger.bootstrapEnrolment(actor: first.actor, events: drafts)
+                let bootstrap = Ledger.bootstrapSigner(actor: first.actor, events: drafts)
             {
-                signer = try ActorEvent.apply(enrolment, at: first.sequence, to: nil)
+                signer = bootstrap
             } else {
                 return problem("it is signed by unknown actor '\(first.actor)'", .signature)
             }
@@ -453,10 +453,15 @@ public struct ChainWalk {
         }
         do {
             if let policy {
-                var signed = Command(
-                    id: first.commandID, actor: first.actor, events: drafts, correlationID: first.correlationID)
-                signed.signature = CommandSignature(keyID: first.keyID, value: first.signature)
-                try policy.authorize(signed, by: signer)
+                // Event by event, so that a refusal names the event it is about (FORMAT.md, Verdicts).
+                for (event, draft) in zip(command, drafts) {
+                    var signed = Command(
+                        id: first.commandID, actor: first.actor, events: [draft], correlationID: first.correlationID)
+                    signed.signature = CommandSignature(keyID: first.keyID, value: first.signature)
+                    do { try policy.authorize(signed, by: signer) } catch {
+                        return problem(Self.reason(error), .rule, at: event.sequence)
+                    }
+                }
             }
             for (event, draft) in zip(command, drafts) where ActorEvent.types.contains(draft.type) {
                 let subject = try ActorEvent.subject(of: draft)

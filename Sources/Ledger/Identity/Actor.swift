@@ -135,9 +135,14 @@ public enum ActorEvent {
             return value
         }
         func key() throws -> PublicKey {
-            guard let key = PublicKey(base64: try text("publicKey")) else {
+            guard
+                let key = CanonicalBase64.decode(try text("publicKey"), count: 32).flatMap(
+                    PublicKey.init(rawRepresentation:))
+            else {
                 throw LedgerError.invalidCommand(
-                    reason: "the publicKey of \(draft.type) for '\(actor)' is not a base64 Ed25519 key")
+                    reason:
+                        "the publicKey of \(draft.type) for '\(actor)' is not the canonical base64 of a 32-byte Ed25519 key"
+                )
             }
             return key
         }
