@@ -104,6 +104,11 @@ extension Ledger {
         return try sequenceNumber(bytes)
     }
 
+    /// The head as `reader` sees it (a module built on the ledger reads it in its own transactions).
+    public func head(in reader: ProjectionReader) throws -> LedgerHead {
+        try readHead(reader.transaction)
+    }
+
     func readHead(_ txn: Transaction) throws -> LedgerHead {
         guard let bytes = try txn.value(for: Layout.headKey, in: meta) else {
             return LedgerHead(count: 0, hash: .genesis)

@@ -59,7 +59,7 @@ enum PublishedResults {
     /// a criterion ever had is kept with the event that set it (`par-score-history`), so the results
     /// are computed from the projections with the scores as they stood before the publication. When
     /// that does not give the attested hash (projections written before the history existed), the
-    /// cycles left are computed in one replay of the ledger up to the last of their publications.
+    /// cycles left are computed from the state just before their publications (`ScoringLedger.state(asOf:)`).
     static func bytes(of scoring: ScoringLedger, cycles: [CycleRecord]) throws -> [String: [UInt8]] {
         var found: [String: [UInt8]] = [:]
         let published = cycles.compactMap { cycle in cycle.publication.map { (cycle, $0) } }
@@ -75,16 +75,10 @@ enum PublishedResults {
                 if SHA256Digest.hex(bytes) == publication.resultsHash { found[cycle.opened.cycle] = bytes }
             }
         }
-        let left = Dictionary(
-            uniqueKeysWithValues: published.filter { found[$0.0.opened.cycle] == nil }.map {
-                ($0.1.sequence, $0.0.opened.cycle)
-            })
-        guard let last = left.keys.max() else { return found }
-        _ = try scoring.replay(through: last) { _, _, _ in
-        } before: { event, projector, txn in
-            guard let cycleID = left[event.sequence], let cycle = try projector.cycle(cycleID, in: txn) else { return }
-            found[cycleID] = CanonicalJSON.encode(
-                try CycleResults.compute(cycle: cycle, projector: projector, txn: txn).json)
+        for (cycle, publication) in published where found[cycle.opened.cycle] == nil {
+            let before = try scoring.state(asOf: publication.sequence - 1)
+            guard let record = before.cycle(cycle.opened.cycle) else { continue }
+            found[cycle.opened.cycle] = CanonicalJSON.encode(try before.results(of: record).json)
         }
         return found
     }

@@ -6,7 +6,7 @@ extension BundleVerifier {
     mutating func checkDerivedFiles(
         _ replay: Replay, present: [String: Int], manifest: Manifest, checkpoint: Checkpoint
     ) throws {
-        let frameworks = try replay.projection.frameworkFiles()
+        let frameworks = replay.projection.frameworkFiles()
         let frameworkFiles = Set(present.keys.filter { $0.hasPrefix("frameworks/") })
         guard frameworkFiles == Set(frameworks.keys.map { "frameworks/\($0).json" }) else {
             throw Failure(
@@ -56,7 +56,7 @@ extension BundleVerifier {
             "\(frameworks.count) frameworks and \(evidenceCount) evidence documents\(manifest.withEvidence ? ", each file matching its hash" : " listed (files not included)")"
         )
 
-        let published = try replay.projection.publications()
+        let published = replay.projection.publications()
         let resultFiles = Set(present.keys.filter { $0.hasPrefix("results/") })
         guard resultFiles == Set(published.keys.map { "results/\($0).json" }) else {
             throw Failure(

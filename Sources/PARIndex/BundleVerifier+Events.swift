@@ -1,7 +1,7 @@
 public import Ledger
 
 /// Step 5 of FORMAT.md's Verdicts: the events, line by line, through the chain walk every verifier
-/// shares, and every rule of the cycle through the scratch projection.
+/// shares, and every rule of the cycle through `VerifierState`, in memory.
 extension BundleVerifier {
     struct Replay {
         /// Every event's hash, in a file of the projection's scratch directory.
@@ -11,7 +11,7 @@ extension BundleVerifier {
         /// The events of each command, by command id.
         let commandSequences: [String: ClosedRange<UInt64>]
         let actors: [String: ActorRecord]
-        let projection: ScratchProjection
+        let projection: VerifierState
     }
 
     /// Streams `events.jsonl`: each line parsed strictly, each command's signature, placement and
@@ -22,7 +22,7 @@ extension BundleVerifier {
     func replayEvents(ledgerID: String, manifestLedgerID: String? = nil) throws -> Replay {
         var reader = try EventLineReader(directory: directory)
         defer { reader.close() }
-        let projection = try ScratchProjection()
+        let projection = try VerifierState()
         let hashes = try EventHashLog(file: projection.directory + "/event-hashes")
         var walk = ChainWalk(ledgerID: ledgerID, policy: PARPolicy(), hashes: hashes)
         var frontier = MerkleFrontier()
@@ -36,7 +36,7 @@ extension BundleVerifier {
             let count = count ?? pending.count
             do {
                 try projection.apply(Array(pending.prefix(count)))
-            } catch let broken as ScratchProjection.Broken {
+            } catch let broken as VerifierState.Broken {
                 throw Failure(code: .rule, message: "event \(broken.sequence): \(broken.reason)")
             }
             pending.removeFirst(count)

@@ -95,15 +95,27 @@ public struct CycleResults: Sendable {
         cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader,
         scoresOf: (String) throws -> [String: CriterionScore]
     ) throws -> CycleResults {
+        try compute(
+            cycle: cycle, framework: { try projector.framework($0, in: txn) },
+            unitRecord: { try projector.unitRecord(cycle.opened.cycle, $0, in: txn) }, scoresOf: scoresOf)
+    }
+
+    /// The results from a framework by id, a unit's record and a unit's criterion scores, wherever
+    /// they are kept (the projections or a `ProvinceState`).
+    static func compute(
+        cycle: CycleRecord, framework frameworkOf: (String) throws -> Framework?,
+        unitRecord unitRecordOf: (String) throws -> UnitRecord?,
+        scoresOf: (String) throws -> [String: CriterionScore]
+    ) throws -> CycleResults {
         var computed: [UnitResult] = []
         for kind in UnitKind.allCases {
             let units = cycle.opened.units.filter { $0.kind == kind }
             guard !units.isEmpty, let frameworkID = cycle.frameworkID(for: kind),
-                let framework = try projector.framework(frameworkID, in: txn)
+                let framework = try frameworkOf(frameworkID)
             else { continue }
             var unranked: [(CycleUnit, UnitRecord, [FieldResult], Points, Points)] = []
             for unit in units {
-                let record = try projector.unitRecord(cycle.opened.cycle, unit.id, in: txn) ?? UnitRecord()
+                let record = try unitRecordOf(unit.id) ?? UnitRecord()
                 let scores = try scoresOf(unit.id)
                 let fields = framework.fields.map { field in
                     var points = Points.zero

@@ -3,14 +3,14 @@ import Ledger
 
 /// The council as a body: members in their fields, the chair, N/A rejections, seal, reopening, close.
 extension CycleRules {
-    func assignCouncilMember(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func assignCouncilMember(_ event: RecordedEvent) throws {
         let assigned = try payload(PARPayload.CouncilMemberAssigned.self, of: event)
-        var cycle = try openCycleRecord(event, assigned.cycle, txn)
+        var cycle = try openCycleRecord(event, assigned.cycle)
         if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
         guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
         for (kindName, codes) in assigned.fields.sorted(by: { $0.key < $1.key }) {
             guard let kind = UnitKind(rawValue: kindName), let frameworkID = cycle.frameworkID(for: kind),
-                let framework = try store.framework(frameworkID, in: txn)
+                let framework = state.framework(frameworkID)
             else { throw RuleViolation("cycle '\(assigned.cycle)' scores no \(kindName)s") }
             let fieldCodes = Set(framework.fields.map(\.code))
             guard !codes.isEmpty, Set(codes).count == codes.count, codes.allSatisfy(fieldCodes.contains) else {
@@ -20,7 +20,7 @@ extension CycleRules {
             }
         }
         cycle.council[assigned.actor] = assigned
-        try store.putCycle(cycle, event, txn)
+        putCycle(cycle, event)
     }
 
     /// Refuses an appraisal event before the draw's commitment or after the appraisal was closed.
@@ -66,9 +66,9 @@ extension CycleRules {
         }
     }
 
-    func recordAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func recordAppraisal(_ event: RecordedEvent) throws {
         let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, of: event)
-        let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         try checkAppraisalIsOpen(cycle)
         switch unit.stage {
         case .selfAssessment:
@@ -82,14 +82,14 @@ extension CycleRules {
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
         try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
         let value = try points(recorded.points, for: criterion, unit: recorded.unit)
-        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code)
         let selfPoints = score.selfScore?.value ?? .zero
         if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
             throw RuleViolation(
                 "\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)"
             )
         }
-        try checkCited(recorded.evidence ?? [], txn)
+        try checkCited(recorded.evidence ?? [])
         let reason = recorded.reason?.trimmingWhiteSpace ?? ""
         if value != selfPoints && reason.isEmpty {
             throw RuleViolation(
@@ -98,12 +98,12 @@ extension CycleRules {
         score.appraised = mark(
             event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
             decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
-        try store.putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
+        putScore(score, recorded.cycle, recorded.unit, criterion.code)
     }
 
-    func rejectNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func rejectNotApplicable(_ event: RecordedEvent) throws {
         let rejected = try payload(PARPayload.NotApplicableRejected.self, of: event)
-        let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit, txn)
+        let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
             throw RuleViolation.stage(
@@ -119,7 +119,7 @@ extension CycleRules {
         guard !reason.isEmpty else { throw RuleViolation("rejecting a not-applicable claim needs a reason") }
         var claimed: [(String, CriterionScore)] = []
         for leaf in criterion.allCriteria where leaf.isLeaf && leaf.method == .assessed {
-            let score = try store.score(rejected.cycle, rejected.unit, leaf.code, in: txn)
+            let score = state.score(rejected.cycle, rejected.unit, leaf.code)
             if score.notApplicable != nil { claimed.append((leaf.code, score)) }
         }
         guard !claimed.isEmpty else {
@@ -129,14 +129,14 @@ extension CycleRules {
             var score = before
             score.notApplicable = nil
             score.notApplicableRejected = mark(event, points: nil, reason: reason)
-            try store.putScore(score, rejected.cycle, rejected.unit, code, event, txn)
+            putScore(score, rejected.cycle, rejected.unit, code)
         }
     }
 
-    func concludeAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func concludeAppraisal(_ event: RecordedEvent) throws {
         let step = try payload(PARPayload.AppraisalConcluded.self, of: event)
         var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
-            event, cycle: step.cycle, unit: step.unit, txn)
+            event, cycle: step.cycle, unit: step.unit)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
             throw RuleViolation.stage(
@@ -146,21 +146,21 @@ extension CycleRules {
         }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
         for leaf in framework.leaves where leaf.method == .assessed {
-            var score = try store.score(step.cycle, step.unit, leaf.code, in: txn)
+            var score = state.score(step.cycle, step.unit, leaf.code)
             guard score.notApplicable == nil, score.appraised == nil else { continue }
             score.appraised = mark(
                 event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was sealed",
                 decision: "recognise")
-            try store.putScore(score, step.cycle, step.unit, leaf.code, event, txn)
+            putScore(score, step.cycle, step.unit, leaf.code)
         }
         unit.stage = .appraised
-        try store.putUnit(unit, step.cycle, step.unit, txn)
+        putUnit(unit, step.cycle, step.unit)
     }
 
-    func reopenAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func reopenAppraisal(_ event: RecordedEvent) throws {
         let reopened = try payload(PARPayload.AppraisalReopened.self, of: event)
         var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
-            event, cycle: reopened.cycle, unit: reopened.unit, txn)
+            event, cycle: reopened.cycle, unit: reopened.unit)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .appraised else {
             throw RuleViolation.stage("the appraisal of '\(reopened.unit)' is not sealed")
@@ -170,18 +170,18 @@ extension CycleRules {
             throw RuleViolation("reopening a sealed appraisal needs a reason")
         }
         unit.stage = .submitted
-        try store.putUnit(unit, reopened.cycle, reopened.unit, txn)
+        putUnit(unit, reopened.cycle, reopened.unit)
     }
 
-    func closeAppraisal(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func closeAppraisal(_ event: RecordedEvent) throws {
         let step = try payload(PARPayload.AppraisalClosed.self, of: event)
-        var cycle = try openCycleRecord(event, step.cycle, txn)
+        var cycle = try openCycleRecord(event, step.cycle)
         try checkAppraisalIsOpen(cycle)
         guard cycle.council[event.actor]?.chair == true else {
             throw RuleViolation.forbidden("only the chair of the council of '\(step.cycle)' closes its appraisal")
         }
         var pending: [String] = []
-        for unit in cycle.opened.units where try store.unitRecord(step.cycle, unit.id, in: txn)?.stage != .appraised {
+        for unit in cycle.opened.units where state.unitRecord(step.cycle, unit.id)?.stage != .appraised {
             pending.append(unit.id)
         }
         guard pending.isEmpty else {
@@ -190,6 +190,6 @@ extension CycleRules {
             )
         }
         cycle.appraisalClosed = CycleRecord.ClosureRecord(sequence: event.sequence, hash: event.hash.hex)
-        try store.putCycle(cycle, event, txn)
+        putCycle(cycle, event)
     }
 }

@@ -4,10 +4,10 @@ import Ledger
 /// Explanations (giải trình) during appraisal: a council member asks about a criterion in their
 /// fields, the unit answers citing documents, both before the unit's appraisal is sealed.
 extension CycleRules {
-    func requestExplanation(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func requestExplanation(_ event: RecordedEvent) throws {
         let requested = try payload(PARPayload.ExplanationRequested.self, of: event)
         let (cycle, member, unit, framework) = try context(
-            event, cycle: requested.cycle, unit: requested.unit, txn)
+            event, cycle: requested.cycle, unit: requested.unit)
         try checkAppraisalIsOpen(cycle)
         try checkUnderAppraisal(unit, requested.unit)
         let criterion = try leaf(requested.criterion, of: framework, method: .assessed, unit: requested.unit)
@@ -15,7 +15,7 @@ extension CycleRules {
         if let problem = Slug.problem(requested.request, "explanation request") { throw RuleViolation(problem) }
         let question = requested.question.trimmingWhiteSpace
         guard !question.isEmpty else { throw RuleViolation("a request for an explanation needs its question") }
-        if let earlier = try store.explanation(requested.cycle, requested.unit, requested.request, in: txn) {
+        if let earlier = state.explanation(requested.cycle, requested.unit, requested.request) {
             throw RuleViolation.stage(
                 "'\(requested.unit)' was already asked an explanation with the id '\(requested.request)' (event \(earlier.askedSequence)); choose another id"
             )
@@ -23,14 +23,14 @@ extension CycleRules {
         let record = ExplanationRecord(
             request: requested.request, criterion: criterion.code, question: requested.question,
             askedBy: event.actor, askedSequence: event.sequence, askedAt: event.recordedAt.iso8601)
-        try store.putExplanation(record, requested.cycle, requested.unit, txn)
+        putExplanation(record, requested.cycle, requested.unit)
     }
 
-    func giveExplanation(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func giveExplanation(_ event: RecordedEvent) throws {
         let given = try payload(PARPayload.ExplanationGiven.self, of: event)
-        let (_, _, unitState, _) = try context(event, cycle: given.cycle, unit: given.unit, txn)
+        let (_, _, unitState, _) = try context(event, cycle: given.cycle, unit: given.unit)
         try checkUnderAppraisal(unitState, given.unit)
-        guard var record = try store.explanation(given.cycle, given.unit, given.request, in: txn) else {
+        guard var record = state.explanation(given.cycle, given.unit, given.request) else {
             throw RuleViolation.notFound("no explanation request '\(given.request)' was made of '\(given.unit)'")
         }
         if let answer = record.answer {
@@ -46,15 +46,15 @@ extension CycleRules {
             guard EventHash(hex: digest) != nil else {
                 throw RuleViolation("evidence '\(digest)' is not a SHA-256 of 64 hex digits")
             }
-            let name = try store.evidence(digest, in: txn)?.name ?? digest
+            let name = state.evidence(digest)?.name ?? digest
             citations.append(EvidenceCitation(name: name, sha256: digest))
         }
-        try checkCited(citations, txn)
+        try checkCited(citations)
         record.answer = ExplanationRecord.Answer(
             text: given.answer, by: event.actor, sequence: event.sequence, at: event.recordedAt.iso8601,
             evidence: citations)
-        try store.putExplanation(record, given.cycle, given.unit, txn)
-        try noteSelfAssessor(event, unitState, given.cycle, given.unit, txn)
+        putExplanation(record, given.cycle, given.unit)
+        try noteSelfAssessor(event, unitState, given.cycle, given.unit)
     }
 
     /// Refuses an explanation event unless the unit is submitted and its appraisal not sealed.

@@ -25,16 +25,16 @@ public enum ObjectionWindow {
 /// `ObjectionWindow`, the secretariat answers each once, and a correction may cite the objection it
 /// resolves.
 extension CycleRules {
-    func fileObjection(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func fileObjection(_ event: RecordedEvent) throws {
         let filed = try payload(PARPayload.ObjectionFiled.self, of: event)
-        guard let cycle = try store.cycle(filed.cycle, in: txn) else {
+        guard let cycle = state.cycle(filed.cycle) else {
             throw RuleViolation.notFound("no cycle '\(filed.cycle)'")
         }
         guard let publication = cycle.publication else {
             throw RuleViolation.stage(
                 "cycle '\(filed.cycle)' is not published yet; objections are filed after its results are published")
         }
-        let (_, _, _, framework) = try context(event, cycle: filed.cycle, unit: filed.unit, txn, afterPublication: true)
+        let (_, _, _, framework) = try context(event, cycle: filed.cycle, unit: filed.unit, afterPublication: true)
         guard let deadline = ObjectionWindow.deadline(publishedOn: publication.date) else {
             throw RuleViolation("the publication of cycle '\(filed.cycle)' bears no date '\(publication.date)'")
         }
@@ -48,7 +48,7 @@ extension CycleRules {
         guard !filed.reason.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("an objection needs its reason")
         }
-        if let earlier = try store.objection(filed.cycle, filed.objection, in: txn) {
+        if let earlier = state.objection(filed.cycle, filed.objection) {
             throw RuleViolation.stage(
                 "cycle '\(filed.cycle)' already has an objection '\(filed.objection)' (of '\(earlier.unit)', event \(earlier.filedSequence)); choose another id"
             )
@@ -56,13 +56,13 @@ extension CycleRules {
         let record = ObjectionRecord(
             objection: filed.objection, unit: filed.unit, criterion: criterion, reason: filed.reason,
             filedBy: event.actor, filedSequence: event.sequence, filedAt: event.recordedAt.iso8601)
-        try store.putObjection(record, filed.cycle, txn)
+        putObjection(record, filed.cycle)
     }
 
-    func answerObjection(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func answerObjection(_ event: RecordedEvent) throws {
         let answered = try payload(PARPayload.ObjectionAnswered.self, of: event)
-        _ = try context(event, cycle: answered.cycle, unit: answered.unit, txn, afterPublication: true)
-        var record = try filedObjection(answered.objection, of: answered.unit, in: answered.cycle, txn)
+        _ = try context(event, cycle: answered.cycle, unit: answered.unit, afterPublication: true)
+        var record = try filedObjection(answered.objection, of: answered.unit, in: answered.cycle)
         if let answer = record.answer {
             throw RuleViolation.stage(
                 "the objection '\(answered.objection)' of '\(answered.unit)' was already answered (\(answer.decision)) at event \(answer.sequence)"
@@ -78,25 +78,25 @@ extension CycleRules {
         record.answer = ObjectionRecord.Answer(
             decision: answered.decision, text: answered.answer, by: event.actor, sequence: event.sequence,
             at: event.recordedAt.iso8601)
-        try store.putObjection(record, answered.cycle, txn)
+        putObjection(record, answered.cycle)
     }
 
     /// Notes that the correction `event` resolves the objection `id` of `unit`, which must have been filed.
-    func noteCorrection(
-        _ event: RecordedEvent, resolving id: String, of unit: String, in cycle: String, _ txn: ProjectionWriter
+    mutating func noteCorrection(
+        _ event: RecordedEvent, resolving id: String, of unit: String, in cycle: String
     )
         throws
     {
-        var record = try filedObjection(id, of: unit, in: cycle, txn)
+        var record = try filedObjection(id, of: unit, in: cycle)
         record.correctedBy.append(event.sequence)
-        try store.putObjection(record, cycle, txn)
+        putObjection(record, cycle)
     }
 
     /// The objection `id` that `unit` filed in `cycle`; refuses one never filed, or filed by another unit.
-    private func filedObjection(_ id: String, of unit: String, in cycle: String, _ txn: ProjectionReader) throws
+    private func filedObjection(_ id: String, of unit: String, in cycle: String) throws
         -> ObjectionRecord
     {
-        guard let record = try store.objection(cycle, id, in: txn), record.unit == unit else {
+        guard let record = state.objection(cycle, id), record.unit == unit else {
             throw RuleViolation.notFound("'\(unit)' filed no objection '\(id)' in cycle '\(cycle)'")
         }
         return record

@@ -3,7 +3,7 @@ import Ledger
 
 /// Frameworks, evidence, opening a cycle, deadlines and exclusions.
 extension CycleRules {
-    func addEvidence(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func addEvidence(_ event: RecordedEvent) throws {
         let added = try payload(PARPayload.EvidenceAdded.self, of: event)
         guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
             throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
@@ -11,12 +11,10 @@ extension CycleRules {
         guard event.stream == "evidence/\(added.sha256)" else {
             throw RuleViolation("EvidenceAdded belongs in the stream 'evidence/\(added.sha256)'")
         }
-        if try txn.value(for: Array(added.sha256.utf8), in: store.evidenceDB) == nil {
-            try txn.put(event.payload, for: Array(added.sha256.utf8), in: store.evidenceDB)
-        }
+        if state.evidence[added.sha256] == nil { putEvidence(event.payload, added.sha256) }
     }
 
-    func registerFramework(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func registerFramework(_ event: RecordedEvent) throws {
         let registered = try payload(PARPayload.FrameworkRegistered.self, of: event)
         let (id, document) = (registered.id, registered.framework)
         let framework: Framework
@@ -39,20 +37,20 @@ extension CycleRules {
         guard event.stream == "framework/\(id)" else {
             throw RuleViolation("FrameworkRegistered belongs in the stream 'framework/\(id)'")
         }
-        guard try txn.value(for: Array(id.utf8), in: store.frameworksDB) == nil else {
+        guard state.frameworks[id] == nil else {
             throw RuleViolation.stage("framework \(id) is already registered")
         }
-        try txn.put(CanonicalJSON.encode(framework.json), for: Array(id.utf8), in: store.frameworksDB)
+        putFramework(framework)
     }
 
-    func openCycle(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func openCycle(_ event: RecordedEvent) throws {
         let opened = try payload(PARPayload.CycleOpened.self, of: event)
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
             throw RuleViolation(
                 "CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
         }
         if let problem = Slug.problem(opened.cycle, "cycle") { throw RuleViolation(problem) }
-        guard try store.cycle(opened.cycle, in: txn) == nil else {
+        guard state.cycle(opened.cycle) == nil else {
             throw RuleViolation.stage("cycle '\(opened.cycle)' is already open")
         }
         guard Timestamp(iso8601: opened.selfAssessmentDeadline) != nil else {
@@ -74,7 +72,7 @@ extension CycleRules {
                 throw RuleViolation.notFound(
                     "unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
             }
-            guard let framework = try store.framework(frameworkID, in: txn) else {
+            guard let framework = state.framework(frameworkID) else {
                 throw RuleViolation.notFound("framework \(frameworkID) is not registered; register it first")
             }
             guard framework.unitKind == unit.kind else {
@@ -89,16 +87,16 @@ extension CycleRules {
                 throw RuleViolation("the publication window needs two dates YYYY-MM-DD, the first not after the second")
             }
         }
-        if let previous = opened.previousCycle, try !Slug.isValid(previous) || store.cycle(previous, in: txn) == nil {
+        if let previous = opened.previousCycle, try !Slug.isValid(previous) || state.cycle(previous) == nil {
             throw RuleViolation.notFound("the previous cycle '\(previous)' does not exist")
         }
-        try store.putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event, txn)
-        for unit in opened.units { try store.putUnit(UnitRecord(), opened.cycle, unit.id, txn) }
+        putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event)
+        for unit in opened.units { putUnit(UnitRecord(), opened.cycle, unit.id) }
     }
 
-    func extendDeadline(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func extendDeadline(_ event: RecordedEvent) throws {
         let extended = try payload(PARPayload.DeadlineExtended.self, of: event)
-        let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit, txn)
+        let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit)
         guard let until = Timestamp(iso8601: extended.until),
             let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline
         else {
@@ -108,14 +106,14 @@ extension CycleRules {
         guard !extended.reason.isEmpty else { throw RuleViolation("an extension needs a reason") }
         var unit = unitState
         unit.deadlineExtendedUntil = until.iso8601
-        try store.putUnit(unit, extended.cycle, extended.unit, txn)
+        putUnit(unit, extended.cycle, extended.unit)
     }
 
-    func exclude(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func exclude(_ event: RecordedEvent) throws {
         let excluded = try payload(PARPayload.UnitExcludedFromRanking.self, of: event)
-        var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit, txn)
+        var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit)
         guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
         unit.excludedFromRanking = excluded.reason
-        try store.putUnit(unit, excluded.cycle, excluded.unit, txn)
+        putUnit(unit, excluded.cycle, excluded.unit)
     }
 }

@@ -4,22 +4,22 @@ import Ledger
 /// The survey, publication with its prerequisites, and corrections after it (citing, when they resolve
 /// one, an objection: `CycleRules+Objections`).
 extension CycleRules {
-    func importSurvey(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func importSurvey(_ event: RecordedEvent) throws {
         let imported = try payload(PARPayload.SurveyScoresImported.self, of: event)
-        let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit, txn)
+        let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit)
         for row in imported.scores {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
-            var score = try store.score(imported.cycle, imported.unit, criterion.code, in: txn)
+            var score = state.score(imported.cycle, imported.unit, criterion.code)
             score.survey = mark(
                 event, points: try points(row.points, for: criterion, unit: imported.unit),
                 reason: "survey file \(imported.source.prefix(16))…")
-            try store.putScore(score, imported.cycle, imported.unit, criterion.code, event, txn)
+            putScore(score, imported.cycle, imported.unit, criterion.code)
         }
     }
 
-    func publish(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func publish(_ event: RecordedEvent) throws {
         let published = try payload(PARPayload.ResultsPublished.self, of: event)
-        guard var cycle = try store.cycle(published.cycle, in: txn) else {
+        guard var cycle = state.cycle(published.cycle) else {
             throw RuleViolation.notFound("no cycle '\(published.cycle)'")
         }
         guard event.stream == PAREvents.cycleStream(published.cycle) else {
@@ -31,12 +31,12 @@ extension CycleRules {
         guard !published.decision.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("a publication cites the decision that publishes the results")
         }
-        let missing = try publicationPrerequisitesMissing(cycle, date: published.date, txn)
+        let missing = try publicationPrerequisitesMissing(cycle, date: published.date)
         guard missing.isEmpty else {
             throw RuleViolation.stage(
                 "cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
         }
-        let results = try CycleResults.compute(cycle: cycle, projector: store, txn: txn)
+        let results = try state.results(of: cycle)
         guard results.hash == published.resultsHash else {
             throw RuleViolation(
                 "the published results hash \(published.resultsHash.prefix(16))… does not match the results the events give (\(results.hash.prefix(16))…)"
@@ -45,13 +45,13 @@ extension CycleRules {
         cycle.publication = CycleRecord.PublicationRecord(
             decision: published.decision, date: published.date,
             resultsHash: published.resultsHash, sequence: event.sequence)
-        try store.putCycle(cycle, event, txn)
+        putCycle(cycle, event)
     }
 
     /// Everything a publication still lacks, each in words: the date in its window, every appraisal
     /// sealed and closed, every kind drawn, every drawn unit's spot-check concluded, and every ranked
     /// unit's survey points.
-    func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String, _ txn: ProjectionReader) throws
+    func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String) throws
         -> [String]
     {
         var missing: [String] = []
@@ -66,13 +66,13 @@ extension CycleRules {
         var unchecked: [String] = []
         var unsurveyed: [String] = []
         for unit in cycle.opened.units {
-            guard let record = try store.unitRecord(cycleID, unit.id, in: txn) else { continue }
+            guard let record = state.unitRecord(cycleID, unit.id) else { continue }
             if record.stage != .appraised { unsealed.append(unit.id) }
             if record.spotChecked && !record.spotCheckConcluded { unchecked.append(unit.id) }
             guard record.excludedFromRanking == nil, let frameworkID = cycle.frameworkID(for: unit.kind),
-                let framework = try store.framework(frameworkID, in: txn)
+                let framework = state.framework(frameworkID)
             else { continue }
-            let scores = try store.scores(cycleID, unit.id, in: txn)
+            let scores = state.scores(cycleID, unit.id)
             let lacking = framework.leaves.filter { $0.method == .survey && scores[$0.code]?.survey == nil }.map(\.code)
             if !lacking.isEmpty {
                 let shown =
@@ -91,21 +91,21 @@ extension CycleRules {
         return missing
     }
 
-    func correct(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func correct(_ event: RecordedEvent) throws {
         let corrected = try payload(PARPayload.CorrectionRecorded.self, of: event)
         let (_, _, _, framework) = try context(
-            event, cycle: corrected.cycle, unit: corrected.unit, txn, afterPublication: true)
+            event, cycle: corrected.cycle, unit: corrected.unit, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)
         guard !corrected.decision.isEmpty, !corrected.reason.isEmpty else {
             throw RuleViolation("a correction cites the decision that orders it and gives a reason")
         }
-        var score = try store.score(corrected.cycle, corrected.unit, criterion.code, in: txn)
+        var score = state.score(corrected.cycle, corrected.unit, criterion.code)
         score.correction = mark(
             event, points: try points(corrected.points, for: criterion, unit: corrected.unit),
             reason: corrected.reason, decision: corrected.decision)
-        try store.putScore(score, corrected.cycle, corrected.unit, criterion.code, event, txn)
+        putScore(score, corrected.cycle, corrected.unit, criterion.code)
         if let objection = corrected.objection {
-            try noteCorrection(event, resolving: objection, of: corrected.unit, in: corrected.cycle, txn)
+            try noteCorrection(event, resolving: objection, of: corrected.unit, in: corrected.cycle)
         }
     }
 }

@@ -3,9 +3,9 @@ import Ledger
 
 /// The unit's self-assessment: scores, not-applicable claims, submission, withdrawal.
 extension CycleRules {
-    func recordSelfScore(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func recordSelfScore(_ event: RecordedEvent) throws {
         let recorded = try payload(PARPayload.SelfScoreRecorded.self, of: event)
-        let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
         }
@@ -18,27 +18,27 @@ extension CycleRules {
                 "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed"
             )
         }
-        try checkCited(recorded.evidence, txn)
-        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        try checkCited(recorded.evidence)
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code)
         score.selfScore = mark(
             event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
-        try store.putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
-        try noteSelfAssessor(event, unit, recorded.cycle, recorded.unit, txn)
+        putScore(score, recorded.cycle, recorded.unit, criterion.code)
+        try noteSelfAssessor(event, unit, recorded.cycle, recorded.unit)
     }
 
     /// Remembers who self-assessed a unit: that person may not appraise or spot-check it.
-    func noteSelfAssessor(
-        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String, _ txn: ProjectionWriter
+    mutating func noteSelfAssessor(
+        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String
     ) throws {
         guard !unit.selfAssessedBy.contains(event.actor) else { return }
         var updated = unit
         updated.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
-        try store.putUnit(updated, cycle, unitID, txn)
+        putUnit(updated, cycle, unitID)
     }
 
-    func markNotApplicable(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func markNotApplicable(_ event: RecordedEvent) throws {
         let marked = try payload(PARPayload.NotApplicableMarked.self, of: event)
-        let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit, txn)
+        let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
         }
@@ -54,23 +54,23 @@ extension CycleRules {
             throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit")
         }
         for leaf in leaves {
-            var score = try store.score(marked.cycle, marked.unit, leaf.code, in: txn)
+            var score = state.score(marked.cycle, marked.unit, leaf.code)
             score.selfScore = nil
             score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
-            try store.putScore(score, marked.cycle, marked.unit, leaf.code, event, txn)
+            putScore(score, marked.cycle, marked.unit, leaf.code)
         }
-        try noteSelfAssessor(event, unit, marked.cycle, marked.unit, txn)
+        try noteSelfAssessor(event, unit, marked.cycle, marked.unit)
     }
 
-    func submit(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func submit(_ event: RecordedEvent) throws {
         let step = try payload(PARPayload.SelfAssessmentSubmitted.self, of: event)
-        let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit)
         var unit = unitState
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment")
         }
         try checkDeadline(event, cycle, unit, step.unit)
-        let scores = try store.scores(step.cycle, step.unit, in: txn)
+        let scores = state.scores(step.cycle, step.unit)
         let missing = framework.leaves.filter { $0.method == .assessed }
             .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
         guard missing.isEmpty else {
@@ -82,14 +82,14 @@ extension CycleRules {
         if !unit.selfAssessedBy.contains(event.actor) {
             unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
         }
-        try store.putUnit(unit, step.cycle, step.unit, txn)
+        putUnit(unit, step.cycle, step.unit)
     }
 
     /// The unit takes back its submission to edit it: only while it is submitted, before its deadline,
     /// and while no council member has recorded anything on it. Its self-scores stay.
-    func withdraw(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func withdraw(_ event: RecordedEvent) throws {
         let withdrawn = try payload(PARPayload.SelfAssessmentWithdrawn.self, of: event)
-        let (cycle, _, unitState, _) = try context(event, cycle: withdrawn.cycle, unit: withdrawn.unit, txn)
+        let (cycle, _, unitState, _) = try context(event, cycle: withdrawn.cycle, unit: withdrawn.unit)
         var unit = unitState
         switch unit.stage {
         case .selfAssessment:
@@ -105,25 +105,25 @@ extension CycleRules {
         guard !withdrawn.reason.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("withdrawing a self-assessment needs a reason")
         }
-        try checkCouncilRecordedNothing(withdrawn.cycle, withdrawn.unit, txn)
+        try checkCouncilRecordedNothing(withdrawn.cycle, withdrawn.unit)
         unit.stage = .selfAssessment
         if !unit.selfAssessedBy.contains(event.actor) {
             unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
         }
-        try store.putUnit(unit, withdrawn.cycle, withdrawn.unit, txn)
+        putUnit(unit, withdrawn.cycle, withdrawn.unit)
     }
 
     /// Refuses a withdrawal once a council member has appraised a criterion, rejected a not-applicable
     /// claim or asked for an explanation on the unit.
-    private func checkCouncilRecordedNothing(_ cycle: String, _ unit: String, _ txn: ProjectionReader) throws {
-        for (code, score) in try store.scores(cycle, unit, in: txn).sorted(by: { $0.key < $1.key }) {
+    private func checkCouncilRecordedNothing(_ cycle: String, _ unit: String) throws {
+        for (code, score) in state.scores(cycle, unit).sorted(by: { $0.key < $1.key }) {
             if let mark = score.appraised ?? score.notApplicableRejected {
                 throw RuleViolation.stage(
                     "the council already recorded criterion \(code) of '\(unit)' (event \(mark.sequence)); a self-assessment under appraisal cannot be withdrawn"
                 )
             }
         }
-        if let request = try store.explanations(cycle, unit, in: txn).first {
+        if let request = state.explanations(cycle, unit).first {
             throw RuleViolation.stage(
                 "the council already asked '\(unit)' for an explanation ('\(request.request)', event \(request.askedSequence)); a self-assessment under appraisal cannot be withdrawn"
             )

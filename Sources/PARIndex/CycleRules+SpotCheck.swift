@@ -3,9 +3,9 @@ import Ledger
 
 /// The spot-check: the committed draw, its scores and conclusions.
 extension CycleRules {
-    func commitSpotCheckSeed(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func commitSpotCheckSeed(_ event: RecordedEvent) throws {
         let committed = try payload(PARPayload.SpotCheckSeedCommitted.self, of: event)
-        var cycle = try openCycleRecord(event, committed.cycle, txn)
+        var cycle = try openCycleRecord(event, committed.cycle)
         guard cycle.spotCheckCommitment == nil else {
             throw RuleViolation.stage("the spot-check draw of '\(committed.cycle)' is already committed")
         }
@@ -13,12 +13,12 @@ extension CycleRules {
             throw RuleViolation("the commitment is a SHA-256 in 64 lowercase hex digits")
         }
         cycle.spotCheckCommitment = committed.commitment
-        try store.putCycle(cycle, event, txn)
+        putCycle(cycle, event)
     }
 
-    func drawSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func drawSpotCheck(_ event: RecordedEvent) throws {
         let drawn = try payload(PARPayload.SpotCheckDrawn.self, of: event)
-        var cycle = try openCycleRecord(event, drawn.cycle, txn)
+        var cycle = try openCycleRecord(event, drawn.cycle)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
             throw RuleViolation.stage(
                 "the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; a redraw re-checks it"
@@ -37,7 +37,7 @@ extension CycleRules {
                 "the revealed secret is not the one the steering committee committed to before appraisal")
         }
         guard let frameworkID = cycle.frameworkID(for: drawn.kind),
-            let framework = try store.framework(frameworkID, in: txn)
+            let framework = state.framework(frameworkID)
         else {
             throw RuleViolation.notFound("no framework for \(drawn.kind.rawValue)s")
         }
@@ -66,11 +66,11 @@ extension CycleRules {
         }
         let sample = expected + drawn.added
         cycle.draws[drawn.kind.rawValue] = CycleRecord.DrawRecord(units: sample, sequence: event.sequence)
-        try store.putCycle(cycle, event, txn)
+        putCycle(cycle, event)
         for id in sample {
-            guard var record = try store.unitRecord(drawn.cycle, id, in: txn) else { continue }
+            guard var record = state.unitRecord(drawn.cycle, id) else { continue }
             record.spotChecked = true
-            try store.putUnit(record, drawn.cycle, id, txn)
+            putUnit(record, drawn.cycle, id)
         }
     }
 
@@ -84,12 +84,12 @@ extension CycleRules {
         }
     }
 
-    func recordSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func recordSpotCheck(_ event: RecordedEvent) throws {
         let recorded = try payload(PARPayload.SpotCheckScoreRecorded.self, of: event)
-        let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit, txn)
+        let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         try checkSpotCheckable(event, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
-        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code, in: txn)
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code)
         let appraised = score.appraised?.value ?? .zero
         let reason = recorded.reason?.trimmingWhiteSpace ?? ""
         let value: Points
@@ -118,14 +118,14 @@ extension CycleRules {
             )
         }
         score.spotCheck = mark(event, points: value, reason: reason.isEmpty ? nil : reason, decision: recorded.decision)
-        try store.putScore(score, recorded.cycle, recorded.unit, criterion.code, event, txn)
+        putScore(score, recorded.cycle, recorded.unit, criterion.code)
     }
 
-    func concludeSpotCheck(_ event: RecordedEvent, _ txn: ProjectionWriter) throws {
+    mutating func concludeSpotCheck(_ event: RecordedEvent) throws {
         let step = try payload(PARPayload.SpotCheckConcluded.self, of: event)
-        var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit, txn)
+        var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit)
         try checkSpotCheckable(event, unit, step.unit)
         unit.spotCheckConcluded = true
-        try store.putUnit(unit, step.cycle, step.unit, txn)
+        putUnit(unit, step.cycle, step.unit)
     }
 }

@@ -2,13 +2,20 @@ import Foundation
 import Ledger
 
 /// Every rule of the cycle (FORMAT.md, Rules of the cycle), checked against the state the preceding
-/// events left, and the event folded into the projections when every rule holds. It reads and writes
-/// the projections only through `ScoringProjector`, which owns their storage; the rules of each
-/// stage live in the `CycleRules+…` files.
+/// events left, and the event folded into that state when every rule holds (`ProvinceState.evolve`).
+/// It knows no storage: each record it changes is named in `changes`, for storage to write. The
+/// rules of each stage live in the `CycleRules+…` files.
 struct CycleRules {
-    let store: ScoringProjector
+    var state: ProvinceState
     /// The event's payload when it was parsed ahead (a rebuild reads and parses on another thread).
-    var parsedPayload: JSONValue? = nil
+    let parsedPayload: JSONValue?
+    /// The records the event changed, in the order it changed them.
+    private(set) var changes: [StateChange] = []
+
+    init(state: ProvinceState, parsedPayload: JSONValue?) {
+        self.state = state
+        self.parsedPayload = parsedPayload
+    }
 
     /// The event's payload as `T`, from `parsedPayload` when there is one.
     func payload<T: PAREvent>(_: T.Type, of event: RecordedEvent) throws(RuleViolation) -> T {
@@ -16,34 +23,34 @@ struct CycleRules {
         return try T(payload: try PayloadReader(parsedPayload, type: T.type))
     }
 
-    func apply(_ event: RecordedEvent, in txn: ProjectionWriter) throws {
+    mutating func apply(_ event: RecordedEvent) throws {
         switch event.type {
-        case PARPayload.FrameworkRegistered.type: try registerFramework(event, txn)
-        case PARPayload.CycleOpened.type: try openCycle(event, txn)
-        case PARPayload.DeadlineExtended.type: try extendDeadline(event, txn)
-        case PARPayload.SelfScoreRecorded.type: try recordSelfScore(event, txn)
-        case PARPayload.NotApplicableMarked.type: try markNotApplicable(event, txn)
-        case PARPayload.SelfAssessmentSubmitted.type: try submit(event, txn)
-        case PARPayload.SelfAssessmentWithdrawn.type: try withdraw(event, txn)
-        case PARPayload.ExplanationRequested.type: try requestExplanation(event, txn)
-        case PARPayload.ExplanationGiven.type: try giveExplanation(event, txn)
-        case PARPayload.CouncilMemberAssigned.type: try assignCouncilMember(event, txn)
-        case PARPayload.SpotCheckSeedCommitted.type: try commitSpotCheckSeed(event, txn)
-        case PARPayload.AppraisalScoreRecorded.type: try recordAppraisal(event, txn)
-        case PARPayload.NotApplicableRejected.type: try rejectNotApplicable(event, txn)
-        case PARPayload.AppraisalConcluded.type: try concludeAppraisal(event, txn)
-        case PARPayload.AppraisalReopened.type: try reopenAppraisal(event, txn)
-        case PARPayload.AppraisalClosed.type: try closeAppraisal(event, txn)
-        case PARPayload.SpotCheckDrawn.type: try drawSpotCheck(event, txn)
-        case PARPayload.SpotCheckScoreRecorded.type: try recordSpotCheck(event, txn)
-        case PARPayload.SpotCheckConcluded.type: try concludeSpotCheck(event, txn)
-        case PARPayload.SurveyScoresImported.type: try importSurvey(event, txn)
-        case PARPayload.UnitExcludedFromRanking.type: try exclude(event, txn)
-        case PARPayload.ResultsPublished.type: try publish(event, txn)
-        case PARPayload.CorrectionRecorded.type: try correct(event, txn)
-        case PARPayload.ObjectionFiled.type: try fileObjection(event, txn)
-        case PARPayload.ObjectionAnswered.type: try answerObjection(event, txn)
-        case PARPayload.EvidenceAdded.type: try addEvidence(event, txn)
+        case PARPayload.FrameworkRegistered.type: try registerFramework(event)
+        case PARPayload.CycleOpened.type: try openCycle(event)
+        case PARPayload.DeadlineExtended.type: try extendDeadline(event)
+        case PARPayload.SelfScoreRecorded.type: try recordSelfScore(event)
+        case PARPayload.NotApplicableMarked.type: try markNotApplicable(event)
+        case PARPayload.SelfAssessmentSubmitted.type: try submit(event)
+        case PARPayload.SelfAssessmentWithdrawn.type: try withdraw(event)
+        case PARPayload.ExplanationRequested.type: try requestExplanation(event)
+        case PARPayload.ExplanationGiven.type: try giveExplanation(event)
+        case PARPayload.CouncilMemberAssigned.type: try assignCouncilMember(event)
+        case PARPayload.SpotCheckSeedCommitted.type: try commitSpotCheckSeed(event)
+        case PARPayload.AppraisalScoreRecorded.type: try recordAppraisal(event)
+        case PARPayload.NotApplicableRejected.type: try rejectNotApplicable(event)
+        case PARPayload.AppraisalConcluded.type: try concludeAppraisal(event)
+        case PARPayload.AppraisalReopened.type: try reopenAppraisal(event)
+        case PARPayload.AppraisalClosed.type: try closeAppraisal(event)
+        case PARPayload.SpotCheckDrawn.type: try drawSpotCheck(event)
+        case PARPayload.SpotCheckScoreRecorded.type: try recordSpotCheck(event)
+        case PARPayload.SpotCheckConcluded.type: try concludeSpotCheck(event)
+        case PARPayload.SurveyScoresImported.type: try importSurvey(event)
+        case PARPayload.UnitExcludedFromRanking.type: try exclude(event)
+        case PARPayload.ResultsPublished.type: try publish(event)
+        case PARPayload.CorrectionRecorded.type: try correct(event)
+        case PARPayload.ObjectionFiled.type: try fileObjection(event)
+        case PARPayload.ObjectionAnswered.type: try answerObjection(event)
+        case PARPayload.EvidenceAdded.type: try addEvidence(event)
         default: return
         }
     }
@@ -58,10 +65,10 @@ struct CycleRules {
     }
 
     /// The score of a criterion that is not marked not applicable; a marked one refuses the event.
-    func applicableScore(_ cycle: String, _ unit: String, _ criterion: String, in txn: ProjectionReader) throws
+    func applicableScore(_ cycle: String, _ unit: String, _ criterion: String) throws
         -> CriterionScore
     {
-        let current = try store.score(cycle, unit, criterion, in: txn)
+        let current = state.score(cycle, unit, criterion)
         guard current.notApplicable == nil else {
             throw RuleViolation("\(unit), criterion \(criterion) is marked not applicable")
         }
@@ -69,12 +76,12 @@ struct CycleRules {
     }
 
     /// Refuses citations of documents that were never added.
-    func checkCited(_ citations: [EvidenceCitation], _ txn: ProjectionReader) throws {
+    func checkCited(_ citations: [EvidenceCitation]) throws {
         for citation in citations {
             guard EventHash(hex: citation.sha256) != nil, !citation.name.isEmpty else {
                 throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
             }
-            guard try txn.value(for: Array(citation.sha256.utf8), in: store.evidenceDB) != nil else {
+            guard state.evidence[citation.sha256] != nil else {
                 throw RuleViolation(
                     "evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add the document first"
                 )
@@ -85,13 +92,13 @@ struct CycleRules {
     /// The cycle and unit an event is about, checked: the cycle exists and is not published (unless
     /// `afterPublication`), the unit belongs to it, and the event is in the unit's stream.
     func context(
-        _ event: RecordedEvent, cycle cycleID: String, unit unitID: String, _ txn: ProjectionReader,
+        _ event: RecordedEvent, cycle cycleID: String, unit unitID: String,
         afterPublication: Bool = false
     ) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
-        guard let cycle = try store.cycle(cycleID, in: txn) else {
+        guard let cycle = state.cycle(cycleID) else {
             throw RuleViolation.notFound("no cycle '\(cycleID)'")
         }
-        guard let unit = cycle.unit(unitID), let record = try store.unitRecord(cycleID, unitID, in: txn) else {
+        guard let unit = cycle.unit(unitID), let record = state.unitRecord(cycleID, unitID) else {
             throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'")
         }
         if afterPublication {
@@ -109,7 +116,7 @@ struct CycleRules {
                 "\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'")
         }
         guard let frameworkID = cycle.frameworkID(for: unit.kind),
-            let framework = try store.framework(frameworkID, in: txn)
+            let framework = state.framework(frameworkID)
         else {
             throw RuleViolation.notFound("cycle '\(cycleID)' has no framework for \(unit.kind.rawValue)s")
         }
@@ -166,10 +173,10 @@ struct CycleRules {
     }
 
     /// The cycle of a cycle-wide event (in the cycle's stream), open and not published.
-    func openCycleRecord(_ event: RecordedEvent, _ cycleID: String, _ txn: ProjectionReader) throws
+    func openCycleRecord(_ event: RecordedEvent, _ cycleID: String) throws
         -> CycleRecord
     {
-        guard let cycle = try store.cycle(cycleID, in: txn) else {
+        guard let cycle = state.cycle(cycleID) else {
             throw RuleViolation.notFound("no cycle '\(cycleID)'")
         }
         guard event.stream == PAREvents.cycleStream(cycleID) else {
@@ -181,5 +188,53 @@ struct CycleRules {
             )
         }
         return cycle
+    }
+
+    // MARK: Changing the state
+
+    mutating func putFramework(_ framework: Framework) {
+        state.frameworks[framework.id] = framework
+        changes.append(.framework(framework.id))
+    }
+
+    mutating func putEvidence(_ payload: [UInt8], _ sha256: String) {
+        state.evidence[sha256] = payload
+        changes.append(.evidence(sha256))
+    }
+
+    /// Stores a cycle's record: a new cycle starts with no units.
+    mutating func putCycle(_ record: CycleRecord, _ event: RecordedEvent) {
+        let id = record.opened.cycle
+        if state.cycles[id] == nil {
+            state.cycles[id] = ProvinceState.CycleState(record: record, version: event.sequence)
+        } else {
+            state.cycles[id]?.record = record
+            state.cycles[id]?.version = event.sequence
+        }
+        changes.append(.cycle(id))
+    }
+
+    mutating func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String) {
+        if state.cycles[cycle]?.units[unit] == nil {
+            state.cycles[cycle]?.units[unit] = ProvinceState.UnitState(record: record)
+        } else {
+            state.cycles[cycle]?.units[unit]?.record = record
+        }
+        changes.append(.unit(cycle: cycle, unit: unit))
+    }
+
+    mutating func putScore(_ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String) {
+        state.cycles[cycle]?.units[unit]?.scores[criterion] = score
+        changes.append(.score(cycle: cycle, unit: unit, criterion: criterion))
+    }
+
+    mutating func putExplanation(_ record: ExplanationRecord, _ cycle: String, _ unit: String) {
+        state.cycles[cycle]?.units[unit]?.explanations[record.request] = record
+        changes.append(.explanation(cycle: cycle, unit: unit, request: record.request))
+    }
+
+    mutating func putObjection(_ record: ObjectionRecord, _ cycle: String) {
+        state.cycles[cycle]?.objections[record.objection] = record
+        changes.append(.objection(cycle: cycle, objection: record.objection))
     }
 }

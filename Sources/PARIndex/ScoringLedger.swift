@@ -14,10 +14,18 @@ public final class ScoringLedger: Sendable {
 
     /// The last results computed per cycle (see `results(cycle:)`).
     private let resultsCache = ResultsCache()
+    /// The state this process keeps in memory (`ScoringLedger+State`).
+    let keeper = StateKeeper()
+    /// Where snapshots of the state are kept; nil in a read-only ledger made before them.
+    let snapshots: SnapshotDatabases?
+    /// How often, in events, a snapshot is stored besides those at publications.
+    let snapshotInterval: UInt64
 
-    private init(ledger: Ledger) throws {
+    private init(ledger: Ledger, snapshotInterval: UInt64 = defaultSnapshotInterval) throws {
         self.ledger = ledger
         self.generations = try ProjectionGenerations(store: ledger.projections)
+        self.snapshots = try SnapshotDatabases.open(in: ledger.projections)
+        self.snapshotInterval = max(snapshotInterval, 1)
     }
 
     /// Runs `body` in a read transaction with the projections current in it.
@@ -51,11 +59,26 @@ public final class ScoringLedger: Sendable {
         return try ScoringLedger(ledger: Ledger.open(at: path, options: options))
     }
 
-    /// Appends commands after the identity checks, the PAR policy and every scoring rule; the
-    /// projections change in the same transaction. When anything is refused nothing is appended.
+    /// Appends commands after the identity checks, the PAR policy and every scoring rule: each event
+    /// evolves the state in memory (`ProvinceState.evolve`), and the records it changed are written
+    /// to the projections in the same transaction. When anything is refused nothing is appended and
+    /// the state kept in memory stays the one before.
     @discardableResult
     public func append(batch commands: [Command]) throws -> [AppendResult] {
-        try ledger.append(batch: commands) { event, txn in try generations.current(in: txn).apply(event, in: txn) }
+        var working: ProvinceState?
+        var projector: ScoringProjector?
+        let results = try ledger.append(batch: commands) { event, txn in
+            if working == nil {
+                let current = try generations.current(in: txn)
+                projector = current
+                working = try state(before: event.sequence, projector: current, in: txn)
+            }
+            let changes = try working!.evolve(event)
+            try projector!.write(changes, of: working!, after: event, txn)
+            try storeSnapshotIfDue(working!, after: event, in: txn)
+        }
+        if let working { keeper.keep(working) }
+        return results
     }
 
     @discardableResult
@@ -191,11 +214,16 @@ public final class ScoringLedger: Sendable {
             }
             let total = try ledger.head().count
             var done: UInt64 = 0
+            var state = ProvinceState()
             let walk = VerifyingWalk(ledgerID: ledger.id)
             do {
                 try ledger.readAhead(from: 1, through: total, batchSize: 5_000, prepare: walk.check) { batch in
                     try store.write { txn in
-                        for (event, payload) in batch { try shadow.apply(event, parsedPayload: payload, in: txn) }
+                        for (event, payload) in batch {
+                            let changes = try state.evolve(event, payload: payload)
+                            try shadow.write(changes, of: state, after: event, txn)
+                            try storeSnapshotIfDue(state, after: event, in: txn)
+                        }
                     }
                     done += UInt64(batch.count)
                     progress?(done, total)
@@ -212,11 +240,14 @@ public final class ScoringLedger: Sendable {
                     return true
                 }
                 for (event, payload) in try walk.check(appendedMeanwhile) {
-                    try shadow.apply(event, parsedPayload: payload, in: txn)
+                    let changes = try state.evolve(event, payload: payload)
+                    try shadow.write(changes, of: state, after: event, txn)
+                    try storeSnapshotIfDue(state, after: event, in: txn)
                 }
                 try walk.finish()
                 try generations.makeCurrent(current + 1, in: txn)
             }
+            keeper.keep(state)
             // Readers that began before the switch keep their snapshot of the old side.
             try store.write { txn in
                 for database in old.databases { try txn.removeAll(from: database) }

@@ -233,46 +233,105 @@ final class ScoringProjector: @unchecked Sendable {
         return key
     }
 
-    // MARK: Applying events
-
-    /// Checks every rule against the state before `event` and folds it in (`CycleRules`);
-    /// `parsedPayload`, when given, is the event's payload already parsed.
-    func apply(_ event: RecordedEvent, parsedPayload: JSONValue? = nil, in txn: ProjectionWriter) throws {
-        try CycleRules(store: self, parsedPayload: parsedPayload).apply(event, in: txn)
-    }
-
     // MARK: Writing state
 
-    /// Stores a criterion's score, and the same score in its history under the event that set it.
-    func putScore(
-        _ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String,
-        _ event: RecordedEvent, _ txn: ProjectionWriter
-    ) throws {
-        let key = Self.key(cycle, unit, criterion)
-        let stored = StateCoding.encode(score)
-        try txn.put(stored, for: key, in: scoresDB)
-        try txn.put(stored, for: key + [0] + bigEndianBytes(event.sequence), in: historyDB)
-    }
-    func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String, _ txn: ProjectionWriter) throws {
-        try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit), in: unitsDB)
-    }
-    func putExplanation(_ record: ExplanationRecord, _ cycle: String, _ unit: String, _ txn: ProjectionWriter)
+    /// Writes the records `changes` names, as `state` holds them after `event`; a score is also kept
+    /// in its history under the event that set it.
+    func write(_ changes: [StateChange], of state: ProvinceState, after event: RecordedEvent, _ txn: ProjectionWriter)
         throws
     {
-        guard let explanationsDB else {
-            throw LedgerError.storage(operation: "writing an explanation request", error: .readOnlyFileSystem)
+        for change in changes {
+            switch change {
+            case .framework(let id):
+                guard let framework = state.frameworks[id] else { continue }
+                try txn.put(CanonicalJSON.encode(framework.json), for: Array(id.utf8), in: frameworksDB)
+            case .evidence(let sha256):
+                guard let payload = state.evidence[sha256] else { continue }
+                try txn.put(payload, for: Array(sha256.utf8), in: evidenceDB)
+            case .cycle(let id):
+                guard let cycle = state.cycles[id] else { continue }
+                let key = Array(id.utf8)
+                try txn.put(StateCoding.encode(cycle.record), for: key, in: cyclesDB)
+                try txn.put(bigEndianBytes(cycle.version), for: key, in: cycleVersionsDB)
+            case .unit(let cycle, let unit):
+                guard let record = state.unitRecord(cycle, unit) else { continue }
+                try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit), in: unitsDB)
+            case .score(let cycle, let unit, let criterion):
+                let key = Self.key(cycle, unit, criterion)
+                let stored = StateCoding.encode(state.score(cycle, unit, criterion))
+                try txn.put(stored, for: key, in: scoresDB)
+                try txn.put(stored, for: key + [0] + bigEndianBytes(event.sequence), in: historyDB)
+            case .explanation(let cycle, let unit, let request):
+                guard let record = state.explanation(cycle, unit, request) else { continue }
+                guard let explanationsDB else {
+                    throw LedgerError.storage(operation: "writing an explanation request", error: .readOnlyFileSystem)
+                }
+                try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit, request), in: explanationsDB)
+            case .objection(let cycle, let objection):
+                guard let record = state.objection(cycle, objection) else { continue }
+                guard let objectionsDB else {
+                    throw LedgerError.storage(operation: "writing an objection", error: .readOnlyFileSystem)
+                }
+                try txn.put(StateCoding.encode(record), for: Self.key(cycle, objection), in: objectionsDB)
+            }
         }
-        try txn.put(StateCoding.encode(record), for: Self.key(cycle, unit, record.request), in: explanationsDB)
     }
-    func putObjection(_ record: ObjectionRecord, _ cycle: String, _ txn: ProjectionWriter) throws {
-        guard let objectionsDB else {
-            throw LedgerError.storage(operation: "writing an objection", error: .readOnlyFileSystem)
+
+    /// The state these projections hold, read back whole: what a process that has none in memory
+    /// starts from. `sequence` and `hash` name the last event the projections include.
+    func loadState(sequence: UInt64, hash: EventHash, in txn: ProjectionReader) throws -> ProvinceState {
+        var state = ProvinceState()
+        for (id, json) in try allFrameworkJSON(in: txn) {
+            state.frameworks[id] = try Framework(json: try JSONParser.parse(json))
         }
-        try txn.put(StateCoding.encode(record), for: Self.key(cycle, record.objection), in: objectionsDB)
-    }
-    func putCycle(_ record: CycleRecord, _ event: RecordedEvent, _ txn: ProjectionWriter) throws {
-        let key = Array(record.opened.cycle.utf8)
-        try txn.put(StateCoding.encode(record), for: key, in: cyclesDB)
-        try txn.put(bigEndianBytes(event.sequence), for: key, in: cycleVersionsDB)
+        try txn.forEach(in: evidenceDB) { entry in
+            state.evidence[String(decoding: entry.key, as: UTF8.self)] = entry.value
+            return true
+        }
+        try txn.forEach(in: cyclesDB) { entry in
+            let record = try StateCoding.decodeCycle(entry.value)
+            let version = try txn.value(for: entry.key, in: cycleVersionsDB).map { bytes in
+                bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            }
+            state.cycles[record.opened.cycle] = ProvinceState.CycleState(
+                record: record, version: version ?? record.openedAt)
+            return true
+        }
+        func parts(_ key: [UInt8]) -> [String] {
+            key.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        }
+        try txn.forEach(in: unitsDB) { entry in
+            let key = parts(entry.key)
+            guard key.count == 2 else { return true }
+            state.cycles[key[0]]?.units[key[1]] = ProvinceState.UnitState(
+                record: try StateCoding.decodeUnit(entry.value))
+            return true
+        }
+        try txn.forEach(in: scoresDB) { entry in
+            let key = parts(entry.key)
+            guard key.count == 3 else { return true }
+            state.cycles[key[0]]?.units[key[1]]?.scores[key[2]] = try StateCoding.decodeScore(entry.value)
+            return true
+        }
+        if let explanationsDB {
+            try txn.forEach(in: explanationsDB) { entry in
+                let record = try StateCoding.decodeExplanation(entry.value)
+                let key = parts(entry.key)
+                guard key.count == 3 else { return true }
+                state.cycles[key[0]]?.units[key[1]]?.explanations[record.request] = record
+                return true
+            }
+        }
+        if let objectionsDB {
+            try txn.forEach(in: objectionsDB) { entry in
+                let record = try StateCoding.decodeObjection(entry.value)
+                state.cycles[String(decoding: entry.key.prefix { $0 != 0 }, as: UTF8.self)]?.objections[
+                    record.objection] = record
+                return true
+            }
+        }
+        state.sequence = sequence
+        state.lastHash = hash
+        return state
     }
 }

@@ -37,7 +37,7 @@ struct PublicPage {
         data["date"] = publication.date
         data["resultsHash"] = publication.resultsHash
         data["publishedAt"] = Int(publication.sequence)
-        let published = try scoring.snapshot(through: publication.sequence).results(cycle: cycle.opened.cycle)
+        let published = try scoring.state(asOf: publication.sequence).results(cycle: cycle.opened.cycle)
         let publishedIndex = Dictionary(uniqueKeysWithValues: published.units.map { ($0.unit.id, $0) })
         var groups: [[String: Any]] = []
         var corrected: [[String: Any]] = []

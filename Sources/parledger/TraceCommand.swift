@@ -3,11 +3,12 @@ import Foundation
 import Ledger
 import PARIndex
 
-/// The `--at SEQ|TIME` option of the read commands: the state as of that event, replayed.
+/// The `--at SEQ|TIME` option of the read commands: the state as of that event, computed in memory
+/// from the nearest snapshot.
 struct AtOption: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Show the state as of this event number or time (replayed from the events): \(ProvinceTime.grammar); a date means the end of that day, Vietnam time.",
+            "Show the state as of this event number or time (computed from the nearest snapshot and the events after it): \(ProvinceTime.grammar); a date means the end of that day, Vietnam time.",
             valueName: "seq|time"))
     var at: String?
 
@@ -17,10 +18,10 @@ struct AtOption: ParsableArguments {
         }
     }
 
-    /// The live projections, or a snapshot replayed up to `--at`.
+    /// The live projections, or the state as of `--at`.
     func reader(_ scoring: ScoringLedger) throws -> any ProjectionReading {
         guard let sequence = try sequence(scoring) else { return scoring }
-        return try scoring.snapshot(through: sequence)
+        return try scoring.state(asOf: sequence)
     }
 
     func sequence(_ scoring: ScoringLedger) throws -> UInt64? {
@@ -36,8 +37,9 @@ struct TraceCommand: ParsableCommand {
         abstract:
             "Every event that changed a unit's score on one criterion (or its total): who, when, old → new, why, evidence.",
         discussion: """
-            Without CRITERION the trace follows the unit's points, applicable maximum and index. The
-            history is replayed from the events; the live projections are not used.
+            With CRITERION the trace reads the criterion's score history (an index written with the
+            events). Without it the trace follows the unit's points, applicable maximum and index,
+            computed in memory from the state before the cycle opened and the events after it.
 
             Example:
               parledger trace so-noi-vu 3.3.1 --cycle dien-bien-2019

@@ -19,17 +19,17 @@ import Testing
     @Test func replayJustBeforeAnAppraisalShowsTheSelfScoreAndJustAfterTheAppraisedOne() throws {
         let (p, appraisal) = try province()
         func effective(at sequence: UInt64) throws -> String? {
-            try p.scoring.snapshot(through: sequence).scores(cycle: p.cycle, unit: "d02").first { $0.0.code == "1.2" }?
+            try p.scoring.state(asOf: sequence).scores(cycle: p.cycle, unit: "d02").first { $0.0.code == "1.2" }?
                 .1.effective(method: .assessed)?.points
         }
         #expect(try effective(at: appraisal - 1) == "3")
         #expect(try effective(at: appraisal) == "2")
-        let before = try p.scoring.snapshot(through: appraisal - 1).results(cycle: p.cycle).units.first {
+        let before = try p.scoring.state(asOf: appraisal - 1).results(cycle: p.cycle).units.first {
             $0.unit.id == "d02"
         }
         #expect(before?.points.description == "73.5")
         let live = try p.scoring.projectionDigest()
-        _ = try p.scoring.snapshot(through: 5)
+        _ = try p.scoring.state(asOf: 5)
         #expect(try p.scoring.projectionDigest() == live, "a replay touched the live projections")
     }
 

@@ -172,6 +172,6 @@ import Testing
         try p.scoring.rebuild()
         #expect(try p.scoring.projectionDigest() == before)
         #expect(try p.scoring.objections(cycle: p.cycle) == objections)
-        #expect(try p.scoring.snapshot().objections(cycle: p.cycle) == objections)
+        #expect(try ProvinceState().evolving(try p.scoring.ledger.events()).objections(cycle: p.cycle) == objections)
     }
 }

@@ -219,9 +219,29 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
             try CLI.run(["evidence", "check", "--ledger", directory.ledgerPath]).output.hasPrefix("OK: 1 documents"))
     }
 
-    @Test func aScratchDirectoryOfADeadProcessIsRemovedByTheNextReplay() throws {
+    @Test func aViewOfThePastWritesNothingToTheTemporaryDirectoryNorToTheLedger() throws {
         let directory = try TemporaryDirectory()
         try directory.initCycle()
+        let temporary = directory.path + "/tmp"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        let data = directory.ledgerPath + "/data.mdb"
+        let before = try Data(contentsOf: URL(fileURLWithPath: data))
+        for view in [
+            ["scores", TemporaryDirectory.cycle, "so-y-te", "--at", "3"],
+            ["trace", "so-y-te", "--cycle", TemporaryDirectory.cycle],
+        ] {
+            let outcome = try CLI.run(view + ["--ledger", directory.ledgerPath], environment: ["TMPDIR": temporary])
+            #expect(outcome.status == 0 || outcome.status == 2, "\(outcome.error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data)) == before, "a view changed the ledger's file")
+    }
+
+    @Test func aScratchDirectoryOfADeadProcessIsRemovedByTheNextBundleVerification() throws {
+        let directory = try TemporaryDirectory()
+        try directory.initCycle()
+        let bundle = directory.path + "/bundle"
+        #expect(try CLI.run(["export", bundle, "--quiet", "--ledger", directory.ledgerPath]).status == 0)
         let temporary = directory.path + "/tmp"
         let dead = Process()
         dead.executableURL = URL(fileURLWithPath: "/bin/true")
@@ -229,10 +249,9 @@ private let killRounds = ProcessInfo.processInfo.environment["PARLEDGER_LONG_TES
         dead.waitUntilExit()
         let abandoned = temporary + "/parledger-replay-\(dead.processIdentifier)-left-by-a-kill"
         try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: true)
-        let outcome = try CLI.run(
-            ["scores", TemporaryDirectory.cycle, "so-y-te", "--at", "3", "--ledger", directory.ledgerPath],
-            environment: ["TMPDIR": temporary])
-        #expect(outcome.status == 0 || outcome.status == 2, "\(outcome.error)")
+        let outcome = try CLI.run(["verify-bundle", bundle, "--quiet"], environment: ["TMPDIR": temporary])
+        // 4: every check passed, but without a trust policy nothing vouches for the log key.
+        #expect(outcome.status == 4, "\(outcome.output)\(outcome.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
     }
 

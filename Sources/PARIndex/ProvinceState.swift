@@ -1,0 +1,181 @@
+import Foundation
+public import Ledger
+
+/// The whole scoring state of a province after some event, as a value: frameworks, documents, and
+/// every cycle with its units, scores, council, draw, publication, explanation requests and
+/// objections. No database and no file stands behind it; `evolve` carries every rule of the cycle,
+/// so the append path, a rebuild, a view of the past, the bundle verifier and the monitor all judge
+/// events with the same code, and a test can judge them with no ledger at all.
+///
+/// Copies are cheap until one of them changes (copy on write, part by part): a caller keeps the
+/// state it began from, evolves a copy, and goes back to the first when an event is refused.
+public struct ProvinceState: Sendable {
+    /// Registered frameworks by content id.
+    public internal(set) var frameworks: [String: Framework] = [:]
+    /// Added documents by SHA-256: the `EvidenceAdded` payload as recorded (canonical JSON).
+    public internal(set) var evidence: [String: [UInt8]] = [:]
+    /// Every opened cycle by id.
+    public internal(set) var cycles: [String: CycleState] = [:]
+    /// The sequence number of the last event folded in (0 before the first).
+    public internal(set) var sequence: UInt64 = 0
+    /// The hash of that event; the zero hash before the first.
+    public internal(set) var lastHash = EventHash.genesis
+
+    /// The state before any event.
+    public init() {}
+
+    /// One cycle: its record (units, frameworks, council, draw, publication), each unit's state, and
+    /// the objections to its results.
+    public struct CycleState: Sendable {
+        public internal(set) var record: CycleRecord
+        /// The sequence number of the event that last changed `record`.
+        public internal(set) var version: UInt64
+        public internal(set) var units: [String: UnitState] = [:]
+        public internal(set) var objections: [String: ObjectionRecord] = [:]
+    }
+
+    /// One unit in one cycle: its stage, its criteria's marks and the explanations asked of it.
+    public struct UnitState: Sendable {
+        public internal(set) var record = UnitRecord()
+        public internal(set) var scores: [String: CriterionScore] = [:]
+        public internal(set) var explanations: [String: ExplanationRecord] = [:]
+    }
+
+    /// Folds `event` in when every rule of the cycle holds against the state before it (FORMAT.md,
+    /// Rules of the cycle), and says which records it changed, for storage to write. `payload`, when
+    /// given, is the event's payload already parsed.
+    ///
+    /// - Throws: `RuleViolation` naming the rule the event breaks. The state may then hold part of
+    ///   the event: keep the state you began from and go back to it.
+    @discardableResult
+    public mutating func evolve(_ event: RecordedEvent, payload: JSONValue? = nil) throws -> [StateChange] {
+        var rules = CycleRules(state: ProvinceState(), parsedPayload: payload)
+        swap(&rules.state, &self)
+        defer { swap(&rules.state, &self) }
+        try rules.apply(event)
+        rules.state.sequence = event.sequence
+        rules.state.lastHash = event.hash
+        return rules.changes
+    }
+
+    /// The state after `events`, folded in one after the other from this one.
+    /// - Throws: the first `RuleViolation`, naming its event.
+    public func evolving(_ events: some Sequence<RecordedEvent>) throws -> ProvinceState {
+        var next = self
+        for event in events {
+            do {
+                try next.evolve(event)
+            } catch let violation as RuleViolation {
+                throw RuleViolation("event \(event.sequence): \(violation.reason)", kind: violation.kind)
+            }
+        }
+        return next
+    }
+
+    /// Decides whether `events`, recorded next in this order, break a rule: the events when none
+    /// does, else the violation of the first that does. Nothing changes here either way.
+    public func decide(_ events: [RecordedEvent]) -> Result<[RecordedEvent], RuleViolation> {
+        var trial = self
+        for event in events {
+            do {
+                try trial.evolve(event)
+            } catch let violation as RuleViolation {
+                return .failure(violation)
+            } catch {
+                return .failure(RuleViolation("\(error)"))
+            }
+        }
+        return .success(events)
+    }
+
+    // MARK: Reading
+
+    public func framework(_ id: String) -> Framework? { frameworks[id] }
+
+    public func cycle(_ id: String) -> CycleRecord? { cycles[id]?.record }
+
+    func unitRecord(_ cycle: String, _ unit: String) -> UnitRecord? { cycles[cycle]?.units[unit]?.record }
+
+    func score(_ cycle: String, _ unit: String, _ criterion: String) -> CriterionScore {
+        cycles[cycle]?.units[unit]?.scores[criterion] ?? CriterionScore()
+    }
+
+    /// Every criterion score of a unit, by criterion code.
+    func scores(_ cycle: String, _ unit: String) -> [String: CriterionScore] {
+        cycles[cycle]?.units[unit]?.scores ?? [:]
+    }
+
+    /// The document added with hash `sha256`, if any.
+    func evidence(_ sha256: String) -> PARPayload.EvidenceAdded? {
+        evidence[sha256].flatMap { try? StateCoding.decodeEvidence($0) }
+    }
+
+    func explanation(_ cycle: String, _ unit: String, _ request: String) -> ExplanationRecord? {
+        cycles[cycle]?.units[unit]?.explanations[request]
+    }
+
+    /// Every explanation request made of a unit, in the order they were made.
+    func explanations(_ cycle: String, _ unit: String) -> [ExplanationRecord] {
+        (cycles[cycle]?.units[unit]?.explanations.values).map { $0.sorted { $0.askedSequence < $1.askedSequence } }
+            ?? []
+    }
+
+    func objection(_ cycle: String, _ objection: String) -> ObjectionRecord? {
+        cycles[cycle]?.objections[objection]
+    }
+
+    /// Every objection filed in a cycle, in the order they were filed.
+    func objections(_ cycle: String) -> [ObjectionRecord] {
+        (cycles[cycle]?.objections.values).map { $0.sorted { $0.filedSequence < $1.filedSequence } } ?? []
+    }
+
+    /// The results of `cycle` as this state gives them.
+    func results(of cycle: CycleRecord) throws -> CycleResults {
+        try CycleResults.compute(
+            cycle: cycle, framework: { frameworks[$0] }, unitRecord: { unitRecord(cycle.opened.cycle, $0) },
+            scoresOf: { scores(cycle.opened.cycle, $0) })
+    }
+
+    /// How many criterion scores the state holds: its size grows with cycles × units × criteria,
+    /// not with the number of events.
+    public var scoreCount: Int {
+        cycles.values.reduce(0) { total, cycle in total + cycle.units.values.reduce(0) { $0 + $1.scores.count } }
+    }
+}
+
+/// A record an event changed, named by its key: what storage writes after the event.
+public enum StateChange: Sendable, Hashable {
+    case framework(String)
+    case evidence(String)
+    case cycle(String)
+    case unit(cycle: String, unit: String)
+    case score(cycle: String, unit: String, criterion: String)
+    case explanation(cycle: String, unit: String, request: String)
+    case objection(cycle: String, objection: String)
+}
+
+extension ProvinceState: ProjectionReading {
+    public func results(cycle cycleID: String) throws -> CycleResults {
+        guard let cycle = cycle(cycleID.nfc) else {
+            throw RuleViolation.notFound("no cycle '\(cycleID)' as of event \(sequence)")
+        }
+        return try results(of: cycle)
+    }
+
+    public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
+        guard let cycle = cycle(cycleID.nfc) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+        guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
+            let framework = frameworks[frameworkID]
+        else { throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
+        let scores = scores(cycleID.nfc, unitID.nfc)
+        return framework.leaves.map { ($0, scores[$0.code] ?? CriterionScore()) }
+    }
+
+    public func unitRecord(cycle: String, unit: String) throws -> UnitRecord? { unitRecord(cycle.nfc, unit.nfc) }
+
+    public func explanations(cycle: String, unit: String) throws -> [ExplanationRecord] {
+        explanations(cycle.nfc, unit.nfc)
+    }
+
+    public func objections(cycle: String) throws -> [ObjectionRecord] { objections(cycle.nfc) }
+}

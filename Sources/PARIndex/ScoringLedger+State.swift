@@ -1,0 +1,195 @@
+import Foundation
+public import Ledger
+
+/// The state in memory: the append path evolves the state the last transaction left (caught up
+/// with what other processes appended since), views of the past start from the nearest snapshot
+/// the ledger keeps, and the states computed for views are kept for the next request.
+extension ScoringLedger {
+    /// How often, in events, the append path stores a snapshot of the state besides those at each
+    /// publication (see BENCHMARKS.md for how it was chosen).
+    public static let defaultSnapshotInterval: UInt64 = 100_000
+
+    /// The state after event `sequence` (the whole ledger when nil), computed in memory from the
+    /// nearest snapshot at or before it and the events after that; no database is written.
+    public func state(asOf sequence: UInt64? = nil) throws -> ProvinceState {
+        try ledger.projections.read { reader in
+            let head = try headEvent(in: reader)
+            let target = min(sequence ?? head.sequence, head.sequence)
+            if let kept = keeper.view(at: target, hash: target == head.sequence ? head.hash : nil) { return kept }
+            if target == head.sequence {
+                let state = try stateAtHead(head, in: reader)
+                keeper.keep(state)
+                return state
+            }
+            var state = try nearestSnapshot(atOrBefore: target, in: reader)
+            if state.sequence < target {
+                try ledger.forEachEvent(from: state.sequence + 1, in: reader) { event in
+                    guard event.sequence <= target else { return false }
+                    try state.evolve(event)
+                    if event.sequence % 5_000 == 0 { reader.releaseMappedPages() }
+                    return true
+                }
+            }
+            keeper.keepView(state)
+            return state
+        }
+    }
+
+    /// The state the events before `sequence` left, in the write transaction about to append it.
+    func state(before sequence: UInt64, projector: ScoringProjector, in txn: ProjectionReader) throws
+        -> ProvinceState
+    {
+        let target = sequence - 1
+        if var kept = keeper.latest, kept.sequence <= target, try hash(at: kept.sequence, in: txn) == kept.lastHash {
+            if kept.sequence < target {
+                do {
+                    try ledger.forEachEvent(from: kept.sequence + 1, in: txn) { event in
+                        guard event.sequence <= target else { return false }
+                        try kept.evolve(event)
+                        return true
+                    }
+                    return kept
+                } catch is RuleViolation {
+                    // Another process's events that this state refuses: read the projections instead.
+                }
+            } else {
+                return kept
+            }
+        }
+        return try projector.loadState(sequence: target, hash: try hash(at: target, in: txn), in: txn)
+    }
+
+    /// Stores a snapshot of `state` (after `event`) when the event is a publication or ends a
+    /// snapshot interval.
+    func storeSnapshotIfDue(_ state: ProvinceState, after event: RecordedEvent, in txn: ProjectionWriter) throws {
+        guard let snapshots,
+            event.type == PARPayload.ResultsPublished.type || event.sequence % snapshotInterval == 0
+        else { return }
+        let key = bigEndianBytes(event.sequence)
+        try txn.put(event.hash.bytes, for: key, in: snapshots.index)
+        try txn.put(StateSnapshot.encode(state), for: key, in: snapshots.states)
+    }
+
+    /// The latest snapshot at or before `sequence` whose event the ledger holds with the hash it was
+    /// bound to and which decodes; the empty state when there is none.
+    private func nearestSnapshot(atOrBefore sequence: UInt64, in reader: ProjectionReader) throws -> ProvinceState {
+        guard let snapshots else { return ProvinceState() }
+        var candidates: [(UInt64, [UInt8])] = []
+        try reader.forEach(in: snapshots.index) { entry in
+            let at = entry.key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            guard entry.key.count == 8, at <= sequence else { return at <= sequence }
+            candidates.append((at, entry.value))
+            return true
+        }
+        for (at, bound) in candidates.reversed() {
+            if let decoded = keeper.snapshot(at: at) { return decoded }
+            guard try hash(at: at, in: reader).bytes == bound,
+                let bytes = try reader.value(for: bigEndianBytes(at), in: snapshots.states),
+                let state = StateSnapshot.decode(bytes), state.sequence == at, state.lastHash.bytes == bound
+            else { continue }
+            keeper.keepSnapshot(state)
+            return state
+        }
+        return ProvinceState()
+    }
+
+    /// The state at the head `reader` sees: the one kept in memory when it is that, else read back from
+    /// the current projections.
+    private func stateAtHead(_ head: (sequence: UInt64, hash: EventHash), in reader: ProjectionReader) throws
+        -> ProvinceState
+    {
+        if let kept = keeper.latest, kept.sequence == head.sequence, kept.lastHash == head.hash { return kept }
+        return try generations.current(in: reader).loadState(sequence: head.sequence, hash: head.hash, in: reader)
+    }
+
+    private func headEvent(in reader: ProjectionReader) throws -> (sequence: UInt64, hash: EventHash) {
+        let head = try ledger.head(in: reader)
+        return (head.count, head.hash)
+    }
+
+    /// The hash of event `sequence` as `reader` sees it (the genesis hash for 0).
+    private func hash(at sequence: UInt64, in reader: ProjectionReader) throws -> EventHash {
+        guard sequence > 0 else { return .genesis }
+        var found: EventHash?
+        try ledger.forEachEvent(from: sequence, in: reader) { event in
+            if event.sequence == sequence { found = event.hash }
+            return false
+        }
+        guard let found else {
+            throw LedgerError.corruptEvent(sequence: sequence, reason: "the ledger does not hold this event")
+        }
+        return found
+    }
+}
+
+/// The snapshot databases: `par-snapshot-index` (big-endian sequence → the hash of that event) and
+/// `par-snapshots` (big-endian sequence → `StateSnapshot`). Not part of the projections' generations:
+/// a snapshot names the event it follows and is checked against it before use.
+struct SnapshotDatabases: Sendable {
+    static let indexName = "par-snapshot-index"
+    static let statesName = "par-snapshots"
+    let index: ProjectionDatabase
+    let states: ProjectionDatabase
+
+    /// Opens (creating them when the store is writable) the two databases; nil when a read-only
+    /// ledger made before snapshots lacks them.
+    static func open(in store: ProjectionStore) throws -> SnapshotDatabases? {
+        do {
+            return SnapshotDatabases(
+                index: try store.database(named: indexName, create: !store.isReadOnly),
+                states: try store.database(named: statesName, create: !store.isReadOnly))
+        } catch let LedgerError.storage(_, failure) where failure.kind == .notFound && store.isReadOnly {
+            return nil
+        }
+    }
+}
+
+/// What one process keeps of the state in memory: the latest state an append or a view computed, the
+/// snapshots decoded so far, and a few states computed for views of the past.
+final class StateKeeper: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var latestState: ProvinceState?
+    private var snapshots: [UInt64: ProvinceState] = [:]
+    private var views: [ProvinceState] = []
+    private static let viewsKept = 8
+    private static let snapshotsKept = 4
+
+    var latest: ProvinceState? { lock.withLock { latestState } }
+
+    func keep(_ state: ProvinceState) {
+        lock.withLock {
+            if (latestState?.sequence ?? 0) <= state.sequence { latestState = state }
+        }
+    }
+
+    func snapshot(at sequence: UInt64) -> ProvinceState? { lock.withLock { snapshots[sequence] } }
+
+    func keepSnapshot(_ state: ProvinceState) {
+        lock.withLock {
+            if snapshots.count >= Self.snapshotsKept, let oldest = snapshots.keys.min() {
+                snapshots[oldest] = nil
+            }
+            snapshots[state.sequence] = state
+        }
+    }
+
+    /// A state kept for `sequence`; with `hash`, only one that followed that very event.
+    func view(at sequence: UInt64, hash: EventHash?) -> ProvinceState? {
+        lock.withLock {
+            if let latestState, latestState.sequence == sequence, hash.map({ $0 == latestState.lastHash }) ?? true {
+                return latestState
+            }
+            guard hash == nil else { return nil }
+            return views.last { $0.sequence == sequence }
+        }
+    }
+
+    func keepView(_ state: ProvinceState) {
+        lock.withLock {
+            views.removeAll { $0.sequence == state.sequence }
+            views.append(state)
+            if views.count > Self.viewsKept { views.removeFirst() }
+        }
+    }
+}
