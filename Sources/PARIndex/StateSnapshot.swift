@@ -9,7 +9,10 @@ import Ledger
 /// Layout: `PLSS`, a format byte, the sequence number (8 bytes) and hash (32) of the last event
 /// folded in, then frameworks, documents and cycles (each cycle with its objections and units, each
 /// unit with its scores and explanation requests), every list in key order, every record in the
-/// projections' own encoding (`StateCoding`): the same state always gives the same bytes.
+/// projections' own encoding (`StateCoding`), and last the SHA-256 of everything before it, so that
+/// damaged bytes are refused rather than read as another state. The same state always gives the
+/// same bytes. The digest is no seal: whoever can write the ledger's storage can rewrite the
+/// projections as well; `rebuild` recomputes both, and verifiers never read either.
 enum StateSnapshot {
     static let magic = Array("PLSS".utf8)
     static let format: UInt8 = 1
@@ -50,12 +53,15 @@ enum StateSnapshot {
                 }
             }
         }
-        return out
+        return out + SHA256Digest.bytes(out)
     }
 
     /// The state in `bytes`, or nil when they are not a snapshot this code wrote.
     static func decode(_ bytes: [UInt8]) -> ProvinceState? {
-        var reader = ByteReader(bytes: bytes)
+        guard bytes.count > 32 else { return nil }
+        let body = Array(bytes.dropLast(32))
+        guard SHA256Digest.bytes(body) == Array(bytes.suffix(32)) else { return nil }
+        var reader = ByteReader(bytes: body)
         do {
             guard try reader.bytes(4) == magic, try reader.byte() == format else { return nil }
             var state = ProvinceState()

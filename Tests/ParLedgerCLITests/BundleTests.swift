@@ -5,7 +5,7 @@ import Testing
 @testable import Ledger
 
 /// One demo ledger, its bundle and trust policy, shared by the tamper tests (each works on a copy).
-private final class DemoBundle: @unchecked Sendable {
+final class DemoBundle: @unchecked Sendable {
     static let shared = Result { try DemoBundle() }
 
     let directory: TemporaryDirectory

@@ -1,0 +1,101 @@
+import Foundation
+import Ledger
+import PARFixtures
+import Testing
+
+@testable import PARIndex
+
+/// Snapshots of the state are stored at each publication, bound to the hash of their event, and
+/// never trusted: one that does not match is ignored and the view computed from the events.
+@Suite struct SnapshotTests {
+    /// A published cycle with a correction after it, and the sequence number of the publication.
+    private func published() throws -> (Province, UInt64) {
+        let p = try Province(departments: 3, districts: 2)
+        try p.publishCycle()
+        let publication = try #require(try p.scoring.cycle(p.cycle)?.publication).sequence
+        try p.issue(by: "so-noi-vu", [p.correct("d01", "1.2", "0")])
+        return (p, publication)
+    }
+
+    private func snapshotDatabases(_ p: Province) throws -> (index: ProjectionDatabase, states: ProjectionDatabase) {
+        (
+            try p.scoring.ledger.projections.database(named: "par-snapshot-index", create: false),
+            try p.scoring.ledger.projections.database(named: "par-snapshots", create: false)
+        )
+    }
+
+    /// The published results as a fresh process sees them as of the publication.
+    private func resultsHashAsOf(_ sequence: UInt64, _ p: Province) throws -> String {
+        let reopened = try ScoringLedger.open(at: p.directory.ledgerPath, readOnly: true)
+        return try reopened.state(asOf: sequence).results(cycle: p.cycle).hash
+    }
+
+    @Test func aPublicationStoresASnapshotBoundToItsEvent() throws {
+        let (p, publication) = try published()
+        let databases = try snapshotDatabases(p)
+        let bound = try p.scoring.ledger.projections.read {
+            try $0.value(for: bigEndianBytes(publication), in: databases.index)
+        }
+        #expect(bound == (try p.scoring.ledger.event(at: publication))?.hash.bytes)
+        #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
+    }
+
+    @Test func aDamagedSnapshotIsIgnoredAndTheViewComputedFromTheEvents() throws {
+        let (p, publication) = try published()
+        let databases = try snapshotDatabases(p)
+        try p.scoring.ledger.projections.write { txn in
+            var bytes = try #require(try txn.value(for: bigEndianBytes(publication), in: databases.states))
+            bytes[bytes.count / 2] ^= 0x5A
+            try txn.put(bytes, for: bigEndianBytes(publication), in: databases.states)
+        }
+        #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
+    }
+
+    @Test func aSnapshotBoundToAnotherEventIsIgnored() throws {
+        let (p, publication) = try published()
+        let databases = try snapshotDatabases(p)
+        let other = try #require(try p.scoring.ledger.event(at: publication - 1)).hash.bytes
+        try p.scoring.ledger.projections.write { txn in
+            try txn.put(other, for: bigEndianBytes(publication), in: databases.index)
+        }
+        #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
+    }
+
+    @Test func theSnapshotOfAnEarlierStateFiledUnderThePublicationIsIgnored() throws {
+        let (p, publication) = try published()
+        let databases = try snapshotDatabases(p)
+        let earlier = try p.scoring.state(asOf: publication - 1)
+        try p.scoring.ledger.projections.write { txn in
+            try txn.put(StateSnapshot.encode(earlier), for: bigEndianBytes(publication), in: databases.states)
+        }
+        #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
+    }
+
+    @Test func aRebuildWritesTheSnapshotsAgainFromTheEvents() throws {
+        let (p, publication) = try published()
+        let databases = try snapshotDatabases(p)
+        try p.scoring.ledger.projections.write { txn in
+            try txn.removeAll(from: databases.index)
+            try txn.removeAll(from: databases.states)
+        }
+        try p.scoring.rebuild()
+        let stored = try p.scoring.ledger.projections.read { try $0.count(of: databases.index) }
+        #expect(stored == 1)
+        #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
+    }
+
+    @Test func theStateAtTheHeadEqualsTheStateFoldedFromEveryEvent() throws {
+        let (p, _) = try published()
+        let folded = try ProvinceState().evolving(try p.scoring.ledger.events())
+        let reopened = try ScoringLedger.open(at: p.directory.ledgerPath, readOnly: true)
+        let loaded = try reopened.state()
+        #expect(loaded.sequence == folded.sequence && loaded.lastHash == folded.lastHash)
+        #expect(try loaded.results(cycle: p.cycle).hash == (try folded.results(cycle: p.cycle).hash))
+        #expect(loaded.scoreCount == folded.scoreCount)
+        for unit in p.units {
+            let lhs = try loaded.scores(cycle: p.cycle, unit: unit.id).map(\.1)
+            let rhs = try folded.scores(cycle: p.cycle, unit: unit.id).map(\.1)
+            #expect(lhs == rhs, "\(unit.id)")
+        }
+    }
+}
