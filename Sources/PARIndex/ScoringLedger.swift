@@ -40,10 +40,14 @@ public final class ScoringLedger: Sendable {
         return options
     }
 
+    /// Creates a ledger at `path`; `initialMapSize` (bytes) lets a test start the storage small, so
+    /// that it grows (and runs its write transactions again) under a few appends.
     public static func create(
-        at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil, logKey: SigningKey? = nil
+        at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil, logKey: SigningKey? = nil,
+        initialMapSize: Int? = nil
     ) throws -> ScoringLedger {
         var options = options(clock: clock)
+        if let initialMapSize { options.storage.initialMapSize = initialMapSize }
         options.newLedgerID = ledgerID
         options.newLogKey = logKey
         return try ScoringLedger(ledger: Ledger.create(at: path, options: options))
@@ -68,7 +72,9 @@ public final class ScoringLedger: Sendable {
         var working: ProvinceState?
         var projector: ScoringProjector?
         let results = try ledger.append(batch: commands) { event, txn in
-            if working == nil {
+            // Each attempt of the transaction (the storage may run it again, as when the map grows)
+            // starts from the state before its first event, never from what an earlier attempt folded in.
+            if working?.sequence != event.sequence - 1 {
                 let current = try generations.current(in: txn)
                 projector = current
                 working = try state(before: event.sequence, projector: current, in: txn)
@@ -221,13 +227,7 @@ public final class ScoringLedger: Sendable {
             let walk = VerifyingWalk(ledgerID: ledger.id)
             do {
                 try ledger.readAhead(from: 1, through: total, batchSize: 5_000, prepare: walk.check) { batch in
-                    try store.write { txn in
-                        for (event, payload) in batch {
-                            let changes = try state.evolve(event, payload: payload)
-                            try shadow.write(changes, of: state, after: event, txn)
-                            try storeSnapshotIfDue(state, after: event, in: txn)
-                        }
-                    }
+                    state = try fold(batch, from: state, into: shadow)
                     done += UInt64(batch.count)
                     progress?(done, total)
                 }
@@ -236,16 +236,16 @@ public final class ScoringLedger: Sendable {
                 try walk.throwProblemMetSoFar()
                 throw error
             }
+            let complete = state
             try store.write { txn in
                 var appendedMeanwhile: [RecordedEvent] = []
                 try ledger.forEachEvent(from: done + 1, in: txn) { event in
                     appendedMeanwhile.append(event)
                     return true
                 }
+                state = complete
                 for (event, payload) in try walk.check(appendedMeanwhile) {
-                    let changes = try state.evolve(event, payload: payload)
-                    try shadow.write(changes, of: state, after: event, txn)
-                    try storeSnapshotIfDue(state, after: event, in: txn)
+                    try fold(event, payload, into: &state, shadow, txn)
                 }
                 try walk.finish()
                 try generations.makeCurrent(current + 1, in: txn)
@@ -256,6 +256,28 @@ public final class ScoringLedger: Sendable {
                 for database in old.databases { try txn.removeAll(from: database) }
             }
         }
+    }
+
+    /// Folds `batch` into `state` and writes what it changed to `side`, in one write transaction;
+    /// returns the state after it. Each attempt of the transaction starts again from `state`.
+    private func fold(_ batch: [(RecordedEvent, JSONValue?)], from state: ProvinceState, into side: ScoringProjector)
+        throws -> ProvinceState
+    {
+        var next = state
+        try ledger.projections.write { txn in
+            next = state
+            for (event, payload) in batch { try fold(event, payload, into: &next, side, txn) }
+        }
+        return next
+    }
+
+    private func fold(
+        _ event: RecordedEvent, _ payload: JSONValue?, into state: inout ProvinceState, _ side: ScoringProjector,
+        _ txn: ProjectionWriter
+    ) throws {
+        let changes = try state.evolve(event, payload: payload)
+        try side.write(changes, of: state, after: event, txn)
+        try storeSnapshotIfDue(state, after: event, in: txn)
     }
 
     /// SHA-256 over every entry of every projection database (name, key, value, in key order), to

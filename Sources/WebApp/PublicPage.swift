@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Ledger
 import PARIndex
+import ServiceLifecycle
 
 /// The public transparency page of a cycle (`/cycles/{cycle}`): the published rankings of both
 /// groups with index, class, points per field, change on the previous cycle and what follows for
@@ -96,7 +97,7 @@ struct PublicPage {
         guard try scoring.cycle(cycleID)?.publication != nil else {
             throw WebError(status: .notFound, kind: "not-found", message: "Kỳ '\(cycleID)' chưa công bố.")
         }
-        let (path, head) = try await archives.archive(of: scoring)
+        let (path, head) = await archives.latest()
         let bytes = try await offloaded { try Data(contentsOf: URL(fileURLWithPath: path)) }
         return Response(
             status: .ok,
@@ -109,23 +110,52 @@ struct PublicPage {
     }
 }
 
-/// The certified bundle of the ledger as a zip archive, made once per ledger head and kept in the
-/// temporary directory while the server runs.
-actor BundleArchives {
+/// The certified bundle of the ledger as a zip archive, made by the server itself (at start, then
+/// whenever the ledger has grown, at most every `interval`) and kept in the temporary directory while
+/// it runs: a visitor's download only reads the last archive made, so no request writes to disk.
+/// Until the first archive is ready, downloads wait for it.
+actor BundleArchives: Service {
+    let scoring: ScoringLedger
+    let interval: Duration
     private var current: (head: LedgerHead, path: String)?
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func archive(of scoring: ScoringLedger) async throws -> (path: String, head: LedgerHead) {
-        let head = try scoring.ledger.head()
-        if let current, current.head == head, FileManager.default.fileExists(atPath: current.path) {
-            return (current.path, head)
+    init(scoring: ScoringLedger, interval: Duration = .seconds(60)) {
+        self.scoring = scoring
+        self.interval = interval
+    }
+
+    /// The last archive made and the head it holds, waiting for the first when none is made yet.
+    func latest() async -> (path: String, head: LedgerHead) {
+        while current == nil { await withCheckedContinuation { waiting.append($0) } }
+        return (current!.path, current!.head)
+    }
+
+    func run() async throws {
+        defer { if let path = current?.path { try? FileManager.default.removeItem(atPath: path) } }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await refresh()
+            } catch {
+                // Tried again after the interval; a download meanwhile gets the last archive made.
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
-        if let old = current?.path { try? FileManager.default.removeItem(atPath: old) }
+    }
+
+    /// Makes an archive of the ledger as it is now, unless the last one already holds this head.
+    private func refresh() async throws {
+        let head = try scoring.ledger.head()
+        if let current, current.head == head, FileManager.default.fileExists(atPath: current.path) { return }
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("parledger-serve-\(getpid())-\(head.hash.hex.prefix(16)).zip").path
         try? FileManager.default.removeItem(atPath: path)
+        let scoring = self.scoring
         try await offloaded { _ = try CertifiedBundle.exportArchive(scoring, to: path, withEvidence: false) }
+        if let old = current?.path, old != path { try? FileManager.default.removeItem(atPath: old) }
         current = (head, path)
-        return (path, head)
+        for continuation in waiting { continuation.resume() }
+        waiting.removeAll()
     }
 }
 

@@ -50,14 +50,15 @@ public struct WebServer: Sendable {
             on: router)
         Pages(scoring: scoring, renderer: renderer).register(on: router)
         explorer.register(on: router)
-        PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: BundleArchives()).register(
-            on: router)
+        let archives = BundleArchives(scoring: scoring)
+        PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: archives).register(on: router)
         Documents(scoring: scoring, renderer: renderer, explorer: explorer).register(on: router)
         let assets = try StaticAssets.load()
         router.get("static/:file") { _, context in try assets.response(for: try context.parameters.require("file")) }
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "ParLedger"),
+            services: [archives],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

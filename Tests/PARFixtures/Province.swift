@@ -31,11 +31,13 @@ public final class Province: @unchecked Sendable {
     /// The steering committee's secret for the draw, committed when the province is set up.
     public let secret = EventHash.of(Array("bí mật phúc tra".utf8)).bytes
 
-    public init(departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true)
-        throws
-    {
+    /// `initialMapSize` starts the storage small (see `ScoringLedger.create`).
+    public init(
+        departments departmentCount: Int = 20, districts districtCount: Int = 10, commitDraw: Bool = true,
+        initialMapSize: Int? = nil
+    ) throws {
         directory = try TemporaryDirectory()
-        scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock)
+        scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock, initialMapSize: initialMapSize)
         departments = try Repository.framework("dien-bien-2019-departments")
         districts = try Repository.framework("dien-bien-2019-districts")
         units =

@@ -98,4 +98,21 @@ import Testing
             #expect(lhs == rhs, "\(unit.id)")
         }
     }
+
+    @Test func aBatchTheStorageRunsAgainWhenItsMapGrowsFoldsEachEventOnce() throws {
+        let p = try Province(departments: 20, districts: 0, initialMapSize: 128 << 10)
+        // Twenty whole self-assessments, each ending in its submission, in one write transaction far
+        // larger than the map: it fills up midway, grows, and the transaction runs again.
+        let commands = try p.units.map { unit in
+            let events =
+                p.assessedLeaves(of: unit.id).map { p.selfScore(unit.id, $0.code, $0.maxPoints.description) }
+                + [p.submit(unit.id)]
+            let command = Command(id: "self-\(unit.id)", actor: p.officer(unit.id), events: events)
+            return try p.scoring.ledger.sign(command, with: try #require(p.keys[p.officer(unit.id)]))
+        }
+        try p.scoring.append(batch: commands)
+        let folded = try ProvinceState().evolving(try p.scoring.ledger.events())
+        #expect(try p.scoring.state().results(cycle: p.cycle).hash == (try folded.results(cycle: p.cycle).hash))
+        #expect(try p.scoring.unitRecord(cycle: p.cycle, unit: "d20")?.stage == .submitted)
+    }
 }
