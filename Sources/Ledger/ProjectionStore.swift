@@ -3,9 +3,8 @@ import LMDB
 /// Where a module built on the ledger keeps its own databases (projections, read models), in the
 /// ledger's storage and in its transactions, without seeing the storage engine.
 ///
-/// A store is the ledger's (`Ledger.projections`), whose `append(batch:apply:)` hands its `apply`
-/// closure a `ProjectionWriter` inside the append's transaction, or a scratch one of its own in a
-/// directory (`scratch(in:)`), for replays. Readers and writers are reached only through `read(_:)`
+/// The store is the ledger's (`Ledger.projections`), whose `append(batch:apply:)` hands its `apply`
+/// closure a `ProjectionWriter` inside the append's transaction. Readers and writers are reached only through `read(_:)`
 /// and `write(_:)` (and `append(batch:apply:)`), whose closures run synchronously on the calling
 /// thread; a reader or writer is valid only inside the closure that received it, and every byte it
 /// returns is a copy that outlives it.
@@ -14,30 +13,9 @@ import LMDB
 /// throw themselves passes through unchanged.
 public final class ProjectionStore: Sendable {
     let environment: Environment
-    /// For a scratch store: how much of mapped files may stay resident before its readers and
-    /// writers let go of the pages they read (`ProjectionReader.releaseMappedPages()`).
-    let residentFileLimit: Int?
 
-    init(environment: Environment, residentFileLimit: Int? = nil) {
+    init(environment: Environment) {
         self.environment = environment
-        self.residentFileLimit = residentFileLimit
-    }
-
-    /// Opens (creating its files) a store of its own in the existing, empty directory `path`: scratch
-    /// space for a replay, owned by its caller, who removes the directory when done. Its commits do
-    /// not wait for the disk, since nothing in it outlives the process, and its readers and writers
-    /// let go of the pages they read whenever more than `Environment.residentFileLimit` of mapped
-    /// files are resident (checked every 256 reads), however many reads one closure makes.
-    ///
-    /// - Throws: `LedgerError.storage` when the directory cannot hold one.
-    public static func scratch(in path: String) throws -> ProjectionStore {
-        var options = EnvironmentOptions()
-        options.durable = false
-        return try storage("opening a scratch store at \(path)") {
-            ProjectionStore(
-                environment: try Environment(path: path, options: options),
-                residentFileLimit: Environment.residentFileLimit)
-        }
     }
 
     /// The directory the store lives in.
@@ -64,7 +42,7 @@ public final class ProjectionStore: Sendable {
     /// Runs `body` with a reader over a consistent snapshot of every database of the store.
     public func read<T>(_ body: (ProjectionReader) throws -> T) throws -> T {
         try storage("reading the projections") {
-            try environment.read { try body(ProjectionReader($0, residentFileLimit: residentFileLimit)) }
+            try environment.read { try body(ProjectionReader($0)) }
         }
     }
 
@@ -73,7 +51,7 @@ public final class ProjectionStore: Sendable {
     /// outside the transaction.
     public func write<T>(_ body: (ProjectionWriter) throws -> T) throws -> T {
         try storage("writing the projections") {
-            try environment.write { try body(ProjectionWriter($0, residentFileLimit: residentFileLimit)) }
+            try environment.write { try body(ProjectionWriter($0)) }
         }
     }
 
@@ -106,24 +84,13 @@ public struct ProjectionEntry: Sendable, Equatable {
 /// closure turns them into `LedgerError.storage` once the closure has ended.
 public class ProjectionReader {
     let transaction: Transaction
-    private let residentFileLimit: Int?
-    private var reads = 0
 
-    init(_ transaction: Transaction, residentFileLimit: Int? = nil) {
+    init(_ transaction: Transaction) {
         self.transaction = transaction
-        self.residentFileLimit = residentFileLimit
-    }
-
-    /// Counts a read; every 256th, lets go of the pages read so far when too many are resident.
-    private func noteRead() {
-        guard let residentFileLimit else { return }
-        reads &+= 1
-        if reads & 255 == 0 { transaction.releaseMappedPages(whenResidentFilesExceed: residentFileLimit) }
     }
 
     /// The value stored under `key`, or nil.
     public func value(for key: [UInt8], in database: ProjectionDatabase) throws -> [UInt8]? {
-        noteRead()
         return try transaction.value(for: key, in: database.database)
     }
 
@@ -144,7 +111,6 @@ public class ProjectionReader {
         in database: ProjectionDatabase, from start: [UInt8]? = nil, while body: (ProjectionEntry) throws -> Bool
     ) throws {
         try transaction.forEach(in: database.database, from: start) { entry in
-            noteRead()
             return try body(ProjectionEntry(key: entry.key, value: entry.value))
         }
     }
@@ -155,7 +121,6 @@ public class ProjectionReader {
         in database: ProjectionDatabase, withPrefix prefix: [UInt8], while body: (ProjectionEntry) throws -> Bool
     ) throws {
         try transaction.forEach(in: database.database, withPrefix: prefix) { entry in
-            noteRead()
             return try body(ProjectionEntry(key: entry.key, value: entry.value))
         }
     }
@@ -167,9 +132,9 @@ public class ProjectionReader {
 public final class ProjectionWriter: ProjectionReader {
     let writeTransaction: WriteTransaction
 
-    init(_ transaction: WriteTransaction, residentFileLimit: Int? = nil) {
+    init(_ transaction: WriteTransaction) {
         writeTransaction = transaction
-        super.init(transaction, residentFileLimit: residentFileLimit)
+        super.init(transaction)
     }
 
     /// Stores `value` under `key`, replacing what was there.

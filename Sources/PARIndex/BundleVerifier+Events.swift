@@ -4,7 +4,7 @@ public import Ledger
 /// shares, and every rule of the cycle through `VerifierState`, in memory.
 extension BundleVerifier {
     struct Replay {
-        /// Every event's hash, in a file of the projection's scratch directory.
+        /// Every event's hash, in a file of the verifier's scratch directory.
         let hashes: EventHashLog
         /// The RFC 9162 root of the events.
         let root: MerkleTree.Hash

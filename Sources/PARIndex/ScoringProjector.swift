@@ -1,11 +1,11 @@
 import Foundation
 import Ledger
 
-/// The storage of the scoring projections: their databases, key layout and caches, and typed reads
-/// and writes of frameworks, cycles, units, scores and evidence. `apply` hands each event, inside the
-/// write transaction that appends it, to `CycleRules`, which checks every rule against the state
-/// before the event and folds it in through this store; the same path rebuilds the projections from
-/// the events, so a rebuild writes exactly what the live appends wrote.
+/// The storage of the scoring projections: their databases, key layout and caches, typed reads of
+/// frameworks, cycles, units, scores and evidence, and the writes that keep them equal to the
+/// state in memory. Nothing here judges an event: `ProvinceState.evolve` does, and names the records
+/// it changed; `write(_:of:after:_:)` writes those, inside the transaction that appends the event,
+/// and a rebuild writes them the same way, so it writes exactly what the live appends wrote.
 ///
 /// Databases: `par-frameworks` (id → framework JSON), `par-cycles` (cycle → `CycleRecord`),
 /// `par-units` (cycle ‖ 0 ‖ unit → `UnitRecord`), `par-scores` (cycle ‖ 0 ‖ unit ‖ 0 ‖ criterion →

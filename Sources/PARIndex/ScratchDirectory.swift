@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where replays keep their scratch LMDB environments: `parledger-replay-<pid>-<uuid>` in the
-/// temporary directory, removed by their owner when done.
+/// Where a bundle verifier keeps the events' hashes while it reads a bundle:
+/// `parledger-replay-<pid>-<uuid>` in the temporary directory, removed by its owner when done.
 enum ScratchDirectory {
     static let prefix = "parledger-replay-"
 
