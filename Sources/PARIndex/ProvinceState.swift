@@ -32,6 +32,9 @@ public struct ProvinceState: Sendable {
         public internal(set) var version: UInt64
         public internal(set) var units: [String: UnitState] = [:]
         public internal(set) var objections: [String: ObjectionRecord] = [:]
+        /// The sequence number of the last event that changed anything of this cycle: a snapshot
+        /// writes a cycle again only when this moved.
+        public internal(set) var changedAt: UInt64 = 0
     }
 
     /// One unit in one cycle: its stage, its criteria's marks and the explanations asked of it.
@@ -53,6 +56,9 @@ public struct ProvinceState: Sendable {
         swap(&rules.state, &self)
         defer { swap(&rules.state, &self) }
         try rules.apply(event)
+        for change in rules.changes {
+            if let cycle = change.cycle { rules.state.cycles[cycle]?.changedAt = event.sequence }
+        }
         rules.state.sequence = event.sequence
         rules.state.lastHash = event.hash
         return rules.changes
@@ -152,6 +158,15 @@ public enum StateChange: Sendable, Hashable {
     case score(cycle: String, unit: String, criterion: String)
     case explanation(cycle: String, unit: String, request: String)
     case objection(cycle: String, objection: String)
+
+    /// The cycle the changed record belongs to, if any.
+    var cycle: String? {
+        switch self {
+        case .framework, .evidence: nil
+        case .cycle(let cycle): cycle
+        case .unit(let cycle, _), .score(let cycle, _, _), .explanation(let cycle, _, _), .objection(let cycle, _): cycle
+        }
+    }
 }
 
 extension ProvinceState: ProjectionReading {

@@ -60,32 +60,79 @@ extension ScoringLedger {
     }
 
     /// Stores a snapshot of `state` (after `event`) when the event is a publication or ends a
-    /// snapshot interval.
+    /// snapshot interval: its header, the cycles that changed since the previous snapshot, and the
+    /// documents added since (`StateSnapshot`).
     func storeSnapshotIfDue(_ state: ProvinceState, after event: RecordedEvent, in txn: ProjectionWriter) throws {
         guard let snapshots,
             event.type == PARPayload.ResultsPublished.type || event.sequence % snapshotInterval == 0
         else { return }
-        let key = bigEndianBytes(event.sequence)
-        try txn.put(event.hash.bytes, for: key, in: snapshots.index)
-        try txn.put(StateSnapshot.encode(state), for: key, in: snapshots.states)
+        let previous = try lastHeader(before: event.sequence, in: txn)
+        var evidenceParts = previous?.evidenceParts ?? []
+        let known = try previous.map { try evidenceKeys(of: $0, in: txn) } ?? []
+        let added = state.evidence.keys.filter { !known.contains($0) }
+        if !added.isEmpty {
+            let key = StateSnapshot.evidencePartKey(after: previous?.sequence ?? 0, through: event.sequence)
+            try txn.put(StateSnapshot.encodeEvidence(added, of: state), for: key, in: snapshots.parts)
+            evidenceParts.append(key)
+        }
+        let stored = Set((previous?.cycles ?? []).map { StateSnapshot.cyclePartKey($0.id, $0.changedAt) })
+        for (id, cycle) in state.cycles {
+            let key = StateSnapshot.cyclePartKey(id, cycle.changedAt)
+            if !stored.contains(key) { try txn.put(StateSnapshot.encode(cycle), for: key, in: snapshots.parts) }
+        }
+        let sequence = bigEndianBytes(event.sequence)
+        try txn.put(event.hash.bytes, for: sequence, in: snapshots.index)
+        try txn.put(
+            StateSnapshot.encodeHeader(of: state, evidenceParts: evidenceParts), for: sequence, in: snapshots.headers)
+        keeper.keepEvidenceKeys(known.union(added), at: event.sequence)
+    }
+
+    /// The header of the last snapshot before `sequence`, if it decodes.
+    private func lastHeader(before sequence: UInt64, in reader: ProjectionReader) throws -> StateSnapshot.Header? {
+        guard let snapshots else { return nil }
+        var last: [UInt8]?
+        try reader.forEach(in: snapshots.index) { entry in
+            guard entry.key.count == 8, entry.key.reduce(UInt64(0), { $0 << 8 | UInt64($1) }) < sequence else {
+                return false
+            }
+            last = entry.key
+            return true
+        }
+        guard let last, let bytes = try reader.value(for: last, in: snapshots.headers) else { return nil }
+        return StateSnapshot.decodeHeader(bytes)
+    }
+
+    /// The documents a snapshot holds, by SHA-256.
+    private func evidenceKeys(of header: StateSnapshot.Header, in reader: ProjectionReader) throws -> Set<String> {
+        if let kept = keeper.evidenceKeys(at: header.sequence) { return kept }
+        guard let snapshots else { return [] }
+        var keys = Set<String>()
+        for part in header.evidenceParts {
+            guard let bytes = try reader.value(for: part, in: snapshots.parts),
+                let documents = StateSnapshot.decodeEvidence(bytes)
+            else { continue }
+            keys.formUnion(documents.keys)
+        }
+        return keys
     }
 
     /// The latest snapshot at or before `sequence` whose event the ledger holds with the hash it was
-    /// bound to and which decodes; the empty state when there is none.
+    /// bound to and whose parts are all there and sound; the empty state when there is none.
     private func nearestSnapshot(atOrBefore sequence: UInt64, in reader: ProjectionReader) throws -> ProvinceState {
         guard let snapshots else { return ProvinceState() }
         var candidates: [(UInt64, [UInt8])] = []
         try reader.forEach(in: snapshots.index) { entry in
             let at = entry.key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            guard entry.key.count == 8, at <= sequence else { return at <= sequence }
+            guard entry.key.count == 8, at <= sequence else { return false }
             candidates.append((at, entry.value))
             return true
         }
         for (at, bound) in candidates.reversed() {
             if let decoded = keeper.snapshot(at: at) { return decoded }
             guard try hash(at: at, in: reader).bytes == bound,
-                let bytes = try reader.value(for: bigEndianBytes(at), in: snapshots.states),
-                let state = StateSnapshot.decode(bytes), state.sequence == at, state.lastHash.bytes == bound
+                let bytes = try reader.value(for: bigEndianBytes(at), in: snapshots.headers),
+                let header = StateSnapshot.decodeHeader(bytes), header.sequence == at, header.hash.bytes == bound,
+                let state = try StateSnapshot.state(of: header, part: { try reader.value(for: $0, in: snapshots.parts) })
             else { continue }
             keeper.keepSnapshot(state)
             return state
@@ -122,14 +169,19 @@ extension ScoringLedger {
     }
 }
 
-/// The snapshot databases: `par-snapshot-index` (big-endian sequence → the hash of that event) and
-/// `par-snapshots` (big-endian sequence → `StateSnapshot`). Not part of the projections' generations:
-/// a snapshot names the event it follows and is checked against it before use.
+/// The snapshot databases: `par-snapshot-index` (big-endian sequence → the hash of that event),
+/// `par-snapshots` (big-endian sequence → the snapshot's header) and `par-snapshot-parts` (the parts
+/// headers name, `StateSnapshot`). Not part of the projections' generations: a snapshot names the
+/// event it follows and is checked against it before use.
 struct SnapshotDatabases: Sendable {
     static let indexName = "par-snapshot-index"
-    static let statesName = "par-snapshots"
+    static let headersName = "par-snapshots"
+    static let partsName = "par-snapshot-parts"
     let index: ProjectionDatabase
-    let states: ProjectionDatabase
+    let headers: ProjectionDatabase
+    let parts: ProjectionDatabase
+
+    var all: [ProjectionDatabase] { [index, headers, parts] }
 
     /// Opens (creating them when the store is writable) the two databases; nil when a read-only
     /// ledger made before snapshots lacks them.
@@ -137,7 +189,8 @@ struct SnapshotDatabases: Sendable {
         do {
             return SnapshotDatabases(
                 index: try store.database(named: indexName, create: !store.isReadOnly),
-                states: try store.database(named: statesName, create: !store.isReadOnly))
+                headers: try store.database(named: headersName, create: !store.isReadOnly),
+                parts: try store.database(named: partsName, create: !store.isReadOnly))
         } catch let LedgerError.storage(_, failure) where failure.kind == .notFound && store.isReadOnly {
             return nil
         }
@@ -152,6 +205,7 @@ final class StateKeeper: @unchecked Sendable {
     private var latestState: ProvinceState?
     private var snapshots: [UInt64: ProvinceState] = [:]
     private var views: [ProvinceState] = []
+    private var lastSnapshotEvidence: (sequence: UInt64, keys: Set<String>)?
     private static let viewsKept = 8
     private static let snapshotsKept = 4
 
@@ -164,6 +218,15 @@ final class StateKeeper: @unchecked Sendable {
     }
 
     func snapshot(at sequence: UInt64) -> ProvinceState? { lock.withLock { snapshots[sequence] } }
+
+    /// The documents of the snapshot at `sequence`, when this process wrote it last.
+    func evidenceKeys(at sequence: UInt64) -> Set<String>? {
+        lock.withLock { lastSnapshotEvidence.flatMap { $0.sequence == sequence ? $0.keys : nil } }
+    }
+
+    func keepEvidenceKeys(_ keys: Set<String>, at sequence: UInt64) {
+        lock.withLock { lastSnapshotEvidence = (sequence, keys) }
+    }
 
     func keepSnapshot(_ state: ProvinceState) {
         lock.withLock {

@@ -217,9 +217,7 @@ public final class ScoringLedger: Sendable {
             let (old, shadow) = (try generations.side(of: current), try generations.side(of: current + 1))
             try store.write { txn in
                 for database in shadow.databases { try txn.removeAll(from: database) }
-                if let snapshots {
-                    for database in [snapshots.index, snapshots.states] { try txn.removeAll(from: database) }
-                }
+                for database in snapshots?.all ?? [] { try txn.removeAll(from: database) }
             }
             let total = try ledger.head().count
             var done: UInt64 = 0

@@ -17,10 +17,13 @@ import Testing
         return (p, publication)
     }
 
-    private func snapshotDatabases(_ p: Province) throws -> (index: ProjectionDatabase, states: ProjectionDatabase) {
+    private func snapshotDatabases(_ p: Province) throws -> (
+        index: ProjectionDatabase, headers: ProjectionDatabase, parts: ProjectionDatabase
+    ) {
         (
             try p.scoring.ledger.projections.database(named: "par-snapshot-index", create: false),
-            try p.scoring.ledger.projections.database(named: "par-snapshots", create: false)
+            try p.scoring.ledger.projections.database(named: "par-snapshots", create: false),
+            try p.scoring.ledger.projections.database(named: "par-snapshot-parts", create: false)
         )
     }
 
@@ -40,15 +43,42 @@ import Testing
         #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
     }
 
-    @Test func aDamagedSnapshotIsIgnoredAndTheViewComputedFromTheEvents() throws {
+    @Test func aDamagedSnapshotHeaderIsIgnoredAndTheViewComputedFromTheEvents() throws {
         let (p, publication) = try published()
         let databases = try snapshotDatabases(p)
         try p.scoring.ledger.projections.write { txn in
-            var bytes = try #require(try txn.value(for: bigEndianBytes(publication), in: databases.states))
+            var bytes = try #require(try txn.value(for: bigEndianBytes(publication), in: databases.headers))
             bytes[bytes.count / 2] ^= 0x5A
-            try txn.put(bytes, for: bigEndianBytes(publication), in: databases.states)
+            try txn.put(bytes, for: bigEndianBytes(publication), in: databases.headers)
         }
         #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
+    }
+
+    @Test func aSnapshotWithADamagedOrMissingPartIsIgnored() throws {
+        for damage in ["flip", "remove"] {
+            let (p, publication) = try published()
+            let databases = try snapshotDatabases(p)
+            try p.scoring.ledger.projections.write { txn in
+                var parts: [ProjectionEntry] = []
+                try txn.forEach(in: databases.parts) { entry in
+                    parts.append(entry)
+                    return true
+                }
+                #expect(parts.count == 2, "one cycle, one batch of documents")
+                for part in parts {
+                    if damage == "remove" {
+                        try txn.delete(part.key, in: databases.parts)
+                    } else {
+                        var bytes = part.value
+                        bytes[bytes.count / 3] ^= 0x01
+                        try txn.put(bytes, for: part.key, in: databases.parts)
+                    }
+                }
+            }
+            #expect(
+                try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash),
+                "\(damage)")
+        }
     }
 
     @Test func aSnapshotBoundToAnotherEventIsIgnored() throws {
@@ -61,12 +91,18 @@ import Testing
         #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
     }
 
-    @Test func theSnapshotOfAnEarlierStateFiledUnderThePublicationIsIgnored() throws {
-        let (p, publication) = try published()
+    @Test func theHeaderOfAnotherSnapshotFiledUnderThePublicationIsIgnored() throws {
+        let p = try Province(departments: 3, districts: 2)
+        try p.publishCycle()
+        let publication = try #require(try p.scoring.cycle(p.cycle)?.publication).sequence
+        // A second cycle-free snapshot, of the head, filed under the publication.
+        try p.issue(by: "so-noi-vu", [p.correct("d01", "1.2", "0")])
         let databases = try snapshotDatabases(p)
-        let earlier = try p.scoring.state(asOf: publication - 1)
+        let head = try p.scoring.state()
         try p.scoring.ledger.projections.write { txn in
-            try txn.put(StateSnapshot.encode(earlier), for: bigEndianBytes(publication), in: databases.states)
+            try txn.put(
+                StateSnapshot.encodeHeader(of: head, evidenceParts: []), for: bigEndianBytes(publication),
+                in: databases.headers)
         }
         #expect(try resultsHashAsOf(publication, p) == (try p.scoring.cycle(p.cycle)?.publication?.resultsHash))
     }
@@ -75,8 +111,7 @@ import Testing
         let (p, publication) = try published()
         let databases = try snapshotDatabases(p)
         try p.scoring.ledger.projections.write { txn in
-            try txn.removeAll(from: databases.index)
-            try txn.removeAll(from: databases.states)
+            for database in [databases.index, databases.headers, databases.parts] { try txn.removeAll(from: database) }
         }
         try p.scoring.rebuild()
         let stored = try p.scoring.ledger.projections.read { try $0.count(of: databases.index) }
