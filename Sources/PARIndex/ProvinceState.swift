@@ -13,7 +13,7 @@ public struct ProvinceState: Sendable {
     /// Registered frameworks by content id.
     public internal(set) var frameworks: [String: Framework] = [:]
     /// Added documents by SHA-256: the `EvidenceAdded` payload as recorded (canonical JSON).
-    public internal(set) var evidence: [String: [UInt8]] = [:]
+    public internal(set) var evidence = DocumentIndex()
     /// Every opened cycle by id.
     public internal(set) var cycles: [String: CycleState] = [:]
     /// The sequence number of the last event folded in (0 before the first).
@@ -147,6 +147,38 @@ public struct ProvinceState: Sendable {
     public var scoreCount: Int {
         cycles.values.reduce(0) { total, cycle in total + cycle.units.values.reduce(0) { $0 + $1.scores.count } }
     }
+}
+
+/// The documents of a state by SHA-256, in 256 buckets by the key's first bytes: the largest part of
+/// the state, so that a copy of the state that adds a document copies one bucket, not all of them.
+public struct DocumentIndex: Sendable {
+    private var buckets = [[String: [UInt8]]](repeating: [:], count: 256)
+    /// How many documents there are.
+    public private(set) var count = 0
+
+    private static func bucket(_ key: String) -> Int {
+        var utf8 = key.utf8.makeIterator()
+        let first = Int(utf8.next() ?? 0)
+        return (first &* 31 &+ Int(utf8.next() ?? 0)) & 255
+    }
+
+    public subscript(sha256: String) -> [UInt8]? {
+        get { buckets[Self.bucket(sha256)][sha256] }
+        set {
+            let bucket = Self.bucket(sha256)
+            let old =
+                if let newValue { buckets[bucket].updateValue(newValue, forKey: sha256) } else {
+                    buckets[bucket].removeValue(forKey: sha256)
+                }
+            count += (newValue == nil ? 0 : 1) - (old == nil ? 0 : 1)
+        }
+    }
+
+    /// Every document's SHA-256, in no particular order.
+    public var keys: [String] { buckets.flatMap(\.keys) }
+
+    /// Every document, in no particular order.
+    public var entries: [(sha256: String, payload: [UInt8])] { buckets.flatMap { $0.map { ($0.key, $0.value) } } }
 }
 
 /// A record an event changed, named by its key: what storage writes after the event.

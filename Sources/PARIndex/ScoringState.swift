@@ -88,7 +88,10 @@ public struct CycleRecord: Sendable, Hashable {
         public let sequence: UInt64
     }
 
-    public func unit(_ id: String) -> CycleUnit? { opened.units.first { $0.id == id } }
+    /// Where each unit stands in `opened.units`, by id: every event of a unit looks its unit up.
+    private let unitPositions: [String: Int]
+
+    public func unit(_ id: String) -> CycleUnit? { unitPositions[id].map { opened.units[$0] } }
 
     public func frameworkID(for kind: UnitKind) -> String? { opened.frameworks[kind.rawValue] }
 
@@ -96,6 +99,11 @@ public struct CycleRecord: Sendable, Hashable {
         self.opened = opened
         self.openedBy = openedBy
         self.openedAt = openedAt
+        unitPositions = Self.positions(of: opened.units)
+    }
+
+    private static func positions(of units: [CycleUnit]) -> [String: Int] {
+        Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The record as stored: canonical JSON built here, never by a general-purpose encoder, so the
@@ -131,6 +139,7 @@ public struct CycleRecord: Sendable, Hashable {
             payload: try PayloadReader(try record.raw("opened"), type: PARPayload.CycleOpened.type))
         openedBy = try record.string("openedBy")
         openedAt = UInt64(try record.integer("openedAt"))
+        unitPositions = Self.positions(of: opened.units)
         for (kind, value) in (try record.optionalObject("draws") { $0 }?.members ?? [:]) {
             let draw = try PayloadReader(value, type: "a stored draw")
             draws[kind] = DrawRecord(units: try draw.strings("units"), sequence: UInt64(try draw.integer("sequence")))

@@ -189,7 +189,7 @@ enum StateSnapshot {
         }
         for key in header.evidenceParts {
             guard let bytes = try part(key), let documents = decodeEvidence(bytes) else { return nil }
-            state.evidence.merge(documents) { first, _ in first }
+            for (sha256, payload) in documents where state.evidence[sha256] == nil { state.evidence[sha256] = payload }
         }
         for cycle in header.cycles {
             guard let bytes = try part(header.partKey(ofCycle: cycle)), let decoded = decodeCycle(bytes),

@@ -387,7 +387,7 @@ struct DomainCoreFingerprint: Equatable {
         sequence = state.sequence
         lastHash = state.lastHash
         frameworks = state.frameworks
-        evidence = state.evidence
+        evidence = Dictionary(uniqueKeysWithValues: state.evidence.entries.map { ($0.sha256, $0.payload) })
         cycles = state.cycles.mapValues { cycle in
             Cycle(
                 record: cycle.record, version: cycle.version,
