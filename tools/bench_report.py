@@ -117,7 +117,15 @@ def growth_checks(growth):
 
     spread("append rate across sizes", "growth-append-flat", [g["appendEventsPerSecond"] for g in growth], "flat")
     spread("trace p99 across sizes", "growth-trace-flat", [g["traceP99Ms"] for g in growth], "flat")
-    spread("append peak memory across sizes", "growth-memory-flat", [g["appendPeakMiB"] for g in growth], "flat")
+    for step in ("append", "rebuild"):
+        per_score = [g[f"{step}PeakMiB"] / g["stateScores"] for g in growth if g.get("stateScores") and g.get(f"{step}PeakMiB")]
+        if len(per_score) >= 2:
+            value = max(per_score) / per_score[0]
+            checks.append({"id": f"growth-{step}-memory-state", "name": f"{step} peak memory per criterion score of the "
+                           "state, largest over the smallest point's", "value": value, "unit": "ratio", "baseline": None,
+                           "baselineValue": None, "ratio": None,
+                           "target": f"<= {GROWTH_TOLERANCE} (bounded by the state)",
+                           "met": value <= GROWTH_TOLERANCE, "smokeComparable": False})
     spread("rebuild seconds per event across sizes", "growth-rebuild-linear",
            [g["rebuildSeconds"] / g["ledgerEvents"] for g in growth], "linear")
     spread("verify seconds per event across sizes", "growth-verify-linear",
@@ -252,9 +260,10 @@ def value_text(target):
 
 
 def growth_table(growth):
-    header = ["events", "append, events/s", "append peak MiB", "trace p99, ms", "rebuild, s", "rebuild peak MiB",
-              "verify, s", "verify, events/s", "verify peak MiB"]
-    lines = [[f"{g['ledgerEvents']:,}", show(g["appendEventsPerSecond"]), show_mib(g["appendPeakMiB"]),
+    header = ["events", "state, criterion scores", "append, events/s", "append peak MiB", "trace p99, ms", "rebuild, s",
+              "rebuild peak MiB", "verify, s", "verify, events/s", "verify peak MiB"]
+    lines = [[f"{g['ledgerEvents']:,}", show(g.get("stateScores")), show(g["appendEventsPerSecond"]),
+              show_mib(g["appendPeakMiB"]),
               f"{g['traceP99Ms']:.3f}", f"{g['rebuildSeconds']:.2f}", show_mib(g.get("rebuildPeakMiB")),
               f"{g['verifySeconds']:.2f}", show(g["verifyEventsPerSecond"]), show_mib(g.get("verifyPeakMiB"))]
              for g in growth]

@@ -196,7 +196,8 @@ public enum StateChange: Sendable, Hashable {
         switch self {
         case .framework, .evidence: nil
         case .cycle(let cycle): cycle
-        case .unit(let cycle, _), .score(let cycle, _, _), .explanation(let cycle, _, _), .objection(let cycle, _): cycle
+        case .unit(let cycle, _), .score(let cycle, _, _), .explanation(let cycle, _, _), .objection(let cycle, _):
+            cycle
         }
     }
 }

@@ -35,6 +35,39 @@ extension ScoringLedger {
         }
     }
 
+    /// The state of one cycle after event `sequence`, with the frameworks; other cycles and the
+    /// documents are left out. When no event after `sequence` changed the cycle (a published cycle
+    /// looked at after its last correction, most often), that is the cycle as the latest state holds
+    /// it, read from memory; otherwise it comes from `state(asOf:)`.
+    public func state(of cycleID: String, asOf sequence: UInt64) throws -> ProvinceState {
+        let cycle = cycleID.nfc
+        let latest = try state()
+        let source =
+            if let current = latest.cycles[cycle], current.changedAt <= sequence, sequence <= latest.sequence {
+                latest
+            } else {
+                try state(asOf: sequence)
+            }
+        var restricted = ProvinceState()
+        restricted.frameworks = source.frameworks
+        restricted.cycles[cycle] = source.cycles[cycle]
+        restricted.sequence = min(sequence, latest.sequence)
+        restricted.lastHash = try ledger.projections.read { try hash(at: restricted.sequence, in: $0) }
+        return restricted
+    }
+
+    /// The results `cycle`'s publication attested, computed once (from the snapshot taken at the
+    /// publication) and kept: a published cycle's page shows them on every visit.
+    public func publishedResults(of cycle: CycleRecord) throws -> CycleResults {
+        guard let publication = cycle.publication else {
+            throw RuleViolation.notFound("cycle '\(cycle.opened.cycle)' is not published")
+        }
+        if let kept = keeper.publishedResults(at: publication.sequence) { return kept }
+        let results = try state(asOf: publication.sequence).results(cycle: cycle.opened.cycle)
+        keeper.keepPublishedResults(results, at: publication.sequence)
+        return results
+    }
+
     /// The state the events before `sequence` left, in the write transaction about to append it.
     func state(before sequence: UInt64, projector: ScoringProjector, in txn: ProjectionReader) throws
         -> ProvinceState
@@ -132,7 +165,8 @@ extension ScoringLedger {
             guard try hash(at: at, in: reader).bytes == bound,
                 let bytes = try reader.value(for: bigEndianBytes(at), in: snapshots.headers),
                 let header = StateSnapshot.decodeHeader(bytes), header.sequence == at, header.hash.bytes == bound,
-                let state = try StateSnapshot.state(of: header, part: { try reader.value(for: $0, in: snapshots.parts) })
+                let state = try StateSnapshot.state(
+                    of: header, part: { try reader.value(for: $0, in: snapshots.parts) })
             else { continue }
             keeper.keepSnapshot(state)
             return state
@@ -145,7 +179,21 @@ extension ScoringLedger {
     private func stateAtHead(_ head: (sequence: UInt64, hash: EventHash), in reader: ProjectionReader) throws
         -> ProvinceState
     {
-        if let kept = keeper.latest, kept.sequence == head.sequence, kept.lastHash == head.hash { return kept }
+        if var kept = keeper.latest, kept.sequence <= head.sequence,
+            try hash(at: kept.sequence, in: reader) == kept.lastHash
+        {
+            // Caught up with what other processes appended since.
+            do {
+                try ledger.forEachEvent(from: kept.sequence + 1, in: reader) { event in
+                    guard event.sequence <= head.sequence else { return false }
+                    try kept.evolve(event)
+                    return true
+                }
+                return kept
+            } catch is RuleViolation {
+                // Events this state refuses: read the projections instead.
+            }
+        }
         return try generations.current(in: reader).loadState(sequence: head.sequence, hash: head.hash, in: reader)
     }
 
@@ -206,6 +254,8 @@ final class StateKeeper: @unchecked Sendable {
     private var snapshots: [UInt64: ProvinceState] = [:]
     private var views: [ProvinceState] = []
     private var lastSnapshotEvidence: (sequence: UInt64, keys: Set<String>)?
+    /// Published results by the sequence number of their publication.
+    private var published: [UInt64: CycleResults] = [:]
     private static let viewsKept = 8
     private static let snapshotsKept = 4
 
@@ -218,6 +268,12 @@ final class StateKeeper: @unchecked Sendable {
     }
 
     func snapshot(at sequence: UInt64) -> ProvinceState? { lock.withLock { snapshots[sequence] } }
+
+    func publishedResults(at sequence: UInt64) -> CycleResults? { lock.withLock { published[sequence] } }
+
+    func keepPublishedResults(_ results: CycleResults, at sequence: UInt64) {
+        lock.withLock { published[sequence] = results }
+    }
 
     /// The documents of the snapshot at `sequence`, when this process wrote it last.
     func evidenceKeys(at sequence: UInt64) -> Set<String>? {

@@ -13,7 +13,7 @@ public final class ScoringLedger: Sendable {
     static let rebuildLockFileName = "rebuild.lock"
 
     /// The last results computed per cycle (see `results(cycle:)`).
-    private let resultsCache = ResultsCache()
+    private let resultsCache = CycleCache<UInt64, CycleResults>()
     /// The state this process keeps in memory (`ScoringLedger+State`).
     let keeper = StateKeeper()
     /// Where snapshots of the state are kept; nil in a read-only ledger made before them.
@@ -173,7 +173,7 @@ public final class ScoringLedger: Sendable {
     /// again once the ledger has grown.
     public func results(cycle cycleID: String) throws -> CycleResults {
         let size = try ledger.head().count
-        if let kept = resultsCache.results(of: cycleID.nfc, atSize: size) { return kept }
+        if let kept = resultsCache.value(of: cycleID.nfc, at: size) { return kept }
         let computed = try read { txn, projector in
             guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
                 throw RuleViolation.notFound("no cycle '\(cycleID)'")
@@ -181,7 +181,7 @@ public final class ScoringLedger: Sendable {
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }
         // Kept only when nothing was appended meanwhile, so the results belong to that size.
-        if try ledger.head().count == size { resultsCache.keep(computed, of: cycleID.nfc, atSize: size) }
+        if try ledger.head().count == size { resultsCache.keep(computed, of: cycleID.nfc, at: size) }
         return computed
     }
 
@@ -208,7 +208,8 @@ public final class ScoringLedger: Sendable {
     /// it had half filled. Two rebuilds run one after the other.
     ///
     /// The events are verified as they are read (`ChainWalk`: hashes, links, every signature on every
-    /// core), on a thread that reads ahead of the one applying them: a ledger whose events do not
+    /// core), on a thread that reads ahead of the one applying them, and their Merkle root must be the
+    /// root of the log's tree (what its signed checkpoints attest): a ledger whose events do not
     /// verify throws `LedgerError.corruptEvent` and leaves the current projections as they were.
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         let store = ledger.projections
@@ -222,9 +223,11 @@ public final class ScoringLedger: Sendable {
             let total = try ledger.head().count
             var done: UInt64 = 0
             var state = ProvinceState()
+            var tree = MerkleFrontier()
             let walk = VerifyingWalk(ledgerID: ledger.id)
             do {
                 try ledger.readAhead(from: 1, through: total, batchSize: 5_000, prepare: walk.check) { batch in
+                    for (event, _) in batch { tree.append(eventHash: event.hash.bytes) }
                     state = try fold(batch, from: state, into: shadow)
                     done += UInt64(batch.count)
                     progress?(done, total)
@@ -233,6 +236,15 @@ public final class ScoringLedger: Sendable {
                 // A rule that an altered event breaks can be met before that event's hash is found wrong.
                 try walk.throwProblemMetSoFar()
                 throw error
+            }
+            // The events folded are the ones the log's tree (whose root its checkpoints sign) holds.
+            let logged = try ledger.treeRoot(size: total)
+            guard tree.size == total, tree.root == logged.root else {
+                throw LedgerError.corruptEvent(
+                    sequence: total,
+                    reason:
+                        "the events' Merkle root is not the root of the log's tree at \(total); the ledger does not verify, so the projections were not rebuilt"
+                )
             }
             let complete = state
             try store.write { txn in
@@ -329,17 +341,20 @@ private final class VerifyingWalk: @unchecked Sendable {
     }
 }
 
-/// Each cycle's last computed results and the ledger size they belong to.
-final class ResultsCache: @unchecked Sendable {
+/// What was last computed for each cycle, with the version of the ledger it belongs to (its size or
+/// head): kept between reads and given back only for that very version. Results and pages use it.
+public final class CycleCache<Version: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     /// Guarded by `lock`.
-    private var kept: [String: (size: UInt64, results: CycleResults)] = [:]
+    private var kept: [String: (version: Version, value: Value)] = [:]
 
-    func results(of cycle: String, atSize size: UInt64) -> CycleResults? {
-        lock.withLock { kept[cycle].flatMap { $0.size == size ? $0.results : nil } }
+    public init() {}
+
+    public func value(of cycle: String, at version: Version) -> Value? {
+        lock.withLock { kept[cycle].flatMap { $0.version == version ? $0.value : nil } }
     }
 
-    func keep(_ results: CycleResults, of cycle: String, atSize size: UInt64) {
-        lock.withLock { kept[cycle] = (size, results) }
+    public func keep(_ value: Value, of cycle: String, at version: Version) {
+        lock.withLock { kept[cycle] = (version, value) }
     }
 }

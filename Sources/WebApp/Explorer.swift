@@ -279,7 +279,7 @@ struct Explorer {
         guard through > 0 else {
             throw WebError(status: .notFound, kind: "not-found", message: "no event was recorded by then")
         }
-        let snapshot = try scoring.state(asOf: through)
+        let snapshot = try scoring.state(of: cycle, asOf: through)
         guard try snapshot.cycle(cycle) != nil else {
             throw WebError(status: .notFound, kind: "not-found", message: "cycle '\(cycle)' was not open by then")
         }

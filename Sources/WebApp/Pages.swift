@@ -17,9 +17,16 @@ struct PageRenderer: Sendable {
     }
 
     func render(_ template: String, _ data: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html =
-            library.render(data, withTemplate: template) ?? "<!doctype html><title>Lỗi</title><p>Lỗi mẫu trang.</p>"
-        return Response(
+        Self.response(html(template, data), status: status)
+    }
+
+    /// The page `template` with `data`, as text.
+    func html(_ template: String, _ data: [String: Any]) -> String {
+        library.render(data, withTemplate: template) ?? "<!doctype html><title>Lỗi</title><p>Lỗi mẫu trang.</p>"
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }

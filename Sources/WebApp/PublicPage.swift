@@ -15,6 +15,8 @@ struct PublicPage {
     let renderer: PageRenderer
     let explorer: Explorer
     let archives: BundleArchives
+    /// The page as an anonymous visitor sees it, made once per cycle and ledger head.
+    let anonymousPages = CycleCache<LedgerHead, String>()
 
     func register(on router: Router<WebContext>) {
         router.get("cycles/:cycle") { _, context in try await offloaded { try page(context) } }
@@ -27,18 +29,28 @@ struct PublicPage {
         guard let cycle = try scoring.cycle(cycleID) else {
             throw WebError(status: .notFound, kind: "not-found", message: "Không có kỳ đánh giá '\(cycleID)'.")
         }
+        guard context.session == nil else { return PageRenderer.response(try html(of: cycle, context)) }
+        let head = try scoring.ledger.head()
+        if let kept = anonymousPages.value(of: cycle.opened.cycle, at: head) { return PageRenderer.response(kept) }
+        let html = try html(of: cycle, context)
+        anonymousPages.keep(html, of: cycle.opened.cycle, at: head)
+        return PageRenderer.response(html)
+    }
+
+    /// The page of `cycle` for the visitor of `context`.
+    private func html(of cycle: CycleRecord, _ context: WebContext) throws -> String {
         var data = try explorer.common(context, cycle.opened.name, "public")
         data["cycle"] = cycle.opened.cycle
         data["fingerprint"] = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
         guard let publication = cycle.publication else {
             data["unpublished"] = true
-            return renderer.render("public", data)
+            return renderer.html("public", data)
         }
         data["decision"] = publication.decision
         data["date"] = publication.date
         data["resultsHash"] = publication.resultsHash
         data["publishedAt"] = Int(publication.sequence)
-        let published = try scoring.state(asOf: publication.sequence).results(cycle: cycle.opened.cycle)
+        let published = try scoring.publishedResults(of: cycle)
         let publishedIndex = Dictionary(uniqueKeysWithValues: published.units.map { ($0.unit.id, $0) })
         var groups: [[String: Any]] = []
         var corrected: [[String: Any]] = []
@@ -88,7 +100,7 @@ struct PublicPage {
         data["corrected"] = corrected
         data["hasCorrections"] = !corrected.isEmpty
         data["published"] = true
-        return renderer.render("public", data)
+        return renderer.html("public", data)
     }
 
     func bundle(_ context: WebContext) async throws -> Response {

@@ -53,7 +53,7 @@ struct Append: ParsableCommand {
             "events": .integer(Int64(workload.timedEvents)), "seconds": .seconds(workload.appendSeconds),
             "transactions": .integer(Int64(workload.transactions)), "ledgerEvents": .integer(Int64(head)),
             "cycles": .integer(Int64(cycles)), "unitsPerCycle": .integer(Int64(units)),
-            "meanEventBytes": .integer(Int64(bytes)),
+            "meanEventBytes": .integer(Int64(bytes)), "stateScores": .integer(Int64(try scoring.state().scoreCount)),
         ])
     }
 

@@ -150,4 +150,22 @@ import Testing
         #expect(try p.scoring.state().results(cycle: p.cycle).hash == (try folded.results(cycle: p.cycle).hash))
         #expect(try p.scoring.unitRecord(cycle: p.cycle, unit: "d20")?.stage == .submitted)
     }
+
+    @Test func theStateOfOneCycleAsOfAnEventEqualsThatCycleInTheWholeStateAsOfIt() throws {
+        let (p, publication) = try published()
+        let head = try p.scoring.ledger.head().count
+        for sequence in [1, publication / 2, publication - 1, publication, head - 1, head] {
+            let whole = try p.scoring.state(asOf: sequence)
+            let one = try p.scoring.state(of: p.cycle, asOf: sequence)
+            #expect(one.sequence == whole.sequence && one.lastHash == whole.lastHash, "\(sequence)")
+            #expect(one.cycle(p.cycle) == whole.cycle(p.cycle), "\(sequence)")
+            guard whole.cycle(p.cycle) != nil else { continue }
+            #expect(try one.results(cycle: p.cycle).hash == (try whole.results(cycle: p.cycle).hash), "\(sequence)")
+            for unit in p.units {
+                #expect(
+                    try one.unitScores(cycle: p.cycle, unit: unit.id).json
+                        == (try whole.unitScores(cycle: p.cycle, unit: unit.id).json), "\(sequence) \(unit.id)")
+            }
+        }
+    }
 }
