@@ -5,13 +5,52 @@ import Foundation
 /// that decodes only under a looser reading is refused, so that no two verifiers can read one
 /// signature, key or hash differently.
 public enum CanonicalBase64 {
-    /// The bytes of `text` when it is the canonical base64 of them (of `count` bytes when given).
+    /// The bytes of `text` when it is the canonical base64 of them (of `count` bytes when given):
+    /// the standard alphabet, padded to a multiple of four characters, `=` only as the padding, and
+    /// the bits the padding leaves over all zero, so that one byte string has one text. Read by hand
+    /// rather than by decoding and encoding again: every event of a bundle carries a signature.
     public static func decode(_ text: some StringProtocol, count: Int? = nil) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }), let data = Data(base64Encoded: String(text)),
-            count.map({ data.count == $0 }) ?? true, data.base64EncodedString().utf8.elementsEqual(text.utf8)
-        else { return nil }
-        return Array(data)
+        var input: [UInt8] = []
+        input.reserveCapacity(text.utf8.count)
+        input.append(contentsOf: text.utf8)
+        guard input.count % 4 == 0 else { return nil }
+        let padding = input.last == equals ? (input.dropLast().last == equals ? 2 : 1) : 0
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count / 4 * 3)
+        var quantum = 0
+        while quantum < input.count {
+            let last = quantum + 4 == input.count
+            var value: UInt32 = 0
+            for offset in 0..<4 {
+                let character = input[quantum + offset]
+                if last && offset >= 4 - padding {
+                    value <<= 6
+                    continue
+                }
+                let digit = alphabet[Int(character)]
+                guard digit < 64 else { return nil }
+                value = value << 6 | UInt32(digit)
+            }
+            out.append(UInt8(value >> 16))
+            if !(last && padding == 2) { out.append(UInt8(value >> 8 & 0xFF)) }
+            if !(last && padding >= 1) { out.append(UInt8(value & 0xFF)) }
+            if last && (padding == 1 && value & 0xFF != 0 || padding == 2 && value & 0xFFFF != 0) { return nil }
+            quantum += 4
+        }
+        guard count.map({ out.count == $0 }) ?? true else { return nil }
+        return out
     }
+
+    private static let equals = UInt8(ascii: "=")
+
+    /// Each byte's value as a base64 digit, or 64 when it is none.
+    private static let alphabet: [UInt8] = {
+        var table = [UInt8](repeating: 64, count: 256)
+        for (digit, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(character)] = UInt8(digit)
+        }
+        return table
+    }()
 }
 
 /// Unicode White_Space (FORMAT.md, Strict text), listed here rather than taken from the runtime's

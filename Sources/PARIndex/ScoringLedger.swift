@@ -21,7 +21,7 @@ public final class ScoringLedger: Sendable {
     /// How often, in events, a snapshot is stored besides those at publications.
     let snapshotInterval: UInt64
 
-    private init(ledger: Ledger, snapshotInterval: UInt64 = defaultSnapshotInterval) throws {
+    private init(ledger: Ledger, snapshotInterval: UInt64) throws {
         self.ledger = ledger
         self.generations = try ProjectionGenerations(store: ledger.projections)
         self.snapshots = try SnapshotDatabases.open(in: ledger.projections)
@@ -41,26 +41,29 @@ public final class ScoringLedger: Sendable {
     }
 
     /// Creates a ledger at `path`; `initialMapSize` (bytes) lets a test start the storage small, so
-    /// that it grows (and runs its write transactions again) under a few appends.
+    /// that it grows (and runs its write transactions again) under a few appends;
+    /// `snapshotInterval` is how often, in events, a snapshot is stored besides the publications'
+    /// (the benchmark of BENCHMARKS.md that chose the default sets it).
     public static func create(
         at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil, logKey: SigningKey? = nil,
-        initialMapSize: Int? = nil
+        initialMapSize: Int? = nil, snapshotInterval: UInt64 = defaultSnapshotInterval
     ) throws -> ScoringLedger {
         var options = options(clock: clock)
         if let initialMapSize { options.storage.initialMapSize = initialMapSize }
         options.newLedgerID = ledgerID
         options.newLogKey = logKey
-        return try ScoringLedger(ledger: Ledger.create(at: path, options: options))
+        return try ScoringLedger(ledger: Ledger.create(at: path, options: options), snapshotInterval: snapshotInterval)
     }
 
     /// Opens the ledger at `path`; `readOnly` opens it without the right to write, for a read-only
     /// medium (`ProjectionStore.isWithoutLockFile` says how it was opened).
-    public static func open(at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false) throws
-        -> ScoringLedger
-    {
+    public static func open(
+        at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false,
+        snapshotInterval: UInt64 = defaultSnapshotInterval
+    ) throws -> ScoringLedger {
         var options = options(clock: clock)
         options.storage.readOnly = readOnly
-        return try ScoringLedger(ledger: Ledger.open(at: path, options: options))
+        return try ScoringLedger(ledger: Ledger.open(at: path, options: options), snapshotInterval: snapshotInterval)
     }
 
     /// Appends commands after the identity checks, the PAR policy and every scoring rule: each event

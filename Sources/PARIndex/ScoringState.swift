@@ -2,7 +2,11 @@ import Foundation
 import Ledger
 
 /// Who set a value, when, and why: every point in the projections traces back to one event.
-public struct Mark: Sendable, Hashable {
+///
+/// An immutable object compared by its contents: a criterion's score holds seven places for marks,
+/// most of them empty, and the state holds a score for every criterion of every unit of every cycle,
+/// so an empty place costs one pointer instead of a whole mark.
+public final class Mark: Sendable, Hashable {
     public let points: String?
     public let actor: String
     public let sequence: UInt64
@@ -11,7 +15,36 @@ public struct Mark: Sendable, Hashable {
     public let evidence: [EvidenceCitation]?
     public let decision: String?
 
+    public init(
+        points: String?, actor: String, sequence: UInt64, at: String, reason: String?, evidence: [EvidenceCitation]?,
+        decision: String?
+    ) {
+        self.points = points
+        self.actor = actor
+        self.sequence = sequence
+        self.at = at
+        self.reason = reason
+        self.evidence = evidence
+        self.decision = decision
+    }
+
     public var value: Points? { points.flatMap { try? Points(parsing: $0) } }
+
+    public static func == (lhs: Mark, rhs: Mark) -> Bool {
+        lhs === rhs
+            || (lhs.points == rhs.points && lhs.actor == rhs.actor && lhs.sequence == rhs.sequence && lhs.at == rhs.at
+                && lhs.reason == rhs.reason && lhs.evidence == rhs.evidence && lhs.decision == rhs.decision)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(points)
+        hasher.combine(actor)
+        hasher.combine(sequence)
+        hasher.combine(at)
+        hasher.combine(reason)
+        hasher.combine(evidence)
+        hasher.combine(decision)
+    }
 }
 
 /// The projection of one criterion of one unit in one cycle: each stage's mark.

@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parledger-bench",
         abstract: "Time ParLedger's workloads for tools/bench; each prints one JSON object.",
-        subcommands: [Append.self, Core.self, Durable.self, Rebuild.self, Latency.self]
+        subcommands: [Append.self, Core.self, Durable.self, Rebuild.self, Latency.self, Views.self]
     )
 }
 
@@ -31,11 +31,13 @@ struct Append: ParsableCommand {
     @Option(help: "The frameworks directory.") var frameworks = "schemas/frameworks"
     @Option(help: "Also write every batch of signed commands appended to this file, for `core` (after the clock).")
     var recordCommands: String?
+    @Option(help: "Store a snapshot of the state every this many events (besides each publication).")
+    var snapshotInterval = ScoringLedger.defaultSnapshotInterval
     @Flag(help: "Do not show progress.") var quiet = false
 
     func run() throws {
         let loaded = try loadFrameworks(frameworks)
-        let scoring = try ScoringLedger.create(at: ledger)
+        let scoring = try ScoringLedger.create(at: ledger, snapshotInterval: snapshotInterval)
         let perUnit = eventsPerUnit(loaded)
         let units = max(3, Int((Double(events) / Double(cycles * perUnit)).rounded()))
         let recording = try recordCommands.map { try CommandRecording.Writer(path: $0, ledgerID: scoring.ledger.id) }
@@ -228,6 +230,46 @@ struct Latency: ParsableCommand {
         let sorted = times.sorted()
         guard !sorted.isEmpty else { return 0 }
         return sorted[min(sorted.count - 1, (sorted.count * percent + 99) / 100 - 1)].seconds
+    }
+}
+
+struct Views: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time views of the past: a random unit of a random cycle as of a random event, in one process.",
+        discussion: """
+            Each view is the state as of an event (`ScoringLedger.state(asOf:)`: the nearest snapshot, \
+            then the events after it, in memory) and the unit's scores in it. One process serves them \
+            all, keeping what a server keeps (a few decoded snapshots and views).
+            Example: parledger-bench views --ledger bench-results/ledger --samples 200
+            """
+    )
+
+    @Option(help: "The ledger directory.") var ledger: String
+    @Option(help: "How many views.") var samples = 200
+
+    func run() throws {
+        let scoring = try ScoringLedger.open(at: ledger, readOnly: true)
+        let cycles = try scoring.cycles()
+        let head = try scoring.ledger.head().count
+        guard !cycles.isEmpty else { throw ValidationError("the ledger has no cycles") }
+        var random = SyntheticRandom(seed: 11)
+        var times: [Duration] = []
+        for _ in 0..<samples {
+            let cycle = cycles[random.below(cycles.count)]
+            let unit = cycle.opened.units[random.below(cycle.opened.units.count)]
+            let sequence = cycle.openedAt + UInt64(random.below(Int(head - cycle.openedAt) + 1))
+            let start = ContinuousClock.now
+            _ = try scoring.state(asOf: sequence).unitScores(cycle: cycle.opened.cycle, unit: unit.id)
+            times.append(ContinuousClock.now - start)
+        }
+        let sorted = times.sorted()
+        func percentile(_ percent: Int) -> Double {
+            sorted[min(sorted.count - 1, sorted.count * percent / 100)].seconds
+        }
+        report([
+            "events": .integer(Int64(head)), "samples": .integer(Int64(samples)),
+            "viewP50Seconds": .seconds(percentile(50)), "viewP99Seconds": .seconds(percentile(99)),
+        ])
     }
 }
 

@@ -112,6 +112,26 @@ import Testing
         #expect(CanonicalBase64.decode("AQI=", count: 3) == nil)
     }
 
+    @Test func base64IsReadExactlyWhenItIsWhatEncodingItsBytesGivesBack() {
+        // The reading by hand agrees with decoding and encoding again, on texts close to base64.
+        var generator = SystemRandomNumberGenerator()
+        let characters = Array("AQIBgw+/=9z ".utf8) + [0xC3]
+        for length in 0...13 {
+            for _ in 0..<400 {
+                let text = String(
+                    decoding: (0..<length).map { _ in characters.randomElement(using: &generator)! }, as: UTF8.self)
+                let roundTrip = Data(base64Encoded: text).flatMap { data in
+                    data.base64EncodedString() == text ? Array(data) : nil
+                }
+                #expect(CanonicalBase64.decode(text) == roundTrip, "\(text)")
+            }
+        }
+        for count in 0...9 {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            #expect(CanonicalBase64.decode(Data(bytes).base64EncodedString(), count: count) == bytes)
+        }
+    }
+
     @Test func aCheckpointSizeIsDecimalWithoutSignOrLeadingZero() throws {
         let root = Data(repeating: 7, count: 32).base64EncodedString()
         #expect(try Checkpoint(parsing: "o\n93\n\(root)\n").size == 93)
