@@ -11,6 +11,8 @@ struct CycleRules {
     let parsedPayload: JSONValue?
     /// The records the event changed, in the order it changed them.
     private(set) var changes: [StateChange] = []
+    /// What each change replaced, to take the event back.
+    var undo: [ProvinceState.Undo] = []
 
     init(state: ProvinceState, parsedPayload: JSONValue?) {
         self.state = state
@@ -193,11 +195,13 @@ struct CycleRules {
     // MARK: Changing the state
 
     mutating func putFramework(_ framework: Framework) {
+        undo.append(.framework(framework.id, state.frameworks[framework.id]))
         state.frameworks[framework.id] = framework
         changes.append(.framework(framework.id))
     }
 
     mutating func putEvidence(_ payload: [UInt8], _ sha256: String) {
+        undo.append(.evidence(sha256, state.evidence[sha256]))
         state.evidence[sha256] = payload
         changes.append(.evidence(sha256))
     }
@@ -205,16 +209,19 @@ struct CycleRules {
     /// Stores a cycle's record: a new cycle starts with no units.
     mutating func putCycle(_ record: CycleRecord, _ event: RecordedEvent) {
         let id = record.opened.cycle
-        if state.cycles[id] == nil {
-            state.cycles[id] = ProvinceState.CycleState(record: record, version: event.sequence)
-        } else {
+        if let current = state.cycles[id] {
+            undo.append(.cycleRecord(id, (current.record, current.version)))
             state.cycles[id]?.record = record
             state.cycles[id]?.version = event.sequence
+        } else {
+            undo.append(.cycleRecord(id, nil))
+            state.cycles[id] = ProvinceState.CycleState(record: record, version: event.sequence)
         }
         changes.append(.cycle(id))
     }
 
     mutating func putUnit(_ record: UnitRecord, _ cycle: String, _ unit: String) {
+        undo.append(.unit(cycle, unit, state.cycles[cycle]?.units[unit]?.record))
         if state.cycles[cycle]?.units[unit] == nil {
             state.cycles[cycle]?.units[unit] = ProvinceState.UnitState(record: record)
         } else {
@@ -224,16 +231,19 @@ struct CycleRules {
     }
 
     mutating func putScore(_ score: CriterionScore, _ cycle: String, _ unit: String, _ criterion: String) {
+        undo.append(.score(cycle, unit, criterion, state.cycles[cycle]?.units[unit]?.scores[criterion]))
         state.cycles[cycle]?.units[unit]?.scores[criterion] = score
         changes.append(.score(cycle: cycle, unit: unit, criterion: criterion))
     }
 
     mutating func putExplanation(_ record: ExplanationRecord, _ cycle: String, _ unit: String) {
+        undo.append(.explanation(cycle, unit, record.request, state.explanation(cycle, unit, record.request)))
         state.cycles[cycle]?.units[unit]?.explanations[record.request] = record
         changes.append(.explanation(cycle: cycle, unit: unit, request: record.request))
     }
 
     mutating func putObjection(_ record: ObjectionRecord, _ cycle: String) {
+        undo.append(.objection(cycle, record.objection, state.objection(cycle, record.objection)))
         state.cycles[cycle]?.objections[record.objection] = record
         changes.append(.objection(cycle: cycle, objection: record.objection))
     }

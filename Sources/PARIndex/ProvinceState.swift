@@ -52,16 +52,79 @@ public struct ProvinceState: Sendable {
     ///   the event: keep the state you began from and go back to it.
     @discardableResult
     public mutating func evolve(_ event: RecordedEvent, payload: JSONValue? = nil) throws -> [StateChange] {
+        var undo = UndoLog()
+        return try evolve(event, payload: payload, undo: &undo)
+    }
+
+    /// `evolve`, noting in `undo` what each change replaced, so that `undo(_:)` can take back every
+    /// event folded since the log was empty, the one refused included: a caller that owns the only
+    /// copy of a large state changes it in place and goes back without copying it.
+    mutating func evolve(_ event: RecordedEvent, payload: JSONValue?, undo: inout UndoLog) throws -> [StateChange] {
         var rules = CycleRules(state: ProvinceState(), parsedPayload: payload)
+        rules.undo.append(.head(sequence, lastHash))
         swap(&rules.state, &self)
-        defer { swap(&rules.state, &self) }
+        defer {
+            swap(&rules.state, &self)
+            undo.entries += rules.undo
+        }
         try rules.apply(event)
         for change in rules.changes {
-            if let cycle = change.cycle { rules.state.cycles[cycle]?.changedAt = event.sequence }
+            if let cycle = change.cycle, let changedAt = rules.state.cycles[cycle]?.changedAt {
+                rules.undo.append(.changedAt(cycle, changedAt))
+                rules.state.cycles[cycle]?.changedAt = event.sequence
+            }
         }
         rules.state.sequence = event.sequence
         rules.state.lastHash = event.hash
         return rules.changes
+    }
+
+    /// What changes replaced, newest last (`evolve(_:payload:undo:)`).
+    struct UndoLog {
+        fileprivate(set) var entries: [Undo] = []
+        var isEmpty: Bool { entries.isEmpty }
+    }
+
+    /// One change taken back: the value it replaced, nil when there was none.
+    enum Undo {
+        case head(UInt64, EventHash)
+        case framework(String, Framework?)
+        case evidence(String, [UInt8]?)
+        case cycleRecord(String, (record: CycleRecord, version: UInt64)?)
+        case changedAt(String, UInt64)
+        case unit(String, String, UnitRecord?)
+        case score(String, String, String, CriterionScore?)
+        case explanation(String, String, String, ExplanationRecord?)
+        case objection(String, String, ObjectionRecord?)
+    }
+
+    /// Takes back every change `log` noted, newest first, and empties it.
+    mutating func undo(_ log: inout UndoLog) {
+        for entry in log.entries.reversed() {
+            switch entry {
+            case .head(let sequence, let hash):
+                self.sequence = sequence
+                lastHash = hash
+            case .framework(let id, let old): frameworks[id] = old
+            case .evidence(let sha256, let old): evidence[sha256] = old
+            case .cycleRecord(let id, let old):
+                if let old {
+                    cycles[id]?.record = old.record
+                    cycles[id]?.version = old.version
+                } else {
+                    cycles[id] = nil
+                }
+            case .changedAt(let id, let old): cycles[id]?.changedAt = old
+            case .unit(let cycle, let unit, let old):
+                if let old { cycles[cycle]?.units[unit]?.record = old } else { cycles[cycle]?.units[unit] = nil }
+            case .score(let cycle, let unit, let criterion, let old):
+                cycles[cycle]?.units[unit]?.scores[criterion] = old
+            case .explanation(let cycle, let unit, let request, let old):
+                cycles[cycle]?.units[unit]?.explanations[request] = old
+            case .objection(let cycle, let objection, let old): cycles[cycle]?.objections[objection] = old
+            }
+        }
+        log.entries.removeAll()
     }
 
     /// The state after `events`, folded in one after the other from this one.

@@ -68,25 +68,24 @@ extension ScoringLedger {
         return results
     }
 
-    /// The state the events before `sequence` left, in the write transaction about to append it.
-    func state(before sequence: UInt64, projector: ScoringProjector, in txn: ProjectionReader) throws
-        -> ProvinceState
+    /// The state the events before `sequence` left, in the write transaction about to append it:
+    /// `kept` caught up with what other processes appended since, or read back from the projections.
+    func state(
+        before sequence: UInt64, from kept: ProvinceState?, projector: ScoringProjector, in txn: ProjectionReader
+    )
+        throws -> ProvinceState
     {
         let target = sequence - 1
-        if var kept = keeper.latest, kept.sequence <= target, try hash(at: kept.sequence, in: txn) == kept.lastHash {
-            if kept.sequence < target {
-                do {
-                    try ledger.forEachEvent(from: kept.sequence + 1, in: txn) { event in
-                        guard event.sequence <= target else { return false }
-                        try kept.evolve(event)
-                        return true
-                    }
-                    return kept
-                } catch is RuleViolation {
-                    // Another process's events that this state refuses: read the projections instead.
+        if var kept, kept.sequence <= target, try hash(at: kept.sequence, in: txn) == kept.lastHash {
+            do {
+                try ledger.forEachEvent(from: kept.sequence + 1, in: txn) { event in
+                    guard event.sequence <= target else { return false }
+                    try kept.evolve(event)
+                    return true
                 }
-            } else {
                 return kept
+            } catch is RuleViolation {
+                // Another process's events that this state refuses: read the projections instead.
             }
         }
         return try projector.loadState(sequence: target, hash: try hash(at: target, in: txn), in: txn)
@@ -248,9 +247,11 @@ struct SnapshotDatabases: Sendable {
 /// What one process keeps of the state in memory: the latest state an append or a view computed, the
 /// snapshots decoded so far, and a few states computed for views of the past.
 final class StateKeeper: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSCondition()
     /// Guarded by `lock`.
     private var latestState: ProvinceState?
+    /// Whether an append has taken the latest state to change it in place; `latest` waits for it.
+    private var checkedOut = false
     private var snapshots: [UInt64: ProvinceState] = [:]
     private var views: [ProvinceState] = []
     private var lastSnapshotEvidence: (sequence: UInt64, keys: Set<String>)?
@@ -259,11 +260,35 @@ final class StateKeeper: @unchecked Sendable {
     private static let viewsKept = 8
     private static let snapshotsKept = 4
 
-    var latest: ProvinceState? { lock.withLock { latestState } }
+    var latest: ProvinceState? {
+        lock.withLock {
+            while checkedOut { lock.wait() }
+            return latestState
+        }
+    }
 
     func keep(_ state: ProvinceState) {
         lock.withLock {
-            if (latestState?.sequence ?? 0) <= state.sequence { latestState = state }
+            if !checkedOut && (latestState?.sequence ?? 0) <= state.sequence { latestState = state }
+        }
+    }
+
+    /// The latest state, given over to one append at a time (others wait), the keeper dropping its own
+    /// reference so that the append changes it in place; `checkIn` gives it back.
+    func checkOut() -> ProvinceState? {
+        lock.withLock {
+            while checkedOut { lock.wait() }
+            checkedOut = true
+            defer { latestState = nil }
+            return latestState
+        }
+    }
+
+    func checkIn(_ state: ProvinceState?) {
+        lock.withLock {
+            latestState = state
+            checkedOut = false
+            lock.broadcast()
         }
     }
 
@@ -296,6 +321,7 @@ final class StateKeeper: @unchecked Sendable {
     /// A state kept for `sequence`; with `hash`, only one that followed that very event.
     func view(at sequence: UInt64, hash: EventHash?) -> ProvinceState? {
         lock.withLock {
+            while checkedOut { lock.wait() }
             if let latestState, latestState.sequence == sequence, hash.map({ $0 == latestState.lastHash }) ?? true {
                 return latestState
             }

@@ -68,26 +68,36 @@ public final class ScoringLedger: Sendable {
 
     /// Appends commands after the identity checks, the PAR policy and every scoring rule: each event
     /// evolves the state in memory (`ProvinceState.evolve`), and the records it changed are written
-    /// to the projections in the same transaction. When anything is refused nothing is appended and
-    /// the state kept in memory stays the one before.
+    /// to the projections in the same transaction. The state is changed in place, each change noted
+    /// so that it can be taken back: when anything is refused nothing is appended and the state in
+    /// memory is the one before.
     @discardableResult
     public func append(batch commands: [Command]) throws -> [AppendResult] {
-        var working: ProvinceState?
+        var working = keeper.checkOut()
+        var undo = ProvinceState.UndoLog()
         var projector: ScoringProjector?
-        let results = try ledger.append(batch: commands) { event, txn in
-            // Each attempt of the transaction (the storage may run it again, as when the map grows)
-            // starts from the state before its first event, never from what an earlier attempt folded in.
-            if working?.sequence != event.sequence - 1 {
-                let current = try generations.current(in: txn)
-                projector = current
-                working = try state(before: event.sequence, projector: current, in: txn)
+        var attempt: ObjectIdentifier?
+        defer { keeper.checkIn(working) }
+        do {
+            return try ledger.append(batch: commands) { event, txn in
+                // Each attempt of the transaction (the storage may run it again, as when the map
+                // grows, and another process may write in between) starts from the state before its
+                // first event: an earlier attempt's events are taken back first.
+                if attempt != ObjectIdentifier(txn) || working?.sequence != event.sequence - 1 {
+                    attempt = ObjectIdentifier(txn)
+                    if !undo.isEmpty { working?.undo(&undo) }
+                    let current = try generations.current(in: txn)
+                    projector = current
+                    working = try state(before: event.sequence, from: working, projector: current, in: txn)
+                }
+                let changes = try working!.evolve(event, payload: nil, undo: &undo)
+                try projector!.write(changes, of: working!, after: event, txn)
+                try storeSnapshotIfDue(working!, after: event, in: txn)
             }
-            let changes = try working!.evolve(event)
-            try projector!.write(changes, of: working!, after: event, txn)
-            try storeSnapshotIfDue(working!, after: event, in: txn)
+        } catch {
+            working?.undo(&undo)
+            throw error
         }
-        if let working { keeper.keep(working) }
-        return results
     }
 
     @discardableResult

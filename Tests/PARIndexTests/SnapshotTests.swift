@@ -168,4 +168,50 @@ import Testing
             }
         }
     }
+
+    @Test func aBatchRefusedMidwayLeavesTheStateInMemoryAsItWasBefore() throws {
+        let p = try Province(departments: 3, districts: 0)
+        try p.selfAssessFully("d01")
+        func selfAssessment(_ unit: String, id: String) throws -> Command {
+            let events =
+                p.assessedLeaves(of: unit).map { p.selfScore(unit, $0.code, $0.maxPoints.description) }
+                + [p.submit(unit)]
+            return try p.scoring.ledger.sign(
+                Command(id: id, actor: p.officer(unit), events: events), with: try #require(p.keys[p.officer(unit)]))
+        }
+        let before = try p.scoring.state()
+        // d02's whole self-assessment is folded in, then d01's second submission is refused.
+        #expect(throws: RuleViolation.self) {
+            try p.scoring.append(batch: [try selfAssessment("d02", id: "d02"), try selfAssessment("d01", id: "again")])
+        }
+        let after = try p.scoring.state()
+        #expect(after.sequence == before.sequence && after.lastHash == before.lastHash)
+        #expect(try after.unitRecord(cycle: p.cycle, unit: "d02")?.stage == .selfAssessment)
+        #expect(try after.scores(cycle: p.cycle, unit: "d02").allSatisfy { $0.1.selfScore == nil })
+        try p.scoring.append(try selfAssessment("d02", id: "d02"))
+        let folded = try ProvinceState().evolving(try p.scoring.ledger.events())
+        #expect(try p.scoring.state().results(cycle: p.cycle).hash == (try folded.results(cycle: p.cycle).hash))
+    }
+
+    @Test func undoingEventsFoldedInPlaceGivesBackTheStateByteForByte() throws {
+        let (p, _) = try published()
+        let events = try p.scoring.ledger.events()
+        func bytes(_ state: ProvinceState) -> [UInt8] {
+            StateSnapshot.encodeHeader(of: state, evidenceParts: [])
+                + StateSnapshot.encodeEvidence(state.evidence.keys, of: state)
+                + state.cycles.keys.sorted().flatMap { StateSnapshot.encode(state.cycles[$0]!) }
+        }
+        for kept in [events.count / 3, events.count - 40] {
+            var state = try ProvinceState().evolving(events.prefix(kept))
+            let before = bytes(state)
+            var undo = ProvinceState.UndoLog()
+            for event in events.dropFirst(kept) { try state.evolve(event, payload: nil, undo: &undo) }
+            // The first event again, refused, half folded in.
+            #expect(throws: RuleViolation.self) { try state.evolve(events[kept], payload: nil, undo: &undo) }
+            #expect(bytes(state) != before)
+            state.undo(&undo)
+            #expect(bytes(state) == before, "\(kept)")
+            #expect(undo.isEmpty)
+        }
+    }
 }
