@@ -38,22 +38,97 @@ extension ScoringLedger {
     /// The state of one cycle after event `sequence`, with the frameworks; other cycles and the
     /// documents are left out. When no event after `sequence` changed the cycle (a published cycle
     /// looked at after its last correction, most often), that is the cycle as the latest state holds
-    /// it, read from memory; otherwise it comes from `state(asOf:)`.
+    /// it, read from memory. Otherwise the cycle's part of the nearest snapshot is folded forward
+    /// with the events of the cycle's own streams alone: the rules of a cycle's events read nothing of
+    /// other cycles but whether the previous one exists, and no document a later event added can make
+    /// an earlier event of the cycle pass, since every event recorded passed without it.
     public func state(of cycleID: String, asOf sequence: UInt64) throws -> ProvinceState {
         let cycle = cycleID.nfc
         let latest = try state()
-        let source =
-            if let current = latest.cycles[cycle], current.changedAt <= sequence, sequence <= latest.sequence {
-                latest
-            } else {
-                try state(asOf: sequence)
-            }
+        let target = min(sequence, latest.sequence)
         var restricted = ProvinceState()
-        restricted.frameworks = source.frameworks
-        restricted.cycles[cycle] = source.cycles[cycle]
-        restricted.sequence = min(sequence, latest.sequence)
-        restricted.lastHash = try ledger.projections.read { try hash(at: restricted.sequence, in: $0) }
+        restricted.frameworks = latest.frameworks
+        if let current = latest.cycles[cycle], current.changedAt <= target {
+            restricted.cycles[cycle] = current
+        } else if let past = try cycleState(cycle, asOf: target, latest: latest) {
+            restricted.cycles[cycle] = past
+        } else {
+            restricted.cycles[cycle] = try state(asOf: target).cycles[cycle]
+        }
+        restricted.sequence = target
+        restricted.lastHash = try ledger.projections.read { try hash(at: target, in: $0) }
         return restricted
+    }
+
+    /// `cycle` after event `sequence`: its part of the nearest snapshot that matches the ledger, and
+    /// the events of its streams after it, folded into `latest` with that part in place of its own;
+    /// nil when a rule refuses one of them (the caller then folds every event).
+    private func cycleState(_ cycle: String, asOf sequence: UInt64, latest: ProvinceState) throws
+        -> ProvinceState.CycleState?
+    {
+        try ledger.projections.read { reader in
+            var working = latest
+            let start = try nearestCyclePart(cycle, atOrBefore: sequence, in: reader)
+            working.cycles[cycle] = start.part
+            let streams = (PAREvents.cycleStream(cycle), PAREvents.cycleStream(cycle) + "/unit/")
+            do {
+                try ledger.forEachEvent(from: start.sequence + 1, in: reader) { event in
+                    guard event.sequence <= sequence else { return false }
+                    if event.stream == streams.0 || event.stream.hasPrefix(streams.1) { try working.evolve(event) }
+                    if event.sequence % 5_000 == 0 { reader.releaseMappedPages() }
+                    return true
+                }
+            } catch is RuleViolation {
+                return nil
+            }
+            return working.cycles[cycle]
+        }
+    }
+
+    /// The part of `cycle` in the latest snapshot at or before `sequence` that matches the ledger
+    /// (nil when the cycle was not open then), or no part at the start of the ledger.
+    private func nearestCyclePart(_ cycle: String, atOrBefore sequence: UInt64, in reader: ProjectionReader) throws
+        -> (sequence: UInt64, part: ProvinceState.CycleState?)
+    {
+        let found = try latestMatchingSnapshot(atOrBefore: sequence, in: reader) { header, parts in
+            guard let listed = header.cycles.first(where: { $0.id == cycle }) else {
+                return (header.sequence, ProvinceState.CycleState?.none)
+            }
+            let key = StateSnapshot.cyclePartKey(listed.id, listed.changedAt)
+            if let kept = keeper.cyclePart(key) { return (header.sequence, kept) }
+            guard let bytes = try reader.value(for: key, in: parts), let part = StateSnapshot.decodeCycle(bytes),
+                part.record.opened.cycle == cycle, part.changedAt == listed.changedAt
+            else { return nil }
+            keeper.keepCyclePart(part, key)
+            return (header.sequence, part)
+        }
+        return found ?? (0, nil)
+    }
+
+    /// What `read` makes of the latest snapshot at or before `sequence` whose header the ledger
+    /// confirms (its event is there with the hash it was bound to) and `read` accepts (given the
+    /// header and the parts database); nil when none does.
+    private func latestMatchingSnapshot<T>(
+        atOrBefore sequence: UInt64, in reader: ProjectionReader,
+        _ read: (StateSnapshot.Header, ProjectionDatabase) throws -> T?
+    ) throws -> T? {
+        guard let snapshots else { return nil }
+        var candidates: [(UInt64, [UInt8])] = []
+        try reader.forEach(in: snapshots.index) { entry in
+            let at = entry.key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            guard entry.key.count == 8, at <= sequence else { return false }
+            candidates.append((at, entry.value))
+            return true
+        }
+        for (at, bound) in candidates.reversed() {
+            guard try hash(at: at, in: reader).bytes == bound,
+                let bytes = try reader.value(for: bigEndianBytes(at), in: snapshots.headers),
+                let header = StateSnapshot.decodeHeader(bytes), header.sequence == at, header.hash.bytes == bound,
+                let found = try read(header, snapshots.parts)
+            else { continue }
+            return found
+        }
+        return nil
     }
 
     /// The results `cycle`'s publication attested, computed once (from the snapshot taken at the
@@ -151,26 +226,14 @@ extension ScoringLedger {
     /// The latest snapshot at or before `sequence` whose event the ledger holds with the hash it was
     /// bound to and whose parts are all there and sound; the empty state when there is none.
     private func nearestSnapshot(atOrBefore sequence: UInt64, in reader: ProjectionReader) throws -> ProvinceState {
-        guard let snapshots else { return ProvinceState() }
-        var candidates: [(UInt64, [UInt8])] = []
-        try reader.forEach(in: snapshots.index) { entry in
-            let at = entry.key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            guard entry.key.count == 8, at <= sequence else { return false }
-            candidates.append((at, entry.value))
-            return true
-        }
-        for (at, bound) in candidates.reversed() {
-            if let decoded = keeper.snapshot(at: at) { return decoded }
-            guard try hash(at: at, in: reader).bytes == bound,
-                let bytes = try reader.value(for: bigEndianBytes(at), in: snapshots.headers),
-                let header = StateSnapshot.decodeHeader(bytes), header.sequence == at, header.hash.bytes == bound,
-                let state = try StateSnapshot.state(
-                    of: header, part: { try reader.value(for: $0, in: snapshots.parts) })
-            else { continue }
+        let found = try latestMatchingSnapshot(atOrBefore: sequence, in: reader) { header, parts in
+            if let decoded = keeper.snapshot(at: header.sequence) { return decoded }
+            guard let state = try StateSnapshot.state(of: header, part: { try reader.value(for: $0, in: parts) })
+            else { return nil }
             keeper.keepSnapshot(state)
             return state
         }
-        return ProvinceState()
+        return found ?? ProvinceState()
     }
 
     /// The state at the head `reader` sees: the one kept in memory when it is that, else read back from
@@ -255,6 +318,8 @@ final class StateKeeper: @unchecked Sendable {
     private var snapshots: [UInt64: ProvinceState] = [:]
     private var views: [ProvinceState] = []
     private var lastSnapshotEvidence: (sequence: UInt64, keys: Set<String>)?
+    /// Cycle parts of snapshots decoded for views of one cycle, by part key, the last few.
+    private var cycleParts: [(key: [UInt8], part: ProvinceState.CycleState)] = []
     /// Published results by the sequence number of their publication.
     private var published: [UInt64: CycleResults] = [:]
     private static let viewsKept = 8
@@ -293,6 +358,18 @@ final class StateKeeper: @unchecked Sendable {
     }
 
     func snapshot(at sequence: UInt64) -> ProvinceState? { lock.withLock { snapshots[sequence] } }
+
+    func cyclePart(_ key: [UInt8]) -> ProvinceState.CycleState? {
+        lock.withLock { cycleParts.last { $0.key == key }?.part }
+    }
+
+    func keepCyclePart(_ part: ProvinceState.CycleState, _ key: [UInt8]) {
+        lock.withLock {
+            cycleParts.removeAll { $0.key == key }
+            cycleParts.append((key, part))
+            if cycleParts.count > Self.snapshotsKept * 4 { cycleParts.removeFirst() }
+        }
+    }
 
     func publishedResults(at sequence: UInt64) -> CycleResults? { lock.withLock { published[sequence] } }
 
