@@ -18,8 +18,9 @@ def committed(*targets):
     return {"date": "2026-12-01T10:00:00+00:00", "targets": list(targets)}
 
 
-def growth_point(events, rate, p99, memory, rebuild, verify):
-    return {"events": events, "ledgerEvents": events, "appendEventsPerSecond": rate, "appendPeakMiB": memory,
+def growth_point(events, rate, p99, memory, rebuild, verify, scores=None):
+    return {"events": events, "ledgerEvents": events, "stateScores": scores, "appendEventsPerSecond": rate,
+            "appendPeakMiB": memory,
             "traceP99Ms": p99, "rebuildSeconds": rebuild, "rebuildEventsPerSecond": events / rebuild,
             "rebuildPeakMiB": memory, "verifySeconds": verify, "verifyEventsPerSecond": events / verify,
             "verifyPeakMiB": memory, "latencyPeakMiB": memory}
@@ -142,16 +143,24 @@ class ReportTests(unittest.TestCase):
             bench_report.fill(self.TEMPLATE.replace("<!-- bench:growth -->", ""), {"results": [], "targets": [], "growth": []})
 
     def test_flat_and_linear_checks(self):
-        growth = [growth_point(100_000, 10_000, 0.10, 100, 1.0, 0.5),
-                  growth_point(1_000_000, 9_000, 0.11, 110, 10.5, 5.0),
-                  growth_point(3_000_000, 7_000, 0.12, 300, 32.0, 15.0)]
+        growth = [growth_point(100_000, 10_000, 0.10, 100, 1.0, 0.5, scores=40_000),
+                  growth_point(1_000_000, 9_000, 0.11, 110, 10.5, 5.0, scores=400_000),
+                  growth_point(3_000_000, 7_000, 0.12, 300, 32.0, 15.0, scores=1_200_000)]
         checks = {c["id"]: c for c in bench_report.growth_checks(growth)}
         self.assertFalse(checks["growth-append-flat"]["met"])  # 10,000 / 7,000 > 1.2
         self.assertTrue(checks["growth-trace-flat"]["met"])
-        self.assertFalse(checks["growth-memory-flat"]["met"])
+        self.assertTrue(checks["growth-append-memory-state"]["met"])  # memory per score falls
         self.assertTrue(checks["growth-rebuild-linear"]["met"])
         self.assertTrue(checks["growth-verify-linear"]["met"])
         self.assertEqual(bench_report.growth_checks(growth[:1]), [])
+
+    def test_memory_growing_faster_than_the_state_fails_its_check(self):
+        growth = [growth_point(100_000, 10_000, 0.10, 100, 1.0, 0.5, scores=40_000),
+                  growth_point(1_000_000, 9_000, 0.11, 2_000, 10.5, 5.0, scores=400_000)]
+        checks = {c["id"]: c for c in bench_report.growth_checks(growth)}
+        self.assertFalse(checks["growth-append-memory-state"]["met"])  # 20 × the memory for 10 × the scores
+        self.assertNotIn("growth-append-memory-state", {c["id"] for c in bench_report.growth_checks(
+            [growth_point(100_000, 10_000, 0.1, 100, 1.0, 0.5), growth_point(1_000_000, 9_000, 0.1, 110, 10.0, 5.0)])})
 
     def test_the_plot_is_well_formed_svg(self):
         growth = [growth_point(100_000, 10_000, 0.1, 100, 1.0, 0.5), growth_point(1_000_000, 9_000, 0.1, 110, 10.0, 5.0)]
