@@ -62,6 +62,32 @@ extension Ledger {
         }
     }
 
+    /// Calls `body` with each event after `start` through `end` whose stream is one of `streams` or
+    /// begins with one of `streamPrefixes`, in ledger order, as `reader` sees them. It reads the
+    /// stream index and only those events, so a view of a few streams' past does not decode the rest
+    /// of the ledger.
+    public func forEachEvent(
+        inStreams streams: [String], orStreamsBeginningWith streamPrefixes: [String], after start: UInt64,
+        through end: UInt64, in reader: ProjectionReader, _ body: (RecordedEvent) throws -> Void
+    ) throws {
+        let txn = reader.transaction
+        let keyPrefixes = streams.map { Array($0.nfc.utf8) + [0] } + streamPrefixes.map { Array($0.nfc.utf8) }
+        var sequences: Set<UInt64> = []
+        for keyPrefix in keyPrefixes {
+            try txn.forEach(in: self.streams, withPrefix: keyPrefix) { entry in
+                let sequence = try sequenceNumber(entry.value)
+                if sequence > start, sequence <= end { sequences.insert(sequence) }
+                return true
+            }
+        }
+        for sequence in sequences.sorted() {
+            guard let bytes = try txn.value(for: bigEndianBytes(sequence), in: events) else {
+                throw LedgerError.corruptEvent(sequence: sequence, reason: "indexed in a stream but missing")
+            }
+            try body(try EventRecord.decode(bytes, sequence: sequence))
+        }
+    }
+
     /// The event at `sequence`, or nil.
     public func event(at sequence: UInt64) throws -> RecordedEvent? {
         try storage("reading event \(sequence)") {

@@ -87,7 +87,7 @@ extension CycleRules {
                 throw RuleViolation("the publication window needs two dates YYYY-MM-DD, the first not after the second")
             }
         }
-        if let previous = opened.previousCycle, try !Slug.isValid(previous) || state.cycle(previous) == nil {
+        if let previous = opened.previousCycle, !Slug.isValid(previous) || state.cycle(previous) == nil {
             throw RuleViolation.notFound("the previous cycle '\(previous)' does not exist")
         }
         putCycle(CycleRecord(opened: opened, openedBy: event.actor, openedAt: event.sequence), event)

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 extension ScoringLedger {
     /// Why `scope` cannot be the unit a role is limited to, or nil. A scope is a unit id (a slug);

@@ -1,5 +1,5 @@
 import Foundation
-public import Ledger
+import Ledger
 
 /// The state in memory: the append path evolves the state the last transaction left (caught up
 /// with what other processes appended since), views of the past start from the nearest snapshot
@@ -70,14 +70,12 @@ extension ScoringLedger {
             var working = latest
             let start = try nearestCyclePart(cycle, atOrBefore: sequence, in: reader)
             working.cycles[cycle] = start.part
-            let streams = (PAREvents.cycleStream(cycle), PAREvents.cycleStream(cycle) + "/unit/")
+            let stream = PAREvents.cycleStream(cycle)
             do {
-                try ledger.forEachEvent(from: start.sequence + 1, in: reader) { event in
-                    guard event.sequence <= sequence else { return false }
-                    if event.stream == streams.0 || event.stream.hasPrefix(streams.1) { try working.evolve(event) }
-                    if event.sequence % 5_000 == 0 { reader.releaseMappedPages() }
-                    return true
-                }
+                try ledger.forEachEvent(
+                    inStreams: [stream], orStreamsBeginningWith: [stream + "/unit/"], after: start.sequence,
+                    through: sequence, in: reader
+                ) { try working.evolve($0) }
             } catch is RuleViolation {
                 return nil
             }

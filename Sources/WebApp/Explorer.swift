@@ -280,7 +280,7 @@ struct Explorer {
             throw WebError(status: .notFound, kind: "not-found", message: "no event was recorded by then")
         }
         let snapshot = try scoring.state(of: cycle, asOf: through)
-        guard try snapshot.cycle(cycle) != nil else {
+        guard snapshot.cycle(cycle) != nil else {
             throw WebError(status: .notFound, kind: "not-found", message: "cycle '\(cycle)' was not open by then")
         }
         var json = try snapshot.unitScores(cycle: cycle, unit: unit).json

@@ -57,7 +57,6 @@ extension AppraiseCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let stream = PAREvents.unitStream(cycle, unit)
                 if conclude {
                     _ = try signing.issue([PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft], to: scoring)
                     print("Sealed the appraisal of \(unit)")

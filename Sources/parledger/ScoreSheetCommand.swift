@@ -84,7 +84,6 @@ extension ScoreCommand {
                 for path in sheet.scores.flatMap(\.evidence).map(resolved) where !paths.contains(path) {
                     paths.append(path)
                 }
-                let stream = PAREvents.unitStream(cycle, unit)
                 let result = try withEvidence(paths, unit: unit, in: scoring) { added, citations in
                     let cited = Dictionary(uniqueKeysWithValues: zip(paths, citations))
                     let marks = sheet.notApplicable.map { entry in

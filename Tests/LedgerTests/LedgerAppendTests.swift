@@ -170,6 +170,27 @@ import Testing
         #expect(try fixture.ledger.events(inStream: "đơn vị/Sở Tài chính").map(\.sequence) == [2, 3])
     }
 
+    @Test func eventsOfChosenStreamsAreReadInLedgerOrderWithinTheRange() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = try Fixture(in: directory)
+        try fixture.append("c1", [draft("cycle/a"), draft("cycle/a/unit/x"), draft("cycle/ab")])
+        try fixture.append("c2", [draft("cycle/a/unit/y"), draft("cycle/b"), draft("cycle/a")])
+        try fixture.append("c3", [draft("cycle/a/unit/x")])
+        func read(after start: UInt64, through end: UInt64) throws -> [UInt64] {
+            var found: [UInt64] = []
+            try fixture.ledger.projections.read { reader in
+                try fixture.ledger.forEachEvent(
+                    inStreams: ["cycle/a"], orStreamsBeginningWith: ["cycle/a/unit/"], after: start, through: end,
+                    in: reader
+                ) { found.append($0.sequence) }
+            }
+            return found
+        }
+        // Event 1 is the fixture's; "cycle/ab" and "cycle/b" are other streams.
+        #expect(try read(after: 0, through: 100) == [2, 3, 5, 7, 8])
+        #expect(try read(after: 3, through: 7) == [5, 7])
+    }
+
     @Test func recordedTimeComesFromTheInjectedClock() throws {
         let directory = try TemporaryDirectory()
         var options = permitAll
