@@ -101,6 +101,7 @@ let package = Package(
         .executableTarget(
             name: "parledger-bench",
             dependencies: [
+                "LMDB",
                 "Ledger",
                 "PARIndex",
                 "Scenarios",
@@ -130,6 +131,7 @@ let package = Package(
             dependencies: [
                 "Ledger", "LMDB", "PARIndex", "Transparency", "TestSupport", "parledger", "ledger-workload",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
     ]

@@ -7,8 +7,8 @@
  *                                                       SHA-256(previous hash || record) as a chain
  *   bench_baseline fsync FILE COUNT                     4 KiB write + fdatasync, COUNT times
  *   bench_baseline replay TRACE DIR [TIMED] [ed25519]   ParLedger's own writes, recorded with
- *                                                       PARLEDGER_LMDB_WRITE_TRACE (the format is in
- *                                                       Sources/LMDB/WriteTrace.swift), made again in
+ *                                                       parledger-bench --write-trace (the format is in
+ *                                                       Sources/parledger-bench/LMDBWriteTrace.swift), made again in
  *                                                       a new environment: the same puts, deletes and
  *                                                       drops with the same flags, in the same
  *                                                       transactions, each committed durably; only

@@ -17,6 +17,8 @@ public struct EnvironmentOptions: Sendable {
     /// Whether a commit waits until the data is on disk. Scratch space that is removed after use
     /// (`MDB_NOSYNC` when false) does not need to.
     public var durable: Bool = true
+    /// Told of every write of a writable environment (a benchmark's recorder); nil in the product.
+    public var writeObserver: (any WriteObserver)?
 
     public init() {}
 }
@@ -26,6 +28,8 @@ public struct Database: Sendable, Hashable {
     let handle: MDB_dbi
     /// The name the database was opened with.
     public let name: String
+    /// LMDB's number for it (`MDB_dbi`) in its environment, for a `WriteObserver` that records it.
+    public var number: UInt32 { handle }
 }
 
 /// An LMDB environment (one directory holding `data.mdb`, `lock.mdb` and our `writers.lock`).
@@ -53,8 +57,8 @@ public final class Environment: @unchecked Sendable {
     private let writerLock: FileLock?
     /// The `lock.mdb` this environment opened; nil when opened read-only.
     private let lockFileIdentity: FileIdentity?
-    /// Where its writes are recorded for the benchmarks (`WriteTrace`); nearly always nil.
-    private let trace: WriteTrace?
+    /// Who is told of its writes (`EnvironmentOptions.writeObserver`); nearly always nil.
+    private let observer: (any WriteObserver)?
 
     /// The directory this environment lives in.
     public let path: String
@@ -79,7 +83,7 @@ public final class Environment: @unchecked Sendable {
         if options.readOnly {
             writerLock = nil
             lockFileIdentity = nil
-            trace = nil
+            observer = nil
             do {
                 (handle, staleReadersCleared) = try Self.open(path, options, flags: UInt32(MDB_RDONLY))
                 isWithoutLockFile = false
@@ -97,7 +101,7 @@ public final class Environment: @unchecked Sendable {
         self.writerLock = writerLock
         lockFileIdentity = FileIdentity(path: Self.file(path, Self.lockFileName))
         isWithoutLockFile = false
-        trace = WriteTrace.claim()
+        observer = options.writeObserver
     }
 
     /// The path of `name` inside the environment's directory.
@@ -214,17 +218,17 @@ public final class Environment: @unchecked Sendable {
             do {
                 return try mapLock.withSharedLock {
                     let txn = try beginTransaction(flags: 0)
-                    let transaction = WriteTransaction(txn, trace: trace)
-                    trace?.begin()
+                    let transaction = WriteTransaction(txn, observer: observer)
+                    observer?.transactionBegan()
                     do {
                         let result = try body(transaction)
                         transaction.releaseMappedPages(whenResidentFilesExceed: Self.residentFileLimit)
                         transaction.isFinished = true
                         try check(mdb_txn_commit(txn), "committing a write transaction")
-                        trace?.commit()
+                        observer?.transactionCommitted()
                         return result
                     } catch {
-                        trace?.abort()
+                        observer?.transactionAborted()
                         mapWasFull = transaction.mapWasFull
                         if !transaction.isFinished { mdb_txn_abort(txn) }
                         throw error

@@ -69,7 +69,8 @@ public class Transaction {
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), file) != nil {
             // start-end perms offset dev inode path
-            let fields = String(cString: line).split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let fields = text.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count >= 5, fields[1].hasSuffix("s"), UInt64(fields[4]) == inode,
                 fields[3].split(separator: ":").compactMap({ UInt64($0, radix: 16) }) == [major, minor]
             else { continue }
@@ -157,11 +158,11 @@ public final class WriteTransaction: Transaction {
     var mapWasFull = false
     /// Set once the transaction has been committed or aborted.
     var isFinished = false
-    /// Where its writes are recorded (`WriteTrace`), when the benchmarks ask.
-    private let trace: WriteTrace?
+    /// Who is told of its writes, when the environment's opener asked (the benchmarks).
+    private let observer: (any WriteObserver)?
 
-    init(_ handle: OpaquePointer, trace: WriteTrace?) {
-        self.trace = trace
+    init(_ handle: OpaquePointer, observer: (any WriteObserver)?) {
+        self.observer = observer
         super.init(handle)
     }
 
@@ -188,7 +189,7 @@ public final class WriteTransaction: Transaction {
                 return mdb_put(handle, database.handle, &keyValue, &dataValue, options.rawValue)
             }
         }
-        if let trace { trace.put(database, flags: options.rawValue, rc: rc, key: key, value: value) }
+        observer?.put(in: database, flags: options.rawValue, rc: rc, key: key, value: value)
         if rc == MDB_MAP_FULL { mapWasFull = true }
         try check(rc, "writing to '\(database.name)'")
     }
@@ -202,7 +203,7 @@ public final class WriteTransaction: Transaction {
                 mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_del(handle, database.handle, &keyValue, nil)
         }
-        if let trace { trace.delete(database, rc: rc, key: key) }
+        observer?.delete(in: database, rc: rc, key: key)
         if rc == MDB_NOTFOUND { return false }
         try check(rc, "deleting from '\(database.name)'")
         return true
@@ -211,7 +212,7 @@ public final class WriteTransaction: Transaction {
     /// Removes every entry of `database`, keeping the database itself.
     public func removeAll(from database: Database) throws(LMDBError) {
         let rc = mdb_drop(handle, database.handle, 0)
-        if let trace { trace.drop(database, rc: rc) }
+        observer?.removeAll(from: database, rc: rc)
         try check(rc, "emptying '\(database.name)'")
     }
 }

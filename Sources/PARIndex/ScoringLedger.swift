@@ -40,16 +40,16 @@ public final class ScoringLedger: Sendable {
         return options
     }
 
-    /// Creates a ledger at `path`; `initialMapSize` (bytes) lets a test start the storage small, so
-    /// that it grows (and runs its write transactions again) under a few appends;
-    /// `snapshotInterval` is how often, in events, a snapshot is stored besides the publications'
-    /// (the benchmark of BENCHMARKS.md that chose the default sets it).
+    /// Creates a ledger at `path`; `snapshotInterval` is how often, in events, a snapshot is stored
+    /// besides the publications' (the benchmark of BENCHMARKS.md that chose the default sets it);
+    /// `adjusting` changes the storage options for a test (a small map, to make it grow) or a
+    /// benchmark (a write observer).
     public static func create(
         at path: String, clock: any LedgerClock = SystemClock(), ledgerID: String? = nil, logKey: SigningKey? = nil,
-        initialMapSize: Int? = nil, snapshotInterval: UInt64 = defaultSnapshotInterval
+        snapshotInterval: UInt64 = defaultSnapshotInterval, adjusting adjust: (inout LedgerOptions) -> Void = { _ in }
     ) throws -> ScoringLedger {
         var options = options(clock: clock)
-        if let initialMapSize { options.storage.initialMapSize = initialMapSize }
+        adjust(&options)
         options.newLedgerID = ledgerID
         options.newLogKey = logKey
         return try ScoringLedger(ledger: Ledger.create(at: path, options: options), snapshotInterval: snapshotInterval)
@@ -59,10 +59,11 @@ public final class ScoringLedger: Sendable {
     /// medium (`ProjectionStore.isWithoutLockFile` says how it was opened).
     public static func open(
         at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false,
-        snapshotInterval: UInt64 = defaultSnapshotInterval
+        snapshotInterval: UInt64 = defaultSnapshotInterval, adjusting adjust: (inout LedgerOptions) -> Void = { _ in }
     ) throws -> ScoringLedger {
         var options = options(clock: clock)
         options.storage.readOnly = readOnly
+        adjust(&options)
         return try ScoringLedger(ledger: Ledger.open(at: path, options: options), snapshotInterval: snapshotInterval)
     }
 

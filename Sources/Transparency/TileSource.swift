@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Ledger
 
 /// Where a tiled log is read from: a folder, or an http(s) URL prefix (nginx, a CDN, a mirror).

@@ -19,9 +19,6 @@ struct Explorer {
     let scoring: ScoringLedger
     let renderer: PageRenderer
     let access: ExplorerAccess
-    /// For the browser tests only: every inclusion proof is served with its first hash altered, so
-    /// that the page's check can be seen to fail.
-    let tamperProofs: Bool
 
     /// The most events one search page lists.
     static let pageSize = 100
@@ -208,10 +205,7 @@ struct Explorer {
         let ledger = scoring.ledger
         let note = try await offloaded { try WitnessClient.cosign(signed, of: ledger).note }
         let report = try scoring.ledger.inclusionProofReport(sequence: event.sequence, size: checkpoint.size)
-        var proof = report.proof.map { hexString($0) }
-        if tamperProofs, !proof.isEmpty {
-            proof[0] = String(proof[0].reversed())
-        }
+        let proof = report.proof.map { hexString($0) }
         return JSONResponse.make(
             .object([
                 "envelope": .string(String(decoding: event.canonicalEnvelope(includingHash: true), as: UTF8.self)),

@@ -15,20 +15,15 @@ public struct WebServer: Sendable {
     let port: Int
     let logger: Logger
     let explorerAccess: ExplorerAccess
-    let tamperProofs: Bool
 
-    /// `tamperProofs` is for the browser tests only: every inclusion proof the explorer serves is
-    /// altered, so that the page's check can be seen to fail.
     public init(
-        scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone,
-        tamperProofs: Bool = false
+        scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone
     ) {
         self.scoring = scoring
         self.host = host
         self.port = port
         self.logger = logger
         self.explorerAccess = explorer
-        self.tamperProofs = tamperProofs
     }
 
     /// The application with every route and middleware; `onListening` learns the bound port (port 0
@@ -44,8 +39,7 @@ public struct WebServer: Sendable {
         router.add(middleware: AllowedMethods())
         router.add(middleware: SessionMiddleware(sessions: sessions))
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
-        let explorer = Explorer(
-            scoring: scoring, renderer: renderer, access: explorerAccess, tamperProofs: tamperProofs)
+        let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess)
         API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(
             on: router)
         Pages(scoring: scoring, renderer: renderer).register(on: router)

@@ -33,11 +33,16 @@ struct Append: ParsableCommand {
     var recordCommands: String?
     @Option(help: "Store a snapshot of the state every this many events (besides each publication).")
     var snapshotInterval = ScoringLedger.defaultSnapshotInterval
+    @Option(help: "Record every LMDB write of the ledger in this file, for `tools/bench_baseline.c replay`.")
+    var writeTrace: String?
     @Flag(help: "Do not show progress.") var quiet = false
 
     func run() throws {
         let loaded = try loadFrameworks(frameworks)
-        let scoring = try ScoringLedger.create(at: ledger, snapshotInterval: snapshotInterval)
+        let trace = try writeTrace.map { try LMDBWriteTrace(path: $0) }
+        let scoring = try ScoringLedger.create(at: ledger, snapshotInterval: snapshotInterval) {
+            $0.storage.writeObserver = trace
+        }
         let perUnit = eventsPerUnit(loaded)
         let units = max(3, Int((Double(events) / Double(cycles * perUnit)).rounded()))
         let recording = try recordCommands.map { try CommandRecording.Writer(path: $0, ledgerID: scoring.ledger.id) }
@@ -126,11 +131,14 @@ struct Durable: ParsableCommand {
     @Option(help: "The ledger directory to create.") var ledger: String
     @Option(help: "How many one-event commands.") var events = 5_000
     @Option(help: "The frameworks directory.") var frameworks = "schemas/frameworks"
+    @Option(help: "Record every LMDB write of the ledger in this file, for `tools/bench_baseline.c replay`.")
+    var writeTrace: String?
 
     func run() throws {
         let loaded = try loadFrameworks(frameworks)
         guard let framework = loaded[.department] else { throw ValidationError("no department framework") }
-        let scoring = try ScoringLedger.create(at: ledger)
+        let trace = try writeTrace.map { try LMDBWriteTrace(path: $0) }
+        let scoring = try ScoringLedger.create(at: ledger) { $0.storage.writeObserver = trace }
         let secretariat = SigningKey()
         let officer = SigningKey()
         let unit = CycleUnit(id: "so-tai-chinh", name: "Sở Tài chính", kind: .department)

@@ -28,7 +28,6 @@ struct ServeCommand: AsyncParsableCommand {
             "Who may read the history, the public pages and evidence: everyone (no key needed) or signed-in.",
             valueName: "everyone|signed-in"))
     var explorer = "everyone"
-    @Flag(help: .hidden) var tamperProofsForTests = false
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -46,8 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "parledger.serve")
         let host = host
         let server = WebServer(
-            scoring: scoring, host: host, port: port, logger: logger, explorer: access,
-            tamperProofs: tamperProofsForTests)
+            scoring: scoring, host: host, port: port, logger: logger, explorer: access)
         try await server.run { port in
             FileHandle.standardOutput.write(
                 Data("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))

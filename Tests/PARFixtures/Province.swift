@@ -37,7 +37,9 @@ public final class Province: @unchecked Sendable {
         initialMapSize: Int? = nil
     ) throws {
         directory = try TemporaryDirectory()
-        scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock, initialMapSize: initialMapSize)
+        scoring = try ScoringLedger.create(at: directory.ledgerPath, clock: clock) { options in
+            if let initialMapSize { options.storage.initialMapSize = initialMapSize }
+        }
         departments = try Repository.framework("dien-bien-2019-departments")
         districts = try Repository.framework("dien-bien-2019-districts")
         units =
