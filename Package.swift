@@ -3,7 +3,8 @@ import PackageDescription
 
 /// Layers, each importing only the one below it:
 /// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
-/// → PARIndex (the PAR domain) → Scenarios (drives whole cycles: demo, benchmarks, tests);
+/// → PARIndex (the PAR domain) → Application (typed operations in, commands tried or appended out)
+/// and Scenarios (drives whole cycles: demo, benchmarks, tests);
 /// Transparency (a Ledger published as C2SP tlog-tiles, witnesses, mirrors and monitors; no PAR rules);
 /// WebApp (HTTP API and Vietnamese pages over PARIndex; receipts cosigned through Transparency) and
 /// parledger (thin CLI, which also serves WebApp).
@@ -56,10 +57,12 @@ let package = Package(
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]
         ),
+        .target(name: "Application", dependencies: ["Ledger", "PARIndex"]),
         .target(name: "Scenarios", dependencies: ["Ledger", "PARIndex"]),
         .target(
             name: "WebApp",
             dependencies: [
+                "Application",
                 "Ledger",
                 "PARIndex",
                 "Transparency",
@@ -82,6 +85,7 @@ let package = Package(
         .executableTarget(
             name: "parledger",
             dependencies: [
+                "Application",
                 "Transparency",
                 "Ledger",
                 "PARIndex",
@@ -118,6 +122,9 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
         .testTarget(
             name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "Scenarios", "TestSupport", "PARFixtures"]),
+        .testTarget(
+            name: "ApplicationTests",
+            dependencies: ["Application", "PARIndex", "Ledger", "TestSupport", "PARFixtures"]),
         .testTarget(
             name: "WebAppTests",
             dependencies: [

@@ -295,12 +295,10 @@ def malformed_requests(base, officer, secretariat, writes):
         if first is not None and again is not None and first.status_code == 201 and again.status_code == 200:
             if again.json().get("alreadyRecorded") is not True or again.json()["events"] != first.json()["events"]:
                 probe.failures.append("replay: the second submission did not answer alreadyRecorded with the same events")
-        # A unit officer may not correct a published cycle: refused by the rules, not by the server.
-        officer_document = officer.prepare(correct)["document"]
-        probe.expect("a correction by a unit officer", {403}, "POST", "/api/commands", officer.http,
-                     json={"document": officer_document,
-                           "signature": base64.b64encode(officer.key.sign(officer_document.encode())).decode()},
-                     headers={"X-CSRF-Token": officer.identity["csrf"]})
+        # A unit officer may not correct a published cycle: refused by the rules when the command is
+        # prepared, before anyone signs it.
+        probe.expect("a correction by a unit officer, before signing", {403}, "POST", "/api/commands/prepare",
+                     officer.http, json=correct, headers={"X-CSRF-Token": officer.identity["csrf"]})
     return probe
 
 

@@ -425,7 +425,8 @@ class Browser:
 
     def sign(self, trigger_css, within=None, expect_refusal=False, dialog_shot=None):
         """Clicks what starts a command, checks the confirmation dialog lists events, signs, and waits
-        for the notice and the reload (or, with expect_refusal, for the refusal in #loi)."""
+        for the notice and the reload. With expect_refusal, the rules must refuse the command before
+        anyone signs: no signing dialog, the refusal in #loi, which is returned."""
         self.driver.execute_script("window.__parledgerMark = 1")
         self.click(trigger_css, within)
 
@@ -434,14 +435,16 @@ class Browser:
                 return "error"
             return "dialog" if self.driver.execute_script("return document.getElementById('xac-nhan').open") else None
         if poll(dialog_or_error, f"the confirmation dialog after {trigger_css}") == "error":
+            if expect_refusal:
+                return self.visible_box("loi")
             raise Failure(f"{self.name} at {self.driver.current_url}: refused before signing: {self.visible_box('loi')}")
+        if expect_refusal:
+            raise Failure(f"{self.name} at {self.driver.current_url}: the page asks for a signature the rules refuse")
         events = [item.text for item in self.all("#xac-nhan-su-kien li")]
         check(events, "the confirmation dialog lists no event")
         if dialog_shot:
             self.shot(dialog_shot, full=False)
         self.el("#xac-nhan-ky").click()
-        if expect_refusal:
-            return poll(lambda: self.visible_box("loi"), "the refusal in #loi")
 
         def done():
             loi = self.visible_box("loi")
@@ -670,7 +673,7 @@ def run_test(run):
     size_before = run.ledger_size()
     tv.fill("#td-2\\.1", "12")
     tv.fill("#ld-2\\.1", "Thử điều chỉnh ngoài lĩnh vực được phân công")
-    tv.allowed = [r"/api/commands - Failed to load resource: the server responded with a status of 4\d\d"]
+    tv.allowed = [r"/api/commands/prepare - Failed to load resource: the server responded with a status of 4\d\d"]
     refusal = tv.sign("tr[data-criterion='2.1'] .form-tham-dinh button[type=submit]", expect_refusal=True)
     tv.check_console()
     tv.allowed = []

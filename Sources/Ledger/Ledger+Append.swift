@@ -29,6 +29,40 @@ extension Ledger {
         batch commands: [Command],
         apply: (RecordedEvent, ProjectionWriter) throws -> Void
     ) throws -> [AppendResult] {
+        try append(batch: commands, trial: nil, apply: apply)
+    }
+
+    /// Judges `command`, not yet signed, as if its signer had signed it with the key `keyID` (their
+    /// current key when nil) and appended it now: every check of an append but the signature itself
+    /// (the actor, its status and key, the policy, the command's shape, the expected versions, and
+    /// whatever `apply` checks of its events), in a write transaction that is then abandoned, so
+    /// nothing is written. Returns the events as they would be recorded; throws what the append would.
+    /// A page asks this before anyone signs.
+    public func trial(
+        _ command: Command, keyID: String? = nil, apply: (RecordedEvent, ProjectionWriter) throws -> Void
+    ) throws -> [RecordedEvent] {
+        var recorded: [RecordedEvent] = []
+        do {
+            _ = try append(batch: [command], trial: Trial(keyID: keyID)) { event, writer in
+                try apply(event, writer)
+                recorded.append(event)
+            }
+        } catch is Trial.Abandoned {
+            return recorded
+        }
+        throw LedgerError.invalidCommand(reason: "the trial of command '\(command.id)' was not abandoned")
+    }
+
+    /// How a trial differs from an append: no signature is checked but the key's, and the write
+    /// transaction is abandoned at its end (by throwing `Abandoned`).
+    private struct Trial {
+        let keyID: String?
+        struct Abandoned: Error {}
+    }
+
+    private func append(
+        batch commands: [Command], trial: Trial?, apply: (RecordedEvent, ProjectionWriter) throws -> Void
+    ) throws -> [AppendResult] {
         for command in commands { try validate(command) }
         let now = clock.now()
         return try storage("appending to the ledger") {
@@ -40,7 +74,8 @@ extension Ledger {
                 results.reserveCapacity(commands.count)
                 var pending = PendingWrites()
                 for command in commands {
-                    let result = try appendOne(command, at: recordedAt, head: &head, pending: &pending, txn: txn)
+                    let result = try appendOne(
+                        command, at: recordedAt, head: &head, pending: &pending, trial: trial, txn: txn)
                     if !result.wasAlreadyRecorded {
                         for event in result.events { try apply(event, writer) }
                     }
@@ -53,6 +88,7 @@ extension Ledger {
                 var headValue = bigEndianBytes(head.count)
                 headValue.append(contentsOf: head.hash.bytes)
                 try txn.put(headValue, for: Layout.headKey, in: meta)
+                if trial != nil { throw Trial.Abandoned() }
                 return results
             }
         }
@@ -60,7 +96,7 @@ extension Ledger {
 
     private func appendOne(
         _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, pending: inout PendingWrites,
-        txn: WriteTransaction
+        trial: Trial?, txn: WriteTransaction
     ) throws -> AppendResult {
         let commandKey = Array(command.id.utf8)
         let payloads = command.events.map { CanonicalJSON.encode($0.payload) }
@@ -89,7 +125,12 @@ extension Ledger {
         if let outside = UnicodeRepertoire.firstOutside(utf8: signingBytes) {
             throw LedgerError.invalidCommand(reason: "the command holds \(UnicodeRepertoire.describe(outside))")
         }
-        let signer = try authenticate(command, signingBytes: signingBytes, next: head.count + 1, in: txn)
+        let signer =
+            if let trial {
+                try authenticateUnsigned(command, keyID: trial.keyID, in: txn)
+            } else {
+                try authenticate(command, signingBytes: signingBytes, next: head.count + 1, in: txn)
+            }
         if let signedAt = command.signedAt, let basis = command.basis,
             let problem = try CommandPlacement.problem(
                 signedAt: signedAt, basis: basis, recordedAt: recordedAt, firstSequence: head.count + 1,

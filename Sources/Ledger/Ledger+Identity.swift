@@ -51,6 +51,20 @@ extension Ledger {
         return signer
     }
 
+    /// The signer of a command about to be signed, for a trial: what `authenticate` checks but the
+    /// signature — an enrolled, active actor with a valid key (`keyID`, when given, must be it) whom
+    /// the policy lets record these events.
+    func authenticateUnsigned(_ command: Command, keyID: String?, in txn: Transaction) throws -> ActorRecord {
+        guard let signer = try actorRecord(command.actor, in: txn) else {
+            throw LedgerError.signatureRefused(reason: "unknown actor '\(command.actor)'")
+        }
+        // Every check of the signing key but the Ed25519 verification, on a placeholder signature.
+        let placeholder = CommandSignature(keyID: keyID ?? signer.currentKey?.id ?? "", value: [0])
+        _ = try Self.signingKey(placeholder, of: command.id, by: signer)
+        try policy.authorize(command, by: signer)
+        return signer
+    }
+
     /// The first command of a ledger may be signed by an actor not yet enrolled: its own enrolment,
     /// signed with the key it enrols.
     /// The signer of a ledger's first command when it is a single enrolment of its own actor: the

@@ -74,30 +74,58 @@ public final class ScoringLedger: Sendable {
     /// memory is the one before.
     @discardableResult
     public func append(batch commands: [Command]) throws -> [AppendResult] {
-        var working = keeper.checkOut()
+        let working = WorkingState(keeper.checkOut())
+        defer { keeper.checkIn(working.state) }
+        do {
+            return try ledger.append(batch: commands) { event, txn in
+                let changes = try working.evolve(event, txn, ledger: self)
+                try working.projector!.write(changes, of: working.state!, after: event, txn)
+                try storeSnapshotIfDue(working.state!, after: event, in: txn)
+            }
+        } catch {
+            working.takeBack()
+            throw error
+        }
+    }
+
+    /// Judges `command`, not yet signed, as its signer's append would (`Ledger.trial`: the actor, key
+    /// `keyID` and policy, and every scoring rule on the state), writing nothing: the events it would
+    /// record, or the refusal an append would throw. The state in memory is left as it was.
+    public func trial(_ command: Command, keyID: String? = nil) throws -> [RecordedEvent] {
+        let working = WorkingState(keeper.checkOut())
+        defer {
+            working.takeBack()
+            keeper.checkIn(working.state)
+        }
+        return try ledger.trial(command, keyID: keyID) { event, txn in _ = try working.evolve(event, txn, ledger: self)
+        }
+    }
+
+    /// The state an append or a trial changes in place, with the undo log that takes its changes back.
+    private final class WorkingState {
+        var state: ProvinceState?
         var undo = ProvinceState.UndoLog()
         var projector: ScoringProjector?
         var attempt: ObjectIdentifier?
-        defer { keeper.checkIn(working) }
-        do {
-            return try ledger.append(batch: commands) { event, txn in
-                // Each attempt of the transaction (the storage may run it again, as when the map
-                // grows, and another process may write in between) starts from the state before its
-                // first event: an earlier attempt's events are taken back first.
-                if attempt != ObjectIdentifier(txn) || working?.sequence != event.sequence - 1 {
-                    attempt = ObjectIdentifier(txn)
-                    if !undo.isEmpty { working?.undo(&undo) }
-                    let current = try generations.current(in: txn)
-                    projector = current
-                    working = try state(before: event.sequence, from: working, projector: current, in: txn)
-                }
-                let changes = try working!.evolve(event, payload: nil, undo: &undo)
-                try projector!.write(changes, of: working!, after: event, txn)
-                try storeSnapshotIfDue(working!, after: event, in: txn)
+
+        init(_ state: ProvinceState?) { self.state = state }
+
+        /// Evolves the state with `event`. Each attempt of the transaction (the storage may run it
+        /// again, as when the map grows, and another process may write in between) starts from the
+        /// state before its first event: an earlier attempt's events are taken back first.
+        func evolve(_ event: RecordedEvent, _ txn: ProjectionWriter, ledger: ScoringLedger) throws -> [StateChange] {
+            if attempt != ObjectIdentifier(txn) || state?.sequence != event.sequence - 1 {
+                attempt = ObjectIdentifier(txn)
+                takeBack()
+                let current = try ledger.generations.current(in: txn)
+                projector = current
+                state = try ledger.state(before: event.sequence, from: state, projector: current, in: txn)
             }
-        } catch {
-            working?.undo(&undo)
-            throw error
+            return try state!.evolve(event, payload: nil, undo: &undo)
+        }
+
+        func takeBack() {
+            if !undo.isEmpty { state?.undo(&undo) }
         }
     }
 

@@ -33,13 +33,13 @@ public enum SpotCheckDraw {
     }
 }
 
-extension ScoringLedger {
+extension ProvinceState {
     /// The draft of the draw for `kind`, revealing `secret` (whose commitment the cycle holds) once
     /// appraisal is closed.
     public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, secret: [UInt8], adding added: [String]) throws
         -> EventDraft
     {
-        guard let cycle = try cycle(cycleID), let framework = try frameworks(of: cycle)[kind] else {
+        guard let cycle = cycle(cycleID), let framework = frameworks(of: cycle)[kind] else {
             throw RuleViolation.notFound("no cycle '\(cycleID)' with \(kind.rawValue)s")
         }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
@@ -55,6 +55,24 @@ extension ScoringLedger {
             drawn: SpotCheckDraw.draw(seed: seed, units: units, size: size), added: added.map(\.nfc)
         )
         return payload.draft
+    }
+
+    /// The frameworks a cycle scores its units on, by kind.
+    public func frameworks(of cycle: CycleRecord) -> [UnitKind: Framework] {
+        var found: [UnitKind: Framework] = [:]
+        for kind in UnitKind.allCases {
+            if let id = cycle.frameworkID(for: kind), let framework = frameworks[id] { found[kind] = framework }
+        }
+        return found
+    }
+}
+
+extension ScoringLedger {
+    /// The draft of the draw for `kind` as the latest state gives it (`ProvinceState.spotCheckDraw`).
+    public func spotCheckDraw(cycle cycleID: String, kind: UnitKind, secret: [UInt8], adding added: [String]) throws
+        -> EventDraft
+    {
+        try state().spotCheckDraw(cycle: cycleID, kind: kind, secret: secret, adding: added)
     }
 
     /// Re-runs a recorded draw from what the ledger holds: the commitment, the revealed secret and the

@@ -1,3 +1,4 @@
+import Application
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -243,11 +244,13 @@ struct API {
 
     func prepare(_ request: Request, _ context: WebContext) async throws -> Response {
         let session = try signedIn(context)
-        let intent = try await Intent.read(try await Self.body(request), scoring: scoring) { sha256 in
-            await sessions.upload(sha256, session: session.token)
-        }
+        let operation = try PAROperations.decode(try await Self.body(request))
+        let service = ScoringService(scoring)
+        let uploads = await sessions.uploads(session: session.token)
+        let command = try service.command(for: operation, by: session.actor, uploaded: uploads)
+        // The rules judge the command before anyone signs it: a refusal now is the one the append would give.
+        try await offloaded { try service.trial(command, keyID: session.keyID) }
         let head = try scoring.ledger.head()
-        let command = Command(id: UUID().uuidString.lowercased(), actor: session.actor, events: intent.drafts)
         let prepared = SignedCommandDocument.prepare(
             command, ledgerID: scoring.ledger.id, basis: CommandBasis(sequence: head.count, hash: head.hash),
             at: scoring.ledger.now())
@@ -255,7 +258,7 @@ struct API {
             .object([
                 "document": .string(String(decoding: prepared.document, as: UTF8.self)),
                 "events": .array(
-                    intent.drafts.map {
+                    command.events.map {
                         .object([
                             "type": .string($0.type), "payload": $0.payload, "title": .text(Vietnamese.event($0.type)),
                         ])

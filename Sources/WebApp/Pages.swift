@@ -1,3 +1,4 @@
+import Application
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -271,17 +272,12 @@ struct Pages {
                 return value
             }
         }
-        let councilActed = report.lines.contains { line in
-            line.score.appraised != nil || line.score.notApplicableRejected != nil || !line.explanations.isEmpty
-        }
-        let beforeDeadline = Timestamp(iso8601: deadline).map { scoring.ledger.now() <= $0 } ?? false
         return pageData([
             "cycle": record.opened.cycle, "cycleName": Vietnamese.cycleName(record),
             "unit": member.id, "unitName": member.name, "kind": Vietnamese.kind(member.kind.rawValue),
             "stage": Vietnamese.stage(unitRecord.stage.rawValue), "stageCode": unitRecord.stage.rawValue,
             "deadline": Vietnamese.time(deadline),
             "editable": unitRecord.stage == .selfAssessment, "submitted": unitRecord.stage == .submitted,
-            "withdrawable": unitRecord.stage == .submitted && !councilActed && beforeDeadline,
             "sealed": unitRecord.stage == .appraised, "explanations": explanations,
         ])
     }
@@ -290,6 +286,12 @@ struct Pages {
         let (record, member, framework, report, unitRecord) = try unitContext(context)
         let viewer = try viewer(context, needs: .unitOfficer, scope: member.id)
         var data = unitHeader(record, member, unitRecord, report)
+        // What the page offers, the rules allow now (the same trial as a prepared command's).
+        let service = ScoringService(scoring)
+        let (cycleID, unitID, actor) = (record.opened.cycle, member.id, viewer.actor.id)
+        data["withdrawable"] =
+            unitRecord.stage == .submitted
+            && service.refusal(of: WithdrawSelfAssessment(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil
         data["rows"] = sheetRows(framework, report)
         data["totalMax"] = framework.fields.map(\.maxPoints).sum().description
         if let publication = record.publication {
@@ -298,7 +300,8 @@ struct Pages {
             data["publication"] = "Quyết định \(publication.decision) ngày \(publication.date)"
             data["objections"] = Self.objections(report, cycle: record, unit: member.id)
             data["objectionDeadline"] = report.deadline.map { Vietnamese.time($0.iso8601) }
-            data["mayObject"] = report.deadline.map { scoring.ledger.now() <= $0 } ?? false
+            data["mayObject"] =
+                service.refusal(of: FileObjection(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil
             data["leaves"] = framework.leaves.map(\.code)
         }
         return page("unit", viewer, "Tự đánh giá — \(member.name)", data)

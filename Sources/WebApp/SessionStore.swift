@@ -96,6 +96,11 @@ actor SessionStore {
         uploads[token]?[sha256]?.added.first
     }
 
+    /// Every document uploaded in the session and not yet recorded, by hash.
+    func uploads(session token: String) -> [String: PARPayload.EvidenceAdded] {
+        (uploads[token] ?? [:]).compactMapValues { $0.added.first }
+    }
+
     /// Moves the session's uploads among `hashes` into the evidence store, once the command
     /// recording them has committed.
     func keepUploads(_ hashes: [String], session token: String) throws {

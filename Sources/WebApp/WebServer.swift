@@ -63,23 +63,27 @@ public struct WebServer: Sendable {
     }
 }
 
-/// The page script and style sheet, read once from the module's resources and served with their hash
-/// as ETag.
+/// The page scripts, the ES modules they import and the style sheet: every .js and .css file of the
+/// module's `Static` resources, read once and served with their hash as ETag.
 struct StaticAssets: Sendable {
     let files: [String: (type: String, bytes: [UInt8])]
 
-    static let types = [
-        "app.js": "text/javascript; charset=utf-8", "explorer.js": "text/javascript; charset=utf-8",
-        "style.css": "text/css; charset=utf-8",
-    ]
+    /// The media type of each kind of file served; a browser runs a module script only as JavaScript.
+    static let types = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
 
     static func load() throws -> StaticAssets {
+        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Static"),
+            let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
+        else {
+            throw WebError(status: .internalServerError, kind: "bug", message: "the static files are missing")
+        }
         var files: [String: (String, [UInt8])] = [:]
-        for (name, type) in types {
-            guard let url = Bundle.module.resourceURL?.appendingPathComponent("Static").appendingPathComponent(name),
-                let data = FileManager.default.contents(atPath: url.path)
-            else {
-                throw WebError(status: .internalServerError, kind: "bug", message: "the static file \(name) is missing")
+        for name in names {
+            let url = directory.appendingPathComponent(name)
+            guard let type = types[url.pathExtension] else { continue }
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw WebError(
+                    status: .internalServerError, kind: "bug", message: "the static file \(name) is unreadable")
             }
             files[name] = (type, Array(data))
         }

@@ -35,10 +35,9 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
-                let ledger = try location.openScoring()
-                let grant = try checkedGrant(role: role, scope: scope, in: ledger)
-                let result = try signing.issue(
-                    [ActorEvent.enrolment(actor: id, name: name, grant: grant, publicKey: key)], to: ledger)
+                let enrolment = EnrolActor(actor: id, name: name, role: role, scope: scope, publicKey: key.base64)
+                let result = try signing.perform(enrolment, on: try location.openScoring())
+                let grant = RoleGrant(role: role, scope: scope)
                 print("Enrolled '\(id)' (\(name)) as \(grant) with key \(key.id) at event \(result.events[0].sequence)")
             }
         }
@@ -116,10 +115,8 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let scoring = try location.openScoring()
-                let grant = try checkedGrant(role: role, scope: scope, in: scoring)
-                _ = try signing.issue([ActorEvent.role(grant, of: id, granted: true)], to: scoring)
-                print("Granted \(grant) to '\(id)'")
+                _ = try signing.perform(GrantRole(actor: id, role: role, scope: scope), on: try location.openScoring())
+                print("Granted \(RoleGrant(role: role, scope: scope)) to '\(id)'")
             }
         }
     }
@@ -152,24 +149,14 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let ledger = scoring.ledger
                 if let role {
-                    let grant = RoleGrant(role: role, scope: scope)
-                    _ = try signing.issue([ActorEvent.role(grant, of: id, granted: false)], to: scoring)
-                    print("Revoked \(grant) from '\(id)'")
+                    _ = try signing.perform(RevokeRole(actor: id, role: role, scope: scope), on: scoring)
+                    print("Revoked \(RoleGrant(role: role, scope: scope)) from '\(id)'")
                     return
                 }
-                guard let actor = try ledger.actor(id) else {
-                    throw InputError(
-                        "no actor '\(id)' in this ledger", hint: "'parledger actor list' shows every actor")
-                }
-                guard let key = actor.currentKey else {
-                    throw InputError(
-                        "'\(id)' has no current key to revoke",
-                        hint: "give it a new key with 'parledger actor rotate-key'")
-                }
-                _ = try signing.issue([ActorEvent.revocation(of: id, keyID: key.id, reason: reason ?? "")], to: scoring)
-                print("Revoked key \(key.id) of '\(id)'")
+                let result = try signing.perform(RevokeKey(actor: id, reason: reason ?? ""), on: scoring)
+                let keyID = (try? result.events[0].payloadValue)?["keyId"]?.stringValue ?? ""
+                print("Revoked key \(keyID) of '\(id)'")
             }
         }
     }
@@ -195,7 +182,8 @@ struct ActorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
-                _ = try signing.issue([ActorEvent.rotation(of: id, to: key)], to: try location.openScoring())
+                _ = try signing.perform(
+                    PARIndex.RotateKey(actor: id, publicKey: key.base64), on: try location.openScoring())
                 print("'\(id)' now signs with key \(key.id)")
             }
         }
@@ -213,22 +201,9 @@ struct ActorCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                _ = try signing.issue([ActorEvent.suspension(of: id, reason: reason)], to: try location.openScoring())
+                _ = try signing.perform(SuspendActor(actor: id, reason: reason), on: try location.openScoring())
                 print("Suspended '\(id)'")
             }
         }
     }
-}
-
-/// The grant `--role` and `--scope` ask for, refusing an unknown role or unit with the valid ones.
-private func checkedGrant(role: String, scope: String?, in scoring: ScoringLedger) throws -> RoleGrant {
-    guard Role(rawValue: role) != nil else {
-        throw InputError(
-            "unknown role '\(role)'", hint: "the roles are: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    if let scope, let problem = try scoring.scopeProblem(scope) {
-        throw InputError(
-            problem, hint: "a scope names a unit of a cycle: open the cycle that lists it first, or check the spelling")
-    }
-    return RoleGrant(role: role, scope: scope)
 }

@@ -58,16 +58,15 @@ extension AppraiseCommand {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 if conclude {
-                    _ = try signing.issue([PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft], to: scoring)
+                    _ = try signing.perform(SealUnit(cycle: cycle, unit: unit), on: scoring)
                     print("Sealed the appraisal of \(unit)")
                     return
                 }
-                _ = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
-                    let payload = PARPayload.AppraisalScoreRecorded(
-                        cycle: cycle, unit: unit, criterion: criterion ?? "",
-                        points: try points.map(canonicalPoints) ?? "",
-                        reason: reason, evidence: citations.isEmpty ? nil : citations)
-                    return try signing.issue(added + [payload.draft], to: scoring)
+                _ = try withEvidence(evidence, unit: unit, in: scoring) { attached in
+                    let appraisal = RecordAppraisal(
+                        cycle: cycle, unit: unit, criterion: criterion ?? "", points: points ?? "", reason: reason,
+                        evidence: attached.map(\.sha256))
+                    return try signing.perform(appraisal, on: scoring, attached: attached)
                 }
                 print("Appraised \(criterion ?? "") of \(unit): \(points ?? "")")
             }
@@ -101,9 +100,9 @@ extension AppraiseCommand {
         func run() throws {
             try reportingFailures {
                 let id = request ?? "gt-" + UUID().uuidString.lowercased().prefix(8)
-                let payload = PARPayload.ExplanationRequested(
+                let asking = RequestExplanation(
                     cycle: cycle, unit: unit, criterion: criterion, request: id, question: question)
-                let result = try signing.issue([payload.draft], to: try location.openScoring())
+                let result = try signing.perform(asking, on: try location.openScoring())
                 print(
                     "Asked \(unit) to explain \(criterion): request \(id) (event \(result.events.last?.sequence ?? 0))")
             }

@@ -22,10 +22,10 @@ struct CorrectCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let payload = PARPayload.CorrectionRecorded(
-                cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points), decision: decision,
-                reason: reason, objection: objection)
-            let result = try signing.issue([payload.draft], to: try location.openScoring())
+            let correction = RecordCorrection(
+                cycle: cycle, unit: unit, criterion: criterion, points: points, decision: decision, reason: reason,
+                objection: objection)
+            let result = try signing.perform(correction, on: try location.openScoring())
             print(
                 "Corrected \(criterion) of \(unit) to \(points) by decision \(decision)\(objection.map { ", resolving objection \($0)" } ?? "") (event \(result.events[0].sequence))"
             )

@@ -44,11 +44,10 @@ struct CouncilCommand: ParsableCommand {
                     throw InputError(
                         "no fields given", hint: "pass --department-fields and/or --district-fields, e.g. 1,2,3")
                 }
-                let payload = PARPayload.CouncilMemberAssigned(
-                    cycle: cycle, actor: member, fields: fields, chair: chair)
-                _ = try signing.issue(
-                    [payload.draft],
-                    to: try location.openScoring())
+                let assignment = AssignCouncilMember(
+                    cycle: cycle, actor: member,
+                    fields: Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) }), chair: chair)
+                _ = try signing.perform(assignment, on: try location.openScoring())
                 let described = fields.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                     "\($0.key.rawValue)s \($0.value.joined(separator: ", "))"
                 }
@@ -76,11 +75,9 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.NotApplicableRejected(
+                let rejection = PARIndex.RejectNotApplicable(
                     cycle: cycle, unit: unit, criterion: criterion, reason: reason)
-                _ = try signing.issue(
-                    [payload.draft],
-                    to: try location.openScoring())
+                _ = try signing.perform(rejection, on: try location.openScoring())
                 print("Rejected the not-applicable claim of \(unit) on \(criterion); appraise it now")
             }
         }
@@ -102,10 +99,8 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason)
-                _ = try signing.issue(
-                    [payload.draft],
-                    to: try location.openScoring())
+                _ = try signing.perform(
+                    ReopenAppraisal(cycle: cycle, unit: unit, reason: reason), on: try location.openScoring())
                 print("Reopened the appraisal of \(unit)")
             }
         }
@@ -125,9 +120,7 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let result = try signing.issue(
-                    [PARPayload.AppraisalClosed(cycle: cycle).draft],
-                    to: try location.openScoring())
+                let result = try signing.perform(CloseAppraisal(cycle: cycle), on: try location.openScoring())
                 print(
                     "Closed the appraisal of \(cycle) at event \(result.events[0].sequence) (hash \(result.events[0].hash.hex.prefix(16))…)"
                 )

@@ -54,7 +54,7 @@ struct CycleCommand: ParsableCommand {
                         hint: "see 'parledger cycle open --help' for the fields")
                 }
                 let scoring = try location.openScoring()
-                _ = try signing.issue([opened.draft], to: scoring)
+                _ = try signing.perform(OpenCycle(opened), on: scoring)
                 let window = opened.effectivePublicationWindow
                 print(
                     "Opened cycle '\(opened.cycle)' (\(opened.name)) with \(opened.units.count) units; self-assessment deadline \(ProvinceTime.show(iso8601: opened.selfAssessmentDeadline)); publication from \(window.from) to \(window.until)"
@@ -147,9 +147,8 @@ struct CycleCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let deadline = try ProvinceTime.parse(until, option: "--until", bareDate: .end)
-                let payload = PARPayload.DeadlineExtended(
-                    cycle: cycle, unit: unit, until: deadline.iso8601, reason: reason)
-                _ = try signing.issue([payload.draft], to: try location.openScoring())
+                let extending = ExtendDeadline(cycle: cycle, unit: unit, until: deadline.iso8601, reason: reason)
+                _ = try signing.perform(extending, on: try location.openScoring())
                 print("Extended the self-assessment deadline of '\(unit)' to \(ProvinceTime.show(deadline))")
             }
         }
@@ -169,8 +168,8 @@ struct CycleCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.UnitExcludedFromRanking(cycle: cycle, unit: unit, reason: reason)
-                _ = try signing.issue([payload.draft], to: try location.openScoring())
+                _ = try signing.perform(
+                    ExcludeFromRanking(cycle: cycle, unit: unit, reason: reason), on: try location.openScoring())
                 print("'\(unit)' is scored but not ranked in '\(cycle)'")
             }
         }

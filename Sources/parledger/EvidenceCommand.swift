@@ -25,7 +25,7 @@ struct EvidenceCommand: ParsableCommand {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
-                _ = try signing.issue(staged.added.map(\.draft), to: scoring)
+                _ = try signing.perform(AddEvidence(), on: scoring, attached: staged.added)
                 try staged.keep()
                 for item in staged.added { print("\(item.sha256)  \(item.name) (\(item.size) bytes)") }
             }
@@ -81,15 +81,14 @@ struct EvidenceCommand: ParsableCommand {
     }
 }
 
-/// Stages `files` in the evidence store, runs `issue` with their EvidenceAdded drafts and the
-/// citations a score makes of them, and keeps the files only when it returns (the command committed).
+/// Stages `files` in the evidence store, runs `issue` with the documents they are (the command
+/// records them, and its operation cites them by hash), and keeps the files only when it returns
+/// (the command committed).
 func withEvidence<T>(
-    _ files: [String], unit: String, in scoring: ScoringLedger,
-    _ issue: ([EventDraft], [EvidenceCitation]) throws -> T
+    _ files: [String], unit: String, in scoring: ScoringLedger, _ issue: ([PARPayload.EvidenceAdded]) throws -> T
 ) throws -> T {
     let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
-    let result = try issue(
-        staged.added.map(\.draft), staged.added.map(\.citation))
+    let result = try issue(staged.added)
     try staged.keep()
     return result
 }

@@ -94,8 +94,7 @@ struct FrameworkCommand: ParsableCommand {
             try reportingFailures {
                 let framework = try loadFramework(file)
                 let scoring = try location.openScoring()
-                let result = try signing.issue(
-                    [PARPayload.FrameworkRegistered(framework: framework).draft], to: scoring)
+                let result = try signing.perform(RegisterFramework(framework: framework.json), on: scoring)
                 let note = result.wasAlreadyRecorded ? " (already registered)" : ""
                 print("Registered framework \(framework.id) (\(framework.name))\(note)")
             }

@@ -37,9 +37,9 @@ struct ObjectionCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let id = objection ?? "kn-" + UUID().uuidString.lowercased().prefix(8)
-                let payload = PARPayload.ObjectionFiled(
+                let filing = FileObjection(
                     cycle: cycle, unit: unit, objection: id, criterion: criterion, reason: reason)
-                let result = try signing.issue([payload.draft], to: try location.openScoring())
+                let result = try signing.perform(filing, on: try location.openScoring())
                 print(
                     "Filed objection \(id) of \(unit)\(criterion.map { " on \($0)" } ?? "") (event \(result.events[0].sequence))"
                 )
@@ -68,9 +68,9 @@ struct ObjectionCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.ObjectionAnswered(
+                let answering = AnswerObjection(
                     cycle: cycle, unit: unit, objection: objection, decision: decision, answer: answer)
-                let result = try signing.issue([payload.draft], to: try location.openScoring())
+                let result = try signing.perform(answering, on: try location.openScoring())
                 print("Answered objection \(objection) of \(unit): \(decision) (event \(result.events[0].sequence))")
             }
         }

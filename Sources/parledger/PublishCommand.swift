@@ -23,10 +23,8 @@ struct PublishCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let scoring = try location.openScoring()
+            let result = try signing.perform(PublishResults(cycle: cycle, decision: decision, date: date), on: scoring)
             let results = try scoring.results(cycle: cycle)
-            let payload = PARPayload.ResultsPublished(
-                cycle: cycle, decision: decision, date: date, resultsHash: results.hash)
-            let result = try signing.issue([payload.draft], to: scoring)
             print(
                 "Published '\(cycle)' by decision \(decision) of \(date) (event \(result.events[0].sequence)); results \(results.hash)"
             )

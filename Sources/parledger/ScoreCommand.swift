@@ -36,11 +36,12 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let result = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
-                    let payload = PARPayload.SelfScoreRecorded(
-                        cycle: cycle, unit: unit, criterion: criterion, points: try canonicalPoints(points),
-                        evidence: citations, explanation: explanation)
-                    return try signing.issue(added + [payload.draft], to: scoring)
+                let result = try withEvidence(evidence, unit: unit, in: scoring) { attached in
+                    let row = RecordSelfAssessment.Row(
+                        criterion: criterion, points: points, explanation: explanation,
+                        evidence: attached.map(\.sha256))
+                    let sheet = RecordSelfAssessment(cycle: cycle, unit: unit, rows: [row])
+                    return try signing.perform(sheet, on: scoring, attached: attached)
                 }
                 print("Self-score \(criterion) = \(points) for \(unit) (event \(result.events.last?.sequence ?? 0))")
             }
@@ -72,12 +73,11 @@ struct ScoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let drafts = criteria.map { criterion in
-                    PARPayload.NotApplicableMarked(
-                        cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis
-                    ).draft
+                let rows = criteria.map {
+                    RecordSelfAssessment.Row(criterion: $0, points: nil, notApplicable: legalBasis)
                 }
-                _ = try signing.issue(drafts, to: try location.openScoring())
+                _ = try signing.perform(
+                    RecordSelfAssessment(cycle: cycle, unit: unit, rows: rows), on: try location.openScoring())
                 print("Not applicable for \(unit): \(criteria.joined(separator: ", ")) (\(legalBasis))")
             }
         }
@@ -95,8 +95,9 @@ struct ScoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit)
-                _ = try signing.issue([payload.draft], to: try location.openScoring())
+                _ = try signing.perform(
+                    RecordSelfAssessment(cycle: cycle, unit: unit, rows: [], submit: true),
+                    on: try location.openScoring())
                 print("Submitted the self-assessment of \(unit)")
             }
         }
@@ -121,8 +122,8 @@ struct ScoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason)
-                _ = try signing.issue([payload.draft], to: try location.openScoring())
+                _ = try signing.perform(
+                    WithdrawSelfAssessment(cycle: cycle, unit: unit, reason: reason), on: try location.openScoring())
                 print("Withdrew the self-assessment of \(unit); it can be edited and submitted again")
             }
         }
@@ -150,10 +151,10 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let scoring = try location.openScoring()
-                let result = try withEvidence(evidence, unit: unit, in: scoring) { added, citations in
-                    let payload = PARPayload.ExplanationGiven(
-                        cycle: cycle, unit: unit, request: request, answer: answer, evidence: citations.map(\.sha256))
-                    return try signing.issue(added + [payload.draft], to: scoring)
+                let result = try withEvidence(evidence, unit: unit, in: scoring) { attached in
+                    let answering = AnswerExplanation(
+                        cycle: cycle, unit: unit, request: request, answer: answer, evidence: attached.map(\.sha256))
+                    return try signing.perform(answering, on: scoring, attached: attached)
                 }
                 print("Answered request \(request) of \(unit) (event \(result.events.last?.sequence ?? 0))")
             }

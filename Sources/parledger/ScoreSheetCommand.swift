@@ -84,21 +84,19 @@ extension ScoreCommand {
                 for path in sheet.scores.flatMap(\.evidence).map(resolved) where !paths.contains(path) {
                     paths.append(path)
                 }
-                let result = try withEvidence(paths, unit: unit, in: scoring) { added, citations in
-                    let cited = Dictionary(uniqueKeysWithValues: zip(paths, citations))
+                let result = try withEvidence(paths, unit: unit, in: scoring) { attached in
+                    let cited = Dictionary(uniqueKeysWithValues: zip(paths, attached.map(\.sha256)))
                     let marks = sheet.notApplicable.map { entry in
-                        (PARPayload.NotApplicableMarked(
-                            cycle: cycle, unit: unit, criterion: entry.criterion, legalBasis: entry.legalBasis ?? ""))
-                            .draft
+                        RecordSelfAssessment.Row(
+                            criterion: entry.criterion, points: nil, notApplicable: entry.legalBasis ?? "")
                     }
                     let scores = sheet.scores.map { entry in
-                        (PARPayload.SelfScoreRecorded(
-                            cycle: cycle, unit: unit, criterion: entry.criterion, points: entry.points ?? "",
-                            evidence: entry.evidence.compactMap { cited[resolved($0)] }, explanation: entry.explanation))
-                            .draft
+                        RecordSelfAssessment.Row(
+                            criterion: entry.criterion, points: entry.points ?? "", explanation: entry.explanation,
+                            evidence: entry.evidence.compactMap { cited[resolved($0)] })
                     }
-                    let submission = submit ? [PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft] : []
-                    return try signing.issue(added + marks + scores + submission, to: scoring)
+                    let recording = RecordSelfAssessment(cycle: cycle, unit: unit, rows: marks + scores, submit: submit)
+                    return try signing.perform(recording, on: scoring, attached: attached)
                 }
                 let events = result.events
                 print(

@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Foundation
 import Ledger
@@ -30,10 +31,11 @@ struct SigningOptions: ParsableArguments {
         return try KeyFile.read(path)
     }
 
-    /// Signs `events` as one command of the actor owning the key and appends them, with every
-    /// scoring rule checked.
-    func issue(
-        _ events: [EventDraft], to scoring: ScoringLedger, expectedVersions: [String: ExpectedVersion] = [:]
+    /// Signs the command recording `operation` (with the documents `attached`) as the actor owning
+    /// the key and appends it, with every scoring rule checked (`ScoringService.perform`).
+    func perform(
+        _ operation: any PAROperation, on scoring: ScoringLedger, attached: [PARPayload.EvidenceAdded] = [],
+        expectedVersions: [String: ExpectedVersion] = [:]
     ) throws -> AppendResult {
         let key = try loadKey()
         guard try scoring.ledger.actor(owning: key.publicKey) != nil else {
@@ -46,7 +48,8 @@ struct SigningOptions: ParsableArguments {
                 "\(receiptOut) already exists", hint: "choose another --receipt-out; receipts are never overwritten")
         }
         let id = commandID ?? UUID().uuidString.lowercased()
-        let result = try scoring.issue(events, by: key, commandID: id, expectedVersions: expectedVersions)
+        let result = try ScoringService(scoring).perform(
+            operation, signedWith: key, attached: attached, commandID: id, expectedVersions: expectedVersions)
         if let receiptOut {
             let issued = try Receipt.issue(for: result.events, commandID: id, by: scoring.ledger)
             let (note, outcomes) = try WitnessClient.cosign(issued.checkpointNote, of: scoring.ledger)

@@ -41,16 +41,15 @@ struct SpotCheckCommand: ParsableCommand {
                 let scoring = try location.openScoring()
                 let secret = SigningKey().seed
                 try writePrivateFile(secretOut, contents: hexString(secret) + "\n")
-                let payload = PARPayload.SpotCheckSeedCommitted(
-                    cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret))
+                let commitment = CommitSpotCheck(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret))
                 do {
-                    _ = try signing.issue([payload.draft], to: scoring)
+                    _ = try signing.perform(commitment, on: scoring)
                 } catch {
                     try? FileManager.default.removeItem(atPath: secretOut)
                     throw error
                 }
                 print(
-                    "Committed to the draw of \(cycle) (commitment \(payload.commitment.prefix(16))…); the secret is in \(secretOut)"
+                    "Committed to the draw of \(cycle) (commitment \(commitment.commitment.prefix(16))…); the secret is in \(secretOut)"
                 )
             }
         }
@@ -82,10 +81,11 @@ struct SpotCheckCommand: ParsableCommand {
                         "\(secret) does not hold a secret of 64 hex digits",
                         hint: "use the file 'spotcheck commit' wrote")
                 }
-                let draft = try scoring.spotCheckDraw(cycle: cycle, kind: kind, secret: bytes, adding: added)
-                let result = try signing.issue([draft], to: scoring)
-                let drawn = draft.payload["drawn"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                let seed = draft.payload["seed"]?.stringValue ?? ""
+                let draw = DrawSpotCheck(cycle: cycle, kind: kind, secret: hexString(bytes), added: added)
+                let result = try signing.perform(draw, on: scoring)
+                let recorded = try result.events[0].payloadValue
+                let drawn = recorded["drawn"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let seed = recorded["seed"]?.stringValue ?? ""
                 print(
                     "Drew \(drawn.joined(separator: ", ")) (seed \(seed.prefix(16))…, event \(result.events[0].sequence))\(added.isEmpty ? "" : "; added \(added.joined(separator: ", "))")"
                 )
@@ -105,8 +105,7 @@ struct SpotCheckCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let step = PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit)
-                _ = try signing.issue([step.draft], to: try location.openScoring())
+                _ = try signing.perform(ConcludeSpotCheck(cycle: cycle, unit: unit), on: try location.openScoring())
                 print("Concluded the spot-check of \(unit)")
             }
         }
@@ -129,10 +128,9 @@ struct SpotCheckCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let payload = PARPayload.SpotCheckScoreRecorded(
-                    cycle: cycle, unit: unit, criterion: criterion, decision: decision,
-                    points: try points.map(canonicalPoints), reason: reason)
-                _ = try signing.issue([payload.draft], to: try location.openScoring())
+                let spotCheck = RecordSpotCheckScore(
+                    cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason)
+                _ = try signing.perform(spotCheck, on: try location.openScoring())
                 print("Spot-check of \(criterion) for \(unit): \(decision)\(points.map { " to \($0)" } ?? "")")
             }
         }

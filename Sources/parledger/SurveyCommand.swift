@@ -41,11 +41,8 @@ struct SurveyCommand: ParsableCommand {
                 case .success(let value): rows = value
                 }
                 let source = SHA256Digest.hex(Array(data))
-                let drafts = rows.keys.sorted().map { unit in
-                    (PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: rows[unit] ?? [], source: source))
-                        .draft
-                }
-                let result = try signing.issue(drafts, to: scoring)
+                let result = try signing.perform(
+                    ImportSurvey(cycle: cycle, csv: String(decoding: data, as: UTF8.self)), on: scoring)
                 let count = rows.values.map(\.count).reduce(0, +)
                 print(
                     "Imported \(count) survey scores for \(rows.count) units (events \(result.events.first?.sequence ?? 0)–\(result.events.last?.sequence ?? 0)), file \(source.prefix(16))…"

@@ -195,7 +195,7 @@ import Testing
         }
     }
 
-    @Test func aMemberAppraisingOutsideTheirFieldsIsForbiddenInVietnameseAndAppendsNothing() async throws {
+    @Test func aMemberAppraisingOutsideTheirFieldsIsRefusedBeforeSigningInVietnameseAndAppendsNothing() async throws {
         let province = try Province(departments: 1, districts: 0)
         try province.selfAssessFully("d01")
         try await withServer(province) { client in
@@ -205,8 +205,11 @@ import Testing
                 "operation": .string("appraise"), "cycle": .string(province.cycle), "unit": .string("d01"),
                 "criterion": .string("2.1.1"), "points": .string("0"), "reason": .string("Thiếu tài liệu"),
             ])
-            let response = try await command(client, province, as: "thanh-vien", headers: headers, intent)
+            // The rules judge the command when it is prepared: no document is given to sign.
+            let response = try await client.execute(
+                uri: "/api/commands/prepare", method: .post, headers: headers, body: buffer(intent))
             #expect(response.status == .forbidden)
+            #expect(try json(response)["document"] == nil)
             let error = try json(response)["error"]
             #expect(error?["kind"]?.stringValue == "forbidden")
             #expect(error?["title"]?.stringValue == "Không được phép")

@@ -1,50 +1,15 @@
 // ParLedger's page script: keeps each person's Ed25519 key in this browser (WebCrypto, not
 // extractable once imported, stored in IndexedDB), logs in by signing a challenge, and signs every
 // command in the page after showing what will be signed. The server never receives a private key.
-"use strict";
+import { base64, concat, hex, sha256, unbase64, unbase64url, unhex, utf8 } from "./bytes.js";
+import { commitment, drawSeed, drawUnits, sampleSize } from "./draw.js";
+import { canonicalPoints, parsePoints, vietnamesePoints } from "./points.js";
 
 const KEY_FILE_HEADER = "parledger-ed25519-private-key";
 // The fixed DER prefix of a PKCS #8 Ed25519 private key; the 32-byte seed follows it.
 const PKCS8_ED25519_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
-
-// ---- bytes ----------------------------------------------------------------------------------
-
-const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
-const unb64 = (text) => Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
-const unb64url = (text) => unb64(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
-const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
-const unhex = (text) => {
-  if (!/^([0-9a-f]{2})*$/.test(text)) throw new Error("không phải chuỗi hex");
-  return Uint8Array.from(text.match(/../g) || [], (pair) => parseInt(pair, 16));
-};
-const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-const utf8 = (text) => new TextEncoder().encode(text);
-const concat = (...parts) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) { out.set(part, at); at += part.length; }
-  return out;
-};
-
-// ---- points, exactly: hundredths as integers, never binary floating point --------------------
-
-function hundredths(text) {
-  const match = /^\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!match) return null;
-  return parseInt(match[1], 10) * 100 + parseInt((match[2] || "0").padEnd(2, "0"), 10);
-}
-function showPoints(value) {
-  const whole = Math.trunc(value / 100);
-  const part = String(value % 100).padStart(2, "0").replace(/0+$/, "");
-  return part ? `${whole},${part}` : String(whole);
-}
-const canonicalPoints = (text) => {
-  const value = hundredths(text);
-  if (value === null) return null;
-  const whole = Math.trunc(value / 100);
-  const part = String(value % 100).padStart(2, "0").replace(/0+$/, "");
-  return part ? `${whole}.${part}` : String(whole);
-};
+// The least `spotCheckPercent` a framework may set (FORMAT.md), in hundredths of a per cent: no draw is smaller.
+const LEAST_SPOT_CHECK_PERCENT = 1000;
 
 // ---- key storage (IndexedDB) ---------------------------------------------------------------
 
@@ -80,16 +45,16 @@ async function importKeyFile(text, label) {
   if (lines[0] !== KEY_FILE_HEADER || lines.length < 2) {
     throw new Error("Đây không phải tệp khoá riêng của ParLedger (dòng đầu phải là " + KEY_FILE_HEADER + ").");
   }
-  const seed = unb64(lines[1]);
+  const seed = unbase64(lines[1]);
   if (seed.length !== 32) throw new Error("Tệp khoá hỏng: khoá riêng phải dài 32 byte.");
   const pkcs8 = concat(Uint8Array.from(PKCS8_ED25519_PREFIX), seed);
   // Import once as extractable only to read the public half, then keep the non-extractable copy.
   const transient = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
-  const publicKey = unb64url((await crypto.subtle.exportKey("jwk", transient)).x);
+  const publicKey = unbase64url((await crypto.subtle.exportKey("jwk", transient)).x);
   const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
   pkcs8.fill(0);
   seed.fill(0);
-  const record = { keyID: await keyIDOf(publicKey), publicKey: b64(publicKey), privateKey, label: label || "", added: new Date().toISOString() };
+  const record = { keyID: await keyIDOf(publicKey), publicKey: base64(publicKey), privateKey, label: label || "", added: new Date().toISOString() };
   await putKey(record);
   return record;
 }
@@ -97,7 +62,7 @@ async function importKeyFile(text, label) {
 async function generateKey() {
   const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
   const publicKey = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-  const record = { keyID: await keyIDOf(publicKey), publicKey: b64(publicKey), privateKey: pair.privateKey, label: "Khoá tạo trong trình duyệt", added: new Date().toISOString() };
+  const record = { keyID: await keyIDOf(publicKey), publicKey: base64(publicKey), privateKey: pair.privateKey, label: "Khoá tạo trong trình duyệt", added: new Date().toISOString() };
   await putKey(record);
   return record;
 }
@@ -190,7 +155,7 @@ async function runCommand(intent, { typed = [], check = null, done = null } = {}
   const confirmed = await confirmDialog(doc, prepared.events.map((event) => event.title));
   if (!confirmed) { showNotice("Đã huỷ, chưa ký gì."); return null; }
   const signature = await sign(record, utf8(prepared.document));
-  const result = await api("POST", "/api/commands", { document: prepared.document, signature: b64(signature) });
+  const result = await api("POST", "/api/commands", { document: prepared.document, signature: base64(signature) });
   const first = result.events[0].sequence;
   showNotice(`Đã ký và ghi vào sổ cái: ${result.events.length} sự kiện, từ số ${first}. Biên nhận đã lưu trong trình duyệt.`);
   try { localStorage.setItem("receipt-" + result.command, JSON.stringify(result.receipt)); } catch (_) { /* storage full: the ledger still holds it */ }
@@ -240,7 +205,7 @@ const on = (selector, type, handler) => document.querySelectorAll(selector).forE
 async function logIn(record) {
   const { challenge, ledger } = await api("POST", "/api/session/challenge");
   const signature = await sign(record, utf8(`parledger-login/1\n${ledger}\n${challenge}\n`));
-  await api("POST", "/api/session", { publicKey: record.publicKey, challenge, signature: b64(signature) });
+  await api("POST", "/api/session", { publicKey: record.publicKey, challenge, signature: base64(signature) });
   location.href = "/";
 }
 
@@ -304,15 +269,15 @@ function unitPage() {
       const s = state(row);
       error.textContent = "";
       if (s.na || !s.points) continue;
-      const points = hundredths(s.points);
-      const max = hundredths(row.dataset.max);
+      const points = parsePoints(s.points);
+      const max = parsePoints(row.dataset.max);
       if (points === null) { error.textContent = "Điểm có tối đa hai chữ số thập phân, ví dụ 2,5"; continue; }
-      if (points > max) { error.textContent = `Vượt điểm tối đa ${showPoints(max)}`; }
+      if (points > max) { error.textContent = `Vượt điểm tối đa ${vietnamesePoints(max)}`; }
       byField[row.dataset.field] = (byField[row.dataset.field] || 0) + points;
       all += points;
     }
-    form.querySelectorAll(".field-total").forEach((cell) => { cell.textContent = showPoints(byField[cell.dataset.field] || 0); });
-    document.getElementById("tong-diem").textContent = showPoints(all);
+    form.querySelectorAll(".field-total").forEach((cell) => { cell.textContent = vietnamesePoints(byField[cell.dataset.field] || 0); });
+    document.getElementById("tong-diem").textContent = vietnamesePoints(all);
   };
   form.addEventListener("input", totals);
   totals();
@@ -403,9 +368,9 @@ function appraisePage() {
     const points = canonicalPoints(typed);
     const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
     if (points === null) { error.textContent = "Điểm có tối đa hai chữ số thập phân, ví dụ 2,5"; return; }
-    const self = hundredths(row.dataset.self || "");
-    if (!mayRaise && self !== null && hundredths(points) > self) {
-      error.textContent = `Không được nâng điểm: điểm thẩm định phải không cao hơn điểm tự đánh giá (${showPoints(self)}).`;
+    const self = parsePoints(row.dataset.self || "");
+    if (!mayRaise && self !== null && parsePoints(points) > self) {
+      error.textContent = `Không được nâng điểm: điểm thẩm định phải không cao hơn điểm tự đánh giá (${vietnamesePoints(self)}).`;
       return;
     }
     try {
@@ -436,15 +401,6 @@ function councilPage() {
   on("#khep-lai-ky", "click", (event) => runCommand({ operation: "close-appraisal", cycle: event.target.dataset.cycle }));
 }
 
-// Redoes the documented draw in the page: seed = SHA-256(secret ‖ closing hash), units in ascending
-// SHA-256(seed ‖ unit id), the first sampleSize of them.
-async function redraw(secret, closedHash, units, size) {
-  const seed = await sha256(concat(secret, unhex(closedHash)));
-  const keyed = await Promise.all(units.map(async (unit) => [unit, hex(await sha256(concat(seed, utf8(unit.normalize("NFC")))))]));
-  keyed.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return { seed: hex(seed), drawn: keyed.slice(0, size).map(([unit]) => unit) };
-}
-
 function committeePage() {
   on("#tao-cam-ket", "click", async (event) => {
     const cycle = event.target.dataset.cycle;
@@ -456,9 +412,9 @@ function committeePage() {
     document.body.append(link);
     link.click();
     link.remove();
-    const commitment = hex(await sha256(secret));
+    const committed = await commitment(secret);
     secret.fill(0);
-    await runCommand({ operation: "commit-spot-check", cycle, commitment }, { typed: [commitment] });
+    await runCommand({ operation: "commit-spot-check", cycle, commitment: committed }, { typed: [committed] });
   });
   on(".form-boc-tham", "submit", async (event) => {
     const form = event.target;
@@ -467,8 +423,8 @@ function committeePage() {
     if (!file) throw new Error("Hãy chọn tệp bí mật.");
     const secretHex = (await readText(file)).trim().toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(secretHex)) throw new Error("Tệp bí mật phải chứa 64 chữ số hex.");
-    const commitment = document.getElementById("ma-cam-ket").textContent.trim();
-    if (hex(await sha256(unhex(secretHex))) !== commitment) throw new Error("Bí mật này không khớp mã cam kết đã ghi trong sổ cái.");
+    const committed = document.getElementById("ma-cam-ket").textContent.trim();
+    if (await commitment(unhex(secretHex)) !== committed) throw new Error("Bí mật này không khớp mã cam kết đã ghi trong sổ cái.");
     const added = form.querySelector(".added").value.split(",").map((s) => s.trim()).filter(Boolean);
     const units = form.closest("article").dataset.units.split(",").filter(Boolean);
     const closedHash = document.getElementById("ma-khep-lai").textContent.trim();
@@ -477,10 +433,12 @@ function committeePage() {
       typed: [secretHex, ...added],
       check: async (doc) => {
         const drawn = doc.events[0].payload;
-        const redone = await redraw(unhex(secretHex), closedHash, units, drawn.sampleSize);
-        report.textContent = `Trang tự tính lại:\nhạt giống ${redone.seed}\nđơn vị ${redone.drawn.join(", ")}\n(${drawn.sampleSize}/${units.length} đơn vị, tối thiểu 10% là ${Math.ceil(units.length / 10)})`;
-        if (redone.seed !== drawn.seed || redone.drawn.join(",") !== drawn.drawn.join(",")) throw new Error("Kết quả máy chủ tính khác kết quả trang tự tính lại; không ký.");
-        if (drawn.sampleSize * 10 < units.length) throw new Error("Mẫu phúc tra ít hơn 10% số đơn vị; không ký.");
+        const seed = await drawSeed(unhex(secretHex), unhex(closedHash));
+        const redrawn = await drawUnits(seed, units, drawn.sampleSize);
+        const least = sampleSize(units.length, LEAST_SPOT_CHECK_PERCENT);
+        report.textContent = `Trang tự tính lại:\nhạt giống ${hex(seed)}\nđơn vị ${redrawn.join(", ")}\n(${drawn.sampleSize}/${units.length} đơn vị, tối thiểu 10% là ${least})`;
+        if (hex(seed) !== drawn.seed || redrawn.join(",") !== drawn.drawn.join(",")) throw new Error("Kết quả máy chủ tính khác kết quả trang tự tính lại; không ký.");
+        if (drawn.sampleSize < least) throw new Error("Mẫu phúc tra ít hơn 10% số đơn vị; không ký.");
       },
     });
   });
