@@ -5,6 +5,7 @@ Usage:
   tools/bundle_corpus.py make  [--parledger PATH]           regenerate Tests/BundleCorpus
   tools/bundle_corpus.py check [--parledger PATH] [--only ID]  run both verifiers on every case
   tools/bundle_corpus.py add-witness-cases                  rewrite only the witness-* cases, from the committed corpus
+  tools/bundle_corpus.py add-event-type-cases               rewrite only the event-type-* cases, from the committed corpus
 
 `make` builds a tiny but complete ledger with the real CLI in a temporary directory (actors for
 every role, one of them both unit officer and council and steering-committee member, two tiny
@@ -23,6 +24,11 @@ keys are thrown away with the temporary directory.
 from the committed genuine bundle, policy and receipt, with fresh witness keys: a cosignature is a
 line added to checkpoint.txt, so no private key of the ledger is needed, and every other case stays
 byte for byte as it is. `make` writes the same cases last.
+
+`add-event-type-cases` derives the event-type cases (an event of a type the PAR ledger does not have)
+from the committed genuine bundle alone: the command is signed by the secretariat's fresh key in a
+forgery of the whole ledger with fresh keys, judged against the forgery's own trust policy, so no
+private key of the ledger is needed either. `make` writes them just before the witness cases.
 
 `check` runs `parledger verify-bundle` and `python3 tools/verify_bundle.py` (`--python` names another
 interpreter) on every case (60 s
@@ -651,6 +657,34 @@ class Corpus:
         self.trees[case_id] = (files, extra or {})
 
 
+def forge_with_fresh_keys(g, G, commands):
+    """The forger's bundle of `commands`: a fresh key for every actor who signs one and for the log, each command
+    signed again by its actor's fresh key (the spot-check drawn again on the new closing hash), actors.json and
+    verifier-key.txt following the fresh keys, sealed by the fresh log key. Returns the events, the files and the
+    trust policy that names the fresh log key."""
+    fresh = {}
+    for command in commands:
+        fresh.setdefault(command.actor, new_key())
+    for command in commands:
+        command.key = fresh[command.actor]
+        for draft in command.events:
+            if draft["type"] == "ActorEnrolled":
+                draft["payload"]["publicKey"] = b64(raw_public(fresh[draft["payload"]["actor"]]))
+    forged_events = g.build(commands, resign_from=0, redraw=True)
+    actors_text = G["actors.json"].decode()
+    for e in g.events:
+        if e["type"] == "ActorEnrolled":
+            old = base64.b64decode(e["payload"]["publicKey"])
+            new = raw_public(fresh[e["payload"]["actor"]])
+            actors_text = actors_text.replace(b64(old), b64(new)).replace(key_id(old), key_id(new))
+    fresh_log = new_key()
+    forged_files = dict(G)
+    forged_files["actors.json"] = actors_text.encode()
+    forged_files["verifier-key.txt"] = (note_verifier_key(g.origin, raw_public(fresh_log)) + "\n").encode()
+    forged_files = g.seal(forged_files, forged_events, key=fresh_log)
+    return forged_events, forged_files, g.policy(forged_events[0]["hash"], fresh_log)
+
+
 def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     # Most cases start from the bundle without evidence files (smaller); the evidence cases from the one with them.
     GE = g.files
@@ -694,28 +728,7 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     corpus.add("receipt-missing", "--receipt names a file that does not exist", G, 2, "receipt", receipt="no-such-receipt.json")
 
     # --- forgeries from scratch ---
-    fresh = {}
-    forged = g.commands_copy()
-    for command in forged:
-        fresh.setdefault(command.actor, new_key())
-    for command in forged:
-        command.key = fresh[command.actor]
-        for draft in command.events:
-            if draft["type"] == "ActorEnrolled":
-                draft["payload"]["publicKey"] = b64(raw_public(fresh[draft["payload"]["actor"]]))
-    forged_events = g.build(forged, resign_from=0, redraw=True)
-    actors_text = G["actors.json"].decode()
-    for e in ev:
-        if e["type"] == "ActorEnrolled":
-            old = base64.b64decode(e["payload"]["publicKey"])
-            new = raw_public(fresh[e["payload"]["actor"]])
-            actors_text = actors_text.replace(b64(old), b64(new)).replace(key_id(old), key_id(new))
-    fresh_log = new_key()
-    forged_files = dict(G)
-    forged_files["actors.json"] = actors_text.encode()
-    forged_files["verifier-key.txt"] = (note_verifier_key(g.origin, raw_public(fresh_log)) + "\n").encode()
-    forged_files = g.seal(forged_files, forged_events, key=fresh_log)
-    forged_policy = g.policy(forged_events[0]["hash"], fresh_log)
+    forged_events, forged_files, forged_policy = forge_with_fresh_keys(g, G, g.commands_copy())
     corpus.add("forged-fresh-keys", "a bundle forged from scratch: fresh keys for every actor and a fresh log key", forged_files, 1,
                "log-key")
     corpus.add("forged-fresh-keys-other-policy", "the forged bundle against the genuine trust policy of another ledger",
@@ -1231,6 +1244,7 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
                reseal_events(g.build(long, resign_from=len(long) - 1)), 1, "parse", seq=n, parse_line=True)
 
     trust_round_two_cases(g, corpus, G, receipts, genesis, inject)
+    event_type_cases(corpus, G)
 
     # --- witnesses (last, so that add-witness-cases appends them where make puts them) ---
     witness_cases(corpus, G, genesis, receipts["correction-1"])
@@ -1423,6 +1437,34 @@ def trust_round_two_cases(g, corpus, G, receipts, genesis, inject):
                runtime_path="frameworks/nested")
 
 
+EVENT_TYPE_CASES = ("event-type-unknown",)
+
+
+def event_type_cases(corpus, G):
+    """An event of a type the PAR ledger does not have, in a command its secretariat signed: refused `rule` at that
+    event. No actor's private key outlives `make`, so the command is appended to the forger's bundle (every actor
+    and the log re-keyed, as `forged-own-policy`, which verifies), signed by the secretariat's fresh key and judged
+    against the forgery's own policy; the case can so be derived from the committed genuine bundle as well
+    (`add-event-type-cases`)."""
+    g = Ledger(G, {}, None, G["manifest.json"].endswith(b"\n"))
+    commands = g.commands_copy()
+    last = commands[-1]
+    if last.actor != "so-noi-vu":
+        raise SystemExit("the genuine ledger's last command is not the secretariat's")
+    archived = last.copy()
+    archived.id = str(uuid.uuid5(uuid.NAMESPACE_URL, "parledger-bundle-corpus/event-type-unknown"))
+    if last.correlation == last.id:
+        archived.correlation = archived.id
+    archived.events = [dict(last.events[0], stream=f"cycle/{CYCLE}", type="CycleArchived", payload={"cycle": CYCLE})]
+    if "causation" in archived.events[0]:
+        archived.events[0]["causation"] = archived.id
+    events, files, policy = forge_with_fresh_keys(g, G, commands + [archived])
+    corpus.add("event-type-unknown", "a command of the event type CycleArchived, which the PAR ledger does not have, "
+               "appended to the forgery with fresh keys and signed by the secretariat's fresh key, against the "
+               "forgery's own policy", files, 1, "rule", seq=len(events), trust="trust-policy.txt",
+               extra={"trust-policy.txt": policy})
+
+
 WITNESS_NAMES = ("witness.example/alpha", "witness.example/beta")
 WITNESS_CASES = ("witness-cosigned", "witness-one-cosignature", "witness-forged-cosignature", "witness-not-in-policy",
                  "witness-receipt-cosigned", "witness-receipt-not-cosigned", "witness-kelvin-sign", "witness-names-nfc-nfd")
@@ -1510,23 +1552,26 @@ def write_cases_json(cases):
         handle.write("\n")
 
 
-def add_witness_cases(arguments):
-    """Derive the witness cases from the committed genuine bundle, policy and receipt; leave every other case as it is."""
+def add_derived_cases(name, case_ids, derive, before=()):
+    """Derive the cases `case_ids` with `derive(corpus, genuine bundle, policy, receipt)` from the committed genuine
+    bundle, policy and receipt, and put them where `make` does: before the first case of `before`, else last. Every
+    other case is left as it is."""
     cases = json.load(open(os.path.join(CORPUS, "cases.json"), encoding="utf-8"))
-    kept = [c for c in cases if c["id"] not in WITNESS_CASES]
-    if any(c.get("bundleOf") in WITNESS_CASES for c in kept):
-        raise SystemExit("a case outside the witness cases shares a witness case's bundle")
-    for case_id in WITNESS_CASES:
+    kept = [c for c in cases if c["id"] not in case_ids]
+    if any(c.get("bundleOf") in case_ids for c in kept):
+        raise SystemExit(f"a case outside the {name} cases shares the bundle of one of them")
+    for case_id in case_ids:
         shutil.rmtree(os.path.join(CORPUS, "cases", case_id), ignore_errors=True)
     base = os.path.join(CORPUS, "cases")
     genuine = load_tree(os.path.join(base, "genuine-no-evidence", "bundle"))
     policy = open(os.path.join(CORPUS, "trust-policy.txt"), "rb").read()
     receipt = open(os.path.join(base, "genuine-receipt", "receipt.json"), "rb").read()
     corpus = Corpus()
-    witness_cases(corpus, genuine, policy, receipt)
+    derive(corpus, genuine, policy, receipt)
     save_cases(corpus, {})
-    write_cases_json(kept + corpus.cases)
-    print(f"{len(corpus.cases)} witness cases written to Tests/BundleCorpus ({len(kept)} other cases kept)")
+    at = next((index for index, case in enumerate(kept) if case["id"] in before), len(kept))
+    write_cases_json(kept[:at] + corpus.cases + kept[at:])
+    print(f"{len(corpus.cases)} {name} cases written to Tests/BundleCorpus ({len(kept)} other cases kept)")
     return 0
 
 
@@ -1756,6 +1801,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("add-witness-cases")
+    sub.add_parser("add-event-type-cases")
     for name in ("make", "check"):
         command = sub.add_parser(name)
         command.add_argument("--parledger", default=DEFAULT_PARLEDGER)
@@ -1767,7 +1813,10 @@ def main():
             command.add_argument("--show", action="store_true", help="print the FAILED line of every verdict")
     arguments = parser.parse_args()
     if arguments.action == "add-witness-cases":
-        return add_witness_cases(arguments)
+        return add_derived_cases("witness", WITNESS_CASES, witness_cases)
+    if arguments.action == "add-event-type-cases":
+        return add_derived_cases("event-type", EVENT_TYPE_CASES,
+                                 lambda corpus, genuine, *_: event_type_cases(corpus, genuine), before=WITNESS_CASES)
     if arguments.parledger == DEFAULT_PARLEDGER:
         arguments.parledger = os.path.join(ROOT, DEFAULT_PARLEDGER)
     arguments.parledger = os.path.abspath(arguments.parledger)

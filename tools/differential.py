@@ -88,7 +88,7 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS)
 
 import bundle_corpus as bc  # noqa: E402  (a module beside this one)
-import verify_bundle  # noqa: E402
+from parverify import cli as python_verifier  # noqa: E402
 
 ROOT = bc.ROOT
 GENUINE_BUNDLE = os.path.join(bc.CORPUS, "cases", "genuine-no-evidence", "bundle")
@@ -1950,13 +1950,13 @@ def arguments_of(job):
 
 
 def python_verdict(job, time_limit=TIME_LIMIT):
-    """tools/verify_bundle.py's verdict, its main() called in this process with stdout captured."""
+    """tools/verify_bundle.py's verdict: its package's main() (parverify.cli) called in this process, stdout captured."""
     output = io.StringIO()
     previous = signal.signal(signal.SIGALRM, _time_up)
     signal.alarm(time_limit)
     try:
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
-            status = verify_bundle.main(arguments_of(job))
+            status = python_verifier.main(arguments_of(job))
     except TimeUp:
         return Verdict(None, f"time-out: more than {time_limit} s")
     except Exception as error:  # noqa: BLE001  (any exception is a crash of the verifier)

@@ -1,6 +1,7 @@
-"""Tests of tools/verify_bundle.py: a seeded mutation fuzz of the strict JSON parser and the event-line
-reader, the trust-policy parser, the canonical points rule, and whole bundles built here by hand,
-with and without the witnesses' cosignatures (tlog-cosignature/v1) the policy's quorum needs.
+"""Tests of tools/verify_bundle.py (the package tools/parverify): a seeded mutation fuzz of the strict JSON
+parser and the event-line reader, the trust-policy parser, the canonical points rule, the table of event
+handlers, and whole bundles built here by hand, with and without the witnesses' cosignatures
+(tlog-cosignature/v1) the policy's quorum needs.
 
 Run: python3 -m unittest tools/test_verify_bundle.py
 """
@@ -18,8 +19,20 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import verify_bundle as vb  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from parverify import cli  # noqa: E402
+from parverify.actors import ROLE_FOR_TYPE, Actors  # noqa: E402
+from parverify.merkle import leaf_hash, node_hash  # noqa: E402
+from parverify.notes import fingerprint, key_id  # noqa: E402
+from parverify.repertoire import REPERTOIRE_RANGES  # noqa: E402
+from parverify.results import percent_text  # noqa: E402
+from parverify.rules import EVENT_HANDLERS, Rules  # noqa: E402
+from parverify.rules.spot_check import SPOT_CHECK_ALGORITHM  # noqa: E402
+from parverify.strictjson import canonical, parse_json, sha256  # noqa: E402
+from parverify.text import display_name_problem, hundredths, is_blank, is_points, points_text  # noqa: E402
+from parverify.trust import parse_trust_policy  # noqa: E402
+from parverify.verdicts import Failure, RuleBroken  # noqa: E402
+from parverify.walk import ZERO_HASH, parse_event, read_event_lines  # noqa: E402
 
 LEDGER = "test-ledger"
 
@@ -69,7 +82,7 @@ def mth(leaves):
     k = 1
     while k * 2 < len(leaves):
         k *= 2
-    return vb.node_hash(mth(leaves[:k]), mth(leaves[k:]))
+    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
 
 
 def inclusion_path(index, leaves):
@@ -96,9 +109,9 @@ FRAMEWORK = {
         {"code": "2", "title": "Survey", "maxPoints": "40", "method": "survey"},
     ],
 }
-FRAMEWORK_ID = vb.sha256(vb.canonical(FRAMEWORK))
+FRAMEWORK_ID = sha256(canonical(FRAMEWORK))
 DOCUMENT = "Báo cáo CCHC năm 2019".encode()
-DOCUMENT_SHA = vb.sha256(DOCUMENT)
+DOCUMENT_SHA = sha256(DOCUMENT)
 
 
 class BundleBuilder:
@@ -108,7 +121,8 @@ class BundleBuilder:
         self.window = window  # the cycle's publicationWindow, when it has one
         self.events, self.hashes, self.log = [], [], private_key("log")
         self.time = 1575248400000  # 2019-12-02T01:00:00Z
-        self.rules, self.actors, self.commands = vb.Rules(), vb.Actors(), 0
+        self.actors = Actors()
+        self.rules, self.commands = Rules(self.actors), 0
         self.results = {}
 
     def stamp(self):
@@ -120,27 +134,27 @@ class BundleBuilder:
         self.commands += 1
         key = private_key(actor)
         head = len(self.events)
-        basis = {"hash": self.events[-1]["hash"] if self.events else vb.ZERO_HASH, "seq": head}
+        basis = {"hash": self.events[-1]["hash"] if self.events else ZERO_HASH, "seq": head}
         signed_at, command = self.stamp(), f"cmd-{self.commands}"
-        message = vb.canonical({"actor": actor, "basis": basis, "correlation": command, "id": command, "ledger": LEDGER,
-                                "signedAt": signed_at, "events": [dict(d, schemaVersion=1) for d in drafts]})
+        message = canonical({"actor": actor, "basis": basis, "correlation": command, "id": command, "ledger": LEDGER,
+                             "signedAt": signed_at, "events": [dict(d, schemaVersion=1) for d in drafts]})
         signature = base64.b64encode(key.sign(message)).decode()
         recorded = []
         for draft in drafts:
             stream = draft["stream"]
             event = {"actor": actor, "basis": basis, "causation": command, "command": command, "correlation": command,
-                     "keyId": vb.key_id(raw_public(key)), "payload": draft["payload"],
-                     "prev": self.events[-1]["hash"] if self.events else vb.ZERO_HASH, "recordedAt": signed_at,
+                     "keyId": key_id(raw_public(key)), "payload": draft["payload"],
+                     "prev": self.events[-1]["hash"] if self.events else ZERO_HASH, "recordedAt": signed_at,
                      "schemaVersion": 1, "seq": len(self.events) + 1, "signature": signature, "signedAt": signed_at,
                      "stream": stream, "streamVersion": sum(1 for e in self.events if e["stream"] == stream) + 1,
                      "type": draft["type"]}
-            event["hash"] = vb.sha256(vb.canonical(event))
+            event["hash"] = sha256(canonical(event))
             self.events.append(event)
             recorded.append(event)
         for event in recorded:
             try:
-                (self.actors if event["type"] in vb.ACTOR_EVENTS else self.rules).apply(vb.parse_json(vb.canonical(event), "built"))
-            except vb.RuleBroken:
+                self.rules.apply(parse_json(canonical(event), "built"))
+            except RuleBroken:
                 if check:
                     raise
         return recorded
@@ -228,7 +242,7 @@ class BundleBuilder:
         seed = hashlib.sha256(secret + bytes.fromhex(closing or self.closing)).hexdigest()
         drawn = sorted(["unit-a", "unit-b"], key=lambda u: hashlib.sha256(bytes.fromhex(seed) + u.encode()).digest())[:1]
         return self.cycle_event("SpotCheckDrawn", {"kind": "department", "secret": secret.hex(), "seed": seed,
-                                                   "algorithm": vb.SPOT_CHECK_ALGORITHM, "sampleSize": 1, "drawn": drawn,
+                                                   "algorithm": SPOT_CHECK_ALGORITHM, "sampleSize": 1, "drawn": drawn,
                                                    "added": []})
 
     def step_draw(self):
@@ -246,33 +260,33 @@ class BundleBuilder:
                               for u in ("unit-a", "unit-b")])
 
     def publication(self, date="2020-04-01"):
-        results = vb.sha256(vb.canonical(self.rules.results("c2019")))
+        results = sha256(canonical(self.rules.results("c2019")))
         return self.cycle_event("ResultsPublished", {"decision": "QĐ 1/2020", "date": date, "resultsHash": results})
 
     def step_publish(self):
         self.issue("sec", [self.publication()])
-        self.results = {"c2019": vb.canonical(self.rules.results("c2019"))}
+        self.results = {"c2019": canonical(self.rules.results("c2019"))}
 
     def step_correct(self):
         self.issue("sec", [self.unit("unit-b", "CorrectionRecorded", {"criterion": "2", "points": "31", "decision": "QĐ 2/2020",
                                                                        "reason": "Kiến nghị"})])
 
     def export(self, directory):
-        files = {"events.jsonl": b"".join(vb.canonical(e) + b"\n" for e in self.events),
-                 f"frameworks/{FRAMEWORK_ID}.json": vb.canonical(FRAMEWORK),
-                 "actors.json": vb.canonical(self.actors.json()),
-                 "evidence.json": vb.canonical([self.rules.evidence[d] for d in sorted(self.rules.evidence)]),
+        files = {"events.jsonl": b"".join(canonical(e) + b"\n" for e in self.events),
+                 f"frameworks/{FRAMEWORK_ID}.json": canonical(FRAMEWORK),
+                 "actors.json": canonical(self.actors.json()),
+                 "evidence.json": canonical([self.rules.evidence[d] for d in sorted(self.rules.evidence)]),
                  f"evidence/{DOCUMENT_SHA}": DOCUMENT,
                  "verifier-key.txt": (vkey(f"parledger/{LEDGER}", self.log)[0] + "\n").encode()}
         files.update({f"results/{cycle}.json": data for cycle, data in self.results.items()})
-        leaves = [vb.leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
-        manifest = vb.canonical({"eventCount": len(self.events), "format": "parledger-bundle/2", "genesisHash": self.events[0]["hash"],
-                                 "headHash": self.events[-1]["hash"], "ledgerId": LEDGER, "rootHash": mth(leaves).hex(),
-                                 "withEvidence": True,
-                                 "files": {p: {"sha256": vb.sha256(d), "size": len(d)} for p, d in files.items()}})
+        leaves = [leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
+        manifest = canonical({"eventCount": len(self.events), "format": "parledger-bundle/2", "genesisHash": self.events[0]["hash"],
+                              "headHash": self.events[-1]["hash"], "ledgerId": LEDGER, "rootHash": mth(leaves).hex(),
+                              "withEvidence": True,
+                              "files": {p: {"sha256": sha256(d), "size": len(d)} for p, d in files.items()}})
         text = f"parledger/{LEDGER}\n{len(self.events)}\n{base64.b64encode(mth(leaves)).decode()}\n"
-        text += "".join(f"parledger-results {c} {vb.sha256(d)}\n" for c, d in sorted(self.results.items()))
-        text += f"parledger-manifest {vb.sha256(manifest)}\n"
+        text += "".join(f"parledger-results {c} {sha256(d)}\n" for c, d in sorted(self.results.items()))
+        text += f"parledger-manifest {sha256(manifest)}\n"
         files["manifest.json"], files["checkpoint.txt"] = manifest, sign_note(text, f"parledger/{LEDGER}", self.log).encode()
         for path, data in files.items():
             os.makedirs(os.path.join(directory, os.path.dirname(path)), exist_ok=True)
@@ -288,18 +302,18 @@ class BundleBuilder:
         """The receipt of `command` (its events, or those of `seqs`), or of the command of `seqs`."""
         command = command or self.events[seqs[0] - 1]["command"]
         seqs = seqs or [e["seq"] for e in self.events if e["command"] == command]
-        leaves = [vb.leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
+        leaves = [leaf_hash(bytes.fromhex(e["hash"])) for e in self.events]
         text = f"parledger/{LEDGER}\n{len(leaves)}\n{base64.b64encode(mth(leaves)).decode()}\n"
-        return vb.canonical({"checkpoint": sign_note(text, f"parledger/{LEDGER}", self.log), "command": command,
-                             "format": "parledger-receipt/1", "ledgerId": LEDGER,
-                             "events": [{"hash": self.events[s - 1]["hash"], "seq": s,
-                                         "proof": [p.hex() for p in inclusion_path(s - 1, leaves)]} for s in seqs]})
+        return canonical({"checkpoint": sign_note(text, f"parledger/{LEDGER}", self.log), "command": command,
+                          "format": "parledger-receipt/1", "ledgerId": LEDGER,
+                          "events": [{"hash": self.events[s - 1]["hash"], "seq": s,
+                                      "proof": [p.hex() for p in inclusion_path(s - 1, leaves)]} for s in seqs]})
 
 
 def run(arguments):
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        code = vb.main(arguments)
+        code = cli.main(arguments)
     return code, output.getvalue()
 
 
@@ -333,7 +347,7 @@ class BundleTests(unittest.TestCase):
         status, output = run([bundle])
         self.assertEqual(status, 4, output)
         self.assertIn("UNTRUSTED: authenticity not established", output)
-        self.assertIn(vb.fingerprint(raw_public(self.builder.log)), output)
+        self.assertIn(fingerprint(raw_public(self.builder.log)), output)
 
     def test_receipt(self):
         bundle, policy = self.export()
@@ -405,6 +419,11 @@ class BundleTests(unittest.TestCase):
             bundle, policy = self.export(builder)
             with self.subTest(drafts=drafts):
                 self.assertFails([bundle, "--trust", policy], "rule")
+
+    def test_unknown_event_type_refused(self):
+        builder = BundleBuilder().cycle(until="publish")
+        self.assertRefused(builder, "sec", [BundleBuilder.cycle_event("CycleArchived", {})],
+                           "(CycleArchived): 'CycleArchived' is not an event type of the PAR ledger")
 
     def assertCasesRefused(self, cases, late):
         """Each case (name, the cycle's first step left out, commands before, actor, drafts, fragment)
@@ -615,7 +634,7 @@ class BundleTests(unittest.TestCase):
         self.assertRefused(builder, "sec", [builder.publication(date="2020-04-01")], "not a date from 2020-03-01 to 2020-03-31")
         builder = BundleBuilder(window={"from": "2020-03-01", "until": "2020-03-31"}).cycle(until="publish")
         builder.issue("sec", [builder.publication(date="2020-03-31")])
-        builder.results = {"c2019": vb.canonical(builder.rules.results("c2019"))}
+        builder.results = {"c2019": canonical(builder.rules.results("c2019"))}
         bundle, policy = self.export(builder)
         self.assertEqual(run([bundle, "--trust", policy])[0], 0)
 
@@ -632,7 +651,7 @@ class BundleTests(unittest.TestCase):
 
     def test_spot_check_percent_below_ten(self):
         low = dict(FRAMEWORK, name="Low spot-check", settings=dict(FRAMEWORK["settings"], spotCheckPercent="5"))
-        identifier = vb.sha256(vb.canonical(low))
+        identifier = sha256(canonical(low))
         builder = BundleBuilder().cycle(until="self")
         self.assertRefused(builder, "sec", [{"stream": f"framework/{identifier}", "type": "FrameworkRegistered",
                                              "payload": {"id": identifier, "framework": low}}], "at least 10%")
@@ -643,7 +662,7 @@ class TrustPolicyTests(unittest.TestCase):
         self.good = BundleBuilder().cycle().policy()
 
     def test_good_policy(self):
-        policy = vb.parse_trust_policy(self.good.encode())
+        policy = parse_trust_policy(self.good.encode())
         self.assertEqual(policy["ledger"], LEDGER)
         self.assertEqual(policy["quorum"], 0)
 
@@ -665,22 +684,22 @@ class TrustPolicyTests(unittest.TestCase):
         ]
         for text in bad:
             with self.subTest(text=text[:200]):
-                with self.assertRaises(vb.Failure) as caught:
-                    vb.parse_trust_policy(text.encode())
+                with self.assertRaises(Failure) as caught:
+                    parse_trust_policy(text.encode())
                 self.assertEqual((caught.exception.code, caught.exception.exit_code), ("trust-policy", 2))
-        with self.assertRaises(vb.Failure):
-            vb.parse_trust_policy(b"\xff" + self.good.encode())
+        with self.assertRaises(Failure):
+            parse_trust_policy(b"\xff" + self.good.encode())
 
     def assertPolicyRefused(self, text, fragment):
-        with self.assertRaises(vb.Failure) as caught:
-            vb.parse_trust_policy(text.encode())
+        with self.assertRaises(Failure) as caught:
+            parse_trust_policy(text.encode())
         self.assertEqual((caught.exception.code, caught.exception.exit_code), ("trust-policy", 2))
         self.assertIn(fragment, caught.exception.message)
 
     def test_witness_policy(self):
         builder = BundleBuilder()
         builder.events = [{"hash": "a" * 64}]
-        policy = vb.parse_trust_policy(witness_policy(builder).encode())
+        policy = parse_trust_policy(witness_policy(builder).encode())
         self.assertEqual([w[0] for w in policy["witnesses"]], list(WITNESSES))
         self.assertEqual(policy["quorum"], 2)
 
@@ -820,9 +839,9 @@ class CosignatureTests(unittest.TestCase):
         self.assertIn("FAILED [log-key]", output)
 
     def cosigned_receipt(self, *names):
-        receipt = vb.parse_json(self.builder.receipt(command="cmd-2"), "receipt")
+        receipt = parse_json(self.builder.receipt(command="cmd-2"), "receipt")
         receipt["checkpoint"] += "".join(self.cosign(n, text=note_text(receipt["checkpoint"])) for n in names)
-        return vb.canonical(receipt)
+        return canonical(receipt)
 
     def test_receipt_with_quorum_passes(self):
         both = [self.cosign(n) for n in WITNESSES]
@@ -841,21 +860,48 @@ class CosignatureTests(unittest.TestCase):
         self.assertIn(f"FAILED [quorum] {path}: 0 of the 2 witnesses the policy needs cosign its checkpoint", output)
 
 
+class EventHandlerTests(unittest.TestCase):
+    """The rules dispatch by an explicit table: every event type the product writes has a handler, any other is refused."""
+
+    def test_unknown_event_type_refused_by_the_rules(self):
+        event = {"type": "CycleArchived", "stream": "cycle/c2019", "seq": 1, "payload": {"cycle": "c2019"}}
+        with self.assertRaises(RuleBroken) as caught:
+            Rules(Actors()).apply(event)
+        self.assertEqual(str(caught.exception), "'CycleArchived' is not an event type of the PAR ledger")
+
+    def test_every_listed_type_has_a_handler_and_roles(self):
+        for kind, handler in EVENT_HANDLERS.items():
+            with self.subTest(kind):
+                self.assertIs(getattr(Rules, handler.__name__), handler)
+        self.assertEqual(set(EVENT_HANDLERS), set(ROLE_FOR_TYPE) | {"EvidenceAdded"})
+
+    def test_the_table_lists_every_event_type_the_product_writes(self):
+        import pathlib
+        import re
+        sources = pathlib.Path(__file__).resolve().parent.parent / "Sources"
+        par = [name for path in sorted((sources / "PARIndex" / "Events").glob("*.swift"))
+               for name in re.findall(r'static let type = "(\w+)"', path.read_text(encoding="utf-8"))]
+        actors = re.findall(r'public static let \w+ = "(\w+)"',
+                            (sources / "Ledger" / "Identity" / "Actor.swift").read_text(encoding="utf-8"))
+        self.assertEqual((len(par), len(actors)), (26, 6))
+        self.assertEqual(set(EVENT_HANDLERS), set(par) | set(actors))
+
+
 class PointsTests(unittest.TestCase):
     def test_canonical_points(self):
         for text in ("0", "2", "10", "2.5", "0.75", "0.05", "999999", "999999.99", "1.01"):
-            self.assertTrue(vb.is_points(text), text)
+            self.assertTrue(is_points(text), text)
         for text in ("", "00", "01", "2.50", "2.0", "0.0", ".5", "5.", "2,5", " 1.5", "1.5 ", "-1", "+1", "1e2",
                      "1000000", "1.234", "١", "1.5\n", 1, None):
-            self.assertFalse(vb.is_points(text), repr(text))
+            self.assertFalse(is_points(text), repr(text))
 
     def test_exact_arithmetic(self):
-        self.assertEqual(vb.hundredths("0.05"), 5)
-        self.assertEqual(vb.points_text(1250), "12.5")
-        self.assertEqual(vb.percent_text(2, 3, 2), "66.67")
-        self.assertEqual(vb.percent_text(1, 8, 1), "12.5")
-        self.assertEqual(vb.percent_text(1, 200, 0), "1")  # 0.5% rounds half up
-        self.assertEqual(vb.percent_text(0, 0, 2), "0.00")
+        self.assertEqual(hundredths("0.05"), 5)
+        self.assertEqual(points_text(1250), "12.5")
+        self.assertEqual(percent_text(2, 3, 2), "66.67")
+        self.assertEqual(percent_text(1, 8, 1), "12.5")
+        self.assertEqual(percent_text(1, 200, 0), "1")  # 0.5% rounds half up
+        self.assertEqual(percent_text(0, 0, 2), "0.00")
 
 
 class FuzzTests(unittest.TestCase):
@@ -866,7 +912,7 @@ class FuzzTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         builder = BundleBuilder().cycle()
-        cls.line = vb.canonical(builder.events[4])
+        cls.line = canonical(builder.events[4])
         directory = tempfile.mkdtemp()
         builder.export(directory)
         with open(os.path.join(directory, "manifest.json"), "rb") as handle:
@@ -903,7 +949,7 @@ class FuzzTests(unittest.TestCase):
         started = time.monotonic()
         try:
             function(data)
-        except vb.Failure:
+        except Failure:
             pass
         self.assertLess(time.monotonic() - started, self.BUDGET, data[:80])
 
@@ -914,14 +960,14 @@ class FuzzTests(unittest.TestCase):
                 data = source
                 for _ in range(rng.randrange(1, 4)):
                     data = self.mutate(rng, data)
-                self.check(lambda d: vb.parse_json(d, "fuzz"), data)
+                self.check(lambda d: parse_json(d, "fuzz"), data)
 
     def test_event_line_reader_fuzz(self):
         rng = random.Random(self.SEED + 1)
 
         def read_all(data):
-            for number, line in vb.read_event_lines(io.BufferedReader(io.BytesIO(data))):
-                vb.parse_event(line, number)
+            for number, line in read_event_lines(io.BufferedReader(io.BytesIO(data))):
+                parse_event(line, number)
 
         for _ in range(self.ROUNDS):
             data = self.line + b"\n"
@@ -930,10 +976,10 @@ class FuzzTests(unittest.TestCase):
             self.check(read_all, data)
 
     def test_valid_line_parses(self):
-        event = vb.parse_event(self.line, 1)
-        self.assertEqual(vb.canonical(event, presorted=True), self.line)
-        with self.assertRaises(vb.Failure):
-            vb.parse_event(self.line.replace(b'{"actor"', b'{ "actor"'), 1)
+        event = parse_event(self.line, 1)
+        self.assertEqual(canonical(event, presorted=True), self.line)
+        with self.assertRaises(Failure):
+            parse_event(self.line.replace(b'{"actor"', b'{ "actor"'), 1)
 
     def test_endless_line_is_bounded(self):
         class Endless(io.RawIOBase):
@@ -945,22 +991,22 @@ class FuzzTests(unittest.TestCase):
                 return len(buffer)
 
         started = time.monotonic()
-        with self.assertRaises(vb.Failure) as caught:
-            list(vb.read_event_lines(io.BufferedReader(Endless())))
+        with self.assertRaises(Failure) as caught:
+            list(read_event_lines(io.BufferedReader(Endless())))
         self.assertIn("longer than 1 MiB", caught.exception.message)
         self.assertLess(time.monotonic() - started, self.BUDGET)
 
     def test_unterminated_and_empty_lines(self):
         for data in (self.line, self.line + b"\n\n", b"\n" + self.line + b"\n"):
-            with self.assertRaises(vb.Failure):
-                list(vb.read_event_lines(io.BufferedReader(io.BytesIO(data))))
+            with self.assertRaises(Failure):
+                list(read_event_lines(io.BufferedReader(io.BytesIO(data))))
 
 
 class MachineIndependenceTests(unittest.TestCase):
     """No verdict may depend on the interpreter's Unicode tables (FORMAT.md, Strict JSON and Strict text)."""
 
     def ranges(self):
-        return [tuple(int(bound, 16) for bound in pair.split("-")) for pair in "".join(vb.REPERTOIRE_RANGES).split()]
+        return [tuple(int(bound, 16) for bound in pair.split("-")) for pair in "".join(REPERTOIRE_RANGES).split()]
 
     def test_the_repertoire_is_assigned_in_this_interpreter_and_the_same_table_as_the_ledgers(self):
         import pathlib
@@ -978,18 +1024,18 @@ class MachineIndependenceTests(unittest.TestCase):
         # U+1E030, U+1FAE8 (Unicode 15) and U+10EFD (15.1) are unknown to Python 3.11 and assigned in 3.13:
         # the verdict is the same on both, because the table decides.
         for letter in ("\U0001E030", "\U00010EFD", "\U0001FAE8"):
-            with self.assertRaises(vb.Failure) as raised:
-                vb.parse_json(vb.canonical({"name": "Kiểm toán " + letter}), "test")
+            with self.assertRaises(Failure) as raised:
+                parse_json(canonical({"name": "Kiểm toán " + letter}), "test")
             self.assertEqual(raised.exception.code, "parse")
-            self.assertIsNotNone(vb.display_name_problem("Kiểm toán " + letter))
-        self.assertIsNone(vb.display_name_problem("Nguyễn Thị Hồng Nhung (Sở Nội vụ)"))
-        self.assertIsNotNone(vb.display_name_problem("สมชาย"))
-        self.assertEqual(vb.parse_json(vb.canonical({"a": "Điện Biên ☺"}), "test"), {"a": "Điện Biên ☺"})
+            self.assertIsNotNone(display_name_problem("Kiểm toán " + letter))
+        self.assertIsNone(display_name_problem("Nguyễn Thị Hồng Nhung (Sở Nội vụ)"))
+        self.assertIsNotNone(display_name_problem("สมชาย"))
+        self.assertEqual(parse_json(canonical({"a": "Điện Biên ☺"}), "test"), {"a": "Điện Biên ☺"})
 
     def test_blank_is_the_listed_white_space_only(self):
-        self.assertTrue(vb.is_blank("\u3000\u00a0 \n"))
-        self.assertFalse(vb.is_blank("\u200b"))
-        self.assertFalse(vb.is_blank("\ufeff"))
+        self.assertTrue(is_blank("\u3000\u00a0 \n"))
+        self.assertFalse(is_blank("\u200b"))
+        self.assertFalse(is_blank("\ufeff"))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import Ledger
 /// Every rule of the cycle (FORMAT.md, Rules of the cycle), checked against the state the preceding
 /// events left, and the event folded into that state when every rule holds (`ProvinceState.evolve`).
 /// It knows no storage: each record it changes is named in `changes`, for storage to write. The
-/// rules of each stage live in the `CycleRules+…` files.
+/// rules of each stage live in the `CycleRules+…` files, each event type's hook beside the event.
 struct CycleRules {
     var state: ProvinceState
     /// The event's payload when it was parsed ahead (a rebuild reads and parses on another thread).
@@ -25,36 +25,11 @@ struct CycleRules {
         return try T(payload: try PayloadReader(parsedPayload, type: T.type))
     }
 
+    /// Judges `event` by the rule its type carries (`RuledEvent`, beside each event type under
+    /// Events/) and folds it in; an event that is not a PAR event (an actor's) changes nothing here.
     mutating func apply(_ event: RecordedEvent) throws {
-        switch event.type {
-        case PARPayload.FrameworkRegistered.type: try registerFramework(event)
-        case PARPayload.CycleOpened.type: try openCycle(event)
-        case PARPayload.DeadlineExtended.type: try extendDeadline(event)
-        case PARPayload.SelfScoreRecorded.type: try recordSelfScore(event)
-        case PARPayload.NotApplicableMarked.type: try markNotApplicable(event)
-        case PARPayload.SelfAssessmentSubmitted.type: try submit(event)
-        case PARPayload.SelfAssessmentWithdrawn.type: try withdraw(event)
-        case PARPayload.ExplanationRequested.type: try requestExplanation(event)
-        case PARPayload.ExplanationGiven.type: try giveExplanation(event)
-        case PARPayload.CouncilMemberAssigned.type: try assignCouncilMember(event)
-        case PARPayload.SpotCheckSeedCommitted.type: try commitSpotCheckSeed(event)
-        case PARPayload.AppraisalScoreRecorded.type: try recordAppraisal(event)
-        case PARPayload.NotApplicableRejected.type: try rejectNotApplicable(event)
-        case PARPayload.AppraisalConcluded.type: try concludeAppraisal(event)
-        case PARPayload.AppraisalReopened.type: try reopenAppraisal(event)
-        case PARPayload.AppraisalClosed.type: try closeAppraisal(event)
-        case PARPayload.SpotCheckDrawn.type: try drawSpotCheck(event)
-        case PARPayload.SpotCheckScoreRecorded.type: try recordSpotCheck(event)
-        case PARPayload.SpotCheckConcluded.type: try concludeSpotCheck(event)
-        case PARPayload.SurveyScoresImported.type: try importSurvey(event)
-        case PARPayload.UnitExcludedFromRanking.type: try exclude(event)
-        case PARPayload.ResultsPublished.type: try publish(event)
-        case PARPayload.CorrectionRecorded.type: try correct(event)
-        case PARPayload.ObjectionFiled.type: try fileObjection(event)
-        case PARPayload.ObjectionAnswered.type: try answerObjection(event)
-        case PARPayload.EvidenceAdded.type: try addEvidence(event)
-        default: return
-        }
+        guard let type = PAREvents.byType[event.type] else { return }
+        try type.apply(event, to: &self)
     }
 
     func mark(

@@ -23,7 +23,7 @@ public struct EventFilter: Sendable {
     }
 
     /// Every event type a PAR ledger records.
-    public static let eventTypes = (Array(PAREventCatalog.roles.keys) + ActorEvent.types).sorted()
+    public static let eventTypes = (Array(PAREvents.roles.keys) + ActorEvent.types).sorted()
 
     /// `matches` with the actors of `ledger` that hold `role` looked up once.
     func matcher(in ledger: Ledger) throws -> (RecordedEvent) throws -> Bool {

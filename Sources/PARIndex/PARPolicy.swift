@@ -11,7 +11,7 @@ public struct PARPolicy: AuthorizationPolicy {
         for draft in command.events {
             try checkGrantIsValid(draft)
             if draft.type == ActorEvent.keyRotated, draft.payload["actor"]?.stringValue == actor.id { continue }
-            guard let roles = ActorEvent.types.contains(draft.type) ? [.secretariat] : PAREventCatalog.roles[draft.type]
+            guard let roles = ActorEvent.types.contains(draft.type) ? [.secretariat] : PAREvents.roles[draft.type]
             else {
                 throw LedgerError.notPermitted(reason: "'\(draft.type)' is not an event type of the PAR ledger")
             }

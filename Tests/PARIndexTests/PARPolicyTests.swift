@@ -110,7 +110,7 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
 
     @Test func anAuditorAppendsNothing() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        for type in PAREventCatalog.roles.keys.sorted() + ActorEvent.types.sorted() {
+        for type in PAREvents.roles.keys.sorted() + ActorEvent.types.sorted() {
             #expect(try province.refusal(by: "kiem-toan", [event(type)]) != nil, "\(type)")
         }
     }
