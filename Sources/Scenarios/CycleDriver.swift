@@ -113,7 +113,6 @@ public final class CycleDriver {
             try signatories.issue(
                 events + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
                 by: Cast.officer(of: unit).id)
-            try script.didSubmit(unit, in: plan)
             if let withdrawal = try script.withdrawal(of: unit, framework: framework, in: plan) {
                 let officer = Cast.officer(of: unit).id
                 try signatories.issue(
@@ -124,7 +123,6 @@ public final class CycleDriver {
                 try signatories.issue(
                     withdrawal.changes + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
                     by: officer)
-                try script.didSubmit(unit, in: plan)
                 withdrawn.append(unit.id)
             }
             script.progressed(.selfAssessment, done: index + 1, of: order.count)

@@ -34,8 +34,6 @@ public protocol CycleScript: AnyObject {
     func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)?
     /// `unit`'s self-assessment, without its submission (the driver adds it): evidence, marks, self-scores.
     func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft]
-    /// Called once `unit`'s self-assessment has been handed to the ledger (the demo keeps its staged evidence).
-    func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws
     /// Whether `unit` withdraws its submitted self-assessment, why, and what it records before submitting
     /// again (none by default).
     func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
@@ -70,7 +68,6 @@ public protocol CycleScript: AnyObject {
 extension CycleScript {
     public func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws {}
     public func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)? { nil }
-    public func didSubmit(_ unit: CycleUnit, in plan: CyclePlan) throws {}
     public func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
         reason: String, changes: [EventDraft]
     )? { nil }

@@ -16,6 +16,7 @@ final class SyntheticCycles: Signatories, CycleScript {
     private let frameworks: [UnitKind: Framework]
     private let batchEvents: Int
     private var random = SyntheticRandom(seed: 2019)
+    private let derivedKeys = DerivedKeys(label: "parledger-bench")
     private var keys: [String: SigningKey] = [:]
     private var pending: [Command] = []
     private var pendingEvents = 0
@@ -88,7 +89,7 @@ final class SyntheticCycles: Signatories, CycleScript {
 
     private func key(for actor: String) -> SigningKey {
         if let key = keys[actor] { return key }
-        let key = SigningKey(seed: SHA256Digest.bytes(Array("parledger-bench|\(actor)".utf8))) ?? SigningKey()
+        let key = derivedKeys.key(for: actor)
         keys[actor] = key
         return key
     }
@@ -140,69 +141,42 @@ final class SyntheticCycles: Signatories, CycleScript {
 
     func progressed(_ stage: CycleStage, done: Int, of total: Int) { progress(UInt64(timedEvents)) }
 
-    /// An evidence document for most criteria and a self-score for every assessed one.
+    /// An evidence document (a synthetic PDF, its hash and size) for most criteria and a self-score for
+    /// every assessed one.
     func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft] {
-        let quality = 30 + random.below(70)
-        var events: [EventDraft] = []
-        var unitMarks: [String: Points] = [:]
-        for leaf in framework.leaves where leaf.method == .assessed {
-            let points = random.chance(quality) ? leaf.maxPoints : random.part(of: leaf.maxPoints, from: 10)
-            unitMarks[leaf.code] = points
-            var evidence: [EvidenceCitation] = []
-            var explanation: String?
-            if random.chance(85) {
-                let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(plan.year)"
-                let added = PARPayload.EvidenceAdded(
-                    sha256: SHA256Digest.hex(Array(content.utf8)), name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
-                    size: 40_000 + random.below(400_000), unit: unit.id)
-                events.append(added.draft)
-                evidence = [added.citation]
-            } else {
-                explanation =
-                    "Tự chấm theo hướng dẫn: đạt \(points) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
-            }
-            events.append(
-                PARPayload.SelfScoreRecorded(
-                    cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: points.description,
-                    evidence: evidence, explanation: explanation
-                ).draft)
+        let assessment = SyntheticScoring.selfAssessment(of: unit, framework: framework, in: plan, random: &random) {
+            leaf, random in
+            let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(plan.year)"
+            return PARPayload.EvidenceAdded(
+                sha256: SHA256Digest.hex(Array(content.utf8)), name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
+                size: 40_000 + random.below(400_000), unit: unit.id)
         }
-        marks[unit.id] = unitMarks
-        return events
+        marks[unit.id] = assessment.points
+        return assessment.events
     }
 
-    /// The council's decision on every assessed criterion, one in ten lowered with a reason.
+    /// The council's decision on every assessed criterion, the self-score recognised unless reconsidered
+    /// (one in ten), then with a reason.
     func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
         .AppraisalScoreRecorded]
     {
         let selfScores = marks[unit.id] ?? [:]
         return framework.leaves.filter { $0.method == .assessed }.map { leaf in
             let selfPoints = selfScores[leaf.code] ?? .zero
-            let lowered = random.chance(10) ? random.part(of: selfPoints, from: 0) : selfPoints
+            let appraised = SyntheticScoring.appraisal(of: selfPoints, random: &random) ?? selfPoints
             return PARPayload.AppraisalScoreRecorded(
-                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: lowered.description,
-                reason: lowered == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)
+                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: appraised.description,
+                reason: appraised == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)
         }
     }
 
     func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore] {
-        framework.leaves.filter { $0.method == .survey }.map { leaf in
-            PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
-        }
+        SyntheticScoring.surveyScores(of: framework, random: &random)
     }
 
     /// The steering committee re-checks every assessed criterion, lowering one in twenty.
     func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
-        try scoring.scores(cycle: plan.cycle, unit: unit).filter {
-            $0.0.method == .assessed && $0.1.notApplicable == nil
-        }.map { criterion, score in
-            let appraised = score.appraised?.value ?? .zero
-            let lower = appraised.hundredths >= 25 && random.chance(5)
-            return PARPayload.SpotCheckScoreRecorded(
-                cycle: plan.cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
-                points: lower ? (appraised - Points(hundredths: 25)).description : nil,
-                reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil)
-        }
+        try SyntheticScoring.spotCheck(of: unit, in: plan, scoring: scoring) { _ in random.chance(5) }
     }
 }
 

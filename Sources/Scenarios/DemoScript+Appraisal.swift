@@ -1,0 +1,69 @@
+import Ledger
+import PARIndex
+
+/// The demo's appraisal, survey and spot-checks.
+extension DemoScript {
+    /// The council member of fields 1 to 3 asks Sở Tài chính to explain its first criterion of field 1.
+    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .ExplanationRequested]
+    {
+        guard unit.id == DemoProvince.explainingUnit,
+            let leaf = framework.leaves.first(where: { $0.method == .assessed && $0.code.hasPrefix("1.") })
+        else { return [] }
+        return [
+            PARPayload.ExplanationRequested(
+                cycle: plan.cycle, unit: unit.id, criterion: leaf.code, request: "gt-\(plan.year)-1",
+                question: "Đề nghị giải trình thời điểm ban hành và tài liệu kiểm chứng của tiêu chí \(leaf.code)")
+        ]
+    }
+
+    /// Sở Tài chính answers with a document.
+    func explanation(answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
+        throws -> [EventDraft]
+    {
+        let added = try document(
+            "\(unit.id)-\(plan.year)-giai-trinh-\(request.criterion).txt",
+            "Văn bản giải trình tiêu chí \(request.criterion) của \(unit.name), năm \(plan.year)\n", unit: unit.id)
+        let given = PARPayload.ExplanationGiven(
+            cycle: plan.cycle, unit: unit.id, request: request.request,
+            answer: "Văn bản được ban hành đúng hạn; đính kèm văn bản giải trình và bản chụp văn bản",
+            evidence: [added.sha256])
+        return [added.draft, given.draft]
+    }
+
+    /// The council reconsiders about one applicable self-score in ten, each change with its reason; a
+    /// district below the maximum is sometimes raised to it for documents added meanwhile.
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+        .AppraisalScoreRecorded]
+    {
+        var recorded: [PARPayload.AppraisalScoreRecorded] = []
+        for (criterion, score) in try scoring.scores(cycle: plan.cycle, unit: unit.id)
+        where criterion.method == .assessed && score.notApplicable == nil {
+            let selfPoints = score.selfScore?.value ?? .zero
+            guard var appraised = SyntheticScoring.appraisal(of: selfPoints, random: &random) else { continue }
+            if unit.kind == .district && selfPoints < criterion.maxPoints && random.chance(30) {
+                appraised = criterion.maxPoints
+            }
+            guard appraised != selfPoints else { continue }
+            let reason =
+                appraised > selfPoints
+                ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
+                : DemoProvince.appraisalReasons[random.below(DemoProvince.appraisalReasons.count)]
+            recorded.append(
+                PARPayload.AppraisalScoreRecorded(
+                    cycle: plan.cycle, unit: unit.id, criterion: criterion.code,
+                    points: appraised.description, reason: reason, evidence: nil))
+            if traced == nil && appraised < selfPoints { traced = (plan.cycle, unit.id, criterion.code) }
+        }
+        return recorded
+    }
+
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore] {
+        SyntheticScoring.surveyScores(of: framework, random: &random)
+    }
+
+    /// The steering committee re-checks three criteria of each drawn unit and lowers the third.
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
+        try SyntheticScoring.spotCheck(of: unit, in: plan, scoring: scoring, limit: 3) { $0 == 2 }
+    }
+}
