@@ -3,8 +3,10 @@ import PackageDescription
 
 /// Layers, each importing only the one below it:
 /// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
-/// → PARIndex (the PAR domain) → Application (typed operations in, commands tried or appended out)
-/// and Scenarios (drives whole cycles: demo, benchmarks, tests);
+/// → PARIndex (the PAR domain: events, state and rules, operations, projections, read models)
+/// → PARDocuments (sheets and workbooks in and out), PARBundle (the certified bundle: export and
+/// verify), Application (typed operations in, commands tried or appended out) and Scenarios (drives
+/// whole cycles: the demo, benchmarks, tests);
 /// Transparency (a Ledger published as C2SP tlog-tiles, witnesses, mirrors and monitors; no PAR rules);
 /// WebApp (HTTP API and Vietnamese pages over PARIndex; receipts cosigned through Transparency) and
 /// parledger (thin CLI, which also serves WebApp).
@@ -51,11 +53,19 @@ let package = Package(
         ),
         .target(
             name: "PARIndex",
+            dependencies: ["Ledger"]
+        ),
+        .target(
+            name: "PARDocuments",
             dependencies: [
-                "Ledger",
+                "Ledger", "PARIndex",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]
+        ),
+        .target(
+            name: "PARBundle",
+            dependencies: ["Ledger", "PARIndex", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Application", dependencies: ["Ledger", "PARIndex"]),
         .target(name: "Scenarios", dependencies: ["Ledger", "PARIndex"]),
@@ -63,6 +73,8 @@ let package = Package(
             name: "WebApp",
             dependencies: [
                 "Application",
+                "PARBundle",
+                "PARDocuments",
                 "Ledger",
                 "PARIndex",
                 "Transparency",
@@ -86,6 +98,8 @@ let package = Package(
             name: "parledger",
             dependencies: [
                 "Application",
+                "PARBundle",
+                "PARDocuments",
                 "Transparency",
                 "Ledger",
                 "PARIndex",
@@ -113,7 +127,8 @@ let package = Package(
             ]
         ),
         // The Swift verifier judging many bundles in one process, for tools/differential.py.
-        .executableTarget(name: "bundle-verdicts", dependencies: ["PARIndex"], path: "Tests/BundleVerdicts"),
+        .executableTarget(
+            name: "bundle-verdicts", dependencies: ["PARBundle", "PARIndex"], path: "Tests/BundleVerdicts"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(
             name: "PARFixtures", dependencies: ["Ledger", "PARIndex", "Scenarios", "TestSupport"],
@@ -121,7 +136,10 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
         .testTarget(
-            name: "PARIndexTests", dependencies: ["PARIndex", "Ledger", "Scenarios", "TestSupport", "PARFixtures"]),
+            name: "PARIndexTests",
+            dependencies: [
+                "PARIndex", "PARBundle", "PARDocuments", "Ledger", "Scenarios", "TestSupport", "PARFixtures",
+            ]),
         .testTarget(
             name: "ApplicationTests",
             dependencies: ["Application", "PARIndex", "Ledger", "TestSupport", "PARFixtures"]),
@@ -136,7 +154,8 @@ let package = Package(
         .testTarget(
             name: "ParLedgerCLITests",
             dependencies: [
-                "Ledger", "LMDB", "PARIndex", "Transparency", "TestSupport", "parledger", "ledger-workload",
+                "Ledger", "LMDB", "PARIndex", "PARBundle", "Transparency", "TestSupport", "parledger",
+                "ledger-workload",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -83,7 +83,9 @@ public struct CycleResults: Sendable {
     /// SHA-256 of the canonical results, in hex.
     public var hash: String { SHA256Digest.hex(CanonicalJSON.encode(json)) }
 
-    static func compute(cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader) throws -> CycleResults {
+    package static func compute(cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader) throws
+        -> CycleResults
+    {
         try compute(cycle: cycle, projector: projector, txn: txn) { unit in
             try projector.scores(cycle.opened.cycle, unit, in: txn)
         }
@@ -91,7 +93,7 @@ public struct CycleResults: Sendable {
 
     /// The results with each unit's criterion scores taken from `scoresOf(unit)` (an export reads
     /// them as they stood at the publication).
-    static func compute(
+    package static func compute(
         cycle: CycleRecord, projector: ScoringProjector, txn: ProjectionReader,
         scoresOf: (String) throws -> [String: CriterionScore]
     ) throws -> CycleResults {
@@ -102,7 +104,7 @@ public struct CycleResults: Sendable {
 
     /// The results from a framework by id, a unit's record and a unit's criterion scores, wherever
     /// they are kept (the projections or a `ProvinceState`).
-    static func compute(
+    package static func compute(
         cycle: CycleRecord, framework frameworkOf: (String) throws -> Framework?,
         unitRecord unitRecordOf: (String) throws -> UnitRecord?,
         scoresOf: (String) throws -> [String: CriterionScore]

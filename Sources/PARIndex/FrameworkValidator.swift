@@ -185,7 +185,7 @@ public enum FrameworkValidator {
     }
 
     /// Builds the criteria tree from rows that have no defects.
-    static func tree(from rows: [TableRow]) -> [Criterion] {
+    package static func tree(from rows: [TableRow]) -> [Criterion] {
         func build(_ slice: ArraySlice<TableRow>, parent: String?) -> [Criterion] {
             var result: [Criterion] = []
             var index = slice.startIndex

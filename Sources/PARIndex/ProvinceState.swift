@@ -199,7 +199,7 @@ public struct ProvinceState: Sendable {
     }
 
     /// The results of `cycle` as this state gives them.
-    func results(of cycle: CycleRecord) throws -> CycleResults {
+    package func results(of cycle: CycleRecord) throws -> CycleResults {
         try CycleResults.compute(
             cycle: cycle, framework: { frameworks[$0] }, unitRecord: { unitRecord(cycle.opened.cycle, $0) },
             scoresOf: { scores(cycle.opened.cycle, $0) })

@@ -1,5 +1,5 @@
 import Foundation
-public import Ledger
+import Ledger
 
 extension ScoringLedger {
     /// Recomputes every projection from the events into the side that is not current, in write

@@ -29,7 +29,7 @@ public final class ScoringLedger: Sendable {
     }
 
     /// Runs `body` in a read transaction with the projections current in it.
-    func read<T>(_ body: (ProjectionReader, ScoringProjector) throws -> T) throws -> T {
+    package func read<T>(_ body: (ProjectionReader, ScoringProjector) throws -> T) throws -> T {
         try ledger.projections.read { txn in try body(txn, try generations.current(in: txn)) }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+package import Ledger
 
 /// The storage of the scoring projections: their databases, key layout and caches, typed reads of
 /// frameworks, cycles, units, scores and evidence, and the writes that keep them equal to the
@@ -16,7 +16,7 @@ import Ledger
 /// (cycle ‖ 0 ‖ unit ‖ 0 ‖ request → `ExplanationRecord`), and `par-objections` (cycle ‖ 0 ‖ objection →
 /// `ObjectionRecord`). A read-only ledger made before explanation requests (or objections) existed
 /// lacks `par-explanations` (or `par-objections`): it reads as empty.
-final class ScoringProjector: @unchecked Sendable {
+package final class ScoringProjector: @unchecked Sendable {
     static let databaseNames = [
         "par-frameworks", "par-cycles", "par-units", "par-scores", "par-evidence", "par-score-history",
         "par-cycle-versions", "par-explanations", "par-objections",
@@ -26,8 +26,8 @@ final class ScoringProjector: @unchecked Sendable {
     let cyclesDB: ProjectionDatabase
     let unitsDB: ProjectionDatabase
     let scoresDB: ProjectionDatabase
-    let evidenceDB: ProjectionDatabase
-    let historyDB: ProjectionDatabase
+    package let evidenceDB: ProjectionDatabase
+    package let historyDB: ProjectionDatabase
     let cycleVersionsDB: ProjectionDatabase
     /// Nil only in a read-only store written before explanation requests existed.
     let explanationsDB: ProjectionDatabase?
@@ -223,7 +223,7 @@ final class ScoringProjector: @unchecked Sendable {
         return found
     }
 
-    static func key(_ parts: String...) -> [UInt8] {
+    package static func key(_ parts: String...) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (index, part) in parts.enumerated() {

@@ -5,7 +5,7 @@ import Ledger
 /// records) use a compact binary layout, because the projector reads and writes them once per event;
 /// the rarer ones (cycles, evidence) are canonical JSON built by their own types. Both are deterministic, so a rebuild
 /// writes the same bytes.
-enum StateCoding {
+package enum StateCoding {
     static let version: UInt8 = 2
     /// Records written before N/A rejections, spot-check conclusions and self-assessors were kept.
     static let legacyVersion: UInt8 = 1
@@ -34,7 +34,7 @@ enum StateCoding {
         try ObjectionRecord(json: try JSONParser.parse(bytes))
     }
 
-    static func decodeEvidence(_ bytes: [UInt8]) throws -> PARPayload.EvidenceAdded {
+    package static func decodeEvidence(_ bytes: [UInt8]) throws -> PARPayload.EvidenceAdded {
         try PARPayload.EvidenceAdded(
             payload: try PayloadReader(try JSONParser.parse(bytes), type: PARPayload.EvidenceAdded.type))
     }
@@ -51,7 +51,7 @@ enum StateCoding {
         return out
     }
 
-    static func decodeScore(_ bytes: [UInt8]) throws -> CriterionScore {
+    package static func decodeScore(_ bytes: [UInt8]) throws -> CriterionScore {
         try reading(bytes) { reader, version in
             var score = CriterionScore()
             score.selfScore = try readOptional(&reader, readMark)

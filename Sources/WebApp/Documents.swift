@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Ledger
+import PARDocuments
 import PARIndex
 
 /// The documents a province issues (PARIndex `CycleDocuments`): each as the .xlsx file and as a page

@@ -4,6 +4,7 @@ public import Hummingbird
 import Ledger
 public import Logging
 import NIOPosix
+import PARBundle
 public import PARIndex
 import ServiceLifecycle
 

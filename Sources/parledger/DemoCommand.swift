@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import PARBundle
 import PARIndex
 import Scenarios
 import Transparency

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import PARDocuments
 import PARIndex
 
 /// `parledger document …`: the documents a province issues from a cycle, written as .xlsx.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import PARDocuments
 import PARIndex
 
 /// The documented exit codes of `parledger` beyond 0 (success) and 64 (usage).

@@ -4,6 +4,7 @@
 // FILE|null}`, and writes one line per job, `{"exit": N, "verdict": "…"}`, with exactly what
 // `parledger verify-bundle` prints last and exits with. Not part of the product.
 import Foundation
+import PARBundle
 import PARIndex
 
 while let line = readLine(strippingNewline: true) {

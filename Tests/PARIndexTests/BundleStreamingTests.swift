@@ -4,6 +4,7 @@ import PARFixtures
 import TestSupport
 import Testing
 
+@testable import PARBundle
 @testable import PARIndex
 
 /// What lets export and verify-bundle stream: the published results read from the score history

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import PARDocuments
 import PARFixtures
 import PARIndex
 import TestSupport

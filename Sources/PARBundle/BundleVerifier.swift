@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+import PARIndex
 
 /// Verifies a certified bundle (FORMAT.md, Verdicts): its layout, the checkpoint against the trust
 /// policy, the manifest that binds every file to it, every event's chain, signature, placement and
@@ -61,7 +62,7 @@ public struct BundleVerifier {
     /// trust policy's genesis.
     /// - Throws: only what is not the log's fault (the scratch storage failing, a bug).
     public static func verifyEvents(in directory: String, policy: TrustPolicy) throws -> Report {
-        var verifier = BundleVerifier(directory: directory, policy: policy)
+        let verifier = BundleVerifier(directory: directory, policy: policy)
         do {
             _ = try verifier.replayEvents(ledgerID: policy.ledgerID)
             return Report(checks: verifier.checks, failure: nil, untrustedFingerprint: nil)

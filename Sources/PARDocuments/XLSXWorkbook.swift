@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import PARIndex
 import ZIPFoundation
 
 /// A spreadsheet workbook a province prints, signs and files (Office Open XML, ECMA-376), written from

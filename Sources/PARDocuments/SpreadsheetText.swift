@@ -1,3 +1,5 @@
+import PARIndex
+
 /// Text written into a cell of a spreadsheet a person will open (CSV today, XLSX later): a cell that
 /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel and LibreOffice,
 /// so such a cell is prefixed with `'` unless it is a plain signed number ("+6.83", "-9").

@@ -1,4 +1,5 @@
 import Foundation
+import PARIndex
 
 /// Where a bundle verifier keeps the events' hashes while it reads a bundle:
 /// `parledger-replay-<pid>-<uuid>` in the temporary directory, removed by its owner when done.

@@ -1,4 +1,5 @@
 import Ledger
+import PARIndex
 
 /// The files a bundle derives from its events (FORMAT.md, Verdicts, step 7): frameworks, evidence,
 /// results and actors, each read as strict JSON first, then compared with what the replay gives.

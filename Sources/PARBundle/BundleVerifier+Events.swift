@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+import PARIndex
 
 /// Step 5 of FORMAT.md's Verdicts: the events, line by line, through the chain walk every verifier
 /// shares, and every rule of the cycle through `VerifierState`, in memory.

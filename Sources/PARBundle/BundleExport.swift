@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import PARIndex
 
 /// A bundle file written in pieces: the bytes go to the file in chunks of about 1 MiB while their
 /// SHA-256 and size are counted, so that a file of any length takes no more memory than a chunk.

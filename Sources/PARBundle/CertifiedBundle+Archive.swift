@@ -1,4 +1,5 @@
 import Foundation
+public import PARIndex
 import ZIPFoundation
 
 extension CertifiedBundle {

@@ -1,4 +1,5 @@
 import Foundation
+import PARIndex
 import XMLCoder
 import ZIPFoundation
 

@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+import PARIndex
 import ZIPFoundation
 
 /// The workbook's sheet names, its XML text and its zip container.

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+import PARIndex
 
 extension BundleVerifier {
     /// What a verifier prints and exits with (FORMAT.md, Verdicts), the same for `parledger

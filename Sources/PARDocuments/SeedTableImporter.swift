@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import PARIndex
 
 /// Reads a scoring table (Bảng 1 or Bảng 2) straight from a province's decision text, as printed:
 /// cells one per line (code, title, maximum, note), "ĐTXHH" in the note marking survey rows, and the

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import PARIndex
 
 /// A unit's whole self-assessment sheet (phiếu tự đánh giá), one row per criterion, checked as a
 /// whole before anything is signed: either every row is good, or every bad row is named with the

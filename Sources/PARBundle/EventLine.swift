@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import PARIndex
 
 /// The quick reading of one line of `events.jsonl`, for lines in the form the ledger writes: the
 /// members of the envelope in canonical order with plain ASCII strings, and a payload that is

@@ -1,4 +1,5 @@
 import Ledger
+public import PARIndex
 
 /// The documents a province issues from a cycle, as workbooks built only from the read models
 /// (`RankingReport`, `UnitScoresReport`, `CycleStatus`): the decision's annex (phụ lục), the appraisal
