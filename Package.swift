@@ -7,7 +7,8 @@ import PackageDescription
 /// → PARDocuments (sheets and workbooks in and out), PARBundle (the certified bundle: export and
 /// verify), Application (typed operations in, commands tried or appended out) and Scenarios (drives
 /// whole cycles: the demo, benchmarks, tests);
-/// Transparency (a Ledger published as C2SP tlog-tiles, witnesses, mirrors and monitors; no PAR rules);
+/// Transparency (a Ledger published as C2SP tlog-tiles, witnesses, mirrors and monitors; no PAR rules)
+/// and TransparencyServers (its HTTP faces);
 /// WebApp (HTTP API and Vietnamese pages over PARIndex; receipts cosigned through Transparency) and
 /// parledger (thin CLI, which also serves WebApp).
 let package = Package(
@@ -88,8 +89,13 @@ let package = Package(
         ),
         .target(
             name: "Transparency",
+            dependencies: ["Ledger"]
+        ),
+        .target(
+            name: "TransparencyServers",
             dependencies: [
                 "Ledger",
+                "Transparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,6 +103,7 @@ let package = Package(
         .executableTarget(
             name: "parledger",
             dependencies: [
+                "TransparencyServers",
                 "Application",
                 "PARBundle",
                 "PARDocuments",

@@ -17,7 +17,7 @@ public final class Witness: Sendable {
         public let contentType: String
         public let body: String
 
-        static func refuse(_ status: Int, _ reason: String) -> Answer {
+        package static func refuse(_ status: Int, _ reason: String) -> Answer {
             Answer(status: status, contentType: "text/plain; charset=utf-8", body: reason + "\n")
         }
     }

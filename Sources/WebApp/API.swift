@@ -249,7 +249,7 @@ struct API {
         let uploads = await sessions.uploads(session: session.token)
         let command = try service.command(for: operation, by: session.actor, uploaded: uploads)
         // The rules judge the command before anyone signs it: a refusal now is the one the append would give.
-        try await offloaded { try service.trial(command, keyID: session.keyID) }
+        _ = try await offloaded { try service.trial(command, keyID: session.keyID) }
         let head = try scoring.ledger.head()
         let prepared = SignedCommandDocument.prepare(
             command, ledgerID: scoring.ledger.id, basis: CommandBasis(sequence: head.count, hash: head.hash),

@@ -5,6 +5,7 @@ import Logging
 import PARBundle
 import PARIndex
 import Transparency
+import TransparencyServers
 
 /// `parledger tiles`: publish the ledger as a C2SP tlog-tiles log, cosigned by its witnesses.
 struct TilesCommand: ParsableCommand {

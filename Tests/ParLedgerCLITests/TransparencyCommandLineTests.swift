@@ -111,7 +111,7 @@ import Transparency
             with: KeyFile.read(directory.secretariatKey))
         try ledger.append(command)
         let (checkpoint, note) = try ledger.signedCheckpoint()
-        try StaticLog(directory: published).publish(ledger, checkpoint: checkpoint, note: note)
+        _ = try StaticLog(directory: published).publish(ledger, checkpoint: checkpoint, note: note)
 
         let alert = try CLI.run(["monitor", published, "--trust", policy, "--state", directory.path + "/mon", "--once"])
         #expect(alert.status == 1, "\(alert.output)\(alert.error)")

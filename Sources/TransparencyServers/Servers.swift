@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import Ledger
 public import Logging
+public import Transparency
 
 /// The HTTP faces of transparency: a witness's `POST /add-checkpoint` (C2SP tlog-witness) and a
 /// mirror's static tiles (C2SP tlog-tiles, read-only GET and HEAD). Both run until SIGINT or SIGTERM.
@@ -17,7 +18,7 @@ public enum TransparencyServer {
             let bytes = Array(body.readableBytesView)
             let answer =
                 bytes.count > Witness.maximumRequestBytes
-                ? Witness.Answer(status: 413, contentType: "text/plain; charset=utf-8", body: "request too large\n")
+                ? Witness.Answer.refuse(413, "request too large")
                 : witness.addCheckpoint(bytes)
             logger.info(
                 "add-checkpoint", metadata: ["status": "\(answer.status)", "answer": "\(answer.body.prefix(200))"])
