@@ -2,7 +2,9 @@
 import PackageDescription
 
 /// Layers, each importing only the one below it:
-/// CLMDB (C library) → LMDB (safe wrapper) → Ledger (generic events, hash chain, signatures)
+/// LedgerFormat (pure formats: canonical JSON, hashes, Merkle tree, keys and signed notes, trust policy,
+/// receipts; no storage) and CLMDB (C library) → LMDB (safe wrapper) → Ledger (the store: generic
+/// events, hash chain, streams, actors and signatures on LMDB)
 /// → PARIndex (the PAR domain: events, state and rules, operations, projections, read models)
 /// → PARDocuments (sheets and workbooks in and out), PARBundle (the certified bundle: export and
 /// verify), Application (typed operations in, commands tried or appended out) and Scenarios (drives
@@ -46,9 +48,14 @@ let package = Package(
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .target(
+            name: "LedgerFormat",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "Ledger",
             dependencies: [
                 "LMDB",
+                "LedgerFormat",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -59,17 +66,20 @@ let package = Package(
         .target(
             name: "PARDocuments",
             dependencies: [
-                "Ledger", "PARIndex",
+                "Ledger",
+                "LedgerFormat", "PARIndex",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]
         ),
         .target(
             name: "PARBundle",
-            dependencies: ["Ledger", "PARIndex", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "Ledger", "LedgerFormat", "PARIndex", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
-        .target(name: "Application", dependencies: ["Ledger", "PARIndex"]),
-        .target(name: "Scenarios", dependencies: ["Ledger", "PARIndex"]),
+        .target(name: "Application", dependencies: ["Ledger", "LedgerFormat", "PARIndex"]),
+        .target(name: "Scenarios", dependencies: ["Ledger", "LedgerFormat", "PARIndex"]),
         .target(
             name: "WebApp",
             dependencies: [
@@ -95,6 +105,7 @@ let package = Package(
             name: "TransparencyServers",
             dependencies: [
                 "Ledger",
+                "LedgerFormat",
                 "Transparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +131,7 @@ let package = Package(
             name: "ledger-workload",
             dependencies: [
                 "Ledger",
+                "LedgerFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -138,10 +150,10 @@ let package = Package(
             name: "bundle-verdicts", dependencies: ["PARBundle", "PARIndex"], path: "Tests/BundleVerdicts"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(
-            name: "PARFixtures", dependencies: ["Ledger", "PARIndex", "Scenarios", "TestSupport"],
+            name: "PARFixtures", dependencies: ["Ledger", "LedgerFormat", "PARIndex", "Scenarios", "TestSupport"],
             path: "Tests/PARFixtures"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LMDB", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerFormat", "LMDB", "TestSupport"]),
         .testTarget(
             name: "PARIndexTests",
             dependencies: [
@@ -149,7 +161,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "PARIndex", "Ledger", "TestSupport", "PARFixtures"]),
+            dependencies: ["Application", "PARIndex", "Ledger", "LedgerFormat", "TestSupport", "PARFixtures"]),
         .testTarget(
             name: "WebAppTests",
             dependencies: [
@@ -157,11 +169,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "TransparencyTests", dependencies: ["Transparency", "Ledger", "TestSupport"]),
+        .testTarget(
+            name: "TransparencyTests", dependencies: ["Transparency", "Ledger", "LedgerFormat", "TestSupport"]),
         .testTarget(
             name: "ParLedgerCLITests",
             dependencies: [
-                "Ledger", "LMDB", "PARIndex", "PARBundle", "Transparency", "TestSupport", "parledger",
+                "Ledger",
+                "LedgerFormat", "LMDB", "PARIndex", "PARBundle", "Transparency", "TestSupport", "parledger",
                 "ledger-workload",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 public import Foundation
 public import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// The application service over one PAR ledger: an operation in, the command that records it (tried

@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 /// One pass over the chain, event by event: sequence numbers without gaps, previous-hash links,
 /// each hash recomputed, stream versions, recorded times that never go back, and for every command

@@ -1,3 +1,5 @@
+public import LedgerFormat
+
 /// Where a signed command may land (FORMAT.md, Events): after the head its signer saw, and recorded
 /// close to the time its signer signed it. The ledger checks this where commands enter and every
 /// verifier checks it again, so the log operator can neither move a command before what its signer

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LedgerFormat
 
 /// Checks that a chain walk sets aside, to run on every core while it goes on: the Ed25519
 /// verification of each command's signature and the recomputation of each event's hash, which

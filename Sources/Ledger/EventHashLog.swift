@@ -1,4 +1,5 @@
 import Glibc
+public import LedgerFormat
 
 /// Every event's hash by sequence number, as a chain walk keeps them (a command's basis names an
 /// earlier event by its hash): 32 bytes an event in one buffer, or, given a file, in that file with

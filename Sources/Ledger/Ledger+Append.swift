@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 extension Ledger {
     /// Appends one command's events in one durable write transaction.

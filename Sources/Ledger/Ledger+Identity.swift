@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 extension Ledger {
     /// The actor `id` as the ledger's events define it now, or nil.

@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 /// The ledger's Merkle tree over the event sequence: leaf i is SHA-256(0x00 ‖ hash of event i + 1).
 ///

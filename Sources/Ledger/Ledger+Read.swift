@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 /// The ledger's last position: how many events it holds and the hash of the last one.
 public struct LedgerHead: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerFormat
 
 extension Ledger {
     /// Hands `body` the events `first...last` in batches of `batchSize`, in order, each batch already

@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 /// The first thing `verify` found wrong, named by the sequence number where it shows.
 public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {

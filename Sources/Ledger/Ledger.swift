@@ -1,5 +1,6 @@
 import Foundation
 public import LMDB
+public import LedgerFormat
 
 /// How a ledger is opened.
 public struct LedgerOptions: Sendable {

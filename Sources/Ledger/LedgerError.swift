@@ -1,4 +1,5 @@
 import LMDB
+public import LedgerFormat
 
 /// Everything the ledger refuses or cannot do, with a message that says what and where, and a hint
 /// that says what to do.

@@ -1,4 +1,5 @@
 import Foundation
+public import LedgerFormat
 
 extension Ledger {
     /// The file beside the ledger's data that holds the log's own checkpoint key.

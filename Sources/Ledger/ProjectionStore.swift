@@ -1,4 +1,5 @@
 import LMDB
+import LedgerFormat
 
 /// Where a module built on the ledger keeps its own databases (projections, read models), in the
 /// ledger's storage and in its transactions, without seeing the storage engine.

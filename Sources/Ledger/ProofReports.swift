@@ -1,3 +1,5 @@
+public import LedgerFormat
+
 /// That an event is in the log's tree of a given size: the RFC 9162 inclusion proof with its leaf
 /// and root, and whether it verifies — the read model of `parledger prove inclusion` and of the
 /// auditor's event page (JSON: schemas/read-models/inclusion-proof.schema.json).

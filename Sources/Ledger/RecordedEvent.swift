@@ -1,4 +1,5 @@
 import Foundation
+public import LedgerFormat
 
 /// An event as the ledger recorded it: its place in the global sequence and in its stream, who
 /// recorded it and when, and the hash chain that seals it.
@@ -212,4 +213,12 @@ extension RecordedEvent {
             previousHash: previous, hash: hash, signedAt: signedAt, basis: basis
         )
     }
+}
+
+/// What appending one command did.
+public struct AppendResult: Sendable {
+    /// The command's events as recorded (the earlier ones when the command was a repeat).
+    public let events: [RecordedEvent]
+    /// True when the command id was already in the ledger and nothing new was appended.
+    public let wasAlreadyRecorded: Bool
 }

@@ -1,3 +1,5 @@
+public import LedgerFormat
+
 /// A command's signing bytes as a document a signer holds apart from the log: a web page asks the
 /// server to prepare a command, shows it, signs exactly these bytes with a key the server never
 /// sees, and sends back the document and the signature. The server rebuilds the command from the

@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import LedgerFormat
 
 /// What a witness remembers of each log it cosigns, in an LMDB environment of its own: the last
 /// checkpoint it cosigned per origin, decided on and replaced in one write transaction (so two

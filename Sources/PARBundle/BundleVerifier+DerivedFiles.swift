@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The files a bundle derives from its events (FORMAT.md, Verdicts, step 7): frameworks, evidence,

@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// Step 5 of FORMAT.md's Verdicts: the events, line by line, through the chain walk every verifier

@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+public import LedgerFormat
 import PARIndex
 
 /// Verifies a certified bundle (FORMAT.md, Verdicts): its layout, the checkpoint against the trust

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 public import PARIndex
 
 /// The verdict of a bundle check: passed, or the first failure with its code (FORMAT.md, Verdicts).

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The quick reading of one line of `events.jsonl`, for lines in the form the ledger writes: the

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The state a bundle verifier folds from events that arrive in order, every rule of the cycle

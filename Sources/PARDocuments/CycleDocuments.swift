@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 public import PARIndex
 
 /// The documents a province issues from a cycle, as workbooks built only from the read models

@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// Reads a scoring table (Bảng 1 or Bảng 2) straight from a province's decision text, as printed:

@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 public import PARIndex
 
 /// A unit's whole self-assessment sheet (phiếu tự đánh giá), one row per criterion, checked as a

@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+public import LedgerFormat
 public import PARIndex
 import ZIPFoundation
 

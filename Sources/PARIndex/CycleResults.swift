@@ -1,4 +1,5 @@
-public import Ledger
+package import Ledger
+public import LedgerFormat
 
 /// One field's result for a unit: points against the applicable maximum.
 public struct FieldResult: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The council as a body: members in their fields, the chair, N/A rejections, seal, reopening, close.
 extension CycleRules {

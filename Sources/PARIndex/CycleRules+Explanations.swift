@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// Explanations (giải trình) during appraisal: a council member asks about a criterion in their
 /// fields, the unit answers citing documents, both before the unit's appraisal is sealed.

@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// How long after publication a unit may object: until the end of the day `days` days after the
 /// publication's decision date (`ResultsPublished.date`), that day taken in the province's time,

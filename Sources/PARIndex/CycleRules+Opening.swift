@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// Frameworks, evidence, opening a cycle, deadlines and exclusions.
 extension CycleRules {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The survey, publication with its prerequisites, and corrections after it (citing, when they resolve
 /// one, an objection: `CycleRules+Objections`).

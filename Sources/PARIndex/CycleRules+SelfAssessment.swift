@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The unit's self-assessment: scores, not-applicable claims, submission, withdrawal.
 extension CycleRules {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The spot-check: the committed draw, its scores and conclusions.
 extension CycleRules {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// Every rule of the cycle (FORMAT.md, Rules of the cycle), checked against the state the preceding
 /// events left, and the event folded into that state when every rule holds (`ProvinceState.evolve`).

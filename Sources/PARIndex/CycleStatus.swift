@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// Where a cycle stands and what is still missing — each unit's stage, deadline and lateness,
 /// spot-check and survey, the council, the draw's commitment and close, the publication — the read

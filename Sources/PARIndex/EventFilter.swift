@@ -1,4 +1,5 @@
 public import Ledger
+public import LedgerFormat
 
 /// Which events a person looks for in the history: by cycle, unit, criterion, actor, the role the
 /// actor holds, type and recording time. Every condition given must hold. The CLI's `log` and the

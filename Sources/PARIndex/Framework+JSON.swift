@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// The JSON form of frameworks (schemas/framework.schema.json): what `framework import` writes and
 /// `framework validate` and `register` read. Points are strings ("1.5").

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The kinds of unit a province scores, each on its own table and ranked separately.
 public enum UnitKind: String, Sendable, CaseIterable {

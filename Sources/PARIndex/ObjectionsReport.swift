@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// A cycle's objections (kiến nghị) after publication, in filing order — who objected to what and why,
 /// the secretariat's answer, and the corrections that cite each — the read model of

@@ -1,4 +1,5 @@
 public import Ledger
+public import LedgerFormat
 
 /// Who may append what in a PAR Index ledger: each event type declares its roles (`PAREvent.roles`;
 /// actor events are the secretariat's), a unit officer

@@ -1,4 +1,5 @@
 public import Ledger
+import LedgerFormat
 
 /// The two sides the projections alternate between, and which one is current: a rebuild fills the
 /// side that is not current while commands go on being judged against the current one, then switches

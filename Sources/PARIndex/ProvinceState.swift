@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import LedgerFormat
 
 /// The whole scoring state of a province after some event, as a value: frameworks, documents, and
 /// every cycle with its units, scores, council, draw, publication, explanation requests and

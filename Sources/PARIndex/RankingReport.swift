@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// A cycle's ranking as people read it — rank, points, index, class, eligibility — with each unit's
 /// change on the previous cycle computed from the published values (index points and places), the

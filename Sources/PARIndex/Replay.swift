@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import LedgerFormat
 
 /// One event in the history of a score or of a unit's total.
 public struct TraceEntry: Sendable {

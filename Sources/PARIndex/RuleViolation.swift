@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// A PAR rule an event breaks (DOMAIN.md, "Rules the ledger enforces"); the command is refused
 /// and nothing is appended. Its kind says whether the input itself is wrong, the actor may not do

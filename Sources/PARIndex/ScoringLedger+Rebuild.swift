@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 extension ScoringLedger {
     /// Recomputes every projection from the events into the side that is not current, in write

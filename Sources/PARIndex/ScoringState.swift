@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// Who set a value, when, and why: every point in the projections traces back to one event.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import LedgerFormat
 
 /// The documented spot-check draw that nobody can steer (FORMAT.md, Rules of the cycle): before any
 /// appraisal, the steering committee commits to a secret (SHA-256 of 32 random bytes); after the

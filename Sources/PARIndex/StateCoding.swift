@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// How the projections are stored. The records written on every event (criterion scores and unit
 /// records) use a compact binary layout, because the projector reads and writes them once per event;

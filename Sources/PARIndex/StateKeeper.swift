@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The snapshot databases: `par-snapshot-index` (big-endian sequence → the hash of that event),
 /// `par-snapshots` (big-endian sequence → the snapshot's header) and `par-snapshot-parts` (the parts

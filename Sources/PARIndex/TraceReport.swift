@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// How a criterion's score, or a unit's total, came to be: every event that changed it, each with
 /// the criterion, old → new, the actor and their roles, the reason and the evidence cited — the read

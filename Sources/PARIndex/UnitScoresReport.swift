@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// A unit's scores per criterion — each stage's mark with who set it, when, why and on what
 /// evidence, the one that counts, and the council's requests for explanations with the unit's

@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 
 /// Dates and times as people in Vietnam read them (UTC+07:00, day/month/year), for the documents
 /// and pages the province issues; events keep ISO 8601 UTC.

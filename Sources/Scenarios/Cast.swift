@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 public import PARIndex
 
 /// One actor of a province as the ledger enrols it: its id and display name.

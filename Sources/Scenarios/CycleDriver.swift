@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// Drives a province's PAR cycles through the library as its actors would, each stage signed by the

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// The stages of a cycle in the order `CycleDriver.run` drives them.

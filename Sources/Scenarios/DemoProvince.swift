@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// Điện Biên as the demo has it: its 18 provincial departments and 10 districts, who plays each part,

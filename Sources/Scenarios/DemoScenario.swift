@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// Where the demo keeps what lies outside its ledger; the caller decides where that is.

@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The demo's appraisal, survey and spot-checks.

@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The demo's actors and choices. As `Signatories` it signs each command with the acting person's key

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// Reproducible secrets and keys: each is SHA-256 of "label|name", so that the same label (the demo's
 /// seed, the benchmarks' name) always gives the same actors' keys and draws, and the same ledger.

@@ -1,4 +1,5 @@
 public import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// How a PAR ledger's actors are enrolled, written once for the CLI, the demo, the benchmarks and the tests.

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// The actors' keys and where their signed commands go: straight into the ledger (the demo), or
 /// queued and appended in batches (the benchmarks). The driver never holds a private key.

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 public import PARIndex
 
 /// A unit's self-assessment as `SyntheticScoring` makes it: its events, and the points it gave itself

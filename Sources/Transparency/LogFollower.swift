@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// Follows a tiled log and keeps a verified copy of it as tiles in a folder (what a mirror serves and
 /// a monitor checks): each new checkpoint must carry the log's signature and the trust policy's

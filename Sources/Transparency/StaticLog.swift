@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import LedgerFormat
 
 /// Publishes a ledger as a C2SP tlog-tiles log in a folder that any static file server can serve:
 /// the tiles, entry bundles and event bundles a new checkpoint needs, then the checkpoint itself, last.

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// Where a tiled log is read from: a folder, or an http(s) URL prefix (nginx, a CDN, a mirror).
 public struct TileSource: Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+import LedgerFormat
 
 /// A C2SP tlog-witness witness: cosigns a log's checkpoint only when the log's key signed it and it
 /// extends, by a verified consistency proof, the last checkpoint this witness cosigned for that log.

@@ -1,5 +1,6 @@
 import Foundation
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// A witness's private key and name, in the file format of signed-note private keys:
 /// `PRIVATE+KEY+<name>+<key hash>+<base64(0x04 ‖ Ed25519 seed)>`, type 0x04 for C2SP tlog-cosignature

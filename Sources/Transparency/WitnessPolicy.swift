@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// The logs a witness cosigns, each named by its checkpoint key: `parledger-witness-policy/1`, then one
 /// `log <verifier key>` line per log (the key's name is the log's origin); `#` starts a comment.

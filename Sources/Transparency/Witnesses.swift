@@ -1,5 +1,6 @@
 public import Foundation
 public import Ledger
+public import LedgerFormat
 
 /// The witnesses a ledger sends its checkpoints to (the provincial inspectorate, the Ministry of
 /// Home Affairs…), kept beside the ledger in `witnesses.txt`: one `witness <verifier key> <URL>`

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import Ledger
+import LedgerFormat
 public import Logging
 public import Transparency
 

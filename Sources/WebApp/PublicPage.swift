@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Ledger
+import LedgerFormat
 import PARBundle
 import PARIndex
 import ServiceLifecycle

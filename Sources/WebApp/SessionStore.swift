@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The server's memory of who is logged in: single-use login challenges, sessions with their CSRF

@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// The words the pages use for the system's terms: roles, stages, kinds of refusal.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import Ledger
+import LedgerFormat
 public import Logging
 import NIOPosix
 import PARBundle

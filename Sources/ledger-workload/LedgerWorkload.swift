@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// Appends synthetic commands to a ledger and reports each one as soon as it is committed.
 ///

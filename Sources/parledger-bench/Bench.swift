@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Ledger
+import LedgerFormat
 import PARIndex
 import Scenarios
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Ledger
+import LedgerFormat
 
 /// The signed commands of an `append` run, batch by batch, as `core` appends them again: each
 /// batch with the time its events were recorded at and whether it was timed, each command as its

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import PARIndex
 
 /// Writes a file only its owner may read (a secret), refusing to overwrite one.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ledger
+import LedgerFormat
 
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

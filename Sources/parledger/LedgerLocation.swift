@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The `--ledger` option shared by every command that touches a ledger.
 struct LedgerLocation: ParsableArguments {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ledger
+import LedgerFormat
 import PARIndex
 
 struct LogCommand: ParsableCommand {

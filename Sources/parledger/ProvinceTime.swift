@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 
 /// The times people type and read on the command line, in the province's time zone: UTC+07:00
 /// (Asia/Ho_Chi_Minh) unless `$PARLEDGER_UTC_OFFSET` names another offset (`+08:00`). Events keep ISO

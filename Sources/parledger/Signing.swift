@@ -2,6 +2,7 @@ import Application
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerFormat
 import PARIndex
 import Transparency
 

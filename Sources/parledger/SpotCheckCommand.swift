@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import Ledger
+import LedgerFormat
 public import PARIndex
 
 extension UnitKind: ExpressibleByArgument {}

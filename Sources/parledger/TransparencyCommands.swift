@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerFormat
 import Logging
 import PARBundle
 import PARIndex

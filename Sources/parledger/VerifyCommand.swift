@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ledger
+import LedgerFormat
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Application
 import Ledger
+import LedgerFormat
 import PARFixtures
 import PARIndex
 import TestSupport

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 /// The envelope's hex, base64 and timestamps are written straight into its bytes.
 @Suite struct EncodingTests {

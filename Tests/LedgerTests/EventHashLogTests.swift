@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 /// The streaming pieces of a bundle verification: every event's hash kept in a file with only the
 /// last ones in memory, and the Merkle root computed as the leaves arrive.

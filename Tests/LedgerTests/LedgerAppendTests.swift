@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 @Suite struct LedgerAppendTests {
     @Test func eventsGetGapFreeSequenceNumbersAndEachLinksToThePreviousHash() throws {

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 private func hex(_ text: String) -> [UInt8] {
     var bytes: [UInt8] = []

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 /// What the log host cannot hide (FORMAT.md, Events): a signed command appended a second time, and an
 /// envelope field nobody signs. `ChainWalk` is what `parledger verify`, the monitor and the bundle

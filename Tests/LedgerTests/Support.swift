@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import TestSupport
 
 func draft(_ stream: String = "unit/so-noi-vu/2019", _ points: String = "1.5", criterion: String = "1.1") -> EventDraft

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 /// Changes made beneath the ledger, through raw LMDB, must be caught by `verify`.
 @Suite struct TamperTests {

@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+public import LedgerFormat
 public import PARIndex
 import Scenarios
 public import TestSupport

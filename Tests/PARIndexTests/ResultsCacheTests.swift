@@ -1,4 +1,5 @@
 import Ledger
+import LedgerFormat
 import PARFixtures
 import PARIndex
 import Testing

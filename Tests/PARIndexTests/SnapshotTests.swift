@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import PARFixtures
 import Testing
 
@@ -205,7 +206,7 @@ import Testing
             var state = try ProvinceState().evolving(events.prefix(kept))
             let before = bytes(state)
             var undo = ProvinceState.UndoLog()
-            for event in events.dropFirst(kept) { try state.evolve(event, payload: nil, undo: &undo) }
+            for event in events.dropFirst(kept) { _ = try state.evolve(event, payload: nil, undo: &undo) }
             // The first event again, refused, half folded in.
             #expect(throws: RuleViolation.self) { try state.evolve(events[kept], payload: nil, undo: &undo) }
             #expect(bytes(state) != before)

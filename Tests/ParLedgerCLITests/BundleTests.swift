@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import LedgerFormat
 
 /// One demo ledger, its bundle and trust policy, shared by the tamper tests (each works on a copy).
 final class DemoBundle: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import PARIndex
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import LMDB
 import Ledger
+import LedgerFormat
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerFormat
 import TestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
+import LedgerFormat
 import Logging
 import NIOCore
 import PARFixtures

@@ -1,3 +1,5 @@
+public import LedgerFormat
+
 /// A role held by an actor, limited to a scope (for instance one unit) or unlimited when `scope` is nil.
 public struct RoleGrant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let role: String

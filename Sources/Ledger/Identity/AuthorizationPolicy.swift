@@ -1,3 +1,5 @@
+public import LedgerFormat
+
 /// Decides whether an actor may issue a command: which roles may append which event types, and
 /// within which scope. The ledger checks identity (actor, key, signature) itself and then asks the
 /// policy, inside the write transaction, before anything is appended.

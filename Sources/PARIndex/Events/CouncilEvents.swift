@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // The appraisal council: its members, their appraisals, the chair's seal and reopening, and the close of the appraisal.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

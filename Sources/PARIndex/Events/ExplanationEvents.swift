@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // The council's requests for explanations (giải trình) and the unit's answers.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

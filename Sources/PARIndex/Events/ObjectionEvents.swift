@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // A unit's objections (kiến nghị) to its published result and the secretariat's answers.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // The events that set a province and its cycles up: documents, frameworks, a cycle's opening, a unit's deadline and its exclusion from the ranking.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

@@ -1,4 +1,5 @@
 public import Ledger
+public import LedgerFormat
 
 /// One kind of PAR event as a Swift type: its type name, the roles that may record it, the stream it
 /// belongs to, and its payload as JSON in both directions — one JSON path, canonical by construction,

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// Reads the members of a payload object with the messages FORMAT.md's rules give: a missing member,
 /// or one of the wrong JSON type, breaks the rule; `null` counts as absent for optional members.

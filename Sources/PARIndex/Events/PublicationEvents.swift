@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // The survey's points, the publication of the results and the corrections after it.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

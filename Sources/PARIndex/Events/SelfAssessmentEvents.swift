@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // The unit's self-assessment: scores, not-applicable marks, its submission and its withdrawal.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

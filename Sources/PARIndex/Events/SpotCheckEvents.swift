@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 // The steering committee's spot-check (phúc tra): the committed secret, the draw, its scores and conclusions.
 // Each event type: its payload, its type name, roles, stream and canonical coding (PAREvent), and

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// The operations on actors: enrolment, roles, keys and suspension (the secretariat's, or an
 /// actor's own key rotation).

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// The operations on a province's frameworks and cycles: registering a framework, opening a cycle,
 /// the council, closing the appraisal, the spot-check draw, the survey, publication, and documents.

@@ -1,5 +1,6 @@
 public import Foundation
 public import Ledger
+public import LedgerFormat
 
 /// One thing a person asks the ledger to record, as a typed value both front ends decode their input
 /// into (the CLI from its arguments, the web from `{"operation": …, …}`): the domain core turns it into

@@ -1,4 +1,5 @@
-public import Ledger
+import Ledger
+public import LedgerFormat
 
 /// The operations on one unit of a cycle: its officers' self-assessment and answers, the council's
 /// appraisal, the steering committee's spot-check, the secretariat's extensions and corrections, and

@@ -14,6 +14,10 @@ public struct Receipt: Sendable, Hashable {
         public let sequence: UInt64
         public let hash: EventHash
         public let proof: [MerkleTree.Hash]
+
+        package init(sequence: UInt64, hash: EventHash, proof: [MerkleTree.Hash]) {
+            (self.sequence, self.hash, self.proof) = (sequence, hash, proof)
+        }
     }
 
     public let ledgerID: String
@@ -27,17 +31,6 @@ public struct Receipt: Sendable, Hashable {
         public let description: String
         /// Whether the only thing wrong is that too few of the policy's witnesses cosign.
         public var lacksQuorum = false
-    }
-
-    /// The receipt of `events` (one command's), with a checkpoint of the whole ledger signed now.
-    public static func issue(for events: [RecordedEvent], commandID: String, by ledger: Ledger) throws -> Receipt {
-        let (checkpoint, note) = try ledger.signedCheckpoint()
-        let entries = try events.map { event in
-            Entry(
-                sequence: event.sequence, hash: event.hash,
-                proof: try ledger.inclusionProof(sequence: event.sequence, size: checkpoint.size).proof)
-        }
-        return Receipt(ledgerID: ledger.id, commandID: commandID, entries: entries, checkpointNote: note)
     }
 
     /// The same receipt with `note`, the same checkpoint with more signatures (witnesses' cosignatures).
@@ -97,7 +90,7 @@ public struct Receipt: Sendable, Hashable {
         self.init(ledgerID: ledgerID, commandID: commandID, entries: entries, checkpointNote: note)
     }
 
-    init(ledgerID: String, commandID: String, entries: [Entry], checkpointNote: String) {
+    package init(ledgerID: String, commandID: String, entries: [Entry], checkpointNote: String) {
         self.ledgerID = ledgerID
         self.commandID = commandID
         self.entries = entries

@@ -5,7 +5,7 @@ import Glibc
 /// the 32-byte seed; written with mode 0600 and refused when group or others may read them.
 /// The matching `.pub` file holds the base64 public key on one line.
 public enum KeyFile {
-    static let header = "parledger-ed25519-private-key"
+    package static let header = "parledger-ed25519-private-key"
 
     /// Why a key file was refused.
     public struct Problem: KindedError, Equatable {

@@ -55,7 +55,7 @@ extension String {
     /// modifiers), Latin Extended Additional (U+1E00–U+1EFF, Vietnamese's precomposed letters) and
     /// General Punctuation after U+200F (dashes, quotes). Such text needs no normalising, which is most of
     /// what the ledger reads; anything else goes through Foundation.
-    var isNFCByItsScalars: Bool {
+    package var isNFCByItsScalars: Bool {
         let isPlain = { (byte: UInt8) in byte < 0x80 }
         if utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPlain) }) ?? utf8.allSatisfy(isPlain) {
             return true

@@ -30,7 +30,7 @@ public enum MerkleTree {
     public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))
 
     /// The largest power of two smaller than `n` (n > 1).
-    static func split(_ n: UInt64) -> UInt64 {
+    package static func split(_ n: UInt64) -> UInt64 {
         var k: UInt64 = 1
         while k << 1 < n { k <<= 1 }
         return k

@@ -29,7 +29,7 @@ public enum MerkleTiles {
     }
 
     /// The root of the perfect tree over `hashes` (a power of two of them, 32 bytes each).
-    static func root(of hashes: ArraySlice<UInt8>) -> MerkleTree.Hash {
+    package static func root(of hashes: ArraySlice<UInt8>) -> MerkleTree.Hash {
         var level = Array(hashes)
         var count = level.count / 32
         level.withUnsafeMutableBytes { buffer in
@@ -51,7 +51,7 @@ public enum MerkleTiles {
     }
 
     /// The key of tile (level, index) in the `merkle` database: `T`, the level, the big-endian index.
-    static func key(level: Int, index: UInt64) -> [UInt8] {
+    package static func key(level: Int, index: UInt64) -> [UInt8] {
         [UInt8(ascii: "T"), UInt8(level)] + bigEndianBytes(index)
     }
 
@@ -103,7 +103,7 @@ public enum MerkleTiles {
 
         /// The tiles to store for what was appended since the last call: every tile filled, and every
         /// edge tile that grew.
-        mutating func takeChanges() -> [(level: Int, index: UInt64, hashes: [UInt8])] {
+        package mutating func takeChanges() -> [(level: Int, index: UInt64, hashes: [UInt8])] {
             let changes =
                 filled + grown.sorted().compactMap { level in edge[level].map { (level, $0.index, $0.hashes) } }
             filled.removeAll()
@@ -125,7 +125,7 @@ public enum MerkleTiles {
         public let reason: String
         public var description: String { reason }
 
-        init(_ level: Int, _ index: UInt64, _ what: String) {
+        package init(_ level: Int, _ index: UInt64, _ what: String) {
             reason = "the Merkle tile \(level)/\(index) \(what)"
         }
     }

@@ -8,7 +8,7 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     /// The hash that the first event links back to: 32 zero bytes.
     public static let genesis = EventHash(unchecked: [UInt8](repeating: 0, count: 32))
 
-    init(unchecked bytes: [UInt8]) {
+    package init(unchecked bytes: [UInt8]) {
         self.bytes = bytes
     }
 
@@ -51,7 +51,7 @@ private func hexValue(_ digit: UInt8) -> UInt8? {
 }
 
 /// Appends `bytes` as lowercase hex digits.
-func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
+package func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
     let digits: StaticString = "0123456789abcdef"
     for byte in bytes {
         out.append(digits.utf8Start[Int(byte >> 4)])
@@ -60,7 +60,7 @@ func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
 }
 
 /// Appends `bytes` in base64 (RFC 4648, with padding), as `Data.base64EncodedString()` writes it.
-func appendBase64(_ bytes: [UInt8], to out: inout [UInt8]) {
+package func appendBase64(_ bytes: [UInt8], to out: inout [UInt8]) {
     let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     func append(_ group: UInt32, symbols: Int) {
         for shift in stride(from: 18, through: 0, by: -6).prefix(symbols) {

@@ -34,7 +34,7 @@ public enum Slug {
 /// Python verifier, not the runtime's Unicode tables, so that every machine gives the same verdict.
 public enum DisplayName {
     public static let maximumLength = 200
-    static let punctuation: Set<Unicode.Scalar> = [" ", ".", ",", "-", "(", ")", "/", "&", "'", ":", ";"]
+    package static let punctuation: Set<Unicode.Scalar> = [" ", ".", ",", "-", "(", ")", "/", "&", "'", ":", ";"]
 
     /// Whether `scalar` may be part of a display name.
     public static func allows(_ scalar: Unicode.Scalar) -> Bool {

@@ -38,7 +38,7 @@ public struct UTCOffset: Sendable, Hashable, CustomStringConvertible {
         return (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
-    var milliseconds: Int64 { Int64(minutes) * 60_000 }
+    package var milliseconds: Int64 { Int64(minutes) * 60_000 }
 }
 
 extension Timestamp {

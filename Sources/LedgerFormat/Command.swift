@@ -26,7 +26,7 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
     /// The stream's last event must have this version (versions start at 1).
     case exactly(UInt64)
 
-    func admits(_ actual: UInt64) -> Bool {
+    package func admits(_ actual: UInt64) -> Bool {
         switch self {
         case .any: true
         case .noStream: actual == 0
@@ -104,7 +104,7 @@ public struct Command: Sendable, Hashable {
     }
 
     /// The signing bytes with the events' payloads already in canonical JSON, in order.
-    func signingBytes(ledgerID: String, payloads: [[UInt8]]) -> [UInt8] {
+    package func signingBytes(ledgerID: String, payloads: [[UInt8]]) -> [UInt8] {
         Self.signingBytes(
             id: id, actor: actor, correlationID: correlationID, ledgerID: ledgerID, signedAt: signedAt, basis: basis,
             events: zip(events, payloads).map { ($0.stream, $0.type, $0.schemaVersion, $1) }
@@ -112,7 +112,7 @@ public struct Command: Sendable, Hashable {
     }
 
     /// The signing bytes from the parts events record, with payloads already in canonical JSON.
-    static func signingBytes(
+    package static func signingBytes(
         id: String, actor: String, correlationID: String, ledgerID: String, signedAt: Timestamp?, basis: CommandBasis?,
         events: [(stream: String, type: String, schemaVersion: Int, payload: [UInt8])]
     ) -> [UInt8] {
@@ -147,12 +147,4 @@ public struct Command: Sendable, Hashable {
         out.append(UInt8(ascii: "}"))
         return out
     }
-}
-
-/// What appending one command did.
-public struct AppendResult: Sendable {
-    /// The command's events as recorded (the earlier ones when the command was a repeat).
-    public let events: [RecordedEvent]
-    /// True when the command id was already in the ledger and nothing new was appended.
-    public let wasAlreadyRecorded: Bool
 }

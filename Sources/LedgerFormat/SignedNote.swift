@@ -45,7 +45,7 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The first 4 bytes of SHA-256(name ‖ "\n" ‖ type ‖ public key), big-endian.
-    static func hash(name: String, kind: Kind, publicKey: PublicKey) -> UInt32 {
+    package static func hash(name: String, kind: Kind, publicKey: PublicKey) -> UInt32 {
         let digest = Array(
             SHA256.hash(data: Array(name.utf8) + [0x0A, kind.rawValue] + publicKey.rawRepresentation))
         return digest.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
@@ -85,7 +85,7 @@ public enum SignedNote {
     /// A key name (C2SP signed-note): non-empty, without White_Space (the explicit list of
     /// `WhiteSpace`) or plus signs; control characters are refused in the whole note. Names are
     /// compared byte for byte, never as canonically equivalent text.
-    static func isValidName(_ name: some StringProtocol) -> Bool {
+    package static func isValidName(_ name: some StringProtocol) -> Bool {
         !name.isEmpty && !name.unicodeScalars.contains { $0 == "+" || $0.value < 0x20 || WhiteSpace.contains($0) }
     }
 
@@ -256,7 +256,7 @@ public struct Checkpoint: Sendable, Hashable {
     }
 
     /// A tree size as tlog-checkpoint writes it: ASCII decimal, no sign, no leading zero, below 2^63.
-    static func size(_ text: String) -> UInt64? {
+    package static func size(_ text: String) -> UInt64? {
         let digits = Array(text.utf8)
         guard (1...19).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
             digits.count == 1 || digits[0] != 0x30, let value = UInt64(text), value <= UInt64(Int64.max)

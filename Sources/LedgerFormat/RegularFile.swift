@@ -14,6 +14,10 @@ public enum RegularFile {
 
         public let kind: Kind
         public let description: String
+
+        package init(kind: Kind, description: String) {
+            (self.kind, self.description) = (kind, description)
+        }
     }
 
     /// Opens `path` for reading after checking that it is a regular file reached without a symlink.
