@@ -60,29 +60,62 @@ struct Documents {
         try explorer.admit(context)
         let cycle = try context.parameters.require("cycle")
         let workbook = try make(cycle)
-        var data = try explorer.common(context, workbook.title, "document")
-        data["download"] = "/cycles/\(cycle)/\(xlsx)"
-        data["sheets"] = workbook.sheets.map { sheet in
-            [
-                "name": sheet.name,
-                "rows": sheet.rows.map { row in
-                    [
-                        "style": "\(row.style)", "isHeader": row.style == .header,
-                        "cells": row.cells.map(Self.cell),
-                        "span": row.cells.count == 1 ? sheet.columnCount : 1,
-                    ] as [String: Any]
-                },
-            ] as [String: Any]
-        }
-        return renderer.render("document", data)
+        return renderer.render(
+            "document", header: try explorer.header(context, title: workbook.title, page: "document"),
+            DocumentPage(workbook, download: "/cycles/\(cycle)/\(xlsx)"))
     }
+}
 
-    static func cell(_ value: XLSXWorkbook.Value) -> [String: Any] {
+/// A document as a page that prints on A4 landscape (`document.mustache`): each sheet of its workbook
+/// as a table, and the link to the .xlsx file.
+struct DocumentPage: PageModel {
+    let download: String
+    let sheets: [DocumentSheet]
+}
+
+/// A sheet of the workbook.
+struct DocumentSheet {
+    let name: String
+    let rows: [DocumentRow]
+}
+
+/// A row of a sheet in its style; a row of one cell spans every column.
+struct DocumentRow {
+    let style: String
+    let isHeader: Bool
+    let span: Int
+    let cells: [DocumentCell]
+}
+
+/// A cell's text, and whether it is a number (aligned right).
+struct DocumentCell {
+    let text: String
+    var number = false
+}
+
+extension DocumentPage {
+    init(_ workbook: XLSXWorkbook, download: String) {
+        self.init(
+            download: download,
+            sheets: workbook.sheets.map { sheet in
+                DocumentSheet(
+                    name: sheet.name,
+                    rows: sheet.rows.map { row in
+                        DocumentRow(
+                            style: "\(row.style)", isHeader: row.style == .header,
+                            span: row.cells.count == 1 ? sheet.columnCount : 1, cells: row.cells.map(DocumentCell.init))
+                    })
+            })
+    }
+}
+
+extension DocumentCell {
+    init(_ value: XLSXWorkbook.Value) {
         switch value {
-        case .text(let text): ["text": text]
-        case .points(let points): ["text": Vietnamese.number(points.formatted(decimals: 2)), "number": true]
-        case .integer(let number): ["text": String(number), "number": true]
-        case .empty: ["text": ""]
+        case .text(let text): self.init(text: text)
+        case .points(let points): self.init(text: Vietnamese.number(points.formatted(decimals: 2)), number: true)
+        case .integer(let number): self.init(text: String(number), number: true)
+        case .empty: self.init(text: "")
         }
     }
 }

@@ -50,15 +50,14 @@ struct Explorer {
         }
     }
 
-    func common(_ context: WebContext, _ title: String, _ page: String) throws -> [String: Any] {
-        var data: [String: Any] = ["title": title, "page": page]
-        if let session = context.session, let actor = try scoring.ledger.actor(session.actor) {
-            data["signedIn"] = true
-            data["actor"] = actor.id
-            data["actorName"] = actor.name
-            data["csrf"] = session.csrf
+    /// The header of the explorer's pages (and of the public and document pages): who is logged in, if
+    /// anyone, without their roles.
+    func header(_ context: WebContext, title: String, page: String) throws -> PageHeader {
+        guard let session = context.session, let actor = try scoring.ledger.actor(session.actor) else {
+            return PageHeader(title: title, page: page, signedIn: false)
         }
-        return data
+        return PageHeader(
+            title: title, page: page, signedIn: true, actor: actor.id, actorName: actor.name, csrf: session.csrf)
     }
 
     static func sequence(_ context: WebContext) throws -> UInt64 {
@@ -92,37 +91,29 @@ struct Explorer {
         filter.until = text("until").flatMap { Timestamp(typed: $0, zone: .vietnam, bareDate: .end) }
         let from = text("from").flatMap { UInt64($0) } ?? 1
         let (events, more) = try scoring.events(matching: filter, from: from, limit: Self.pageSize)
-        var data = try common(context, "Tra cứu lịch sử", "explorer")
-        data["rows"] = try events.map(row)
-        data["count"] = events.count
-        data["searched"] = !filter.isEmpty || from > 1
-        for key in ["cycle", "unit", "criterion", "actor", "role", "type", "since", "until"] {
-            data["q_\(key)"] = text(key) ?? ""
-        }
-        data["types"] = EventFilter.eventTypes.map {
-            ["value": $0, "label": Vietnamese.event($0), "selected": $0 == text("type")]
-        }
-        data["roles"] = Role.allCases.map {
-            ["value": $0.rawValue, "label": Vietnamese.role($0.rawValue), "selected": $0.rawValue == text("role")]
-        }
+        var next: String?
         if more, let last = events.last {
             var items = URLComponents()
             items.queryItems =
                 ["cycle", "unit", "criterion", "actor", "role", "type", "since", "until"].compactMap { key in
                     text(key).map { URLQueryItem(name: key, value: $0) }
                 } + [URLQueryItem(name: "from", value: String(last.sequence + 1))]
-            data["next"] = "/events?" + (items.percentEncodedQuery ?? "")
+            next = "/events?" + (items.percentEncodedQuery ?? "")
         }
-        return renderer.render("explorer", data)
-    }
-
-    func row(_ event: RecordedEvent) throws -> [String: Any] {
-        let payload = try event.payloadValue
-        return pageData([
-            "seq": Int(event.sequence), "type": Vietnamese.event(event.type), "actor": event.actor,
-            "at": Vietnamese.time(event.recordedAt.iso8601), "unit": payload["unit"]?.stringValue,
-            "criterion": payload["criterion"]?.stringValue, "points": payload["points"]?.stringValue,
-        ])
+        let model = ExplorerSearchPage(
+            query: SearchQuery(
+                cycle: text("cycle") ?? "", unit: text("unit") ?? "", criterion: text("criterion") ?? "",
+                actor: text("actor") ?? "", since: text("since") ?? "", until: text("until") ?? ""),
+            types: EventFilter.eventTypes.map {
+                SelectOption(value: $0, label: Vietnamese.event($0), selected: $0 == text("type"))
+            },
+            roleOptions: Role.allCases.map {
+                SelectOption(
+                    value: $0.rawValue, label: Vietnamese.role($0.rawValue), selected: $0.rawValue == text("role"))
+            },
+            searched: !filter.isEmpty || from > 1, count: events.count, rows: try events.map(EventRow.init), next: next)
+        return renderer.render(
+            "explorer", header: try header(context, title: "Tra cứu lịch sử", page: "explorer"), model)
     }
 
     // MARK: One event
@@ -130,70 +121,10 @@ struct Explorer {
     func eventPage(_ context: WebContext) throws -> Response {
         try admit(context)
         let event = try event(context)
-        let payload = try event.payloadValue
-        let actor = try scoring.ledger.actor(event.actor)
-        var data = try common(context, "Sự kiện số \(event.sequence)", "event")
-        data["seq"] = Int(event.sequence)
-        data["typeName"] = Vietnamese.event(event.type)
-        data["type"] = event.type
-        data["stream"] = event.stream
-        data["streamVersion"] = Int(event.streamVersion)
-        data["recordedAt"] = event.recordedAt.local(in: .vietnam)
-        data["signedAt"] = event.signedAt.map { $0.local(in: .vietnam) }
-        data["actor"] = event.actor
-        data["actorName"] = actor?.name ?? event.actor
-        data["actorRoles"] =
-            actor?.grants.map { Vietnamese.role($0.role) + ($0.scope.map { " — \($0)" } ?? "") }.joined(separator: "; ")
-            ?? ""
-        data["command"] = event.commandID
-        data["keyID"] = event.keyID
-        data["signature"] = Data(event.signature).base64EncodedString()
-        data["hash"] = event.hash.hex
-        data["prev"] = event.previousHash.hex
-        data["fields"] = Self.fields(payload)
-        data["evidence"] = Self.citedDocuments(payload)
-        data["hasEvidence"] = !Self.citedDocuments(payload).isEmpty
-        data["previous"] = event.sequence > 1 ? Int(event.sequence - 1) : nil
-        data["next"] = try scoring.ledger.head().count > event.sequence ? Int(event.sequence + 1) : nil
-        if let unit = payload["unit"]?.stringValue, let cycle = payload["cycle"]?.stringValue {
-            data["historyLink"] =
-                "/cycles/\(cycle)/units/\(unit)/history"
-                + (payload["criterion"]?.stringValue.map { "?criterion=\($0)" } ?? "")
-        }
-        return renderer.render("event", data)
-    }
-
-    /// The payload as label/value rows, nested values as their canonical JSON.
-    static func fields(_ payload: JSONValue) -> [[String: Any]] {
-        guard case .object(let members) = payload else { return [] }
-        return members.keys.sorted().map { key in
-            let value = members[key] ?? .null
-            let text: String
-            switch value {
-            case .string(let string): text = string
-            case .integer(let number): text = String(number)
-            case .bool(let flag): text = flag ? "có" : "không"
-            case .null: text = "—"
-            default: text = String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
-            }
-            return ["key": key, "value": text]
-        }
-    }
-
-    /// The documents an event cites or adds, with their names, for download links.
-    static func citedDocuments(_ payload: JSONValue) -> [[String: Any]] {
-        var found: [[String: Any]] = []
-        if let sha256 = payload["sha256"]?.stringValue {
-            found.append(["sha256": sha256, "name": payload["name"]?.stringValue ?? sha256])
-        }
-        for item in payload["evidence"]?.arrayValue ?? [] {
-            if let sha256 = item["sha256"]?.stringValue {
-                found.append(["sha256": sha256, "name": item["name"]?.stringValue ?? sha256])
-            } else if let sha256 = item.stringValue {
-                found.append(["sha256": sha256, "name": sha256])
-            }
-        }
-        return found
+        let model = try EventPage(
+            event, signer: try scoring.ledger.actor(event.actor), count: try scoring.ledger.head().count)
+        return renderer.render(
+            "event", header: try header(context, title: "Sự kiện số \(event.sequence)", page: "event"), model)
     }
 
     /// The event as recorded (its canonical envelope, from which the page recomputes its hash), the
@@ -229,27 +160,11 @@ struct Explorer {
             $0.isEmpty ? nil : $0
         }
         let report = try scoring.traceReport(cycle: cycleID, unit: unit.id, criterion: criterion)
-        var data = try common(context, "Lịch sử điểm — \(unit.name)", "history")
-        data["cycle"] = cycle.opened.cycle
-        data["cycleName"] = Vietnamese.cycleName(cycle)
-        data["unit"] = unit.id
-        data["unitName"] = unit.name
-        data["criterion"] = criterion
-        data["entries"] = report.entries.map { entry in
-            pageData([
-                "seq": Int(entry.event.sequence), "at": Vietnamese.time(entry.event.recordedAt.iso8601),
-                "type": Vietnamese.event(entry.event.type), "actor": entry.event.actor,
-                "role": report.roles[entry.event.actor], "criterion": entry.criterion,
-                "before": entry.before, "after": entry.after, "reason": entry.reason,
-                "evidence": entry.evidence.map { ["name": $0.name, "sha256": $0.sha256] },
-            ])
-        }
-        data["moments"] = report.entries.map(\.event.sequence).map(String.init).joined(separator: ",")
-        data["criteria"] =
-            try scoring.frameworks(of: cycle)[unit.kind]?.leaves.map {
-                ["code": $0.code, "selected": $0.code == criterion]
-            } ?? []
-        return renderer.render("history", data)
+        let model = HistoryPage(
+            cycle, unit: unit, criterion: criterion, report: report,
+            leaves: try scoring.frameworks(of: cycle)[unit.kind]?.leaves ?? [])
+        return renderer.render(
+            "history", header: try header(context, title: "Lịch sử điểm — \(unit.name)", page: "history"), model)
     }
 
     /// The unit's scores as the events up to `through` (a sequence number) or `asOf` (a date or time,

@@ -41,68 +41,19 @@ struct PublicPage {
 
     /// The page of `cycle` for the visitor of `context`.
     private func html(of cycle: CycleRecord, _ context: WebContext) throws -> String {
-        var data = try explorer.common(context, cycle.opened.name, "public")
-        data["cycle"] = cycle.opened.cycle
-        data["fingerprint"] = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
-        guard let publication = cycle.publication else {
-            data["unpublished"] = true
-            return renderer.html("public", data)
+        let header = try explorer.header(context, title: cycle.opened.name, page: "public")
+        let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
+        let published = try cycle.publication.map { publication in
+            let kinds = UnitKind.allCases.filter { kind in cycle.opened.units.contains { $0.kind == kind } }
+            return PublishedCycle(
+                publication, of: cycle,
+                rankings: try kinds.map { ($0, try scoring.ranking(cycle: cycle.opened.cycle, kind: $0)) },
+                publishedResults: try scoring.publishedResults(of: cycle),
+                objections: try scoring.objectionsReport(cycle: cycle.opened.cycle))
         }
-        data["decision"] = publication.decision
-        data["date"] = publication.date
-        data["resultsHash"] = publication.resultsHash
-        data["publishedAt"] = Int(publication.sequence)
-        let published = try scoring.publishedResults(of: cycle)
-        let publishedIndex = Dictionary(uniqueKeysWithValues: published.units.map { ($0.unit.id, $0) })
-        var groups: [[String: Any]] = []
-        var corrected: [[String: Any]] = []
-        for kind in UnitKind.allCases where cycle.opened.units.contains(where: { $0.kind == kind }) {
-            let report = try scoring.ranking(cycle: cycle.opened.cycle, kind: kind)
-            let rows: [[String: Any]] = report.rows.map { row in
-                let result = row.result
-                return pageData([
-                    "rank": result.rank.map(String.init) ?? "—", "name": result.unit.name, "unit": result.unit.id,
-                    "points": Vietnamese.number(result.points.description),
-                    "maxPoints": Vietnamese.number(result.maxPoints.description),
-                    "index": Vietnamese.number(result.indexText), "class": result.className,
-                    "fields": result.fields.map { ["points": Vietnamese.number($0.points.description)] },
-                    "changePoints": row.change.map {
-                        Vietnamese.number($0.indexPoints.formatted(decimals: result.publishedDecimals))
-                    },
-                    "changePlaces": row.change?.places.map { $0 > 0 ? "+\($0)" : String($0) },
-                    "commendation": result.eligibility.provincialCommendation,
-                    "excellent": result.eligibility.headExcellentRating,
-                    "reasons": result.eligibility.reasons.map(Vietnamese.eligibility).joined(separator: "; "),
-                    "excluded": result.excludedFromRanking,
-                ])
-            }
-            for row in report.rows {
-                guard let before = publishedIndex[row.result.unit.id], before.indexText != row.result.indexText else {
-                    continue
-                }
-                corrected.append([
-                    "name": row.result.unit.name, "published": Vietnamese.number(before.indexText),
-                    "now": Vietnamese.number(row.result.indexText),
-                    "publishedRank": before.rank.map(String.init) ?? "—",
-                    "nowRank": row.result.rank.map(String.init) ?? "—",
-                ])
-            }
-            let fields = report.rows.first?.result.fields ?? []
-            groups.append([
-                "kind": kind.rawValue, "kindName": Vietnamese.kind(kind.rawValue), "rows": rows,
-                "fieldHeaders": fields.map { ["code": $0.code, "title": $0.title] },
-                "indexChart": Charts.indexBars(
-                    report.rows.map(\.result), title: "Chỉ số CCHC — \(Vietnamese.kind(kind.rawValue))"),
-                "fieldChart": Charts.fieldStacks(
-                    report.rows.map(\.result), title: "Điểm theo lĩnh vực — \(Vietnamese.kind(kind.rawValue))"),
-            ])
-        }
-        data["groups"] = groups
-        data["objections"] = Pages.objections(try scoring.objectionsReport(cycle: cycle.opened.cycle), cycle: cycle)
-        data["corrected"] = corrected
-        data["hasCorrections"] = !corrected.isEmpty
-        data["published"] = true
-        return renderer.html("public", data)
+        return renderer.html(
+            "public", header: header,
+            PublicCyclePage(cycle: cycle.opened.cycle, fingerprint: fingerprint, published: published))
     }
 
     func bundle(_ context: WebContext) async throws -> Response {
@@ -121,6 +72,137 @@ struct PublicPage {
                 .cacheControl: "no-cache",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// The public page of a cycle (`public.mustache`): the fingerprint of the ledger's key and, once the
+/// cycle is published, its results.
+struct PublicCyclePage: PageModel {
+    let cycle: String
+    let fingerprint: String
+    let published: PublishedCycle?
+}
+
+/// A published cycle as the public page shows it: the decision, the rankings of each kind of unit with
+/// their charts, the indexes corrected since, and the objections with their answers.
+struct PublishedCycle {
+    let decision: String
+    let date: String
+    let resultsHash: String
+    let publishedAt: UInt64
+    let groups: [RankingGroup]
+    let hasCorrections: Bool
+    let corrected: [CorrectedIndex]
+    let objections: [ObjectionItem]
+}
+
+/// The ranking of one kind of unit, with its charts (SVG drawn by `Charts`, shown unescaped).
+struct RankingGroup {
+    let kind: String
+    let kindName: String
+    let fieldHeaders: [FieldHeader]
+    let rows: [PublicRankingRow]
+    let indexChart: String
+    let fieldChart: String
+}
+
+/// A field of the framework, heading a column of the ranking.
+struct FieldHeader {
+    let code: String
+    let title: String
+}
+
+/// A unit's row in the public ranking: index, class, points per field, change on the previous cycle
+/// and what follows for commendation.
+struct PublicRankingRow {
+    let rank: String
+    let unit: String
+    let name: String
+    let index: String
+    let `class`: String
+    let points: String
+    let maxPoints: String
+    let fields: [FieldPoints]
+    let changePoints: String?
+    let changePlaces: String?
+    let commendation: Bool
+    let reasons: String
+    let excluded: String?
+}
+
+/// A unit's points in one field.
+struct FieldPoints {
+    let points: String
+}
+
+/// A unit whose index changed after publication: as published and as it is now.
+struct CorrectedIndex {
+    let name: String
+    let published: String
+    let now: String
+    let publishedRank: String
+    let nowRank: String
+}
+
+extension PublishedCycle {
+    /// `cycle` as published by `publication`, with the ranking of each kind of unit as it is now and the
+    /// results as they were published.
+    init(
+        _ publication: CycleRecord.PublicationRecord, of cycle: CycleRecord, rankings: [(UnitKind, RankingReport)],
+        publishedResults: CycleResults, objections: ObjectionsReport
+    ) {
+        let publishedIndex = Dictionary(uniqueKeysWithValues: publishedResults.units.map { ($0.unit.id, $0) })
+        var corrected: [CorrectedIndex] = []
+        for (_, report) in rankings {
+            for row in report.rows {
+                guard let before = publishedIndex[row.result.unit.id], before.indexText != row.result.indexText else {
+                    continue
+                }
+                corrected.append(
+                    CorrectedIndex(
+                        name: row.result.unit.name, published: Vietnamese.number(before.indexText),
+                        now: Vietnamese.number(row.result.indexText),
+                        publishedRank: before.rank.map(String.init) ?? "—",
+                        nowRank: row.result.rank.map(String.init) ?? "—"))
+            }
+        }
+        self.init(
+            decision: publication.decision, date: publication.date, resultsHash: publication.resultsHash,
+            publishedAt: publication.sequence, groups: rankings.map { RankingGroup(kind: $0, report: $1) },
+            hasCorrections: !corrected.isEmpty,
+            corrected: corrected, objections: ObjectionItem.items(of: objections, in: cycle))
+    }
+}
+
+extension RankingGroup {
+    init(kind: UnitKind, report: RankingReport) {
+        let kindName = Vietnamese.kind(kind.rawValue)
+        let results = report.rows.map(\.result)
+        self.init(
+            kind: kind.rawValue, kindName: kindName,
+            fieldHeaders: (results.first?.fields ?? []).map { FieldHeader(code: $0.code, title: $0.title) },
+            rows: report.rows.map(PublicRankingRow.init),
+            indexChart: Charts.indexBars(results, title: "Chỉ số CCHC — \(kindName)"),
+            fieldChart: Charts.fieldStacks(results, title: "Điểm theo lĩnh vực — \(kindName)"))
+    }
+}
+
+extension PublicRankingRow {
+    init(_ row: RankingReport.Row) {
+        let result = row.result
+        self.init(
+            rank: result.rank.map(String.init) ?? "—", unit: result.unit.id, name: result.unit.name,
+            index: Vietnamese.number(result.indexText), class: result.className,
+            points: Vietnamese.number(result.points.description),
+            maxPoints: Vietnamese.number(result.maxPoints.description),
+            fields: result.fields.map { FieldPoints(points: Vietnamese.number($0.points.description)) },
+            changePoints: row.change.map {
+                Vietnamese.number($0.indexPoints.formatted(decimals: result.publishedDecimals))
+            },
+            changePlaces: row.change?.places.map { $0 > 0 ? "+\($0)" : String($0) },
+            commendation: result.eligibility.provincialCommendation,
+            reasons: result.eligibility.reasons.map(Vietnamese.eligibility).joined(separator: "; "),
+            excluded: result.excludedFromRanking?.nonEmpty)
     }
 }
 

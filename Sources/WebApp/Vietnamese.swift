@@ -16,6 +16,11 @@ enum Vietnamese {
         }
     }
 
+    /// A person's roles in one line: "Cán bộ đơn vị — so-y-te; Kiểm toán viên".
+    static func roles(_ grants: [RoleGrant]) -> String {
+        grants.map { role($0.role) + ($0.scope.map { " — \($0)" } ?? "") }.joined(separator: "; ")
+    }
+
     static func stage(_ stage: String) -> String {
         switch stage {
         case "self-assessment": "Đang tự đánh giá"

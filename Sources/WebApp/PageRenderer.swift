@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import PARIndex
+
+/// Renders the Vietnamese pages from `Templates/` (every value HTML-escaped by swift-mustache), each
+/// from its header and its typed view model.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    static func load() async throws -> PageRenderer {
+        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
+            throw WebError(status: .internalServerError, kind: "bug", message: "the page templates are missing")
+        }
+        return PageRenderer(library: try await MustacheLibrary(directory: directory))
+    }
+
+    func render(
+        _ template: String, header: PageHeader, _ model: any PageModel, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        Self.response(html(template, header: header, model), status: status)
+    }
+
+    /// The page `template` with `header` and `model`, as text.
+    func html(_ template: String, header: PageHeader, _ model: any PageModel) -> String {
+        library.render(PageContext(model: model, header: header), withTemplate: template)
+            ?? "<!doctype html><title>Lỗi</title><p>Lỗi mẫu trang.</p>"
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(_ refusal: WebError, session: SessionStore.Session?) -> Response {
+        let header = PageHeader(title: Vietnamese.title(ofKind: refusal.kind), page: nil, signedIn: session != nil)
+        return render(
+            "error", header: header, ErrorPage(message: Vietnamese.refusal(refusal.message) ?? refusal.message),
+            status: refusal.status)
+    }
+}
+
+/// The view model of one page: Mustache reads its stored properties by name, and an optional holding
+/// nil as absent (its section is not shown; the name is looked up in the enclosing context).
+protocol PageModel {
+    /// Parts the page shares with other pages whose properties its template reads as its own (a unit's
+    /// heading), after the page's own.
+    var sharedParts: [Any] { get }
+}
+
+extension PageModel {
+    var sharedParts: [Any] { [] }
+}
+
+/// What `header.mustache` shows on every page: the title, which page it is for the page script, and
+/// who is logged in.
+struct PageHeader {
+    let title: String
+    /// The template's name (`data-page`); nil on the error page, which no script serves.
+    let page: String?
+    let signedIn: Bool
+    var actor: String?
+    var actorName: String?
+    var csrf: String?
+    /// The viewer's roles in one line; nil on the pages of the explorer, which do not show them.
+    var roles: String?
+}
+
+/// A page's view model and its header as one Mustache context: a name is read from the model's own
+/// properties, then from its shared parts, then from the header, the first that holds a value. The model
+/// comes first: a page's own field wins over the header's (the event page's `actor` is its signer).
+struct PageContext: MustacheParent {
+    let model: any PageModel
+    let header: PageHeader
+
+    func child(named name: String) -> Any? {
+        for part in [model] + model.sharedParts + [header] {
+            if let value = storedProperty(name, of: part) { return value }
+        }
+        return nil
+    }
+
+    /// The value of `object`'s stored property `name`, nil when it has none or the property holds nil.
+    private func storedProperty(_ name: String, of object: Any) -> Any? {
+        guard let value = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value else {
+            return nil
+        }
+        let optional = Mirror(reflecting: value)
+        guard optional.displayStyle == .optional else { return value }
+        return optional.children.first?.value
+    }
+}
+
+/// The page of a refusal (`error.mustache`).
+struct ErrorPage: PageModel {
+    let message: String
+}
+
+/// The login page (`login.mustache`): which ledger the key signs in to.
+struct LoginPage: PageModel {
+    let ledger: String
+}
+
+/// A link to an evidence document, by its hash, under its name.
+struct DocumentLink {
+    let name: String
+    let sha256: String
+}
+
+extension DocumentLink {
+    init(_ citation: EvidenceCitation) {
+        self.init(name: citation.name, sha256: citation.sha256)
+    }
+}
+
+/// One choice of a `<select>`: its value, its label and whether it is the one chosen.
+struct SelectOption {
+    let value: String
+    let label: String
+    var selected = false
+}
+
+extension String {
+    /// The text, nil when it is empty: Mustache shows a section for any text present, an empty one too.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,213 @@
+import Ledger
+import PARIndex
+
+/// The secretariat's setup page (`secretariat.mustache`): cycles, frameworks, and the persons enrolled
+/// with their roles.
+struct SecretariatPage: PageModel {
+    let actors: [EnrolledActor]
+    let cycles: [CycleLink]
+    let frameworks: [RegisteredFramework]
+    let roleOptions: [SelectOption]
+}
+
+/// A person enrolled on the ledger, with their roles and whether they may act.
+struct EnrolledActor {
+    let id: String
+    let name: String
+    let status: String
+    let roles: String
+}
+
+/// A cycle in the secretariat's list.
+struct CycleLink {
+    let cycle: String
+    let name: String
+    let published: Bool
+}
+
+/// A framework registered on the ledger.
+struct RegisteredFramework {
+    let id: String
+    let name: String
+    let kind: String
+}
+
+extension SecretariatPage {
+    init(actors: [ActorRecord], cycles: [CycleRecord], frameworks: [Framework]) {
+        self.init(
+            actors: actors.map {
+                EnrolledActor(
+                    id: $0.id, name: $0.name, status: $0.status == .active ? "Đang hoạt động" : "Tạm dừng",
+                    roles: Vietnamese.roles($0.grants))
+            },
+            cycles: cycles.map {
+                CycleLink(cycle: $0.opened.cycle, name: Vietnamese.cycleName($0), published: $0.publication != nil)
+            },
+            frameworks: frameworks.map {
+                RegisteredFramework(id: $0.id, name: $0.name, kind: Vietnamese.kind($0.unitKind.rawValue))
+            },
+            roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: Vietnamese.role($0.rawValue)) })
+    }
+}
+
+/// The secretariat's dashboard of one cycle (`dashboard.mustache`): each unit's progress, the council,
+/// the publication checklist and form, and the objections to answer.
+struct DashboardPage: PageModel {
+    let cycle: String
+    let cycleName: String
+    let progress: ProgressCounts
+    let units: [UnitProgressItem]
+    let council: [CouncilSeat]
+    let published: PublicationFacts?
+    let checklist: [ChecklistItem]
+    let windowFrom: String
+    let windowUntil: String
+    let objections: [ObjectionItem]
+}
+
+/// How many units are at each stage, and how many are late.
+struct ProgressCounts {
+    let selfAssessment: Int
+    let submitted: Int
+    let sealed: Int
+    let late: Int
+}
+
+/// One unit's row in the dashboard.
+struct UnitProgressItem {
+    let name: String
+    let kind: String
+    let stage: String
+    let deadline: String
+    let late: Bool
+    let submitted: Bool
+    let sealed: Bool
+    let drawn: Bool
+    let concluded: Bool
+    let survey: Bool
+}
+
+/// A member of the cycle's appraisal council.
+struct CouncilSeat {
+    let actor: String
+    let chair: Bool
+}
+
+/// The decision that published a cycle.
+struct PublicationFacts {
+    let decision: String
+    let date: String
+    let resultsHash: String
+}
+
+/// A condition of publication, and whether it holds.
+struct ChecklistItem {
+    let done: Bool
+    let text: String
+    /// The condition on the decision's date, which the page checks again against the date typed.
+    var window = false
+}
+
+extension DashboardPage {
+    /// The dashboard of `record` as `status` has it, judged on `today` (YYYY-MM-DD, Vietnam time).
+    init(_ record: CycleRecord, status: CycleStatus, objections: ObjectionsReport, today: String) {
+        let counts = status.counts
+        self.init(
+            cycle: record.opened.cycle, cycleName: Vietnamese.cycleName(record),
+            progress: ProgressCounts(
+                selfAssessment: counts.selfAssessment, submitted: counts.submitted, sealed: counts.sealed,
+                late: counts.late),
+            units: status.units.map { progress in
+                UnitProgressItem(
+                    name: progress.unit.name, kind: Vietnamese.kind(progress.unit.kind.rawValue),
+                    stage: Vietnamese.stage(progress.record.stage.rawValue),
+                    deadline: Vietnamese.time(progress.deadline), late: progress.isLate,
+                    submitted: progress.record.stage != .selfAssessment, sealed: progress.record.stage == .appraised,
+                    drawn: progress.record.spotChecked, concluded: progress.record.spotCheckConcluded,
+                    survey: progress.surveyComplete)
+            },
+            council: record.council.keys.sorted().compactMap { record.council[$0] }.map {
+                CouncilSeat(actor: $0.actor, chair: $0.chair)
+            },
+            published: record.publication.map {
+                PublicationFacts(decision: $0.decision, date: $0.date, resultsHash: $0.resultsHash)
+            },
+            checklist: Self.checklist(record, status: status, today: today),
+            windowFrom: status.publicationWindow.from, windowUntil: status.publicationWindow.until,
+            objections: ObjectionItem.items(of: objections, in: record))
+    }
+
+    /// What must hold before the cycle is published.
+    static func checklist(_ record: CycleRecord, status: CycleStatus, today: String) -> [ChecklistItem] {
+        let kinds = UnitKind.allCases.filter { kind in record.opened.units.contains { $0.kind == kind } }
+        let sealed = status.counts.sealed
+        let drawn = status.units.filter { $0.record.spotChecked }
+        let ranked = status.units.filter { $0.record.excludedFromRanking == nil }
+        let window = status.publicationWindow
+        return [
+            ChecklistItem(
+                done: sealed == status.units.count,
+                text: "Hội đồng đã kết thúc thẩm định \(sealed)/\(status.units.count) đơn vị"),
+            ChecklistItem(
+                done: record.appraisalClosed != nil, text: "Chủ tịch Hội đồng đã khép lại việc thẩm định của kỳ"),
+            ChecklistItem(
+                done: kinds.allSatisfy { record.draws[$0.rawValue] != nil },
+                text: "Ban Chỉ đạo đã bốc thăm phúc tra ("
+                    + kinds.map {
+                        Vietnamese.kind($0.rawValue) + (record.draws[$0.rawValue] != nil ? ": rồi" : ": chưa")
+                    }.joined(separator: "; ") + ")"),
+            ChecklistItem(
+                done: drawn.allSatisfy(\.record.spotCheckConcluded),
+                text:
+                    "Đã kết luận phúc tra \(status.units.filter { $0.record.spotCheckConcluded }.count)/\(drawn.count) đơn vị được bốc thăm"
+            ),
+            ChecklistItem(
+                done: ranked.allSatisfy(\.surveyComplete),
+                text:
+                    "Đã có điểm điều tra xã hội học của \(ranked.filter(\.surveyComplete).count)/\(ranked.count) đơn vị"
+            ),
+            ChecklistItem(
+                done: window.contains(today),
+                text: "Ngày quyết định công bố nằm trong khoảng \(window.from) – \(window.until)", window: true),
+        ]
+    }
+}
+
+/// An objection to published results, with the secretariat's answer once given, as the pages list it.
+struct ObjectionItem {
+    let objection: String
+    let unit: String
+    let unitName: String?
+    let criterion: String?
+    let reason: String
+    let filedBy: String
+    let filedAt: String
+    let answer: ObjectionAnswer?
+    /// The corrections citing the objection, by sequence number.
+    let correctedBy: [UInt64]
+}
+
+/// The secretariat's answer to an objection.
+struct ObjectionAnswer {
+    let decisionName: String
+    let text: String
+    let by: String
+    let at: String
+}
+
+extension ObjectionItem {
+    /// The objections of `report` (of `unit` only, when given), in filing order.
+    static func items(of report: ObjectionsReport, in cycle: CycleRecord, unit: String? = nil) -> [ObjectionItem] {
+        report.objections.filter { unit == nil || $0.unit == unit }.map { record in
+            ObjectionItem(
+                objection: record.objection, unit: record.unit, unitName: cycle.unit(record.unit)?.name,
+                criterion: record.criterion?.nonEmpty, reason: record.reason, filedBy: record.filedBy,
+                filedAt: Vietnamese.time(record.filedAt),
+                answer: record.answer.map {
+                    ObjectionAnswer(
+                        decisionName: $0.decision == "accepted" ? "Chấp nhận" : "Không chấp nhận", text: $0.text,
+                        by: $0.by, at: Vietnamese.time($0.at))
+                }, correctedBy: record.correctedBy)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Application
+import PARIndex
+
+/// What the pages of one unit's sheet read: the cycle, the unit, its framework, its scores and where it
+/// stands.
+struct UnitInCycle {
+    let cycle: CycleRecord
+    let unit: CycleUnit
+    let framework: Framework
+    let scores: UnitScoresReport
+    let record: UnitRecord
+}
+
+/// The heading the unit's pages share (`unit-heading.mustache`) and what they all read of the unit:
+/// its stage and the council's requests for explanations.
+struct UnitHeading {
+    let cycle: String
+    let cycleName: String
+    let unit: String
+    let unitName: String
+    let kind: String
+    let stage: String
+    let stageCode: String
+    let deadline: String
+    let editable: Bool
+    let submitted: Bool
+    let sealed: Bool
+    let explanations: [ExplanationItem]
+}
+
+extension UnitHeading {
+    init(_ sheet: UnitInCycle) {
+        let stage = sheet.record.stage
+        self.init(
+            cycle: sheet.cycle.opened.cycle, cycleName: Vietnamese.cycleName(sheet.cycle), unit: sheet.unit.id,
+            unitName: sheet.unit.name, kind: Vietnamese.kind(sheet.unit.kind.rawValue),
+            stage: Vietnamese.stage(stage.rawValue), stageCode: stage.rawValue,
+            deadline: Vietnamese.time(sheet.record.deadlineExtendedUntil ?? sheet.cycle.opened.selfAssessmentDeadline),
+            editable: stage == .selfAssessment, submitted: stage == .submitted, sealed: stage == .appraised,
+            explanations: sheet.scores.lines.flatMap { line in
+                line.explanations.map { ExplanationItem($0, criterion: line.criterion.code) }
+            })
+    }
+}
+
+/// A council's request for an explanation of one criterion, with the unit's answer once given.
+struct ExplanationItem {
+    let criterion: String
+    let request: String
+    let question: String
+    let askedBy: String
+    let answer: String?
+    let answeredBy: String?
+    let evidence: [DocumentLink]
+}
+
+extension ExplanationItem {
+    init(_ record: ExplanationRecord, criterion: String) {
+        self.init(
+            criterion: criterion, request: record.request, question: record.question, askedBy: record.askedBy,
+            answer: record.answer?.text.nonEmpty, answeredBy: record.answer?.by,
+            evidence: (record.answer?.evidence ?? []).map(DocumentLink.init))
+    }
+}
+
+/// A stage's mark as people read it: points with a decimal comma, the library's own words in Vietnamese.
+struct DisplayedMark {
+    let actor: String
+    let points: String?
+    let reason: String?
+    let decision: String?
+}
+
+extension DisplayedMark {
+    init?(_ mark: Mark?) {
+        guard let mark else { return nil }
+        self.init(
+            actor: mark.actor, points: mark.points?.nonEmpty.map(Vietnamese.number),
+            reason: mark.reason?.nonEmpty.map(Vietnamese.generated),
+            decision: mark.decision?.nonEmpty.map(Vietnamese.generated))
+    }
+}
+
+/// One row of a framework shown as a sheet: a field, criterion or sub-criterion with its depth and, for
+/// a leaf, the unit's marks.
+struct SheetRow {
+    let code: String
+    let title: String
+    let maxPoints: String
+    let depth: Int
+    let field: String
+    let isField: Bool
+    let isLeaf: Bool
+    /// A leaf scored by people rather than by the survey.
+    var assessed = false
+    var surveyMethod = false
+    var selfPoints = ""
+    var selfReason = ""
+    var notApplicableReason = ""
+    var isNotApplicable = false
+    var selfEvidence: [DocumentLink] = []
+    var appraised: DisplayedMark?
+    var spotCheck: DisplayedMark?
+    var survey: DisplayedMark?
+    var effective: DisplayedMark?
+    /// In the fields of the council member reading the appraisal page (the chair's are all).
+    var mine = false
+
+    /// The rows of the unit's framework, each field followed by its criteria, depth first.
+    static func rows(of sheet: UnitInCycle) -> [SheetRow] {
+        let lines = Dictionary(uniqueKeysWithValues: sheet.scores.lines.map { ($0.criterion.code, $0) })
+        var rows: [SheetRow] = []
+        func walk(_ criterion: Criterion, depth: Int, field: String) {
+            var row = SheetRow(
+                code: criterion.code, title: criterion.title,
+                maxPoints: Vietnamese.number(criterion.maxPoints.description), depth: depth, field: field,
+                isField: depth == 0, isLeaf: criterion.isLeaf)
+            if criterion.isLeaf, let line = lines[criterion.code] {
+                let score = line.score
+                row.assessed = (criterion.method ?? .assessed) == .assessed
+                row.surveyMethod = criterion.method == .survey
+                row.appraised = DisplayedMark(score.appraised)
+                row.spotCheck = DisplayedMark(score.spotCheck)
+                row.survey = DisplayedMark(score.survey)
+                row.effective = DisplayedMark(line.effective)
+                row.selfPoints = Vietnamese.number(score.selfScore?.points ?? "")
+                row.selfReason = score.selfScore?.reason ?? ""
+                row.notApplicableReason = score.notApplicable?.reason ?? ""
+                row.isNotApplicable = score.notApplicable != nil
+                row.selfEvidence = (score.selfScore?.evidence ?? []).map(DocumentLink.init)
+            }
+            rows.append(row)
+            for child in criterion.children { walk(child, depth: depth + 1, field: field) }
+        }
+        for field in sheet.framework.fields { walk(field, depth: 0, field: field.code) }
+        return rows
+    }
+}
+
+/// The unit officer's self-assessment sheet (`unit.mustache`): score, submit or withdraw, answer the
+/// council, and object once the results are published.
+struct UnitSheetPage: PageModel {
+    let heading: UnitHeading
+    let rows: [SheetRow]
+    let totalMax: String
+    let withdrawable: Bool
+    let published: UnitPublication?
+
+    var sharedParts: [Any] { [heading] }
+
+    /// The sheet of `sheet` for `actor`, offering what the rules allow now (the same trial as a
+    /// prepared command's).
+    init(_ sheet: UnitInCycle, for actor: String, scoring: ScoringLedger) throws {
+        let service = ScoringService(scoring)
+        let (cycleID, unitID) = (sheet.cycle.opened.cycle, sheet.unit.id)
+        heading = UnitHeading(sheet)
+        withdrawable =
+            sheet.record.stage == .submitted
+            && service.refusal(of: WithdrawSelfAssessment(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil
+        rows = SheetRow.rows(of: sheet)
+        totalMax = sheet.framework.fields.map(\.maxPoints).sum().description
+        published = try sheet.cycle.publication.map { publication in
+            let report = try scoring.objectionsReport(cycle: cycleID)
+            return UnitPublication(
+                publication: "Quyết định \(publication.decision) ngày \(publication.date)",
+                objections: ObjectionItem.items(of: report, in: sheet.cycle, unit: unitID),
+                objectionDeadline: report.deadline.map { Vietnamese.time($0.iso8601) },
+                mayObject: service.refusal(of: FileObjection(cycle: cycleID, unit: unitID, reason: "—"), by: actor)
+                    == nil,
+                leaves: sheet.framework.leaves.map(\.code))
+        }
+    }
+}
+
+/// What the unit's sheet adds once its cycle is published: the decision, the unit's objections and
+/// whether it may file one.
+struct UnitPublication {
+    let publication: String
+    let objections: [ObjectionItem]
+    let objectionDeadline: String?
+    let mayObject: Bool
+    let leaves: [String]
+}
+
+/// A council member's appraisal of one unit (`appraise.mustache`): the self-score, evidence and
+/// explanation beside the appraisal, per criterion.
+struct AppraisalPage: PageModel {
+    let heading: UnitHeading
+    let rows: [SheetRow]
+    let chair: Bool
+    let myFields: String
+    let mayRaise: Bool
+
+    var sharedParts: [Any] { [heading] }
+
+    /// The appraisal of `sheet` by a member in `fields` (the chair appraises every field).
+    init(_ sheet: UnitInCycle, chair: Bool, fields: Set<String>) {
+        heading = UnitHeading(sheet)
+        rows = SheetRow.rows(of: sheet).map { row in
+            var row = row
+            row.mine = chair || fields.contains(row.field)
+            return row
+        }
+        self.chair = chair
+        myFields = fields.sorted().joined(separator: ", ")
+        mayRaise = sheet.framework.settings.appraisalMayRaise
+    }
+}
+
+/// The steering committee's spot-check of one unit (`spotcheck.mustache`).
+struct SpotCheckPage: PageModel {
+    let heading: UnitHeading
+    let rows: [SheetRow]
+    let drawn: Bool
+    let concluded: Bool
+
+    var sharedParts: [Any] { [heading] }
+
+    init(_ sheet: UnitInCycle) {
+        heading = UnitHeading(sheet)
+        rows = SheetRow.rows(of: sheet)
+        drawn = sheet.record.spotChecked
+        concluded = sheet.record.spotCheckConcluded
+    }
+}
