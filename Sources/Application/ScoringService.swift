@@ -17,8 +17,8 @@ public struct ScoringService: Sendable {
     /// `attached`, then the `uploaded` ones it cites) and the operation's events, made against the
     /// state of the province now.
     public func command(
-        for operation: any PAROperation, by actor: String, attached: [PARPayload.EvidenceAdded] = [],
-        uploaded: [String: PARPayload.EvidenceAdded] = [:], commandID: String = UUID().uuidString.lowercased(),
+        for operation: any PAROperation, by actor: String, attached: [PAREvents.EvidenceAdded] = [],
+        uploaded: [String: PAREvents.EvidenceAdded] = [:], commandID: String = UUID().uuidString.lowercased(),
         expectedVersions: [String: ExpectedVersion] = [:]
     ) throws -> Command {
         let context = OperationContext(
@@ -56,7 +56,7 @@ public struct ScoringService: Sendable {
     /// Signs the command recording `operation` with `key` (its actor is the key's owner) and appends it.
     @discardableResult
     public func perform(
-        _ operation: any PAROperation, signedWith key: SigningKey, attached: [PARPayload.EvidenceAdded] = [],
+        _ operation: any PAROperation, signedWith key: SigningKey, attached: [PAREvents.EvidenceAdded] = [],
         commandID: String = UUID().uuidString.lowercased(), expectedVersions: [String: ExpectedVersion] = [:]
     ) throws -> AppendResult {
         guard let signer = try scoring.ledger.actor(owning: key.publicKey) else {

@@ -180,7 +180,7 @@ public enum CertifiedBundle {
         record(BundleFiles.evidenceList, sha256, size)
     }
 
-    static func evidenceJSON(_ item: PARPayload.EvidenceAdded) -> JSONValue {
+    static func evidenceJSON(_ item: PAREvents.EvidenceAdded) -> JSONValue {
         .object([
             "sha256": .string(item.sha256), "name": .string(item.name), "size": .integer(Int64(item.size)),
             "unit": item.unit.map(JSONValue.string) ?? .null,

@@ -44,7 +44,7 @@ final class VerifierState {
     }
 
     /// Calls `body` with every document added, in sha256 order, one at a time.
-    func forEachEvidence(_ body: (PARPayload.EvidenceAdded) throws -> Void) throws {
+    func forEachEvidence(_ body: (PAREvents.EvidenceAdded) throws -> Void) throws {
         for sha256 in state.evidence.keys.sorted() {
             try body(try StateCoding.decodeEvidence(state.evidence[sha256]!))
         }

@@ -5,7 +5,7 @@ import LedgerFormat
 /// The council as a body: members in their fields, the chair, N/A rejections, seal, reopening, close.
 extension CycleRules {
     mutating func assignCouncilMember(_ event: RecordedEvent) throws {
-        let assigned = try payload(PARPayload.CouncilMemberAssigned.self, of: event)
+        let assigned = try payload(PAREvents.CouncilMemberAssigned.self, of: event)
         var cycle = try openCycleRecord(event, assigned.cycle)
         if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
         guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
@@ -68,7 +68,7 @@ extension CycleRules {
     }
 
     mutating func recordAppraisal(_ event: RecordedEvent) throws {
-        let recorded = try payload(PARPayload.AppraisalScoreRecorded.self, of: event)
+        let recorded = try payload(PAREvents.AppraisalScoreRecorded.self, of: event)
         let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         try checkAppraisalIsOpen(cycle)
         switch unit.stage {
@@ -103,7 +103,7 @@ extension CycleRules {
     }
 
     mutating func rejectNotApplicable(_ event: RecordedEvent) throws {
-        let rejected = try payload(PARPayload.NotApplicableRejected.self, of: event)
+        let rejected = try payload(PAREvents.NotApplicableRejected.self, of: event)
         let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit)
         try checkAppraisalIsOpen(cycle)
         guard unit.stage == .submitted else {
@@ -135,7 +135,7 @@ extension CycleRules {
     }
 
     mutating func concludeAppraisal(_ event: RecordedEvent) throws {
-        let step = try payload(PARPayload.AppraisalConcluded.self, of: event)
+        let step = try payload(PAREvents.AppraisalConcluded.self, of: event)
         var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
             event, cycle: step.cycle, unit: step.unit)
         try checkAppraisalIsOpen(cycle)
@@ -159,7 +159,7 @@ extension CycleRules {
     }
 
     mutating func reopenAppraisal(_ event: RecordedEvent) throws {
-        let reopened = try payload(PARPayload.AppraisalReopened.self, of: event)
+        let reopened = try payload(PAREvents.AppraisalReopened.self, of: event)
         var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
             event, cycle: reopened.cycle, unit: reopened.unit)
         try checkAppraisalIsOpen(cycle)
@@ -175,7 +175,7 @@ extension CycleRules {
     }
 
     mutating func closeAppraisal(_ event: RecordedEvent) throws {
-        let step = try payload(PARPayload.AppraisalClosed.self, of: event)
+        let step = try payload(PAREvents.AppraisalClosed.self, of: event)
         var cycle = try openCycleRecord(event, step.cycle)
         try checkAppraisalIsOpen(cycle)
         guard cycle.council[event.actor]?.chair == true else {

@@ -6,7 +6,7 @@ import LedgerFormat
 /// fields, the unit answers citing documents, both before the unit's appraisal is sealed.
 extension CycleRules {
     mutating func requestExplanation(_ event: RecordedEvent) throws {
-        let requested = try payload(PARPayload.ExplanationRequested.self, of: event)
+        let requested = try payload(PAREvents.ExplanationRequested.self, of: event)
         let (cycle, member, unit, framework) = try context(
             event, cycle: requested.cycle, unit: requested.unit)
         try checkAppraisalIsOpen(cycle)
@@ -28,7 +28,7 @@ extension CycleRules {
     }
 
     mutating func giveExplanation(_ event: RecordedEvent) throws {
-        let given = try payload(PARPayload.ExplanationGiven.self, of: event)
+        let given = try payload(PAREvents.ExplanationGiven.self, of: event)
         let (_, _, unitState, _) = try context(event, cycle: given.cycle, unit: given.unit)
         try checkUnderAppraisal(unitState, given.unit)
         guard var record = state.explanation(given.cycle, given.unit, given.request) else {

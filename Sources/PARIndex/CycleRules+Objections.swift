@@ -14,7 +14,7 @@ public enum ObjectionWindow {
     /// The last moment an objection may be recorded for results published by a decision dated `date`
     /// (`YYYY-MM-DD`): 23:59:59.999 in `zone` of the day `days` days later; nil when `date` is not a date.
     public static func deadline(publishedOn date: String) -> Timestamp? {
-        guard PARPayload.DateWindow.isDate(date),
+        guard PAREvents.DateWindow.isDate(date),
             let endOfDecisionDay = Timestamp(typed: date, zone: zone, bareDate: .end)
         else { return nil }
         return Timestamp(
@@ -27,7 +27,7 @@ public enum ObjectionWindow {
 /// resolves.
 extension CycleRules {
     mutating func fileObjection(_ event: RecordedEvent) throws {
-        let filed = try payload(PARPayload.ObjectionFiled.self, of: event)
+        let filed = try payload(PAREvents.ObjectionFiled.self, of: event)
         guard let cycle = state.cycle(filed.cycle) else {
             throw RuleViolation.notFound("no cycle '\(filed.cycle)'")
         }
@@ -61,7 +61,7 @@ extension CycleRules {
     }
 
     mutating func answerObjection(_ event: RecordedEvent) throws {
-        let answered = try payload(PARPayload.ObjectionAnswered.self, of: event)
+        let answered = try payload(PAREvents.ObjectionAnswered.self, of: event)
         _ = try context(event, cycle: answered.cycle, unit: answered.unit, afterPublication: true)
         var record = try filedObjection(answered.objection, of: answered.unit, in: answered.cycle)
         if let answer = record.answer {
@@ -69,7 +69,7 @@ extension CycleRules {
                 "the objection '\(answered.objection)' of '\(answered.unit)' was already answered (\(answer.decision)) at event \(answer.sequence)"
             )
         }
-        guard PARPayload.ObjectionAnswered.decisions.contains(answered.decision) else {
+        guard PAREvents.ObjectionAnswered.decisions.contains(answered.decision) else {
             throw RuleViolation(
                 "an objection is answered 'accepted' or 'rejected', not '\(answered.decision)'")
         }

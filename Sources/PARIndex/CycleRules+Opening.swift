@@ -5,7 +5,7 @@ import LedgerFormat
 /// Frameworks, evidence, opening a cycle, deadlines and exclusions.
 extension CycleRules {
     mutating func addEvidence(_ event: RecordedEvent) throws {
-        let added = try payload(PARPayload.EvidenceAdded.self, of: event)
+        let added = try payload(PAREvents.EvidenceAdded.self, of: event)
         guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
             throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
         }
@@ -16,7 +16,7 @@ extension CycleRules {
     }
 
     mutating func registerFramework(_ event: RecordedEvent) throws {
-        let registered = try payload(PARPayload.FrameworkRegistered.self, of: event)
+        let registered = try payload(PAREvents.FrameworkRegistered.self, of: event)
         let (id, document) = (registered.id, registered.framework)
         let framework: Framework
         do {
@@ -45,7 +45,7 @@ extension CycleRules {
     }
 
     mutating func openCycle(_ event: RecordedEvent) throws {
-        let opened = try payload(PARPayload.CycleOpened.self, of: event)
+        let opened = try payload(PAREvents.CycleOpened.self, of: event)
         guard event.stream == PAREvents.cycleStream(opened.cycle) else {
             throw RuleViolation(
                 "CycleOpened for '\(opened.cycle)' belongs in the stream '\(PAREvents.cycleStream(opened.cycle))'")
@@ -82,7 +82,7 @@ extension CycleRules {
             }
         }
         if let window = opened.publicationWindow {
-            guard PARPayload.DateWindow.isDate(window.from), PARPayload.DateWindow.isDate(window.until),
+            guard PAREvents.DateWindow.isDate(window.from), PAREvents.DateWindow.isDate(window.until),
                 window.from <= window.until
             else {
                 throw RuleViolation("the publication window needs two dates YYYY-MM-DD, the first not after the second")
@@ -96,7 +96,7 @@ extension CycleRules {
     }
 
     mutating func extendDeadline(_ event: RecordedEvent) throws {
-        let extended = try payload(PARPayload.DeadlineExtended.self, of: event)
+        let extended = try payload(PAREvents.DeadlineExtended.self, of: event)
         let (cycle, _, unitState, _) = try context(event, cycle: extended.cycle, unit: extended.unit)
         guard let until = Timestamp(iso8601: extended.until),
             let deadline = Timestamp(iso8601: cycle.opened.selfAssessmentDeadline), until > deadline
@@ -111,7 +111,7 @@ extension CycleRules {
     }
 
     mutating func exclude(_ event: RecordedEvent) throws {
-        let excluded = try payload(PARPayload.UnitExcludedFromRanking.self, of: event)
+        let excluded = try payload(PAREvents.UnitExcludedFromRanking.self, of: event)
         var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit)
         guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
         unit.excludedFromRanking = excluded.reason

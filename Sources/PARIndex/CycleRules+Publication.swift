@@ -6,7 +6,7 @@ import LedgerFormat
 /// one, an objection: `CycleRules+Objections`).
 extension CycleRules {
     mutating func importSurvey(_ event: RecordedEvent) throws {
-        let imported = try payload(PARPayload.SurveyScoresImported.self, of: event)
+        let imported = try payload(PAREvents.SurveyScoresImported.self, of: event)
         let (_, _, _, framework) = try context(event, cycle: imported.cycle, unit: imported.unit)
         for row in imported.scores {
             let criterion = try leaf(row.criterion, of: framework, method: .survey, unit: imported.unit)
@@ -19,7 +19,7 @@ extension CycleRules {
     }
 
     mutating func publish(_ event: RecordedEvent) throws {
-        let published = try payload(PARPayload.ResultsPublished.self, of: event)
+        let published = try payload(PAREvents.ResultsPublished.self, of: event)
         guard var cycle = state.cycle(published.cycle) else {
             throw RuleViolation.notFound("no cycle '\(published.cycle)'")
         }
@@ -93,7 +93,7 @@ extension CycleRules {
     }
 
     mutating func correct(_ event: RecordedEvent) throws {
-        let corrected = try payload(PARPayload.CorrectionRecorded.self, of: event)
+        let corrected = try payload(PAREvents.CorrectionRecorded.self, of: event)
         let (_, _, _, framework) = try context(
             event, cycle: corrected.cycle, unit: corrected.unit, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)

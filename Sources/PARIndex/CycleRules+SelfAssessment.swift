@@ -5,7 +5,7 @@ import LedgerFormat
 /// The unit's self-assessment: scores, not-applicable claims, submission, withdrawal.
 extension CycleRules {
     mutating func recordSelfScore(_ event: RecordedEvent) throws {
-        let recorded = try payload(PARPayload.SelfScoreRecorded.self, of: event)
+        let recorded = try payload(PAREvents.SelfScoreRecorded.self, of: event)
         let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
@@ -38,7 +38,7 @@ extension CycleRules {
     }
 
     mutating func markNotApplicable(_ event: RecordedEvent) throws {
-        let marked = try payload(PARPayload.NotApplicableMarked.self, of: event)
+        let marked = try payload(PAREvents.NotApplicableMarked.self, of: event)
         let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit)
         guard unit.stage == .selfAssessment else {
             throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
@@ -64,7 +64,7 @@ extension CycleRules {
     }
 
     mutating func submit(_ event: RecordedEvent) throws {
-        let step = try payload(PARPayload.SelfAssessmentSubmitted.self, of: event)
+        let step = try payload(PAREvents.SelfAssessmentSubmitted.self, of: event)
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit)
         var unit = unitState
         guard unit.stage == .selfAssessment else {
@@ -89,7 +89,7 @@ extension CycleRules {
     /// The unit takes back its submission to edit it: only while it is submitted, before its deadline,
     /// and while no council member has recorded anything on it. Its self-scores stay.
     mutating func withdraw(_ event: RecordedEvent) throws {
-        let withdrawn = try payload(PARPayload.SelfAssessmentWithdrawn.self, of: event)
+        let withdrawn = try payload(PAREvents.SelfAssessmentWithdrawn.self, of: event)
         let (cycle, _, unitState, _) = try context(event, cycle: withdrawn.cycle, unit: withdrawn.unit)
         var unit = unitState
         switch unit.stage {

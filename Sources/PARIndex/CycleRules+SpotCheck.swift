@@ -5,7 +5,7 @@ import LedgerFormat
 /// The spot-check: the committed draw, its scores and conclusions.
 extension CycleRules {
     mutating func commitSpotCheckSeed(_ event: RecordedEvent) throws {
-        let committed = try payload(PARPayload.SpotCheckSeedCommitted.self, of: event)
+        let committed = try payload(PAREvents.SpotCheckSeedCommitted.self, of: event)
         var cycle = try openCycleRecord(event, committed.cycle)
         guard cycle.spotCheckCommitment == nil else {
             throw RuleViolation.stage("the spot-check draw of '\(committed.cycle)' is already committed")
@@ -18,7 +18,7 @@ extension CycleRules {
     }
 
     mutating func drawSpotCheck(_ event: RecordedEvent) throws {
-        let drawn = try payload(PARPayload.SpotCheckDrawn.self, of: event)
+        let drawn = try payload(PAREvents.SpotCheckDrawn.self, of: event)
         var cycle = try openCycleRecord(event, drawn.cycle)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
             throw RuleViolation.stage(
@@ -86,7 +86,7 @@ extension CycleRules {
     }
 
     mutating func recordSpotCheck(_ event: RecordedEvent) throws {
-        let recorded = try payload(PARPayload.SpotCheckScoreRecorded.self, of: event)
+        let recorded = try payload(PAREvents.SpotCheckScoreRecorded.self, of: event)
         let (_, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         try checkSpotCheckable(event, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -123,7 +123,7 @@ extension CycleRules {
     }
 
     mutating func concludeSpotCheck(_ event: RecordedEvent) throws {
-        let step = try payload(PARPayload.SpotCheckConcluded.self, of: event)
+        let step = try payload(PAREvents.SpotCheckConcluded.self, of: event)
         var (_, _, unit, _) = try context(event, cycle: step.cycle, unit: step.unit)
         try checkSpotCheckable(event, unit, step.unit)
         unit.spotCheckConcluded = true

@@ -23,7 +23,7 @@ public struct CycleStatus: Sendable {
     /// The moment lateness was judged at.
     public let asOf: Timestamp
 
-    public var publicationWindow: PARPayload.DateWindow { record.opened.effectivePublicationWindow }
+    public var publicationWindow: PAREvents.DateWindow { record.opened.effectivePublicationWindow }
 
     /// How many units are at each stage, and how many are late.
     public var counts: (selfAssessment: Int, submitted: Int, sealed: Int, late: Int) {

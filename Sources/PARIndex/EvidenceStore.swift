@@ -48,7 +48,7 @@ public struct EvidenceStore: Sendable {
             try Data(data).write(to: URL(fileURLWithPath: stagingPath))
         }
         staged.files.append((stagingPath, path(for: hash)))
-        staged.added.append(PARPayload.EvidenceAdded(sha256: hash, name: name, size: data.count, unit: unit))
+        staged.added.append(PAREvents.EvidenceAdded(sha256: hash, name: name, size: data.count, unit: unit))
     }
 
     /// Where staged copies wait, named `<pid>-<uuid>`.
@@ -73,7 +73,7 @@ public struct EvidenceStore: Sendable {
 /// file behind. A process killed in between leaves its staged copies, which the next staging removes.
 public final class StagedEvidence {
     /// What the EvidenceAdded events record, in the order the files were given.
-    public internal(set) var added: [PARPayload.EvidenceAdded] = []
+    public internal(set) var added: [PAREvents.EvidenceAdded] = []
     /// Each staged copy and where it goes in the store.
     var files: [(staged: String, target: String)] = []
     /// Moves each staged copy to its place in the store (a document already there is kept as it is).
@@ -98,12 +98,12 @@ public final class StagedEvidence {
 
 extension ScoringLedger {
     /// Every document added to the ledger, by hash.
-    public func evidence() throws -> [PARPayload.EvidenceAdded] {
+    public func evidence() throws -> [PAREvents.EvidenceAdded] {
         try read { try $1.allEvidence(in: $0) }
     }
 
     /// The document added with this hash, if any (nil for anything that is not 64 lowercase hex digits).
-    public func evidence(_ sha256: String) throws -> PARPayload.EvidenceAdded? {
+    public func evidence(_ sha256: String) throws -> PAREvents.EvidenceAdded? {
         guard sha256.utf8.count == 64,
             sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
         else { return nil }

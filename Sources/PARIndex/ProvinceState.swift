@@ -176,7 +176,7 @@ public struct ProvinceState: Sendable {
     }
 
     /// The document added with hash `sha256`, if any.
-    func evidence(_ sha256: String) -> PARPayload.EvidenceAdded? {
+    func evidence(_ sha256: String) -> PAREvents.EvidenceAdded? {
         evidence[sha256].flatMap { try? StateCoding.decodeEvidence($0) }
     }
 

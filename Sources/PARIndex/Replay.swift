@@ -137,15 +137,15 @@ extension ScoringLedger {
         String, Mark?
     ) {
         switch event.type {
-        case PARPayload.SelfScoreRecorded.type: ("self-score", score?.selfScore)
-        case PARPayload.NotApplicableMarked.type: ("not applicable", score?.notApplicable)
-        case PARPayload.NotApplicableRejected.type: ("not-applicable claim rejected", score?.notApplicableRejected)
-        case PARPayload.SelfAssessmentSubmitted.type: ("submission", nil)
-        case PARPayload.AppraisalScoreRecorded.type: ("appraisal", score?.appraised)
-        case PARPayload.AppraisalConcluded.type: ("appraisal sealed", score?.appraised)
-        case PARPayload.SpotCheckScoreRecorded.type: ("spot-check", score?.spotCheck)
-        case PARPayload.SurveyScoresImported.type: ("survey", score?.survey)
-        case PARPayload.CorrectionRecorded.type: ("correction", score?.correction)
+        case PAREvents.SelfScoreRecorded.type: ("self-score", score?.selfScore)
+        case PAREvents.NotApplicableMarked.type: ("not applicable", score?.notApplicable)
+        case PAREvents.NotApplicableRejected.type: ("not-applicable claim rejected", score?.notApplicableRejected)
+        case PAREvents.SelfAssessmentSubmitted.type: ("submission", nil)
+        case PAREvents.AppraisalScoreRecorded.type: ("appraisal", score?.appraised)
+        case PAREvents.AppraisalConcluded.type: ("appraisal sealed", score?.appraised)
+        case PAREvents.SpotCheckScoreRecorded.type: ("spot-check", score?.spotCheck)
+        case PAREvents.SurveyScoresImported.type: ("survey", score?.survey)
+        case PAREvents.CorrectionRecorded.type: ("correction", score?.correction)
         default: (event.type, nil)
         }
     }

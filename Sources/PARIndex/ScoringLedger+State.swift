@@ -175,7 +175,7 @@ extension ScoringLedger {
     /// documents added since (`StateSnapshot`).
     func storeSnapshotIfDue(_ state: ProvinceState, after event: RecordedEvent, in txn: ProjectionWriter) throws {
         guard let snapshots,
-            event.type == PARPayload.ResultsPublished.type || event.sequence % snapshotInterval == 0
+            event.type == PAREvents.ResultsPublished.type || event.sequence % snapshotInterval == 0
         else { return }
         let previous = try lastHeader(before: event.sequence, in: txn)
         var evidenceParts = previous?.evidenceParts ?? []

@@ -139,7 +139,7 @@ package final class ScoringProjector: @unchecked Sendable {
     }
 
     /// The document added with hash `sha256`, if any.
-    func evidence(_ sha256: String, in txn: ProjectionReader) throws -> PARPayload.EvidenceAdded? {
+    func evidence(_ sha256: String, in txn: ProjectionReader) throws -> PAREvents.EvidenceAdded? {
         try txn.value(for: Array(sha256.utf8), in: evidenceDB).map(StateCoding.decodeEvidence)
     }
 
@@ -205,7 +205,7 @@ package final class ScoringProjector: @unchecked Sendable {
     }
 
     /// Every document added, in hash order.
-    func allEvidence(in txn: ProjectionReader) throws -> [PARPayload.EvidenceAdded] {
+    func allEvidence(in txn: ProjectionReader) throws -> [PAREvents.EvidenceAdded] {
         try all(evidenceDB, in: txn) { try StateCoding.decodeEvidence($1) }
     }
 

@@ -93,13 +93,13 @@ public struct UnitRecord: Sendable, Hashable {
 
 /// The projection of one cycle.
 public struct CycleRecord: Sendable, Hashable {
-    public let opened: PARPayload.CycleOpened
+    public let opened: PAREvents.CycleOpened
     public let openedBy: String
     public let openedAt: UInt64
     public var draws: [String: DrawRecord] = [:]
     public var publication: PublicationRecord?
     /// Council members by actor id: the fields each appraises, and who chairs.
-    public var council: [String: PARPayload.CouncilMemberAssigned] = [:]
+    public var council: [String: PAREvents.CouncilMemberAssigned] = [:]
     /// The steering committee's commitment to the secret of its draw, made before appraisal opened.
     public var spotCheckCommitment: String?
     /// The AppraisalClosed event: after it no appraisal changes; its hash seeds the draw.
@@ -129,7 +129,7 @@ public struct CycleRecord: Sendable, Hashable {
 
     public func frameworkID(for kind: UnitKind) -> String? { opened.frameworks[kind.rawValue] }
 
-    init(opened: PARPayload.CycleOpened, openedBy: String, openedAt: UInt64) {
+    init(opened: PAREvents.CycleOpened, openedBy: String, openedAt: UInt64) {
         self.opened = opened
         self.openedBy = openedBy
         self.openedAt = openedAt
@@ -169,8 +169,8 @@ public struct CycleRecord: Sendable, Hashable {
     /// A stored record (also one an earlier version wrote with the same member names).
     init(json: JSONValue) throws(RuleViolation) {
         let record = try PayloadReader(json, type: "a stored cycle record")
-        opened = try PARPayload.CycleOpened(
-            payload: try PayloadReader(try record.raw("opened"), type: PARPayload.CycleOpened.type))
+        opened = try PAREvents.CycleOpened(
+            payload: try PayloadReader(try record.raw("opened"), type: PAREvents.CycleOpened.type))
         openedBy = try record.string("openedBy")
         openedAt = UInt64(try record.integer("openedAt"))
         unitPositions = Self.positions(of: opened.units)
@@ -184,8 +184,8 @@ public struct CycleRecord: Sendable, Hashable {
                 resultsHash: try published.string("resultsHash"), sequence: UInt64(try published.integer("sequence")))
         }
         for (actor, value) in (try record.optionalObject("council") { $0 }?.members ?? [:]) {
-            council[actor] = try PARPayload.CouncilMemberAssigned(
-                payload: try PayloadReader(value, type: PARPayload.CouncilMemberAssigned.type))
+            council[actor] = try PAREvents.CouncilMemberAssigned(
+                payload: try PayloadReader(value, type: PAREvents.CouncilMemberAssigned.type))
         }
         spotCheckCommitment = try record.optionalString("spotCheckCommitment")
         appraisalClosed = try record.optionalObject("appraisalClosed") { (closed) throws(RuleViolation) in

@@ -49,7 +49,7 @@ extension ProvinceState {
         let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
         let seed = SpotCheckDraw.seed(secret: secret, closedBy: closeHash)
         let size = SpotCheckDraw.sampleSize(units: units.count, percent: framework.settings.spotCheckPercent)
-        let payload = PARPayload.SpotCheckDrawn(
+        let payload = PAREvents.SpotCheckDrawn(
             cycle: cycleID, kind: kind, secret: hexString(secret), seed: hexString(seed),
             algorithm: SpotCheckDraw.algorithm,
             sampleSize: size,
@@ -87,7 +87,7 @@ extension ScoringLedger {
         else {
             throw RuleViolation.notFound("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
         }
-        let payload = try PARPayload.SpotCheckDrawn.decode(event)
+        let payload = try PAREvents.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret),
             SpotCheckDraw.commitment(to: secret.bytes) == cycle.spotCheckCommitment
         else {

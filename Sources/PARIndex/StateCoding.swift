@@ -35,9 +35,9 @@ package enum StateCoding {
         try ObjectionRecord(json: try JSONParser.parse(bytes))
     }
 
-    package static func decodeEvidence(_ bytes: [UInt8]) throws -> PARPayload.EvidenceAdded {
-        try PARPayload.EvidenceAdded(
-            payload: try PayloadReader(try JSONParser.parse(bytes), type: PARPayload.EvidenceAdded.type))
+    package static func decodeEvidence(_ bytes: [UInt8]) throws -> PAREvents.EvidenceAdded {
+        try PAREvents.EvidenceAdded(
+            payload: try PayloadReader(try JSONParser.parse(bytes), type: PAREvents.EvidenceAdded.type))
     }
 
     static func encode(_ score: CriterionScore) -> [UInt8] {

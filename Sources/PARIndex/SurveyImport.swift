@@ -14,7 +14,7 @@ public enum SurveyImport {
 
     /// The rows of a survey file, grouped by unit, or every bad row.
     public static func read(_ bytes: [UInt8], cycle: CycleRecord, frameworks: [UnitKind: Framework]) -> Result<
-        [String: [PARPayload.SurveyScore]], SurveyImportError
+        [String: [PAREvents.SurveyScore]], SurveyImportError
     > {
         var content = bytes
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content.removeFirst(3) }
@@ -30,7 +30,7 @@ public enum SurveyImport {
                 ]))
         }
         var bad: [BadRow] = []
-        var scores: [String: [PARPayload.SurveyScore]] = [:]
+        var scores: [String: [PAREvents.SurveyScore]] = [:]
         var seen: [String: Int] = [:]
         for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let number = offset + 1
@@ -73,7 +73,7 @@ public enum SurveyImport {
                 continue
             }
             seen["\(unitID)\u{0}\(code)"] = number
-            scores[unitID, default: []].append(PARPayload.SurveyScore(criterion: code, points: points.description))
+            scores[unitID, default: []].append(PAREvents.SurveyScore(criterion: code, points: points.description))
         }
         if !bad.isEmpty { return .failure(SurveyImportError(rows: bad)) }
         if scores.isEmpty {

@@ -34,12 +34,12 @@ public struct Council: Sendable {
     func assignments(cycle: String, frameworks: [UnitKind: Framework]) -> [EventDraft] {
         let memberFields = Set(members.flatMap(\.fields))
         let chairFields = frameworks.mapValues { $0.fields.map(\.code).filter { !memberFields.contains($0) } }
-        let chair = PARPayload.CouncilMemberAssigned(cycle: cycle, actor: chair.id, fields: chairFields, chair: true)
+        let chair = PAREvents.CouncilMemberAssigned(cycle: cycle, actor: chair.id, fields: chairFields, chair: true)
             .draft
         return [chair]
             + members.map { member in
                 let fields = frameworks.mapValues { $0.fields.map(\.code).filter(member.fields.contains) }
-                return PARPayload.CouncilMemberAssigned(
+                return PAREvents.CouncilMemberAssigned(
                     cycle: cycle, actor: member.player.id, fields: fields, chair: false
                 ).draft
             }

@@ -52,7 +52,7 @@ public final class CycleDriver {
     public func registerFrameworks() throws {
         let sorted = frameworks.values.sorted { $0.unitKind.rawValue < $1.unitKind.rawValue }
         try signatories.issue(
-            sorted.map { PARPayload.FrameworkRegistered(framework: $0).draft }, by: cast.secretariat.id)
+            sorted.map { PAREvents.FrameworkRegistered(framework: $0).draft }, by: cast.secretariat.id)
     }
 
     // MARK: A cycle
@@ -78,7 +78,7 @@ public final class CycleDriver {
     /// The secretariat opens the cycle with its council; the steering committee commits to the draw's secret.
     public func open(_ plan: CyclePlan, script: any CycleScript) throws {
         try script.willBegin(.opening, of: plan)
-        let opened = PARPayload.CycleOpened(
+        let opened = PAREvents.CycleOpened(
             cycle: plan.cycle, name: plan.name, year: plan.year, frameworks: frameworks.mapValues(\.id),
             units: plan.units,
             selfAssessmentDeadline: plan.selfAssessmentDeadline, previousCycle: plan.previousCycle
@@ -88,7 +88,7 @@ public final class CycleDriver {
             by: cast.secretariat.id)
         let commitment = SpotCheckDraw.commitment(to: plan.drawSecret)
         try signatories.issue(
-            [PARPayload.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft],
+            [PAREvents.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft],
             by: cast.steeringCommittee.id)
     }
 
@@ -105,24 +105,24 @@ public final class CycleDriver {
             guard let framework = frameworks[unit.kind] else { continue }
             if let extended {
                 try script.willBegin(.deadlineExtension(unit: unit.id), of: plan)
-                let draft = PARPayload.DeadlineExtended(
+                let draft = PAREvents.DeadlineExtended(
                     cycle: plan.cycle, unit: unit.id, until: extended.until, reason: extended.reason
                 ).draft
                 try signatories.issue([draft], by: cast.secretariat.id)
             }
             let events = try script.selfAssessment(of: unit, framework: framework, in: plan)
             try signatories.issue(
-                events + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
+                events + [PAREvents.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
                 by: Cast.officer(of: unit).id)
             if let withdrawal = try script.withdrawal(of: unit, framework: framework, in: plan) {
                 let officer = Cast.officer(of: unit).id
                 try signatories.issue(
                     [
-                        PARPayload.SelfAssessmentWithdrawn(cycle: plan.cycle, unit: unit.id, reason: withdrawal.reason)
+                        PAREvents.SelfAssessmentWithdrawn(cycle: plan.cycle, unit: unit.id, reason: withdrawal.reason)
                             .draft
                     ], by: officer)
                 try signatories.issue(
-                    withdrawal.changes + [PARPayload.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
+                    withdrawal.changes + [PAREvents.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
                     by: officer)
                 withdrawn.append(unit.id)
             }
@@ -159,10 +159,10 @@ public final class CycleDriver {
             let chair = cast.council.chair.id
             let chairs = scores.filter { cast.council.appraiser(of: $0.criterion) == chair }.map(\.draft)
             try signatories.issue(
-                chairs + [PARPayload.AppraisalConcluded(cycle: plan.cycle, unit: unit.id).draft], by: chair)
+                chairs + [PAREvents.AppraisalConcluded(cycle: plan.cycle, unit: unit.id).draft], by: chair)
             script.progressed(.appraisal, done: index + 1, of: plan.units.count)
         }
-        try signatories.issue([PARPayload.AppraisalClosed(cycle: plan.cycle).draft], by: cast.council.chair.id)
+        try signatories.issue([PAREvents.AppraisalClosed(cycle: plan.cycle).draft], by: cast.council.chair.id)
         return (recorded, asked, answered)
     }
 
@@ -177,7 +177,7 @@ public final class CycleDriver {
             let scores = try script.surveyScores(of: unit, framework: framework, in: plan)
             count += scores.count
             events.append(
-                PARPayload.SurveyScoresImported(cycle: plan.cycle, unit: unit.id, scores: scores, source: source).draft)
+                PAREvents.SurveyScoresImported(cycle: plan.cycle, unit: unit.id, scores: scores, source: source).draft)
             if events.count == plan.surveyUnitsPerCommand {
                 try signatories.issue(events, by: cast.surveyContractor.id)
                 events = []
@@ -202,7 +202,7 @@ public final class CycleDriver {
         for unit in drawn {
             let scores = try script.spotCheck(of: unit, in: plan)
             try signatories.issue(
-                scores.map(\.draft) + [PARPayload.SpotCheckConcluded(cycle: plan.cycle, unit: unit).draft],
+                scores.map(\.draft) + [PAREvents.SpotCheckConcluded(cycle: plan.cycle, unit: unit).draft],
                 by: cast.steeringCommittee.id)
         }
         script.progressed(.spotCheck, done: drawn.count, of: drawn.count)
@@ -213,7 +213,7 @@ public final class CycleDriver {
     public func publish(_ plan: CyclePlan, script: any CycleScript) throws {
         try script.willBegin(.publication, of: plan)
         try signatories.flush()
-        let published = PARPayload.ResultsPublished(
+        let published = PAREvents.ResultsPublished(
             cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate,
             resultsHash: try scoring.results(cycle: plan.cycle).hash)
         try signatories.issue([published.draft], by: cast.secretariat.id)
@@ -221,7 +221,7 @@ public final class CycleDriver {
 
     /// Each unit's officer files the script's objections after publication, then the secretariat answers them.
     public func object(_ plan: CyclePlan, script: any CycleScript) throws -> [(
-        filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered
+        filed: PAREvents.ObjectionFiled, answer: PAREvents.ObjectionAnswered
     )] {
         try script.willBegin(.objections, of: plan)
         try signatories.flush()
@@ -238,7 +238,7 @@ public final class CycleDriver {
     }
 
     /// The secretariat records the script's corrections after publication, if it has any.
-    public func correct(_ plan: CyclePlan, script: any CycleScript) throws -> [PARPayload.CorrectionRecorded] {
+    public func correct(_ plan: CyclePlan, script: any CycleScript) throws -> [PAREvents.CorrectionRecorded] {
         try script.willBegin(.correction, of: plan)
         try signatories.flush()
         let corrections = try script.corrections(in: plan)

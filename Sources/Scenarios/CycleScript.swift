@@ -42,26 +42,26 @@ public protocol CycleScript: AnyObject {
     )?
     /// The council's requests for explanations of `unit`, made before its appraisal scores; the driver
     /// routes each to the member holding its field (none by default).
-    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .ExplanationRequested]
     /// The unit's answer to `request`: the documents it adds and its `ExplanationGiven` (none by default).
-    func explanation(answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
+    func explanation(answering request: PAREvents.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
         throws -> [EventDraft]
     /// The council's appraisal scores for `unit`; the driver routes each to the member holding its field.
-    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .AppraisalScoreRecorded]
     /// The survey's scores for `unit`.
-    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore]
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents.SurveyScore]
     /// The steering committee's re-check of a drawn unit, without its conclusion (the driver adds it).
-    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded]
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PAREvents.SpotCheckScoreRecorded]
     /// Objections filed after publication, each with the secretariat's answer (none by default).
     func objections(in plan: CyclePlan) throws -> [(
-        filed: PARPayload.ObjectionFiled,
-        answer: PARPayload
+        filed: PAREvents.ObjectionFiled,
+        answer: PAREvents
             .ObjectionAnswered
     )]
     /// Corrections after publication (none by default).
-    func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded]
+    func corrections(in plan: CyclePlan) throws -> [PAREvents.CorrectionRecorded]
     /// Called after each unit of a stage (self-assessment, appraisal) and once after the spot-checks.
     func progressed(_ stage: CycleStage, done: Int, of total: Int)
 }
@@ -72,16 +72,16 @@ extension CycleScript {
     public func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
         reason: String, changes: [EventDraft]
     )? { nil }
-    public func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+    public func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .ExplanationRequested]
     { [] }
     public func explanation(
-        answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan
+        answering request: PAREvents.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan
     ) throws -> [EventDraft] { [] }
     public func objections(in plan: CyclePlan) throws -> [(
-        filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered
+        filed: PAREvents.ObjectionFiled, answer: PAREvents.ObjectionAnswered
     )] { [] }
-    public func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] { [] }
+    public func corrections(in plan: CyclePlan) throws -> [PAREvents.CorrectionRecorded] { [] }
     public func progressed(_ stage: CycleStage, done: Int, of total: Int) {}
 }
 
@@ -133,7 +133,7 @@ public struct CycleSummary: Sendable {
     /// The units drawn for spot-checks, department sample first.
     public var spotChecked: [String] = []
     /// The objections filed after publication, with their answers.
-    public var objections: [(filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered)] = []
+    public var objections: [(filed: PAREvents.ObjectionFiled, answer: PAREvents.ObjectionAnswered)] = []
     /// The corrections recorded after publication.
-    public var corrections: [PARPayload.CorrectionRecorded] = []
+    public var corrections: [PAREvents.CorrectionRecorded] = []
 }

@@ -5,27 +5,27 @@ import PARIndex
 /// The demo's appraisal, survey and spot-checks.
 extension DemoScript {
     /// The council member of fields 1 to 3 asks Sở Tài chính to explain its first criterion of field 1.
-    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+    func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .ExplanationRequested]
     {
         guard unit.id == DemoProvince.explainingUnit,
             let leaf = framework.leaves.first(where: { $0.method == .assessed && $0.code.hasPrefix("1.") })
         else { return [] }
         return [
-            PARPayload.ExplanationRequested(
+            PAREvents.ExplanationRequested(
                 cycle: plan.cycle, unit: unit.id, criterion: leaf.code, request: "gt-\(plan.year)-1",
                 question: "Đề nghị giải trình thời điểm ban hành và tài liệu kiểm chứng của tiêu chí \(leaf.code)")
         ]
     }
 
     /// Sở Tài chính answers with a document.
-    func explanation(answering request: PARPayload.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
+    func explanation(answering request: PAREvents.ExplanationRequested, of unit: CycleUnit, in plan: CyclePlan)
         throws -> [EventDraft]
     {
         let added = try document(
             "\(unit.id)-\(plan.year)-giai-trinh-\(request.criterion).txt",
             "Văn bản giải trình tiêu chí \(request.criterion) của \(unit.name), năm \(plan.year)\n", unit: unit.id)
-        let given = PARPayload.ExplanationGiven(
+        let given = PAREvents.ExplanationGiven(
             cycle: plan.cycle, unit: unit.id, request: request.request,
             answer: "Văn bản được ban hành đúng hạn; đính kèm văn bản giải trình và bản chụp văn bản",
             evidence: [added.sha256])
@@ -34,10 +34,10 @@ extension DemoScript {
 
     /// The council reconsiders about one applicable self-score in ten, each change with its reason; a
     /// district below the maximum is sometimes raised to it for documents added meanwhile.
-    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .AppraisalScoreRecorded]
     {
-        var recorded: [PARPayload.AppraisalScoreRecorded] = []
+        var recorded: [PAREvents.AppraisalScoreRecorded] = []
         for (criterion, score) in try scoring.scores(cycle: plan.cycle, unit: unit.id)
         where criterion.method == .assessed && score.notApplicable == nil {
             let selfPoints = score.selfScore?.value ?? .zero
@@ -51,7 +51,7 @@ extension DemoScript {
                 ? "Đơn vị bổ sung tài liệu kiểm chứng đầy đủ, đạt tối đa"
                 : DemoProvince.appraisalReasons[random.below(DemoProvince.appraisalReasons.count)]
             recorded.append(
-                PARPayload.AppraisalScoreRecorded(
+                PAREvents.AppraisalScoreRecorded(
                     cycle: plan.cycle, unit: unit.id, criterion: criterion.code,
                     points: appraised.description, reason: reason, evidence: nil))
             if traced == nil && appraised < selfPoints { traced = (plan.cycle, unit.id, criterion.code) }
@@ -59,12 +59,12 @@ extension DemoScript {
         return recorded
     }
 
-    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore] {
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents.SurveyScore] {
         SyntheticScoring.surveyScores(of: framework, random: &random)
     }
 
     /// The steering committee re-checks three criteria of each drawn unit and lowers the third.
-    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PAREvents.SpotCheckScoreRecorded] {
         try SyntheticScoring.spotCheck(of: unit, in: plan, scoring: scoring, limit: 3) { $0 == 2 }
     }
 }

@@ -14,24 +14,24 @@ extension DemoScript {
     /// After the 2019 publication, Sở Y tế objects to one criterion's score and the secretariat accepts;
     /// Huyện Điện Biên objects to its whole result and the secretariat rejects.
     func objections(in plan: CyclePlan) throws -> [(
-        filed: PARPayload.ObjectionFiled, answer: PARPayload.ObjectionAnswered
+        filed: PAREvents.ObjectionFiled, answer: PAREvents.ObjectionAnswered
     )] {
         guard let criterion = try disputedCriterion(in: plan),
             plan.units.contains(where: { $0.id == DemoProvince.rejectedUnit })
         else { return [] }
-        let accepted = PARPayload.ObjectionFiled(
+        let accepted = PAREvents.ObjectionFiled(
             cycle: plan.cycle, unit: DemoProvince.objectingUnit, objection: DemoProvince.acceptedObjection,
             criterion: criterion.code,
             reason:
                 "Tài liệu kiểm chứng tiêu chí \(criterion.code) đã nộp đúng hạn nhưng không được ghi nhận khi thẩm định"
         )
-        let rejected = PARPayload.ObjectionFiled(
+        let rejected = PAREvents.ObjectionFiled(
             cycle: plan.cycle, unit: DemoProvince.rejectedUnit, objection: "kn-2019-huyen-dien-bien",
             reason: "Đề nghị xem xét lại điểm điều tra xã hội học của huyện")
         return [
             (
                 accepted,
-                PARPayload.ObjectionAnswered(
+                PAREvents.ObjectionAnswered(
                     cycle: plan.cycle, unit: accepted.unit, objection: accepted.objection, decision: "accepted",
                     answer:
                         "Hội đồng phúc khảo chấp nhận: tài liệu kiểm chứng hợp lệ bị bỏ sót; điểm được điều chỉnh theo Quyết định 815/QĐ-UBND"
@@ -39,7 +39,7 @@ extension DemoScript {
             ),
             (
                 rejected,
-                PARPayload.ObjectionAnswered(
+                PAREvents.ObjectionAnswered(
                     cycle: plan.cycle, unit: rejected.unit, objection: rejected.objection, decision: "rejected",
                     answer:
                         "Điểm điều tra xã hội học do đơn vị độc lập thực hiện theo đúng phương pháp; không có căn cứ điều chỉnh"
@@ -50,13 +50,13 @@ extension DemoScript {
 
     /// After the 2019 publication, one of Sở Y tế's scores is raised to its maximum on review, resolving
     /// its objection.
-    func corrections(in plan: CyclePlan) throws -> [PARPayload.CorrectionRecorded] {
+    func corrections(in plan: CyclePlan) throws -> [PAREvents.CorrectionRecorded] {
         guard let criterion = try disputedCriterion(in: plan) else { return [] }
         let objection = try scoring.objections(cycle: plan.cycle).first {
             $0.objection == DemoProvince.acceptedObjection && $0.answer?.decision == "accepted"
         }
         return [
-            PARPayload.CorrectionRecorded(
+            PAREvents.CorrectionRecorded(
                 cycle: plan.cycle, unit: DemoProvince.objectingUnit, criterion: criterion.code,
                 points: criterion.maxPoints.description, decision: "815/QĐ-UBND",
                 reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định",

@@ -56,7 +56,7 @@ final class DemoScript: Signatories, CycleScript {
 
     /// A document the unit wrote, handed to the `DemoOutput` and staged in the ledger's evidence store;
     /// kept there once the next command commits.
-    func document(_ name: String, _ content: String, unit: String) throws -> PARPayload.EvidenceAdded {
+    func document(_ name: String, _ content: String, unit: String) throws -> PAREvents.EvidenceAdded {
         let bytes = Array(content.utf8)
         try output.keep(document: name, content: bytes)
         let staging = try evidenceStore.stage(bytes, name: name, unit: unit)
@@ -98,7 +98,7 @@ final class DemoScript: Signatories, CycleScript {
             exempt.isEmpty
             ? []
             : [
-                PARPayload.NotApplicableMarked(
+                PAREvents.NotApplicableMarked(
                     cycle: plan.cycle, unit: unit.id, criterion: "2.1",
                     legalBasis: "Không được giao chủ trì xây dựng VBQPPL trong năm \(plan.year)"
                 ).draft
@@ -123,7 +123,7 @@ final class DemoScript: Signatories, CycleScript {
         let added = try document(
             "\(unit.id)-\(plan.year)-\(leaf.code)-bo-sung.txt",
             "Báo cáo bổ sung tiêu chí \(leaf.code) (\(leaf.title)) của \(unit.name), năm \(plan.year)\n", unit: unit.id)
-        let rescored = PARPayload.SelfScoreRecorded(
+        let rescored = PAREvents.SelfScoreRecorded(
             cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
             evidence: [added.citation], explanation: nil)
         return (

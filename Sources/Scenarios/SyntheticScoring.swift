@@ -20,7 +20,7 @@ public enum SyntheticScoring {
     public static func selfAssessment(
         of unit: CycleUnit, framework: Framework, in plan: CyclePlan, skipping skipped: Set<String> = [],
         random: inout SyntheticRandom,
-        evidence: (Criterion, inout SyntheticRandom) throws -> PARPayload.EvidenceAdded
+        evidence: (Criterion, inout SyntheticRandom) throws -> PAREvents.EvidenceAdded
     ) rethrows -> SyntheticSelfAssessment {
         let quality = 30 + random.below(70)
         var events: [EventDraft] = []
@@ -39,7 +39,7 @@ public enum SyntheticScoring {
                     "Tự chấm theo hướng dẫn: đạt \(scored) trên \(leaf.maxPoints) điểm theo kết quả thực hiện trong năm"
             }
             events.append(
-                PARPayload.SelfScoreRecorded(
+                PAREvents.SelfScoreRecorded(
                     cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: scored.description,
                     evidence: citations, explanation: explanation
                 ).draft)
@@ -54,10 +54,9 @@ public enum SyntheticScoring {
     }
 
     /// The survey's score of each survey criterion of `framework`: a part of its maximum from 35%.
-    public static func surveyScores(of framework: Framework, random: inout SyntheticRandom) -> [PARPayload.SurveyScore]
-    {
+    public static func surveyScores(of framework: Framework, random: inout SyntheticRandom) -> [PAREvents.SurveyScore] {
         framework.leaves.filter { $0.method == .survey }.map { leaf in
-            PARPayload.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
+            PAREvents.SurveyScore(criterion: leaf.code, points: random.part(of: leaf.maxPoints, from: 35).description)
         }
     }
 
@@ -66,16 +65,16 @@ public enum SyntheticScoring {
     /// appraised score allows and `lowers` (asked only then, with the criterion's position) says so.
     public static func spotCheck(
         of unit: String, in plan: CyclePlan, scoring: ScoringLedger, limit: Int = .max, lowers: (Int) -> Bool
-    ) throws -> [PARPayload.SpotCheckScoreRecorded] {
+    ) throws -> [PAREvents.SpotCheckScoreRecorded] {
         let rechecked = try scoring.scores(cycle: plan.cycle, unit: unit).filter {
             $0.0.method == .assessed && $0.1.notApplicable == nil
         }.prefix(limit)
-        var recorded: [PARPayload.SpotCheckScoreRecorded] = []
+        var recorded: [PAREvents.SpotCheckScoreRecorded] = []
         for (position, (criterion, score)) in rechecked.enumerated() {
             let appraised = score.appraised?.value ?? .zero
             let lower = appraised.hundredths >= 25 && lowers(position)
             recorded.append(
-                PARPayload.SpotCheckScoreRecorded(
+                PAREvents.SpotCheckScoreRecorded(
                     cycle: plan.cycle, unit: unit, criterion: criterion.code, decision: lower ? "lower" : "recognise",
                     points: lower ? (appraised - Points(hundredths: 25)).description : nil,
                     reason: lower ? "Phúc tra: hồ sơ lưu trữ không đầy đủ" : nil))

@@ -282,7 +282,7 @@ struct API {
         }
         let result = try scoring.append(command)
         try await sessions.keepUploads(
-            command.events.filter { $0.type == PARPayload.EvidenceAdded.type }.compactMap {
+            command.events.filter { $0.type == PAREvents.EvidenceAdded.type }.compactMap {
                 $0.payload["sha256"]?.stringValue
             },
             session: session.token)

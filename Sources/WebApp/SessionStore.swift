@@ -93,12 +93,12 @@ actor SessionStore {
     }
 
     /// What the EvidenceAdded event of the session's upload `sha256` records, if the session holds it.
-    func upload(_ sha256: String, session token: String) -> PARPayload.EvidenceAdded? {
+    func upload(_ sha256: String, session token: String) -> PAREvents.EvidenceAdded? {
         uploads[token]?[sha256]?.added.first
     }
 
     /// Every document uploaded in the session and not yet recorded, by hash.
-    func uploads(session token: String) -> [String: PARPayload.EvidenceAdded] {
+    func uploads(session token: String) -> [String: PAREvents.EvidenceAdded] {
         (uploads[token] ?? [:]).compactMapValues { $0.added.first }
     }
 

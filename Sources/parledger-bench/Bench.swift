@@ -146,7 +146,7 @@ struct Durable: ParsableCommand {
         try scoring.append(
             try Enrolment.genesis(
                 "so-noi-vu", name: "Sở Nội vụ", key: secretariat, commandID: "enrol", on: scoring.ledger))
-        let opened = PARPayload.CycleOpened(
+        let opened = PAREvents.CycleOpened(
             cycle: "bench", name: "Benchmark", year: 2019, frameworks: [.department: framework.id], units: [unit],
             selfAssessmentDeadline: Timestamp(iso8601: "2999-01-14T16:59:59Z") ?? Timestamp(millisecondsSinceEpoch: 0),
             previousCycle: nil)
@@ -158,13 +158,13 @@ struct Durable: ParsableCommand {
                         Enrolment.draft(
                             "can-bo", name: "Cán bộ Sở Tài chính", role: .unitOfficer, scope: unit.id,
                             publicKey: officer.publicKey),
-                        PARPayload.FrameworkRegistered(framework: framework).draft,
+                        PAREvents.FrameworkRegistered(framework: framework).draft,
                         opened.draft,
                     ]), with: secretariat))
         let leaves = framework.leaves.filter { $0.method == .assessed }
         let commands = try (0..<events).map { index in
             let leaf = leaves[index % leaves.count]
-            let payload = PARPayload.SelfScoreRecorded(
+            let payload = PAREvents.SelfScoreRecorded(
                 cycle: "bench", unit: unit.id, criterion: leaf.code, points: leaf.maxPoints.description,
                 evidence: [], explanation: "Bản tự chấm lần \(index / leaves.count + 1)")
             return try scoring.ledger.sign(

@@ -148,7 +148,7 @@ final class SyntheticCycles: Signatories, CycleScript {
         let assessment = SyntheticScoring.selfAssessment(of: unit, framework: framework, in: plan, random: &random) {
             leaf, random in
             let content = "Tài liệu kiểm chứng \(leaf.code) của \(unit.name), năm \(plan.year)"
-            return PARPayload.EvidenceAdded(
+            return PAREvents.EvidenceAdded(
                 sha256: SHA256Digest.hex(Array(content.utf8)), name: "\(unit.id)-\(plan.year)-\(leaf.code).pdf",
                 size: 40_000 + random.below(400_000), unit: unit.id)
         }
@@ -158,25 +158,25 @@ final class SyntheticCycles: Signatories, CycleScript {
 
     /// The council's decision on every assessed criterion, the self-score recognised unless reconsidered
     /// (one in ten), then with a reason.
-    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload
+    func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .AppraisalScoreRecorded]
     {
         let selfScores = marks[unit.id] ?? [:]
         return framework.leaves.filter { $0.method == .assessed }.map { leaf in
             let selfPoints = selfScores[leaf.code] ?? .zero
             let appraised = SyntheticScoring.appraisal(of: selfPoints, random: &random) ?? selfPoints
-            return PARPayload.AppraisalScoreRecorded(
+            return PAREvents.AppraisalScoreRecorded(
                 cycle: plan.cycle, unit: unit.id, criterion: leaf.code, points: appraised.description,
                 reason: appraised == selfPoints ? nil : "Tài liệu kiểm chứng chưa đầy đủ theo hướng dẫn", evidence: nil)
         }
     }
 
-    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PARPayload.SurveyScore] {
+    func surveyScores(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents.SurveyScore] {
         SyntheticScoring.surveyScores(of: framework, random: &random)
     }
 
     /// The steering committee re-checks every assessed criterion, lowering one in twenty.
-    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PARPayload.SpotCheckScoreRecorded] {
+    func spotCheck(of unit: String, in plan: CyclePlan) throws -> [PAREvents.SpotCheckScoreRecorded] {
         try SyntheticScoring.spotCheck(of: unit, in: plan, scoring: scoring) { _ in random.chance(5) }
     }
 }

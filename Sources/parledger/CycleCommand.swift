@@ -46,9 +46,9 @@ struct CycleCommand: ParsableCommand {
                     members["selfAssessmentDeadline"] = .string(deadline.iso8601)
                     document = .object(members)
                 }
-                let opened: PARPayload.CycleOpened
+                let opened: PAREvents.CycleOpened
                 do {
-                    opened = try PARPayload.CycleOpened(payload: try PayloadReader(document, type: "the cycle file"))
+                    opened = try PAREvents.CycleOpened(payload: try PayloadReader(document, type: "the cycle file"))
                 } catch {
                     throw InputError(
                         "\(file) does not describe a cycle: \((error as? RuleViolation)?.reason ?? "\(error)")",

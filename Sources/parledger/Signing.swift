@@ -35,7 +35,7 @@ struct SigningOptions: ParsableArguments {
     /// Signs the command recording `operation` (with the documents `attached`) as the actor owning
     /// the key and appends it, with every scoring rule checked (`ScoringService.perform`).
     func perform(
-        _ operation: any PAROperation, on scoring: ScoringLedger, attached: [PARPayload.EvidenceAdded] = [],
+        _ operation: any PAROperation, on scoring: ScoringLedger, attached: [PAREvents.EvidenceAdded] = [],
         expectedVersions: [String: ExpectedVersion] = [:]
     ) throws -> AppendResult {
         let key = try loadKey()

@@ -35,7 +35,7 @@ struct SurveyCommand: ParsableCommand {
                 }
                 let scoring = try location.openScoring()
                 guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
-                let rows: [String: [PARPayload.SurveyScore]]
+                let rows: [String: [PAREvents.SurveyScore]]
                 switch SurveyImport.read(Array(data), cycle: record, frameworks: try scoring.frameworks(of: record)) {
                 case .failure(let error):
                     throw InputError("\(file): \(error)", hint: "correct the rows and import the whole file again")

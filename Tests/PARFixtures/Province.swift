@@ -62,16 +62,16 @@ public final class Province: @unchecked Sendable {
         ]
         for unit in units { enrolments.append(enrol("can-bo-\(unit.id)", .unitOfficer, unit.id)) }
         let documents = units.map {
-            PARPayload.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id)
+            PAREvents.EvidenceAdded(sha256: Self.evidenceHash($0.id), name: "tlkc-\($0.id).pdf", size: 1, unit: $0.id)
                 .draft
         }
         try issue(
             by: "so-noi-vu",
             enrolments + [
-                PARPayload.FrameworkRegistered(framework: departments).draft,
-                PARPayload.FrameworkRegistered(framework: districts).draft,
+                PAREvents.FrameworkRegistered(framework: departments).draft,
+                PAREvents.FrameworkRegistered(framework: districts).draft,
             ] + documents)
-        let opened = PARPayload.CycleOpened(
+        let opened = PAREvents.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
             frameworks: [.department: departments.id, .district: districts.id], units: units,
             selfAssessmentDeadline: Timestamp(iso8601: "2020-01-14T16:59:59.999Z")!, previousCycle: nil
@@ -90,7 +90,7 @@ public final class Province: @unchecked Sendable {
     }
 
     public func commitment(to secret: [UInt8]? = nil) -> EventDraft {
-        (PARPayload.SpotCheckSeedCommitted(
+        (PAREvents.SpotCheckSeedCommitted(
             cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret ?? self.secret))).draft
     }
 
@@ -145,20 +145,20 @@ public final class Province: @unchecked Sendable {
         _ unit: String, _ criterion: String, _ points: String, evidence: Bool = true, explanation: String? = nil
     ) -> EventDraft {
         let citations = evidence ? [EvidenceCitation(name: "tlkc-\(unit).pdf", sha256: Self.evidenceHash(unit))] : []
-        return PARPayload.SelfScoreRecorded(
+        return PAREvents.SelfScoreRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points, evidence: citations,
             explanation: explanation
         ).draft
     }
 
     public func notApplicable(_ unit: String, _ criterion: String) -> EventDraft {
-        PARPayload.NotApplicableMarked(
+        PAREvents.NotApplicableMarked(
             cycle: cycle, unit: unit, criterion: criterion, legalBasis: "Không thuộc nhiệm vụ năm 2019"
         ).draft
     }
 
     public func submit(_ unit: String) -> EventDraft {
-        PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft
+        PAREvents.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft
     }
 
     public func appraise(
@@ -166,17 +166,17 @@ public final class Province: @unchecked Sendable {
     )
         -> EventDraft
     {
-        PARPayload.AppraisalScoreRecorded(
+        PAREvents.AppraisalScoreRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: nil
         ).draft
     }
 
     public func conclude(_ unit: String) -> EventDraft {
-        PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft
+        PAREvents.AppraisalConcluded(cycle: cycle, unit: unit).draft
     }
 
     public func assign(_ member: String, fields: [UnitKind: [String]], chair: Bool) -> EventDraft {
-        PARPayload.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair).draft
+        PAREvents.CouncilMemberAssigned(cycle: cycle, actor: member, fields: fields, chair: chair).draft
     }
 
     public func rejectNotApplicable(
@@ -184,38 +184,38 @@ public final class Province: @unchecked Sendable {
     )
         -> EventDraft
     {
-        PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft
+        PAREvents.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft
     }
 
     public func reopen(_ unit: String, reason: String = "Đơn vị giải trình, bổ sung tài liệu") -> EventDraft {
-        PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason).draft
+        PAREvents.AppraisalReopened(cycle: cycle, unit: unit, reason: reason).draft
     }
 
     public func closeAppraisal() -> EventDraft {
-        PARPayload.AppraisalClosed(cycle: cycle).draft
+        PAREvents.AppraisalClosed(cycle: cycle).draft
     }
 
     public func concludeSpotCheck(_ unit: String) -> EventDraft {
-        PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft
+        PAREvents.SpotCheckConcluded(cycle: cycle, unit: unit).draft
     }
 
     public func spotCheck(
         _ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil
     ) -> EventDraft {
-        PARPayload.SpotCheckScoreRecorded(
+        PAREvents.SpotCheckScoreRecorded(
             cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason
         ).draft
     }
 
     public func survey(_ unit: String, _ scores: [(String, String)]) -> EventDraft {
-        PARPayload.SurveyScoresImported(
-            cycle: cycle, unit: unit, scores: scores.map { PARPayload.SurveyScore(criterion: $0.0, points: $0.1) },
+        PAREvents.SurveyScoresImported(
+            cycle: cycle, unit: unit, scores: scores.map { PAREvents.SurveyScore(criterion: $0.0, points: $0.1) },
             source: String(repeating: "a", count: 64)
         ).draft
     }
 
     public func publish(hash: String? = nil, date: String = "2020-05-29") throws -> EventDraft {
-        (PARPayload.ResultsPublished(
+        (PAREvents.ResultsPublished(
             cycle: cycle, decision: "640/QĐ-UBND", date: date,
             resultsHash: try hash ?? scoring.results(cycle: cycle).hash)).draft
     }
@@ -269,7 +269,7 @@ public final class Province: @unchecked Sendable {
 
 extension Province {
     public func withdraw(_ unit: String, reason: String = "Bổ sung tài liệu kiểm chứng") -> EventDraft {
-        PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft
+        PAREvents.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft
     }
 
     public func ask(
@@ -277,7 +277,7 @@ extension Province {
     )
         -> EventDraft
     {
-        PARPayload.ExplanationRequested(
+        PAREvents.ExplanationRequested(
             cycle: cycle, unit: unit, criterion: criterion, request: request, question: question
         ).draft
     }
@@ -287,7 +287,7 @@ extension Province {
     )
         -> EventDraft
     {
-        PARPayload.ExplanationGiven(
+        PAREvents.ExplanationGiven(
             cycle: cycle, unit: unit, request: request, answer: answer,
             evidence: evidence ?? [Self.evidenceHash(unit)]
         ).draft
@@ -310,7 +310,7 @@ extension Province {
         _ unit: String, objection: String = "kn-1", criterion: String? = nil,
         reason: String = "Tài liệu kiểm chứng đã nộp nhưng không được ghi nhận"
     ) -> EventDraft {
-        PARPayload.ObjectionFiled(cycle: cycle, unit: unit, objection: objection, criterion: criterion, reason: reason)
+        PAREvents.ObjectionFiled(cycle: cycle, unit: unit, objection: objection, criterion: criterion, reason: reason)
             .draft
     }
 
@@ -318,13 +318,13 @@ extension Province {
         _ unit: String, objection: String = "kn-1", decision: String = "accepted",
         answer: String = "Chấp nhận kiến nghị"
     ) -> EventDraft {
-        PARPayload.ObjectionAnswered(
+        PAREvents.ObjectionAnswered(
             cycle: cycle, unit: unit, objection: objection, decision: decision, answer: answer
         ).draft
     }
 
     public func correct(_ unit: String, _ criterion: String, _ points: String, objection: String? = nil) -> EventDraft {
-        PARPayload.CorrectionRecorded(
+        PAREvents.CorrectionRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points, decision: "815/QĐ-UBND",
             reason: "Kết quả phúc khảo", objection: objection
         ).draft

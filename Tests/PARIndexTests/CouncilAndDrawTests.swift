@@ -140,7 +140,7 @@ import Testing
         try p.issue(
             by: "ban-chi-dao",
             [
-                PARPayload.EvidenceAdded(
+                PAREvents.EvidenceAdded(
                     sha256: String(repeating: "cd", count: 32), name: "thêm.pdf", size: 1, unit: nil
                 ).draft
             ])
@@ -163,17 +163,17 @@ import Testing
 
     @Test func aCycleCanSetItsOwnPublicationWindow() throws {
         let p = try Province(departments: 1, districts: 0)
-        let opened = PARPayload.CycleOpened(
+        let opened = PAREvents.CycleOpened(
             cycle: "dien-bien-2019-b", name: "Đợt bổ sung", year: 2019, frameworks: [.department: p.departments.id],
             units: [CycleUnit(id: "d01", name: "Sở số 1", kind: .department)],
             selfAssessmentDeadline: try #require(Timestamp(iso8601: "2020-01-14T16:59:59Z")), previousCycle: nil,
-            publicationWindow: PARPayload.DateWindow(from: "2020-07-01", until: "2020-06-30")
+            publicationWindow: PAREvents.DateWindow(from: "2020-07-01", until: "2020-06-30")
         )
         #expect(
             try p.refusal(by: "so-noi-vu", [opened.draft])?
                 .contains("the publication window needs two dates YYYY-MM-DD, the first not after the second") == true)
         #expect(opened.effectivePublicationWindow.contains("2020-06-30") == false)
-        #expect(PARPayload.DateWindow(from: "2020-04-01", until: "2020-06-30").contains("2020-02-30") == false)
+        #expect(PAREvents.DateWindow(from: "2020-04-01", until: "2020-06-30").contains("2020-02-30") == false)
     }
 }
 

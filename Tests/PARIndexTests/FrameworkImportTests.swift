@@ -172,10 +172,10 @@ import Testing
         }
         #expect(
             rows["d01"] == [
-                PARPayload.SurveyScore(criterion: "2.5.1", points: "0.75"),
-                PARPayload.SurveyScore(criterion: "2.5.2", points: "1"),
+                PAREvents.SurveyScore(criterion: "2.5.1", points: "0.75"),
+                PAREvents.SurveyScore(criterion: "2.5.2", points: "1"),
             ])
-        #expect(rows["h01"] == [PARPayload.SurveyScore(criterion: "8.2", points: "13.25")])
+        #expect(rows["h01"] == [PAREvents.SurveyScore(criterion: "8.2", points: "13.25")])
     }
 
     @Test func everyBadRowIsListedWithItsLineNumberAndNothingIsRead() throws {

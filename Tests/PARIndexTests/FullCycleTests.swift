@@ -93,7 +93,7 @@ import Testing
         #expect(lowered.appraised?.decision == "lower")
         let sequence = try #require(lowered.appraised?.sequence)
         let event = try #require(try province.scoring.ledger.event(at: sequence))
-        #expect(event.type == PARPayload.AppraisalScoreRecorded.type)
+        #expect(event.type == PAREvents.AppraisalScoreRecorded.type)
         #expect(event.actor == "hoi-dong")
         let recognised = try #require(scores["1.1.2"])
         #expect(recognised.appraised?.decision == "recognise")
@@ -160,7 +160,7 @@ import Testing
         #expect(
             refused?.contains(
                 "was published by decision 640/QĐ-UBND; only a correction citing a decision can change it") == true)
-        let correction = PARPayload.CorrectionRecorded(
+        let correction = PAREvents.CorrectionRecorded(
             cycle: province.cycle, unit: "d02", criterion: "1.1.1", points: "1",
             decision: "812/QĐ-UBND", reason: "Phúc khảo: TLKC bổ sung hợp lệ"
         ).draft

@@ -152,12 +152,12 @@ import Testing
     // MARK: Format and projections
 
     @Test func aCorrectionCitingNoObjectionKeepsItsPayloadAsBefore() throws {
-        let plain = PARPayload.CorrectionRecorded(
+        let plain = PAREvents.CorrectionRecorded(
             cycle: "c", unit: "u", criterion: "1.2", points: "1", decision: "815/QĐ-UBND", reason: "r")
         #expect(
             String(decoding: CanonicalJSON.encode(plain.json), as: UTF8.self)
                 == #"{"criterion":"1.2","cycle":"c","decision":"815/QĐ-UBND","points":"1","reason":"r","unit":"u"}"#)
-        let citing = PARPayload.CorrectionRecorded(
+        let citing = PAREvents.CorrectionRecorded(
             cycle: "c", unit: "u", criterion: "1.2", points: "1", decision: "d", reason: "r", objection: "kn-1")
         #expect(citing.json["objection"]?.stringValue == "kn-1")
     }

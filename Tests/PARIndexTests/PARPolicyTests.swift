@@ -64,33 +64,33 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
     @Test func eachRoleMayRecordExactlyItsOwnWork() throws {
         let directory = try TemporaryDirectory()
         let province = try RoleFixture(in: directory)
-        try province.append(by: "so-noi-vu", [event(PARPayload.CycleOpened.type, unit: nil)])
-        try province.append(by: "can-bo-tai-chinh", [event(PARPayload.SelfScoreRecorded.type)])
-        try province.append(by: "can-bo-tai-chinh", [event(PARPayload.SelfAssessmentSubmitted.type)])
-        try province.append(by: "hoi-dong", [event(PARPayload.AppraisalScoreRecorded.type)])
-        try province.append(by: "ban-chi-dao", [event(PARPayload.SpotCheckDrawn.type, unit: nil)])
-        try province.append(by: "ban-chi-dao", [event(PARPayload.SpotCheckScoreRecorded.type)])
-        try province.append(by: "nha-thau", [event(PARPayload.SurveyScoresImported.type, unit: nil)])
-        try province.append(by: "so-noi-vu", [event(PARPayload.ResultsPublished.type, unit: nil)])
+        try province.append(by: "so-noi-vu", [event(PAREvents.CycleOpened.type, unit: nil)])
+        try province.append(by: "can-bo-tai-chinh", [event(PAREvents.SelfScoreRecorded.type)])
+        try province.append(by: "can-bo-tai-chinh", [event(PAREvents.SelfAssessmentSubmitted.type)])
+        try province.append(by: "hoi-dong", [event(PAREvents.AppraisalScoreRecorded.type)])
+        try province.append(by: "ban-chi-dao", [event(PAREvents.SpotCheckDrawn.type, unit: nil)])
+        try province.append(by: "ban-chi-dao", [event(PAREvents.SpotCheckScoreRecorded.type)])
+        try province.append(by: "nha-thau", [event(PAREvents.SurveyScoresImported.type, unit: nil)])
+        try province.append(by: "so-noi-vu", [event(PAREvents.ResultsPublished.type, unit: nil)])
         #expect(try province.ledger.verify().isIntact)
     }
 
     @Test func aUnitOfficerActingForAnotherUnitIsRefused() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
         let reason = try province.refusal(
-            by: "can-bo-tai-chinh", [event(PARPayload.SelfScoreRecorded.type, unit: "so-y-te")])
+            by: "can-bo-tai-chinh", [event(PAREvents.SelfScoreRecorded.type, unit: "so-y-te")])
         #expect(reason == "'can-bo-tai-chinh' acts for so-tai-chinh only, not for 'so-y-te' (SelfScoreRecorded)")
     }
 
     @Test func aUnitOfficerAppraisingIsRefused() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        let reason = try province.refusal(by: "can-bo-tai-chinh", [event(PARPayload.AppraisalScoreRecorded.type)])
+        let reason = try province.refusal(by: "can-bo-tai-chinh", [event(PAREvents.AppraisalScoreRecorded.type)])
         #expect(reason?.contains("may not record AppraisalScoreRecorded; that needs the role council-member") == true)
     }
 
     @Test func aCouncilMemberPublishingIsRefused() throws {
         let province = try RoleFixture(in: try TemporaryDirectory())
-        let reason = try province.refusal(by: "hoi-dong", [event(PARPayload.ResultsPublished.type, unit: nil)])
+        let reason = try province.refusal(by: "hoi-dong", [event(PAREvents.ResultsPublished.type, unit: nil)])
         #expect(
             reason?.contains(
                 "'hoi-dong' (council-member) may not record ResultsPublished; that needs the role secretariat") == true)
@@ -149,8 +149,8 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
         let province = try RoleFixture(in: try TemporaryDirectory())
         let grant = RoleGrant(role: "council-member", scope: nil)
         try province.append(by: "so-noi-vu", [ActorEvent.role(grant, of: "kiem-toan", granted: true)])
-        try province.append(by: "kiem-toan", [event(PARPayload.AppraisalScoreRecorded.type)])
+        try province.append(by: "kiem-toan", [event(PAREvents.AppraisalScoreRecorded.type)])
         try province.append(by: "so-noi-vu", [ActorEvent.role(grant, of: "kiem-toan", granted: false)])
-        #expect(try province.refusal(by: "kiem-toan", [event(PARPayload.AppraisalScoreRecorded.type)]) != nil)
+        #expect(try province.refusal(by: "kiem-toan", [event(PAREvents.AppraisalScoreRecorded.type)]) != nil)
     }
 }

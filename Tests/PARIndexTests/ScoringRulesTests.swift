@@ -26,7 +26,7 @@ import Testing
             (p.selfScore("d01", "2.5.1", "1"), "criterion 2.5.1 is scored by the sociological survey (ĐTXHH)"),
             (p.selfScore("d01", "1.2", "3", evidence: false), "a self-score needs evidence or a written explanation"),
             (
-                PARPayload.SelfScoreRecorded(
+                PAREvents.SelfScoreRecorded(
                     cycle: p.cycle, unit: "d01", criterion: "1.2", points: "3",
                     evidence: [EvidenceCitation(name: "ghost.pdf", sha256: String(repeating: "ab", count: 32))],
                     explanation: nil
@@ -102,7 +102,7 @@ import Testing
         #expect(
             try p.refusal(by: p.officer("d01"), [p.selfScore("d01", "1.2", "3")])?.contains(
                 "the self-assessment deadline for 'd01' passed at 2020-01-14T16:59:59.999Z") == true)
-        let lateExtension = PARPayload.DeadlineExtended(
+        let lateExtension = PAREvents.DeadlineExtended(
             cycle: p.cycle, unit: "d01", until: "2020-01-31T16:59:59Z", reason: "Lũ quét"
         ).draft
         #expect(try p.refusal(by: p.officer("d01"), [lateExtension])?.contains("needs the role secretariat") == true)
@@ -243,7 +243,7 @@ import Testing
             try p.selfAssessFully(unit)
             try p.appraiseLowering(unit, count: unit == "d01" ? 0 : 1)
         }
-        let exclusion = PARPayload.UnitExcludedFromRanking(cycle: p.cycle, unit: "d01", reason: "Thành lập trong năm")
+        let exclusion = PAREvents.UnitExcludedFromRanking(cycle: p.cycle, unit: "d01", reason: "Thành lập trong năm")
             .draft
         try p.issue(by: "so-noi-vu", [exclusion])
         let results = try p.scoring.results(cycle: p.cycle).units.filter { $0.unit.kind == .department }

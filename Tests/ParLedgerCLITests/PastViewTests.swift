@@ -31,7 +31,7 @@ import Testing
         // What changed since the decision is exactly what corrections of 2019 recorded by then changed.
         let corrected = Set(
             try scoring.ledger.events(from: publication.sequence + 1, limit: Int(later - publication.sequence))
-                .filter { $0.type == PARPayload.CorrectionRecorded.type && $0.stream.hasPrefix("cycle/\(cycle)/") }
+                .filter { $0.type == PAREvents.CorrectionRecorded.type && $0.stream.hasPrefix("cycle/\(cycle)/") }
                 .map { $0.stream.split(separator: "/").last.map(String.init) ?? "" })
         let now = Dictionary(uniqueKeysWithValues: viewed.units.map { ($0.unit.id, $0) })
         for before in atDecision.units where !corrected.contains(before.unit.id) {

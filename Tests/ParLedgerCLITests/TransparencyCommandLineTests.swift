@@ -104,7 +104,7 @@ import Transparency
                 == 0)
 
         let ledger = try Ledger.open(at: directory.ledgerPath, options: LedgerOptions(policy: PermitAll()))
-        let score = PARPayload.SelfScoreRecorded(
+        let score = PAREvents.SelfScoreRecorded(
             cycle: TemporaryDirectory.cycle, unit: "so-tai-chinh", criterion: "1.1", points: "999.00", evidence: [],
             explanation: "the host's own score")
         let command = try ledger.sign(

@@ -61,9 +61,6 @@ public enum PAREvents {
     public static func unitStream(_ cycle: String, _ unit: String) -> String { "cycle/\(cycle.nfc)/unit/\(unit.nfc)" }
 }
 
-/// The payload types by their former name; `PAREvents` is the one to use.
-public typealias PARPayload = PAREvents
-
 /// An event about one unit that carries nothing but the unit (a submission, a seal, a spot-check's
 /// conclusion): its stream and coding are the same for each.
 public protocol UnitStepEvent: PAREvent {

@@ -11,7 +11,7 @@ public struct RegisterFramework: PAROperation {
     public init(framework: JSONValue) { self.framework = framework }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.FrameworkRegistered(framework: try Framework(json: framework)).draft]
+        [PAREvents.FrameworkRegistered(framework: try Framework(json: framework)).draft]
     }
 }
 
@@ -22,10 +22,10 @@ public struct OpenCycle: PAROperation {
 
     public init(cycle: JSONValue) { self.cycle = cycle }
 
-    public init(_ opened: PARPayload.CycleOpened) { cycle = opened.json }
+    public init(_ opened: PAREvents.CycleOpened) { cycle = opened.json }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [try PARPayload.CycleOpened(payload: try PayloadReader(cycle, type: "the cycle")).draft]
+        [try PAREvents.CycleOpened(payload: try PayloadReader(cycle, type: "the cycle")).draft]
     }
 }
 
@@ -43,7 +43,7 @@ public struct AssignCouncilMember: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.CouncilMemberAssigned(cycle: cycle, actor: actor, fieldsByKind: fields, chair: chair ?? false)
+            PAREvents.CouncilMemberAssigned(cycle: cycle, actor: actor, fieldsByKind: fields, chair: chair ?? false)
                 .draft
         ]
     }
@@ -56,7 +56,7 @@ public struct CloseAppraisal: PAROperation {
     public init(cycle: String) { self.cycle = cycle }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.AppraisalClosed(cycle: cycle).draft]
+        [PAREvents.AppraisalClosed(cycle: cycle).draft]
     }
 }
 
@@ -69,7 +69,7 @@ public struct CommitSpotCheck: PAROperation {
     public init(cycle: String, commitment: String) { (self.cycle, self.commitment) = (cycle, commitment) }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: commitment).draft]
+        [PAREvents.SpotCheckSeedCommitted(cycle: cycle, commitment: commitment).draft]
     }
 }
 
@@ -117,7 +117,7 @@ public struct ImportSurvey: PAROperation {
         case .success(let scores):
             let source = SHA256Digest.hex(bytes)
             return scores.keys.sorted().map { unit in
-                PARPayload.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores[unit] ?? [], source: source)
+                PAREvents.SurveyScoresImported(cycle: cycle, unit: unit, scores: scores[unit] ?? [], source: source)
                     .draft
             }
         }
@@ -139,7 +139,7 @@ public struct PublishResults: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.ResultsPublished(
+            PAREvents.ResultsPublished(
                 cycle: cycle, decision: decision, date: date, resultsHash: try context.state.results(cycle: cycle).hash
             ).draft
         ]

@@ -38,8 +38,8 @@ public struct OperationContext {
     /// `attached` documents are recorded by the command whatever it cites; an `uploaded` one (a
     /// document a person uploaded and has not recorded yet) only when the operation cites it.
     public init(
-        state: ProvinceState, attached: [PARPayload.EvidenceAdded] = [],
-        uploaded: [String: PARPayload.EvidenceAdded] = [:], actor: @escaping (String) throws -> ActorRecord?,
+        state: ProvinceState, attached: [PAREvents.EvidenceAdded] = [],
+        uploaded: [String: PAREvents.EvidenceAdded] = [:], actor: @escaping (String) throws -> ActorRecord?,
         newIdentifier: @escaping () -> String = { String(UUID().uuidString.lowercased().prefix(8)) }
     ) {
         self.state = state
@@ -50,7 +50,7 @@ public struct OperationContext {
 
     /// The documents the command records (EvidenceAdded, before the operation's own events): those
     /// attached, then the uploaded ones the operation cited, in the order it cited them.
-    public var attached: [PARPayload.EvidenceAdded] { attachments.attached }
+    public var attached: [PAREvents.EvidenceAdded] { attachments.attached }
 
     /// The citation of the document `sha256`: attached to this command, uploaded, or already recorded.
     func citation(_ sha256: String) throws -> EvidenceCitation {
@@ -62,14 +62,14 @@ public struct OperationContext {
 
     /// The documents of a command, growing as the operation cites uploads.
     private final class Attachments {
-        private(set) var attached: [PARPayload.EvidenceAdded]
-        let uploaded: [String: PARPayload.EvidenceAdded]
+        private(set) var attached: [PAREvents.EvidenceAdded]
+        let uploaded: [String: PAREvents.EvidenceAdded]
 
-        init(attached: [PARPayload.EvidenceAdded], uploaded: [String: PARPayload.EvidenceAdded]) {
+        init(attached: [PAREvents.EvidenceAdded], uploaded: [String: PAREvents.EvidenceAdded]) {
             (self.attached, self.uploaded) = (attached, uploaded)
         }
 
-        func find(_ sha256: String) -> PARPayload.EvidenceAdded? {
+        func find(_ sha256: String) -> PAREvents.EvidenceAdded? {
             if let document = attached.first(where: { $0.sha256 == sha256 }) { return document }
             guard let document = uploaded[sha256] else { return nil }
             attached.append(document)

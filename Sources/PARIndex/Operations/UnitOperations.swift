@@ -49,7 +49,7 @@ public struct RecordSelfAssessment: PAROperation {
                 throw RuleViolation("criterion \(row.criterion): a row marked not applicable carries no points")
             }
             events.append(
-                PARPayload.NotApplicableMarked(
+                PAREvents.NotApplicableMarked(
                     cycle: cycle, unit: unit, criterion: row.criterion, legalBasis: row.notApplicable ?? ""
                 ).draft)
         }
@@ -58,12 +58,12 @@ public struct RecordSelfAssessment: PAROperation {
                 throw RuleViolation("criterion \(row.criterion): the row needs its points")
             }
             events.append(
-                PARPayload.SelfScoreRecorded(
+                PAREvents.SelfScoreRecorded(
                     cycle: cycle, unit: unit, criterion: row.criterion, points: try context.points(typed),
                     evidence: try context.citations(row.evidence), explanation: row.explanation
                 ).draft)
         }
-        if submit ?? false { events.append(PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft) }
+        if submit ?? false { events.append(PAREvents.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft) }
         guard !events.isEmpty else { throw RuleViolation("the sheet has no rows to record") }
         return events
     }
@@ -80,7 +80,7 @@ public struct WithdrawSelfAssessment: PAROperation {
     }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft]
+        [PAREvents.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason).draft]
     }
 }
 
@@ -98,7 +98,7 @@ public struct AnswerExplanation: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.ExplanationGiven(
+            PAREvents.ExplanationGiven(
                 cycle: cycle, unit: unit, request: request, answer: answer,
                 evidence: try context.citations(evidence).map(\.sha256)
             ).draft
@@ -126,7 +126,7 @@ public struct RecordAppraisal: PAROperation {
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         let cited = try context.citations(evidence)
         return [
-            PARPayload.AppraisalScoreRecorded(
+            PAREvents.AppraisalScoreRecorded(
                 cycle: cycle, unit: unit, criterion: criterion, points: try context.points(points), reason: reason,
                 evidence: cited.isEmpty ? nil : cited
             ).draft
@@ -146,7 +146,7 @@ public struct RejectNotApplicable: PAROperation {
     }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft]
+        [PAREvents.NotApplicableRejected(cycle: cycle, unit: unit, criterion: criterion, reason: reason).draft]
     }
 }
 
@@ -167,7 +167,7 @@ public struct RequestExplanation: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.ExplanationRequested(
+            PAREvents.ExplanationRequested(
                 cycle: cycle, unit: unit, criterion: criterion, request: request ?? "gt-" + context.newIdentifier(),
                 question: question
             ).draft
@@ -184,7 +184,7 @@ public struct SealUnit: PAROperation {
     public init(cycle: String, unit: String) { (self.cycle, self.unit) = (cycle, unit) }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.AppraisalConcluded(cycle: cycle, unit: unit).draft]
+        [PAREvents.AppraisalConcluded(cycle: cycle, unit: unit).draft]
     }
 }
 
@@ -199,7 +199,7 @@ public struct ReopenAppraisal: PAROperation {
     }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.AppraisalReopened(cycle: cycle, unit: unit, reason: reason).draft]
+        [PAREvents.AppraisalReopened(cycle: cycle, unit: unit, reason: reason).draft]
     }
 }
 
@@ -222,7 +222,7 @@ public struct RecordSpotCheckScore: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.SpotCheckScoreRecorded(
+            PAREvents.SpotCheckScoreRecorded(
                 cycle: cycle, unit: unit, criterion: criterion, decision: decision,
                 points: try points.map { try context.points($0) }, reason: reason
             ).draft
@@ -238,7 +238,7 @@ public struct ConcludeSpotCheck: PAROperation {
     public init(cycle: String, unit: String) { (self.cycle, self.unit) = (cycle, unit) }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.SpotCheckConcluded(cycle: cycle, unit: unit).draft]
+        [PAREvents.SpotCheckConcluded(cycle: cycle, unit: unit).draft]
     }
 }
 
@@ -256,7 +256,7 @@ public struct ExtendDeadline: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.DeadlineExtended(
+            PAREvents.DeadlineExtended(
                 cycle: cycle, unit: unit, until: try context.time(until, bareDate: .end), reason: reason
             ).draft
         ]
@@ -274,7 +274,7 @@ public struct ExcludeFromRanking: PAROperation {
     }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PARPayload.UnitExcludedFromRanking(cycle: cycle, unit: unit, reason: reason).draft]
+        [PAREvents.UnitExcludedFromRanking(cycle: cycle, unit: unit, reason: reason).draft]
     }
 }
 
@@ -299,7 +299,7 @@ public struct RecordCorrection: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.CorrectionRecorded(
+            PAREvents.CorrectionRecorded(
                 cycle: cycle, unit: unit, criterion: criterion, points: try context.points(points),
                 decision: decision, reason: reason, objection: objection.flatMap { $0.isEmpty ? nil : $0 }
             ).draft
@@ -324,7 +324,7 @@ public struct FileObjection: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.ObjectionFiled(
+            PAREvents.ObjectionFiled(
                 cycle: cycle, unit: unit, objection: objection ?? "kn-" + context.newIdentifier(),
                 criterion: criterion.flatMap { $0.isEmpty ? nil : $0 }, reason: reason
             ).draft
@@ -348,7 +348,7 @@ public struct AnswerObjection: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         [
-            PARPayload.ObjectionAnswered(
+            PAREvents.ObjectionAnswered(
                 cycle: cycle, unit: unit, objection: objection, decision: decision, answer: answer
             ).draft
         ]

@@ -37,7 +37,7 @@ private typealias F = DomainCoreFixture
     @Test func aCommitmentThatIsNotASHA256IsRefused() throws {
         let core = try F(commitDraw: false)
         core.expectRefused(
-            PARPayload.SpotCheckSeedCommitted(cycle: F.cycle, commitment: "bi-mat"), by: F.steering,
+            PAREvents.SpotCheckSeedCommitted(cycle: F.cycle, commitment: "bi-mat"), by: F.steering,
             "the commitment is a SHA-256 in 64 lowercase hex digits")
     }
 
@@ -219,7 +219,7 @@ private typealias F = DomainCoreFixture
         try core.record(F.notApplicable("d01", "1.2"), by: F.officer("d01"))
         try core.submit("d01")
         let changes = try core.record(
-            PARPayload.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "1.2", reason: "vẫn phải làm"),
+            PAREvents.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "1.2", reason: "vẫn phải làm"),
             by: F.member)
         for code in ["1.2.1", "1.2.2"] {
             #expect(core.score("d01", code).notApplicable == nil)
@@ -237,14 +237,14 @@ private typealias F = DomainCoreFixture
         try core.record(F.notApplicable("d01", "1.2"), by: F.officer("d01"))
         try core.submit("d01")
         core.expectRefused(
-            PARPayload.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "1.2", reason: " "),
+            PAREvents.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "1.2", reason: " "),
             by: F.member, "rejecting a not-applicable claim needs a reason")
     }
 
     @Test func rejectingAClaimTheUnitNeverMadeIsRefused() throws {
         let core = try submitted()
         core.expectRefused(
-            PARPayload.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "1.1", reason: "lý do"),
+            PAREvents.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "1.1", reason: "lý do"),
             by: F.member, "d01 claimed nothing under 1.1 as not applicable")
     }
 
@@ -254,7 +254,7 @@ private typealias F = DomainCoreFixture
         try core.record(F.notApplicable("d01", "2"), by: F.officer("d01"))
         try core.submit("d01")
         core.expectRefused(
-            PARPayload.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "2", reason: "lý do"),
+            PAREvents.NotApplicableRejected(cycle: F.cycle, unit: "d01", criterion: "2", reason: "lý do"),
             by: F.member, "'thanh-vien' appraises fields 1 of departments, not field 2", kind: .forbidden)
     }
 
@@ -302,7 +302,7 @@ private typealias F = DomainCoreFixture
         var core = try submitted()
         try core.seal("d01")
         try core.record(
-            PARPayload.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "xem lại tiêu chí 1.1"), by: F.chair)
+            PAREvents.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "xem lại tiêu chí 1.1"), by: F.chair)
         #expect(core.unit("d01")?.stage == .submitted)
         try core.record(F.appraisal("d01", "1.1", "8", reason: "xem lại"), by: F.member)
         #expect(core.score("d01", "1.1").appraised?.points == "8")
@@ -311,7 +311,7 @@ private typealias F = DomainCoreFixture
     @Test func reopeningAnAppraisalThatIsNotSealedIsRefused() throws {
         let core = try submitted()
         core.expectRefused(
-            PARPayload.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "lý do"), by: F.chair,
+            PAREvents.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "lý do"), by: F.chair,
             "the appraisal of 'd01' is not sealed", kind: .conflict)
     }
 
@@ -319,7 +319,7 @@ private typealias F = DomainCoreFixture
         var core = try submitted()
         try core.seal("d01")
         core.expectRefused(
-            PARPayload.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: ""), by: F.chair,
+            PAREvents.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: ""), by: F.chair,
             "reopening a sealed appraisal needs a reason")
     }
 
@@ -327,7 +327,7 @@ private typealias F = DomainCoreFixture
         var core = try submitted()
         try core.seal("d01")
         core.expectRefused(
-            PARPayload.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "lý do"), by: F.member,
+            PAREvents.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "lý do"), by: F.member,
             "only the chair of the council seals, reopens or closes an appraisal", kind: .forbidden)
     }
 

@@ -20,15 +20,15 @@ private typealias F = DomainCoreFixture
 
     private func request(
         _ id: String = "hoi-1", criterion: String = "1.1", question: String = "Văn bản nào chứng minh?"
-    ) -> PARPayload.ExplanationRequested {
-        PARPayload.ExplanationRequested(
+    ) -> PAREvents.ExplanationRequested {
+        PAREvents.ExplanationRequested(
             cycle: F.cycle, unit: "d01", criterion: criterion, request: id, question: question)
     }
 
     private func answer(_ id: String = "hoi-1", text: String = "Xem quyết định đính kèm", evidence: [String]? = nil)
-        -> PARPayload.ExplanationGiven
+        -> PAREvents.ExplanationGiven
     {
-        PARPayload.ExplanationGiven(
+        PAREvents.ExplanationGiven(
             cycle: F.cycle, unit: "d01", request: id, answer: text, evidence: evidence ?? [F.evidenceHash("d01")])
     }
 

@@ -38,8 +38,8 @@ struct DomainCoreFixture {
 
     /// The province set up as described above.
     init(commitDraw: Bool = true) throws {
-        try record(PARPayload.FrameworkRegistered(framework: Self.departments), by: Self.secretariat)
-        try record(PARPayload.FrameworkRegistered(framework: Self.districts), by: Self.secretariat)
+        try record(PAREvents.FrameworkRegistered(framework: Self.departments), by: Self.secretariat)
+        try record(PAREvents.FrameworkRegistered(framework: Self.districts), by: Self.secretariat)
         for unit in Self.units { try record(Self.document(of: unit.id), by: Self.secretariat) }
         try record(Self.opening(), by: Self.secretariat)
         try record(
@@ -187,8 +187,8 @@ struct DomainCoreFixture {
 
     static func evidenceHash(_ unit: String) -> String { EventHash.of(Array("tài liệu kiểm chứng \(unit)".utf8)).hex }
 
-    static func document(of unit: String) -> PARPayload.EvidenceAdded {
-        PARPayload.EvidenceAdded(sha256: evidenceHash(unit), name: "tlkc-\(unit).pdf", size: 1, unit: unit)
+    static func document(of unit: String) -> PAREvents.EvidenceAdded {
+        PAREvents.EvidenceAdded(sha256: evidenceHash(unit), name: "tlkc-\(unit).pdf", size: 1, unit: unit)
     }
 
     static func citation(of unit: String) -> EvidenceCitation { document(of: unit).citation }
@@ -197,9 +197,9 @@ struct DomainCoreFixture {
 
     static func opening(
         cycle: String = cycle, units: [CycleUnit] = units, frameworks: [String: String]? = nil,
-        deadline: String = deadline, previousCycle: String? = nil, publicationWindow: PARPayload.DateWindow? = nil
-    ) -> PARPayload.CycleOpened {
-        PARPayload.CycleOpened(
+        deadline: String = deadline, previousCycle: String? = nil, publicationWindow: PAREvents.DateWindow? = nil
+    ) -> PAREvents.CycleOpened {
+        PAREvents.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
             frameworks: frameworks ?? [
                 UnitKind.department.rawValue: departments.id, UnitKind.district.rawValue: districts.id,
@@ -209,87 +209,87 @@ struct DomainCoreFixture {
     }
 
     static func assignment(_ actor: String, fields: [UnitKind: [String]], chair: Bool)
-        -> PARPayload.CouncilMemberAssigned
+        -> PAREvents.CouncilMemberAssigned
     {
-        PARPayload.CouncilMemberAssigned(cycle: cycle, actor: actor, fields: fields, chair: chair)
+        PAREvents.CouncilMemberAssigned(cycle: cycle, actor: actor, fields: fields, chair: chair)
     }
 
-    static func commitment(to secret: [UInt8] = secret) -> PARPayload.SpotCheckSeedCommitted {
-        PARPayload.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret))
+    static func commitment(to secret: [UInt8] = secret) -> PAREvents.SpotCheckSeedCommitted {
+        PAREvents.SpotCheckSeedCommitted(cycle: cycle, commitment: SpotCheckDraw.commitment(to: secret))
     }
 
     static func selfScore(
         _ unit: String, _ criterion: String, _ points: String, evidence: [EvidenceCitation]? = nil,
         explanation: String? = nil
-    ) -> PARPayload.SelfScoreRecorded {
-        PARPayload.SelfScoreRecorded(
+    ) -> PAREvents.SelfScoreRecorded {
+        PAREvents.SelfScoreRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points,
             evidence: evidence ?? [citation(of: unit)], explanation: explanation)
     }
 
     static func notApplicable(_ unit: String, _ criterion: String, legalBasis: String = "Nghị định 61/2018/NĐ-CP")
-        -> PARPayload.NotApplicableMarked
+        -> PAREvents.NotApplicableMarked
     {
-        PARPayload.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis)
+        PAREvents.NotApplicableMarked(cycle: cycle, unit: unit, criterion: criterion, legalBasis: legalBasis)
     }
 
-    static func submission(_ unit: String) -> PARPayload.SelfAssessmentSubmitted {
-        PARPayload.SelfAssessmentSubmitted(cycle: cycle, unit: unit)
+    static func submission(_ unit: String) -> PAREvents.SelfAssessmentSubmitted {
+        PAREvents.SelfAssessmentSubmitted(cycle: cycle, unit: unit)
     }
 
     static func withdrawal(_ unit: String, reason: String = "sửa điểm tiêu chí 1.1")
-        -> PARPayload.SelfAssessmentWithdrawn
+        -> PAREvents.SelfAssessmentWithdrawn
     {
-        PARPayload.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason)
+        PAREvents.SelfAssessmentWithdrawn(cycle: cycle, unit: unit, reason: reason)
     }
 
     static func appraisal(
         _ unit: String, _ criterion: String, _ points: String, reason: String? = nil,
         evidence: [EvidenceCitation]? = nil
-    ) -> PARPayload.AppraisalScoreRecorded {
-        PARPayload.AppraisalScoreRecorded(
+    ) -> PAREvents.AppraisalScoreRecorded {
+        PAREvents.AppraisalScoreRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: evidence)
     }
 
-    static func seal(_ unit: String) -> PARPayload.AppraisalConcluded {
-        PARPayload.AppraisalConcluded(cycle: cycle, unit: unit)
+    static func seal(_ unit: String) -> PAREvents.AppraisalConcluded {
+        PAREvents.AppraisalConcluded(cycle: cycle, unit: unit)
     }
 
-    static func closing() -> PARPayload.AppraisalClosed { PARPayload.AppraisalClosed(cycle: cycle) }
+    static func closing() -> PAREvents.AppraisalClosed { PAREvents.AppraisalClosed(cycle: cycle) }
 
     static func spotCheck(
         _ unit: String, _ criterion: String, _ decision: String, points: String? = nil, reason: String? = nil
-    ) -> PARPayload.SpotCheckScoreRecorded {
-        PARPayload.SpotCheckScoreRecorded(
+    ) -> PAREvents.SpotCheckScoreRecorded {
+        PAREvents.SpotCheckScoreRecorded(
             cycle: cycle, unit: unit, criterion: criterion, decision: decision, points: points, reason: reason)
     }
 
     static func survey(_ unit: String, _ points: String = "20", criterion: String = "2.2")
-        -> PARPayload.SurveyScoresImported
+        -> PAREvents.SurveyScoresImported
     {
-        PARPayload.SurveyScoresImported(
-            cycle: cycle, unit: unit, scores: [PARPayload.SurveyScore(criterion: criterion, points: points)],
+        PAREvents.SurveyScoresImported(
+            cycle: cycle, unit: unit, scores: [PAREvents.SurveyScore(criterion: criterion, points: points)],
             source: EventHash.of(Array("khảo sát 2019".utf8)).hex)
     }
 
     static func correction(
         _ unit: String, _ criterion: String, _ points: String, decision: String = "QĐ 999/QĐ-UBND",
         reason: String = "sai sót khi tổng hợp", objection: String? = nil
-    ) -> PARPayload.CorrectionRecorded {
-        PARPayload.CorrectionRecorded(
+    ) -> PAREvents.CorrectionRecorded {
+        PAREvents.CorrectionRecorded(
             cycle: cycle, unit: unit, criterion: criterion, points: points, decision: decision, reason: reason,
             objection: objection)
     }
 
     /// The draw of `kind` as the rules expect it: the committed secret revealed, the seed from the
     /// AppraisalClosed event's hash, the sample ceil(10%) of the kind's units.
-    func draw(_ kind: UnitKind, secret: [UInt8] = secret, added: [String] = []) throws -> PARPayload.SpotCheckDrawn {
+    func draw(_ kind: UnitKind, secret: [UInt8] = secret, added: [String] = []) throws -> PAREvents.SpotCheckDrawn {
         let closure = try #require(cycleRecord?.appraisalClosed)
         let closedBy = try #require(EventHash(hex: closure.hash))
         let units = Self.units.filter { $0.kind == kind }.map(\.id)
         let seed = SpotCheckDraw.seed(secret: secret, closedBy: closedBy)
         let size = SpotCheckDraw.sampleSize(units: units.count, percent: Self.points("10"))
-        return PARPayload.SpotCheckDrawn(
+        return PAREvents.SpotCheckDrawn(
             cycle: Self.cycle, kind: kind, secret: hexString(secret), seed: hexString(seed),
             algorithm: SpotCheckDraw.algorithm, sampleSize: size,
             drawn: SpotCheckDraw.draw(seed: seed, units: units, size: size), added: added)
@@ -297,9 +297,9 @@ struct DomainCoreFixture {
 
     /// The publication of the results the state gives now.
     func publication(date: String = "2020-05-15", decision: String = "QĐ 456/QĐ-UBND") throws
-        -> PARPayload.ResultsPublished
+        -> PAREvents.ResultsPublished
     {
-        PARPayload.ResultsPublished(
+        PAREvents.ResultsPublished(
             cycle: Self.cycle, decision: decision, date: date,
             resultsHash: try state.results(cycle: Self.cycle).hash)
     }
@@ -350,7 +350,7 @@ struct DomainCoreFixture {
     mutating func readyToPublish() throws {
         try drawBoth()
         for unit in drawn(.department) + drawn(.district) {
-            try record(PARPayload.SpotCheckConcluded(cycle: Self.cycle, unit: unit), by: Self.steering)
+            try record(PAREvents.SpotCheckConcluded(cycle: Self.cycle, unit: unit), by: Self.steering)
         }
         for unit in Self.units { try record(Self.survey(unit.id), by: Self.contractor) }
     }

@@ -13,7 +13,7 @@ private typealias F = DomainCoreFixture
     @Test func aValidFrameworkIsRegisteredUnderItsContentHash() throws {
         var core = try F()
         let framework = F.framework(kind: .department, name: "Bảng khác")
-        let changes = try core.record(PARPayload.FrameworkRegistered(framework: framework), by: F.secretariat)
+        let changes = try core.record(PAREvents.FrameworkRegistered(framework: framework), by: F.secretariat)
         #expect(changes == [.framework(framework.id)])
         #expect(core.state.framework(framework.id) == framework)
     }
@@ -21,7 +21,7 @@ private typealias F = DomainCoreFixture
     @Test func aFrameworkRegisteredTwiceIsRefused() throws {
         let core = try F()
         core.expectRefused(
-            PARPayload.FrameworkRegistered(framework: F.departments), by: F.secretariat,
+            PAREvents.FrameworkRegistered(framework: F.departments), by: F.secretariat,
             "framework \(F.departments.id) is already registered", kind: .conflict)
     }
 
@@ -29,7 +29,7 @@ private typealias F = DomainCoreFixture
         let core = try F()
         let document = JSONValue.object(["format": .string("bảng-tính/9"), "name": .string("?")])
         core.expectRefused(
-            PARPayload.FrameworkRegistered(id: "abc", framework: document), by: F.secretariat,
+            PAREvents.FrameworkRegistered(id: "abc", framework: document), by: F.secretariat,
             "the framework is malformed: format: must be \"parledger-framework/1\"", kind: .invalidInput)
     }
 
@@ -37,7 +37,7 @@ private typealias F = DomainCoreFixture
         let core = try F()
         let short = F.framework(kind: .department, name: "Bảng thiếu", fieldTwo: F.points("50"))
         core.expectRefused(
-            PARPayload.FrameworkRegistered(framework: short), by: F.secretariat,
+            PAREvents.FrameworkRegistered(framework: short), by: F.secretariat,
             "the framework has defects: total: the fields add up to 90, not 100")
     }
 
@@ -46,7 +46,7 @@ private typealias F = DomainCoreFixture
         let framework = F.framework(kind: .district, name: "Bảng khác")
         let wrongID = String(repeating: "ab", count: 32)
         core.expectRefused(
-            PARPayload.FrameworkRegistered(id: wrongID, framework: framework.json), by: F.secretariat,
+            PAREvents.FrameworkRegistered(id: wrongID, framework: framework.json), by: F.secretariat,
             stream: "framework/\(wrongID)", "the framework's content hash is \(framework.id), not \(wrongID)")
     }
 
@@ -59,7 +59,7 @@ private typealias F = DomainCoreFixture
         }
         members["ghiChu"] = .string("thêm")
         core.expectRefused(
-            PARPayload.FrameworkRegistered(id: framework.id, framework: .object(members)), by: F.secretariat,
+            PAREvents.FrameworkRegistered(id: framework.id, framework: .object(members)), by: F.secretariat,
             "the framework is not written in its normal form")
     }
 
@@ -67,7 +67,7 @@ private typealias F = DomainCoreFixture
         let core = try F()
         let framework = F.framework(kind: .district, name: "Bảng khác")
         core.expectRefused(
-            PARPayload.FrameworkRegistered(framework: framework), by: F.secretariat, stream: "framework/khac",
+            PAREvents.FrameworkRegistered(framework: framework), by: F.secretariat, stream: "framework/khac",
             "FrameworkRegistered belongs in the stream 'framework/\(framework.id)'")
     }
 
@@ -75,7 +75,7 @@ private typealias F = DomainCoreFixture
 
     @Test func evidenceAddedInItsOwnStreamIsKeptByItsHash() throws {
         var core = try F()
-        let document = PARPayload.EvidenceAdded(
+        let document = PAREvents.EvidenceAdded(
             sha256: EventHash.of(Array("báo cáo".utf8)).hex, name: "bao-cao.pdf", size: 12, unit: "d01")
         let changes = try core.record(document, by: F.officer("d01"))
         #expect(changes == [.evidence(document.sha256)])
@@ -85,7 +85,7 @@ private typealias F = DomainCoreFixture
     @Test func evidenceAddedTwiceKeepsTheFirstRecordAndChangesNothing() throws {
         var core = try F()
         let first = core.state.evidence[F.evidenceHash("d01")]
-        let again = PARPayload.EvidenceAdded(sha256: F.evidenceHash("d01"), name: "ten-khac.pdf", size: 1, unit: "d01")
+        let again = PAREvents.EvidenceAdded(sha256: F.evidenceHash("d01"), name: "ten-khac.pdf", size: 1, unit: "d01")
         let changes = try core.record(again, by: F.officer("d01"))
         #expect(changes.isEmpty)
         #expect(core.state.evidence[F.evidenceHash("d01")] == first)
@@ -102,10 +102,10 @@ private typealias F = DomainCoreFixture
     @Test func evidenceWithoutAValidHashOrNameIsRefused() throws {
         let core = try F()
         core.expectRefused(
-            PARPayload.EvidenceAdded(sha256: "1234", name: "a.pdf", size: 1, unit: nil), by: F.secretariat,
+            PAREvents.EvidenceAdded(sha256: "1234", name: "a.pdf", size: 1, unit: nil), by: F.secretariat,
             "evidence needs a name, a size and a SHA-256 of 64 hex digits")
         core.expectRefused(
-            PARPayload.EvidenceAdded(sha256: F.evidenceHash("x"), name: "", size: 1, unit: nil), by: F.secretariat,
+            PAREvents.EvidenceAdded(sha256: F.evidenceHash("x"), name: "", size: 1, unit: nil), by: F.secretariat,
             "evidence needs a name, a size and a SHA-256 of 64 hex digits")
     }
 
@@ -204,7 +204,7 @@ private typealias F = DomainCoreFixture
         let core = try F()
         core.expectRefused(
             F.opening(
-                cycle: "moi", publicationWindow: PARPayload.DateWindow(from: "2020-06-30", until: "2020-04-01")),
+                cycle: "moi", publicationWindow: PAREvents.DateWindow(from: "2020-06-30", until: "2020-04-01")),
             by: F.secretariat, "the publication window needs two dates YYYY-MM-DD, the first not after the second")
     }
 
@@ -252,7 +252,7 @@ private typealias F = DomainCoreFixture
 
     @Test func aCouncilMemberForAKindTheCycleDoesNotScoreIsRefused() throws {
         let core = try F()
-        let assigned = PARPayload.CouncilMemberAssigned(
+        let assigned = PAREvents.CouncilMemberAssigned(
             cycle: F.cycle, actor: "uy-vien", fieldsByKind: ["commune": ["1"]], chair: false)
         core.expectRefused(assigned, by: F.secretariat, "cycle 'dien-bien-2019' scores no communes")
     }
@@ -276,7 +276,7 @@ private typealias F = DomainCoreFixture
 
     @Test func aDeadlineExtensionIsKeptForItsUnitOnly() throws {
         var core = try F()
-        let extended = PARPayload.DeadlineExtended(
+        let extended = PAREvents.DeadlineExtended(
             cycle: F.cycle, unit: "d02", until: "2020-01-20T16:59:59.999Z", reason: "Công văn 12/SNV")
         let changes = try core.record(extended, by: F.secretariat)
         #expect(core.unit("d02")?.deadlineExtendedUntil == "2020-01-20T16:59:59.999Z")
@@ -287,31 +287,31 @@ private typealias F = DomainCoreFixture
     @Test func anExtensionNotAfterTheDeadlineIsRefused() throws {
         let core = try F()
         core.expectRefused(
-            PARPayload.DeadlineExtended(cycle: F.cycle, unit: "d02", until: "2020-01-10T00:00:00Z", reason: "lý do"),
+            PAREvents.DeadlineExtended(cycle: F.cycle, unit: "d02", until: "2020-01-10T00:00:00Z", reason: "lý do"),
             by: F.secretariat, "an extension must be an ISO 8601 UTC time after the deadline \(F.deadline)")
         core.expectRefused(
-            PARPayload.DeadlineExtended(cycle: F.cycle, unit: "d02", until: "ngày mai", reason: "lý do"),
+            PAREvents.DeadlineExtended(cycle: F.cycle, unit: "d02", until: "ngày mai", reason: "lý do"),
             by: F.secretariat, "an extension must be an ISO 8601 UTC time after the deadline")
     }
 
     @Test func anExtensionWithoutAReasonIsRefused() throws {
         let core = try F()
         core.expectRefused(
-            PARPayload.DeadlineExtended(cycle: F.cycle, unit: "d02", until: "2020-01-20T00:00:00Z", reason: ""),
+            PAREvents.DeadlineExtended(cycle: F.cycle, unit: "d02", until: "2020-01-20T00:00:00Z", reason: ""),
             by: F.secretariat, "an extension needs a reason")
     }
 
     @Test func anExtensionForAUnitOutsideTheCycleIsRefused() throws {
         let core = try F()
         core.expectRefused(
-            PARPayload.DeadlineExtended(cycle: F.cycle, unit: "d09", until: "2020-01-20T00:00:00Z", reason: "lý do"),
+            PAREvents.DeadlineExtended(cycle: F.cycle, unit: "d09", until: "2020-01-20T00:00:00Z", reason: "lý do"),
             by: F.secretariat, "unit 'd09' is not part of cycle 'dien-bien-2019'", kind: .notFound)
     }
 
     @Test func aUnitLeftOutOfTheRankingKeepsTheReason() throws {
         var core = try F()
         try core.record(
-            PARPayload.UnitExcludedFromRanking(cycle: F.cycle, unit: "h02", reason: "mới thành lập"),
+            PAREvents.UnitExcludedFromRanking(cycle: F.cycle, unit: "h02", reason: "mới thành lập"),
             by: F.secretariat)
         #expect(core.unit("h02")?.excludedFromRanking == "mới thành lập")
     }
@@ -319,7 +319,7 @@ private typealias F = DomainCoreFixture
     @Test func leavingAUnitOutOfTheRankingWithoutAReasonIsRefused() throws {
         let core = try F()
         core.expectRefused(
-            PARPayload.UnitExcludedFromRanking(cycle: F.cycle, unit: "h02", reason: ""), by: F.secretariat,
+            PAREvents.UnitExcludedFromRanking(cycle: F.cycle, unit: "h02", reason: ""), by: F.secretariat,
             "leaving a unit out of the ranking needs a reason")
     }
 }

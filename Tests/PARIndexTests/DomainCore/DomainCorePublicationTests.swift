@@ -19,14 +19,14 @@ private typealias F = DomainCoreFixture
 
     private func objection(
         _ id: String = "kn-1", unit: String = "d01", criterion: String? = "1.1", reason: String = "điểm 1.1 bị trừ sai"
-    ) -> PARPayload.ObjectionFiled {
-        PARPayload.ObjectionFiled(cycle: F.cycle, unit: unit, objection: id, criterion: criterion, reason: reason)
+    ) -> PAREvents.ObjectionFiled {
+        PAREvents.ObjectionFiled(cycle: F.cycle, unit: unit, objection: id, criterion: criterion, reason: reason)
     }
 
     private func answer(
         _ id: String = "kn-1", unit: String = "d01", decision: String = "accepted", text: String = "Chấp nhận"
-    ) -> PARPayload.ObjectionAnswered {
-        PARPayload.ObjectionAnswered(cycle: F.cycle, unit: unit, objection: id, decision: decision, answer: text)
+    ) -> PAREvents.ObjectionAnswered {
+        PAREvents.ObjectionAnswered(cycle: F.cycle, unit: unit, objection: id, decision: decision, answer: text)
     }
 
     // MARK: Publication
@@ -46,7 +46,7 @@ private typealias F = DomainCoreFixture
 
     @Test func aPublicationNamesEveryPrerequisiteStillMissing() throws {
         let core = try F()
-        let payload = PARPayload.ResultsPublished(
+        let payload = PAREvents.ResultsPublished(
             cycle: F.cycle, decision: "QĐ 456/QĐ-UBND", date: "2020-05-15",
             resultsHash: String(repeating: "0", count: 64))
         let violation = try #require(core.refusal(payload, by: F.secretariat))
@@ -76,12 +76,12 @@ private typealias F = DomainCoreFixture
         var core = try F()
         try core.drawBoth()
         for unit in core.drawn(.department) + core.drawn(.district) {
-            try core.record(PARPayload.SpotCheckConcluded(cycle: F.cycle, unit: unit), by: F.steering)
+            try core.record(PAREvents.SpotCheckConcluded(cycle: F.cycle, unit: unit), by: F.steering)
         }
         for unit in F.units where unit.id != "h02" { try core.record(F.survey(unit.id), by: F.contractor) }
         core.expectRefused(try core.publication(), by: F.secretariat, "survey points missing: h02 (2.2)")
         try core.record(
-            PARPayload.UnitExcludedFromRanking(cycle: F.cycle, unit: "h02", reason: "sáp nhập"), by: F.secretariat)
+            PAREvents.UnitExcludedFromRanking(cycle: F.cycle, unit: "h02", reason: "sáp nhập"), by: F.secretariat)
         try core.record(try core.publication(), by: F.secretariat)
         #expect(core.cycleRecord?.publication != nil)
     }
@@ -100,7 +100,7 @@ private typealias F = DomainCoreFixture
     @Test func aPublicationWhoseResultsHashDoesNotMatchTheEventsIsRefused() throws {
         var core = try F()
         try core.readyToPublish()
-        let payload = PARPayload.ResultsPublished(
+        let payload = PAREvents.ResultsPublished(
             cycle: F.cycle, decision: "QĐ 456/QĐ-UBND", date: "2020-05-15",
             resultsHash: String(repeating: "a", count: 64))
         core.expectRefused(
@@ -130,13 +130,13 @@ private typealias F = DomainCoreFixture
         core.expectRefused(
             F.appraisal("d01", "1.1", "5", reason: "muộn"), by: F.chair, published, kind: .conflict)
         core.expectRefused(
-            PARPayload.UnitExcludedFromRanking(cycle: F.cycle, unit: "d01", reason: "muộn"), by: F.secretariat,
+            PAREvents.UnitExcludedFromRanking(cycle: F.cycle, unit: "d01", reason: "muộn"), by: F.secretariat,
             published, kind: .conflict)
         core.expectRefused(
             F.assignment("uy-vien", fields: [.department: ["1"]], chair: false), by: F.secretariat, published,
             kind: .conflict)
         core.expectRefused(
-            PARPayload.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "xem lại"), by: F.chair, published,
+            PAREvents.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "xem lại"), by: F.chair, published,
             kind: .conflict)
     }
 

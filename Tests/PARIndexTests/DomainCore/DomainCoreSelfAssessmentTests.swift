@@ -154,7 +154,7 @@ private typealias F = DomainCoreFixture
     @Test func aSelfScoreAfterTheDeadlineIsAcceptedWhenTheUnitsDeadlineWasExtended() throws {
         var core = try F()
         try core.record(
-            PARPayload.DeadlineExtended(
+            PAREvents.DeadlineExtended(
                 cycle: F.cycle, unit: "d01", until: "2020-01-20T16:59:59.999Z", reason: "Công văn 12/SNV"),
             by: F.secretariat)
         try core.record(F.selfScore("d01", "1.1", "5"), by: officer, at: "2020-01-18T02:00:00Z")
@@ -164,7 +164,7 @@ private typealias F = DomainCoreFixture
     @Test func aSelfScoreAfterTheExtendedDeadlineIsRefused() throws {
         var core = try F()
         try core.record(
-            PARPayload.DeadlineExtended(
+            PAREvents.DeadlineExtended(
                 cycle: F.cycle, unit: "d01", until: "2020-01-20T16:59:59.999Z", reason: "Công văn 12/SNV"),
             by: F.secretariat)
         core.expectRefused(
@@ -175,7 +175,7 @@ private typealias F = DomainCoreFixture
     @Test func anExtensionForOneUnitLeavesAnotherUnitsDeadlineAsItWas() throws {
         var core = try F()
         try core.record(
-            PARPayload.DeadlineExtended(
+            PAREvents.DeadlineExtended(
                 cycle: F.cycle, unit: "d01", until: "2020-01-20T16:59:59.999Z", reason: "Công văn 12/SNV"),
             by: F.secretariat)
         core.expectRefused(
@@ -199,7 +199,7 @@ private typealias F = DomainCoreFixture
 
     @Test func aSelfScoreInAnUnknownCycleIsRefused() throws {
         let core = try F()
-        let payload = PARPayload.SelfScoreRecorded(
+        let payload = PAREvents.SelfScoreRecorded(
             cycle: "dien-bien-2030", unit: "d01", criterion: "1.1", points: "5", evidence: [F.citation(of: "d01")],
             explanation: nil)
         core.expectRefused(payload, by: officer, "no cycle 'dien-bien-2030'", kind: .notFound)
@@ -378,7 +378,7 @@ private typealias F = DomainCoreFixture
         try core.selfAssess("d01")
         try core.submit("d01")
         try core.record(
-            PARPayload.ExplanationRequested(
+            PAREvents.ExplanationRequested(
                 cycle: F.cycle, unit: "d01", criterion: "1.1", request: "hoi-1", question: "Văn bản nào?"),
             by: F.member)
         let askedAt = core.state.sequence

@@ -7,10 +7,10 @@ private typealias F = DomainCoreFixture
 
 /// `draw` with some of its members replaced.
 private func altered(
-    _ draw: PARPayload.SpotCheckDrawn, secret: String? = nil, seed: String? = nil, algorithm: String? = nil,
+    _ draw: PAREvents.SpotCheckDrawn, secret: String? = nil, seed: String? = nil, algorithm: String? = nil,
     sampleSize: Int? = nil, drawn: [String]? = nil, added: [String]? = nil
-) -> PARPayload.SpotCheckDrawn {
-    PARPayload.SpotCheckDrawn(
+) -> PAREvents.SpotCheckDrawn {
+    PAREvents.SpotCheckDrawn(
         cycle: draw.cycle, kind: draw.kind, secret: secret ?? draw.secret, seed: seed ?? draw.seed,
         algorithm: algorithm ?? draw.algorithm, sampleSize: sampleSize ?? draw.sampleSize, drawn: drawn ?? draw.drawn,
         added: added ?? draw.added)
@@ -59,7 +59,7 @@ private func altered(
     @Test func aDrawBeforeTheAppraisalIsClosedIsRefused() throws {
         var core = try F()
         try core.submitAll()
-        let early = PARPayload.SpotCheckDrawn(
+        let early = PAREvents.SpotCheckDrawn(
             cycle: F.cycle, kind: .department, secret: hexString(F.secret), seed: String(repeating: "0", count: 64),
             algorithm: SpotCheckDraw.algorithm, sampleSize: 1, drawn: ["d01"], added: [])
         core.expectRefused(
@@ -248,14 +248,14 @@ private func altered(
     @Test func aConcludedSpotCheckTakesNoMoreScoresNorASecondConclusion() throws {
         var core = try drawn()
         let unit = try sampled(core)
-        let changes = try core.record(PARPayload.SpotCheckConcluded(cycle: F.cycle, unit: unit), by: F.steering)
+        let changes = try core.record(PAREvents.SpotCheckConcluded(cycle: F.cycle, unit: unit), by: F.steering)
         #expect(core.unit(unit)?.spotCheckConcluded == true)
         #expect(changes == [.unit(cycle: F.cycle, unit: unit)])
         core.expectRefused(
             F.spotCheck(unit, "1.1", "recognise"), by: F.steering, "the spot-check of '\(unit)' is concluded",
             kind: .conflict)
         core.expectRefused(
-            PARPayload.SpotCheckConcluded(cycle: F.cycle, unit: unit), by: F.steering,
+            PAREvents.SpotCheckConcluded(cycle: F.cycle, unit: unit), by: F.steering,
             "the spot-check of '\(unit)' is concluded", kind: .conflict)
     }
 
@@ -263,7 +263,7 @@ private func altered(
         let core = try drawn()
         let undrawn = try unsampled(core)
         core.expectRefused(
-            PARPayload.SpotCheckConcluded(cycle: F.cycle, unit: undrawn), by: F.steering,
+            PAREvents.SpotCheckConcluded(cycle: F.cycle, unit: undrawn), by: F.steering,
             "'\(undrawn)' is not in the spot-check sample")
     }
 
