@@ -5,7 +5,8 @@ import PackageDescription
 /// LedgerFormat (pure formats: canonical JSON, hashes, Merkle tree, keys and signed notes, trust policy,
 /// receipts; no storage) and CLMDB (C library) → LMDB (safe wrapper) → Ledger (the store: generic
 /// events, hash chain, streams, actors and signatures on LMDB)
-/// → PARIndex (the PAR domain: events, state and rules, operations, projections, read models)
+/// → PARCore (the PAR domain with no storage: events, state and rules, operations, read models)
+/// → PARIndex (the domain kept in the ledger's storage: state, snapshots, projections)
 /// → PARDocuments (sheets and workbooks in and out), PARBundle (the certified bundle: export and
 /// verify), Application (typed operations in, commands tried or appended out) and Scenarios (drives
 /// whole cycles: the demo, benchmarks, tests);
@@ -60,14 +61,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PARCore",
+            dependencies: ["Ledger", "LedgerFormat"]
+        ),
+        .target(
             name: "PARIndex",
-            dependencies: ["Ledger"]
+            dependencies: ["Ledger", "LedgerFormat", "PARCore"]
         ),
         .target(
             name: "PARDocuments",
             dependencies: [
                 "Ledger",
-                "LedgerFormat", "PARIndex",
+                "LedgerFormat", "PARCore", "PARIndex",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]
@@ -75,11 +80,12 @@ let package = Package(
         .target(
             name: "PARBundle",
             dependencies: [
-                "Ledger", "LedgerFormat", "PARIndex", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Ledger", "LedgerFormat", "PARCore", "PARIndex",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .target(name: "Application", dependencies: ["Ledger", "LedgerFormat", "PARIndex"]),
-        .target(name: "Scenarios", dependencies: ["Ledger", "LedgerFormat", "PARIndex"]),
+        .target(name: "Application", dependencies: ["Ledger", "LedgerFormat", "PARCore", "PARIndex"]),
+        .target(name: "Scenarios", dependencies: ["Ledger", "LedgerFormat", "PARCore", "PARIndex"]),
         .target(
             name: "WebApp",
             dependencies: [
@@ -87,7 +93,7 @@ let package = Package(
                 "PARBundle",
                 "PARDocuments",
                 "Ledger",
-                "PARIndex",
+                "PARCore", "PARIndex",
                 "Transparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -120,7 +126,7 @@ let package = Package(
                 "PARDocuments",
                 "Transparency",
                 "Ledger",
-                "PARIndex",
+                "PARCore", "PARIndex",
                 "Scenarios",
                 "WebApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -140,32 +146,35 @@ let package = Package(
             dependencies: [
                 "LMDB",
                 "Ledger",
-                "PARIndex",
+                "PARCore", "PARIndex",
                 "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The Swift verifier judging many bundles in one process, for tools/differential.py.
         .executableTarget(
-            name: "bundle-verdicts", dependencies: ["PARBundle", "PARIndex"], path: "Tests/BundleVerdicts"),
+            name: "bundle-verdicts", dependencies: ["PARBundle", "PARCore", "PARIndex"], path: "Tests/BundleVerdicts"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(
-            name: "PARFixtures", dependencies: ["Ledger", "LedgerFormat", "PARIndex", "Scenarios", "TestSupport"],
+            name: "PARFixtures",
+            dependencies: ["Ledger", "LedgerFormat", "PARCore", "PARIndex", "Scenarios", "TestSupport"],
             path: "Tests/PARFixtures"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerFormat", "LMDB", "TestSupport"]),
         .testTarget(
             name: "PARIndexTests",
             dependencies: [
-                "PARIndex", "PARBundle", "PARDocuments", "Ledger", "Scenarios", "TestSupport", "PARFixtures",
+                "PARCore", "PARIndex", "PARBundle", "PARDocuments", "Ledger", "Scenarios", "TestSupport", "PARFixtures",
             ]),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "PARIndex", "Ledger", "LedgerFormat", "TestSupport", "PARFixtures"]),
+            dependencies: [
+                "Application", "PARCore", "PARIndex", "Ledger", "LedgerFormat", "TestSupport", "PARFixtures",
+            ]),
         .testTarget(
             name: "WebAppTests",
             dependencies: [
-                "WebApp", "PARIndex", "Ledger", "TestSupport", "PARFixtures",
+                "WebApp", "PARCore", "PARIndex", "Ledger", "TestSupport", "PARFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -175,7 +184,7 @@ let package = Package(
             name: "ParLedgerCLITests",
             dependencies: [
                 "Ledger",
-                "LedgerFormat", "LMDB", "PARIndex", "PARBundle", "Transparency", "TestSupport", "parledger",
+                "LedgerFormat", "LMDB", "PARCore", "PARIndex", "PARBundle", "Transparency", "TestSupport", "parledger",
                 "ledger-workload",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -879,7 +879,7 @@ class EventHandlerTests(unittest.TestCase):
         import pathlib
         import re
         sources = pathlib.Path(__file__).resolve().parent.parent / "Sources"
-        par = [name for path in sorted((sources / "PARIndex" / "Events").glob("*.swift"))
+        par = [name for path in sorted((sources / "PARCore" / "Events").glob("*.swift"))
                for name in re.findall(r'static let type = "(\w+)"', path.read_text(encoding="utf-8"))]
         actors = re.findall(r'public static let \w+ = "(\w+)"',
                             (sources / "Ledger" / "Identity" / "Actor.swift").read_text(encoding="utf-8"))
@@ -1016,7 +1016,7 @@ class MachineIndependenceTests(unittest.TestCase):
         for low, high in ranges:
             for code in (low, high, (low + high) // 2):
                 self.assertNotIn(unicodedata.category(chr(code)), ("Cn", "Cs", "Co"), f"U+{code:04X}")
-        swift = pathlib.Path(__file__).resolve().parent.parent / "Sources" / "Ledger" / "UnicodeRepertoire+Table.swift"
+        swift = pathlib.Path(__file__).resolve().parent.parent / "Sources" / "LedgerFormat" / "UnicodeRepertoire+Table.swift"
         pairs = re.findall(r"0x([0-9A-F]+)\.\.\.0x([0-9A-F]+)", swift.read_text(encoding="utf-8"))
         self.assertEqual([(int(low, 16), int(high, 16)) for low, high in pairs], ranges)
 

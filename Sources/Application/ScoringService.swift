@@ -1,6 +1,7 @@
 public import Foundation
 public import Ledger
 public import LedgerFormat
+public import PARCore
 public import PARIndex
 
 /// The application service over one PAR ledger: an operation in, the command that records it (tried

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// A bundle file written in pieces: the bytes go to the file in chunks of about 1 MiB while their

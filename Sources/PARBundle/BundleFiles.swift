@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The files a certified bundle may hold (FORMAT.md, Files, paths and sizes), and reading them

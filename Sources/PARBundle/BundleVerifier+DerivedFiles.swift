@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The files a bundle derives from its events (FORMAT.md, Verdicts, step 7): frameworks, evidence,

@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// Step 5 of FORMAT.md's Verdicts: the events, line by line, through the chain walk every verifier

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 public import LedgerFormat
+import PARCore
 import PARIndex
 
 /// Verifies a certified bundle (FORMAT.md, Verdicts): its layout, the checkpoint against the trust

@@ -1,4 +1,5 @@
 import Foundation
+import PARCore
 public import PARIndex
 import ZIPFoundation
 

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 public import PARIndex
 
 /// The verdict of a bundle check: passed, or the first failure with its code (FORMAT.md, Verdicts).

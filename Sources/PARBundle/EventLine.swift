@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The quick reading of one line of `events.jsonl`, for lines in the form the ledger writes: the

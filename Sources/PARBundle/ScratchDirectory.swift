@@ -1,4 +1,5 @@
 import Foundation
+import PARCore
 import PARIndex
 
 /// Where a bundle verifier keeps the events' hashes while it reads a bundle:

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The state a bundle verifier folds from events that arrive in order, every rule of the cycle

@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 public import PARIndex
 
 /// The documents a province issues from a cycle, as workbooks built only from the read models

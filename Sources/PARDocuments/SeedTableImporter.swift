@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
 public import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 
 /// Reads a scoring table (Bảng 1 or Bảng 2) straight from a province's decision text, as printed:
 /// cells one per line (code, title, maximum, note), "ĐTXHH" in the note marking survey rows, and the

@@ -1,6 +1,7 @@
 import Ledger
 import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 
 /// A unit's whole self-assessment sheet (phiếu tự đánh giá), one row per criterion, checked as a
 /// whole before anything is signed: either every row is good, or every bad row is named with the

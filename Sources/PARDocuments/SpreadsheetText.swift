@@ -1,3 +1,4 @@
+import PARCore
 import PARIndex
 
 /// Text written into a cell of a spreadsheet a person will open (CSV today, XLSX later): a cell that

@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
 public import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 import ZIPFoundation
 
 /// A spreadsheet workbook a province prints, signs and files (Office Open XML, ECMA-376), written from

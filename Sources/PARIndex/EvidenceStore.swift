@@ -1,6 +1,7 @@
 import Foundation
 public import Ledger
 import LedgerFormat
+public import PARCore
 
 /// The documents (tài liệu kiểm chứng) cited by scores, stored content-addressed in the ledger's
 /// directory as `evidence/<sha256>`; the ledger records who added each one, and scores cite them

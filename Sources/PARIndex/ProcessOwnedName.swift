@@ -1,4 +1,5 @@
 import Foundation
+import PARCore
 
 /// Names of temporary files and directories that carry their owner's pid (`<prefix><pid>-<uuid>`):
 /// a process killed before it removed its own leaves them behind, and the pid lets the next one,

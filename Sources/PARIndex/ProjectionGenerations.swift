@@ -1,5 +1,6 @@
 public import Ledger
 import LedgerFormat
+import PARCore
 
 /// The two sides the projections alternate between, and which one is current: a rebuild fills the
 /// side that is not current while commands go on being judged against the current one, then switches

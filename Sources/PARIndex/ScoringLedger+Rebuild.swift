@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 
 extension ScoringLedger {
     /// Recomputes every projection from the events into the side that is not current, in write

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+public import PARCore
 
 /// The state in memory: the append path evolves the state the last transaction left (caught up
 /// with what other processes appended since), views of the past start from the nearest snapshot

@@ -1,6 +1,7 @@
 import Foundation
 public import Ledger
 public import LedgerFormat
+public import PARCore
 
 /// A PAR Index ledger: the generic `Ledger` under the PAR roles policy, with the scoring
 /// projections kept in step in the same write transactions, and the read side (frameworks, cycles,

@@ -1,6 +1,7 @@
 import Foundation
 package import Ledger
 import LedgerFormat
+import PARCore
 
 /// The storage of the scoring projections: their databases, key layout and caches, typed reads of
 /// frameworks, cycles, units, scores and evidence, and the writes that keep them equal to the

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 
 /// The snapshot databases: `par-snapshot-index` (big-endian sequence → the hash of that event),
 /// `par-snapshots` (big-endian sequence → the snapshot's header) and `par-snapshot-parts` (the parts

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 
 /// A `ProvinceState` written down, bound to the hash of the event it follows, so that a view of the
 /// past starts near its event instead of at event 1. A snapshot is never trusted: one whose event

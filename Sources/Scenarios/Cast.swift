@@ -1,6 +1,7 @@
 import Ledger
 import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 
 /// One actor of a province as the ledger enrols it: its id and display name.
 public struct Player: Sendable {

@@ -1,5 +1,6 @@
 import Ledger
 public import LedgerFormat
+public import PARCore
 public import PARIndex
 
 /// Drives a province's PAR cycles through the library as its actors would, each stage signed by the

@@ -1,6 +1,7 @@
 import Ledger
 public import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 
 /// The stages of a cycle in the order `CycleDriver.run` drives them.
 public enum CycleStage: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// Điện Biên as the demo has it: its 18 provincial departments and 10 districts, who plays each part,

@@ -1,5 +1,6 @@
 import Ledger
 public import LedgerFormat
+public import PARCore
 public import PARIndex
 
 /// Where the demo keeps what lies outside its ledger; the caller decides where that is.

@@ -1,3 +1,4 @@
+import PARCore
 import PARIndex
 
 /// After the 2019 publication: two objections, one accepted and resolved by a correction, one rejected.

@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The demo's actors and choices. As `Signatories` it signs each command with the acting person's key

@@ -1,6 +1,7 @@
 public import Ledger
 public import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 
 /// How a PAR ledger's actors are enrolled, written once for the CLI, the demo, the benchmarks and the tests.
 public enum Enrolment {

@@ -1,5 +1,6 @@
 import Ledger
 public import LedgerFormat
+public import PARCore
 public import PARIndex
 
 /// A unit's self-assessment as `SyntheticScoring` makes it: its events, and the points it gave itself

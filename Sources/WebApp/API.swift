@@ -5,6 +5,7 @@ import Hummingbird
 import Ledger
 import LedgerFormat
 import Logging
+import PARCore
 import PARIndex
 import Transparency
 

@@ -1,4 +1,5 @@
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The home page (`home.mustache`): the viewer's tasks in every cycle, one per role they hold there.

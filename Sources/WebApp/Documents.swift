@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Ledger
 import LedgerFormat
+import PARCore
 import PARDocuments
 import PARIndex
 

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The explorer's search (`explorer.mustache`): the filter as typed, and the events it matches.

@@ -4,6 +4,7 @@ import Hummingbird
 import Ledger
 import LedgerFormat
 import Logging
+import PARCore
 import PARIndex
 
 /// A refusal the web front end makes itself (not logged in, bad CSRF token, too many logins, …).

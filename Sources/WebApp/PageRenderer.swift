@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
+import PARCore
 import PARIndex
 
 /// Renders the Vietnamese pages from `Templates/` (every value HTML-escaped by swift-mustache), each

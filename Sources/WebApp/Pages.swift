@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The pages, one set per role; each checks that the logged-in person holds the role it serves, reads

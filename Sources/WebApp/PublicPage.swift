@@ -4,6 +4,7 @@ import Hummingbird
 import Ledger
 import LedgerFormat
 import PARBundle
+import PARCore
 import PARIndex
 import ServiceLifecycle
 

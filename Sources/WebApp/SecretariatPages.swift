@@ -1,4 +1,5 @@
 import Ledger
+import PARCore
 import PARIndex
 
 /// The secretariat's setup page (`secretariat.mustache`): cycles, frameworks, and the persons enrolled

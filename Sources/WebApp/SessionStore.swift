@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The server's memory of who is logged in: single-use login challenges, sessions with their CSRF

@@ -1,4 +1,5 @@
 import Application
+import PARCore
 import PARIndex
 
 /// What the pages of one unit's sheet read: the cycle, the unit, its framework, its scores and where it

@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The words the pages use for the system's terms: roles, stages, kinds of refusal.

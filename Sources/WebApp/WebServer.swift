@@ -6,6 +6,7 @@ import LedgerFormat
 public import Logging
 import NIOPosix
 import PARBundle
+import PARCore
 public import PARIndex
 import ServiceLifecycle
 

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 import Scenarios
 

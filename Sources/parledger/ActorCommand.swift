@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 struct ActorCommand: ParsableCommand {
@@ -184,7 +185,7 @@ struct ActorCommand: ParsableCommand {
             try reportingFailures {
                 let key = try KeyFile.readPublicKey(publicKey)
                 _ = try signing.perform(
-                    PARIndex.RotateKey(actor: id, publicKey: key.base64), on: try location.openScoring())
+                    PARCore.RotateKey(actor: id, publicKey: key.base64), on: try location.openScoring())
                 print("'\(id)' now signs with key \(key.id)")
             }
         }

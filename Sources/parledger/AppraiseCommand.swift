@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 struct AppraiseCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// Writes a file only its owner may read (a secret), refusing to overwrite one.

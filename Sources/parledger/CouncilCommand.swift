@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 struct CouncilCommand: ParsableCommand {
@@ -76,7 +77,7 @@ struct CouncilCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let rejection = PARIndex.RejectNotApplicable(
+                let rejection = PARCore.RejectNotApplicable(
                     cycle: cycle, unit: unit, criterion: criterion, reason: reason)
                 _ = try signing.perform(rejection, on: try location.openScoring())
                 print("Rejected the not-applicable claim of \(unit) on \(criterion); appraise it now")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 struct PublishCommand: ParsableCommand {

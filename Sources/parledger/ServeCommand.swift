@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import LedgerFormat
 import Logging
+import PARCore
 import PARIndex
 import WebApp
 

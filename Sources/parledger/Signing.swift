@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 import Transparency
 

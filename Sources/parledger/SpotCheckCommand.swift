@@ -2,7 +2,8 @@ public import ArgumentParser
 import Foundation
 import Ledger
 import LedgerFormat
-public import PARIndex
+public import PARCore
+import PARIndex
 
 extension UnitKind: ExpressibleByArgument {}
 

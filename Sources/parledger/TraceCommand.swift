@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARIndex
 
 /// The `--at SEQ|TIME` option of the read commands: the state as of that event, computed in memory

@@ -4,6 +4,7 @@ import Ledger
 import LedgerFormat
 import Logging
 import PARBundle
+import PARCore
 import PARIndex
 import Transparency
 import TransparencyServers

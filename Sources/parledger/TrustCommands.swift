@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import LedgerFormat
 import PARBundle
+import PARCore
 import PARIndex
 import Transparency
 

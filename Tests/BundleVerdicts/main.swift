@@ -5,6 +5,7 @@
 // `parledger verify-bundle` prints last and exits with. Not part of the product.
 import Foundation
 import PARBundle
+import PARCore
 import PARIndex
 
 while let line = readLine(strippingNewline: true) {

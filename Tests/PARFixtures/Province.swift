@@ -1,6 +1,7 @@
 import Foundation
 public import Ledger
 public import LedgerFormat
+public import PARCore
 public import PARIndex
 import Scenarios
 public import TestSupport

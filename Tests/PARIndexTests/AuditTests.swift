@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerFormat
+import PARCore
 import PARFixtures
 import PARIndex
 import TestSupport

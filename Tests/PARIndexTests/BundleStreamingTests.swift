@@ -6,6 +6,7 @@ import TestSupport
 import Testing
 
 @testable import PARBundle
+@testable import PARCore
 @testable import PARIndex
 
 /// What lets export and verify-bundle stream: the published results read from the score history

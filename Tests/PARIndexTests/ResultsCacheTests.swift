@@ -1,5 +1,6 @@
 import Ledger
 import LedgerFormat
+import PARCore
 import PARFixtures
 import PARIndex
 import Testing

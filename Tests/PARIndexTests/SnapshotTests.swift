@@ -4,6 +4,7 @@ import LedgerFormat
 import PARFixtures
 import Testing
 
+@testable import PARCore
 @testable import PARIndex
 
 /// Snapshots of the state are stored at each publication, bound to the hash of their event, and

@@ -1,4 +1,5 @@
 import Foundation
+import PARCore
 import PARIndex
 import TestSupport
 import Testing

@@ -6,6 +6,7 @@ import Ledger
 import LedgerFormat
 import Logging
 import NIOCore
+import PARCore
 import PARFixtures
 import PARIndex
 import TestSupport

@@ -1,0 +1,196 @@
+import Foundation
+package import Ledger
+import LedgerFormat
+
+/// The council as a body: members in their fields, the chair, N/A rejections, seal, reopening, close.
+extension CycleRules {
+    package mutating func assignCouncilMember(_ event: RecordedEvent) throws {
+        let assigned = try payload(PAREvents.CouncilMemberAssigned.self, of: event)
+        var cycle = try openCycleRecord(event, assigned.cycle)
+        if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
+        guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
+        for (kindName, codes) in assigned.fields.sorted(by: { $0.key < $1.key }) {
+            guard let kind = UnitKind(rawValue: kindName), let frameworkID = cycle.frameworkID(for: kind),
+                let framework = state.framework(frameworkID)
+            else { throw RuleViolation("cycle '\(assigned.cycle)' scores no \(kindName)s") }
+            let fieldCodes = Set(framework.fields.map(\.code))
+            guard !codes.isEmpty, Set(codes).count == codes.count, codes.allSatisfy(fieldCodes.contains) else {
+                throw RuleViolation(
+                    "the fields of \(kindName)s are \(framework.fields.map(\.code).joined(separator: ", ")); each at most once, not \(codes)"
+                )
+            }
+        }
+        cycle.council[assigned.actor] = assigned
+        putCycle(cycle, event)
+    }
+
+    /// Refuses an appraisal event before the draw's commitment or after the appraisal was closed.
+    package func checkAppraisalIsOpen(_ cycle: CycleRecord) throws {
+        guard cycle.spotCheckCommitment != nil else {
+            throw RuleViolation.stage(
+                "appraisal of '\(cycle.opened.cycle)' opens once the steering committee has committed to the secret of its spot-check draw"
+            )
+        }
+        if let closure = cycle.appraisalClosed {
+            throw RuleViolation.stage(
+                "the appraisal of '\(cycle.opened.cycle)' was closed at event \(closure.sequence); nothing of it changes now"
+            )
+        }
+    }
+
+    /// Refuses a council event by someone who self-assessed the unit, or who is not a council member
+    /// of the cycle assigned `criterion`'s field (or, with `chair`, its chair).
+    package func checkCouncilMember(
+        _ event: RecordedEvent, _ cycle: CycleRecord, _ unit: UnitRecord, _ member: CycleUnit,
+        criterion: String? = nil, chair: Bool = false
+    ) throws {
+        guard !unit.selfAssessedBy.contains(event.actor) else {
+            throw RuleViolation.forbidden("'\(event.actor)' self-assessed \(member.id) and may not appraise it")
+        }
+        guard let assignment = cycle.council[event.actor] else {
+            throw RuleViolation.forbidden(
+                "'\(event.actor)' is not a council member of '\(cycle.opened.cycle)'; the secretariat assigns members and their fields"
+            )
+        }
+        if chair && !assignment.chair {
+            throw RuleViolation.forbidden(
+                "only the chair of the council seals, reopens or closes an appraisal; '\(event.actor)' is a member")
+        }
+        if let criterion {
+            let field = String(criterion.prefix { $0 != "." })
+            guard assignment.fields[member.kind.rawValue]?.contains(field) == true else {
+                let mine = assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "none"
+                throw RuleViolation.forbidden(
+                    "'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))"
+                )
+            }
+        }
+    }
+
+    package mutating func recordAppraisal(_ event: RecordedEvent) throws {
+        let recorded = try payload(PAREvents.AppraisalScoreRecorded.self, of: event)
+        let (cycle, member, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
+        try checkAppraisalIsOpen(cycle)
+        switch unit.stage {
+        case .selfAssessment:
+            throw RuleViolation.stage(
+                "'\(recorded.unit)' has not submitted its self-assessment yet; appraisal comes after")
+        case .appraised:
+            throw RuleViolation.stage(
+                "the appraisal of '\(recorded.unit)' is sealed; the chair reopens it with a reason to change it")
+        case .submitted: break
+        }
+        let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
+        let value = try points(recorded.points, for: criterion, unit: recorded.unit)
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code)
+        let selfPoints = score.selfScore?.value ?? .zero
+        if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)"
+            )
+        }
+        try checkCited(recorded.evidence ?? [])
+        let reason = recorded.reason?.trimmingWhiteSpace ?? ""
+        if value != selfPoints && reason.isEmpty {
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): adjusting \(selfPoints) to \(value) needs a reason")
+        }
+        score.appraised = mark(
+            event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
+            decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
+        putScore(score, recorded.cycle, recorded.unit, criterion.code)
+    }
+
+    package mutating func rejectNotApplicable(_ event: RecordedEvent) throws {
+        let rejected = try payload(PAREvents.NotApplicableRejected.self, of: event)
+        let (cycle, member, unit, framework) = try context(event, cycle: rejected.cycle, unit: rejected.unit)
+        try checkAppraisalIsOpen(cycle)
+        guard unit.stage == .submitted else {
+            throw RuleViolation.stage(
+                unit.stage == .appraised
+                    ? "the appraisal of '\(rejected.unit)' is sealed; the chair reopens it with a reason to change it"
+                    : "'\(rejected.unit)' has not submitted its self-assessment yet; appraisal comes after")
+        }
+        guard let criterion = framework.criteriaByCode[rejected.criterion] else {
+            throw RuleViolation("unknown criterion '\(rejected.criterion)' for \(rejected.unit)")
+        }
+        try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
+        let reason = rejected.reason.trimmingWhiteSpace
+        guard !reason.isEmpty else { throw RuleViolation("rejecting a not-applicable claim needs a reason") }
+        var claimed: [(String, CriterionScore)] = []
+        for leaf in criterion.allCriteria where leaf.isLeaf && leaf.method == .assessed {
+            let score = state.score(rejected.cycle, rejected.unit, leaf.code)
+            if score.notApplicable != nil { claimed.append((leaf.code, score)) }
+        }
+        guard !claimed.isEmpty else {
+            throw RuleViolation("\(rejected.unit) claimed nothing under \(criterion.code) as not applicable")
+        }
+        for (code, before) in claimed {
+            var score = before
+            score.notApplicable = nil
+            score.notApplicableRejected = mark(event, points: nil, reason: reason)
+            putScore(score, rejected.cycle, rejected.unit, code)
+        }
+    }
+
+    package mutating func concludeAppraisal(_ event: RecordedEvent) throws {
+        let step = try payload(PAREvents.AppraisalConcluded.self, of: event)
+        var (cycle, member, unit, framework): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
+            event, cycle: step.cycle, unit: step.unit)
+        try checkAppraisalIsOpen(cycle)
+        guard unit.stage == .submitted else {
+            throw RuleViolation.stage(
+                unit.stage == .appraised
+                    ? "the appraisal of '\(step.unit)' is already sealed"
+                    : "'\(step.unit)' has not submitted its self-assessment yet")
+        }
+        try checkCouncilMember(event, cycle, unit, member, chair: true)
+        for leaf in framework.leaves where leaf.method == .assessed {
+            var score = state.score(step.cycle, step.unit, leaf.code)
+            guard score.notApplicable == nil, score.appraised == nil else { continue }
+            score.appraised = mark(
+                event, points: score.selfScore?.value ?? .zero, reason: "recognised when the appraisal was sealed",
+                decision: "recognise")
+            putScore(score, step.cycle, step.unit, leaf.code)
+        }
+        unit.stage = .appraised
+        putUnit(unit, step.cycle, step.unit)
+    }
+
+    package mutating func reopenAppraisal(_ event: RecordedEvent) throws {
+        let reopened = try payload(PAREvents.AppraisalReopened.self, of: event)
+        var (cycle, member, unit, _): (CycleRecord, CycleUnit, UnitRecord, Framework) = try context(
+            event, cycle: reopened.cycle, unit: reopened.unit)
+        try checkAppraisalIsOpen(cycle)
+        guard unit.stage == .appraised else {
+            throw RuleViolation.stage("the appraisal of '\(reopened.unit)' is not sealed")
+        }
+        try checkCouncilMember(event, cycle, unit, member, chair: true)
+        guard !reopened.reason.trimmingWhiteSpace.isEmpty else {
+            throw RuleViolation("reopening a sealed appraisal needs a reason")
+        }
+        unit.stage = .submitted
+        putUnit(unit, reopened.cycle, reopened.unit)
+    }
+
+    package mutating func closeAppraisal(_ event: RecordedEvent) throws {
+        let step = try payload(PAREvents.AppraisalClosed.self, of: event)
+        var cycle = try openCycleRecord(event, step.cycle)
+        try checkAppraisalIsOpen(cycle)
+        guard cycle.council[event.actor]?.chair == true else {
+            throw RuleViolation.forbidden("only the chair of the council of '\(step.cycle)' closes its appraisal")
+        }
+        var pending: [String] = []
+        for unit in cycle.opened.units where state.unitRecord(step.cycle, unit.id)?.stage != .appraised {
+            pending.append(unit.id)
+        }
+        guard pending.isEmpty else {
+            throw RuleViolation.stage(
+                "the appraisal is closed once every unit's is sealed; not yet sealed: \(pending.joined(separator: ", "))"
+            )
+        }
+        cycle.appraisalClosed = CycleRecord.ClosureRecord(sequence: event.sequence, hash: event.hash.hex)
+        putCycle(cycle, event)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+package import Ledger
+import LedgerFormat
+
+/// The unit's self-assessment: scores, not-applicable claims, submission, withdrawal.
+extension CycleRules {
+    package mutating func recordSelfScore(_ event: RecordedEvent) throws {
+        let recorded = try payload(PAREvents.SelfScoreRecorded.self, of: event)
+        let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, recorded.unit)
+        let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
+        let value = try points(recorded.points, for: criterion, unit: recorded.unit)
+        let explanation = recorded.explanation?.trimmingWhiteSpace ?? ""
+        guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
+            throw RuleViolation(
+                "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed"
+            )
+        }
+        try checkCited(recorded.evidence)
+        var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code)
+        score.selfScore = mark(
+            event, points: value, reason: explanation.isEmpty ? nil : explanation, evidence: recorded.evidence)
+        putScore(score, recorded.cycle, recorded.unit, criterion.code)
+        try noteSelfAssessor(event, unit, recorded.cycle, recorded.unit)
+    }
+
+    /// Remembers who self-assessed a unit: that person may not appraise or spot-check it.
+    package mutating func noteSelfAssessor(
+        _ event: RecordedEvent, _ unit: UnitRecord, _ cycle: String, _ unitID: String
+    ) throws {
+        guard !unit.selfAssessedBy.contains(event.actor) else { return }
+        var updated = unit
+        updated.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        putUnit(updated, cycle, unitID)
+    }
+
+    package mutating func markNotApplicable(_ event: RecordedEvent) throws {
+        let marked = try payload(PAREvents.NotApplicableMarked.self, of: event)
+        let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit)
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, marked.unit)
+        guard let criterion = framework.criteriaByCode[marked.criterion] else {
+            throw RuleViolation("unknown criterion '\(marked.criterion)' for \(marked.unit)")
+        }
+        guard !marked.legalBasis.trimmingWhiteSpace.isEmpty else {
+            throw RuleViolation("a not-applicable mark needs its legal basis")
+        }
+        let leaves = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }
+        guard !leaves.isEmpty else {
+            throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit")
+        }
+        for leaf in leaves {
+            var score = state.score(marked.cycle, marked.unit, leaf.code)
+            score.selfScore = nil
+            score.notApplicable = mark(event, points: nil, reason: marked.legalBasis)
+            putScore(score, marked.cycle, marked.unit, leaf.code)
+        }
+        try noteSelfAssessor(event, unit, marked.cycle, marked.unit)
+    }
+
+    package mutating func submit(_ event: RecordedEvent) throws {
+        let step = try payload(PAREvents.SelfAssessmentSubmitted.self, of: event)
+        let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit)
+        var unit = unitState
+        guard unit.stage == .selfAssessment else {
+            throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment")
+        }
+        try checkDeadline(event, cycle, unit, step.unit)
+        let scores = state.scores(step.cycle, step.unit)
+        let missing = framework.leaves.filter { $0.method == .assessed }
+            .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
+        guard missing.isEmpty else {
+            throw RuleViolation(
+                "'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))"
+            )
+        }
+        unit.stage = .submitted
+        if !unit.selfAssessedBy.contains(event.actor) {
+            unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        }
+        putUnit(unit, step.cycle, step.unit)
+    }
+
+    /// The unit takes back its submission to edit it: only while it is submitted, before its deadline,
+    /// and while no council member has recorded anything on it. Its self-scores stay.
+    package mutating func withdraw(_ event: RecordedEvent) throws {
+        let withdrawn = try payload(PAREvents.SelfAssessmentWithdrawn.self, of: event)
+        let (cycle, _, unitState, _) = try context(event, cycle: withdrawn.cycle, unit: withdrawn.unit)
+        var unit = unitState
+        switch unit.stage {
+        case .selfAssessment:
+            throw RuleViolation.stage(
+                "'\(withdrawn.unit)' has not submitted its self-assessment; there is nothing to withdraw")
+        case .appraised:
+            throw RuleViolation.stage(
+                "the appraisal of '\(withdrawn.unit)' is sealed; a self-assessment is withdrawn only before the council records anything"
+            )
+        case .submitted: break
+        }
+        try checkDeadline(event, cycle, unit, withdrawn.unit)
+        guard !withdrawn.reason.trimmingWhiteSpace.isEmpty else {
+            throw RuleViolation("withdrawing a self-assessment needs a reason")
+        }
+        try checkCouncilRecordedNothing(withdrawn.cycle, withdrawn.unit)
+        unit.stage = .selfAssessment
+        if !unit.selfAssessedBy.contains(event.actor) {
+            unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
+        }
+        putUnit(unit, withdrawn.cycle, withdrawn.unit)
+    }
+
+    /// Refuses a withdrawal once a council member has appraised a criterion, rejected a not-applicable
+    /// claim or asked for an explanation on the unit.
+    private func checkCouncilRecordedNothing(_ cycle: String, _ unit: String) throws {
+        for (code, score) in state.scores(cycle, unit).sorted(by: { $0.key < $1.key }) {
+            if let mark = score.appraised ?? score.notApplicableRejected {
+                throw RuleViolation.stage(
+                    "the council already recorded criterion \(code) of '\(unit)' (event \(mark.sequence)); a self-assessment under appraisal cannot be withdrawn"
+                )
+            }
+        }
+        if let request = state.explanations(cycle, unit).first {
+            throw RuleViolation.stage(
+                "the council already asked '\(unit)' for an explanation ('\(request.request)', event \(request.askedSequence)); a self-assessment under appraisal cannot be withdrawn"
+            )
+        }
+    }
+}
