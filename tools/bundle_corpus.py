@@ -657,7 +657,7 @@ class Corpus:
         self.trees[case_id] = (files, extra or {})
 
 
-def forge_with_fresh_keys(g, G, commands):
+def forge_with_fresh_keys(g, G, commands, recompute_actors=False):
     """The forger's bundle of `commands`: a fresh key for every actor who signs one and for the log, each command
     signed again by its actor's fresh key (the spot-check drawn again on the new closing hash), actors.json and
     verifier-key.txt following the fresh keys, sealed by the fresh log key. Returns the events, the files and the
@@ -669,7 +669,7 @@ def forge_with_fresh_keys(g, G, commands):
         command.key = fresh[command.actor]
         for draft in command.events:
             if draft["type"] == "ActorEnrolled":
-                draft["payload"]["publicKey"] = b64(raw_public(fresh[draft["payload"]["actor"]]))
+                draft["payload"]["publicKey"] = b64(raw_public(fresh.setdefault(draft["payload"]["actor"], new_key())))
     forged_events = g.build(commands, resign_from=0, redraw=True)
     actors_text = G["actors.json"].decode()
     for e in g.events:
@@ -677,6 +677,14 @@ def forge_with_fresh_keys(g, G, commands):
             old = base64.b64decode(e["payload"]["publicKey"])
             new = raw_public(fresh[e["payload"]["actor"]])
             actors_text = actors_text.replace(b64(old), b64(new)).replace(key_id(old), key_id(new))
+    if recompute_actors:  # the forgery enrols actors the genuine ledger does not have
+        from parverify.actors import ACTOR_EVENTS, Actors
+        from parverify.strictjson import canonical as strict_canonical
+        actors = Actors()
+        for event in forged_events:
+            if event["type"] in ACTOR_EVENTS:
+                actors.apply(event)
+        actors_text = strict_canonical(actors.json()).decode()
     fresh_log = new_key()
     forged_files = dict(G)
     forged_files["actors.json"] = actors_text.encode()
@@ -1245,6 +1253,7 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
 
     trust_round_two_cases(g, corpus, G, receipts, genesis, inject)
     event_type_cases(corpus, G)
+    scheme_rule_cases(corpus, G)
 
     # --- witnesses (last, so that add-witness-cases appends them where make puts them) ---
     witness_cases(corpus, G, genesis, receipts["correction-1"])
@@ -1463,6 +1472,123 @@ def event_type_cases(corpus, G):
                "appended to the forgery with fresh keys and signed by the secretariat's fresh key, against the "
                "forgery's own policy", files, 1, "rule", seq=len(events), trust="trust-policy.txt",
                extra={"trust-policy.txt": policy})
+
+
+SCHEME_RULE_CASES = ("scheme-2-head-signs", "scheme-2-officer-submits", "scheme-2-head-of-another-unit",
+                     "scheme-unknown", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
+                     "exclusion-reason-blank", "correction-decision-blank", "suspension-reason-blank")
+
+
+def scheme_rule_cases(corpus, G):
+    """The rules a careless and a mischievous secretariat and council broke in the scheme round: a council member who
+    holds a role in a unit appraises it although a colleague scored it, a second chair, and texts a rule requires
+    given as White_Space only. Each wrong command is put into the genuine history where it would otherwise be
+    accepted; no actor's private key outlives `make`, so the forger signs the whole history again with fresh keys
+    (as `event-type-unknown`) and each case is judged against the forgery's own policy (`add-scheme-rule-cases`
+    derives them from the committed genuine bundle)."""
+    g = Ledger(G, {}, None, G["manifest.json"].endswith(b"\n"))
+    unit_stream = lambda unit: f"cycle/{CYCLE}/unit/{unit}"
+
+    def case(case_id, description, before, inserted):
+        commands = g.commands_copy()
+        at = g.index_of(before)
+        template = commands[at - 1]
+        added = []
+        for n, (actor, drafts) in enumerate(inserted):
+            command = template.copy()
+            command.actor = actor
+            command.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"parledger-bundle-corpus/{case_id}/{n}"))
+            if template.correlation == template.id:
+                command.correlation = command.id
+            command.events = []
+            for stream, kind, payload in drafts:
+                draft = dict(template.events[0], stream=stream, type=kind, payload=payload)
+                if "causation" in draft:
+                    draft["causation"] = command.id if template.events[0]["causation"] == template.id else draft["causation"]
+                command.events.append(draft)
+            added.append(command)
+        commands[at:at] = added
+        events, files, policy = forge_with_fresh_keys(g, G, commands)
+        corpus.add(case_id, description, files, 1, "rule", seq=g.first_seq(at + len(added) - 1, commands),
+                   trust="trust-policy.txt", extra={"trust-policy.txt": policy})
+
+    def scheme_two(case_id, description, signer_of, code=None, scheme=2):
+        """The genuine history with the cycle opened under `scheme` and a head enrolled for every unit before it;
+        each submission signed by `signer_of(unit)`. Judged against the forgery's own policy."""
+        commands = g.commands_copy()
+        opening = g.index_of(lambda c: c.types == ["CycleOpened"])
+        commands[opening].events[0]["payload"]["scheme"] = scheme
+        template = commands[opening]
+        heads = []
+        for unit, name in DEPARTMENTS + DISTRICTS:
+            command = template.copy()
+            command.actor = "so-noi-vu"
+            command.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"parledger-bundle-corpus/{case_id}/head/{unit}"))
+            if template.correlation == template.id:
+                command.correlation = command.id
+            draft = dict(template.events[0], stream=f"actor/tt-{unit}", type="ActorEnrolled",
+                         payload={"actor": f"tt-{unit}", "name": f"Thủ trưởng {name}", "role": "unit-head",
+                                  "scope": unit, "publicKey": ""})
+            if "causation" in draft:
+                draft["causation"] = command.id if template.events[0]["causation"] == template.id else draft["causation"]
+            command.events = [draft]
+            heads.append(command)
+        commands[opening:opening] = heads
+        first_refused = None
+        for index, command in enumerate(commands):
+            if command.types == ["SelfAssessmentSubmitted"]:
+                unit = command.events[0]["payload"]["unit"]
+                command.actor = signer_of(unit)
+                if first_refused is None and command.actor != f"tt-{unit}":
+                    first_refused = index
+        events, files, policy = forge_with_fresh_keys(g, G, commands, recompute_actors=True)
+        if code is None:
+            corpus.add(case_id, description, files, 0, None, trust="trust-policy.txt", extra={"trust-policy.txt": policy})
+        else:
+            seq = g.first_seq(opening + len(heads) if scheme not in (1, 2) else first_refused, commands)
+            corpus.add(case_id, description, files, 1, code, seq=seq, trust="trust-policy.txt",
+                       extra={"trust-policy.txt": policy})
+
+    scheme_two("scheme-2-head-signs", "the cycle opened under scheme 2, a head (unit-head) enrolled for every unit, and "
+               "every submission signed by its unit's head: verifies", lambda unit: f"tt-{unit}")
+    scheme_two("scheme-2-officer-submits", "the cycle opened under scheme 2 with heads enrolled, but so-y-te's officer "
+               "signs its submission", lambda unit: "cb-so-y-te" if unit == "so-y-te" else f"tt-{unit}", code="rule")
+    scheme_two("scheme-2-head-of-another-unit", "the cycle opened under scheme 2; the head of so-tai-chinh signs "
+               "so-y-te's submission (refused by the roles' scope)",
+               lambda unit: "tt-so-tai-chinh" if unit == "so-y-te" else f"tt-{unit}", code="rule")
+    scheme_two("scheme-unknown", "the cycle opened under scheme 3, which does not exist", lambda unit: f"tt-{unit}",
+               code="rule", scheme=3)
+    self_points = {(e["payload"]["unit"], e["payload"]["criterion"]): e["payload"]["points"]
+                   for e in g.events if e["type"] == "SelfScoreRecorded"}
+    first_seal = lambda c: c.types == ["AppraisalConcluded"]
+    case("council-member-holds-unit-role", f"the secretariat grants {MEMBER} (district field 1) the officer role of "
+         f"huyen-dien-bien, whose own officer scored it; then {MEMBER} appraises huyen-dien-bien 1.2",
+         first_seal, [
+             ("so-noi-vu", [("actor/" + MEMBER, "RoleGranted", {"actor": MEMBER, "role": "unit-officer",
+                                                                "scope": "huyen-dien-bien"})]),
+             (MEMBER, [(unit_stream("huyen-dien-bien"), "AppraisalScoreRecorded",
+                        {"cycle": CYCLE, "unit": "huyen-dien-bien", "criterion": "1.2",
+                         "points": self_points[("huyen-dien-bien", "1.2")], "reason": "Giữ nguyên"})])])
+    assigned = next(c for c in g.commands if c.types == ["CouncilMemberAssigned"] and c.events[0]["payload"]["actor"] == MEMBER)
+    case("second-chair", f"the secretariat assigns {MEMBER} again as chair while {CHAIR} chairs the council",
+         first_seal, [("so-noi-vu", [(assigned.events[0]["stream"], "CouncilMemberAssigned",
+                                      dict(assigned.events[0]["payload"], chair=True))])])
+    extension = next(c for c in g.commands if c.types == ["DeadlineExtended"]).events[0]
+    case("extension-reason-blank", "a deadline extension whose reason is only U+3000 (blank)",
+         lambda c: c.types == ["DeadlineExtended"],
+         [("so-noi-vu", [(extension["stream"], "DeadlineExtended", dict(extension["payload"], reason="\u3000"))])])
+    case("exclusion-reason-blank", "a unit left out of the ranking for a reason of a space and a tab",
+         lambda c: c.types == ["ResultsPublished"],
+         [("so-noi-vu", [(unit_stream("so-y-te"), "UnitExcludedFromRanking",
+                          {"cycle": CYCLE, "unit": "so-y-te", "reason": " \t"})])])
+    correction = next(c for c in g.commands if c.types == ["CorrectionRecorded"]).events[0]
+    case("correction-decision-blank", "a correction citing the decision '   ' (blank)",
+         lambda c: c.types == ["CorrectionRecorded"],
+         [("so-noi-vu", [(correction["stream"], "CorrectionRecorded",
+                          {k: v for k, v in dict(correction["payload"], decision="   ").items() if k != "objection"})])])
+    case("suspension-reason-blank", "the secretariat suspends an officer for the reason U+00A0 (blank)",
+         lambda c: c.types == ["ResultsPublished"],
+         [("so-noi-vu", [("actor/cb-so-y-te", "ActorSuspended", {"actor": "cb-so-y-te", "reason": "\u00a0"})])])
 
 
 WITNESS_NAMES = ("witness.example/alpha", "witness.example/beta")
@@ -1802,6 +1928,7 @@ def main():
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("add-witness-cases")
     sub.add_parser("add-event-type-cases")
+    sub.add_parser("add-scheme-rule-cases")
     for name in ("make", "check"):
         command = sub.add_parser(name)
         command.add_argument("--parledger", default=DEFAULT_PARLEDGER)
@@ -1817,6 +1944,9 @@ def main():
     if arguments.action == "add-event-type-cases":
         return add_derived_cases("event-type", EVENT_TYPE_CASES,
                                  lambda corpus, genuine, *_: event_type_cases(corpus, genuine), before=WITNESS_CASES)
+    if arguments.action == "add-scheme-rule-cases":
+        return add_derived_cases("scheme-rule", SCHEME_RULE_CASES,
+                                 lambda corpus, genuine, *_: scheme_rule_cases(corpus, genuine), before=WITNESS_CASES)
     if arguments.parledger == DEFAULT_PARLEDGER:
         arguments.parledger = os.path.join(ROOT, DEFAULT_PARLEDGER)
     arguments.parledger = os.path.abspath(arguments.parledger)

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from parverify import cli  # noqa: E402
-from parverify.actors import ROLE_FOR_TYPE, Actors  # noqa: E402
+from parverify.actors import ROLES_FOR_TYPE, Actors  # noqa: E402
 from parverify.merkle import leaf_hash, node_hash  # noqa: E402
 from parverify.notes import fingerprint, key_id  # noqa: E402
 from parverify.repertoire import REPERTOIRE_RANGES  # noqa: E402
@@ -602,16 +602,22 @@ class BundleTests(unittest.TestCase):
             bytes.fromhex(old["payload"]["seed"]) + u.encode()).digest())[:1]
         self.assertRefused(builder, "steering", [old], "SHA-256(secret ‖ hash of the AppraisalClosed event)")
 
-    def test_self_assessor_may_not_appraise_or_spot_check(self):
-        builder = BundleBuilder().cycle(until="appraise")
-        builder.issue("sec", [{"stream": "actor/officer-a", "type": "RoleGranted",
-                               "payload": {"actor": "officer-a", "role": "council-member"}},
-                              {"stream": "actor/officer-a", "type": "RoleGranted",
-                               "payload": {"actor": "officer-a", "role": "steering-committee"}},
-                              BundleBuilder.cycle_event("CouncilMemberAssigned", {"actor": "officer-a", "chair": False,
-                                                                                  "fields": {"department": ["1"]}})])
-        self.assertRefused(builder, "officer-a", [BundleBuilder.unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1",
-                                                                                                         "points": "30"})],
+    def test_who_holds_a_role_in_a_unit_or_self_assessed_it_may_not_appraise_it(self):
+        def officer_on_the_council(still_officer):
+            builder = BundleBuilder().cycle(until="appraise")
+            events = [{"stream": "actor/officer-a", "type": "RoleGranted",
+                       "payload": {"actor": "officer-a", "role": "council-member"}},
+                      BundleBuilder.cycle_event("CouncilMemberAssigned", {"actor": "officer-a", "chair": False,
+                                                                          "fields": {"department": ["1"]}})]
+            if not still_officer:
+                events.append({"stream": "actor/officer-a", "type": "RoleRevoked",
+                               "payload": {"actor": "officer-a", "role": "unit-officer", "scope": "unit-a"}})
+            builder.issue("sec", events)
+            return builder
+        appraisal = BundleBuilder.unit("unit-a", "AppraisalScoreRecorded", {"criterion": "1.1", "points": "30"})
+        self.assertRefused(officer_on_the_council(True), "officer-a", [appraisal],
+                           "'officer-a' holds the role unit-officer in 'unit-a' and may not judge that unit")
+        self.assertRefused(officer_on_the_council(False), "officer-a", [appraisal],
                            "self-assessed unit-a and may not appraise it")
 
     def test_publication_prerequisites_listed_together(self):
@@ -873,7 +879,7 @@ class EventHandlerTests(unittest.TestCase):
         for kind, handler in EVENT_HANDLERS.items():
             with self.subTest(kind):
                 self.assertIs(getattr(Rules, handler.__name__), handler)
-        self.assertEqual(set(EVENT_HANDLERS), set(ROLE_FOR_TYPE) | {"EvidenceAdded"})
+        self.assertEqual(set(EVENT_HANDLERS), set(ROLES_FOR_TYPE))
 
     def test_the_table_lists_every_event_type_the_product_writes(self):
         import pathlib

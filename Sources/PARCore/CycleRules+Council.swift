@@ -20,6 +20,11 @@ extension CycleRules {
                 )
             }
         }
+        if assigned.chair, let chair = cycle.council.values.first(where: { $0.chair && $0.actor != assigned.actor }) {
+            throw RuleViolation(
+                "'\(chair.actor)' already chairs the council of '\(assigned.cycle)'; a council has one chair (assign '\(chair.actor)' again without the chair first)"
+            )
+        }
         cycle.council[assigned.actor] = assigned
         putCycle(cycle, event)
     }

@@ -6,7 +6,7 @@ import LedgerFormat
 extension CycleRules {
     package mutating func addEvidence(_ event: RecordedEvent) throws {
         let added = try payload(PAREvents.EvidenceAdded.self, of: event)
-        guard EventHash(hex: added.sha256) != nil, !added.name.isEmpty, added.size >= 0 else {
+        guard EventHash(hex: added.sha256) != nil, !added.name.isBlank, added.size >= 0 else {
             throw RuleViolation("evidence needs a name, a size and a SHA-256 of 64 hex digits")
         }
         guard event.stream == "evidence/\(added.sha256)" else {
@@ -58,6 +58,12 @@ extension CycleRules {
             throw RuleViolation(
                 "the self-assessment deadline '\(opened.selfAssessmentDeadline)' is not an ISO 8601 UTC time")
         }
+        guard !opened.name.isBlank else { throw RuleViolation("cycle '\(opened.cycle)' needs a name") }
+        if let scheme = opened.scheme, PAREvents.Scheme(rawValue: scheme) == nil {
+            throw RuleViolation(
+                "cycle '\(opened.cycle)' names scheme \(scheme); the schemes are \(PAREvents.Scheme.allCases.map { "\($0.rawValue)" }.joined(separator: " and "))"
+            )
+        }
         guard !opened.units.isEmpty else { throw RuleViolation("cycle '\(opened.cycle)' has no units") }
         var seen = Set<String>()
         var names: [String: String] = [:]
@@ -104,7 +110,7 @@ extension CycleRules {
             throw RuleViolation(
                 "an extension must be an ISO 8601 UTC time after the deadline \(cycle.opened.selfAssessmentDeadline)")
         }
-        guard !extended.reason.isEmpty else { throw RuleViolation("an extension needs a reason") }
+        guard !extended.reason.isBlank else { throw RuleViolation("an extension needs a reason") }
         var unit = unitState
         unit.deadlineExtendedUntil = until.iso8601
         putUnit(unit, extended.cycle, extended.unit)
@@ -113,7 +119,7 @@ extension CycleRules {
     package mutating func exclude(_ event: RecordedEvent) throws {
         let excluded = try payload(PAREvents.UnitExcludedFromRanking.self, of: event)
         var (_, _, unit, _) = try context(event, cycle: excluded.cycle, unit: excluded.unit)
-        guard !excluded.reason.isEmpty else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
+        guard !excluded.reason.isBlank else { throw RuleViolation("leaving a unit out of the ranking needs a reason") }
         unit.excludedFromRanking = excluded.reason
         putUnit(unit, excluded.cycle, excluded.unit)
     }

@@ -97,7 +97,7 @@ extension CycleRules {
         let (_, _, _, framework) = try context(
             event, cycle: corrected.cycle, unit: corrected.unit, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)
-        guard !corrected.decision.isEmpty, !corrected.reason.isEmpty else {
+        guard !corrected.decision.isBlank, !corrected.reason.isBlank else {
             throw RuleViolation("a correction cites the decision that orders it and gives a reason")
         }
         var score = state.score(corrected.cycle, corrected.unit, criterion.code)

@@ -71,6 +71,7 @@ extension CycleRules {
             throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment")
         }
         try checkDeadline(event, cycle, unit, step.unit)
+        try checkSigner(event, cycle, step.unit, of: "submission")
         let scores = state.scores(step.cycle, step.unit)
         let missing = framework.leaves.filter { $0.method == .assessed }
             .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
@@ -103,6 +104,7 @@ extension CycleRules {
         case .submitted: break
         }
         try checkDeadline(event, cycle, unit, withdrawn.unit)
+        try checkSigner(event, cycle, withdrawn.unit, of: "withdrawal")
         guard !withdrawn.reason.trimmingWhiteSpace.isEmpty else {
             throw RuleViolation("withdrawing a self-assessment needs a reason")
         }
@@ -112,6 +114,17 @@ extension CycleRules {
             unit.selfAssessedBy = (unit.selfAssessedBy + [event.actor]).sorted()
         }
         putUnit(unit, withdrawn.cycle, withdrawn.unit)
+    }
+
+    /// Refuses, in a cycle of scheme 2, a submission or withdrawal not signed by the unit's head (its
+    /// officers prepare the sheet); in scheme 1 either of the unit's roles signs (the ledger's policy).
+    private func checkSigner(_ event: RecordedEvent, _ cycle: CycleRecord, _ unit: String, of step: String) throws {
+        guard cycle.opened.effectiveScheme == .whole,
+            !state.roles.holds(event.actor, .unitHead, scope: unit, at: event.sequence)
+        else { return }
+        throw RuleViolation.forbidden(
+            "the head of '\(unit)' (unit-head) signs its self-assessment's \(step) in '\(cycle.opened.cycle)'; '\(event.actor)' is not its head (officers prepare the sheet)"
+        )
     }
 
     /// Refuses a withdrawal once a council member has appraised a criterion, rejected a not-applicable

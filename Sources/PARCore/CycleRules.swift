@@ -27,9 +27,17 @@ package struct CycleRules {
     }
 
     /// Judges `event` by the rule its type carries (`RuledEvent`, beside each event type under
-    /// Events/) and folds it in; an event that is not a PAR event (an actor's) changes nothing here.
+    /// Events/) and folds it in; of an actor's event (judged by the ledger's identity layer) only the
+    /// roles it gives or takes back are noted.
     package mutating func apply(_ event: RecordedEvent) throws {
-        guard let type = PAREvents.byType[event.type] else { return }
+        guard let type = PAREvents.byType[event.type] else {
+            if ActorEvent.types.contains(event.type), let payload = try? parsedPayload ?? event.payloadValue,
+                let (actor, before) = state.roles.note(event.type, payload: payload, at: event.sequence)
+            {
+                undo.append(.roles(actor, before))
+            }
+            return
+        }
         try type.apply(event, to: &self)
     }
 
@@ -56,7 +64,7 @@ package struct CycleRules {
     /// Refuses citations of documents that were never added.
     package func checkCited(_ citations: [EvidenceCitation]) throws {
         for citation in citations {
-            guard EventHash(hex: citation.sha256) != nil, !citation.name.isEmpty else {
+            guard EventHash(hex: citation.sha256) != nil, !citation.name.isBlank else {
                 throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
             }
             guard state.evidence[citation.sha256] != nil else {

@@ -49,9 +49,9 @@ extension Framework {
     package static func string(_ value: JSONValue, _ key: String, at path: String) throws(FrameworkFormatError)
         -> String
     {
-        guard let text = value[key]?.stringValue, !text.isEmpty else {
+        guard let text = value[key]?.stringValue, !text.isBlank else {
             throw FrameworkFormatError(
-                path: path.isEmpty ? key : "\(path).\(key)", reason: "must be a non-empty string")
+                path: path.isEmpty ? key : "\(path).\(key)", reason: "must be a string that is not blank")
         }
         return text
     }

@@ -3,8 +3,9 @@ public import LedgerFormat
 
 /// Who may append what in a PAR Index ledger: each event type declares its roles (`PAREvent.roles`;
 /// actor events are the secretariat's), a unit officer
-/// acts only for its own unit (the event's `unit`), the secretariat alone manages actors (an actor
-/// may also rotate its own key), and auditors append nothing.
+/// acts only for its own unit (the event's `unit`), nobody who holds a role in a unit appraises or
+/// spot-checks it, the secretariat alone manages actors (an actor may also rotate its own key), and
+/// auditors append nothing.
 public struct PARPolicy: AuthorizationPolicy {
     public init() {}
 
@@ -30,6 +31,12 @@ public struct PARPolicy: AuthorizationPolicy {
                 throw LedgerError.notPermitted(
                     reason:
                         "'\(actor.id)' acts for \(scopes) only, not for \(unit.map { "'\($0)'" } ?? "all units") (\(draft.type))"
+                )
+            }
+            if roles.allSatisfy(\.judgesUnits), let unit, let tie = actor.grants.first(where: { $0.scope == unit }) {
+                throw LedgerError.notPermitted(
+                    reason:
+                        "'\(actor.id)' holds the role \(tie.role) in '\(unit)' and may not judge that unit (\(draft.type))"
                 )
             }
         }

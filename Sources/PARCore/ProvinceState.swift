@@ -17,6 +17,8 @@ public struct ProvinceState: Sendable {
     public package(set) var evidence = DocumentIndex()
     /// Every opened cycle by id.
     public package(set) var cycles: [String: CycleState] = [:]
+    /// Who held which role from which event to which, from the actor events.
+    public package(set) var roles = RoleHistory()
     /// The sequence number of the last event folded in (0 before the first).
     public package(set) var sequence: UInt64 = 0
     /// The hash of that event; the zero hash before the first.
@@ -116,6 +118,7 @@ public struct ProvinceState: Sendable {
         case score(String, String, String, CriterionScore?)
         case explanation(String, String, String, ExplanationRecord?)
         case objection(String, String, ObjectionRecord?)
+        case roles(String, [RoleHistory.Span]?)
     }
 
     /// Takes back every change `log` noted, newest first, and empties it.
@@ -142,6 +145,7 @@ public struct ProvinceState: Sendable {
             case .explanation(let cycle, let unit, let request, let old):
                 cycles[cycle]?.units[unit]?.explanations[request] = old
             case .objection(let cycle, let objection, let old): cycles[cycle]?.objections[objection] = old
+            case .roles(let actor, let old): roles.spans[actor] = old
             }
         }
         log.entries.removeAll()

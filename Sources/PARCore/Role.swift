@@ -2,6 +2,9 @@
 public enum Role: String, CaseIterable, Sendable {
     /// Scores its own unit's self-assessment; its scope is that one unit.
     case unitOfficer = "unit-officer"
+    /// The head of a unit (thủ trưởng): signs its self-assessment's submission and withdrawal in a
+    /// cycle of scheme 2; its scope is that one unit.
+    case unitHead = "unit-head"
     /// Member of the appraisal council (Hội đồng thẩm định): appraises self-scores.
     case councilMember = "council-member"
     /// Member of the PAR steering committee (Ban Chỉ đạo CCHC): draws and scores spot-checks.
@@ -14,5 +17,9 @@ public enum Role: String, CaseIterable, Sendable {
     case auditor
 
     /// Whether a grant of this role must name the unit it is limited to.
-    public var needsUnitScope: Bool { self == .unitOfficer }
+    public var needsUnitScope: Bool { self == .unitOfficer || self == .unitHead }
+
+    /// Whether this role judges units (appraises or spot-checks them): nobody who holds a role in a
+    /// unit may judge that unit.
+    public var judgesUnits: Bool { self == .councilMember || self == .steeringCommittee }
 }

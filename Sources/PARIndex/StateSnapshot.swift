@@ -11,8 +11,9 @@ import PARCore
 /// A snapshot is a header and parts, so that each costs what changed since the last one, not the
 /// whole state again:
 /// - the header (`par-snapshots`): `PLSS`, a format byte, the sequence number (8 bytes) and hash (32)
-///   of the last event folded in, every framework's canonical JSON, the keys of its evidence parts
-///   and, per cycle, the id and the sequence of the last event that changed it;
+///   of the last event folded in, every framework's canonical JSON, the keys of its evidence parts,
+///   per cycle the id and the sequence of the last event that changed it, and, per actor, the roles
+///   it held (role, scope, the events that gave and took back each);
 /// - a cycle part (`par-snapshot-parts`, key `c` ‖ cycle ‖ 0 ‖ big-endian sequence): the cycle's record,
 ///   objections and units with their scores and explanation requests, as the cycle stood after that
 ///   event, so that a cycle no event changed since is shared by every later snapshot;
@@ -26,7 +27,7 @@ import PARCore
 /// recomputes both, and verifiers never read either.
 enum StateSnapshot {
     static let magic = Array("PLSS".utf8)
-    static let format: UInt8 = 2
+    static let format: UInt8 = 3
 
     /// What a header names.
     struct Header {
@@ -35,6 +36,7 @@ enum StateSnapshot {
         let frameworks: [[UInt8]]
         let evidenceParts: [[UInt8]]
         let cycles: [(id: String, changedAt: UInt64)]
+        let roles: RoleHistory
 
         func partKey(ofCycle cycle: (id: String, changedAt: UInt64)) -> [UInt8] {
             StateSnapshot.cyclePartKey(cycle.id, cycle.changedAt)
@@ -69,6 +71,18 @@ enum StateSnapshot {
         for id in sortedKeys(state.cycles) {
             appendField(id.utf8, to: &out)
             appendInteger(state.cycles[id]!.changedAt, to: &out)
+        }
+        appendInteger(UInt32(state.roles.spans.count), to: &out)
+        for actor in sortedKeys(state.roles.spans) {
+            let spans = state.roles.spans[actor]!
+            appendField(actor.utf8, to: &out)
+            appendInteger(UInt32(spans.count), to: &out)
+            for span in spans {
+                appendField(span.role.utf8, to: &out)
+                appendField((span.scope.map { [1] + Array($0.utf8) }) ?? [0], to: &out)
+                appendInteger(span.from, to: &out)
+                appendInteger(span.until ?? 0, to: &out)
+            }
         }
         return sealed(out)
     }
@@ -132,9 +146,26 @@ enum StateSnapshot {
             let cycles = try (0..<reader.integer(UInt32.self)).map { _ in
                 (id: try reader.text(), changedAt: try reader.integer(UInt64.self))
             }
+            var roles = RoleHistory()
+            for _ in 0..<(try reader.integer(UInt32.self)) {
+                let actor = try reader.text()
+                roles.spans[actor] = try (0..<reader.integer(UInt32.self)).map { _ in
+                    let role = try reader.text()
+                    let scope = try reader.field()
+                    guard let flag = scope.first, flag <= 1, flag == 1 || scope.count == 1 else {
+                        throw ByteReader.Malformed(reason: "a role's scope is neither absent nor a name")
+                    }
+                    let from = try reader.integer(UInt64.self)
+                    let until = try reader.integer(UInt64.self)
+                    return RoleHistory.Span(
+                        role: role, scope: flag == 1 ? String(decoding: scope.dropFirst(), as: UTF8.self) : nil,
+                        from: from, until: until == 0 ? nil : until)
+                }
+            }
             guard reader.isAtEnd else { return nil }
             return Header(
-                sequence: sequence, hash: hash, frameworks: frameworks, evidenceParts: evidence, cycles: cycles)
+                sequence: sequence, hash: hash, frameworks: frameworks, evidenceParts: evidence, cycles: cycles,
+                roles: roles)
         } catch {
             return nil
         }
@@ -199,6 +230,7 @@ enum StateSnapshot {
             else { return nil }
             state.cycles[cycle.id] = decoded
         }
+        state.roles = header.roles
         state.sequence = header.sequence
         state.lastHash = header.hash
         return state

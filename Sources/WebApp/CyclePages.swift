@@ -22,7 +22,7 @@ extension HomePage {
             let label = Vietnamese.cycleName(record)
             for grant in viewer.actor.grants {
                 switch Role(rawValue: grant.role) {
-                case .unitOfficer:
+                case .unitOfficer, .unitHead:
                     if let scope = grant.scope, let unit = record.unit(scope) {
                         tasks.append(
                             TaskLink(href: "/don-vi/\(id)/\(scope)", text: "Tự đánh giá của \(unit.name) — \(label)"))

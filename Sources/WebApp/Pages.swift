@@ -37,12 +37,14 @@ struct Pages {
         }
     }
 
-    func viewer(_ context: WebContext, needs role: Role? = nil, scope: String? = nil) throws -> Viewer {
+    func viewer(_ context: WebContext, needs role: Role? = nil, scope: String? = nil, or alternative: Role? = nil)
+        throws -> Viewer
+    {
         guard let session = context.session, let actor = try scoring.ledger.actor(session.actor) else {
             throw WebError.unauthenticated("Hãy đăng nhập bằng khoá của bạn.")
         }
         let viewer = Viewer(session: session, actor: actor)
-        if let role, !viewer.holds(role, scope: scope) {
+        if let role, !viewer.holds(role, scope: scope), !(alternative.map { viewer.holds($0, scope: scope) } ?? false) {
             throw WebError(
                 status: .forbidden, kind: "forbidden",
                 message: "Trang này dành cho \(Vietnamese.role(role.rawValue))\(scope.map { " của \($0)" } ?? "").")
@@ -118,7 +120,7 @@ struct Pages {
 
     func unitSheet(_ context: WebContext) throws -> Response {
         let sheet = try unitInCycle(context)
-        let viewer = try viewer(context, needs: .unitOfficer, scope: sheet.unit.id)
+        let viewer = try viewer(context, needs: .unitOfficer, scope: sheet.unit.id, or: .unitHead)
         let model = try UnitSheetPage(sheet, for: viewer.actor.id, scoring: scoring)
         return page("unit", viewer: viewer, title: "Tự đánh giá — \(sheet.unit.name)", model)
     }

@@ -8,6 +8,7 @@ enum Vietnamese {
     static func role(_ role: String) -> String {
         switch Role(rawValue: role) {
         case .unitOfficer: "Cán bộ đơn vị"
+        case .unitHead: "Thủ trưởng đơn vị"
         case .councilMember: "Thành viên Hội đồng thẩm định"
         case .steeringCommittee: "Ban Chỉ đạo cải cách hành chính"
         case .surveyContractor: "Đơn vị điều tra xã hội học"

@@ -23,7 +23,9 @@ struct CycleCommand: ParsableCommand {
                 Vietnam time; \(ProvinceTime.grammar), a date meaning the end of that day in the
                 province), "previousCycle":"dien-bien-2018" (optional),
                 "publicationWindow":{"from":"2020-04-01","until":"2020-06-30"} (optional; default: Q2
-                of the next year)}
+                of the next year), "scheme":2 (optional; the version of the scheme's rules: 2, the
+                unit's head (role unit-head) signs its submission and withdrawal; 1 or absent, the
+                rules of the cycles recorded before, the officer submits)}
 
                 Example:
                   parledger cycle open --file cycle-2019.json --key so-noi-vu.key

@@ -144,6 +144,27 @@ import Testing
         #expect(try fixture.ledger.actor("officer")?.status == .suspended)
     }
 
+    @Test(arguments: ["", " ", "\u{3000}", "\t\n"])
+    func aRevocationOrSuspensionWithABlankReasonIsRefusedAndAppendsNothing(blank: String) throws {
+        let directory = try TemporaryDirectory()
+        let (fixture, officerKey) = try withOfficer(directory)
+        let before = try fixture.ledger.head()
+        for draft in [
+            ActorEvent.revocation(of: "officer", keyID: officerKey.publicKey.id, reason: blank),
+            ActorEvent.suspension(of: "officer", reason: blank),
+        ] {
+            do {
+                try fixture.ledger.append(
+                    try fixture.ledger.sign(
+                        Command(id: "blank-\(draft.type)", actor: Fixture.actor, events: [draft]), with: fixture.key))
+                Issue.record("\(draft.type) with a blank reason was accepted")
+            } catch {
+                #expect("\(error)".contains("needs a 'reason' that is not blank"), "\(error)")
+            }
+        }
+        #expect(try fixture.ledger.head() == before)
+    }
+
     @Test func actorEventsThatDoNotFitTheRecordAreRefused() throws {
         let directory = try TemporaryDirectory()
         let (fixture, officerKey) = try withOfficer(directory)

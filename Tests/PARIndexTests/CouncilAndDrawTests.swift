@@ -74,7 +74,7 @@ import Testing
         try p.issue(by: "hoi-dong-2", [p.appraise("d01", "2.2.1", "0")])
     }
 
-    @Test func whoSelfAssessedAUnitMayNeitherAppraiseNorSpotCheckIt() throws {
+    @Test func whoHoldsARoleInAUnitOrSelfAssessedItMayNeitherAppraiseNorSpotCheckIt() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.enrolPerson(
             "kiem-nhiem", name: "Cán bộ kiêm nhiệm",
@@ -85,6 +85,11 @@ import Testing
         try p.issue(by: "so-noi-vu", [p.assign("kiem-nhiem", fields: [.department: ["1", "2"]], chair: false)])
         try p.issue(by: "kiem-nhiem", [p.selfScore("d01", "1.2", "3")])
         try p.selfAssessFully("d01")
+        #expect(
+            try p.refusal(by: "kiem-nhiem", [p.appraise("d01", "1.2", "1")])?.contains(
+                "'kiem-nhiem' holds the role unit-officer in 'd01' and may not judge that unit") == true)
+        let officerOfD01 = RoleGrant(role: "unit-officer", scope: "d01")
+        try p.issue(by: "so-noi-vu", [ActorEvent.role(officerOfD01, of: "kiem-nhiem", granted: false)])
         #expect(
             try p.refusal(by: "kiem-nhiem", [p.appraise("d01", "1.2", "1")])?.contains(
                 "'kiem-nhiem' self-assessed d01 and may not appraise it") == true)

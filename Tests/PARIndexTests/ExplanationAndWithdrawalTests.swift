@@ -101,6 +101,11 @@ import Testing
         try p.selfAssessFully("d01")
         try p.expectRefused(by: p.officer("d01"), [p.ask("d01", "1.2")], .forbidden, "needs the role council-member")
         try p.expectRefused(by: "thanh-vien", [p.ask("d01", "2.2.1")], .forbidden, "not field 2")
+        try p.expectRefused(
+            by: "kiem-nhiem", [p.ask("d01", "1.2")], .forbidden,
+            "holds the role unit-officer in 'd01' and may not judge that unit")
+        let officerOfD01 = RoleGrant(role: "unit-officer", scope: "d01")
+        try p.issue(by: "so-noi-vu", [ActorEvent.role(officerOfD01, of: "kiem-nhiem", granted: false)])
         try p.expectRefused(by: "kiem-nhiem", [p.ask("d01", "1.2")], .forbidden, "self-assessed d01")
     }
 

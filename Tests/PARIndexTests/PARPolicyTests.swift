@@ -154,4 +154,35 @@ private func event(_ type: String, unit: String? = "so-tai-chinh") -> EventDraft
         try province.append(by: "so-noi-vu", [ActorEvent.role(grant, of: "kiem-toan", granted: false)])
         #expect(try province.refusal(by: "kiem-toan", [event(PAREvents.AppraisalScoreRecorded.type)]) != nil)
     }
+
+    @Test func aCouncilMemberWhoHoldsARoleInAUnitMayNotJudgeItEvenWhenAColleagueScoredIt() throws {
+        let province = try RoleFixture(in: try TemporaryDirectory())
+        let officerThere = RoleGrant(role: "unit-officer", scope: "so-tai-chinh")
+        try province.append(by: "so-noi-vu", [ActorEvent.role(officerThere, of: "hoi-dong", granted: true)])
+        for type in [
+            PAREvents.AppraisalScoreRecorded.type, PAREvents.AppraisalConcluded.type,
+            PAREvents.NotApplicableRejected.type, PAREvents.ExplanationRequested.type,
+        ] {
+            #expect(
+                try province.refusal(by: "hoi-dong", [event(type)])
+                    == "'hoi-dong' holds the role unit-officer in 'so-tai-chinh' and may not judge that unit (\(type))")
+        }
+        try province.append(by: "hoi-dong", [event(PAREvents.AppraisalScoreRecorded.type, unit: "so-y-te")])
+        try province.append(by: "hoi-dong", [event(PAREvents.SelfScoreRecorded.type)])
+    }
+
+    @Test func aSteeringCommitteeMemberWhoHoldsARoleInAUnitMayNotSpotCheckIt() throws {
+        let province = try RoleFixture(in: try TemporaryDirectory())
+        let officerThere = RoleGrant(role: "unit-officer", scope: "so-tai-chinh")
+        try province.append(by: "so-noi-vu", [ActorEvent.role(officerThere, of: "ban-chi-dao", granted: true)])
+        for type in [PAREvents.SpotCheckScoreRecorded.type, PAREvents.SpotCheckConcluded.type] {
+            #expect(
+                try province.refusal(by: "ban-chi-dao", [event(type)])
+                    == "'ban-chi-dao' holds the role unit-officer in 'so-tai-chinh' and may not judge that unit (\(type))"
+            )
+        }
+        try province.append(by: "ban-chi-dao", [event(PAREvents.SpotCheckScoreRecorded.type, unit: "so-y-te")])
+        try province.append(by: "so-noi-vu", [ActorEvent.role(officerThere, of: "ban-chi-dao", granted: false)])
+        try province.append(by: "ban-chi-dao", [event(PAREvents.SpotCheckScoreRecorded.type)])
+    }
 }

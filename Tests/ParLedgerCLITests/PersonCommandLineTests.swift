@@ -169,7 +169,7 @@ import ZIPFoundation
         let role = try add("nguoi-a", "officer", "so-tai-chinh")
         #expect(
             role.status == 2 && role.error.contains("unknown role 'officer'")
-                && role.error.contains("unit-officer, council-member"))
+                && role.error.contains("unit-officer, unit-head, council-member"))
         let unit = try add("nguoi-b", "unit-officer", "so-tai-chnh")
         #expect(unit.status == 2 && unit.error.contains("huyen-muong-cha, so-tai-chinh, so-y-te"))
         let slug = try add("nguoi-c", "unit-officer", "Sở Y tế")

@@ -4,17 +4,18 @@
 import base64
 
 from .notes import key_id
-from .text import decode_base64, display_name_problem, fold, is_slug
+from .text import decode_base64, display_name_problem, fold, is_blank, is_slug
 from .verdicts import member, need
 
-ROLES = ("unit-officer", "council-member", "steering-committee", "survey-contractor", "secretariat", "auditor")
+ROLES = ("unit-officer", "unit-head", "council-member", "steering-committee", "survey-contractor", "secretariat", "auditor")
 ACTOR_EVENTS = ("ActorEnrolled", "RoleGranted", "RoleRevoked", "KeyRotated", "KeyRevoked", "ActorSuspended")
-ROLE_FOR_TYPE = dict(
+# The roles that judge units: nobody who holds a role in a unit appraises or spot-checks it.
+JUDGING_ROLES = ("council-member", "steering-committee")
+_ONE_ROLE = dict(
     {kind: "secretariat" for kind in ACTOR_EVENTS},
     FrameworkRegistered="secretariat", CycleOpened="secretariat", DeadlineExtended="secretariat",
     UnitExcludedFromRanking="secretariat", ResultsPublished="secretariat", CorrectionRecorded="secretariat",
-    SelfScoreRecorded="unit-officer", NotApplicableMarked="unit-officer", SelfAssessmentSubmitted="unit-officer",
-    SelfAssessmentWithdrawn="unit-officer", ExplanationGiven="unit-officer", ExplanationRequested="council-member",
+    SelfScoreRecorded="unit-officer", NotApplicableMarked="unit-officer", ExplanationGiven="unit-officer", ExplanationRequested="council-member",
     ObjectionFiled="unit-officer", ObjectionAnswered="secretariat",
     CouncilMemberAssigned="secretariat",
     AppraisalScoreRecorded="council-member", NotApplicableRejected="council-member", AppraisalConcluded="council-member",
@@ -24,6 +25,12 @@ ROLE_FOR_TYPE = dict(
     SurveyScoresImported="survey-contractor",
 )
 EVIDENCE_ROLES = ("unit-officer", "council-member", "steering-committee", "secretariat")
+# Every PAR event type with the roles that may record it, the first named in refusals (FORMAT.md, Roles).
+ROLES_FOR_TYPE = dict({kind: (role,) for kind, role in _ONE_ROLE.items()}, EvidenceAdded=EVIDENCE_ROLES,
+                      SelfAssessmentSubmitted=("unit-officer", "unit-head"),
+                      SelfAssessmentWithdrawn=("unit-officer", "unit-head"))
+# The roles whose grants name the unit they are limited to.
+SCOPED_ROLES = ("unit-officer", "unit-head")
 
 
 def grant_of(payload):
@@ -37,6 +44,21 @@ class Actors:
 
     def __init__(self):
         self.records, self.key_owner, self.names = {}, {}, {}
+        self.spans = {}  # actor -> [{"role", "scope", "from", "until"}]: who held which role from which event to which
+
+    def holds(self, actor, role, scope, seq):
+        """Whether `actor` held `role` limited to `scope` when the event at `seq` was recorded."""
+        return any(s["role"] == role and s["scope"] == scope and s["from"] < seq and (s["until"] is None or seq <= s["until"])
+                   for s in self.spans.get(actor, ()))
+
+    def note_span(self, actor, grant, seq, granted):
+        if granted:
+            self.spans.setdefault(actor, []).append({"role": grant["role"], "scope": grant.get("scope"), "from": seq, "until": None})
+            return
+        for span in reversed(self.spans.get(actor, [])):
+            if span["role"] == grant["role"] and span["scope"] == grant.get("scope") and span["until"] is None:
+                span["until"] = seq
+                return
 
     def enrolment_signer(self, event):
         """The signer of the first command: the record its own enrolment would make."""
@@ -60,10 +82,12 @@ class Actors:
             need(grant not in record["grants"], f"actor '{actor}' already holds {grant}")
             record["grants"].append(grant)
             record["grants"].sort(key=lambda g: (g["role"], g.get("scope", "")))
+            self.note_span(actor, grant, seq, True)
         elif kind == "RoleRevoked":
             grant = grant_of(payload)
             need(grant in record["grants"], f"actor '{actor}' does not hold {grant}")
             record["grants"].remove(grant)
+            self.note_span(actor, grant, seq, False)
         elif kind == "KeyRotated":
             raw = self.new_key(actor, payload)
             need(raw != record["key"] and key_id(raw) not in record["retired"], f"key {key_id(raw)} was already used by '{actor}'")
@@ -74,12 +98,12 @@ class Actors:
         elif kind == "KeyRevoked":
             revoked = member(payload, "keyId", str)
             reason = member(payload, "reason", str)
-            need(revoked != "" and reason != "", "KeyRevoked needs a non-empty keyId and reason")
+            need(not is_blank(revoked) and not is_blank(reason), "KeyRevoked needs a keyId and a reason that are not blank")
             need(record["key"] is not None and key_id(record["key"]) == revoked, f"key {revoked} is not the current key of '{actor}'")
             record["retired"][revoked] = f"revoked at event {seq}: {reason}"
             record["key"] = None
         else:
-            need(member(payload, "reason", str) != "", "ActorSuspended needs a non-empty reason")
+            need(not is_blank(member(payload, "reason", str)), "ActorSuspended needs a reason that is not blank")
             need(record["status"] == "active", f"actor '{actor}' is already suspended")
             record["status"] = "suspended"
         record["last"] = seq
@@ -98,6 +122,7 @@ class Actors:
                                "status": "active", "last": seq}
         self.names[fold(name)] = actor
         self.key_owner[key_id(raw)] = actor
+        self.note_span(actor, grant, seq, True)
 
     def new_key(self, actor, payload):
         raw = decode_base64(member(payload, "publicKey", str), 32)
@@ -119,8 +144,8 @@ class Actors:
 def check_grant(payload):
     role = member(payload, "role", str)
     need(role in ROLES, f"unknown role '{role}'")
-    need(role != "unit-officer" or member(payload, "scope", str, optional=True) is not None,
-         "the role unit-officer needs a scope naming its unit")
+    need(role not in SCOPED_ROLES or member(payload, "scope", str, optional=True) is not None,
+         f"the role {role} needs a scope naming its unit")
 
 
 def authorize(event, signer, signer_id):
@@ -130,10 +155,13 @@ def authorize(event, signer, signer_id):
         check_grant(payload)
     if kind == "KeyRotated" and payload.get("actor") == signer_id:
         return
-    roles = EVIDENCE_ROLES if kind == "EvidenceAdded" else (ROLE_FOR_TYPE[kind],) if kind in ROLE_FOR_TYPE else None
+    roles = ROLES_FOR_TYPE.get(kind)
     need(roles is not None, f"'{kind}' is not an event type of the PAR ledger")
     grants = [g for g in signer["grants"] if g["role"] in roles]
     need(grants, f"'{signer_id}' may not record {kind}; that needs the role {roles[0]}")
     unit = payload.get("unit") if isinstance(payload.get("unit"), str) else None
     need(any(g.get("scope") is None or g.get("scope") == unit for g in grants),
          f"'{signer_id}' may not record {kind} for {unit or 'all units'} (its grants are scoped)")
+    tie = next((g for g in signer["grants"] if unit is not None and g.get("scope") == unit), None)
+    need(not (all(role in JUDGING_ROLES for role in roles) and tie is not None),
+         f"'{signer_id}' holds the role {tie and tie['role']} in '{unit}' and may not judge that unit ({kind})")

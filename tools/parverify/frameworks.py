@@ -1,6 +1,6 @@
 """Framework documents and their settings (FORMAT.md, Frameworks): the checks, and a registered framework's criteria."""
 
-from .text import CODE, hundredths, is_points, points_text
+from .text import CODE, hundredths, is_blank, is_points, points_text
 from .verdicts import need
 
 FRAMEWORK_MEMBERS = {"format", "name", "unitKind", "source", "stated", "settings", "criteria"}
@@ -14,7 +14,7 @@ def exact_object(value, members, where):
 
 
 def nonempty(value, where):
-    need(isinstance(value, str) and value != "", f"{where} must be a non-empty string")
+    need(isinstance(value, str) and not is_blank(value), f"{where} must be a string that is not blank")
 
 
 def points_of(value, where):

@@ -131,8 +131,9 @@ public enum ActorEvent {
     static func apply(_ draft: EventDraft, at sequence: UInt64, to record: ActorRecord?) throws -> ActorRecord {
         let actor = try subject(of: draft)
         func text(_ key: String) throws -> String {
-            guard let value = draft.payload[key]?.stringValue, !value.isEmpty else {
-                throw LedgerError.invalidCommand(reason: "\(draft.type) for '\(actor)' needs a non-empty '\(key)'")
+            guard let value = draft.payload[key]?.stringValue, !value.isBlank else {
+                throw LedgerError.invalidCommand(
+                    reason: "\(draft.type) for '\(actor)' needs a '\(key)' that is not blank")
             }
             return value
         }

@@ -109,6 +109,18 @@ extension PAREvents.FrameworkRegistered: RuledEvent {
 }
 
 extension PAREvents {
+    /// The versions of the scheme's rules a cycle may follow (FORMAT.md, `CycleOpened`): the rules
+    /// change between versions, never within a cycle, so that a ledger's past cycles are judged by
+    /// the rules they were recorded under.
+    public enum Scheme: Int, Sendable, CaseIterable {
+        /// The rules as first recorded (cycles 2019–2020 of the demo): the unit's officer submits.
+        case original = 1
+        /// The whole scheme: the unit's head signs its submission and its withdrawal.
+        case whole = 2
+    }
+}
+
+extension PAREvents {
     public struct CycleOpened: Sendable, Hashable {
         public let cycle: String
         public let name: String
@@ -122,23 +134,26 @@ extension PAREvents {
         public let previousCycle: String?
         /// The dates a publication decision may bear; Q2 of the year after `year` when not given.
         public let publicationWindow: DateWindow?
+        /// The version of the scheme's rules the cycle follows, as written (absent: 1); see `Scheme`.
+        public let scheme: Int?
 
         public init(
             cycle: String, name: String, year: Int, frameworks: [UnitKind: String], units: [CycleUnit],
-            selfAssessmentDeadline: Timestamp, previousCycle: String?, publicationWindow: DateWindow? = nil
+            selfAssessmentDeadline: Timestamp, previousCycle: String?, publicationWindow: DateWindow? = nil,
+            scheme: PAREvents.Scheme? = nil
         ) {
             self.init(
                 cycle: cycle, name: name, year: year,
                 frameworks: Dictionary(uniqueKeysWithValues: frameworks.map { ($0.key.rawValue, $0.value) }),
                 units: units,
                 selfAssessmentDeadline: selfAssessmentDeadline.iso8601, previousCycle: previousCycle,
-                publicationWindow: publicationWindow)
+                publicationWindow: publicationWindow, scheme: scheme?.rawValue)
         }
 
         /// The payload as written, before any rule checked it (framework ids by kind name, the deadline as text).
         public init(
             cycle: String, name: String, year: Int, frameworks: [String: String], units: [CycleUnit],
-            selfAssessmentDeadline: String, previousCycle: String?, publicationWindow: DateWindow?
+            selfAssessmentDeadline: String, previousCycle: String?, publicationWindow: DateWindow?, scheme: Int? = nil
         ) {
             self.cycle = cycle.nfc
             self.name = name.nfc
@@ -148,7 +163,11 @@ extension PAREvents {
             self.selfAssessmentDeadline = selfAssessmentDeadline
             self.previousCycle = previousCycle?.nfc
             self.publicationWindow = publicationWindow
+            self.scheme = scheme
         }
+
+        /// The scheme the cycle follows: 1 when the opening names none.
+        public var effectiveScheme: PAREvents.Scheme { scheme.flatMap(PAREvents.Scheme.init(rawValue:)) ?? .original }
 
         /// The window publication dates must fall in: the one given, or April to June of the next year.
         public var effectivePublicationWindow: DateWindow {
@@ -174,6 +193,7 @@ extension PAREvents.CycleOpened: PAREvent {
             "publicationWindow": publicationWindow.map {
                 .object(["from": .string($0.from), "until": .string($0.until)])
             },
+            "scheme": scheme.map { .integer(Int64($0)) },
         ])
     }
     public init(payload: PayloadReader) throws(RuleViolation) {
@@ -187,7 +207,8 @@ extension PAREvents.CycleOpened: PAREvent {
             previousCycle: try payload.optionalString("previousCycle"),
             publicationWindow: try payload.optionalObject("publicationWindow") { (window) throws(RuleViolation) in
                 PAREvents.DateWindow(from: try window.string("from"), until: try window.string("until"))
-            }
+            },
+            scheme: try payload.optionalInteger("scheme")
         )
     }
 }

@@ -35,6 +35,9 @@ public struct PayloadReader {
     public func integer(_ key: String) throws(RuleViolation) -> Int {
         try required(key) { $0.integerValue.map(Int.init) }
     }
+    public func optionalInteger(_ key: String) throws(RuleViolation) -> Int? {
+        try optional(key) { $0.integerValue.map(Int.init) }
+    }
     public func optionalBool(_ key: String) throws(RuleViolation) -> Bool? {
         try optional(key) { if case .bool(let flag) = $0 { flag } else { nil } }
     }

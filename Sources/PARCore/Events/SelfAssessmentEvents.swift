@@ -94,10 +94,11 @@ extension PAREvents.NotApplicableMarked: RuledEvent {
 }
 
 extension PAREvents {
-    /// The unit officer submits the whole self-assessment for appraisal.
+    /// The unit sends its whole self-assessment for appraisal: under its head's signature in a cycle
+    /// of scheme 2 (officers prepare the sheet), by its officer in a cycle of scheme 1.
     public struct SelfAssessmentSubmitted: UnitStepEvent {
         public static let type = "SelfAssessmentSubmitted"
-        public static let roles: [Role] = [.unitOfficer]
+        public static let roles: [Role] = [.unitOfficer, .unitHead]
         public let cycle: String
         public let unit: String
 
@@ -112,11 +113,12 @@ extension PAREvents.SelfAssessmentSubmitted: RuledEvent {
 }
 
 extension PAREvents {
-    /// The unit officer takes back a submitted self-assessment to edit it before the deadline, while the
-    /// council has recorded nothing on the unit; the self-scores stay and the unit submits again.
+    /// The unit takes back a submitted self-assessment to edit it before the deadline, while the
+    /// council has recorded nothing on the unit (its head signs in a cycle of scheme 2, its officer in
+    /// one of scheme 1); the self-scores stay and the unit submits again.
     public struct SelfAssessmentWithdrawn: UnitReasonEvent {
         public static let type = "SelfAssessmentWithdrawn"
-        public static let roles: [Role] = [.unitOfficer]
+        public static let roles: [Role] = [.unitOfficer, .unitHead]
         public let cycle: String
         public let unit: String
         public let reason: String

@@ -42,6 +42,25 @@ private typealias F = DomainCoreFixture
             "the commitment is a SHA-256 in 64 lowercase hex digits")
     }
 
+    // MARK: One chair
+
+    @Test func aSecondChairIsRefused() throws {
+        let core = try F()
+        core.expectRefused(
+            F.assignment(F.member, fields: [.department: ["1"]], chair: true), by: F.secretariat,
+            "'chu-tich' already chairs the council of 'dien-bien-2019'; a council has one chair")
+    }
+
+    @Test func theChairIsHandedOverOnlyAfterTheFormerChairStepsDown() throws {
+        var core = try F()
+        try core.record(
+            F.assignment(F.chair, fields: [.department: ["1", "2"], .district: ["1"]], chair: true), by: F.secretariat)
+        try core.record(F.assignment(F.chair, fields: [.department: ["1", "2"]], chair: false), by: F.secretariat)
+        try core.record(F.assignment(F.member, fields: [.department: ["1"]], chair: true), by: F.secretariat)
+        let chairs = core.cycleRecord?.council.values.filter(\.chair).map(\.actor)
+        #expect(chairs == [F.member])
+    }
+
     // MARK: Appraisal scores
 
     @Test func aCouncilMemberRecognisingASelfScoreNeedsNoReason() throws {

@@ -38,11 +38,11 @@ struct DomainCoreFixture {
     private(set) var nextSequence: UInt64 = 1
 
     /// The province set up as described above.
-    init(commitDraw: Bool = true) throws {
+    init(commitDraw: Bool = true, scheme: Int? = nil) throws {
         try record(PAREvents.FrameworkRegistered(framework: Self.departments), by: Self.secretariat)
         try record(PAREvents.FrameworkRegistered(framework: Self.districts), by: Self.secretariat)
         for unit in Self.units { try record(Self.document(of: unit.id), by: Self.secretariat) }
-        try record(Self.opening(), by: Self.secretariat)
+        try record(Self.opening(scheme: scheme), by: Self.secretariat)
         try record(
             Self.assignment(
                 Self.chair, fields: [.department: ["1", "2"], .district: ["1", "2"]], chair: true),
@@ -80,6 +80,20 @@ struct DomainCoreFixture {
             actor: actor, recordedAt: time.map(Self.time) ?? now, commandID: "command-\(nextSequence)",
             causationID: "command-\(nextSequence)", correlationID: "command-\(nextSequence)", keyID: "key-\(actor)",
             signature: [], previousHash: state.lastHash, hash: Self.fakeHash(nextSequence))
+    }
+
+    /// Folds an actor event (judged by the ledger's identity layer, not here) in, by the secretariat:
+    /// the scoring state notes only the roles it gives or takes back.
+    mutating func recordActorEvent(_ draft: EventDraft) throws {
+        let event = RecordedEvent(
+            sequence: nextSequence, stream: draft.stream, streamVersion: 1, type: draft.type, schemaVersion: 1,
+            payload: CanonicalJSON.encode(draft.payload), actor: Self.secretariat, recordedAt: now,
+            commandID: "command-\(nextSequence)", causationID: "command-\(nextSequence)",
+            correlationID: "command-\(nextSequence)", keyID: "key-\(Self.secretariat)", signature: [],
+            previousHash: state.lastHash, hash: Self.fakeHash(nextSequence))
+        try state.evolve(event)
+        nextSequence += 1
+        now = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1_000)
     }
 
     /// Folds the next event in; fails the test (and throws) when the rules refuse it.
@@ -198,7 +212,8 @@ struct DomainCoreFixture {
 
     static func opening(
         cycle: String = cycle, units: [CycleUnit] = units, frameworks: [String: String]? = nil,
-        deadline: String = deadline, previousCycle: String? = nil, publicationWindow: PAREvents.DateWindow? = nil
+        deadline: String = deadline, previousCycle: String? = nil, publicationWindow: PAREvents.DateWindow? = nil,
+        scheme: Int? = nil
     ) -> PAREvents.CycleOpened {
         PAREvents.CycleOpened(
             cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
@@ -206,7 +221,7 @@ struct DomainCoreFixture {
                 UnitKind.department.rawValue: departments.id, UnitKind.district.rawValue: districts.id,
             ],
             units: units, selfAssessmentDeadline: deadline, previousCycle: previousCycle,
-            publicationWindow: publicationWindow)
+            publicationWindow: publicationWindow, scheme: scheme)
     }
 
     static func assignment(_ actor: String, fields: [UnitKind: [String]], chair: Bool)
@@ -384,8 +399,10 @@ struct DomainCoreFingerprint: Equatable {
     let frameworks: [String: Framework]
     let evidence: [String: [UInt8]]
     let cycles: [String: Cycle]
+    let roles: RoleHistory
 
     init(_ state: ProvinceState) {
+        roles = state.roles
         sequence = state.sequence
         lastHash = state.lastHash
         frameworks = state.frameworks

@@ -20,7 +20,7 @@ class ObjectionRules(RuleState):
         decision, reason = member(payload, "decision", str), member(payload, "reason", str)
         cycle, unit, framework = self.context(event, payload, after_publication=True)
         row = self.leaf(framework, code, None, unit)
-        need(decision != "" and reason != "", "a correction cites the decision that orders it and gives a reason")
+        need(not is_blank(decision) and not is_blank(reason), "a correction cites the decision that orders it and gives a reason")
         objection = member(payload, "objection", str, optional=True)
         value = self.within(row, text, unit)
         if objection is not None:

@@ -2,7 +2,7 @@
 
 from ..frameworks import Framework, check_framework
 from ..strictjson import canonical, sha256
-from ..text import DEADLINE, display_name_problem, fold, is_date, is_hex, is_slug, parse_time
+from ..text import DEADLINE, display_name_problem, fold, is_blank, is_date, is_hex, is_slug, parse_time
 from ..verdicts import member, need
 from .state import Cycle, RuleState
 
@@ -13,7 +13,7 @@ class OpeningRules(RuleState):
     def on_EvidenceAdded(self, event, payload):
         digest, name = member(payload, "sha256", str), member(payload, "name", str)
         size, unit = member(payload, "size", int), member(payload, "unit", str, optional=True)
-        need(is_hex(digest, 64) and name != "" and size >= 0, "evidence needs a name, a size and a SHA-256 of 64 hex digits")
+        need(is_hex(digest, 64) and not is_blank(name) and size >= 0, "evidence needs a name, a size and a SHA-256 of 64 hex digits")
         need(event["stream"] == f"evidence/{digest}", f"EvidenceAdded belongs in the stream 'evidence/{digest}'")
         self.evidence.setdefault(digest, {"name": name, "sha256": digest, "size": size, "unit": unit})
 
@@ -28,11 +28,12 @@ class OpeningRules(RuleState):
         self.frameworks[identifier] = Framework(payload["framework"], rows)
 
     def on_CycleOpened(self, event, payload):
-        cycle_id, _name = member(payload, "cycle", str), member(payload, "name", str)
+        cycle_id, name = member(payload, "cycle", str), member(payload, "name", str)
         year = member(payload, "year", int)
         kinds, units = member(payload, "frameworks", dict), member(payload, "units", list)
         deadline = member(payload, "selfAssessmentDeadline", str)
         previous = member(payload, "previousCycle", str, optional=True)
+        scheme = member(payload, "scheme", int, optional=True)
         window = member(payload, "publicationWindow", dict, optional=True)
         if window is not None:
             member(window, "from", str), member(window, "until", str)
@@ -45,6 +46,8 @@ class OpeningRules(RuleState):
         need(is_slug(cycle_id), f"cycle id '{cycle_id}' is not a slug")
         need(cycle_id not in self.cycles, f"cycle '{cycle_id}' is already open")
         need(parse_time(deadline, DEADLINE) is not None, f"the self-assessment deadline '{deadline}' is not an ISO 8601 UTC time")
+        need(not is_blank(name), f"cycle '{cycle_id}' needs a name")
+        need(scheme in (None, 1, 2), f"cycle '{cycle_id}' names scheme {scheme}; the schemes are 1 and 2")
         need(units, f"cycle '{cycle_id}' has no units")
         listed, names = {}, {}
         for unit in units:
@@ -84,4 +87,6 @@ class OpeningRules(RuleState):
             codes = fields[kind]
             need(codes and len(set(codes)) == len(codes) and all(c in known for c in codes),
                  f"the fields of {kind}s are {', '.join(known)}; each at most once, not {codes}")
+        chairs = [other for other, record in cycle.council.items() if record["chair"] and other != actor]
+        need(not chair or not chairs, f"'{chairs and chairs[0]}' already chairs the council of '{cycle_id}'; a council has one chair")
         cycle.council[actor] = {"fields": {k: list(v) for k, v in fields.items()}, "chair": chair}

@@ -24,7 +24,7 @@ class PublicationRules(RuleState):
     def on_UnitExcludedFromRanking(self, event, payload):
         reason = member(payload, "reason", str)
         cycle, unit, _ = self.context(event, payload)
-        need(reason != "", "leaving a unit out of the ranking needs a reason")
+        need(not is_blank(reason), "leaving a unit out of the ranking needs a reason")
         cycle.excluded[unit] = reason
 
     def on_ResultsPublished(self, event, payload):

@@ -13,7 +13,7 @@ class SelfAssessmentRules(RuleState):
         cycle, unit, _ = self.context(event, payload)
         moment = parse_time(until, DEADLINE)
         need(moment is not None and moment > cycle.deadline, "an extension must be an ISO 8601 UTC time after the deadline")
-        need(reason != "", "an extension needs a reason")
+        need(not is_blank(reason), "an extension needs a reason")
         cycle.extended[unit] = moment
 
     def on_SelfScoreRecorded(self, event, payload):
@@ -47,11 +47,18 @@ class SelfAssessmentRules(RuleState):
     def on_SelfAssessmentSubmitted(self, event, payload):
         cycle, unit, framework = self.context(event, payload)
         self.in_self_assessment(cycle, unit, event)
+        self.check_signer(event, cycle, unit, "submission")
         missing = [leaf["code"] for leaf in framework.leaves if leaf["method"] == "assessed"
                    and not ({"self", "na"} & set(cycle.scores.get((unit, leaf["code"]), {})))]
         need(not missing, f"'{unit}' cannot submit: {len(missing)} criteria are neither scored nor marked not applicable ({', '.join(missing[:8])})")
         cycle.stage[unit] = "submitted"
         self.note_self_assessor(event, cycle, unit)
+
+    def check_signer(self, event, cycle, unit, step):
+        """The unit's head signs its submission and withdrawal in a cycle of scheme 2 (officers prepare the sheet);
+        in scheme 1 either of the unit's roles signs (the policy)."""
+        need(cycle.opened.get("scheme") != 2 or self.actors.holds(event["actor"], "unit-head", unit, event["seq"]),
+             f"the head of '{unit}' (unit-head) signs its self-assessment's {step}; '{event['actor']}' is not its head")
 
     def on_SelfAssessmentWithdrawn(self, event, payload):
         reason = member(payload, "reason", str)
@@ -62,6 +69,7 @@ class SelfAssessmentRules(RuleState):
                                    "the council records anything")
         deadline = cycle.extended.get(unit, cycle.deadline)
         need(parse_time(event["recordedAt"]) <= deadline, f"the self-assessment deadline for '{unit}' has passed")
+        self.check_signer(event, cycle, unit, "withdrawal")
         need(not is_blank(reason), "withdrawing a self-assessment needs a reason")
         for (scored, code), score in sorted(cycle.scores.items()):
             need(scored != unit or not ({"appraised", "rejected"} & set(score)),

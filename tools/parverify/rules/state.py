@@ -1,6 +1,6 @@
 """The state the rules replay (frameworks, cycles, evidence, publications) and the checks the stages share."""
 
-from ..text import DEADLINE, hundredths, is_hex, is_points, parse_time, points_text
+from ..text import DEADLINE, hundredths, is_blank, is_hex, is_points, parse_time, points_text
 from ..verdicts import member, need
 
 
@@ -79,7 +79,7 @@ class RuleState:
         for citation in citations:
             need(isinstance(citation, dict), "an evidence citation must be an object")
             name, digest = member(citation, "name", str), member(citation, "sha256", str)
-            need(name != "" and is_hex(digest, 64), f"evidence '{name}' needs a name and a SHA-256 of 64 hex digits")
+            need(not is_blank(name) and is_hex(digest, 64), f"evidence '{name}' needs a name and a SHA-256 of 64 hex digits")
             need(digest in self.evidence, f"evidence '{name}' ({digest[:16]}…) was never added")
 
     @staticmethod
