@@ -1475,7 +1475,8 @@ def event_type_cases(corpus, G):
 
 
 SCHEME_RULE_CASES = ("scheme-2-head-signs", "scheme-2-officer-submits", "scheme-2-head-of-another-unit",
-                     "scheme-unknown", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
+                     "scheme-unknown", "scheme-2-vice-chair-approves", "scheme-2-published-without-approval",
+                     "scheme-2-vice-chair-not-delegated", "scheme-2-publication-other-decision", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
                      "exclusion-reason-blank", "correction-decision-blank", "suspension-reason-blank")
 
 
@@ -1512,28 +1513,39 @@ def scheme_rule_cases(corpus, G):
         corpus.add(case_id, description, files, 1, "rule", seq=g.first_seq(at + len(added) - 1, commands),
                    trust="trust-policy.txt", extra={"trust-policy.txt": policy})
 
-    def scheme_two(case_id, description, signer_of, code=None, scheme=2):
-        """The genuine history with the cycle opened under `scheme` and a head enrolled for every unit before it;
-        each submission signed by `signer_of(unit)`. Judged against the forgery's own policy."""
+    def one(template, case_id, name, actor, stream, kind, payload):
+        command = template.copy()
+        command.actor = actor
+        command.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"parledger-bundle-corpus/{case_id}/{name}"))
+        if template.correlation == template.id:
+            command.correlation = command.id
+        draft = dict(template.events[0], stream=stream, type=kind, payload=payload)
+        if "causation" in draft:
+            draft["causation"] = command.id if template.events[0]["causation"] == template.id else draft["causation"]
+        command.events = [draft]
+        return command
+
+    def scheme_two(case_id, description, signer_of, code=None, scheme=2, approval="chair", decision=None):
+        """The genuine history with the cycle opened under `scheme`; enrolled before it a head for every unit, the
+        province's chairman (`ct-ubnd`) and a vice-chairman (`pct-ubnd`); each submission signed by `signer_of(unit)`;
+        before the publication the results approved by the chairman (`approval` "chair"), by the vice-chairman under
+        his delegation ("vice") or without one ("vice-undelegated"), or not at all (None), by the publication's
+        decision unless `decision` names another. Judged against the forgery's own policy."""
         commands = g.commands_copy()
         opening = g.index_of(lambda c: c.types == ["CycleOpened"])
         commands[opening].events[0]["payload"]["scheme"] = scheme
         template = commands[opening]
-        heads = []
-        for unit, name in DEPARTMENTS + DISTRICTS:
-            command = template.copy()
-            command.actor = "so-noi-vu"
-            command.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"parledger-bundle-corpus/{case_id}/head/{unit}"))
-            if template.correlation == template.id:
-                command.correlation = command.id
-            draft = dict(template.events[0], stream=f"actor/tt-{unit}", type="ActorEnrolled",
-                         payload={"actor": f"tt-{unit}", "name": f"Thủ trưởng {name}", "role": "unit-head",
-                                  "scope": unit, "publicKey": ""})
-            if "causation" in draft:
-                draft["causation"] = command.id if template.events[0]["causation"] == template.id else draft["causation"]
-            command.events = [draft]
-            heads.append(command)
-        commands[opening:opening] = heads
+        people = [(f"tt-{unit}", f"Thủ trưởng {name}", "unit-head", unit) for unit, name in DEPARTMENTS + DISTRICTS]
+        people += [("ct-ubnd", "Chủ tịch UBND tỉnh", "province-chair", None),
+                   ("pct-ubnd", "Phó Chủ tịch UBND tỉnh", "province-vice-chair", None)]
+        enrolments = []
+        for actor, name, role, scope in people:
+            payload = {"actor": actor, "name": name, "role": role, "publicKey": ""}
+            if scope is not None:
+                payload["scope"] = scope
+            enrolments.append(one(template, case_id, f"enrol/{actor}", "so-noi-vu", f"actor/{actor}", "ActorEnrolled",
+                                  payload))
+        commands[opening:opening] = enrolments
         first_refused = None
         for index, command in enumerate(commands):
             if command.types == ["SelfAssessmentSubmitted"]:
@@ -1541,16 +1553,30 @@ def scheme_rule_cases(corpus, G):
                 command.actor = signer_of(unit)
                 if first_refused is None and command.actor != f"tt-{unit}":
                     first_refused = index
+        publish = next(i for i, c in enumerate(commands) if c.types == ["ResultsPublished"])
+        published = commands[publish].events[0]["payload"]
+        steps = []
+        if approval == "vice":
+            steps.append(one(commands[publish], case_id, "delegate", "ct-ubnd", f"cycle/{CYCLE}", "SigningDelegated",
+                             {"cycle": CYCLE, "delegate": "pct-ubnd", "decision": "12/QĐ-UBND"}))
+        if approval is not None:
+            steps.append(one(commands[publish], case_id, "approve", "ct-ubnd" if approval == "chair" else "pct-ubnd",
+                             f"cycle/{CYCLE}", "ResultsApproved",
+                             dict(published, decision=decision or published["decision"])))
+        commands[publish:publish] = steps
+        if first_refused is None and code is not None and scheme in (1, 2):
+            first_refused = publish + len(steps) - (1 if approval == "vice-undelegated" else 0)
         events, files, policy = forge_with_fresh_keys(g, G, commands, recompute_actors=True)
         if code is None:
             corpus.add(case_id, description, files, 0, None, trust="trust-policy.txt", extra={"trust-policy.txt": policy})
         else:
-            seq = g.first_seq(opening + len(heads) if scheme not in (1, 2) else first_refused, commands)
+            seq = g.first_seq(opening + len(enrolments) if scheme not in (1, 2) else first_refused, commands)
             corpus.add(case_id, description, files, 1, code, seq=seq, trust="trust-policy.txt",
                        extra={"trust-policy.txt": policy})
 
-    scheme_two("scheme-2-head-signs", "the cycle opened under scheme 2, a head (unit-head) enrolled for every unit, and "
-               "every submission signed by its unit's head: verifies", lambda unit: f"tt-{unit}")
+    scheme_two("scheme-2-head-signs", "the cycle opened under scheme 2, a head (unit-head) enrolled for every unit, "
+               "every submission signed by its unit's head, the results approved by the chairman: verifies",
+               lambda unit: f"tt-{unit}")
     scheme_two("scheme-2-officer-submits", "the cycle opened under scheme 2 with heads enrolled, but so-y-te's officer "
                "signs its submission", lambda unit: "cb-so-y-te" if unit == "so-y-te" else f"tt-{unit}", code="rule")
     scheme_two("scheme-2-head-of-another-unit", "the cycle opened under scheme 2; the head of so-tai-chinh signs "
@@ -1558,6 +1584,15 @@ def scheme_rule_cases(corpus, G):
                lambda unit: "tt-so-tai-chinh" if unit == "so-y-te" else f"tt-{unit}", code="rule")
     scheme_two("scheme-unknown", "the cycle opened under scheme 3, which does not exist", lambda unit: f"tt-{unit}",
                code="rule", scheme=3)
+    heads = lambda unit: f"tt-{unit}"
+    scheme_two("scheme-2-vice-chair-approves", "scheme 2: the chairman assigns the vice-chairman to sign, who approves "
+               "the results (KT. CHỦ TỊCH); the secretariat publishes them: verifies", heads, approval="vice")
+    scheme_two("scheme-2-published-without-approval", "scheme 2: the secretariat publishes results nobody approved",
+               heads, code="rule", approval=None)
+    scheme_two("scheme-2-vice-chair-not-delegated", "scheme 2: the vice-chairman approves the results without the "
+               "chairman's delegation", heads, code="rule", approval="vice-undelegated")
+    scheme_two("scheme-2-publication-other-decision", "scheme 2: the chairman approves by decision 1/QĐ-UBND, the "
+               "secretariat publishes citing another decision", heads, code="rule", decision="1/QĐ-UBND")
     self_points = {(e["payload"]["unit"], e["payload"]["criterion"]): e["payload"]["points"]
                    for e in g.events if e["type"] == "SelfScoreRecorded"}
     first_seal = lambda c: c.types == ["AppraisalConcluded"]

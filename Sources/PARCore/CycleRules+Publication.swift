@@ -37,6 +37,7 @@ extension CycleRules {
             throw RuleViolation.stage(
                 "cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
         }
+        try checkPublishesTheApproval(cycle, published)
         let results = try state.results(of: cycle)
         guard results.hash == published.resultsHash else {
             throw RuleViolation(

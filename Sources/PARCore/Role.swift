@@ -13,6 +13,12 @@ public enum Role: String, CaseIterable, Sendable {
     case surveyContractor = "survey-contractor"
     /// The secretariat (Sở Nội vụ): opens cycles, enrols actors, publishes and corrects results.
     case secretariat
+    /// The chairman of the province's People's Committee (Chủ tịch UBND tỉnh): approves a cycle's
+    /// results, or assigns a vice-chairman to sign the approval in his place.
+    case provinceChair = "province-chair"
+    /// A vice-chairman of the province's People's Committee (Phó Chủ tịch UBND tỉnh): approves a
+    /// cycle's results only under the chairman's recorded delegation ("KT. CHỦ TỊCH").
+    case provinceViceChair = "province-vice-chair"
     /// Reads everything, appends nothing.
     case auditor
 

@@ -104,6 +104,35 @@ public struct CycleRecord: Sendable, Hashable {
     public var spotCheckCommitment: String?
     /// The AppraisalClosed event: after it no appraisal changes; its hash seeds the draw.
     public var appraisalClosed: ClosureRecord?
+    /// The vice-chairmen the chairman assigned to sign the approval in his place, by actor id.
+    public var delegations: [String: DelegationRecord] = [:]
+    /// The province's approval of the results (cycles of scheme 2), which the publication cites.
+    public var approval: ApprovalRecord?
+
+    /// A chairman's assignment of the approval's signature to a vice-chairman.
+    public struct DelegationRecord: Sendable, Hashable {
+        public let decision: String
+        /// The chairman who delegated.
+        public let by: String
+        public let sequence: UInt64
+    }
+
+    /// Who approved which results by which decision, and in what capacity.
+    public struct ApprovalRecord: Sendable, Hashable {
+        public let decision: String
+        public let date: String
+        public let resultsHash: String
+        public let actor: String
+        public let sequence: UInt64
+        /// The chairman the signer signed for ("KT. CHỦ TỊCH"), nil when the chairman signed himself
+        /// ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH").
+        public let onBehalfOf: String?
+        /// The delegation's decision when a vice-chairman signed.
+        public let delegation: String?
+
+        /// The signature block's first line, as the decision prints it.
+        public var signedAs: String { onBehalfOf == nil ? "TM. ỦY BAN NHÂN DÂN" : "KT. CHỦ TỊCH" }
+    }
 
     public struct ClosureRecord: Sendable, Hashable {
         public let sequence: UInt64
@@ -163,6 +192,22 @@ public struct CycleRecord: Sendable, Hashable {
                 "sequence": .integer(Int64(appraisalClosed.sequence)), "hash": .string(appraisalClosed.hash),
             ])
         }
+        if !delegations.isEmpty {
+            members["delegations"] = .object(
+                delegations.mapValues {
+                    .object([
+                        "decision": .text($0.decision), "by": .text($0.by), "sequence": .integer(Int64($0.sequence)),
+                    ])
+                })
+        }
+        if let approval {
+            members["approval"] = payloadObject([
+                "decision": .text(approval.decision), "date": .string(approval.date),
+                "resultsHash": .string(approval.resultsHash), "actor": .text(approval.actor),
+                "sequence": .integer(Int64(approval.sequence)), "onBehalfOf": approval.onBehalfOf.map(JSONValue.text),
+                "delegation": approval.delegation.map(JSONValue.text),
+            ])
+        }
         return .object(members)
     }
 
@@ -190,6 +235,20 @@ public struct CycleRecord: Sendable, Hashable {
         spotCheckCommitment = try record.optionalString("spotCheckCommitment")
         appraisalClosed = try record.optionalObject("appraisalClosed") { (closed) throws(RuleViolation) in
             ClosureRecord(sequence: UInt64(try closed.integer("sequence")), hash: try closed.string("hash"))
+        }
+        for (actor, value) in (try record.optionalObject("delegations") { $0 }?.members ?? [:]) {
+            let delegation = try PayloadReader(value, type: "a stored delegation")
+            delegations[actor] = DelegationRecord(
+                decision: try delegation.string("decision"), by: try delegation.string("by"),
+                sequence: UInt64(try delegation.integer("sequence")))
+        }
+        approval = try record.optionalObject("approval") { (approved) throws(RuleViolation) in
+            ApprovalRecord(
+                decision: try approved.string("decision"), date: try approved.string("date"),
+                resultsHash: try approved.string("resultsHash"), actor: try approved.string("actor"),
+                sequence: UInt64(try approved.integer("sequence")),
+                onBehalfOf: try approved.optionalString("onBehalfOf"),
+                delegation: try approved.optionalString("delegation"))
         }
     }
 }

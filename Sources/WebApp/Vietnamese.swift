@@ -13,6 +13,8 @@ enum Vietnamese {
         case .steeringCommittee: "Ban Chỉ đạo cải cách hành chính"
         case .surveyContractor: "Đơn vị điều tra xã hội học"
         case .secretariat: "Văn phòng thường trực (Sở Nội vụ)"
+        case .provinceChair: "Chủ tịch UBND tỉnh"
+        case .provinceViceChair: "Phó Chủ tịch UBND tỉnh"
         case .auditor: "Kiểm toán viên"
         case nil: role
         }

@@ -7,7 +7,8 @@ from .notes import key_id
 from .text import decode_base64, display_name_problem, fold, is_blank, is_slug
 from .verdicts import member, need
 
-ROLES = ("unit-officer", "unit-head", "council-member", "steering-committee", "survey-contractor", "secretariat", "auditor")
+ROLES = ("unit-officer", "unit-head", "council-member", "steering-committee", "survey-contractor", "secretariat",
+         "province-chair", "province-vice-chair", "auditor")
 ACTOR_EVENTS = ("ActorEnrolled", "RoleGranted", "RoleRevoked", "KeyRotated", "KeyRevoked", "ActorSuspended")
 # The roles that judge units: nobody who holds a role in a unit appraises or spot-checks it.
 JUDGING_ROLES = ("council-member", "steering-committee")
@@ -28,7 +29,8 @@ EVIDENCE_ROLES = ("unit-officer", "council-member", "steering-committee", "secre
 # Every PAR event type with the roles that may record it, the first named in refusals (FORMAT.md, Roles).
 ROLES_FOR_TYPE = dict({kind: (role,) for kind, role in _ONE_ROLE.items()}, EvidenceAdded=EVIDENCE_ROLES,
                       SelfAssessmentSubmitted=("unit-officer", "unit-head"),
-                      SelfAssessmentWithdrawn=("unit-officer", "unit-head"))
+                      SelfAssessmentWithdrawn=("unit-officer", "unit-head"), SigningDelegated=("province-chair",),
+                      ResultsApproved=("province-chair", "province-vice-chair"))
 # The roles whose grants name the unit they are limited to.
 SCOPED_ROLES = ("unit-officer", "unit-head")
 

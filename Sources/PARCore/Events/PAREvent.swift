@@ -45,7 +45,8 @@ public enum PAREvents {
         NotApplicableRejected.self, AppraisalConcluded.self, AppraisalReopened.self, AppraisalClosed.self,
         SpotCheckSeedCommitted.self, SpotCheckDrawn.self, SpotCheckScoreRecorded.self, SpotCheckConcluded.self,
         SurveyScoresImported.self, EvidenceAdded.self, SelfAssessmentWithdrawn.self, ExplanationRequested.self,
-        ExplanationGiven.self, ObjectionFiled.self, ObjectionAnswered.self,
+        ExplanationGiven.self, ObjectionFiled.self, ObjectionAnswered.self, SigningDelegated.self,
+        ResultsApproved.self,
     ]
 
     /// Every PAR event type.

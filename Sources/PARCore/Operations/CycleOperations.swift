@@ -146,6 +146,43 @@ public struct PublishResults: PAROperation {
     }
 }
 
+/// The chairman's assignment of a vice-chairman to sign the approval of a cycle's results in his place.
+public struct DelegateSigning: PAROperation {
+    public static let name = "delegate-signing"
+    public let cycle: String
+    public let delegate: String
+    public let decision: String
+
+    public init(cycle: String, delegate: String, decision: String) {
+        (self.cycle, self.delegate, self.decision) = (cycle, delegate, decision)
+    }
+
+    public func events(_ context: OperationContext) throws -> [EventDraft] {
+        [PAREvents.SigningDelegated(cycle: cycle, delegate: delegate, decision: decision).draft]
+    }
+}
+
+/// The province's approval, by its decision, of the results as the state gives them now.
+public struct ApproveResults: PAROperation {
+    public static let name = "approve"
+    public let cycle: String
+    public let decision: String
+    /// The decision's date, YYYY-MM-DD.
+    public let date: String
+
+    public init(cycle: String, decision: String, date: String) {
+        (self.cycle, self.decision, self.date) = (cycle, decision, date)
+    }
+
+    public func events(_ context: OperationContext) throws -> [EventDraft] {
+        [
+            PAREvents.ResultsApproved(
+                cycle: cycle, decision: decision, date: date, resultsHash: try context.state.results(cycle: cycle).hash
+            ).draft
+        ]
+    }
+}
+
 /// Documents recorded on their own (EvidenceAdded), attached to the command.
 public struct AddEvidence: PAROperation {
     public static let name = "add-evidence"

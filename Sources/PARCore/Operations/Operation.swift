@@ -108,7 +108,7 @@ public enum PAROperations {
         ImportSurvey.self, RegisterFramework.self, OpenCycle.self, EnrolActor.self, AssignCouncilMember.self,
         ExtendDeadline.self, ExcludeFromRanking.self, PublishResults.self, RecordCorrection.self, FileObjection.self,
         AnswerObjection.self, GrantRole.self, RevokeRole.self, RevokeKey.self, RotateKey.self, SuspendActor.self,
-        AddEvidence.self,
+        AddEvidence.self, DelegateSigning.self, ApproveResults.self,
     ]
 
     package static let byName: [String: any PAROperation.Type] = Dictionary(

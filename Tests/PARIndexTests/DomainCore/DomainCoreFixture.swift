@@ -38,7 +38,28 @@ struct DomainCoreFixture {
     private(set) var nextSequence: UInt64 = 1
 
     /// The province set up as described above.
+    /// The scheme the cycle was opened under (nil: none named, scheme 1).
+    let scheme: Int?
+    static let provinceChair = "chu-tich-ubnd"
+    static let viceChair = "pho-chu-tich-ubnd"
+
+    static func head(_ unit: String) -> String { "thu-truong-\(unit)" }
+
+    /// The province set up as described above; under scheme 2 also a head for every unit, the
+    /// province's chairman and a vice-chairman, enrolled before the cycle opens.
     init(commitDraw: Bool = true, scheme: Int? = nil) throws {
+        self.scheme = scheme
+        if scheme == 2 {
+            var people = Self.units.map { (Self.head($0.id), "Thủ trưởng \($0.name)", "unit-head", Optional($0.id)) }
+            people.append((Self.provinceChair, "Chủ tịch UBND tỉnh", "province-chair", nil))
+            people.append((Self.viceChair, "Phó Chủ tịch UBND tỉnh", "province-vice-chair", nil))
+            for (actor, name, role, scope) in people {
+                try recordActorEvent(
+                    ActorEvent.enrolment(
+                        actor: actor, name: name, grant: RoleGrant(role: role, scope: scope),
+                        publicKey: SigningKey().publicKey))
+            }
+        }
         try record(PAREvents.FrameworkRegistered(framework: Self.departments), by: Self.secretariat)
         try record(PAREvents.FrameworkRegistered(framework: Self.districts), by: Self.secretariat)
         for unit in Self.units { try record(Self.document(of: unit.id), by: Self.secretariat) }
@@ -332,8 +353,9 @@ struct DomainCoreFixture {
         }
     }
 
+    /// The unit's submission, signed by its head under scheme 2, by its officer otherwise.
     mutating func submit(_ unit: String) throws {
-        try record(Self.submission(unit), by: Self.officer(unit))
+        try record(Self.submission(unit), by: scheme == 2 ? Self.head(unit) : Self.officer(unit))
     }
 
     /// Every unit self-assessed in full and submitted.
@@ -371,11 +393,19 @@ struct DomainCoreFixture {
         for unit in Self.units { try record(Self.survey(unit.id), by: Self.contractor) }
     }
 
-    /// The cycle published on 15 May 2020, the events recorded that day.
+    /// The cycle published on 15 May 2020, the events recorded that day (under scheme 2 approved by
+    /// the chairman first).
     mutating func publish() throws {
         try readyToPublish()
         now = Self.time("2020-05-15T03:00:00Z")
+        if scheme == 2 { try record(try approval(), by: Self.provinceChair) }
         try record(try publication(), by: Self.secretariat)
+    }
+
+    func approval(date: String = "2020-05-15", decision: String = "QĐ 456/QĐ-UBND") throws -> PAREvents.ResultsApproved
+    {
+        PAREvents.ResultsApproved(
+            cycle: Self.cycle, decision: decision, date: date, resultsHash: try state.results(cycle: Self.cycle).hash)
     }
 }
 

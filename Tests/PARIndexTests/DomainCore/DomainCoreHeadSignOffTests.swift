@@ -9,15 +9,11 @@ private typealias F = DomainCoreFixture
 /// The unit head's sign-off (cycles of scheme 2): officers prepare the sheet, the head (a role per
 /// unit) signs the submission and its withdrawal; cycles of scheme 1 keep the officer's submission.
 @Suite struct DomainCoreHeadSignOffTests {
-    static let head = "thu-truong-d01"
+    static let head = F.head("d01")
 
-    /// A scheme-2 province with a head enrolled for d01 and d01's sheet filled in by its officer.
+    /// A scheme-2 province (a head enrolled for every unit) with d01's sheet filled in by its officer.
     private func prepared() throws -> F {
         var core = try F(scheme: 2)
-        try core.recordActorEvent(
-            ActorEvent.enrolment(
-                actor: Self.head, name: "Thủ trưởng Sở số 1", grant: RoleGrant(role: "unit-head", scope: "d01"),
-                publicKey: SigningKey().publicKey))
         try core.selfAssess("d01")
         return core
     }
@@ -43,11 +39,7 @@ private typealias F = DomainCoreFixture
     }
 
     @Test func theHeadOfAnotherUnitSignsNothingHere() throws {
-        var core = try prepared()
-        try core.recordActorEvent(
-            ActorEvent.enrolment(
-                actor: "thu-truong-d02", name: "Thủ trưởng Sở số 2", grant: RoleGrant(role: "unit-head", scope: "d02"),
-                publicKey: SigningKey().publicKey))
+        let core = try prepared()
         core.expectRefused(F.submission("d01"), by: "thu-truong-d02", "'thu-truong-d02' is not its head")
     }
 

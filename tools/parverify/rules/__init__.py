@@ -4,6 +4,7 @@ every event type the product writes and its handler. An event of a type the tabl
 from ..results import Results
 from ..verdicts import RuleBroken
 from .appraisal import AppraisalRules
+from .approval import ApprovalRules
 from .objections import ObjectionRules
 from .opening import OpeningRules
 from .publication import PublicationRules
@@ -11,7 +12,8 @@ from .self_assessment import SelfAssessmentRules
 from .spot_check import SpotCheckRules
 
 
-class Rules(OpeningRules, SelfAssessmentRules, AppraisalRules, SpotCheckRules, PublicationRules, ObjectionRules, Results):
+class Rules(OpeningRules, SelfAssessmentRules, AppraisalRules, SpotCheckRules, ApprovalRules, PublicationRules,
+            ObjectionRules, Results):
     """The PAR state the rules need, replayed event by event through EVENT_HANDLERS, and the results it gives;
     actor events go to the actors' records (parverify.actors.Actors)."""
 
@@ -61,6 +63,9 @@ EVENT_HANDLERS = {
     "SpotCheckDrawn": Rules.on_SpotCheckDrawn,
     "SpotCheckScoreRecorded": Rules.on_SpotCheckScoreRecorded,
     "SpotCheckConcluded": Rules.on_SpotCheckConcluded,
+    # who decides: the approval and its delegation
+    "SigningDelegated": Rules.on_SigningDelegated,
+    "ResultsApproved": Rules.on_ResultsApproved,
     # the survey and publication
     "SurveyScoresImported": Rules.on_SurveyScoresImported,
     "UnitExcludedFromRanking": Rules.on_UnitExcludedFromRanking,

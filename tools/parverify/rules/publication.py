@@ -37,6 +37,7 @@ class PublicationRules(RuleState):
         need(not is_blank(decision), "a publication cites the decision that publishes the results")
         missing = self.publication_missing(cycle, date)
         need(not missing, f"cycle '{cycle_id}' cannot be published yet: " + "; ".join(missing))
+        self.check_publishes_the_approval(cycle, decision, date, attested)
         computed = sha256(canonical(self.results(cycle_id)))
         need(computed == attested, f"the published results hash {attested[:16]}… does not match the results the events give ({computed[:16]}…)")
         cycle.published = True

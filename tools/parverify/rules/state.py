@@ -21,6 +21,8 @@ class Cycle:
         self.explanations = {}  # (unit, request) -> {"criterion", "seq", "answered": seq or None}
         self.published_date = None  # the publication's decision date, YYYY-MM-DD
         self.objections = {}  # objection id -> {"unit", "seq", "answered": seq or None}
+        self.delegations = {}  # vice-chairman -> {"decision", "by"}: who signs the approval in the chairman's place
+        self.approval = None  # {"decision", "date", "resultsHash"} once the province approved the results
 
 
 class RuleState:
