@@ -1476,7 +1476,9 @@ def event_type_cases(corpus, G):
 
 SCHEME_RULE_CASES = ("scheme-2-head-signs", "scheme-2-officer-submits", "scheme-2-head-of-another-unit",
                      "scheme-unknown", "scheme-2-vice-chair-approves", "scheme-2-published-without-approval",
-                     "scheme-2-vice-chair-not-delegated", "scheme-2-publication-other-decision", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
+                     "scheme-2-vice-chair-not-delegated", "scheme-2-publication-other-decision",
+                     "scheme-2-council-assigned-member-by-member", "scheme-2-meeting-without-quorum",
+                     "scheme-2-seal-without-meeting", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
                      "exclusion-reason-blank", "correction-decision-blank", "suspension-reason-blank")
 
 
@@ -1525,7 +1527,8 @@ def scheme_rule_cases(corpus, G):
         command.events = [draft]
         return command
 
-    def scheme_two(case_id, description, signer_of, code=None, scheme=2, approval="chair", decision=None):
+    def scheme_two(case_id, description, signer_of, code=None, scheme=2, approval="chair", decision=None,
+                   council="body", quorum=None, seal_meeting="phien-1"):
         """The genuine history with the cycle opened under `scheme`; enrolled before it a head for every unit, the
         province's chairman (`ct-ubnd`) and a vice-chairman (`pct-ubnd`); each submission signed by `signer_of(unit)`;
         before the publication the results approved by the chairman (`approval` "chair"), by the vice-chairman under
@@ -1537,7 +1540,8 @@ def scheme_rule_cases(corpus, G):
         template = commands[opening]
         people = [(f"tt-{unit}", f"Thủ trưởng {name}", "unit-head", unit) for unit, name in DEPARTMENTS + DISTRICTS]
         people += [("ct-ubnd", "Chủ tịch UBND tỉnh", "province-chair", None),
-                   ("pct-ubnd", "Phó Chủ tịch UBND tỉnh", "province-vice-chair", None)]
+                   ("pct-ubnd", "Phó Chủ tịch UBND tỉnh", "province-vice-chair", None),
+                   ("tk-hoi-dong", "Thư ký Hội đồng thẩm định", "council-member", None)]
         enrolments = []
         for actor, name, role, scope in people:
             payload = {"actor": actor, "name": name, "role": role, "publicKey": ""}
@@ -1546,13 +1550,47 @@ def scheme_rule_cases(corpus, G):
             enrolments.append(one(template, case_id, f"enrol/{actor}", "so-noi-vu", f"actor/{actor}", "ActorEnrolled",
                                   payload))
         commands[opening:opening] = enrolments
-        first_refused = None
-        for index, command in enumerate(commands):
+        refused_submission = None
+        for command in commands:
             if command.types == ["SelfAssessmentSubmitted"]:
                 unit = command.events[0]["payload"]["unit"]
                 command.actor = signer_of(unit)
-                if first_refused is None and command.actor != f"tt-{unit}":
-                    first_refused = index
+                if refused_submission is None and command.actor != f"tt-{unit}":
+                    refused_submission = command
+        refused_at = None
+        if council == "body":  # the council established by decision, meeting, sealing citing it, reporting
+            assigned = [i for i, c in enumerate(commands) if c.types == ["CouncilMemberAssigned"]]
+            seats = [{"actor": c.events[0]["payload"]["actor"], "fields": c.events[0]["payload"]["fields"],
+                      "position": "chair" if c.events[0]["payload"]["chair"] else "member"}
+                     for c in (commands[i] for i in assigned)]
+            seats.append({"actor": "tk-hoi-dong", "position": "secretary", "fields": {}})
+            establishment = one(commands[assigned[0]], case_id, "establish", "so-noi-vu", f"cycle/{CYCLE}",
+                                "CouncilEstablished", {"cycle": CYCLE, "decision": "20/QĐ-UBND", "members": seats,
+                                                       "quorumPercent": "50"})
+            for i in reversed(assigned):
+                del commands[i]
+            commands.insert(assigned[0], establishment)
+            document = next(e["payload"] for e in g.events if e["type"] == "EvidenceAdded")
+            citation = {"name": document["name"], "sha256": document["sha256"]}
+            first_seal = next(i for i, c in enumerate(commands) if c.types == ["AppraisalConcluded"])
+            attendees = [seat["actor"] for seat in seats][:quorum] if quorum else [seat["actor"] for seat in seats]
+            commands.insert(first_seal, one(commands[first_seal], case_id, "meeting", "tk-hoi-dong", f"cycle/{CYCLE}",
+                                            "CouncilMeetingHeld", {"cycle": CYCLE, "meeting": "phien-1",
+                                                                   "date": "2026-01-10", "attendees": attendees,
+                                                                   "minutes": citation}))
+            if quorum:
+                refused_at = first_seal
+            for index, command in enumerate(commands):
+                if command.types == ["AppraisalConcluded"]:
+                    if seal_meeting is None:
+                        refused_at = index if refused_at is None else refused_at
+                    else:
+                        command.events[0]["payload"]["meeting"] = seal_meeting
+            closed = next(i for i, c in enumerate(commands) if c.types == ["AppraisalClosed"])
+            commands.insert(closed + 1, one(commands[closed], case_id, "report", CHAIR, f"cycle/{CYCLE}",
+                                            "CouncilReportSubmitted", {"cycle": CYCLE, "report": citation}))
+        elif council == "assigned" and code is not None:
+            refused_at = next(i for i, c in enumerate(commands) if c.types == ["CouncilMemberAssigned"])
         publish = next(i for i, c in enumerate(commands) if c.types == ["ResultsPublished"])
         published = commands[publish].events[0]["payload"]
         steps = []
@@ -1564,6 +1602,9 @@ def scheme_rule_cases(corpus, G):
                              f"cycle/{CYCLE}", "ResultsApproved",
                              dict(published, decision=decision or published["decision"])))
         commands[publish:publish] = steps
+        first_refused = next((i for i, c in enumerate(commands) if c is refused_submission), None)
+        if first_refused is None and refused_at is not None:
+            first_refused = refused_at
         if first_refused is None and code is not None and scheme in (1, 2):
             first_refused = publish + len(steps) - (1 if approval == "vice-undelegated" else 0)
         events, files, policy = forge_with_fresh_keys(g, G, commands, recompute_actors=True)
@@ -1591,6 +1632,13 @@ def scheme_rule_cases(corpus, G):
                heads, code="rule", approval=None)
     scheme_two("scheme-2-vice-chair-not-delegated", "scheme 2: the vice-chairman approves the results without the "
                "chairman's delegation", heads, code="rule", approval="vice-undelegated")
+    scheme_two("scheme-2-council-assigned-member-by-member", "scheme 2: the secretariat assigns council members one by "
+               "one instead of recording the province's decision establishing the council", heads, code="rule",
+               council="assigned")
+    scheme_two("scheme-2-meeting-without-quorum", "scheme 2: the secretary records a meeting attended by 1 of the "
+               "council's 4 members (the decision asks for 50%)", heads, code="rule", quorum=1)
+    scheme_two("scheme-2-seal-without-meeting", "scheme 2: the chair seals a unit citing no meeting of the council",
+               heads, code="rule", seal_meeting=None)
     scheme_two("scheme-2-publication-other-decision", "scheme 2: the chairman approves by decision 1/QĐ-UBND, the "
                "secretariat publishes citing another decision", heads, code="rule", decision="1/QĐ-UBND")
     self_points = {(e["payload"]["unit"], e["payload"]["criterion"]): e["payload"]["points"]

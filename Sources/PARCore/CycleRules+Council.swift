@@ -7,19 +7,14 @@ extension CycleRules {
     package mutating func assignCouncilMember(_ event: RecordedEvent) throws {
         let assigned = try payload(PAREvents.CouncilMemberAssigned.self, of: event)
         var cycle = try openCycleRecord(event, assigned.cycle)
+        guard cycle.opened.effectiveScheme == .original else {
+            throw RuleViolation.stage(
+                "in a cycle of scheme 2 the province establishes the council as a body by its decision (CouncilEstablished)"
+            )
+        }
         if let problem = Slug.problem(assigned.actor, "council member") { throw RuleViolation(problem) }
         guard !assigned.fields.isEmpty else { throw RuleViolation("a council member is assigned at least one field") }
-        for (kindName, codes) in assigned.fields.sorted(by: { $0.key < $1.key }) {
-            guard let kind = UnitKind(rawValue: kindName), let frameworkID = cycle.frameworkID(for: kind),
-                let framework = state.framework(frameworkID)
-            else { throw RuleViolation("cycle '\(assigned.cycle)' scores no \(kindName)s") }
-            let fieldCodes = Set(framework.fields.map(\.code))
-            guard !codes.isEmpty, Set(codes).count == codes.count, codes.allSatisfy(fieldCodes.contains) else {
-                throw RuleViolation(
-                    "the fields of \(kindName)s are \(framework.fields.map(\.code).joined(separator: ", ")); each at most once, not \(codes)"
-                )
-            }
-        }
+        try checkFields(assigned.fields, of: cycle, for: assigned.actor)
         if assigned.chair, let chair = cycle.council.values.first(where: { $0.chair && $0.actor != assigned.actor }) {
             throw RuleViolation(
                 "'\(chair.actor)' already chairs the council of '\(assigned.cycle)'; a council has one chair (assign '\(chair.actor)' again without the chair first)"
@@ -90,11 +85,7 @@ extension CycleRules {
         let value = try points(recorded.points, for: criterion, unit: recorded.unit)
         var score = try applicableScore(recorded.cycle, recorded.unit, criterion.code)
         let selfPoints = score.selfScore?.value ?? .zero
-        if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
-            throw RuleViolation(
-                "\(recorded.unit), criterion \(criterion.code): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)"
-            )
-        }
+        try checkCouncilMayGive(value, to: score, of: framework, recorded.unit, criterion.code)
         try checkCited(recorded.evidence ?? [])
         let reason = recorded.reason?.trimmingWhiteSpace ?? ""
         if value != selfPoints && reason.isEmpty {
@@ -105,6 +96,19 @@ extension CycleRules {
             event, points: value, reason: reason.isEmpty ? nil : reason, evidence: recorded.evidence,
             decision: value == selfPoints ? "recognise" : (value < selfPoints ? "lower" : "raise"))
         putScore(score, recorded.cycle, recorded.unit, criterion.code)
+    }
+
+    /// Refuses points above the self-score where the framework lets the council only recognise or
+    /// lower (departments), unless the council rejected the unit's not-applicable claim.
+    package func checkCouncilMayGive(
+        _ value: Points, to score: CriterionScore, of framework: Framework, _ unit: String, _ criterion: String
+    ) throws {
+        let selfPoints = score.selfScore?.value ?? .zero
+        if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
+            throw RuleViolation(
+                "\(unit), criterion \(criterion): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)"
+            )
+        }
     }
 
     package mutating func rejectNotApplicable(_ event: RecordedEvent) throws {
@@ -151,6 +155,7 @@ extension CycleRules {
                     : "'\(step.unit)' has not submitted its self-assessment yet")
         }
         try checkCouncilMember(event, cycle, unit, member, chair: true)
+        try checkSealCitesTheMeeting(step, cycle)
         for leaf in framework.leaves where leaf.method == .assessed {
             var score = state.score(step.cycle, step.unit, leaf.code)
             guard score.notApplicable == nil, score.appraised == nil else { continue }

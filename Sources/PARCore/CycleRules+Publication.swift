@@ -90,6 +90,9 @@ extension CycleRules {
         }
         if !unchecked.isEmpty { missing.append("spot-check not concluded: \(unchecked.joined(separator: ", "))") }
         if !unsurveyed.isEmpty { missing.append("survey points missing: \(unsurveyed.joined(separator: ", "))") }
+        if cycle.opened.effectiveScheme == .whole && cycle.councilBody?.report == nil {
+            missing.append("the council has not sent its report to the province")
+        }
         return missing
     }
 

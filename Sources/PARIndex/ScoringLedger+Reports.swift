@@ -246,6 +246,7 @@ extension ScoringLedger {
         case PAREvents.SelfAssessmentSubmitted.type: ("submission", nil)
         case PAREvents.AppraisalScoreRecorded.type: ("appraisal", score?.appraised)
         case PAREvents.AppraisalConcluded.type: ("appraisal sealed", score?.appraised)
+        case PAREvents.CouncilVoteRecorded.type: ("council vote", score?.appraised)
         case PAREvents.SpotCheckScoreRecorded.type: ("spot-check", score?.spotCheck)
         case PAREvents.SurveyScoresImported.type: ("survey", score?.survey)
         case PAREvents.CorrectionRecorded.type: ("correction", score?.correction)

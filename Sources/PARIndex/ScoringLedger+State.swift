@@ -168,7 +168,21 @@ extension ScoringLedger {
                 // Events this state refuses: read the projections instead.
             }
         }
-        return try projector.loadState(sequence: target, hash: try hash(at: target, in: reader), in: reader)
+        var state = try projector.loadState(sequence: target, hash: try hash(at: target, in: reader), in: reader)
+        state.roles = try roleHistory(through: target, in: reader)
+        return state
+    }
+
+    /// Who held which role through event `target`, from the actor streams alone (a few events per
+    /// person): the projections do not keep it.
+    private func roleHistory(through target: UInt64, in reader: ProjectionReader) throws -> RoleHistory {
+        var roles = RoleHistory()
+        try ledger.forEachEvent(
+            inStreams: [], orStreamsBeginningWith: [ActorEvent.stream(of: "")], after: 0, through: target, in: reader
+        ) { event in
+            _ = roles.note(event.type, payload: try event.payloadValue, at: event.sequence)
+        }
+        return roles
     }
 
     /// Stores a snapshot of `state` (after `event`) when the event is a publication or ends a

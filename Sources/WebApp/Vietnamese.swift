@@ -153,6 +153,10 @@ enum Vietnamese {
         "ActorEnrolled": "Ghi danh cán bộ", "RoleGranted": "Giao vai trò", "RoleRevoked": "Thu hồi vai trò",
         "KeyRotated": "Thay khoá", "KeyRevoked": "Thu hồi khoá", "ActorSuspended": "Tạm dừng cán bộ",
         "ObjectionFiled": "Gửi kiến nghị", "ObjectionAnswered": "Trả lời kiến nghị",
+        "SigningDelegated": "Giao ký thay Chủ tịch", "ResultsApproved": "Phê duyệt kết quả",
+        "CouncilEstablished": "Thành lập Hội đồng thẩm định", "CouncilMeetingHeld": "Họp Hội đồng thẩm định",
+        "AdjustmentContested": "Đề nghị Hội đồng xem xét lại điểm", "CouncilVoteRecorded": "Biểu quyết của Hội đồng",
+        "CouncilReportSubmitted": "Báo cáo kết quả thẩm định",
     ]
 
     /// The headline of a refusal, by its kind; the detail follows it.

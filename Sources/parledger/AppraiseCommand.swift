@@ -48,6 +48,8 @@ extension AppraiseCommand {
         @Option(help: "Why the score was adjusted.") var reason: String?
         @Option(help: ArgumentHelp("A document cited (repeatable).", valueName: "file")) var evidence: [String] = []
         @Flag(help: "Conclude the unit's appraisal.") var conclude = false
+        @Option(help: "With --conclude in a cycle of scheme 2: the council meeting that agreed the results.")
+        var meeting: String?
 
         func validate() throws {
             guard conclude == (criterion == nil && points == nil), conclude || (criterion != nil && points != nil)
@@ -60,7 +62,7 @@ extension AppraiseCommand {
             try reportingFailures {
                 let scoring = try location.openScoring()
                 if conclude {
-                    _ = try signing.perform(SealUnit(cycle: cycle, unit: unit), on: scoring)
+                    _ = try signing.perform(SealUnit(cycle: cycle, unit: unit, meeting: meeting), on: scoring)
                     print("Sealed the appraisal of \(unit)")
                     return
                 }

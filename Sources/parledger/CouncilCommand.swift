@@ -14,9 +14,18 @@ struct CouncilCommand: ParsableCommand {
             per kind of unit, and names the chair. Members propose adjustments ('appraise'); the chair
             seals each unit's appraisal ('appraise UNIT --conclude'), reopens a sealed one with a reason,
             and closes the cycle's appraisal once every unit is sealed. Nobody appraises a unit they
-            self-assessed.
+            self-assessed or hold a role in.
+
+            In a cycle of scheme 2 the council is a body: the secretariat records the province's decision
+            establishing it ('establish': chair, secretary, members, fields, quorum), its secretary
+            records each meeting ('meeting') and each vote on a contested appraisal ('contest', 'vote'),
+            the chair's seal cites the meeting ('appraise UNIT --conclude --meeting ID'), and the chair
+            sends the council's report to the province ('report') before the approval.
             """,
-        subcommands: [Assign.self, RejectNotApplicable.self, Reopen.self, Close.self]
+        subcommands: [
+            Assign.self, RejectNotApplicable.self, Reopen.self, Close.self, Establish.self, Meeting.self, Contest.self,
+            Vote.self, Report.self,
+        ]
     )
 
     struct Assign: ParsableCommand {

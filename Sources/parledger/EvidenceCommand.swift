@@ -87,7 +87,7 @@ struct EvidenceCommand: ParsableCommand {
 /// records them, and its operation cites them by hash), and keeps the files only when it returns
 /// (the command committed).
 func withEvidence<T>(
-    _ files: [String], unit: String, in scoring: ScoringLedger, _ issue: ([PAREvents.EvidenceAdded]) throws -> T
+    _ files: [String], unit: String?, in scoring: ScoringLedger, _ issue: ([PAREvents.EvidenceAdded]) throws -> T
 ) throws -> T {
     let staged = try EvidenceStore(ledger: scoring.ledger).stage(files, unit: unit)
     let result = try issue(staged.added)

@@ -132,8 +132,8 @@ extension TemporaryDirectory {
 
     /// `initLedger`, both Điện Biên frameworks registered, and the cycle `dien-bien-2019` opened
     /// with two departments (so-tai-chinh, so-y-te) and one district (huyen-muong-cha); its publication
-    /// window is `publicationWindow` (from, until) when given, else the default.
-    func initCycle(publicationWindow: (String, String)? = nil) throws {
+    /// window is `publicationWindow` (from, until) when given, else the default; under `scheme` when given.
+    func initCycle(publicationWindow: (String, String)? = nil, scheme: Int? = nil) throws {
         try initLedger()
         var ids: [String: String] = [:]
         for kind in ["departments", "districts"] {
@@ -153,7 +153,8 @@ extension TemporaryDirectory {
                       {"id":"so-y-te","name":"Sở Y tế","kind":"department"},
                       {"id":"huyen-muong-cha","name":"Huyện Mường Chà","kind":"district"}],
              "selfAssessmentDeadline":"2099-01-14T16:59:59.999Z"\(
-                publicationWindow.map { #","publicationWindow":{"from":"\#($0.0)","until":"\#($0.1)"}"# } ?? "")}
+                publicationWindow.map { #","publicationWindow":{"from":"\#($0.0)","until":"\#($0.1)"}"# } ?? "")\(
+                scheme.map { #","scheme":\#($0)"# } ?? "")}
             """
         try Data(description.utf8).write(to: URL(fileURLWithPath: cycleFile))
         let opened = try CLI.run([

@@ -147,15 +147,30 @@ extension PAREvents.NotApplicableRejected: RuledEvent {
 
 extension PAREvents {
     /// The council's chair seals a unit's appraisal; what was not appraised is recognised as self-scored.
-    public struct AppraisalConcluded: UnitStepEvent {
-        public static let type = "AppraisalConcluded"
-        public static let roles: [Role] = [.councilMember]
+    /// In a cycle of scheme 2 the seal cites the council's meeting that agreed the unit's results.
+    public struct AppraisalConcluded: Sendable, Hashable {
         public let cycle: String
         public let unit: String
+        /// The meeting (CouncilMeetingHeld) that agreed the results; absent in cycles of scheme 1.
+        public let meeting: String?
 
-        public init(cycle: String, unit: String) {
-            (self.cycle, self.unit) = (cycle.nfc, unit.nfc)
+        public init(cycle: String, unit: String, meeting: String? = nil) {
+            (self.cycle, self.unit, self.meeting) = (cycle.nfc, unit.nfc, meeting?.nfc)
         }
+    }
+}
+
+extension PAREvents.AppraisalConcluded: PAREvent {
+    public static let type = "AppraisalConcluded"
+    public static let roles: [Role] = [.councilMember]
+    public var stream: String { PAREvents.unitStream(cycle, unit) }
+    public var json: JSONValue {
+        payloadObject(["cycle": .text(cycle), "unit": .text(unit), "meeting": meeting.map(JSONValue.text)])
+    }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), unit: try payload.string("unit"),
+            meeting: try payload.optionalString("meeting"))
     }
 }
 

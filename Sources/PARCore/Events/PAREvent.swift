@@ -46,7 +46,8 @@ public enum PAREvents {
         SpotCheckSeedCommitted.self, SpotCheckDrawn.self, SpotCheckScoreRecorded.self, SpotCheckConcluded.self,
         SurveyScoresImported.self, EvidenceAdded.self, SelfAssessmentWithdrawn.self, ExplanationRequested.self,
         ExplanationGiven.self, ObjectionFiled.self, ObjectionAnswered.self, SigningDelegated.self,
-        ResultsApproved.self,
+        ResultsApproved.self, CouncilEstablished.self, CouncilMeetingHeld.self, AdjustmentContested.self,
+        CouncilVoteRecorded.self, CouncilReportSubmitted.self,
     ]
 
     /// Every PAR event type.

@@ -97,6 +97,12 @@ public struct PayloadReader {
         return found
     }
 
+    public func object<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T) throws(RuleViolation) -> T
+    {
+        guard let found = try optionalObject(key, read) else { throw missing(key) }
+        return found
+    }
+
     public func optionalObject<T>(_ key: String, _ read: (PayloadReader) throws(RuleViolation) -> T)
         throws(RuleViolation) -> T?
     {

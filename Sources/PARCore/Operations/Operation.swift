@@ -108,7 +108,8 @@ public enum PAROperations {
         ImportSurvey.self, RegisterFramework.self, OpenCycle.self, EnrolActor.self, AssignCouncilMember.self,
         ExtendDeadline.self, ExcludeFromRanking.self, PublishResults.self, RecordCorrection.self, FileObjection.self,
         AnswerObjection.self, GrantRole.self, RevokeRole.self, RevokeKey.self, RotateKey.self, SuspendActor.self,
-        AddEvidence.self, DelegateSigning.self, ApproveResults.self,
+        AddEvidence.self, DelegateSigning.self, ApproveResults.self, EstablishCouncil.self, RecordMeeting.self,
+        ContestAdjustment.self, RecordVote.self, SubmitCouncilReport.self,
     ]
 
     package static let byName: [String: any PAROperation.Type] = Dictionary(

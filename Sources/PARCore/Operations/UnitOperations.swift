@@ -180,11 +180,15 @@ public struct SealUnit: PAROperation {
     public static let name = "seal"
     public let cycle: String
     public let unit: String
+    /// The council's meeting that agreed the unit's results (cycles of scheme 2).
+    public let meeting: String?
 
-    public init(cycle: String, unit: String) { (self.cycle, self.unit) = (cycle, unit) }
+    public init(cycle: String, unit: String, meeting: String? = nil) {
+        (self.cycle, self.unit, self.meeting) = (cycle, unit, meeting)
+    }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        [PAREvents.AppraisalConcluded(cycle: cycle, unit: unit).draft]
+        [PAREvents.AppraisalConcluded(cycle: cycle, unit: unit, meeting: meeting).draft]
     }
 }
 

@@ -47,7 +47,7 @@ struct DomainCoreFixture {
 
     /// The province set up as described above; under scheme 2 also a head for every unit, the
     /// province's chairman and a vice-chairman, enrolled before the cycle opens.
-    init(commitDraw: Bool = true, scheme: Int? = nil) throws {
+    init(commitDraw: Bool = true, scheme: Int? = nil, establishCouncil: Bool = true) throws {
         self.scheme = scheme
         if scheme == 2 {
             var people = Self.units.map { (Self.head($0.id), "Thủ trưởng \($0.name)", "unit-head", Optional($0.id)) }
@@ -64,13 +64,18 @@ struct DomainCoreFixture {
         try record(PAREvents.FrameworkRegistered(framework: Self.districts), by: Self.secretariat)
         for unit in Self.units { try record(Self.document(of: unit.id), by: Self.secretariat) }
         try record(Self.opening(scheme: scheme), by: Self.secretariat)
-        try record(
-            Self.assignment(
-                Self.chair, fields: [.department: ["1", "2"], .district: ["1", "2"]], chair: true),
-            by: Self.secretariat)
-        try record(
-            Self.assignment(Self.member, fields: [.department: ["1"], .district: ["1"]], chair: false),
-            by: Self.secretariat)
+        if scheme == 2 {
+            try record(Self.councilDocument, by: Self.secretariat)
+            if establishCouncil { try record(Self.establishment(), by: Self.secretariat) }
+        } else {
+            try record(
+                Self.assignment(
+                    Self.chair, fields: [.department: ["1", "2"], .district: ["1", "2"]], chair: true),
+                by: Self.secretariat)
+            try record(
+                Self.assignment(Self.member, fields: [.department: ["1"], .district: ["1"]], chair: false),
+                by: Self.secretariat)
+        }
         if commitDraw { try record(Self.commitment(), by: Self.steering) }
     }
 
@@ -288,8 +293,39 @@ struct DomainCoreFixture {
             cycle: cycle, unit: unit, criterion: criterion, points: points, reason: reason, evidence: evidence)
     }
 
-    static func seal(_ unit: String) -> PAREvents.AppraisalConcluded {
-        PAREvents.AppraisalConcluded(cycle: cycle, unit: unit)
+    static func seal(_ unit: String, meeting: String? = nil) -> PAREvents.AppraisalConcluded {
+        PAREvents.AppraisalConcluded(cycle: cycle, unit: unit, meeting: meeting)
+    }
+
+    /// The council's secretary under scheme 2 (no fields).
+    static let secretary = "thu-ky"
+    /// The meeting at which the fixture's council agrees every unit's results under scheme 2.
+    static let meeting = "phien-hop-1"
+    /// The document the council's minutes and report cite under scheme 2.
+    static let councilDocument = PAREvents.EvidenceAdded(
+        sha256: EventHash.of(Array("biên bản họp hội đồng".utf8)).hex, name: "bien-ban-hop.pdf", size: 1, unit: nil)
+
+    /// The council of scheme 2: the chair (every field), the member (field 1) and the secretary, half
+    /// of them needed at a meeting.
+    static func establishment(
+        members: [PAREvents.CouncilSeat]? = nil, decision: String = "QĐ 20/QĐ-UBND", quorumPercent: String = "50"
+    ) -> PAREvents.CouncilEstablished {
+        PAREvents.CouncilEstablished(
+            cycle: cycle, decision: decision,
+            members: members ?? [
+                PAREvents.CouncilSeat(
+                    actor: chair, position: "chair", fields: ["department": ["1", "2"], "district": ["1", "2"]]),
+                PAREvents.CouncilSeat(
+                    actor: member, position: "member", fields: ["department": ["1"], "district": ["1"]]),
+                PAREvents.CouncilSeat(actor: secretary, position: "secretary", fields: [:]),
+            ], quorumPercent: quorumPercent)
+    }
+
+    static func meetingHeld(_ id: String = meeting, attendees: [String] = [chair, member, secretary])
+        -> PAREvents.CouncilMeetingHeld
+    {
+        PAREvents.CouncilMeetingHeld(
+            cycle: cycle, meeting: id, date: "2020-03-10", attendees: attendees, minutes: councilDocument.citation)
     }
 
     static func closing() -> PAREvents.AppraisalClosed { PAREvents.AppraisalClosed(cycle: cycle) }
@@ -366,15 +402,29 @@ struct DomainCoreFixture {
         }
     }
 
+    /// The chair's seal; under scheme 2 citing the fixture's meeting, recorded first when it was not.
     mutating func seal(_ unit: String) throws {
-        try record(Self.seal(unit), by: Self.chair)
+        guard scheme == 2 else {
+            try record(Self.seal(unit), by: Self.chair)
+            return
+        }
+        if cycleRecord?.councilBody?.meetings[Self.meeting] == nil {
+            try record(Self.meetingHeld(), by: Self.secretary)
+        }
+        try record(Self.seal(unit, meeting: Self.meeting), by: Self.chair)
     }
 
-    /// Every unit submitted, sealed by the chair, and the appraisal closed.
+    /// Every unit submitted, sealed by the chair, and the appraisal closed (under scheme 2, the
+    /// council's report sent to the province too).
     mutating func closeAppraisal() throws {
         try submitAll()
         for unit in Self.units { try seal(unit.id) }
         try record(Self.closing(), by: Self.chair)
+        if scheme == 2 {
+            try record(
+                PAREvents.CouncilReportSubmitted(cycle: Self.cycle, report: Self.councilDocument.citation),
+                by: Self.chair)
+        }
     }
 
     /// The appraisal closed and both kinds drawn.

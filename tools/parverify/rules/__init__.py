@@ -5,6 +5,7 @@ from ..results import Results
 from ..verdicts import RuleBroken
 from .appraisal import AppraisalRules
 from .approval import ApprovalRules
+from .council_body import CouncilBodyRules
 from .objections import ObjectionRules
 from .opening import OpeningRules
 from .publication import PublicationRules
@@ -12,8 +13,8 @@ from .self_assessment import SelfAssessmentRules
 from .spot_check import SpotCheckRules
 
 
-class Rules(OpeningRules, SelfAssessmentRules, AppraisalRules, SpotCheckRules, ApprovalRules, PublicationRules,
-            ObjectionRules, Results):
+class Rules(OpeningRules, SelfAssessmentRules, AppraisalRules, CouncilBodyRules, SpotCheckRules, ApprovalRules,
+            PublicationRules, ObjectionRules, Results):
     """The PAR state the rules need, replayed event by event through EVENT_HANDLERS, and the results it gives;
     actor events go to the actors' records (parverify.actors.Actors)."""
 
@@ -63,6 +64,12 @@ EVENT_HANDLERS = {
     "SpotCheckDrawn": Rules.on_SpotCheckDrawn,
     "SpotCheckScoreRecorded": Rules.on_SpotCheckScoreRecorded,
     "SpotCheckConcluded": Rules.on_SpotCheckConcluded,
+    # the council as a body (scheme 2)
+    "CouncilEstablished": Rules.on_CouncilEstablished,
+    "CouncilMeetingHeld": Rules.on_CouncilMeetingHeld,
+    "AdjustmentContested": Rules.on_AdjustmentContested,
+    "CouncilVoteRecorded": Rules.on_CouncilVoteRecorded,
+    "CouncilReportSubmitted": Rules.on_CouncilReportSubmitted,
     # who decides: the approval and its delegation
     "SigningDelegated": Rules.on_SigningDelegated,
     "ResultsApproved": Rules.on_ResultsApproved,

@@ -87,12 +87,14 @@ class AppraisalRules(RuleState):
             score["rejected"] = True
 
     def on_AppraisalConcluded(self, event, payload):
+        meeting = member(payload, "meeting", str, optional=True)
         cycle, unit, framework = self.context(event, payload)
         self.appraisal_open(cycle)
         stage = cycle.stage.get(unit, "self-assessment")
         need(stage == "submitted", f"the appraisal of '{unit}' is already sealed" if stage == "appraised"
              else f"'{unit}' has not submitted its self-assessment yet")
         self.council_check(event, cycle, unit, chair=True)
+        self.check_seal_cites_the_meeting(cycle, unit, meeting)
         for leaf in framework.leaves:
             score = cycle.scores.setdefault((unit, leaf["code"]), {})
             if leaf["method"] == "assessed" and "na" not in score and "appraised" not in score:

@@ -72,21 +72,27 @@ class OpeningRules(RuleState):
         need(previous is None or previous in self.cycles, f"the previous cycle '{previous}' does not exist")
         self.cycles[cycle_id] = Cycle(payload, listed, span)
 
+    def check_fields(self, cycle, fields):
+        """Each kind a kind the cycle scores, each list its framework's fields (top-level criteria), each at most once."""
+        for kind in sorted(fields):
+            identifier = cycle.opened["frameworks"].get(kind) if kind in ("department", "district") else None
+            need(identifier in self.frameworks, f"cycle '{cycle.opened['cycle']}' scores no {kind}s")
+            known = [code for code, _ in self.frameworks[identifier].fields]
+            codes = fields[kind]
+            need(codes and len(set(codes)) == len(codes) and all(c in known for c in codes),
+                 f"the fields of {kind}s are {', '.join(known)}; each at most once, not {codes}")
+
     def on_CouncilMemberAssigned(self, event, payload):
         cycle_id, actor = member(payload, "cycle", str), member(payload, "actor", str)
         fields, chair = member(payload, "fields", dict), member(payload, "chair", bool)
         need(all(isinstance(codes, list) and all(isinstance(c, str) for c in codes) for codes in fields.values()),
              "'fields' has the wrong type")
         cycle = self.cycle_wide(event, cycle_id)
+        need(cycle.opened.get("scheme") != 2, "in a cycle of scheme 2 the province establishes the council as a body by "
+                                             "its decision (CouncilEstablished)")
         need(is_slug(actor), f"council member id '{actor}' is not a slug")
         need(fields, "a council member is assigned at least one field")
-        for kind in sorted(fields):
-            identifier = cycle.opened["frameworks"].get(kind) if kind in ("department", "district") else None
-            need(identifier in self.frameworks, f"cycle '{cycle_id}' scores no {kind}s")
-            known = [code for code, _ in self.frameworks[identifier].fields]
-            codes = fields[kind]
-            need(codes and len(set(codes)) == len(codes) and all(c in known for c in codes),
-                 f"the fields of {kind}s are {', '.join(known)}; each at most once, not {codes}")
+        self.check_fields(cycle, fields)
         chairs = [other for other, record in cycle.council.items() if record["chair"] and other != actor]
         need(not chair or not chairs, f"'{chairs and chairs[0]}' already chairs the council of '{cycle_id}'; a council has one chair")
         cycle.council[actor] = {"fields": {k: list(v) for k, v in fields.items()}, "chair": chair}

@@ -74,4 +74,6 @@ class PublicationRules(RuleState):
             missing.append(f"spot-check not concluded: {', '.join(unchecked)}")
         if unsurveyed:
             missing.append(f"survey points missing: {', '.join(unsurveyed)}")
+        if cycle.opened.get("scheme") == 2 and (cycle.body is None or cycle.body["report"] is None):
+            missing.append("the council has not sent its report to the province")
         return missing

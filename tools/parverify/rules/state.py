@@ -23,6 +23,7 @@ class Cycle:
         self.objections = {}  # objection id -> {"unit", "seq", "answered": seq or None}
         self.delegations = {}  # vice-chairman -> {"decision", "by"}: who signs the approval in the chairman's place
         self.approval = None  # {"decision", "date", "resultsHash"} once the province approved the results
+        self.body = None  # the council as a body (scheme 2): {"seats", "quorum", "meetings", "contests", "report"}
 
 
 class RuleState:
