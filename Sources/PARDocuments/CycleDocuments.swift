@@ -45,6 +45,7 @@ extension ScoringLedger {
                 table.append(.init(.body, cells))
             }
             table.append(.init(.note, [.text(Self.sourceNote(status))], height: 30))
+            for line in try signatureBlock(status.record) { table.append(.init(.note, [.text(line)], height: 18)) }
             sheets.append(
                 XLSXWorkbook.Sheet(
                     name: XLSXWorkbook.sheetName(Self.groupName(kind)), columnWidths: widths, rows: table,
@@ -214,6 +215,22 @@ extension ScoringLedger {
         case .department: "Sở, ban, ngành"
         case .district: "UBND cấp huyện"
         }
+    }
+
+    /// Who signed the approval of the results and for whom (cycles of scheme 2), as the decision's
+    /// signature block prints it: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" and the chairman, or "KT. CHỦ TỊCH /
+    /// PHÓ CHỦ TỊCH", the vice-chairman and the delegation he signed under; nothing before an approval.
+    private func signatureBlock(_ record: CycleRecord) throws -> [String] {
+        guard let approval = record.approval else { return [] }
+        func name(_ actor: String) throws -> String { try ledger.actor(actor)?.name ?? actor }
+        let signer = try name(approval.actor)
+        guard let chairman = approval.onBehalfOf else {
+            return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", signer]
+        }
+        return [
+            "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", signer,
+            "(ký thay Chủ tịch \(try name(chairman)) theo Quyết định số \(approval.delegation ?? ""); phê duyệt bằng Quyết định số \(approval.decision) ngày \(VietnamTime.date(approval.date)), sự kiện số \(approval.sequence))",
+        ]
     }
 
     private static func annexTitle(_ status: CycleStatus) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import LedgerFormat
 import TestSupport
 import Testing
+import ZIPFoundation
 
 /// A cycle of scheme 2 through the real command line on a real LMDB directory: the council
 /// established by decision, a meeting with its minutes, a contested adjustment decided by vote, seals
@@ -28,6 +29,16 @@ import Testing
         #expect(outcome.status == 2, "\(arguments): \(outcome.output)", sourceLocation: sourceLocation)
         #expect(outcome.error.contains(expected), "\(outcome.error)", sourceLocation: sourceLocation)
         #expect(try directory.openLedger().head() == before, sourceLocation: sourceLocation)
+    }
+
+    /// The text of every XML part of an .xlsx file, joined.
+    private static func texts(ofWorkbook path: String) throws -> String {
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        var text = ""
+        for entry in archive where entry.path.hasSuffix(".xml") {
+            _ = try archive.extract(entry) { text += String(decoding: $0, as: UTF8.self) }
+        }
+        return text
     }
 
     @Test func aCycleOfTheWholeSchemeThroughTheCommandLine() throws {
@@ -174,6 +185,13 @@ import Testing
         let contested = try #require(criteria.first { $0["code"] == .string("1.2") })
         #expect(contested["appraised"]?["points"] == .string("2"))
         #expect(contested["appraised"]?["actor"] == .string("thu-ky"))
+
+        let annex = directory.path + "/phu-luc.xlsx"
+        _ = try run(directory, ["document", "annex", cycle, "--out", annex])
+        let printed = try Self.texts(ofWorkbook: annex)
+        for line in ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Người pho-chu-tich", "ký thay Chủ tịch Người chu-tich"] {
+            #expect(printed.contains(line), "the annex's signature block lacks \(line)")
+        }
 
         #expect(try run(directory, ["verify"]).output.hasPrefix("OK: "))
         #expect(try run(directory, ["rebuild"]).output.contains("(identical)"))
