@@ -662,6 +662,20 @@ class BundleTests(unittest.TestCase):
         self.assertRefused(builder, "sec", [{"stream": f"framework/{identifier}", "type": "FrameworkRegistered",
                                              "payload": {"id": identifier, "framework": low}}], "at least 10%")
 
+    def test_a_table_of_another_total_is_registered_and_one_off_its_stated_total_refused(self):
+        criteria = [dict(FRAMEWORK["criteria"][0], maxPoints="60"), dict(FRAMEWORK["criteria"][1], maxPoints="90")]
+        nine_fifty = dict(FRAMEWORK, name="Bảng 150 điểm", stated={"assessed": "60", "survey": "90"}, criteria=criteria)
+        from parverify.frameworks import check_framework
+        rows = check_framework(nine_fifty)
+        self.assertEqual([(row["code"], row["max"]) for row in rows], [("1", 6000), ("1.1", 4000), ("1.2", 2000),
+                                                                       ("2", 9000)])
+        off = dict(nine_fifty, name="Bảng lệch", stated={"assessed": "60", "survey": "40"})
+        identifier = sha256(canonical(off))
+        builder = BundleBuilder().cycle(until="self")
+        self.assertRefused(builder, "sec", [{"stream": f"framework/{identifier}", "type": "FrameworkRegistered",
+                                             "payload": {"id": identifier, "framework": off}}],
+                           "the fields add up to 150, not the stated total 100")
+
 
 class TrustPolicyTests(unittest.TestCase):
     def setUp(self):

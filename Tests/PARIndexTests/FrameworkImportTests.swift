@@ -101,7 +101,7 @@ import Testing
         let broken = try Framework(json: json)
         let defects = FrameworkValidator.defects(in: broken).map(\.description)
         #expect(defects.contains { $0.hasPrefix("1: printed maximum 23 but its children add up to 22") })
-        #expect(defects.contains("total: the fields add up to 101, not 100"))
+        #expect(defects.contains("total: the fields add up to 101, not the stated total 100"))
         #expect(framework.id != broken.id)
     }
 

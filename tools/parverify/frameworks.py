@@ -96,7 +96,8 @@ def check_rows(rows, stated):
             total = sum(rows[i]["max"] for i in row["children"])
             need(total == row["max"], f"{row['code']}: maximum {points_text(row['max'])} but its children add up to {points_text(total)}")
     fields = sum(row["max"] for row in rows if row["parent"] is None)
-    need(fields == 10000, f"the fields add up to {points_text(fields)}, not 100")
+    total = stated["assessed"] + stated["survey"]
+    need(fields == total, f"the fields add up to {points_text(fields)}, not the stated total {points_text(total)}")
     leaves = [row for row in rows if not row["children"]]
     survey = sum(row["max"] for row in leaves if row["method"] == "survey")
     assessed = sum(row["max"] for row in leaves if row["method"] == "assessed")

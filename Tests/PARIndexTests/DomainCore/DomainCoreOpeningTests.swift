@@ -34,12 +34,28 @@ private typealias F = DomainCoreFixture
             "the framework is malformed: format: must be \"parledger-framework/1\"", kind: .invalidInput)
     }
 
-    @Test func aFrameworkWhoseFieldsDoNotAddUpToOneHundredIsRefused() throws {
+    @Test func aTableWhoseTotalIsNotOneHundredIsRegisteredAndItsIndexIsPointsOverItsMaximum() throws {
+        var core = try F()
+        let ninety = F.framework(kind: .department, name: "Bảng 90 điểm", fieldTwo: F.points("50"))
+        try core.record(PAREvents.FrameworkRegistered(framework: ninety), by: F.secretariat)
+        let opening = F.opening(
+            cycle: "bang-90", units: [CycleUnit(id: "d01", name: "Sở số 1", kind: .department)],
+            frameworks: [UnitKind.department.rawValue: ninety.id])
+        try core.record(opening, by: F.secretariat)
+        let result = try #require(try core.state.results(cycle: "bang-90").units.first)
+        #expect(result.maxPoints == F.points("90"))
+        #expect(result.points == .zero)
+    }
+
+    @Test func aFrameworkWhoseFieldsDoNotAddUpToItsStatedTotalIsRefused() throws {
         let core = try F()
-        let short = F.framework(kind: .department, name: "Bảng thiếu", fieldTwo: F.points("50"))
+        let ninety = F.framework(kind: .department, name: "Bảng lệch", fieldTwo: F.points("50"))
+        let claimsHundred = Framework(
+            name: ninety.name, unitKind: .department, source: ninety.source, statedAssessed: F.points("75"),
+            statedSurvey: ninety.statedSurvey, settings: ninety.settings, fields: ninety.fields)
         core.expectRefused(
-            PAREvents.FrameworkRegistered(framework: short), by: F.secretariat,
-            "the framework has defects: total: the fields add up to 90, not 100")
+            PAREvents.FrameworkRegistered(framework: claimsHundred), by: F.secretariat,
+            "total: the fields add up to 90, not the stated total 100")
     }
 
     @Test func aFrameworkRegisteredUnderAnotherIdIsRefused() throws {
