@@ -666,6 +666,11 @@ class BundleTests(unittest.TestCase):
         criteria = [dict(FRAMEWORK["criteria"][0], maxPoints="60"), dict(FRAMEWORK["criteria"][1], maxPoints="90")]
         nine_fifty = dict(FRAMEWORK, name="Bảng 150 điểm", stated={"assessed": "60", "survey": "90"}, criteria=criteria)
         from parverify.frameworks import check_framework
+        guided = dict(nine_fifty, criteria=[dict(criteria[0], guidance="Đủ: 60 điểm; thiếu một báo cáo: 30 điểm"),
+                                            criteria[1]])
+        check_framework(guided)
+        with self.assertRaises(RuleBroken):
+            check_framework(dict(nine_fifty, criteria=[dict(criteria[0], guidance="\u3000"), criteria[1]]))
         rows = check_framework(nine_fifty)
         self.assertEqual([(row["code"], row["max"]) for row in rows], [("1", 6000), ("1.1", 4000), ("1.2", 2000),
                                                                        ("2", 9000)])

@@ -87,6 +87,7 @@ extension Criterion {
         ]
         if let method { object["method"] = .string(method.rawValue) }
         if !children.isEmpty { object["children"] = .array(children.map(\.json)) }
+        if let guidance { object["guidance"] = .string(guidance) }
         return .object(object)
     }
 
@@ -98,12 +99,15 @@ extension Criterion {
             throw FrameworkFormatError(path: "\(path).method", reason: "must be assessed or survey")
         }
         let children = json["children"]?.arrayValue ?? []
+        let guidance = try json["guidance"].map { (_) throws(FrameworkFormatError) in
+            try Framework.string(json, "guidance", at: path)
+        }
         self.init(
             code: code, title: try Framework.string(json, "title", at: path),
             maxPoints: try Framework.points(json, "maxPoints", at: path), method: method,
             children: try children.enumerated().map { index, child throws(FrameworkFormatError) in
                 try Criterion(json: child, at: "\(path).children[\(index)]")
-            }
+            }, guidance: guidance
         )
     }
 }

@@ -24,13 +24,20 @@ public struct Criterion: Sendable, Hashable {
     /// Set on leaves only; parents are the sum of their children.
     public let method: ScoringMethod?
     public let children: [Criterion]
+    /// How the points are given, partial credit included (hướng dẫn chấm), as the province's table
+    /// words it: shown to whoever scores or appraises the criterion; nil when the table gives none.
+    public let guidance: String?
 
-    public init(code: String, title: String, maxPoints: Points, method: ScoringMethod?, children: [Criterion]) {
+    public init(
+        code: String, title: String, maxPoints: Points, method: ScoringMethod?, children: [Criterion],
+        guidance: String? = nil
+    ) {
         self.code = code
         self.title = title.nfc
         self.maxPoints = maxPoints
         self.method = method
         self.children = children
+        self.guidance = guidance?.nfc
     }
 
     public var isLeaf: Bool { children.isEmpty }

@@ -87,6 +87,8 @@ extension DisplayedMark {
 struct SheetRow {
     let code: String
     let title: String
+    /// The table's guidance on how the points are given (hướng dẫn chấm), empty when it has none.
+    let guidance: String
     let maxPoints: String
     let depth: Int
     let field: String
@@ -113,7 +115,7 @@ struct SheetRow {
         var rows: [SheetRow] = []
         func walk(_ criterion: Criterion, depth: Int, field: String) {
             var row = SheetRow(
-                code: criterion.code, title: criterion.title,
+                code: criterion.code, title: criterion.title, guidance: criterion.guidance ?? "",
                 maxPoints: Vietnamese.number(criterion.maxPoints.description), depth: depth, field: field,
                 isField: depth == 0, isLeaf: criterion.isLeaf)
             if criterion.isLeaf, let line = lines[criterion.code] {

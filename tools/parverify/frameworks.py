@@ -61,12 +61,14 @@ def check_settings(settings):
 
 def collect_rows(criterion, where, parent, rows):
     need(isinstance(criterion, dict), f"{where} must be an object")
-    allowed = {"code", "title", "maxPoints", "method", "children"}
+    allowed = {"code", "title", "maxPoints", "method", "children", "guidance"}
     need({"code", "title", "maxPoints"} <= set(criterion) <= allowed, f"{where} has members other than {sorted(allowed)}")
     code = criterion["code"]
     need(isinstance(code, str) and CODE.fullmatch(code) and all(p[0] != "0" for p in code.split(".")),
          f"{where}.code {code!r} is not a criterion code (numbers from 1, without leading zeros, joined by dots)")
     nonempty(criterion["title"], f"{where}.title")
+    if "guidance" in criterion:
+        nonempty(criterion["guidance"], f"{where}.guidance")
     maximum = points_of(criterion["maxPoints"], f"{where}.maxPoints")
     children = criterion.get("children")
     need(children is None or (isinstance(children, list) and children), f"{where}.children must be a non-empty array")

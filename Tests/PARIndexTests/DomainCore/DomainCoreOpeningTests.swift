@@ -47,6 +47,35 @@ private typealias F = DomainCoreFixture
         #expect(result.points == .zero)
     }
 
+    @Test func aCriterionsGuidanceIsPartOfItsFrameworkAndBlankGuidanceIsRefused() throws {
+        var core = try F()
+        let plain = F.framework(kind: .department, name: "Bảng có hướng dẫn")
+        guard case .object(var document) = plain.json, case .array(var fields)? = document["criteria"],
+            case .object(var first) = fields[0], case .array(var children)? = first["children"],
+            case .object(var leaf) = children[0]
+        else {
+            Issue.record("unexpected framework JSON")
+            return
+        }
+        leaf["guidance"] = .string("Ban hành đủ kế hoạch: 10 điểm; ban hành muộn: 5 điểm; không ban hành: 0 điểm")
+        children[0] = .object(leaf)
+        first["children"] = .array(children)
+        fields[0] = .object(first)
+        document["criteria"] = .array(fields)
+        let guided = try Framework(json: .object(document))
+        #expect(guided.criteriaByCode["1.1"]?.guidance?.hasPrefix("Ban hành đủ kế hoạch: 10 điểm") == true)
+        #expect(guided.id != plain.id)
+        try core.record(PAREvents.FrameworkRegistered(framework: guided), by: F.secretariat)
+        #expect(
+            core.state.framework(guided.id)?.criteriaByCode["1.1"]?.guidance == guided.criteriaByCode["1.1"]?.guidance)
+        leaf["guidance"] = .string("\u{3000} ")
+        children[0] = .object(leaf)
+        first["children"] = .array(children)
+        fields[0] = .object(first)
+        document["criteria"] = .array(fields)
+        #expect(throws: FrameworkFormatError.self) { try Framework(json: .object(document)) }
+    }
+
     @Test func aFrameworkWhoseFieldsDoNotAddUpToItsStatedTotalIsRefused() throws {
         let core = try F()
         let ninety = F.framework(kind: .department, name: "Bảng lệch", fieldTwo: F.points("50"))
