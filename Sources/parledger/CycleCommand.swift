@@ -93,6 +93,20 @@ struct CycleCommand: ParsableCommand {
                 print(
                     "Self-assessment deadline: \(ProvinceTime.show(iso8601: record.opened.selfAssessmentDeadline)); publication window \(window.from) to \(window.until)"
                 )
+                print(
+                    record.opened.effectiveScheme == .whole
+                        ? "Scheme 2: the unit's head signs its submission; the council decides as a body; the province approves before publication"
+                        : "Scheme 1: the officer submits; the council is assigned member by member; publication without a recorded approval"
+                )
+                if let body = record.councilBody {
+                    let meetings = body.meetings.values.sorted { $0.sequence < $1.sequence }.map {
+                        "\($0.held.meeting) of \($0.held.date) (\($0.held.attendees.count) present)"
+                    }
+                    let open = body.contests.values.filter { $0.decidedAt == nil }.count
+                    print(
+                        "Council established by decision \(body.established.decision) (event \(body.sequence)): chair \(body.chair ?? "-"), secretary \(body.secretary ?? "-"), quorum \(body.established.quorumPercent)%; meetings: \(meetings.isEmpty ? "none yet" : meetings.joined(separator: ", ")); \(body.contests.count) contested, \(open) awaiting a vote; report \(body.report.map { "sent (\($0.name))" } ?? "not sent yet")"
+                    )
+                }
                 for member in record.council.keys.sorted().compactMap({ record.council[$0] }) {
                     let fields = member.fields.sorted { $0.key < $1.key }.map {
                         "\($0.key)s \($0.value.joined(separator: ","))"
@@ -102,6 +116,16 @@ struct CycleCommand: ParsableCommand {
                 print(
                     "Spot-check draw: \(record.spotCheckCommitment.map { "committed (\($0.prefix(16))…)" } ?? "not committed yet")"
                         + (record.appraisalClosed.map { "; appraisal closed at event \($0.sequence)" } ?? ""))
+                for (delegate, delegation) in record.delegations.sorted(by: { $0.key < $1.key }) {
+                    print(
+                        "Signing delegated to \(delegate) by \(delegation.by) under decision \(delegation.decision) (event \(delegation.sequence))"
+                    )
+                }
+                if let approval = record.approval {
+                    print(
+                        "Approved by decision \(approval.decision) of \(approval.date) (event \(approval.sequence)), signed \(approval.signedAs) by \(approval.actor)\(approval.onBehalfOf.map { " for \($0)" } ?? ""), results \(approval.resultsHash)"
+                    )
+                }
                 if let publication = record.publication {
                     print(
                         "Published by decision \(publication.decision) of \(publication.date) (event \(publication.sequence)), results \(publication.resultsHash)"

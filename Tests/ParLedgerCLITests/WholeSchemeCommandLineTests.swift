@@ -193,6 +193,17 @@ import ZIPFoundation
             #expect(printed.contains(line), "the annex's signature block lacks \(line)")
         }
 
+        let shown = try run(directory, ["cycle", "show", cycle]).output
+        #expect(shown.contains("Scheme 2: the unit's head signs its submission"))
+        #expect(
+            shown.contains(
+                "Council established by decision 20/QĐ-UBND (event"),
+            "\(shown)")
+        #expect(
+            shown.contains("meetings: phien-1 of 2020-03-10 (3 present); 1 contested, 0 awaiting a vote; report sent"))
+        #expect(shown.contains("Signing delegated to pho-chu-tich by chu-tich under decision 15/QĐ-UBND"))
+        #expect(shown.contains("signed KT. CHỦ TỊCH by pho-chu-tich for chu-tich"))
+
         #expect(try run(directory, ["verify"]).output.hasPrefix("OK: "))
         #expect(try run(directory, ["rebuild"]).output.contains("(identical)"))
         let bundle = directory.path + "/bundle"
