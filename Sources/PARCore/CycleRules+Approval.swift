@@ -9,9 +9,9 @@ extension CycleRules {
         let delegated = try payload(PAREvents.SigningDelegated.self, of: event)
         var cycle = try openCycleRecord(event, delegated.cycle)
         try checkApprovalIsPartOfTheScheme(cycle)
-        if let approval = cycle.approval {
+        if let approval = cycle.approval, approval.resultsHash == (try state.results(of: cycle).hash) {
             throw RuleViolation.stage(
-                "the results of '\(delegated.cycle)' were approved by decision \(approval.decision) at event \(approval.sequence); there is nothing left to sign"
+                "the results of '\(delegated.cycle)' were approved by decision \(approval.decision) at event \(approval.sequence) and have not changed since; there is nothing left to sign"
             )
         }
         guard !delegated.decision.isBlank else {
@@ -27,13 +27,15 @@ extension CycleRules {
         putCycle(cycle, event)
     }
 
+    /// The province approves the results as they stand; when they changed after an earlier approval
+    /// (a survey imported again, a unit left out of the ranking), a new approval replaces it.
     package mutating func approve(_ event: RecordedEvent) throws {
         let approved = try payload(PAREvents.ResultsApproved.self, of: event)
         var cycle = try openCycleRecord(event, approved.cycle)
         try checkApprovalIsPartOfTheScheme(cycle)
-        if let approval = cycle.approval {
+        if let approval = cycle.approval, approval.resultsHash == (try state.results(of: cycle).hash) {
             throw RuleViolation.stage(
-                "the results of '\(approved.cycle)' were already approved by decision \(approval.decision) at event \(approval.sequence)"
+                "the results of '\(approved.cycle)' were already approved by decision \(approval.decision) at event \(approval.sequence) and have not changed since"
             )
         }
         guard !approved.decision.isBlank else {

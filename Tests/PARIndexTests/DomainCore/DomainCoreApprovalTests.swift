@@ -91,12 +91,15 @@ private typealias F = DomainCoreFixture
         core.expectRefused(delegation(), by: F.provinceChair, "there is nothing left to sign", kind: .conflict)
     }
 
-    @Test func approvedResultsThatChangedAfterwardsAreNotPublished() throws {
+    @Test func approvedResultsThatChangedAfterwardsAreApprovedAgainBeforePublication() throws {
         var core = try ready()
         try core.record(try core.approval(), by: F.provinceChair)
         try core.record(F.survey("d01", "10"), by: F.contractor)
         core.expectRefused(
             try core.publication(), by: F.secretariat, "but the province approved decision QĐ 456/QĐ-UBND")
+        try core.record(try core.approval(decision: "QĐ 457/QĐ-UBND"), by: F.provinceChair)
+        #expect(core.cycleRecord?.approval?.decision == "QĐ 457/QĐ-UBND")
+        try core.record(try core.publication(decision: "QĐ 457/QĐ-UBND"), by: F.secretariat)
     }
 
     @Test func schemeOneCyclesArePublishedWithoutARecordedApproval() throws {

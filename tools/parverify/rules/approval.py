@@ -20,7 +20,8 @@ class ApprovalRules(RuleState):
         decision = member(payload, "decision", str)
         cycle = self.cycle_wide(event, cycle_id)
         self.approval_in_scheme(cycle)
-        need(cycle.approval is None, f"the results of '{cycle_id}' were approved; there is nothing left to sign")
+        need(cycle.approval is None or cycle.approval["resultsHash"] != sha256(canonical(self.results(cycle_id))),
+             f"the results of '{cycle_id}' were approved and have not changed since; there is nothing left to sign")
         need(not is_blank(decision), "a delegation cites the decision that assigns the signing")
         need(self.actors.holds(delegate, "province-vice-chair", None, event["seq"]),
              f"'{delegate}' is not a vice-chairman of the province (province-vice-chair)")
@@ -31,7 +32,8 @@ class ApprovalRules(RuleState):
         date, attested = member(payload, "date", str), member(payload, "resultsHash", str)
         cycle = self.cycle_wide(event, cycle_id)
         self.approval_in_scheme(cycle)
-        need(cycle.approval is None, f"the results of '{cycle_id}' were already approved")
+        need(cycle.approval is None or cycle.approval["resultsHash"] != sha256(canonical(self.results(cycle_id))),
+             f"the results of '{cycle_id}' were already approved and have not changed since")
         need(not is_blank(decision), "an approval cites the decision that approves the results")
         missing = self.publication_missing(cycle, date)
         need(not missing, f"the results of '{cycle_id}' cannot be approved yet: " + "; ".join(missing))
