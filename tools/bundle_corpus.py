@@ -1478,7 +1478,7 @@ SCHEME_RULE_CASES = ("scheme-2-head-signs", "scheme-2-officer-submits", "scheme-
                      "scheme-unknown", "scheme-2-vice-chair-approves", "scheme-2-published-without-approval",
                      "scheme-2-vice-chair-not-delegated", "scheme-2-publication-other-decision",
                      "scheme-2-council-assigned-member-by-member", "scheme-2-meeting-without-quorum",
-                     "scheme-2-seal-without-meeting", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
+                     "scheme-2-seal-without-meeting", "scheme-2-reseal-citing-earlier-meeting", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
                      "exclusion-reason-blank", "correction-decision-blank", "suspension-reason-blank")
 
 
@@ -1528,7 +1528,7 @@ def scheme_rule_cases(corpus, G):
         return command
 
     def scheme_two(case_id, description, signer_of, code=None, scheme=2, approval="chair", decision=None,
-                   council="body", quorum=None, seal_meeting="phien-1"):
+                   council="body", quorum=None, seal_meeting="phien-1", second_meeting=True):
         """The genuine history with the cycle opened under `scheme`; enrolled before it a head for every unit, the
         province's chairman (`ct-ubnd`) and a vice-chairman (`pct-ubnd`); each submission signed by `signer_of(unit)`;
         before the publication the results approved by the chairman (`approval` "chair"), by the vice-chairman under
@@ -1586,6 +1586,17 @@ def scheme_rule_cases(corpus, G):
                         refused_at = index if refused_at is None else refused_at
                     else:
                         command.events[0]["payload"]["meeting"] = seal_meeting
+            reopened = next((i for i, c in enumerate(commands) if c.types == ["AppraisalReopened"]), None)
+            if reopened is not None and seal_meeting is not None and not second_meeting:
+                refused_at = next(i for i, c in enumerate(commands) if i > reopened and c.types == ["AppraisalConcluded"])
+            if reopened is not None and seal_meeting is not None and second_meeting:  # the re-seal cites a later meeting
+                commands.insert(reopened + 1, one(commands[reopened], case_id, "meeting-2", "tk-hoi-dong",
+                                                  f"cycle/{CYCLE}", "CouncilMeetingHeld",
+                                                  {"cycle": CYCLE, "meeting": "phien-2", "date": "2026-01-20",
+                                                   "attendees": attendees, "minutes": citation}))
+                for command in commands[reopened + 2:]:
+                    if command.types == ["AppraisalConcluded"]:
+                        command.events[0]["payload"]["meeting"] = "phien-2"
             closed = next(i for i, c in enumerate(commands) if c.types == ["AppraisalClosed"])
             commands.insert(closed + 1, one(commands[closed], case_id, "report", CHAIR, f"cycle/{CYCLE}",
                                             "CouncilReportSubmitted", {"cycle": CYCLE, "report": citation}))
@@ -1639,6 +1650,8 @@ def scheme_rule_cases(corpus, G):
                "council's 4 members (the decision asks for 50%)", heads, code="rule", quorum=1)
     scheme_two("scheme-2-seal-without-meeting", "scheme 2: the chair seals a unit citing no meeting of the council",
                heads, code="rule", seal_meeting=None)
+    scheme_two("scheme-2-reseal-citing-earlier-meeting", "scheme 2: the chair reopens a sealed unit and seals it "
+               "again citing the meeting held before the reopening", heads, code="rule", second_meeting=False)
     scheme_two("scheme-2-publication-other-decision", "scheme 2: the chairman approves by decision 1/QĐ-UBND, the "
                "secretariat publishes citing another decision", heads, code="rule", decision="1/QĐ-UBND")
     self_points = {(e["payload"]["unit"], e["payload"]["criterion"]): e["payload"]["points"]

@@ -182,6 +182,10 @@ extension CycleRules {
         }
         unit.stage = .submitted
         putUnit(unit, reopened.cycle, reopened.unit)
+        if cycle.opened.effectiveScheme == .whole {
+            noteReopening(reopened.unit, at: event, of: &cycle)
+            putCycle(cycle, event)
+        }
     }
 
     package mutating func closeAppraisal(_ event: RecordedEvent) throws {

@@ -203,9 +203,14 @@ extension CycleRules {
             return
         }
         let body = try councilBody(of: cycle)
-        guard let meeting = seal.meeting, body.meetings[meeting] != nil else {
+        guard let meeting = seal.meeting, let held = body.meetings[meeting] else {
             throw RuleViolation(
                 "the chair seals '\(seal.unit)' citing the council's meeting that agreed its results (\(seal.meeting.map { "no meeting '\($0)'" } ?? "no meeting cited"))"
+            )
+        }
+        if let reopened = body.reopened[seal.unit], held.sequence < reopened {
+            throw RuleViolation(
+                "'\(seal.unit)' was reopened at event \(reopened), after meeting '\(meeting)' (event \(held.sequence)); the seal cites a meeting held since"
             )
         }
         if let open = body.contests.values.first(where: { $0.unit == seal.unit && $0.decidedAt == nil }) {
@@ -213,6 +218,13 @@ extension CycleRules {
                 "criterion \(open.criterion) of '\(seal.unit)' is contested (event \(open.sequence)); the council votes on it before the seal"
             )
         }
+    }
+
+    /// Notes, in a cycle of scheme 2, that the unit's appraisal was reopened at `event`.
+    package func noteReopening(_ unit: String, at event: RecordedEvent, of cycle: inout CycleRecord) {
+        guard cycle.opened.effectiveScheme == .whole, var body = cycle.councilBody else { return }
+        body.reopened[unit] = event.sequence
+        cycle.councilBody = body
     }
 
     /// The council of a scheme-2 cycle, which must have been established.

@@ -120,6 +120,9 @@ public struct CycleRecord: Sendable, Hashable {
         /// Contested criteria by `unit criterion`.
         public var contests: [String: Contest] = [:]
         public var report: EvidenceCitation?
+        /// The event that last reopened each unit's sealed appraisal: its next seal cites a meeting
+        /// held after it.
+        public var reopened: [String: UInt64] = [:]
 
         public struct Meeting: Sendable, Hashable {
             public let held: PAREvents.CouncilMeetingHeld
@@ -246,6 +249,8 @@ public struct CycleRecord: Sendable, Hashable {
                         ])
                     }),
                 "report": councilBody.report?.json,
+                "reopened": councilBody.reopened.isEmpty
+                    ? nil : .object(councilBody.reopened.mapValues { .integer(Int64($0)) }),
             ])
         }
         if !delegations.isEmpty {
@@ -316,6 +321,12 @@ public struct CycleRecord: Sendable, Hashable {
             decoded.report = try body.optionalObject("report") { (citation) throws(RuleViolation) in
                 try EvidenceCitation(payload: citation)
             }
+            decoded.reopened =
+                try body.optionalObject("reopened") { (units) throws(RuleViolation) in
+                    var found: [String: UInt64] = [:]
+                    for unit in units.members.keys { found[unit] = UInt64(try units.integer(unit)) }
+                    return found
+                } ?? [:]
             return decoded
         }
         for (actor, value) in (try record.optionalObject("delegations") { $0 }?.members ?? [:]) {

@@ -108,6 +108,19 @@ private typealias F = DomainCoreFixture
         #expect(core.unit("d01")?.stage == .appraised)
     }
 
+    @Test func aReopenedUnitIsSealedAgainCitingAMeetingHeldSinceTheReopening() throws {
+        var core = try submitted()
+        try core.record(F.seal("d01", meeting: F.meeting), by: F.chair)
+        try core.record(
+            PAREvents.AppraisalReopened(cycle: F.cycle, unit: "d01", reason: "xem lại tiêu chí 1.1"), by: F.chair)
+        core.expectRefused(
+            F.seal("d01", meeting: F.meeting), by: F.chair,
+            "after meeting 'phien-hop-1' (event")
+        try core.record(F.meetingHeld("phien-2", attendees: [F.chair, F.member]), by: F.secretary)
+        try core.record(F.seal("d01", meeting: "phien-2"), by: F.chair)
+        #expect(core.unit("d01")?.stage == .appraised)
+    }
+
     @Test func inSchemeOneTheSealCitesNoMeeting() throws {
         var core = try F()
         try core.submitAll()

@@ -109,6 +109,8 @@ class AppraisalRules(RuleState):
         self.council_check(event, cycle, unit, chair=True)
         need(not is_blank(reason), "reopening a sealed appraisal needs a reason")
         cycle.stage[unit] = "submitted"
+        if cycle.opened.get("scheme") == 2 and cycle.body is not None:
+            cycle.body["reopened"][unit] = event["seq"]
 
     def on_AppraisalClosed(self, event, payload):
         cycle_id = member(payload, "cycle", str)

@@ -60,7 +60,7 @@ class CouncilBodyRules(RuleState):
         need(is_points(quorum) and 0 < hundredths(quorum) <= 10000,
              f"the quorum '{quorum}' is a percent of the members, more than 0 and at most 100")
         cycle.body = {"seats": {seat["actor"]: seat for seat in seats}, "quorum": hundredths(quorum), "meetings": {},
-                      "contests": {}, "report": None}
+                      "held": {}, "contests": {}, "report": None, "reopened": {}}
         for seat in seats:
             if seat["fields"]:
                 cycle.council[seat["actor"]] = {"fields": {k: list(v) for k, v in seat["fields"].items()},
@@ -87,6 +87,7 @@ class CouncilBodyRules(RuleState):
              f"{len(attendees)} of the council's {len(body['seats'])} members attended; a meeting needs its quorum")
         self.check_cited([minutes])
         body["meetings"][meeting] = set(attendees)
+        body["held"][meeting] = event["seq"]
 
     def on_AdjustmentContested(self, event, payload):
         code, reason = member(payload, "criterion", str), member(payload, "reason", str)
@@ -147,6 +148,8 @@ class CouncilBodyRules(RuleState):
         body = self.body_of(cycle)
         need(meeting is not None and meeting in body["meetings"],
              f"the chair seals '{unit}' citing the council's meeting that agreed its results")
+        need(body["held"][meeting] > body["reopened"].get(unit, 0),
+             f"'{unit}' was reopened after meeting '{meeting}'; the seal cites a meeting held since")
         open_contests = [code for (contested, code), state in body["contests"].items() if contested == unit and state == "open"]
         need(not open_contests, f"criterion {open_contests and open_contests[0]} of '{unit}' is contested; the council votes "
                                 "on it before the seal")
