@@ -46,7 +46,9 @@ extension PAREvents.SigningDelegated: RuledEvent {
 extension PAREvents {
     /// The province approves the results of a cycle by its decision: the results the events give now,
     /// named by their hash, which the secretariat then publishes.
-    public struct ResultsApproved: Sendable, Hashable {
+    public struct ResultsApproved: ResultsDecisionEvent, Hashable {
+        public static let type = "ResultsApproved"
+        public static let roles: [Role] = [.provinceChair, .provinceViceChair]
         public let cycle: String
         /// The decision's number (số hiệu), which the publication cites.
         public let decision: String
@@ -61,23 +63,6 @@ extension PAREvents {
             self.date = date.nfc
             self.resultsHash = resultsHash.nfc
         }
-    }
-}
-
-extension PAREvents.ResultsApproved: PAREvent {
-    public static let type = "ResultsApproved"
-    public static let roles: [Role] = [.provinceChair, .provinceViceChair]
-    public var stream: String { PAREvents.cycleStream(cycle) }
-    public var json: JSONValue {
-        .object([
-            "cycle": .text(cycle), "decision": .text(decision), "date": .text(date),
-            "resultsHash": .string(resultsHash),
-        ])
-    }
-    public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(
-            cycle: try payload.string("cycle"), decision: try payload.string("decision"),
-            date: try payload.string("date"), resultsHash: try payload.string("resultsHash"))
     }
 }
 

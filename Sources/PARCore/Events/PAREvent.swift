@@ -80,6 +80,31 @@ extension UnitStepEvent {
     }
 }
 
+/// An event that acts on a cycle's results by a decision (its approval, its publication): the
+/// decision's number and date and the SHA-256 of the results; its stream and coding are the same.
+public protocol ResultsDecisionEvent: PAREvent {
+    var cycle: String { get }
+    var decision: String { get }
+    var date: String { get }
+    var resultsHash: String { get }
+    init(cycle: String, decision: String, date: String, resultsHash: String)
+}
+
+extension ResultsDecisionEvent {
+    public var stream: String { PAREvents.cycleStream(cycle) }
+    public var json: JSONValue {
+        .object([
+            "cycle": .text(cycle), "decision": .text(decision), "date": .text(date),
+            "resultsHash": .string(resultsHash),
+        ])
+    }
+    public init(payload: PayloadReader) throws(RuleViolation) {
+        self.init(
+            cycle: try payload.string("cycle"), decision: try payload.string("decision"),
+            date: try payload.string("date"), resultsHash: try payload.string("resultsHash"))
+    }
+}
+
 /// An event about one unit that carries the unit and a reason (a withdrawal, a reopening, an
 /// exclusion from the ranking): its stream and coding are the same for each.
 public protocol UnitReasonEvent: PAREvent {

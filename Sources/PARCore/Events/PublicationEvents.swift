@@ -61,7 +61,9 @@ extension PAREvents.SurveyScoresImported: RuledEvent {
 }
 
 extension PAREvents {
-    public struct ResultsPublished: Sendable {
+    public struct ResultsPublished: ResultsDecisionEvent {
+        public static let type = "ResultsPublished"
+        public static let roles: [Role] = [.secretariat]
         public let cycle: String
         public let decision: String
         public let date: String
@@ -74,24 +76,6 @@ extension PAREvents {
             self.date = date.nfc
             self.resultsHash = resultsHash.nfc
         }
-    }
-}
-
-extension PAREvents.ResultsPublished: PAREvent {
-    public static let type = "ResultsPublished"
-    public static let roles: [Role] = [.secretariat]
-    public var stream: String { PAREvents.cycleStream(cycle) }
-    public var json: JSONValue {
-        .object([
-            "cycle": .text(cycle), "decision": .text(decision), "date": .text(date),
-            "resultsHash": .string(resultsHash),
-        ])
-    }
-    public init(payload: PayloadReader) throws(RuleViolation) {
-        self.init(
-            cycle: try payload.string("cycle"), decision: try payload.string("decision"),
-            date: try payload.string("date"),
-            resultsHash: try payload.string("resultsHash"))
     }
 }
 
