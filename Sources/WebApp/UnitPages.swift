@@ -87,8 +87,9 @@ extension DisplayedMark {
 struct SheetRow {
     let code: String
     let title: String
-    /// The table's guidance on how the points are given (hướng dẫn chấm), empty when it has none.
-    let guidance: String
+    /// The table's guidance on how the points are given (hướng dẫn chấm), nil when it has none (the
+    /// templates' section shows nothing for nil, but would for an empty string).
+    let guidance: String?
     let maxPoints: String
     let depth: Int
     let field: String
@@ -115,7 +116,7 @@ struct SheetRow {
         var rows: [SheetRow] = []
         func walk(_ criterion: Criterion, depth: Int, field: String) {
             var row = SheetRow(
-                code: criterion.code, title: criterion.title, guidance: criterion.guidance ?? "",
+                code: criterion.code, title: criterion.title, guidance: criterion.guidance,
                 maxPoints: Vietnamese.number(criterion.maxPoints.description), depth: depth, field: field,
                 isField: depth == 0, isLeaf: criterion.isLeaf)
             if criterion.isLeaf, let line = lines[criterion.code] {
