@@ -1478,7 +1478,8 @@ SCHEME_RULE_CASES = ("scheme-2-head-signs", "scheme-2-officer-submits", "scheme-
                      "scheme-unknown", "scheme-2-vice-chair-approves", "scheme-2-published-without-approval",
                      "scheme-2-vice-chair-not-delegated", "scheme-2-publication-other-decision",
                      "scheme-2-council-assigned-member-by-member", "scheme-2-meeting-without-quorum",
-                     "scheme-2-seal-without-meeting", "scheme-2-reseal-citing-earlier-meeting", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
+                     "scheme-2-seal-without-meeting", "scheme-2-reseal-citing-earlier-meeting", "scheme-2-districts-after-2025",
+                     "scheme-1-scores-a-commune", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
                      "exclusion-reason-blank", "correction-decision-blank", "suspension-reason-blank")
 
 
@@ -1528,15 +1529,22 @@ def scheme_rule_cases(corpus, G):
         return command
 
     def scheme_two(case_id, description, signer_of, code=None, scheme=2, approval="chair", decision=None,
-                   council="body", quorum=None, seal_meeting="phien-1", second_meeting=True):
+                   council="body", quorum=None, seal_meeting="phien-1", second_meeting=True, year=2024, communes=()):
         """The genuine history with the cycle opened under `scheme`; enrolled before it a head for every unit, the
         province's chairman (`ct-ubnd`) and a vice-chairman (`pct-ubnd`); each submission signed by `signer_of(unit)`;
         before the publication the results approved by the chairman (`approval` "chair"), by the vice-chairman under
         his delegation ("vice") or without one ("vice-undelegated"), or not at all (None), by the publication's
-        decision unless `decision` names another. Judged against the forgery's own policy."""
+        decision unless `decision` names another. The cycle's year is `year` (scheme 2 scores districts up to 2024
+        only) and the districts `communes` are listed as communes (scored on the districts' framework, named again
+        for communes). Judged against the forgery's own policy."""
         commands = g.commands_copy()
         opening = g.index_of(lambda c: c.types == ["CycleOpened"])
         commands[opening].events[0]["payload"]["scheme"] = scheme
+        commands[opening].events[0]["payload"]["year"] = year
+        frameworks = commands[opening].events[0]["payload"]["frameworks"]
+        for unit in commands[opening].events[0]["payload"]["units"]:
+            if unit["id"] in communes:
+                unit["kind"], frameworks["commune"] = "commune", frameworks["district"]
         template = commands[opening]
         people = [(f"tt-{unit}", f"Thủ trưởng {name}", "unit-head", unit) for unit, name in DEPARTMENTS + DISTRICTS]
         people += [("ct-ubnd", "Chủ tịch UBND tỉnh", "province-chair", None),
@@ -1616,6 +1624,8 @@ def scheme_rule_cases(corpus, G):
         first_refused = next((i for i, c in enumerate(commands) if c is refused_submission), None)
         if first_refused is None and refused_at is not None:
             first_refused = refused_at
+        if first_refused is None and (communes or (year > 2024 and scheme == 2)):  # refused as it opens
+            first_refused = opening + len(enrolments)
         if first_refused is None and code is not None and scheme in (1, 2):
             first_refused = publish + len(steps) - (1 if approval == "vice-undelegated" else 0)
         events, files, policy = forge_with_fresh_keys(g, G, commands, recompute_actors=True)
@@ -1652,6 +1662,10 @@ def scheme_rule_cases(corpus, G):
                heads, code="rule", seal_meeting=None)
     scheme_two("scheme-2-reseal-citing-earlier-meeting", "scheme 2: the chair reopens a sealed unit and seals it "
                "again citing the meeting held before the reopening", heads, code="rule", second_meeting=False)
+    scheme_two("scheme-2-districts-after-2025", "scheme 2: a cycle of 2025 scores districts, dissolved on 1 July "
+               "2025", heads, code="rule", year=2025)
+    scheme_two("scheme-1-scores-a-commune", "scheme 1: the cycle lists huyen-dien-bien as a commune (scheme 1 scores "
+               "departments and districts only)", heads, code="rule", scheme=1, communes=("huyen-dien-bien",))
     scheme_two("scheme-2-publication-other-decision", "scheme 2: the chairman approves by decision 1/QĐ-UBND, the "
                "secretariat publishes citing another decision", heads, code="rule", decision="1/QĐ-UBND")
     self_points = {(e["payload"]["unit"], e["payload"]["criterion"]): e["payload"]["points"]

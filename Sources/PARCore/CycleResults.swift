@@ -130,7 +130,7 @@ public struct CycleResults: Sendable {
             }
         }
         computed.sort { lhs, rhs in
-            if lhs.unit.kind != rhs.unit.kind { return lhs.unit.kind == .department }
+            if lhs.unit.kind != rhs.unit.kind { return lhs.unit.kind.order < rhs.unit.kind.order }
             if lhs.rank != rhs.rank { return (lhs.rank ?? .max) < (rhs.rank ?? .max) }
             return lhs.unit.id < rhs.unit.id
         }

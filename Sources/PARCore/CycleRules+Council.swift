@@ -61,7 +61,7 @@ extension CycleRules {
             guard assignment.fields[member.kind.rawValue]?.contains(field) == true else {
                 let mine = assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "none"
                 throw RuleViolation.forbidden(
-                    "'\(event.actor)' appraises fields \(mine) of \(member.kind.rawValue)s, not field \(field) (criterion \(criterion))"
+                    "'\(event.actor)' appraises fields \(mine) of \(member.kind.plural), not field \(field) (criterion \(criterion))"
                 )
             }
         }

@@ -75,6 +75,9 @@ extension CycleRules {
             if let other = names.updateValue(unit.id, forKey: DisplayName.skeleton(unit.name)) {
                 throw RuleViolation("the name of unit '\(unit.id)' is confusable with the name of unit '\(other)'")
             }
+            if let problem = unit.kind.problem(inYear: opened.year, scheme: opened.effectiveScheme) {
+                throw RuleViolation("unit '\(unit.id)': \(problem)")
+            }
             guard let frameworkID = opened.frameworks[unit.kind.rawValue] else {
                 throw RuleViolation.notFound(
                     "unit '\(unit.id)' is a \(unit.kind.rawValue) but the cycle names no framework for that kind")
@@ -84,7 +87,7 @@ extension CycleRules {
             }
             guard framework.unitKind == unit.kind else {
                 throw RuleViolation(
-                    "framework \(frameworkID) scores \(framework.unitKind.rawValue)s, not \(unit.kind.rawValue)s")
+                    "framework \(frameworkID) scores \(framework.unitKind.plural), not \(unit.kind.plural)")
             }
         }
         if let window = opened.publicationWindow {

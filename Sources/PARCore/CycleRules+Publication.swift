@@ -86,7 +86,7 @@ extension CycleRules {
         if cycle.appraisalClosed == nil { missing.append("the council has not closed the appraisal") }
         for kind in UnitKind.allCases
         where cycle.opened.units.contains(where: { $0.kind == kind }) && cycle.draws[kind.rawValue] == nil {
-            missing.append("the spot-check of \(kind.rawValue)s has not been drawn")
+            missing.append("the spot-check of \(kind.plural) has not been drawn")
         }
         if !unchecked.isEmpty { missing.append("spot-check not concluded: \(unchecked.joined(separator: ", "))") }
         if !unsurveyed.isEmpty { missing.append("survey points missing: \(unsurveyed.joined(separator: ", "))") }

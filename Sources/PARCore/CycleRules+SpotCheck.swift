@@ -22,11 +22,11 @@ extension CycleRules {
         var cycle = try openCycleRecord(event, drawn.cycle)
         guard cycle.draws[drawn.kind.rawValue] == nil else {
             throw RuleViolation.stage(
-                "the spot-check of \(drawn.kind.rawValue)s in '\(drawn.cycle)' was already drawn; a redraw re-checks it"
+                "the spot-check of \(drawn.kind.plural) in '\(drawn.cycle)' was already drawn; a redraw re-checks it"
             )
         }
         let units = cycle.opened.units.filter { $0.kind == drawn.kind }.map(\.id)
-        guard !units.isEmpty else { throw RuleViolation("cycle '\(drawn.cycle)' has no \(drawn.kind.rawValue)s") }
+        guard !units.isEmpty else { throw RuleViolation("cycle '\(drawn.cycle)' has no \(drawn.kind.plural)") }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
             throw RuleViolation.stage(
                 "the spot-check is drawn after the council closes the appraisal of '\(drawn.cycle)'")
@@ -40,7 +40,7 @@ extension CycleRules {
         guard let frameworkID = cycle.frameworkID(for: drawn.kind),
             let framework = state.framework(frameworkID)
         else {
-            throw RuleViolation.notFound("no framework for \(drawn.kind.rawValue)s")
+            throw RuleViolation.notFound("no framework for \(drawn.kind.plural)")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
         guard drawn.seed == hexString(seed) else {

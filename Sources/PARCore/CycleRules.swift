@@ -104,7 +104,7 @@ package struct CycleRules {
         guard let frameworkID = cycle.frameworkID(for: unit.kind),
             let framework = state.framework(frameworkID)
         else {
-            throw RuleViolation.notFound("cycle '\(cycleID)' has no framework for \(unit.kind.rawValue)s")
+            throw RuleViolation.notFound("cycle '\(cycleID)' has no framework for \(unit.kind.plural)")
         }
         return (cycle, unit, record, framework)
     }

@@ -27,7 +27,8 @@ extension Framework {
         }
         let kindText = try Self.string(json, "unitKind", at: "")
         guard let kind = UnitKind(rawValue: kindText) else {
-            throw FrameworkFormatError(path: "unitKind", reason: "must be department or district")
+            throw FrameworkFormatError(
+                path: "unitKind", reason: "must be one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let stated = json["stated"], let settingsValue = json["settings"],
             let criteria = json["criteria"]?.arrayValue

@@ -2,12 +2,58 @@ import Foundation
 import Ledger
 import LedgerFormat
 
-/// The kinds of unit a province scores, each on its own table and ranked separately.
+/// The kinds of unit a province scores, each on its own table and ranked in its own group.
+///
+/// A cycle declares the kinds it scores by naming a framework for each (`CycleOpened.frameworks`);
+/// which kinds a cycle may declare depends on its scheme and year (`isScored(inYear:scheme:)`).
 public enum UnitKind: String, Sendable, CaseIterable {
     /// Cơ quan chuyên môn thuộc UBND tỉnh (Bảng 1).
     case department
-    /// UBND huyện, thị xã, thành phố (Bảng 2).
+    /// UBND huyện, thị xã, thành phố (Bảng 2): dissolved on 1 July 2025.
     case district
+    /// UBND cấp xã: a commune, ward or special zone (xã, phường, đặc khu).
+    case commune
+    /// A provincial branch of a central agency (cơ quan ngành dọc cấp tỉnh).
+    case branch
+    /// A district's specialised office (phòng, ban chuyên môn thuộc UBND cấp huyện), scored by the
+    /// district's own cycle one level down: gone with the districts.
+    case office
+
+    /// The last year whose cycle can still score district-level units: the district administrations
+    /// were dissolved on 1 July 2025, so a cycle from 2025 scores communes and wards instead.
+    public static let lastYearOfDistricts = 2024
+
+    /// The kind in English messages, in the plural: "departments", "branches".
+    public var plural: String { self == .branch ? "branches" : "\(rawValue)s" }
+
+    /// Where the kind's group comes in results and documents: the order of the cases.
+    public var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// The heading of the kind's ranking group, as the province's documents print it.
+    public var groupName: String {
+        switch self {
+        case .department: "Sở, ban, ngành"
+        case .district: "UBND cấp huyện"
+        case .commune: "UBND cấp xã"
+        case .branch: "Cơ quan ngành dọc cấp tỉnh"
+        case .office: "Phòng, ban chuyên môn cấp huyện"
+        }
+    }
+
+    /// Why a cycle of `year` under `scheme` cannot score this kind, or nil when it can. Scheme 1 (the
+    /// 2019 Đề án) scores departments and districts only; the whole scheme scores every kind that
+    /// exists in the cycle's year.
+    public func problem(inYear year: Int, scheme: PAREvents.Scheme) -> String? {
+        switch scheme {
+        case .original where self == .department || self == .district: return nil
+        case .original:
+            return "scheme 1 scores departments and districts only; a cycle scoring \(plural) follows scheme 2"
+        case .whole where (self == .district || self == .office) && year > Self.lastYearOfDistricts:
+            return
+                "districts were dissolved on 1 July 2025: a cycle of \(year) has no \(plural); it scores communes and wards"
+        case .whole: return nil
+        }
+    }
 }
 
 /// How a criterion is scored: by the unit and the council, or by the sociological survey (ĐTXHH).

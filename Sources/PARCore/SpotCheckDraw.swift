@@ -41,7 +41,7 @@ extension ProvinceState {
         -> EventDraft
     {
         guard let cycle = cycle(cycleID), let framework = frameworks(of: cycle)[kind] else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)' with \(kind.rawValue)s")
+            throw RuleViolation.notFound("no cycle '\(cycleID)' with \(kind.plural)")
         }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
             throw RuleViolation.stage("the spot-check is drawn after the council closes the appraisal of '\(cycleID)'")

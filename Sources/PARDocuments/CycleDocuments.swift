@@ -29,7 +29,7 @@ extension ScoringLedger {
             let widths = [5, 36] + fields.map { _ in fieldWidth } + [9, 9, 11, 8]
             var table: [XLSXWorkbook.Row] = [
                 .init(.title, [.text(Self.annexTitle(status))], height: 42),
-                .init(.note, [.text("\(Self.groupName(kind)) — \(opened.name)")], height: 20),
+                .init(.note, [.text("\(kind.groupName) — \(opened.name)")], height: 20),
                 .init(.header, header.map(XLSXWorkbook.Value.text)),
             ]
             for (offset, row) in rows.enumerated() {
@@ -48,7 +48,7 @@ extension ScoringLedger {
             for line in try signatureBlock(status.record) { table.append(.init(.note, [.text(line)], height: 18)) }
             sheets.append(
                 XLSXWorkbook.Sheet(
-                    name: XLSXWorkbook.sheetName(Self.groupName(kind)), columnWidths: widths, rows: table,
+                    name: XLSXWorkbook.sheetName(kind.groupName), columnWidths: widths, rows: table,
                     frozenRows: 3, frozenColumns: 0, fitToWidth: 1))
         }
         return XLSXWorkbook(
@@ -171,7 +171,7 @@ extension ScoringLedger {
                     .note,
                     [
                         .text(
-                            "\(Self.groupName(kind)) — \(opened.name). Điểm được tính (thẩm định, phúc tra, điều tra xã hội học hoặc đính chính); KAD: không áp dụng."
+                            "\(kind.groupName) — \(opened.name). Điểm được tính (thẩm định, phúc tra, điều tra xã hội học hoặc đính chính); KAD: không áp dụng."
                         )
                     ], height: 20),
                 .init(.header, header.map(XLSXWorkbook.Value.text), height: 20),
@@ -193,7 +193,7 @@ extension ScoringLedger {
             table.append(.init(.note, [.text(Self.sourceNote(status))], height: 30))
             sheets.append(
                 XLSXWorkbook.Sheet(
-                    name: XLSXWorkbook.sheetName(Self.groupName(kind)), columnWidths: widths, rows: table,
+                    name: XLSXWorkbook.sheetName(kind.groupName), columnWidths: widths, rows: table,
                     frozenRows: 4, frozenColumns: 2, repeatedRows: 3...4, fitToWidth: nil))
         }
         return XLSXWorkbook(
@@ -208,13 +208,6 @@ extension ScoringLedger {
     /// them independent of the clock.
     private func documentStatus(_ cycleID: String) throws -> CycleStatus {
         try status(cycle: cycleID, now: Timestamp(millisecondsSinceEpoch: 0))
-    }
-
-    private static func groupName(_ kind: UnitKind) -> String {
-        switch kind {
-        case .department: "Sở, ban, ngành"
-        case .district: "UBND cấp huyện"
-        }
     }
 
     /// Who signed the approval of the results and for whom (cycles of scheme 2), as the decision's

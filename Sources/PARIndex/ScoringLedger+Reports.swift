@@ -41,7 +41,7 @@ extension ScoringLedger {
             let event = try ledger.event(at: draw.sequence),
             let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash)
         else {
-            throw RuleViolation.notFound("no spot-check of \(kind.rawValue)s has been drawn in '\(cycleID)'")
+            throw RuleViolation.notFound("no spot-check of \(kind.plural) has been drawn in '\(cycleID)'")
         }
         let payload = try PAREvents.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret),

@@ -35,7 +35,7 @@ enum Vietnamese {
     }
 
     static func kind(_ kind: String) -> String {
-        kind == UnitKind.district.rawValue ? "UBND cấp huyện" : "Sở, ban, ngành"
+        UnitKind(rawValue: kind)?.groupName ?? kind
     }
 
     /// How pages name a cycle: "Chỉ số CCHC năm 2019 (2019)".

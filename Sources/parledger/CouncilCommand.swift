@@ -60,7 +60,7 @@ struct CouncilCommand: ParsableCommand {
                     fields: Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) }), chair: chair)
                 _ = try signing.perform(assignment, on: try location.openScoring())
                 let described = fields.sorted { $0.key.rawValue < $1.key.rawValue }.map {
-                    "\($0.key.rawValue)s \($0.value.joined(separator: ", "))"
+                    "\($0.key.plural) \($0.value.joined(separator: ", "))"
                 }
                 print(
                     "Assigned \(member) to \(described.joined(separator: "; "))\(chair ? " as chair" : "") in \(cycle)")

@@ -17,7 +17,10 @@ struct CycleCommand: ParsableCommand {
             abstract: "Open a cycle from a JSON file: id, name, year, frameworks, units, deadline.",
             discussion: """
                 The file: {"cycle":"dien-bien-2019","name":"Chỉ số CCHC năm 2019","year":2019,
-                "frameworks":{"department":"<id>","district":"<id>"},
+                "frameworks":{"department":"<id>","district":"<id>"} (a framework per kind of unit
+                the cycle scores: department, district, commune, branch, office; scheme 1 scores
+                departments and districts, scheme 2 every kind of its year, districts and their
+                offices up to 2024),
                 "units":[{"id":"so-tai-chinh","name":"Sở Tài chính","kind":"department"}, …],
                 "selfAssessmentDeadline":"2020-01-14" (default: end of 14 January of the next year,
                 Vietnam time; \(ProvinceTime.grammar), a date meaning the end of that day in the

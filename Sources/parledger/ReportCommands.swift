@@ -83,7 +83,7 @@ struct RankingCommand: ParsableCommand {
     )
     @OptionGroup var location: LedgerLocation
     @Option(help: "The cycle id.") var cycle: String
-    @Option(help: "Only department or district.") var kind: UnitKind?
+    @Option(help: "Only one unit kind: department, district, commune, branch or office.") var kind: UnitKind?
     @Option(help: ArgumentHelp("Also write the ranking as CSV.", valueName: "file")) var csv: String?
     @OptionGroup var at: AtOption
     @Flag(help: "Print JSON.") var json = false

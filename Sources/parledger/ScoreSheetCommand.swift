@@ -55,7 +55,7 @@ extension ScoreCommand {
                     )
                 }
                 guard let framework = try scoring.frameworks(of: record)[member.kind] else {
-                    throw RuleViolation("cycle '\(cycle)' has no framework for \(member.kind.rawValue)s")
+                    throw RuleViolation("cycle '\(cycle)' has no framework for \(member.kind.plural)")
                 }
                 let table: SheetTable
                 do {

@@ -67,7 +67,7 @@ struct SpotCheckCommand: ParsableCommand {
         @OptionGroup var location: LedgerLocation
         @OptionGroup var signing: SigningOptions
         @Argument(help: "The cycle id.") var cycle: String
-        @Option(help: "department or district.") var kind: UnitKind
+        @Option(help: "The unit kind: department, district, commune, branch or office.") var kind: UnitKind
         @Option(help: ArgumentHelp("The secret file written by 'spotcheck commit'.", valueName: "file")) var secret:
             String
         @Option(name: .customLong("add"), help: "A unit the committee adds by name (repeatable).") var added: [String] =
@@ -146,7 +146,7 @@ struct SpotCheckCommand: ParsableCommand {
         )
         @OptionGroup var location: LedgerLocation
         @Argument(help: "The cycle id.") var cycle: String
-        @Option(help: "department or district.") var kind: UnitKind
+        @Option(help: "The unit kind: department, district, commune, branch or office.") var kind: UnitKind
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {

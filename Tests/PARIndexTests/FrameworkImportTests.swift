@@ -108,7 +108,10 @@ import Testing
     @Test func aMalformedFrameworkDocumentNamesThePath() throws {
         let json = try JSONParser.parse(
             #"{"format":"parledger-framework/1","name":"x","unitKind":"province","source":"s"}"#)
-        #expect(throws: FrameworkFormatError(path: "unitKind", reason: "must be department or district")) {
+        #expect(
+            throws: FrameworkFormatError(
+                path: "unitKind", reason: "must be one of department, district, commune, branch, office")
+        ) {
             try Framework(json: json)
         }
     }

@@ -1,5 +1,6 @@
 """Framework documents and their settings (FORMAT.md, Frameworks): the checks, and a registered framework's criteria."""
 
+from .kinds import UNIT_KINDS
 from .text import CODE, hundredths, is_blank, is_points, points_text
 from .verdicts import need
 
@@ -26,7 +27,7 @@ def check_framework(document):
     """The leaves of a valid framework document in its normal form; RuleBroken naming the defect."""
     exact_object(document, FRAMEWORK_MEMBERS, "the framework")
     need(document["format"] == "parledger-framework/1", "the framework's format must be parledger-framework/1")
-    need(document["unitKind"] in ("department", "district"), "unitKind must be department or district")
+    need(document["unitKind"] in UNIT_KINDS, f"unitKind must be one of {', '.join(UNIT_KINDS)}")
     nonempty(document["name"], "name")
     nonempty(document["source"], "source")
     exact_object(document["stated"], {"assessed", "survey"}, "stated")

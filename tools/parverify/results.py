@@ -3,6 +3,7 @@ classes, eligibility and rank, with exact integer arithmetic."""
 
 import sys
 
+from .kinds import UNIT_KINDS
 from .text import hundredths, points_text
 
 
@@ -11,7 +12,7 @@ class Results:
 
     def results(self, cycle_id):
         cycle, computed = self.cycles[cycle_id], []
-        for kind in ("department", "district"):
+        for kind in UNIT_KINDS:
             units = [u for u, info in cycle.units.items() if info["kind"] == kind]
             if not units:
                 continue
@@ -21,7 +22,7 @@ class Results:
             ranked = [totals[u] for u in units if u not in cycle.excluded]
             for unit, fields in rows:
                 computed.append(self.unit_result(cycle, unit, kind, fields, totals[unit], ranked, framework.settings))
-        computed.sort(key=lambda r: (r["kind"] != "department", r["rank"] if r["rank"] is not None else sys.maxsize, r["unit"]))
+        computed.sort(key=lambda r: (UNIT_KINDS.index(r["kind"]), r["rank"] if r["rank"] is not None else sys.maxsize, r["unit"]))
         return {"cycle": cycle_id, "units": computed}
 
     @staticmethod

@@ -61,7 +61,8 @@ public struct PayloadReader {
     public func raw(_ key: String) throws(RuleViolation) -> JSONValue { try required(key) { $0 } }
     public func kind(_ key: String) throws(RuleViolation) -> UnitKind {
         guard let kind = UnitKind(rawValue: try string(key)) else {
-            throw RuleViolation("\(type): '\(key)' is department or district")
+            throw RuleViolation(
+                "\(type): '\(key)' is one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return kind
     }

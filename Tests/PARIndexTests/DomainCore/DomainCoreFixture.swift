@@ -239,10 +239,10 @@ struct DomainCoreFixture {
     static func opening(
         cycle: String = cycle, units: [CycleUnit] = units, frameworks: [String: String]? = nil,
         deadline: String = deadline, previousCycle: String? = nil, publicationWindow: PAREvents.DateWindow? = nil,
-        scheme: Int? = nil
+        scheme: Int? = nil, year: Int = 2019
     ) -> PAREvents.CycleOpened {
         PAREvents.CycleOpened(
-            cycle: cycle, name: "Chỉ số CCHC năm 2019", year: 2019,
+            cycle: cycle, name: "Chỉ số CCHC năm \(year)", year: year,
             frameworks: frameworks ?? [
                 UnitKind.department.rawValue: departments.id, UnitKind.district.rawValue: districts.id,
             ],

@@ -1,6 +1,7 @@
 """The rules of opening a cycle: evidence, frameworks, the cycle and its council (FORMAT.md, Rules of the cycle)."""
 
 from ..frameworks import Framework, check_framework
+from ..kinds import UNIT_KINDS, kind_problem
 from ..strictjson import canonical, sha256
 from ..text import DEADLINE, display_name_problem, fold, is_blank, is_date, is_hex, is_slug, parse_time
 from ..verdicts import member, need
@@ -41,7 +42,7 @@ class OpeningRules(RuleState):
         for unit in units:
             need(isinstance(unit, dict), "'units' has the wrong type")
             member(unit, "id", str), member(unit, "name", str)
-            need(member(unit, "kind", str) in ("department", "district"), "a unit's kind is department or district")
+            need(member(unit, "kind", str) in UNIT_KINDS, f"a unit's kind is one of {', '.join(UNIT_KINDS)}")
         need(event["stream"] == f"cycle/{cycle_id}", f"CycleOpened belongs in the stream 'cycle/{cycle_id}'")
         need(is_slug(cycle_id), f"cycle id '{cycle_id}' is not a slug")
         need(cycle_id not in self.cycles, f"cycle '{cycle_id}' is already open")
@@ -58,6 +59,8 @@ class OpeningRules(RuleState):
             clash = names.get(fold(unit["name"]))
             need(clash is None, f"the name of unit '{unit['id']}' is confusable with the name of unit '{clash}'")
             names[fold(unit["name"])] = unit["id"]
+            problem = kind_problem(unit["kind"], year, scheme or 1)
+            need(problem is None, f"unit '{unit['id']}': {problem}")
             identifier = kinds.get(unit["kind"])
             need(identifier is not None, f"unit '{unit['id']}' is a {unit['kind']} but the cycle names no framework for that kind")
             need(identifier in self.frameworks, f"framework {identifier} is not registered")
@@ -75,7 +78,7 @@ class OpeningRules(RuleState):
     def check_fields(self, cycle, fields):
         """Each kind a kind the cycle scores, each list its framework's fields (top-level criteria), each at most once."""
         for kind in sorted(fields):
-            identifier = cycle.opened["frameworks"].get(kind) if kind in ("department", "district") else None
+            identifier = cycle.opened["frameworks"].get(kind) if kind in UNIT_KINDS else None
             need(identifier in self.frameworks, f"cycle '{cycle.opened['cycle']}' scores no {kind}s")
             known = [code for code, _ in self.frameworks[identifier].fields]
             codes = fields[kind]

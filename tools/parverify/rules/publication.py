@@ -1,5 +1,6 @@
 """The rules of the survey import and publication: survey scores, units left out of the ranking, the results published."""
 
+from ..kinds import UNIT_KINDS
 from ..strictjson import canonical, sha256
 from ..text import is_blank, is_date
 from ..verdicts import member, need
@@ -67,7 +68,7 @@ class PublicationRules(RuleState):
             missing.append(f"appraisal not sealed: {', '.join(unsealed)}")
         if cycle.closed is None:
             missing.append("the council has not closed the appraisal")
-        for kind in ("department", "district"):
+        for kind in UNIT_KINDS:
             if any(info["kind"] == kind for info in cycle.units.values()) and kind not in cycle.draws:
                 missing.append(f"the spot-check of {kind}s has not been drawn")
         if unchecked:

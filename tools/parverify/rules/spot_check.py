@@ -2,6 +2,7 @@
 
 import hashlib
 
+from ..kinds import UNIT_KINDS
 from ..strictjson import sha256
 from ..text import hundredths, is_blank, is_hex, points_text
 from ..verdicts import RuleBroken, member, need
@@ -22,7 +23,7 @@ class SpotCheckRules(RuleState):
 
     def on_SpotCheckDrawn(self, event, payload):
         cycle_id, kind = member(payload, "cycle", str), member(payload, "kind", str)
-        need(kind in ("department", "district"), "'kind' is department or district")
+        need(kind in UNIT_KINDS, f"'kind' is one of {', '.join(UNIT_KINDS)}")
         secret, seed = member(payload, "secret", str), member(payload, "seed", str)
         algorithm, size = member(payload, "algorithm", str), member(payload, "sampleSize", int)
         drawn, added = member(payload, "drawn", list), member(payload, "added", list)
