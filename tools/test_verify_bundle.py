@@ -681,6 +681,28 @@ class BundleTests(unittest.TestCase):
                                              "payload": {"id": identifier, "framework": off}}],
                            "the fields add up to 150, not the stated total 100")
 
+    def test_bonus_and_penalty_fields_stand_outside_the_maximum(self):
+        from parverify.frameworks import Framework, check_framework
+        from parverify.results import Results
+        bonus = {"code": "3", "title": "Điểm thưởng", "maxPoints": "5", "children": [
+            {"code": "3.1", "title": "Sáng kiến", "maxPoints": "5", "method": "assessed", "adjustment": "bonus"}]}
+        penalty = {"code": "4", "title": "Điểm trừ", "maxPoints": "4", "children": [
+            {"code": "4.1", "title": "Phản ánh đúng", "maxPoints": "2", "method": "assessed", "adjustment": "penalty"},
+            {"code": "4.2", "title": "Chậm báo cáo", "maxPoints": "2", "method": "assessed", "adjustment": "penalty"}]}
+        document = dict(FRAMEWORK, criteria=FRAMEWORK["criteria"] + [bonus, penalty])
+        framework = Framework(document, check_framework(document))
+        self.assertEqual(framework.adjustment, {"1": None, "2": None, "3": "bonus", "4": "penalty"})
+        fields = [("1", 5000, 6000), ("2", 3000, 4000), ("3", 250, 500), ("4", 150, 400)]
+        self.assertEqual(Results.total(fields, framework), 8100)
+        self.assertEqual(Results.total([("1", 100, 6000), ("4", 400, 400)], framework), 0)
+        mixed = dict(penalty, children=[penalty["children"][0], dict(penalty["children"][1], adjustment=None)])
+        mixed["children"][1].pop("adjustment")
+        with self.assertRaisesRegex(RuleBroken, "the leaves of a field are all bonus, all penalty or neither"):
+            check_framework(dict(FRAMEWORK, criteria=FRAMEWORK["criteria"] + [bonus, mixed]))
+        surveyed = dict(bonus, children=[dict(bonus["children"][0], method="survey")])
+        with self.assertRaisesRegex(RuleBroken, "a bonus criterion is a leaf scored by the unit and the council"):
+            check_framework(dict(FRAMEWORK, criteria=FRAMEWORK["criteria"] + [surveyed]))
+
 
 class TrustPolicyTests(unittest.TestCase):
     def setUp(self):

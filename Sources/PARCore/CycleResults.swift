@@ -1,12 +1,27 @@
 import Ledger
 public import LedgerFormat
 
-/// One field's result for a unit: points against the applicable maximum.
+/// One field's result for a unit: points against the applicable maximum; for a bonus or penalty
+/// field, the points it adds or takes away, up to its limit.
 public struct FieldResult: Sendable, Hashable {
     public let code: String
     public let title: String
     public let points: Points
     public let maxPoints: Points
+    public let adjustment: Adjustment?
+
+    /// The unit's points from its fields: the fields counted in the maximum, plus the bonus fields,
+    /// minus the penalty fields, never below 0.
+    public static func total(_ fields: [FieldResult]) -> Points {
+        let added = fields.filter { $0.adjustment != .penalty }.map(\.points).sum()
+        let taken = fields.filter { $0.adjustment == .penalty }.map(\.points).sum()
+        return added > taken ? Points(hundredths: added.hundredths - taken.hundredths) : .zero
+    }
+
+    /// The maximum the index divides by: the fields counted in it (bonus and penalty fields are not).
+    public static func maximum(_ fields: [FieldResult]) -> Points {
+        fields.filter { $0.adjustment == nil }.map(\.maxPoints).sum()
+    }
 }
 
 /// What the index means for commendations (DOMAIN.md, "Consequences").
@@ -66,9 +81,10 @@ public struct CycleResults: Sendable {
                         "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
                         "fields": .array(
                             result.fields.map { field in
-                                .object([
+                                payloadObject([
                                     "code": .string(field.code), "points": .string(field.points.description),
                                     "maxPoints": .string(field.maxPoints.description),
+                                    "adjustment": field.adjustment.map { .string($0.rawValue) },
                                 ])
                             }),
                         "eligibility": .object([
@@ -110,9 +126,11 @@ public struct CycleResults: Sendable {
                         maximum += leaf.maxPoints
                         points += score.effective(method: leaf.method ?? .assessed)?.value ?? .zero
                     }
-                    return FieldResult(code: field.code, title: field.title, points: points, maxPoints: maximum)
+                    return FieldResult(
+                        code: field.code, title: field.title, points: points, maxPoints: maximum,
+                        adjustment: field.fieldAdjustment)
                 }
-                unranked.append((unit, record, fields, fields.map(\.points).sum(), fields.map(\.maxPoints).sum()))
+                unranked.append((unit, record, fields, FieldResult.total(fields), FieldResult.maximum(fields)))
             }
             let ranked = unranked.filter { $0.1.excludedFromRanking == nil }.map { Share($0.3, of: $0.4) }
             for (unit, record, fields, points, maximum) in unranked {
@@ -140,7 +158,7 @@ public struct CycleResults: Sendable {
     package static func eligibility(index: Share, fields: [FieldResult], settings: ScoringSettings) -> Eligibility {
         var reasons: [String] = []
         let weakFields = fields.filter {
-            $0.maxPoints.hundredths > 0
+            $0.adjustment == nil && $0.maxPoints.hundredths > 0
                 && !Share($0.points, of: $0.maxPoints).isAtLeast(percent: settings.fieldMinimumPercent)
         }
         if !index.isAtLeast(percent: settings.provincialCommendationPercent) {

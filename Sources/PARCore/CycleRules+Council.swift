@@ -99,12 +99,20 @@ extension CycleRules {
     }
 
     /// Refuses points above the self-score where the framework lets the council only recognise or
-    /// lower (departments), unless the council rejected the unit's not-applicable claim.
+    /// lower (departments), unless the council rejected the unit's not-applicable claim; for a penalty
+    /// criterion the other way round (the council may not make the deduction smaller).
     package func checkCouncilMayGive(
         _ value: Points, to score: CriterionScore, of framework: Framework, _ unit: String, _ criterion: String
     ) throws {
         let selfPoints = score.selfScore?.value ?? .zero
-        if !framework.settings.appraisalMayRaise && value > selfPoints && score.notApplicableRejected == nil {
+        guard !framework.settings.appraisalMayRaise, score.notApplicableRejected == nil else { return }
+        if framework.criteriaByCode[criterion]?.adjustment == .penalty {
+            if value < selfPoints {
+                throw RuleViolation(
+                    "\(unit), criterion \(criterion): the council may only recognise or raise the deduction a department declared (\(selfPoints)), not lower it to \(value)"
+                )
+            }
+        } else if value > selfPoints {
             throw RuleViolation(
                 "\(unit), criterion \(criterion): the council may only recognise or lower a department's self-score (\(selfPoints)), not raise it to \(value)"
             )

@@ -89,6 +89,7 @@ extension Criterion {
         if let method { object["method"] = .string(method.rawValue) }
         if !children.isEmpty { object["children"] = .array(children.map(\.json)) }
         if let guidance { object["guidance"] = .string(guidance) }
+        if let adjustment { object["adjustment"] = .string(adjustment.rawValue) }
         return .object(object)
     }
 
@@ -99,6 +100,11 @@ extension Criterion {
         if methodText != nil && method == nil {
             throw FrameworkFormatError(path: "\(path).method", reason: "must be assessed or survey")
         }
+        let adjustmentText = json["adjustment"]?.stringValue
+        let adjustment = adjustmentText.flatMap(Adjustment.init(rawValue:))
+        if json["adjustment"] != nil && adjustment == nil {
+            throw FrameworkFormatError(path: "\(path).adjustment", reason: "must be bonus or penalty")
+        }
         let children = json["children"]?.arrayValue ?? []
         let guidance = try json["guidance"].map { (_) throws(FrameworkFormatError) in
             try Framework.string(json, "guidance", at: path)
@@ -108,7 +114,7 @@ extension Criterion {
             maxPoints: try Framework.points(json, "maxPoints", at: path), method: method,
             children: try children.enumerated().map { index, child throws(FrameworkFormatError) in
                 try Criterion(json: child, at: "\(path).children[\(index)]")
-            }, guidance: guidance
+            }, guidance: guidance, adjustment: adjustment
         )
     }
 }

@@ -62,6 +62,16 @@ public enum ScoringMethod: String, Sendable {
     case survey
 }
 
+/// Points a criterion adds beyond the table's maximum or takes away from the total (điểm thưởng,
+/// điểm trừ), as some provinces' tables have: scored like any assessed criterion, by the unit and
+/// the council, up to the criterion's own limit, but outside the maximum the index divides by.
+public enum Adjustment: String, Sendable {
+    /// Added to the unit's points; the maximum is unchanged.
+    case bonus
+    /// Taken from the unit's points (never below 0); the maximum is unchanged.
+    case penalty
+}
+
 /// One row of a scoring table: a field (lĩnh vực), criterion (tiêu chí) or sub-criterion.
 public struct Criterion: Sendable, Hashable {
     public let code: String
@@ -73,10 +83,12 @@ public struct Criterion: Sendable, Hashable {
     /// How the points are given, partial credit included (hướng dẫn chấm), as the province's table
     /// words it: shown to whoever scores or appraises the criterion; nil when the table gives none.
     public let guidance: String?
+    /// Set on the leaves of a bonus or penalty field (every leaf of such a field has the same).
+    public let adjustment: Adjustment?
 
     public init(
         code: String, title: String, maxPoints: Points, method: ScoringMethod?, children: [Criterion],
-        guidance: String? = nil
+        guidance: String? = nil, adjustment: Adjustment? = nil
     ) {
         self.code = code
         self.title = title.nfc
@@ -84,7 +96,11 @@ public struct Criterion: Sendable, Hashable {
         self.method = method
         self.children = children
         self.guidance = guidance?.nfc
+        self.adjustment = adjustment
     }
+
+    /// The adjustment of a field: the one its leaves share, nil for a field counted in the maximum.
+    public var fieldAdjustment: Adjustment? { allCriteria.first(where: \.isLeaf)?.adjustment }
 
     public var isLeaf: Bool { children.isEmpty }
 

@@ -6,13 +6,18 @@ public struct TableRow: Sendable, Hashable {
     public var maxPoints: Points
     public var isSurvey: Bool
     public var line: Int?
+    /// Whether the row is in a bonus or penalty field, outside the total the document states.
+    public var isAdjustment: Bool
 
-    public init(code: String, title: String, maxPoints: Points, isSurvey: Bool, line: Int?) {
+    public init(
+        code: String, title: String, maxPoints: Points, isSurvey: Bool, line: Int?, isAdjustment: Bool = false
+    ) {
         self.code = code
         self.title = title
         self.maxPoints = maxPoints
         self.isSurvey = isSurvey
         self.line = line
+        self.isAdjustment = isAdjustment
     }
 }
 
@@ -30,8 +35,8 @@ public struct FrameworkDefect: Sendable, Hashable, CustomStringConvertible {
 /// Checks a table row by row: well-formed, unique codes in order, every parent equal to the sum of
 /// its children, the survey mark only on leaves, and the fields adding up to the total the document
 /// states (100 in Điện Biên's tables, another total in other provinces': the index is always the
-/// points over the maximum), split between assessed and survey as it states. A table with any defect
-/// is refused.
+/// points over the maximum), split between assessed and survey as it states; bonus and penalty fields
+/// stand outside that total. A table with any defect is refused.
 public enum FrameworkValidator {
     public static func defects(
         in rows: [TableRow], printedTotal: Points? = nil, statedAssessed: Points, statedSurvey: Points
@@ -81,7 +86,7 @@ public enum FrameworkValidator {
                 report(row, "marked ĐTXHH (survey) but it has children; only leaves are scored by survey")
             }
         }
-        let fields = rows.filter { !$0.code.contains(".") }
+        let fields = rows.filter { !$0.code.contains(".") && !$0.isAdjustment }
         let fieldSum = fields.map(\.maxPoints).sum()
         let statedTotal = statedAssessed + statedSurvey
         if fieldSum != statedTotal {
@@ -96,7 +101,7 @@ public enum FrameworkValidator {
                     code: "total", line: nil,
                     problem: "printed total \(printedTotal) but the fields add up to \(fieldSum)"))
         }
-        let leaves = rows.filter { childrenByParent[$0.code] == nil }
+        let leaves = rows.filter { childrenByParent[$0.code] == nil && !$0.isAdjustment }
         let survey = leaves.filter(\.isSurvey).map(\.maxPoints).sum()
         let assessed = leaves.filter { !$0.isSurvey }.map(\.maxPoints).sum()
         if survey != statedSurvey || assessed != statedAssessed {
@@ -125,8 +130,12 @@ public enum FrameworkValidator {
 
     /// The rows of a framework, depth first, as `defects(in:)` reads them.
     public static func rows(of framework: Framework) -> [TableRow] {
-        framework.fields.flatMap(\.allCriteria).map {
-            TableRow(code: $0.code, title: $0.title, maxPoints: $0.maxPoints, isSurvey: $0.method == .survey, line: nil)
+        framework.fields.flatMap { field in
+            field.allCriteria.map {
+                TableRow(
+                    code: $0.code, title: $0.title, maxPoints: $0.maxPoints, isSurvey: $0.method == .survey, line: nil,
+                    isAdjustment: field.fieldAdjustment != nil)
+            }
         }
     }
 
@@ -160,12 +169,27 @@ public enum FrameworkValidator {
             if !criterion.isLeaf && criterion.method != nil {
                 found.append(FrameworkDefect(code: criterion.code, line: nil, problem: "only leaves have a method"))
             }
+            if let adjustment = criterion.adjustment, !criterion.isLeaf || criterion.method != .assessed {
+                found.append(
+                    FrameworkDefect(
+                        code: criterion.code, line: nil,
+                        problem:
+                            "a \(adjustment.rawValue) criterion is a leaf scored by the unit and the council (assessed)"
+                    ))
+            }
             for child in criterion.children where !child.code.hasPrefix(criterion.code + ".") {
                 found.append(
                     FrameworkDefect(
                         code: child.code, line: nil,
                         problem: "stands under \(criterion.code) but its code does not start with \(criterion.code)."))
             }
+        }
+        for field in framework.fields
+        where Set(field.allCriteria.filter(\.isLeaf).map { $0.adjustment?.rawValue ?? "" }).count > 1 {
+            found.append(
+                FrameworkDefect(
+                    code: field.code, line: nil,
+                    problem: "the leaves of a field are all bonus, all penalty or neither"))
         }
         if framework.settings.spotCheckPercent < Points(hundredths: 1_000)
             || framework.settings.spotCheckPercent > Points(hundredths: 10_000)

@@ -58,10 +58,11 @@ public struct RankingReport: Sendable {
                         "index": .string(result.indexText), "class": .string(result.className),
                         "fields": .array(
                             result.fields.map { field in
-                                .object([
+                                payloadObject([
                                     "code": .string(field.code), "title": .string(field.title),
                                     "points": .string(field.points.description),
                                     "maxPoints": .string(field.maxPoints.description),
+                                    "adjustment": field.adjustment.map { .string($0.rawValue) },
                                 ])
                             }),
                         "eligibility": .object([

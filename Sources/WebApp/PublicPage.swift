@@ -299,7 +299,7 @@ enum Charts {
             svg +=
                 "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(result.unit.name))</text>"
             var x = labelWidth
-            for (index, field) in result.fields.enumerated() {
+            for (index, field) in result.fields.enumerated() where field.adjustment != .penalty {
                 let length = Int(max(0, field.points.hundredths) * Int64(span) / scale)
                 svg +=
                     "<rect x=\"\(x)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(palette[index % palette.count])\">"

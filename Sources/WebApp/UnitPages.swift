@@ -162,7 +162,7 @@ struct UnitSheetPage: PageModel {
             sheet.record.stage == .submitted
             && service.refusal(of: WithdrawSelfAssessment(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil
         rows = SheetRow.rows(of: sheet)
-        totalMax = sheet.framework.fields.map(\.maxPoints).sum().description
+        totalMax = sheet.framework.fields.filter { $0.fieldAdjustment == nil }.map(\.maxPoints).sum().description
         published = try sheet.cycle.publication.map { publication in
             let report = try scoring.objectionsReport(cycle: cycleID)
             return UnitPublication(

@@ -135,7 +135,8 @@ private struct DemoTranscript {
     }
 
     private func printRankings(cycle: String) throws {
-        for kind in UnitKind.allCases {
+        let units = try scoring.cycle(cycle)?.opened.units ?? []
+        for kind in UnitKind.allCases where units.contains(where: { $0.kind == kind }) {
             print("\n$ parledger ranking --cycle \(cycle) --kind \(kind.rawValue)")
             print("rank\tindex %\tchange\tplaces\tclass\tunit")
             for row in try scoring.ranking(cycle: cycle, kind: kind).rows {

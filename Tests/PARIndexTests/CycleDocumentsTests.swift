@@ -19,7 +19,7 @@ import Testing
             try province.appraiseLowering(unit.id, count: (Int(unit.id.dropFirst()) ?? 1) - 1)
         }
         for unit in province.units { try province.surveyFully(unit.id) }
-        for kind in UnitKind.allCases {
+        for kind in [UnitKind.department, .district] {
             for unit in try province.draw(kind) {
                 try province.issue(
                     by: "ban-chi-dao", [province.spotCheck(unit, "1.2", "recognise"), province.concludeSpotCheck(unit)])

@@ -62,7 +62,7 @@ def check_settings(settings):
 
 def collect_rows(criterion, where, parent, rows):
     need(isinstance(criterion, dict), f"{where} must be an object")
-    allowed = {"code", "title", "maxPoints", "method", "children", "guidance"}
+    allowed = {"code", "title", "maxPoints", "method", "children", "guidance", "adjustment"}
     need({"code", "title", "maxPoints"} <= set(criterion) <= allowed, f"{where} has members other than {sorted(allowed)}")
     code = criterion["code"]
     need(isinstance(code, str) and CODE.fullmatch(code) and all(p[0] != "0" for p in code.split(".")),
@@ -78,8 +78,12 @@ def collect_rows(criterion, where, parent, rows):
         need(method in ("assessed", "survey"), f"{code}: a leaf needs a method (assessed or survey)")
     else:
         need(method is None, f"{code}: only leaves have a method")
+    adjustment = criterion.get("adjustment")
+    need(adjustment in (None, "bonus", "penalty"), f"{where}.adjustment must be bonus or penalty")
+    need(adjustment is None or (children is None and method == "assessed"),
+         f"{code}: a {adjustment} criterion is a leaf scored by the unit and the council (assessed)")
     need(parent is None or code.startswith(parent + "."), f"{code}: stands under {parent} but its code does not start with {parent}.")
-    row = {"code": code, "max": maximum, "method": method, "children": [], "parent": parent}
+    row = {"code": code, "max": maximum, "method": method, "children": [], "parent": parent, "adjustment": adjustment}
     rows.append(row)
     for index, child in enumerate(children or []):
         row["children"].append(len(rows))
@@ -98,10 +102,20 @@ def check_rows(rows, stated):
         if row["children"]:
             total = sum(rows[i]["max"] for i in row["children"])
             need(total == row["max"], f"{row['code']}: maximum {points_text(row['max'])} but its children add up to {points_text(total)}")
-    fields = sum(row["max"] for row in rows if row["parent"] is None)
+    field_of = {}
+    for row in rows:
+        field_of[row["code"]] = row["code"] if row["parent"] is None else field_of[row["parent"]]
+    adjustments = {}
+    for row in rows:
+        if not row["children"]:
+            adjustments.setdefault(field_of[row["code"]], set()).add(row["adjustment"])
+    for code, found in adjustments.items():
+        need(len(found) == 1, f"{code}: the leaves of a field are all bonus, all penalty or neither")
+    counted = {code for code, found in adjustments.items() if found == {None}}
+    fields = sum(row["max"] for row in rows if row["parent"] is None and row["code"] in counted)
     total = stated["assessed"] + stated["survey"]
     need(fields == total, f"the fields add up to {points_text(fields)}, not the stated total {points_text(total)}")
-    leaves = [row for row in rows if not row["children"]]
+    leaves = [row for row in rows if not row["children"] and field_of[row["code"]] in counted]
     survey = sum(row["max"] for row in leaves if row["method"] == "survey")
     assessed = sum(row["max"] for row in leaves if row["method"] == "assessed")
     need((assessed, survey) == (stated["assessed"], stated["survey"]),
@@ -128,6 +142,7 @@ class Framework:
         self.rows = rows
         self.leaves = [row for row in rows if not row["children"]]
         self.fields = [(row["code"], self.leaves_under(row)) for row in rows if row["parent"] is None]
+        self.adjustment = {code: leaves[0]["adjustment"] for code, leaves in self.fields}
 
     def leaves_under(self, row):
         if not row["children"]:

@@ -18,10 +18,11 @@ class Results:
                 continue
             framework = self.frameworks[cycle.opened["frameworks"][kind]]
             rows = [(unit, self.unit_fields(cycle, unit, framework)) for unit in units]
-            totals = {unit: (sum(f[1] for f in fields), sum(f[2] for f in fields)) for unit, fields in rows}
+            totals = {unit: (self.total(fields, framework), sum(m for c, _, m in fields if framework.adjustment[c] is None))
+                      for unit, fields in rows}
             ranked = [totals[u] for u in units if u not in cycle.excluded]
             for unit, fields in rows:
-                computed.append(self.unit_result(cycle, unit, kind, fields, totals[unit], ranked, framework.settings))
+                computed.append(self.unit_result(cycle, unit, kind, fields, totals[unit], ranked, framework))
         computed.sort(key=lambda r: (UNIT_KINDS.index(r["kind"]), r["rank"] if r["rank"] is not None else sys.maxsize, r["unit"]))
         return {"cycle": cycle_id, "units": computed}
 
@@ -45,18 +46,27 @@ class Results:
         return fields
 
     @staticmethod
-    def unit_result(cycle, unit, kind, fields, total, ranked, settings):
+    def total(fields, framework):
+        """The fields counted in the maximum, plus the bonus fields, minus the penalty fields, never below 0."""
+        signed = sum(-p if framework.adjustment[c] == "penalty" else p for c, p, _ in fields)
+        return max(signed, 0)
+
+    @staticmethod
+    def unit_result(cycle, unit, kind, fields, total, ranked, framework):
+        settings = framework.settings
         points, maximum = total
         excluded = cycle.excluded.get(unit)
         rank = None if excluded is not None else 1 + sum(1 for p, m in ranked if p * maximum > points * m)
         band = next((b["name"] for b in settings["classes"] if reaches(points, maximum, b["minimumPercent"])), settings["classes"][-1]["name"])
         provincial = reaches(points, maximum, settings["provincialCommendationPercent"]) and all(
-            reaches(p, m, settings["fieldMinimumPercent"]) for _, p, m in fields if m > 0)
+            reaches(p, m, settings["fieldMinimumPercent"]) for c, p, m in fields if m > 0 and framework.adjustment[c] is None)
         return {
             "unit": unit, "name": cycle.units[unit]["name"], "kind": kind, "points": points_text(points),
             "maxPoints": points_text(maximum), "index": percent_text(points, maximum, settings["publishedDecimals"]),
             "class": band, "rank": rank, "excludedFromRanking": excluded,
-            "fields": [{"code": c, "points": points_text(p), "maxPoints": points_text(m)} for c, p, m in fields],
+            "fields": [dict({"code": c, "points": points_text(p), "maxPoints": points_text(m)},
+                            **({"adjustment": framework.adjustment[c]} if framework.adjustment[c] else {}))
+                       for c, p, m in fields],
             "eligibility": {"provincialCommendation": provincial, "headExcellentRating": provincial,
                             "anyCommendation": reaches(points, maximum, settings["anyCommendationPercent"])},
         }

@@ -61,8 +61,7 @@ class AppraisalRules(RuleState):
         value = self.within(row, text, unit)
         score = self.applicable(cycle, unit, code)
         own = score.get("self", 0)
-        need(framework.settings["appraisal"] == "adjust" or value <= own or "rejected" in score,
-             f"{unit}, criterion {code}: the council may only recognise or lower the self-score {points_text(own)}")
+        self.council_may_give(framework, row, value, score, unit)
         self.check_cited(citations)
         need(value == own or not is_blank(reason), f"{unit}, criterion {code}: adjusting {points_text(own)} to {text} needs a reason")
         score["appraised"] = value

@@ -123,9 +123,7 @@ class CouncilBodyRules(RuleState):
              f"the voters attended meeting '{meeting}', each voting once")
         value = self.within(row, text, unit)
         score = self.applicable(cycle, unit, code)
-        own = score.get("self", 0)
-        need(framework.settings["appraisal"] == "adjust" or value <= own or "rejected" in score,
-             f"{unit}, criterion {code}: the council may only recognise or lower the self-score")
+        self.council_may_give(framework, row, value, score, unit)
         if len(in_favour) > len(against):
             score["appraised"] = value
         body["contests"][(unit, code)] = "decided"

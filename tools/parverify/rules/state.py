@@ -64,6 +64,20 @@ class RuleState:
         return row
 
     @staticmethod
+    def council_may_give(framework, row, value, score, unit):
+        """Where the council may only recognise or lower (appraisal `lower-only`), no higher self-score, and for a
+        penalty criterion no smaller deduction, unless it rejected the unit's not-applicable claim."""
+        own, code = score.get("self", 0), row["code"]
+        if framework.settings["appraisal"] == "adjust" or "rejected" in score:
+            return
+        if row["adjustment"] == "penalty":
+            need(value >= own, f"{unit}, criterion {code}: the council may only recognise or raise the deduction "
+                               f"{points_text(own)} the unit declared")
+        else:
+            need(value <= own, f"{unit}, criterion {code}: the council may only recognise or lower the self-score "
+                               f"{points_text(own)}")
+
+    @staticmethod
     def within(row, text, unit):
         """Points in canonical form, at most the leaf's maximum (FORMAT.md: Points; Within)."""
         need(is_points(text), f"{unit}, criterion {row['code']}: the points {text!r} are not written in their one canonical form")
