@@ -1479,7 +1479,8 @@ SCHEME_RULE_CASES = ("scheme-2-head-signs", "scheme-2-officer-submits", "scheme-
                      "scheme-2-vice-chair-not-delegated", "scheme-2-publication-other-decision",
                      "scheme-2-council-assigned-member-by-member", "scheme-2-meeting-without-quorum",
                      "scheme-2-seal-without-meeting", "scheme-2-reseal-citing-earlier-meeting", "scheme-2-districts-after-2025",
-                     "scheme-1-scores-a-commune", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
+                     "scheme-1-scores-a-commune", "reorganisation-recorded", "reorganisation-unknown-unit",
+                     "reorganisation-merged-unit-renamed", "council-member-holds-unit-role", "second-chair", "extension-reason-blank",
                      "exclusion-reason-blank", "correction-decision-blank", "suspension-reason-blank")
 
 
@@ -1493,7 +1494,7 @@ def scheme_rule_cases(corpus, G):
     g = Ledger(G, {}, None, G["manifest.json"].endswith(b"\n"))
     unit_stream = lambda unit: f"cycle/{CYCLE}/unit/{unit}"
 
-    def case(case_id, description, before, inserted):
+    def case(case_id, description, before, inserted, code="rule"):
         commands = g.commands_copy()
         at = g.index_of(before)
         template = commands[at - 1]
@@ -1513,7 +1514,10 @@ def scheme_rule_cases(corpus, G):
             added.append(command)
         commands[at:at] = added
         events, files, policy = forge_with_fresh_keys(g, G, commands)
-        corpus.add(case_id, description, files, 1, "rule", seq=g.first_seq(at + len(added) - 1, commands),
+        if code is None:
+            corpus.add(case_id, description, files, 0, None, trust="trust-policy.txt", extra={"trust-policy.txt": policy})
+            return
+        corpus.add(case_id, description, files, 1, code, seq=g.first_seq(at + len(added) - 1, commands),
                    trust="trust-policy.txt", extra={"trust-policy.txt": policy})
 
     def one(template, case_id, name, actor, stream, kind, payload):
@@ -1696,6 +1700,19 @@ def scheme_rule_cases(corpus, G):
          lambda c: c.types == ["CorrectionRecorded"],
          [("so-noi-vu", [(correction["stream"], "CorrectionRecorded",
                           {k: v for k, v in dict(correction["payload"], decision="   ").items() if k != "objection"})])])
+    reorganisation = lambda *changes: ("reorganisations", "UnitsReorganised", {
+        "decision": "Nghị quyết 1661/NQ-UBTVQH15", "date": "2025-07-01",
+        "changes": [{"change": c, "from": f, "to": t} for c, f, t in changes]})
+    publish = lambda c: c.types == ["ResultsPublished"]
+    case("reorganisation-recorded", "the secretariat records two districts merged into a new one and a department "
+         "renamed, by a cited resolution: verifies", publish,
+         [("so-noi-vu", [reorganisation(("merged", ["huyen-muong-cha", "huyen-muong-nhe"], ["huyen-muong-cha-nhe"]),
+                                        ("renamed", ["so-y-te"], ["so-y-te-moi"]))])], code=None)
+    case("reorganisation-unknown-unit", "a reorganisation dissolves 'huyen-khong-co', which no cycle scored", publish,
+         [("so-noi-vu", [reorganisation(("dissolved", ["huyen-khong-co"], []))])])
+    case("reorganisation-merged-unit-renamed", "huyen-muong-nhe, merged into another district, is then renamed",
+         publish, [("so-noi-vu", [reorganisation(("merged", ["huyen-muong-cha", "huyen-muong-nhe"], ["huyen-moi"]))]),
+                   ("so-noi-vu", [reorganisation(("renamed", ["huyen-muong-nhe"], ["huyen-muong-nhe-2"]))])])
     case("suspension-reason-blank", "the secretariat suspends an officer for the reason U+00A0 (blank)",
          lambda c: c.types == ["ResultsPublished"],
          [("so-noi-vu", [("actor/cb-so-y-te", "ActorSuspended", {"actor": "cb-so-y-te", "reason": "\u00a0"})])])

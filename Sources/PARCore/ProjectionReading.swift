@@ -31,4 +31,6 @@ public protocol ProjectionReading {
     func unitRecord(cycle: String, unit: String) throws -> UnitRecord?
     func explanations(cycle: String, unit: String) throws -> [ExplanationRecord]
     func objections(cycle: String) throws -> [ObjectionRecord]
+    /// The units across reorganisations.
+    func unitMap() throws -> UnitMap
 }

@@ -19,6 +19,8 @@ public struct ProvinceState: Sendable {
     public package(set) var cycles: [String: CycleState] = [:]
     /// Who held which role from which event to which, from the actor events.
     public package(set) var roles = RoleHistory()
+    /// The units across reorganisations, from the `UnitsReorganised` events.
+    public package(set) var map = UnitMap()
     /// The sequence number of the last event folded in (0 before the first).
     public package(set) var sequence: UInt64 = 0
     /// The hash of that event; the zero hash before the first.
@@ -119,6 +121,7 @@ public struct ProvinceState: Sendable {
         case explanation(String, String, String, ExplanationRecord?)
         case objection(String, String, ObjectionRecord?)
         case roles(String, [RoleHistory.Span]?)
+        case map(UnitMap)
     }
 
     /// Takes back every change `log` noted, newest first, and empties it.
@@ -146,6 +149,7 @@ public struct ProvinceState: Sendable {
                 cycles[cycle]?.units[unit]?.explanations[request] = old
             case .objection(let cycle, let objection, let old): cycles[cycle]?.objections[objection] = old
             case .roles(let actor, let old): roles.spans[actor] = old
+            case .map(let old): map = old
             }
         }
         log.entries.removeAll()
@@ -290,6 +294,8 @@ public enum StateChange: Sendable, Hashable {
 }
 
 extension ProvinceState: ProjectionReading {
+    public func unitMap() -> UnitMap { map }
+
     public func results(cycle cycleID: String) throws -> CycleResults {
         guard let cycle = cycle(cycleID.nfc) else {
             throw RuleViolation.notFound("no cycle '\(cycleID)' as of event \(sequence)")

@@ -9,8 +9,21 @@ public struct RankingReport: Sendable {
     public struct Change: Sendable, Hashable {
         /// Published index now minus published index then, in percentage points.
         public let indexPoints: Points
-        /// Places gained (positive) or lost; nil when the unit was not ranked in one of the cycles.
+        /// Places gained (positive) or lost; nil when the unit was not ranked in one of the cycles, or
+        /// continues several units of the previous cycle.
         public let places: Int?
+        /// The units of the previous cycle the unit is compared with, when they are not just itself
+        /// (it was renamed, split off or merged from them): their index is their points together over
+        /// their maxima together, as if they had been scored as one unit.
+        public let comparedWith: [String]?
+
+        func json(decimals: Int) -> JSONValue {
+            let compared: JSONValue? = comparedWith.map { .array($0.map(JSONValue.string)) }
+            return payloadObject([
+                "indexPoints": .string(indexPoints.formatted(decimals: decimals)),
+                "places": places.map { .integer(Int64($0)) } ?? .null, "comparedWith": compared,
+            ])
+        }
     }
 
     /// One unit's line.
@@ -25,19 +38,30 @@ public struct RankingReport: Sendable {
     /// Departments first, then by rank (unranked last), then by unit id.
     public let rows: [Row]
 
-    /// The ranking of `results`, of units of `kind` (all when nil), compared with `previous`.
-    public init(results: CycleResults, previous: CycleResults?, previousCycle: String?, kind: UnitKind?) {
+    /// The ranking of `results`, of units of `kind` (all when nil), compared with `previous`: each
+    /// unit with the units of the same kind it continues there, following `map` through reorganisations.
+    public init(
+        results: CycleResults, previous: CycleResults?, previousCycle: String?, kind: UnitKind?,
+        map: UnitMap = UnitMap()
+    ) {
         let before = Dictionary(uniqueKeysWithValues: (previous?.units ?? []).map { ($0.unit.id, $0) })
         cycle = results.cycle
         self.previousCycle = previousCycle
         rows = results.units.filter { kind == nil || $0.unit.kind == kind }.map { result in
-            guard let then = before[result.unit.id], then.unit.kind == result.unit.kind else {
-                return Row(result: result, change: nil)
-            }
-            let places = result.rank.flatMap { now in then.rank.map { $0 - now } }
+            let then = map.predecessors(of: result.unit.id, in: Set(before.keys)).compactMap { before[$0] }
+                .filter { $0.unit.kind == result.unit.kind }
+            guard let first = then.first else { return Row(result: result, change: nil) }
+            let index =
+                then.count == 1
+                ? first.publishedIndex
+                : Share(
+                    then.map(\.points).sum(), of: then.map(\.maxPoints).sum()
+                ).percent(decimals: result.publishedDecimals)
+            let places = then.count == 1 ? result.rank.flatMap { now in first.rank.map { $0 - now } } : nil
+            let comparedWith = then.map(\.unit.id) == [result.unit.id] ? nil : then.map(\.unit.id)
             return Row(
-                result: result, change: Change(indexPoints: result.publishedIndex - then.publishedIndex, places: places)
-            )
+                result: result,
+                change: Change(indexPoints: result.publishedIndex - index, places: places, comparedWith: comparedWith))
         }
     }
 
@@ -71,13 +95,7 @@ public struct RankingReport: Sendable {
                             "anyCommendation": .bool(result.eligibility.anyCommendation),
                             "reasons": .array(result.eligibility.reasons.map(JSONValue.string)),
                         ]),
-                        "change": row.change.map { change in
-                            .object([
-                                "indexPoints": .string(
-                                    change.indexPoints.formatted(decimals: result.publishedDecimals)),
-                                "places": change.places.map { .integer(Int64($0)) } ?? .null,
-                            ])
-                        } ?? .null,
+                        "change": row.change.map { $0.json(decimals: result.publishedDecimals) } ?? .null,
                     ])
                 }),
         ])
@@ -91,6 +109,7 @@ extension ProjectionReading {
         let previousID = record.opened.previousCycle
         let previous = try previousID.map { try results(cycle: $0) }
         return RankingReport(
-            results: try results(cycle: cycleID), previous: previous, previousCycle: previousID, kind: kind)
+            results: try results(cycle: cycleID), previous: previous, previousCycle: previousID, kind: kind,
+            map: try unitMap())
     }
 }

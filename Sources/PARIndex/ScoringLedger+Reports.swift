@@ -255,4 +255,13 @@ extension ScoringLedger {
     }
 }
 
-extension ScoringLedger: ProjectionReading {}
+extension ScoringLedger: ProjectionReading {
+    /// The units across reorganisations, from the stream of `UnitsReorganised` events.
+    public func unitMap() throws -> UnitMap {
+        var map = UnitMap()
+        for event in try ledger.events(inStream: PAREvents.UnitsReorganised.stream) {
+            map.note(try PAREvents.UnitsReorganised.decode(event), at: event.sequence)
+        }
+        return map
+    }
+}

@@ -170,7 +170,20 @@ extension ScoringLedger {
         }
         var state = try projector.loadState(sequence: target, hash: try hash(at: target, in: reader), in: reader)
         state.roles = try roleHistory(through: target, in: reader)
+        state.map = try unitMap(through: target, in: reader)
         return state
+    }
+
+    /// The map of units through event `target`, from its own stream: the projections do not keep it.
+    private func unitMap(through target: UInt64, in reader: ProjectionReader) throws -> UnitMap {
+        var map = UnitMap()
+        try ledger.forEachEvent(
+            inStreams: [PAREvents.UnitsReorganised.stream], orStreamsBeginningWith: [], after: 0, through: target,
+            in: reader
+        ) { event in
+            map.note(try PAREvents.UnitsReorganised.decode(event), at: event.sequence)
+        }
+        return map
     }
 
     /// Who held which role through event `target`, from the actor streams alone (a few events per

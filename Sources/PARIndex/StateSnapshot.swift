@@ -13,7 +13,8 @@ import PARCore
 /// - the header (`par-snapshots`): `PLSS`, a format byte, the sequence number (8 bytes) and hash (32)
 ///   of the last event folded in, every framework's canonical JSON, the keys of its evidence parts,
 ///   per cycle the id and the sequence of the last event that changed it, and, per actor, the roles
-///   it held (role, scope, the events that gave and took back each);
+///   it held (role, scope, the events that gave and took back each), and every change to the map of
+///   units (the event, the decision, its date, and the change's canonical JSON);
 /// - a cycle part (`par-snapshot-parts`, key `c` ‖ cycle ‖ 0 ‖ big-endian sequence): the cycle's record,
 ///   objections and units with their scores and explanation requests, as the cycle stood after that
 ///   event, so that a cycle no event changed since is shared by every later snapshot;
@@ -27,7 +28,7 @@ import PARCore
 /// recomputes both, and verifiers never read either.
 enum StateSnapshot {
     static let magic = Array("PLSS".utf8)
-    static let format: UInt8 = 3
+    static let format: UInt8 = 4
 
     /// What a header names.
     struct Header {
@@ -37,6 +38,7 @@ enum StateSnapshot {
         let evidenceParts: [[UInt8]]
         let cycles: [(id: String, changedAt: UInt64)]
         let roles: RoleHistory
+        let map: UnitMap
 
         func partKey(ofCycle cycle: (id: String, changedAt: UInt64)) -> [UInt8] {
             StateSnapshot.cyclePartKey(cycle.id, cycle.changedAt)
@@ -83,6 +85,14 @@ enum StateSnapshot {
                 appendInteger(span.from, to: &out)
                 appendInteger(span.until ?? 0, to: &out)
             }
+        }
+        appendInteger(UInt32(state.map.steps.count), to: &out)
+        for step in state.map.steps {
+            appendInteger(step.sequence, to: &out)
+            appendField(
+                CanonicalJSON.encode(
+                    PAREvents.UnitsReorganised(decision: step.decision, date: step.date, changes: [step.change]).json),
+                to: &out)
         }
         return sealed(out)
     }
@@ -162,10 +172,19 @@ enum StateSnapshot {
                         from: from, until: until == 0 ? nil : until)
                 }
             }
+            var map = UnitMap()
+            for _ in 0..<(try reader.integer(UInt32.self)) {
+                let sequence = try reader.integer(UInt64.self)
+                let payload = try JSONParser.parse(try reader.field())
+                map.note(
+                    try PAREvents.UnitsReorganised(
+                        payload: PayloadReader(payload, type: PAREvents.UnitsReorganised.type)),
+                    at: sequence)
+            }
             guard reader.isAtEnd else { return nil }
             return Header(
                 sequence: sequence, hash: hash, frameworks: frameworks, evidenceParts: evidence, cycles: cycles,
-                roles: roles)
+                roles: roles, map: map)
         } catch {
             return nil
         }
@@ -231,6 +250,7 @@ enum StateSnapshot {
             state.cycles[cycle.id] = decoded
         }
         state.roles = header.roles
+        state.map = header.map
         state.sequence = header.sequence
         state.lastHash = header.hash
         return state

@@ -26,7 +26,7 @@ struct ParLedger: AsyncParsableCommand {
             DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self,
             CycleCommand.self,
             ScoreCommand.self, AppraiseCommand.self, CouncilCommand.self, SpotCheckCommand.self, SurveyCommand.self,
-            ApproveCommand.self, PublishCommand.self,
+            ApproveCommand.self, PublishCommand.self, ReorganiseCommand.self,
             CorrectCommand.self, ObjectionCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self,
             EvidenceCommand.self, DocumentCommand.self,
             RebuildCommand.self,

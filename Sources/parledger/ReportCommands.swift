@@ -98,7 +98,7 @@ struct RankingCommand: ParsableCommand {
             }
             let header = [
                 "kind", "rank", "unit", "name", "points", "max", "index %", "class", "commendation",
-                "change (index points)", "change (places)",
+                "change (index points)", "change (places)", "compared with",
             ]
             let lines = report.rows.map { row -> [String] in
                 let result = row.result
@@ -114,6 +114,7 @@ struct RankingCommand: ParsableCommand {
                     result.unit.id, result.unit.name, result.points.description, result.maxPoints.description,
                     result.indexText,
                     result.className, commendation, indexChange, rankChange,
+                    row.change?.comparedWith?.joined(separator: " + ") ?? "",
                 ]
             }
             if let csv {

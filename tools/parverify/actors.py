@@ -24,7 +24,7 @@ _ONE_ROLE = dict(
     AppraisalReopened="council-member", AppraisalClosed="council-member",
     SpotCheckSeedCommitted="steering-committee", SpotCheckDrawn="steering-committee",
     SpotCheckScoreRecorded="steering-committee", SpotCheckConcluded="steering-committee",
-    SurveyScoresImported="survey-contractor",
+    SurveyScoresImported="survey-contractor", UnitsReorganised="secretariat",
 )
 EVIDENCE_ROLES = ("unit-officer", "council-member", "steering-committee", "secretariat")
 # Every PAR event type with the roles that may record it, the first named in refusals (FORMAT.md, Roles).

@@ -47,7 +47,7 @@ public enum PAREvents {
         SurveyScoresImported.self, EvidenceAdded.self, SelfAssessmentWithdrawn.self, ExplanationRequested.self,
         ExplanationGiven.self, ObjectionFiled.self, ObjectionAnswered.self, SigningDelegated.self,
         ResultsApproved.self, CouncilEstablished.self, CouncilMeetingHeld.self, AdjustmentContested.self,
-        CouncilVoteRecorded.self, CouncilReportSubmitted.self,
+        CouncilVoteRecorded.self, CouncilReportSubmitted.self, UnitsReorganised.self,
     ]
 
     /// Every PAR event type.

@@ -194,3 +194,36 @@ public struct AddEvidence: PAROperation {
         return []
     }
 }
+
+/// The secretariat records a reorganisation of the province's units by its decision.
+public struct ReorganiseUnits: PAROperation {
+    public static let name = "reorganise"
+    public let decision: String
+    /// When it takes effect, YYYY-MM-DD.
+    public let date: String
+    public let changes: [Change]
+
+    /// One change: `merged`, `renamed`, `split` or `dissolved`, from which unit ids to which.
+    public struct Change: Codable, Sendable {
+        public let change: String
+        public let from: [String]
+        public let to: [String]
+
+        public init(change: String, from: [String], to: [String]) {
+            (self.change, self.from, self.to) = (change, from, to)
+        }
+    }
+
+    public init(decision: String, date: String, changes: [Change]) {
+        (self.decision, self.date, self.changes) = (decision, date, changes)
+    }
+
+    public func events(_ context: OperationContext) throws -> [EventDraft] {
+        [
+            PAREvents.UnitsReorganised(
+                decision: decision, date: date,
+                changes: changes.map { PAREvents.UnitChange(change: $0.change, from: $0.from, to: $0.to) }
+            ).draft
+        ]
+    }
+}

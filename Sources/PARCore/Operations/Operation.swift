@@ -109,7 +109,7 @@ public enum PAROperations {
         ExtendDeadline.self, ExcludeFromRanking.self, PublishResults.self, RecordCorrection.self, FileObjection.self,
         AnswerObjection.self, GrantRole.self, RevokeRole.self, RevokeKey.self, RotateKey.self, SuspendActor.self,
         AddEvidence.self, DelegateSigning.self, ApproveResults.self, EstablishCouncil.self, RecordMeeting.self,
-        ContestAdjustment.self, RecordVote.self, SubmitCouncilReport.self,
+        ContestAdjustment.self, RecordVote.self, SubmitCouncilReport.self, ReorganiseUnits.self,
     ]
 
     package static let byName: [String: any PAROperation.Type] = Dictionary(

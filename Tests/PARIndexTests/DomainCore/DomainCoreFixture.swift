@@ -480,9 +480,11 @@ struct DomainCoreFingerprint: Equatable {
     let evidence: [String: [UInt8]]
     let cycles: [String: Cycle]
     let roles: RoleHistory
+    let map: UnitMap
 
     init(_ state: ProvinceState) {
         roles = state.roles
+        map = state.map
         sequence = state.sequence
         lastHash = state.lastHash
         frameworks = state.frameworks

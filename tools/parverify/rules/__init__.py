@@ -9,12 +9,13 @@ from .council_body import CouncilBodyRules
 from .objections import ObjectionRules
 from .opening import OpeningRules
 from .publication import PublicationRules
+from .reorganisation import ReorganisationRules
 from .self_assessment import SelfAssessmentRules
 from .spot_check import SpotCheckRules
 
 
 class Rules(OpeningRules, SelfAssessmentRules, AppraisalRules, CouncilBodyRules, SpotCheckRules, ApprovalRules,
-            PublicationRules, ObjectionRules, Results):
+            PublicationRules, ObjectionRules, ReorganisationRules, Results):
     """The PAR state the rules need, replayed event by event through EVENT_HANDLERS, and the results it gives;
     actor events go to the actors' records (parverify.actors.Actors)."""
 
@@ -81,4 +82,6 @@ EVENT_HANDLERS = {
     "CorrectionRecorded": Rules.on_CorrectionRecorded,
     "ObjectionFiled": Rules.on_ObjectionFiled,
     "ObjectionAnswered": Rules.on_ObjectionAnswered,
+    # the map of units
+    "UnitsReorganised": Rules.on_UnitsReorganised,
 }
