@@ -204,7 +204,9 @@ extension DashboardPage {
             ),
             ChecklistItem(
                 done: window.contains(today),
-                text: "Ngày quyết định công bố nằm trong khoảng \(window.from) – \(window.until)", window: true),
+                text:
+                    "Ngày quyết định công bố nằm trong khoảng \(Vietnamese.date(window.from)) – \(Vietnamese.date(window.until))",
+                window: true),
         ]
             + (record.opened.effectiveScheme == .whole
                 ? [

@@ -76,7 +76,13 @@ enum Vietnamese {
 
     /// Texts the library writes into marks on its own, in Vietnamese; any other text as it is.
     static func generated(_ text: String) -> String {
-        generatedTexts[text] ?? text
+        if let match = text.firstMatch(
+            of: #/^decided by the council's vote at meeting (\S+) \((\d+) for, (\d+) against\): /#)
+        {
+            return "Hội đồng biểu quyết tại phiên họp \(match.1) (\(match.2) tán thành, \(match.3) không tán thành): "
+                + text[match.range.upperBound...]
+        }
+        return generatedTexts[text] ?? text
     }
 
     /// Why a unit is not eligible for a commendation (CycleResults), in Vietnamese.
