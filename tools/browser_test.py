@@ -33,6 +33,14 @@ What it does, in order (the ledger is new, in a temporary directory):
     the ledger, the page's check counts its cosignature on the checkpoint, and a policy needing a
     second witness's fails it. The unit files an objection (kiến nghị), the secretariat
     answers it, and the public page shows both.
+ 8. A cycle of scheme 2 (the whole scheme) of two departments: the secretariat opens it and
+    establishes the council by decision in its page (chair, secretary, member, their fields, the
+    quorum); the officer saves the sheet and is shown that it waits for the head's signature, the
+    head signs the submission in his page; the chair appraises, a member contests the appraisal
+    with a reason; the council's secretary records a meeting (attendance, minutes uploaded) and the
+    vote on the contest; the chair seals citing the meeting and closes, then sends the council's
+    report; the province's chairman delegates the signature, the vice-chairman (refused before)
+    approves "KT. CHỦ TỊCH"; the secretariat publishes what was approved.
 
 Exit 0 on success, 1 on failure (with the step and what went wrong). Needs chromium, chromedriver
 and selenium 4; `--keep` keeps the temporary directory (ledger, keys, profiles, server log).
@@ -467,6 +475,16 @@ class Browser:
         check(re.fullmatch(r"[A-Za-z0-9+/]{43}=", key), f"the page's public key {key!r} is not 32 bytes in base64")
         return key
 
+    def log_in_with_key_file(self, path, label):
+        """Imports a key file from `parledger keygen` or `init` into this browser and logs in with it."""
+        self.open("/dang-nhap", "login", "dang-nhap")
+        self.el("#tep-khoa").send_keys(path)
+        self.fill("#ten-khoa", label)
+        self.click("#form-nhap-khoa button[type=submit]")
+        poll(lambda: self.driver.current_url.rstrip("/") == self.run.base, "the home page after importing the key")
+        self.ready()
+        self.shot("viec-cua-toi")
+
     def log_in_with_stored_key(self):
         self.open("/dang-nhap", "login", "dang-nhap-bang-khoa-da-luu")
         self.click("#danh-sach-khoa li button.primary")
@@ -515,13 +533,7 @@ def run_test(run):
 
     run.note("2. The secretariat logs in by importing its key file, registers the framework, opens the cycle")
     sec = run.browser("van-phong")
-    sec.open("/dang-nhap", "login", "dang-nhap")
-    sec.el("#tep-khoa").send_keys(secretariat_key)
-    sec.fill("#ten-khoa", "Khoá Sở Nội vụ")
-    sec.click("#form-nhap-khoa button[type=submit]")
-    poll(lambda: sec.driver.current_url.rstrip("/") == run.base, "the home page after importing the key")
-    sec.ready()
-    sec.shot("viec-cua-toi")
+    sec.log_in_with_key_file(secretariat_key, "Khoá Sở Nội vụ")
     sec.open("/van-phong", "secretariat", "van-phong")
     sec.el("#tep-bo-tieu-chi").send_keys(framework_file)
     sec.sign("#form-bo-tieu-chi button[type=submit]", dialog_shot="xac-nhan-dang-ky-bo-tieu-chi")
@@ -766,6 +778,7 @@ def run_test(run):
     sec.open("/", "home", "viec-cua-toi-sau-cong-bo")
     run.close("van-phong")
     explore(run)
+    whole_scheme(run, secretariat_key, other_keys["so-y-te"], today)
 
 
 def explore(run):
@@ -883,6 +896,224 @@ def explore(run):
     listed = pub.text("ul.objections")
     check("Sở Tài chính" in listed and "Không chấp nhận" in listed, f"the public page lists {listed!r}")
     run.close("cong-chung")
+
+
+# The people a cycle of scheme 2 adds, with keys from `parledger keygen`: actor id, name, role, scope.
+WHOLE_SCHEME_PEOPLE = [
+    ("tt-so-tai-chinh", "Phạm Quốc Hưng (Giám đốc Sở Tài chính)", "unit-head", "so-tai-chinh"),
+    ("tt-so-y-te", "Vũ Thị Lan (Giám đốc Sở Y tế)", "unit-head", "so-y-te"),
+    ("hd-thu-ky", "Đỗ Thu Trang (Thư ký Hội đồng)", "council-member", ""),
+    ("ubnd-chu-tich", "Mùa A Sơn (Chủ tịch UBND tỉnh)", "province-chair", ""),
+    ("ubnd-pho-chu-tich", "Lò Văn Muôn (Phó Chủ tịch UBND tỉnh)", "province-vice-chair", ""),
+    ("bcd-phuc-tra", "Tổ phúc tra của Ban Chỉ đạo", "steering-committee", ""),
+    ("xhh-quy-trinh-2", "Trung tâm điều tra xã hội học", "survey-contractor", ""),
+]
+WHOLE_CYCLE = "thu-nghiem-quy-trinh-2"
+WHOLE_UNITS = UNITS[:2]
+
+
+def whole_scheme(run, secretariat_key, y_te_officer_key, today):
+    """A cycle of scheme 2 through the pages of every person it adds (step 8 of the module's doc)."""
+    from selenium.webdriver.support.ui import Select
+    from web_client import WebClient
+    import hashlib
+
+    run.note("19. Scheme 2: the secretariat opens the cycle, enrols the people it adds and establishes the council")
+    framework_id = re.search(r"id ([0-9a-f]{64})", run.cli("framework", "validate", run.write(
+        "bo-tieu-chi-2.json", json.dumps(FRAMEWORK, ensure_ascii=False)))).group(1)
+    deadline = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)
+    cycle_file = run.write("ky-quy-trinh-2.json", json.dumps({
+        "cycle": WHOLE_CYCLE, "name": "Chỉ số CCHC thử nghiệm quy trình 2", "year": today.year - 1, "scheme": 2,
+        "frameworks": {"department": framework_id},
+        "units": [{"id": unit, "name": name, "kind": "department"} for unit, name in WHOLE_UNITS],
+        "selfAssessmentDeadline": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "publicationWindow": {"from": (today - datetime.timedelta(days=30)).isoformat(),
+                              "until": (today + datetime.timedelta(days=60)).isoformat()},
+    }, ensure_ascii=False))
+    sec = run.browser("van-phong")
+    sec.log_in_with_stored_key()
+    sec.open("/van-phong", "secretariat", "quy-trinh-2-mo-ky")
+    sec.el("#tep-ky").send_keys(cycle_file)
+    sec.sign("#form-mo-ky button[type=submit]")
+    secretariat_api = WebClient(run.base, secretariat_key)
+    keys = {}
+    for actor, name, role, scope in WHOLE_SCHEME_PEOPLE:
+        keys[actor] = os.path.join(run.work, "keys", f"{actor}.key")
+        run.cli("keygen", "--out", keys[actor])
+        public = open(keys[actor] + ".pub", encoding="utf-8").read().strip().splitlines()[-1].strip()
+        secretariat_api.command({"operation": "enrol", "actor": actor, "name": name, "role": role, "scope": scope,
+                                 "publicKey": public})
+    sec.open(f"/van-phong/{WHOLE_CYCLE}", "dashboard", "quy-trinh-2-thanh-lap-hoi-dong")
+    check(not sec.all("#form-phan-cong"), "a cycle of scheme 2 offers the member-by-member assignment")
+    sec.fill("#tl-qd", "25/QĐ-UBND")
+    for actor, position, fields in (("hd-chu-tich", "chair", "1, 2"), ("hd-thanh-vien", "member", "1"),
+                                    ("hd-thu-ky", "secretary", "")):
+        row = sec.el(f"#ghe-hoi-dong tr[data-actor='{actor}']")
+        Select(sec.el(".position", within=row)).select_by_value(position)
+        sec.fill(".fields", fields, within=row)
+    sec.shot("quy-trinh-2-dien-quyet-dinh")
+    sec.sign("#form-thanh-lap-hoi-dong button[type=submit]")
+    composition = sec.text("#thanh-phan-hoi-dong")
+    for line in ("Lê Minh Châu (Chủ tịch Hội đồng) Chủ tịch Hội đồng Sở, ban, ngành: 1, 2",
+                 "Đỗ Thu Trang (Thư ký Hội đồng) Thư ký Hội đồng —", "Trần Văn Bình (Hội đồng) Thành viên"):
+        check(line in composition, f"the council's composition lacks {line!r}: {composition!r}")
+    check("25/QĐ-UBND" in sec.text("#hoi-dong ~ .facts, #hoi-dong + .facts"), "the decision is not shown")
+    sec.shot("quy-trinh-2-hoi-dong-da-thanh-lap")
+    run.close("van-phong")
+    steering = WebClient(run.base, keys["bcd-phuc-tra"])
+    secret = os.urandom(32)
+    steering.command({"operation": "commit-spot-check", "cycle": WHOLE_CYCLE,
+                      "commitment": hashlib.sha256(secret).hexdigest()})
+
+    run.note("20. Scheme 2: the officer saves the sheet and waits for the head, who signs the submission")
+    sheet = f"/don-vi/{WHOLE_CYCLE}/{MAIN_UNIT}"
+    cb = run.browser("can-bo")
+    cb.log_in_with_stored_key()
+    cb.open(sheet, "unit", "quy-trinh-2-bang-trong")
+    for code, points in (("1.1", "18"), ("1.2", "16"), ("2.1", "15"), ("2.2", "12,5")):
+        escaped = code.replace(".", "\\.")
+        cb.fill(f"#diem-{escaped}", points)
+        cb.fill(f"#giai-trinh-{escaped}", f"Tự chấm tiêu chí {code} theo báo cáo năm")
+    check(not cb.all("#nop-bang"), "the officer is offered the submission the head signs in scheme 2")
+    cb.sign("#luu-nhap")
+    waiting = cb.text("#cho-thu-truong-ky")
+    check("chờ thủ trưởng ký" in waiting and "Phạm Quốc Hưng" in waiting, f"the officer is not told to wait: {waiting!r}")
+    cb.shot("quy-trinh-2-cho-thu-truong-ky")
+    run.close("can-bo")
+    y_te = [{"criterion": code, "points": value, "explanation": f"Tự chấm tiêu chí {code}"} for code, value in (("1.1", "15"), ("1.2", "15"), ("2.1", "14"),
+                                                                      ("2.2", "10"))]
+    WebClient(run.base, y_te_officer_key).command({"operation": "self-assessment", "cycle": WHOLE_CYCLE,
+                                                    "unit": "so-y-te", "rows": y_te, "submit": False})
+    WebClient(run.base, keys["tt-so-y-te"]).command({"operation": "self-assessment", "cycle": WHOLE_CYCLE,
+                                                     "unit": "so-y-te", "rows": [], "submit": True})
+    tt = run.browser("thu-truong")
+    tt.log_in_with_key_file(keys["tt-so-tai-chinh"], "Khoá Giám đốc Sở Tài chính")
+    check(any("Ký nộp bản tự đánh giá của Sở Tài chính" in item.text for item in tt.all(".tasks li")),
+          "the head's home page does not offer the signature of the submission")
+    tt.open(sheet, "unit", "quy-trinh-2-thu-truong-xem-bang")
+    check(not tt.all("#luu-nhap") and tt.el("#diem-1\\.1").get_attribute("disabled"), "the head may edit the scores")
+    tt.sign("#thu-truong-nop", dialog_shot="quy-trinh-2-thu-truong-xac-nhan")
+    check(tt.el("#trang-thai").get_attribute("data-stage") == "submitted", "the head's signature did not submit the sheet")
+    check(tt.all("#form-rut-lai"), "the head is not offered the withdrawal")
+    tt.shot("quy-trinh-2-thu-truong-da-nop")
+    run.close("thu-truong")
+
+    run.note("21. Scheme 2: the chair appraises, a member contests the appraisal with a reason")
+    appraise = f"/hoi-dong/{WHOLE_CYCLE}/{MAIN_UNIT}"
+    ct = run.browser("chu-tich")
+    ct.log_in_with_stored_key()
+    ct.open(appraise, "appraise", "quy-trinh-2-chu-tich-tham-dinh")
+    ct.fill("#td-1\\.1", "14")
+    ct.fill("#ld-1\\.1", "Kế hoạch thiếu lộ trình thực hiện")
+    ct.sign("tr[data-criterion='1.1'] .form-tham-dinh button[type=submit]")
+    tv = run.browser("thanh-vien")
+    tv.log_in_with_stored_key()
+    tv.open(appraise, "appraise", "quy-trinh-2-thanh-vien-xem")
+    tv.fill("#dn-1\\.1", "Kế hoạch đã có lộ trình ở phụ lục kèm theo")
+    tv.sign("tr[data-criterion='1.1'] .form-de-nghi button[type=submit]")
+    state = tv.text("tr[data-criterion='1.1'] .contest-state")
+    check("Trần Văn Bình" in state and "đang chờ Hội đồng biểu quyết" in state, f"the contest shows {state!r}")
+    tv.shot("quy-trinh-2-da-de-nghi")
+    run.close("thanh-vien")
+
+    run.note("22. Scheme 2: the council's secretary records the meeting and the vote")
+    tk = run.browser("thu-ky")
+    tk.log_in_with_key_file(keys["hd-thu-ky"], "Khoá Thư ký Hội đồng")
+    tk.open(f"/hoi-dong/{WHOLE_CYCLE}", "council", "quy-trinh-2-thu-ky")
+    tk.fill("#ph-ma", "phien-1")
+    tk.set_value("#ph-ngay", today.isoformat())
+    for box in tk.all("#form-phien-hop .attendee"):
+        box.click()
+    tk.el("#ph-bien-ban").send_keys(run.write("bien-ban-phien-1.pdf", pdf_bytes("Bien ban hop Hoi dong tham dinh")))
+    tk.sign("#form-phien-hop button[type=submit]")
+    meeting = tk.text(".meetings li")
+    check(f"ngày {today.strftime('%d/%m/%Y')}: 3/3 thành viên dự" in meeting and "Đỗ Thu Trang" in meeting,
+          f"the meeting shows {meeting!r}")
+    vote = tk.el(".form-bieu-quyet")
+    tk.fill(".points", "16", within=vote)
+    for actor, choice in (("hd-thanh-vien", "for"), ("hd-thu-ky", "for"), ("hd-chu-tich", "against")):
+        tk.el(f"tr[data-actor='{actor}'] input[value='{choice}']", within=vote).click()
+    outcome = tk.text(".vote-outcome")
+    check(outcome == "Kết quả: thông qua (2 tán thành, 1 không tán thành); điểm thẩm định thành 16.",
+          f"the vote's outcome reads {outcome!r}")
+    tk.shot("quy-trinh-2-bieu-quyet")
+    tk.sign(".form-bieu-quyet button[type=submit]")
+    check("Hội đồng biểu quyết thông qua điểm đề xuất" in tk.text(".contests"), "the vote's outcome is not listed")
+    tk.shot("quy-trinh-2-da-bieu-quyet")
+    run.close("thu-ky")
+
+    run.note("23. Scheme 2: the chair seals citing the meeting, closes, and sends the council's report")
+    for unit, _ in WHOLE_UNITS:
+        ct.open(f"/hoi-dong/{WHOLE_CYCLE}/{unit}", "appraise", f"quy-trinh-2-ket-thuc-{unit}")
+        check(Select(ct.el("#phien-ket-thuc")).first_selected_option.get_attribute("value") == "phien-1",
+              "the seal does not offer the recorded meeting")
+        ct.sign("#ket-thuc-tham-dinh")
+        check(ct.el("#trang-thai").get_attribute("data-stage") == "appraised", f"{unit} is not sealed")
+        if unit == MAIN_UNIT:
+            appraised = ct.text("tr[data-criterion='1.1'] .appraised")
+            check(appraised.startswith("Đã thẩm định: 16 —"), f"the vote's points are not the appraisal: {appraised!r}")
+    ct.open(f"/hoi-dong/{WHOLE_CYCLE}", "council", "quy-trinh-2-khep-lai")
+    ct.sign("#khep-lai-ky")
+    ct.el("#bc-tep").send_keys(run.write("bao-cao-tham-dinh.pdf", pdf_bytes("Bao cao ket qua tham dinh")))
+    ct.sign("#form-bao-cao button[type=submit]")
+    check("bao-cao-tham-dinh.pdf" in ct.text("#bao-cao-hoi-dong"), "the council's report is not shown as sent")
+    ct.shot("quy-trinh-2-da-gui-bao-cao")
+    run.close("chu-tich")
+    steering.command({"operation": "draw-spot-check", "cycle": WHOLE_CYCLE, "kind": "department",
+                      "secret": secret.hex(), "added": []})
+    for progress in steering.get(f"/api/cycles/{WHOLE_CYCLE}")["units"]:
+        if progress["spotChecked"]:
+            steering.command({"operation": "conclude-spot-check", "cycle": WHOLE_CYCLE, "unit": progress["id"]})
+    WebClient(run.base, keys["xhh-quy-trinh-2"]).command({
+        "operation": "import-survey", "cycle": WHOLE_CYCLE,
+        "csv": "unit,criterion,points\nso-tai-chinh,3.1,21\nso-y-te,3.1,19\n"})
+
+    run.note("24. Scheme 2: the vice-chairman may not approve until the chairman delegates; then he approves")
+    pct = run.browser("pho-chu-tich-ubnd")
+    pct.log_in_with_key_file(keys["ubnd-pho-chu-tich"], "Khoá Phó Chủ tịch UBND tỉnh")
+    pct.open(f"/phe-duyet/{WHOLE_CYCLE}", "approval", "quy-trinh-2-pho-chu-tich-chua-duoc-giao")
+    check(not pct.all("#form-phe-duyet") and "chưa được Chủ tịch UBND tỉnh giao ký thay" in pct.text("#ky-phe-duyet ~ p"),
+          "the vice-chairman without a delegation is offered the approval")
+    cht = run.browser("chu-tich-ubnd")
+    cht.log_in_with_key_file(keys["ubnd-chu-tich"], "Khoá Chủ tịch UBND tỉnh")
+    cht.open(f"/phe-duyet/{WHOLE_CYCLE}", "approval", "quy-trinh-2-chu-tich-ubnd")
+    check(cht.text("#form-phe-duyet .signature-block").startswith("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nMùa A Sơn"),
+          f"the chairman's signature block reads {cht.text('#form-phe-duyet .signature-block')!r}")
+    Select(cht.el("#gk-nguoi")).select_by_value("ubnd-pho-chu-tich")
+    cht.fill("#gk-so", "15/QĐ-UBND")
+    cht.sign("#form-giao-ky button[type=submit]")
+    check("Lò Văn Muôn (Phó Chủ tịch UBND tỉnh) được Mùa A Sơn (Chủ tịch UBND tỉnh) giao ký thay theo Quyết định 15/QĐ-UBND"
+          in cht.text("#giao-ky-thay + ul"), f"the delegation reads {cht.text('#giao-ky-thay + ul')!r}")
+    cht.shot("quy-trinh-2-da-giao-ky-thay")
+    run.close("chu-tich-ubnd")
+    pct.open(f"/phe-duyet/{WHOLE_CYCLE}", "approval", "quy-trinh-2-pho-chu-tich-phe-duyet")
+    block = pct.text("#form-phe-duyet .signature-block")
+    check(block.startswith("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLò Văn Muôn") and "15/QĐ-UBND" in block,
+          f"the vice-chairman's signature block reads {block!r}")
+    results_hash = pct.text("#ma-bam-ket-qua")
+    check(re.fullmatch(r"[0-9a-f]{64}", results_hash), f"the page shows the results hash {results_hash!r}")
+    pct.fill("#pd-so", "640/QĐ-UBND")
+    pct.set_value("#pd-ngay", today.isoformat())
+    pct.sign("#form-phe-duyet button[type=submit]", dialog_shot="quy-trinh-2-xac-nhan-phe-duyet")
+    check("640/QĐ-UBND" in pct.text("#da-phe-duyet + p") and "KT. CHỦ TỊCH" in pct.text("#da-phe-duyet ~ .signature-block"),
+          "the approval is not shown")
+    pct.shot("quy-trinh-2-da-phe-duyet")
+    run.close("pho-chu-tich-ubnd")
+
+    run.note("25. Scheme 2: the secretariat publishes what the province approved")
+    sec = run.browser("van-phong")
+    sec.log_in_with_stored_key()
+    sec.open(f"/van-phong/{WHOLE_CYCLE}", "dashboard", "quy-trinh-2-truoc-cong-bo")
+    check(results_hash in sec.text("#phe-duyet-cong-bo") and "KT. CHỦ TỊCH" in sec.text("#phe-duyet-cong-bo"),
+          "the publication does not show the approval it must match")
+    check(sec.el("#cb-so").get_attribute("value") == "640/QĐ-UBND", "the publication does not cite the approval")
+    todo = [item.text for item in sec.all("#dieu-kien-cong-bo li")
+            if "done" not in (item.get_attribute("class") or "").split()]
+    check(not todo, f"the publication checklist is not all done: {todo}")
+    sec.sign("#form-cong-bo button[type=submit]")
+    check("Quyết định 640/QĐ-UBND" in sec.text("#cong-bo + p"), "the dashboard does not show the publication")
+    sec.shot("quy-trinh-2-da-cong-bo")
+    run.close("van-phong")
 
 
 def main():

@@ -24,11 +24,16 @@ extension HomePage {
                 switch Role(rawValue: grant.role) {
                 case .unitOfficer, .unitHead:
                     if let scope = grant.scope, let unit = record.unit(scope) {
+                        let task = grant.role == Role.unitHead.rawValue ? "Ký nộp bản tự đánh giá" : "Tự đánh giá"
                         tasks.append(
-                            TaskLink(href: "/don-vi/\(id)/\(scope)", text: "Tự đánh giá của \(unit.name) — \(label)"))
+                            TaskLink(href: "/don-vi/\(id)/\(scope)", text: "\(task) của \(unit.name) — \(label)"))
                     }
-                case .councilMember where record.council[viewer.actor.id] != nil:
+                case .councilMember
+                where record.council[viewer.actor.id] != nil || record.councilBody?.seat(of: viewer.actor.id) != nil:
                     tasks.append(TaskLink(href: "/hoi-dong/\(id)", text: "Thẩm định — \(label)"))
+                case .provinceChair where record.opened.effectiveScheme == .whole,
+                    .provinceViceChair where record.opened.effectiveScheme == .whole:
+                    tasks.append(TaskLink(href: "/phe-duyet/\(id)", text: "Phê duyệt kết quả — \(label)"))
                 case .steeringCommittee:
                     tasks.append(TaskLink(href: "/ban-chi-dao/\(id)", text: "Bốc thăm và phúc tra — \(label)"))
                 case .surveyContractor:
@@ -46,13 +51,19 @@ extension HomePage {
 }
 
 /// A council member's queue (`council.mustache`): the units with criteria in their fields, and for the
-/// chair the close of the cycle's appraisal.
+/// chair the close of the cycle's appraisal. In a cycle of scheme 2 also the council as a body: for its
+/// secretary the record of meetings and votes, for its chair the report to the province.
 struct CouncilQueuePage: PageModel {
     let cycle: String
     let cycleName: String
     let units: [QueuedUnit]
     let chair: Bool
     let closed: Bool
+    var councilBody: CouncilBodyView?
+    var secretary = false
+    var votes: [VoteForm] = []
+    /// The chair may send the council's report: the appraisal is closed and no report was sent.
+    var mayReport = false
 }
 
 /// A unit in a council member's queue, with the member's fields in it.
@@ -77,6 +88,18 @@ extension CouncilQueuePage {
         self.init(
             cycle: record.opened.cycle, cycleName: Vietnamese.cycleName(record), units: units, chair: chair,
             closed: record.appraisalClosed != nil)
+    }
+
+    /// What a cycle of scheme 2 adds for a `secretary` or the chair: the council, the contests awaiting
+    /// a vote and the report.
+    mutating func addWholeScheme(_ record: CycleRecord, secretary: Bool, names: ActorNames, scoring: ScoringLedger)
+        throws
+    {
+        guard let body = CouncilBodyView(of: record, names: names) else { return }
+        councilBody = body
+        self.secretary = secretary
+        votes = secretary ? try VoteForm.awaiting(in: record, names: names, scoring: scoring) : []
+        mayReport = chair && closed && body.report == nil
     }
 }
 

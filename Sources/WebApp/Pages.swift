@@ -24,6 +24,7 @@ struct Pages {
         router.get("van-phong") { _, context in try secretariat(context) }
         router.get("van-phong/:cycle") { _, context in try dashboard(context) }
         router.get("ket-qua/:cycle") { _, context in try ranking(context) }
+        router.get("phe-duyet/:cycle") { _, context in try approval(context) }
     }
 
     // MARK: Who is asking
@@ -85,14 +86,20 @@ struct Pages {
         return UnitInCycle(cycle: record, unit: member, framework: framework, scores: scores, record: unitRecord)
     }
 
-    /// The viewer's seat on the council of `record`: chair or not, and their fields for each kind of unit.
-    func councilSeat(of viewer: Viewer, in record: CycleRecord) throws -> (chair: Bool, fields: [String: [String]]) {
+    /// The viewer's seat on the council of `record`: chair, secretary (scheme 2) or member, and their
+    /// fields for each kind of unit.
+    func councilSeat(of viewer: Viewer, in record: CycleRecord) throws -> (
+        chair: Bool, secretary: Bool, fields: [String: [String]]
+    ) {
+        if let seat = record.councilBody?.seat(of: viewer.actor.id) {
+            return (seat.position == "chair", seat.position == "secretary", seat.fields)
+        }
         guard let assignment = record.council[viewer.actor.id] else {
             throw WebError(
                 status: .forbidden, kind: "forbidden",
                 message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
         }
-        return (assignment.chair, assignment.fields)
+        return (assignment.chair, false, assignment.fields)
     }
 
     // MARK: Everyone
@@ -121,7 +128,9 @@ struct Pages {
     func unitSheet(_ context: WebContext) throws -> Response {
         let sheet = try unitInCycle(context)
         let viewer = try viewer(context, needs: .unitOfficer, scope: sheet.unit.id, or: .unitHead)
-        let model = try UnitSheetPage(sheet, for: viewer.actor.id, scoring: scoring)
+        let model = try UnitSheetPage(
+            sheet, for: viewer.actor.id, officer: viewer.holds(.unitOfficer, scope: sheet.unit.id),
+            names: ActorNames(try scoring.ledger.allActors()), scoring: scoring)
         return page("unit", viewer: viewer, title: "Tự đánh giá — \(sheet.unit.name)", model)
     }
 
@@ -132,9 +141,10 @@ struct Pages {
         let viewer = try viewer(context, needs: .councilMember)
         let seat = try councilSeat(of: viewer, in: record)
         let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
-        return page(
-            "council", viewer: viewer, title: "Hàng chờ thẩm định",
-            CouncilQueuePage(record, status: status, chair: seat.chair, fields: seat.fields))
+        var model = CouncilQueuePage(record, status: status, chair: seat.chair, fields: seat.fields)
+        try model.addWholeScheme(
+            record, secretary: seat.secretary, names: ActorNames(try scoring.ledger.allActors()), scoring: scoring)
+        return page("council", viewer: viewer, title: "Hàng chờ thẩm định", model)
     }
 
     func councilUnit(_ context: WebContext) throws -> Response {
@@ -142,9 +152,9 @@ struct Pages {
         let viewer = try viewer(context, needs: .councilMember)
         let seat = try councilSeat(of: viewer, in: sheet.cycle)
         let fields = Set(seat.fields[sheet.unit.kind.rawValue] ?? [])
-        return page(
-            "appraise", viewer: viewer, title: "Thẩm định — \(sheet.unit.name)",
-            AppraisalPage(sheet, chair: seat.chair, fields: fields))
+        var model = AppraisalPage(sheet, chair: seat.chair, fields: fields)
+        model.addWholeScheme(sheet, names: ActorNames(try scoring.ledger.allActors()))
+        return page("appraise", viewer: viewer, title: "Thẩm định — \(sheet.unit.name)", model)
     }
 
     // MARK: Steering committee
@@ -185,10 +195,38 @@ struct Pages {
         let record = try cycle(context)
         let viewer = try viewer(context, needs: .secretariat)
         let now = scoring.ledger.now()
-        let model = DashboardPage(
+        var model = DashboardPage(
             record, status: try scoring.status(cycle: record.opened.cycle, now: now),
             objections: try scoring.objectionsReport(cycle: record.opened.cycle), today: Vietnamese.today(now))
+        if record.opened.effectiveScheme == .whole {
+            model.addWholeScheme(
+                record, names: ActorNames(try scoring.ledger.allActors()),
+                frameworks: try scoring.frameworks(of: record),
+                resultsHash: try scoring.results(cycle: record.opened.cycle).hash)
+        }
         return page("dashboard", viewer: viewer, title: "Theo dõi kỳ đánh giá", model)
+    }
+}
+
+// MARK: Province's chairman and vice-chairmen
+
+extension Pages {
+    func approval(_ context: WebContext) throws -> Response {
+        let record = try cycle(context)
+        let viewer = try viewer(context, needs: .provinceChair, or: .provinceViceChair)
+        guard record.opened.effectiveScheme == .whole else {
+            throw WebError(
+                status: .notFound, kind: "not-found",
+                message: "Kỳ này theo quy trình 1: Văn phòng thường trực công bố kết quả, không có bước phê duyệt.")
+        }
+        let cycleID = record.opened.cycle
+        let now = scoring.ledger.now()
+        let model = ApprovalPage(
+            record, viewer: viewer.actor.id, chair: viewer.holds(.provinceChair),
+            status: try scoring.status(cycle: cycleID, now: now), ranking: try scoring.ranking(cycle: cycleID),
+            resultsHash: try scoring.results(cycle: cycleID).hash, names: ActorNames(try scoring.ledger.allActors()),
+            today: Vietnamese.today(now))
+        return page("approval", viewer: viewer, title: "Phê duyệt kết quả Chỉ số CCHC", model)
     }
 }
 

@@ -52,7 +52,9 @@ extension SecretariatPage {
 }
 
 /// The secretariat's dashboard of one cycle (`dashboard.mustache`): each unit's progress, the council,
-/// the publication checklist and form, and the objections to answer.
+/// the publication checklist and form, and the objections to answer. In a cycle of scheme 2 the
+/// council is established by decision (the form, then its composition) and the publication cites the
+/// province's approval.
 struct DashboardPage: PageModel {
     let cycle: String
     let cycleName: String
@@ -60,10 +62,16 @@ struct DashboardPage: PageModel {
     let units: [UnitProgressItem]
     let council: [CouncilSeat]
     let published: PublicationFacts?
-    let checklist: [ChecklistItem]
+    var checklist: [ChecklistItem]
     let windowFrom: String
     let windowUntil: String
     let objections: [ObjectionItem]
+    var wholeScheme = false
+    var councilBody: CouncilBodyView?
+    /// The enrolled council members the establishing decision may seat.
+    var candidates: [CouncilCandidate] = []
+    var kinds: [KindFields] = []
+    var approval: ApprovalFacts?
 }
 
 /// How many units are at each stage, and how many are late.
@@ -138,6 +146,33 @@ extension DashboardPage {
             objections: ObjectionItem.items(of: objections, in: record))
     }
 
+    /// What a cycle of scheme 2 adds: the council as a body (or the form establishing it, seating the
+    /// enrolled council members on the fields of `frameworks`), and the approval the publication cites,
+    /// judged against the results' hash now.
+    mutating func addWholeScheme(
+        _ record: CycleRecord, names: ActorNames, frameworks: [UnitKind: Framework], resultsHash: String
+    ) {
+        wholeScheme = true
+        councilBody = CouncilBodyView(of: record, names: names)
+        candidates = names.holding(.councilMember).map { CouncilCandidate(actor: $0.id, name: $0.name) }
+        kinds = UnitKind.allCases.compactMap { kind in
+            frameworks[kind].map { framework in
+                KindFields(
+                    kind: kind.rawValue, kindName: Vietnamese.kind(kind.rawValue),
+                    legend: framework.fields.map { "\($0.code). \($0.title)" }.joined(separator: "; "))
+            }
+        }
+        approval = ApprovalFacts(of: record, resultsHash: resultsHash, names: names)
+        checklist.append(
+            ChecklistItem(
+                done: approval?.current ?? false,
+                text: approval.map {
+                    $0.current
+                        ? "UBND tỉnh đã phê duyệt kết quả (Quyết định \($0.decision) ngày \($0.date))"
+                        : "Kết quả đã thay đổi sau Quyết định phê duyệt \($0.decision); UBND tỉnh cần phê duyệt lại"
+                } ?? "UBND tỉnh đã phê duyệt kết quả"))
+    }
+
     /// What must hold before the cycle is published.
     static func checklist(_ record: CycleRecord, status: CycleStatus, today: String) -> [ChecklistItem] {
         let kinds = UnitKind.allCases.filter { kind in record.opened.units.contains { $0.kind == kind } }
@@ -169,8 +204,16 @@ extension DashboardPage {
             ),
             ChecklistItem(
                 done: window.contains(today),
-                text: "Ngày quyết định công bố nằm trong khoảng \(window.from) – \(window.until)", window: true),
+                text:
+                    "Ngày quyết định công bố nằm trong khoảng \(Vietnamese.date(window.from)) – \(Vietnamese.date(window.until))",
+                window: true),
         ]
+            + (record.opened.effectiveScheme == .whole
+                ? [
+                    ChecklistItem(
+                        done: record.councilBody?.report != nil,
+                        text: "Hội đồng thẩm định đã gửi báo cáo kết quả thẩm định đến UBND tỉnh")
+                ] : [])
     }
 }
 

@@ -109,6 +109,10 @@ struct SheetRow {
     var effective: DisplayedMark?
     /// In the fields of the council member reading the appraisal page (the chair's are all).
     var mine = false
+    /// In a cycle of scheme 2: the appraisal may be contested now (it has one, and none awaits a vote).
+    var contestable = false
+    /// In a cycle of scheme 2: the contest of this criterion and how it stands.
+    var contest: String?
 
     /// The rows of the unit's framework, each field followed by its criteria, depth first.
     static func rows(of sheet: UnitInCycle) -> [SheetRow] {
@@ -142,22 +146,43 @@ struct SheetRow {
 }
 
 /// The unit officer's self-assessment sheet (`unit.mustache`): score, submit or withdraw, answer the
-/// council, and object once the results are published.
+/// council, and object once the results are published. In a cycle of scheme 2 the officer prepares
+/// the sheet and the unit's head signs its submission and withdrawal.
 struct UnitSheetPage: PageModel {
     let heading: UnitHeading
     let rows: [SheetRow]
     let totalMax: String
+    /// The viewer may change the sheet now (an officer of the unit, before submission).
+    let mayEdit: Bool
+    let wholeScheme: Bool
+    /// The officer's sheet waits for the head's signature (scheme 2): the heads' names.
+    let awaitingHead: String?
+    /// The head's submission (scheme 2), while the sheet is not submitted.
+    let headSubmission: HeadSubmission?
     let withdrawable: Bool
     let published: UnitPublication?
 
     var sharedParts: [Any] { [heading] }
 
-    /// The sheet of `sheet` for `actor`, offering what the rules allow now (the same trial as a
-    /// prepared command's).
-    init(_ sheet: UnitInCycle, for actor: String, scoring: ScoringLedger) throws {
+    /// The sheet of `sheet` for `actor` (an `officer` of the unit, or its head), offering what the
+    /// rules allow now (the same trial as a prepared command's).
+    init(_ sheet: UnitInCycle, for actor: String, officer: Bool, names: ActorNames, scoring: ScoringLedger) throws {
         let service = ScoringService(scoring)
         let (cycleID, unitID) = (sheet.cycle.opened.cycle, sheet.unit.id)
         heading = UnitHeading(sheet)
+        mayEdit = heading.editable && officer
+        wholeScheme = sheet.cycle.opened.effectiveScheme == .whole
+        let heads = names.holding(.unitHead, scope: unitID)
+        let isHead = heads.contains { $0.id == actor }
+        awaitingHead =
+            wholeScheme && heading.editable && !isHead
+            ? (heads.isEmpty ? "chưa có thủ trưởng được ghi danh" : heads.map(\.name).joined(separator: ", ")) : nil
+        headSubmission =
+            wholeScheme && heading.editable && isHead
+            ? HeadSubmission(
+                refusal: service.refusal(
+                    of: RecordSelfAssessment(cycle: cycleID, unit: unitID, rows: [], submit: true), by: actor
+                ).map { Vietnamese.refusal($0) ?? $0 }) : nil
         withdrawable =
             sheet.record.stage == .submitted
             && service.refusal(of: WithdrawSelfAssessment(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil
@@ -176,6 +201,11 @@ struct UnitSheetPage: PageModel {
     }
 }
 
+/// The head's signature of the unit's submission (scheme 2): offered, or why the rules refuse it now.
+struct HeadSubmission {
+    let refusal: String?
+}
+
 /// What the unit's sheet adds once its cycle is published: the decision, the unit's objections and
 /// whether it may file one.
 struct UnitPublication {
@@ -187,13 +217,17 @@ struct UnitPublication {
 }
 
 /// A council member's appraisal of one unit (`appraise.mustache`): the self-score, evidence and
-/// explanation beside the appraisal, per criterion.
+/// explanation beside the appraisal, per criterion; in a cycle of scheme 2 the contests, and the
+/// meetings the chair's seal cites.
 struct AppraisalPage: PageModel {
     let heading: UnitHeading
-    let rows: [SheetRow]
+    var rows: [SheetRow]
     let chair: Bool
     let myFields: String
     let mayRaise: Bool
+    var wholeScheme = false
+    var meetings: [MeetingItem] = []
+    var hasMeetings = false
 
     var sharedParts: [Any] { [heading] }
 
@@ -208,6 +242,29 @@ struct AppraisalPage: PageModel {
         self.chair = chair
         myFields = fields.sorted().joined(separator: ", ")
         mayRaise = sheet.framework.settings.appraisalMayRaise
+    }
+
+    /// What a cycle of scheme 2 adds: each criterion's contest, and the council's meetings.
+    mutating func addWholeScheme(_ sheet: UnitInCycle, names: ActorNames) {
+        guard let body = sheet.cycle.councilBody else { return }
+        wholeScheme = true
+        meetings = CouncilBodyView(of: sheet.cycle, names: names)?.meetings ?? []
+        hasMeetings = !meetings.isEmpty
+        let contests = body.contests.values.filter { $0.unit == sheet.unit.id }.sorted { $0.sequence < $1.sequence }
+        let submitted = sheet.record.stage == .submitted
+        rows = rows.map { row in
+            var row = row
+            let contest = contests.last { $0.criterion == row.code }
+            let open = contest.map { $0.decidedAt == nil } ?? false
+            row.contestable = submitted && row.appraised != nil && !open
+            row.contest = contest.map { contest in
+                let asked = "Đề nghị của \(names.name(contest.by)): \(contest.reason)"
+                guard let carried = contest.carried else { return asked + " — đang chờ Hội đồng biểu quyết" }
+                return asked
+                    + (carried ? " — Hội đồng đã biểu quyết thông qua" : " — Hội đồng đã biểu quyết không thông qua")
+            }
+            return row
+        }
     }
 }
 

@@ -48,6 +48,22 @@ enum Vietnamese {
         VietnamTime.parts(iso8601).map { "\($0.clock) ngày \($0.date)" } ?? iso8601
     }
 
+    /// A date YYYY-MM-DD as people write it: "10/03/2020"; any other text as it is.
+    static func date(_ ymd: String) -> String {
+        guard let match = ymd.wholeMatch(of: #/(\d{4})-(\d{2})-(\d{2})/#) else { return ymd }
+        return "\(match.3)/\(match.2)/\(match.1)"
+    }
+
+    /// A seat on a council of scheme 2 (`chair`, `secretary`, `member`) as its decision names it.
+    static func position(_ position: String) -> String {
+        switch position {
+        case "chair": "Chủ tịch Hội đồng"
+        case "secretary": "Thư ký Hội đồng"
+        case "member": "Thành viên"
+        default: position
+        }
+    }
+
     /// Today's date in the province, YYYY-MM-DD.
     static func today(_ now: Timestamp) -> String {
         String(now.local(in: .vietnam).prefix(10))
@@ -60,7 +76,13 @@ enum Vietnamese {
 
     /// Texts the library writes into marks on its own, in Vietnamese; any other text as it is.
     static func generated(_ text: String) -> String {
-        generatedTexts[text] ?? text
+        if let match = text.firstMatch(
+            of: #/^decided by the council's vote at meeting (\S+) \((\d+) for, (\d+) against\): /#)
+        {
+            return "Hội đồng biểu quyết tại phiên họp \(match.1) (\(match.2) tán thành, \(match.3) không tán thành): "
+                + text[match.range.upperBound...]
+        }
+        return generatedTexts[text] ?? text
     }
 
     /// Why a unit is not eligible for a commendation (CycleResults), in Vietnamese.
@@ -129,6 +151,35 @@ enum Vietnamese {
             "Chỉ Chủ tịch Hội đồng được kết thúc, mở lại hoặc khép lại việc thẩm định."
         ),
         (try! Regex(#"cannot be published yet: (.*)"#), "Chưa đủ điều kiện công bố: $1"),
+        (try! Regex(#"cannot be approved yet: (.*)"#), "Chưa đủ điều kiện phê duyệt: $1"),
+        (
+            try! Regex(#"the head of '([^']+)' \(unit-head\) signs its self-assessment's"#),
+            "Kỳ này theo quy trình 2: thủ trưởng của $1 ký nộp hoặc rút bản tự đánh giá; cán bộ đơn vị chuẩn bị bảng."
+        ),
+        (
+            try! Regex(#"(\d+) of the council's (\d+) members attended; a meeting needs (\S+)% of them"#),
+            "Mới có $1/$2 thành viên dự họp; phiên họp cần ít nhất $3% thành viên Hội đồng."
+        ),
+        (
+            try! Regex(#"criterion (\S+) of '([^']+)' is contested"#),
+            "Tiêu chí $1 của $2 đang được đề nghị xem xét lại; Hội đồng biểu quyết trước khi kết thúc thẩm định."
+        ),
+        (
+            try! Regex(#"the chair seals '([^']+)' citing the council's meeting"#),
+            "Chủ tịch Hội đồng kết thúc thẩm định $1 khi dẫn phiên họp Hội đồng đã thống nhất kết quả."
+        ),
+        (
+            try! Regex(#"only in the chairman's place, under his delegation"#),
+            "Phó Chủ tịch chỉ phê duyệt khi được Chủ tịch UBND tỉnh giao ký thay (KT. CHỦ TỊCH)."
+        ),
+        (
+            try! Regex(#"the province has not approved the results"#),
+            "UBND tỉnh chưa phê duyệt kết quả; Văn phòng thường trực chỉ công bố kết quả đã được phê duyệt."
+        ),
+        (
+            try! Regex(#"but the province approved decision (\S+) of (\S+) \(event"#),
+            "Phải công bố đúng quyết định đã phê duyệt: số $1 ngày $2."
+        ),
         (try! Regex(#"needs the role ([a-z-]+)"#), "Thao tác này cần vai trò $1."),
     ]
 

@@ -125,6 +125,8 @@ const PAYLOAD_LABELS = [
   ["unit", "đơn vị"], ["criterion", "tiêu chí"], ["points", "điểm"], ["decision", "quyết định"], ["reason", "lý do"],
   ["explanation", "giải trình"], ["legalBasis", "căn cứ"], ["question", "câu hỏi"], ["answer", "trả lời"],
   ["name", "tên"], ["actor", "cán bộ"], ["role", "vai trò"], ["scope", "phạm vi"], ["until", "đến"], ["date", "ngày"],
+  ["meeting", "phiên họp"], ["attendees", "thành viên dự"], ["inFavour", "tán thành"], ["against", "không tán thành"],
+  ["quorumPercent", "tỷ lệ tối thiểu dự họp (%)"], ["delegate", "người ký thay"], ["resultsHash", "mã băm kết quả"],
 ];
 // `title` is the server's Vietnamese name of the event type (the prepared command's `events`).
 function describe(event, title) {
@@ -318,6 +320,14 @@ function unitPage() {
   on("#nop-bang", "click", save(true));
 }
 
+// The unit's head signs the submission of the sheet its officers prepared (scheme 2).
+function headSubmission() {
+  on("#thu-truong-nop", "click", (event) => {
+    const { cycle, unit } = event.target.dataset;
+    return runCommand({ operation: "self-assessment", cycle, unit, rows: [], submit: true });
+  });
+}
+
 function withdrawAndAnswers() {
   on("#form-rut-lai", "submit", async (event) => {
     const { cycle, unit } = event.target.dataset;
@@ -390,7 +400,17 @@ function appraisePage() {
     const question = form.querySelector(".question").value.trim().normalize("NFC");
     await runCommand({ operation: "ask-explanation", cycle, unit, criterion: form.closest("tr").dataset.criterion, question }, { typed: [question] });
   });
-  on("#ket-thuc-tham-dinh", "click", () => runCommand({ operation: "seal", cycle, unit }));
+  on(".form-de-nghi", "submit", async (event) => {
+    const form = event.target;
+    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
+    await runCommand({ operation: "contest", cycle, unit, criterion: form.closest("tr").dataset.criterion, reason }, { typed: [reason] });
+  });
+  // In a cycle of scheme 2 the seal cites the council's meeting that agreed the unit's results.
+  on("#ket-thuc-tham-dinh", "click", () => {
+    const meeting = document.getElementById("phien-ket-thuc");
+    if (!meeting) return runCommand({ operation: "seal", cycle, unit });
+    return runCommand({ operation: "seal", cycle, unit, meeting: meeting.value }, { typed: [meeting.value] });
+  });
   on("#form-mo-lai", "submit", async () => {
     const reason = value("ly-do-mo-lai");
     await runCommand({ operation: "reopen", cycle, unit, reason }, { typed: [reason] });
@@ -399,6 +419,62 @@ function appraisePage() {
 
 function councilPage() {
   on("#khep-lai-ky", "click", (event) => runCommand({ operation: "close-appraisal", cycle: event.target.dataset.cycle }));
+  on("#form-phien-hop", "submit", async (event) => {
+    const form = event.target;
+    const file = document.getElementById("ph-bien-ban").files[0];
+    if (!file) throw new Error("Hãy chọn tệp biên bản họp.");
+    const attendees = [...form.querySelectorAll(".attendee:checked")].map((box) => box.value);
+    const meeting = value("ph-ma");
+    const date = value("ph-ngay");
+    const minutes = (await upload(file)).sha256;
+    await runCommand({ operation: "record-meeting", cycle: form.dataset.cycle, meeting, date, attendees, minutes }, { typed: [meeting, date, ...attendees] });
+  });
+  document.querySelectorAll(".form-bieu-quyet").forEach(voteForm);
+  on(".form-bieu-quyet", "submit", async (event) => {
+    const form = event.target;
+    const points = canonicalPoints(form.querySelector(".points").value);
+    if (points === null) throw new Error("Điểm có tối đa hai chữ số thập phân, ví dụ 2,5");
+    const voters = (choice) => [...form.querySelectorAll(`tr[data-actor]:not([hidden]) input[value="${choice}"]:checked`)]
+      .map((input) => input.closest("tr").dataset.actor);
+    const { cycle, unit, criterion } = form.dataset;
+    const intent = { operation: "record-vote", cycle, unit, criterion, meeting: form.querySelector(".meeting").value, points, inFavour: voters("for"), against: voters("against") };
+    await runCommand(intent, { typed: [points, intent.meeting, ...intent.inFavour, ...intent.against] });
+  });
+  on("#form-bao-cao", "submit", async (event) => {
+    const file = document.getElementById("bc-tep").files[0];
+    if (!file) throw new Error("Hãy chọn tệp báo cáo.");
+    const report = (await upload(file)).sha256;
+    await runCommand({ operation: "council-report", cycle: event.target.dataset.cycle, report });
+  });
+}
+
+// A vote on a contested criterion: only the attendees of the chosen meeting vote, and the outcome is
+// shown as the rule decides it (more votes for than against carries the proposed points).
+function voteForm(form) {
+  const meeting = form.querySelector(".meeting");
+  const outcome = form.querySelector(".vote-outcome");
+  const update = () => {
+    const option = meeting.selectedOptions[0];
+    const present = new Set(option ? option.dataset.attendees.split(",") : []);
+    let inFavour = 0;
+    let against = 0;
+    for (const row of form.querySelectorAll("tr[data-actor]")) {
+      row.hidden = !present.has(row.dataset.actor);
+      if (row.hidden) row.querySelector('input[value=""]').checked = true;
+      const choice = row.querySelector("input:checked").value;
+      if (choice === "for") inFavour += 1;
+      if (choice === "against") against += 1;
+    }
+    const points = parsePoints(form.querySelector(".points").value);
+    const proposed = points === null ? "điểm đề xuất" : vietnamesePoints(points);
+    const count = `${inFavour} tán thành, ${against} không tán thành`;
+    outcome.textContent = inFavour > against
+      ? `Kết quả: thông qua (${count}); điểm thẩm định thành ${proposed}.`
+      : `Kết quả: không thông qua (${count}); giữ nguyên điểm thẩm định.`;
+  };
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  update();
 }
 
 function committeePage() {
@@ -485,6 +561,43 @@ function secretariatPage() {
   });
 }
 
+// Marks the checklist's item on the decision's date as the date typed in `dateId` is, or is not, in the
+// window `formId` carries.
+function markWindow(dateId, formId) {
+  const windowItem = document.querySelector("[data-window]");
+  const date = document.getElementById(dateId);
+  if (!date || !windowItem) return;
+  const form = document.getElementById(formId);
+  const mark = () => {
+    const inside = date.value && date.value >= form.dataset.from && date.value <= form.dataset.until;
+    windowItem.className = inside ? "done" : "todo";
+    windowItem.querySelector(".sr").textContent = inside ? "Đã xong: " : "Chưa xong: ";
+    windowItem.querySelector(".mark").textContent = inside ? "✔" : "✘";
+  };
+  date.addEventListener("input", mark);
+  if (date.value) mark();
+}
+
+// The province's approval of the results shown (their hash is checked in what is signed), and the
+// chairman's delegation of the signature to a vice-chairman.
+function approvalPage() {
+  markWindow("pd-ngay", "form-phe-duyet");
+  on("#form-phe-duyet", "submit", async (event) => {
+    const shown = document.getElementById("ma-bam-ket-qua").textContent.trim();
+    const intent = { operation: "approve", cycle: event.target.dataset.cycle, decision: value("pd-so"), date: value("pd-ngay") };
+    await runCommand(intent, {
+      typed: [intent.decision, intent.date],
+      check: (doc) => {
+        if (doc.events.at(-1).payload.resultsHash !== shown) throw new Error("Kết quả máy chủ chuẩn bị khác kết quả trang hiển thị; không ký.");
+      },
+    });
+  });
+  on("#form-giao-ky", "submit", async (event) => {
+    const intent = { operation: "delegate-signing", cycle: event.target.dataset.cycle, delegate: value("gk-nguoi"), decision: value("gk-so") };
+    await runCommand(intent, { typed: [intent.delegate, intent.decision] });
+  });
+}
+
 function dashboardPage() {
   const list = (id) => value(id).split(",").map((s) => s.trim()).filter(Boolean);
   on("#form-phan-cong", "submit", async (event) => {
@@ -498,18 +611,25 @@ function dashboardPage() {
     const intent = { operation: "extend-deadline", cycle: event.target.dataset.cycle, unit: value("gh-don-vi"), until: value("gh-ngay"), reason: value("gh-ly-do") };
     await runCommand(intent, { typed: [intent.unit, intent.reason] });
   });
-  const windowItem = document.querySelector("[data-window]");
-  const date = document.getElementById("cb-ngay");
-  if (date && windowItem) {
-    const form = document.getElementById("form-cong-bo");
-    const mark = () => {
-      const inside = date.value && date.value >= form.dataset.from && date.value <= form.dataset.until;
-      windowItem.className = inside ? "done" : "todo";
-      windowItem.querySelector(".sr").textContent = inside ? "Đã xong: " : "Chưa xong: ";
-      windowItem.querySelector(".mark").textContent = inside ? "✔" : "✘";
-    };
-    date.addEventListener("input", mark);
-  }
+  markWindow("cb-ngay", "form-cong-bo");
+  on("#form-thanh-lap-hoi-dong", "submit", async (event) => {
+    const members = [];
+    for (const row of event.target.querySelectorAll("tr[data-actor]")) {
+      const position = row.querySelector(".position").value;
+      if (!position) continue;
+      const fields = {};
+      for (const input of row.querySelectorAll(".fields")) {
+        const codes = input.value.split(",").map((s) => s.trim()).filter(Boolean);
+        if (codes.length) fields[input.dataset.kind] = codes;
+      }
+      members.push({ actor: row.dataset.actor, position, fields });
+    }
+    const quorumPercent = canonicalPoints(value("tl-ty-le"));
+    if (quorumPercent === null) throw new Error("Tỷ lệ tối thiểu là một số có tối đa hai chữ số thập phân, ví dụ 50 hoặc 66,67.");
+    const decision = value("tl-qd");
+    await runCommand({ operation: "establish-council", cycle: event.target.dataset.cycle, decision, members, quorumPercent },
+      { typed: [decision, quorumPercent, ...members.map((member) => member.actor)] });
+  });
   on("#form-cong-bo", "submit", async (event) => {
     const intent = { operation: "publish", cycle: event.target.dataset.cycle, decision: value("cb-so"), date: value("cb-ngay") };
     await runCommand(intent, { typed: [intent.decision, intent.date] });
@@ -526,9 +646,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const logout = document.getElementById("dang-xuat");
   if (logout) logout.addEventListener("click", guarded(async () => { await api("DELETE", "/api/session"); location.href = "/dang-nhap"; }));
   const pages = {
-    login: loginPage, unit: () => { unitPage(); withdrawAndAnswers(); objectionForms(); }, appraise: appraisePage,
-    council: councilPage, committee: committeePage, spotcheck: spotCheckPage, survey: surveyPage,
-    secretariat: secretariatPage, dashboard: () => { dashboardPage(); objectionForms(); },
+    login: loginPage, unit: () => { unitPage(); headSubmission(); withdrawAndAnswers(); objectionForms(); },
+    appraise: appraisePage, council: councilPage, committee: committeePage, spotcheck: spotCheckPage,
+    survey: surveyPage, secretariat: secretariatPage, dashboard: () => { dashboardPage(); objectionForms(); },
+    approval: approvalPage,
   };
   const page = pages[document.body.dataset.page];
   // `data-ready` tells people's tools (and the browser tests) that the page has finished setting up.
