@@ -15,10 +15,10 @@ public struct RankingReport: Sendable {
         /// The units of the previous cycle the unit is compared with, when they are not just itself
         /// (it was renamed, split off or merged from them): their index is their points together over
         /// their maxima together, as if they had been scored as one unit.
-        public let comparedWith: [String]?
+        public let comparedWith: [CycleUnit]?
 
         func json(decimals: Int) -> JSONValue {
-            let compared: JSONValue? = comparedWith.map { .array($0.map(JSONValue.string)) }
+            let compared: JSONValue? = comparedWith.map { .array($0.map { .string($0.id) }) }
             return payloadObject([
                 "indexPoints": .string(indexPoints.formatted(decimals: decimals)),
                 "places": places.map { .integer(Int64($0)) } ?? .null, "comparedWith": compared,
@@ -58,7 +58,7 @@ public struct RankingReport: Sendable {
                     then.map(\.points).sum(), of: then.map(\.maxPoints).sum()
                 ).percent(decimals: result.publishedDecimals)
             let places = then.count == 1 ? result.rank.flatMap { now in first.rank.map { $0 - now } } : nil
-            let comparedWith = then.map(\.unit.id) == [result.unit.id] ? nil : then.map(\.unit.id)
+            let comparedWith = then.map(\.unit.id) == [result.unit.id] ? nil : then.map(\.unit)
             return Row(
                 result: result,
                 change: Change(indexPoints: result.publishedIndex - index, places: places, comparedWith: comparedWith))

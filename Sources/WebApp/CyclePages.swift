@@ -210,6 +210,8 @@ struct RankingRow {
 /// How far a unit's index moved since the previous cycle.
 struct IndexChange {
     let indexPoints: String
+    /// "so với Sở Kế hoạch và Đầu tư + Sở Tài chính" when the unit continues other units (a reorganisation).
+    let comparedWith: String?
 }
 
 extension RankingPage {
@@ -223,7 +225,8 @@ extension RankingPage {
                 class: result.className,
                 change: row.change.map {
                     IndexChange(
-                        indexPoints: Vietnamese.number($0.indexPoints.formatted(decimals: result.publishedDecimals)))
+                        indexPoints: Vietnamese.number($0.indexPoints.formatted(decimals: result.publishedDecimals)),
+                        comparedWith: Vietnamese.comparedWith($0))
                 })
         }
         self.init(

@@ -126,6 +126,8 @@ struct PublicRankingRow {
     let fields: [FieldPoints]
     let changePoints: String?
     let changePlaces: String?
+    /// The units of the previous cycle it is compared with, when a reorganisation made it of others.
+    let comparedWith: String?
     let commendation: Bool
     let reasons: String
     let excluded: String?
@@ -201,6 +203,7 @@ extension PublicRankingRow {
                 Vietnamese.number($0.indexPoints.formatted(decimals: result.publishedDecimals))
             },
             changePlaces: row.change?.places.map { $0 > 0 ? "+\($0)" : String($0) },
+            comparedWith: row.change.flatMap(Vietnamese.comparedWith),
             commendation: result.eligibility.provincialCommendation,
             reasons: result.eligibility.reasons.map(Vietnamese.eligibility).joined(separator: "; "),
             excluded: result.excludedFromRanking?.nonEmpty)

@@ -38,6 +38,11 @@ enum Vietnamese {
         UnitKind(rawValue: kind)?.groupName ?? kind
     }
 
+    /// The units of the previous cycle a change compares with, when they are not the unit itself.
+    static func comparedWith(_ change: RankingReport.Change) -> String? {
+        change.comparedWith.map { "so với " + $0.map(\.name).joined(separator: " + ") }
+    }
+
     /// How pages name a cycle: "Chỉ số CCHC năm 2019 (2019)".
     static func cycleName(_ cycle: CycleRecord) -> String {
         "\(cycle.opened.name) (\(cycle.opened.year))"

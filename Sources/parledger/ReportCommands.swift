@@ -114,7 +114,7 @@ struct RankingCommand: ParsableCommand {
                     result.unit.id, result.unit.name, result.points.description, result.maxPoints.description,
                     result.indexText,
                     result.className, commendation, indexChange, rankChange,
-                    row.change?.comparedWith?.joined(separator: " + ") ?? "",
+                    row.change?.comparedWith?.map(\.id).joined(separator: " + ") ?? "",
                 ]
             }
             if let csv {
