@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The files tools/demo needs to open this year's cycle on today's map of Điện Biên (schemas/units/dien-bien-2025.json):
 the reorganisations that lead from the 2019 and 2020 cycles' units to it, the cycle itself (scheme 2: its departments
-and its communes and wards), the council's establishment, and the people to enrol (an officer and a head per unit that
-has none yet, the council's secretary, the province's chairman and a vice-chairman).
+and its communes and wards), the council's establishment, and the people to enrol (an officer and a head per unit the
+2020 cycle did not score; `parledger demo` enrolled the others, the council's secretary and the province's chairman).
 
 Usage: tools/demo_new_map.py DIR YEAR CYCLE-STATUS.json DEPARTMENTS-FRAMEWORK-ID COMMUNES-FRAMEWORK-ID
 Writes DIR/sap-xep-so-nganh.json, DIR/sap-xep-cap-huyen.json, DIR/<cycle>.json, DIR/hoi-dong-<year>.json and
@@ -65,13 +65,11 @@ def main():
              "fields": {"department": ["1", "2", "3"], "commune": ["1", "2", "3"]}},
             {"actor": "thu-ky-hoi-dong", "position": "secretary", "fields": {}}]})
 
-    people = [("thu-ky-hoi-dong", "Thư ký Hội đồng thẩm định tỉnh", "council-member", ""),
-              ("chu-tich-ubnd", "Chủ tịch UBND tỉnh", "province-chair", ""),
-              ("pho-chu-tich-ubnd", "Phó Chủ tịch UBND tỉnh", "province-vice-chair", "")]
+    people = []
     for unit in listed:
         if unit["id"] not in before:
-            people.append((f"can-bo-{unit['id']}", f"Cán bộ {unit['name']}", "unit-officer", unit["id"]))
-        people.append((f"thu-truong-{unit['id']}", f"Thủ trưởng {unit['name']}", "unit-head", unit["id"]))
+            people.append((f"can-bo-{unit['id']}", f"Cán bộ CCHC {unit['name']}", "unit-officer", unit["id"]))
+            people.append((f"thu-truong-{unit['id']}", f"Thủ trưởng {unit['name']}", "unit-head", unit["id"]))
     with open(os.path.join(directory, "enrol.tsv"), "w", encoding="utf-8") as out:
         for person in people:
             out.write("\t".join(person) + "\n")

@@ -28,11 +28,13 @@ public final class CycleDriver {
                 on: scoring.ledger))
     }
 
-    /// The secretariat enrols, in one command, the council (chair first), the steering committee, the
-    /// survey contractor, the auditors and one officer per unit; returns how many it enrolled.
+    /// The secretariat enrols, in one command, the council (chair first, its secretary last), the
+    /// steering committee, the survey contractor, the auditors, one officer per unit, and with `heads`
+    /// (for scheme 2) one head per unit and the province's chairman and vice-chairman; returns how many
+    /// it enrolled.
     @discardableResult
-    public func enrolCast(units: [CycleUnit]) throws -> Int {
-        let council = [cast.council.chair] + cast.council.members.map(\.player)
+    public func enrolCast(units: [CycleUnit], heads: Bool = false) throws -> Int {
+        let council = cast.council.everyone
         var events = try (council + [cast.steeringCommittee, cast.surveyContractor]).enumerated().map { index, player in
             let role: Role =
                 index < council.count ? .councilMember : index == council.count ? .steeringCommittee : .surveyContractor
@@ -40,6 +42,11 @@ public final class CycleDriver {
         }
         events += try cast.auditors.map { try enrolment($0, .auditor) }
         events += try units.map { try enrolment(Cast.officer(of: $0), .unitOfficer, scope: $0.id) }
+        if heads {
+            events += try units.map { try enrolment(Cast.head(of: $0), .unitHead, scope: $0.id) }
+            if let chair = cast.provinceChair { events.append(try enrolment(chair, .provinceChair)) }
+            if let vice = cast.provinceViceChair { events.append(try enrolment(vice, .provinceViceChair)) }
+        }
         try signatories.issue(events, by: cast.secretariat.id)
         return events.count
     }
@@ -82,11 +89,14 @@ public final class CycleDriver {
         let opened = PAREvents.CycleOpened(
             cycle: plan.cycle, name: plan.name, year: plan.year, frameworks: frameworks.mapValues(\.id),
             units: plan.units,
-            selfAssessmentDeadline: plan.selfAssessmentDeadline, previousCycle: plan.previousCycle
+            selfAssessmentDeadline: plan.selfAssessmentDeadline, previousCycle: plan.previousCycle,
+            scheme: plan.wholeScheme == nil ? nil : .whole
         )
-        try signatories.issue(
-            [opened.draft] + cast.council.assignments(cycle: plan.cycle, frameworks: frameworks),
-            by: cast.secretariat.id)
+        let council =
+            plan.wholeScheme.map {
+                [cast.council.establishment(cycle: plan.cycle, decision: $0.councilDecision, frameworks: frameworks)]
+            } ?? cast.council.assignments(cycle: plan.cycle, frameworks: frameworks)
+        try signatories.issue([opened.draft] + council, by: cast.secretariat.id)
         let commitment = SpotCheckDraw.commitment(to: plan.drawSecret)
         try signatories.issue(
             [PAREvents.SpotCheckSeedCommitted(cycle: plan.cycle, commitment: commitment).draft],
@@ -111,25 +121,34 @@ public final class CycleDriver {
                 ).draft
                 try signatories.issue([draft], by: cast.secretariat.id)
             }
+            let officer = Cast.officer(of: unit).id
+            let submitted = PAREvents.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft
             let events = try script.selfAssessment(of: unit, framework: framework, in: plan)
-            try signatories.issue(
-                events + [PAREvents.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
-                by: Cast.officer(of: unit).id)
+            try sign(events, then: submitted, of: unit, in: plan)
             if let withdrawal = try script.withdrawal(of: unit, framework: framework, in: plan) {
-                let officer = Cast.officer(of: unit).id
-                try signatories.issue(
-                    [
-                        PAREvents.SelfAssessmentWithdrawn(cycle: plan.cycle, unit: unit.id, reason: withdrawal.reason)
-                            .draft
-                    ], by: officer)
-                try signatories.issue(
-                    withdrawal.changes + [PAREvents.SelfAssessmentSubmitted(cycle: plan.cycle, unit: unit.id).draft],
-                    by: officer)
+                let draft = PAREvents.SelfAssessmentWithdrawn(
+                    cycle: plan.cycle, unit: unit.id, reason: withdrawal.reason
+                ).draft
+                try signatories.issue([draft], by: plan.wholeScheme == nil ? officer : Cast.head(of: unit).id)
+                try sign(withdrawal.changes, then: submitted, of: unit, in: plan)
                 withdrawn.append(unit.id)
             }
             script.progressed(.selfAssessment, done: index + 1, of: order.count)
         }
         return withdrawn
+    }
+
+    /// The officer's `events` and then `submission`: one command of the officer under scheme 1; under
+    /// scheme 2 the officer's, then the head's signing the submission.
+    private func sign(_ events: [EventDraft], then submission: EventDraft, of unit: CycleUnit, in plan: CyclePlan)
+        throws
+    {
+        guard plan.wholeScheme != nil else {
+            try signatories.issue(events + [submission], by: Cast.officer(of: unit).id)
+            return
+        }
+        if !events.isEmpty { try signatories.issue(events, by: Cast.officer(of: unit).id) }
+        try signatories.issue([submission], by: Cast.head(of: unit).id)
     }
 
     /// The council appraises each unit: members ask for the script's explanations in their fields and the
@@ -139,6 +158,7 @@ public final class CycleDriver {
     public func appraise(_ plan: CyclePlan, script: any CycleScript) throws -> (scores: Int, asked: Int, answered: Int)
     {
         try script.willBegin(.appraisal, of: plan)
+        if let whole = plan.wholeScheme { try holdMeeting(whole, of: plan, script: script) }
         var (recorded, asked, answered) = (0, 0, 0)
         for (index, unit) in plan.units.enumerated() {
             guard let framework = frameworks[unit.kind] else { continue }
@@ -159,12 +179,62 @@ public final class CycleDriver {
             }
             let chair = cast.council.chair.id
             let chairs = scores.filter { cast.council.appraiser(of: $0.criterion) == chair }.map(\.draft)
-            try signatories.issue(
-                chairs + [PAREvents.AppraisalConcluded(cycle: plan.cycle, unit: unit.id).draft], by: chair)
+            let seal = PAREvents.AppraisalConcluded(
+                cycle: plan.cycle, unit: unit.id, meeting: plan.wholeScheme?.meeting)
+            if let whole = plan.wholeScheme {
+                if !chairs.isEmpty { try signatories.issue(chairs, by: chair) }
+                try contest(unit, scores, of: plan, at: whole, script: script)
+                try signatories.issue([seal.draft], by: chair)
+            } else {
+                try signatories.issue(chairs + [seal.draft], by: chair)
+            }
             script.progressed(.appraisal, done: index + 1, of: plan.units.count)
         }
         try signatories.issue([PAREvents.AppraisalClosed(cycle: plan.cycle).draft], by: cast.council.chair.id)
+        if plan.wholeScheme != nil {
+            let report = try script.councilDocument(
+                "bao-cao-tham-dinh-\(plan.cycle).txt",
+                "Báo cáo kết quả thẩm định Chỉ số CCHC \(plan.name) của Hội đồng thẩm định gửi UBND tỉnh\n")
+            try signatories.issue(
+                [report.draft, PAREvents.CouncilReportSubmitted(cycle: plan.cycle, report: report.citation).draft],
+                by: cast.council.chair.id)
+        }
         return (recorded, asked, answered)
+    }
+
+    /// The council's secretary records the meeting every seal cites, the whole council present, with its minutes.
+    private func holdMeeting(_ whole: WholeSchemePlan, of plan: CyclePlan, script: any CycleScript) throws {
+        guard let secretary = cast.council.secretary else { return }
+        let minutes = try script.councilDocument(
+            "bien-ban-\(whole.meeting)-\(plan.cycle).txt",
+            "Biên bản phiên họp \(whole.meeting) ngày \(whole.meetingDate) của Hội đồng thẩm định, \(plan.name)\n")
+        let held = PAREvents.CouncilMeetingHeld(
+            cycle: plan.cycle, meeting: whole.meeting, date: whole.meetingDate,
+            attendees: cast.council.everyone.map(\.id), minutes: minutes.citation)
+        try signatories.issue([minutes.draft, held.draft], by: secretary.id)
+    }
+
+    /// The chair contests the appraisal of `unit` the script names, and the secretary records the vote
+    /// at the meeting: the chair and the secretary for, the member who appraised it against.
+    private func contest(
+        _ unit: CycleUnit, _ scores: [PAREvents.AppraisalScoreRecorded], of plan: CyclePlan, at whole: WholeSchemePlan,
+        script: any CycleScript
+    ) throws {
+        guard let secretary = cast.council.secretary,
+            let (criterion, reason, points) = script.contest(of: unit, appraised: scores, in: plan)
+        else { return }
+        let appraiser = cast.council.appraiser(of: criterion)
+        try signatories.issue(
+            [
+                PAREvents.AdjustmentContested(cycle: plan.cycle, unit: unit.id, criterion: criterion, reason: reason)
+                    .draft
+            ],
+            by: cast.council.chair.id)
+        let inFavour = [cast.council.chair.id, secretary.id].filter { $0 != appraiser }
+        let vote = PAREvents.CouncilVoteRecorded(
+            cycle: plan.cycle, unit: unit.id, criterion: criterion, meeting: whole.meeting, points: points,
+            inFavour: inFavour, against: [appraiser])
+        try signatories.issue([vote.draft], by: secretary.id)
     }
 
     /// The survey contractor imports every unit's survey scores; returns how many.
@@ -210,13 +280,25 @@ public final class CycleDriver {
         return drawn
     }
 
-    /// The secretariat publishes the results as the ledger computes them.
+    /// The secretariat publishes the results as the ledger computes them; under scheme 2 the province's
+    /// chairman approves them first (or, when the plan names a delegation, assigns a vice-chairman who does).
     public func publish(_ plan: CyclePlan, script: any CycleScript) throws {
         try script.willBegin(.publication, of: plan)
         try signatories.flush()
+        let hash = try scoring.results(cycle: plan.cycle).hash
+        if let whole = plan.wholeScheme, let chair = cast.provinceChair {
+            var approver = chair.id
+            if let decision = whole.delegationDecision, let vice = cast.provinceViceChair {
+                let delegated = PAREvents.SigningDelegated(cycle: plan.cycle, delegate: vice.id, decision: decision)
+                try signatories.issue([delegated.draft], by: chair.id)
+                approver = vice.id
+            }
+            let approved = PAREvents.ResultsApproved(
+                cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate, resultsHash: hash)
+            try signatories.issue([approved.draft], by: approver)
+        }
         let published = PAREvents.ResultsPublished(
-            cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate,
-            resultsHash: try scoring.results(cycle: plan.cycle).hash)
+            cycle: plan.cycle, decision: plan.decision, date: plan.publicationDate, resultsHash: hash)
         try signatories.issue([published.draft], by: cast.secretariat.id)
     }
 

@@ -63,6 +63,14 @@ public protocol CycleScript: AnyObject {
     )]
     /// Corrections after publication (none by default).
     func corrections(in plan: CyclePlan) throws -> [PAREvents.CorrectionRecorded]
+    /// Under scheme 2, which of `unit`'s appraisal scores the chair contests, why, and the points the
+    /// council's vote gives it (none by default).
+    func contest(of unit: CycleUnit, appraised: [PAREvents.AppraisalScoreRecorded], in plan: CyclePlan) -> (
+        criterion: String, reason: String, points: String
+    )?
+    /// A document of the council (its minutes, its report), as its `EvidenceAdded` (by default only
+    /// recorded, its bytes kept nowhere).
+    func councilDocument(_ name: String, _ content: String) throws -> PAREvents.EvidenceAdded
     /// Called after each unit of a stage (self-assessment, appraisal) and once after the spot-checks.
     func progressed(_ stage: CycleStage, done: Int, of total: Int)
 }
@@ -83,6 +91,13 @@ extension CycleScript {
         filed: PAREvents.ObjectionFiled, answer: PAREvents.ObjectionAnswered
     )] { [] }
     public func corrections(in plan: CyclePlan) throws -> [PAREvents.CorrectionRecorded] { [] }
+    public func contest(of unit: CycleUnit, appraised: [PAREvents.AppraisalScoreRecorded], in plan: CyclePlan) -> (
+        criterion: String, reason: String, points: String
+    )? { nil }
+    public func councilDocument(_ name: String, _ content: String) throws -> PAREvents.EvidenceAdded {
+        let bytes = Array(content.utf8)
+        return PAREvents.EvidenceAdded(sha256: SHA256Digest.hex(bytes), name: name, size: bytes.count, unit: nil)
+    }
     public func progressed(_ stage: CycleStage, done: Int, of total: Int) {}
 }
 
@@ -101,11 +116,14 @@ public struct CyclePlan: Sendable {
     public let publicationDate: String
     /// Survey scores per command (a large province's survey is imported in several).
     public let surveyUnitsPerCommand: Int
+    /// What the whole scheme (scheme 2) adds, nil for a cycle of scheme 1.
+    public let wholeScheme: WholeSchemePlan?
 
     public init(
         cycle: String, name: String, year: Int, units: [CycleUnit], selfAssessmentDeadline: Timestamp,
         previousCycle: String?,
-        drawSecret: [UInt8], decision: String, publicationDate: String, surveyUnitsPerCommand: Int = 100
+        drawSecret: [UInt8], decision: String, publicationDate: String, surveyUnitsPerCommand: Int = 100,
+        wholeScheme: WholeSchemePlan? = nil
     ) {
         self.cycle = cycle
         self.name = name
@@ -117,6 +135,24 @@ public struct CyclePlan: Sendable {
         self.decision = decision
         self.publicationDate = publicationDate
         self.surveyUnitsPerCommand = surveyUnitsPerCommand
+        self.wholeScheme = wholeScheme
+    }
+}
+
+/// The decisions a cycle of scheme 2 names beyond scheme 1's: the council's establishment, its
+/// meeting, and the chairman's assignment of a vice-chairman to sign the approval (the chairman signs
+/// himself when there is none). Units' heads sign their submissions; the approval cites the
+/// publication's decision and date.
+public struct WholeSchemePlan: Sendable {
+    public let councilDecision: String
+    /// The meeting every seal cites, and its date (YYYY-MM-DD).
+    public let meeting: String
+    public let meetingDate: String
+    public let delegationDecision: String?
+
+    public init(councilDecision: String, meeting: String, meetingDate: String, delegationDecision: String?) {
+        (self.councilDecision, self.meeting, self.meetingDate) = (councilDecision, meeting, meetingDate)
+        self.delegationDecision = delegationDecision
     }
 }
 

@@ -31,16 +31,27 @@ enum DemoProvince {
         departments.map { CycleUnit(id: $0.0, name: $0.1, kind: .department) }
         + districts.map { CycleUnit(id: $0.0, name: $0.1, kind: .district) }
 
-    /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3.
+    /// The council: its chair appraises fields 4 on and seals; a member appraises fields 1 to 3; its
+    /// secretary records its meetings and votes (scheme 2). The province's chairman approves results
+    /// under scheme 2, here by assigning a vice-chairman to sign in his place.
     static let cast = Cast(
         secretariat: Player("so-noi-vu-thuong-truc", "Sở Nội vụ (thường trực Ban Chỉ đạo CCHC)"),
         council: Council(
             chair: Player("hoi-dong-tham-dinh", "Chủ tịch Hội đồng thẩm định tỉnh"),
-            members: [(Player("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh"), ["1", "2", "3"])]),
+            members: [(Player("thanh-vien-hoi-dong", "Thành viên Hội đồng thẩm định tỉnh"), ["1", "2", "3"])],
+            secretary: Player("thu-ky-hoi-dong", "Thư ký Hội đồng thẩm định tỉnh")),
         steeringCommittee: Player("ban-chi-dao-cchc", "Ban Chỉ đạo CCHC tỉnh"),
         surveyContractor: Player("nha-thau-dtxhh", "Đơn vị điều tra xã hội học độc lập"),
-        auditors: [Player("kiem-toan", "Kiểm toán viên")]
+        auditors: [Player("kiem-toan", "Kiểm toán viên")],
+        provinceChair: Player("chu-tich-ubnd", "Chủ tịch UBND tỉnh"),
+        provinceViceChair: Player("pho-chu-tich-ubnd", "Phó Chủ tịch UBND tỉnh")
     )
+
+    /// What the 2020 cycle, the demo's cycle of scheme 2, decides beyond scheme 1: the council by
+    /// decision, its meeting on the first day of the appraisal, and the vice-chairman signing the approval.
+    static let wholeScheme2020 = WholeSchemePlan(
+        councilDecision: "35/QĐ-UBND", meeting: "phien-1", meetingDate: "2021-02-20",
+        delegationDecision: "112/QĐ-UBND")
 
     /// Gets a deadline extension and submits last.
     static let lateUnit = "huyen-muong-nhe"

@@ -20,8 +20,11 @@ public struct DemoCycleReport: Sendable {
     public let summary: CycleSummary
 }
 
-/// The demo's scenario: Điện Biên's 18 provincial departments and 10 districts through the 2019 and 2020
-/// cycles on a new ledger, every stage signed by the actor whose role it needs, driven by `CycleDriver`:
+/// The demo's scenario: Điện Biên's 18 provincial departments and 10 districts through the 2019 cycle
+/// (scheme 1) and the 2020 cycle (scheme 2: the council established by decision, heads signing the
+/// submissions, a contested score decided by the council's vote at its meeting, the council's report,
+/// and the results approved by the vice-chairman under the chairman's delegation before publication)
+/// on a new ledger, every stage signed by the actor whose role it needs, driven by `CycleDriver`:
 /// self-assessments with evidence documents, a deadline extension, a self-assessment withdrawn and
 /// submitted again, an explanation asked and answered, appraisal adjustments with reasons, the survey,
 /// the 10% spot-check draw, publication, and in 2019 two objections (one accepted, one rejected) and a
@@ -57,7 +60,7 @@ public final class DemoScenario {
     public func enrol() throws -> Int {
         try driver.enrolSecretariat(
             key: try script.key(for: DemoProvince.cast.secretariat.id), commandID: "demo-\(seed)-enrol")
-        let enrolled = try driver.enrolCast(units: DemoProvince.units)
+        let enrolled = try driver.enrolCast(units: DemoProvince.units, heads: true)
         try driver.registerFrameworks()
         return enrolled + 1
     }
@@ -71,7 +74,8 @@ public final class DemoScenario {
             selfAssessmentDeadline: DemoProvince.selfAssessmentDeadline(year),
             previousCycle: year > Self.years[0] ? "dien-bien-\(year - 1)" : nil,
             drawSecret: keys.secret(for: "spot-check|\(cycle)"),
-            decision: "\(year == 2019 ? 642 : 587)/QĐ-UBND", publicationDate: "\(year + 1)-05-29"
+            decision: "\(year == 2019 ? 642 : 587)/QĐ-UBND", publicationDate: "\(year + 1)-05-29",
+            wholeScheme: year == 2020 ? DemoProvince.wholeScheme2020 : nil
         )
         let summary = try driver.run(plan, script: script)
         return DemoCycleReport(plan: plan, events: try scoring.ledger.head().count - before, summary: summary)

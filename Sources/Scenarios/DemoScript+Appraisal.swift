@@ -33,6 +33,26 @@ extension DemoScript {
         return [added.draft, given.draft]
     }
 
+    /// Under scheme 2, the chair contests the first score a member lowered in the cycle and the council's
+    /// vote recognises the self-score again.
+    func contest(of unit: CycleUnit, appraised: [PAREvents.AppraisalScoreRecorded], in plan: CyclePlan) -> (
+        criterion: String, reason: String, points: String
+    )? {
+        guard !contested.contains(plan.cycle),
+            let lowered = appraised.first(where: {
+                DemoProvince.cast.council.appraiser(of: $0.criterion) != DemoProvince.cast.council.chair.id
+            }),
+            let own = try? scoring.scores(cycle: plan.cycle, unit: unit.id).first(where: {
+                $0.0.code == lowered.criterion
+            })?.1.selfScore?.points
+        else { return nil }
+        contested.insert(plan.cycle)
+        return (
+            lowered.criterion, "Tài liệu kiểm chứng bổ sung đã chứng minh kết quả tự chấm; đề nghị giữ điểm tự chấm",
+            own
+        )
+    }
+
     /// The council reconsiders about one applicable self-score in ten, each change with its reason; a
     /// district below the maximum is sometimes raised to it for documents added meanwhile.
     func appraisal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents

@@ -21,6 +21,8 @@ final class DemoScript: Signatories, CycleScript {
     private var staged: [StagedEvidence] = []
     /// The first score the council lowered, whose history the demo shows.
     var traced: (cycle: String, unit: String, criterion: String)?
+    /// The cycles in which the chair has contested a score (one each).
+    var contested: Set<String> = []
 
     init(
         scoring: ScoringLedger, clock: ManualClock, seed: UInt64, keys: DerivedKeys, output: any DemoOutput,
@@ -55,14 +57,18 @@ final class DemoScript: Signatories, CycleScript {
         staged = []
     }
 
-    /// A document the unit wrote, handed to the `DemoOutput` and staged in the ledger's evidence store;
-    /// kept there once the next command commits.
-    func document(_ name: String, _ content: String, unit: String) throws -> PAREvents.EvidenceAdded {
+    /// A document the unit (or, without one, the council) wrote, handed to the `DemoOutput` and staged in
+    /// the ledger's evidence store; kept there once the next command commits.
+    func document(_ name: String, _ content: String, unit: String?) throws -> PAREvents.EvidenceAdded {
         let bytes = Array(content.utf8)
         try output.keep(document: name, content: bytes)
         let staging = try evidenceStore.stage(bytes, name: name, unit: unit)
         staged.append(staging)
         return staging.added[0]
+    }
+
+    func councilDocument(_ name: String, _ content: String) throws -> PAREvents.EvidenceAdded {
+        try document(name, content, unit: nil)
     }
 
     // MARK: The calendar and progress

@@ -130,8 +130,26 @@ private struct DemoTranscript {
         }.joined()
         print(
             "\nCycle \(report.plan.cycle): \(report.plan.units.count) units, \(report.events) events\(withdrawn); explanation requests: \(summary.explanationsAsked) (\(summary.explanationsAnswered) answered); \(summary.appraisalScores) appraisal adjustments; \(summary.surveyScores) survey scores; "
-                + "spot-checked \(summary.spotChecked.joined(separator: ", ")); published by decision \(report.plan.decision)\(objected)\(corrected)"
+                + "spot-checked \(summary.spotChecked.joined(separator: ", ")); \(wholeScheme(of: report.plan.cycle))published by decision \(report.plan.decision)\(objected)\(corrected)"
         )
+    }
+
+    /// What a cycle of scheme 2 recorded beyond scheme 1, in words; empty for a cycle of scheme 1.
+    private func wholeScheme(of cycle: String) -> String {
+        guard let record = try? scoring.cycle(cycle), let body = record.councilBody else { return "" }
+        let meetings = body.meetings.values.sorted { $0.sequence < $1.sequence }.map {
+            "meeting \($0.held.meeting) of \($0.held.date) with \($0.held.attendees.count) present"
+        }
+        let votes = body.contests.values.sorted { $0.sequence < $1.sequence }.map {
+            "\($0.unit) \($0.criterion) contested by \($0.by) and \($0.carried == true ? "changed" : "kept") by vote"
+        }
+        let approval = record.approval.map {
+            "approved by \($0.actor) (\($0.signedAs)\($0.delegation.map { " under decision \($0)" } ?? ""))"
+        }
+        return
+            (["scheme 2: heads signed the submissions", "council established by decision \(body.established.decision)"]
+            + meetings + votes + [body.report == nil ? nil : "council report sent", approval].compactMap { $0 })
+            .joined(separator: "; ") + "; "
     }
 
     private func printRankings(cycle: String) throws {

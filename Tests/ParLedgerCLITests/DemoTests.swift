@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 @Suite struct DemoTests {
-    @Test func theDemoRunsTwoPublishedCyclesThatVerifyRebuildAndRepeatExactly() throws {
+    @Test func theDemoRunsTwoPublishedCyclesTheSecondOfTheWholeSchemeThatVerifyRebuildAndRepeatExactly() throws {
         let directory = try TemporaryDirectory()
         let frameworks = Repository.file("schemas/frameworks")
         let first = try CLI.run(["demo", "--dir", directory.path + "/one", "--frameworks", frameworks, "--quiet"])
@@ -15,6 +15,9 @@ import Testing
         #expect(first.output.contains("Cycle dien-bien-2019: 28 units"))
         #expect(first.output.contains("Cycle dien-bien-2020: 28 units"))
         #expect(first.output.contains("then corrected so-y-te"))
+        #expect(first.output.contains("scheme 2: heads signed the submissions; council established by decision"))
+        #expect(first.output.contains("contested by hoi-dong-tham-dinh and changed by vote"))
+        #expect(first.output.contains("approved by pho-chu-tich-ubnd (KT. CHỦ TỊCH under decision 112/QĐ-UBND)"))
         #expect(first.output.contains("$ parledger ranking --cycle dien-bien-2020 --kind district"))
         #expect(first.output.contains("2 publications follow from the events: dien-bien-2019, dien-bien-2020"))
         #expect(first.output.contains("OK: the bundle verifies"))
@@ -34,6 +37,10 @@ import Testing
             #expect(cycle.draws["department"]?.units.count == 2)
             #expect(cycle.draws["district"]?.units.count == 1)
         }
+        let scheme2 = try #require(try scoring.cycle("dien-bien-2020"))
+        #expect(scheme2.opened.effectiveScheme == .whole)
+        #expect(scheme2.approval?.resultsHash == scheme2.publication?.resultsHash)
+        #expect(scheme2.councilBody?.contests.values.map(\.carried) == [true])
         let published2020 = try scoring.cycle("dien-bien-2020")?.publication?.resultsHash
         #expect(try scoring.results(cycle: "dien-bien-2020").hash == published2020)
         let before = try scoring.projectionDigest()
