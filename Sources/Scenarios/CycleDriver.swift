@@ -90,7 +90,7 @@ public final class CycleDriver {
             cycle: plan.cycle, name: plan.name, year: plan.year, frameworks: frameworks.mapValues(\.id),
             units: plan.units,
             selfAssessmentDeadline: plan.selfAssessmentDeadline, previousCycle: plan.previousCycle,
-            scheme: plan.wholeScheme == nil ? nil : .whole
+            publicationWindow: plan.publicationWindow, scheme: plan.wholeScheme == nil ? nil : .whole
         )
         let council =
             plan.wholeScheme.map {

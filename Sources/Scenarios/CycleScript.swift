@@ -118,12 +118,14 @@ public struct CyclePlan: Sendable {
     public let surveyUnitsPerCommand: Int
     /// What the whole scheme (scheme 2) adds, nil for a cycle of scheme 1.
     public let wholeScheme: WholeSchemePlan?
+    /// The dates a publication decision may bear, when not April to June of the next year.
+    public let publicationWindow: PAREvents.DateWindow?
 
     public init(
         cycle: String, name: String, year: Int, units: [CycleUnit], selfAssessmentDeadline: Timestamp,
         previousCycle: String?,
         drawSecret: [UInt8], decision: String, publicationDate: String, surveyUnitsPerCommand: Int = 100,
-        wholeScheme: WholeSchemePlan? = nil
+        wholeScheme: WholeSchemePlan? = nil, publicationWindow: PAREvents.DateWindow? = nil
     ) {
         self.cycle = cycle
         self.name = name
@@ -136,6 +138,7 @@ public struct CyclePlan: Sendable {
         self.publicationDate = publicationDate
         self.surveyUnitsPerCommand = surveyUnitsPerCommand
         self.wholeScheme = wholeScheme
+        self.publicationWindow = publicationWindow
     }
 }
 

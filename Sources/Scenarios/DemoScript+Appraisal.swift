@@ -9,7 +9,7 @@ extension DemoScript {
     func explanationRequests(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [PAREvents
         .ExplanationRequested]
     {
-        guard unit.id == DemoProvince.explainingUnit,
+        guard unit.id == province.explainingUnit,
             let leaf = framework.leaves.first(where: { $0.method == .assessed && $0.code.hasPrefix("1.") })
         else { return [] }
         return [
@@ -60,7 +60,7 @@ extension DemoScript {
     {
         var recorded: [PAREvents.AppraisalScoreRecorded] = []
         for (criterion, score) in try scoring.scores(cycle: plan.cycle, unit: unit.id)
-        where criterion.method == .assessed && score.notApplicable == nil {
+        where criterion.method == .assessed && criterion.adjustment == nil && score.notApplicable == nil {
             let selfPoints = score.selfScore?.value ?? .zero
             guard var appraised = SyntheticScoring.appraisal(of: selfPoints, random: &random) else { continue }
             if unit.kind == .district && selfPoints < criterion.maxPoints && random.chance(30) {

@@ -6,8 +6,8 @@ extension DemoScript {
     /// The first assessed criterion of Sở Y tế below its maximum after the 2019 publication: the one it
     /// objects to and the secretariat corrects.
     private func disputedCriterion(in plan: CyclePlan) throws -> Criterion? {
-        guard plan.year == 2019 else { return nil }
-        return try scoring.scores(cycle: plan.cycle, unit: DemoProvince.objectingUnit).first(where: {
+        guard plan.year == province.years[0] else { return nil }
+        return try scoring.scores(cycle: plan.cycle, unit: province.objectingUnit).first(where: {
             $0.0.method == .assessed && ($0.1.effective(method: .assessed)?.value ?? .zero) < $0.0.maxPoints
         })?.0
     }
@@ -18,16 +18,16 @@ extension DemoScript {
         filed: PAREvents.ObjectionFiled, answer: PAREvents.ObjectionAnswered
     )] {
         guard let criterion = try disputedCriterion(in: plan),
-            plan.units.contains(where: { $0.id == DemoProvince.rejectedUnit })
+            plan.units.contains(where: { $0.id == province.rejectedUnit })
         else { return [] }
         let accepted = PAREvents.ObjectionFiled(
-            cycle: plan.cycle, unit: DemoProvince.objectingUnit, objection: DemoProvince.acceptedObjection,
+            cycle: plan.cycle, unit: province.objectingUnit, objection: province.acceptedObjection,
             criterion: criterion.code,
             reason:
                 "Tài liệu kiểm chứng tiêu chí \(criterion.code) đã nộp đúng hạn nhưng không được ghi nhận khi thẩm định"
         )
         let rejected = PAREvents.ObjectionFiled(
-            cycle: plan.cycle, unit: DemoProvince.rejectedUnit, objection: "kn-2019-huyen-dien-bien",
+            cycle: plan.cycle, unit: province.rejectedUnit, objection: "kn-\(plan.year)-\(province.rejectedUnit)",
             reason: "Đề nghị xem xét lại điểm điều tra xã hội học của huyện")
         return [
             (
@@ -54,11 +54,11 @@ extension DemoScript {
     func corrections(in plan: CyclePlan) throws -> [PAREvents.CorrectionRecorded] {
         guard let criterion = try disputedCriterion(in: plan) else { return [] }
         let objection = try scoring.objections(cycle: plan.cycle).first {
-            $0.objection == DemoProvince.acceptedObjection && $0.answer?.decision == "accepted"
+            $0.objection == province.acceptedObjection && $0.answer?.decision == "accepted"
         }
         return [
             PAREvents.CorrectionRecorded(
-                cycle: plan.cycle, unit: DemoProvince.objectingUnit, criterion: criterion.code,
+                cycle: plan.cycle, unit: province.objectingUnit, criterion: criterion.code,
                 points: criterion.maxPoints.description, decision: "815/QĐ-UBND",
                 reason: "Kết quả phúc khảo: tài liệu kiểm chứng hợp lệ bị bỏ sót khi thẩm định",
                 objection: objection?.objection)

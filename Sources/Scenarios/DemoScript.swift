@@ -9,6 +9,7 @@ import PARIndex
 /// stage's day and decides, from the seed, every score, reason and document.
 final class DemoScript: Signatories, CycleScript {
     let scoring: ScoringLedger
+    let province: DemoProvince
     private let clock: ManualClock
     private let seed: UInt64
     private let keys: DerivedKeys
@@ -25,10 +26,11 @@ final class DemoScript: Signatories, CycleScript {
     var contested: Set<String> = []
 
     init(
-        scoring: ScoringLedger, clock: ManualClock, seed: UInt64, keys: DerivedKeys, output: any DemoOutput,
-        progress: @escaping (_ done: Int, _ total: Int) -> Void
+        scoring: ScoringLedger, province: DemoProvince, clock: ManualClock, seed: UInt64, keys: DerivedKeys,
+        output: any DemoOutput, progress: @escaping (_ done: Int, _ total: Int) -> Void
     ) {
         self.scoring = scoring
+        self.province = province
         self.clock = clock
         self.seed = seed
         self.keys = keys
@@ -74,13 +76,13 @@ final class DemoScript: Signatories, CycleScript {
     // MARK: The calendar and progress
 
     func willBegin(_ stage: CycleStage, of plan: CyclePlan) throws {
-        if let start = DemoProvince.start(of: stage, year: plan.year) { clock.set(start) }
+        if let start = province.start(of: stage, year: plan.year) { clock.set(start) }
     }
 
     /// Progress through a cycle's three long stages: each unit's self-assessment, each unit's
     /// appraisal, then the spot-checks and the rest at once.
     func progressed(_ stage: CycleStage, done: Int, of total: Int) {
-        let units = DemoProvince.units.count
+        let units = province.units.count
         switch stage {
         case .selfAssessment: progress(done, units * 3)
         case .appraisal: progress(units + done, units * 3)
@@ -91,16 +93,16 @@ final class DemoScript: Signatories, CycleScript {
     // MARK: Self-assessment
 
     func deadlineExtension(for unit: CycleUnit, of plan: CyclePlan) -> (until: String, reason: String)? {
-        guard unit.id == DemoProvince.lateUnit else { return nil }
+        guard unit.id == province.lateUnit else { return nil }
         return (
-            DemoProvince.extendedDeadline(plan.year), "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện"
+            province.extendedDeadline(plan.year), "Mưa lũ chia cắt địa bàn, gia hạn theo đề nghị của UBND huyện"
         )
     }
 
     /// Each unit's self-scores, most citing a document it wrote; the exempt unit first marks 2.1 not applicable.
     func selfAssessment(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> [EventDraft] {
         let exempt =
-            unit.id == DemoProvince.exemptUnit ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
+            unit.id == province.exemptUnit ? framework.criteriaByCode["2.1"]?.allCriteria.map(\.code) ?? [] : []
         let marked =
             exempt.isEmpty
             ? []
@@ -124,7 +126,7 @@ final class DemoScript: Signatories, CycleScript {
     func withdrawal(of unit: CycleUnit, framework: Framework, in plan: CyclePlan) throws -> (
         reason: String, changes: [EventDraft]
     )? {
-        guard unit.id == DemoProvince.withdrawingUnit,
+        guard unit.id == province.withdrawingUnit,
             let leaf = framework.leaves.first(where: { $0.method == .assessed })
         else { return nil }
         let added = try document(

@@ -11,8 +11,14 @@ import Transparency
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run two realistic yearly cycles (2019, 2020) of Điện Biên province on a new ledger.",
+        abstract:
+            "Run realistic yearly cycles of a province on a new ledger: Điện Biên's 2019 and 2020, or An Giang's 2018.",
         discussion: """
+            --province dien-bien (the default): Điện Biên's 18 departments and 10 districts, the 2019 cycle
+            under scheme 1 and the 2020 cycle under the whole scheme (scheme 2). --province an-giang: the
+            second province, An Giang's 2018 cycle under the whole scheme, its units from its 2018 plan
+            (schemas/units/an-giang-2018.json), its tables labelled as examples.
+
             Creates DIR/ledger with actors for every role (their keys in DIR/keys), registers both
             frameworks, and runs each cycle end to end: self-assessments with evidence documents
             (written to DIR/documents, stored by hash in DIR/ledger/evidence), appraisal adjustments with reasons, the 10% spot-check draw, the survey
@@ -37,15 +43,19 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The frameworks directory.", valueName: "dir")) var frameworks = "schemas/frameworks"
     @Option(help: "The pseudo-random seed.") var seed: UInt64 = 2019
     @Flag(help: "Do not show progress.") var quiet = false
+    @Option(help: "The province: dien-bien or an-giang.") var province = "dien-bien"
 
     func run() throws {
         try reportingFailures {
             guard !FileManager.default.fileExists(atPath: dir) else {
                 throw InputError("\(dir) already exists", hint: "remove it, or choose another --dir")
             }
+            guard let chosen = DemoProvince.named(province) else {
+                throw InputError("no demo province '\(province)'", hint: "choose dien-bien or an-giang")
+            }
             var loaded: [UnitKind: Framework] = [:]
-            for (kind, name) in [(UnitKind.department, "departments"), (.district, "districts")] {
-                let file = (frameworks as NSString).appendingPathComponent("dien-bien-2019-\(name).json")
+            for (kind, name) in chosen.frameworkFiles.sorted(by: { $0.key.order < $1.key.order }) {
+                let file = (frameworks as NSString).appendingPathComponent(name)
                 guard FileManager.default.fileExists(atPath: file) else {
                     throw InputError(
                         "cannot find \(file)", hint: "run the demo from the repository's root, or pass --frameworks DIR"
@@ -55,7 +65,8 @@ struct DemoCommand: ParsableCommand {
             }
             let progress = ProgressReporter("demo", quiet: quiet)
             let scenario = try DemoScenario(
-                ledger: "\(dir)/ledger", seed: seed, frameworks: loaded, output: try DemoDirectory(dir),
+                province: chosen, ledger: "\(dir)/ledger", seed: seed, frameworks: loaded,
+                output: try DemoDirectory(dir),
                 progress: { progress.update(UInt64($0), of: UInt64($1)) })
             try DemoTranscript(directory: dir, scenario: scenario).run(progress: progress)
         }
@@ -88,13 +99,16 @@ private struct DemoTranscript {
     var scoring: ScoringLedger { scenario.scoring }
 
     func run(progress: ProgressReporter) throws {
-        print("ParLedger demo: Điện Biên province, cycles 2019 and 2020 (seed \(scenario.seed))")
+        let province = scenario.province
+        print(
+            "ParLedger demo: \(province.name) province, cycle\(province.years.count == 1 ? "" : "s") \(province.years.map(String.init).joined(separator: " and ")) (seed \(scenario.seed))"
+        )
         let enrolled = try scenario.enrol()
         print(
-            "Enrolled \(enrolled) actors and registered the two frameworks (departments: Bảng 1, districts: corrected Bảng 2)"
+            "Enrolled \(enrolled) actors and registered the two frameworks (\(province.frameworkFiles.sorted { $0.key.order < $1.key.order }.map(\.value).joined(separator: ", ")))"
         )
         var latestCycle: String?
-        for year in DemoScenario.years {
+        for year in scenario.province.years {
             let report = try scenario.runCycle(year)
             progress.finish()
             printCycle(report)
@@ -111,8 +125,11 @@ private struct DemoTranscript {
         print(
             "\nThe ledger is in \(directory)/ledger, the actors' keys in \(directory)/keys, the certified bundle in \(directory)/bundle, the published log in \(directory)/tiles. Try:"
         )
-        print("  parledger ranking --cycle dien-bien-2019 --ledger \(directory)/ledger")
-        print("  parledger trace huyen-muong-nhe --cycle dien-bien-2020 --ledger \(directory)/ledger")
+        let years = province.years
+        print("  parledger ranking --cycle \(province.cycle(years[0])) --ledger \(directory)/ledger")
+        print(
+            "  parledger trace \(province.lateUnit) --cycle \(province.cycle(years[years.count - 1])) --ledger \(directory)/ledger"
+        )
         print("  python3 tools/verify_bundle.py \(directory)/bundle --trust \(directory)/trust-policy.txt")
         print(
             "  parledger monitor \(directory)/tiles --trust \(directory)/trust-policy.txt --state \(directory)/monitor --once"

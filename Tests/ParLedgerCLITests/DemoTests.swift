@@ -52,8 +52,33 @@ import Testing
         #expect(
             second.output.replacingOccurrences(of: directory.path + "/two", with: "DIR")
                 == first.output.replacingOccurrences(of: directory.path + "/one", with: "DIR"))
+        let unknown = try CLI.run(["demo", "--dir", directory.path + "/three", "--province", "ha-noi"])
+        #expect(unknown.status != 0)
+        #expect(unknown.error.contains("no demo province 'ha-noi'"))
         let again = try CLI.run(["demo", "--dir", directory.path + "/one", "--frameworks", frameworks])
         #expect(again.status == 2)
         #expect(again.error.contains("already exists"))
+    }
+
+    @Test func theSecondProvinceRunsItsOwnCycleOfTheWholeSchemeOnItsOwnTablesAndBothVerifiersAgree() throws {
+        let directory = try TemporaryDirectory()
+        let outcome = try CLI.run([
+            "demo", "--dir", directory.path + "/an-giang", "--province", "an-giang", "--frameworks",
+            Repository.file("schemas/frameworks"), "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.error)")
+        #expect(outcome.output.contains("ParLedger demo: An Giang province, cycle 2018"))
+        #expect(outcome.output.contains("approved by chu-tich-ubnd (TM. ỦY BAN NHÂN DÂN)"))
+        #expect(outcome.output.contains("OK: the bundle verifies"))
+        let python = try CLI.runPythonVerifier(
+            directory.path + "/an-giang/bundle", trust: directory.path + "/an-giang/trust-policy.txt")
+        #expect(python.status == 0, "\(python.output)\(python.error)")
+        let scoring = try ScoringLedger.open(at: directory.path + "/an-giang/ledger")
+        let cycle = try #require(try scoring.cycle("an-giang-2018"))
+        #expect(cycle.opened.publicationWindow == PAREvents.DateWindow(from: "2019-01-01", until: "2019-06-30"))
+        let results = try scoring.results(cycle: "an-giang-2018")
+        #expect(Set(results.units.map(\.className)).isSubset(of: ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]))
+        #expect(results.units.allSatisfy { $0.fields.map(\.adjustment).suffix(2) == [.bonus, .penalty] })
+        #expect(results.units.count == 22)
     }
 }
