@@ -39,7 +39,7 @@ extension CycleRules {
                         "unit '\(unit)' exists; a change makes a new unit or keeps the id of one it changes")
                 }
             }
-            map.note(PAREvents.UnitsReorganised(decision: "", date: "", changes: [change]), at: 0)
+            map.apply(change)
         }
         undo.append(.map(state.map))
         state.map.note(reorganised, at: event.sequence)

@@ -25,10 +25,15 @@ public struct UnitMap: Sendable, Hashable {
         for change in reorganised.changes {
             steps.append(
                 Step(decision: reorganised.decision, date: reorganised.date, change: change, sequence: sequence))
-            ended.formUnion(change.from)
-            ended.subtract(change.to)
-            made.formUnion(change.to)
+            apply(change)
         }
+    }
+
+    /// Ends the units a change makes into others and makes its new ones.
+    package mutating func apply(_ change: PAREvents.UnitChange) {
+        ended.formUnion(change.from)
+        ended.subtract(change.to)
+        made.formUnion(change.to)
     }
 
     /// The units of `previous` that `unit` continues: itself when `previous` scored it, and those any
