@@ -212,7 +212,7 @@ enum Vietnamese {
         "SigningDelegated": "Giao ký thay Chủ tịch", "ResultsApproved": "Phê duyệt kết quả",
         "CouncilEstablished": "Thành lập Hội đồng thẩm định", "CouncilMeetingHeld": "Họp Hội đồng thẩm định",
         "AdjustmentContested": "Đề nghị Hội đồng xem xét lại điểm", "CouncilVoteRecorded": "Biểu quyết của Hội đồng",
-        "CouncilReportSubmitted": "Báo cáo kết quả thẩm định",
+        "CouncilReportSubmitted": "Báo cáo kết quả thẩm định", "UnitsReorganised": "Sắp xếp lại đơn vị",
     ]
 
     /// The headline of a refusal, by its kind; the detail follows it.

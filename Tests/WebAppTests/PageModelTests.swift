@@ -1,3 +1,5 @@
+import Ledger
+import PARCore
 import Testing
 
 @testable import WebApp
@@ -22,5 +24,13 @@ import Testing
         #expect(html.contains("Hội đồng &lt;thẩm định&gt; <small>(Thành viên Hội đồng thẩm định)</small>"))
         #expect(html.contains(#"<a href="/hoi-dong/dien-bien-2019/so-y-te">Sở Y tế</a></th><td>Sở, ban, ngành</td>"#))
         #expect(html.contains(#"<button type="button" id="khep-lai-ky" data-cycle="dien-bien-2019">"#))
+    }
+}
+
+/// Every event type the ledger records has its Vietnamese name on the pages that list events.
+@Suite struct EventNameTests {
+    @Test func everyEventTypeHasAVietnameseName() {
+        let types = PAREvents.all.map { $0.type } + ActorEvent.types
+        #expect(types.filter { Vietnamese.eventNames[$0] == nil } == [])
     }
 }
