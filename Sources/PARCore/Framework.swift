@@ -100,7 +100,7 @@ public struct Criterion: Sendable, Hashable {
     }
 
     /// The adjustment of a field: the one its leaves share, nil for a field counted in the maximum.
-    public var fieldAdjustment: Adjustment? { allCriteria.first(where: \.isLeaf)?.adjustment }
+    public var fieldAdjustment: Adjustment? { children.first?.fieldAdjustment ?? adjustment }
 
     public var isLeaf: Bool { children.isEmpty }
 

@@ -47,8 +47,9 @@ public struct RankingReport: Sendable {
         let before = Dictionary(uniqueKeysWithValues: (previous?.units ?? []).map { ($0.unit.id, $0) })
         cycle = results.cycle
         self.previousCycle = previousCycle
+        let previousUnits = Set(before.keys)
         rows = results.units.filter { kind == nil || $0.unit.kind == kind }.map { result in
-            let then = map.predecessors(of: result.unit.id, in: Set(before.keys)).compactMap { before[$0] }
+            let then = map.predecessors(of: result.unit.id, in: previousUnits).compactMap { before[$0] }
                 .filter { $0.unit.kind == result.unit.kind }
             guard let first = then.first else { return Row(result: result, change: nil) }
             let index =

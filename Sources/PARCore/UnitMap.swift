@@ -1,4 +1,4 @@
-import Ledger
+package import Ledger
 
 /// The province's units across reorganisations: every recorded change, and which unit ids have
 /// ended (merged into another, renamed, split or dissolved) and not been made again since. The
@@ -27,6 +27,11 @@ public struct UnitMap: Sendable, Hashable {
                 Step(decision: reorganised.decision, date: reorganised.date, change: change, sequence: sequence))
             apply(change)
         }
+    }
+
+    /// Notes a recorded `UnitsReorganised` event, as the storage reads its stream back.
+    package mutating func note(_ event: RecordedEvent) throws(RuleViolation) {
+        note(try PAREvents.UnitsReorganised.decode(event), at: event.sequence)
     }
 
     /// Ends the units a change makes into others and makes its new ones.

@@ -260,7 +260,7 @@ extension ScoringLedger: ProjectionReading {
     public func unitMap() throws -> UnitMap {
         var map = UnitMap()
         for event in try ledger.events(inStream: PAREvents.UnitsReorganised.stream) {
-            map.note(try PAREvents.UnitsReorganised.decode(event), at: event.sequence)
+            try map.note(event)
         }
         return map
     }

@@ -181,7 +181,7 @@ extension ScoringLedger {
             inStreams: [PAREvents.UnitsReorganised.stream], orStreamsBeginningWith: [], after: 0, through: target,
             in: reader
         ) { event in
-            map.note(try PAREvents.UnitsReorganised.decode(event), at: event.sequence)
+            try map.note(event)
         }
         return map
     }
