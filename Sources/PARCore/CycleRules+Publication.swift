@@ -84,8 +84,7 @@ extension CycleRules {
         }
         if !unsealed.isEmpty { missing.append("appraisal not sealed: \(unsealed.joined(separator: ", "))") }
         if cycle.appraisalClosed == nil { missing.append("the council has not closed the appraisal") }
-        for kind in UnitKind.allCases
-        where cycle.opened.units.contains(where: { $0.kind == kind }) && cycle.draws[kind.rawValue] == nil {
+        for kind in cycle.opened.units.kinds where cycle.draws[kind.rawValue] == nil {
             missing.append("the spot-check of \(kind.plural) has not been drawn")
         }
         if !unchecked.isEmpty { missing.append("spot-check not concluded: \(unchecked.joined(separator: ", "))") }

@@ -19,7 +19,7 @@ extension ScoringLedger {
         let status = try documentStatus(cycleID)
         let opened = status.record.opened
         var sheets: [XLSXWorkbook.Sheet] = []
-        for kind in UnitKind.allCases where opened.units.contains(where: { $0.kind == kind }) {
+        for kind in opened.units.kinds {
             let rows = try ranking(cycle: cycleID, kind: kind).rows
             let fields = rows.first?.result.fields.map { ($0.code, $0.title) } ?? []
             let fieldWidth = 14
@@ -159,7 +159,7 @@ extension ScoringLedger {
         let status = try documentStatus(cycleID)
         let opened = status.record.opened
         var sheets: [XLSXWorkbook.Sheet] = []
-        for kind in UnitKind.allCases where opened.units.contains(where: { $0.kind == kind }) {
+        for kind in opened.units.kinds {
             let rows = try ranking(cycle: cycleID, kind: kind).rows
             let reports = try rows.map { try unitScores(cycle: cycleID, unit: $0.result.unit.id) }
             let leaves = reports.first?.lines.map(\.criterion) ?? []

@@ -263,7 +263,7 @@ public final class CycleDriver {
     public func spotCheck(_ plan: CyclePlan, script: any CycleScript) throws -> [String] {
         try script.willBegin(.spotCheck, of: plan)
         var drawn: [String] = []
-        for kind in UnitKind.allCases where plan.units.contains(where: { $0.kind == kind }) {
+        for kind in plan.units.kinds {
             try signatories.flush()
             let draw = try scoring.spotCheckDraw(cycle: plan.cycle, kind: kind, secret: plan.drawSecret, adding: [])
             try signatories.issue([draw], by: cast.steeringCommittee.id)

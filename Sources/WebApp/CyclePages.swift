@@ -153,7 +153,7 @@ struct CheckedUnit {
 extension CommitteePage {
     /// The page of `record`, reading each draw's event from `scoring`.
     init(_ record: CycleRecord, status: CycleStatus, scoring: ScoringLedger) throws {
-        let kinds = UnitKind.allCases.filter { kind in record.opened.units.contains { $0.kind == kind } }
+        let kinds = record.opened.units.kinds
         let draws = try kinds.map { kind in
             var drawn: DrawnSample?
             if let draw = record.draws[kind.rawValue], let event = try scoring.ledger.event(at: draw.sequence) {

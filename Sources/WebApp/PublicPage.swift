@@ -45,7 +45,7 @@ struct PublicPage {
         let header = try explorer.header(context, title: cycle.opened.name, page: "public")
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
         let published = try cycle.publication.map { publication in
-            let kinds = UnitKind.allCases.filter { kind in cycle.opened.units.contains { $0.kind == kind } }
+            let kinds = cycle.opened.units.kinds
             return PublishedCycle(
                 publication, of: cycle,
                 rankings: try kinds.map { ($0, try scoring.ranking(cycle: cycle.opened.cycle, kind: $0)) },

@@ -175,7 +175,7 @@ extension DashboardPage {
 
     /// What must hold before the cycle is published.
     static func checklist(_ record: CycleRecord, status: CycleStatus, today: String) -> [ChecklistItem] {
-        let kinds = UnitKind.allCases.filter { kind in record.opened.units.contains { $0.kind == kind } }
+        let kinds = record.opened.units.kinds
         let sealed = status.counts.sealed
         let drawn = status.units.filter { $0.record.spotChecked }
         let ranked = status.units.filter { $0.record.excludedFromRanking == nil }

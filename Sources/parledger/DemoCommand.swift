@@ -170,8 +170,7 @@ private struct DemoTranscript {
     }
 
     private func printRankings(cycle: String) throws {
-        let units = try scoring.cycle(cycle)?.opened.units ?? []
-        for kind in UnitKind.allCases where units.contains(where: { $0.kind == kind }) {
+        for kind in try scoring.cycle(cycle)?.opened.units.kinds ?? [] {
             print("\n$ parledger ranking --cycle \(cycle) --kind \(kind.rawValue)")
             print("rank\tindex %\tchange\tplaces\tclass\tunit")
             for row in try scoring.ranking(cycle: cycle, kind: kind).rows {

@@ -153,6 +153,11 @@ public struct CycleUnit: Sendable, Hashable {
     }
 }
 
+extension [CycleUnit] {
+    /// The kinds these units are of, in the order of the kinds (the order of the ranking groups).
+    public var kinds: [UnitKind] { UnitKind.allCases.filter { kind in contains { $0.kind == kind } } }
+}
+
 extension EvidenceCitation {
     package init(payload: PayloadReader) throws(RuleViolation) {
         self.init(name: try payload.string("name"), sha256: try payload.string("sha256"))
