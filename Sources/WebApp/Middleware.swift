@@ -173,9 +173,12 @@ struct ErrorResponses: RouterMiddleware {
         case let error as WebError:
             return error
         case let error as any HTTPResponseError:
-            let kind =
-                error.status == .notFound ? "not-found" : error.status.code == 413 ? "too-large" : "invalid-input"
-            return WebError(status: error.status, kind: kind, message: error.status.reasonPhrase)
+            switch error.status.code {
+            case 404:
+                return WebError(status: error.status, kind: "not-found", message: "Không có trang nào ở địa chỉ này.")
+            case 413: return WebError(status: error.status, kind: "too-large", message: "Tệp gửi lên quá lớn.")
+            default: return WebError(status: error.status, kind: "invalid-input", message: "Yêu cầu chưa hợp lệ.")
+            }
         case let error as RuleViolation:
             return WebError(status: status(of: error.kind), kind: error.kind.rawValue, message: error.reason)
         case let error as FrameworkFormatError:

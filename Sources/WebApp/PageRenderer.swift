@@ -37,9 +37,7 @@ struct PageRenderer: Sendable {
 
     func errorPage(_ refusal: WebError, session: SessionStore.Session?) -> Response {
         let header = PageHeader(title: Vietnamese.title(ofKind: refusal.kind), page: nil, signedIn: session != nil)
-        return render(
-            "error", header: header, ErrorPage(message: Vietnamese.refusal(refusal.message) ?? refusal.message),
-            status: refusal.status)
+        return render("error", header: header, ErrorPage(refusal, signedIn: session != nil), status: refusal.status)
     }
 }
 
@@ -94,9 +92,52 @@ struct PageContext: MustacheParent {
     }
 }
 
-/// The page of a refusal (`error.mustache`).
+/// The page of a refusal (`error.mustache`): what happened, what to do, and the way on (home, the
+/// published results, the login for a page that needs one).
 struct ErrorPage: PageModel {
     let message: String
+    let advice: String
+    let login: Bool
+
+    init(_ refusal: WebError, signedIn: Bool) {
+        let detail = Vietnamese.refusal(refusal.message) ?? refusal.message
+        switch refusal.status.code {
+        case 401:
+            message = detail.isVietnamese ? detail : "Trang này chỉ dành cho cán bộ đã đăng nhập."
+            advice = "Hãy đăng nhập bằng khoá của bạn rồi mở lại trang này. Kết quả đã công bố thì ai cũng xem được."
+        case 403:
+            message = detail.isVietnamese ? detail : "Tài khoản của bạn không có quyền xem trang này."
+            advice = "Nếu bạn cần quyền này, hãy liên hệ Văn phòng thường trực (Sở Nội vụ)."
+        case 404:
+            message = detail.isVietnamese ? detail : "Không có trang nào ở địa chỉ này."
+            advice = "Địa chỉ có thể đã gõ sai hoặc trang đã đổi chỗ. Hãy bắt đầu lại từ trang chủ."
+        case 429:
+            message = "Có quá nhiều yêu cầu từ máy của bạn trong thời gian ngắn."
+            advice =
+                refusal.retryAfter.map { "Hãy chờ khoảng \(Self.wait($0)) rồi thử lại." }
+                ?? "Hãy chờ một lúc rồi thử lại."
+        case 500...:
+            message = "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại để quản trị viên xem xét."
+            advice = "Hãy thử lại sau ít phút. Nếu lỗi lặp lại, hãy báo Văn phòng thường trực."
+        default:
+            message = detail.isVietnamese ? detail : "Yêu cầu chưa hợp lệ."
+            advice = "Hãy quay lại trang trước, kiểm tra lại rồi thử lần nữa."
+        }
+        login = refusal.status.code == 401 && !signedIn
+    }
+
+    /// A wait of `seconds` in words: "30 giây", "2 phút".
+    static func wait(_ seconds: Int) -> String {
+        seconds < 60 ? "\(seconds) giây" : "\((seconds + 59) / 60) phút"
+    }
+}
+
+extension String {
+    /// Whether the text is written in Vietnamese (it has a letter only Vietnamese uses), not a message
+    /// of the library or of Hummingbird in English.
+    var isVietnamese: Bool {
+        unicodeScalars.contains { $0.value >= 0x00C0 && $0.value <= 0x1EF9 }
+    }
 }
 
 /// The login page (`login.mustache`): which ledger the key signs in to.
