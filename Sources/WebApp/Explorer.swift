@@ -84,9 +84,11 @@ struct Explorer {
         func text(_ key: String) -> String? {
             query.get(key).map { String($0).trimmingCharacters(in: .whitespaces).nfc }.flatMap { $0.isEmpty ? nil : $0 }
         }
+        let names = try NameLookup(scoring)
         var filter = EventFilter()
-        (filter.cycle, filter.unit, filter.criterion) = (text("cycle"), text("unit"), text("criterion"))
-        (filter.actor, filter.role) = (text("actor"), text("role"))
+        (filter.cycle, filter.criterion, filter.role) = (text("cycle"), text("criterion"), text("role"))
+        filter.unit = text("unit").map { names.unit($0) ?? $0 }
+        filter.actor = text("actor").map { names.actor($0) ?? $0 }
         filter.types = text("type").map { [$0] } ?? []
         filter.since = text("since").flatMap { Timestamp(typed: $0, zone: .vietnam, bareDate: .start) }
         filter.until = text("until").flatMap { Timestamp(typed: $0, zone: .vietnam, bareDate: .end) }
@@ -112,7 +114,9 @@ struct Explorer {
                 SelectOption(
                     value: $0.rawValue, label: Vietnamese.role($0.rawValue), selected: $0.rawValue == text("role"))
             },
-            searched: !filter.isEmpty || from > 1, count: events.count, rows: try events.map(EventRow.init), next: next)
+            unitNames: names.unitNames, actorNames: names.actorNames,
+            searched: !filter.isEmpty || from > 1, count: events.count,
+            rows: try events.map { try EventRow($0, names: names) }, next: next)
         return renderer.render(
             "explorer", header: try header(context, title: "Tra cứu lịch sử", page: "explorer"), model)
     }
@@ -123,7 +127,8 @@ struct Explorer {
         try admit(context)
         let event = try event(context)
         let model = try EventPage(
-            event, signer: try scoring.ledger.actor(event.actor), count: try scoring.ledger.head().count)
+            event, signer: try scoring.ledger.actor(event.actor), count: try scoring.ledger.head().count,
+            names: try NameLookup(scoring))
         return renderer.render(
             "event", header: try header(context, title: "Sự kiện số \(event.sequence)", page: "event"), model)
     }

@@ -9,6 +9,9 @@ struct ExplorerSearchPage: PageModel {
     let query: SearchQuery
     let types: [SelectOption]
     let roleOptions: [SelectOption]
+    /// The names the unit and signer filters suggest.
+    let unitNames: [String]
+    let actorNames: [String]
     let searched: Bool
     let count: Int
     let rows: [EventRow]
@@ -38,12 +41,13 @@ struct EventRow {
 }
 
 extension EventRow {
-    init(_ event: RecordedEvent) throws {
+    init(_ event: RecordedEvent, names: NameLookup) throws {
         let payload = try event.payloadValue
+        let unit = payload["unit"]?.stringValue
         self.init(
             seq: event.sequence, at: Vietnamese.time(event.recordedAt.iso8601), type: Vietnamese.event(event.type),
-            actor: event.actor, unit: payload["unit"]?.stringValue, criterion: payload["criterion"]?.stringValue,
-            points: payload["points"]?.stringValue)
+            actor: names.actors[event.actor] ?? event.actor, unit: unit.map { names.units[$0] ?? $0 },
+            criterion: payload["criterion"]?.stringValue, points: payload["points"]?.stringValue.map(Vietnamese.number))
     }
 }
 
@@ -83,7 +87,7 @@ struct PayloadField {
 extension EventPage {
     /// The page of `event`, signed by `signer` (nil when the ledger no longer knows them), in a ledger of
     /// `count` events.
-    init(_ event: RecordedEvent, signer: ActorRecord?, count: UInt64) throws {
+    init(_ event: RecordedEvent, signer: ActorRecord?, count: UInt64, names: NameLookup) throws {
         let payload = try event.payloadValue
         let evidence = Self.citedDocuments(payload)
         var historyLink: String?
@@ -96,28 +100,22 @@ extension EventPage {
             seq: event.sequence, previous: event.sequence > 1 ? event.sequence - 1 : nil,
             next: count > event.sequence ? event.sequence + 1 : nil, typeName: Vietnamese.event(event.type),
             type: event.type, actor: event.actor, actorName: signer?.name ?? event.actor,
-            actorRoles: signer.map { Vietnamese.roles($0.grants) } ?? "",
-            recordedAt: event.recordedAt.local(in: .vietnam), signedAt: event.signedAt.map { $0.local(in: .vietnam) },
+            actorRoles: signer.map { Vietnamese.roles($0.grants, unitNames: names.units) } ?? "",
+            recordedAt: Vietnamese.time(event.recordedAt.iso8601),
+            signedAt: event.signedAt.map { Vietnamese.time($0.iso8601) },
             stream: event.stream, streamVersion: event.streamVersion, historyLink: historyLink,
-            fields: Self.fields(payload), hasEvidence: !evidence.isEmpty, evidence: evidence, command: event.commandID,
+            fields: Self.fields(payload, names: names), hasEvidence: !evidence.isEmpty, evidence: evidence,
+            command: event.commandID,
             keyID: event.keyID, signature: Data(event.signature).base64EncodedString(), hash: event.hash.hex,
             prev: event.previousHash.hex)
     }
 
-    /// The payload as label/value rows, nested values as their canonical JSON.
-    static func fields(_ payload: JSONValue) -> [PayloadField] {
+    /// The payload as label/value rows in Vietnamese, nested values as their canonical JSON.
+    static func fields(_ payload: JSONValue, names: NameLookup) -> [PayloadField] {
         guard case .object(let members) = payload else { return [] }
         return members.keys.sorted().map { key in
-            let value = members[key] ?? .null
-            let text: String
-            switch value {
-            case .string(let string): text = string
-            case .integer(let number): text = String(number)
-            case .bool(let flag): text = flag ? "có" : "không"
-            case .null: text = "—"
-            default: text = String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
-            }
-            return PayloadField(key: key, value: text)
+            PayloadField(
+                key: PayloadLabels.label(key), value: PayloadLabels.text(key, members[key] ?? .null, names: names))
         }
     }
 

@@ -9,6 +9,8 @@ struct SecretariatPage: PageModel {
     let cycles: [CycleLink]
     let frameworks: [RegisteredFramework]
     let roleOptions: [SelectOption]
+    /// The units a role may be scoped to, by name.
+    let unitOptions: [SelectOption]
 }
 
 /// A person enrolled on the ledger, with their roles and whether they may act.
@@ -39,7 +41,7 @@ extension SecretariatPage {
             actors: actors.map {
                 EnrolledActor(
                     id: $0.id, name: $0.name, status: $0.status == .active ? "Đang hoạt động" : "Tạm dừng",
-                    roles: Vietnamese.roles($0.grants))
+                    roles: Vietnamese.roles($0.grants, unitNames: ChoiceLists.unitNames(of: cycles)))
             },
             cycles: cycles.map {
                 CycleLink(cycle: $0.opened.cycle, name: Vietnamese.cycleName($0), published: $0.publication != nil)
@@ -47,7 +49,8 @@ extension SecretariatPage {
             frameworks: frameworks.map {
                 RegisteredFramework(id: $0.id, name: $0.name, kind: Vietnamese.kind($0.unitKind.rawValue))
             },
-            roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: Vietnamese.role($0.rawValue)) })
+            roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: Vietnamese.role($0.rawValue)) },
+            unitOptions: ChoiceLists.units(of: cycles))
     }
 }
 
@@ -60,7 +63,7 @@ struct DashboardPage: PageModel {
     let cycleName: String
     let progress: ProgressCounts
     let units: [UnitProgressItem]
-    let council: [CouncilSeat]
+    var council: [CouncilSeat]
     let published: PublicationFacts?
     var checklist: [ChecklistItem]
     let windowFrom: String
@@ -72,6 +75,9 @@ struct DashboardPage: PageModel {
     var candidates: [CouncilCandidate] = []
     var kinds: [KindFields] = []
     var approval: ApprovalFacts?
+    /// The cycle's units and the enrolled council members, by name, for the forms to choose from.
+    var unitOptions: [SelectOption] = []
+    var memberOptions: [SelectOption] = []
 }
 
 /// How many units are at each stage, and how many are late.
@@ -139,7 +145,7 @@ extension DashboardPage {
                 CouncilSeat(actor: $0.actor, chair: $0.chair)
             },
             published: record.publication.map {
-                PublicationFacts(decision: $0.decision, date: $0.date, resultsHash: $0.resultsHash)
+                PublicationFacts(decision: $0.decision, date: Vietnamese.date($0.date), resultsHash: $0.resultsHash)
             },
             checklist: Self.checklist(record, status: status, today: today),
             windowFrom: status.publicationWindow.from, windowUntil: status.publicationWindow.until,
@@ -168,7 +174,7 @@ extension DashboardPage {
                 done: approval?.current ?? false,
                 text: approval.map {
                     $0.current
-                        ? "UBND tỉnh đã phê duyệt kết quả (Quyết định \($0.decision) ngày \($0.date))"
+                        ? "UBND tỉnh đã phê duyệt kết quả (Quyết định \($0.decision) ngày \(Vietnamese.date($0.date)))"
                         : "Kết quả đã thay đổi sau Quyết định phê duyệt \($0.decision); UBND tỉnh cần phê duyệt lại"
                 } ?? "UBND tỉnh đã phê duyệt kết quả"))
     }

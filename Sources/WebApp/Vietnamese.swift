@@ -20,9 +20,10 @@ enum Vietnamese {
         }
     }
 
-    /// A person's roles in one line: "Cán bộ đơn vị — so-y-te; Kiểm toán viên".
-    static func roles(_ grants: [RoleGrant]) -> String {
-        grants.map { role($0.role) + ($0.scope.map { " — \($0)" } ?? "") }.joined(separator: "; ")
+    /// A person's roles in one line, units by name when `unitNames` knows them: "Cán bộ đơn vị — Sở Y tế;
+    /// Kiểm toán viên".
+    static func roles(_ grants: [RoleGrant], unitNames: [String: String] = [:]) -> String {
+        grants.map { role($0.role) + ($0.scope.map { " — \(unitNames[$0] ?? $0)" } ?? "") }.joined(separator: "; ")
     }
 
     static func stage(_ stage: String) -> String {
@@ -46,6 +47,16 @@ enum Vietnamese {
     /// How pages name a cycle: "Chỉ số CCHC năm 2019 (2019)".
     static func cycleName(_ cycle: CycleRecord) -> String {
         "\(cycle.opened.name) (\(cycle.opened.year))"
+    }
+
+    /// Where a cycle stands, from what its record holds: published, approved, spot-checking, appraisal
+    /// closed, or still scoring.
+    static func cycleStage(_ cycle: CycleRecord) -> String {
+        if cycle.publication != nil { return "Đã công bố kết quả" }
+        if cycle.approval != nil { return "Đã phê duyệt, chờ công bố" }
+        if !cycle.draws.isEmpty { return "Đang phúc tra" }
+        if cycle.appraisalClosed != nil { return "Đã khép lại thẩm định" }
+        return "Đang tự đánh giá và thẩm định"
     }
 
     /// A stored ISO 8601 time as people in the province read it: "16:59 ngày 14/01/2020".
