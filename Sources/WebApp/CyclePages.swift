@@ -2,10 +2,18 @@ import LedgerFormat
 import PARCore
 import PARIndex
 
-/// The home page (`home.mustache`): the viewer's tasks in every cycle, one per role they hold there.
+/// The home page (`home.mustache`): the viewer's tasks in every cycle, newest cycle first with the
+/// stage it is at, one task per role they hold there.
 struct HomePage: PageModel {
-    let tasks: [TaskLink]
+    let cycles: [HomeCycle]
     let secretariat: Bool
+}
+
+/// A cycle on the home page: its name, its stage and the viewer's tasks in it.
+struct HomeCycle {
+    let name: String
+    let stage: String
+    let tasks: [TaskLink]
 }
 
 /// A task on the home page: where it is done and what it is.
@@ -16,8 +24,9 @@ struct TaskLink {
 
 extension HomePage {
     init(for viewer: Pages.Viewer, cycles: [CycleRecord]) {
-        var tasks: [TaskLink] = []
-        for record in cycles {
+        var homeCycles: [HomeCycle] = []
+        for record in cycles.sorted(by: { $0.opened.year > $1.opened.year }) {
+            var tasks: [TaskLink] = []
             let id = record.opened.cycle
             let label = Vietnamese.cycleName(record)
             for grant in viewer.actor.grants {
@@ -45,8 +54,9 @@ extension HomePage {
                 }
             }
             tasks.append(TaskLink(href: "/ket-qua/\(id)", text: "Kết quả và xếp hạng — \(label)"))
+            homeCycles.append(HomeCycle(name: label, stage: Vietnamese.cycleStage(record), tasks: tasks))
         }
-        self.init(tasks: tasks, secretariat: viewer.holds(.secretariat))
+        self.init(cycles: homeCycles, secretariat: viewer.holds(.secretariat))
     }
 }
 
@@ -232,6 +242,6 @@ extension RankingPage {
         self.init(
             cycle: record.opened.cycle, cycleName: Vietnamese.cycleName(record), rows: rows,
             published: record.publication != nil, decision: record.publication?.decision ?? "",
-            date: record.publication?.date ?? "")
+            date: Vietnamese.date(record.publication?.date ?? ""))
     }
 }

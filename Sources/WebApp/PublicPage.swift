@@ -69,7 +69,7 @@ struct PublicPage {
             status: .ok,
             headers: [
                 .contentType: "application/zip",
-                .contentDisposition: "attachment; filename=\"parledger-\(scoring.ledger.id)-\(head.count).zip\"",
+                .contentDisposition: "attachment; filename=\"parledger-\(cycleID.nfc)-\(head.count)-su-kien.zip\"",
                 .cacheControl: "no-cache",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -170,7 +170,8 @@ extension PublishedCycle {
             }
         }
         self.init(
-            decision: publication.decision, date: publication.date, resultsHash: publication.resultsHash,
+            decision: publication.decision, date: Vietnamese.date(publication.date),
+            resultsHash: publication.resultsHash,
             publishedAt: publication.sequence, groups: rankings.map { RankingGroup(kind: $0, report: $1) },
             hasCorrections: !corrected.isEmpty,
             corrected: corrected, objections: ObjectionItem.items(of: objections, in: cycle))

@@ -191,7 +191,7 @@ struct UnitSheetPage: PageModel {
         published = try sheet.cycle.publication.map { publication in
             let report = try scoring.objectionsReport(cycle: cycleID)
             return UnitPublication(
-                publication: "Quyết định \(publication.decision) ngày \(publication.date)",
+                publication: "Quyết định \(publication.decision) ngày \(Vietnamese.date(publication.date))",
                 objections: ObjectionItem.items(of: report, in: sheet.cycle, unit: unitID),
                 objectionDeadline: report.deadline.map { Vietnamese.time($0.iso8601) },
                 mayObject: service.refusal(of: FileObjection(cycle: cycleID, unit: unitID, reason: "—"), by: actor)

@@ -3,7 +3,7 @@
 // command in the page after showing what will be signed. The server never receives a private key.
 import { base64, concat, hex, sha256, unbase64, unbase64url, unhex, utf8 } from "./bytes.js";
 import { commitment, drawSeed, drawUnits, sampleSize } from "./draw.js";
-import { canonicalPoints, parsePoints, vietnamesePoints } from "./points.js";
+import { canonicalPoints, parsePoints, vietnamesePoints, vietnameseValue } from "./points.js";
 
 const KEY_FILE_HEADER = "parledger-ed25519-private-key";
 // The fixed DER prefix of a PKCS #8 Ed25519 private key; the 32-byte seed follows it.
@@ -133,7 +133,7 @@ function describe(event, title) {
   const p = event.payload || {};
   const parts = [title || event.type];
   for (const [key, label] of PAYLOAD_LABELS) {
-    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${label}: ${p[key]}`);
+    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${label}: ${vietnameseValue(key, p[key])}`);
   }
   return parts.join(" — ");
 }
@@ -159,9 +159,14 @@ async function runCommand(intent, { typed = [], check = null, done = null } = {}
   const signature = await sign(record, utf8(prepared.document));
   const result = await api("POST", "/api/commands", { document: prepared.document, signature: base64(signature) });
   const first = result.events[0].sequence;
-  showNotice(`Đã ký và ghi vào sổ cái: ${result.events.length} sự kiện, từ số ${first}. Biên nhận đã lưu trong trình duyệt.`);
+  const last = result.events[result.events.length - 1].sequence;
+  const numbers = first === last ? `sự kiện số ${first}` : `${result.events.length} sự kiện, số ${first}–${last}`;
+  const notice = `Đã ký và ghi vào sổ cái: ${numbers}. Biên nhận đã lưu trong trình duyệt.`;
+  showNotice(notice);
   try { localStorage.setItem("receipt-" + result.command, JSON.stringify(result.receipt)); } catch (_) { /* storage full: the ledger still holds it */ }
-  if (done) done(result); else setTimeout(() => location.reload(), 600);
+  if (done) { done(result); return result; }
+  try { sessionStorage.setItem("notice-after-reload", notice); } catch (_) { /* shown until the reload only */ }
+  setTimeout(() => location.reload(), 600);
   return result;
 }
 
@@ -652,6 +657,8 @@ document.addEventListener("DOMContentLoaded", () => {
     approval: approvalPage,
   };
   const page = pages[document.body.dataset.page];
+  const kept = sessionStorage.getItem("notice-after-reload");
+  if (kept) { sessionStorage.removeItem("notice-after-reload"); showNotice(kept); }
   // `data-ready` tells people's tools (and the browser tests) that the page has finished setting up.
   Promise.resolve(page ? page() : null).catch((error) => showError(error))
     .finally(() => { document.body.dataset.ready = "1"; });

@@ -31,3 +31,16 @@ export const withDecimalComma = (text) => String(text).replaceAll(".", ",");
 
 /** Non-negative hundredths as people in Vietnam write points: "0,5", "17,25", "2". */
 export const vietnamesePoints = (hundredths) => withDecimalComma(pointsText(hundredths));
+
+/** A date as the ledger writes it ("2021-05-29") as people in Vietnam write it: "29/05/2021"; any other text as it is. */
+export function vietnameseDate(text) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : String(text);
+}
+
+/** A member of an event's payload as a person reads it: points with a decimal comma, dates dd/mm/yyyy. */
+export function vietnameseValue(key, value) {
+  if (key === "points" || key === "quorumPercent") return withDecimalComma(value);
+  if (key === "date" || key === "until") return vietnameseDate(value);
+  return String(value);
+}
