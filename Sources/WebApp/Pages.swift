@@ -11,6 +11,8 @@ import PARIndex
 struct Pages {
     let scoring: ScoringLedger
     let renderer: PageRenderer
+    /// What `/` shows a visitor nobody has logged in as.
+    let visitor: VisitorPages
 
     func register(on router: Router<WebContext>) {
         router.get("/") { _, context in try home(context) }
@@ -55,7 +57,9 @@ struct Pages {
 
     /// The page `template` of `model`, titled `title`, for `viewer`.
     func page(_ template: String, viewer: Viewer, title: String, _ model: any PageModel) -> Response {
-        renderer.render(template, header: PageHeader(title: title, page: template, viewer: viewer), model)
+        let units = (try? NameLookup(scoring).units) ?? [:]
+        return renderer.render(
+            template, header: PageHeader(title: title, page: template, viewer: viewer, units: units), model)
     }
 
     func cycle(_ context: WebContext) throws -> CycleRecord {
@@ -111,7 +115,7 @@ struct Pages {
     }
 
     func home(_ context: WebContext) throws -> Response {
-        guard context.session != nil else { return login() }
+        guard context.session != nil else { return try visitor.home(context) }
         let viewer = try viewer(context)
         return page("home", viewer: viewer, title: "Việc của tôi", HomePage(for: viewer, cycles: try scoring.cycles()))
     }
@@ -198,6 +202,7 @@ struct Pages {
         var model = DashboardPage(
             record, status: try scoring.status(cycle: record.opened.cycle, now: now),
             objections: try scoring.objectionsReport(cycle: record.opened.cycle), today: Vietnamese.today(now))
+        model.addChoices(record, names: ActorNames(try scoring.ledger.allActors()))
         if record.opened.effectiveScheme == .whole {
             model.addWholeScheme(
                 record, names: ActorNames(try scoring.ledger.allActors()),
@@ -231,10 +236,10 @@ extension Pages {
 }
 
 extension PageHeader {
-    /// The header of a role's page for `viewer`.
-    init(title: String, page: String, viewer: Pages.Viewer) {
+    /// The header of a role's page for `viewer`, the units of their roles by name (`units`).
+    init(title: String, page: String, viewer: Pages.Viewer, units: [String: String]) {
         self.init(
             title: title, page: page, signedIn: true, actor: viewer.actor.id, actorName: viewer.actor.name,
-            csrf: viewer.session.csrf, roles: Vietnamese.roles(viewer.actor.grants))
+            csrf: viewer.session.csrf, roles: Vietnamese.roles(viewer.actor.grants, unitNames: units))
     }
 }

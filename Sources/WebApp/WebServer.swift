@@ -45,7 +45,9 @@ public struct WebServer: Sendable {
         let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess)
         API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(
             on: router)
-        Pages(scoring: scoring, renderer: renderer).register(on: router)
+        let visitor = VisitorPages(scoring: scoring, renderer: renderer, explorer: explorer)
+        Pages(scoring: scoring, renderer: renderer, visitor: visitor).register(on: router)
+        visitor.register(on: router)
         explorer.register(on: router)
         let archives = BundleArchives(scoring: scoring)
         PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: archives).register(on: router)
