@@ -57,9 +57,12 @@ struct Pages {
 
     /// The page `template` of `model`, titled `title`, for `viewer`.
     func page(_ template: String, viewer: Viewer, title: String, _ model: any PageModel) -> Response {
-        let units = (try? NameLookup(scoring).units) ?? [:]
-        return renderer.render(
-            template, header: PageHeader(title: title, page: template, viewer: viewer, units: units), model)
+        let cycles = (try? scoring.cycles()) ?? []
+        let id = viewer.actor.id
+        let chair = cycles.contains { $0.council[id]?.chair == true || $0.councilBody?.chair == id }
+        let header = PageHeader(
+            title: title, page: template, viewer: viewer, units: ChoiceLists.unitNames(of: cycles), chair: chair)
+        return renderer.render(template, header: header, model)
     }
 
     func cycle(_ context: WebContext) throws -> CycleRecord {
@@ -236,10 +239,15 @@ extension Pages {
 }
 
 extension PageHeader {
-    /// The header of a role's page for `viewer`, the units of their roles by name (`units`).
-    init(title: String, page: String, viewer: Pages.Viewer, units: [String: String]) {
+    /// The header of a role's page for `viewer`, the units of their roles by name (`units`), and a council
+    /// member who chairs a council as its chair.
+    init(title: String, page: String, viewer: Pages.Viewer, units: [String: String], chair: Bool) {
+        let roles = Vietnamese.roles(viewer.actor.grants, unitNames: units)
         self.init(
             title: title, page: page, signedIn: true, actor: viewer.actor.id, actorName: viewer.actor.name,
-            csrf: viewer.session.csrf, roles: Vietnamese.roles(viewer.actor.grants, unitNames: units))
+            csrf: viewer.session.csrf,
+            roles: chair
+                ? roles.replacingOccurrences(
+                    of: Vietnamese.role(Role.councilMember.rawValue), with: "Chủ tịch Hội đồng thẩm định") : roles)
     }
 }

@@ -184,6 +184,7 @@ extension DashboardPage {
         let kinds = record.opened.units.kinds
         let sealed = status.counts.sealed
         let drawn = status.units.filter { $0.record.spotChecked }
+        let everyKindDrawn = kinds.allSatisfy { record.draws[$0.rawValue] != nil }
         let ranked = status.units.filter { $0.record.excludedFromRanking == nil }
         let window = status.publicationWindow
         return [
@@ -193,13 +194,13 @@ extension DashboardPage {
             ChecklistItem(
                 done: record.appraisalClosed != nil, text: "Chủ tịch Hội đồng đã khép lại việc thẩm định của kỳ"),
             ChecklistItem(
-                done: kinds.allSatisfy { record.draws[$0.rawValue] != nil },
+                done: everyKindDrawn,
                 text: "Ban Chỉ đạo đã bốc thăm phúc tra ("
                     + kinds.map {
                         Vietnamese.kind($0.rawValue) + (record.draws[$0.rawValue] != nil ? ": rồi" : ": chưa")
                     }.joined(separator: "; ") + ")"),
             ChecklistItem(
-                done: drawn.allSatisfy(\.record.spotCheckConcluded),
+                done: everyKindDrawn && drawn.allSatisfy(\.record.spotCheckConcluded),
                 text:
                     "Đã kết luận phúc tra \(status.units.filter { $0.record.spotCheckConcluded }.count)/\(drawn.count) đơn vị được bốc thăm"
             ),
