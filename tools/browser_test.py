@@ -62,11 +62,13 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tools"))
+from page_checks import PageChecks  # noqa: E402
 
 CYCLE = "thu-nghiem-trinh-duyet"
 UNITS = [("so-tai-chinh", "Sở Tài chính"), ("so-y-te", "Sở Y tế"), ("so-tu-phap", "Sở Tư pháp")]
@@ -181,6 +183,7 @@ class Run:
         self.base = None
         self.browsers = {}
         self.screenshots = []
+        self.page_checks = PageChecks(Failure)
 
     def note(self, text):
         self.stage = text
@@ -371,6 +374,7 @@ class Browser:
                 "const e = document.querySelector('.error-detail'); return e ? e.textContent : ''")
             raise Failure(f"{path} in {self.name}'s browser shows page '{actual}' ({heading}: {detail}), not '{page}'")
         self.shot(shot)
+        self.run.page_checks.visit(self, shot)
 
     def shot(self, label, full=True):
         """A PNG of the whole page (or of the viewport) named with the step number."""
@@ -484,6 +488,7 @@ class Browser:
         poll(lambda: self.driver.current_url.rstrip("/") == self.run.base, "the home page after importing the key")
         self.ready()
         self.shot("viec-cua-toi")
+        self.run.page_checks.visit(self, "viec-cua-toi")
 
     def log_in_with_stored_key(self):
         self.open("/dang-nhap", "login", "dang-nhap-bang-khoa-da-luu")
@@ -551,7 +556,7 @@ def run_test(run):
         sec.fill("#gd-ma", actor)
         sec.fill("#gd-ten", name)
         Select(sec.el("#gd-vai-tro")).select_by_value(role)
-        sec.fill("#gd-pham-vi", scope)
+        Select(sec.el("#gd-pham-vi")).select_by_value(scope)
         sec.fill("#gd-khoa", public_keys[actor])
         sec.sign("#form-ghi-danh button[type=submit]")
     table = sec.text("#ghi-danh ~ .table-wrap table")
@@ -567,15 +572,16 @@ def run_test(run):
     run.note("4. The secretariat assigns the council and extends a deadline on the dashboard")
     sec.open(f"/van-phong/{CYCLE}", "dashboard", "bang-theo-doi")
     for actor, fields, chair in (("hd-chu-tich", "1,2,3", True), ("hd-thanh-vien", "1", False)):
-        sec.fill("#pc-ma", actor)
+        Select(sec.el("#pc-ma")).select_by_value(actor)
         sec.fill("#pc-so", fields)
         box = sec.el("#pc-chu-tich")
         if box.is_selected() != chair:
             box.click()
         sec.sign("#form-phan-cong button[type=submit]")
     council = sec.text("#hoi-dong + ul")
-    check("hd-chu-tich (Chủ tịch)" in council and "hd-thanh-vien" in council, f"the council list shows {council!r}")
-    sec.fill("#gh-don-vi", "so-tu-phap")
+    check("Lê Minh Châu (Chủ tịch Hội đồng) (Chủ tịch)" in council and "Trần Văn Bình" in council,
+          f"the council list shows {council!r}")
+    Select(sec.el("#gh-don-vi")).select_by_value("so-tu-phap")
     sec.set_value("#gh-ngay", (today + datetime.timedelta(days=10)).isoformat())
     sec.fill("#gh-ly-do", "Đơn vị đề nghị gia hạn do thay đổi nhân sự")
     sec.sign("#form-gia-han button[type=submit]")
@@ -767,7 +773,7 @@ def run_test(run):
     sec.shot("da-cong-bo")
     sec.open(f"/ket-qua/{CYCLE}", "ranking", "ket-qua-xep-hang")
     heading = sec.text("main > p")
-    check(f"công bố theo Quyết định {DECISION} ngày {today.isoformat()}" in heading,
+    check(f"công bố theo Quyết định {DECISION} ngày {today.strftime('%d/%m/%Y')}" in heading,
           f"the ranking page does not show the decision: {heading!r}")
     first = sec.el("#xep-hang tbody tr")
     check(first.find_element("css selector", "td").text.strip() == "1", "the first row of the ranking is not rank 1")
@@ -895,7 +901,43 @@ def explore(run):
     pub.open(f"/cycles/{CYCLE}", "public", "trang-cong-khai-kien-nghi")
     listed = pub.text("ul.objections")
     check("Sở Tài chính" in listed and "Không chấp nhận" in listed, f"the public page lists {listed!r}")
+    visitor_pages(run, pub)
+    error_pages(run, pub)
     run.close("cong-chung")
+
+
+def visitor_pages(run, pub):
+    """A visitor's way in without a key: the published cycles, the chart over the years, a unit's years."""
+    run.note("18b. A visitor's home page: the published cycle, the chart, a unit over the years")
+    pub.open("/", "visitor", "trang-chu-khach")
+    check(DECISION in pub.text("#cac-nam + ul"), "the visitor's home page does not list the published cycle")
+    check(pub.all("#bieu-do + figure svg"), "the visitor's home page draws no chart of the years")
+    check(pub.all("a[href='/dang-nhap']"), "the visitor's home page does not link to the login")
+    pub.open(f"/qua-cac-nam/{MAIN_UNIT}", "unit-years", "don-vi-qua-cac-nam")
+    check("Sở Tài chính" in pub.text("h1"), f"the unit's page over the years is titled {pub.text('h1')!r}")
+    check(pub.all("table.cards tbody tr"), "the unit's page over the years lists no year")
+    for typed in ("Sở Tài chính", "so tai chinh"):
+        pub.open(f"/events?unit={urllib.parse.quote(typed)}&type=AppraisalScoreRecorded", "explorer", "tra-cuu-theo-ten")
+        units = {row.find_elements("css selector", "td")[4].text for row in pub.all("#ket-qua-tra-cuu tbody tr")}
+        check(units == {"Sở Tài chính"}, f"the explorer's unit filter {typed!r} finds the units {units}")
+    check("Sở Tài chính" in [o.get_attribute("value") for o in pub.all("#ten-don-vi option")],
+          "the explorer does not suggest the units' names")
+
+
+def error_pages(run, pub):
+    """The refusals a visitor meets: in Vietnamese, saying what to do, with a way on."""
+    run.note("18c. Error pages: 404 and 401 in Vietnamese with links home and to the login")
+    pub.allowed = [r"the server responded with a status of (401|404)"]  # the refusals asked for
+    for path, status, label in (("/khong-co-trang-nay", "404", "loi-404"), ("/van-phong", "401", "loi-401")):
+        pub.driver.get(run.base + path)
+        poll(lambda: pub.driver.execute_script("return document.readyState === 'complete'"), f"the {status} page")
+        text = pub.text("main")
+        check("Not Found" not in text and pub.all("main a[href='/']"), f"the {status} page reads {text!r}")
+        if status == "401":
+            check(pub.all("main a[href='/dang-nhap']"), "the 401 page does not link to the login")
+        pub.shot(label)
+        pub.run.page_checks.visit(pub, label)
+    pub.allowed = []
 
 
 # The people a cycle of scheme 2 adds, with keys from `parledger keygen`: actor id, name, role, scope.
