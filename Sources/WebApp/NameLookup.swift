@@ -10,11 +10,7 @@ struct NameLookup {
     let actors: [String: String]
 
     init(_ scoring: ScoringLedger) throws {
-        var units: [String: String] = [:]
-        for record in try scoring.cycles().sorted(by: { $0.opened.year < $1.opened.year }) {
-            for unit in record.opened.units { units[unit.id] = unit.name }
-        }
-        self.units = units
+        units = ChoiceLists.unitNames(of: try scoring.cycles())
         actors = Dictionary(try scoring.ledger.allActors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
