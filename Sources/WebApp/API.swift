@@ -196,7 +196,8 @@ struct API {
             throw WebError(
                 status: .badRequest, kind: "invalid-input",
                 message:
-                    "name the document (?name=) with one of the extensions \(Self.documentTypes.keys.sorted().joined(separator: ", "))"
+                    "Không nhận tệp \"\(request.uri.queryParameters.get("name").map { String($0) } ?? "")\": tài liệu kiểm chứng (?name=) phải có tên hợp lệ và là tệp "
+                    + Self.documentTypes.keys.sorted().map { "." + $0 }.joined(separator: ", ") + "."
             )
         }
         var request = request

@@ -6,6 +6,8 @@ import PARIndex
 struct HomePage: PageModel {
     let tasks: [TaskLink]
     let secretariat: Bool
+    /// What the viewer has to do now ("Việc cần làm"), from `ScoringService.todo(for:now:)`.
+    var todos: [TodoItem] = []
 }
 
 /// A task on the home page: where it is done and what it is.
@@ -170,18 +172,6 @@ extension CommitteePage {
             checked: status.units.filter { $0.record.spotChecked }.map {
                 CheckedUnit(unit: $0.unit.id, name: $0.unit.name, concluded: $0.record.spotCheckConcluded)
             })
-    }
-}
-
-/// The survey contractor's import of survey scores (`survey.mustache`).
-struct SurveyPage: PageModel {
-    let cycle: String
-    let cycleName: String
-}
-
-extension SurveyPage {
-    init(_ record: CycleRecord) {
-        self.init(cycle: record.opened.cycle, cycleName: Vietnamese.cycleName(record))
     }
 }
 
