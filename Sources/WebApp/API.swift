@@ -196,7 +196,7 @@ struct API {
             throw WebError(
                 status: .badRequest, kind: "invalid-input",
                 message:
-                    "Không nhận tệp \"\(request.uri.queryParameters.get("name").map { String($0) } ?? "")\": tài liệu kiểm chứng (?name=) phải có tên hợp lệ và là tệp "
+                    "Không nhận tệp \"\(request.uri.queryParameters.get("name").map { String($0) } ?? "")\": tài liệu kiểm chứng phải có tên hợp lệ và là tệp "
                     + Self.documentTypes.keys.sorted().map { "." + $0 }.joined(separator: ", ") + "."
             )
         }
