@@ -838,13 +838,13 @@ def sheet_upload(run, officer_key):
 
 
 def lost_key(run):
-    """A council member loses their key: from the login page of a new browser they ask for a new one,
+    """The survey contractor loses its key: from the login page of a new browser they ask for a new one,
     the secretariat approves it by signing, they log in with the new key and the old one is refused."""
-    run.note("13b. A council member who lost their key asks for a new one; the secretariat approves it")
-    nb = run.browser("thanh-vien-may-moi")
+    run.note("13b. The survey contractor, having lost its key, asks for a new one; the secretariat approves it")
+    nb = run.browser("dieu-tra-may-moi")
     nb.open("/dang-nhap", "login", "mat-khoa")
-    nb.fill("#mk-ma", "hd-thanh-vien")
-    nb.fill("#mk-ten", "Trần Văn Bình")
+    nb.fill("#mk-ma", "vien-xhh")
+    nb.fill("#mk-ten", "Nguyễn Văn An (Viện Xã hội học)")
     nb.fill("#mk-ly-do", "Máy tính cũ hỏng ổ cứng, mất tệp khoá")
     size_before = run.ledger_size()
     nb.click("#form-mat-khoa button[type=submit]")
@@ -855,16 +855,16 @@ def lost_key(run):
     sec = run.browser("van-phong")
     sec.log_in_with_stored_key()
     sec.open("/van-phong", "secretariat", "yeu-cau-cap-lai-khoa")
-    item = poll(lambda: sec.all("#yeu-cau-cap-lai li[data-actor='hd-thanh-vien']"), "the request in the secretariat's page")
-    check("Trần Văn Bình (Hội đồng)" in item[0].text and "Máy tính cũ hỏng" in item[0].text,
+    item = poll(lambda: sec.all("#yeu-cau-cap-lai li[data-actor='vien-xhh']"), "the request in the secretariat's page")
+    check("Viện Xã hội học (vien-xhh)" in item[0].text and "Máy tính cũ hỏng" in item[0].text,
           f"the secretariat's page shows the request as {item[0].text!r}")
-    events = sec.sign("#yeu-cau-cap-lai li[data-actor='hd-thanh-vien'] .approve", dialog_shot="xac-nhan-cap-lai-khoa")
+    events = sec.sign("#yeu-cau-cap-lai li[data-actor='vien-xhh'] .approve", dialog_shot="xac-nhan-cap-lai-khoa")
     check(len(events) == 2, f"approving the request signed {events}, not a revocation and a new key")
     poll(lambda: sec.visible_box("khong-co-yeu-cau"), "the request gone once approved")
     run.close("van-phong")
     nb.log_in_with_stored_key()
-    run.close("thanh-vien-may-moi")
-    old = run.browser("thanh-vien")
+    run.close("dieu-tra-may-moi")
+    old = run.browser("dieu-tra")
     old.allowed = [r"/api/session - Failed to load resource: the server responded with a status of 401"]
     old.open("/dang-nhap", "login", "khoa-cu")
     old.click("#danh-sach-khoa li button.primary")
@@ -874,7 +874,7 @@ def lost_key(run):
     old.shot("khoa-cu-bi-tu-choi", full=False)
     old.check_console()
     old.allowed = []
-    run.close("thanh-vien")
+    run.close("dieu-tra")
 
 
 def survey_template_and_summary(run, dt, csv_file):
