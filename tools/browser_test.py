@@ -643,6 +643,8 @@ def run_test(run):
     cb.shot("bang-tu-danh-gia-dien-thoai")
     cb.driver.set_window_size(1366, 768)
 
+    sheet_upload(run, other_keys["so-tu-phap"])
+
     run.note("7. The two other units score and submit through the API")
     for unit, points in (("so-y-te", ("16", "16", "15", "12")), ("so-tu-phap", ("14", "14", "13", "10"))):
         officer = WebClient(run.base, other_keys[unit])
@@ -751,10 +753,13 @@ def run_test(run):
     dt = run.browser("dieu-tra")
     dt.log_in_with_stored_key()
     dt.open(f"/dieu-tra/{CYCLE}", "survey", "dieu-tra-xhh")
+    survey_template_and_summary(run, dt, csv_file)
     dt.el("#tep-dieu-tra").send_keys(csv_file)
     events = dt.sign("#form-dieu-tra button[type=submit]")
     check(len(events) == 3, f"the survey import signed {len(events)} events, not 3")
     dt.shot("da-nhap-dieu-tra")
+    check(len(dt.all("table.survey-expected td")) and all(cell.text == "Đủ" for cell in dt.all("table.survey-expected td:last-child")),
+          "the survey page does not show every unit's survey as complete after the import")
     run.close("dieu-tra")
 
     run.note("13. The secretariat sees the checklist done, publishes, and the ranking is published")
@@ -783,8 +788,132 @@ def run_test(run):
     check(ranks == ["1", "2", "3"], f"the ranks are {ranks}")
     sec.open("/", "home", "viec-cua-toi-sau-cong-bo")
     run.close("van-phong")
+    lost_key(run)
     explore(run)
     whole_scheme(run, secretariat_key, other_keys["so-y-te"], today)
+
+
+def sheet_upload(run, officer_key):
+    """A unit officer's "việc cần làm", then the whole sheet uploaded in the page: a document of a kind
+    not taken is refused beside its row, a sheet with bad rows lists each on its own line, a good one is
+    reviewed and signed as one command."""
+    run.note("6b. Sở Tư pháp's officer sees what is due, then uploads the whole sheet in the page")
+    unit_path = f"/don-vi/{CYCLE}/so-tu-phap"
+    tp = run.browser("can-bo-tu-phap")
+    tp.log_in_with_key_file(officer_key, "Khoá cán bộ Sở Tư pháp")
+    todo = tp.text("#viec-can-lam + ul")
+    check(re.search(r"Tự đánh giá và nộp bảng của Sở Tư pháp — .* — hạn \d{2}/\d{2}/\d{4}", todo),
+          f"the officer's 'việc cần làm' does not say the sheet is due with its deadline: {todo!r}")
+    tp.open(unit_path, "unit", "tai-bang-truoc")
+    size_before = run.ledger_size()
+    tp.allowed = [r"/api/(evidence|cycles/.*/sheet).* - Failed to load resource: the server responded with a status of 4\d\d"]
+    tp.el("#tep-1\\.1").send_keys(run.write("virus.exe", b"MZ"))
+    refusal = poll(lambda: tp.text("#loi-tep-1\\.1"), "the refusal of the document beside its row")
+    check("Không nhận tệp" in refusal and ".pdf" in refusal, f"the refused document's reason is {refusal!r}")
+    check(not tp.all("tr[data-criterion='1.1'] .evidence li") and not tp.el("#tep-1\\.1").get_attribute("value"),
+          "the row still shows the refused document")
+    check(not tp.visible_box("loi"), "the refused document is reported at the top of the page, not beside its row")
+    tp.shot("tai-lieu-sai-loai", full=False)
+    tp.el("#tep-bang").send_keys(run.write("bang-loi.csv", "criterion,points,explanation\n9.9,1,x\n1.1,99,Tính\n"))
+    tp.click("#form-tai-bang button[type=submit]")
+    problems = poll(lambda: tp.visible_box("loi-bang"), "the sheet's bad rows")
+    lines = tp.el("#loi-bang").text.splitlines()
+    check(len(lines) == 3 and lines[1].startswith("Dòng 2:") and lines[2].startswith("Dòng 3:"),
+          f"the sheet's bad rows are not one per line: {problems!r}")
+    tp.shot("bang-co-loi")
+    tp.el("#tep-bang").clear()
+    tp.el("#tep-bang").send_keys(run.write("bang-tu-phap.csv", "criterion,points,evidence,explanation\n"
+                                            "1.1,\"14,5\",ke-hoach-tu-phap.pdf,\n1.2,14,,Gửi đủ báo cáo quý\n"))
+    tp.el("#tep-bang-tai-lieu").send_keys(run.write("ke-hoach-tu-phap.pdf", pdf_bytes("Ke hoach CCHC")))
+    tp.click("#form-tai-bang button[type=submit]")
+    summary = poll(lambda: tp.visible_box("xem-bang") and tp.text("#tom-tat-bang"), "the review of the sheet")
+    check("2 tiêu chí có điểm (tổng 28,5 điểm)" in summary, f"the review of the sheet says {summary!r}")
+    check(run.ledger_size() == size_before, "reading the sheet appended to the ledger")
+    tp.check_console()
+    tp.allowed = []
+    tp.shot("xem-lai-bang")
+    tp.sign("#ky-bang-luu")
+    check(tp.el("#diem-1\\.1").get_attribute("value") == "14,5", "the uploaded sheet's 1.1 is not recorded")
+    check("ke-hoach-tu-phap.pdf" in tp.text("tr[data-criterion='1.1'] .evidence"), "the sheet's evidence is not cited")
+    tp.driver.set_window_size(390, 844)
+    tp.driver.get(run.base + unit_path)
+    tp.ready()
+    tp.shot("tai-bang-dien-thoai")
+    tp.driver.set_window_size(1366, 768)
+    run.close("can-bo-tu-phap")
+
+
+def lost_key(run):
+    """The survey contractor loses its key: from the login page of a new browser they ask for a new one,
+    the secretariat approves it by signing, they log in with the new key and the old one is refused."""
+    run.note("13b. The survey contractor, having lost its key, asks for a new one; the secretariat approves it")
+    nb = run.browser("dieu-tra-may-moi")
+    nb.open("/dang-nhap", "login", "mat-khoa")
+    nb.fill("#mk-ma", "vien-xhh")
+    nb.fill("#mk-ten", "Nguyễn Văn An (Viện Xã hội học)")
+    nb.fill("#mk-ly-do", "Máy tính cũ hỏng ổ cứng, mất tệp khoá")
+    size_before = run.ledger_size()
+    nb.click("#form-mat-khoa button[type=submit]")
+    sent = poll(lambda: nb.visible_box("mk-da-gui"), "the notice that the request was sent")
+    check("Đã gửi yêu cầu" in sent, f"the login page says {sent!r} after the request")
+    check(run.ledger_size() == size_before, "an anonymous request for a new key wrote to the ledger")
+    nb.shot("da-gui-yeu-cau-cap-lai-khoa")
+    sec = run.browser("van-phong")
+    sec.log_in_with_stored_key()
+    sec.open("/van-phong", "secretariat", "yeu-cau-cap-lai-khoa")
+    item = poll(lambda: sec.all("#yeu-cau-cap-lai li[data-actor='vien-xhh']"), "the request in the secretariat's page")
+    check("Viện Xã hội học (vien-xhh)" in item[0].text and "Máy tính cũ hỏng" in item[0].text,
+          f"the secretariat's page shows the request as {item[0].text!r}")
+    events = sec.sign("#yeu-cau-cap-lai li[data-actor='vien-xhh'] .approve", dialog_shot="xac-nhan-cap-lai-khoa")
+    check(len(events) == 2, f"approving the request signed {events}, not a revocation and a new key")
+    poll(lambda: sec.visible_box("khong-co-yeu-cau"), "the request gone once approved")
+    run.close("van-phong")
+    nb.log_in_with_stored_key()
+    run.close("dieu-tra-may-moi")
+    old = run.browser("dieu-tra")
+    old.allowed = [r"/api/session - Failed to load resource: the server responded with a status of 401"]
+    old.open("/dang-nhap", "login", "khoa-cu")
+    old.click("#danh-sach-khoa li button.primary")
+    refusal = poll(lambda: old.visible_box("loi"), "the refusal of the revoked key")
+    check(old.driver.execute_script("return document.body.dataset.page") == "login",
+          f"the revoked key logged in: {refusal!r}")
+    old.shot("khoa-cu-bi-tu-choi", full=False)
+    old.check_console()
+    old.allowed = []
+    run.close("dieu-tra")
+
+
+def survey_template_and_summary(run, dt, csv_file):
+    """The survey contractor's expected rows and template, a file with bad lines refused line by line,
+    and the summary of a good file before it is signed (the signing is left to the walk)."""
+    rows = dt.all("table.survey-expected tbody tr")
+    check(len(rows) == 3 and "Sở Tư pháp" in rows[2].text and "so-tu-phap" in rows[2].text,
+          "the survey page does not list each unit by name and id")
+    dt.click("#tai-mau-dieu-tra")
+    template = os.path.join(dt.downloads, f"dieu-tra-{CYCLE}-mau.csv")
+    poll(lambda: os.path.exists(template) and os.path.getsize(template) > 0, "the downloaded survey template")
+    lines = open(template, encoding="utf-8-sig").read().splitlines()
+    check(lines == ["unit,criterion,points", "so-tai-chinh,3.1,", "so-y-te,3.1,", "so-tu-phap,3.1,"],
+          f"the survey template is {lines!r}")
+    dt.allowed = [r"/api/commands/prepare - Failed to load resource: the server responded with a status of 4\d\d"]
+    dt.el("#tep-dieu-tra").send_keys(run.write("dieu-tra-loi.csv", "unit,criterion,points\nso-khong-co,3.1,1\nso-y-te,3.1,99\n"))
+    refusal = dt.sign("#form-dieu-tra button[type=submit]", expect_refusal=True)
+    lines = dt.el("#loi").text.splitlines()
+    check(len([line for line in lines if line.strip().startswith("line ")]) == 2,
+          f"the survey file's bad lines are not one per line: {refusal!r}")
+    dt.shot("dieu-tra-loi-tung-dong", full=False)
+    dt.check_console()
+    dt.allowed = []
+    dt.el("#tep-dieu-tra").clear()
+    dt.el("#tep-dieu-tra").send_keys(csv_file)
+    dt.click("#form-dieu-tra button[type=submit]")
+    poll(lambda: dt.driver.execute_script("return document.getElementById('xac-nhan').open"), "the signing dialog")
+    summary = dt.driver.execute_script("return document.getElementById('tom-tat-dieu-tra').textContent")
+    check("Tệp có 3 dòng điểm, 3 đơn vị, 1 tiêu chí." in summary and "Sở Tư pháp: 1 tiêu chí, tổng 18 điểm" in summary
+          and "Không thiếu dòng nào." in summary, f"the survey summary before signing is {summary!r}")
+    dt.shot("tom-tat-dieu-tra", full=False)
+    dt.el("#xac-nhan-huy").click()
+    dt.el("#tep-dieu-tra").clear()
 
 
 def explore(run):

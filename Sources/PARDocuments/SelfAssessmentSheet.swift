@@ -31,6 +31,21 @@ public struct SelfAssessmentSheet: Sendable {
     public let notApplicable: [Entry]
     public let scores: [Entry]
 
+    /// The sheet as the rows of one `RecordSelfAssessment`: the not-applicable marks, then the scores,
+    /// each score citing the documents `cited` gives for its evidence paths (their hashes). The CLI and
+    /// the web page record a sheet through this one function.
+    public func rows(citing cited: (String) -> String?) -> [RecordSelfAssessment.Row] {
+        let marks = notApplicable.map { entry in
+            RecordSelfAssessment.Row(criterion: entry.criterion, points: nil, notApplicable: entry.legalBasis ?? "")
+        }
+        return marks
+            + scores.map { entry in
+                RecordSelfAssessment.Row(
+                    criterion: entry.criterion, points: entry.points ?? "", explanation: entry.explanation,
+                    evidence: entry.evidence.compactMap(cited))
+            }
+    }
+
     /// Checks `table` against the unit's framework; `evidenceProblem` says why a cited path cannot
     /// be read, or nil.
     public static func read(

@@ -137,7 +137,9 @@ struct API {
             throw WebError.unauthenticated("the challenge is unknown, used or expired")
         }
         guard key.verifies(Array(signature), of: Self.loginMessage(ledgerID: scoring.ledger.id, challenge: challenge)),
-            let actor = try scoring.ledger.actor(owning: key), actor.status == .active
+            // The key's owner is found for retired keys too (old signatures stay verifiable): only the
+            // current key of an active actor opens a session.
+            let actor = try scoring.ledger.actor(owning: key), actor.status == .active, actor.currentKey == key
         else {
             await sessions.noteFailedLogin(from: context.client)
             context.logger.notice("login refused", metadata: ["client": "\(context.client)"])
@@ -194,7 +196,8 @@ struct API {
             throw WebError(
                 status: .badRequest, kind: "invalid-input",
                 message:
-                    "name the document (?name=) with one of the extensions \(Self.documentTypes.keys.sorted().joined(separator: ", "))"
+                    "Không nhận tệp \"\(request.uri.queryParameters.get("name").map { String($0) } ?? "")\": tài liệu kiểm chứng phải có tên hợp lệ và là tệp "
+                    + Self.documentTypes.keys.sorted().map { "." + $0 }.joined(separator: ", ") + "."
             )
         }
         var request = request

@@ -7,6 +7,8 @@ import PARIndex
 struct HomePage: PageModel {
     let cycles: [HomeCycle]
     let secretariat: Bool
+    /// What the viewer has to do now ("Việc cần làm"), from `ScoringService.todo(for:now:)`.
+    var todos: [TodoItem] = []
 }
 
 /// A cycle on the home page: its name, its stage and the viewer's tasks in it.
@@ -180,18 +182,6 @@ extension CommitteePage {
             checked: status.units.filter { $0.record.spotChecked }.map {
                 CheckedUnit(unit: $0.unit.id, name: $0.unit.name, concluded: $0.record.spotCheckConcluded)
             })
-    }
-}
-
-/// The survey contractor's import of survey scores (`survey.mustache`).
-struct SurveyPage: PageModel {
-    let cycle: String
-    let cycleName: String
-}
-
-extension SurveyPage {
-    init(_ record: CycleRecord) {
-        self.init(cycle: record.opened.cycle, cycleName: Vietnamese.cycleName(record))
     }
 }
 

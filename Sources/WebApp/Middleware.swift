@@ -52,7 +52,10 @@ struct AllowedMethods: RouterMiddleware {
     static let api: [(path: String, methods: [HTTPRequest.Method])] = [
         ("/api/ledger", [.get]), ("/api/session/challenge", [.post]), ("/api/session", [.get, .post, .delete]),
         ("/api/cycles", [.get]), ("/api/cycles/*", [.get]), ("/api/cycles/*/ranking", [.get]),
-        ("/api/cycles/*/units/*", [.get]), ("/api/cycles/*/units/*/trace", [.get]), ("/api/evidence", [.post]),
+        ("/api/cycles/*/units/*", [.get]), ("/api/cycles/*/units/*/trace", [.get]),
+        ("/api/cycles/*/units/*/sheet", [.post]), ("/api/reenrolment", [.get, .post]),
+        ("/api/reenrolment/*", [.delete]),
+        ("/api/evidence", [.post]),
         ("/api/evidence/*", [.get]), ("/api/commands/prepare", [.post]), ("/api/commands", [.post]),
         ("/api/explorer/events/*", [.get]), ("/api/explorer/cycles/*/units/*", [.get]),
     ]
@@ -89,7 +92,8 @@ struct AllowedMethods: RouterMiddleware {
 }
 
 /// Reads the session cookie into the context and refuses a state-changing request without the
-/// session's CSRF token (`X-CSRF-Token`), but for the two login requests, which carry a signed challenge.
+/// session's CSRF token (`X-CSRF-Token`), but for the two login requests, which carry a signed challenge,
+/// and the request for a new key of a person who lost theirs.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WebContext
     static let cookieName = "parledger-session"
@@ -107,6 +111,8 @@ struct SessionMiddleware: RouterMiddleware {
         let isLogin =
             request.uri.path == "/api/session/challenge"
             || (request.uri.path == "/api/session" && request.method == .post)
+            // A person who lost their key asks for a new one without a session (rate-limited, kept off the ledger).
+            || (request.uri.path == "/api/reenrolment" && request.method == .post)
         if changesState && !isLogin {
             guard let session = context.session else {
                 throw WebError.unauthenticated()

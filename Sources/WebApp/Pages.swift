@@ -23,6 +23,11 @@ struct Pages {
         router.get("ban-chi-dao/:cycle") { _, context in try committee(context) }
         router.get("ban-chi-dao/:cycle/:unit") { _, context in try spotCheckUnit(context) }
         router.get("dieu-tra/:cycle") { _, context in try survey(context) }
+        router.get("dieu-tra/:cycle/mau.csv") { _, context in
+            let record = try cycle(context)
+            _ = try viewer(context, needs: .surveyContractor)
+            return try SurveyPage(record, scoring: scoring).templateResponse
+        }
         router.get("van-phong") { _, context in try secretariat(context) }
         router.get("van-phong/:cycle") { _, context in try dashboard(context) }
         router.get("ket-qua/:cycle") { _, context in try ranking(context) }
@@ -120,7 +125,14 @@ struct Pages {
     func home(_ context: WebContext) throws -> Response {
         guard context.session != nil else { return try visitor.home(context) }
         let viewer = try viewer(context)
-        return page("home", viewer: viewer, title: "Việc của tôi", HomePage(for: viewer, cycles: try scoring.cycles()))
+        let cycles = try scoring.cycles()
+        var model = HomePage(for: viewer, cycles: cycles)
+        let records = Dictionary(uniqueKeysWithValues: cycles.map { ($0.opened.cycle, $0) })
+        model.todos = try ScoringService(scoring).todo(for: viewer.actor, now: scoring.ledger.now()).compactMap {
+            todo in
+            records[todo.cycle].map { TodoItem(todo, record: $0) }
+        }
+        return page("home", viewer: viewer, title: "Việc của tôi", model)
     }
 
     func ranking(_ context: WebContext) throws -> Response {
@@ -186,7 +198,9 @@ struct Pages {
     func survey(_ context: WebContext) throws -> Response {
         let record = try cycle(context)
         let viewer = try viewer(context, needs: .surveyContractor)
-        return page("survey", viewer: viewer, title: "Nhập điểm điều tra xã hội học", SurveyPage(record))
+        return page(
+            "survey", viewer: viewer, title: "Nhập điểm điều tra xã hội học",
+            try SurveyPage(record, scoring: scoring))
     }
 
     // MARK: Secretariat

@@ -45,6 +45,9 @@ public struct WebServer: Sendable {
         let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess)
         API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(
             on: router)
+        SheetUpload(scoring: scoring, sessions: sessions).register(on: router)
+        let reenrolments = try ReenrolmentRequests(path: ReenrolmentRequests.path(beside: scoring.ledger))
+        Reenrolment(scoring: scoring, requests: reenrolments).register(on: router)
         let visitor = VisitorPages(scoring: scoring, renderer: renderer, explorer: explorer)
         Pages(scoring: scoring, renderer: renderer, visitor: visitor).register(on: router)
         visitor.register(on: router)

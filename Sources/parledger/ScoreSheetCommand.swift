@@ -89,16 +89,8 @@ extension ScoreCommand {
                 }
                 let result = try withEvidence(paths, unit: unit, in: scoring) { attached in
                     let cited = Dictionary(uniqueKeysWithValues: zip(paths, attached.map(\.sha256)))
-                    let marks = sheet.notApplicable.map { entry in
-                        RecordSelfAssessment.Row(
-                            criterion: entry.criterion, points: nil, notApplicable: entry.legalBasis ?? "")
-                    }
-                    let scores = sheet.scores.map { entry in
-                        RecordSelfAssessment.Row(
-                            criterion: entry.criterion, points: entry.points ?? "", explanation: entry.explanation,
-                            evidence: entry.evidence.compactMap { cited[resolved($0)] })
-                    }
-                    let recording = RecordSelfAssessment(cycle: cycle, unit: unit, rows: marks + scores, submit: submit)
+                    let recording = RecordSelfAssessment(
+                        cycle: cycle, unit: unit, rows: sheet.rows { cited[resolved($0)] }, submit: submit)
                     return try signing.perform(recording, on: scoring, attached: attached)
                 }
                 let events = result.events

@@ -20,26 +20,33 @@ import Testing
 /// headers that keep pages from running injected script.
 @Suite struct WebAppTests {
     /// A live server over `province`'s ledger.
-    private func withServer(
+    func withServer(
         _ province: Province, _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let server = WebServer(scoring: province.scoring, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
         try await server.application().test(.live) { client in try await body(client) }
     }
 
-    /// Logs in with `key`; returns the cookie and CSRF headers of the session.
-    private func logIn(_ client: any TestClientProtocol, _ province: Province, as actor: String) async throws
-        -> HTTPFields
+    /// The body of a login with `key`: a fresh challenge, signed.
+    func signedChallenge(_ client: any TestClientProtocol, _ province: Province, key: SigningKey) async throws
+        -> ByteBuffer
     {
-        let key = try #require(province.keys[actor])
         let challenge = try await client.execute(uri: "/api/session/challenge", method: .post) { try json($0) }
         let text = try #require(challenge["challenge"]?.stringValue)
         let signature = key.signature(for: API.loginMessage(ledgerID: province.scoring.ledger.id, challenge: text))
-        let body: JSONValue = .object([
-            "publicKey": .string(key.publicKey.base64), "challenge": .string(text),
-            "signature": .string(Data(signature).base64EncodedString()),
-        ])
-        return try await client.execute(uri: "/api/session", method: .post, body: buffer(body)) { response in
+        return buffer(
+            .object([
+                "publicKey": .string(key.publicKey.base64), "challenge": .string(text),
+                "signature": .string(Data(signature).base64EncodedString()),
+            ]))
+    }
+
+    /// Logs in with `key`; returns the cookie and CSRF headers of the session.
+    func logIn(_ client: any TestClientProtocol, _ province: Province, as actor: String) async throws
+        -> HTTPFields
+    {
+        let body = try await signedChallenge(client, province, key: try #require(province.keys[actor]))
+        return try await client.execute(uri: "/api/session", method: .post, body: body) { response in
             #expect(response.status == .ok)
             let cookie = try #require(response.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
@@ -50,7 +57,7 @@ import Testing
     }
 
     /// Prepares `intent`, signs the document with `actor`'s key and submits it.
-    private func command(
+    func command(
         _ client: any TestClientProtocol, _ province: Province, as actor: String, headers: HTTPFields,
         _ intent: JSONValue, alter: (String) -> String = { $0 }
     ) async throws -> TestResponse {
@@ -287,10 +294,10 @@ import Testing
     }
 }
 
-private func buffer(_ value: JSONValue) -> ByteBuffer {
+func buffer(_ value: JSONValue) -> ByteBuffer {
     ByteBuffer(bytes: CanonicalJSON.encode(value))
 }
 
-private func json(_ response: TestResponse) throws -> JSONValue {
+func json(_ response: TestResponse) throws -> JSONValue {
     try JSONParser.parse(Array(response.body.readableBytesView))
 }

@@ -94,6 +94,32 @@ public struct RotateKey: PAROperation {
     }
 }
 
+/// A person who lost their private key gets a new one, as the secretariat approves their request:
+/// the old key is revoked (an event everyone sees, so nothing it signs later counts) and the new one
+/// given, in one command.
+public struct ReplaceLostKey: PAROperation {
+    public static let name = "replace-lost-key"
+    public let actor: String
+    /// The new Ed25519 public key in base64, made in the person's browser.
+    public let publicKey: String
+    public let reason: String
+
+    public init(actor: String, publicKey: String, reason: String) {
+        (self.actor, self.publicKey, self.reason) = (actor, publicKey, reason)
+    }
+
+    public func events(_ context: OperationContext) throws -> [EventDraft] {
+        guard let record = try context.actor(actor) else {
+            throw RuleViolation.notFound("no actor '\(actor)' in this ledger")
+        }
+        guard let key = PublicKey(base64: publicKey) else {
+            throw RuleViolation("the public key is 32 bytes in base64, as the key's .pub file gives it")
+        }
+        let revocation = record.currentKey.map { ActorEvent.revocation(of: actor, keyID: $0.id, reason: reason) }
+        return (revocation.map { [$0] } ?? []) + [ActorEvent.rotation(of: actor, to: key)]
+    }
+}
+
 public struct SuspendActor: PAROperation {
     public static let name = "suspend"
     public let actor: String

@@ -107,7 +107,8 @@ public enum PAROperations {
         CommitSpotCheck.self, DrawSpotCheck.self, RecordSpotCheckScore.self, ConcludeSpotCheck.self,
         ImportSurvey.self, RegisterFramework.self, OpenCycle.self, EnrolActor.self, AssignCouncilMember.self,
         ExtendDeadline.self, ExcludeFromRanking.self, PublishResults.self, RecordCorrection.self, FileObjection.self,
-        AnswerObjection.self, GrantRole.self, RevokeRole.self, RevokeKey.self, RotateKey.self, SuspendActor.self,
+        AnswerObjection.self, GrantRole.self, RevokeRole.self, RevokeKey.self, RotateKey.self, ReplaceLostKey.self,
+        SuspendActor.self,
         AddEvidence.self, DelegateSigning.self, ApproveResults.self, EstablishCouncil.self, RecordMeeting.self,
         ContestAdjustment.self, RecordVote.self, SubmitCouncilReport.self, ReorganiseUnits.self,
     ]

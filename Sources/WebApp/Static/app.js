@@ -4,6 +4,7 @@
 import { base64, concat, hex, sha256, unbase64, unbase64url, unhex, utf8 } from "./bytes.js";
 import { commitment, drawSeed, drawUnits, sampleSize } from "./draw.js";
 import { canonicalPoints, parsePoints, vietnamesePoints, vietnameseValue } from "./points.js";
+import { surveySummary } from "./survey-summary.js";
 
 const KEY_FILE_HEADER = "parledger-ed25519-private-key";
 // The fixed DER prefix of a PKCS #8 Ed25519 private key; the 32-byte seed follows it.
@@ -291,7 +292,17 @@ function unitPage() {
   form.querySelectorAll(".upload").forEach((input) => input.addEventListener("change", guarded(async () => {
     const file = input.files[0];
     if (!file) return;
-    const uploaded = await upload(file, unit);
+    // A refused file is named beside its row, and the row no longer shows it.
+    const refusal = input.closest("td").querySelector(".upload-error");
+    refusal.textContent = "";
+    let uploaded;
+    try {
+      uploaded = await upload(file, unit);
+    } catch (error) {
+      input.value = "";
+      refusal.textContent = error.message;
+      return;
+    }
     const item = document.createElement("li");
     item.dataset.sha256 = uploaded.sha256;
     item.textContent = `${uploaded.name} (mới tải lên, sẽ ghi khi ký)`;
@@ -547,7 +558,10 @@ function spotCheckPage() {
 function surveyPage() {
   on("#form-dieu-tra", "submit", async (event) => {
     const file = document.getElementById("tep-dieu-tra").files[0];
-    await runCommand({ operation: "import-survey", cycle: event.target.dataset.cycle, csv: await readText(file) });
+    const summary = document.getElementById("tom-tat-dieu-tra");
+    await runCommand({ operation: "import-survey", cycle: event.target.dataset.cycle, csv: await readText(file) }, {
+      check: (doc) => { summary.textContent = surveySummary(doc); summary.hidden = false; },
+    });
   });
 }
 
@@ -663,3 +677,6 @@ document.addEventListener("DOMContentLoaded", () => {
   Promise.resolve(page ? page() : null).catch((error) => showError(error))
     .finally(() => { document.body.dataset.ready = "1"; });
 });
+
+// What the page modules of other concerns (sheet-upload.js, lost-key.js) use to talk to the server and sign.
+export { api, generateKey, guarded, runCommand, upload };
