@@ -72,6 +72,8 @@ struct DashboardPage: PageModel {
     var candidates: [CouncilCandidate] = []
     var kinds: [KindFields] = []
     var approval: ApprovalFacts?
+    /// The publication, while the cycle is not published: allowed now, or why not.
+    var publish: Offer?
 }
 
 /// How many units are at each stage, and how many are late.
