@@ -9,13 +9,14 @@ import PARIndex
 struct Offer {
     /// Why the rules refuse the action now, in Vietnamese where the words are known; nil when allowed.
     let refusal: String?
-
-    var refused: Bool { refusal != nil }
+    /// Whether `refusal` is set, stored for the templates (they read stored properties only).
+    let refused: Bool
 }
 
 extension Offer {
     /// The offer of `operation` to `actor`, judged against the ledger's state now.
     init(_ operation: any PAROperation, by actor: String, scoring: ScoringLedger) {
-        refusal = ScoringService(scoring).refusal(of: operation, by: actor).map { Vietnamese.refusal($0) ?? $0 }
+        let refusal = ScoringService(scoring).refusal(of: operation, by: actor).map { Vietnamese.refusal($0) ?? $0 }
+        self.init(refusal: refusal, refused: refusal != nil)
     }
 }
