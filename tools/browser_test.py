@@ -16,11 +16,14 @@ What it does, in order (the ledger is new, in a temporary directory):
  3. The officer of so-tai-chinh scores the whole sheet (an evidence PNG, a not-applicable mark),
     saves, submits, withdraws with a reason, edits and resubmits; the two other units score and
     submit through tools/web_client.py.
- 4. The council member asks for an explanation, the unit answers it with a PDF, the member lowers
-    a score in field 1 with a reason, then unticks "Chỉ hiện lĩnh vực của tôi" and tries a
-    criterion of field 2: the page must show a Vietnamese refusal in #loi and the ledger's size
-    must not change.
- 5. The chair seals every unit and closes the appraisal; the committee draws with the downloaded
+ 4. The council member asks for an explanation, the unit answers it with a PDF (its officer then
+    reads only its own unit's provisional result), the member appraises field 1 with one signature:
+    a changed score without a reason is stopped in the page, then one lowered with a reason and one
+    kept; unticking "Chỉ hiện lĩnh vực của tôi" shows field 2 with no input for them. (Before any
+    of it, the empty sheet's submission is shown disabled with the rules' reason.)
+ 5. While units are unsealed, the chair's close and the secretariat's publication are disabled with
+    their reason and nothing is signed; the seal names the criterion nobody appraised; the chair
+    seals every unit and closes the appraisal; the committee draws with the downloaded
     secret (the page recomputes the draw), records a spot-check result with a reason and concludes
     each drawn unit; the survey contractor imports a CSV.
  6. The secretariat sees every item of the publication checklist done, publishes with a decision
