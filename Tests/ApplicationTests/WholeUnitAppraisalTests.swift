@@ -40,7 +40,9 @@ import Testing
         #expect(byCode[kept.code]?.appraised?.decision == "recognise" && byCode[kept.code]?.appraised?.reason == nil)
         // Signed again unchanged, nothing would be recorded: refused, nothing appended.
         let before = try p.scoring.ledger.head()
-        #expect(service.refusal(of: appraisal, by: "thanh-vien")?.contains("nothing to record") == true)
+        let again = AppraiseUnit(
+            cycle: p.cycle, unit: "d01", rows: appraisal.rows.map { .init(criterion: $0.criterion, points: $0.points) })
+        #expect(service.refusal(of: again, by: "thanh-vien")?.contains("nothing to record") == true)
         #expect(try p.scoring.ledger.head() == before)
     }
 
