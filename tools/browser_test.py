@@ -16,11 +16,14 @@ What it does, in order (the ledger is new, in a temporary directory):
  3. The officer of so-tai-chinh scores the whole sheet (an evidence PNG, a not-applicable mark),
     saves, submits, withdraws with a reason, edits and resubmits; the two other units score and
     submit through tools/web_client.py.
- 4. The council member asks for an explanation, the unit answers it with a PDF, the member lowers
-    a score in field 1 with a reason, then unticks "Chỉ hiện lĩnh vực của tôi" and tries a
-    criterion of field 2: the page must show a Vietnamese refusal in #loi and the ledger's size
-    must not change.
- 5. The chair seals every unit and closes the appraisal; the committee draws with the downloaded
+ 4. The council member asks for an explanation, the unit answers it with a PDF (its officer then
+    reads only its own unit's provisional result), the member appraises field 1 with one signature:
+    a changed score without a reason is stopped in the page, then one lowered with a reason and one
+    kept; unticking "Chỉ hiện lĩnh vực của tôi" shows field 2 with no input for them. (Before any
+    of it, the empty sheet's submission is shown disabled with the rules' reason.)
+ 5. While units are unsealed, the chair's close and the secretariat's publication are disabled with
+    their reason and nothing is signed; the seal names the criterion nobody appraised; the chair
+    seals every unit and closes the appraisal; the committee draws with the downloaded
     secret (the page recomputes the draw), records a spot-check result with a reason and concludes
     each drawn unit; the survey contractor imports a CSV.
  6. The secretariat sees every item of the publication checklist done, publishes with a decision
@@ -609,6 +612,7 @@ def run_test(run):
     cb = run.browser("can-bo")
     cb.log_in_with_stored_key()
     cb.open(unit_path, "unit", "bang-tu-danh-gia-trong")
+    refused_incomplete_submission(run, cb)
     cb.fill("#diem-1\\.1", "18")
     cb.fill("#giai-trinh-1\\.1", "Kế hoạch CCHC ban hành ngày 15/01, đúng hạn")
     cb.el("#tep-1\\.1").send_keys(evidence_png)
@@ -659,6 +663,7 @@ def run_test(run):
     appraise_path = f"/hoi-dong/{CYCLE}/{MAIN_UNIT}"
     tv.open(appraise_path, "appraise", "tham-dinh-don-vi")
     check(not tv.el("tr[data-criterion='2.1']").is_displayed(), "field 2 is shown although 'only my fields' is ticked")
+    tv.click("tr[data-criterion='1.2'] details.more summary")
     tv.fill("#gt-1\\.2", "Đề nghị cung cấp văn bản gửi báo cáo quý IV")
     tv.sign("tr[data-criterion='1.2'] .form-yeu-cau button[type=submit]")
     check("Đang chờ đơn vị trả lời" in tv.text("#giai-trinh ~ article, #giai-trinh + article"), "the request is not shown as pending")
@@ -674,47 +679,32 @@ def run_test(run):
     check("Tiêu chí 1.2" in cb.text(".explanation-request h3"),
               "the unit page does not name the criterion of the explanation request")
     cb.shot("da-tra-loi-giai-trinh")
+    provisional_ranking_of_one_unit(cb)
     run.close("can-bo")
 
-    run.note("9. The member lowers a score in their field, then is refused outside it")
+    run.note("9. The member appraises their field in one signature, lowering one score; field 2 offers them nothing")
     tv.open(appraise_path, "appraise", "tham-dinh-sau-giai-trinh")
     explanation = tv.text(".explanation-request")
     check("giai-trinh-bao-cao-quy.pdf" in explanation and "Báo cáo quý IV gửi ngày 10/12" in explanation,
           f"the member does not see the answer and its document: {explanation!r}")
     check("Tiêu chí 1.2" in tv.text(".explanation-request h3"),
               "the council page does not name the criterion of the explanation request")
-    tv.fill("#td-1\\.1", "15")
-    tv.fill("#ld-1\\.1", "Kế hoạch thiếu chỉ tiêu đo lường kết quả")
-    tv.sign("tr[data-criterion='1.1'] .form-tham-dinh button[type=submit]")
-    check("15" in tv.text("tr[data-criterion='1.1'] .appraised"), "the appraisal of 1.1 is not shown")
-    tv.shot("da-tham-dinh-1-1")
-    tv.click("#chi-linh-vuc-cua-toi")
-    check(tv.el("tr[data-criterion='2.1']").is_displayed(), "unticking 'only my fields' does not show field 2")
-    size_before = run.ledger_size()
-    tv.fill("#td-2\\.1", "12")
-    tv.fill("#ld-2\\.1", "Thử điều chỉnh ngoài lĩnh vực được phân công")
-    tv.allowed = [r"/api/commands/prepare - Failed to load resource: the server responded with a status of 4\d\d"]
-    refusal = tv.sign("tr[data-criterion='2.1'] .form-tham-dinh button[type=submit]", expect_refusal=True)
-    tv.check_console()
-    tv.allowed = []
-    tv.shot("tu-choi-ngoai-linh-vuc", full=False)
-    check(refusal.startswith(REFUSAL_TITLES), f"the refusal is not titled in Vietnamese: {refusal!r}")
-    check("không nằm trong lĩnh vực bạn được phân công" in refusal,
-          f"the refusal does not say in Vietnamese that the criterion is outside the member's fields: {refusal!r}")
-    check(run.ledger_size() == size_before, "the ledger grew although the appraisal outside the member's fields was refused")
+    appraise_whole_unit(run, tv)
     run.close("thanh-vien")
 
     run.note("10. The chair seals every unit and closes the appraisal")
     ct = run.browser("chu-tich")
     ct.log_in_with_stored_key()
+    refused_close_and_publish(run, ct)
     for unit, _ in UNITS:
         ct.open(f"/hoi-dong/{CYCLE}/{unit}", "appraise", f"ket-thuc-tham-dinh-{unit}")
         if unit == MAIN_UNIT:
             row = ct.el("tr[data-criterion='2.2']")
-            check(ct.all("tr[data-criterion='2.2'] .form-bac-kad") and not ct.all("tr[data-criterion='2.2'] .form-tham-dinh"),
+            check(ct.all("tr[data-criterion='2.2'] .form-bac-kad") and not ct.all("tr[data-criterion='2.2'] .points"),
                   "the not-applicable row does not offer the rejection form instead of an appraisal")
-            check("Không áp dụng" in row.text, "the chair does not see the not-applicable mark")
-        ct.sign("#ket-thuc-tham-dinh")
+            check("Không áp dụng" in row.get_attribute("textContent"), "the chair does not see the not-applicable mark")
+            seal_names_what_nobody_appraised(ct)
+        ct.sign("#ket-thuc-tham-dinh", dialog_shot="xac-nhan-ket-thuc" if unit == MAIN_UNIT else None)
         check(ct.el("#trang-thai").get_attribute("data-stage") == "appraised", f"{unit} is not sealed")
     ct.open(f"/hoi-dong/{CYCLE}", "council", "hang-cho-truoc-khep-lai")
     ct.sign("#khep-lai-ky")
@@ -914,6 +904,90 @@ def survey_template_and_summary(run, dt, csv_file):
     dt.shot("tom-tat-dieu-tra", full=False)
     dt.el("#xac-nhan-huy").click()
     dt.el("#tep-dieu-tra").clear()
+
+def content(browser, css):
+    """The text of an element, shown or inside a collapsed field."""
+    return browser.el(css).get_attribute("textContent").strip()
+
+
+def open_group(browser, criterion):
+    """Opens the collapsed field of the appraisal form that holds `criterion`."""
+    browser.driver.execute_script(
+        "document.querySelector(`tr[data-criterion='${arguments[0]}']`).closest('details').open = true", criterion)
+
+
+def refused_incomplete_submission(run, cb):
+    """Issue 27: the empty sheet's submission is shown refused, with the rules' reason, before anyone signs."""
+    button = cb.el("#nop-bang")
+    check(not button.is_enabled(), "the submission of an empty sheet is offered although the rules refuse it")
+    check(cb.text("#nop-bang ~ .refusal, .actions + .refusal").startswith("Chưa thể ký lúc này:"),
+          "the refused submission shows no reason beside it")
+    size = run.ledger_size()
+    cb.click("#nop-bang")
+    check(not cb.driver.execute_script("return document.getElementById('xac-nhan').open"),
+          "a refused submission opened the signing dialog")
+    check(run.ledger_size() == size, "the ledger grew on a refused submission")
+    cb.shot("nop-bi-tu-choi", full=False)
+
+
+def provisional_ranking_of_one_unit(cb):
+    """Before publication a unit's officer reads only their unit's provisional result."""
+    cb.open(f"/ket-qua/{CYCLE}", "ranking", "ket-qua-tam-tinh-don-vi")
+    names = [row.find_element("css selector", "th").text for row in cb.all("#xep-hang tbody tr")]
+    check(names == ["Sở Tài chính"], f"the unit's officer reads the provisional results of {names}")
+
+
+def appraise_whole_unit(run, tv):
+    """The member lowers 1.1 with a reason and keeps 1.2: one signature records field 1; field 2 has no input."""
+    tv.fill("#td-1\\.1", "15")
+    tv.fill("#ld-1\\.1", "Kế hoạch thiếu chỉ tiêu đo lường kết quả")
+    tv.fill("#td-1\\.2", "16")
+    size = run.ledger_size()
+    tv.click("#ky-tham-dinh-don-vi")
+    error = poll(lambda: tv.text("tr[data-criterion='1.2'] .row-error"), "the row's error on a change without a reason")
+    check("lý do" in error, f"a changed score without a reason shows {error!r}")
+    check(run.ledger_size() == size, "the ledger grew on an appraisal the page refused")
+    tv.fill("#td-1\\.2", "17,5")
+    tv.shot("tham-dinh-ca-don-vi")
+    events = tv.sign("#ky-tham-dinh-don-vi", dialog_shot="xac-nhan-tham-dinh-ca-don-vi")
+    check(len(events) == 2, f"the unit's appraisal signed {len(events)} events, not one for each of 1.1 and 1.2")
+    # Settled, field 1 is collapsed: read the rows' text whether shown or not.
+    check("15" in content(tv, "tr[data-criterion='1.1'] .appraised"), "the appraisal of 1.1 is not shown")
+    check(content(tv, "tr[data-criterion='1.2'] .appraised").startswith("Đã thẩm định: 17,5"), "1.2 is not shown recognised")
+    tv.click("#chi-linh-vuc-cua-toi")
+    open_group(tv, "2.1")
+    check(tv.el("tr[data-criterion='2.1']").is_displayed(), "unticking 'only my fields' does not show field 2")
+    check(not tv.all("#td-2\\.1"), "the member is offered an appraisal outside their fields")
+    tv.shot("da-tham-dinh-linh-vuc-1")
+    tv.driver.set_window_size(390, 844)
+    tv.driver.refresh()
+    tv.ready()
+    tv.shot("tham-dinh-dien-thoai")
+    tv.driver.set_window_size(1366, 768)
+
+
+def refused_close_and_publish(run, ct):
+    """Issue 27: while units are unsealed the chair's close and the secretariat's publication are shown
+    refused, with the reason, and nothing is signed."""
+    ct.open(f"/hoi-dong/{CYCLE}", "council", "khep-lai-bi-tu-choi")
+    check(not ct.el("#khep-lai-ky").is_enabled(), "the close of the appraisal is offered while units are unsealed")
+    check(ct.text("#khep-lai-ky + .refusal").startswith("Chưa thể ký lúc này:"), "the refused close shows no reason")
+    sec = run.browser("van-phong")
+    sec.log_in_with_stored_key()
+    sec.open(f"/van-phong/{CYCLE}", "dashboard", "cong-bo-bi-tu-choi")
+    check(not sec.el("#form-cong-bo button[type=submit]").is_enabled(), "the publication is offered while the checklist shows ✘")
+    check(sec.text("#form-cong-bo .refusal").startswith("Chưa thể ký lúc này:"), "the refused publication shows no reason")
+    size = run.ledger_size()
+    sec.click("#form-cong-bo button[type=submit]")
+    check(run.ledger_size() == size, "the ledger grew on a refused publication")
+    run.close("van-phong")
+
+
+def seal_names_what_nobody_appraised(ct):
+    """Before the chair seals, the page names the criteria nobody appraised (field 2's 2.1 here)."""
+    listed = ct.text("#chua-tham-dinh")
+    check(listed.startswith("2.1 — "), f"the seal's confirmation lists {listed!r} as not appraised, not 2.1")
+    check(not ct.all("#giai-trinh-chua-doc"), "the answer the member appraised after is listed as unread")
 
 
 def explore(run):
@@ -1176,13 +1250,14 @@ def whole_scheme(run, secretariat_key, y_te_officer_key, today):
     ct.open(appraise, "appraise", "quy-trinh-2-chu-tich-tham-dinh")
     ct.fill("#td-1\\.1", "14")
     ct.fill("#ld-1\\.1", "Kế hoạch thiếu lộ trình thực hiện")
-    ct.sign("tr[data-criterion='1.1'] .form-tham-dinh button[type=submit]")
+    ct.sign("#ky-tham-dinh-don-vi")
     tv = run.browser("thanh-vien")
     tv.log_in_with_stored_key()
     tv.open(appraise, "appraise", "quy-trinh-2-thanh-vien-xem")
+    open_group(tv, "1.1")
     tv.fill("#dn-1\\.1", "Kế hoạch đã có lộ trình ở phụ lục kèm theo")
     tv.sign("tr[data-criterion='1.1'] .form-de-nghi button[type=submit]")
-    state = tv.text("tr[data-criterion='1.1'] .contest-state")
+    state = content(tv, "tr[data-criterion='1.1'] .contest-state")
     check("Trần Văn Bình" in state and "đang chờ Hội đồng biểu quyết" in state, f"the contest shows {state!r}")
     tv.shot("quy-trinh-2-da-de-nghi")
     run.close("thanh-vien")
@@ -1221,7 +1296,7 @@ def whole_scheme(run, secretariat_key, y_te_officer_key, today):
         ct.sign("#ket-thuc-tham-dinh")
         check(ct.el("#trang-thai").get_attribute("data-stage") == "appraised", f"{unit} is not sealed")
         if unit == MAIN_UNIT:
-            appraised = ct.text("tr[data-criterion='1.1'] .appraised")
+            appraised = content(ct, "tr[data-criterion='1.1'] .appraised")
             check(appraised.startswith("Đã thẩm định: 16 —"), f"the vote's points are not the appraisal: {appraised!r}")
     ct.open(f"/hoi-dong/{WHOLE_CYCLE}", "council", "quy-trinh-2-khep-lai")
     ct.sign("#khep-lai-ky")

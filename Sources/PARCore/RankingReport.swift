@@ -1,4 +1,4 @@
-import Ledger
+public import Ledger
 public import LedgerFormat
 
 /// A cycle's ranking as people read it — rank, points, index, class, eligibility — with each unit's
@@ -31,12 +31,18 @@ public struct RankingReport: Sendable {
         public let result: UnitResult
         /// Nil when the unit was not in the previous cycle (or was of another kind).
         public let change: Change?
+        /// The unit's place: its result's rank once every unit submitted its self-assessment; before
+        /// that (a provisional ranking) its place among the units that did, nil for those that did not.
+        public var rank: Int?
+        /// The unit submitted its self-assessment: a unit that never did is not ranked on its survey
+        /// points as if it had been assessed.
+        public var selfAssessed: Bool { result.stage != .selfAssessment }
     }
 
     public let cycle: String
     public let previousCycle: String?
     /// Departments first, then by rank (unranked last), then by unit id.
-    public let rows: [Row]
+    public private(set) var rows: [Row]
 
     /// The ranking of `results`, of units of `kind` (all when nil), compared with `previous`: each
     /// unit with the units of the same kind it continues there, following `map` through reorganisations.
@@ -51,7 +57,7 @@ public struct RankingReport: Sendable {
         rows = results.units.filter { kind == nil || $0.unit.kind == kind }.map { result in
             let then = map.predecessors(of: result.unit.id, in: previousUnits).compactMap { before[$0] }
                 .filter { $0.unit.kind == result.unit.kind }
-            guard let first = then.first else { return Row(result: result, change: nil) }
+            guard let first = then.first else { return Row(result: result, change: nil, rank: result.rank) }
             let index =
                 then.count == 1
                 ? first.publishedIndex
@@ -62,8 +68,44 @@ public struct RankingReport: Sendable {
             let comparedWith = then.map(\.unit.id) == [result.unit.id] ? nil : then.map(\.unit)
             return Row(
                 result: result,
-                change: Change(indexPoints: result.publishedIndex - index, places: places, comparedWith: comparedWith))
+                change: Change(indexPoints: result.publishedIndex - index, places: places, comparedWith: comparedWith),
+                rank: result.rank)
         }
+        rankAmongSelfAssessed()
+    }
+
+    /// Ranks each kind of unit again among the units that submitted their self-assessment, when some did
+    /// not (ties share a place, as in `CycleResults`); a published cycle's units all did.
+    private mutating func rankAmongSelfAssessed() {
+        guard rows.contains(where: { !$0.selfAssessed }) else { return }
+        let competing = rows.filter { $0.selfAssessed && $0.result.rank != nil }
+        for position in rows.indices {
+            let result = rows[position].result
+            guard rows[position].selfAssessed, result.rank != nil else {
+                rows[position].rank = nil
+                continue
+            }
+            rows[position].rank =
+                1 + competing.filter { $0.result.unit.kind == result.unit.kind && $0.result.index > result.index }.count
+        }
+        rows.sort { lhs, rhs in
+            if lhs.result.unit.kind != rhs.result.unit.kind {
+                return lhs.result.unit.kind.order < rhs.result.unit.kind.order
+            }
+            if lhs.rank != rhs.rank { return (lhs.rank ?? .max) < (rhs.rank ?? .max) }
+            return lhs.result.unit.id < rhs.result.unit.id
+        }
+    }
+
+    /// What a person holding `grants` may read of this ranking: all of it once `published`; before,
+    /// all of it for the roles the scheme gives provisional results to (`Role.readsProvisionalResults`),
+    /// and for a unit's own people only their unit's row.
+    public func readable(by grants: [RoleGrant], published: Bool) -> RankingReport {
+        var report = self
+        report.rows = rows.filter {
+            ResultsAccess.mayRead($0.result.unit.id, grants: grants, published: published)
+        }
+        return report
     }
 
     /// The stable JSON of the report.
@@ -76,7 +118,8 @@ public struct RankingReport: Sendable {
                     return .object([
                         "unit": .string(result.unit.id), "name": .string(result.unit.name),
                         "kind": .string(result.unit.kind.rawValue),
-                        "rank": result.rank.map { .integer(Int64($0)) } ?? .null,
+                        "rank": row.rank.map { .integer(Int64($0)) } ?? .null,
+                        "selfAssessed": .bool(row.selfAssessed),
                         "excludedFromRanking": result.excludedFromRanking.map(JSONValue.string) ?? .null,
                         "points": .string(result.points.description),
                         "maxPoints": .string(result.maxPoints.description),
@@ -112,5 +155,20 @@ extension ProjectionReading {
         return RankingReport(
             results: try results(cycle: cycleID), previous: previous, previousCycle: previousID, kind: kind,
             map: try unitMap())
+    }
+}
+
+/// Who reads a cycle's results before they are published (the ranking, a unit's scores and their
+/// trace): one answer for the pages, the JSON API and any other front end.
+public enum ResultsAccess {
+    /// Whether a person holding `grants` may read `unit`'s results: anyone once `published`; before,
+    /// the roles the scheme gives provisional results to (`Role.readsProvisionalResults`), and a unit's
+    /// own officer or head for that unit.
+    public static func mayRead(_ unit: String, grants: [RoleGrant], published: Bool) -> Bool {
+        published
+            || grants.contains { grant in
+                guard let role = Role(rawValue: grant.role) else { return false }
+                return role.readsProvisionalResults || (role.needsUnitScope && grant.scope == unit)
+            }
     }
 }

@@ -25,6 +25,17 @@ public enum Role: String, CaseIterable, Sendable {
     /// Whether a grant of this role must name the unit it is limited to.
     public var needsUnitScope: Bool { self == .unitOfficer || self == .unitHead }
 
+    /// Whether the role reads every unit's provisional results before publication: the secretariat
+    /// that advises and publishes, the council and the steering committee that score, the province's
+    /// leaders who approve, and auditors, who read everything. A unit's people read only their own
+    /// unit's results until publication; the survey contractor reads none.
+    public var readsProvisionalResults: Bool {
+        switch self {
+        case .secretariat, .councilMember, .steeringCommittee, .provinceChair, .provinceViceChair, .auditor: true
+        case .unitOfficer, .unitHead, .surveyContractor: false
+        }
+    }
+
     /// Whether this role judges units (appraises or spot-checks them): nobody who holds a role in a
     /// unit may judge that unit.
     public var judgesUnits: Bool { self == .councilMember || self == .steeringCommittee }

@@ -58,7 +58,7 @@ struct API {
                 try scoring.status(cycle: try context.parameters.require("cycle"), now: scoring.ledger.now()).json)
         }
         api.get("cycles/:cycle/ranking") { request, context in
-            _ = try signedIn(context)
+            let session = try signedIn(context)
             let kind = try request.uri.queryParameters.get("kind").map { text in
                 guard let kind = UnitKind(rawValue: String(text)) else {
                     throw WebError(
@@ -66,18 +66,21 @@ struct API {
                 }
                 return kind
             }
+            let cycleID = try context.parameters.require("cycle")
+            let published = try scoring.cycle(cycleID)?.publication != nil
+            let grants = try scoring.ledger.actor(session.actor)?.grants ?? []
             return JSONResponse.make(
-                try scoring.ranking(cycle: try context.parameters.require("cycle"), kind: kind).json)
+                try scoring.ranking(cycle: cycleID, kind: kind).readable(by: grants, published: published).json)
         }
         api.get("cycles/:cycle/units/:unit") { _, context in
-            _ = try signedIn(context)
+            try mayReadResults(context)
             return JSONResponse.make(
                 try scoring.unitScores(
                     cycle: try context.parameters.require("cycle"), unit: try context.parameters.require("unit")
                 ).json)
         }
         api.get("cycles/:cycle/units/:unit/trace") { request, context in
-            _ = try signedIn(context)
+            try mayReadResults(context)
             // The trace of a unit that is not in the cycle would be empty, not missing: refuse it.
             _ = try scoring.unitScores(
                 cycle: try context.parameters.require("cycle"), unit: try context.parameters.require("unit"))
@@ -91,6 +94,20 @@ struct API {
         api.get("evidence/:sha256") { _, context in try download(context) }
         api.post("commands/prepare") { request, context in try await prepare(request, context) }
         api.post("commands") { request, context in try await submit(request, context) }
+    }
+
+    /// Refuses a unit's results before publication to whom the scheme does not give them (`ResultsAccess`).
+    func mayReadResults(_ context: WebContext) throws {
+        let session = try signedIn(context)
+        let (cycleID, unit) = (try context.parameters.require("cycle"), try context.parameters.require("unit"))
+        let published = try scoring.cycle(cycleID)?.publication != nil
+        let grants = try scoring.ledger.actor(session.actor)?.grants ?? []
+        guard ResultsAccess.mayRead(unit.nfc, grants: grants, published: published) else {
+            throw WebError(
+                status: .forbidden, kind: "forbidden",
+                message:
+                    "Trước khi công bố, kết quả tạm tính của đơn vị chỉ dành cho đơn vị đó và những người chấm điểm.")
+        }
     }
 
     func signedIn(_ context: WebContext) throws -> SessionStore.Session {

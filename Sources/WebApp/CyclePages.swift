@@ -76,6 +76,8 @@ struct CouncilQueuePage: PageModel {
     var votes: [VoteForm] = []
     /// The chair may send the council's report: the appraisal is closed and no report was sent.
     var mayReport = false
+    /// The chair's close of the cycle's appraisal, while it is open: allowed now, or why not.
+    var close: Offer?
 }
 
 /// A unit in a council member's queue, with the member's fields in it.
@@ -185,7 +187,8 @@ extension CommitteePage {
     }
 }
 
-/// The ranking everyone logged in sees (`ranking.mustache`), provisional until published.
+/// The ranking (`ranking.mustache`): everyone logged in reads it once published; before, the roles
+/// the scheme gives provisional results to read all of it, a unit's people their own unit's row.
 struct RankingPage: PageModel {
     let cycle: String
     let cycleName: String
@@ -198,6 +201,8 @@ struct RankingPage: PageModel {
 /// A unit's place in the ranking, with points and index written the Vietnamese way.
 struct RankingRow {
     let rank: Int?
+    /// The unit never submitted its self-assessment: shown as such, not ranked.
+    let notSelfAssessed: Bool
     let name: String
     let kindName: String
     let points: String
@@ -219,7 +224,8 @@ extension RankingPage {
         let rows = report.rows.map { row in
             let result = row.result
             return RankingRow(
-                rank: result.rank, name: result.unit.name, kindName: Vietnamese.kind(result.unit.kind.rawValue),
+                rank: row.rank, notSelfAssessed: !row.selfAssessed, name: result.unit.name,
+                kindName: Vietnamese.kind(result.unit.kind.rawValue),
                 points: Vietnamese.number(result.points.description),
                 maxPoints: Vietnamese.number(result.maxPoints.description), index: Vietnamese.number(result.indexText),
                 class: result.className,

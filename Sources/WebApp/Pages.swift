@@ -138,7 +138,8 @@ struct Pages {
     func ranking(_ context: WebContext) throws -> Response {
         let record = try cycle(context)
         let viewer = try viewer(context)
-        let report = try scoring.ranking(cycle: record.opened.cycle)
+        let report = try scoring.ranking(cycle: record.opened.cycle).readable(
+            by: viewer.actor.grants, published: record.publication != nil)
         return page("ranking", viewer: viewer, title: "Kết quả Chỉ số CCHC", RankingPage(record, report: report))
     }
 
@@ -161,6 +162,9 @@ struct Pages {
         let seat = try councilSeat(of: viewer, in: record)
         let status = try scoring.status(cycle: record.opened.cycle, now: scoring.ledger.now())
         var model = CouncilQueuePage(record, status: status, chair: seat.chair, fields: seat.fields)
+        if seat.chair && !model.closed {
+            model.close = Offer(CloseAppraisal(cycle: record.opened.cycle), by: viewer.actor.id, scoring: scoring)
+        }
         try model.addWholeScheme(
             record, secretary: seat.secretary, names: ActorNames(try scoring.ledger.allActors()), scoring: scoring)
         return page("council", viewer: viewer, title: "Hàng chờ thẩm định", model)
@@ -173,6 +177,7 @@ struct Pages {
         let fields = Set(seat.fields[sheet.unit.kind.rawValue] ?? [])
         var model = AppraisalPage(sheet, chair: seat.chair, fields: fields)
         model.addWholeScheme(sheet, names: ActorNames(try scoring.ledger.allActors()))
+        model.addOffers(sheet, by: viewer.actor.id, scoring: scoring)
         return page("appraise", viewer: viewer, title: "Thẩm định — \(sheet.unit.name)", model)
     }
 
@@ -190,7 +195,13 @@ struct Pages {
     func spotCheckUnit(_ context: WebContext) throws -> Response {
         let sheet = try unitInCycle(context)
         let viewer = try viewer(context, needs: .steeringCommittee)
-        return page("spotcheck", viewer: viewer, title: "Phúc tra — \(sheet.unit.name)", SpotCheckPage(sheet))
+        var model = SpotCheckPage(sheet)
+        if model.drawn && !model.concluded {
+            model.conclude = Offer(
+                ConcludeSpotCheck(cycle: sheet.cycle.opened.cycle, unit: sheet.unit.id), by: viewer.actor.id,
+                scoring: scoring)
+        }
+        return page("spotcheck", viewer: viewer, title: "Phúc tra — \(sheet.unit.name)", model)
     }
 
     // MARK: Survey contractor
@@ -225,6 +236,15 @@ struct Pages {
                 record, names: ActorNames(try scoring.ledger.allActors()),
                 frameworks: try scoring.frameworks(of: record),
                 resultsHash: try scoring.results(cycle: record.opened.cycle).hash)
+        }
+        if record.publication == nil {
+            // Tried as of the approved decision, or of a decision dated today (the window's last day, once past).
+            let date = min(Vietnamese.today(now), record.opened.effectivePublicationWindow.until)
+            model.publish = Offer(
+                PublishResults(
+                    cycle: record.opened.cycle, decision: record.approval?.decision ?? "—",
+                    date: record.approval?.date ?? date),
+                by: viewer.actor.id, scoring: scoring)
         }
         return page("dashboard", viewer: viewer, title: "Theo dõi kỳ đánh giá", model)
     }

@@ -78,6 +78,8 @@ struct DashboardPage: PageModel {
     /// The cycle's units and the enrolled council members, by name, for the forms to choose from.
     var unitOptions: [SelectOption] = []
     var memberOptions: [SelectOption] = []
+    /// The publication, while the cycle is not published: allowed now, or why not.
+    var publish: Offer?
 }
 
 /// How many units are at each stage, and how many are late.

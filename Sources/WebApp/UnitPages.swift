@@ -113,6 +113,9 @@ struct SheetRow {
     var contestable = false
     /// In a cycle of scheme 2: the contest of this criterion and how it stands.
     var contest: String?
+    /// On the appraisal page: in the reader's fields and not settled (nobody appraised it, or the unit
+    /// answered a question after its last appraisal), so it is shown open.
+    var attention = false
 
     /// The rows of the unit's framework, each field followed by its criteria, depth first.
     static func rows(of sheet: UnitInCycle) -> [SheetRow] {
@@ -160,6 +163,8 @@ struct UnitSheetPage: PageModel {
     /// The head's submission (scheme 2), while the sheet is not submitted.
     let headSubmission: HeadSubmission?
     let withdrawable: Bool
+    /// The officer's submission of the sheet as saved (scheme 1): allowed now, or why not.
+    let submit: Offer?
     let published: UnitPublication?
 
     var sharedParts: [Any] { [heading] }
@@ -186,6 +191,11 @@ struct UnitSheetPage: PageModel {
         withdrawable =
             sheet.record.stage == .submitted
             && service.refusal(of: WithdrawSelfAssessment(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil
+        submit =
+            mayEdit && !wholeScheme
+            ? Offer(
+                RecordSelfAssessment(cycle: cycleID, unit: unitID, rows: [], submit: true), by: actor, scoring: scoring)
+            : nil
         rows = SheetRow.rows(of: sheet)
         totalMax = sheet.framework.fields.filter { $0.fieldAdjustment == nil }.map(\.maxPoints).sum().description
         published = try sheet.cycle.publication.map { publication in
@@ -216,64 +226,14 @@ struct UnitPublication {
     let leaves: [String]
 }
 
-/// A council member's appraisal of one unit (`appraise.mustache`): the self-score, evidence and
-/// explanation beside the appraisal, per criterion; in a cycle of scheme 2 the contests, and the
-/// meetings the chair's seal cites.
-struct AppraisalPage: PageModel {
-    let heading: UnitHeading
-    var rows: [SheetRow]
-    let chair: Bool
-    let myFields: String
-    let mayRaise: Bool
-    var wholeScheme = false
-    var meetings: [MeetingItem] = []
-    var hasMeetings = false
-
-    var sharedParts: [Any] { [heading] }
-
-    /// The appraisal of `sheet` by a member in `fields` (the chair appraises every field).
-    init(_ sheet: UnitInCycle, chair: Bool, fields: Set<String>) {
-        heading = UnitHeading(sheet)
-        rows = SheetRow.rows(of: sheet).map { row in
-            var row = row
-            row.mine = chair || fields.contains(row.field)
-            return row
-        }
-        self.chair = chair
-        myFields = fields.sorted().joined(separator: ", ")
-        mayRaise = sheet.framework.settings.appraisalMayRaise
-    }
-
-    /// What a cycle of scheme 2 adds: each criterion's contest, and the council's meetings.
-    mutating func addWholeScheme(_ sheet: UnitInCycle, names: ActorNames) {
-        guard let body = sheet.cycle.councilBody else { return }
-        wholeScheme = true
-        meetings = CouncilBodyView(of: sheet.cycle, names: names)?.meetings ?? []
-        hasMeetings = !meetings.isEmpty
-        let contests = body.contests.values.filter { $0.unit == sheet.unit.id }.sorted { $0.sequence < $1.sequence }
-        let submitted = sheet.record.stage == .submitted
-        rows = rows.map { row in
-            var row = row
-            let contest = contests.last { $0.criterion == row.code }
-            let open = contest.map { $0.decidedAt == nil } ?? false
-            row.contestable = submitted && row.appraised != nil && !open
-            row.contest = contest.map { contest in
-                let asked = "Đề nghị của \(names.name(contest.by)): \(contest.reason)"
-                guard let carried = contest.carried else { return asked + " — đang chờ Hội đồng biểu quyết" }
-                return asked
-                    + (carried ? " — Hội đồng đã biểu quyết thông qua" : " — Hội đồng đã biểu quyết không thông qua")
-            }
-            return row
-        }
-    }
-}
-
 /// The steering committee's spot-check of one unit (`spotcheck.mustache`).
 struct SpotCheckPage: PageModel {
     let heading: UnitHeading
     let rows: [SheetRow]
     let drawn: Bool
     let concluded: Bool
+    /// The conclusion of the unit's spot-check, while drawn and not concluded: allowed now, or why not.
+    var conclude: Offer?
 
     var sharedParts: [Any] { [heading] }
 

@@ -13,17 +13,23 @@ import Testing
         let header = PageHeader(
             title: "Hàng chờ thẩm định", page: "council", signedIn: true, actor: "hoi-dong",
             actorName: "Hội đồng <thẩm định>", csrf: "token", roles: "Thành viên Hội đồng thẩm định")
-        let model = CouncilQueuePage(
+        var model = CouncilQueuePage(
             cycle: "dien-bien-2019", cycleName: "Chỉ số CCHC năm 2019 (2019)",
             units: [
                 QueuedUnit(unit: "so-y-te", name: "Sở Y tế", kind: "Sở, ban, ngành", stage: "Đã nộp", fields: "1, 2")
             ], chair: true, closed: false)
+        model.close = Offer(refusal: nil, refused: false)
         let html = renderer.html("council", header: header, model)
         #expect(html.contains("<title>Hàng chờ thẩm định — ParLedger</title>"))
         #expect(html.contains(#"data-page="council" data-csrf="token" data-actor="hoi-dong""#))
         #expect(html.contains("Hội đồng &lt;thẩm định&gt; <small>(Thành viên Hội đồng thẩm định)</small>"))
         #expect(html.contains(#"<a href="/hoi-dong/dien-bien-2019/so-y-te">Sở Y tế</a></th><td>Sở, ban, ngành</td>"#))
         #expect(html.contains(#"<button type="button" id="khep-lai-ky" data-cycle="dien-bien-2019">"#))
+        // Refused now: the button disabled, the reason beside it.
+        model.close = Offer(refusal: "Còn 1 đơn vị chưa kết thúc thẩm định", refused: true)
+        let refused = renderer.html("council", header: header, model)
+        #expect(refused.contains(#"id="khep-lai-ky" data-cycle="dien-bien-2019" disabled>"#))
+        #expect(refused.contains("<strong>Chưa thể ký lúc này:</strong> Còn 1 đơn vị chưa kết thúc thẩm định"))
     }
 }
 

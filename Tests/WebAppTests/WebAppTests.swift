@@ -272,6 +272,32 @@ import Testing
         }
     }
 
+    @Test func beforePublicationAUnitsOfficerReadsOnlyTheirUnitsResultsInTheAPIAndThePage() async throws {
+        let province = try Province(departments: 2, districts: 0)
+        try province.selfAssessFully("d01")
+        try await withServer(province) { client in
+            let officer = try await logIn(client, province, as: province.officer("d02"))
+            let ranking = try await client.execute(
+                uri: "/api/cycles/\(province.cycle)/ranking", method: .get, headers: officer
+            ) { try json($0) }
+            #expect(ranking["units"]?.arrayValue?.compactMap { $0["unit"]?.stringValue } == ["d02"])
+            #expect(ranking["units"]?.arrayValue?.first?["selfAssessed"] == .bool(false))
+            try await client.execute(
+                uri: "/api/cycles/\(province.cycle)/units/d01", method: .get, headers: officer
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/ket-qua/\(province.cycle)", method: .get, headers: officer) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("Sở số 2") && !html.contains("Sở số 1"))
+                #expect(html.contains("Chưa nộp tự đánh giá"))
+            }
+            let chair = try await logIn(client, province, as: "hoi-dong")
+            let all = try await client.execute(
+                uri: "/api/cycles/\(province.cycle)/ranking", method: .get, headers: chair
+            ) { try json($0) }
+            #expect(all["units"]?.arrayValue?.count == 2)
+        }
+    }
+
     @Test func pagesEscapeWhatPeopleWroteAndRefuseOtherRoles() async throws {
         let province = try Province(departments: 1, districts: 0)
         try province.selfAssessFully("d01")

@@ -103,7 +103,8 @@ public struct OperationContext {
 public enum PAROperations {
     public static let all: [any PAROperation.Type] = [
         RecordSelfAssessment.self, WithdrawSelfAssessment.self, AnswerExplanation.self, RecordAppraisal.self,
-        RejectNotApplicable.self, RequestExplanation.self, SealUnit.self, ReopenAppraisal.self, CloseAppraisal.self,
+        AppraiseUnit.self, RejectNotApplicable.self, RequestExplanation.self, SealUnit.self, ReopenAppraisal.self,
+        CloseAppraisal.self,
         CommitSpotCheck.self, DrawSpotCheck.self, RecordSpotCheckScore.self, ConcludeSpotCheck.self,
         ImportSurvey.self, RegisterFramework.self, OpenCycle.self, EnrolActor.self, AssignCouncilMember.self,
         ExtendDeadline.self, ExcludeFromRanking.self, PublishResults.self, RecordCorrection.self, FileObjection.self,

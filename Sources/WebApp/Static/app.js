@@ -3,6 +3,7 @@
 // command in the page after showing what will be signed. The server never receives a private key.
 import { base64, concat, hex, sha256, unbase64, unbase64url, unhex, utf8 } from "./bytes.js";
 import { commitment, drawSeed, drawUnits, sampleSize } from "./draw.js";
+import { appraisePage } from "./appraise.js";
 import { canonicalPoints, parsePoints, vietnamesePoints, vietnameseValue } from "./points.js";
 import { surveySummary } from "./survey-summary.js";
 
@@ -141,7 +142,8 @@ function describe(event, title) {
 
 // Prepares the command of `intent` on the server, checks it says what the person asked, shows it,
 // and, once confirmed, signs it with the key of this session and submits it.
-async function runCommand(intent, { typed = [], check = null, done = null } = {}) {
+// `notes` are what the person must know before signing, shown in the dialog above the events.
+async function runCommand(intent, { typed = [], check = null, done = null, notes = [] } = {}) {
   clearMessages();
   const me = await api("GET", "/api/session");
   const record = await getKey(me.keyID);
@@ -155,7 +157,7 @@ async function runCommand(intent, { typed = [], check = null, done = null } = {}
     if (!present.has(value)) throw new Error(`Lệnh máy chủ chuẩn bị không chứa giá trị bạn nhập (“${value}”); không ký.`);
   }
   if (check) await check(doc);
-  const confirmed = await confirmDialog(doc, prepared.events.map((event) => event.title));
+  const confirmed = await confirmDialog(doc, prepared.events.map((event) => event.title), notes);
   if (!confirmed) { showNotice("Đã huỷ, chưa ký gì."); return null; }
   const signature = await sign(record, utf8(prepared.document));
   const result = await api("POST", "/api/commands", { document: prepared.document, signature: base64(signature) });
@@ -171,8 +173,11 @@ async function runCommand(intent, { typed = [], check = null, done = null } = {}
   return result;
 }
 
-function confirmDialog(doc, titles) {
+function confirmDialog(doc, titles, notes) {
   const dialog = document.getElementById("xac-nhan");
+  const warning = document.getElementById("xac-nhan-luu-y");
+  warning.hidden = !notes.length;
+  warning.replaceChildren(...notes.map((note) => Object.assign(document.createElement("p"), { textContent: note })));
   const list = document.getElementById("xac-nhan-su-kien");
   list.replaceChildren(...doc.events.map((event, index) => {
     const item = document.createElement("li");
@@ -289,6 +294,12 @@ function unitPage() {
   };
   form.addEventListener("input", totals);
   totals();
+  // Submission is refused for the sheet as saved (incomplete): once rows change, the server judges the
+  // sheet with them when the command is prepared, before anything is signed.
+  const submitButton = document.getElementById("nop-bang");
+  if (submitButton && submitButton.dataset.refused) {
+    form.addEventListener("input", () => { submitButton.disabled = rows.every((row) => JSON.stringify(state(row)) === initial.get(row)); });
+  }
   form.querySelectorAll(".upload").forEach((input) => input.addEventListener("change", guarded(async () => {
     const file = input.files[0];
     if (!file) return;
@@ -373,63 +384,6 @@ function objectionForms() {
     const answer = form.querySelector(".answer").value.trim().normalize("NFC");
     const decision = form.querySelector(".decision").value;
     await runCommand({ operation: "answer-objection", cycle, unit, objection, decision, answer }, { typed: [objection, decision, answer] });
-  });
-}
-
-function appraisePage() {
-  const table = document.querySelector("table.appraise");
-  if (!table) return;
-  const { cycle, unit } = table.dataset;
-  const mayRaise = table.dataset.mayRaise === "1";
-  const filter = document.getElementById("chi-linh-vuc-cua-toi");
-  const apply = () => table.querySelectorAll("tr.not-mine").forEach((row) => { row.hidden = filter.checked; });
-  filter.addEventListener("change", apply);
-  apply();
-  on(".form-tham-dinh", "submit", async (event) => {
-    const form = event.target;
-    const row = form.closest("tr");
-    const error = form.querySelector(".row-error");
-    error.textContent = "";
-    const typed = form.querySelector(".points").value;
-    const points = canonicalPoints(typed);
-    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
-    if (points === null) { error.textContent = "Điểm có tối đa hai chữ số thập phân, ví dụ 2,5"; return; }
-    const self = parsePoints(row.dataset.self || "");
-    if (!mayRaise && self !== null && parsePoints(points) > self) {
-      error.textContent = `Không được nâng điểm: điểm thẩm định phải không cao hơn điểm tự đánh giá (${vietnamesePoints(self)}).`;
-      return;
-    }
-    try {
-      await runCommand({ operation: "appraise", cycle, unit, criterion: row.dataset.criterion, points, reason }, { typed: [points, reason] });
-    } catch (refusal) {
-      error.textContent = (refusal.title ? refusal.title + ": " : "") + refusal.message;
-      throw refusal;
-    }
-  });
-  on(".form-bac-kad", "submit", async (event) => {
-    const form = event.target;
-    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
-    await runCommand({ operation: "reject-not-applicable", cycle, unit, criterion: form.closest("tr").dataset.criterion, reason }, { typed: [reason] });
-  });
-  on(".form-yeu-cau", "submit", async (event) => {
-    const form = event.target;
-    const question = form.querySelector(".question").value.trim().normalize("NFC");
-    await runCommand({ operation: "ask-explanation", cycle, unit, criterion: form.closest("tr").dataset.criterion, question }, { typed: [question] });
-  });
-  on(".form-de-nghi", "submit", async (event) => {
-    const form = event.target;
-    const reason = form.querySelector(".reason-input").value.trim().normalize("NFC");
-    await runCommand({ operation: "contest", cycle, unit, criterion: form.closest("tr").dataset.criterion, reason }, { typed: [reason] });
-  });
-  // In a cycle of scheme 2 the seal cites the council's meeting that agreed the unit's results.
-  on("#ket-thuc-tham-dinh", "click", () => {
-    const meeting = document.getElementById("phien-ket-thuc");
-    if (!meeting) return runCommand({ operation: "seal", cycle, unit });
-    return runCommand({ operation: "seal", cycle, unit, meeting: meeting.value }, { typed: [meeting.value] });
-  });
-  on("#form-mo-lai", "submit", async () => {
-    const reason = value("ly-do-mo-lai");
-    await runCommand({ operation: "reopen", cycle, unit, reason }, { typed: [reason] });
   });
 }
 
@@ -666,7 +620,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (logout) logout.addEventListener("click", guarded(async () => { await api("DELETE", "/api/session"); location.href = "/dang-nhap"; }));
   const pages = {
     login: loginPage, unit: () => { unitPage(); headSubmission(); withdrawAndAnswers(); objectionForms(); },
-    appraise: appraisePage, council: councilPage, committee: committeePage, spotcheck: spotCheckPage,
+    appraise: () => appraisePage({ runCommand, on }), council: councilPage, committee: committeePage, spotcheck: spotCheckPage,
     survey: surveyPage, secretariat: secretariatPage, dashboard: () => { dashboardPage(); objectionForms(); },
     approval: approvalPage,
   };
