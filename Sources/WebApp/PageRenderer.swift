@@ -12,7 +12,9 @@ struct PageRenderer: Sendable {
 
     static func load() async throws -> PageRenderer {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
-            throw WebError(status: .internalServerError, kind: "bug", message: "the page templates are missing")
+            throw WebError(
+                status: .internalServerError, kind: "bug", message: "the page templates are missing",
+                vi: "Thiếu mẫu trang của ứng dụng; hãy báo quản trị viên.")
         }
         return PageRenderer(library: try await MustacheLibrary(directory: directory))
     }
@@ -38,7 +40,7 @@ struct PageRenderer: Sendable {
     func errorPage(_ refusal: WebError, session: SessionStore.Session?) -> Response {
         let header = PageHeader(title: Vietnamese.title(ofKind: refusal.kind), page: nil, signedIn: session != nil)
         return render(
-            "error", header: header, ErrorPage(message: Vietnamese.refusal(refusal.message) ?? refusal.message),
+            "error", header: header, ErrorPage(message: refusal.vi),
             status: refusal.status)
     }
 }
