@@ -87,8 +87,7 @@ extension CycleRules {
                 throw RuleViolation.forbidden(
                     "'\(event.actor)' appraises fields \(mine) of \(member.kind.plural), not field \(field) (criterion \(criterion))",
                     vi:
-                        "Tiêu chí \(criterion) thuộc lĩnh vực \(field), không nằm trong lĩnh vực \(event.actor) được phân công (\(assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "không có")); sổ cái không ghi gì.",
-                    actors: [event.actor]
+                        "Tiêu chí \(criterion) thuộc lĩnh vực \(field), không nằm trong lĩnh vực bạn được phân công (\(assignment.fields[member.kind.rawValue]?.joined(separator: ", ") ?? "không có")); sổ cái không ghi gì."
                 )
             }
         }

@@ -43,7 +43,9 @@ extension ScoringLedger {
         else {
             throw RuleViolation.notFound(
                 "no spot-check of \(kind.plural) has been drawn in '\(cycleID)'",
-                vi: "Chưa bốc thăm phúc tra \(VietnameseText.units(kind)) trong kỳ \(cycleID).")
+                vi:
+                    "Chưa bốc thăm phúc tra \(VietnameseText.units(kind)) trong kỳ \((try? cycle(cycleID))??.opened.name ?? cycleID)."
+            )
         }
         let payload = try PAREvents.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret),

@@ -48,12 +48,17 @@ import Testing
     @Test func aRefusalNamingAPersonListsTheIdForThePagesToName() throws {
         let p = try Province(departments: 1, districts: 0)
         try p.selfAssessFully("d01")
-        let refused = try violation(p, by: "thanh-vien", [p.appraise("d01", "2.2.1", "0")])
+        let outside = try violation(p, by: "thanh-vien", [p.appraise("d01", "2.2.1", "0")])
+        #expect(
+            outside.vietnamese
+                == "Tiêu chí 2.2.1 thuộc lĩnh vực 2, không nằm trong lĩnh vực bạn được phân công (1); sổ cái không ghi gì."
+        )
+        let refused = try violation(p, by: "thanh-vien", [p.conclude("d01")])
         #expect(refused.actors == ["thanh-vien"])
         let named = refused.vietnamese { $0 == "thanh-vien" ? "Lê Thị Thành Viên" : nil }
         #expect(
             named
-                == "Tiêu chí 2.2.1 thuộc lĩnh vực 2, không nằm trong lĩnh vực Lê Thị Thành Viên được phân công (1); sổ cái không ghi gì."
+                == "Chỉ Chủ tịch Hội đồng được kết thúc, mở lại hoặc khép lại việc thẩm định; Lê Thị Thành Viên là thành viên."
         )
     }
 
