@@ -54,6 +54,22 @@ public struct ScoringService: Sendable {
         }
     }
 
+    /// Why `actor` may not do `operation` now, as the person reads it: the refusal's Vietnamese text
+    /// with the people it mentions named; nil when the rules allow it.
+    public func vietnameseRefusal(of operation: any PAROperation, by actor: String, keyID: String? = nil) -> String? {
+        do {
+            try trial(try command(for: operation, by: actor), keyID: keyID)
+            return nil
+        } catch let error as any KindedError {
+            let names = Dictionary(
+                ((try? scoring.ledger.allActors()) ?? []).map { ($0.id, $0.name) },
+                uniquingKeysWith: { first, _ in first })
+            return error.vietnamese { names[$0] }
+        } catch {
+            return "Chưa xét được thao tác này: lỗi không lường trước; hãy báo quản trị viên."
+        }
+    }
+
     /// Signs the command recording `operation` with `key` (its actor is the key's owner) and appends it.
     @discardableResult
     public func perform(

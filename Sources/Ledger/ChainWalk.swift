@@ -326,7 +326,7 @@ public struct ChainWalk {
     private static func reason(_ error: any Error) -> String {
         guard let error = error as? LedgerError else { return "\(error)" }
         switch error {
-        case .signatureRefused(let why), .invalidCommand(let why), .notPermitted(let why), .outOfPlace(let why):
+        case .signatureRefused(let why), .invalidCommand(let why), .notPermitted(let why, _), .outOfPlace(let why):
             return why
         default: return error.description
         }

@@ -21,8 +21,9 @@ public enum LedgerError: KindedError, Equatable, Sendable {
     /// The command's signer is unknown, suspended, not using its current key, or the signature is false;
     /// nothing was appended.
     case signatureRefused(reason: String)
-    /// The actor's roles or scope do not allow the command; nothing was appended.
-    case notPermitted(reason: String)
+    /// The actor's roles or scope do not allow the command; nothing was appended. `vi` says it in
+    /// Vietnamese where the policy knows more than the generic words (the role it needs).
+    case notPermitted(reason: String, vi: String? = nil)
     /// The command's basis (the head its signer saw) or its signing time does not fit where it would
     /// land; nothing was appended.
     case outOfPlace(reason: String)
@@ -49,7 +50,7 @@ public enum LedgerError: KindedError, Equatable, Sendable {
             "command id '\(id)' was already used for a different command; nothing was appended"
         case .signatureRefused(let reason):
             "signature refused: \(reason); nothing was appended"
-        case .notPermitted(let reason):
+        case .notPermitted(let reason, _):
             "not permitted: \(reason); nothing was appended"
         case .outOfPlace(let reason):
             "command refused: \(reason); nothing was appended"
@@ -57,6 +58,27 @@ public enum LedgerError: KindedError, Equatable, Sendable {
             reason
         case .corruptEvent(let sequence, let reason):
             "event \(sequence) is corrupt: \(reason)"
+        }
+    }
+
+    public var vietnamese: String {
+        switch self {
+        case .noLedger(let path): "Không có sổ cái tại \(path)."
+        case .notALedger(let path, _): "\(path) không phải là sổ cái ParLedger."
+        case .alreadyInitialized(let path): "Đã có sổ cái tại \(path)."
+        case .storage(_, let error): "Lỗi lưu trữ: \(error.vietnamese); hãy thử lại hoặc báo quản trị viên."
+        case .invalidCommand: "Lệnh không hợp lệ; sổ cái không ghi gì."
+        case .wrongExpectedVersion:
+            "Dữ liệu vừa có thao tác khác ghi thêm từ khi bạn mở trang; hãy tải lại trang rồi thử lại. Sổ cái không ghi gì."
+        case .commandIDReused: "Mã lệnh này đã được dùng cho một lệnh khác; sổ cái không ghi gì."
+        case .signatureRefused:
+            "Chữ ký không được chấp nhận: người ký chưa ghi danh, đang bị tạm dừng, không dùng khoá hiện hành hoặc chữ ký không khớp; sổ cái không ghi gì."
+        case .notPermitted(_, let vi):
+            vi ?? "Bạn không có vai trò hoặc phạm vi để thực hiện thao tác này; sổ cái không ghi gì."
+        case .outOfPlace:
+            "Lệnh được ký theo trạng thái cũ của sổ cái hoặc thời điểm ký không phù hợp; hãy tải lại trang rồi ký lại. Sổ cái không ghi gì."
+        case .outOfRange: "Sổ cái không có các sự kiện được hỏi."
+        case .corruptEvent(let sequence, _): "Sự kiện số \(sequence) trong sổ cái bị hỏng; hãy báo quản trị viên."
         }
     }
 
@@ -111,6 +133,21 @@ public struct StorageFailure: Error, Equatable, Sendable, CustomStringConvertibl
 
     /// What kind of failure it is.
     public let kind: Kind
+
+    /// What went wrong, in Vietnamese.
+    public var vietnamese: String {
+        switch kind {
+        case .mapFull: "sổ cái đã đạt giới hạn dung lượng"
+        case .noSpace: "ổ đĩa đã đầy"
+        case .inputOutput: "ổ đĩa lỗi khi đọc hoặc ghi"
+        case .permissionDenied: "không có quyền mở hoặc ghi tệp của sổ cái"
+        case .readOnlyFileSystem: "tệp của sổ cái chỉ được đọc"
+        case .lockFileReplaced: "tệp khoá của sổ cái đã bị xoá hoặc thay thế"
+        case .notFound: "thiếu một cơ sở dữ liệu của sổ cái"
+        case .corrupted: "dữ liệu lưu trữ bị hỏng"
+        case .other: "lỗi khác của hệ thống"
+        }
+    }
     /// The storage engine's (or the system's) text, with the operation that failed where known.
     public let message: String
     /// The storage engine's result code or the system's `errno`.

@@ -9,6 +9,9 @@ public enum SignedCommandDocument {
     public struct Problem: KindedError, Equatable {
         public let description: String
         public var kind: ErrorKind { .invalidInput }
+        public var vietnamese: String {
+            "Văn bản đã ký không đúng là lệnh đã chuẩn bị cho sổ cái này; hãy chuẩn bị và ký lại. Sổ cái không ghi gì."
+        }
     }
 
     /// The signing bytes of `command` for `ledgerID`, with `basis` and `signedAt` set: the document to sign.

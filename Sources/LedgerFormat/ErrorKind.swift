@@ -16,13 +16,30 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case io
 }
 
-/// An error that says which `ErrorKind` it is, with structured fields a front end may show or map.
+/// An error that says which `ErrorKind` it is, with structured fields a front end may show or map,
+/// and what a person reads of it: the same refusal in Vietnamese, written where the error is made.
 public protocol KindedError: Error, CustomStringConvertible {
     var kind: ErrorKind { get }
     /// Named values of the error (e.g. `sequence`, `path`, `stream`), for front ends that show them apart.
     var fields: [String: String] { get }
+    /// The error in Vietnamese for the person who met it: units and cycles by their names, criteria
+    /// by their codes, people by their ids as listed in `actors` (a front end puts their names in
+    /// with `vietnamese(naming:)`).
+    var vietnamese: String { get }
+    /// The ids of the people `vietnamese` mentions, which only a front end can name.
+    var actors: [String] { get }
 }
 
 extension KindedError {
     public var fields: [String: String] { [:] }
+    public var actors: [String] { [] }
+
+    /// `vietnamese` with each person it mentions by id named by `name` (the id stays where `name`
+    /// knows nobody of it); longer ids go first so that one id inside another is not cut.
+    public func vietnamese(naming name: (String) -> String?) -> String {
+        actors.sorted { $0.count > $1.count }.reduce(vietnamese) { text, actor in
+            guard let named = name(actor) else { return text }
+            return text.replacingOccurrences(of: actor, with: named)
+        }
+    }
 }

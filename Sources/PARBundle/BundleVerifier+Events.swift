@@ -138,7 +138,9 @@ extension BundleVerifier {
         try finishCommand()
         if let problem = walk.firstDeferredProblem() { try fail(problem) }
         try applyPending()
-        if let failure = hashes.writeFailure { throw RuleViolation(failure) }
+        if let failure = hashes.writeFailure {
+            throw RuleViolation(failure, vi: "Không ghi được dữ liệu tạm khi kiểm tra gói: \(failure).")
+        }
         guard hashes.count > 0 else { throw Failure(code: .ledger, message: "events.jsonl holds no event 1") }
         return Replay(
             hashes: hashes, root: frontier.root, commandSequences: walk.commandSequences, actors: walk.actors,

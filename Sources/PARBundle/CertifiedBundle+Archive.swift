@@ -10,7 +10,9 @@ extension CertifiedBundle {
     public static func exportArchive(_ scoring: ScoringLedger, to path: String, withEvidence: Bool) throws -> Summary {
         let files = FileManager.default
         guard !files.fileExists(atPath: path) else {
-            throw RuleViolation("\(path) already exists; write the archive to a new file")
+            throw RuleViolation(
+                "\(path) already exists; write the archive to a new file",
+                vi: "Đã có tệp \(path); hãy ghi bản lưu trữ vào một tệp mới.")
         }
         let scratch = files.temporaryDirectory.appendingPathComponent(
             "parledger-bundle-\(UUID().uuidString.lowercased())")

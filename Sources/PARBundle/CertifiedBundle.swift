@@ -56,11 +56,15 @@ public enum CertifiedBundle {
     ) throws -> Summary {
         let files = FileManager.default
         guard !files.fileExists(atPath: directory) else {
-            throw RuleViolation("\(directory) already exists; export into a new directory")
+            throw RuleViolation(
+                "\(directory) already exists; export into a new directory",
+                vi: "Đã có thư mục \(directory); hãy xuất vào một thư mục mới.")
         }
         for cycle in try scoring.cycles() where !Slug.isValid(cycle.opened.cycle) {
             throw RuleViolation(
-                "cycle '\(cycle.opened.cycle)' has an id that cannot name a file; this ledger cannot be exported as format 2"
+                "cycle '\(cycle.opened.cycle)' has an id that cannot name a file; this ledger cannot be exported as format 2",
+                vi:
+                    "Mã của kỳ đánh giá \(cycle.opened.name) không dùng được làm tên tệp; không xuất được sổ cái này theo định dạng 2."
             )
         }
         let parent = (directory as NSString).deletingLastPathComponent
@@ -96,7 +100,7 @@ public enum CertifiedBundle {
         }
         let head = try scoring.ledger.head()
         guard let first = try scoring.ledger.event(at: 1) else {
-            throw RuleViolation("the ledger has no events to export")
+            throw RuleViolation("the ledger has no events to export", vi: "Sổ cái chưa có sự kiện nào để xuất.")
         }
         var events = try StreamedFile(path: "\(directory)/\(BundleFiles.events)")
         // One read of the events in order; the pages of the ledger read so far are let go after each
@@ -122,7 +126,9 @@ public enum CertifiedBundle {
         let results = try PublishedResults.bytes(of: scoring, cycles: cycles)
         for cycle in cycles where cycle.publication != nil {
             guard let bytes = results[cycle.opened.cycle] else {
-                throw RuleViolation("the results published for cycle '\(cycle.opened.cycle)' cannot be recomputed")
+                throw RuleViolation(
+                    "the results published for cycle '\(cycle.opened.cycle)' cannot be recomputed",
+                    vi: "Không tính lại được kết quả đã công bố của kỳ đánh giá \(cycle.opened.name).")
             }
             try write("results/\(cycle.opened.cycle).json", bytes)
         }
@@ -141,7 +147,9 @@ public enum CertifiedBundle {
             "parledger-manifest \(SHA256Digest.hex(manifest))"
         ])
         guard checkpoint.size == head.count else {
-            throw RuleViolation("the ledger grew while it was being exported; export again")
+            throw RuleViolation(
+                "the ledger grew while it was being exported; export again",
+                vi: "Sổ cái vừa ghi thêm trong lúc xuất; hãy xuất lại.")
         }
         try Data(note.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(BundleFiles.checkpoint)"))
         progress?(head.count, head.count)
@@ -168,7 +176,9 @@ public enum CertifiedBundle {
                 if withEvidence {
                     let path = "evidence/\(item.sha256)"
                     guard let data = FileManager.default.contents(atPath: store.path(for: item.sha256)) else {
-                        throw RuleViolation("evidence \(item.name) (\(item.sha256)) is missing from the store")
+                        throw RuleViolation(
+                            "evidence \(item.name) (\(item.sha256)) is missing from the store",
+                            vi: "Kho lưu trữ thiếu tài liệu kiểm chứng \(item.name).")
                     }
                     try data.write(to: URL(fileURLWithPath: "\(directory)/\(path)"))
                     record(path, SHA256Digest.hex(Array(data)), data.count)

@@ -13,12 +13,19 @@ extension CycleRules {
         try checkUnderAppraisal(unit, requested.unit)
         let criterion = try leaf(requested.criterion, of: framework, method: .assessed, unit: requested.unit)
         try checkCouncilMember(event, cycle, unit, member, criterion: criterion.code)
-        if let problem = Slug.problem(requested.request, "explanation request") { throw RuleViolation(problem) }
+        if let violation = RuleViolation.invalidID(requested.request, "explanation request", vi: "yêu cầu giải trình") {
+            throw violation
+        }
         let question = requested.question.trimmingWhiteSpace
-        guard !question.isEmpty else { throw RuleViolation("a request for an explanation needs its question") }
+        guard !question.isEmpty else {
+            throw RuleViolation(
+                "a request for an explanation needs its question", vi: "Yêu cầu giải trình phải có nội dung câu hỏi.")
+        }
         if let earlier = state.explanation(requested.cycle, requested.unit, requested.request) {
             throw RuleViolation.stage(
-                "'\(requested.unit)' was already asked an explanation with the id '\(requested.request)' (event \(earlier.askedSequence)); choose another id"
+                "'\(requested.unit)' was already asked an explanation with the id '\(requested.request)' (event \(earlier.askedSequence)); choose another id",
+                vi:
+                    "\(state.unitName(requested.cycle, requested.unit)) đã được yêu cầu giải trình với mã '\(requested.request)' (sự kiện số \(earlier.askedSequence)); hãy chọn mã khác."
             )
         }
         let record = ExplanationRecord(
@@ -32,20 +39,26 @@ extension CycleRules {
         let (_, _, unitState, _) = try context(event, cycle: given.cycle, unit: given.unit)
         try checkUnderAppraisal(unitState, given.unit)
         guard var record = state.explanation(given.cycle, given.unit, given.request) else {
-            throw RuleViolation.notFound("no explanation request '\(given.request)' was made of '\(given.unit)'")
+            throw RuleViolation.notFound(
+                "no explanation request '\(given.request)' was made of '\(given.unit)'",
+                vi: "\(state.unitName(given.cycle, given.unit)) không có yêu cầu giải trình '\(given.request)'.")
         }
         if let answer = record.answer {
             throw RuleViolation.stage(
-                "the explanation request '\(given.request)' of '\(given.unit)' was already answered at event \(answer.sequence)"
+                "the explanation request '\(given.request)' of '\(given.unit)' was already answered at event \(answer.sequence)",
+                vi:
+                    "Yêu cầu giải trình '\(given.request)' của \(state.unitName(given.cycle, given.unit)) đã được trả lời (sự kiện số \(answer.sequence))."
             )
         }
         guard !given.answer.trimmingWhiteSpace.isEmpty else {
-            throw RuleViolation("an explanation needs its answer")
+            throw RuleViolation("an explanation needs its answer", vi: "Trả lời giải trình phải có nội dung.")
         }
         var citations: [EvidenceCitation] = []
         for digest in given.evidence {
             guard EventHash(hex: digest) != nil else {
-                throw RuleViolation("evidence '\(digest)' is not a SHA-256 of 64 hex digits")
+                throw RuleViolation(
+                    "evidence '\(digest)' is not a SHA-256 of 64 hex digits",
+                    vi: "Tài liệu kiểm chứng '\(digest)' không phải là mã SHA-256 gồm 64 chữ số thập lục phân.")
             }
             let name = state.evidence(digest)?.name ?? digest
             citations.append(EvidenceCitation(name: name, sha256: digest))
@@ -63,10 +76,16 @@ extension CycleRules {
         switch unit.stage {
         case .selfAssessment:
             throw RuleViolation.stage(
-                "'\(unitID)' has not submitted its self-assessment yet; explanations are asked during appraisal")
+                "'\(unitID)' has not submitted its self-assessment yet; explanations are asked during appraisal",
+                vi:
+                    "\(state.unitName(unitID)) chưa nộp bản tự đánh giá; yêu cầu giải trình được đưa ra trong khi thẩm định."
+            )
         case .appraised:
             throw RuleViolation.stage(
-                "the appraisal of '\(unitID)' is sealed; the chair reopens it with a reason to change it")
+                "the appraisal of '\(unitID)' is sealed; the chair reopens it with a reason to change it",
+                vi:
+                    "Việc thẩm định \(state.unitName(unitID)) đã kết thúc; Chủ tịch Hội đồng mở lại, nêu lý do, thì mới sửa được."
+            )
         case .submitted: break
         }
     }

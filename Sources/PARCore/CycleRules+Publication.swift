@@ -21,27 +21,38 @@ extension CycleRules {
     package mutating func publish(_ event: RecordedEvent) throws {
         let published = try payload(PAREvents.ResultsPublished.self, of: event)
         guard var cycle = state.cycle(published.cycle) else {
-            throw RuleViolation.notFound("no cycle '\(published.cycle)'")
+            throw RuleViolation.notFound(
+                "no cycle '\(published.cycle)'", vi: "Không có kỳ đánh giá '\(published.cycle)'.")
         }
         guard event.stream == PAREvents.cycleStream(published.cycle) else {
-            throw RuleViolation("ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'")
+            throw RuleViolation(
+                "ResultsPublished belongs in the stream '\(PAREvents.cycleStream(published.cycle))'",
+                vi: "Sự kiện công bố kết quả không ghi đúng luồng của kỳ \(state.cycleName(published.cycle)).")
         }
         guard cycle.publication == nil else {
-            throw RuleViolation.stage("cycle '\(published.cycle)' is already published")
+            throw RuleViolation.stage(
+                "cycle '\(published.cycle)' is already published",
+                vi: "Kỳ đánh giá \(cycle.opened.name) đã công bố kết quả.")
         }
         guard !published.decision.trimmingWhiteSpace.isEmpty else {
-            throw RuleViolation("a publication cites the decision that publishes the results")
+            throw RuleViolation(
+                "a publication cites the decision that publishes the results",
+                vi: "Việc công bố phải dẫn quyết định công bố kết quả.")
         }
         let missing = try publicationPrerequisitesMissing(cycle, date: published.date)
         guard missing.isEmpty else {
             throw RuleViolation.stage(
-                "cycle '\(published.cycle)' cannot be published yet: " + missing.joined(separator: "; "))
+                "cycle '\(published.cycle)' cannot be published yet: " + missing.map(\.reason).joined(separator: "; "),
+                vi: "Chưa đủ điều kiện công bố kết quả kỳ \(cycle.opened.name): "
+                    + missing.map(\.vietnamese).joined(separator: "; ") + ".")
         }
         try checkPublishesTheApproval(cycle, published)
         let results = try state.results(of: cycle)
         guard results.hash == published.resultsHash else {
             throw RuleViolation(
-                "the published results hash \(published.resultsHash.prefix(16))… does not match the results the events give (\(results.hash.prefix(16))…)"
+                "the published results hash \(published.resultsHash.prefix(16))… does not match the results the events give (\(results.hash.prefix(16))…)",
+                vi:
+                    "Kết quả công bố không khớp với kết quả tính từ các sự kiện trong sổ cái; hãy công bố kết quả hiện tại."
             )
         }
         cycle.publication = CycleRecord.PublicationRecord(
@@ -50,23 +61,26 @@ extension CycleRules {
         putCycle(cycle, event)
     }
 
-    /// Everything a publication still lacks, each in words: the date in its window, every appraisal
-    /// sealed and closed, every kind drawn, every drawn unit's spot-check concluded, and every ranked
-    /// unit's survey points.
+    /// Everything a publication still lacks, each in English words and in Vietnamese (units by their
+    /// names): the date in its window, every appraisal sealed and closed, every kind drawn, every
+    /// drawn unit's spot-check concluded, and every ranked unit's survey points.
     package func publicationPrerequisitesMissing(_ cycle: CycleRecord, date: String) throws
-        -> [String]
+        -> [(reason: String, vietnamese: String)]
     {
-        var missing: [String] = []
+        var missing: [(reason: String, vietnamese: String)] = []
         let window = cycle.opened.effectivePublicationWindow
         if !window.contains(date) {
             missing.append(
-                "the decision's date '\(date)' is not a date from \(window.from) to \(window.until), the publication window"
-            )
+                (
+                    "the decision's date '\(date)' is not a date from \(window.from) to \(window.until), the publication window",
+                    "ngày quyết định \(VietnameseText.date(date)) không nằm trong thời gian công bố, từ \(VietnameseText.date(window.from)) đến \(VietnameseText.date(window.until))"
+                ))
         }
         let cycleID = cycle.opened.cycle
         var unsealed: [String] = []
         var unchecked: [String] = []
         var unsurveyed: [String] = []
+        var unsurveyedVietnamese: [String] = []
         for unit in cycle.opened.units {
             guard let record = state.unitRecord(cycleID, unit.id) else { continue }
             if record.stage != .appraised { unsealed.append(unit.id) }
@@ -80,17 +94,46 @@ extension CycleRules {
                 let shown =
                     lacking.prefix(5).joined(separator: ", ") + (lacking.count > 5 ? ", … \(lacking.count) in all" : "")
                 unsurveyed.append("\(unit.id) (\(shown))")
+                let listed =
+                    lacking.prefix(5).joined(separator: ", ")
+                    + (lacking.count > 5 ? ", … cả thảy \(lacking.count)" : "")
+                unsurveyedVietnamese.append("\(unit.name) (\(listed))")
             }
         }
-        if !unsealed.isEmpty { missing.append("appraisal not sealed: \(unsealed.joined(separator: ", "))") }
-        if cycle.appraisalClosed == nil { missing.append("the council has not closed the appraisal") }
-        for kind in cycle.opened.units.kinds where cycle.draws[kind.rawValue] == nil {
-            missing.append("the spot-check of \(kind.plural) has not been drawn")
+        if !unsealed.isEmpty {
+            missing.append(
+                (
+                    "appraisal not sealed: \(unsealed.joined(separator: ", "))",
+                    "chưa kết thúc thẩm định: \(cycle.unitNames(unsealed))"
+                ))
         }
-        if !unchecked.isEmpty { missing.append("spot-check not concluded: \(unchecked.joined(separator: ", "))") }
-        if !unsurveyed.isEmpty { missing.append("survey points missing: \(unsurveyed.joined(separator: ", "))") }
+        if cycle.appraisalClosed == nil {
+            missing.append(("the council has not closed the appraisal", "Hội đồng chưa khép lại việc thẩm định"))
+        }
+        for kind in cycle.opened.units.kinds where cycle.draws[kind.rawValue] == nil {
+            missing.append(
+                (
+                    "the spot-check of \(kind.plural) has not been drawn",
+                    "chưa bốc thăm phúc tra \(VietnameseText.units(kind))"
+                ))
+        }
+        if !unchecked.isEmpty {
+            missing.append(
+                (
+                    "spot-check not concluded: \(unchecked.joined(separator: ", "))",
+                    "chưa kết luận phúc tra: \(cycle.unitNames(unchecked))"
+                ))
+        }
+        if !unsurveyed.isEmpty {
+            missing.append(
+                (
+                    "survey points missing: \(unsurveyed.joined(separator: ", "))",
+                    "thiếu điểm điều tra xã hội học: \(unsurveyedVietnamese.joined(separator: ", "))"
+                ))
+        }
         if cycle.opened.effectiveScheme == .whole && cycle.councilBody?.report == nil {
-            missing.append("the council has not sent its report to the province")
+            missing.append(
+                ("the council has not sent its report to the province", "Hội đồng chưa gửi báo cáo lên UBND tỉnh"))
         }
         return missing
     }
@@ -101,7 +144,9 @@ extension CycleRules {
             event, cycle: corrected.cycle, unit: corrected.unit, afterPublication: true)
         let criterion = try leaf(corrected.criterion, of: framework, method: nil, unit: corrected.unit)
         guard !corrected.decision.isBlank, !corrected.reason.isBlank else {
-            throw RuleViolation("a correction cites the decision that orders it and gives a reason")
+            throw RuleViolation(
+                "a correction cites the decision that orders it and gives a reason",
+                vi: "Đính chính phải dẫn quyết định đính chính và nêu lý do.")
         }
         var score = state.score(corrected.cycle, corrected.unit, criterion.code)
         score.correction = mark(

@@ -8,7 +8,11 @@ extension CycleRules {
         let recorded = try payload(PAREvents.SelfScoreRecorded.self, of: event)
         let (cycle, _, unit, framework) = try context(event, cycle: recorded.cycle, unit: recorded.unit)
         guard unit.stage == .selfAssessment else {
-            throw RuleViolation.stage("'\(recorded.unit)' has already submitted its self-assessment")
+            throw RuleViolation.stage(
+                "'\(recorded.unit)' has already submitted its self-assessment",
+                vi:
+                    "\(state.unitName(recorded.cycle, recorded.unit)) đã nộp bản tự đánh giá; hãy rút lại trước khi sửa."
+            )
         }
         try checkDeadline(event, cycle, unit, recorded.unit)
         let criterion = try leaf(recorded.criterion, of: framework, method: .assessed, unit: recorded.unit)
@@ -16,7 +20,9 @@ extension CycleRules {
         let explanation = recorded.explanation?.trimmingWhiteSpace ?? ""
         guard !recorded.evidence.isEmpty || !explanation.isEmpty else {
             throw RuleViolation(
-                "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed"
+                "\(recorded.unit), criterion \(criterion.code): a self-score needs evidence or a written explanation of how it was computed",
+                vi:
+                    "\(state.unitName(recorded.cycle, recorded.unit)), tiêu chí \(criterion.code): điểm tự đánh giá cần tài liệu kiểm chứng hoặc giải thích cách tính."
             )
         }
         try checkCited(recorded.evidence)
@@ -41,18 +47,27 @@ extension CycleRules {
         let marked = try payload(PAREvents.NotApplicableMarked.self, of: event)
         let (cycle, _, unit, framework) = try context(event, cycle: marked.cycle, unit: marked.unit)
         guard unit.stage == .selfAssessment else {
-            throw RuleViolation.stage("'\(marked.unit)' has already submitted its self-assessment")
+            throw RuleViolation.stage(
+                "'\(marked.unit)' has already submitted its self-assessment",
+                vi: "\(state.unitName(marked.cycle, marked.unit)) đã nộp bản tự đánh giá; hãy rút lại trước khi sửa.")
         }
         try checkDeadline(event, cycle, unit, marked.unit)
         guard let criterion = framework.criteriaByCode[marked.criterion] else {
-            throw RuleViolation("unknown criterion '\(marked.criterion)' for \(marked.unit)")
+            throw RuleViolation(
+                "unknown criterion '\(marked.criterion)' for \(marked.unit)",
+                vi:
+                    "Bộ tiêu chí của \(state.unitName(marked.cycle, marked.unit)) không có tiêu chí \(marked.criterion)."
+            )
         }
         guard !marked.legalBasis.trimmingWhiteSpace.isEmpty else {
-            throw RuleViolation("a not-applicable mark needs its legal basis")
+            throw RuleViolation(
+                "a not-applicable mark needs its legal basis", vi: "Đánh dấu không áp dụng phải nêu căn cứ pháp lý.")
         }
         let leaves = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }
         guard !leaves.isEmpty else {
-            throw RuleViolation("criterion \(criterion.code) is scored by the survey, not by the unit")
+            throw RuleViolation(
+                "criterion \(criterion.code) is scored by the survey, not by the unit",
+                vi: "Tiêu chí \(criterion.code) được chấm qua điều tra xã hội học, không do đơn vị tự chấm.")
         }
         for leaf in leaves {
             var score = state.score(marked.cycle, marked.unit, leaf.code)
@@ -68,7 +83,9 @@ extension CycleRules {
         let (cycle, _, unitState, framework) = try context(event, cycle: step.cycle, unit: step.unit)
         var unit = unitState
         guard unit.stage == .selfAssessment else {
-            throw RuleViolation.stage("'\(step.unit)' has already submitted its self-assessment")
+            throw RuleViolation.stage(
+                "'\(step.unit)' has already submitted its self-assessment",
+                vi: "\(state.unitName(step.cycle, step.unit)) đã nộp bản tự đánh giá.")
         }
         try checkDeadline(event, cycle, unit, step.unit)
         try checkSigner(event, cycle, step.unit, of: "submission")
@@ -77,7 +94,9 @@ extension CycleRules {
             .filter { scores[$0.code]?.selfScore == nil && scores[$0.code]?.notApplicable == nil }.map(\.code)
         guard missing.isEmpty else {
             throw RuleViolation(
-                "'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))"
+                "'\(step.unit)' cannot submit: \(missing.count) criteria are neither scored nor marked not applicable (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))",
+                vi:
+                    "\(state.unitName(step.cycle, step.unit)) chưa nộp được: còn \(missing.count) tiêu chí chưa chấm điểm hoặc chưa đánh dấu không áp dụng (\(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? ", …" : ""))."
             )
         }
         unit.stage = .submitted
@@ -96,17 +115,23 @@ extension CycleRules {
         switch unit.stage {
         case .selfAssessment:
             throw RuleViolation.stage(
-                "'\(withdrawn.unit)' has not submitted its self-assessment; there is nothing to withdraw")
+                "'\(withdrawn.unit)' has not submitted its self-assessment; there is nothing to withdraw",
+                vi:
+                    "\(state.unitName(withdrawn.cycle, withdrawn.unit)) chưa nộp bản tự đánh giá; không có gì để rút lại."
+            )
         case .appraised:
             throw RuleViolation.stage(
-                "the appraisal of '\(withdrawn.unit)' is sealed; a self-assessment is withdrawn only before the council records anything"
+                "the appraisal of '\(withdrawn.unit)' is sealed; a self-assessment is withdrawn only before the council records anything",
+                vi:
+                    "Việc thẩm định \(state.unitName(withdrawn.cycle, withdrawn.unit)) đã kết thúc; chỉ rút lại bản tự đánh giá trước khi Hội đồng ghi nhận gì."
             )
         case .submitted: break
         }
         try checkDeadline(event, cycle, unit, withdrawn.unit)
         try checkSigner(event, cycle, withdrawn.unit, of: "withdrawal")
         guard !withdrawn.reason.trimmingWhiteSpace.isEmpty else {
-            throw RuleViolation("withdrawing a self-assessment needs a reason")
+            throw RuleViolation(
+                "withdrawing a self-assessment needs a reason", vi: "Rút lại bản tự đánh giá phải nêu lý do.")
         }
         try checkCouncilRecordedNothing(withdrawn.cycle, withdrawn.unit)
         unit.stage = .selfAssessment
@@ -123,7 +148,10 @@ extension CycleRules {
             !state.roles.holds(event.actor, .unitHead, scope: unit, at: event.sequence)
         else { return }
         throw RuleViolation.forbidden(
-            "the head of '\(unit)' (unit-head) signs its self-assessment's \(step) in '\(cycle.opened.cycle)'; '\(event.actor)' is not its head (officers prepare the sheet)"
+            "the head of '\(unit)' (unit-head) signs its self-assessment's \(step) in '\(cycle.opened.cycle)'; '\(event.actor)' is not its head (officers prepare the sheet)",
+            vi:
+                "Kỳ này theo quy trình 2: thủ trưởng của \(cycle.unitName(unit)) ký nộp hoặc rút bản tự đánh giá; \(event.actor) không phải thủ trưởng đơn vị (cán bộ đơn vị chuẩn bị bảng).",
+            actors: [event.actor]
         )
     }
 
@@ -133,13 +161,17 @@ extension CycleRules {
         for (code, score) in state.scores(cycle, unit).sorted(by: { $0.key < $1.key }) {
             if let mark = score.appraised ?? score.notApplicableRejected {
                 throw RuleViolation.stage(
-                    "the council already recorded criterion \(code) of '\(unit)' (event \(mark.sequence)); a self-assessment under appraisal cannot be withdrawn"
+                    "the council already recorded criterion \(code) of '\(unit)' (event \(mark.sequence)); a self-assessment under appraisal cannot be withdrawn",
+                    vi:
+                        "Hội đồng đã ghi điểm tiêu chí \(code) của \(state.unitName(cycle, unit)) (sự kiện số \(mark.sequence)); bản tự đánh giá đang được thẩm định không rút lại được."
                 )
             }
         }
         if let request = state.explanations(cycle, unit).first {
             throw RuleViolation.stage(
-                "the council already asked '\(unit)' for an explanation ('\(request.request)', event \(request.askedSequence)); a self-assessment under appraisal cannot be withdrawn"
+                "the council already asked '\(unit)' for an explanation ('\(request.request)', event \(request.askedSequence)); a self-assessment under appraisal cannot be withdrawn",
+                vi:
+                    "Hội đồng đã yêu cầu \(state.unitName(cycle, unit)) giải trình ('\(request.request)', sự kiện số \(request.askedSequence)); bản tự đánh giá đang được thẩm định không rút lại được."
             )
         }
     }

@@ -56,7 +56,9 @@ package struct CycleRules {
     {
         let current = state.score(cycle, unit, criterion)
         guard current.notApplicable == nil else {
-            throw RuleViolation("\(unit), criterion \(criterion) is marked not applicable")
+            throw RuleViolation(
+                "\(unit), criterion \(criterion) is marked not applicable",
+                vi: "\(state.unitName(cycle, unit)), tiêu chí \(criterion) đã được đánh dấu không áp dụng.")
         }
         return current
     }
@@ -65,11 +67,14 @@ package struct CycleRules {
     package func checkCited(_ citations: [EvidenceCitation]) throws {
         for citation in citations {
             guard EventHash(hex: citation.sha256) != nil, !citation.name.isBlank else {
-                throw RuleViolation("evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits")
+                throw RuleViolation(
+                    "evidence '\(citation.name)' needs a name and a SHA-256 of 64 hex digits",
+                    vi: "Tài liệu kiểm chứng '\(citation.name)' phải có tên và mã SHA-256 gồm 64 chữ số thập lục phân.")
             }
             guard state.evidence[citation.sha256] != nil else {
                 throw RuleViolation(
-                    "evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add the document first"
+                    "evidence '\(citation.name)' (\(citation.sha256.prefix(16))…) was never added; add the document first",
+                    vi: "Tài liệu kiểm chứng '\(citation.name)' chưa được lưu; hãy tải tài liệu lên trước."
                 )
             }
         }
@@ -82,29 +87,37 @@ package struct CycleRules {
         afterPublication: Bool = false
     ) throws -> (CycleRecord, CycleUnit, UnitRecord, Framework) {
         guard let cycle = state.cycle(cycleID) else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)'")
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
         }
         guard let unit = cycle.unit(unitID), let record = state.unitRecord(cycleID, unitID) else {
-            throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'")
+            throw RuleViolation.notFound(
+                "unit '\(unitID)' is not part of cycle '\(cycleID)'",
+                vi: "Đơn vị '\(unitID)' không thuộc kỳ đánh giá \(state.cycleName(cycleID)).")
         }
         if afterPublication {
             guard cycle.publication != nil else {
                 throw RuleViolation.stage(
-                    "cycle '\(cycleID)' is not published; change scores through the normal stages")
+                    "cycle '\(cycleID)' is not published; change scores through the normal stages",
+                    vi: "Kỳ đánh giá \(cycle.opened.name) chưa công bố; hãy sửa điểm theo các bước thông thường.")
             }
         } else if let publication = cycle.publication {
             throw RuleViolation.stage(
-                "cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it"
+                "cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it",
+                vi:
+                    "Kỳ đánh giá \(cycle.opened.name) đã công bố kết quả theo quyết định số \(publication.decision); chỉ đính chính có dẫn quyết định mới thay đổi được."
             )
         }
         guard event.stream == PAREvents.unitStream(cycleID, unitID) else {
             throw RuleViolation(
-                "\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'")
+                "\(event.type) for '\(unitID)' belongs in the stream '\(PAREvents.unitStream(cycleID, unitID))'",
+                vi: "Sự kiện không ghi đúng luồng của \(unit.name).")
         }
         guard let frameworkID = cycle.frameworkID(for: unit.kind),
             let framework = state.framework(frameworkID)
         else {
-            throw RuleViolation.notFound("cycle '\(cycleID)' has no framework for \(unit.kind.plural)")
+            throw RuleViolation.notFound(
+                "cycle '\(cycleID)' has no framework for \(unit.kind.plural)",
+                vi: "Kỳ đánh giá \(cycle.opened.name) không có bộ tiêu chí cho \(VietnameseText.units(unit.kind)).")
         }
         return (cycle, unit, record, framework)
     }
@@ -112,18 +125,25 @@ package struct CycleRules {
     package func leaf(_ code: String, of framework: Framework, method: ScoringMethod?, unit: String) throws -> Criterion
     {
         guard let criterion = framework.criteriaByCode[code] else {
-            throw RuleViolation("unknown criterion '\(code)' for \(unit) (framework \(framework.id.prefix(12)))")
+            throw RuleViolation(
+                "unknown criterion '\(code)' for \(unit) (framework \(framework.id.prefix(12)))",
+                vi: "Bộ tiêu chí của \(state.unitName(unit)) không có tiêu chí \(code).")
         }
         guard criterion.isLeaf else {
             throw RuleViolation(
-                "criterion \(code) is the sum of its sub-criteria; score \(criterion.children.map(\.code).joined(separator: ", ")) instead"
+                "criterion \(code) is the sum of its sub-criteria; score \(criterion.children.map(\.code).joined(separator: ", ")) instead",
+                vi:
+                    "Tiêu chí \(code) là tổng của các tiêu chí thành phần; hãy chấm \(criterion.children.map(\.code).joined(separator: ", "))."
             )
         }
         if let method, criterion.method != method {
             throw RuleViolation(
                 method == .assessed
                     ? "criterion \(code) is scored by the sociological survey (ĐTXHH), not by the unit or the council"
-                    : "criterion \(code) is not a survey criterion")
+                    : "criterion \(code) is not a survey criterion",
+                vi: method == .assessed
+                    ? "Tiêu chí \(code) được chấm qua điều tra xã hội học (ĐTXHH), không do đơn vị hay Hội đồng chấm."
+                    : "Tiêu chí \(code) không phải tiêu chí điều tra xã hội học.")
         }
         return criterion
     }
@@ -133,16 +153,24 @@ package struct CycleRules {
         do {
             value = try Points(parsing: text)
         } catch {
-            throw RuleViolation("\(unit), criterion \(criterion.code): \(error)")
+            throw RuleViolation(
+                "\(unit), criterion \(criterion.code): \(error)",
+                vi:
+                    "\(state.unitName(unit)), tiêu chí \(criterion.code): '\(text)' không phải là số điểm hợp lệ (ví dụ 2 hoặc 0.5, tối đa hai chữ số thập phân)."
+            )
         }
         guard value.description == text else {
             throw RuleViolation(
-                "\(unit), criterion \(criterion.code): the points '\(text)' are not written in their one form '\(value)'"
+                "\(unit), criterion \(criterion.code): the points '\(text)' are not written in their one form '\(value)'",
+                vi:
+                    "\(state.unitName(unit)), tiêu chí \(criterion.code): số điểm '\(text)' chưa viết ở dạng chuẩn '\(value)'."
             )
         }
         guard value <= criterion.maxPoints else {
             throw RuleViolation(
-                "\(unit), criterion \(criterion.code): \(value) points is more than its maximum of \(criterion.maxPoints)"
+                "\(unit), criterion \(criterion.code): \(value) points is more than its maximum of \(criterion.maxPoints)",
+                vi:
+                    "\(state.unitName(unit)), tiêu chí \(criterion.code): \(VietnameseText.number(value)) điểm vượt điểm tối đa \(VietnameseText.number(criterion.maxPoints))."
             )
         }
         return value
@@ -154,7 +182,9 @@ package struct CycleRules {
         let deadline = Timestamp(iso8601: unit.deadlineExtendedUntil ?? cycle.opened.selfAssessmentDeadline)
         if let deadline, event.recordedAt > deadline {
             throw RuleViolation.stage(
-                "the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension"
+                "the self-assessment deadline for '\(unitID)' passed at \(deadline.iso8601); the secretariat can record an extension",
+                vi:
+                    "Đã quá hạn tự đánh giá của \(cycle.unitName(unitID)) (\(VietnameseText.date(deadline.iso8601))); Văn phòng thường trực có thể gia hạn."
             )
         }
     }
@@ -164,14 +194,18 @@ package struct CycleRules {
         -> CycleRecord
     {
         guard let cycle = state.cycle(cycleID) else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)'")
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
         }
         guard event.stream == PAREvents.cycleStream(cycleID) else {
-            throw RuleViolation("\(event.type) belongs in the stream '\(PAREvents.cycleStream(cycleID))'")
+            throw RuleViolation(
+                "\(event.type) belongs in the stream '\(PAREvents.cycleStream(cycleID))'",
+                vi: "Sự kiện không ghi đúng luồng của kỳ \(cycle.opened.name).")
         }
         if let publication = cycle.publication {
             throw RuleViolation.stage(
-                "cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it"
+                "cycle '\(cycleID)' was published by decision \(publication.decision); only a correction citing a decision can change it",
+                vi:
+                    "Kỳ đánh giá \(cycle.opened.name) đã công bố kết quả theo quyết định số \(publication.decision); chỉ đính chính có dẫn quyết định mới thay đổi được."
             )
         }
         return cycle

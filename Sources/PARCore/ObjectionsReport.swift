@@ -26,7 +26,9 @@ public struct ObjectionsReport: Sendable {
 extension ProjectionReading {
     /// The objections filed in a cycle, with their answers and the corrections citing them.
     public func objectionsReport(cycle cycleID: String) throws -> ObjectionsReport {
-        guard let record = try cycle(cycleID.nfc) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+        guard let record = try cycle(cycleID.nfc) else {
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
+        }
         let publication = record.publication
         return ObjectionsReport(
             cycle: cycleID.nfc, publishedBy: publication?.decision,

@@ -22,21 +22,23 @@ public struct PARPolicy: AuthorizationPolicy {
             guard !grants.isEmpty else {
                 throw LedgerError.notPermitted(
                     reason:
-                        "'\(actor.id)' (\(describe(actor))) may not record \(draft.type); that needs the role \(role.rawValue)"
-                )
+                        "'\(actor.id)' (\(describe(actor))) may not record \(draft.type); that needs the role \(role.rawValue)",
+                    vi: "Thao tác này cần vai trò \(role.vietnamese); sổ cái không ghi gì.")
             }
             let unit = draft.payload["unit"]?.stringValue
             guard grants.contains(where: { $0.scope == nil || $0.scope == unit }) else {
                 let scopes = grants.compactMap(\.scope).joined(separator: ", ")
                 throw LedgerError.notPermitted(
                     reason:
-                        "'\(actor.id)' acts for \(scopes) only, not for \(unit.map { "'\($0)'" } ?? "all units") (\(draft.type))"
-                )
+                        "'\(actor.id)' acts for \(scopes) only, not for \(unit.map { "'\($0)'" } ?? "all units") (\(draft.type))",
+                    vi: "Bạn chỉ được thao tác cho đơn vị mình phụ trách, không cho đơn vị này; sổ cái không ghi gì.")
             }
             if roles.allSatisfy(\.judgesUnits), let unit, let tie = actor.grants.first(where: { $0.scope == unit }) {
                 throw LedgerError.notPermitted(
                     reason:
-                        "'\(actor.id)' holds the role \(tie.role) in '\(unit)' and may not judge that unit (\(draft.type))"
+                        "'\(actor.id)' holds the role \(tie.role) in '\(unit)' and may not judge that unit (\(draft.type))",
+                    vi:
+                        "Bạn giữ vai trò \(Role(rawValue: tie.role)?.vietnamese ?? tie.role) ở đơn vị này nên không được đánh giá đơn vị này; sổ cái không ghi gì."
                 )
             }
         }

@@ -18,7 +18,11 @@ public struct Points: Sendable, Hashable, Comparable, CustomStringConvertible {
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let text: String
         public let reason: String
+        /// `reason` in Vietnamese.
+        public let vietnameseReason: String
         public var description: String { "'\(text)' is not a number of points: \(reason)" }
+        /// The error in Vietnamese, for the person who typed the points.
+        public var vietnamese: String { "'\(text)' không phải là số điểm hợp lệ: \(vietnameseReason)." }
     }
 
     /// Reads "2", "1,5", "0.25"; refuses signs, more than two decimals, and anything else.
@@ -32,14 +36,20 @@ public struct Points: Sendable, Hashable, Comparable, CustomStringConvertible {
         guard !trimmed.isEmpty, parts.count <= 2, let whole = parts.first, !whole.isEmpty,
             whole.allSatisfy(\.isASCIIDigit), whole.count <= 9
         else {
-            throw ParseError(text: text, reason: "write a non-negative decimal such as 1,5 or 0.25")
+            throw ParseError(
+                text: text, reason: "write a non-negative decimal such as 1,5 or 0.25",
+                vietnameseReason: "hãy viết số thập phân không âm, ví dụ 1,5 hoặc 0,25")
         }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.allSatisfy(\.isASCIIDigit), parts.count == 1 || !fraction.isEmpty else {
-            throw ParseError(text: text, reason: "write a non-negative decimal such as 1,5 or 0.25")
+            throw ParseError(
+                text: text, reason: "write a non-negative decimal such as 1,5 or 0.25",
+                vietnameseReason: "hãy viết số thập phân không âm, ví dụ 1,5 hoặc 0,25")
         }
         guard fraction.count <= 2 else {
-            throw ParseError(text: text, reason: "points have at most two decimals")
+            throw ParseError(
+                text: text, reason: "points have at most two decimals",
+                vietnameseReason: "điểm có tối đa hai chữ số thập phân")
         }
         fraction += String(repeating: "0", count: 2 - fraction.count)
         hundredths = (Int64(whole) ?? 0) * 100 + (Int64(fraction) ?? 0)

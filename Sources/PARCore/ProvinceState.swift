@@ -163,7 +163,10 @@ public struct ProvinceState: Sendable {
             do {
                 try next.evolve(event)
             } catch let violation as RuleViolation {
-                throw RuleViolation("event \(event.sequence): \(violation.reason)", kind: violation.kind)
+                throw RuleViolation(
+                    "event \(event.sequence): \(violation.reason)",
+                    vi: "Sự kiện số \(event.sequence): \(violation.vietnamese)", kind: violation.kind,
+                    actors: violation.actors)
             }
         }
         return next
@@ -179,7 +182,11 @@ public struct ProvinceState: Sendable {
             } catch let violation as RuleViolation {
                 return .failure(violation)
             } catch {
-                return .failure(RuleViolation("\(error)"))
+                return .failure(
+                    RuleViolation(
+                        "\(error)",
+                        vi: (error as? any KindedError)?.vietnamese
+                            ?? "Lỗi không lường trước khi xét sự kiện; hãy báo quản trị viên."))
             }
         }
         return .success(events)
@@ -298,16 +305,24 @@ extension ProvinceState: ProjectionReading {
 
     public func results(cycle cycleID: String) throws -> CycleResults {
         guard let cycle = cycle(cycleID.nfc) else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)' as of event \(sequence)")
+            throw RuleViolation.notFound(
+                "no cycle '\(cycleID)' as of event \(sequence)",
+                vi: "Không có kỳ đánh giá '\(cycleID)' tại sự kiện số \(sequence).")
         }
         return try results(of: cycle)
     }
 
     public func scores(cycle cycleID: String, unit unitID: String) throws -> [(Criterion, CriterionScore)] {
-        guard let cycle = cycle(cycleID.nfc) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+        guard let cycle = cycle(cycleID.nfc) else {
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
+        }
         guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
             let framework = frameworks[frameworkID]
-        else { throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
+        else {
+            throw RuleViolation.notFound(
+                "unit '\(unitID)' is not part of cycle '\(cycleID)'",
+                vi: "Đơn vị '\(unitID)' không thuộc kỳ đánh giá \(cycleName(cycleID)).")
+        }
         let scores = scores(cycleID.nfc, unitID.nfc)
         return framework.leaves.map { ($0, scores[$0.code] ?? CriterionScore()) }
     }

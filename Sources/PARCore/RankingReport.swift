@@ -149,7 +149,9 @@ public struct RankingReport: Sendable {
 extension ProjectionReading {
     /// The ranking of a cycle (units of `kind`, all when nil) with the change on its previous cycle.
     public func ranking(cycle cycleID: String, kind: UnitKind? = nil) throws -> RankingReport {
-        guard let record = try cycle(cycleID) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+        guard let record = try cycle(cycleID) else {
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
+        }
         let previousID = record.opened.previousCycle
         let previous = try previousID.map { try results(cycle: $0) }
         return RankingReport(

@@ -41,10 +41,14 @@ extension ProvinceState {
         -> EventDraft
     {
         guard let cycle = cycle(cycleID), let framework = frameworks(of: cycle)[kind] else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)' with \(kind.plural)")
+            throw RuleViolation.notFound(
+                "no cycle '\(cycleID)' with \(kind.plural)",
+                vi: "Không có kỳ đánh giá '\(cycleID)' có \(VietnameseText.units(kind)).")
         }
         guard let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash) else {
-            throw RuleViolation.stage("the spot-check is drawn after the council closes the appraisal of '\(cycleID)'")
+            throw RuleViolation.stage(
+                "the spot-check is drawn after the council closes the appraisal of '\(cycleID)'",
+                vi: "Chỉ bốc thăm phúc tra sau khi Hội đồng khép lại việc thẩm định kỳ \(cycleName(cycleID)).")
         }
         let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
         let seed = SpotCheckDraw.seed(secret: secret, closedBy: closeHash)

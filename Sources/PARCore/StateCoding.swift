@@ -109,7 +109,8 @@ package enum StateCoding {
             return value
         } catch let error as ByteReader.Malformed {
             throw RuleViolation(
-                "a stored projection record is damaged (\(error.reason)); rebuild the projections", kind: .integrity)
+                "a stored projection record is damaged (\(error.reason)); rebuild the projections",
+                vi: "Một bản ghi dữ liệu tổng hợp bị hỏng; hãy dựng lại dữ liệu tổng hợp.", kind: .integrity)
         }
     }
 

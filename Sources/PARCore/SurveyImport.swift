@@ -113,4 +113,8 @@ public struct SurveyImportError: Error, Sendable, CustomStringConvertible {
         "the survey file has \(rows.count) bad row\(rows.count == 1 ? "" : "s"); nothing was imported:\n"
             + rows.map { "  \($0)" }.joined(separator: "\n")
     }
+    /// The error in Vietnamese: which lines are wrong.
+    public var vietnamese: String {
+        "Tệp điều tra xã hội học có \(rows.count) dòng lỗi (dòng \(rows.map { String($0.line) }.joined(separator: ", "))); chưa nhập gì."
+    }
 }

@@ -1,5 +1,5 @@
 import Ledger
-import LedgerFormat
+public import LedgerFormat
 public import PARCore
 import PARIndex
 
@@ -53,7 +53,7 @@ public struct SelfAssessmentSheet: Sendable {
         evidenceProblem: (String) -> String?
     ) -> Result<SelfAssessmentSheet, SheetError> {
         guard let header = table.rows.first else {
-            return .failure(SheetError(rows: [BadRow(line: 1, problem: "the sheet is empty")]))
+            return .failure(SheetError(rows: [BadRow(line: 1, problem: "the sheet is empty", vi: "bảng trống")]))
         }
         let names = header.cells.map { $0.lowercased() }
         var bad: [BadRow] = []
@@ -61,17 +61,22 @@ public struct SelfAssessmentSheet: Sendable {
             bad.append(
                 BadRow(
                     line: header.number,
-                    problem: "unknown column '\(name)'; the columns are \(columns.joined(separator: ", "))"))
+                    problem: "unknown column '\(name)'; the columns are \(columns.joined(separator: ", "))",
+                    vi: "không có cột '\(name)'; các cột là \(columns.joined(separator: ", "))"))
         }
         for name in ["criterion", "points"] where !names.contains(name) {
             bad.append(
                 BadRow(
                     line: header.number,
                     problem:
-                        "the first row must name the column '\(name)' (columns: \(columns.joined(separator: ", ")))"))
+                        "the first row must name the column '\(name)' (columns: \(columns.joined(separator: ", ")))",
+                    vi: "dòng đầu phải có cột '\(name)' (các cột: \(columns.joined(separator: ", ")))"))
         }
         for name in Set(names) where !name.isEmpty && names.filter({ $0 == name }).count > 1 {
-            bad.append(BadRow(line: header.number, problem: "the column '\(name)' is named twice"))
+            bad.append(
+                BadRow(
+                    line: header.number, problem: "the column '\(name)' is named twice",
+                    vi: "cột '\(name)' bị ghi hai lần"))
         }
         if !bad.isEmpty { return .failure(SheetError(rows: bad)) }
         var notApplicable: [Entry] = []
@@ -94,7 +99,11 @@ public struct SelfAssessmentSheet: Sendable {
         if !bad.isEmpty { return .failure(SheetError(rows: bad)) }
         if notApplicable.isEmpty && scores.isEmpty {
             return .failure(
-                SheetError(rows: [BadRow(line: header.number + 1, problem: "the sheet has no rows below its header")]))
+                SheetError(rows: [
+                    BadRow(
+                        line: header.number + 1, problem: "the sheet has no rows below its header",
+                        vi: "bảng không có dòng nào dưới dòng tiêu đề")
+                ]))
         }
         return .success(SelfAssessmentSheet(notApplicable: notApplicable, scores: scores))
     }
@@ -104,16 +113,22 @@ public struct SelfAssessmentSheet: Sendable {
         unit: String, framework: Framework, rowOfCriterion: inout [String: Int],
         evidenceProblem: (String) -> String?
     ) -> Result<Entry, SheetError> {
-        var problems: [String] = []
+        var problems: [(problem: String, vi: String)] = []
         let evidence = evidenceText.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
             !$0.isEmpty
         }
-        problems += evidence.compactMap(evidenceProblem)
-        guard !code.isEmpty else { return .failure(SheetError(rows: [BadRow(line: number, problem: "no criterion")])) }
+        problems += evidence.compactMap { path in
+            evidenceProblem(path).map { ($0, "không đọc được tài liệu kiểm chứng '\(path)'") }
+        }
+        guard !code.isEmpty else {
+            return .failure(SheetError(rows: [BadRow(line: number, problem: "no criterion", vi: "chưa ghi tiêu chí")]))
+        }
         guard let criterion = framework.criteriaByCode[code] else {
             return .failure(
                 SheetError(rows: [
-                    BadRow(line: number, problem: "unknown criterion '\(code)' for \(unit) (\(framework.name))")
+                    BadRow(
+                        line: number, problem: "unknown criterion '\(code)' for \(unit) (\(framework.name))",
+                        vi: "không có tiêu chí \(code) trong \(framework.name)")
                 ]))
         }
         let covered = criterion.allCriteria.filter { $0.isLeaf && $0.method == .assessed }.map(\.code)
@@ -121,40 +136,74 @@ public struct SelfAssessmentSheet: Sendable {
             if let earlier = rowOfCriterion[leaf] {
                 problems.append(
                     leaf == code
-                        ? "\(code) is already given at row \(earlier)"
-                        : "\(leaf), part of \(code), is already given at row \(earlier)")
+                        ? ("\(code) is already given at row \(earlier)", "tiêu chí \(code) đã có ở dòng \(earlier)")
+                        : (
+                            "\(leaf), part of \(code), is already given at row \(earlier)",
+                            "tiêu chí \(leaf), thuộc \(code), đã có ở dòng \(earlier)"
+                        ))
                 break
             }
         }
         var points: String? = nil
         if !legalBasis.isEmpty {
-            if covered.isEmpty { problems.append("criterion \(code) is scored by the survey, not by the unit") }
-            if !pointsText.isEmpty { problems.append("a not-applicable row has no points (found '\(pointsText)')") }
+            if covered.isEmpty {
+                problems.append(
+                    (
+                        "criterion \(code) is scored by the survey, not by the unit",
+                        "tiêu chí \(code) được chấm qua điều tra xã hội học, không do đơn vị tự chấm"
+                    ))
+            }
+            if !pointsText.isEmpty {
+                problems.append(
+                    (
+                        "a not-applicable row has no points (found '\(pointsText)')",
+                        "dòng không áp dụng không ghi điểm (đang ghi '\(pointsText)')"
+                    ))
+            }
         } else if !criterion.isLeaf {
+            let children = criterion.children.map(\.code).joined(separator: ", ")
             problems.append(
-                "criterion \(code) has sub-criteria: score each of them (\(criterion.children.map(\.code).joined(separator: ", ")))"
-            )
+                (
+                    "criterion \(code) has sub-criteria: score each of them (\(children))",
+                    "tiêu chí \(code) có các tiêu chí thành phần: hãy chấm từng tiêu chí (\(children))"
+                ))
         } else if criterion.method != .assessed {
-            problems.append("criterion \(code) is scored by the survey, not by the unit")
+            problems.append(
+                (
+                    "criterion \(code) is scored by the survey, not by the unit",
+                    "tiêu chí \(code) được chấm qua điều tra xã hội học, không do đơn vị tự chấm"
+                ))
         } else if pointsText.isEmpty {
-            problems.append("no points for \(code) (write them, or the legal basis under not-applicable)")
+            problems.append(
+                (
+                    "no points for \(code) (write them, or the legal basis under not-applicable)",
+                    "tiêu chí \(code) chưa có điểm (hãy ghi điểm, hoặc ghi căn cứ pháp lý ở cột not-applicable)"
+                ))
         } else {
             do {
                 let value = try Points(parsing: pointsText)
                 if value <= criterion.maxPoints {
                     points = value.description
                 } else {
-                    problems.append("\(value) points is more than the maximum of \(criterion.maxPoints) for \(code)")
+                    problems.append(
+                        (
+                            "\(value) points is more than the maximum of \(criterion.maxPoints) for \(code)",
+                            "tiêu chí \(code): \(VietnameseText.number(value)) điểm vượt điểm tối đa \(VietnameseText.number(criterion.maxPoints))"
+                        ))
                 }
             } catch {
-                problems.append(error.description)
+                problems.append((error.description, error.vietnamese))
             }
             if evidence.isEmpty && explanation.isEmpty {
-                problems.append("a self-score needs evidence or a written explanation of how it was computed")
+                problems.append(
+                    (
+                        "a self-score needs evidence or a written explanation of how it was computed",
+                        "điểm tự đánh giá cần tài liệu kiểm chứng hoặc giải thích cách tính"
+                    ))
             }
         }
         guard problems.isEmpty else {
-            return .failure(SheetError(rows: problems.map { BadRow(line: number, problem: $0) }))
+            return .failure(SheetError(rows: problems.map { BadRow(line: number, problem: $0.problem, vi: $0.vi) }))
         }
         for leaf in covered { rowOfCriterion[leaf] = number }
         return .success(
@@ -168,15 +217,26 @@ public struct SelfAssessmentSheet: Sendable {
     public struct BadRow: Sendable, Hashable, CustomStringConvertible {
         public let line: Int
         public let problem: String
+        /// `problem` in Vietnamese.
+        public let vi: String
         public var description: String { "row \(line): \(problem)" }
+
+        public init(line: Int, problem: String, vi: String) {
+            (self.line, self.problem, self.vi) = (line, problem, vi)
+        }
     }
 }
 
 /// Every bad row of a self-assessment sheet; nothing was appended.
-public struct SheetError: Error, Sendable, CustomStringConvertible {
+public struct SheetError: KindedError, Sendable {
     public let rows: [SelfAssessmentSheet.BadRow]
+    public var kind: ErrorKind { .invalidInput }
     public var description: String {
         "the sheet has \(rows.count) problem\(rows.count == 1 ? "" : "s"); nothing was appended:\n"
             + rows.map { "  \($0)" }.joined(separator: "\n")
+    }
+    public var vietnamese: String {
+        "Bảng tự đánh giá có \(rows.count) lỗi; chưa ghi gì: "
+            + rows.map { "dòng \($0.line): \($0.vi)" }.joined(separator: "; ") + "."
     }
 }

@@ -41,13 +41,18 @@ extension ScoringLedger {
             let event = try ledger.event(at: draw.sequence),
             let closure = cycle.appraisalClosed, let closeHash = EventHash(hex: closure.hash)
         else {
-            throw RuleViolation.notFound("no spot-check of \(kind.plural) has been drawn in '\(cycleID)'")
+            throw RuleViolation.notFound(
+                "no spot-check of \(kind.plural) has been drawn in '\(cycleID)'",
+                vi:
+                    "Chưa bốc thăm phúc tra \(VietnameseText.units(kind)) trong kỳ \((try? cycle(cycleID))??.opened.name ?? cycleID)."
+            )
         }
         let payload = try PAREvents.SpotCheckDrawn.decode(event)
         guard let secret = EventHash(hex: payload.secret),
             SpotCheckDraw.commitment(to: secret.bytes) == cycle.spotCheckCommitment
         else {
-            throw RuleViolation("the revealed secret does not match the commitment")
+            throw RuleViolation(
+                "the revealed secret does not match the commitment", vi: "Bí mật được công bố không khớp với cam kết.")
         }
         let seed = SpotCheckDraw.seed(secret: secret.bytes, closedBy: closeHash)
         let units = cycle.opened.units.filter { $0.kind == kind }.map(\.id)
@@ -59,7 +64,9 @@ extension ScoringLedger {
 extension ScoringLedger {
     /// The status of a cycle, with lateness judged at `now`.
     public func status(cycle cycleID: String, now: Timestamp) throws -> CycleStatus {
-        guard let record = try cycle(cycleID) else { throw RuleViolation.notFound("no cycle '\(cycleID)'") }
+        guard let record = try cycle(cycleID) else {
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
+        }
         let frameworks = try frameworks(of: record)
         let units = try record.opened.units.map { unit in
             let state = try unitRecord(cycle: cycleID, unit: unit.id) ?? UnitRecord()
@@ -183,12 +190,14 @@ extension ScoringLedger {
                 let framework = try projector.framework(frameworkID, in: txn)
             else { return (nil, []) }
             guard let leaf = framework.criteriaByCode[code] else {
-                throw RuleViolation("unknown criterion '\(code)' for \(unit)")
+                throw RuleViolation(
+                    "unknown criterion '\(code)' for \(unit)", vi: "Bộ tiêu chí của đơn vị không có tiêu chí \(code).")
             }
             let history = try projector.history(cycle, unit, code, in: txn)
             if try history.isEmpty && projector.score(cycle, unit, code, in: txn) != CriterionScore() {
                 throw RuleViolation(
                     "this ledger's projections have no score history yet; rebuild the projections once",
+                    vi: "Dữ liệu tổng hợp của sổ cái chưa có lịch sử điểm; hãy dựng lại dữ liệu tổng hợp một lần.",
                     kind: .integrity)
             }
             return (leaf, history)
@@ -200,6 +209,7 @@ extension ScoringLedger {
             guard let event = try ledger.event(at: sequence) else {
                 throw RuleViolation(
                     "the score history names event \(sequence), which the ledger does not hold; verify the ledger",
+                    vi: "Lịch sử điểm nhắc tới sự kiện số \(sequence) mà sổ cái không có; hãy kiểm tra sổ cái.",
                     kind: .integrity)
             }
             let after =
@@ -223,7 +233,9 @@ extension ScoringLedger {
         else { return ("-", nil) }
         if let criterion {
             guard let leaf = framework.criteriaByCode[criterion] else {
-                throw RuleViolation("unknown criterion '\(criterion)' for \(unit)")
+                throw RuleViolation(
+                    "unknown criterion '\(criterion)' for \(unit)",
+                    vi: "Bộ tiêu chí của đơn vị không có tiêu chí \(criterion ?? "").")
             }
             let score = state.score(cycle, unit, criterion)
             if score.notApplicable != nil && score.correction == nil { return ("n/a", score) }

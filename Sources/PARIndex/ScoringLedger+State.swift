@@ -135,7 +135,9 @@ extension ScoringLedger {
     /// publication) and kept: a published cycle's page shows them on every visit.
     public func publishedResults(of cycle: CycleRecord) throws -> CycleResults {
         guard let publication = cycle.publication else {
-            throw RuleViolation.notFound("cycle '\(cycle.opened.cycle)' is not published")
+            throw RuleViolation.notFound(
+                "cycle '\(cycle.opened.cycle)' is not published",
+                vi: "Kỳ đánh giá \(cycle.opened.name) chưa công bố kết quả.")
         }
         if let kept = keeper.publishedResults(at: publication.sequence) { return kept }
         let results = try state(asOf: publication.sequence).results(cycle: cycle.opened.cycle)

@@ -201,11 +201,15 @@ public final class ScoringLedger: Sendable {
         -> [(Criterion, CriterionScore)]
     {
         guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)'")
+            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
         }
         guard let unit = cycle.unit(unitID.nfc), let frameworkID = cycle.frameworkID(for: unit.kind),
             let framework = try projector.framework(frameworkID, in: txn)
-        else { throw RuleViolation.notFound("unit '\(unitID)' is not part of cycle '\(cycleID)'") }
+        else {
+            throw RuleViolation.notFound(
+                "unit '\(unitID)' is not part of cycle '\(cycleID)'",
+                vi: "Đơn vị '\(unitID)' không thuộc kỳ đánh giá này.")
+        }
         let scores = try projector.scores(cycleID.nfc, unitID.nfc, in: txn)
         return framework.leaves.map { ($0, scores[$0.code] ?? CriterionScore()) }
     }
@@ -220,7 +224,7 @@ public final class ScoringLedger: Sendable {
         if let kept = resultsCache.value(of: cycleID.nfc, at: size) { return kept }
         let computed = try read { txn, projector in
             guard let cycle = try projector.cycle(cycleID.nfc, in: txn) else {
-                throw RuleViolation.notFound("no cycle '\(cycleID)'")
+                throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
             }
             return try CycleResults.compute(cycle: cycle, projector: projector, txn: txn)
         }

@@ -62,7 +62,8 @@ struct API {
             let kind = try request.uri.queryParameters.get("kind").map { text in
                 guard let kind = UnitKind(rawValue: String(text)) else {
                     throw WebError(
-                        status: .badRequest, kind: "invalid-input", message: "kind is department or district")
+                        status: .badRequest, kind: "invalid-input", message: "kind is department or district",
+                        vi: "Loại đơn vị là sở, ban, ngành hoặc UBND cấp huyện.")
                 }
                 return kind
             }
@@ -139,6 +140,7 @@ struct API {
         if let wait = await sessions.loginWait(for: context.client) {
             throw WebError(
                 status: .tooManyRequests, kind: "rate-limited", message: "too many failed logins; wait \(wait) s",
+                vi: "Đăng nhập sai quá nhiều lần; hãy chờ \(wait) giây rồi thử lại.",
                 retryAfter: wait)
         }
         let reader = try PayloadReader(try await Self.body(request), type: "the login")
@@ -147,7 +149,9 @@ struct API {
             let signature = Data(base64Encoded: try reader.string("signature"))
         else {
             await sessions.noteFailedLogin(from: context.client)
-            throw WebError(status: .badRequest, kind: "invalid-input", message: "publicKey and signature are base64")
+            throw WebError(
+                status: .badRequest, kind: "invalid-input", message: "publicKey and signature are base64",
+                vi: "Khoá công khai và chữ ký phải viết dạng base64.")
         }
         guard await sessions.redeem(challenge) else {
             await sessions.noteFailedLogin(from: context.client)
@@ -213,6 +217,8 @@ struct API {
             throw WebError(
                 status: .badRequest, kind: "invalid-input",
                 message:
+                    "name the document (?name=) with one of the extensions \(Self.documentTypes.keys.sorted().joined(separator: ", "))",
+                vi:
                     "Không nhận tệp \"\(request.uri.queryParameters.get("name").map { String($0) } ?? "")\": tài liệu kiểm chứng phải có tên hợp lệ và là tệp "
                     + Self.documentTypes.keys.sorted().map { "." + $0 }.joined(separator: ", ") + "."
             )
@@ -220,7 +226,8 @@ struct API {
         var request = request
         let bytes = Array(try await request.collectBody(upTo: WebLimits.document).readableBytesView)
         guard !bytes.isEmpty else {
-            throw WebError(status: .badRequest, kind: "invalid-input", message: "the document is empty")
+            throw WebError(
+                status: .badRequest, kind: "invalid-input", message: "the document is empty", vi: "Tài liệu rỗng.")
         }
         let unit = request.uri.queryParameters.get("unit").map { String($0) }
         let staged = try EvidenceStore(ledger: scoring.ledger).stage(bytes, name: name, unit: unit)
@@ -229,7 +236,10 @@ struct API {
             throw WebError(
                 status: .conflict, kind: "conflict",
                 message:
-                    "this session holds \(SessionStore.uploadLimit) documents not yet cited; cite or drop them first")
+                    "this session holds \(SessionStore.uploadLimit) documents not yet cited; cite or drop them first",
+                vi:
+                    "Phiên làm việc đang giữ \(SessionStore.uploadLimit) tài liệu chưa được dẫn; hãy dẫn hoặc bỏ bớt trước."
+            )
         }
         return JSONResponse.make(
             .object([
@@ -242,13 +252,16 @@ struct API {
         try explorer.admit(context)
         let sha256 = try context.parameters.require("sha256")
         guard let added = try scoring.evidence(sha256) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "no document \(sha256) in this ledger")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "no document \(sha256) in this ledger",
+                vi: "Sổ cái không có tài liệu \(sha256.prefix(16))….")
         }
         let path = EvidenceStore(ledger: scoring.ledger).path(for: sha256)
         guard let data = FileManager.default.contents(atPath: path), SHA256Digest.hex(Array(data)) == sha256 else {
             throw WebError(
                 status: .internalServerError, kind: "integrity",
-                message: "the stored copy of \(sha256) is missing or altered")
+                message: "the stored copy of \(sha256) is missing or altered",
+                vi: "Bản lưu của tài liệu \(sha256.prefix(16))… bị thiếu hoặc đã bị sửa; hãy báo quản trị viên.")
         }
         let disposition =
             "attachment; filename*=UTF-8''"
@@ -292,14 +305,17 @@ struct API {
         let session = try signedIn(context)
         let reader = try PayloadReader(try await Self.body(request), type: "the signed command")
         guard let signature = Data(base64Encoded: try reader.string("signature")) else {
-            throw WebError(status: .badRequest, kind: "invalid-input", message: "the signature is base64")
+            throw WebError(
+                status: .badRequest, kind: "invalid-input", message: "the signature is base64",
+                vi: "Chữ ký phải viết dạng base64.")
         }
         let command = try SignedCommandDocument.command(
             from: Array(try reader.string("document").utf8), ledgerID: scoring.ledger.id, keyID: session.keyID,
             signature: Array(signature))
         guard command.actor == session.actor else {
             throw WebError(
-                status: .forbidden, kind: "forbidden", message: "the command is not signed by the logged-in actor")
+                status: .forbidden, kind: "forbidden", message: "the command is not signed by the logged-in actor",
+                vi: "Lệnh không do chính người đang đăng nhập ký.")
         }
         let result = try scoring.append(command)
         try await sessions.keepUploads(

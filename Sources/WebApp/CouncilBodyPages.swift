@@ -16,6 +16,9 @@ struct ActorNames {
     /// The name of `actor`, its id when nobody of that id is enrolled.
     func name(_ actor: String) -> String { names[actor] ?? actor }
 
+    /// The name of `actor`, nil when nobody of that id is enrolled.
+    func known(_ actor: String) -> String? { names[actor] }
+
     /// The active persons holding `role` (in `scope`, when given), as choices of a `<select>`.
     func holding(_ role: Role, scope: String? = nil) -> [ActorRecord] {
         actors.filter { actor in

@@ -63,7 +63,9 @@ struct Explorer {
 
     static func sequence(_ context: WebContext) throws -> UInt64 {
         guard let sequence = context.parameters.get("seq", as: UInt64.self), sequence > 0 else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Số thứ tự sự kiện là một số nguyên dương.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "an event's sequence number is a positive integer",
+                vi: "Số thứ tự sự kiện là một số nguyên dương.")
         }
         return sequence
     }
@@ -71,7 +73,9 @@ struct Explorer {
     func event(_ context: WebContext) throws -> RecordedEvent {
         let sequence = try Self.sequence(context)
         guard let event = try scoring.ledger.event(at: sequence) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Sổ cái chưa có sự kiện số \(sequence).")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "the ledger has no event \(sequence)",
+                vi: "Sổ cái chưa có sự kiện số \(sequence).")
         }
         return event
     }
@@ -160,7 +164,8 @@ struct Explorer {
         let unitID = try context.parameters.require("unit")
         guard let cycle = try scoring.cycle(cycleID), let unit = cycle.unit(unitID.nfc) else {
             throw WebError(
-                status: .notFound, kind: "not-found", message: "Không có đơn vị '\(unitID)' trong kỳ '\(cycleID)'.")
+                status: .notFound, kind: "not-found", message: "no unit '\(unitID)' in cycle '\(cycleID)'",
+                vi: "Không có đơn vị '\(unitID)' trong kỳ '\(cycleID)'.")
         }
         let criterion = request.uri.queryParameters.get("criterion").map { String($0).nfc }.flatMap {
             $0.isEmpty ? nil : $0
@@ -183,21 +188,29 @@ struct Explorer {
         var through = try scoring.ledger.head().count
         if let text = query.get("through") {
             guard let value = UInt64(String(text)), value > 0 else {
-                throw WebError(status: .badRequest, kind: "invalid-input", message: "through is a sequence number")
+                throw WebError(
+                    status: .badRequest, kind: "invalid-input", message: "through is a sequence number",
+                    vi: "Mốc 'đến sự kiện' phải là số thứ tự sự kiện.")
             }
             through = min(value, through)
         } else if let text = query.get("asOf") {
             guard let time = Timestamp(typed: String(text), zone: .vietnam, bareDate: .end) else {
-                throw WebError(status: .badRequest, kind: "invalid-input", message: "asOf is a date such as 2020-03-31")
+                throw WebError(
+                    status: .badRequest, kind: "invalid-input", message: "asOf is a date such as 2020-03-31",
+                    vi: "Ngày xem phải viết dạng 2020-03-31.")
             }
             through = try scoring.lastSequence(atOrBefore: time)
         }
         guard through > 0 else {
-            throw WebError(status: .notFound, kind: "not-found", message: "no event was recorded by then")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "no event was recorded by then",
+                vi: "Đến ngày đó sổ cái chưa ghi sự kiện nào.")
         }
         let snapshot = try scoring.state(of: cycle, asOf: through)
         guard snapshot.cycle(cycle) != nil else {
-            throw WebError(status: .notFound, kind: "not-found", message: "cycle '\(cycle)' was not open by then")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "cycle '\(cycle)' was not open by then",
+                vi: "Đến ngày đó kỳ đánh giá '\(cycle)' chưa được mở.")
         }
         var json = try snapshot.unitScores(cycle: cycle, unit: unit).json
         if case .object(var members) = json {

@@ -7,16 +7,21 @@ import Logging
 import PARCore
 import PARIndex
 
-/// A refusal the web front end makes itself (not logged in, bad CSRF token, too many logins, …).
+/// A refusal as the web front end answers it: the ones it makes itself (not logged in, bad CSRF
+/// token, too many logins, …) and every other error turned into one (`ErrorResponses.refusal`).
+/// `message` is English (the JSON API's `message`, the logs); `vi` is what a person reads.
 struct WebError: Error {
     let status: HTTPResponse.Status
     let kind: String
     let message: String
+    let vi: String
     var retryAfter: Int? = nil
 
     /// Not logged in, or the login did not hold.
-    static func unauthenticated(_ message: String = "log in first") -> WebError {
-        WebError(status: .unauthorized, kind: "unauthenticated", message: message)
+    static func unauthenticated(
+        _ message: String = "log in first", vi: String = "Hãy đăng nhập bằng khoá của bạn trước."
+    ) -> WebError {
+        WebError(status: .unauthorized, kind: "unauthenticated", message: message, vi: vi)
     }
 }
 
@@ -118,7 +123,9 @@ struct SessionMiddleware: RouterMiddleware {
                 throw WebError.unauthenticated()
             }
             guard request.headers[Self.csrfHeader] == session.csrf else {
-                throw WebError(status: .forbidden, kind: "csrf", message: "the request lacks this session's CSRF token")
+                throw WebError(
+                    status: .forbidden, kind: "csrf", message: "the request lacks this session's CSRF token",
+                    vi: "Yêu cầu thiếu mã chống giả mạo của phiên làm việc; hãy tải lại trang.")
             }
         }
         return try await next(request, context)
@@ -130,6 +137,8 @@ struct SessionMiddleware: RouterMiddleware {
 struct ErrorResponses: RouterMiddleware {
     typealias Context = WebContext
     let pages: PageRenderer
+    /// The ledger whose enrolled people a refusal names (`KindedError.actors`).
+    let scoring: ScoringLedger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -137,7 +146,8 @@ struct ErrorResponses: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let refusal = Self.refusal(error)
+            let names = ActorNames((try? scoring.ledger.allActors()) ?? [])
+            let refusal = Self.refusal(error, naming: names.known)
             if refusal.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             } else {
@@ -153,7 +163,7 @@ struct ErrorResponses: RouterMiddleware {
                     "kind": .string(refusal.kind), "message": .text(refusal.message),
                     "title": .text(Vietnamese.title(ofKind: refusal.kind)),
                 ]
-                error["detail"] = Vietnamese.refusal(refusal.message).map(JSONValue.text)
+                error["detail"] = .text(refusal.vi)
                 response = JSONResponse.make(.object(["error": .object(error)]), status: refusal.status)
             } else {
                 response = pages.errorPage(refusal, session: context.session)
@@ -174,27 +184,42 @@ struct ErrorResponses: RouterMiddleware {
         }
     }
 
-    static func refusal(_ error: any Error) -> WebError {
+    /// `error` as the refusal a person reads: its Vietnamese text with the people it mentions named by
+    /// `name`; an error that is not one of ours (a bug) as a generic Vietnamese refusal.
+    static func refusal(_ error: any Error, naming name: (String) -> String?) -> WebError {
         switch error {
         case let error as WebError:
             return error
         case let error as any HTTPResponseError:
-            switch error.status.code {
-            case 404:
-                return WebError(status: error.status, kind: "not-found", message: "Không có trang nào ở địa chỉ này.")
-            case 413: return WebError(status: error.status, kind: "too-large", message: "Tệp gửi lên quá lớn.")
-            default: return WebError(status: error.status, kind: "invalid-input", message: "Yêu cầu chưa hợp lệ.")
-            }
+            let kind =
+                error.status == .notFound ? "not-found" : error.status.code == 413 ? "too-large" : "invalid-input"
+            let vi =
+                switch kind {
+                case "not-found": "Không có trang nào ở địa chỉ này."
+                case "too-large": "Tệp gửi lên quá lớn."
+                default: "Yêu cầu chưa hợp lệ."
+                }
+            return WebError(status: error.status, kind: kind, message: error.status.reasonPhrase, vi: vi)
         case let error as RuleViolation:
-            return WebError(status: status(of: error.kind), kind: error.kind.rawValue, message: error.reason)
+            return WebError(
+                status: status(of: error.kind), kind: error.kind.rawValue, message: error.reason,
+                vi: error.vietnamese(naming: name))
         case let error as FrameworkFormatError:
-            return WebError(status: .badRequest, kind: "invalid-input", message: "the framework is malformed: \(error)")
+            return WebError(
+                status: .badRequest, kind: "invalid-input", message: "the framework is malformed: \(error)",
+                vi: "Bộ tiêu chí không đúng định dạng.")
         case let error as any KindedError:
-            return WebError(status: status(of: error.kind), kind: error.kind.rawValue, message: error.description)
+            return WebError(
+                status: status(of: error.kind), kind: error.kind.rawValue, message: error.description,
+                vi: error.vietnamese(naming: name))
         case let error as JSONParseError:
-            return WebError(status: .badRequest, kind: "invalid-input", message: "the body is not JSON: \(error)")
+            return WebError(
+                status: .badRequest, kind: "invalid-input", message: "the body is not JSON: \(error)",
+                vi: "Nội dung gửi lên không phải JSON hợp lệ.")
         default:
-            return WebError(status: .internalServerError, kind: "bug", message: "an unexpected error; it was logged")
+            return WebError(
+                status: .internalServerError, kind: "bug", message: "an unexpected error; it was logged",
+                vi: "Đã xảy ra lỗi không lường trước; hệ thống đã ghi nhật ký, hãy báo quản trị viên.")
         }
     }
 }

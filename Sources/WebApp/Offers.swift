@@ -7,7 +7,7 @@ import PARIndex
 /// offers to sign what the append would refuse. Every page builds its offers here and renders them with
 /// the `refusal` partial: the button disabled, the reason beside it.
 struct Offer {
-    /// Why the rules refuse the action now, in Vietnamese where the words are known; nil when allowed.
+    /// Why the rules refuse the action now, in Vietnamese with people named; nil when allowed.
     let refusal: String?
     /// Whether `refusal` is set, stored for the templates (they read stored properties only).
     let refused: Bool
@@ -16,7 +16,7 @@ struct Offer {
 extension Offer {
     /// The offer of `operation` to `actor`, judged against the ledger's state now.
     init(_ operation: any PAROperation, by actor: String, scoring: ScoringLedger) {
-        let refusal = ScoringService(scoring).refusal(of: operation, by: actor).map { Vietnamese.refusal($0) ?? $0 }
+        let refusal = ScoringService(scoring).vietnameseRefusal(of: operation, by: actor)
         self.init(refusal: refusal, refused: refusal != nil)
     }
 }

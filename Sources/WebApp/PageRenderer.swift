@@ -12,7 +12,9 @@ struct PageRenderer: Sendable {
 
     static func load() async throws -> PageRenderer {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
-            throw WebError(status: .internalServerError, kind: "bug", message: "the page templates are missing")
+            throw WebError(
+                status: .internalServerError, kind: "bug", message: "the page templates are missing",
+                vi: "Thiếu mẫu trang của ứng dụng; hãy báo quản trị viên.")
         }
         return PageRenderer(library: try await MustacheLibrary(directory: directory))
     }
@@ -100,16 +102,16 @@ struct ErrorPage: PageModel {
     let login: Bool
 
     init(_ refusal: WebError, signedIn: Bool) {
-        let detail = Vietnamese.refusal(refusal.message) ?? refusal.message
+        let detail = refusal.vi
         switch refusal.status.code {
         case 401:
-            message = detail.isVietnamese ? detail : "Trang này chỉ dành cho cán bộ đã đăng nhập."
+            message = detail
             advice = "Hãy đăng nhập bằng khoá của bạn rồi mở lại trang này. Kết quả đã công bố thì ai cũng xem được."
         case 403:
-            message = detail.isVietnamese ? detail : "Tài khoản của bạn không có quyền xem trang này."
+            message = detail
             advice = "Nếu bạn cần quyền này, hãy liên hệ Văn phòng thường trực (Sở Nội vụ)."
         case 404:
-            message = detail.isVietnamese ? detail : "Không có trang nào ở địa chỉ này."
+            message = detail
             advice = "Địa chỉ có thể đã gõ sai hoặc trang đã đổi chỗ. Hãy bắt đầu lại từ trang chủ."
         case 429:
             message = "Có quá nhiều yêu cầu từ máy của bạn trong thời gian ngắn."
@@ -120,7 +122,7 @@ struct ErrorPage: PageModel {
             message = "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại để quản trị viên xem xét."
             advice = "Hãy thử lại sau ít phút. Nếu lỗi lặp lại, hãy báo Văn phòng thường trực."
         default:
-            message = detail.isVietnamese ? detail : "Yêu cầu chưa hợp lệ."
+            message = detail
             advice = "Hãy quay lại trang trước, kiểm tra lại rồi thử lần nữa."
         }
         login = refusal.status.code == 401 && !signedIn
@@ -129,14 +131,6 @@ struct ErrorPage: PageModel {
     /// A wait of `seconds` in words: "30 giây", "2 phút".
     static func wait(_ seconds: Int) -> String {
         seconds < 60 ? "\(seconds) giây" : "\((seconds + 59) / 60) phút"
-    }
-}
-
-extension String {
-    /// Whether the text is written in Vietnamese (it has a letter only Vietnamese uses), not a message
-    /// of the library or of Hummingbird in English.
-    var isVietnamese: Bool {
-        unicodeScalars.contains { $0.value >= 0x00C0 && $0.value <= 0x1EF9 }
     }
 }
 

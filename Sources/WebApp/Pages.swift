@@ -55,7 +55,8 @@ struct Pages {
         if let role, !viewer.holds(role, scope: scope), !(alternative.map { viewer.holds($0, scope: scope) } ?? false) {
             throw WebError(
                 status: .forbidden, kind: "forbidden",
-                message: "Trang này dành cho \(Vietnamese.role(role.rawValue))\(scope.map { " của \($0)" } ?? "").")
+                message: "this page is for \(role.rawValue)\(scope.map { " of \($0)" } ?? "")",
+                vi: "Trang này dành cho \(Vietnamese.role(role.rawValue))\(scope.map { " của \($0)" } ?? "").")
         }
         return viewer
     }
@@ -73,7 +74,8 @@ struct Pages {
     func cycle(_ context: WebContext) throws -> CycleRecord {
         let id = try context.parameters.require("cycle")
         guard let record = try scoring.cycle(id) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Không có kỳ đánh giá '\(id)'.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "no cycle '\(id)'", vi: "Không có kỳ đánh giá '\(id)'.")
         }
         return record
     }
@@ -81,7 +83,9 @@ struct Pages {
     func unit(_ context: WebContext, of record: CycleRecord) throws -> CycleUnit {
         let id = try context.parameters.require("unit")
         guard let unit = record.unit(id.nfc) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Đơn vị '\(id)' không thuộc kỳ đánh giá này.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "unit '\(id)' is not part of this cycle",
+                vi: "Đơn vị '\(id)' không thuộc kỳ đánh giá này.")
         }
         return unit
     }
@@ -92,7 +96,9 @@ struct Pages {
         guard let framework = try scoring.frameworks(of: record)[member.kind],
             let unitRecord = try scoring.unitRecord(cycle: record.opened.cycle, unit: member.id)
         else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Kỳ này chưa có bộ tiêu chí cho đơn vị này.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "the cycle has no framework for this unit",
+                vi: "Kỳ này chưa có bộ tiêu chí cho đơn vị này.")
         }
         let scores = try scoring.unitScores(cycle: record.opened.cycle, unit: member.id)
         return UnitInCycle(cycle: record, unit: member, framework: framework, scores: scores, record: unitRecord)
@@ -109,7 +115,8 @@ struct Pages {
         guard let assignment = record.council[viewer.actor.id] else {
             throw WebError(
                 status: .forbidden, kind: "forbidden",
-                message: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
+                message: "you are not a council member of this cycle",
+                vi: "Bạn chưa được phân công vào Hội đồng thẩm định của kỳ này.")
         }
         return (assignment.chair, false, assignment.fields)
     }
@@ -259,7 +266,8 @@ extension Pages {
         guard record.opened.effectiveScheme == .whole else {
             throw WebError(
                 status: .notFound, kind: "not-found",
-                message: "Kỳ này theo quy trình 1: Văn phòng thường trực công bố kết quả, không có bước phê duyệt.")
+                message: "this cycle follows scheme 1, which has no approval",
+                vi: "Kỳ này theo quy trình 1: Văn phòng thường trực công bố kết quả, không có bước phê duyệt.")
         }
         let cycleID = record.opened.cycle
         let now = scoring.ledger.now()

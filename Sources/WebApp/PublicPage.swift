@@ -30,7 +30,9 @@ struct PublicPage {
         try explorer.admit(context)
         let cycleID = try context.parameters.require("cycle")
         guard let cycle = try scoring.cycle(cycleID) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Không có kỳ đánh giá '\(cycleID)'.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "no cycle '\(cycleID)'",
+                vi: "Không có kỳ đánh giá '\(cycleID)'.")
         }
         guard context.session == nil else { return PageRenderer.response(try html(of: cycle, context)) }
         let head = try scoring.ledger.head()
@@ -61,7 +63,9 @@ struct PublicPage {
         try explorer.admit(context)
         let cycleID = try context.parameters.require("cycle")
         guard try scoring.cycle(cycleID)?.publication != nil else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Kỳ '\(cycleID)' chưa công bố.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "cycle '\(cycleID)' is not published",
+                vi: "Kỳ '\(cycleID)' chưa công bố.")
         }
         let (path, head) = await archives.latest()
         let bytes = try await offloaded { try Data(contentsOf: URL(fileURLWithPath: path)) }

@@ -185,9 +185,8 @@ struct UnitSheetPage: PageModel {
         headSubmission =
             wholeScheme && heading.editable && isHead
             ? HeadSubmission(
-                refusal: service.refusal(
-                    of: RecordSelfAssessment(cycle: cycleID, unit: unitID, rows: [], submit: true), by: actor
-                ).map { Vietnamese.refusal($0) ?? $0 }) : nil
+                refusal: service.vietnameseRefusal(
+                    of: RecordSelfAssessment(cycle: cycleID, unit: unitID, rows: [], submit: true), by: actor)) : nil
         withdrawable =
             sheet.record.stage == .submitted
             && service.refusal(of: WithdrawSelfAssessment(cycle: cycleID, unit: unitID, reason: "—"), by: actor) == nil

@@ -6,18 +6,7 @@ import PARIndex
 /// The words the pages use for the system's terms: roles, stages, kinds of refusal.
 enum Vietnamese {
     static func role(_ role: String) -> String {
-        switch Role(rawValue: role) {
-        case .unitOfficer: "Cán bộ đơn vị"
-        case .unitHead: "Thủ trưởng đơn vị"
-        case .councilMember: "Thành viên Hội đồng thẩm định"
-        case .steeringCommittee: "Ban Chỉ đạo cải cách hành chính"
-        case .surveyContractor: "Đơn vị điều tra xã hội học"
-        case .secretariat: "Văn phòng thường trực (Sở Nội vụ)"
-        case .provinceChair: "Chủ tịch UBND tỉnh"
-        case .provinceViceChair: "Phó Chủ tịch UBND tỉnh"
-        case .auditor: "Kiểm toán viên"
-        case nil: role
-        }
+        Role(rawValue: role)?.vietnamese ?? role
     }
 
     /// A person's roles in one line, units by name when `unitNames` knows them: "Cán bộ đơn vị — Sở Y tế;
@@ -118,85 +107,6 @@ enum Vietnamese {
     static let generatedTexts = [
         "recognised when the appraisal was sealed": "Công nhận khi kết thúc thẩm định",
         "recognise": "Công nhận", "not-recognise": "Không công nhận", "raise": "Nâng điểm", "lower": "Hạ điểm",
-    ]
-
-    /// The most frequent refusals of the rules, said in Vietnamese; nil for the others, which pages
-    /// show under their Vietnamese title with the rule's own words.
-    static func refusal(_ message: String) -> String? {
-        for (pattern, template) in refusalPatterns {
-            guard let match = message.firstMatch(of: pattern) else { continue }
-            var text = template
-            for (index, capture) in match.output.dropFirst().enumerated() {
-                text = text.replacingOccurrences(of: "$\(index + 1)", with: capture.substring.map(String.init) ?? "")
-            }
-            return text
-        }
-        return nil
-    }
-
-    nonisolated(unsafe) static let refusalPatterns: [(Regex<AnyRegexOutput>, String)] = [
-        (
-            try! Regex(
-                #"'([^']+)' appraises fields ([^ ]+(?:, [^ ]+)*) of \w+s, not field (\S+) \(criterion ([^)]+)\)"#),
-            "Tiêu chí $4 thuộc lĩnh vực $3, không nằm trong lĩnh vực bạn được phân công ($2); sổ cái không ghi gì."
-        ),
-        (
-            try! Regex(
-                #"criterion ([^:]+): the council may only recognise or lower a department's self-score \(([^)]+)\), not raise it to (\S+)"#
-            ),
-            "Tiêu chí $1: Hội đồng chỉ được giữ nguyên hoặc hạ điểm tự đánh giá ($2) của sở, ban, ngành, không được nâng lên $3."
-        ),
-        (
-            try! Regex(#"criterion ([^:]+): (\S+) points is more than its maximum of (\S+)"#),
-            "Tiêu chí $1: $2 điểm vượt điểm tối đa $3."
-        ),
-        (
-            try! Regex(#"the self-assessment deadline for '([^']+)' passed"#),
-            "Đã quá hạn tự đánh giá của $1; Văn phòng thường trực có thể gia hạn."
-        ),
-        (
-            try! Regex(#"'([^']+)' has already submitted its self-assessment"#),
-            "$1 đã nộp bản tự đánh giá; hãy rút lại trước khi sửa."
-        ),
-        (
-            try! Regex(#"self-assessed (\S+) and may not (?:appraise|spot-check) it"#),
-            "Người đã tự đánh giá $1 không được thẩm định hay phúc tra đơn vị này."
-        ),
-        (
-            try! Regex(#"only the chair of the council"#),
-            "Chỉ Chủ tịch Hội đồng được kết thúc, mở lại hoặc khép lại việc thẩm định."
-        ),
-        (try! Regex(#"cannot be published yet: (.*)"#), "Chưa đủ điều kiện công bố: $1"),
-        (try! Regex(#"cannot be approved yet: (.*)"#), "Chưa đủ điều kiện phê duyệt: $1"),
-        (
-            try! Regex(#"the head of '([^']+)' \(unit-head\) signs its self-assessment's"#),
-            "Kỳ này theo quy trình 2: thủ trưởng của $1 ký nộp hoặc rút bản tự đánh giá; cán bộ đơn vị chuẩn bị bảng."
-        ),
-        (
-            try! Regex(#"(\d+) of the council's (\d+) members attended; a meeting needs (\S+)% of them"#),
-            "Mới có $1/$2 thành viên dự họp; phiên họp cần ít nhất $3% thành viên Hội đồng."
-        ),
-        (
-            try! Regex(#"criterion (\S+) of '([^']+)' is contested"#),
-            "Tiêu chí $1 của $2 đang được đề nghị xem xét lại; Hội đồng biểu quyết trước khi kết thúc thẩm định."
-        ),
-        (
-            try! Regex(#"the chair seals '([^']+)' citing the council's meeting"#),
-            "Chủ tịch Hội đồng kết thúc thẩm định $1 khi dẫn phiên họp Hội đồng đã thống nhất kết quả."
-        ),
-        (
-            try! Regex(#"only in the chairman's place, under his delegation"#),
-            "Phó Chủ tịch chỉ phê duyệt khi được Chủ tịch UBND tỉnh giao ký thay (KT. CHỦ TỊCH)."
-        ),
-        (
-            try! Regex(#"the province has not approved the results"#),
-            "UBND tỉnh chưa phê duyệt kết quả; Văn phòng thường trực chỉ công bố kết quả đã được phê duyệt."
-        ),
-        (
-            try! Regex(#"but the province approved decision (\S+) of (\S+) \(event"#),
-            "Phải công bố đúng quyết định đã phê duyệt: số $1 ngày $2."
-        ),
-        (try! Regex(#"needs the role ([a-z-]+)"#), "Thao tác này cần vai trò $1."),
     ]
 
     /// What an event type records, in words.

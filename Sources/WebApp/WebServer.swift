@@ -38,7 +38,7 @@ public struct WebServer: Sendable {
         let sessions = SessionStore()
         let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeaders())
-        router.add(middleware: ErrorResponses(pages: renderer))
+        router.add(middleware: ErrorResponses(pages: renderer, scoring: scoring))
         router.add(middleware: AllowedMethods())
         router.add(middleware: SessionMiddleware(sessions: sessions))
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
@@ -83,7 +83,9 @@ struct StaticAssets: Sendable {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Static"),
             let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
         else {
-            throw WebError(status: .internalServerError, kind: "bug", message: "the static files are missing")
+            throw WebError(
+                status: .internalServerError, kind: "bug", message: "the static files are missing",
+                vi: "Thiếu tệp tĩnh của ứng dụng; hãy báo quản trị viên.")
         }
         var files: [String: (String, [UInt8])] = [:]
         for name in names {
@@ -91,7 +93,8 @@ struct StaticAssets: Sendable {
             guard let type = types[url.pathExtension] else { continue }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw WebError(
-                    status: .internalServerError, kind: "bug", message: "the static file \(name) is unreadable")
+                    status: .internalServerError, kind: "bug", message: "the static file \(name) is unreadable",
+                    vi: "Không đọc được tệp tĩnh \(name); hãy báo quản trị viên.")
             }
             files[name] = (type, Array(data))
         }
@@ -100,7 +103,8 @@ struct StaticAssets: Sendable {
 
     func response(for name: String) throws -> Response {
         guard let file = files[name] else {
-            throw WebError(status: .notFound, kind: "not-found", message: "no file \(name)")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "no file \(name)", vi: "Không có tệp \(name).")
         }
         return Response(
             status: .ok,

@@ -35,7 +35,8 @@ extension CouncilCommand {
                 let established: PAREvents.CouncilEstablished
                 do {
                     guard case .object(var members) = document else {
-                        throw RuleViolation("the file is not a JSON object")
+                        throw RuleViolation(
+                            "the file is not a JSON object", vi: "Tệp không phải là một đối tượng JSON.")
                     }
                     members["cycle"] = .string(cycle)
                     reader = try PayloadReader(.object(members), type: "the council file")

@@ -48,14 +48,21 @@ extension ScoreCommand {
             try reportingFailures {
                 let bytes = try readPrivateFile(file, limit: Self.sizeLimit)
                 let scoring = try location.openScoring()
-                guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
+                guard let record = try scoring.cycle(cycle) else {
+                    throw RuleViolation("no cycle '\(cycle)'", vi: "Không có kỳ đánh giá '\(cycle)'.")
+                }
                 guard let member = record.unit(unit.nfc) else {
                     throw RuleViolation(
-                        "unit '\(unit)' is not part of cycle '\(cycle)'; its units are: \(record.opened.units.map(\.id).joined(separator: ", "))"
+                        "unit '\(unit)' is not part of cycle '\(cycle)'; its units are: \(record.opened.units.map(\.id).joined(separator: ", "))",
+                        vi: "Đơn vị '\(unit)' không thuộc kỳ đánh giá \(record.opened.name)."
                     )
                 }
                 guard let framework = try scoring.frameworks(of: record)[member.kind] else {
-                    throw RuleViolation("cycle '\(cycle)' has no framework for \(member.kind.plural)")
+                    throw RuleViolation(
+                        "cycle '\(cycle)' has no framework for \(member.kind.plural)",
+                        vi:
+                            "Kỳ đánh giá \(record.opened.name) không có bộ tiêu chí cho \(VietnameseText.units(member.kind))."
+                    )
                 }
                 let table: SheetTable
                 do {

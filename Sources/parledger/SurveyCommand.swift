@@ -35,7 +35,9 @@ struct SurveyCommand: ParsableCommand {
                     throw InputError("cannot read \(file)", hint: "check the path")
                 }
                 let scoring = try location.openScoring()
-                guard let record = try scoring.cycle(cycle) else { throw RuleViolation("no cycle '\(cycle)'") }
+                guard let record = try scoring.cycle(cycle) else {
+                    throw RuleViolation("no cycle '\(cycle)'", vi: "Không có kỳ đánh giá '\(cycle)'.")
+                }
                 let rows: [String: [PAREvents.SurveyScore]]
                 switch SurveyImport.read(Array(data), cycle: record, frameworks: try scoring.frameworks(of: record)) {
                 case .failure(let error):

@@ -126,7 +126,8 @@ public final class Province: @unchecked Sendable {
         return try scoring.issue(events, by: key, commandID: "command-\(commandCount)")
     }
 
-    /// Issues `events` and returns the reason they were refused, checking that nothing was appended.
+    /// Issues `events` and returns the reason they were refused, checking that nothing was appended
+    /// and that the refusal says it in Vietnamese (`VietnameseRefusals`).
     public func refusal(by actor: String, _ events: [EventDraft]) throws -> String? {
         let before = try scoring.ledger.head()
         defer { #expect((try? scoring.ledger.head()) == before, "a refused command appended events") }
@@ -134,10 +135,21 @@ public final class Province: @unchecked Sendable {
             try issue(by: actor, events)
             return nil
         } catch let violation as RuleViolation {
+            try checkVietnamese(violation)
             return violation.reason
-        } catch let LedgerError.notPermitted(reason) {
+        } catch let error as LedgerError {
+            guard case .notPermitted(let reason, _) = error else { throw error }
+            try checkVietnamese(error)
             return reason
         }
+    }
+
+    /// Records an issue unless `error` says itself in Vietnamese, with no id of this ledger's units,
+    /// and people's ids only where it lists them for the pages to name.
+    public func checkVietnamese(_ error: any KindedError, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let units = try scoring.cycles().flatMap(\.opened.units).map(\.id)
+        VietnameseRefusals.check(
+            error, units: units, people: try scoring.ledger.allActors().map(\.id), sourceLocation: sourceLocation)
     }
 
     // MARK: Drafts
@@ -358,6 +370,7 @@ extension Province {
             try issue(by: actor, events)
             return nil
         } catch let error as any KindedError {
+            try checkVietnamese(error, sourceLocation: sourceLocation)
             return ("\(error)", error.kind)
         }
     }

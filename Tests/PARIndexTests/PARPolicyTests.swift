@@ -47,7 +47,7 @@ private struct RoleFixture {
         do {
             try append(by: actor, events)
             return nil
-        } catch let LedgerError.notPermitted(reason) {
+        } catch let LedgerError.notPermitted(reason, _) {
             return reason
         } catch let LedgerError.invalidCommand(reason) {
             return reason

@@ -28,6 +28,17 @@ public enum KeyFile {
         }
 
         public var fields: [String: String] { ["path": path] }
+
+        public var vietnamese: String {
+            switch reason {
+            case .unreadable: "Không đọc được tệp khoá \(path)."
+            case .readableByOthers: "Tệp khoá \(path) để người khác đọc được; hãy chỉ cho chủ tệp đọc (chmod 600)."
+            case .notAPrivateKey: "Tệp \(path) không phải là khoá bí mật của ParLedger."
+            case .notAPublicKey: "Tệp \(path) không phải là khoá công khai của ParLedger."
+            case .alreadyExists: "Đã có tệp \(path); không ghi đè khoá."
+            case .cannotCreate: "Không tạo được tệp khoá \(path)."
+            }
+        }
     }
 
     /// Writes `key` to `path` (mode 0600, never overwriting) and its public key to `path.pub`.

@@ -26,7 +26,8 @@ extension PAREvent {
     public static func decode(_ event: RecordedEvent) throws(RuleViolation) -> Self {
         let value: JSONValue
         do { value = try event.payloadValue } catch {
-            throw RuleViolation("\(type): the payload is not JSON (\(error))")
+            throw RuleViolation(
+                "\(type): the payload is not JSON (\(error))", vi: "Nội dung sự kiện \(type) không phải JSON.")
         }
         return try Self(payload: try PayloadReader(value, type: type))
     }

@@ -10,14 +10,20 @@ public struct PayloadReader {
 
     public init(_ value: JSONValue, type: String) throws(RuleViolation) {
         guard case .object(let members) = value else {
-            throw RuleViolation("\(type): the payload is not a JSON object")
+            throw RuleViolation(
+                "\(type): the payload is not a JSON object",
+                vi: "Nội dung sự kiện \(type) không phải một đối tượng JSON.")
         }
         self.members = members
         self.type = type
     }
 
-    private func missing(_ key: String) -> RuleViolation { RuleViolation("\(type) needs '\(key)'") }
-    private func wrong(_ key: String) -> RuleViolation { RuleViolation("\(type): '\(key)' has the wrong type") }
+    private func missing(_ key: String) -> RuleViolation {
+        RuleViolation("\(type) needs '\(key)'", vi: "Sự kiện \(type) thiếu mục '\(key)'.")
+    }
+    private func wrong(_ key: String) -> RuleViolation {
+        RuleViolation("\(type): '\(key)' has the wrong type", vi: "Mục '\(key)' của sự kiện \(type) sai kiểu dữ liệu.")
+    }
 
     private func optional<T>(_ key: String, _ read: (JSONValue) -> T?) throws(RuleViolation) -> T? {
         guard let value = members[key], value != .null else { return nil }
@@ -62,7 +68,10 @@ public struct PayloadReader {
     public func kind(_ key: String) throws(RuleViolation) -> UnitKind {
         guard let kind = UnitKind(rawValue: try string(key)) else {
             throw RuleViolation(
-                "\(type): '\(key)' is one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                "\(type): '\(key)' is one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                vi:
+                    "Mục '\(key)' của sự kiện \(type) phải là một trong các loại đơn vị: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
         }
         return kind
     }

@@ -47,15 +47,28 @@ extension PAREvents {
         }
 
         /// Why the numbers of units before and after do not fit the kind of change, or nil.
-        var arityProblem: String? {
+        var arityViolation: RuleViolation? {
             switch Kind(rawValue: change) {
             case nil:
-                "a change is one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(change)'"
-            case .merged? where from.count < 2 || to.count != 1: "a merger makes one unit of two or more"
+                RuleViolation(
+                    "a change is one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(change)'",
+                    vi:
+                        "Thay đổi phải là một trong \(Kind.allCases.map(\.rawValue).joined(separator: ", ")), không phải '\(change)'."
+                )
+            case .merged? where from.count < 2 || to.count != 1:
+                RuleViolation(
+                    "a merger makes one unit of two or more", vi: "Sáp nhập là gộp hai đơn vị trở lên thành một.")
             case .renamed? where from.count != 1 || to.count != 1 || from == to:
-                "a renaming gives one unit another id"
-            case .split? where from.count != 1 || to.count < 2: "a split makes two or more units of one"
-            case .dissolved? where from.isEmpty || !to.isEmpty: "a dissolution ends units without successors"
+                RuleViolation(
+                    "a renaming gives one unit another id", vi: "Đổi tên là đổi mã của một đơn vị sang mã khác.")
+            case .split? where from.count != 1 || to.count < 2:
+                RuleViolation(
+                    "a split makes two or more units of one",
+                    vi: "Chia tách là tách một đơn vị thành hai đơn vị trở lên.")
+            case .dissolved? where from.isEmpty || !to.isEmpty:
+                RuleViolation(
+                    "a dissolution ends units without successors",
+                    vi: "Giải thể là chấm dứt đơn vị mà không có đơn vị kế thừa.")
             default: nil
             }
         }

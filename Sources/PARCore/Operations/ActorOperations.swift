@@ -19,7 +19,9 @@ public struct EnrolActor: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         guard let key = PublicKey(base64: publicKey) else {
-            throw RuleViolation("the public key is 32 bytes in base64, as the key's .pub file or the page gives it")
+            throw RuleViolation(
+                "the public key is 32 bytes in base64, as the key's .pub file or the page gives it",
+                vi: "Khoá công khai là 32 byte viết dạng base64, như trong tệp .pub của khoá hoặc trang web cung cấp.")
         }
         let grant = try context.state.grant(role: role, scope: scope)
         return [ActorEvent.enrolment(actor: actor, name: name, grant: grant, publicKey: key)]
@@ -69,10 +71,12 @@ public struct RevokeKey: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         guard let record = try context.actor(actor) else {
-            throw RuleViolation.notFound("no actor '\(actor)' in this ledger")
+            throw RuleViolation.notFound("no actor '\(actor)' in this ledger", vi: "Sổ cái không có cán bộ '\(actor)'.")
         }
         guard let key = record.currentKey else {
-            throw RuleViolation.stage("'\(actor)' has no current key to revoke; give it a new key first")
+            throw RuleViolation.stage(
+                "'\(actor)' has no current key to revoke; give it a new key first",
+                vi: "\(actor) không có khoá hiện hành để thu hồi; hãy cấp khoá mới trước.", actors: [actor])
         }
         return [ActorEvent.revocation(of: actor, keyID: key.id, reason: reason)]
     }
@@ -88,7 +92,9 @@ public struct RotateKey: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         guard let key = PublicKey(base64: publicKey) else {
-            throw RuleViolation("the public key is 32 bytes in base64, as the key's .pub file gives it")
+            throw RuleViolation(
+                "the public key is 32 bytes in base64, as the key's .pub file gives it",
+                vi: "Khoá công khai là 32 byte viết dạng base64, như trong tệp .pub của khoá.")
         }
         return [ActorEvent.rotation(of: actor, to: key)]
     }
@@ -138,15 +144,19 @@ extension ProvinceState {
     package func grant(role: String, scope: String?) throws -> RoleGrant {
         guard Role(rawValue: role) != nil else {
             throw RuleViolation(
-                "unknown role '\(role)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                "unknown role '\(role)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))",
+                vi:
+                    "Không có vai trò '\(role)'; các vai trò là \(Role.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
         }
         let scope = scope.flatMap { $0.isEmpty ? nil : $0 }
         if let scope {
-            if let problem = Slug.problem(scope, "scope") { throw RuleViolation(problem) }
+            if let violation = RuleViolation.invalidID(scope, "scope", vi: "phạm vi") { throw violation }
             let units = Set(cycles.values.flatMap { $0.record.opened.units.map(\.id) })
             if !units.isEmpty, !units.contains(scope.nfc) {
                 throw RuleViolation.notFound(
-                    "the scope '\(scope)' is not a unit of any cycle of this ledger; the units are: \(units.sorted().joined(separator: ", "))"
+                    "the scope '\(scope)' is not a unit of any cycle of this ledger; the units are: \(units.sorted().joined(separator: ", "))",
+                    vi: "Phạm vi '\(scope)' không phải là đơn vị của kỳ đánh giá nào trong sổ cái này."
                 )
             }
         }

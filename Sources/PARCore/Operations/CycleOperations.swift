@@ -90,11 +90,15 @@ public struct DrawSpotCheck: PAROperation {
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         guard let unitKind = UnitKind(rawValue: kind) else {
             throw RuleViolation(
-                "unknown unit kind '\(kind)'; the kinds are \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                "unknown unit kind '\(kind)'; the kinds are \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                vi:
+                    "Không có loại đơn vị '\(kind)'; các loại là \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))."
             )
         }
         guard let secret = EventHash(hex: secret)?.bytes else {
-            throw RuleViolation("the draw's secret is 64 hex digits, as the committee kept it")
+            throw RuleViolation(
+                "the draw's secret is 64 hex digits, as the committee kept it",
+                vi: "Bí mật bốc thăm gồm 64 chữ số thập lục phân, như Ban Chỉ đạo đã lưu giữ.")
         }
         return [try context.state.spotCheckDraw(cycle: cycle, kind: unitKind, secret: secret, adding: added ?? [])]
     }
@@ -109,11 +113,13 @@ public struct ImportSurvey: PAROperation {
     public init(cycle: String, csv: String) { (self.cycle, self.csv) = (cycle, csv) }
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        guard let record = context.state.cycle(cycle) else { throw RuleViolation.notFound("no cycle '\(cycle)'") }
+        guard let record = context.state.cycle(cycle) else {
+            throw RuleViolation.notFound("no cycle '\(cycle)'", vi: "Không có kỳ đánh giá '\(cycle)'.")
+        }
         let bytes = Array(csv.utf8)
         switch SurveyImport.read(bytes, cycle: record, frameworks: context.state.frameworks(of: record)) {
         case .failure(let error):
-            throw RuleViolation(error.description)
+            throw RuleViolation(error.description, vi: error.vietnamese)
         case .success(let scores):
             let source = SHA256Digest.hex(bytes)
             return scores.keys.sorted().map { unit in
@@ -190,7 +196,9 @@ public struct AddEvidence: PAROperation {
     public init() {}
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
-        guard !context.attached.isEmpty else { throw RuleViolation("no document is attached") }
+        guard !context.attached.isEmpty else {
+            throw RuleViolation("no document is attached", vi: "Chưa đính kèm tài liệu nào.")
+        }
         return []
     }
 }

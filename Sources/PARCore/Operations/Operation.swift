@@ -22,7 +22,9 @@ extension PAROperation {
         do {
             return try JSONDecoder().decode(Self.self, from: Data(CanonicalJSON.encode(request)))
         } catch let error as DecodingError {
-            throw RuleViolation("\(name): \(PAROperations.describe(error))")
+            throw RuleViolation(
+                "\(name): \(PAROperations.describe(error))",
+                vi: "Yêu cầu thao tác \(name) không hợp lệ: \(PAROperations.describe(error)).")
         }
     }
 }
@@ -57,7 +59,9 @@ public struct OperationContext {
         if let document = attachments.find(sha256) ?? state.evidence(sha256) {
             return EvidenceCitation(name: document.name, sha256: sha256)
         }
-        throw RuleViolation.notFound("no document \(sha256) was uploaded or recorded")
+        throw RuleViolation.notFound(
+            "no document \(sha256) was uploaded or recorded",
+            vi: "Tài liệu \(sha256.prefix(16))… chưa được tải lên hoặc ghi vào sổ cái.")
     }
 
     /// The documents of a command, growing as the operation cites uploads.
@@ -86,14 +90,16 @@ public struct OperationContext {
         do {
             return try Points(parsing: typed).description
         } catch {
-            throw RuleViolation(error.description)
+            throw RuleViolation(error.description, vi: error.vietnamese)
         }
     }
 
     /// A date (its end, or start, in Vietnam time) or a time with its offset, as ISO 8601.
     package func time(_ typed: String, bareDate: Timestamp.DayBoundary) throws -> String {
         guard let time = Timestamp(typed: typed, zone: .vietnam, bareDate: bareDate) else {
-            throw RuleViolation("'\(typed)' is not a date such as 2020-01-31 or a time with its offset")
+            throw RuleViolation(
+                "'\(typed)' is not a date such as 2020-01-31 or a time with its offset",
+                vi: "'\(typed)' không phải là ngày (ví dụ 2020-01-31) hoặc thời điểm có múi giờ.")
         }
         return time.iso8601
     }
@@ -120,13 +126,18 @@ public enum PAROperations {
     /// The operation `request` names in its `operation` member, read with the same types as the CLI's;
     /// a member of the wrong JSON type, a missing one or an unknown operation is refused by name.
     public static func decode(_ request: JSONValue) throws -> any PAROperation {
-        guard case .object(let members) = request else { throw RuleViolation("the request must be a JSON object") }
+        guard case .object(let members) = request else {
+            throw RuleViolation("the request must be a JSON object", vi: "Yêu cầu phải là một đối tượng JSON.")
+        }
         guard case .string(let name)? = members["operation"] else {
-            throw RuleViolation("the request: member 'operation' is missing or not a string")
+            throw RuleViolation(
+                "the request: member 'operation' is missing or not a string",
+                vi: "Yêu cầu thiếu mục 'operation' hoặc mục đó không phải chuỗi.")
         }
         guard let type = byName[name] else {
             throw RuleViolation(
-                "unknown operation '\(name)'; the operations are \(all.map { $0.name }.joined(separator: ", "))")
+                "unknown operation '\(name)'; the operations are \(all.map { $0.name }.joined(separator: ", "))",
+                vi: "Không có thao tác '\(name)'.")
         }
         return try type.decoded(from: request)
     }

@@ -46,7 +46,9 @@ public struct RecordSelfAssessment: PAROperation {
         var events: [EventDraft] = []
         for row in rows where row.notApplicable != nil {
             guard row.points == nil, row.explanation == nil, (row.evidence ?? []).isEmpty else {
-                throw RuleViolation("criterion \(row.criterion): a row marked not applicable carries no points")
+                throw RuleViolation(
+                    "criterion \(row.criterion): a row marked not applicable carries no points",
+                    vi: "Tiêu chí \(row.criterion): dòng đánh dấu không áp dụng không ghi điểm.")
             }
             events.append(
                 PAREvents.NotApplicableMarked(
@@ -55,7 +57,9 @@ public struct RecordSelfAssessment: PAROperation {
         }
         for row in rows where row.notApplicable == nil {
             guard let typed = row.points else {
-                throw RuleViolation("criterion \(row.criterion): the row needs its points")
+                throw RuleViolation(
+                    "criterion \(row.criterion): the row needs its points",
+                    vi: "Tiêu chí \(row.criterion): dòng này cần số điểm.")
             }
             events.append(
                 PAREvents.SelfScoreRecorded(
@@ -64,7 +68,9 @@ public struct RecordSelfAssessment: PAROperation {
                 ).draft)
         }
         if submit ?? false { events.append(PAREvents.SelfAssessmentSubmitted(cycle: cycle, unit: unit).draft) }
-        guard !events.isEmpty else { throw RuleViolation("the sheet has no rows to record") }
+        guard !events.isEmpty else {
+            throw RuleViolation("the sheet has no rows to record", vi: "Bảng không có dòng nào để ghi.")
+        }
         return events
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerFormat
 import PARCore
+import PARFixtures
 import PARIndex
 import Testing
 
@@ -155,6 +156,8 @@ struct DomainCoreFixture {
         #expect(DomainCoreFingerprint(state) == before, "decide changed the state", sourceLocation: sourceLocation)
         var trial = state
         #expect(throws: violation, sourceLocation: sourceLocation) { try trial.evolve(event) }
+        VietnameseRefusals.check(
+            violation, units: Self.units.map(\.id), people: [event.actor], sourceLocation: sourceLocation)
         return violation
     }
 
