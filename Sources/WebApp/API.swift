@@ -106,7 +106,8 @@ struct API {
         guard ResultsAccess.mayRead(unit.nfc, grants: grants, published: published) else {
             throw WebError(
                 status: .forbidden, kind: "forbidden",
-                message:
+                message: "before publication a unit's provisional scores are for that unit and those who score it",
+                vi:
                     "Trước khi công bố, kết quả tạm tính của đơn vị chỉ dành cho đơn vị đó và những người chấm điểm.")
         }
     }

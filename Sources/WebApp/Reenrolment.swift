@@ -90,7 +90,7 @@ struct Reenrolment {
         router.delete("api/reenrolment/:id") { _, context in
             try secretariat(context)
             guard try await requests.remove(try context.parameters.require("id")) else {
-                throw WebError(status: .notFound, kind: "not-found", message: "Không có yêu cầu này.")
+                throw WebError(status: .notFound, kind: "not-found", message: "no such request", vi: "Không có yêu cầu này.")
             }
             return Response(status: .noContent)
         }
@@ -103,19 +103,22 @@ struct Reenrolment {
         let note = try reader.string("note").nfc
         guard let key = PublicKey(base64: try reader.string("publicKey")) else {
             throw WebError(
-                status: .badRequest, kind: "invalid-input", message: "Khoá công khai mới phải là 32 byte dạng base64.")
+                status: .badRequest, kind: "invalid-input", message: "the new public key is 32 bytes in base64",
+                vi: "Khoá công khai mới phải là 32 byte dạng base64.")
         }
         guard let actor = try scoring.ledger.actor(actorID), actor.status == .active else {
             throw WebError(
                 status: .notFound, kind: "not-found",
-                message: "Không có cán bộ đang hoạt động với mã '\(actorID)' trong sổ cái này.")
+                message: "no active actor '\(actorID)' in this ledger",
+                vi: "Không có cán bộ đang hoạt động với mã '\(actorID)' trong sổ cái này.")
         }
         if let problem = DisplayName.problem(name, "họ tên") ?? (note.count > 500 ? "lý do quá 500 ký tự" : nil) {
-            throw WebError(status: .badRequest, kind: "invalid-input", message: problem)
+            throw WebError(status: .badRequest, kind: "invalid-input", message: "the request is malformed", vi: problem)
         }
         guard actor.currentKey != key, actor.retiredKeys[key.id] == nil else {
             throw WebError(
-                status: .badRequest, kind: "invalid-input", message: "Khoá này đã từng được dùng; hãy tạo khoá mới.")
+                status: .badRequest, kind: "invalid-input", message: "this key was used before; make a new one",
+                vi: "Khoá này đã từng được dùng; hãy tạo khoá mới.")
         }
         let entry = ReenrolmentRequests.Request(
             id: SessionStore.randomToken().prefix(16).lowercased(), actor: actorID, name: name,
@@ -123,7 +126,8 @@ struct Reenrolment {
         if let wait = try await requests.add(entry, from: context.client) {
             throw WebError(
                 status: .tooManyRequests, kind: "rate-limited",
-                message: "Đã có quá nhiều yêu cầu; hãy thử lại sau \(wait) giây.", retryAfter: wait)
+                message: "too many requests; retry in \(wait) s",
+                vi: "Đã có quá nhiều yêu cầu; hãy thử lại sau \(wait) giây.", retryAfter: wait)
         }
         context.logger.notice(
             "re-enrolment requested", metadata: ["actor": "\(actorID)", "client": "\(context.client)"])
@@ -137,7 +141,8 @@ struct Reenrolment {
             actor.grants.contains(where: { $0.role == Role.secretariat.rawValue })
         else {
             throw WebError(
-                status: .forbidden, kind: "forbidden", message: "Chỉ Văn phòng thường trực xem các yêu cầu này.")
+                status: .forbidden, kind: "forbidden", message: "only the secretariat reads these requests",
+                vi: "Chỉ Văn phòng thường trực xem các yêu cầu này.")
         }
         return actor.id
     }

@@ -25,11 +25,12 @@ struct SheetUpload {
         let cycle = try context.parameters.require("cycle")
         let unit = try context.parameters.require("unit").nfc
         guard let record = try scoring.cycle(cycle) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "Không có kỳ đánh giá '\(cycle)'.")
+            throw WebError(status: .notFound, kind: "not-found", message: "no cycle '\(cycle)'", vi: "Không có kỳ đánh giá '\(cycle)'.")
         }
         guard let member = record.unit(unit), let framework = try scoring.frameworks(of: record)[member.kind] else {
             throw WebError(
-                status: .notFound, kind: "not-found", message: "Đơn vị '\(unit)' không thuộc kỳ đánh giá này.")
+                status: .notFound, kind: "not-found", message: "no unit '\(unit)' in this cycle",
+                vi: "Đơn vị '\(unit)' không thuộc kỳ đánh giá này.")
         }
         var request = request
         let bytes = Array(try await request.collectBody(upTo: Self.sizeLimit).readableBytesView)
@@ -39,7 +40,8 @@ struct SheetUpload {
         } catch let error as SheetTable.Unreadable {
             throw WebError(
                 status: .badRequest, kind: "invalid-input",
-                message: "Không đọc được tệp bảng (\(error)); hãy lưu bảng dạng .xlsx hoặc CSV (UTF-8).")
+                message: "the sheet cannot be read: \(error)",
+                vi: "Không đọc được tệp bảng; hãy lưu bảng dạng .xlsx hoặc CSV (UTF-8).")
         }
         var documents: [String: PAREvents.EvidenceAdded] = [:]
         for added in await sessions.uploads(session: session.token).values where added.unit == unit {
@@ -64,12 +66,15 @@ struct SheetUpload {
         .object([
             "error": .object([
                 "kind": .string("invalid-input"), "title": .text(Vietnamese.title(ofKind: "invalid-input")),
-                "message": .text(
+                "message": .text(error.description),
+                "detail": .text(
                     "Bảng có \(error.rows.count) lỗi; chưa ghi gì:\n"
-                        + error.rows.map { "Dòng \($0.line): \($0.problem)" }.joined(separator: "\n")),
+                        + error.rows.map { "Dòng \($0.line): \($0.vi)" }.joined(separator: "\n")),
             ]),
             "problems": .array(
-                error.rows.map { .object(["row": .integer(Int64($0.line)), "problem": .text($0.problem)]) }),
+                error.rows.map {
+                    .object(["row": .integer(Int64($0.line)), "problem": .text($0.problem), "detail": .text($0.vi)])
+                }),
         ])
     }
 

@@ -41,7 +41,8 @@ struct VisitorPages {
         let years = history.years(of: id)
         guard let latest = years.first else {
             throw WebError(
-                status: .notFound, kind: "not-found", message: "Đơn vị này không có trong kết quả nào đã công bố.")
+                status: .notFound, kind: "not-found", message: "this unit is in no published results",
+                vi: "Đơn vị này không có trong kết quả nào đã công bố.")
         }
         let header = try explorer.header(context, title: "\(latest.unitName) qua các năm", page: "unit-years")
         return renderer.render("unit-years", header: header, UnitYearsPage(unit: id, years: years))

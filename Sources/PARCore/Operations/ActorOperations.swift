@@ -116,10 +116,13 @@ public struct ReplaceLostKey: PAROperation {
 
     public func events(_ context: OperationContext) throws -> [EventDraft] {
         guard let record = try context.actor(actor) else {
-            throw RuleViolation.notFound("no actor '\(actor)' in this ledger")
+            throw RuleViolation.notFound(
+                "no actor '\(actor)' in this ledger", vi: "Sổ cái không có cán bộ nào mang mã '\(actor)'.")
         }
         guard let key = PublicKey(base64: publicKey) else {
-            throw RuleViolation("the public key is 32 bytes in base64, as the key's .pub file gives it")
+            throw RuleViolation(
+                "the public key is 32 bytes in base64, as the key's .pub file gives it",
+                vi: "Khoá công khai mới không hợp lệ: phải là 32 byte viết bằng base64, như tệp .pub của khoá.")
         }
         let revocation = record.currentKey.map { ActorEvent.revocation(of: actor, keyID: $0.id, reason: reason) }
         return (revocation.map { [$0] } ?? []) + [ActorEvent.rotation(of: actor, to: key)]

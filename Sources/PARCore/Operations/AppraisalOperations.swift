@@ -44,7 +44,11 @@ public struct AppraiseUnit: PAROperation {
                 ).draft)
         }
         guard !events.isEmpty else {
-            throw RuleViolation("\(unit): nothing to record; every criterion is kept at the points already appraised")
+            throw RuleViolation(
+                "\(unit): nothing to record; every criterion is kept at the points already appraised",
+                vi:
+                    "\(context.state.unitName(cycle, unit)): không có gì để ghi; mọi tiêu chí đều giữ nguyên điểm đã thẩm định."
+            )
         }
         return events
     }

@@ -13,7 +13,7 @@ async function readSheet(cycle, unit, file) {
   });
   const value = await response.json();
   if (response.ok) return { review: value };
-  if (response.status === 422) return { problems: value.error.message };
+  if (response.status === 422) return { problems: value.error.detail };
   throw Object.assign(new Error(value.error ? value.error.detail || value.error.message : response.statusText), { title: value.error ? value.error.title : "Lỗi" });
 }
 
