@@ -90,7 +90,8 @@ struct Reenrolment {
         router.delete("api/reenrolment/:id") { _, context in
             try secretariat(context)
             guard try await requests.remove(try context.parameters.require("id")) else {
-                throw WebError(status: .notFound, kind: "not-found", message: "no such request", vi: "Không có yêu cầu này.")
+                throw WebError(
+                    status: .notFound, kind: "not-found", message: "no such request", vi: "Không có yêu cầu này.")
             }
             return Response(status: .noContent)
         }

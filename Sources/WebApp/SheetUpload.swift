@@ -25,7 +25,9 @@ struct SheetUpload {
         let cycle = try context.parameters.require("cycle")
         let unit = try context.parameters.require("unit").nfc
         guard let record = try scoring.cycle(cycle) else {
-            throw WebError(status: .notFound, kind: "not-found", message: "no cycle '\(cycle)'", vi: "Không có kỳ đánh giá '\(cycle)'.")
+            throw WebError(
+                status: .notFound, kind: "not-found", message: "no cycle '\(cycle)'",
+                vi: "Không có kỳ đánh giá '\(cycle)'.")
         }
         guard let member = record.unit(unit), let framework = try scoring.frameworks(of: record)[member.kind] else {
             throw WebError(
