@@ -93,7 +93,8 @@ import Testing
 
     @Test func aTooManyRequestsPageSaysHowLongToWait() {
         let page = ErrorPage(
-            WebError(status: .tooManyRequests, kind: "rate-limited", message: "too many", retryAfter: 90),
+            WebError(
+                status: .tooManyRequests, kind: "rate-limited", message: "too many", vi: "Quá nhiều", retryAfter: 90),
             signedIn: false)
         #expect(page.advice == "Hãy chờ khoảng 2 phút rồi thử lại.")
         #expect(!page.login)
