@@ -26,14 +26,13 @@ extension CycleRules {
         do {
             framework = try Framework(json: document)
         } catch {
-            throw RuleViolation(
-                "the framework is malformed: \(error)", vi: "Bộ tiêu chí không đúng định dạng: \(error).")
+            throw RuleViolation("the framework is malformed: \(error)", vi: error.vietnamese)
         }
         let defects = FrameworkValidator.defects(in: framework)
         guard defects.isEmpty else {
             throw RuleViolation(
                 "the framework has defects: " + defects.map(\.description).joined(separator: "; "),
-                vi: "Bộ tiêu chí có lỗi: " + defects.map(\.description).joined(separator: "; ") + ".")
+                vi: "Bộ tiêu chí có lỗi: " + defects.map(\.vietnamese).joined(separator: "; ") + ".")
         }
         guard framework.id == id else {
             throw RuleViolation(

@@ -23,17 +23,21 @@ extension Framework {
     /// Reads a framework document; the error names the JSON path of what is wrong.
     public init(json: JSONValue) throws(FrameworkFormatError) {
         guard json["format"]?.stringValue == Self.format else {
-            throw FrameworkFormatError(path: "format", reason: "must be \"\(Self.format)\"")
+            throw FrameworkFormatError(
+                path: "format", reason: "must be \"\(Self.format)\"", vi: "phải là \"\(Self.format)\"")
         }
         let kindText = try Self.string(json, "unitKind", at: "")
         guard let kind = UnitKind(rawValue: kindText) else {
             throw FrameworkFormatError(
-                path: "unitKind", reason: "must be one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                path: "unitKind", reason: "must be one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                vi: "phải là một trong \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let stated = json["stated"], let settingsValue = json["settings"],
             let criteria = json["criteria"]?.arrayValue
         else {
-            throw FrameworkFormatError(path: "", reason: "needs stated, settings and criteria")
+            throw FrameworkFormatError(
+                path: "", reason: "needs stated, settings and criteria",
+                vi: "thiếu một trong các mục stated, settings, criteria")
         }
         self.init(
             name: try Self.string(json, "name", at: ""), unitKind: kind,
@@ -52,7 +56,8 @@ extension Framework {
     {
         guard let text = value[key]?.stringValue, !text.isBlank else {
             throw FrameworkFormatError(
-                path: path.isEmpty ? key : "\(path).\(key)", reason: "must be a string that is not blank")
+                path: path.isEmpty ? key : "\(path).\(key)", reason: "must be a string that is not blank",
+                vi: "phải là một chuỗi không để trống")
         }
         return text
     }
@@ -64,7 +69,8 @@ extension Framework {
         do {
             return try Points(parsing: text)
         } catch {
-            throw FrameworkFormatError(path: path.isEmpty ? key : "\(path).\(key)", reason: error.description)
+            throw FrameworkFormatError(
+                path: path.isEmpty ? key : "\(path).\(key)", reason: error.description, vi: error.vietnamese)
         }
     }
 }
@@ -73,11 +79,18 @@ extension Framework {
 public struct FrameworkFormatError: Error, Equatable, CustomStringConvertible {
     public let path: String
     public let reason: String
+    /// `reason` in Vietnamese.
+    public let vi: String
     public var description: String { "\(path): \(reason)" }
+    /// What is wrong, for the secretariat's page: "Tệp bộ tiêu chí chưa đúng định dạng ở mục unitKind: …".
+    public var vietnamese: String {
+        "Tệp bộ tiêu chí chưa đúng định dạng" + (path.isEmpty ? "" : " ở mục \(path)") + ": \(vi)."
+    }
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, vi: String) {
         self.path = path
         self.reason = reason
+        self.vi = vi
     }
 }
 
@@ -98,12 +111,14 @@ extension Criterion {
         let methodText = json["method"]?.stringValue
         let method = methodText.flatMap(ScoringMethod.init(rawValue:))
         if methodText != nil && method == nil {
-            throw FrameworkFormatError(path: "\(path).method", reason: "must be assessed or survey")
+            throw FrameworkFormatError(
+                path: "\(path).method", reason: "must be assessed or survey", vi: "phải là assessed hoặc survey")
         }
         let adjustmentText = json["adjustment"]?.stringValue
         let adjustment = adjustmentText.flatMap(Adjustment.init(rawValue:))
         if json["adjustment"] != nil && adjustment == nil {
-            throw FrameworkFormatError(path: "\(path).adjustment", reason: "must be bonus or penalty")
+            throw FrameworkFormatError(
+                path: "\(path).adjustment", reason: "must be bonus or penalty", vi: "phải là bonus hoặc penalty")
         }
         let children = json["children"]?.arrayValue ?? []
         let guidance = try json["guidance"].map { (_) throws(FrameworkFormatError) in
@@ -137,14 +152,19 @@ extension ScoringSettings {
 
     package init(json: JSONValue) throws(FrameworkFormatError) {
         guard let classes = json["classes"]?.arrayValue, !classes.isEmpty else {
-            throw FrameworkFormatError(path: "settings.classes", reason: "must list at least one class")
+            throw FrameworkFormatError(
+                path: "settings.classes", reason: "must list at least one class", vi: "phải có ít nhất một mức xếp loại"
+            )
         }
         let appraisal = json["appraisal"]?.stringValue
         guard appraisal == "adjust" || appraisal == "lower-only" else {
-            throw FrameworkFormatError(path: "settings.appraisal", reason: "must be adjust or lower-only")
+            throw FrameworkFormatError(
+                path: "settings.appraisal", reason: "must be adjust or lower-only", vi: "phải là adjust hoặc lower-only"
+            )
         }
         guard let decimals = json["publishedDecimals"]?.integerValue, (0...2).contains(decimals) else {
-            throw FrameworkFormatError(path: "settings.publishedDecimals", reason: "must be 0, 1 or 2")
+            throw FrameworkFormatError(
+                path: "settings.publishedDecimals", reason: "must be 0, 1 or 2", vi: "phải là 0, 1 hoặc 2")
         }
         self.init(
             classes: try classes.enumerated().map { index, band throws(FrameworkFormatError) in

@@ -207,7 +207,7 @@ struct ErrorResponses: RouterMiddleware {
         case let error as FrameworkFormatError:
             return WebError(
                 status: .badRequest, kind: "invalid-input", message: "the framework is malformed: \(error)",
-                vi: "Bộ tiêu chí không đúng định dạng.")
+                vi: error.vietnamese)
         case let error as any KindedError:
             return WebError(
                 status: status(of: error.kind), kind: error.kind.rawValue, message: error.description,

@@ -110,7 +110,8 @@ import Testing
             #"{"format":"parledger-framework/1","name":"x","unitKind":"province","source":"s"}"#)
         #expect(
             throws: FrameworkFormatError(
-                path: "unitKind", reason: "must be one of department, district, commune, branch, office")
+                path: "unitKind", reason: "must be one of department, district, commune, branch, office",
+                vi: "phải là một trong department, district, commune, branch, office")
         ) {
             try Framework(json: json)
         }

@@ -61,7 +61,7 @@ extension WebAppTests {
                 let body = try json(response)
                 guard case .array(let problems)? = body["problems"] else { throw StoppedTest("no problems") }
                 #expect(problems.map { $0["row"] } == [.integer(2), .integer(3)])
-                let message = try #require(body["error"]?["message"]?.stringValue)
+                let message = try #require(body["error"]?["detail"]?.stringValue)
                 #expect(message.contains("\nDòng 2: ") && message.contains("\nDòng 3: "))
             }
             #expect(try province.scoring.ledger.head() == before)
@@ -77,7 +77,7 @@ extension WebAppTests {
                 body: ByteBuffer(string: "MZ")
             ) { response in
                 #expect(response.status == .badRequest)
-                let message = try json(response)["error"]?["message"]?.stringValue ?? ""
+                let message = try json(response)["error"]?["detail"]?.stringValue ?? ""
                 #expect(message.contains("Không nhận tệp \"bao-cao.exe\"") && message.contains(".pdf"))
             }
         }
