@@ -15,6 +15,7 @@ if (form) {
       daysBefore: Number(value("nv-so-ngay")), addresses,
     });
     document.getElementById("nv-mat-khau").value = "";
+    document.getElementById("loi").hidden = true;
     document.getElementById("nv-da-luu").hidden = false;
   }));
 }
