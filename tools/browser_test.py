@@ -530,6 +530,34 @@ def build_ledger(run):
     return secretariat_key, framework_file, cycle_file, other_keys, today
 
 
+def reminder_settings(run, sec):
+    """The secretariat's page of e-mail reminders: a bad address is refused in Vietnamese, then the
+    officer's address is saved (no mail server: nothing is sent during the rest of the walk)."""
+    run.note("4b. The secretariat sets the e-mail reminders: the officers' addresses, by name")
+    sec.open("/van-phong/thu-nhac-viec", "reminders", "thu-nhac-viec")
+    check("Nguyễn Thị Hoa (Sở Tài chính)" in sec.text("#form-nhac-viec table"), "the officer is not named")
+    address = sec.el("input.dia-chi[data-actor=cb-so-tai-chinh]")
+    address.clear()
+    address.send_keys("khong-phai-dia-chi")
+    sec.allowed = [r"/api/reminder-settings - Failed to load resource: the server responded with a status of 400"]
+    sec.el("#form-nhac-viec button[type=submit]").click()
+    poll(lambda: "không hợp lệ" in sec.text("#loi"), "the refusal of a bad address")
+    sec.shot("tu-choi-dia-chi-thu")
+    sec.allowed = []
+    address.clear()
+    address.send_keys("hoa.nt@stc.example.gov.vn")
+    sec.el("#form-nhac-viec button[type=submit]").click()
+    poll(lambda: sec.el("#nv-da-luu").is_displayed(), "the saved settings")
+    check(not sec.el("#loi").is_displayed(), "the refusal still shows after the settings were saved")
+    sec.shot("da-luu-thu-nhac-viec")
+    sec.driver.set_window_size(390, 844)
+    sec.open("/van-phong/thu-nhac-viec", "reminders", "thu-nhac-viec")
+    check(sec.el("input.dia-chi[data-actor=cb-so-tai-chinh]").get_attribute("value") == "hoa.nt@stc.example.gov.vn",
+          "the saved address is not shown back")
+    sec.shot("thu-nhac-viec-dien-thoai")
+    sec.driver.set_window_size(1366, 768)
+
+
 def run_test(run):
     from selenium.webdriver.support.ui import Select
     from web_client import WebClient
@@ -589,6 +617,7 @@ def run_test(run):
     sec.fill("#gh-ly-do", "Đơn vị đề nghị gia hạn do thay đổi nhân sự")
     sec.sign("#form-gia-han button[type=submit]")
     sec.shot("da-phan-cong-va-gia-han")
+    reminder_settings(run, sec)
     run.close("van-phong")
 
     run.note("5. The steering committee commits to a secret before any appraisal")

@@ -59,7 +59,7 @@ struct AllowedMethods: RouterMiddleware {
         ("/api/cycles", [.get]), ("/api/cycles/*", [.get]), ("/api/cycles/*/ranking", [.get]),
         ("/api/cycles/*/units/*", [.get]), ("/api/cycles/*/units/*/trace", [.get]),
         ("/api/cycles/*/units/*/sheet", [.post]), ("/api/reenrolment", [.get, .post]),
-        ("/api/reenrolment/*", [.delete]),
+        ("/api/reenrolment/*", [.delete]), ("/api/reminder-settings", [.put]),
         ("/api/evidence", [.post]),
         ("/api/evidence/*", [.get]), ("/api/commands/prepare", [.post]), ("/api/commands", [.post]),
         ("/api/explorer/events/*", [.get]), ("/api/explorer/cycles/*/units/*", [.get]),

@@ -18,15 +18,19 @@ public struct WebServer: Sendable {
     let port: Int
     let logger: Logger
     let explorerAccess: ExplorerAccess
+    let reminderInterval: Duration
 
+    /// `reminderInterval`: how often the e-mail reminders (`ReminderService`) look for what is due.
     public init(
-        scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone
+        scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone,
+        reminderInterval: Duration = .seconds(60)
     ) {
         self.scoring = scoring
         self.host = host
         self.port = port
         self.logger = logger
         self.explorerAccess = explorer
+        self.reminderInterval = reminderInterval
     }
 
     /// The application with every route and middleware; `onListening` learns the bound port (port 0
@@ -49,8 +53,10 @@ public struct WebServer: Sendable {
         let reenrolments = try ReenrolmentRequests(path: ReenrolmentRequests.path(beside: scoring.ledger))
         Reenrolment(scoring: scoring, requests: reenrolments).register(on: router)
         let visitor = VisitorPages(scoring: scoring, renderer: renderer, explorer: explorer)
-        Pages(scoring: scoring, renderer: renderer, visitor: visitor).register(on: router)
+        let pages = Pages(scoring: scoring, renderer: renderer, visitor: visitor)
+        pages.register(on: router)
         visitor.register(on: router)
+        ReminderSettingsRoutes(scoring: scoring, pages: pages).register(on: router)
         explorer.register(on: router)
         let archives = BundleArchives(scoring: scoring)
         PublicPage(scoring: scoring, renderer: renderer, explorer: explorer, archives: archives).register(on: router)
@@ -60,7 +66,7 @@ public struct WebServer: Sendable {
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "ParLedger"),
-            services: [archives],
+            services: [archives, ReminderService(scoring: scoring, logger: logger, interval: reminderInterval)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

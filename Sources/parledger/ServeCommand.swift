@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
             "Who may read the history, the public pages and evidence: everyone (no key needed) or signed-in.",
             valueName: "everyone|signed-in"))
     var explorer = "everyone"
+    @Option(help: "How often, in seconds, the e-mail reminders look for what is due (see README, Reminders).")
+    var reminderInterval = 60
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -37,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard let access = ExplorerAccess(rawValue: explorer) else {
             throw ValidationError("--explorer is everyone or signed-in")
+        }
+        guard reminderInterval > 0 else {
+            throw ValidationError("--reminder-interval is a number of seconds, 1 or more")
         }
         let scoring = try reportingFailures { try location.openScoring() }
         LoggingSystem.bootstrap { label in
@@ -47,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "parledger.serve")
         let host = host
         let server = WebServer(
-            scoring: scoring, host: host, port: port, logger: logger, explorer: access)
+            scoring: scoring, host: host, port: port, logger: logger, explorer: access,
+            reminderInterval: .seconds(reminderInterval))
         try await server.run { port in
             FileHandle.standardOutput.write(
                 Data("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
