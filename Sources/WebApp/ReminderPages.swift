@@ -69,8 +69,10 @@ struct ReminderSettingsRoutes {
     /// The settings a request asks for; an empty password keeps the one `kept`. Throws a Vietnamese
     /// refusal for anything wrong, and nothing is saved then.
     func read(_ body: JSONValue, kept: ReminderSettings) throws -> ReminderSettings {
-        func refuse(_ message: String) -> WebError {
-            WebError(status: .badRequest, kind: "invalid-input", message: message)
+        func refuse(_ vietnamese: String) -> WebError {
+            WebError(
+                status: .badRequest, kind: "invalid-input", message: "the reminder settings are refused", vi: vietnamese
+            )
         }
         guard case .object(let fields) = body, case .object(let addresses)? = fields["addresses"] else {
             throw refuse("Yêu cầu phải có máy chủ thư và danh sách địa chỉ.")
