@@ -918,7 +918,7 @@ def survey_template_and_summary(run, dt, csv_file):
     dt.el("#tep-dieu-tra").send_keys(run.write("dieu-tra-loi.csv", "unit,criterion,points\nso-khong-co,3.1,1\nso-y-te,3.1,99\n"))
     refusal = dt.sign("#form-dieu-tra button[type=submit]", expect_refusal=True)
     lines = dt.el("#loi").text.splitlines()
-    check(len([line for line in lines if line.strip().startswith("line ")]) == 2,
+    check(len([line for line in lines if line.strip().startswith("Dòng ")]) == 2,
           f"the survey file's bad lines are not one per line: {refusal!r}")
     dt.shot("dieu-tra-loi-tung-dong", full=False)
     dt.check_console()

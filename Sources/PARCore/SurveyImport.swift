@@ -9,6 +9,8 @@ public enum SurveyImport {
     public struct BadRow: Sendable, Hashable, CustomStringConvertible {
         public let line: Int
         public let problem: String
+        /// `problem` in Vietnamese, naming the unit.
+        public let vi: String
         public var description: String { "line \(line): \(problem)" }
     }
 
@@ -19,14 +21,19 @@ public enum SurveyImport {
         var content = bytes
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content.removeFirst(3) }
         guard let text = String(validating: content, as: UTF8.self) else {
-            return .failure(SurveyImportError(rows: [BadRow(line: 1, problem: "the file is not valid UTF-8")]))
+            return .failure(
+                SurveyImportError(rows: [
+                    BadRow(line: 1, problem: "the file is not valid UTF-8", vi: "tệp không phải văn bản UTF-8")
+                ]))
         }
         let lines = text.nfc.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         guard let header = lines.first, splitFields(header).map({ $0.lowercased() }) == ["unit", "criterion", "points"]
         else {
             return .failure(
                 SurveyImportError(rows: [
-                    BadRow(line: 1, problem: "the first line must be the header unit,criterion,points")
+                    BadRow(
+                        line: 1, problem: "the first line must be the header unit,criterion,points",
+                        vi: "dòng đầu phải là tiêu đề unit,criterion,points")
                 ]))
         }
         var bad: [BadRow] = []
@@ -37,39 +44,55 @@ public enum SurveyImport {
             let fields = splitFields(line)
             guard fields.count == 3 else {
                 bad.append(
-                    BadRow(line: number, problem: "expected 3 fields (unit,criterion,points), found \(fields.count)"))
+                    BadRow(
+                        line: number, problem: "expected 3 fields (unit,criterion,points), found \(fields.count)",
+                        vi: "cần 3 cột (unit,criterion,points), dòng này có \(fields.count)"))
                 continue
             }
             let (unitID, code, pointsText) = (fields[0], fields[1], fields[2])
             guard let unit = cycle.unit(unitID) else {
                 bad.append(
-                    BadRow(line: number, problem: "unit '\(unitID)' is not part of cycle '\(cycle.opened.cycle)'"))
+                    BadRow(
+                        line: number, problem: "unit '\(unitID)' is not part of cycle '\(cycle.opened.cycle)'",
+                        vi: "mã đơn vị '\(unitID)' không thuộc \(cycle.opened.name)"))
                 continue
             }
             guard let framework = frameworks[unit.kind], let criterion = framework.criteriaByCode[code] else {
-                bad.append(BadRow(line: number, problem: "unknown criterion '\(code)' for \(unitID)"))
+                bad.append(
+                    BadRow(
+                        line: number, problem: "unknown criterion '\(code)' for \(unitID)",
+                        vi: "\(unit.name) không có tiêu chí '\(code)'"))
                 continue
             }
             guard criterion.isLeaf, criterion.method == .survey else {
-                bad.append(BadRow(line: number, problem: "criterion \(code) is not scored by the survey"))
+                bad.append(
+                    BadRow(
+                        line: number, problem: "criterion \(code) is not scored by the survey",
+                        vi: "tiêu chí \(code) không chấm bằng điều tra xã hội học"))
                 continue
             }
             let points: Points
             do {
                 points = try Points(parsing: pointsText)
             } catch {
-                bad.append(BadRow(line: number, problem: error.description))
+                bad.append(BadRow(line: number, problem: error.description, vi: error.vietnamese))
                 continue
             }
             guard points <= criterion.maxPoints else {
                 bad.append(
                     BadRow(
                         line: number,
-                        problem: "\(points) points is more than the maximum of \(criterion.maxPoints) for \(code)"))
+                        problem: "\(points) points is more than the maximum of \(criterion.maxPoints) for \(code)",
+                        vi:
+                            "\(unit.name), tiêu chí \(code): \(VietnameseText.number(points)) điểm vượt điểm tối đa \(VietnameseText.number(criterion.maxPoints))"
+                    ))
                 continue
             }
             if let earlier = seen["\(unitID)\u{0}\(code)"] {
-                bad.append(BadRow(line: number, problem: "\(unitID) \(code) is already given at line \(earlier)"))
+                bad.append(
+                    BadRow(
+                        line: number, problem: "\(unitID) \(code) is already given at line \(earlier)",
+                        vi: "\(unit.name), tiêu chí \(code) đã có ở dòng \(earlier)"))
                 continue
             }
             seen["\(unitID)\u{0}\(code)"] = number
@@ -77,7 +100,10 @@ public enum SurveyImport {
         }
         if !bad.isEmpty { return .failure(SurveyImportError(rows: bad)) }
         if scores.isEmpty {
-            return .failure(SurveyImportError(rows: [BadRow(line: 2, problem: "the file has no rows")]))
+            return .failure(
+                SurveyImportError(rows: [
+                    BadRow(line: 2, problem: "the file has no rows", vi: "tệp không có dòng điểm nào")
+                ]))
         }
         return .success(scores)
     }
@@ -113,8 +139,9 @@ public struct SurveyImportError: Error, Sendable, CustomStringConvertible {
         "the survey file has \(rows.count) bad row\(rows.count == 1 ? "" : "s"); nothing was imported:\n"
             + rows.map { "  \($0)" }.joined(separator: "\n")
     }
-    /// The error in Vietnamese: which lines are wrong.
+    /// The error in Vietnamese: each bad line on a line of its own.
     public var vietnamese: String {
-        "Tệp điều tra xã hội học có \(rows.count) dòng lỗi (dòng \(rows.map { String($0.line) }.joined(separator: ", "))); chưa nhập gì."
+        "Tệp điều tra xã hội học có \(rows.count) dòng lỗi; chưa nhập gì:\n"
+            + rows.map { "Dòng \($0.line): \($0.vi)" }.joined(separator: "\n")
     }
 }
