@@ -144,6 +144,18 @@ public final class Environment: @unchecked Sendable {
         return info.me_mapsize
     }
 
+    /// Writes a consistent copy of the environment's data file into the existing, empty directory
+    /// `directory` while writers go on appending (`mdb_env_copy2` reads one snapshot in a read
+    /// transaction); `compacting` leaves out free pages and renumbers the rest (`MDB_CP_COMPACT`).
+    ///
+    /// - Throws: `LMDBError` (`EEXIST` when `directory` already holds a data file, `.noSuchFile`,
+    ///   `.permissionDenied`, `.noSpace`).
+    public func copy(to directory: String, compacting: Bool = true) throws(LMDBError) {
+        try check(
+            mdb_env_copy2(handle, directory, compacting ? UInt32(MDB_CP_COMPACT) : 0),
+            "copying the LMDB environment to \(directory)")
+    }
+
     /// Opens a named database, creating it when `create` is true.
     ///
     /// Opened in a transaction of its own that is committed, so the handle stays valid for the

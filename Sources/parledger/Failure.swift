@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Foundation
 import Ledger
@@ -56,6 +57,9 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         throw ExitStatus.refused
     } catch let error as Receipt.Problem {
         printError(error.description, hint: nil)
+        throw ExitStatus.verificationFailed
+    } catch let error as LedgerBackup.Problem {
+        printError(error.description, hint: "'parledger backup verify DIR' checks a backup; nothing was changed")
         throw ExitStatus.verificationFailed
     } catch let error as InputError {
         printError(error.description, hint: error.hint)

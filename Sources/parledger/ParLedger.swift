@@ -29,7 +29,7 @@ struct ParLedger: AsyncParsableCommand {
             ApproveCommand.self, PublishCommand.self, ReorganiseCommand.self,
             CorrectCommand.self, ObjectionCommand.self, ScoresCommand.self, RankingCommand.self, TraceCommand.self,
             EvidenceCommand.self, DocumentCommand.self,
-            RebuildCommand.self,
+            RebuildCommand.self, BackupCommand.self, RestoreCommand.self,
             CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
             TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
             VerifyCommand.self, ServeCommand.self,
