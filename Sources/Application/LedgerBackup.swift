@@ -1,6 +1,5 @@
 import Foundation
 import Ledger
-
 public import PARIndex
 
 /// A copy of a ledger that can be taken while people work and restored on another machine: the
@@ -81,7 +80,8 @@ public enum LedgerBackup {
         let manifestPath = path(directory, manifestName)
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw Problem(
-                "\(directory) has no \(manifestName): the backup did not finish (or this is not a backup); make a new one")
+                "\(directory) has no \(manifestName): the backup did not finish (or this is not a backup); make a new one"
+            )
         }
         let manifest: Manifest
         do {
