@@ -703,7 +703,7 @@ def run_test(run):
     cb.sign(".form-tra-loi button[type=submit]")
     answered = cb.text(".explanation-request")
     check(not cb.all("#form-rut-lai"), "the unit is offered a withdrawal the rules refuse once an explanation was requested")
-    check("Đã trả lời (cb-so-tai-chinh): Báo cáo quý IV gửi ngày 10/12" in answered,
+    check("Đã trả lời (Nguyễn Thị Hoa (Sở Tài chính)): Báo cáo quý IV gửi ngày 10/12" in answered,
           f"the answer is not shown to the unit: {answered!r}")
     check("Tiêu chí 1.2" in cb.text(".explanation-request h3"),
               "the unit page does not name the criterion of the explanation request")

@@ -290,9 +290,11 @@ struct API {
         let prepared = SignedCommandDocument.prepare(
             command, ledgerID: scoring.ledger.id, basis: CommandBasis(sequence: head.count, hash: head.hash),
             at: scoring.ledger.now())
+        let names = try NameLookup(scoring).names(in: command.events.map(\.payload))
         return JSONResponse.make(
             .object([
                 "document": .string(String(decoding: prepared.document, as: UTF8.self)),
+                "names": .object(names.mapValues(JSONValue.text)),
                 "events": .array(
                     command.events.map {
                         .object([

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerFormat
 import PARCore
 import PARIndex
 
@@ -12,6 +13,22 @@ struct NameLookup {
     init(_ scoring: ScoringLedger) throws {
         units = ChoiceLists.unitNames(of: try scoring.cycles())
         actors = Dictionary(try scoring.ledger.allActors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The units and people the strings of `values` name by id, with their names: what a confirmation
+    /// shows in place of the ids of the document signed.
+    func names(in values: [JSONValue]) -> [String: String] {
+        var found: [String: String] = [:]
+        func visit(_ value: JSONValue) {
+            switch value {
+            case .string(let text): if let name = units[text] ?? actors[text] { found[text] = name }
+            case .array(let items): items.forEach(visit)
+            case .object(let members): members.values.forEach(visit)
+            default: break
+            }
+        }
+        values.forEach(visit)
+        return found
     }
 
     /// The id typed, or the id of the one unit whose name is the text typed (nil when none or several).

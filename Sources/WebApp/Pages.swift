@@ -101,7 +101,11 @@ struct Pages {
                 vi: "Kỳ này chưa có bộ tiêu chí cho đơn vị này.")
         }
         let scores = try scoring.unitScores(cycle: record.opened.cycle, unit: member.id)
-        return UnitInCycle(cycle: record, unit: member, framework: framework, scores: scores, record: unitRecord)
+        let actorNames = Dictionary(
+            try scoring.ledger.allActors().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return UnitInCycle(
+            cycle: record, unit: member, framework: framework, scores: scores, record: unitRecord,
+            actorNames: actorNames)
     }
 
     /// The viewer's seat on the council of `record`: chair, secretary (scheme 2) or member, and their

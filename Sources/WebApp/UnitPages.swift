@@ -10,6 +10,11 @@ struct UnitInCycle {
     let framework: Framework
     let scores: UnitScoresReport
     let record: UnitRecord
+    /// Every person's name by id, for marks and explanations to name who made them.
+    let actorNames: [String: String]
+
+    /// The name of person `id`, the id itself for one not enrolled.
+    func name(_ id: String) -> String { actorNames[id] ?? id }
 }
 
 /// The heading the unit's pages share (`unit-heading.mustache`) and what they all read of the unit:
@@ -39,7 +44,7 @@ extension UnitHeading {
             deadline: Vietnamese.time(sheet.record.deadlineExtendedUntil ?? sheet.cycle.opened.selfAssessmentDeadline),
             editable: stage == .selfAssessment, submitted: stage == .submitted, sealed: stage == .appraised,
             explanations: sheet.scores.lines.flatMap { line in
-                line.explanations.map { ExplanationItem($0, criterion: line.criterion.code) }
+                line.explanations.map { ExplanationItem($0, criterion: line.criterion.code, naming: sheet.name) }
             })
     }
 }
@@ -56,10 +61,10 @@ struct ExplanationItem {
 }
 
 extension ExplanationItem {
-    init(_ record: ExplanationRecord, criterion: String) {
+    init(_ record: ExplanationRecord, criterion: String, naming name: (String) -> String) {
         self.init(
-            criterion: criterion, request: record.request, question: record.question, askedBy: record.askedBy,
-            answer: record.answer?.text.nonEmpty, answeredBy: record.answer?.by,
+            criterion: criterion, request: record.request, question: record.question, askedBy: name(record.askedBy),
+            answer: record.answer?.text.nonEmpty, answeredBy: record.answer.map { name($0.by) },
             evidence: (record.answer?.evidence ?? []).map(DocumentLink.init))
     }
 }
@@ -73,10 +78,10 @@ struct DisplayedMark {
 }
 
 extension DisplayedMark {
-    init?(_ mark: Mark?) {
+    init?(_ mark: Mark?, naming name: (String) -> String) {
         guard let mark else { return nil }
         self.init(
-            actor: mark.actor, points: mark.points?.nonEmpty.map(Vietnamese.number),
+            actor: name(mark.actor), points: mark.points?.nonEmpty.map(Vietnamese.number),
             reason: mark.reason?.nonEmpty.map(Vietnamese.generated),
             decision: mark.decision?.nonEmpty.map(Vietnamese.generated))
     }
@@ -130,10 +135,10 @@ struct SheetRow {
                 let score = line.score
                 row.assessed = (criterion.method ?? .assessed) == .assessed
                 row.surveyMethod = criterion.method == .survey
-                row.appraised = DisplayedMark(score.appraised)
-                row.spotCheck = DisplayedMark(score.spotCheck)
-                row.survey = DisplayedMark(score.survey)
-                row.effective = DisplayedMark(line.effective)
+                row.appraised = DisplayedMark(score.appraised, naming: sheet.name)
+                row.spotCheck = DisplayedMark(score.spotCheck, naming: sheet.name)
+                row.survey = DisplayedMark(score.survey, naming: sheet.name)
+                row.effective = DisplayedMark(line.effective, naming: sheet.name)
                 row.selfPoints = Vietnamese.number(score.selfScore?.points ?? "")
                 row.selfReason = score.selfScore?.reason ?? ""
                 row.notApplicableReason = score.notApplicable?.reason ?? ""

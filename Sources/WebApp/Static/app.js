@@ -131,11 +131,15 @@ const PAYLOAD_LABELS = [
   ["quorumPercent", "tỷ lệ tối thiểu dự họp (%)"], ["delegate", "người ký thay"], ["resultsHash", "mã băm kết quả"],
 ];
 // `title` is the server's Vietnamese name of the event type (the prepared command's `events`).
-function describe(event, title) {
+// `names` are the server's names of the units and people the events name by id.
+function describe(event, title, names) {
   const p = event.payload || {};
   const parts = [title || event.type];
+  const shown = (key, value) => Array.isArray(value)
+    ? value.map((item) => names[item] || vietnameseValue(key, item)).join(", ")
+    : names[value] || vietnameseValue(key, value);
   for (const [key, label] of PAYLOAD_LABELS) {
-    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${label}: ${vietnameseValue(key, p[key])}`);
+    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${label}: ${shown(key, p[key])}`);
   }
   return parts.join(" — ");
 }
@@ -157,7 +161,7 @@ async function runCommand(intent, { typed = [], check = null, done = null, notes
     if (!present.has(value)) throw new Error(`Lệnh máy chủ chuẩn bị không chứa giá trị bạn nhập (“${value}”); không ký.`);
   }
   if (check) await check(doc);
-  const confirmed = await confirmDialog(doc, prepared.events.map((event) => event.title), notes);
+  const confirmed = await confirmDialog(doc, prepared.events.map((event) => event.title), notes, prepared.names || {});
   if (!confirmed) { showNotice("Đã huỷ, chưa ký gì."); return null; }
   const signature = await sign(record, utf8(prepared.document));
   const result = await api("POST", "/api/commands", { document: prepared.document, signature: base64(signature) });
@@ -173,7 +177,7 @@ async function runCommand(intent, { typed = [], check = null, done = null, notes
   return result;
 }
 
-function confirmDialog(doc, titles, notes) {
+function confirmDialog(doc, titles, notes, names) {
   const dialog = document.getElementById("xac-nhan");
   const warning = document.getElementById("xac-nhan-luu-y");
   warning.hidden = !notes.length;
@@ -181,7 +185,7 @@ function confirmDialog(doc, titles, notes) {
   const list = document.getElementById("xac-nhan-su-kien");
   list.replaceChildren(...doc.events.map((event, index) => {
     const item = document.createElement("li");
-    item.textContent = describe(event, titles[index]);
+    item.textContent = describe(event, titles[index], names);
     return item;
   }));
   document.getElementById("xac-nhan-van-ban").textContent = JSON.stringify(doc, null, 2);
