@@ -747,7 +747,7 @@ def run_test(run):
     bcd.open(f"/ban-chi-dao/{CYCLE}", "committee", "truoc-boc-tham")
     bcd.el("#bi-mat-department").send_keys(secret_file)
     bcd.sign(".form-boc-tham button[type=submit]")
-    drawn = bcd.text("article.draw .drawn").split()
+    drawn = [item.get_attribute("data-unit") for item in bcd.all("article.draw .drawn li[data-unit]")]
     check(len(drawn) == 1 and drawn[0] in dict(UNITS), f"the draw shows {drawn}, not one of the three units")
     bcd.shot("da-boc-tham")
     for unit in drawn:

@@ -145,15 +145,16 @@ struct DrawnSample {
     let seed: String?
     let algorithm: String?
     let sampleSize: Int64?
-    let drawn: [String]
+    /// The units drawn, in the draw's order, by name (their ids for the page's own checks).
+    let drawn: [CycleUnit]
 }
 
 extension DrawnSample {
-    init(payload: JSONValue) {
+    init(payload: JSONValue, of record: CycleRecord) {
         self.init(
             secret: payload["secret"]?.stringValue?.nonEmpty, seed: payload["seed"]?.stringValue?.nonEmpty,
             algorithm: payload["algorithm"]?.stringValue?.nonEmpty, sampleSize: payload["sampleSize"]?.integerValue,
-            drawn: payload["drawn"]?.arrayValue?.compactMap { $0.stringValue?.nonEmpty } ?? [])
+            drawn: (payload["drawn"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(record.unit) })
     }
 }
 
@@ -171,7 +172,7 @@ extension CommitteePage {
         let draws = try kinds.map { kind in
             var drawn: DrawnSample?
             if let draw = record.draws[kind.rawValue], let event = try scoring.ledger.event(at: draw.sequence) {
-                drawn = DrawnSample(payload: try JSONParser.parse(event.payload))
+                drawn = DrawnSample(payload: try JSONParser.parse(event.payload), of: record)
             }
             return DrawItem(
                 kind: kind.rawValue, kindName: Vietnamese.kind(kind.rawValue),
