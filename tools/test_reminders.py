@@ -210,8 +210,8 @@ def main():
                     "sender": "vanphong@snv.example.gov.vn", "daysBefore": 3,
                     "addresses": {actor: address for _, _, actor, _, address in UNITS}}
         bad = requests_put(secretariat, {**settings, "addresses": {"cb-so-y-te": "khong-phai-dia-chi"}})
-        check(bad.status_code == 400 and "không hợp lệ" in bad.json()["error"]["message"]
-              and "Phạm Thu Hà" in bad.json()["error"]["message"], f"a bad address was answered {bad.text}")
+        check(bad.status_code == 400 and "không hợp lệ" in bad.json()["error"]["detail"]
+              and "Phạm Thu Hà" in bad.json()["error"]["detail"], f"a bad address was answered {bad.text}")
         check(not settings_path.exists(), "a refused setting was saved")
         officer_put = requests_put(y_te, settings)
         check(officer_put.status_code == 403, f"a unit officer could save the settings: {officer_put.status_code}")
