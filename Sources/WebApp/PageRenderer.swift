@@ -102,29 +102,23 @@ struct ErrorPage: PageModel {
     let login: Bool
 
     init(_ refusal: WebError, signedIn: Bool) {
-        let detail = refusal.vi
-        switch refusal.status.code {
-        case 401:
-            message = detail
-            advice = "Hãy đăng nhập bằng khoá của bạn rồi mở lại trang này. Kết quả đã công bố thì ai cũng xem được."
-        case 403:
-            message = detail
-            advice = "Nếu bạn cần quyền này, hãy liên hệ Văn phòng thường trực (Sở Nội vụ)."
-        case 404:
-            message = detail
-            advice = "Địa chỉ có thể đã gõ sai hoặc trang đã đổi chỗ. Hãy bắt đầu lại từ trang chủ."
-        case 429:
-            message = "Có quá nhiều yêu cầu từ máy của bạn trong thời gian ngắn."
-            advice =
+        message =
+            switch refusal.status.code {
+            case 429: "Có quá nhiều yêu cầu từ máy của bạn trong thời gian ngắn."
+            case 500...: "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại để quản trị viên xem xét."
+            default: refusal.vi
+            }
+        advice =
+            switch refusal.status.code {
+            case 401: "Hãy đăng nhập bằng khoá của bạn rồi mở lại trang này. Kết quả đã công bố thì ai cũng xem được."
+            case 403: "Nếu bạn cần quyền này, hãy liên hệ Văn phòng thường trực (Sở Nội vụ)."
+            case 404: "Địa chỉ có thể đã gõ sai hoặc trang đã đổi chỗ. Hãy bắt đầu lại từ trang chủ."
+            case 429:
                 refusal.retryAfter.map { "Hãy chờ khoảng \(Self.wait($0)) rồi thử lại." }
-                ?? "Hãy chờ một lúc rồi thử lại."
-        case 500...:
-            message = "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại để quản trị viên xem xét."
-            advice = "Hãy thử lại sau ít phút. Nếu lỗi lặp lại, hãy báo Văn phòng thường trực."
-        default:
-            message = detail
-            advice = "Hãy quay lại trang trước, kiểm tra lại rồi thử lần nữa."
-        }
+                    ?? "Hãy chờ một lúc rồi thử lại."
+            case 500...: "Hãy thử lại sau ít phút. Nếu lỗi lặp lại, hãy báo Văn phòng thường trực."
+            default: "Hãy quay lại trang trước, kiểm tra lại rồi thử lần nữa."
+            }
         login = refusal.status.code == 401 && !signedIn
     }
 
