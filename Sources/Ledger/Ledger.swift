@@ -33,7 +33,7 @@ public struct LedgerOptions: Sendable {
 /// Named databases: `events` (sequence → record), `streams` (stream ‖ 0x00 ‖ version → sequence),
 /// `stream-heads` (stream → version), `commands` (command id → first sequence, count, digest),
 /// `actors` (actor id → record), `keys` (key id → actor id), `merkle` (the tree's tiles, `MerkleTiles`),
-/// `meta` (format marker, ledger id, head).
+/// `meta` (format marker, storage revision (`StorageRevision`), ledger id, head).
 public final class Ledger: Sendable {
     /// Names of the LMDB databases; public so that tests and tools can inspect the raw storage.
     public enum Layout {
@@ -130,6 +130,7 @@ public final class Ledger: Sendable {
             let meta = try environment.database(named: Layout.meta, create: false)
             try environment.write { txn in
                 try txn.put(Layout.formatMarker, for: Layout.formatKey, in: meta, options: .noOverwrite)
+                try txn.put(bigEndianBytes(StorageRevision.current), for: revisionKey, in: meta, options: .noOverwrite)
                 try txn.put(Array(id.utf8), for: Layout.ledgerIDKey, in: meta, options: .noOverwrite)
             }
         }
@@ -160,16 +161,11 @@ public final class Ledger: Sendable {
         } catch let error as LMDBError {
             throw LedgerError.storage(operation: "opening the ledger at \(path)", error: StorageFailure(error))
         }
-        guard marker == Layout.formatMarker else {
-            throw LedgerError.notALedger(
-                path: path, reason: "it is an LMDB environment without the ParLedger format marker")
-        }
+        guard marker == Layout.formatMarker else { throw refusal(ofMarker: marker, at: path) }
         let ledger = try storage("opening the ledger at \(path)") {
             try Ledger(path: path, environment: environment, options: options)
         }
-        if !options.storage.readOnly {
-            try storage("storing the Merkle tree of \(path) as tiles") { try ledger.convertLegacyMerkleNodes() }
-        }
+        try ledger.upgradeStorage(writable: !options.storage.readOnly)
         return ledger
     }
 

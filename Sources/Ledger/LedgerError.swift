@@ -31,6 +31,10 @@ public enum LedgerError: KindedError, Equatable, Sendable {
     case outOfRange(reason: String)
     /// A stored event cannot be decoded.
     case corruptEvent(sequence: UInt64, reason: String)
+    /// The ledger, or a part of it, is in a format this version does not read (`found` and `readable`
+    /// name them): a newer version wrote it, or, when `rebuilds`, it is derived data (projections)
+    /// that a rebuild from the events recomputes in this version's format.
+    case unreadableFormat(path: String, found: String, readable: String, rebuilds: Bool)
 
     public var description: String {
         switch self {
@@ -58,6 +62,10 @@ public enum LedgerError: KindedError, Equatable, Sendable {
             reason
         case .corruptEvent(let sequence, let reason):
             "event \(sequence) is corrupt: \(reason)"
+        case .unreadableFormat(let path, let found, let readable, let rebuilds):
+            rebuilds
+                ? "the projections of \(path) are in \(found), and this version reads \(readable): they must be rebuilt from the events; nothing was changed"
+                : "\(path) was written by a newer ParLedger (\(found)), and this version reads \(readable); nothing was changed"
         }
     }
 
@@ -79,6 +87,10 @@ public enum LedgerError: KindedError, Equatable, Sendable {
             "Lệnh được ký theo trạng thái cũ của sổ cái hoặc thời điểm ký không phù hợp; hãy tải lại trang rồi ký lại. Sổ cái không ghi gì."
         case .outOfRange: "Sổ cái không có các sự kiện được hỏi."
         case .corruptEvent(let sequence, _): "Sự kiện số \(sequence) trong sổ cái bị hỏng; hãy báo quản trị viên."
+        case .unreadableFormat(let path, let found, let readable, let rebuilds):
+            rebuilds
+                ? "Dữ liệu tổng hợp của sổ cái tại \(path) ở \(found), phiên bản này đọc \(readable): cần dựng lại từ các sự kiện; không có gì bị thay đổi."
+                : "Sổ cái tại \(path) do một phiên bản ParLedger mới hơn ghi (\(found)); phiên bản này chỉ đọc \(readable). Hãy dùng phiên bản mới hơn; không có gì bị thay đổi."
         }
     }
 
@@ -86,7 +98,7 @@ public enum LedgerError: KindedError, Equatable, Sendable {
         switch self {
         case .outOfRange: .notFound
         case .notALedger, .corruptEvent: .integrity
-        case .storage, .noLedger: .io
+        case .storage, .noLedger, .unreadableFormat: .io
         case .invalidCommand: .invalidInput
         case .alreadyInitialized, .wrongExpectedVersion, .commandIDReused, .outOfPlace: .conflict
         case .signatureRefused, .notPermitted: .forbidden
@@ -96,6 +108,7 @@ public enum LedgerError: KindedError, Equatable, Sendable {
     public var fields: [String: String] {
         switch self {
         case .noLedger(let path), .notALedger(let path, _), .alreadyInitialized(let path): ["path": path]
+        case .unreadableFormat(let path, let found, _, _): ["path": path, "format": found]
         case .wrongExpectedVersion(let stream, _, let actual): ["stream": stream, "version": String(actual)]
         case .commandIDReused(let id): ["command": id]
         case .corruptEvent(let sequence, _): ["sequence": String(sequence)]

@@ -54,19 +54,45 @@ public final class ScoringLedger: Sendable {
         adjust(&options)
         options.newLedgerID = ledgerID
         options.newLogKey = logKey
-        return try ScoringLedger(ledger: Ledger.create(at: path, options: options), snapshotInterval: snapshotInterval)
+        let scoring = try ScoringLedger(
+            ledger: Ledger.create(at: path, options: options), snapshotInterval: snapshotInterval)
+        try scoring.upgradeProjections(progress: nil)
+        return scoring
     }
 
     /// Opens the ledger at `path`; `readOnly` opens it without the right to write, for a read-only
-    /// medium (`ProjectionStore.isWithoutLockFile` says how it was opened).
+    /// medium (`ProjectionStore.isWithoutLockFile` says how it was opened). Projections in another
+    /// format than this version's are rebuilt from the events first (`rebuilding` learns the
+    /// progress), or, read-only, refused with `LedgerError.unreadableFormat`.
     public static func open(
         at path: String, clock: any LedgerClock = SystemClock(), readOnly: Bool = false,
-        snapshotInterval: UInt64 = defaultSnapshotInterval, adjusting adjust: (inout LedgerOptions) -> Void = { _ in }
+        snapshotInterval: UInt64 = defaultSnapshotInterval, rebuilding: ((UInt64, UInt64) -> Void)? = nil,
+        adjusting adjust: (inout LedgerOptions) -> Void = { _ in }
     ) throws -> ScoringLedger {
         var options = options(clock: clock)
         options.storage.readOnly = readOnly
         adjust(&options)
-        return try ScoringLedger(ledger: Ledger.open(at: path, options: options), snapshotInterval: snapshotInterval)
+        let scoring = try ScoringLedger(
+            ledger: Ledger.open(at: path, options: options), snapshotInterval: snapshotInterval)
+        try scoring.upgradeProjections(progress: rebuilding)
+        return scoring
+    }
+
+    /// Rebuilds projections of another format than this version's from the events; records the
+    /// format of projections made before formats were recorded.
+    private func upgradeProjections(progress: ((UInt64, UInt64) -> Void)?) throws {
+        let (found, recorded) = try ledger.projections.read { txn in
+            (try generations.format(in: txn), try generations.recordsFormat(in: txn))
+        }
+        let current = ProjectionGenerations.currentFormat
+        if found == current && (recorded || ledger.projections.isReadOnly) { return }
+        if found == current { return try ledger.projections.write { try generations.recordFormat(in: $0) } }
+        guard !ledger.projections.isReadOnly else {
+            throw LedgerError.unreadableFormat(
+                path: ledger.path, found: "projections format \(found)", readable: "projections format \(current)",
+                rebuilds: true)
+        }
+        try rebuild(progress: progress)
     }
 
     /// Appends commands after the identity checks, the PAR policy and every scoring rule: each event

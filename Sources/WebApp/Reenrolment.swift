@@ -28,14 +28,12 @@ actor ReenrolmentRequests {
     private var requests: [Request]
     private var recent: [String: [Date]] = [:]
 
+    static let format = "parledger-reenrolment-requests/1"
+
     /// The requests kept at `path` (none when the file does not exist yet).
     init(path: String) throws {
         self.path = path
-        if let data = FileManager.default.contents(atPath: path) {
-            requests = try JSONDecoder().decode([Request].self, from: data)
-        } else {
-            requests = []
-        }
+        requests = try DataFile<[Request]>(format: Self.format, path: path).load() ?? []
     }
 
     /// The file of `ledger`'s server.
@@ -69,11 +67,7 @@ actor ReenrolmentRequests {
     }
 
     private func save() throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try encoder.encode(requests).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try DataFile(format: Self.format, path: path).save(requests)
     }
 }
 

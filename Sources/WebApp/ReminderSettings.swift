@@ -17,15 +17,16 @@ struct ReminderSettings: Codable, Sendable, Equatable {
         ((ledger.path as NSString).appendingPathComponent("web") as NSString).appendingPathComponent("reminders.json")
     }
 
+    static let format = "parledger-reminders/1"
+
     /// The settings kept at `path`; the defaults when the file does not exist yet.
     static func load(_ path: String) throws -> ReminderSettings {
-        guard let data = FileManager.default.contents(atPath: path) else { return ReminderSettings() }
-        return try JSONDecoder().decode(ReminderSettings.self, from: data)
+        try DataFile<ReminderSettings>(format: format, path: path).load() ?? ReminderSettings()
     }
 
     /// Writes the settings to `path`, readable by the server's user only.
     func save(_ path: String) throws {
-        try JSONFile.write(self, to: path)
+        try DataFile(format: Self.format, path: path).save(self)
     }
 
     /// Why `address` is not an address mail can go to; nil when it looks like one.
@@ -52,28 +53,13 @@ struct SentReminders: Codable, Sendable {
             .appendingPathComponent("reminders-sent.json")
     }
 
+    static let format = "parledger-reminders-sent/1"
+
     static func load(_ path: String) throws -> SentReminders {
-        guard let data = FileManager.default.contents(atPath: path) else { return SentReminders() }
-        return try JSONDecoder().decode(SentReminders.self, from: data)
+        try DataFile<SentReminders>(format: format, path: path).load() ?? SentReminders()
     }
 
     func save(_ path: String) throws {
-        try JSONFile.write(self, to: path)
-    }
-}
-
-/// Writes a JSON file atomically with mode 0600, making its directory when needed.
-enum JSONFile {
-    static func write(_ value: some Encodable, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let temporary = path + ".tmp"
-        FileManager.default.createFile(
-            atPath: temporary, contents: try encoder.encode(value), attributes: [.posixPermissions: 0o600])
-        guard rename(temporary, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try DataFile(format: Self.format, path: path).save(self)
     }
 }

@@ -154,6 +154,10 @@ func hint(for error: LedgerError) -> String? {
         "'parledger log' and 'parledger verify' show the ledger's events and size"
     case .corruptEvent:
         "run 'parledger verify' and restore the ledger from a verified copy"
+    case .unreadableFormat(_, _, _, let rebuilds):
+        rebuilds
+            ? "run 'parledger rebuild' with write access: the projections are recomputed from the events, which are unchanged"
+            : "run the ParLedger that wrote it, or a newer one ('parledger --version' lists the formats this one reads)"
     }
 }
 

@@ -21,7 +21,7 @@ struct ParLedger: AsyncParsableCommand {
               64  the command line itself is wrong (see the usage)
               70  an internal error: a bug in parledger (please report it)
             """,
-        version: "0.1.0",
+        version: VersionReport.text,
         subcommands: [
             DemoCommand.self, InitCommand.self, KeygenCommand.self, ActorCommand.self, FrameworkCommand.self,
             CycleCommand.self,

@@ -67,16 +67,26 @@ struct SigningOptions: ParsableArguments {
 }
 
 extension LedgerLocation {
-    /// Opens the ledger as a PAR Index ledger (roles policy, scoring rules and projections).
+    /// Opens the ledger as a PAR Index ledger (roles policy, scoring rules and projections), showing
+    /// the progress of the rebuild that projections of an older version's format need first.
     func openScoring() throws -> ScoringLedger {
-        try ScoringLedger.open(at: path)
+        let progress = ProgressReporter("rebuilding the projections in this version's format", quiet: false)
+        var rebuilt = false
+        let scoring = try ScoringLedger.open(
+            at: path,
+            rebuilding: { done, total in
+                rebuilt = true
+                progress.update(done, of: total)
+            })
+        if rebuilt { progress.finish() }
+        return scoring
     }
 
     /// Opens the ledger for a command that only reads it: when its directory cannot be written (a
     /// read-only medium, or no permission), read-only, with a one-line warning on standard error.
     func openForReading() throws -> ScoringLedger {
         do {
-            return try ScoringLedger.open(at: path)
+            return try openScoring()
         } catch let LedgerError.storage(_, failure)
             where failure.kind == .readOnlyFileSystem || failure.kind == .permissionDenied
         {
