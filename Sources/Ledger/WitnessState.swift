@@ -1,6 +1,6 @@
 import Foundation
 import LMDB
-import LedgerFormat
+public import LedgerFormat
 
 /// What a witness remembers of each log it cosigns, in an LMDB environment of its own: the last
 /// checkpoint it cosigned per origin, decided on and replaced in one write transaction (so two
@@ -33,6 +33,24 @@ public final class WitnessState: Sendable {
     private let latest: Database
     private let refusals: Database
 
+    /// The format of the witness's state, kept in its `meta` database (absent in states made before
+    /// it, which are of this format): a witness never reads a state of another format.
+    public static let format = "parledger-witness-state/1"
+    private static let formatKey = Array("format".utf8)
+
+    /// A state written in another format than this version's, by a newer version.
+    public struct OtherFormat: KindedError {
+        public let directory: String
+        public let found: String
+        public var kind: ErrorKind { .io }
+        public var description: String {
+            "the witness state in \(directory) is in the format \(found), and this version reads \(WitnessState.format): run the version that wrote it, or a newer one"
+        }
+        public var vietnamese: String {
+            "Trạng thái nhân chứng tại \(directory) ở định dạng \(found), phiên bản này đọc \(WitnessState.format): hãy dùng phiên bản đã ghi hoặc mới hơn."
+        }
+    }
+
     public init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var options = EnvironmentOptions()
@@ -40,6 +58,13 @@ public final class WitnessState: Sendable {
         environment = try Environment(path: directory, options: options)
         latest = try environment.database(named: "latest")
         refusals = try environment.database(named: "refusals")
+        let meta = try environment.database(named: "meta")
+        let format = Array(Self.format.utf8)
+        let found = try environment.read { try $0.value(for: Self.formatKey, in: meta) }
+        guard found == nil || found == format else {
+            throw OtherFormat(directory: directory, found: String(decoding: found ?? [], as: UTF8.self))
+        }
+        if found == nil { try environment.write { try $0.put(format, for: Self.formatKey, in: meta) } }
     }
 
     /// The last checkpoint cosigned for `origin`, if any.

@@ -42,6 +42,10 @@ enum VersionReport {
                 ("receipt", Receipt.format),
                 ("trust policy", TrustPolicy.header),
                 ("witness policy", WitnessPolicy.header),
+                (
+                    "witness state (LMDB)",
+                    "\(WitnessState.format); a state from before formats is read as it is; another is refused"
+                ),
                 ("framework", Framework.format),
                 ("private key file", KeyFile.header),
                 ("backup", LedgerBackup.format),
