@@ -87,7 +87,8 @@ public enum LedgerRecovery {
             // The log's public key stays, without the key: nothing signs as the log with another key.
             let keyPath = ledgerPath + "/" + Ledger.logKeyFileName
             try files.removeItem(atPath: keyPath)
-            try StoredFile.writeAtomically(Data((request.policy.log.publicKey.base64 + "\n").utf8), to: keyPath + ".pub")
+            try StoredFile.writeAtomically(
+                Data((request.policy.log.publicKey.base64 + "\n").utf8), to: keyPath + ".pub")
         }
         try RecordedLog(copy: copy, policy: request.policy).append(into: scoring, progress: progress)
         let head = try scoring.ledger.head()
@@ -143,7 +144,8 @@ public enum LedgerRecovery {
         } catch let alert as LogFollower.Alert {
             throw Problem(
                 .integrity, "the published log does not verify against the trust policy: \(alert.description)",
-                vi: "Nhật ký đã công bố không khớp với chính sách tin cậy (\(alert.kind.rawValue)); không khôi phục gì.")
+                vi: "Nhật ký đã công bố không khớp với chính sách tin cậy (\(alert.kind.rawValue)); không khôi phục gì."
+            )
         } catch let unavailable as TileSource.Unavailable {
             throw Problem(
                 .io, "cannot read the published log: \(unavailable.description)",
@@ -196,7 +198,8 @@ public enum LedgerRecovery {
         if let stranger = configuration.witnesses.first(where: { !known.contains($0.key.publicKey) }) {
             throw Problem(
                 .invalidInput, "\(source) names the witness \(stranger.key.name), which the trust policy does not name",
-                vi: "Danh sách nhân chứng \(source) có nhân chứng \(stranger.key.name) mà chính sách tin cậy không nêu.")
+                vi: "Danh sách nhân chứng \(source) có nhân chứng \(stranger.key.name) mà chính sách tin cậy không nêu."
+            )
         }
         return configuration.witnesses.count
     }

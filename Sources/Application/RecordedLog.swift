@@ -68,7 +68,8 @@ struct RecordedLog {
         } catch {
             let (first, last) = (command.first?.sequence ?? 0, command.last?.sequence ?? 0)
             let (place, inVietnamese) =
-                first == last ? ("event \(first)", "sự kiện \(first)") : ("events \(first)–\(last)", "các sự kiện \(first)–\(last)")
+                first == last
+                ? ("event \(first)", "sự kiện \(first)") : ("events \(first)–\(last)", "các sự kiện \(first)–\(last)")
             let reason = (error as? any KindedError)?.vietnamese ?? "\(error)"
             throw LedgerRecovery.Problem(
                 .integrity,

@@ -31,19 +31,14 @@ import Transparency
     }
 
     private func published() throws -> Published {
-        let p = try Province(departments: 2, districts: 0)
-        let store = EvidenceStore(ledger: p.scoring.ledger)
-        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
-        try Data("tài liệu kiểm chứng d01".utf8).write(
-            to: URL(fileURLWithPath: store.path(for: Province.evidenceHash("d01"))))
-        try p.selfAssessFully("d01")
+        let p = try Province.withOneDocumentStored()
         let out = try TemporaryDirectory()
         let (checkpoint, note) = try p.scoring.ledger.signedCheckpoint()
         _ = try StaticLog(directory: out.path + "/tiles").publish(p.scoring.ledger, checkpoint: checkpoint, note: note)
         return Published(province: p, out: out, policy: try p.scoring.ledger.trustPolicy())
     }
 
-    @Test func aLedgerRebuiltFromItsPublishedLogHasTheSameHistoryAndExtendsItsLog() throws {
+    @Test func aLedgerRebuiltFromItsPublishedLogHasTheSameHistoryEvidenceAndLogKey() throws {
         let published = try published()
         let original = published.province.scoring.ledger
         let outcome = try LedgerRecovery.restore(try published.request(logKey: try original.logKey()))
@@ -72,10 +67,13 @@ import Transparency
     @Test func aWrongKeyATamperedLogAnotherLedgersPolicyOrATargetInUseIsRefusedLeavingNothing() throws {
         let published = try published()
         let key = try published.province.scoring.ledger.logKey()
-        #expect(throws: LedgerRecovery.Problem.self) { try LedgerRecovery.restore(try published.request(logKey: SigningKey())) }
+        #expect(throws: LedgerRecovery.Problem.self) {
+            try LedgerRecovery.restore(try published.request(logKey: SigningKey()))
+        }
         let other = try Province(departments: 1, districts: 0)
         #expect(throws: LedgerRecovery.Problem.self) {
-            try LedgerRecovery.restore(try published.request(logKey: nil, policy: try other.scoring.ledger.trustPolicy()))
+            try LedgerRecovery.restore(
+                try published.request(logKey: nil, policy: try other.scoring.ledger.trustPolicy()))
         }
         let tampered = published.out.path + "/tampered"
         try FileManager.default.copyItem(atPath: published.tiles, toPath: tampered)
