@@ -104,7 +104,8 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var location: LedgerLocation
 
-    @Option(help: ArgumentHelp("Rebuild from this published log: an http(s) URL prefix or a folder.", valueName: "url|dir"))
+    @Option(
+        help: ArgumentHelp("Rebuild from this published log: an http(s) URL prefix or a folder.", valueName: "url|dir"))
     var fromTiles: String?
 
     @Option(help: ArgumentHelp("The province's trust policy (with --from-tiles).", valueName: "file"))
@@ -131,7 +132,9 @@ struct RestoreCommand: ParsableCommand {
                 throw ValidationError("--trust, --evidence, --witnesses and --log-key go with --from-tiles")
             }
         case (nil, .some):
-            guard trust != nil, evidence != nil else { throw ValidationError("--from-tiles needs --trust and --evidence") }
+            guard trust != nil, evidence != nil else {
+                throw ValidationError("--from-tiles needs --trust and --evidence")
+            }
         }
     }
 

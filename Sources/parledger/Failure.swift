@@ -62,7 +62,8 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         printError(error.description, hint: "'parledger backup verify DIR' checks a backup; nothing was changed")
         throw ExitStatus.verificationFailed
     } catch let error as LedgerRecovery.Problem {
-        printError(error.description, hint: "nothing was restored; README, Operations: recover a province whose server died")
+        printError(
+            error.description, hint: "nothing was restored; README, Operations: recover a province whose server died")
         throw error.kind == .integrity ? ExitStatus.verificationFailed : exitStatus(for: error.kind)
     } catch let error as InputError {
         printError(error.description, hint: error.hint)
