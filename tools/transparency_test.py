@@ -352,10 +352,10 @@ def recover_from_mirror(run, original, secretariat, policy, mirror_url, mirror_d
     check("missing" not in done.stdout, f"restore --from-tiles lists missing evidence:\n{indent(done.stdout)}")
     run.ok(f"restore --from-tiles {mirror_url} in {time.time() - started:.1f} s: {said[0][:140]}")
     print(indent("\n".join(said[1:])), end="")
-    check(head_line(run, restored) == head_line(run, original),
-          f"verify prints another head for the recovered ledger ({head_line(run, restored)}) than for the original "
-          f"({head_line(run, original)})")
-    run.ok(f"verify on the recovered ledger prints the original's head: {head_line(run, restored)[:110]}")
+    heads = head_line(run, restored), head_line(run, original)
+    check(heads[0] == heads[1], f"verify prints another head for the recovered ledger ({heads[0]}) than for the "
+                                f"original ({heads[1]})")
+    run.ok(f"verify on the recovered ledger prints the original's head: {heads[0][:110]}")
 
     append_auditors(run, restored, secretariat, ["kiem-toan-sau-khoi-phuc"])
     done = run.cli("tiles", "--ledger", restored, "--out", published)
@@ -371,7 +371,7 @@ def recover_from_mirror(run, original, secretariat, policy, mirror_url, mirror_d
     target = run.path("recovered", "refused")
     tampered = run.path("tampered-tiles")
     shutil.copytree(mirror_dir, tampered)
-    bundle = os.path.join(tampered, "tile", "events", "000")
+    bundle = os.path.join(tampered, "events", "000")
     with open(bundle, "rb") as handle:
         data = handle.read()
     with open(bundle, "wb") as handle:

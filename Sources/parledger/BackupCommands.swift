@@ -162,8 +162,11 @@ struct RestoreCommand: ParsableCommand {
         print("Evidence: \(outcome.evidenceCopied) file(s) copied and checked; witnesses: \(outcome.witnesses)")
         if !outcome.missingEvidence.isEmpty {
             print("warning: \(outcome.missingEvidence.count) evidence file(s) the events cite are missing:")
-            for missing in outcome.missingEvidence {
+            for missing in outcome.missingEvidence.prefix(20) {
                 print("  \(missing.sha256) (\(missing.name)): \(missing.reason)")
+            }
+            if outcome.missingEvidence.count > 20 {
+                print("  … and \(outcome.missingEvidence.count - 20) more")
             }
         }
         if !outcome.hasLogKey {
