@@ -36,7 +36,7 @@ import Testing
         #expect(try copy.head() == original.head())
         #expect(try copy.treeRoot().root == original.treeRoot().root)
         #expect(applied == recorded.map(\.sequence))
-        #expect(copy.verify().problem == nil)
+        #expect(try copy.verify().problem == nil)
     }
 
     @Test func anEventRecordedAtAnotherTimeIsRefusedAndNothingOfItsBatchIsAppended() throws {
