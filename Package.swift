@@ -84,7 +84,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .target(name: "Application", dependencies: ["Ledger", "LedgerFormat", "PARCore", "PARIndex"]),
+        .target(name: "Application", dependencies: ["Ledger", "LedgerFormat", "PARCore", "PARIndex", "Transparency"]),
         .target(name: "Scenarios", dependencies: ["Ledger", "LedgerFormat", "PARCore", "PARIndex"]),
         .target(
             name: "WebApp",
@@ -170,6 +170,7 @@ let package = Package(
             name: "ApplicationTests",
             dependencies: [
                 "Application", "PARCore", "PARIndex", "Ledger", "LedgerFormat", "TestSupport", "PARFixtures",
+                "Transparency",
             ]),
         .testTarget(
             name: "WebAppTests",

@@ -23,6 +23,13 @@ root or not), two `parledger witness serve`, one `parledger mirror --listen` and
     two more events are appended and `tiles` publishes again; the mirror serves the new checkpoint;
     tlogcheck checks origin and mirror together (one tree the prefix of the other); the monitor is
     still running, with no alert; a `monitor --once` with a second state records this checkpoint.
+ 6b. Recovery (issue 28 item 4): `restore --from-tiles <mirror URL>` with the trust policy, the evidence
+    folder, the witness list and the log key rebuilds province 1 in a new directory; `verify` prints
+    the original's head; a signed command is appended on it and `tiles` publishes into province 1's
+    folder, cosigned by both witnesses (it extends the log they saw); the mirror and the monitor follow
+    it. Refused, leaving no ledger: a tampered event bundle (a copy of the mirror's folder), province
+    2's trust policy, province 2's log key, a non-empty target directory. From here on the recovered
+    ledger is province 1's.
  7. The fork: the copy from step 4 gets three other events and only witness 1; `tiles` into
     `public/dien-bien-fork/` publishes but exits non-zero with the witness's refusal (HTTP 409 or
     422: the witness cosigned a different tree). `monitor --once` on the fork's URL, with the state
@@ -37,7 +44,7 @@ root or not), two `parledger witness serve`, one `parledger mirror --listen` and
 
 Builds parledger (`swift build --product parledger`) when the default binary is missing, and
 tlogcheck (tools/tlogcheck/build, into .build/tlogcheck) unless --tlogcheck is given. Needs nginx, Go and golang.org/x/mod (tools/setup installs them).
-Takes about 35 s once built (debug build). Exit 0 on success, 1 on failure (with the step and what
+Takes about 35 s once built (debug build), plus the recovery of step 6b. Exit 0 on success, 1 on failure (with the step and what
 went wrong; the temporary directory, with every server's log, is then kept); `--keep` keeps it anyway.
 """
 
@@ -307,6 +314,84 @@ def alert_lines(text):
 
 # ---- the scenario ------------------------------------------------------------------------------------
 
+def head_line(run, ledger):
+    """The 'OK: … events, head …' line `parledger verify` prints."""
+    done = run.cli("verify", "--ledger", ledger, "--quiet")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("OK")]
+    check(lines, f"verify on {ledger} printed no OK line:\n{indent(done.stdout)}")
+    return lines[0].replace(ledger, "L")
+
+
+def refuse_restore(run, what, target, *args, expect):
+    """`restore --from-tiles …` that must exit `expect` and leave no ledger (nor a half-built one)."""
+    done = run.cli("restore", *args, "--ledger", target, "--quiet", expect=expect)
+    said = (done.stdout + done.stderr).strip()
+    check(not os.path.exists(target), f"the refused restore ({what}) left {target} behind")
+    leftovers = [name for name in os.listdir(os.path.dirname(target)) if ".restoring-" in name]
+    check(not leftovers, f"the refused restore ({what}) left {leftovers} behind")
+    error = next((line for line in said.splitlines() if line.startswith("error:")), said[:200])
+    run.ok(f"restore refused {what}: exit {expect}, nothing written: {error[:150]}")
+
+
+def recover_from_mirror(run, original, secretariat, policy, mirror_url, mirror_dir, published):
+    """Issue 28 item 4: province 1's server is lost; its ledger is rebuilt from the mirror's tiles with the
+    log key, verifies to the same head, takes a new signed command and publishes a checkpoint that the
+    witnesses cosign (it extends the log) and the mirror follows. Wrong inputs are refused, writing nothing.
+    Returns the recovered ledger and the checkpoint the mirror then serves."""
+    run.note("step 6b: recover province 1 from the mirror's tiles (restore --from-tiles)")
+    restored = run.path("recovered", "ledger")
+    os.makedirs(os.path.dirname(restored))
+    trust = policy[PROVINCE_1]
+    common = ("--trust", trust, "--evidence", os.path.join(original, "evidence"),
+              "--witnesses", os.path.join(original, "witnesses.txt"))
+    started = time.time()
+    done = run.cli("restore", "--from-tiles", mirror_url, *common, "--log-key", os.path.join(original, "log.key"),
+                   "--ledger", restored, "--quiet")
+    said = done.stdout.strip().splitlines()
+    check(said and said[0].startswith("OK: rebuilt"), f"restore --from-tiles printed no OK line:\n{indent(done.stdout)}")
+    check("missing" not in done.stdout, f"restore --from-tiles lists missing evidence:\n{indent(done.stdout)}")
+    run.ok(f"restore --from-tiles {mirror_url} in {time.time() - started:.1f} s: {said[0][:140]}")
+    print(indent("\n".join(said[1:])), end="")
+    heads = head_line(run, restored), head_line(run, original)
+    check(heads[0] == heads[1], f"verify prints another head for the recovered ledger ({heads[0]}) than for the "
+                                f"original ({heads[1]})")
+    run.ok(f"verify on the recovered ledger prints the original's head: {heads[0][:110]}")
+
+    append_auditors(run, restored, secretariat, ["kiem-toan-sau-khoi-phuc"])
+    done = run.cli("tiles", "--ledger", restored, "--out", published)
+    note = read_text(os.path.join(published, "checkpoint"))
+    size = checkpoint_size(note)
+    check(all(name in signature_names(note) for name in WITNESSES),
+          f"the recovered ledger's checkpoint lacks a cosignature: {signature_names(note)}")
+    run.ok(f"a signed command appended on the recovered ledger; tiles exit 0: {size} events, cosigned by both "
+           "witnesses (it extends the log they saw)")
+    poll(lambda: served_checkpoint(mirror_url) == note, f"the mirror to serve the checkpoint of {size} events", 30)
+    run.ok(f"the mirror follows the recovered ledger's checkpoint ({size} events)")
+
+    target = run.path("recovered", "refused")
+    tampered = run.path("tampered-tiles")
+    shutil.copytree(mirror_dir, tampered)
+    bundle = os.path.join(tampered, "events", "000")
+    with open(bundle, "rb") as handle:
+        data = handle.read()
+    with open(bundle, "wb") as handle:
+        handle.write(data.replace(b'"stream":"', b'"stream":"x', 1))
+    check(b'"stream":"' in data, f"{bundle} holds no event line to tamper with")
+    refuse_restore(run, "a tampered event bundle", target, "--from-tiles", tampered, *common, expect=1)
+    refuse_restore(run, "the trust policy of another province", target, "--from-tiles", mirror_url,
+                   "--trust", policy[PROVINCE_2], "--evidence", os.path.join(original, "evidence"), expect=1)
+    other_key = run.path("lai-chau", "ledger", "log.key")
+    refuse_restore(run, "another log's key", target, "--from-tiles", mirror_url, *common, "--log-key", other_key,
+                   expect=2)
+    os.makedirs(target)
+    with open(os.path.join(target, "something"), "w") as out:
+        out.write("kept\n")
+    done = run.cli("restore", "--from-tiles", mirror_url, *common, "--ledger", target, "--quiet", expect=2)
+    check(os.listdir(target) == ["something"], f"the refused restore into a non-empty directory changed it")
+    run.ok("restore refused a non-empty target directory: exit 2, the directory unchanged")
+    return restored, note
+
+
 def run_test(run):
     started = time.time()
     province_dir = {PROVINCE_1: run.path("demo", "ledger"), PROVINCE_2: run.path("lai-chau", "ledger")}
@@ -462,6 +547,13 @@ def run_test(run):
     run.cli("monitor", url[PROVINCE_1], "--trust", policy[PROVINCE_1], "--state", once_state, "--once")
     run.ok(f"monitor --once with a second state: exit 0 at {second_size} events")
 
+    live_ledger, mirrored = recover_from_mirror(run, province_dir[PROVINCE_1], secretariat[PROVINCE_1], policy,
+                                                mirror_url, mirror_dir, os.path.join(run.public, PROVINCE_1))
+    mirrored_size = checkpoint_size(mirrored)
+    poll(lambda: monitor_holds(mirrored_size), f"the monitor's copy to reach {mirrored_size} entries", 60)
+    check(not alert_lines(run.output_of("monitor")), f"the monitor alerts:\n{indent(run.output_of('monitor'))}")
+    run.ok(f"the monitor follows the recovered ledger's checkpoint ({mirrored_size} events), no alert")
+
     run.note("step 7: a fork of province 1 (same log key, other events) is refused and raised")
     append_auditors(run, fork_ledger, fork_key, ["gia-mao-1", "gia-mao-2", "gia-mao-3"])
     run.cli("witnesses", "remove", WITNESSES[1], "--ledger", fork_ledger)
@@ -513,12 +605,12 @@ def run_test(run):
     check(status == 1 and alerts, f"the mirror exited {status} without ALERT [fork] or [quorum]:\n"
                                   f"{indent(run.output_of('mirror'))}")
     kept = read_text(os.path.join(mirror_dir, "checkpoint"))
-    check(kept == second, f"the mirror's copy no longer holds the checkpoint it verified:\n{indent(kept)}")
-    run.ok(f"the mirror exit 1 on the fork ({alerts[0][:60]}…); its copy still holds the {second_size} verified events")
+    check(kept == mirrored, f"the mirror's copy no longer holds the checkpoint it verified:\n{indent(kept)}")
+    run.ok(f"the mirror exit 1 on the fork ({alerts[0][:60]}…); its copy still holds the {mirrored_size} verified events")
 
     run.note("step 8: certified bundles of the real ledger and of the fork, against the quorum-2 policy")
     bundles = {}
-    for name, ledger in (("real", province_dir[PROVINCE_1]), ("fork", fork_ledger)):
+    for name, ledger in (("real", live_ledger), ("fork", fork_ledger)):
         bundles[name] = run.path(f"bundle-{name}")
         done = run.cli("export", bundles[name], "--ledger", ledger, "--quiet", expect=None)
         check(os.path.isdir(bundles[name]),

@@ -30,7 +30,7 @@ extension Ledger {
         batch commands: [Command],
         apply: (RecordedEvent, ProjectionWriter) throws -> Void
     ) throws -> [AppendResult] {
-        try append(batch: commands, trial: nil, apply: apply)
+        try append(batch: commands, trial: nil, recorded: nil, apply: apply)
     }
 
     /// Judges `command`, not yet signed, as if its signer had signed it with the key `keyID` (their
@@ -44,7 +44,7 @@ extension Ledger {
     ) throws -> [RecordedEvent] {
         var recorded: [RecordedEvent] = []
         do {
-            _ = try append(batch: [command], trial: Trial(keyID: keyID)) { event, writer in
+            _ = try append(batch: [command], trial: Trial(keyID: keyID), recorded: nil) { event, writer in
                 try apply(event, writer)
                 recorded.append(event)
             }
@@ -56,13 +56,17 @@ extension Ledger {
 
     /// How a trial differs from an append: no signature is checked but the key's, and the write
     /// transaction is abandoned at its end (by throwing `Abandoned`).
-    private struct Trial {
+    struct Trial {
         let keyID: String?
         struct Abandoned: Error {}
     }
 
-    private func append(
-        batch commands: [Command], trial: Trial?, apply: (RecordedEvent, ProjectionWriter) throws -> Void
+    /// The one append: `trial` judges without signatures and writes nothing; `recorded` gives, per
+    /// command, the events another copy recorded for it, which its events must come out as (each
+    /// command then recorded at its recorded time, instead of now).
+    func append(
+        batch commands: [Command], trial: Trial?, recorded: [[RecordedEvent]]?,
+        apply: (RecordedEvent, ProjectionWriter) throws -> Void
     ) throws -> [AppendResult] {
         for command in commands { try validate(command) }
         let now = clock.now()
@@ -70,13 +74,17 @@ extension Ledger {
             try environment.write { txn in
                 let writer = ProjectionWriter(txn)
                 var head = try readHead(txn)
-                let recordedAt = max(now, try lastRecordedAt(head, txn))
+                let last = try lastRecordedAt(head, txn)
+                var recordedAt = recorded == nil ? max(now, last) : last
                 var results: [AppendResult] = []
                 results.reserveCapacity(commands.count)
                 var pending = PendingWrites()
-                for command in commands {
+                for (index, command) in commands.enumerated() {
+                    let expected = recorded?[index]
+                    if let time = expected?.first?.recordedAt { recordedAt = max(time, recordedAt) }
                     let result = try appendOne(
-                        command, at: recordedAt, head: &head, pending: &pending, trial: trial, txn: txn)
+                        command, at: recordedAt, head: &head, pending: &pending, trial: trial, original: expected,
+                        txn: txn)
                     if !result.wasAlreadyRecorded {
                         for event in result.events { try apply(event, writer) }
                     }
@@ -97,7 +105,7 @@ extension Ledger {
 
     private func appendOne(
         _ command: Command, at recordedAt: Timestamp, head: inout LedgerHead, pending: inout PendingWrites,
-        trial: Trial?, txn: WriteTransaction
+        trial: Trial?, original: [RecordedEvent]?, txn: WriteTransaction
     ) throws -> AppendResult {
         let commandKey = Array(command.id.utf8)
         let payloads = command.events.map { CanonicalJSON.encode($0.payload) }
@@ -107,11 +115,16 @@ extension Ledger {
         unsigned.basis = nil
         // A retry signed again (later, on a newer head) is the same command: the digest leaves both out.
         let digest = EventHash.of(unsigned.signingBytes(ledgerID: id, payloads: payloads))
-        if let recorded = try txn.value(for: commandKey, in: commands) {
-            guard recorded.count == 44, Array(recorded[12..<44]) == digest.bytes else {
+        if let stored = try txn.value(for: commandKey, in: commands) {
+            if let first = original?.first {
+                throw LedgerError.corruptEvent(
+                    sequence: first.sequence,
+                    reason: "its command id '\(command.id)' was already used by an earlier command")
+            }
+            guard stored.count == 44, Array(stored[12..<44]) == digest.bytes else {
                 throw LedgerError.commandIDReused(id: command.id)
             }
-            var reader = ByteReader(bytes: recorded)
+            var reader = ByteReader(bytes: stored)
             let first = try reader.integer(UInt64.self)
             let count = try reader.integer(UInt32.self)
             let earlier = try (first..<first + UInt64(count)).map { sequence in
@@ -169,6 +182,7 @@ extension Ledger {
                 keyID: command.signature?.keyID ?? "", signature: signature, previousHash: head.hash, hash: hash,
                 signedAt: command.signedAt, basis: command.basis
             )
+            if let original { try checkRecorded(event, against: original[Int(sequence - firstSequence)]) }
             let sequenceKey = bigEndianBytes(sequence)
             try txn.put(EventRecord.encode(event), for: sequenceKey, in: events, options: .append)
             try txn.put(

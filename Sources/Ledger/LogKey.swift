@@ -7,12 +7,16 @@ extension Ledger {
 
     /// The log's own Ed25519 key: it signs checkpoints, receipts and bundles (FORMAT.md, Trust). It is
     /// no person's key, so it can never sign a person's command. A ledger made before log keys existed
-    /// gets one here, the first time it is asked for.
+    /// gets one here, the first time it is asked for; one whose public key (`log.key.pub`) is there
+    /// without the key (restored without it) does not: a new key would sign checkpoints that extend
+    /// no log the witnesses know.
     ///
-    /// - Throws: `KeyFile.Problem` when the key file cannot be read or created.
+    /// - Throws: `KeyFile.Problem` when the key file cannot be read or created, or is missing beside
+    ///   its public key.
     public func logKey() throws -> SigningKey {
         let path = (self.path as NSString).appendingPathComponent(Self.logKeyFileName)
-        if FileManager.default.fileExists(atPath: path) { return try KeyFile.read(path) }
+        let files = FileManager.default
+        if files.fileExists(atPath: path) || files.fileExists(atPath: path + ".pub") { return try KeyFile.read(path) }
         do {
             try KeyFile.write(SigningKey(), to: path)
         } catch {

@@ -102,10 +102,26 @@ public final class ScoringLedger: Sendable {
     /// memory is the one before.
     @discardableResult
     public func append(batch commands: [Command]) throws -> [AppendResult] {
+        try judging { apply in try ledger.append(batch: commands, apply: apply) }
+    }
+
+    /// Appends again the events another copy of this ledger recorded, as they were
+    /// (`Ledger.append(recorded:apply:)`: same hashes, times and signatures), with every check of
+    /// `append(batch:)`, every scoring rule and the projections: how a ledger is rebuilt from its
+    /// published log. All of `events` or, when any is refused, none.
+    public func append(recorded events: [RecordedEvent]) throws {
+        try judging { apply in try ledger.append(recorded: events, apply: apply) }
+    }
+
+    /// Runs `append` with the function that judges each new event against the state in memory and
+    /// writes what it changed; when anything is refused the state in memory is the one before.
+    private func judging<T>(
+        _ append: ((RecordedEvent, ProjectionWriter) throws -> Void) throws -> T
+    ) throws -> T {
         let working = WorkingState(keeper.checkOut())
         defer { keeper.checkIn(working.state) }
         do {
-            return try ledger.append(batch: commands) { event, txn in
+            return try append { event, txn in
                 let changes = try working.evolve(event, txn, ledger: self)
                 try working.projector!.write(changes, of: working.state!, after: event, txn)
                 try storeSnapshotIfDue(working.state!, after: event, in: txn)

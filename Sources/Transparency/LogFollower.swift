@@ -206,11 +206,17 @@ public struct LogFollower: Sendable {
         guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path)
         else { throw Problem(description: "cannot write \(path)") }
         defer { try? out.close() }
+        try forEachEventBundle { try out.write(contentsOf: $0) }
+    }
+
+    /// Calls `body` with each event bundle of the copy, in order: up to 256 event lines, each ending
+    /// in a newline, every one verified against its entry.
+    public func forEachEventBundle(_ body: ([UInt8]) throws -> Void) throws {
         let local = TileSource(copy.directory)
         var index: UInt64 = 0
         while index < UInt64(entries.count) {
             let width = Int(min(256, UInt64(entries.count) - index))
-            try out.write(contentsOf: try local.read(TilePath.path(.events, index: index / 256, width: width)))
+            try body(try local.read(TilePath.path(.events, index: index / 256, width: width)))
             index += UInt64(width)
         }
     }

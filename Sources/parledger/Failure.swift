@@ -61,6 +61,10 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as LedgerBackup.Problem {
         printError(error.description, hint: "'parledger backup verify DIR' checks a backup; nothing was changed")
         throw ExitStatus.verificationFailed
+    } catch let error as LedgerRecovery.Problem {
+        printError(
+            error.description, hint: "nothing was restored; README, Operations: recover a province whose server died")
+        throw error.kind == .integrity ? ExitStatus.verificationFailed : exitStatus(for: error.kind)
     } catch let error as InputError {
         printError(error.description, hint: error.hint)
         throw ExitStatus.refused
@@ -164,6 +168,8 @@ func hint(for error: LedgerError) -> String? {
 /// The CLI's advice for a key file it refused.
 func hint(for problem: KeyFile.Problem) -> String {
     switch problem.reason {
+    case .unreadable where (problem.path as NSString).lastPathComponent == Ledger.logKeyFileName:
+        "the log's private key is not beside the ledger: put it back (a backup made with --include-log-key holds it), or replace it (README, Operations: log key rotation)"
     case .unreadable: "give the private key with --key FILE or PARLEDGER_KEY"
     case .readableByOthers: "restrict it with: chmod 600 \(problem.path)"
     case .notAPrivateKey: "create one with 'parledger keygen --out FILE'"

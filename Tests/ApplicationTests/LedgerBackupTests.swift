@@ -11,19 +11,8 @@ import Testing
 /// itself lacked, keeps the log's private key out unless asked, and a tampered, unfinished or
 /// misplaced one is refused without touching anything.
 @Suite struct LedgerBackupTests {
-    /// A province whose first department's document is in the store and the second's is not.
-    private func province() throws -> Province {
-        let p = try Province(departments: 2, districts: 0)
-        let store = EvidenceStore(ledger: p.scoring.ledger)
-        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
-        try Data("tài liệu kiểm chứng d01".utf8).write(
-            to: URL(fileURLWithPath: store.path(for: Province.evidenceHash("d01"))))
-        try p.selfAssessFully("d01")
-        return p
-    }
-
     @Test func aBackupRestoresToTheSameHeadWithItsEvidence() throws {
-        let p = try province()
+        let p = try Province.withOneDocumentStored()
         let out = try TemporaryDirectory()
         let manifest = try LedgerBackup.create(of: p.scoring, into: out.path + "/backup", includingLogKey: false)
         let head = try p.scoring.ledger.head()
@@ -42,7 +31,7 @@ import Testing
     }
 
     @Test func theLogsPrivateKeyIsCopiedOnlyWhenAskedAndStaysPrivate() throws {
-        let p = try province()
+        let p = try Province.withOneDocumentStored()
         let out = try TemporaryDirectory()
         let manifest = try LedgerBackup.create(of: p.scoring, into: out.path + "/backup", includingLogKey: true)
         #expect(manifest.includesLogKey && manifest.files.contains { $0.path == Ledger.logKeyFileName })
@@ -51,7 +40,7 @@ import Testing
     }
 
     @Test func aTamperedOrUnfinishedBackupIsRefusedAndRestoresNothing() throws {
-        let p = try province()
+        let p = try Province.withOneDocumentStored()
         let out = try TemporaryDirectory()
         let backup = out.path + "/backup"
         _ = try LedgerBackup.create(of: p.scoring, into: backup, includingLogKey: false)
@@ -67,7 +56,7 @@ import Testing
     }
 
     @Test func aBackupNeverOverwritesABackupNorARestoreALedger() throws {
-        let p = try province()
+        let p = try Province.withOneDocumentStored()
         let out = try TemporaryDirectory()
         let backup = out.path + "/backup"
         _ = try LedgerBackup.create(of: p.scoring, into: backup, includingLogKey: false)
