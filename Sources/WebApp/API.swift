@@ -37,8 +37,8 @@ struct API {
             var response = Response(status: .noContent)
             response.setCookie(
                 Cookie(
-                    name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true,
-                    sameSite: .strict))
+                    name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: context.overTLS,
+                    httpOnly: true, sameSite: .strict))
             return response
         }
         api.get("cycles") { _, context in
@@ -173,7 +173,8 @@ struct API {
         var response = JSONResponse.make(try identity(actor, session))
         response.setCookie(
             Cookie(
-                name: SessionMiddleware.cookieName, value: session.token, path: "/", httpOnly: true, sameSite: .strict))
+                name: SessionMiddleware.cookieName, value: session.token, path: "/", secure: context.overTLS,
+                httpOnly: true, sameSite: .strict))
         return response
     }
 
