@@ -15,7 +15,8 @@ keep-alive shorter than the server's idle timeout, no root needed). Then:
     the second still logs in; the first one's anonymous page requests reach 429 at --page-limit while
     the second's are served, and its downloads at --download-limit.
  3. A client connecting to the server directly from 127.0.0.9 (not a trusted proxy) that writes a
-    new X-Forwarded-For on every try still meets 429 after the same number of failed logins.
+    new X-Forwarded-For on every try still meets 429 after the same number of failed logins; one from
+    127.0.0.8 that says X-Forwarded-Proto: https logs in without a Secure cookie.
  4. Slow clients are dropped after --idle-timeout: one that sends half a request head and waits, one
     that trickles a byte a second; meanwhile another client is served at once.
 Exit 0 on success, 1 on failure (the temporary directory is then kept); `--keep` keeps it anyway.
@@ -103,14 +104,14 @@ class Client:
                 "signature": base64.b64encode(bytes(64)).decode()}
         return self.request("POST", "/api/session", body, headers)
 
-    def log_in(self, key):
-        status, _, text = self.request("POST", "/api/session/challenge")
+    def log_in(self, key, headers=None):
+        status, _, text = self.request("POST", "/api/session/challenge", headers=headers)
         check(status == 200, f"{self.source}: the challenge was refused ({status}): {text[:200]!r}")
         challenge = json.loads(text)
         message = f"parledger-login/1\n{challenge['ledger']}\n{challenge['challenge']}\n".encode()
         body = {"publicKey": base64.b64encode(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode(),
                 "challenge": challenge["challenge"], "signature": base64.b64encode(key.sign(message)).decode()}
-        return self.request("POST", "/api/session", body)
+        return self.request("POST", "/api/session", body, headers)
 
 
 def render_site(work, serve_port, https_port, http_port):
@@ -201,6 +202,75 @@ def slow_client_dropped(port, trickle):
                   f"{IDLE_TIMEOUT * 4} s")
 
 
+def step_browser(work, base, key_path):
+    cookies = browser_login(work, base, key_path)
+    check(len(cookies) == 1, f"the browser holds no session cookie: {cookies}")
+    check(cookies[0].get("secure") and cookies[0].get("httpOnly"), f"the session cookie is not Secure: {cookies}")
+    print("test_https: ok   1. Chromium logged in through https and reached the home page "
+          "(artifacts/screenshots/https-trang-chu.png); the session cookie is Secure and HttpOnly")
+
+
+def step_clients_behind_nginx(https_port, key):
+    first, second = Client("127.0.0.2", https_port, tls=True), Client("127.0.0.3", https_port, tls=True)
+    for attempt in range(FAILURE_LIMIT):
+        status, _, _ = first.failed_login()
+        check(status == 401, f"failed login {attempt + 1} from 127.0.0.2: {status}, expected 401")
+    status, headers, _ = first.failed_login()
+    check(status == 429 and int(headers.get("Retry-After", "0")) > 0,
+          f"127.0.0.2 after {FAILURE_LIMIT} failed logins: {status} {headers}, expected 429 with Retry-After")
+    status, headers, text = second.log_in(key)
+    check(status == 200, f"127.0.0.3 could not log in while 127.0.0.2 waits: {status} {text[:200]!r}")
+    check("; Secure" in headers.get("Set-Cookie", ""), f"the API's cookie is not Secure: {headers}")
+    statuses = [first.request("GET", "/dang-nhap")[0] for _ in range(PAGE_LIMIT + 5)]
+    check(429 in statuses and statuses.index(429) >= PAGE_LIMIT - 2 * FAILURE_LIMIT - 2,
+          f"127.0.0.2's pages: {statuses}")
+    status, headers, page = first.request("GET", "/dang-nhap")
+    check(status == 429 and "Retry-After" in headers and "Có quá nhiều yêu cầu" in page.decode(),
+          f"127.0.0.2's page over the limit: {status} {headers}")
+    check(second.request("GET", "/dang-nhap")[0] == 200, "127.0.0.3's page was refused with 127.0.0.2's")
+    third = Client("127.0.0.4", https_port, tls=True)
+    downloads = [third.request("GET", "/api/evidence/" + "0" * 64)[0] for _ in range(DOWNLOAD_LIMIT + 1)]
+    check(downloads[:DOWNLOAD_LIMIT] == [404] * DOWNLOAD_LIMIT and downloads[-1] == 429,
+          f"127.0.0.4's downloads: {downloads}")
+    print(f"test_https: ok   2. behind nginx, 127.0.0.2 met 429 (Retry-After) after {FAILURE_LIMIT} failed logins "
+          f"and after {statuses.index(429)} more pages, while 127.0.0.3 logged in (Secure cookie) and was served; "
+          f"127.0.0.4 met 429 at its download {DOWNLOAD_LIMIT + 1}")
+
+
+def step_direct_client(serve_port, key):
+    direct = Client("127.0.0.9", serve_port, tls=False)
+    for attempt in range(FAILURE_LIMIT):
+        status, _, _ = direct.failed_login({"X-Forwarded-For": f"198.51.100.{attempt + 1}"})
+        check(status == 401, f"direct failed login {attempt + 1}: {status}, expected 401")
+    status, _, _ = direct.failed_login({"X-Forwarded-For": "198.51.100.77", "X-Forwarded-Proto": "https"})
+    check(status == 429, f"a direct client naming a new X-Forwarded-For escaped its limit: {status}")
+    status, headers, _ = Client("127.0.0.8", serve_port, tls=False).log_in(key, {"X-Forwarded-Proto": "https"})
+    check(status == 200 and "Secure" not in headers.get("Set-Cookie", ""),
+          f"a direct client saying X-Forwarded-Proto: https: {status} {headers}")
+    print("test_https: ok   3. a direct client from 127.0.0.9 writing a new X-Forwarded-For each time met 429 "
+          f"after {FAILURE_LIMIT} failed logins; one saying X-Forwarded-Proto: https got no Secure cookie")
+
+
+def step_slow_clients(serve_port):
+    for trickle in (False, True):
+        started = time.monotonic()
+        dropped = {}
+        slow = threading.Thread(target=lambda: dropped.setdefault("after", slow_client_dropped(serve_port, trickle)),
+                                daemon=True)
+        slow.start()
+        time.sleep(0.5)
+        status, _, _ = Client("127.0.0.5", serve_port, tls=False).request("GET", "/api/ledger")
+        served = time.monotonic() - started
+        check(status == 200 and served < IDLE_TIMEOUT, f"a client beside the slow one: {status} after {served:.1f} s")
+        slow.join()
+        check("after" in dropped, "the slow client's thread failed")
+        check(IDLE_TIMEOUT - 0.5 <= dropped["after"] <= IDLE_TIMEOUT + 2.5,
+              f"the slow client was dropped after {dropped['after']:.1f} s, expected about {IDLE_TIMEOUT}")
+        kind = "trickling a byte a second" if trickle else "sending half a head"
+        print(f"test_https: ok   4. a slow client {kind} was dropped after {dropped['after']:.1f} s "
+              f"(--idle-timeout {IDLE_TIMEOUT}); another was served meanwhile in {served:.2f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parledger", default=os.path.join(ROOT, ".build/debug/parledger"))
@@ -231,63 +301,10 @@ def main():
         base = f"https://127.0.0.1:{https_port}"
         print(f"test_https: serve on 127.0.0.1:{serve_port} behind nginx at {base}")
 
-        cookies = browser_login(work, base, key_path)
-        check(len(cookies) == 1, f"the browser holds no session cookie: {cookies}")
-        check(cookies[0].get("secure") and cookies[0].get("httpOnly"), f"the session cookie is not Secure: {cookies}")
-        print("test_https: ok   1. Chromium logged in through https and reached the home page "
-              "(artifacts/screenshots/https-trang-chu.png); the session cookie is Secure and HttpOnly")
-
-        first, second = Client("127.0.0.2", https_port, tls=True), Client("127.0.0.3", https_port, tls=True)
-        for attempt in range(FAILURE_LIMIT):
-            status, _, _ = first.failed_login()
-            check(status == 401, f"failed login {attempt + 1} from 127.0.0.2: {status}, expected 401")
-        status, headers, _ = first.failed_login()
-        check(status == 429 and int(headers.get("Retry-After", "0")) > 0,
-              f"127.0.0.2 after {FAILURE_LIMIT} failed logins: {status} {headers}, expected 429 with Retry-After")
-        status, headers, text = second.log_in(key)
-        check(status == 200, f"127.0.0.3 could not log in while 127.0.0.2 waits: {status} {text[:200]!r}")
-        check("Secure" in headers.get("Set-Cookie", ""), f"the API's cookie is not Secure: {headers}")
-        statuses = [first.request("GET", "/dang-nhap")[0] for _ in range(PAGE_LIMIT + 5)]
-        check(429 in statuses and statuses.index(429) >= PAGE_LIMIT - 2 * FAILURE_LIMIT - 2,
-              f"127.0.0.2's pages: {statuses}")
-        status, headers, page = first.request("GET", "/dang-nhap")
-        check(status == 429 and "Retry-After" in headers and "Có quá nhiều yêu cầu" in page.decode(),
-              f"127.0.0.2's page over the limit: {status} {headers}")
-        check(second.request("GET", "/dang-nhap")[0] == 200, "127.0.0.3's page was refused with 127.0.0.2's")
-        third = Client("127.0.0.4", https_port, tls=True)
-        downloads = [third.request("GET", "/api/evidence/" + "0" * 64)[0] for _ in range(DOWNLOAD_LIMIT + 1)]
-        check(downloads[:DOWNLOAD_LIMIT] == [404] * DOWNLOAD_LIMIT and downloads[-1] == 429,
-              f"127.0.0.4's downloads: {downloads}")
-        print(f"test_https: ok   2. behind nginx, 127.0.0.2 met 429 (Retry-After) after {FAILURE_LIMIT} failed logins "
-              f"and after {statuses.index(429)} more pages, while 127.0.0.3 logged in and was served; "
-              f"127.0.0.4 met 429 at its download {DOWNLOAD_LIMIT + 1}")
-
-        direct = Client("127.0.0.9", serve_port, tls=False)
-        for attempt in range(FAILURE_LIMIT):
-            status, _, _ = direct.failed_login({"X-Forwarded-For": f"198.51.100.{attempt + 1}"})
-            check(status == 401, f"direct failed login {attempt + 1}: {status}, expected 401")
-        status, _, _ = direct.failed_login({"X-Forwarded-For": "198.51.100.77", "X-Forwarded-Proto": "https"})
-        check(status == 429, f"a direct client naming a new X-Forwarded-For escaped its limit: {status}")
-        print("test_https: ok   3. a direct client from 127.0.0.9 writing a new X-Forwarded-For each time met 429 "
-              f"after {FAILURE_LIMIT} failed logins")
-
-        for trickle in (False, True):
-            started = time.monotonic()
-            dropped = {}
-            slow = threading.Thread(target=lambda: dropped.setdefault("after", slow_client_dropped(serve_port, trickle)),
-                                    daemon=True)
-            slow.start()
-            time.sleep(0.5)
-            status, _, _ = Client("127.0.0.5", serve_port, tls=False).request("GET", "/api/ledger")
-            served = time.monotonic() - started
-            check(status == 200 and served < IDLE_TIMEOUT, f"a client beside the slow one: {status} after {served:.1f} s")
-            slow.join()
-            check("after" in dropped, "the slow client's thread failed")
-            check(IDLE_TIMEOUT - 0.5 <= dropped["after"] <= IDLE_TIMEOUT + 2.5,
-                  f"the slow client was dropped after {dropped['after']:.1f} s, expected about {IDLE_TIMEOUT}")
-            kind = "trickling a byte a second" if trickle else "sending half a head"
-            print(f"test_https: ok   4. a slow client {kind} was dropped after {dropped['after']:.1f} s "
-                  f"(--idle-timeout {IDLE_TIMEOUT}); another was served meanwhile in {served:.2f} s")
+        step_browser(work, base, key_path)
+        step_clients_behind_nginx(https_port, key)
+        step_direct_client(serve_port, key)
+        step_slow_clients(serve_port)
         check(serve.poll() is None, "parledger serve exited during the test")
         ok = True
         print("test_https: OK")
