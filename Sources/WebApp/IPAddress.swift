@@ -21,6 +21,13 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// What a rate limit counts this address under: an IPv4 address itself, an IPv6 address its /64
+    /// (one host or household usually holds a whole /64 and may pick any address in it).
+    public var rateLimitKey: String {
+        bytes.count == 4
+            ? description : "\(IPAddress(bytes: Array(bytes.prefix(8)) + Array(repeating: 0, count: 8)))/64"
+    }
+
     /// IPv4 dotted; IPv6 as RFC 5952 writes it (lower case, the longest run of two or more zero groups as `::`).
     public var description: String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }

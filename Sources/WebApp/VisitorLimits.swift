@@ -106,10 +106,10 @@ struct VisitorRateLimit: RouterMiddleware {
     {
         let path = request.uri.path
         if context.session == nil && !path.hasPrefix("/static/") {
-            if let wait = await pages?.admit(context.client) {
+            if let wait = await pages?.admit(context.rateKey) {
                 throw Self.refusal(wait, message: "too many requests from \(context.client)")
             }
-            if VisitorLimits.isDownload(path), let wait = await downloads?.admit(context.client) {
+            if VisitorLimits.isDownload(path), let wait = await downloads?.admit(context.rateKey) {
                 throw Self.refusal(wait, message: "too many downloads from \(context.client)")
             }
         }

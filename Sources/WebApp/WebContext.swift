@@ -10,6 +10,8 @@ struct WebContext: RequestContext {
     /// The client's IP address (the peer, or whom a trusted proxy names: `ForwardedClientMiddleware`),
     /// or "unknown".
     var client: String
+    /// What every rate limit counts the client under (`IPAddress.rateLimitKey`: an IPv6 client by its /64).
+    var rateKey: String { IPAddress(client)?.rateLimitKey ?? client }
     /// Whether the client reached a trusted proxy over https (`X-Forwarded-Proto`): cookies are then `Secure`.
     var overTLS = false
     /// The logged-in person, set by `SessionMiddleware`.

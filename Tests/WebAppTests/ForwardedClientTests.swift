@@ -25,6 +25,13 @@ import Testing
         }
     }
 
+    @Test func anIPv6ClientIsCountedByItsSlash64AndAnIPv4ClientByItsAddress() {
+        #expect(IPAddress("2001:db8:1:2:a:b:c:d")?.rateLimitKey == "2001:db8:1:2::/64")
+        #expect(IPAddress("2001:db8:1:2::ffff")?.rateLimitKey == "2001:db8:1:2::/64")
+        #expect(IPAddress("2001:db8:1:3::1")?.rateLimitKey == "2001:db8:1:3::/64")
+        #expect(IPAddress("::ffff:198.51.100.1")?.rateLimitKey == "198.51.100.1")
+    }
+
     @Test func rangesContainTheirAddressesAndRefuseWhatIsNotARange() throws {
         let range = try AddressRange("10.0.0.0/8")
         #expect(range.contains(try #require(IPAddress("10.255.1.2"))))

@@ -63,6 +63,15 @@ import Testing
         }
     }
 
+    @Test func anIPv6ClientCannotEscapeItsLimitByChangingAddressWithinItsSlash64() async throws {
+        let province = try Province(departments: 1, districts: 0)
+        try await withServer(province, trusting: ["127.0.0.1"], pages: 2) { client in
+            let named = try await statuses(
+                client, forwardedFor: ["2001:db8:0:1::1", "2001:db8:0:1::2", "2001:db8:0:1::3", "2001:db8:0:2::1"])
+            #expect(named == [.ok, .ok, .tooManyRequests, .ok])
+        }
+    }
+
     @Test func aPeerThatIsNotTrustedCannotEscapeItsLimitByNamingAnotherClient() async throws {
         let province = try Province(departments: 1, districts: 0)
         try await withServer(province, trusting: ["10.0.0.0/8"], pages: 2) { client in
