@@ -72,6 +72,7 @@ import zlib
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tools"))
 from page_checks import PageChecks  # noqa: E402
+from chromium import chromium_options, start_chromium  # noqa: E402
 
 CYCLE = "thu-nghiem-trinh-duyet"
 UNITS = [("so-tai-chinh", "Sở Tài chính"), ("so-y-te", "Sở Y tế"), ("so-tu-phap", "Sở Tư pháp")]
@@ -316,31 +317,18 @@ class Browser:
     """One person's browser: its own profile directory, download directory and webdriver."""
 
     def __init__(self, run, name):
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-
         self.run = run
         self.name = name
         self.profile = os.path.join(run.work, "profiles", name)
         self.downloads = os.path.join(run.work, "downloads", name)
         os.makedirs(self.downloads, exist_ok=True)
-        options = Options()
-        for binary in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"):
-            if os.path.exists(binary):
-                options.binary_location = binary
-                break
-        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768",
-                         f"--user-data-dir={self.profile}", "--lang=vi-VN", "--no-first-run",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync"):
-            options.add_argument(argument)
+        options = chromium_options(self.profile)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         options.add_experimental_option("prefs", {
             "download.default_directory": self.downloads, "download.prompt_for_download": False,
             "download.directory_upgrade": True, "safebrowsing.enabled": False,
             "intl.accept_languages": "vi-VN,vi"})
-        driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-        self.driver = webdriver.Chrome(service=Service(driver_path), options=options)
+        self.driver = start_chromium(options)
         self.driver.set_page_load_timeout(30)
         self.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                                     {"behavior": "allow", "downloadPath": self.downloads})

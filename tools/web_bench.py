@@ -84,7 +84,9 @@ def run_wrk(base, paths, connections, duration, work):
 
 def serve(parledger, ledger, log):
     """`parledger serve` on a free port of loopback, and its address once it listens."""
-    process = subprocess.Popen([parledger, "serve", "--ledger", ledger, "--port", "0", "--log-level", "error"],
+    # wrk is one address hammering on purpose: no visitor limits here.
+    process = subprocess.Popen([parledger, "serve", "--ledger", ledger, "--port", "0", "--log-level", "error",
+                                "--page-limit", "0", "--download-limit", "0"],
                                stdout=subprocess.PIPE, stderr=log)
     address = re.search(r"at (http://[^/ ]+)/", process.stdout.readline().decode("utf-8", "replace"))
     if not address:

@@ -37,8 +37,8 @@ struct API {
             var response = Response(status: .noContent)
             response.setCookie(
                 Cookie(
-                    name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true,
-                    sameSite: .strict))
+                    name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: context.overTLS,
+                    httpOnly: true, sameSite: .strict))
             return response
         }
         api.get("cycles") { _, context in
@@ -138,7 +138,7 @@ struct API {
     // MARK: Logging in
 
     func logIn(_ request: Request, _ context: WebContext) async throws -> Response {
-        if let wait = await sessions.loginWait(for: context.client) {
+        if let wait = await sessions.loginWait(for: context.rateKey) {
             throw WebError(
                 status: .tooManyRequests, kind: "rate-limited", message: "too many failed logins; wait \(wait) s",
                 vi: "Đăng nhập sai quá nhiều lần; hãy chờ \(wait) giây rồi thử lại.",
@@ -149,13 +149,13 @@ struct API {
         guard let key = PublicKey(base64: try reader.string("publicKey")),
             let signature = Data(base64Encoded: try reader.string("signature"))
         else {
-            await sessions.noteFailedLogin(from: context.client)
+            await sessions.noteFailedLogin(from: context.rateKey)
             throw WebError(
                 status: .badRequest, kind: "invalid-input", message: "publicKey and signature are base64",
                 vi: "Khoá công khai và chữ ký phải viết dạng base64.")
         }
         guard await sessions.redeem(challenge) else {
-            await sessions.noteFailedLogin(from: context.client)
+            await sessions.noteFailedLogin(from: context.rateKey)
             throw WebError.unauthenticated("the challenge is unknown, used or expired")
         }
         guard key.verifies(Array(signature), of: Self.loginMessage(ledgerID: scoring.ledger.id, challenge: challenge)),
@@ -163,7 +163,7 @@ struct API {
             // current key of an active actor opens a session.
             let actor = try scoring.ledger.actor(owning: key), actor.status == .active, actor.currentKey == key
         else {
-            await sessions.noteFailedLogin(from: context.client)
+            await sessions.noteFailedLogin(from: context.rateKey)
             context.logger.notice("login refused", metadata: ["client": "\(context.client)"])
             throw WebError.unauthenticated(
                 "the signature does not verify with a current key of an active actor of this ledger")
@@ -173,7 +173,8 @@ struct API {
         var response = JSONResponse.make(try identity(actor, session))
         response.setCookie(
             Cookie(
-                name: SessionMiddleware.cookieName, value: session.token, path: "/", httpOnly: true, sameSite: .strict))
+                name: SessionMiddleware.cookieName, value: session.token, path: "/", secure: context.overTLS,
+                httpOnly: true, sameSite: .strict))
         return response
     }
 

@@ -118,7 +118,7 @@ struct Reenrolment {
         let entry = ReenrolmentRequests.Request(
             id: SessionStore.randomToken().prefix(16).lowercased(), actor: actorID, name: name,
             publicKey: key.base64, note: note, at: scoring.ledger.now().iso8601)
-        if let wait = try await requests.add(entry, from: context.client) {
+        if let wait = try await requests.add(entry, from: context.rateKey) {
             throw WebError(
                 status: .tooManyRequests, kind: "rate-limited",
                 message: "too many requests; retry in \(wait) s",

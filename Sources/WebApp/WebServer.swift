@@ -4,6 +4,7 @@ public import Hummingbird
 import Ledger
 import LedgerFormat
 public import Logging
+import NIOCore
 import NIOPosix
 import PARBundle
 import PARCore
@@ -19,11 +20,12 @@ public struct WebServer: Sendable {
     let logger: Logger
     let explorerAccess: ExplorerAccess
     let reminderInterval: Duration
+    let network: NetworkPolicy
 
     /// `reminderInterval`: how often the e-mail reminders (`ReminderService`) look for what is due.
     public init(
         scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone,
-        reminderInterval: Duration = .seconds(60)
+        reminderInterval: Duration = .seconds(60), network: NetworkPolicy = .standard
     ) {
         self.scoring = scoring
         self.host = host
@@ -31,6 +33,7 @@ public struct WebServer: Sendable {
         self.logger = logger
         self.explorerAccess = explorer
         self.reminderInterval = reminderInterval
+        self.network = network
     }
 
     /// The application with every route and middleware; `onListening` learns the bound port (port 0
@@ -41,10 +44,12 @@ public struct WebServer: Sendable {
         let renderer = try await PageRenderer.load()
         let sessions = SessionStore()
         let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ForwardedClientMiddleware(proxies: network.trustedProxies))
         router.add(middleware: SecurityHeaders())
         router.add(middleware: ErrorResponses(pages: renderer, scoring: scoring))
         router.add(middleware: AllowedMethods())
         router.add(middleware: SessionMiddleware(sessions: sessions))
+        router.add(middleware: VisitorRateLimit(network.visitorLimits))
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
         let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess)
         API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(
@@ -65,6 +70,7 @@ public struct WebServer: Sendable {
         router.get("static/:file") { _, context in try assets.response(for: try context.parameters.require("file")) }
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(network.idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "ParLedger"),
             services: [archives, ReminderService(scoring: scoring, logger: logger, interval: reminderInterval)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
@@ -74,6 +80,25 @@ public struct WebServer: Sendable {
     /// Serves until SIGINT or SIGTERM.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onListening: onListening).runService()
+    }
+}
+
+/// How the server meets the network (README, "Operations"): the proxies whose forwarding headers it
+/// believes, what anonymous visitors may ask, and how long a connection may stay idle, or sit in the
+/// middle of a request's head, before it is closed (slow clients hold no connection for long).
+public struct NetworkPolicy: Sendable {
+    public var trustedProxies: TrustedProxies
+    public var visitorLimits: VisitorLimits
+    public var idleTimeout: Duration
+
+    /// No trusted proxy, `VisitorLimits.standard`, 30 seconds idle.
+    public static let standard = NetworkPolicy(
+        trustedProxies: .none, visitorLimits: .standard, idleTimeout: .seconds(30))
+
+    public init(trustedProxies: TrustedProxies, visitorLimits: VisitorLimits, idleTimeout: Duration) {
+        self.trustedProxies = trustedProxies
+        self.visitorLimits = visitorLimits
+        self.idleTimeout = idleTimeout
     }
 }
 

@@ -17,8 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
             and the server never sees a private key. The API is described in schemas/openapi.yaml.
             Logs go to standard error, one line per request outcome, with key=value metadata.
 
+            Behind nginx (README, Operations), name the proxy with --trusted-proxy: only a request whose connection comes from a trusted proxy is read for X-Forwarded-For (its right-most address that is not itself a trusted proxy is the client, for every rate limit) and X-Forwarded-Proto (https: the session cookie is Secure); any other peer is the client itself and its forwarding headers are ignored.
+
             Example:
               parledger serve --ledger demo/ledger --port 8080
+              parledger serve --ledger /var/lib/parledger/ledger --trusted-proxy 127.0.0.1 --trusted-proxy ::1
             """
     )
     @OptionGroup var location: LedgerLocation
@@ -32,6 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
     var explorer = "everyone"
     @Option(help: "How often, in seconds, the e-mail reminders look for what is due (see README, Reminders).")
     var reminderInterval = 60
+    @Option(
+        help: ArgumentHelp(
+            "A proxy whose X-Forwarded-For and X-Forwarded-Proto are believed: an address or a CIDR range (repeat for several).",
+            valueName: "address|range"))
+    var trustedProxy: [String] = []
+    @Option(
+        help: "Requests a minute one anonymous client may make (pages, history, explorer and their API); 0: no limit.")
+    var pageLimit = 300
+    @Option(help: "Downloads an hour one anonymous client may make (bundles, .xlsx documents, evidence); 0: no limit.")
+    var downloadLimit = 60
+    @Option(help: "Seconds a connection may stay idle, or take to send a request's head, before it is closed.")
+    var idleTimeout = 30
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -43,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard reminderInterval > 0 else {
             throw ValidationError("--reminder-interval is a number of seconds, 1 or more")
         }
+        let network = try networkPolicy()
         let scoring = try reportingFailures { try location.openScoring() }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -53,10 +69,32 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host
         let server = WebServer(
             scoring: scoring, host: host, port: port, logger: logger, explorer: access,
-            reminderInterval: .seconds(reminderInterval))
+            reminderInterval: .seconds(reminderInterval), network: network)
         try await server.run { port in
             FileHandle.standardOutput.write(
                 Data("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
         }
+    }
+
+    /// The options about the network, checked: the trusted proxies, the visitors' limits, the idle timeout.
+    func networkPolicy() throws -> NetworkPolicy {
+        let proxies: TrustedProxies
+        do {
+            proxies = try TrustedProxies(trustedProxy)
+        } catch {
+            throw ValidationError("--trusted-proxy: \(error)")
+        }
+        guard pageLimit >= 0, downloadLimit >= 0 else {
+            throw ValidationError("--page-limit and --download-limit are numbers of requests, 0 (no limit) or more")
+        }
+        guard idleTimeout > 0 else {
+            throw ValidationError("--idle-timeout is a number of seconds, 1 or more")
+        }
+        return NetworkPolicy(
+            trustedProxies: proxies,
+            visitorLimits: VisitorLimits(
+                pages: pageLimit > 0 ? RequestRate(count: pageLimit, seconds: 60) : nil,
+                downloads: downloadLimit > 0 ? RequestRate(count: downloadLimit, seconds: 3600) : nil),
+            idleTimeout: .seconds(idleTimeout))
     }
 }

@@ -7,8 +7,8 @@ import Testing
 #endif
 
 /// `parledger serve` as an operator runs it: it says where it listens, answers, and stops cleanly on
-/// SIGTERM (requests finish, the ledger is closed, exit 0); a missing ledger is refused before
-/// listening.
+/// SIGTERM (requests finish, the ledger is closed, exit 0); a missing ledger, and network options that
+/// mean nothing, are refused before listening.
 @Suite struct ServeCommandLineTests {
     @Test func serveAnswersOnItsPortAndStopsCleanlyOnSIGTERM() async throws {
         let directory = try TemporaryDirectory()
@@ -38,5 +38,22 @@ import Testing
         let outcome = try CLI.run(["serve", "--ledger", directory.path + "/none", "--port", "0"])
         #expect(outcome.status == 3)
         #expect(outcome.error.contains("none"))
+    }
+
+    @Test func serveRefusesProxiesLimitsAndTimeoutsThatMeanNothing() throws {
+        let directory = try TemporaryDirectory()
+        try directory.initLedger()
+        for (options, says) in [
+            (["--trusted-proxy", "localhost"], "'localhost' is not an IP address or a CIDR range"),
+            (["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/33"], "a number from 0 to 32"),
+            (["--trusted-proxy", "10.1.2.3/8"], "the range is written 10.0.0.0/8"),
+            (["--page-limit=-1"], "--page-limit and --download-limit"),
+            (["--download-limit=-5"], "--page-limit and --download-limit"),
+            (["--idle-timeout", "0"], "--idle-timeout is a number of seconds"),
+        ] {
+            let outcome = try CLI.run(["serve", "--ledger", directory.ledgerPath, "--port", "0"] + options)
+            #expect(outcome.status == 64, "\(options)")
+            #expect(outcome.error.contains(says), "\(options): \(outcome.error)")
+        }
     }
 }
