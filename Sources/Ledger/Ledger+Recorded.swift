@@ -75,6 +75,10 @@ extension Ledger {
                 event.streamVersion == expected.streamVersion ? nil : "stream version \(event.streamVersion)",
                 event.actor == expected.actor ? nil : "actor '\(event.actor)'",
             ].compactMap { $0 }
+            if differences.isEmpty, EventHash.of(expected.canonicalEnvelope()) != expected.hash {
+                throw LedgerError.corruptEvent(
+                    sequence: expected.sequence, reason: "its recorded fields do not hash to its recorded hash")
+            }
             throw LedgerError.corruptEvent(
                 sequence: expected.sequence,
                 reason:

@@ -57,7 +57,7 @@ import Testing
             try copy.append(recorded: recorded) { _, _ in }
         } catch LedgerError.corruptEvent(let sequence, let reason) {
             #expect(sequence == 4)
-            #expect(reason.contains("recorded at"))
+            #expect(reason == "its recorded fields do not hash to its recorded hash")
         }
         #expect(try copy.head().count == 0)
     }
