@@ -37,7 +37,8 @@ root or not), two `parledger witness serve`, one `parledger mirror --listen` and
 10. Province 2 rotates its log key (README, Log key rotation; a copy of the old key kept as if leaked):
     `log-key rotate` prints the switch size and the handover line, `log-key show` both keys; both
     witnesses restart with the handover in their policy; `trust-policy` adds it; one more event and
-    `tiles` is cosigned by both; `monitor --once` with the old policy alerts; a mirror and a monitor
+    `tiles` is cosigned by both; tlogcheck passes with the new policy and fails with the old;
+    `monitor --once` with the old policy alerts; a mirror and a monitor
     with the new policy follow, no alert. A checkpoint signed by the old key past the switch: both
     witnesses answer 403, and served by nginx the running monitor exits 1 with an alert naming the
     retired key. A bundle exported now passes `verify-bundle` and tools/verify_bundle.py with the new
@@ -638,6 +639,9 @@ def rotation_step(run, ledger, key, old_policy, url, witness_policy, witness_url
     check(size > switch and all(name in signature_names(note) for name in WITNESSES),
           f"the checkpoint after the rotation lacks a cosignature: {signature_names(note)}")
     run.ok(f"one more event; tiles exit 0: the new key's checkpoint of {size} events cosigned by both witnesses")
+    run.run(run.tlogcheck, "--policy", new_policy, url)
+    run.run(run.tlogcheck, "--policy", old_policy, url, expect=1)
+    run.ok("tlogcheck through nginx: exit 0 with the new policy, 1 with the old")
     done = run.cli("monitor", url, "--trust", old_policy, "--state", run.path("monitor-old-policy"), "--once", expect=1)
     check(alert_lines(done.stdout + done.stderr), f"monitor with the old policy gave no alert:\n{indent(done.stdout)}")
     run.ok(f"monitor --once with the old policy: exit 1, {alert_lines(done.stdout + done.stderr)[0][:100]}")

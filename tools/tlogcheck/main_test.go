@@ -285,3 +285,66 @@ func TestBadUsageAndPolicy(t *testing.T) {
 	os.WriteFile(p, []byte("parledger-trust-policy/1\nledger test\nmirror x\n"), 0o644)
 	expect(t, 2, []string{`unknown item "mirror"`}, "--policy", p, t.TempDir())
 }
+
+// rootOf is the Merkle root of the first n event lines.
+func rootOf(t *testing.T, events []string, n int) tlog.Hash {
+	var stored []tlog.Hash
+	for i, line := range events[:n] {
+		var e [32]byte
+		hex.Decode(e[:], []byte(line[strings.Index(line, `"hash":"`)+8:][:64]))
+		hs, err := tlog.StoredHashes(int64(i), e[:], hashes(stored))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, hs...)
+	}
+	root, err := tlog.TreeHash(int64(n), hashes(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// withHandover adds to the policy at path a log-handover line: `by` hands parledger/test over to
+// newVkey at size n (FORMAT.md, Log key rotation).
+func withHandover(t *testing.T, path string, by note.Signer, newVkey string, n int, root tlog.Hash) {
+	text := fmt.Sprintf("ParLedger log key handover\nparledger/test\n%s\n%d\n%s\n", newVkey, n, base64.StdEncoding.EncodeToString(root[:]))
+	msg, err := note.Sign(&note.Note{Text: text}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	data = append(data, "log-handover "+base64.StdEncoding.EncodeToString(msg)+"\n"...)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLogKeyRotation(t *testing.T) {
+	wd := newWorld(t)
+	old := wd.log
+	skey, newVkey, _ := note.GenerateKey(rand.Reader, "parledger/test")
+	next, _ := note.NewSigner(skey)
+	stranger := newWorld(t).log
+	evs := lines(300, "r")
+	policy := wd.policy(t.TempDir(), evs, 2)
+	withHandover(t, policy, old, newVkey, 290, rootOf(t, evs, 290))
+
+	wd.log = next
+	rotated := t.TempDir()
+	wd.write(rotated, evs, 2)
+	expect(t, 0, []string{"OK: parledger/test 300 entries"}, "--policy", policy, rotated)
+
+	wd.log = old
+	retired := t.TempDir()
+	wd.write(retired, evs, 2)
+	expect(t, 1, []string{"does not sign tree size 300"}, "--policy", policy, retired)
+
+	forged := wd.policy(t.TempDir(), evs, 2)
+	withHandover(t, forged, stranger, newVkey, 290, rootOf(t, evs, 290))
+	expect(t, 2, []string{"not signed by the log key before it"}, "--policy", forged, rotated)
+
+	wrongRoot := wd.policy(t.TempDir(), evs, 2)
+	withHandover(t, wrongRoot, old, newVkey, 300, rootOf(t, evs, 299))
+	expect(t, 1, []string{"another root than the log key handover"}, "--policy", wrongRoot, rotated)
+}
