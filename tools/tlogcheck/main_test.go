@@ -102,12 +102,7 @@ func (wd *world) write(dir string, events []string, cosigners int) string {
 	var bundle, evs []byte
 	for i, line := range events {
 		var e [32]byte
-		hex.Decode(e[:], []byte(line[strings.Index(line, `"hash":"`)+8:][:64]))
-		hs, err := tlog.StoredHashes(int64(i), e[:], hashes(stored))
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored = append(stored, hs...)
+		stored, e = store(t, stored, i, line)
 		bundle = append(append(bundle, 0, 32), e[:]...)
 		evs = append(evs, line...)
 		if (i+1)%256 == 0 || i+1 == len(events) {
@@ -286,17 +281,22 @@ func TestBadUsageAndPolicy(t *testing.T) {
 	expect(t, 2, []string{`unknown item "mirror"`}, "--policy", p, t.TempDir())
 }
 
+// store adds the hashes entry i (the event line's hash) adds to the tree's stored hashes.
+func store(t *testing.T, stored []tlog.Hash, i int, line string) ([]tlog.Hash, [32]byte) {
+	var e [32]byte
+	hex.Decode(e[:], []byte(line[strings.Index(line, `"hash":"`)+8:][:64]))
+	hs, err := tlog.StoredHashes(int64(i), e[:], hashes(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(stored, hs...), e
+}
+
 // rootOf is the Merkle root of the first n event lines.
 func rootOf(t *testing.T, events []string, n int) tlog.Hash {
 	var stored []tlog.Hash
 	for i, line := range events[:n] {
-		var e [32]byte
-		hex.Decode(e[:], []byte(line[strings.Index(line, `"hash":"`)+8:][:64]))
-		hs, err := tlog.StoredHashes(int64(i), e[:], hashes(stored))
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored = append(stored, hs...)
+		stored, _ = store(t, stored, i, line)
 	}
 	root, err := tlog.TreeHash(int64(n), hashes(stored))
 	if err != nil {
