@@ -5,6 +5,7 @@ Usage:
   tools/bundle_corpus.py make  [--parledger PATH]           regenerate Tests/BundleCorpus
   tools/bundle_corpus.py check [--parledger PATH] [--only ID]  run both verifiers on every case
   tools/bundle_corpus.py add-witness-cases                  rewrite only the witness-* cases, from the committed corpus
+  tools/bundle_corpus.py add-log-key-cases                  rewrite only the log-key-* cases, from the committed corpus
   tools/bundle_corpus.py add-event-type-cases               rewrite only the event-type-* cases, from the committed corpus
 
 `make` builds a tiny but complete ledger with the real CLI in a temporary directory (actors for
@@ -24,6 +25,10 @@ keys are thrown away with the temporary directory.
 from the committed genuine bundle, policy and receipt, with fresh witness keys: a cosignature is a
 line added to checkpoint.txt, so no private key of the ledger is needed, and every other case stays
 byte for byte as it is. `make` writes the same cases last.
+
+`add-log-key-cases` derives the log key rotation cases (FORMAT.md, Log key rotation) the same way: the ledger's log
+key plays the new key of a handover signed by a fresh first key, which alone re-signs what a case needs. `make`
+writes them last.
 
 `add-event-type-cases` derives the event-type cases (an event of a type the PAR ledger does not have)
 from the committed genuine bundle alone: the command is signed by the secretariat's fresh key in a
@@ -1255,8 +1260,9 @@ def make_cases(g, corpus, genuine_noev, receipts, other_policy, genesis):
     event_type_cases(corpus, G)
     scheme_rule_cases(corpus, G)
 
-    # --- witnesses (last, so that add-witness-cases appends them where make puts them) ---
+    # --- witnesses, then log key rotation (last, so that the add-*-cases commands put them where make does) ---
     witness_cases(corpus, G, genesis, receipts["correction-1"])
+    log_key_cases(corpus, G, genesis, receipts["correction-1"])
 
 
 def trust_round_two_cases(g, corpus, G, receipts, genesis, inject):
@@ -1782,6 +1788,68 @@ def witness_cases(corpus, G, genesis, receipt):
                0, None, trust="trust-policy.txt", extra={"trust-policy.txt": nfd_policy})
 
 
+LOG_KEY_CASES = ("log-key-rotated", "log-key-old-key-at-switch", "log-key-old-key-after-switch",
+                 "log-key-new-key-before-switch", "log-key-handover-not-by-old-key", "log-key-policy-without-new-key",
+                 "log-key-handover-wrong-root", "log-key-rotated-receipt", "log-key-receipt-old-key-after-switch")
+
+
+def handover_line(origin, old_key, new_vkey, size, root):
+    """A trust policy's `log-handover` line: the handover note (FORMAT.md, Log key rotation) signed by old_key."""
+    text = f"ParLedger log key handover\n{origin}\n{new_vkey}\n{size}\n{b64(root)}\n"
+    return f"log-handover {b64(sign_note(text, origin, old_key).encode('utf-8'))}\n"
+
+
+def log_key_cases(corpus, G, genesis, receipt):
+    """Log key rotation (FORMAT.md, Log key rotation). The ledger's real log key is the *new* key of a rotation from a
+    fresh first key, which signs the handover: no private key of the ledger is needed, so these cases are derived from
+    the committed corpus as well (`add-log-key-cases`). The old key re-signs the unchanged checkpoint text where a case
+    says so."""
+    policy_text = genesis.decode("utf-8")
+    real = next(line[4:] for line in policy_text.split("\n") if line.startswith("log "))
+    origin = real.split("+")[0]
+    old, stranger = new_key(), new_key()
+    old_vkey = note_verifier_key(origin, raw_public(old))
+    note = G["checkpoint.txt"].decode("utf-8")
+    text = note[:note.rfind("\n\n") + 1]
+    size = int(text.split("\n")[1])
+    leaves = [leaf_hash(json.loads(line)["hash"]) for line in G["events.jsonl"].decode("utf-8").splitlines()]
+    body = json.loads(receipt)
+    receipt_text = body["checkpoint"][:body["checkpoint"].rfind("\n\n") + 1]
+    receipt_size = int(receipt_text.split("\n")[1])
+    switch = receipt_size - 3
+
+    def policy(*handovers, first=old_vkey):
+        return {"trust-policy.txt": policy_text.replace(f"log {real}\n", f"log {first}\n" + "".join(handovers)).encode()}
+
+    rotated = policy(handover_line(origin, old, real, switch, mth(leaves[:switch])))
+    by_old = dict(G, **{"checkpoint.txt": sign_note(text, origin, old).encode("utf-8")})
+    corpus.add("log-key-rotated", "the genuine bundle against a policy whose first key handed the log over to the real log key "
+               "before the bundle's size", G, 0, None, trust="trust-policy.txt", extra=rotated)
+    corpus.add("log-key-old-key-at-switch", "the genuine checkpoint signed by the old key, at exactly the handover's size "
+               "(the old key signs up to it)", by_old, 0, None, trust="trust-policy.txt",
+               extra=policy(handover_line(origin, old, real, size, mth(leaves))))
+    corpus.add("log-key-old-key-after-switch", "the genuine checkpoint signed by the old key, past the handover's size",
+               by_old, 1, "log-key", trust="trust-policy.txt", extra=rotated)
+    corpus.add("log-key-new-key-before-switch", "the genuine checkpoint signed by the new key before the handover's size",
+               G, 1, "log-key", trust="trust-policy.txt",
+               extra=policy(handover_line(origin, old, real, size + 5, mth(leaves[:switch]))))
+    corpus.add("log-key-handover-not-by-old-key", "a handover to the real log key signed by a key that is not the policy's "
+               "first key: the policy is refused", G, 2, "trust-policy", trust="trust-policy.txt",
+               extra=policy(handover_line(origin, stranger, real, switch, mth(leaves[:switch]))))
+    corpus.add("log-key-policy-without-new-key", "a policy naming only the old key, against the bundle the new key signed",
+               G, 1, "log-key", trust="trust-policy.txt", extra=policy())
+    corpus.add("log-key-handover-wrong-root", "a handover naming another root than the events' at its size",
+               G, 1, "log-key", trust="trust-policy.txt",
+               extra=policy(handover_line(origin, old, real, switch, mth(leaves[:switch - 1]))))
+    corpus.add("log-key-rotated-receipt", "the CLI receipt of the first correction, its checkpoint by the new key past the "
+               "handover", G, 0, None, trust="trust-policy.txt", receipt="receipt.json",
+               extra=dict(rotated, **{"receipt.json": receipt}))
+    body["checkpoint"] = sign_note(receipt_text, origin, old)
+    corpus.add("log-key-receipt-old-key-after-switch", "the receipt's checkpoint signed by the old key past the handover",
+               G, 1, "receipt", trust="trust-policy.txt", receipt="receipt.json",
+               extra=dict(rotated, **{"receipt.json": canonical(body)}))
+
+
 def save_cases(corpus, saved):
     """Write each case's bundle (or point it at an earlier identical one) and its own files."""
     for case in corpus.cases:
@@ -2054,6 +2122,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("add-witness-cases")
+    sub.add_parser("add-log-key-cases")
     sub.add_parser("add-event-type-cases")
     sub.add_parser("add-scheme-rule-cases")
     for name in ("make", "check"):
@@ -2067,7 +2136,9 @@ def main():
             command.add_argument("--show", action="store_true", help="print the FAILED line of every verdict")
     arguments = parser.parse_args()
     if arguments.action == "add-witness-cases":
-        return add_derived_cases("witness", WITNESS_CASES, witness_cases)
+        return add_derived_cases("witness", WITNESS_CASES, witness_cases, before=LOG_KEY_CASES)
+    if arguments.action == "add-log-key-cases":
+        return add_derived_cases("log-key", LOG_KEY_CASES, log_key_cases)
     if arguments.action == "add-event-type-cases":
         return add_derived_cases("event-type", EVENT_TYPE_CASES,
                                  lambda corpus, genuine, *_: event_type_cases(corpus, genuine), before=WITNESS_CASES)

@@ -41,6 +41,15 @@ root or not), two `parledger witness serve`, one `parledger mirror --listen` and
     with `FAILED [quorum]` (exit 1).
  9. tlogcheck on the fork's folder with the quorum-2 policy: exit 1. Province 2 is unaffected: one more
     event, `tiles` exit 0 with both cosignatures, tlogcheck exit 0.
+10. Province 2 rotates its log key (README, Log key rotation; a copy of the old key kept as if leaked):
+    `log-key rotate` prints the switch size and the handover line, `log-key show` both keys; both
+    witnesses restart with the handover in their policy; `trust-policy` adds it; one more event and
+    `tiles` is cosigned by both; tlogcheck passes with the new policy and fails with the old;
+    `monitor --once` with the old policy alerts; a mirror and a monitor
+    with the new policy follow, no alert. A checkpoint signed by the old key past the switch: both
+    witnesses answer 403, and served by nginx the running monitor exits 1 with an alert naming the
+    retired key. A bundle exported now passes `verify-bundle` and tools/verify_bundle.py with the new
+    policy and fails `[log-key]` with the old; a backup restored prints the same trust policy.
 
 Builds parledger (`swift build --product parledger`) when the default binary is missing, and
 tlogcheck (tools/tlogcheck/build, into .build/tlogcheck) unless --tlogcheck is given. Needs nginx, Go and golang.org/x/mod (tools/setup installs them).
@@ -49,6 +58,8 @@ went wrong; the temporary directory, with every server's log, is then kept); `--
 """
 
 import argparse
+import base64
+import hashlib
 import os
 import re
 import shutil
@@ -198,6 +209,15 @@ class Run:
         if process.poll() is not None:
             raise Failure(f"{name} exited ({process.returncode}):\n{indent(self.output_of(name))}")
         return True
+
+    def stop_one(self, name):
+        """Ends the running process `name` (SIGTERM to its group) and returns it with its command."""
+        for process_name, process, _ in self.processes:
+            if process_name == name and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(10)
+                return process, process.args
+        raise Failure(f"no running process {name}")
 
     def stop(self):
         """Ends every process this run started: SIGTERM to its group, SIGKILL after 10 s."""
@@ -645,7 +665,130 @@ def run_test(run):
     done = run.run(run.tlogcheck, "--policy", policy[PROVINCE_2], url[PROVINCE_2])
     run.ok(f"{PROVINCE_2} is unaffected: one more event, tiles exit 0 with both cosignatures, tlogcheck exit 0 "
            f"at {checkpoint_size(note)} events")
+
+    rotation_step(run, province_dir[PROVINCE_2], secretariat[PROVINCE_2], policy[PROVINCE_2], url[PROVINCE_2],
+                  witness_policy, witness_urls)
     return time.time() - started
+
+
+def sign_with_key_file(text, name, key_file):
+    """The C2SP signed note of `text` signed under `name` by the Ed25519 key of a parledger key file."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    seed = base64.b64decode(read_text(key_file).split()[1])
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    key_hash = hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
+    return text + "\n\u2014 " + name + " " + base64.b64encode(key_hash + key.sign(text.encode())).decode() + "\n"
+
+
+def post(url, body):
+    """(status, body text) of a POST."""
+    request = urllib.request.Request(url, data=body.encode(), method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def rotation_step(run, ledger, key, old_policy, url, witness_policy, witness_urls):
+    """Step 10 (README, Log key rotation): province 2 hands its log over to a new key."""
+    run.note("step 10: province 2 rotates its log key; witnesses, mirror and monitor follow; the retired key is refused")
+    leaked = run.path("leaked-log.key")
+    shutil.copy(os.path.join(ledger, "log.key"), leaked)
+    done = run.cli("log-key", "rotate", "--ledger", ledger)
+    lines = done.stdout.splitlines()
+    handover = next((line for line in lines if line.startswith("log-handover ")), None)
+    switch = re.search(r"Handed the log \S+ over at tree size (\d+)", done.stdout)
+    check(handover and switch and re.search(r"hold the old key's checkpoint of size \d+: 2 of 2 cosigned", done.stdout),
+          f"log-key rotate did not print the witnesses, the switch size and the handover line:\n{indent(done.stdout)}")
+    switch = int(switch.group(1))
+    shown = run.cli("log-key", "show", "--ledger", ledger).stdout.splitlines()
+    check(len(shown) == 2 and f"tree sizes 0 to {switch}" in shown[0] and "(current)" in shown[1],
+          f"log-key show does not list the two keys:\n{indent(chr(10).join(shown))}")
+    run.ok(f"log-key rotate: handed over at tree size {switch}; log-key show lists both keys")
+
+    with open(witness_policy, "a") as out:
+        out.write(handover + "\n")
+    for number in (1, 2):
+        name = f"witness-{number}"
+        _, command = run.stop_one(name)
+        port = int(witness_urls[number - 1].rsplit(":", 1)[1])
+        run.wait_port(name, run.start(name, command), port)
+    new_policy = run.path("trust-policy-rotated.txt")
+    run.cli("trust-policy", "--ledger", ledger, "--quorum", "2", "--out", new_policy)
+    old_log_line = next(line for line in read_text(old_policy).splitlines() if line.startswith("log "))
+    check(handover in read_text(new_policy).splitlines() and old_log_line in read_text(new_policy).splitlines(),
+          f"the new trust policy does not keep the old log line and add the handover:\n{indent(read_text(new_policy))}")
+    run.ok("both witnesses restarted with the handover in their policy; trust-policy adds the log-handover line")
+
+    append_auditors(run, ledger, key, ["kiem-toan-xoay-khoa"])
+    folder = os.path.join(run.public, PROVINCE_2)
+    run.cli("tiles", "--ledger", ledger, "--out", folder)
+    note = read_text(os.path.join(folder, "checkpoint"))
+    size = checkpoint_size(note)
+    check(size > switch and all(name in signature_names(note) for name in WITNESSES),
+          f"the checkpoint after the rotation lacks a cosignature: {signature_names(note)}")
+    run.ok(f"one more event; tiles exit 0: the new key's checkpoint of {size} events cosigned by both witnesses")
+    run.run(run.tlogcheck, "--policy", new_policy, url)
+    run.run(run.tlogcheck, "--policy", old_policy, url, expect=1)
+    run.ok("tlogcheck through nginx: exit 0 with the new policy, 1 with the old")
+    done = run.cli("monitor", url, "--trust", old_policy, "--state", run.path("monitor-old-policy"), "--once", expect=1)
+    check(alert_lines(done.stdout + done.stderr), f"monitor with the old policy gave no alert:\n{indent(done.stdout)}")
+    run.ok(f"monitor --once with the old policy: exit 1, {alert_lines(done.stdout + done.stderr)[0][:100]}")
+
+    mirror_port = free_port()
+    mirror_url = f"http://127.0.0.1:{mirror_port}/"
+    mirror = run.start("mirror-2", [run.parledger, "mirror", url, run.path("mirror-2"), "--trust", new_policy,
+                                    "--interval", "1", "--listen", f"127.0.0.1:{mirror_port}"])
+    monitor = run.start("monitor-2", [run.parledger, "monitor", url, "--trust", new_policy,
+                                      "--state", run.path("monitor-2-state"), "--interval", "1"])
+    run.wait_port("mirror-2", mirror, mirror_port)
+    poll(lambda: run.still_running("mirror-2", mirror) and served_checkpoint(mirror_url) == note,
+         "the mirror to serve the new key's checkpoint", 60)
+    copy = run.path("monitor-2-state", "copy", "checkpoint")
+    poll(lambda: run.still_running("monitor-2", monitor) and os.path.exists(copy) and read_text(copy) == note,
+         "the monitor's copy to reach the new key's checkpoint", 60)
+    check(not alert_lines(run.output_of("monitor-2")), f"the monitor alerts:\n{indent(run.output_of('monitor-2'))}")
+    run.ok(f"mirror and monitor with the new policy hold the new key's checkpoint of {size} events; no alert")
+
+    text = note[:note.index("\n\n") + 1]
+    forged = sign_with_key_file(text, text.split("\n")[0], leaked)
+    for witness_url in witness_urls:
+        status, body = post(witness_url + "/add-checkpoint", f"old {size}\n\n{forged}")
+        check(status == 403 and "retired" in body, f"a witness answered {status} to the old key's checkpoint: {body}")
+    run.ok(f"both witnesses refuse the retired key's checkpoint of {size} events: 403, {body.strip()[:90]}")
+    with open(os.path.join(folder, ".checkpoint-forged"), "w") as out:
+        out.write(forged)
+    os.rename(os.path.join(folder, ".checkpoint-forged"), os.path.join(folder, "checkpoint"))
+    try:
+        status = monitor.wait(ALERT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Failure(f"the monitor did not alert on the retired key's checkpoint:\n{indent(run.output_of('monitor-2'))}")
+    alerts = [line for line in alert_lines(run.output_of("monitor-2")) if "retired" in line]
+    check(status == 1 and alerts, f"the monitor exited {status} without an alert naming the retired key")
+    run.ok(f"the running monitor exit 1: {alerts[0][:110]}")
+
+    bundle = run.path("bundle-rotated")
+    run.cli("export", bundle, "--ledger", ledger, "--quiet")
+    for trust, expected in ((new_policy, 0), (old_policy, 1)):
+        swift = run.cli("verify-bundle", bundle, "--trust", trust, expect=expected)
+        python = run.run(sys.executable, os.path.join(REPO, "tools", "verify_bundle.py"), bundle, "--trust", trust,
+                         expect=expected)
+        for verifier, outcome in (("verify-bundle", swift), ("verify_bundle.py", python)):
+            verdict = next((l for l in outcome.stdout.splitlines() if l.startswith(("OK", "FAILED"))), "")
+            check(verdict.startswith("OK" if expected == 0 else "FAILED [log-key]"),
+                  f"{verifier} with {os.path.basename(trust)}: {verdict or outcome.stdout}")
+            run.ok(f"{verifier} with {os.path.basename(trust)}: exit {expected}, {verdict[:100]}")
+
+    backup, restored = run.path("backup-rotated"), run.path("restored", "ledger")
+    run.cli("backup", "--ledger", ledger, "--out", backup, "--quiet")
+    run.cli("restore", backup, "--ledger", restored)
+    again = run.path("trust-policy-restored.txt")
+    run.cli("trust-policy", "--ledger", restored, "--quorum", "2", "--out", again)
+    check(read_text(again) == read_text(new_policy), "the restored ledger's trust policy is not the rotated one")
+    run.ok("backup and restore keep the log key history: the restored ledger prints the same trust policy")
 
 
 def main():

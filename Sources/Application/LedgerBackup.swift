@@ -4,8 +4,9 @@ public import PARIndex
 
 /// A copy of a ledger that can be taken while people work and restored on another machine: the
 /// event log copied through LMDB at one moment (compacted), every file beside it (evidence,
-/// witnesses.txt, the log's public key; its private key only when asked), and a manifest written
-/// last, so that a backup cut short has none and is never taken for a whole one.
+/// witnesses.txt, the log's public key and the public history of its keys, `log-keys/`; its private
+/// key only when asked), and a manifest written last, so that a backup cut short has none and is
+/// never taken for a whole one.
 ///
 /// Layout of a backup directory: `ledger/` (what a restore puts back in place) and `backup.json`
 /// (`LedgerBackup.Manifest`: the ledger's id, the head of the copy, each file's size and SHA-256).

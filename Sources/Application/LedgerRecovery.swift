@@ -88,8 +88,9 @@ public enum LedgerRecovery {
             let keyPath = ledgerPath + "/" + Ledger.logKeyFileName
             try files.removeItem(atPath: keyPath)
             try StoredFile.writeAtomically(
-                Data((request.policy.log.publicKey.base64 + "\n").utf8), to: keyPath + ".pub")
+                Data((request.policy.logKeyHistory.current.publicKey.base64 + "\n").utf8), to: keyPath + ".pub")
         }
+        try scoring.ledger.adoptLogKeyHistory(request.policy.logKeyHistory)
         try RecordedLog(copy: copy, policy: request.policy).append(into: scoring, progress: progress)
         let head = try scoring.ledger.head()
         guard let checkpoint = copy.checkpoint, head.count == checkpoint.size,
@@ -126,12 +127,13 @@ public enum LedgerRecovery {
         }
     }
 
-    /// Refuses a log key that is not the one the trust policy names.
+    /// Refuses a log key that is not the one the trust policy names last (after its handovers).
     private static func checkLogKey(_ key: SigningKey?, policy: TrustPolicy) throws {
-        guard let key, key.publicKey != policy.log.publicKey else { return }
+        let current = policy.logKeyHistory.current.publicKey
+        guard let key, key.publicKey != current else { return }
         throw Problem(
             .forbidden,
-            "the log key given is not the trust policy's log key (fingerprint \(TrustPolicy.fingerprint(of: key.publicKey)), the policy names \(TrustPolicy.fingerprint(of: policy.log.publicKey)))",
+            "the log key given is not the trust policy's current log key (fingerprint \(TrustPolicy.fingerprint(of: key.publicKey)), the policy names \(TrustPolicy.fingerprint(of: current)))",
             vi: "Khóa nhật ký được cung cấp không phải khóa mà chính sách tin cậy công bố; không khôi phục gì.")
     }
 

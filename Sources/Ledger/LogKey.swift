@@ -41,12 +41,4 @@ extension Ledger {
             origin: Checkpoint.origin(ledgerID: id), size: treeSize, rootHash: root, extensions: extensions)
         return (checkpoint, SignedNote.sign(checkpoint.text, name: checkpoint.origin, key: try logKey()))
     }
-
-    /// The trust policy a province publishes for this ledger: its id, its first event and its log key.
-    public func trustPolicy() throws -> TrustPolicy {
-        guard let first = try event(at: 1) else {
-            throw LedgerError.outOfRange(reason: "the ledger has no events yet; its trust policy names its first event")
-        }
-        return TrustPolicy(ledgerID: id, genesis: first.hash, log: try logVerifierKey())
-    }
 }

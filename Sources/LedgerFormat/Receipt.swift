@@ -107,8 +107,10 @@ public struct Receipt: Sendable, Hashable {
         let checkpoint: Checkpoint
         do {
             try SignedNote.requireKnownSignatureKinds(checkpointNote)
-            checkpoint = try Checkpoint(parsing: try SignedNote.open(checkpointNote, verifier: policy.log))
         } catch {
+            throw Problem(description: "the receipt's checkpoint: \(error.description)")
+        }
+        do { checkpoint = try policy.openCheckpoint(checkpointNote).checkpoint } catch {
             throw Problem(
                 description: "the receipt's checkpoint is not signed by the trusted log key: \(error.description)")
         }

@@ -1,24 +1,31 @@
 import Crypto
+import Foundation
 
 /// What a verifier trusts, published by the province outside any bundle (FORMAT.md, Trust comes from
 /// outside the bundle): the ledger's id, the hash of its first event, the log's checkpoint key, and
-/// witness keys with a quorum. A verifier never trusts a key it found in what it verifies.
+/// witness keys with a quorum. A verifier never trusts a key it found in what it verifies. A log whose
+/// key was rotated lists its handovers (`LogHandover`), each signed by the key before it.
 public struct TrustPolicy: Sendable, Hashable {
     public static let header = "parledger-trust-policy/1"
     public static let maximumBytes = 64 * 1024
 
     public let ledgerID: String
     public let genesis: EventHash
+    /// The log's first key; `handovers` name the keys after it.
     public let log: NoteVerifierKey
+    /// The log's key handovers, in order: each signed by the key before it, at a larger size.
+    public let handovers: [LogHandover]
     public let witnesses: [NoteVerifierKey]
     public let quorum: Int
 
     public init(
-        ledgerID: String, genesis: EventHash, log: NoteVerifierKey, witnesses: [NoteVerifierKey] = [], quorum: Int = 0
+        ledgerID: String, genesis: EventHash, log: NoteVerifierKey, handovers: [LogHandover] = [],
+        witnesses: [NoteVerifierKey] = [], quorum: Int = 0
     ) {
         self.ledgerID = ledgerID
         self.genesis = genesis
         self.log = log
+        self.handovers = handovers
         self.witnesses = witnesses
         self.quorum = quorum
     }
@@ -71,6 +78,7 @@ public struct TrustPolicy: Sendable, Hashable {
         var genesis: EventHash?
         var log: NoteVerifierKey?
         var witnesses: [NoteVerifierKey] = []
+        var handoverNotes: [(number: Int, note: String)] = []
         var quorum: Int?
         for (number, line) in lines {
             let parts = line.splitScalars(" ")
@@ -96,6 +104,10 @@ public struct TrustPolicy: Sendable, Hashable {
                 guard log == nil else { throw refuse("a second log line") }
                 log = try key()
                 guard log?.kind == .ed25519 else { throw refuse("the log key must be an Ed25519 note key (type 0x01)") }
+            case "log-handover":
+                guard let bytes = CanonicalBase64.decode(parts[1]), let note = String(validating: bytes, as: UTF8.self)
+                else { throw refuse("not the base64 of a UTF-8 signed note") }
+                handoverNotes.append((number, note))
             case "witness":
                 let witness = try key()
                 guard witness.kind == .cosignature else {
@@ -132,7 +144,16 @@ public struct TrustPolicy: Sendable, Hashable {
         guard quorum <= witnesses.count else {
             throw Problem(description: "the quorum \(quorum) is more than the \(witnesses.count) witnesses named")
         }
-        self.init(ledgerID: ledgerID, genesis: genesis, log: log, witnesses: witnesses, quorum: quorum)
+        let handovers: [LogHandover]
+        do { handovers = try LogKeyHistory.checked(from: log, handoverNotes).handovers } catch {
+            throw Problem(description: "trust policy \(error.description)")
+        }
+        for key in handovers.map(\.newKey) where witnesses.contains(where: { $0.publicKey == key.publicKey }) {
+            throw Problem(
+                description: "a witness has the public key of the log key \(Self.fingerprint(of: key.publicKey))")
+        }
+        self.init(
+            ledgerID: ledgerID, genesis: genesis, log: log, handovers: handovers, witnesses: witnesses, quorum: quorum)
     }
 
     /// The witnesses that validly cosign `note` (C2SP tlog-cosignature), once there are at least
@@ -157,11 +178,17 @@ public struct TrustPolicy: Sendable, Hashable {
         var lines = [
             Self.header,
             "# ParLedger trust policy: verify a certified bundle of this ledger against it, never against",
-            "# a key found in the bundle. Log key fingerprint: \(Self.fingerprint(of: log.publicKey))",
+            "# a key found in the bundle. \(handovers.isEmpty ? "Log" : "First log") key fingerprint: \(Self.fingerprint(of: log.publicKey))",
             "ledger \(ledgerID)",
             "genesis \(genesis.hex)",
             "log \(log)",
         ]
+        for handover in handovers {
+            lines.append(
+                "# From tree size \(handover.size) the log key is \(handover.newKey), fingerprint \(Self.fingerprint(of: handover.newKey.publicKey))"
+            )
+            lines.append("log-handover \(Data(handover.note.utf8).base64EncodedString())")
+        }
         lines += witnesses.map { "witness \($0)" }
         lines.append("quorum \(quorum)")
         return lines.map { $0 + "\n" }.joined()

@@ -111,6 +111,16 @@ public struct BundleVerifier {
                 message: "manifest.json: its event count, head, genesis or root hash is not what the events give")
         }
         checks.append("RFC 9162 root \(hexString(root)) of \(count) events matches the checkpoint")
+        for handover in policy?.handovers ?? [] where handover.size <= count {
+            guard replay.hashes.root(ofFirst: handover.size) == handover.rootHash else {
+                throw Failure(
+                    code: .logKey,
+                    message:
+                        "the first \(handover.size) events do not have the root the log key handover at that size names"
+                )
+            }
+            checks.append("the log key handover at tree size \(handover.size) names the root of the first events")
+        }
 
         try checkDerivedFiles(replay, present: present, manifest: manifest, checkpoint: checkpoint)
 
@@ -138,35 +148,9 @@ public struct BundleVerifier {
     // MARK: Checkpoint and manifest
 
     private mutating func openCheckpoint() throws -> (Checkpoint, NoteVerifierKey) {
-        let key: NoteVerifierKey
-        if let policy {
-            key = policy.log
-        } else {
-            let bytes = try BundleFiles.read(directory, BundleFiles.verifierKey)
-            guard bytes.last == 0x0A, let text = String(validating: bytes.dropLast(), as: UTF8.self) else {
-                throw Failure(code: .checkpoint, message: "verifier-key.txt: not a note verifier key and a newline")
-            }
-            do { key = try NoteVerifierKey(parsing: text) } catch {
-                throw Failure(code: .checkpoint, message: "verifier-key.txt: \(error.description)")
-            }
-        }
         guard let note = String(validating: try BundleFiles.read(directory, BundleFiles.checkpoint), as: UTF8.self)
         else { throw Failure(code: .checkpoint, message: "checkpoint.txt is not UTF-8") }
-        let text: String
-        do {
-            try SignedNote.requireKnownSignatureKinds(note)
-            text = try SignedNote.open(note, verifier: key)
-        } catch {
-            throw Failure(
-                code: policy == nil ? .checkpoint : .logKey,
-                message:
-                    "checkpoint.txt is not signed by the \(policy == nil ? "key in verifier-key.txt" : "trust policy's log key") (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)"
-            )
-        }
-        let checkpoint: Checkpoint
-        do { checkpoint = try Checkpoint(parsing: text) } catch {
-            throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)")
-        }
+        let (checkpoint, key) = try policy.map { policy in try Self.open(note, policy: policy) } ?? openUntrusted(note)
         for (index, line) in checkpoint.extensions.enumerated() {
             let words = line.splitScalars(" ")
             let isResults =
@@ -200,6 +184,56 @@ public struct BundleVerifier {
                 message: "checkpoint.txt is for '\(checkpoint.origin)', not for the log key's '\(key.name)'")
         }
         return (checkpoint, key)
+    }
+
+    /// The checkpoint and the policy's log key that signs it (FORMAT.md, Log key rotation): refused as
+    /// `log-key` when none of the policy's keys signs it or the one that does does not sign its size.
+    private static func open(_ note: String, policy: TrustPolicy) throws -> (Checkpoint, NoteVerifierKey) {
+        let keys = policy.logKeyHistory.spans.map(\.key)
+        let fingerprints = keys.map { TrustPolicy.fingerprint(of: $0.publicKey) }.joined(separator: ", ")
+        do { try SignedNote.requireKnownSignatureKinds(note) } catch {
+            throw Failure(
+                code: .logKey,
+                message:
+                    "checkpoint.txt is not signed by the trust policy's log key (\(fingerprints)): \(error.description)"
+            )
+        }
+        guard let signed = keys.lazy.compactMap({ try? SignedNote.open(note, verifier: $0) }).first else {
+            throw Failure(
+                code: .logKey, message: "checkpoint.txt is not signed by the trust policy's log key (\(fingerprints))")
+        }
+        do { _ = try Checkpoint(parsing: signed) } catch {
+            throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)")
+        }
+        do { return try policy.openCheckpoint(note) } catch {
+            throw Failure(code: .logKey, message: "checkpoint.txt: \(error.description)")
+        }
+    }
+
+    /// The checkpoint signed by the key of `verifier-key.txt`, without a trust policy.
+    private func openUntrusted(_ note: String) throws -> (Checkpoint, NoteVerifierKey) {
+        let bytes = try BundleFiles.read(directory, BundleFiles.verifierKey)
+        guard bytes.last == 0x0A, let text = String(validating: bytes.dropLast(), as: UTF8.self) else {
+            throw Failure(code: .checkpoint, message: "verifier-key.txt: not a note verifier key and a newline")
+        }
+        let key: NoteVerifierKey
+        do { key = try NoteVerifierKey(parsing: text) } catch {
+            throw Failure(code: .checkpoint, message: "verifier-key.txt: \(error.description)")
+        }
+        let signed: String
+        do {
+            try SignedNote.requireKnownSignatureKinds(note)
+            signed = try SignedNote.open(note, verifier: key)
+        } catch {
+            throw Failure(
+                code: .checkpoint,
+                message:
+                    "checkpoint.txt is not signed by the key in verifier-key.txt (\(TrustPolicy.fingerprint(of: key.publicKey))): \(error.description)"
+            )
+        }
+        do { return (try Checkpoint(parsing: signed), key) } catch {
+            throw Failure(code: .checkpoint, message: "checkpoint.txt: \(error.description)")
+        }
     }
 
     struct Manifest {

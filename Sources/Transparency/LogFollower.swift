@@ -64,7 +64,7 @@ public struct LogFollower: Sendable {
         let local = TileSource(copyDirectory)
         let checkpoint: Checkpoint
         do {
-            checkpoint = try Checkpoint(parsing: try SignedNote.open(note, verifier: policy.log))
+            checkpoint = try policy.openCheckpoint(note).checkpoint
         } catch {
             throw Problem(description: "\(copyDirectory)/checkpoint is not a checkpoint of this log: \(error)")
         }
@@ -96,10 +96,10 @@ public struct LogFollower: Sendable {
         let fetched = String(decoding: try source.read(TilePath.checkpoint, limit: 1 << 20), as: UTF8.self)
         let latest: Checkpoint
         do {
-            latest = try Checkpoint(parsing: try SignedNote.open(fetched, verifier: policy.log))
+            latest = try policy.openCheckpoint(fetched).checkpoint
         } catch {
             throw Alert(
-                .signature, "\(source)checkpoint carries no valid signature by the log key: \(error)",
+                .signature, "\(source)checkpoint is not signed by the log key for its size: \(error)",
                 evidence: [fetched])
         }
         guard latest.origin == policy.log.name else {

@@ -67,11 +67,11 @@ public final class Witness: Sendable {
         } catch {
             return .refuse(400, "not a checkpoint: \(error.description)")
         }
-        guard let logKey = policy.logs[checkpoint.origin] else {
+        guard let logKeys = policy.logs[checkpoint.origin] else {
             return .refuse(404, "this witness does not witness the log '\(checkpoint.origin)'")
         }
-        guard (try? SignedNote.open(note, verifier: logKey)) != nil else {
-            return .refuse(403, "the checkpoint carries no valid signature by the key of '\(checkpoint.origin)'")
+        do { _ = try logKeys.openCheckpoint(note) } catch {
+            return .refuse(403, "the checkpoint of '\(checkpoint.origin)' is refused: \(error.description)")
         }
         guard oldSize <= checkpoint.size else {
             return .refuse(400, "the old size \(oldSize) is larger than the checkpoint's \(checkpoint.size)")

@@ -1,17 +1,23 @@
+import Foundation
 import Ledger
 public import LedgerFormat
 
 /// The logs a witness cosigns, each named by its checkpoint key: `parledger-witness-policy/1`, then one
-/// `log <verifier key>` line per log (the key's name is the log's origin); `#` starts a comment.
-/// A witness answers 404 for any other origin.
+/// `log <verifier key>` line per log (the key's name is the log's origin) and, for a log whose key was
+/// rotated, its `log-handover <base64 handover note>` lines in order (FORMAT.md, Log key rotation);
+/// `#` starts a comment. A witness answers 404 for any other origin.
 public struct WitnessPolicy: Sendable {
     public static let header = "parledger-witness-policy/1"
 
-    /// The log keys by origin.
-    public let logs: [String: NoteVerifierKey]
+    /// The log keys by origin, each with its handovers.
+    public let logs: [String: LogKeyHistory]
 
     public init(logs: [NoteVerifierKey]) {
-        self.logs = Dictionary(logs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(histories: logs.map { LogKeyHistory(first: $0) })
+    }
+
+    public init(histories: [LogKeyHistory]) {
+        self.logs = Dictionary(histories.map { ($0.first.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Why a witness policy was refused.
@@ -34,11 +40,23 @@ public struct WitnessPolicy: Sendable {
             throw Problem(description: "the witness policy does not start with '\(Self.header)'")
         }
         var keys: [NoteVerifierKey] = []
+        var handovers: [String: [(number: Int, note: String)]] = [:]
         for (number, line) in lines.dropFirst().enumerated() {
             let parts = line.split(separator: " ").map(String.init)
+            if parts.count == 2, parts[0] == "log-handover" {
+                guard let bytes = CanonicalBase64.decode(parts[1]), let note = String(validating: bytes, as: UTF8.self),
+                    let origin = try? SignedNote.split(note).text.split(separator: "\n").dropFirst().first
+                else {
+                    throw Problem(description: "witness policy item \(number + 1): not the base64 of a handover note")
+                }
+                handovers[String(origin), default: []].append((number + 1, note))
+                continue
+            }
             guard parts.count == 2, parts[0] == "log" else {
                 throw Problem(
-                    description: "witness policy item \(number + 1) ('\(line)'): expected 'log <verifier key>'")
+                    description:
+                        "witness policy item \(number + 1) ('\(line)'): expected 'log <verifier key>' or 'log-handover <base64>'"
+                )
             }
             let key: NoteVerifierKey
             do { key = try NoteVerifierKey(parsing: parts[1]) } catch {
@@ -53,11 +71,25 @@ public struct WitnessPolicy: Sendable {
             }
             keys.append(key)
         }
-        self.init(logs: keys)
+        if let stray = handovers.keys.sorted().first(where: { origin in !keys.contains { $0.name == origin } }) {
+            throw Problem(description: "a log-handover for '\(stray)', a log this policy has no 'log' line for")
+        }
+        var histories: [LogKeyHistory] = []
+        for key in keys {
+            do { histories.append(try LogKeyHistory.checked(from: key, handovers[key.name] ?? [])) } catch {
+                throw Problem(description: "witness policy item \(error.description)")
+            }
+        }
+        self.init(histories: histories)
     }
 
     /// The policy's text.
     public var text: String {
-        ([Self.header] + logs.keys.sorted().map { "log \(logs[$0]!)" }).map { $0 + "\n" }.joined()
+        let lines = logs.keys.sorted().flatMap { origin in
+            let history = logs[origin]!
+            return ["log \(history.first)"]
+                + history.handovers.map { "log-handover \(Data($0.note.utf8).base64EncodedString())" }
+        }
+        return ([Self.header] + lines).map { $0 + "\n" }.joined()
     }
 }

@@ -183,7 +183,8 @@ extension WitnessConfiguration {
         }
         let base = try ledger.trustPolicy()
         return TrustPolicy(
-            ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, witnesses: witnesses,
+            ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, handovers: base.handovers,
+            witnesses: witnesses,
             quorum: quorum ?? witnesses.count)
     }
 }

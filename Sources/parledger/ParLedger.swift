@@ -31,7 +31,7 @@ struct ParLedger: AsyncParsableCommand {
             EvidenceCommand.self, DocumentCommand.self,
             RebuildCommand.self, BackupCommand.self, RestoreCommand.self,
             CheckpointCommand.self, ProveCommand.self, ExportCommand.self, VerifyBundleCommand.self,
-            TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self,
+            TrustPolicyCommand.self, ReceiptCommand.self, LogCommand.self, LogKeyCommand.self,
             VerifyCommand.self, ServeCommand.self,
             TilesCommand.self, WitnessesCommand.self, WitnessCommand.self, MirrorCommand.self, MonitorCommand.self,
         ]

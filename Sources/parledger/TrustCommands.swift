@@ -42,7 +42,7 @@ struct TrustPolicyCommand: ParsableCommand {
             if let out {
                 try policy.text.write(toFile: out, atomically: true, encoding: .utf8)
                 print(
-                    "Wrote the trust policy of ledger \(policy.ledgerID) to \(out); log key fingerprint \(TrustPolicy.fingerprint(of: policy.log.publicKey))"
+                    "Wrote the trust policy of ledger \(policy.ledgerID) to \(out); log key fingerprint \(TrustPolicy.fingerprint(of: policy.currentLogKey.publicKey))"
                 )
             } else {
                 print(policy.text, terminator: "")

@@ -40,7 +40,8 @@ enum VersionReport {
                     "\(CertifiedBundle.format); a bundle of format 1 is verified by the version that exported it"
                 ),
                 ("receipt", Receipt.format),
-                ("trust policy", TrustPolicy.header),
+                ("trust policy", "\(TrustPolicy.header); its log-handover lines name the keys after the first"),
+                ("log key handover", "signed note '\(LogHandover.title)', kept in log-keys/"),
                 ("witness policy", WitnessPolicy.header),
                 (
                     "witness state (LMDB)",

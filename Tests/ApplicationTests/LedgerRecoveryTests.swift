@@ -55,6 +55,26 @@ import Transparency
         #expect(!entries.contains { $0.contains(".restoring-") })
     }
 
+    @Test func aLogWhoseKeyWasRotatedIsRebuiltWithItsKeyHistoryAndSignsWithTheNewKey() throws {
+        let p = try Province.withOneDocumentStored()
+        let out = try TemporaryDirectory()
+        let (oldKey, newKey) = (try p.scoring.ledger.logKey(), SigningKey())
+        try p.scoring.ledger.rotateLogKey(to: newKey)
+        try p.selfAssessFully("d02")
+        let (checkpoint, note) = try p.scoring.ledger.signedCheckpoint()
+        _ = try StaticLog(directory: out.path + "/tiles").publish(p.scoring.ledger, checkpoint: checkpoint, note: note)
+        let policy = try p.scoring.ledger.trustPolicy()
+        let published = Published(province: p, out: out, policy: policy)
+        #expect(throws: LedgerRecovery.Problem.self, "the retired key was taken") {
+            try LedgerRecovery.restore(try published.request(logKey: oldKey))
+        }
+        _ = try LedgerRecovery.restore(try published.request(logKey: newKey))
+        let rebuilt = try ScoringLedger.open(at: published.target)
+        #expect(try rebuilt.ledger.trustPolicy() == policy)
+        let next = try rebuilt.ledger.signedCheckpoint().note
+        #expect(try policy.logKeyHistory.openCheckpoint(next).key.publicKey == newKey.publicKey)
+    }
+
     @Test func withoutTheLogKeyTheRebuiltLedgerVerifiesButSignsNoCheckpoint() throws {
         let published = try published()
         let outcome = try LedgerRecovery.restore(try published.request(logKey: nil))

@@ -58,7 +58,8 @@ final class LogFixture {
     func policy(witnesses: [WitnessKey] = [], quorum: Int = 0) throws -> TrustPolicy {
         let base = try ledger.trustPolicy()
         return TrustPolicy(
-            ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, witnesses: witnesses.map(\.verifier),
+            ledgerID: base.ledgerID, genesis: base.genesis, log: base.log, handovers: base.handovers,
+            witnesses: witnesses.map(\.verifier),
             quorum: quorum)
     }
 }

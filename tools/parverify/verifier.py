@@ -7,6 +7,7 @@ from .notes import (fingerprint, note_signed_by, parse_checkpoint, parse_checkpo
                     quorum_problem, split_note)
 from .strictjson import canonical, parse_json, sha256
 from .text import is_hex, is_slug
+from .trust import key_for_checkpoint
 from .verdicts import Failure
 from .walk import EventWalk, parse_event, read_event_lines
 
@@ -35,14 +36,14 @@ class Verifier:
         if receipt is not None:
             self.check_receipt(*receipt)
 
-    def open_checkpoint(self, data, key, code):
+    def open_checkpoint(self, data, keys, code):
         try:
             note = data.decode("utf-8")
         except UnicodeDecodeError:
             raise Failure("checkpoint", "checkpoint.txt: not UTF-8") from None
         split = split_note(note)
-        if not split or not note_signed_by(split[0], split[1], key):
-            raise Failure(code, f"checkpoint.txt: no valid signature by the log key {key[0]}")
+        if not split or not any(note_signed_by(split[0], split[1], key) for key in keys):
+            raise Failure(code, f"checkpoint.txt: no valid signature by the log key {keys[0][0]}")
         parsed = parse_checkpoint(split[0])
         if not parsed:
             raise Failure("checkpoint", "checkpoint.txt: not a C2SP bundle checkpoint")
@@ -51,8 +52,10 @@ class Verifier:
     def check_checkpoint(self):
         data = self.bundle.read("checkpoint.txt")
         if self.policy is not None:
-            self.key = self.policy["log"]
-            split, parsed = self.open_checkpoint(data, self.key, "log-key")
+            split, parsed = self.open_checkpoint(data, [span[0] for span in self.policy["log_keys"]], "log-key")
+            self.key, reason = key_for_checkpoint(self.policy, split[0], split[1], parsed[1], parsed[2])
+            if self.key is None:
+                raise Failure("log-key", f"checkpoint.txt: {reason}")
             problem = quorum_problem(split[0], split[1], self.policy, "checkpoint.txt")
             if problem:
                 raise Failure("quorum", problem)
@@ -65,7 +68,7 @@ class Verifier:
             if key is None:
                 raise Failure("checkpoint", "verifier-key.txt: not a note verifier key and a newline")
             self.key = key
-            split, parsed = self.open_checkpoint(data, key, "checkpoint")
+            split, parsed = self.open_checkpoint(data, [key], "checkpoint")
         origin, self.size, self.root, self.results_lines, self.manifest_hash = parsed
         if not origin.startswith("parledger/") or not is_slug(origin[len("parledger/"):]) or origin != self.key[0]:
             raise Failure("ledger", f"checkpoint.txt: its origin {origin!r} is not the log key's name {self.key[0]!r}")
@@ -131,6 +134,11 @@ class Verifier:
             if manifest[name] != value:
                 raise Failure("manifest", f"manifest.json: {name} {manifest[name]!r}, the events give {value!r}")
         self.ok(f"RFC 9162 root {root.hex()} of {walk.frontier.size} events matches the checkpoint and the manifest")
+        for _, start, _, handover_root in (self.policy or {}).get("log_keys", [])[1:]:
+            if start <= walk.frontier.size:
+                if prefix_root(walk.hashes, start) != handover_root:
+                    raise Failure("log-key", f"the first {start} events do not have the root the log key handover at that size names")
+                self.ok(f"the log key handover at tree size {start} names the root of the first events")
 
     def present(self, directory):
         return sorted(path for path in self.bundle.files if path.startswith(directory + "/"))
@@ -189,7 +197,11 @@ class Verifier:
         if parsed is None or parsed[0] != f"parledger/{self.ledger_id}":
             raise Failure("receipt", f"{path}: its checkpoint is not a C2SP checkpoint of this ledger")
         size, root = parsed[1], parsed[2]
-        if not note_signed_by(split[0], split[1], self.key):
+        if self.policy is not None:
+            key, reason = key_for_checkpoint(self.policy, split[0], split[1], size, root)
+            if key is None:
+                raise Failure("receipt", f"{path}: its checkpoint is not signed by the trusted log key: {reason}")
+        elif not note_signed_by(split[0], split[1], self.key):
             raise Failure("receipt", f"{path}: its checkpoint is not signed by the log key")
         problem = quorum_problem(split[0], split[1], self.policy, path, "its checkpoint") if self.policy else None
         if problem:

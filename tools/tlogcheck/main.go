@@ -51,8 +51,61 @@ type policy struct {
 	ledger    string
 	genesis   tlog.Hash
 	log       note.Verifier
+	keys      []logKey // log first, then each handover's new key (FORMAT.md, Log key rotation)
 	witnesses map[string]witness
 	quorum    int
+}
+
+// logKey is one key of the log and the tree sizes it signs: from through `through` (-1: no end).
+type logKey struct {
+	verifier      note.Verifier
+	from, through int64
+	root          *tlog.Hash // the root at `from` that the handover names (nil for the first key)
+}
+
+const handoverTitle = "ParLedger log key handover"
+
+// handoverChain checks each handover (base64 of its signed note) against the key before it and
+// returns the log's keys in order.
+func handoverChain(first note.Verifier, handovers []string) ([]logKey, error) {
+	keys := []logKey{{verifier: first, from: 0, through: -1}}
+	for i, encoded := range handovers {
+		prev := &keys[len(keys)-1]
+		raw, err := base64.StdEncoding.DecodeString(encoded)
+		if err != nil || base64.StdEncoding.EncodeToString(raw) != encoded {
+			return nil, fmt.Errorf("log-handover %d: not canonical base64", i+1)
+		}
+		n, err := note.Open(raw, note.VerifierList(prev.verifier))
+		if err != nil {
+			return nil, fmt.Errorf("log-handover %d: not signed by the log key before it: %v", i+1, err)
+		}
+		lines := strings.Split(strings.TrimSuffix(n.Text, "\n"), "\n")
+		if len(lines) != 5 || lines[0] != handoverTitle || lines[1] != first.Name() {
+			return nil, fmt.Errorf("log-handover %d: not a handover of %s", i+1, first.Name())
+		}
+		next, err := note.NewVerifier(lines[2])
+		if err != nil || next.Name() != first.Name() {
+			return nil, fmt.Errorf("log-handover %d: the new key is not an Ed25519 key named %s", i+1, first.Name())
+		}
+		for _, k := range keys {
+			if k.verifier.KeyHash() == next.KeyHash() {
+				return nil, fmt.Errorf("log-handover %d: returns to a key used before", i+1)
+			}
+		}
+		size, err := strconv.ParseInt(lines[3], 10, 64)
+		if err != nil || size <= prev.from || strconv.FormatInt(size, 10) != lines[3] {
+			return nil, fmt.Errorf("log-handover %d: size %q does not come after %d", i+1, lines[3], prev.from)
+		}
+		root, err := base64.StdEncoding.DecodeString(lines[4])
+		if err != nil || len(root) != 32 {
+			return nil, fmt.Errorf("log-handover %d: bad root %q", i+1, lines[4])
+		}
+		var h tlog.Hash
+		copy(h[:], root)
+		prev.through = size
+		keys = append(keys, logKey{verifier: next, from: size, through: -1, root: &h})
+	}
+	return keys, nil
 }
 
 // tree is what one source was found to hold once checked.
@@ -200,6 +253,7 @@ func readPolicy(path string) (*policy, error) {
 	}
 	p := &policy{witnesses: map[string]witness{}, quorum: -1}
 	var logKey string
+	var handovers []string
 	header, seen := false, map[string]bool{}
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
@@ -214,7 +268,7 @@ func readPolicy(path string) (*policy, error) {
 			continue
 		}
 		key, value, _ := strings.Cut(line, " ")
-		if seen[key] && key != "witness" {
+		if seen[key] && key != "witness" && key != "log-handover" {
 			return nil, fmt.Errorf("line %d: repeated %q", n+1, key)
 		}
 		seen[key] = true
@@ -232,6 +286,8 @@ func readPolicy(path string) (*policy, error) {
 				return nil, fmt.Errorf("line %d: log key: %v", n+1, err)
 			}
 			logKey = value
+		case "log-handover":
+			handovers = append(handovers, value)
 		case "witness":
 			w, err := parseWitness(value)
 			if err != nil {
@@ -258,6 +314,9 @@ func readPolicy(path string) (*policy, error) {
 		return nil, fmt.Errorf("log key is named %q, not parledger/%s", p.log.Name(), p.ledger)
 	case p.quorum > len(p.witnesses):
 		return nil, fmt.Errorf("quorum %d exceeds the %d witnesses", p.quorum, len(p.witnesses))
+	}
+	if p.keys, err = handoverChain(p.log, handovers); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -290,7 +349,11 @@ func checkCheckpoint(src string, read fetch, pol *policy, out io.Writer) (*tree,
 	if err != nil {
 		return nil, err
 	}
-	n, err := note.Open(msg, note.VerifierList(pol.log))
+	verifiers := make([]note.Verifier, len(pol.keys))
+	for i, k := range pol.keys {
+		verifiers[i] = k.verifier
+	}
+	n, err := note.Open(msg, note.VerifierList(verifiers...))
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: no valid signature by the policy's log key %s: %v", pol.log.Name(), err)
 	}
@@ -316,6 +379,9 @@ func checkCheckpoint(src string, read fetch, pol *policy, out io.Writer) (*tree,
 		return nil, fmt.Errorf("checkpoint: bad root hash %q", lines[2])
 	}
 	copy(t.root[:], root)
+	if err := checkKeyForSize(pol, n.Sigs, t); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, s := range n.UnverifiedSigs {
 		w, known := pol.witnesses[s.Name]
@@ -334,6 +400,24 @@ func checkCheckpoint(src string, read fetch, pol *policy, out io.Writer) (*tree,
 		return nil, fmt.Errorf("checkpoint: %d of %d witnesses cosign, quorum is %d", t.cosign, len(pol.witnesses), pol.quorum)
 	}
 	return t, nil
+}
+
+// checkKeyForSize requires a verified log signature by the key whose sizes cover the tree's, and the
+// handover's root at a handover's size.
+func checkKeyForSize(pol *policy, sigs []note.Signature, t *tree) error {
+	for _, k := range pol.keys {
+		if k.root != nil && k.from == t.size && *k.root != t.root {
+			return fmt.Errorf("checkpoint: size %d has another root than the log key handover at that size", t.size)
+		}
+	}
+	for _, s := range sigs {
+		for _, k := range pol.keys {
+			if s.Hash == k.verifier.KeyHash() && t.size >= k.from && (k.through < 0 || t.size <= k.through) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("checkpoint: signed by a log key of the policy that does not sign tree size %d (retired before it, or taking over only later)", t.size)
 }
 
 // verifyCosignature checks a tlog-cosignature/v1 signature line by w over the note text.

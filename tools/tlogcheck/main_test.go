@@ -102,12 +102,7 @@ func (wd *world) write(dir string, events []string, cosigners int) string {
 	var bundle, evs []byte
 	for i, line := range events {
 		var e [32]byte
-		hex.Decode(e[:], []byte(line[strings.Index(line, `"hash":"`)+8:][:64]))
-		hs, err := tlog.StoredHashes(int64(i), e[:], hashes(stored))
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored = append(stored, hs...)
+		stored, e = store(t, stored, i, line)
 		bundle = append(append(bundle, 0, 32), e[:]...)
 		evs = append(evs, line...)
 		if (i+1)%256 == 0 || i+1 == len(events) {
@@ -284,4 +279,72 @@ func TestBadUsageAndPolicy(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "policy")
 	os.WriteFile(p, []byte("parledger-trust-policy/1\nledger test\nmirror x\n"), 0o644)
 	expect(t, 2, []string{`unknown item "mirror"`}, "--policy", p, t.TempDir())
+}
+
+// store adds the hashes entry i (the event line's hash) adds to the tree's stored hashes.
+func store(t *testing.T, stored []tlog.Hash, i int, line string) ([]tlog.Hash, [32]byte) {
+	var e [32]byte
+	hex.Decode(e[:], []byte(line[strings.Index(line, `"hash":"`)+8:][:64]))
+	hs, err := tlog.StoredHashes(int64(i), e[:], hashes(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(stored, hs...), e
+}
+
+// rootOf is the Merkle root of the first n event lines.
+func rootOf(t *testing.T, events []string, n int) tlog.Hash {
+	var stored []tlog.Hash
+	for i, line := range events[:n] {
+		stored, _ = store(t, stored, i, line)
+	}
+	root, err := tlog.TreeHash(int64(n), hashes(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// withHandover adds to the policy at path a log-handover line: `by` hands parledger/test over to
+// newVkey at size n (FORMAT.md, Log key rotation).
+func withHandover(t *testing.T, path string, by note.Signer, newVkey string, n int, root tlog.Hash) {
+	text := fmt.Sprintf("ParLedger log key handover\nparledger/test\n%s\n%d\n%s\n", newVkey, n, base64.StdEncoding.EncodeToString(root[:]))
+	msg, err := note.Sign(&note.Note{Text: text}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	data = append(data, "log-handover "+base64.StdEncoding.EncodeToString(msg)+"\n"...)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLogKeyRotation(t *testing.T) {
+	wd := newWorld(t)
+	old := wd.log
+	skey, newVkey, _ := note.GenerateKey(rand.Reader, "parledger/test")
+	next, _ := note.NewSigner(skey)
+	stranger := newWorld(t).log
+	evs := lines(300, "r")
+	policy := wd.policy(t.TempDir(), evs, 2)
+	withHandover(t, policy, old, newVkey, 290, rootOf(t, evs, 290))
+
+	wd.log = next
+	rotated := t.TempDir()
+	wd.write(rotated, evs, 2)
+	expect(t, 0, []string{"OK: parledger/test 300 entries"}, "--policy", policy, rotated)
+
+	wd.log = old
+	retired := t.TempDir()
+	wd.write(retired, evs, 2)
+	expect(t, 1, []string{"does not sign tree size 300"}, "--policy", policy, retired)
+
+	forged := wd.policy(t.TempDir(), evs, 2)
+	withHandover(t, forged, stranger, newVkey, 290, rootOf(t, evs, 290))
+	expect(t, 2, []string{"not signed by the log key before it"}, "--policy", forged, rotated)
+
+	wrongRoot := wd.policy(t.TempDir(), evs, 2)
+	withHandover(t, wrongRoot, old, newVkey, 300, rootOf(t, evs, 299))
+	expect(t, 1, []string{"another root than the log key handover"}, "--policy", wrongRoot, rotated)
 }

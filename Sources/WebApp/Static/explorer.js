@@ -1,6 +1,6 @@
 // ParLedger's explorer script: checks in the browser that the log holds an event (its hash
 // recomputed from what was recorded, the RFC 9162 Merkle path to the root, the checkpoint's Ed25519
-// signature by the log key of the trust policy, and the quorum of its witnesses' cosignatures), and
+// signature by the trust policy's log key for its tree size, and the quorum of its witnesses' cosignatures), and
 // replays a unit's scores to any moment.
 import { concat, hex, sameBytes, sha256, unbase64, unhex, utf8 } from "./bytes.js";
 import { canonical } from "./canonical.js";
@@ -34,8 +34,41 @@ async function trustPolicy(policyText) {
   const quorumLine = lines.find((l) => l.startsWith("quorum ")) || "";
   const quorum = /^quorum (0|[1-9][0-9]*)$/.test(quorumLine) ? Number(quorumLine.slice(7)) : NaN;
   if (!(quorum <= witnesses.length)) throw new Error("dòng quorum của chính sách tin cậy hỏng");
-  const fingerprint = hex((await sha256(log.publicKey)).slice(0, 16)).match(/.{4}/g).join(" ");
-  return { ledger, ...log, witnesses, quorum, fingerprint };
+  const keys = await logKeys(log, lines.filter((l) => l.startsWith("log-handover ")).map((l) => l.slice(13)));
+  return { ledger, ...log, keys, witnesses, quorum };
+}
+
+async function fingerprintOf(key) {
+  return hex((await sha256(key.publicKey)).slice(0, 16)).match(/.{4}/g).join(" ");
+}
+
+async function verifies(key, signature, text) {
+  const imported = await crypto.subtle.importKey("raw", key.publicKey, { name: "Ed25519" }, false, ["verify"]);
+  return crypto.subtle.verify({ name: "Ed25519" }, imported, signature, utf8(text));
+}
+
+// The log's keys in order (FORMAT.md, Log key rotation): the first, then the key each handover,
+// signed by the key before it, names, with the tree sizes each signs (`through` null: no end yet).
+async function logKeys(first, handovers) {
+  const keys = [{ ...first, from: 0, through: null, root: null }];
+  for (const encoded of handovers) {
+    const previous = keys[keys.length - 1];
+    const note = new TextDecoder().decode(unbase64(encoded));
+    const opened = openNote(note, first.name);
+    const lines = opened.text.split("\n");
+    const signed = sameBytes(opened.keyHash, previous.keyHash) && await verifies(previous, opened.signature, opened.text);
+    if (!signed || lines.length !== 6 || lines[0] !== "ParLedger log key handover" || lines[1] !== first.name) {
+      throw new Error("dòng log-handover của chính sách tin cậy không do khoá trước đó ký");
+    }
+    const next = await verifierKey(lines[2], 1, "log");
+    const from = Number(lines[3]);
+    if (next.name !== first.name || !/^[1-9][0-9]*$/.test(lines[3]) || !(from > previous.from)) {
+      throw new Error("dòng log-handover của chính sách tin cậy hỏng");
+    }
+    previous.through = from;
+    keys.push({ ...next, from, through: null, root: unbase64(lines[4]) });
+  }
+  return keys;
 }
 
 // The witnesses of `policy` whose C2SP tlog-cosignature v1 on the note verifies: key ID, 8-byte
@@ -98,7 +131,8 @@ async function verifyEvent(section) {
     const file = document.getElementById("tep-chinh-sach").files[0];
     const policyText = file ? await file.text() : await (await fetch("/trust-policy.txt", { credentials: "same-origin" })).text();
     const policy = await trustPolicy(policyText);
-    step(true, `Chính sách tin cậy ${file ? "từ tệp bạn chọn" : "của máy chủ"}: sổ cái ${policy.ledger}, dấu vân tay khoá ${policy.fingerprint} — hãy so với dấu vân tay tỉnh công bố.`);
+    const current = await fingerprintOf(policy.keys[policy.keys.length - 1]);
+    step(true, `Chính sách tin cậy ${file ? "từ tệp bạn chọn" : "của máy chủ"}: sổ cái ${policy.ledger}, dấu vân tay khoá ${current} — hãy so với dấu vân tay tỉnh công bố.`);
 
     const envelope = JSON.parse(evidence.envelope);
     const recordedHash = envelope.hash;
@@ -114,16 +148,19 @@ async function verifyEvent(section) {
     step(body[0] === policy.name && body[0] === "parledger/" + policy.ledger, `Điểm kiểm thuộc sổ cái ${body[0]}.`);
     step(body[1] === String(evidence.treeSize), `Điểm kiểm bao gồm ${body[1]} sự kiện.`);
     step(sameBytes(root, checkpointRoot), `Đường Merkle (${evidence.proof.length} nút) dẫn tới gốc ${hex(root).slice(0, 16)}… ${sameBytes(root, checkpointRoot) ? "đúng là gốc của điểm kiểm" : "KHÁC gốc của điểm kiểm"}.`);
-    const key = await crypto.subtle.importKey("raw", policy.publicKey, { name: "Ed25519" }, false, ["verify"]);
-    const signed = sameBytes(note.keyHash, policy.keyHash) && await crypto.subtle.verify({ name: "Ed25519" }, key, note.signature, utf8(note.text));
-    step(signed, signed ? "Chữ ký Ed25519 của điểm kiểm hợp lệ với khoá trong chính sách tin cậy." : "Chữ ký của điểm kiểm KHÔNG hợp lệ với khoá trong chính sách tin cậy.");
+    const size = Number(body[1]);
+    const key = policy.keys.find((k) => sameBytes(note.keyHash, k.keyHash) && size >= k.from && (k.through === null || size <= k.through));
+    const signed = key !== undefined && (key.root === null || size !== key.from || sameBytes(key.root, checkpointRoot))
+      && await verifies(key, note.signature, note.text);
+    step(signed, signed ? "Chữ ký Ed25519 của điểm kiểm hợp lệ với khoá ký cỡ cây này trong chính sách tin cậy." : "Chữ ký của điểm kiểm KHÔNG hợp lệ với khoá ký cỡ cây này trong chính sách tin cậy.");
+    const fingerprint = await fingerprintOf(key);
     const cosigned = await cosigners(evidence.checkpoint, policy);
     if (policy.witnesses.length > 0) {
       const names = cosigned.length ? cosigned.join(", ") : "không có";
       step(cosigned.length >= policy.quorum, `${cosigned.length} trong ${policy.witnesses.length} nhân chứng của chính sách đã đồng ký điểm kiểm (${names}); chính sách cần ${policy.quorum}${cosigned.length >= policy.quorum ? "." : ": CHƯA ĐỦ."}`);
     }
     verdict.className = "verdict ok";
-    verdict.textContent = `Đã kiểm tra: sự kiện số ${seq} nằm trong sổ cái mà khoá ${policy.fingerprint} đã ký` + (cosigned.length ? `, ${cosigned.length} nhân chứng đã đồng ký.` : ".");
+    verdict.textContent = `Đã kiểm tra: sự kiện số ${seq} nằm trong sổ cái mà khoá ${fingerprint} đã ký` + (cosigned.length ? `, ${cosigned.length} nhân chứng đã đồng ký.` : ".");
   } catch (error) {
     if (!error.shown) {
       const item = document.createElement("li");
