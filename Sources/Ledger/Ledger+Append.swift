@@ -68,7 +68,7 @@ extension Ledger {
         batch commands: [Command], trial: Trial?, recorded: [[RecordedEvent]]?,
         apply: (RecordedEvent, ProjectionWriter) throws -> Void
     ) throws -> [AppendResult] {
-        for command in commands { try validate(command) }
+        for command in commands { try validate(command, signedInFormatOne: recorded != nil) }
         let now = clock.now()
         return try storage("appending to the ledger") {
             try environment.write { txn in
@@ -205,13 +205,15 @@ extension Ledger {
         return AppendResult(events: recorded, wasAlreadyRecorded: false)
     }
 
-    private func validate(_ command: Command) throws {
+    /// Checks the command's shape; a command signed without a time and a basis (signing format 1) only
+    /// when `signedInFormatOne` allows it: appended again as recorded by a ledger of that time.
+    private func validate(_ command: Command, signedInFormatOne: Bool) throws {
         func refuse(_ reason: String) -> LedgerError { .invalidCommand(reason: reason) }
         try checkIdentifier(command.id, "command id", maximumBytes: 128)
         try checkIdentifier(command.actor, "actor", maximumBytes: 128)
         try checkIdentifier(command.correlationID, "correlation id", maximumBytes: 128)
         guard !command.events.isEmpty else { throw refuse("command '\(command.id)' has no events") }
-        guard command.signature == nil || (command.signedAt != nil && command.basis != nil) else {
+        guard command.signature == nil || (command.signedAt != nil && command.basis != nil) || signedInFormatOne else {
             throw refuse(
                 "command '\(command.id)' is signed without a time and the head its signer saw (signing format 2)")
         }

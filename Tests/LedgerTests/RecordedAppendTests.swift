@@ -39,6 +39,27 @@ import Testing
         #expect(try copy.verify().problem == nil)
     }
 
+    @Test func eventsSignedInFormatOneAreAppendedAgainAsRecordedThoughANewCommandMayNotBe() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.ledgerPath, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: Repository.file("Tests/Fixtures/ledger-format-1") + "/data.mdb",
+            toPath: directory.ledgerPath + "/data.mdb")
+        var readOnly = LedgerOptions(policy: PermitAll())
+        readOnly.storage.readOnly = true
+        let original = try Ledger.open(at: directory.ledgerPath, options: readOnly)
+        let recorded = try original.events()
+        #expect(recorded.allSatisfy { $0.signedAt == nil && !$0.signature.isEmpty })
+        let restored = try copy(of: original, at: directory.path + "/copy")
+        try restored.append(recorded: recorded) { _, _ in }
+        #expect(try restored.events() == recorded)
+        #expect(try restored.verify().problem == nil)
+        let again = try copy(of: original, at: directory.path + "/again")
+        #expect(throws: LedgerError.self, "a live append took a command signed without a time") {
+            try again.append(try Command(recorded: [recorded[0]]))
+        }
+    }
+
     @Test func anEventRecordedAtAnotherTimeIsRefusedAndNothingOfItsBatchIsAppended() throws {
         let directory = try TemporaryDirectory()
         let original = try original(in: directory).ledger
