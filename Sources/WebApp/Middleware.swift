@@ -87,6 +87,7 @@ struct AllowedMethods: RouterMiddleware {
                         "kind": .string("method-not-allowed"),
                         "message": .string("\(request.uri.path) takes \(allowed.joined(separator: ", "))"),
                         "title": .text(Vietnamese.title(ofKind: "method-not-allowed")),
+                        "requestId": .string(context.id),
                     ])
                 ]), status: .methodNotAllowed)
             response.headers[.allow] = allowed.joined(separator: ", ")
@@ -164,9 +165,10 @@ struct ErrorResponses: RouterMiddleware {
                     "title": .text(Vietnamese.title(ofKind: refusal.kind)),
                 ]
                 error["detail"] = .text(refusal.vi)
+                error["requestId"] = .string(context.id)
                 response = JSONResponse.make(.object(["error": .object(error)]), status: refusal.status)
             } else {
-                response = pages.errorPage(refusal, session: context.session)
+                response = pages.errorPage(refusal, session: context.session, requestID: context.id)
             }
             if let wait = refusal.retryAfter { response.headers[.retryAfter] = String(wait) }
             return response

@@ -19,11 +19,13 @@ public struct WebServer: Sendable {
     let logger: Logger
     let explorerAccess: ExplorerAccess
     let reminderInterval: Duration
+    let metrics: (registry: MetricsRegistry, access: MetricsAccess)?
 
-    /// `reminderInterval`: how often the e-mail reminders (`ReminderService`) look for what is due.
+    /// `reminderInterval`: how often the e-mail reminders (`ReminderService`) look for what is due;
+    /// `metrics`: the registry `/metrics` shows and who may read it (no `/metrics` when nil).
     public init(
         scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone,
-        reminderInterval: Duration = .seconds(60)
+        reminderInterval: Duration = .seconds(60), metrics: (registry: MetricsRegistry, access: MetricsAccess)? = nil
     ) {
         self.scoring = scoring
         self.host = host
@@ -31,6 +33,7 @@ public struct WebServer: Sendable {
         self.logger = logger
         self.explorerAccess = explorer
         self.reminderInterval = reminderInterval
+        self.metrics = metrics
     }
 
     /// The application with every route and middleware; `onListening` learns the bound port (port 0
@@ -41,10 +44,16 @@ public struct WebServer: Sendable {
         let renderer = try await PageRenderer.load()
         let sessions = SessionStore()
         let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RequestLog())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeaders())
         router.add(middleware: ErrorResponses(pages: renderer, scoring: scoring))
         router.add(middleware: AllowedMethods())
         router.add(middleware: SessionMiddleware(sessions: sessions))
+        Health(scoring: scoring).register(on: router)
+        if let metrics {
+            MetricsEndpoint(scoring: scoring, registry: metrics.registry, access: metrics.access).register(on: router)
+        }
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
         let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess)
         API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(
