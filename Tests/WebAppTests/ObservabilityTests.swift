@@ -84,9 +84,10 @@ import Testing
         try await withServer(province) { client in
             let given: HTTPFields = [RequestLog.header: "ticket-42"]
             try await client.execute(uri: "/api/cycles/none", method: .get, headers: given) { response in
-                #expect(response.status == .notFound)
+                #expect(response.status == .unauthorized)
                 #expect(response.headers[RequestLog.header] == "ticket-42")
-                #expect(try json(response)["error"]?["requestId"]?.stringValue == "ticket-42")
+                let requestID = try json(response)["error"]?["requestId"]?.stringValue
+                #expect(requestID == "ticket-42")
             }
             let unsafe: HTTPFields = [RequestLog.header: "a b"]
             try await client.execute(uri: "/khong-co", method: .get, headers: unsafe) { response in
@@ -101,9 +102,10 @@ import Testing
         let province = try Province(departments: 1, districts: 0)
         try province.selfAssessFully("d01")
         try await withServer(province) { client in
-            try await client.execute(uri: "/api/cycles/\(province.cycle)", method: .get) { #expect($0.status == .ok) }
-            let web = WebAppTests()
-            let headers = try await web.logIn(client, province, as: "thanh-vien")
+            let headers = try await WebAppTests().logIn(client, province, as: "thanh-vien")
+            try await client.execute(uri: "/api/cycles/\(province.cycle)", method: .get, headers: headers) {
+                #expect($0.status == .ok)
+            }
             let outside: JSONValue = .object([
                 "operation": .string("appraise"), "cycle": .string(province.cycle), "unit": .string("d01"),
                 "criterion": .string("2.1.1"), "points": .string("0"), "reason": .string("Thiếu tài liệu"),
@@ -111,6 +113,7 @@ import Testing
             try await client.execute(
                 uri: "/api/commands/prepare", method: .post, headers: headers, body: buffer(outside)
             ) { #expect($0.status == .forbidden) }
+            let events = try province.scoring.ledger.head().count
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 let text = String(buffer: response.body)
@@ -120,8 +123,12 @@ import Testing
                         && $0.contains(#"http_response_status_code="2xx""#)
                 }
                 #expect(request != nil, "\(text)")
-                #expect(text.contains(#"parledger_commands_refused_total{kind="forbidden",stage="prepare"}"#))
-                #expect(text.contains("parledger_ledger_events \(try province.scoring.ledger.head().count)"))
+                let refused = text.split(separator: "\n").first {
+                    $0.hasPrefix("parledger_commands_refused_total{") && $0.contains(#"kind="forbidden""#)
+                        && $0.contains(#"stage="prepare""#)
+                }
+                #expect(refused != nil, "\(text)")
+                #expect(text.contains("parledger_ledger_events \(events)"))
                 #expect(text.contains("parledger_ledger_storage_used_bytes "))
             }
         }
