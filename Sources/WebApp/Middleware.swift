@@ -65,9 +65,14 @@ struct AllowedMethods: RouterMiddleware {
         ("/api/explorer/events/*", [.get]), ("/api/explorer/cycles/*/units/*", [.get]),
     ]
 
+    /// The paths for monitors (`Health`, `MetricsEndpoint`), also in schemas/openapi.yaml.
+    static let operations: [(path: String, methods: [HTTPRequest.Method])] = [
+        ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
+    ]
+
     static func methods(for path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return api.first { route in
+        return (api + operations).first { route in
             let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
             return pattern.count == segments.count
                 && zip(pattern, segments).allSatisfy { $0 == "*" ? !$1.isEmpty : $0 == $1 }
