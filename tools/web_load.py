@@ -380,7 +380,8 @@ def main():
               f"requests/s counting prepare and submit apart); {commands:,} commands appended "
               f"{len(appended):,} events ({len(appended) / elapsed:,.1f}/s); ledger {before['size']:,} → "
               f"{after['size']:,} events; errors: {len(recorder.errors)}")
-        print(f"lost events: {len(missing) + abs(growth - len(appended))}; every returned (sequence, hash) in the "
+        print(f"lost events: {len(missing) + max(0, len(appended) - growth)}; events of commands whose answer the "
+              f"writers did not get (a timeout): {max(0, growth - len(appended))}; every returned (sequence, hash) in the "
               f"ledger: {'yes' if not missing else 'NO'}; parledger verify: "
               f"{'OK' if verify.returncode == 0 else 'FAILED'}")
         if args.soak_minutes is not None:
