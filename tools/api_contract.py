@@ -166,7 +166,7 @@ class Probe:
         elif path.startswith("/api/") and status >= 400:
             try:
                 error = response.json()["error"]
-                assert {"kind", "message", "title"} <= set(error) <= {"kind", "message", "title", "detail"}
+                assert {"kind", "message", "title"} <= set(error) <= {"kind", "message", "title", "detail", "requestId"}
             except (ValueError, KeyError, AssertionError, TypeError):
                 problem = f"status {status} without the error JSON: {response.text[:200]!r}"
         for header in ("Content-Security-Policy", "X-Content-Type-Options"):

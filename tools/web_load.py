@@ -17,9 +17,19 @@ nothing was lost: the ledger grew by exactly the events the writers were told we
 returned (sequence, hash) is in the ledger (`parledger log --json`), and `parledger verify` passes.
 Exits 1 on any error or loss.
 
+Soak (--soak-minutes N): the same load for N minutes, sampled every --interval seconds: the server's
+resident memory (VmRSS and RssAnon of /proc/PID/status) and the p99 latency of the reads (pages and
+API reads) and of the commands completed in that interval. The first interval (logins, caches) is
+left out; the median of the last quarter of the intervals is compared with the median of the first
+quarter: the run fails when VmRSS grew by more than --memory-tolerance (a ratio, 1.5) or a p99 by
+more than --latency-tolerance (2.0) — ratios, since a shared machine's noise is large — besides any
+error or lost write as above.
+
     tools/web_load.py                 # 60 s
     tools/web_load.py --smoke         # 10 s
     tools/web_load.py --parledger .build/release/parledger
+    tools/web_load.py --soak-minutes 30 --parledger .build/release/parledger
+    tools/web_load.py --soak-minutes 2 --interval 10     # what tools/test runs
 """
 
 import argparse
@@ -30,6 +40,7 @@ import re
 import shutil
 import signal
 import subprocess
+import statistics
 import sys
 import tempfile
 import threading
@@ -64,6 +75,7 @@ class Recorder:
         self.latencies = {}
         self.errors = []
         self.appended = []  # (sequence, hash) the writers were told were appended
+        self.window = []  # (kind, seconds) completed since the soak's sampler last took them
 
     def timed(self, kind, call):
         started = time.perf_counter()
@@ -76,7 +88,75 @@ class Recorder:
         elapsed = time.perf_counter() - started
         with self.lock:
             self.latencies.setdefault(kind, []).append(elapsed)
+            self.window.append((kind, elapsed))
         return result
+
+    def take_window(self):
+        with self.lock:
+            window, self.window = self.window, []
+        return window
+
+
+def memory_kib(pid):
+    """(VmRSS, RssAnon) of process `pid` in KiB, from /proc/PID/status."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon"):
+            fields[name] = int(value.split()[0])
+    return fields["VmRSS"], fields["RssAnon"]
+
+
+def sampler(pid, recorder, stop, interval, samples):
+    """Every `interval` seconds until `stop`: the server's memory and the p99 of what completed meanwhile."""
+    started = time.monotonic()
+    while not stop.wait(interval):
+        window = recorder.take_window()
+        reads = [seconds for kind, seconds in window if kind in ("page", "api read")]
+        commands = [seconds for kind, seconds in window if kind == "command"]
+        try:
+            rss, anon = memory_kib(pid)
+        except (OSError, KeyError):
+            return  # the server is gone; the run reports it
+        samples.append({"at": time.monotonic() - started, "rss": rss, "anon": anon, "reads": len(reads),
+                        "read_p99": percentile(reads, 0.99), "commands": len(commands),
+                        "command_p99": percentile(commands, 0.99)})
+
+
+def soak_verdict(samples, memory_tolerance, latency_tolerance):
+    """(lines of the report, problems): the first quarter of the intervals against the last, the first left out."""
+    usable = samples[1:]
+    if len(usable) < 4:
+        return [], [f"only {len(usable)} intervals sampled after the first; a soak needs 4 or more"]
+    quarter = max(1, len(usable) // 4)
+    lines, problems = [], []
+    for key, label, tolerance in [("rss", "VmRSS (MiB)", memory_tolerance), ("anon", "RssAnon (MiB)", None),
+                                  ("read_p99", "reads p99 (ms)", latency_tolerance),
+                                  ("command_p99", "commands p99 (ms)", latency_tolerance)]:
+        scale = 1 / 1024 if key in ("rss", "anon") else 1000
+        values = [sample[key] for sample in usable if sample[key] == sample[key]]  # NaN: nothing completed
+        if len(values) < 2 * quarter:
+            problems.append(f"{label}: too few intervals with a value ({len(values)})")
+            continue
+        first, last = statistics.median(values[:quarter]), statistics.median(values[-quarter:])
+        ratio = last / first if first > 0 else float("inf")
+        verdict = "" if tolerance is None else (f" (at most {tolerance:g}: " + ("ok)" if ratio <= tolerance else "TOO MUCH)"))
+        lines.append(f"{label}: first quarter {first * scale:,.1f}, last quarter {last * scale:,.1f}, "
+                     f"ratio {ratio:.2f}{verdict}")
+        if tolerance is not None and ratio > tolerance:
+            problems.append(f"{label} grew from {first * scale:,.1f} to {last * scale:,.1f} (ratio {ratio:.2f}, "
+                            f"tolerance {tolerance:g})")
+    return lines, problems
+
+
+def soak_table(samples):
+    rows = ["| at s | VmRSS MiB | RssAnon MiB | reads | reads p99 ms | commands | commands p99 ms |",
+            "|---:|---:|---:|---:|---:|---:|---:|"]
+    for sample in samples:
+        rows.append(f"| {sample['at']:,.0f} | {sample['rss'] / 1024:,.1f} | {sample['anon'] / 1024:,.1f} | "
+                    f"{sample['reads']:,} | {sample['read_p99'] * 1000:,.1f} | {sample['commands']:,} | "
+                    f"{sample['command_p99'] * 1000:,.1f} |")
+    return "\n".join(rows)
 
 
 def checked(response, *, html=False):
@@ -200,6 +280,13 @@ def main():
                         help="the binary (relative paths are from the repository's root)")
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--smoke", action="store_true", help="10 seconds")
+    parser.add_argument("--soak-minutes", type=float, help="a soak of this many minutes (see above)")
+    parser.add_argument("--interval", type=float, help="seconds between soak samples (default: a twelfth "
+                        "of the run, 5 to 60)")
+    parser.add_argument("--memory-tolerance", type=float, default=1.5,
+                        help="the largest ratio of VmRSS, last quarter to first, a soak accepts")
+    parser.add_argument("--latency-tolerance", type=float, default=2.0,
+                        help="the largest ratio of p99 latency, last quarter to first, a soak accepts")
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--writers", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2020)
@@ -207,6 +294,14 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.duration = 10
+    if args.soak_minutes is not None:
+        if args.soak_minutes <= 0:
+            raise SystemExit("--soak-minutes is a number of minutes above 0")
+        args.duration = args.soak_minutes * 60
+        if args.interval is None:
+            args.interval = min(60.0, max(5.0, args.duration / 12))
+        if args.interval <= 0 or args.duration / args.interval < 5:
+            raise SystemExit("--interval must leave 5 or more intervals in the soak")
     parledger = Path(args.parledger)
     if not parledger.is_absolute():
         parledger = REPO / parledger
@@ -237,6 +332,10 @@ def main():
                                                          leaves, args.seed + n)) for n in range(args.readers)]
         threads += [threading.Thread(target=writer, args=(base, key, recorder, stop, units, leaves,
                                                           args.seed + 1000 + n)) for n, key in enumerate(writer_keys)]
+        samples = []
+        if args.soak_minutes is not None:
+            threads.append(threading.Thread(target=sampler, args=(server.process.pid, recorder, stop,
+                                                                   args.interval, samples)))
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -281,9 +380,20 @@ def main():
               f"requests/s counting prepare and submit apart); {commands:,} commands appended "
               f"{len(appended):,} events ({len(appended) / elapsed:,.1f}/s); ledger {before['size']:,} → "
               f"{after['size']:,} events; errors: {len(recorder.errors)}")
-        print(f"lost events: {len(missing) + abs(growth - len(appended))}; every returned (sequence, hash) in the "
+        print(f"lost events: {len(missing) + max(0, len(appended) - growth)}; events of commands whose answer the "
+              f"writers did not get (a timeout): {max(0, growth - len(appended))}; every returned (sequence, hash) in the "
               f"ledger: {'yes' if not missing else 'NO'}; parledger verify: "
               f"{'OK' if verify.returncode == 0 else 'FAILED'}")
+        if args.soak_minutes is not None:
+            lines, soak_problems = soak_verdict(samples, args.memory_tolerance, args.latency_tolerance)
+            problems += soak_problems
+            print()
+            print(soak_table(samples))
+            print()
+            print(f"soak of {args.soak_minutes:g} minutes, {len(samples)} intervals of {args.interval:g} s "
+                  f"(the first left out):")
+            for line in lines:
+                print(f"  {line}")
         for problem in problems[:20]:
             print(f"PROBLEM: {problem}")
         if len(problems) > 20:

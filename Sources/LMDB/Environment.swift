@@ -144,6 +144,19 @@ public final class Environment: @unchecked Sendable {
         return info.me_mapsize
     }
 
+    /// The bytes of the map the data file fills: every page up to the last one written, free pages
+    /// inside it included (as of the last committed transaction).
+    public var usedBytes: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+
+    /// The size the map may grow to (`EnvironmentOptions.maximumMapSize`); a write that needs more fails.
+    public var maximumMapSize: Int { options.maximumMapSize }
+
     /// Writes a consistent copy of the environment's data file into the existing, empty directory
     /// `directory` while writers go on appending (`mdb_env_copy2` reads one snapshot in a read
     /// transaction); `compacting` leaves out free pages and renumbers the rest (`MDB_CP_COMPACT`).

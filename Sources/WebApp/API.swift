@@ -286,7 +286,12 @@ struct API {
         let uploads = await sessions.uploads(session: session.token)
         let command = try service.command(for: operation, by: session.actor, uploaded: uploads)
         // The rules judge the command before anyone signs it: a refusal now is the one the append would give.
-        _ = try await offloaded { try service.trial(command, keyID: session.keyID) }
+        do {
+            _ = try await offloaded { try service.trial(command, keyID: session.keyID) }
+        } catch {
+            ServerMetrics.commandRefused(error, stage: "prepare")
+            throw error
+        }
         let head = try scoring.ledger.head()
         let prepared = SignedCommandDocument.prepare(
             command, ledgerID: scoring.ledger.id, basis: CommandBasis(sequence: head.count, hash: head.hash),
@@ -321,7 +326,14 @@ struct API {
                 status: .forbidden, kind: "forbidden", message: "the command is not signed by the logged-in actor",
                 vi: "Lệnh không do chính người đang đăng nhập ký.")
         }
-        let result = try scoring.append(command)
+        let result: AppendResult
+        do {
+            result = try scoring.append(command)
+        } catch {
+            ServerMetrics.commandRefused(error, stage: "append")
+            throw error
+        }
+        if !result.wasAlreadyRecorded { ServerMetrics.commandAppended(events: result.events.count) }
         try await sessions.keepUploads(
             command.events.filter { $0.type == PAREvents.EvidenceAdded.type }.compactMap {
                 $0.payload["sha256"]?.stringValue
@@ -337,6 +349,7 @@ struct API {
         // The ledger's witnesses cosign the receipt's checkpoint (network calls, off the request threads).
         let ledger = scoring.ledger
         let (note, outcomes) = try await offloaded { try WitnessClient.cosign(issued.checkpointNote, of: ledger) }
+        ServerMetrics.cosignatures(outcomes)
         for outcome in outcomes where outcome.cosignature == nil {
             context.logger.warning(
                 "receipt without a cosignature",

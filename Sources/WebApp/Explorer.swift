@@ -145,7 +145,8 @@ struct Explorer {
         let event = try event(context)
         let (checkpoint, signed) = try scoring.signedCheckpoint()
         let ledger = scoring.ledger
-        let note = try await offloaded { try WitnessClient.cosign(signed, of: ledger).note }
+        let (note, outcomes) = try await offloaded { try WitnessClient.cosign(signed, of: ledger) }
+        ServerMetrics.cosignatures(outcomes)
         let report = try scoring.ledger.inclusionProofReport(sequence: event.sequence, size: checkpoint.size)
         let proof = report.proof.map { hexString($0) }
         return JSONResponse.make(

@@ -65,9 +65,14 @@ struct AllowedMethods: RouterMiddleware {
         ("/api/explorer/events/*", [.get]), ("/api/explorer/cycles/*/units/*", [.get]),
     ]
 
+    /// The paths for monitors (`Health`, `MetricsEndpoint`), also in schemas/openapi.yaml.
+    static let operations: [(path: String, methods: [HTTPRequest.Method])] = [
+        ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
+    ]
+
     static func methods(for path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return api.first { route in
+        return (api + operations).first { route in
             let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
             return pattern.count == segments.count
                 && zip(pattern, segments).allSatisfy { $0 == "*" ? !$1.isEmpty : $0 == $1 }
@@ -87,6 +92,7 @@ struct AllowedMethods: RouterMiddleware {
                         "kind": .string("method-not-allowed"),
                         "message": .string("\(request.uri.path) takes \(allowed.joined(separator: ", "))"),
                         "title": .text(Vietnamese.title(ofKind: "method-not-allowed")),
+                        "requestId": .string(context.id),
                     ])
                 ]), status: .methodNotAllowed)
             response.headers[.allow] = allowed.joined(separator: ", ")
@@ -164,9 +170,10 @@ struct ErrorResponses: RouterMiddleware {
                     "title": .text(Vietnamese.title(ofKind: refusal.kind)),
                 ]
                 error["detail"] = .text(refusal.vi)
+                error["requestId"] = .string(context.id)
                 response = JSONResponse.make(.object(["error": .object(error)]), status: refusal.status)
             } else {
-                response = pages.errorPage(refusal, session: context.session)
+                response = pages.errorPage(refusal, session: context.session, requestID: context.id)
             }
             if let wait = refusal.retryAfter { response.headers[.retryAfter] = String(wait) }
             return response

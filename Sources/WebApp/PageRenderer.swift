@@ -37,9 +37,11 @@ struct PageRenderer: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    func errorPage(_ refusal: WebError, session: SessionStore.Session?) -> Response {
+    func errorPage(_ refusal: WebError, session: SessionStore.Session?, requestID: String) -> Response {
         let header = PageHeader(title: Vietnamese.title(ofKind: refusal.kind), page: nil, signedIn: session != nil)
-        return render("error", header: header, ErrorPage(refusal, signedIn: session != nil), status: refusal.status)
+        return render(
+            "error", header: header, ErrorPage(refusal, signedIn: session != nil, requestID: requestID),
+            status: refusal.status)
     }
 }
 
@@ -100,8 +102,11 @@ struct ErrorPage: PageModel {
     let message: String
     let advice: String
     let login: Bool
+    /// The request's id (`RequestLog`), which a person quotes to the IT office to find it in the log.
+    let requestID: String
 
-    init(_ refusal: WebError, signedIn: Bool) {
+    init(_ refusal: WebError, signedIn: Bool, requestID: String) {
+        self.requestID = requestID
         message =
             switch refusal.status.code {
             case 429: "Có quá nhiều yêu cầu từ máy của bạn trong thời gian ngắn."

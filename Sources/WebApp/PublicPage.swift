@@ -236,7 +236,13 @@ actor BundleArchives: Service {
         return (current!.path, current!.head)
     }
 
+    /// The start of every archive's name, before the pid of the server that made it.
+    static let namePrefix = "parledger-serve-"
+
+    /// Removes the archives this server made when it stops (SIGTERM, SIGINT), and at its start those
+    /// of servers no longer running (killed before they could), never another live server's.
     func run() async throws {
+        ProcessOwnedName.removeAbandoned(in: FileManager.default.temporaryDirectory.path, prefix: Self.namePrefix)
         defer { if let path = current?.path { try? FileManager.default.removeItem(atPath: path) } }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -253,7 +259,7 @@ actor BundleArchives: Service {
         let head = try scoring.ledger.head()
         if let current, current.head == head, FileManager.default.fileExists(atPath: current.path) { return }
         let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("parledger-serve-\(getpid())-\(head.hash.hex.prefix(16)).zip").path
+            .appendingPathComponent("\(Self.namePrefix)\(getpid())-\(head.hash.hex.prefix(16)).zip").path
         try? FileManager.default.removeItem(atPath: path)
         let scoring = self.scoring
         try await offloaded { _ = try CertifiedBundle.exportArchive(scoring, to: path, withEvidence: false) }

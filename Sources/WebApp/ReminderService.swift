@@ -43,11 +43,13 @@ public struct ReminderService: Service {
             do {
                 try SMTPClient(server: settings.smtp).send(try message(reminder, from: settings.smtp.sender, to: to))
             } catch {
+                ServerMetrics.reminderFailed()
                 logger.warning(
                     "reminders: not sent, tried again later",
                     metadata: ["reminder": "\(reminder.key)", "reason": "\(error)"])
                 continue
             }
+            ServerMetrics.reminderSent()
             log.sent[reminder.key] = now.iso8601
             try log.save(sentPath)
             logger.notice("reminders: sent", metadata: ["reminder": "\(reminder.key)", "to": "\(to.count)"])

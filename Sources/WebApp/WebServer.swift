@@ -21,11 +21,14 @@ public struct WebServer: Sendable {
     let explorerAccess: ExplorerAccess
     let reminderInterval: Duration
     let network: NetworkPolicy
+    let metrics: (registry: MetricsRegistry, access: MetricsAccess)?
 
-    /// `reminderInterval`: how often the e-mail reminders (`ReminderService`) look for what is due.
+    /// `reminderInterval`: how often the e-mail reminders (`ReminderService`) look for what is due;
+    /// `metrics`: the registry `/metrics` shows and who may read it (no `/metrics` when nil).
     public init(
         scoring: ScoringLedger, host: String, port: Int, logger: Logger, explorer: ExplorerAccess = .everyone,
-        reminderInterval: Duration = .seconds(60), network: NetworkPolicy = .standard
+        reminderInterval: Duration = .seconds(60), network: NetworkPolicy = .standard,
+        metrics: (registry: MetricsRegistry, access: MetricsAccess)? = nil
     ) {
         self.scoring = scoring
         self.host = host
@@ -34,6 +37,7 @@ public struct WebServer: Sendable {
         self.explorerAccess = explorer
         self.reminderInterval = reminderInterval
         self.network = network
+        self.metrics = metrics
     }
 
     /// The application with every route and middleware; `onListening` learns the bound port (port 0
@@ -45,11 +49,17 @@ public struct WebServer: Sendable {
         let sessions = SessionStore()
         let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ForwardedClientMiddleware(proxies: network.trustedProxies))
+        router.add(middleware: RequestLog())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeaders())
         router.add(middleware: ErrorResponses(pages: renderer, scoring: scoring))
         router.add(middleware: AllowedMethods())
         router.add(middleware: SessionMiddleware(sessions: sessions))
         router.add(middleware: VisitorRateLimit(network.visitorLimits))
+        Health(scoring: scoring).register(on: router)
+        if let metrics {
+            MetricsEndpoint(scoring: scoring, registry: metrics.registry, access: metrics.access).register(on: router)
+        }
         let fingerprint = TrustPolicy.fingerprint(of: try scoring.ledger.logKey().publicKey)
         let explorer = Explorer(scoring: scoring, renderer: renderer, access: explorerAccess)
         API(scoring: scoring, sessions: sessions, logKeyFingerprint: fingerprint, explorer: explorer).register(

@@ -15,7 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             People log in with their own key, kept in their browser; every command is signed in the page
             and the server never sees a private key. The API is described in schemas/openapi.yaml.
-            Logs go to standard error, one line per request outcome, with key=value metadata.
+            Logs go to standard error, one line per request (method, path, route, status, milliseconds) under its request id, with key=value metadata; /healthz, /readyz and /metrics are logged at debug only.
+
+            /healthz answers 200 while the process runs; /readyz answers 200 when the ledger can be read and written and its scoring state is at the head, else 503 with the reason. /metrics shows Prometheus metrics (request latency by route, commands appended and refused, witness cosignatures, ledger size, snapshot age, reminders) to whom --metrics allows: they reveal how busy the ledger is, so the default lets only this machine read them, not through a proxy.
 
             Behind nginx (README, Operations), name the proxy with --trusted-proxy: only a request whose connection comes from a trusted proxy is read for X-Forwarded-For (its right-most address that is not itself a trusted proxy is the client, for every rate limit) and X-Forwarded-Proto (https: the session cookie is Secure); any other peer is the client itself and its forwarding headers are ignored.
 
@@ -47,6 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
     var downloadLimit = 60
     @Option(help: "Seconds a connection may stay idle, or take to send a request's head, before it is closed.")
     var idleTimeout = 30
+    @Option(
+        help: ArgumentHelp(
+            "Who may read /metrics: off, loopback (this machine, not through a proxy) or everyone.",
+            valueName: "off|loopback|everyone"))
+    var metrics = "loopback"
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -54,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard let access = ExplorerAccess(rawValue: explorer) else {
             throw ValidationError("--explorer is everyone or signed-in")
+        }
+        guard let metricsAccess = MetricsAccess(rawValue: metrics) else {
+            throw ValidationError("--metrics is off, loopback or everyone")
         }
         guard reminderInterval > 0 else {
             throw ValidationError("--reminder-interval is a number of seconds, 1 or more")
@@ -69,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host
         let server = WebServer(
             scoring: scoring, host: host, port: port, logger: logger, explorer: access,
-            reminderInterval: .seconds(reminderInterval), network: network)
+            reminderInterval: .seconds(reminderInterval), network: network,
+            metrics: (MetricsRegistry.bootstrap(), metricsAccess))
         try await server.run { port in
             FileHandle.standardOutput.write(
                 Data("ParLedger is serving \(location.path) at http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))

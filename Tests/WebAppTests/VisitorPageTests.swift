@@ -95,7 +95,7 @@ import Testing
         let page = ErrorPage(
             WebError(
                 status: .tooManyRequests, kind: "rate-limited", message: "too many", vi: "Quá nhiều", retryAfter: 90),
-            signedIn: false)
+            signedIn: false, requestID: "r-1")
         #expect(page.advice == "Hãy chờ khoảng 2 phút rồi thử lại.")
         #expect(!page.login)
     }

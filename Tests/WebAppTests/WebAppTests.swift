@@ -232,14 +232,16 @@ import Testing
         var described: [String: Set<String>] = [:]
         var path: String?
         for line in text.split(separator: "\n") {
-            if line.hasPrefix("  /api/"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
                 path = String(line.dropFirst(2).dropLast()).replacing(#/\{[^}]+\}/#, with: "*")
             } else if let path, let method = line.wholeMatch(of: #/    (get|post|put|patch|delete):/#)?.1 {
                 described[path, default: []].insert(method.uppercased())
             }
         }
         let served = Dictionary(
-            uniqueKeysWithValues: AllowedMethods.api.map { ($0.path, Set($0.methods.map(\.rawValue))) })
+            uniqueKeysWithValues: (AllowedMethods.api + AllowedMethods.operations).map {
+                ($0.path, Set($0.methods.map(\.rawValue)))
+            })
         #expect(described == served)
     }
 
