@@ -16,8 +16,10 @@ import Testing
         let fixture = Repository.file("Tests/Fixtures/ledger-2026-12")
         let files = FileManager.default
         try files.createDirectory(atPath: directory.ledgerPath + "/web", withIntermediateDirectories: true)
-        for name in ["data.mdb", "log.key", "web/reminders.json"] {
-            try files.copyItem(atPath: fixture + "/" + name, toPath: directory.ledgerPath + "/" + name)
+        for (name, copy) in [
+            ("data.mdb", "data.mdb"), ("log-test-key.txt", "log.key"), ("web/reminders.json", "web/reminders.json"),
+        ] {
+            try files.copyItem(atPath: fixture + "/" + name, toPath: directory.ledgerPath + "/" + copy)
         }
         let officerKey = directory.path + "/officer.key"
         try files.copyItem(atPath: fixture + "/officer-test-key.txt", toPath: officerKey)
