@@ -254,7 +254,9 @@ def main():
         check("Sở Y tế" in message.get_content() and "văn bản ban hành" in message.get_content(),
               "the explanation reminder's body lacks the unit or the question")
         check(to == [y_te_address], f"the explanation reminder went to {to}")
-        sent = json.loads((ledger / "web" / "reminders-sent.json").read_text(encoding="utf-8"))["sent"]
+        kept = json.loads((ledger / "web" / "reminders-sent.json").read_text(encoding="utf-8"))
+        check(kept["format"] == "parledger-reminders-sent/1", f"reminders-sent.json names no format: {kept}")
+        sent = kept["content"]["sent"]
         sequence = asked["events"][-1]["sequence"]
         check(f"explanation:{sequence}" in sent, f"the sent log {sent} lacks explanation:{sequence}")
         check(f"deadline:{CYCLE}:so-tu-phap:3" in sent, f"the sent log is {sent}")
