@@ -40,31 +40,37 @@ public struct VisitorLimits: Sendable {
 }
 
 /// One client's allowance: `rate.count` tokens at most, refilled evenly over `rate.seconds`; each
-/// request takes one.
+/// request takes one. Counted exactly, in integers: a token is `rate.seconds × 1000` units, and each
+/// millisecond refills `rate.count` units.
 struct TokenBucket: Sendable {
-    var tokens: Double
+    var units: Int
     var updated: Date
 
     init(rate: RequestRate, now: Date) {
-        tokens = Double(rate.count)
+        units = Self.capacity(rate)
         updated = now
     }
 
+    private static func unitsPerToken(_ rate: RequestRate) -> Int { rate.seconds * 1000 }
+    private static func capacity(_ rate: RequestRate) -> Int { rate.count * unitsPerToken(rate) }
+
     /// Takes a token: nil when there was one, else the whole seconds until there is.
     mutating func take(_ rate: RequestRate, now: Date) -> Int? {
-        let perSecond = Double(rate.count) / Double(rate.seconds)
-        tokens = min(Double(rate.count), tokens + max(0, now.timeIntervalSince(updated)) * perSecond)
+        let elapsed = Int(max(0, now.timeIntervalSince(updated) * 1000))
+        units = min(Self.capacity(rate), units + elapsed * rate.count)
         updated = now
-        guard tokens < 1 else {
-            tokens -= 1
+        let token = Self.unitsPerToken(rate)
+        guard units < token else {
+            units -= token
             return nil
         }
-        return max(1, Int(((1 - tokens) / perSecond).rounded(.up)))
+        let milliseconds = (token - units + rate.count - 1) / rate.count
+        return max(1, (milliseconds + 999) / 1000)
     }
 
     /// Whether the bucket has refilled completely by `now`, so that forgetting it changes nothing.
     func isFull(_ rate: RequestRate, now: Date) -> Bool {
-        now.timeIntervalSince(updated) >= Double(rate.seconds)
+        now.timeIntervalSince(updated) >= TimeInterval(rate.seconds)
     }
 }
 
