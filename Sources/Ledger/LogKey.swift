@@ -14,6 +14,7 @@ extension Ledger {
     /// - Throws: `KeyFile.Problem` when the key file cannot be read or created, or is missing beside
     ///   its public key.
     public func logKey() throws -> SigningKey {
+        try finishInterruptedRotation()
         let path = (self.path as NSString).appendingPathComponent(Self.logKeyFileName)
         let files = FileManager.default
         if files.fileExists(atPath: path) || files.fileExists(atPath: path + ".pub") { return try KeyFile.read(path) }

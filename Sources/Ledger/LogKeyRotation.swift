@@ -108,11 +108,36 @@ extension Ledger {
         try? files.removeItem(atPath: next + ".pub")
         try KeyFile.write(newKey, to: next)
         try writeAtomically(handover.note, to: logKeysPath("handover-\(handover.size).txt"))
+        try finishInterruptedRotation()
+    }
+
+    /// Puts the new key of a rotation in place of `log.key` once its handover is written, or drops it
+    /// when the handover never was: a rotation that a crash cut between the two is finished here
+    /// (`logKey()` calls this), so the key that signs is always the one the key history names.
+    func finishInterruptedRotation() throws {
+        let files = FileManager.default
+        let next = (path as NSString).appendingPathComponent(Self.nextLogKeyFileName)
         let current = (path as NSString).appendingPathComponent(Self.logKeyFileName)
-        guard rename(next, current) == 0, rename(next + ".pub", current + ".pub") == 0 else {
+        guard files.fileExists(atPath: next) || files.fileExists(atPath: next + ".pub") else { return }
+        // A handover is written after `first.vkey`; without it the log was never handed over.
+        let handedOver = files.fileExists(atPath: logKeysPath(Self.firstLogKeyFileName))
+        let handedTo = handedOver ? try logKeyHandovers().last?.newKey.publicKey : nil
+        func isHandedTo(_ file: String) -> Bool {
+            handedTo != nil && (try? KeyFile.read(file))?.publicKey == handedTo
+        }
+        if files.fileExists(atPath: next), isHandedTo(next), rename(next, current) != 0 {
             throw LedgerError.storage(
                 operation: "putting the new log key in place of \(current)", error: StorageFailure(errno: errno))
         }
+        if !files.fileExists(atPath: next), files.fileExists(atPath: next + ".pub"), isHandedTo(current),
+            rename(next + ".pub", current + ".pub") != 0
+        {
+            throw LedgerError.storage(
+                operation: "putting the new log key's public key in place of \(current).pub",
+                error: StorageFailure(errno: errno))
+        }
+        try? files.removeItem(atPath: next)
+        try? files.removeItem(atPath: next + ".pub")
     }
 
     private func writeAtomically(_ text: String, to file: String) throws {

@@ -116,6 +116,32 @@ import Transparency
         #expect(try TrustPolicy(parsing: Array(policy.text.utf8)) == policy)
     }
 
+    @Test func aRotationCutByACrashIsFinishedOrUndoneAsItsHandoverSays() throws {
+        let files = FileManager.default
+        let current = directory.ledgerPath + "/log.key"
+        let next = directory.ledgerPath + "/.log.key.next"
+        // Cut before the handover was written: the new key is dropped, the old one still signs.
+        try KeyFile.write(SigningKey(), to: next)
+        #expect(try log.ledger.logKey().publicKey == oldKey.publicKey)
+        #expect(!files.fileExists(atPath: next) && !files.fileExists(atPath: next + ".pub"))
+        // Cut after the handover, before the new key replaced the old: the new key is put in place.
+        let newKey = SigningKey()
+        try log.ledger.rotateLogKey(to: newKey)
+        try files.moveItem(atPath: current, toPath: next)
+        try files.moveItem(atPath: current + ".pub", toPath: next + ".pub")
+        try KeyFile.write(oldKey, to: current)
+        #expect(try log.ledger.logKey().publicKey == newKey.publicKey)
+        #expect(try KeyFile.readPublicKey(current + ".pub") == newKey.publicKey)
+        // Cut between the key and its public key.
+        try files.moveItem(atPath: current + ".pub", toPath: next + ".pub")
+        try Data((oldKey.publicKey.base64 + "\n").utf8).write(to: URL(fileURLWithPath: current + ".pub"))
+        #expect(try log.ledger.logKey().publicKey == newKey.publicKey)
+        #expect(try KeyFile.readPublicKey(current + ".pub") == newKey.publicKey)
+        #expect(!files.fileExists(atPath: next) && !files.fileExists(atPath: next + ".pub"))
+        try KeyFile.write(oldKey, to: next)
+        #expect(try log.ledger.logKey().publicKey == newKey.publicKey && !files.fileExists(atPath: next))
+    }
+
     @Test func aWitnessFollowsTheHandoverInItsPolicyAndRefusesTheRetiredKeyPastIt() throws {
         let witnessKey = try TransparencyTests.witnessKey("thanhtra.dienbien.gov.vn/witness", in: directory)
         func request(old: UInt64, note: String, size: UInt64) throws -> [UInt8] {
