@@ -1,3 +1,5 @@
+import Glibc
+
 /// An IPv4 or IPv6 address read strictly from its text, so that the server can tell whether a peer or a
 /// hop of `X-Forwarded-For` is a trusted proxy and key its rate limits on one spelling per address.
 /// An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, how a dual-stack socket shows an IPv4 peer) is read
@@ -6,12 +8,18 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// 4 bytes (IPv4) or 16 (IPv6), in network order.
     public let bytes: [UInt8]
 
-    /// The address `text` spells: IPv4 as four decimal numbers 0–255 without leading zeros, IPv6 as in
-    /// RFC 4291 (hex groups, one `::`, an IPv4 tail); nil for anything else (ports, brackets, zones, names).
+    /// The address `text` spells, as the C library's `inet_pton` reads it: IPv4 as four decimal numbers
+    /// 0–255 without leading zeros, IPv6 as in RFC 4291 (hex groups, one `::`, an IPv4 tail); nil for
+    /// anything else (ports, brackets, zones, names, spaces).
     public init?(_ text: some StringProtocol) {
-        if let v4 = Self.ipv4(Substring(text)) {
-            bytes = v4
-        } else if let v6 = Self.ipv6(Substring(text)) {
+        let text = String(text)
+        guard !text.utf8.contains(0) else { return nil }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            bytes = withUnsafeBytes(of: &v4) { Array($0) }
+        } else if inet_pton(AF_INET6, text, &v6) == 1 {
+            let v6 = withUnsafeBytes(of: &v6) { Array($0) }
             let mapped = v6.prefix(10).allSatisfy { $0 == 0 } && v6[10] == 0xff && v6[11] == 0xff
             bytes = mapped ? Array(v6.suffix(4)) : v6
         } else {
@@ -45,50 +53,6 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         let head = hex[..<best.start].joined(separator: ":")
         let tail = hex[(best.start + best.length)...].joined(separator: ":")
         return head + "::" + tail
-    }
-
-    private static func ipv4(_ text: Substring) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var bytes: [UInt8] = []
-        for part in parts {
-            guard (1...3).contains(part.count), part.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-                part == "0" || part.first != "0", let value = UInt8(part)
-            else { return nil }
-            bytes.append(value)
-        }
-        return bytes
-    }
-
-    private static func ipv6(_ text: Substring) -> [UInt8]? {
-        let halves = text.split(separator: "::", maxSplits: 2, omittingEmptySubsequences: false)
-        guard halves.count <= 2, let head = groups(halves[0], last: halves.count == 1) else { return nil }
-        guard halves.count == 2 else { return head.count == 16 ? head : nil }
-        guard let tail = groups(halves[1], last: true), head.count + tail.count <= 14 else { return nil }
-        return head + Array(repeating: 0, count: 16 - head.count - tail.count) + tail
-    }
-
-    /// The bytes of colon-separated hex groups; the last group of the address may be an IPv4 address.
-    private static func groups(_ text: Substring, last: Bool) -> [UInt8]? {
-        guard !text.isEmpty else { return [] }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        var bytes: [UInt8] = []
-        for (index, part) in parts.enumerated() {
-            if last && index == parts.count - 1, part.contains("."), let v4 = ipv4(part) {
-                bytes += v4
-                continue
-            }
-            guard (1...4).contains(part.count), part.utf8.allSatisfy(\.isHexDigit), let value = UInt16(part, radix: 16)
-            else { return nil }
-            bytes += [UInt8(value >> 8), UInt8(value & 0xff)]
-        }
-        return bytes.count <= 16 ? bytes : nil
-    }
-}
-
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
     }
 }
 
