@@ -17,9 +17,10 @@ public struct CycleStatus: Sendable {
         /// Every survey criterion of its framework has survey points.
         public let surveyComplete: Bool
 
-        package init(unit: CycleUnit, record: UnitRecord, deadline: String, isLate: Bool, surveyComplete: Bool) {
-            (self.unit, self.record, self.deadline) = (unit, record, deadline)
-            (self.isLate, self.surveyComplete) = (isLate, surveyComplete)
+        /// The unit's progress, its lateness judged at `now`.
+        package init(unit: CycleUnit, record: UnitRecord, deadline: String, surveyComplete: Bool, now: Timestamp) {
+            (self.unit, self.record, self.deadline, self.surveyComplete) = (unit, record, deadline, surveyComplete)
+            isLate = record.stage == .selfAssessment && Timestamp(iso8601: deadline).map { now > $0 } == true
         }
     }
 
@@ -30,6 +31,16 @@ public struct CycleStatus: Sendable {
 
     package init(record: CycleRecord, units: [UnitProgress], asOf: Timestamp) {
         (self.record, self.units, self.asOf) = (record, units, asOf)
+    }
+
+    /// The same progress with lateness judged at `now` instead: what the events say does not change
+    /// with the time, only which deadlines have passed.
+    package func judged(at now: Timestamp) -> CycleStatus {
+        let units = units.map {
+            UnitProgress(
+                unit: $0.unit, record: $0.record, deadline: $0.deadline, surveyComplete: $0.surveyComplete, now: now)
+        }
+        return CycleStatus(record: record, units: units, asOf: now)
     }
 
     public var publicationWindow: PAREvents.DateWindow { record.opened.effectivePublicationWindow }

@@ -63,23 +63,31 @@ extension ScoringLedger {
 
 extension ScoringLedger {
     /// The status of a cycle, with lateness judged at `now`.
+    ///
+    /// Pages and to-do lists ask for it on every request; what the events say (each unit's record and
+    /// survey) is kept with the ledger size it was read at, like `results(cycle:)`, and only lateness
+    /// is judged again at `now`.
     public func status(cycle cycleID: String, now: Timestamp) throws -> CycleStatus {
-        guard let record = try cycle(cycleID) else {
-            throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
+        let size = try ledger.head().count
+        if let kept = statusCache.value(of: cycleID.nfc, at: size) { return kept.judged(at: now) }
+        let computed = try read { txn, projector in
+            guard let record = try projector.cycle(cycleID.nfc, in: txn) else {
+                throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
+            }
+            let units = try record.opened.units.map { unit in
+                let state = try projector.unitRecord(record.opened.cycle, unit.id, in: txn) ?? UnitRecord()
+                let scores = try Self.scores(cycle: cycleID, unit: unit.id, projector: projector, txn: txn)
+                let surveyLeaves = scores.filter { $0.0.method == .survey }
+                return CycleStatus.UnitProgress(
+                    unit: unit, record: state,
+                    deadline: state.deadlineExtendedUntil ?? record.opened.selfAssessmentDeadline,
+                    surveyComplete: surveyLeaves.allSatisfy { $0.1.survey != nil }, now: now)
+            }
+            return CycleStatus(record: record, units: units, asOf: now)
         }
-        let frameworks = try frameworks(of: record)
-        let units = try record.opened.units.map { unit in
-            let state = try unitRecord(cycle: cycleID, unit: unit.id) ?? UnitRecord()
-            let deadline = state.deadlineExtendedUntil ?? record.opened.selfAssessmentDeadline
-            let late = state.stage == .selfAssessment && Timestamp(iso8601: deadline).map { now > $0 } == true
-            let surveyLeaves = frameworks[unit.kind]?.leaves.filter { $0.method == .survey }.map(\.code) ?? []
-            let scores = try scores(cycle: cycleID, unit: unit.id)
-            let surveyed = Set(scores.filter { $0.1.survey != nil }.map(\.0.code))
-            return CycleStatus.UnitProgress(
-                unit: unit, record: state, deadline: deadline, isLate: late,
-                surveyComplete: surveyLeaves.allSatisfy(surveyed.contains))
-        }
-        return CycleStatus(record: record, units: units, asOf: now)
+        // Kept only when nothing was appended meanwhile, so the status belongs to that size.
+        if try ledger.head().count == size { statusCache.keep(computed, of: cycleID.nfc, at: size) }
+        return computed
     }
 }
 
@@ -235,7 +243,7 @@ extension ScoringLedger {
             guard let leaf = framework.criteriaByCode[criterion] else {
                 throw RuleViolation(
                     "unknown criterion '\(criterion)' for \(unit)",
-                    vi: "Bộ tiêu chí của đơn vị không có tiêu chí \(criterion ?? "").")
+                    vi: "Bộ tiêu chí của đơn vị không có tiêu chí \(criterion).")
             }
             let score = state.score(cycle, unit, criterion)
             if score.notApplicable != nil && score.correction == nil { return ("n/a", score) }

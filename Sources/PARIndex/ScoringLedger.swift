@@ -16,6 +16,8 @@ public final class ScoringLedger: Sendable {
 
     /// The last results computed per cycle (see `results(cycle:)`).
     private let resultsCache = CycleCache<UInt64, CycleResults>()
+    /// The last status read per cycle (see `status(cycle:now:)`).
+    let statusCache = CycleCache<UInt64, CycleStatus>()
     /// The state this process keeps in memory (`ScoringLedger+State`).
     let keeper = StateKeeper()
     /// Where snapshots of the state are kept; nil in a read-only ledger made before them.

@@ -75,24 +75,58 @@ struct PageHeader {
 /// properties, then from its shared parts, then from the header, the first that holds a value. The model
 /// comes first: a page's own field wins over the header's (the event page's `actor` is its signer).
 struct PageContext: MustacheParent {
-    let model: any PageModel
-    let header: PageHeader
+    private let parts: [StoredProperties]
+
+    init(model: any PageModel, header: PageHeader) {
+        parts = ([model] + model.sharedParts + [header]).map(StoredProperties.init(of:))
+    }
 
     func child(named name: String) -> Any? {
-        for part in [model] + model.sharedParts + [header] {
-            if let value = storedProperty(name, of: part) { return value }
+        for part in parts {
+            if let value = part.child(named: name) { return value }
         }
         return nil
     }
+}
 
-    /// The value of `object`'s stored property `name`, nil when it has none or the property holds nil.
-    private func storedProperty(_ name: String, of object: Any) -> Any? {
-        guard let value = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value else {
-            return nil
+/// A view model's stored properties by name, read once. Mustache would otherwise reflect the whole
+/// struct (every field, with its type looked up) for each name it reads, and again on the way up the
+/// context stack from every row of a table: on the busiest pages that was most of the server's time.
+/// An optional holding nil is absent (its section is not shown; the name is looked up further up).
+struct StoredProperties: MustacheParent {
+    private let values: [String: Any]
+
+    init(of object: Any) {
+        self.init(Mirror(reflecting: object))
+    }
+
+    private init(_ mirror: Mirror) {
+        var values: [String: Any] = [:]
+        for child in mirror.children {
+            guard let label = child.label else { continue }
+            let value = Mirror(reflecting: child.value)
+            if value.displayStyle != .optional {
+                values[label] = child.value
+            } else if let wrapped = value.children.first?.value {
+                values[label] = wrapped
+            }
         }
-        let optional = Mirror(reflecting: value)
-        guard optional.displayStyle == .optional else { return value }
-        return optional.children.first?.value
+        self.values = values
+    }
+
+    func child(named name: String) -> Any? { values[name].map(Self.readable) }
+
+    /// `value` as a template reads it: a view model (a struct that does not describe itself as text) by
+    /// its stored properties, an array of them each so; anything else as it is.
+    static func readable(_ value: Any) -> Any {
+        if value is String || value is Bool || value is Int || value is any MustacheParent { return value }
+        if let array = value as? [Any], array.contains(where: isViewModel) { return array.map(readable) }
+        return isViewModel(value) ? StoredProperties(of: value) : value
+    }
+
+    private static func isViewModel(_ value: Any) -> Bool {
+        !(value is any CustomStringConvertible) && !(value is any MustacheParent) && !(value is MustacheLambda)
+            && Mirror(reflecting: value).displayStyle == .struct
     }
 }
 
