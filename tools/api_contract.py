@@ -40,6 +40,7 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
+from demo_ledger import make_demo  # noqa: E402
 from web_client import WebClient  # noqa: E402
 
 SCHEMA = REPO / "schemas" / "openapi.yaml"
@@ -336,8 +337,7 @@ def main():
             ledger, keys = Path(args.ledger).resolve(), Path(args.keys).resolve()
         else:
             print("making a demo ledger …", flush=True)
-            subprocess.run([str(parledger), "demo", "--dir", str(work / "demo")], check=True, cwd=REPO,
-                           stdout=subprocess.DEVNULL)
+            make_demo(parledger, work / "demo")
             ledger, keys = work / "demo" / "ledger", work / "demo" / "keys"
         server = Server(str(parledger), ledger, work / "serve.log")
         print(f"serving {ledger} at {server.base}", flush=True)

@@ -28,6 +28,9 @@ from decimal import Decimal
 import openpyxl
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from demo_ledger import make_demo  # noqa: E402
+
 PARLEDGER = ROOT / ".build" / "debug" / "parledger"
 CYCLE = "dien-bien-2020"
 GROUPS = {"department": "Sở, ban, ngành", "district": "UBND cấp huyện"}
@@ -46,7 +49,7 @@ class AnnexTest(unittest.TestCase):
         cls.scratch = tempfile.TemporaryDirectory(prefix="parledger-documents-")
         cls.directory = pathlib.Path(cls.scratch.name)
         demo = cls.directory / "demo"
-        run("demo", "--dir", str(demo), "--quiet")
+        make_demo(PARLEDGER, demo)
         cls.ledger = str(demo / "ledger")
         cls.ranking = json.loads(run("ranking", "--cycle", CYCLE, "--json", "--ledger", cls.ledger).stdout)
         cls.annex = cls.directory / "phu-luc-2020.xlsx"

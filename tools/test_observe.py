@@ -34,6 +34,7 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
+from demo_ledger import make_demo  # noqa: E402
 from web_client import CommandRefused, WebClient  # noqa: E402
 
 CYCLE = "dien-bien-2020"
@@ -83,7 +84,7 @@ def main():
     server = live = None
     ok = False
     try:
-        run(parledger, "demo", "--dir", work / "demo", "--quiet")
+        make_demo(parledger, work / "demo")
         ledger, keys = work / "demo" / "ledger", work / "demo" / "keys"
         run(parledger, "witness", "keygen", "--name", "thanh-tra-tinh", "--out", work / "witness.key")
         verifier = (work / "witness.key.pub").read_text().strip()

@@ -53,6 +53,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
+from demo_ledger import make_demo  # noqa: E402
 from web_client import KEY_FILE_HEADER, CommandRefused, WebClient  # noqa: E402
 
 CYCLE = "dien-bien-2020"
@@ -313,8 +314,7 @@ def main():
     ok = False
     try:
         print("making a demo ledger …", flush=True)
-        subprocess.run([str(parledger), "demo", "--dir", str(work / "demo")], check=True, cwd=REPO,
-                       stdout=subprocess.DEVNULL)
+        make_demo(parledger, work / "demo")
         ledger, keys = work / "demo" / "ledger", work / "demo" / "keys"
         server = Server(str(parledger), ledger, work / "serve.log")
         base = server.base
@@ -399,6 +399,7 @@ def main():
         if len(problems) > 20:
             print(f"… and {len(problems) - 20} more")
         ok = not problems
+        print("web_load: OK" if ok else f"web_load: FAILED ({len(problems)} problems)")
         return 0 if ok else 1
     finally:
         if server is not None:
