@@ -74,14 +74,21 @@ extension ScoringLedger {
             guard let record = try projector.cycle(cycleID.nfc, in: txn) else {
                 throw RuleViolation.notFound("no cycle '\(cycleID)'", vi: "Không có kỳ đánh giá '\(cycleID)'.")
             }
+            var surveyLeaves: [UnitKind: [String]] = [:]
+            for kind in UnitKind.allCases {
+                guard let id = record.frameworkID(for: kind), let framework = try projector.framework(id, in: txn)
+                else { continue }
+                surveyLeaves[kind] = framework.leaves.filter { $0.method == .survey }.map(\.code)
+            }
             let units = try record.opened.units.map { unit in
-                let state = try projector.unitRecord(record.opened.cycle, unit.id, in: txn) ?? UnitRecord()
-                let scores = try Self.scores(cycle: cycleID, unit: unit.id, projector: projector, txn: txn)
-                let surveyLeaves = scores.filter { $0.0.method == .survey }
+                let cycle = record.opened.cycle
+                let state = try projector.unitRecord(cycle, unit.id, in: txn) ?? UnitRecord()
+                let scores = try projector.scores(cycle, unit.id, in: txn)
                 return CycleStatus.UnitProgress(
                     unit: unit, record: state,
                     deadline: state.deadlineExtendedUntil ?? record.opened.selfAssessmentDeadline,
-                    surveyComplete: surveyLeaves.allSatisfy { $0.1.survey != nil }, now: now)
+                    surveyComplete: (surveyLeaves[unit.kind] ?? []).allSatisfy { scores[$0]?.survey != nil },
+                    now: now)
             }
             return CycleStatus(record: record, units: units, asOf: now)
         }

@@ -97,12 +97,8 @@ struct StoredProperties: MustacheParent {
     private let values: [String: Any]
 
     init(of object: Any) {
-        self.init(Mirror(reflecting: object))
-    }
-
-    private init(_ mirror: Mirror) {
         var values: [String: Any] = [:]
-        for child in mirror.children {
+        for child in Mirror(reflecting: object).children {
             guard let label = child.label else { continue }
             let value = Mirror(reflecting: child.value)
             if value.displayStyle != .optional {
